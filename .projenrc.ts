@@ -1,0 +1,103 @@
+import { javascript, typescript } from 'projen';
+
+// Single source of project configuration: edit here and run `npx projen`.
+
+// Framework packages are peer dependencies (the app brings one copy) and pinned dev dependencies (tests).
+// cdktf is frozen upstream at 0.21.0 with prebuilt providers google 6.50 / azurerm 4.55 (shared/REFERENCE.md).
+const frameworks = {
+  'aws-cdk-lib': '2.276.0',
+  'constructs': '10.8.1',
+  'cdk8s': '2.70.106',
+  'cdktf': '0.21.0',
+  '@cdktf/provider-google': '16.12.1',
+  '@cdktf/provider-azurerm': '14.23.1',
+};
+
+const project = new typescript.TypeScriptProject({
+  name: 'keyless',
+  packageName: '@keyless/constructs',
+  description: 'Golden paths for machine identity: keyless federated trust, least privilege and ownership on AWS, GCP, Azure and Kubernetes.',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  license: 'Apache-2.0',
+  copyrightOwner: 'Keyless authors',
+  typescriptVersion: '~5.9.3', // ts-jest supports TypeScript < 7
+  minNodeVersion: '20.0.0',
+
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  buildWorkflow: false,
+  pullRequestTemplate: false,
+  sampleCode: false,
+
+  peerDeps: Object.entries(frameworks).map(([name, version]) => `${name}@^${version}`),
+  devDeps: [
+    ...Object.entries(frameworks).map(([name, version]) => `${name}@${version}`),
+    '@bufbuild/cel@0.6.1',
+    '@cloud-copilot/iam-simulate@0.1.173',
+    '@cloud-copilot/iam-policy@0.1.109',
+    'typedoc@0.28.20',
+    'typedoc-plugin-markdown@4.14.1',
+  ],
+
+  tsconfig: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      skipLibCheck: true,
+    },
+  },
+  tsconfigDev: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      skipLibCheck: true,
+    },
+    include: ['examples/**/*.ts'],
+  },
+
+  jest: true,
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
+    junitReporting: false,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
+      collectCoverage: false,
+      testTimeout: 60_000,
+    },
+  },
+  gitignore: ['/out/', '/bench-results/', 'cdktf.out/', 'cdk.out/'],
+});
+
+// ts-jest: transpile only (type checking runs once, in the `typecheck` step below), which keeps `npm test` fast.
+project.tryFindObjectFile('package.json')?.addOverride('jest.transform', {
+  '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true }],
+});
+
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check sources, tests and examples',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+project.testTask.prependSpawn(typecheck);
+
+project.addTask('synth', {
+  description: 'Synthesize the examples into out/ (no cloud credentials needed)',
+  exec: 'ts-node --transpile-only -P tsconfig.dev.json examples/synth.ts',
+});
+
+project.addTask('docgen', {
+  description: 'Generate API.md from the source',
+  exec: 'typedoc --options typedoc.json',
+});
+project.addTask('docgen:check', {
+  description: 'Fail when API.md is not current with the source',
+  exec: 'ts-node --transpile-only -P tsconfig.dev.json scripts/check-api-md.ts',
+});
+
+project.npmignore?.exclude('/examples/', '/scripts/', '/test/', '/out/', 'typedoc.json', '/.ci/');
+
+project.synth();

@@ -1,0 +1,60 @@
+/**
+ * An input Keyless refuses, reported at synthesis time.
+ *
+ * The message names the construct path, the prop in backticks, the bad value, the limit and the fix, and starts
+ * with a stable code so that tooling and documentation can refer to it.
+ */
+export class KeylessError extends Error {
+  /** Stable identifier of the rule that refused the input, e.g. `KL-GH-WILDCARD`. */
+  public readonly code: string;
+  /** Construct path (or logical location) of the declaration that was refused. */
+  public readonly path: string;
+  /** The prop that holds the bad value, as a dotted path, e.g. `source.owner`. */
+  public readonly prop: string;
+
+  constructor(details: KeylessErrorDetails) {
+    const docs = details.docs ? ` See ${details.docs}` : '';
+    super(`[${details.code}] ${details.path}: \`${details.prop}\` ${details.problem}. Fix: ${details.fix}.${docs}`);
+    this.name = 'KeylessError';
+    this.code = details.code;
+    this.path = details.path;
+    this.prop = details.prop;
+  }
+}
+
+/** The parts of a {@link KeylessError} message. */
+export interface KeylessErrorDetails {
+  /** Stable error code. */
+  readonly code: string;
+  /** Construct path of the declaration. */
+  readonly path: string;
+  /** Dotted prop path. */
+  readonly prop: string;
+  /** What is wrong, quoting the bad value and the limit. */
+  readonly problem: string;
+  /** What to do instead. */
+  readonly fix: string;
+  /** Provider documentation that states the limit. */
+  readonly docs?: string;
+}
+
+/**
+ * Where a declaration is being validated: the construct path used in error messages and today's date
+ * (injected so that validation is a pure function and tests are deterministic).
+ */
+export interface ValidationContext {
+  /** Construct path, e.g. `Platform/Aws/ReleaseTrust`. */
+  readonly path: string;
+  /** Today's date as `YYYY-MM-DD` (UTC). */
+  readonly today: string;
+}
+
+/** Quotes a user-supplied value for an error message. */
+export function quote(value: unknown): string {
+  return value === undefined ? 'undefined' : JSON.stringify(value);
+}
+
+/** Throws a {@link KeylessError}. */
+export function fail(details: KeylessErrorDetails): never {
+  throw new KeylessError(details);
+}

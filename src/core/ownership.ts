@@ -1,0 +1,230 @@
+import { fail, quote, ValidationContext } from './errors';
+import { RiskTier, tierPolicy } from './tier';
+
+/**
+ * Who owns an identity and why it exists. Required on every identity Keyless creates.
+ */
+export interface Ownership {
+  /**
+   * The owning team or person: a team slug or an email address.
+   *
+   * Letters, digits and `. _ @ + -`, at most 64 characters.
+   */
+  readonly owner: string;
+  /**
+   * Why the identity exists, in a few words, e.g. "publish payments-api images".
+   *
+   * Letters, digits, spaces and `_ . : / = + - @` (the AWS tag value character set), 3–100 characters.
+   */
+  readonly purpose: string;
+  /**
+   * The environment the identity serves, e.g. `production`.
+   *
+   * Lowercase letters, digits and `-`, starting with a letter, at most 24 characters.
+   */
+  readonly environment: string;
+  /**
+   * Risk tier: 1 (most sensitive) to 3. Bounds the credential lifetime and the review horizon.
+   */
+  readonly tier: RiskTier;
+  /**
+   * The date by which the identity must be reviewed, as `YYYY-MM-DD`.
+   *
+   * Must not be in the past, and at most the tier's review horizon ahead (tier 1: 180 days, tiers 2–3: 365 days).
+   */
+  readonly reviewBy: string;
+}
+
+/** Value of the managed-by marker every Keyless resource carries. */
+export const MANAGED_BY = 'keyless';
+
+const OWNER = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
+// AWS IAM tag values: [\p{L}\p{Z}\p{N}_.:/=+\-@]* (IAM TagRole API); the strictest target for free text.
+const PURPOSE = /^[\p{L}\p{N} _.:/=+\-@]{3,100}$/u;
+const ENVIRONMENT = /^[a-z][a-z0-9-]{0,23}$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Validates an ownership declaration. Every field is required.
+ *
+ * @returns the ownership, unchanged, once valid
+ */
+export function resolveOwnership(input: Partial<Ownership> | undefined, ctx: ValidationContext, prop = 'ownership'): Ownership {
+  const fixMissing = 'declare `ownership: { owner, purpose, environment, tier, reviewBy }`: every identity has an owner, a purpose and a review date';
+  if (input === undefined || input === null || typeof input !== 'object') {
+    fail({ code: 'KL-OWN-MISSING', path: ctx.path, prop, problem: 'is missing', fix: fixMissing });
+  }
+  for (const field of ['owner', 'purpose', 'environment', 'tier', 'reviewBy'] as const) {
+    if (input[field] === undefined || input[field] === null || input[field] === '') {
+      fail({ code: 'KL-OWN-MISSING', path: ctx.path, prop: `${prop}.${field}`, problem: 'is missing', fix: fixMissing });
+    }
+  }
+  const { owner, purpose, environment, tier, reviewBy } = input as Ownership;
+  if (!OWNER.test(owner)) {
+    fail({
+      code: 'KL-OWN-OWNER', path: ctx.path, prop: `${prop}.owner`,
+      problem: `is ${quote(owner)}: an owner is a team slug or an email address of at most 64 characters (letters, digits and \`. _ @ + -\`), with no wildcards or spaces`,
+      fix: 'name the owning team, e.g. "team-payments" or "payments@example.com"',
+    });
+  }
+  if (!PURPOSE.test(purpose)) {
+    fail({
+      code: 'KL-OWN-PURPOSE', path: ctx.path, prop: `${prop}.purpose`,
+      problem: `is ${quote(purpose)}: a purpose is 3–100 characters of letters, digits, spaces and \`_ . : / = + - @\` (the AWS tag value character set)`,
+      fix: 'say in a few words why the identity exists, e.g. "publish payments-api images"',
+    });
+  }
+  if (!ENVIRONMENT.test(environment)) {
+    fail({
+      code: 'KL-OWN-ENVIRONMENT', path: ctx.path, prop: `${prop}.environment`,
+      problem: `is ${quote(environment)}: an environment is 1–24 lowercase letters, digits and \`-\`, starting with a letter`,
+      fix: 'use a name such as "production" or "staging"',
+    });
+  }
+  if (tier !== 1 && tier !== 2 && tier !== 3) {
+    fail({
+      code: 'KL-OWN-TIER', path: ctx.path, prop: `${prop}.tier`,
+      problem: `is ${quote(tier)}: the risk tier is 1 (most sensitive), 2 or 3`,
+      fix: 'use 1 for production write, publishing or privileged access, 2 for other production access, 3 for non-production',
+    });
+  }
+  checkReviewBy(reviewBy, tier, ctx, `${prop}.reviewBy`);
+  return { owner, purpose, environment, tier, reviewBy };
+}
+
+/** Days from `from` to `to`, both `YYYY-MM-DD`. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Adds days to a `YYYY-MM-DD` date. */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Whether a string is a real calendar date written as `YYYY-MM-DD`. */
+export function isIsoDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const match = ISO_DATE.exec(value);
+  if (!match) return false;
+  const parsed = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return parsed.toISOString().slice(0, 10) === value;
+}
+
+function checkReviewBy(reviewBy: string, tier: RiskTier, ctx: ValidationContext, prop: string): void {
+  if (!isIsoDate(reviewBy)) {
+    fail({
+      code: 'KL-OWN-REVIEW-BY-FORMAT', path: ctx.path, prop,
+      problem: `is ${quote(reviewBy)}: a review-by date is a calendar date written as YYYY-MM-DD`,
+      fix: `give a date such as "${addDays(ctx.today, 90)}"`,
+    });
+  }
+  if (reviewBy < ctx.today) {
+    fail({
+      code: 'KL-OWN-REVIEW-BY-PAST', path: ctx.path, prop,
+      problem: `is ${quote(reviewBy)}, which is in the past (today is ${ctx.today}): the identity is overdue for review`,
+      fix: 'review whether the identity is still needed and still owned by its owner, then set the next review-by date, or delete the identity',
+    });
+  }
+  const horizon = tierPolicy(tier).maxReviewHorizonDays;
+  if (daysBetween(ctx.today, reviewBy) > horizon) {
+    fail({
+      code: 'KL-OWN-REVIEW-BY-HORIZON', path: ctx.path, prop,
+      problem: `is ${quote(reviewBy)}, more than ${horizon} days ahead (the tier ${tier} review horizon; today is ${ctx.today})`,
+      fix: `set a review-by date on or before ${addDays(ctx.today, horizon)}`,
+    });
+  }
+}
+
+/** Ownership as key/value pairs, before any provider's rules are applied. Sorted by key. */
+function ownershipFields(ownership: Ownership): Array<[string, string]> {
+  return [
+    ['environment', ownership.environment],
+    ['managed-by', MANAGED_BY],
+    ['owner', ownership.owner],
+    ['purpose', ownership.purpose],
+    ['review-by', ownership.reviewBy],
+    ['tier', String(ownership.tier)],
+  ];
+}
+
+/** AWS tags (`keyless:owner`, …). Every value already fits the IAM tag rules (validated above). */
+export function awsOwnershipTags(ownership: Ownership): Record<string, string> {
+  return Object.fromEntries(ownershipFields(ownership).map(([key, value]) => [`keyless:${key}`, value]));
+}
+
+/**
+ * Azure tags (`keyless-owner`, …). Tag names avoid `< > % & \ ? /` and the reserved `microsoft`/`azure`/`windows`
+ * prefixes; values are at most 256 characters (shared/REFERENCE.md).
+ */
+export function azureOwnershipTags(ownership: Ownership): Record<string, string> {
+  return Object.fromEntries(ownershipFields(ownership).map(([key, value]) => [`keyless-${key}`, value]));
+}
+
+/** GCP labels and the description that carries what labels cannot. */
+export interface GcpOwnership {
+  /** Labels, sanitised to the GCP label rules. */
+  readonly labels: Record<string, string>;
+  /** A description (≤ 256 characters) carrying every field verbatim, for resources without labels. */
+  readonly description: string;
+}
+
+/** GCP resource descriptions (service accounts, workload identity pools and providers) are at most 256 characters. */
+export const GCP_DESCRIPTION_MAX = 256;
+
+/**
+ * Sanitises a value to the GCP label rules: lowercase letters, digits, `_` and `-`, at most 63 characters
+ * (shared/REFERENCE.md). Returns `undefined` if nothing is left.
+ */
+export function gcpLabelValue(value: string): string {
+  return value.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 63);
+}
+
+/**
+ * GCP labels (`keyless-owner`, …; keys start with a lowercase letter) and a description with the exact values.
+ * Labels never carry anything the label rules refuse: emails, dots and capitals are replaced by `_`, and the
+ * exact value is kept in the description.
+ */
+export function gcpOwnership(ownership: Ownership, ctx: ValidationContext, prop = 'ownership'): GcpOwnership {
+  const labels = Object.fromEntries(ownershipFields(ownership).map(([key, value]) => [`keyless-${key}`, gcpLabelValue(value)]));
+  const description = ownershipFields(ownership).map(([key, value]) => `${key}=${value}`).join('; ');
+  if (description.length > GCP_DESCRIPTION_MAX) {
+    fail({
+      code: 'KL-OWN-GCP-DESCRIPTION', path: ctx.path, prop: `${prop}.purpose`,
+      problem: `makes the GCP ownership description ${description.length} characters long, over the ${GCP_DESCRIPTION_MAX}-character limit of a GCP description (service accounts and workload identity pools have no labels, so ownership is carried there)`,
+      fix: `shorten \`${prop}.purpose\` or \`${prop}.owner\` by ${description.length - GCP_DESCRIPTION_MAX} characters`,
+    });
+  }
+  return { labels, description };
+}
+
+/** Kubernetes labels and annotations for ownership. */
+export interface KubernetesOwnership {
+  /** Labels (values sanitised to the label value rules). */
+  readonly labels: Record<string, string>;
+  /** Annotations carrying every field verbatim. */
+  readonly annotations: Record<string, string>;
+}
+
+/**
+ * Kubernetes label values: at most 63 characters of `[A-Za-z0-9._-]`, beginning and ending with an alphanumeric.
+ */
+export function kubernetesLabelValue(value: string): string {
+  return value.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+}
+
+/** Kubernetes labels (`keyless.dev/owner`, …, `app.kubernetes.io/managed-by`) and annotations. */
+export function kubernetesOwnership(ownership: Ownership): KubernetesOwnership {
+  const fields = ownershipFields(ownership).filter(([key]) => key !== 'managed-by');
+  const labels: Record<string, string> = { 'app.kubernetes.io/managed-by': MANAGED_BY };
+  for (const [key, value] of fields) {
+    if (key !== 'purpose') labels[`keyless.dev/${key}`] = kubernetesLabelValue(value);
+  }
+  const annotations = Object.fromEntries(fields.map(([key, value]) => [`keyless.dev/${key}`, value]));
+  return { labels: sortKeys(labels), annotations };
+}
+
+/** Returns a copy of a record with its keys in sorted order, for deterministic output. */
+export function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
