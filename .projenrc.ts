@@ -55,9 +55,10 @@ const project = new typescript.TypeScriptProject({
       target: 'ES2022',
       skipLibCheck: true,
     },
-    include: ['examples/**/*.ts'],
+    include: ['../src/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts'],
   },
 
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts'] },
   jest: true,
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -75,18 +76,18 @@ const project = new typescript.TypeScriptProject({
 
 // ts-jest: transpile only (type checking runs once, in the `typecheck` step below), which keeps `npm test` fast.
 project.tryFindObjectFile('package.json')?.addOverride('jest.transform', {
-  '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true }],
+  '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json', isolatedModules: true }],
 });
 
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check sources, tests and examples',
-  exec: 'tsc --noEmit -p tsconfig.dev.json',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
 });
 project.testTask.prependSpawn(typecheck);
 
 project.addTask('synth', {
   description: 'Synthesize the examples into out/ (no cloud credentials needed)',
-  exec: 'ts-node --transpile-only -P tsconfig.dev.json examples/synth.ts',
+  exec: 'ts-node --transpile-only -P test/tsconfig.json examples/synth.ts',
 });
 
 project.addTask('docgen', {
@@ -95,7 +96,7 @@ project.addTask('docgen', {
 });
 project.addTask('docgen:check', {
   description: 'Fail when API.md is not current with the source',
-  exec: 'ts-node --transpile-only -P tsconfig.dev.json scripts/check-api-md.ts',
+  exec: 'ts-node --transpile-only -P test/tsconfig.json scripts/check-api-md.ts',
 });
 
 project.npmignore?.exclude('/examples/', '/scripts/', '/test/', '/out/', 'typedoc.json', '/.ci/');

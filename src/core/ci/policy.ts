@@ -176,3 +176,15 @@ export function checkIssuerUrl(value: unknown, ctx: ValidationContext, prop: str
   }
   return value;
 }
+
+/** Resolves a CI source, refusing a missing one. */
+export function resolveCiSource(source: ICiSource | undefined, ctx: ValidationContext, prop = 'source'): CiTrustPolicy {
+  if (source === undefined || source === null || typeof source.resolve !== 'function') {
+    fail({
+      code: 'KL-CI-SOURCE-MISSING', path: ctx.path, prop,
+      problem: `is ${quote(source)}: a CI source is required`,
+      fix: 'give the CI source, e.g. `GitHubActions.repository({ owner: "acme", repository: "app", branches: ["main"] })`',
+    });
+  }
+  return source.resolve(ctx, prop);
+}

@@ -1,0 +1,155 @@
+import { Duration, Lazy, Stack, Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { CiTrustPolicy, ICiSource, resolveCiSource } from '../../core/ci/policy';
+import { checkAwsRoleName, checkIdentityName } from '../../core/names';
+import { awsOwnershipTags, MANAGED_BY, Ownership, resolveOwnership } from '../../core/ownership';
+import { checkAwsSessionBounds, resolveSessionSeconds } from '../../core/tier';
+import { AWS_STS_AUDIENCE, awsWebIdentityTrust } from '../../core/trust/aws';
+import { validationContext } from '../private/context';
+
+/** Props of an AWS {@link CiOidcTrust}. */
+export interface CiOidcTrustProps {
+  /**
+   * Logical name of the identity (6–30 characters of `[a-z0-9-]`). The role is named after it.
+   */
+  readonly name: string;
+  /** Owner, purpose, environment, risk tier and review-by date. Rendered as `keyless:*` tags on the role. */
+  readonly ownership: Ownership;
+  /** The CI source whose tokens may assume the role, e.g. `GitHubActions.repository({...})`. */
+  readonly source: ICiSource;
+  /**
+   * Role name. Deterministic, so that the role ARN is known at synthesis when the account is.
+   *
+   * @default - `name`
+   */
+  readonly roleName?: string;
+  /**
+   * An existing IAM OIDC provider for the source's issuer (there can be only one per issuer per account), e.g.
+   * `iam.OidcProviderNative.fromOidcProviderArn(…)`. It must list the audience as a client id.
+   *
+   * @default - one native `AWS::IAM::OIDCProvider` per issuer is created in the stack and shared by its trusts
+   */
+  readonly oidcProvider?: iam.IOidcProvider;
+  /**
+   * The `aud` the CI job requests.
+   *
+   * @default 'sts.amazonaws.com' (what aws-actions/configure-aws-credentials requests)
+   */
+  readonly audience?: string;
+  /**
+   * Maximum session duration of the role, bounded by the risk tier (tier 1: 1 hour) and by IAM (1–12 hours).
+   *
+   * @default Duration.hours(1)
+   */
+  readonly maxSessionDuration?: Duration;
+  /**
+   * Permissions boundary for the role.
+   *
+   * @default - none
+   */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+}
+
+/**
+ * An IAM role that exactly the declared CI workflow runs can assume with their OIDC token, and nothing else.
+ *
+ * The trust pins the token's issuer (federated principal), `aud` and `sub` with `StringEquals`; `StringLike` is used
+ * only for explicitly declared tag patterns. The role has no permissions: grant them through `role` or
+ * `grantPrincipal` (e.g. `bucket.grantPut(trust.grantPrincipal)`).
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html
+ */
+export class CiOidcTrust extends Construct implements iam.IGrantable {
+  /** The role, to grant permissions to or to reference. */
+  public readonly role: iam.IRole;
+  /** Principal to grant permissions to. */
+  public readonly grantPrincipal: iam.IPrincipal;
+  /** The role name (deterministic). */
+  public readonly roleName: string;
+  /** The role ARN. */
+  public readonly roleArn: string;
+  /** The OIDC provider the trust names. */
+  public readonly oidcProvider: iam.IOidcProvider;
+  /** The audience the trust requires. */
+  public readonly audience: string;
+  /** The effective maximum session duration. */
+  public readonly maxSessionDuration: Duration;
+  /** The validated ownership. */
+  public readonly ownership: Ownership;
+  /** The decided trust (issuer, exact subjects, patterns), for review and inventory. */
+  public readonly trust: CiTrustPolicy;
+  /** Escape hatch: the underlying role. Changing its trust bypasses every check Keyless made. */
+  public readonly roleResource: iam.Role;
+
+  constructor(scope: Construct, id: string, props: CiOidcTrustProps) {
+    super(scope, id);
+    const ctx = validationContext(this);
+    this.ownership = resolveOwnership(props.ownership, ctx);
+    const name = checkIdentityName(props.name, ctx);
+    this.roleName = checkAwsRoleName(props.roleName ?? name, ctx);
+    this.trust = resolveCiSource(props.source, ctx);
+    this.audience = props.audience ?? AWS_STS_AUDIENCE;
+    const decision = awsWebIdentityTrust(this.trust, this.audience, ctx);
+
+    const requested = props.maxSessionDuration?.toSeconds();
+    const seconds = checkAwsSessionBounds(resolveSessionSeconds(requested, this.ownership.tier, ctx), ctx);
+    this.maxSessionDuration = Duration.seconds(seconds);
+
+    this.oidcProvider = props.oidcProvider ?? sharedOidcProvider(this, decision.providerUrl, this.audience);
+    const [first, ...rest] = decision.conditions;
+    const role = new iam.Role(this, 'Role', {
+      roleName: this.roleName,
+      description: truncate(`${this.trust.summary}. Owner ${this.ownership.owner}: ${this.ownership.purpose}`, 1000),
+      assumedBy: new iam.WebIdentityPrincipal(this.oidcProvider.oidcProviderArn, first),
+      maxSessionDuration: this.maxSessionDuration,
+      permissionsBoundary: props.permissionsBoundary,
+    });
+    for (const conditions of rest) {
+      role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+        actions: ['sts:AssumeRoleWithWebIdentity'],
+        principals: [new iam.WebIdentityPrincipal(this.oidcProvider.oidcProviderArn, conditions)],
+      }));
+    }
+    for (const [key, value] of Object.entries(awsOwnershipTags(this.ownership))) Tags.of(role).add(key, value);
+
+    this.roleResource = role;
+    this.role = role;
+    this.grantPrincipal = role;
+    this.roleArn = role.roleArn;
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+interface SharedProvider {
+  readonly provider: iam.OidcProviderNative;
+  readonly audiences: Set<string>;
+}
+const sharedProviders = new WeakMap<Stack, Map<string, SharedProvider>>();
+
+/**
+ * One native OIDC provider per issuer per stack (IAM allows one per issuer per account), listing the union of
+ * the audiences its trusts require, sorted.
+ */
+function sharedOidcProvider(scope: Construct, url: string, audience: string): iam.IOidcProvider {
+  const stack = Stack.of(scope);
+  let byUrl = sharedProviders.get(stack);
+  if (!byUrl) sharedProviders.set(stack, byUrl = new Map());
+  let shared = byUrl.get(url);
+  if (!shared) {
+    const audiences = new Set<string>();
+    const id = `KeylessOidcProvider-${url.replace(/^https:\/\//, '').replace(/[^A-Za-z0-9]+/g, '-')}`;
+    const provider = new iam.OidcProviderNative(stack, id, {
+      url,
+      clientIds: Lazy.list({ produce: () => [...audiences].sort() }),
+    });
+    Tags.of(provider).add('keyless:managed-by', MANAGED_BY);
+    shared = { provider, audiences };
+    byUrl.set(url, shared);
+  }
+  shared.audiences.add(audience);
+  return shared.provider;
+}

@@ -1,0 +1,172 @@
+import { IamWorkloadIdentityPool } from '@cdktf/provider-google/lib/iam-workload-identity-pool';
+import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { createHash } from 'crypto';
+import { Construct } from 'constructs';
+import { CiTrustPolicy, ICiSource, resolveCiSource } from '../../core/ci/policy';
+import { fail, quote } from '../../core/errors';
+import { checkGcpPoolId, checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
+import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
+import { gcpPoolResource, gcpWorkloadIdentityProvider } from '../../core/trust/gcp';
+import { validationContext } from '../private/context';
+
+/**
+ * How the CI job reaches GCP resources.
+ *
+ * - `direct`: resources grant roles to the federated principals (`members`); no service account exists. Preferred
+ *   where the service supports it.
+ * - `impersonation`: a dedicated service account, which the federated principals may impersonate
+ *   (`roles/iam.workloadIdentityUser`); resources grant roles to the service account. Never with a key.
+ */
+export type GcpAccessMode = 'direct' | 'impersonation';
+
+/** Props of a GCP {@link CiOidcTrust}. */
+export interface CiOidcTrustProps {
+  /** Logical name of the identity (6–30 characters of `[a-z0-9-]`). Provider and service account ids derive from it. */
+  readonly name: string;
+  /** Owner, purpose, environment, risk tier and review-by date, carried in resource descriptions. */
+  readonly ownership: Ownership;
+  /** The CI source whose tokens are admitted. */
+  readonly source: ICiSource;
+  /** Project id that holds the pool (and the service account). */
+  readonly project: string;
+  /** Number of that project: workload identity members name the project by number. */
+  readonly projectNumber: string;
+  /**
+   * Workload identity pool id (4–32 characters of `[a-z0-9-]`).
+   *
+   * @default - `name`
+   */
+  readonly poolId?: string;
+  /**
+   * Reuse an existing pool named `poolId` instead of creating it. Members of a shared pool stay exact: they name
+   * the subjects admitted by this trust's own provider.
+   *
+   * @default false
+   */
+  readonly useExistingPool?: boolean;
+  /**
+   * Workload identity pool provider id (4–32 characters of `[a-z0-9-]`).
+   *
+   * @default - `name`
+   */
+  readonly providerId?: string;
+  /**
+   * How the job reaches resources.
+   *
+   * @default 'direct'
+   */
+  readonly access?: GcpAccessMode;
+  /**
+   * Service account id, with `access: 'impersonation'`.
+   *
+   * @default - `name`
+   */
+  readonly serviceAccountId?: string;
+}
+
+/**
+ * A workload identity pool provider that admits exactly the declared CI runs, and the principals to grant roles to.
+ *
+ * The provider's attribute condition pins the owner and repository (by immutable id when given) and the exact
+ * subjects; its audience is the provider's own URL. Nothing is granted: bind roles on resources to `members`
+ * (direct access) or to `serviceAccountMember` (impersonation).
+ *
+ * @see https://cloud.google.com/iam/docs/workload-identity-federation-with-deployment-pipelines
+ */
+export class CiOidcTrust extends Construct {
+  /** The access mode. */
+  public readonly access: GcpAccessMode;
+  /**
+   * The federated principals this trust admits. With `direct` access, grant roles on resources to these.
+   * With `impersonation`, they hold `roles/iam.workloadIdentityUser` on the service account.
+   */
+  public readonly members: string[];
+  /** Full provider resource name, as `workload_identity_provider` of google-github-actions/auth expects. */
+  public readonly providerName: string;
+  /** The audience the job must request: the provider's URL. */
+  public readonly audience: string;
+  /** The service account (impersonation only). */
+  public readonly serviceAccount?: ServiceAccount;
+  /** Email of the service account (impersonation only), deterministic. */
+  public readonly serviceAccountEmail?: string;
+  /** `serviceAccount:EMAIL`, to grant roles to (impersonation only). */
+  public readonly serviceAccountMember?: string;
+  /** The pool, when this trust created it. */
+  public readonly pool?: IamWorkloadIdentityPool;
+  /** Escape hatch: the provider resource. Changing its condition bypasses every check Keyless made. */
+  public readonly provider: IamWorkloadIdentityPoolProvider;
+  /** Federated tokens live one hour; impersonated access tokens one hour by default (not extended here). */
+  public readonly maxSessionSeconds = 3600;
+  /** The validated ownership. */
+  public readonly ownership: Ownership;
+  /** The decided trust. */
+  public readonly trust: CiTrustPolicy;
+
+  constructor(scope: Construct, id: string, props: CiOidcTrustProps) {
+    super(scope, id);
+    const ctx = validationContext(this);
+    this.ownership = resolveOwnership(props.ownership, ctx);
+    const name = checkIdentityName(props.name, ctx);
+    const project = checkGcpProjectId(props.project, ctx);
+    const projectNumber = checkGcpProjectNumber(props.projectNumber, ctx);
+    const poolId = checkGcpPoolId(props.poolId ?? name, ctx, 'poolId');
+    const providerId = checkGcpPoolId(props.providerId ?? name, ctx, 'providerId');
+    this.access = props.access ?? 'direct';
+    if (this.access !== 'direct' && this.access !== 'impersonation') {
+      fail({ code: 'KL-GCP-ACCESS', path: ctx.path, prop: 'access', problem: `is ${quote(this.access)}: expected "direct" or "impersonation"`, fix: 'use "direct" unless the service needs a service account' });
+    }
+    if (props.serviceAccountId !== undefined && this.access !== 'impersonation') {
+      fail({ code: 'KL-GCP-SA-WITHOUT-IMPERSONATION', path: ctx.path, prop: 'serviceAccountId', problem: `is ${quote(props.serviceAccountId)} but \`access\` is "direct", which creates no service account`, fix: 'set `access: "impersonation"` or remove `serviceAccountId`' });
+    }
+    this.trust = resolveCiSource(props.source, ctx);
+    const decision = gcpWorkloadIdentityProvider(this.trust, { projectNumber, poolId, providerId }, ctx);
+    const owned = gcpOwnership(this.ownership, ctx);
+
+    if (props.useExistingPool !== true) {
+      this.pool = new IamWorkloadIdentityPool(this, 'Pool', {
+        project,
+        workloadIdentityPoolId: poolId,
+        displayName: poolId,
+        description: owned.description,
+      });
+    }
+    this.provider = new IamWorkloadIdentityPoolProvider(this, 'Provider', {
+      project,
+      workloadIdentityPoolId: this.pool ? this.pool.workloadIdentityPoolId : poolId,
+      workloadIdentityPoolProviderId: providerId,
+      displayName: providerId,
+      description: owned.description,
+      attributeMapping: { ...decision.attributeMapping },
+      attributeCondition: decision.attributeCondition,
+      oidc: { issuerUri: decision.issuerUri, allowedAudiences: [...decision.allowedAudiences] },
+    });
+    this.members = [...decision.members];
+    this.providerName = `${gcpPoolResource({ projectNumber, poolId, providerId })}/providers/${providerId}`;
+    this.audience = decision.allowedAudiences[0];
+
+    if (this.access === 'impersonation') {
+      const accountId = checkGcpServiceAccountId(props.serviceAccountId ?? name, ctx, 'serviceAccountId');
+      this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
+        project,
+        accountId,
+        displayName: accountId,
+        description: owned.description,
+      });
+      this.serviceAccountEmail = `${accountId}@${project}.iam.gserviceaccount.com`;
+      this.serviceAccountMember = `serviceAccount:${this.serviceAccountEmail}`;
+      // Construct ids derive from the member, so adding a ref does not renumber (and re-create) other bindings.
+      this.members.forEach((member) => new ServiceAccountIamMember(this, `WorkloadIdentityUser-${shortHash(member)}`, {
+        serviceAccountId: this.serviceAccount!.name,
+        role: 'roles/iam.workloadIdentityUser',
+        member,
+        dependsOn: [this.provider],
+      }));
+    }
+  }
+}
+
+function shortHash(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 12);
+}
