@@ -1,0 +1,226 @@
+/**
+ * Adversarial suite for GCP workload identity federation: the *synthesized* provider (attribute mapping and attribute
+ * condition, as Terraform would send them to GCP) is evaluated with an independent CEL implementation
+ * (`@bufbuild/cel`) against legitimate and forged CI tokens, and the principals each exchanged token holds are
+ * checked against the synthesized IAM members (shared/REFERENCE.md, sections "GCP" and "CI token subjects").
+ */
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { TerraformStack, Testing } from 'cdktf';
+import { CiOidcTrust, CiOidcTrustProps } from '../../src/constructs/gcp';
+import { GitHubActions, GitHubActionsProps, GitLabCi } from '../../src/core';
+import {
+  admitted, authorizedBy, findWorkloadIdentityProvider, gcpTokenExchange, resolvePoolId, synthesizedMembers,
+  TerraformJson, WorkloadIdentityProviderResource,
+} from '../helpers/gcp-token-exchange';
+import {
+  Claims, forgedGitHubTokens, forgedGitLabTokens, forgedImmutableGitHubTokens, githubToken, LEDGER,
+  legitimateGitHubTokens, legitimateGitLabTokens, NamedToken, PAYMENTS, sameNamesOtherIdsGitHubTokens,
+  sameNamesOtherIdsGitLabTokens,
+} from '../helpers/tokens';
+
+const PROJECT = 'acme-payments-prod';
+const PROJECT_NUMBER = '412345678901';
+const OWNERSHIP = {
+  owner: 'team-payments', purpose: 'deploy payments-api from CI', environment: 'production', tier: 1, reviewBy: '2027-04-30',
+} as const;
+/** The role the test grants to `members` with direct access, the way a resource binding would. */
+const DIRECT_ROLE = 'roles/run.developer';
+const WORKLOAD_IDENTITY_USER = 'roles/iam.workloadIdentityUser';
+
+interface Synthesized {
+  readonly trust: CiOidcTrust;
+  readonly json: TerraformJson;
+  readonly provider: WorkloadIdentityProviderResource;
+  readonly poolId: string;
+  /** The members of the synthesized bindings that admit the CI job. */
+  readonly boundMembers: string[];
+}
+
+function synthesize(props: Omit<CiOidcTrustProps, 'ownership' | 'project' | 'projectNumber'>): Synthesized {
+  const app = Testing.app({ context: { 'keyless:today': '2026-11-22' } });
+  const stack = new TerraformStack(app, 'test');
+  const trust = new CiOidcTrust(stack, 'Deploy', { ...props, ownership: { ...OWNERSHIP }, project: PROJECT, projectNumber: PROJECT_NUMBER });
+  if (trust.access === 'direct') {
+    // Direct access: a resource grants a role to the members; bind them as a consumer of the construct would.
+    trust.members.forEach((member, i) => new ProjectIamMember(stack, `Grant${i}`, { project: PROJECT, role: DIRECT_ROLE, member }));
+  }
+  const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
+  const provider = findWorkloadIdentityProvider(json, props.providerId ?? props.name);
+  const boundMembers = trust.access === 'direct'
+    ? synthesizedMembers(json, 'google_project_iam_member', DIRECT_ROLE)
+    : synthesizedMembers(json, 'google_service_account_iam_member', WORKLOAD_IDENTITY_USER);
+  return { trust, json, provider, poolId: props.poolId ?? props.name, boundMembers };
+}
+
+function exchange(s: Synthesized, claims: Claims) {
+  return gcpTokenExchange({ stack: s.json, provider: s.provider, projectNumber: PROJECT_NUMBER, poolId: s.poolId, claims });
+}
+
+/** Exchanged by the synthesized provider AND authorized by the synthesized bindings. */
+function allowed(s: Synthesized, claims: Claims): boolean {
+  return admitted(exchange(s, claims), s.boundMembers);
+}
+
+const cases = (tokens: NamedToken[]) => tokens.map((t) => [t.name, t.claims] as const);
+const github = (props: Omit<GitHubActionsProps, 'owner' | 'repository' | 'ownerId' | 'repositoryId'>) =>
+  GitHubActions.repository({ ...PAYMENTS, ...props });
+const POOL_PREFIX = `iam.googleapis.com/projects/${PROJECT_NUMBER}/locations/global/workloadIdentityPools/payments-deploy`;
+
+describe('the evaluator evaluates CEL (sanity)', () => {
+  const stack = (condition: string, mapping: Record<string, string> = {}): TerraformJson => ({
+    resource: {
+      google_iam_workload_identity_pool: { pool: { workload_identity_pool_id: 'sanity-pool' } },
+      google_iam_workload_identity_pool_provider: {
+        provider: {
+          workload_identity_pool_id: '${google_iam_workload_identity_pool.pool.workload_identity_pool_id}',
+          workload_identity_pool_provider_id: 'sanity-provider',
+          attribute_mapping: { 'google.subject': 'assertion.sub', ...mapping },
+          attribute_condition: condition,
+          oidc: { issuer_uri: 'https://issuer.example', allowed_audiences: ['aud-1'] },
+        },
+      },
+    },
+  });
+  const run = (json: TerraformJson, claims: Claims) => gcpTokenExchange({
+    stack: json, provider: findWorkloadIdentityProvider(json, 'sanity-provider'), projectNumber: '1', poolId: 'sanity-pool', claims,
+  });
+  const base = { iss: 'https://issuer.example', aud: 'aud-1' };
+
+  test("assertion.sub == 'x' admits sub x", () => {
+    expect(run(stack("assertion.sub == 'x'"), { ...base, sub: 'x' }).exchanged).toBe(true);
+  });
+  test("assertion.sub == 'x' rejects sub y", () => {
+    expect(run(stack("assertion.sub == 'x'"), { ...base, sub: 'y' }).exchanged).toBe(false);
+  });
+  test('a condition on a missing claim is an evaluation error, which rejects', () => {
+    expect(run(stack("assertion.repository_id == '1'"), { ...base, sub: 'x' }).exchanged).toBe(false);
+  });
+  test('attribute and google variables are bound, startsWith is evaluated', () => {
+    const json = stack("attribute.team == 'blue' && google.subject.startsWith('ci:')", { 'attribute.team': 'assertion.team' });
+    expect(run(json, { ...base, sub: 'ci:1', team: 'blue' }).exchanged).toBe(true);
+    expect(run(json, { ...base, sub: 'ci:1', team: 'red' }).exchanged).toBe(false);
+    expect(run(json, { ...base, sub: 'cd:1', team: 'blue' }).exchanged).toBe(false);
+  });
+  test('principals follow the mapping; an unlisted principal is not authorized', () => {
+    const result = run(stack('true', { 'attribute.team': 'assertion.team' }), { ...base, sub: 'x', team: 'blue' });
+    expect(result.principals).toEqual([
+      'principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/sanity-pool/subject/x',
+      'principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/sanity-pool/attribute.team/blue',
+    ]);
+    expect(authorizedBy(['principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/sanity-pool/subject/y'], result.principals)).toBe(false);
+    expect(authorizedBy(['principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/sanity-pool/*'], result.principals)).toBe(true);
+  });
+  test('issuer, audience and subject length are enforced', () => {
+    const json = stack('true');
+    expect(run(json, { ...base, sub: 'x', iss: 'https://issuer.example/' }).exchanged).toBe(false);
+    expect(run(json, { ...base, sub: 'x', aud: undefined }).exchanged).toBe(false);
+    expect(run(json, { ...base, sub: 'x'.repeat(127) }).exchanged).toBe(true);
+    expect(run(json, { ...base, sub: 'x'.repeat(128) }).exchanged).toBe(false);
+  });
+});
+
+describe('GitHub, tag pattern, direct access', () => {
+  const s = synthesize({
+    name: 'payments-deploy',
+    source: github({ branches: ['main'], environments: ['production'], tagPatterns: ['v*'] }),
+  });
+  const aud = s.trust.audience;
+
+  test('the provider lives in the pool the construct created (reference resolved)', () => {
+    expect(s.provider.config.workload_identity_pool_id).toMatch(/^\$\{google_iam_workload_identity_pool\./);
+    expect(resolvePoolId(s.json, s.provider)).toBe('payments-deploy');
+  });
+  test('the synthesized grant uses exactly the construct members, never a pool-wide principalSet', () => {
+    expect([...s.boundMembers].sort()).toEqual([...s.trust.members].sort());
+    expect(s.boundMembers.length).toBeGreaterThan(0);
+    expect(s.boundMembers.some((m) => m.endsWith('/*'))).toBe(false);
+  });
+  test.each(cases(legitimateGitHubTokens(aud)))('legitimate: %s is exchanged and authorized', (_name, claims) => {
+    const result = exchange(s, claims);
+    expect(result.exchanged).toBe(true);
+    expect(authorizedBy(s.boundMembers, result.principals)).toBe(true);
+    expect(authorizedBy(s.trust.members, result.principals)).toBe(true);
+  });
+  test.each(cases(forgedGitHubTokens(aud)))('forged: %s is denied', (_name, claims) => {
+    expect(allowed(s, claims)).toBe(false);
+  });
+  test.each(cases(sameNamesOtherIdsGitHubTokens(aud)))('same names, other ids: %s is denied', (_name, claims) => {
+    expect(allowed(s, claims)).toBe(false);
+  });
+});
+
+describe('GitHub, exact tag, impersonation', () => {
+  const s = synthesize({
+    name: 'payments-deploy',
+    access: 'impersonation',
+    source: github({ branches: ['main'], environments: ['production'], tags: ['v1.2.3'] }),
+  });
+  const aud = s.trust.audience;
+
+  test('workloadIdentityUser members are exactly the construct members, each one exact subject', () => {
+    expect([...s.boundMembers].sort()).toEqual([...s.trust.members].sort());
+    expect(s.boundMembers.length).toBe(3);
+    for (const member of s.boundMembers) expect(member.startsWith(`principal://${POOL_PREFIX}/subject/`)).toBe(true);
+  });
+  test.each(cases(legitimateGitHubTokens(aud)))('legitimate: %s is exchanged and may impersonate', (_name, claims) => {
+    const result = exchange(s, claims);
+    expect(result.exchanged).toBe(true);
+    expect(authorizedBy(s.boundMembers, result.principals)).toBe(true);
+  });
+  test.each(cases(forgedGitHubTokens(aud)))('forged: %s is denied', (_name, claims) => {
+    expect(allowed(s, claims)).toBe(false);
+  });
+  test.each(cases(sameNamesOtherIdsGitHubTokens(aud)))('same names, other ids: %s is denied', (_name, claims) => {
+    expect(allowed(s, claims)).toBe(false);
+  });
+});
+
+describe('GitHub, immutable subject, direct access', () => {
+  const s = synthesize({
+    name: 'payments-deploy',
+    source: github({ subjectFormat: 'immutable', branches: ['main'], environments: ['production'], tags: ['v1.2.3'] }),
+  });
+  const aud = s.trust.audience;
+  const legitimate: NamedToken[] = [
+    { name: 'push to main', claims: githubToken({ ...PAYMENTS, ref: 'refs/heads/main', format: 'immutable', aud }) },
+    { name: 'release tag v1.2.3', claims: githubToken({ ...PAYMENTS, ref: 'refs/tags/v1.2.3', format: 'immutable', aud }) },
+    { name: 'job in the production environment', claims: githubToken({ ...PAYMENTS, ref: 'refs/heads/main', environment: 'production', format: 'immutable', aud }) },
+  ];
+
+  test('the synthesized grant uses exactly the construct members', () => {
+    expect([...s.boundMembers].sort()).toEqual([...s.trust.members].sort());
+    expect(s.boundMembers.length).toBe(3);
+  });
+  test.each(cases(legitimate))('legitimate: %s is exchanged and authorized', (_name, claims) => {
+    const result = exchange(s, claims);
+    expect(result.exchanged).toBe(true);
+    expect(authorizedBy(s.boundMembers, result.principals)).toBe(true);
+  });
+  test.each(cases(forgedImmutableGitHubTokens(aud)))('forged: %s is denied', (_name, claims) => {
+    expect(allowed(s, claims)).toBe(false);
+  });
+});
+
+describe('GitLab, direct access', () => {
+  const s = synthesize({
+    name: 'ledger-deploy',
+    source: GitLabCi.project({ ...LEDGER, branches: ['main'], tags: ['v2.0.0'] }),
+  });
+  const aud = s.trust.audience;
+
+  test('the synthesized grant uses exactly the construct members', () => {
+    expect([...s.boundMembers].sort()).toEqual([...s.trust.members].sort());
+    expect(s.boundMembers.length).toBe(2);
+  });
+  test.each(cases(legitimateGitLabTokens(aud)))('legitimate: %s is exchanged and authorized', (_name, claims) => {
+    const result = exchange(s, claims);
+    expect(result.exchanged).toBe(true);
+    expect(authorizedBy(s.boundMembers, result.principals)).toBe(true);
+  });
+  test.each(cases(forgedGitLabTokens(aud)))('forged: %s is denied', (_name, claims) => {
+    expect(allowed(s, claims)).toBe(false);
+  });
+  test.each(cases(sameNamesOtherIdsGitLabTokens(aud)))('same path, other ids: %s is denied', (_name, claims) => {
+    expect(allowed(s, claims)).toBe(false);
+  });
+});

@@ -1,0 +1,109 @@
+import {
+  awsWebIdentityTrust, azureCredentialName, azureFederatedTrust, gcpWorkloadIdentityProvider, GitHubActions, GitLabCi,
+} from '../../src';
+
+const ctx = { path: 'App/Trust', today: '2026-11-22' };
+const location = { projectNumber: '412345678901', poolId: 'ci-github', providerId: 'payments-deploy' };
+const payments = (props: object) => GitHubActions.repository({ owner: 'acme', repository: 'payments-api', ...props }).resolve(ctx, 'source');
+const tags = (count: number) => Array.from({ length: count }, (_, i) => `v1.0.${i}`);
+
+describe('AWS web identity trust', () => {
+  test('exact subjects use StringEquals on aud and sub in one statement', () => {
+    const trust = awsWebIdentityTrust(payments({ branches: ['main'], environments: ['production'] }), 'sts.amazonaws.com', ctx);
+    expect(trust.providerUrl).toBe('https://token.actions.githubusercontent.com');
+    expect(trust.clientIds).toEqual(['sts.amazonaws.com']);
+    expect(trust.conditions).toEqual([{
+      StringEquals: {
+        'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+        'token.actions.githubusercontent.com:sub': [
+          'repo:acme/payments-api:environment:production',
+          'repo:acme/payments-api:ref:refs/heads/main',
+        ],
+      },
+    }]);
+  });
+
+  test('declared patterns get their own statement, so StringLike is never AND-ed with the exact list', () => {
+    const trust = awsWebIdentityTrust(payments({ branches: ['main'], tagPatterns: ['v*'] }), 'sts.amazonaws.com', ctx);
+    expect(trust.conditions).toEqual([
+      { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:acme/payments-api:ref:refs/heads/main' } },
+      { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' }, StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/payments-api:ref:refs/tags/v*' } },
+    ]);
+  });
+
+  test('GitLab condition keys are prefixed with the instance host', () => {
+    const policy = GitLabCi.project({ instanceUrl: 'https://gitlab.example.com', projectPath: 'acme/app', branches: ['main'] }).resolve(ctx, 'source');
+    expect(awsWebIdentityTrust(policy, 'https://gitlab.example.com', ctx).conditions[0]).toEqual({
+      StringEquals: { 'gitlab.example.com:aud': 'https://gitlab.example.com', 'gitlab.example.com:sub': 'project_path:acme/app:ref_type:branch:ref:main' },
+    });
+  });
+
+  test('trust policy size: 36 tags fit the 2048-character quota, 37 do not', () => {
+    expect(awsWebIdentityTrust(payments({ tags: tags(36) }), 'sts.amazonaws.com', ctx).conditions).toHaveLength(1);
+    expect(() => awsWebIdentityTrust(payments({ tags: tags(37) }), 'sts.amazonaws.com', ctx)).toThrow(
+      /^\[KL-AWS-TRUST-SIZE\] App\/Trust: `source` renders a trust policy of about 2068 characters, over IAM's 2048-character limit for role trust policies \(39 subjects\)/);
+  });
+});
+
+describe('GCP workload identity provider', () => {
+  test('the condition pins the owner and repository ids and each exact subject', () => {
+    const provider = gcpWorkloadIdentityProvider(
+      payments({ ownerId: '1342004', repositoryId: '86301532', branches: ['main'], environments: ['production'] }), location, ctx);
+    expect(provider.attributeCondition).toBe(
+      "assertion.repository_id == '86301532' && assertion.repository_owner_id == '1342004' && "
+      + "(assertion.sub == 'repo:acme/payments-api:environment:production' || assertion.sub == 'repo:acme/payments-api:ref:refs/heads/main')");
+    expect(provider.allowedAudiences).toEqual([
+      'https://iam.googleapis.com/projects/412345678901/locations/global/workloadIdentityPools/ci-github/providers/payments-deploy',
+    ]);
+    expect(provider.members).toEqual([
+      'principal://iam.googleapis.com/projects/412345678901/locations/global/workloadIdentityPools/ci-github/subject/repo:acme/payments-api:environment:production',
+      'principal://iam.googleapis.com/projects/412345678901/locations/global/workloadIdentityPools/ci-github/subject/repo:acme/payments-api:ref:refs/heads/main',
+    ]);
+    expect(provider.members.some((m) => m.endsWith('/*'))).toBe(false);
+  });
+
+  test('patterns become startsWith and the members the provider-scoped principalSet', () => {
+    const provider = gcpWorkloadIdentityProvider(payments({ tagPatterns: ['v*'] }), location, ctx);
+    expect(provider.attributeCondition).toBe(
+      "assertion.repository == 'acme/payments-api' && assertion.repository_owner == 'acme' && assertion.sub.startsWith('repo:acme/payments-api:ref:refs/tags/v')");
+    expect(provider.attributeMapping).toEqual({
+      'attribute.keyless_trust': "'payments-deploy'",
+      'attribute.repository': 'assertion.repository',
+      'attribute.repository_owner': 'assertion.repository_owner',
+      'google.subject': 'assertion.sub',
+    });
+    expect(provider.members).toEqual([
+      'principalSet://iam.googleapis.com/projects/412345678901/locations/global/workloadIdentityPools/ci-github/attribute.keyless_trust/payments-deploy',
+    ]);
+  });
+
+  test('google.subject limit: a 127-byte subject is accepted, 128 bytes are refused', () => {
+    const prefix = 'repo:acme/payments-api:ref:refs/heads/'.length;
+    expect(gcpWorkloadIdentityProvider(payments({ branches: ['b'.repeat(127 - prefix)] }), location, ctx).members).toHaveLength(1);
+    expect(() => gcpWorkloadIdentityProvider(payments({ branches: ['b'.repeat(128 - prefix)] }), location, ctx)).toThrow(
+      /^\[KL-GCP-SUBJECT-LENGTH\] App\/Trust: `source` yields the subject "repo:acme\/payments-api:ref:refs\/heads\/b+" of 128 bytes, over the 127-byte limit of `google.subject`/);
+  });
+});
+
+describe('Azure federated trust', () => {
+  test('one credential per exact subject, with the token exchange audience and deterministic names', () => {
+    const trust = azureFederatedTrust(payments({ branches: ['main'] }), ctx);
+    expect(trust).toEqual({
+      issuer: 'https://token.actions.githubusercontent.com',
+      audience: 'api://AzureADTokenExchange',
+      credentials: [{ name: azureCredentialName('repo:acme/payments-api:ref:refs/heads/main'), subject: 'repo:acme/payments-api:ref:refs/heads/main' }],
+    });
+    expect(trust.credentials[0].name).toMatch(/^repo-acme-payments-api-ref-refs-heads-main-[0-9a-f]{10}$/);
+  });
+
+  test('credential names fit 3–120 characters of [A-Za-z0-9_-] even for long subjects', () => {
+    const name = azureCredentialName(`repo:acme/payments-api:environment:${'e'.repeat(200)}`);
+    expect(name).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$/);
+  });
+
+  test('20 subjects are accepted, 21 are refused', () => {
+    expect(azureFederatedTrust(payments({ tags: tags(20) }), ctx).credentials).toHaveLength(20);
+    expect(() => azureFederatedTrust(payments({ tags: tags(21) }), ctx)).toThrow(
+      '[KL-AZ-TOO-MANY] App/Trust: `source` admits 21 subjects, over the limit of 20 federated credentials per user-assigned identity. Fix: split the refs over several CiOidcTrust declarations of at most 20 subjects each. See https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations');
+  });
+});

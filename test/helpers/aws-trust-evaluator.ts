@@ -1,0 +1,147 @@
+/**
+ * Evaluates a synthesized role trust policy the way STS evaluates `sts:AssumeRoleWithWebIdentity`, with an
+ * independent IAM policy engine (`@cloud-copilot/iam-simulate`), so the adversarial suites check what AWS would
+ * decide rather than what Keyless meant to render.
+ *
+ * Its public `runSimulation` drops context keys it does not know for the action, which includes every custom OIDC
+ * key such as `token.actions.githubusercontent.com:sub` (shared/REFERENCE.md, "Toolchain facts"), so this calls the
+ * core engine's `authorize` directly, with the trust policy loaded by `@cloud-copilot/iam-policy`.
+ */
+import { createRequire } from 'module';
+import * as path from 'path';
+import { loadPolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
+import type { RequestAnalysis } from '@cloud-copilot/iam-simulate';
+import type { Claims } from './tokens';
+
+/** The account the template is evaluated in (the stack is environment-agnostic). */
+export const ACCOUNT = '111111111111';
+const ACTION = 'sts:AssumeRoleWithWebIdentity';
+
+// The package's `exports` map exposes only its index, which has no entry point for the core engine; modules loaded
+// by absolute file path are not subject to `exports`.
+const simulateDist = path.dirname(require.resolve('@cloud-copilot/iam-simulate'));
+const load = createRequire(__filename);
+const internal = <T>(file: string): T => load(path.join(simulateDist, file)) as T;
+
+const { authorize } = internal<{ authorize(request: unknown): RequestAnalysis }>('core_engine/CoreSimulatorEngine.js');
+const { AwsRequestImpl } = internal<{
+  AwsRequestImpl: new (principal: string, resource: { resource: string; accountId: string }, action: string, context: unknown) => unknown;
+}>('request/request.js');
+const { RequestContextImpl } = internal<{ RequestContextImpl: new (values: Record<string, string>) => unknown }>('requestContext.js');
+const { DiscoveryContextKeyConstraints } = internal<{ DiscoveryContextKeyConstraints: new (constraints: unknown[]) => unknown }>(
+  'context_keys/discoveryContextKeyConstraints.js');
+
+type CfnTemplate = { Resources?: Record<string, { Type: string; Properties?: Record<string, any> }> };
+
+interface OidcProvider {
+  readonly arn: string;
+  /** Issuer URL, `https://HOST[/PATH]`. */
+  readonly url: string;
+  readonly clientIds: readonly string[];
+}
+
+export interface EvaluateOptions {
+  /**
+   * Client ids of providers the trust imports by ARN (their `ClientIdList` is not in the template). CiOidcTrust
+   * requires an imported provider to list the audience.
+   *
+   * @default ['sts.amazonaws.com']
+   */
+  readonly importedClientIds?: readonly string[];
+}
+
+/**
+ * Whether STS lets a web identity token with `claims` (iss, aud, sub) assume the role `role` (logical id or
+ * `RoleName`) of `template`, `Template.fromStack(stack).toJSON()`.
+ */
+export function assumeRoleWithWebIdentityAllowed(template: object, role: string, claims: Claims, options: EvaluateOptions = {}): boolean {
+  const resources = (template as CfnTemplate).Resources ?? {};
+  const [logicalId, roleResource] = Object.entries(resources)
+    .find(([id, r]) => r.Type === 'AWS::IAM::Role' && (id === role || r.Properties?.RoleName === role)) ?? [];
+  if (!logicalId || !roleResource) throw new Error(`no AWS::IAM::Role "${role}" in the template`);
+  const roleArn = `arn:aws:iam::${ACCOUNT}:role/${roleResource.Properties?.RoleName ?? logicalId}`;
+
+  const providers = new Map<string, OidcProvider>();
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type !== 'AWS::IAM::OIDCProvider') continue;
+    const url = String(r.Properties?.Url);
+    providers.set(id, { arn: providerArn(url), url, clientIds: r.Properties?.ClientIdList ?? [] });
+  }
+  const trust = resolveIntrinsics(roleResource.Properties?.AssumeRolePolicyDocument, providers);
+  const errors = validateTrustPolicy(trust);
+  if (errors.length > 0) throw new Error(`invalid trust policy: ${JSON.stringify(errors)}`);
+
+  // Providers imported by ARN exist in the account although they are not in the template.
+  const known = [...providers.values()];
+  for (const arn of federatedArns(trust)) {
+    if (!known.some((p) => p.arn === arn)) {
+      known.push({ arn, url: `https://${arn.replace(/^arn:aws:iam::\d{12}:oidc-provider\//, '')}`, clientIds: options.importedClientIds ?? ['sts.amazonaws.com'] });
+    }
+  }
+
+  // STS: the token's `iss` must name an IAM OIDC provider of the account, and its `aud` must be one of that
+  // provider's client ids; only then is the trust policy evaluated, with the provider as principal.
+  const provider = known.find((p) => p.url === claims.iss);
+  if (!provider) return false;
+  if (claims.aud === undefined || !provider.clientIds.includes(claims.aud)) return false;
+
+  // Condition keys are named after the provider (`HOST[/PATH]:sub`); an absent claim is an absent key.
+  const hostPath = provider.url.replace(/^https:\/\//, '');
+  const context: Record<string, string> = {};
+  for (const claim of ['sub', 'aud']) {
+    const value = claims[claim];
+    if (value !== undefined) context[`${hostPath}:${claim}`] = value;
+  }
+
+  const analysis = authorize({
+    request: new AwsRequestImpl(provider.arn, { resource: roleArn, accountId: ACCOUNT }, ACTION, new RequestContextImpl(context)),
+    sessionPolicy: undefined,
+    identityPolicies: [],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: loadPolicy(trust, { name: `${logicalId}.AssumeRolePolicyDocument` }),
+    permissionBoundaries: undefined,
+    vpcEndpointPolicies: undefined,
+    // Strict: every condition is evaluated against the request context, none is ignored.
+    simulationParameters: { simulationMode: 'Strict', discoveryContextKeyConstraints: new DiscoveryContextKeyConstraints([]) },
+  });
+  return analysis.result === 'Allowed';
+}
+
+function providerArn(url: string): string {
+  return `arn:aws:iam::${ACCOUNT}:oidc-provider/${url.replace(/^https:\/\//, '')}`;
+}
+
+/**
+ * Replaces the intrinsics a trust policy can carry (a provider `Ref`/`GetAtt Arn`, `Fn::Join` over pseudo
+ * parameters) with concrete values; anything else is an error, so that nothing unresolved reaches the engine.
+ */
+function resolveIntrinsics(value: any, providers: Map<string, OidcProvider>): any {
+  if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(v, providers));
+  if (value === null || typeof value !== 'object') return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && keys[0] === 'Ref') {
+    const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountId': ACCOUNT, 'AWS::URLSuffix': 'amazonaws.com' };
+    const resolved = pseudo[value.Ref] ?? providers.get(value.Ref)?.arn;
+    if (resolved === undefined) throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+    return resolved;
+  }
+  if (keys.length === 1 && keys[0] === 'Fn::GetAtt') {
+    const [id, attribute] = value['Fn::GetAtt'];
+    const provider = providers.get(id);
+    if (!provider || attribute !== 'Arn') throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+    return provider.arn;
+  }
+  if (keys.length === 1 && keys[0] === 'Fn::Join') {
+    const [separator, parts] = value['Fn::Join'];
+    return (parts as unknown[]).map((p) => resolveIntrinsics(p, providers)).join(separator);
+  }
+  if (keys.some((k) => k.startsWith('Fn::'))) throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+  return Object.fromEntries(keys.map((k) => [k, resolveIntrinsics(value[k], providers)]));
+}
+
+/** The `Principal.Federated` ARNs of a resolved trust policy. */
+function federatedArns(trust: { Statement?: unknown }): string[] {
+  const statements = ([] as any[]).concat(trust.Statement ?? []);
+  return statements.flatMap((s) => ([] as unknown[]).concat(s.Principal?.Federated ?? []).map(String));
+}
