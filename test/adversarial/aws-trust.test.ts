@@ -2,8 +2,9 @@
  * Adversarial suite for the AWS CiOidcTrust: the synthesized trust policy is evaluated by an independent IAM engine
  * (test/helpers/aws-trust-evaluator.ts) against legitimate and forged CI tokens (test/helpers/tokens.ts).
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Aws, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { CiOidcTrust } from '../../src/constructs/aws';
 import { GitHubActions, GitLabCi, ICiSource } from '../../src/core';
 import { assumeRoleWithWebIdentityAllowed } from '../helpers/aws-trust-evaluator';
@@ -20,10 +21,11 @@ const OWNERSHIP = {
 const WORKFLOW = 'acme/workflows/.github/workflows/release.yml@refs/heads/main';
 
 /** Synthesizes a CiOidcTrust for `source` and returns the CloudFormation template. */
-function synth(source: ICiSource): object {
+function synth(source: ICiSource, importedProviderArn?: string): object {
   const app = new App({ context: { 'keyless:today': '2026-11-22' } });
   const stack = new Stack(app, 'Trusts');
-  new CiOidcTrust(stack, 'Deploy', { name: ROLE, ownership: OWNERSHIP, source });
+  const oidcProvider = importedProviderArn === undefined ? undefined : iam.OidcProviderNative.fromOidcProviderArn(stack, 'Provider', importedProviderArn);
+  new CiOidcTrust(stack, 'Deploy', { name: ROLE, ownership: OWNERSHIP, source, oidcProvider });
   return Template.fromStack(stack).toJSON();
 }
 
@@ -140,6 +142,25 @@ describe('GitHub Actions trust pinned to a reusable workflow', () => {
 
   test('denies a token with the default subject template', () => {
     expect(allowed(githubToken({ ...PAYMENTS, ref: 'refs/heads/main', jobWorkflowRef: WORKFLOW }))).toBe(false);
+  });
+});
+
+describe('GitHub Actions trust with an imported OIDC provider', () => {
+  // The provider ARN is an Fn::Join over AWS::Partition and AWS::AccountId; the template holds no provider.
+  const arn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`;
+  const template = synth(github(), arn);
+  const allowed = (claims: Claims) => assumeRoleWithWebIdentityAllowed(template, ROLE, claims);
+
+  test('sanity: no provider is created', () => {
+    expect(Object.values((template as { Resources: Record<string, { Type: string }> }).Resources).map((r) => r.Type)).toEqual(['AWS::IAM::Role']);
+  });
+
+  test.each(legitimateGitHubTokens(AUD).map((t) => [t.name, t.claims] as const))('allows %s', (_name, claims) => {
+    expect(allowed(claims)).toBe(true);
+  });
+
+  test.each(forgedGitHubTokens(AUD).map((t) => [t.name, t.claims] as const))('denies %s', (_name, claims) => {
+    expect(allowed(claims)).toBe(false);
   });
 });
 

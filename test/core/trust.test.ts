@@ -41,7 +41,7 @@ describe('AWS web identity trust', () => {
   test('trust policy size: 36 tags fit the 2048-character quota, 37 do not', () => {
     expect(awsWebIdentityTrust(payments({ tags: tags(36) }), 'sts.amazonaws.com', ctx).conditions).toHaveLength(1);
     expect(() => awsWebIdentityTrust(payments({ tags: tags(37) }), 'sts.amazonaws.com', ctx)).toThrow(
-      /^\[KL-AWS-TRUST-SIZE\] App\/Trust: `source` renders a trust policy of about 2068 characters, over IAM's 2048-character limit for role trust policies \(39 subjects\)/);
+      /^\[KL-AWS-TRUST-SIZE\] App\/Trust: `source` renders a trust policy of about 2068 characters, over IAM's 2048-character limit for role trust policies \(37 subjects\)/);
   });
 });
 
