@@ -1,0 +1,101 @@
+/**
+ * Bad inputs, each refused at synthesis with a message naming the construct path, the prop, the bad value and the
+ * fix. The expected messages live in bad-inputs.test.ts.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { GitHubActions, GitHubActionsProps, GitLabCi, GitLabCiProps, ICiSource, Ownership } from '../../src';
+import * as aws from '../../src/constructs/aws';
+import * as azure from '../../src/constructs/azure';
+import * as gcp from '../../src/constructs/gcp';
+import { awsStack, OWNERSHIP, tfStack } from '../helpers/synth';
+
+const repo: GitHubActionsProps = { owner: 'acme', repository: 'payments-api', branches: ['main'] };
+const gh = (props: Partial<GitHubActionsProps>) => GitHubActions.repository({ ...repo, ...props } as GitHubActionsProps);
+const gl = (props: Partial<GitLabCiProps>) => GitLabCi.project({ projectPath: 'acme/finance/ledger', branches: ['main'], ...props } as GitLabCiProps);
+
+const awsTrust = (props: Partial<aws.CiOidcTrustProps>) => () => new aws.CiOidcTrust(awsStack(), 'Trust', {
+  name: 'payments-deploy', ownership: OWNERSHIP, source: gh({}), ...props,
+} as aws.CiOidcTrustProps);
+const gcpTrust = (props: Partial<gcp.CiOidcTrustProps>) => () => new gcp.CiOidcTrust(tfStack(), 'Trust', {
+  name: 'payments-deploy', ownership: OWNERSHIP, source: gh({}), project: 'acme-payments-prod', projectNumber: '412345678901', ...props,
+} as gcp.CiOidcTrustProps);
+const azureTrust = (props: Partial<azure.CiOidcTrustProps>) => () => new azure.CiOidcTrust(tfStack(), 'Trust', {
+  name: 'payments-deploy', ownership: OWNERSHIP, source: gh({}), resourceGroupName: 'rg-identity', location: 'westeurope', ...props,
+} as azure.CiOidcTrustProps);
+const withSource = (source: ICiSource) => awsTrust({ source });
+const withOwnership = (ownership: Partial<Ownership> | undefined) => awsTrust({ ownership: ownership as Ownership });
+const tagList = (count: number) => Array.from({ length: count }, (_, i) => `v1.0.${i}`);
+
+export const BAD_INPUTS: Record<string, () => unknown> = {
+  'GitHub owner with a wildcard': withSource(gh({ owner: 'acme*' })),
+  'GitHub owner that is only a wildcard': withSource(gh({ owner: '*' })),
+  'GitHub repository with a wildcard': withSource(gh({ repository: 'payments-*' })),
+  'GitHub owner given as owner/repository': withSource(gh({ owner: 'acme/payments-api' })),
+  'GitHub repository with a space': withSource(gh({ repository: 'payments api' })),
+  'GitHub owner missing': withSource(gh({ owner: '' })),
+  'GitHub owner id that is not a number': withSource(gh({ ownerId: '12ab', repositoryId: '86301532' })),
+  'GitHub repository id without the owner id': withSource(gh({ repositoryId: '86301532' })),
+  'immutable subject form without ids': withSource(gh({ subjectFormat: 'immutable' })),
+  'unknown subject format': withSource(gh({ subjectFormat: 'legacy' as never })),
+  'GitHub source admitting no run': withSource(gh({ branches: [] })),
+  'branch with a wildcard': withSource(gh({ branches: ['release/*'] })),
+  'fully qualified branch ref': withSource(gh({ branches: ['refs/heads/main'] })),
+  'branch name git refuses': withSource(gh({ branches: ['feature..x'] })),
+  'pull-request ref as a branch without the opt-in': withSource(gh({ branches: ['refs/pull/1/merge'] })),
+  'tag with a wildcard in exact tags': withSource(gh({ tags: ['v*'] })),
+  'tag pattern with an inner wildcard': withSource(gh({ tagPatterns: ['v*-rc'] })),
+  'tag pattern that admits every tag': withSource(gh({ tagPatterns: ['*'] })),
+  'environment with a wildcard': withSource(gh({ environments: ['prod*'] })),
+  'environment with a space': withSource(gh({ environments: ['prod eu'] })),
+  'enterprise slug with capitals and a space': withSource(gh({ enterpriseSlug: 'Acme Corp' })),
+  'look-alike GitHub issuer': withSource(gh({ issuerUrl: 'https://token.actions.githubusercontent.com.evil.com' })),
+  'GitHub issuer over http': withSource(gh({ issuerUrl: 'http://token.actions.githubusercontent.com' })),
+  'enterprise issuer URL without the slug prop': withSource(gh({ issuerUrl: 'https://token.actions.githubusercontent.com/acme' })),
+  'reusable workflow ref in the wrong form': withSource(gh({ jobWorkflowRef: 'acme/workflows/release.yml' })),
+  'reusable workflow pin with a tag pattern': withSource(gh({ tagPatterns: ['v*'], jobWorkflowRef: 'acme/workflows/.github/workflows/release.yml@refs/heads/main' })),
+  'GitLab instance over http': withSource(gl({ instanceUrl: 'http://gitlab.example.com' })),
+  'GitLab instance with a trailing slash': withSource(gl({ instanceUrl: 'https://gitlab.example.com/' })),
+  'GitLab instance that is a GitHub URL': withSource(gl({ instanceUrl: 'https://github.com' })),
+  'GitLab instance with a wildcard': withSource(gl({ instanceUrl: 'https://*.example.com' })),
+  'GitLab project path with a wildcard': withSource(gl({ projectPath: 'acme/*' })),
+  'GitLab project path without a group': withSource(gl({ projectPath: 'ledger' })),
+  'GitLab namespace id without the project id': withSource(gl({ namespaceId: '5521' })),
+  'GitLab source admitting no pipeline': withSource(gl({ branches: [] })),
+  'ownership missing': withOwnership(undefined),
+  'ownership owner missing': withOwnership({ ...OWNERSHIP, owner: undefined }),
+  'owner with a wildcard': withOwnership({ ...OWNERSHIP, owner: 'team-*' }),
+  'risk tier 4': withOwnership({ ...OWNERSHIP, tier: 4 as never }),
+  'review-by date in the past': withOwnership({ ...OWNERSHIP, reviewBy: '2026-01-31' }),
+  'review-by date that does not exist': withOwnership({ ...OWNERSHIP, reviewBy: '2027-02-30' }),
+  'review-by date beyond the tier horizon': withOwnership({ ...OWNERSHIP, reviewBy: '2099-12-31' }),
+  'environment with capitals': withOwnership({ ...OWNERSHIP, environment: 'Production' }),
+  'purpose with a comma': withOwnership({ ...OWNERSHIP, purpose: 'deploy, then migrate' }),
+  'identity name with capitals': awsTrust({ name: 'PaymentsDeploy' }),
+  'identity name with the reserved gcp- prefix': awsTrust({ name: 'gcp-deployer' }),
+  'AWS role name over 64 characters': awsTrust({ roleName: 'r'.repeat(65) }),
+  'AWS session over the tier maximum': awsTrust({ maxSessionDuration: Duration.hours(2) }),
+  'AWS session under the IAM minimum': awsTrust({ maxSessionDuration: Duration.minutes(30) }),
+  'AWS audience with a wildcard': awsTrust({ audience: 'sts.*' }),
+  'CI source missing': awsTrust({ source: undefined }),
+  'AWS trust policy over the IAM size quota': withSource(gh({ tags: tagList(40) })),
+  'GCP project number given as the project id': gcpTrust({ projectNumber: 'acme-payments-prod' }),
+  'GCP project id with capitals': gcpTrust({ project: 'Acme-Payments' }),
+  'GCP pool id over 32 characters': gcpTrust({ poolId: 'p'.repeat(33) }),
+  'GCP provider id with the reserved gcp- prefix': gcpTrust({ providerId: 'gcp-github' }),
+  'GCP service account id with direct access': gcpTrust({ serviceAccountId: 'payments-sa' }),
+  'GCP unknown access mode': gcpTrust({ access: 'keys' as never }),
+  'GCP subject over 127 bytes': gcpTrust({ source: gh({ environments: ['e'.repeat(100)] }) }),
+  'Azure with more than 20 subjects': azureTrust({ source: gh({ tags: tagList(21) }) }),
+  'Azure with a tag pattern': azureTrust({ source: gh({ tagPatterns: ['v*'] }) }),
+  'Azure location written as a display name': azureTrust({ location: 'West Europe' }),
+  'Azure resource group ending with a dot': azureTrust({ resourceGroupName: 'rg-identity.' }),
+  'Azure identity name with a space': azureTrust({ identityName: 'payments deploy' }),
+  'Azure role assignment at a wildcard scope': () => {
+    const trust = azureTrust({})() as azure.CiOidcTrust;
+    trust.assignRole('Push', { scope: '/subscriptions/*', roleDefinitionName: 'AcrPush' });
+  },
+  'Azure role assignment with two role definitions': () => {
+    const trust = azureTrust({})() as azure.CiOidcTrust;
+    trust.assignRole('Push', { scope: '/subscriptions/0000', roleDefinitionName: 'AcrPush', roleDefinitionId: '/providers/x' });
+  },
+};
