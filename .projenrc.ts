@@ -1,4 +1,4 @@
-import { javascript, typescript } from 'projen';
+import { javascript, JsonFile, typescript } from 'projen';
 
 // Single source of project configuration: edit here and run `npx projen`.
 
@@ -65,19 +65,27 @@ const project = new typescript.TypeScriptProject({
     passWithNoTests: false,
     junitReporting: false,
     jestConfig: {
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
-      snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
       collectCoverage: false,
       testTimeout: 60_000,
     },
   },
+  // ts-jest transpiles only; type checking runs once, in the `typecheck` step of `npm test`, which keeps tests fast.
+  tsJestOptions: { transformOptions: { isolatedModules: true } },
   gitignore: ['/out/', '/bench-results/', 'cdktf.out/', 'cdk.out/'],
 });
 
-// ts-jest: transpile only (type checking runs once, in the `typecheck` step below), which keeps `npm test` fast.
-project.tryFindObjectFile('package.json')?.addOverride('jest.transform', {
-  '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json', isolatedModules: true }],
-});
+
+// Tests live under test/ only; snapshots under test/snapshots/ (see test/snapshot-resolver.js).
+const packageJson = project.tryFindObjectFile('package.json')!;
+packageJson.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
+packageJson.addOverride('jest.snapshotResolver', '<rootDir>/test/snapshot-resolver.js');
+
+// examples/ and scripts/ are type-checked with the test config; these let eslint's project service find it.
+for (const dir of ['examples', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
+  });
+}
 
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check sources, tests and examples',
@@ -91,13 +99,14 @@ project.addTask('synth', {
 });
 
 project.addTask('docgen', {
-  description: 'Generate API.md from the source',
-  exec: 'typedoc --options typedoc.json',
+  description: 'Generate API.md and docs/api/ from the source',
+  exec: 'ts-node --transpile-only -P test/tsconfig.json scripts/docgen.ts',
 });
-project.addTask('docgen:check', {
-  description: 'Fail when API.md is not current with the source',
-  exec: 'ts-node --transpile-only -P test/tsconfig.json scripts/check-api-md.ts',
+const docgenCheck = project.addTask('docgen:check', {
+  description: 'Fail when API.md or docs/api/ is not current with the source',
+  exec: 'ts-node --transpile-only -P test/tsconfig.json scripts/docgen.ts --check',
 });
+project.testTask.spawn(docgenCheck);
 
 project.npmignore?.exclude('/examples/', '/scripts/', '/test/', '/out/', 'typedoc.json', '/.ci/');
 

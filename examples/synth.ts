@@ -14,11 +14,16 @@ import { awsPlatform, azurePlatform, gcpPlatform } from './platform/ci-trust';
 
 export function synthExamples(outdir: string): void {
   fs.rmSync(outdir, { recursive: true, force: true });
-  const awsApp = new cdk.App({ outdir: path.join(outdir, 'aws') });
+  const awsApp = new cdk.App({
+    outdir: path.join(outdir, 'aws'),
+    // No stack traces in metadata: they hold absolute paths, which would make the output machine-dependent.
+    stackTraces: false,
+    context: { 'aws:cdk:disable-creation-stack-traces': true },
+  });
   awsPlatform(awsApp);
   awsApp.synth();
 
-  const tfApp = new cdktf.App({ outdir: path.join(outdir, 'terraform'), skipValidation: false });
+  const tfApp = new cdktf.App({ outdir: path.join(outdir, 'terraform'), stackTraces: false });
   gcpPlatform(tfApp);
   azurePlatform(tfApp);
   tfApp.synth();

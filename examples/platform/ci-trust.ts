@@ -2,9 +2,9 @@
  * Platform example: one GitHub repository and one GitLab project get short-lived, keyless access to AWS, GCP and
  * Azure, pinned to the exact branch, environment and release tags the platform team names.
  */
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -72,6 +72,7 @@ export function awsPlatform(app: cdk.App): cdk.Stack {
 
 export function gcpPlatform(app: cdktf.App): cdktf.TerraformStack {
   const stack = new cdktf.TerraformStack(app, 'platform-ci-gcp');
+  new cdktf.LocalBackend(stack, { path: 'terraform.platform-ci-gcp.tfstate' }); // relative: output stays machine-independent
   new GoogleProvider(stack, 'google', { project: 'acme-payments-prod' });
   const trust = new gcp.CiOidcTrust(stack, 'PaymentsApiDeploy', {
     name: 'payments-api-deploy',
@@ -103,6 +104,7 @@ export function gcpPlatform(app: cdktf.App): cdktf.TerraformStack {
 
 export function azurePlatform(app: cdktf.App): cdktf.TerraformStack {
   const stack = new cdktf.TerraformStack(app, 'platform-ci-azure');
+  new cdktf.LocalBackend(stack, { path: 'terraform.platform-ci-azure.tfstate' });
   new AzurermProvider(stack, 'azurerm', { features: [{}] });
   const trust = new azure.CiOidcTrust(stack, 'PaymentsApiDeploy', {
     name: 'payments-api-deploy',

@@ -12,7 +12,9 @@ const IDENTITY_NAME = /^[a-z](?:[-a-z0-9]{4,28}[a-z0-9])$/;
 export function checkIdentityName(name: unknown, ctx: ValidationContext, prop = 'name'): string {
   if (typeof name !== 'string' || !IDENTITY_NAME.test(name) || name.startsWith('gcp-') || name.includes('--')) {
     fail({
-      code: 'KL-NAME', path: ctx.path, prop,
+      code: 'KL-NAME',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(name)}: an identity name is 6–30 lowercase letters, digits and single \`-\`, starting with a letter, not ending with \`-\` and not starting with the reserved \`gcp-\` (the strictest provider rule, GCP service account and workload identity pool ids)`,
       fix: 'use a short kebab-case name such as "payments-release"; per-provider names can be overridden individually',
       docs: 'https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/create',
@@ -25,7 +27,9 @@ export function checkIdentityName(name: unknown, ctx: ValidationContext, prop = 
 export function checkAwsRoleName(name: unknown, ctx: ValidationContext, prop = 'roleName'): string {
   if (typeof name !== 'string' || !/^[\w+=,.@-]{1,64}$/.test(name)) {
     fail({
-      code: 'KL-AWS-ROLE-NAME', path: ctx.path, prop,
+      code: 'KL-AWS-ROLE-NAME',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(name)}: an IAM role name is 1–64 characters of letters, digits and \`+ = , . @ _ -\``,
       fix: 'shorten or rename it',
       docs: 'https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html',
@@ -38,7 +42,9 @@ export function checkAwsRoleName(name: unknown, ctx: ValidationContext, prop = '
 export function checkGcpPoolId(id: unknown, ctx: ValidationContext, prop: string): string {
   if (typeof id !== 'string' || !/^[a-z0-9-]{4,32}$/.test(id) || id.startsWith('gcp-')) {
     fail({
-      code: 'KL-GCP-POOL-ID', path: ctx.path, prop,
+      code: 'KL-GCP-POOL-ID',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(id)}: a workload identity pool or provider id is 4–32 characters of lowercase letters, digits and \`-\`, and the \`gcp-\` prefix is reserved`,
       fix: 'use a shorter lowercase id such as "ci-github"',
       docs: 'https://cloud.google.com/iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools/create',
@@ -51,7 +57,9 @@ export function checkGcpPoolId(id: unknown, ctx: ValidationContext, prop: string
 export function checkGcpServiceAccountId(id: unknown, ctx: ValidationContext, prop: string): string {
   if (typeof id !== 'string' || !IDENTITY_NAME.test(id)) {
     fail({
-      code: 'KL-GCP-SA-ID', path: ctx.path, prop,
+      code: 'KL-GCP-SA-ID',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(id)}: a service account id is 6–30 lowercase letters, digits and \`-\`, starting with a letter and not ending with \`-\``,
       fix: 'use an id such as "payments-release"',
       docs: 'https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/create',
@@ -64,7 +72,9 @@ export function checkGcpServiceAccountId(id: unknown, ctx: ValidationContext, pr
 export function checkGcpProjectNumber(value: unknown, ctx: ValidationContext, prop = 'projectNumber'): string {
   if (typeof value !== 'string' || !/^[1-9][0-9]{0,19}$/.test(value)) {
     fail({
-      code: 'KL-GCP-PROJECT-NUMBER', path: ctx.path, prop,
+      code: 'KL-GCP-PROJECT-NUMBER',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(value)}: a project number is decimal digits (workload identity members name the project by number, not by id)`,
       fix: 'run `gcloud projects describe PROJECT_ID --format="value(projectNumber)"` and give the result as a string',
     });
@@ -76,7 +86,9 @@ export function checkGcpProjectNumber(value: unknown, ctx: ValidationContext, pr
 export function checkGcpProjectId(value: unknown, ctx: ValidationContext, prop = 'project'): string {
   if (typeof value !== 'string' || !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(value)) {
     fail({
-      code: 'KL-GCP-PROJECT-ID', path: ctx.path, prop,
+      code: 'KL-GCP-PROJECT-ID',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(value)}: a project id is 6–30 lowercase letters, digits and \`-\`, starting with a letter`,
       fix: 'give the project id (not its display name or number)',
     });
@@ -88,7 +100,9 @@ export function checkGcpProjectId(value: unknown, ctx: ValidationContext, prop =
 export function checkAzureIdentityName(name: unknown, ctx: ValidationContext, prop = 'identityName'): string {
   if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/.test(name)) {
     fail({
-      code: 'KL-AZ-IDENTITY-NAME', path: ctx.path, prop,
+      code: 'KL-AZ-IDENTITY-NAME',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(name)}: a user-assigned identity name is 3–128 letters, digits, \`-\` and \`_\`, starting with a letter or digit`,
       fix: 'use a name such as "payments-release"',
       docs: 'https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftmanagedidentity',
@@ -101,7 +115,9 @@ export function checkAzureIdentityName(name: unknown, ctx: ValidationContext, pr
 export function checkAzureResourceGroupName(name: unknown, ctx: ValidationContext, prop = 'resourceGroupName'): string {
   if (typeof name !== 'string' || !/^[\p{L}\p{N}_().-]{1,90}$/u.test(name) || name.endsWith('.')) {
     fail({
-      code: 'KL-AZ-RESOURCE-GROUP', path: ctx.path, prop,
+      code: 'KL-AZ-RESOURCE-GROUP',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(name)}: a resource group name is 1–90 letters, digits, \`_ - . ( )\`, not ending with \`.\``,
       fix: 'give the name of an existing resource group',
     });

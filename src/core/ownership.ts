@@ -62,28 +62,36 @@ export function resolveOwnership(input: Partial<Ownership> | undefined, ctx: Val
   const { owner, purpose, environment, tier, reviewBy } = input as Ownership;
   if (!OWNER.test(owner)) {
     fail({
-      code: 'KL-OWN-OWNER', path: ctx.path, prop: `${prop}.owner`,
+      code: 'KL-OWN-OWNER',
+      path: ctx.path,
+      prop: `${prop}.owner`,
       problem: `is ${quote(owner)}: an owner is a team slug or an email address of at most 64 characters (letters, digits and \`. _ @ + -\`), with no wildcards or spaces`,
       fix: 'name the owning team, e.g. "team-payments" or "payments@example.com"',
     });
   }
   if (!PURPOSE.test(purpose)) {
     fail({
-      code: 'KL-OWN-PURPOSE', path: ctx.path, prop: `${prop}.purpose`,
+      code: 'KL-OWN-PURPOSE',
+      path: ctx.path,
+      prop: `${prop}.purpose`,
       problem: `is ${quote(purpose)}: a purpose is 3–100 characters of letters, digits, spaces and \`_ . : / = + - @\` (the AWS tag value character set)`,
       fix: 'say in a few words why the identity exists, e.g. "publish payments-api images"',
     });
   }
   if (!ENVIRONMENT.test(environment)) {
     fail({
-      code: 'KL-OWN-ENVIRONMENT', path: ctx.path, prop: `${prop}.environment`,
+      code: 'KL-OWN-ENVIRONMENT',
+      path: ctx.path,
+      prop: `${prop}.environment`,
       problem: `is ${quote(environment)}: an environment is 1–24 lowercase letters, digits and \`-\`, starting with a letter`,
       fix: 'use a name such as "production" or "staging"',
     });
   }
   if (tier !== 1 && tier !== 2 && tier !== 3) {
     fail({
-      code: 'KL-OWN-TIER', path: ctx.path, prop: `${prop}.tier`,
+      code: 'KL-OWN-TIER',
+      path: ctx.path,
+      prop: `${prop}.tier`,
       problem: `is ${quote(tier)}: the risk tier is 1 (most sensitive), 2 or 3`,
       fix: 'use 1 for production write, publishing or privileged access, 2 for other production access, 3 for non-production',
     });
@@ -114,14 +122,18 @@ export function isIsoDate(value: unknown): value is string {
 function checkReviewBy(reviewBy: string, tier: RiskTier, ctx: ValidationContext, prop: string): void {
   if (!isIsoDate(reviewBy)) {
     fail({
-      code: 'KL-OWN-REVIEW-BY-FORMAT', path: ctx.path, prop,
+      code: 'KL-OWN-REVIEW-BY-FORMAT',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(reviewBy)}: a review-by date is a calendar date written as YYYY-MM-DD`,
       fix: `give a date such as "${addDays(ctx.today, 90)}"`,
     });
   }
   if (reviewBy < ctx.today) {
     fail({
-      code: 'KL-OWN-REVIEW-BY-PAST', path: ctx.path, prop,
+      code: 'KL-OWN-REVIEW-BY-PAST',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(reviewBy)}, which is in the past (today is ${ctx.today}): the identity is overdue for review`,
       fix: 'review whether the identity is still needed and still owned by its owner, then set the next review-by date, or delete the identity',
     });
@@ -129,7 +141,9 @@ function checkReviewBy(reviewBy: string, tier: RiskTier, ctx: ValidationContext,
   const horizon = tierPolicy(tier).maxReviewHorizonDays;
   if (daysBetween(ctx.today, reviewBy) > horizon) {
     fail({
-      code: 'KL-OWN-REVIEW-BY-HORIZON', path: ctx.path, prop,
+      code: 'KL-OWN-REVIEW-BY-HORIZON',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(reviewBy)}, more than ${horizon} days ahead (the tier ${tier} review horizon; today is ${ctx.today})`,
       fix: `set a review-by date on or before ${addDays(ctx.today, horizon)}`,
     });
@@ -190,7 +204,9 @@ export function gcpOwnership(ownership: Ownership, ctx: ValidationContext, prop 
   const description = ownershipFields(ownership).map(([key, value]) => `${key}=${value}`).join('; ');
   if (description.length > GCP_DESCRIPTION_MAX) {
     fail({
-      code: 'KL-OWN-GCP-DESCRIPTION', path: ctx.path, prop: `${prop}.purpose`,
+      code: 'KL-OWN-GCP-DESCRIPTION',
+      path: ctx.path,
+      prop: `${prop}.purpose`,
       problem: `makes the GCP ownership description ${description.length} characters long, over the ${GCP_DESCRIPTION_MAX}-character limit of a GCP description (service accounts and workload identity pools have no labels, so ownership is carried there)`,
       fix: `shorten \`${prop}.purpose\` or \`${prop}.owner\` by ${description.length - GCP_DESCRIPTION_MAX} characters`,
     });

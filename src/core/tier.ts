@@ -53,14 +53,18 @@ export function resolveSessionSeconds(
   }
   if (!Number.isInteger(requestedSeconds) || requestedSeconds <= 0) {
     fail({
-      code: 'KL-SESSION-INVALID', path: ctx.path, prop,
+      code: 'KL-SESSION-INVALID',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(requestedSeconds)} seconds: a session lifetime must be a whole, positive number of seconds`,
       fix: 'give a whole number of seconds, e.g. Duration.hours(1)',
     });
   }
   if (requestedSeconds > policy.maxSessionSeconds) {
     fail({
-      code: 'KL-SESSION-OVER-TIER', path: ctx.path, prop,
+      code: 'KL-SESSION-OVER-TIER',
+      path: ctx.path,
+      prop,
       problem: `is ${requestedSeconds} seconds, over the tier ${tier} maximum of ${policy.maxSessionSeconds} seconds`,
       fix: `ask for at most ${policy.maxSessionSeconds} seconds, or declare the identity in a lower-risk tier if that is really what it is`,
     });
@@ -72,7 +76,9 @@ export function resolveSessionSeconds(
 export function checkAwsSessionBounds(seconds: number, ctx: ValidationContext, prop = 'maxSessionDuration'): number {
   if (seconds < AWS_MIN_SESSION_SECONDS || seconds > AWS_MAX_SESSION_SECONDS) {
     fail({
-      code: 'KL-AWS-SESSION-BOUNDS', path: ctx.path, prop,
+      code: 'KL-AWS-SESSION-BOUNDS',
+      path: ctx.path,
+      prop,
       problem: `is ${seconds} seconds, outside the AWS IAM MaxSessionDuration range of ${AWS_MIN_SESSION_SECONDS}–${AWS_MAX_SESSION_SECONDS} seconds`,
       fix: `give a value between ${AWS_MIN_SESSION_SECONDS} and ${AWS_MAX_SESSION_SECONDS} seconds (a role session can be shortened further by the caller's DurationSeconds)`,
       docs: 'https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html',

@@ -3,8 +3,8 @@
  * audience must each match a credential of the identity exactly (no wildcards, case-sensitive subject).
  * Reads the synthesized Terraform JSON, not Keyless objects.
  */
-import { Claims } from './tokens';
 import { tfResources } from './synth';
+import { Claims } from './tokens';
 
 /** Whether a token may sign in as the user-assigned identity with the given logical id. */
 export function azureTokenAccepted(json: any, identityLogicalId: string, claims: Claims): boolean {

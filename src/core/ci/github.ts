@@ -124,7 +124,9 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
     }
     if (WILDCARD_CHARS.test(value)) {
       fail({
-        code: 'KL-GH-WILDCARD', path: ctx.path, prop: p(name),
+        code: 'KL-GH-WILDCARD',
+        path: ctx.path,
+        prop: p(name),
         problem: `is ${quote(value)}: wildcards are not allowed in the ${name} (in an AWS StringLike a \`*\` also matches \`/\` and \`:\`, so it would admit other ${name === 'owner' ? 'organizations' : 'repositories'})`,
         fix: `name the exact ${name}, e.g. "${example}"; trust each repository with its own declaration`,
         docs: GITHUB_OIDC_DOCS,
@@ -132,7 +134,9 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
     }
     if (!rule.test(value)) {
       fail({
-        code: 'KL-GH-NAME', path: ctx.path, prop: p(name),
+        code: 'KL-GH-NAME',
+        path: ctx.path,
+        prop: p(name),
         problem: name === 'owner'
           ? `is ${quote(value)}: a GitHub owner is 1–39 letters, digits or single \`-\`, not starting or ending with \`-\``
           : `is ${quote(value)}: a GitHub repository name is 1–100 letters, digits, \`.\`, \`_\` or \`-\` (give the owner separately)`,
@@ -148,7 +152,9 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
   const repositoryId = props.repositoryId === undefined ? undefined : checkNumericId(props.repositoryId, ctx, p('repositoryId'), 'GitHub repository id');
   if ((ownerId === undefined) !== (repositoryId === undefined)) {
     fail({
-      code: 'KL-GH-IDS-PAIR', path: ctx.path, prop: p(ownerId === undefined ? 'ownerId' : 'repositoryId'),
+      code: 'KL-GH-IDS-PAIR',
+      path: ctx.path,
+      prop: p(ownerId === undefined ? 'ownerId' : 'repositoryId'),
       problem: 'is missing while its pair is given: the owner id and the repository id pin the repository together',
       fix: 'give both `ownerId` and `repositoryId` (GET /repos/OWNER/REPO returns `owner.id` and `id`), or neither',
     });
@@ -159,7 +165,9 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
   }
   if (format === 'immutable' && ownerId === undefined) {
     fail({
-      code: 'KL-GH-IMMUTABLE-IDS', path: ctx.path, prop: p('subjectFormat'),
+      code: 'KL-GH-IMMUTABLE-IDS',
+      path: ctx.path,
+      prop: p('subjectFormat'),
       problem: 'is "immutable" but `ownerId` and `repositoryId` are not given: the immutable subject `repo:OWNER@OWNER_ID/REPO@REPO_ID:…` needs both ids, and they are never wildcarded',
       fix: 'give `ownerId` and `repositoryId`',
       docs: GITHUB_OIDC_DOCS,
@@ -173,7 +181,9 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
   for (const [i, branch] of listProp(props.branches, ctx, p('branches')).entries()) {
     if (typeof branch === 'string' && /^(refs\/)?pull\//.test(branch)) {
       fail({
-        code: 'KL-GH-PR-OPT-IN', path: ctx.path, prop: `${p('branches')}[${i}]`,
+        code: 'KL-GH-PR-OPT-IN',
+        path: ctx.path,
+        prop: `${p('branches')}[${i}]`,
         problem: `is ${quote(branch)}, a pull-request ref: pull-request runs execute unreviewed code and are never trusted through a branch`,
         fix: 'set `allowPullRequests: true` if this identity must really be usable from pull requests (and keep its permissions read-only)',
         docs: GITHUB_OIDC_DOCS,
@@ -187,7 +197,9 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
   for (const [i, env] of listProp(props.environments, ctx, p('environments')).entries()) {
     if (typeof env !== 'string' || WILDCARD_CHARS.test(env) || !ENVIRONMENT.test(env)) {
       fail({
-        code: 'KL-GH-ENVIRONMENT', path: ctx.path, prop: `${p('environments')}[${i}]`,
+        code: 'KL-GH-ENVIRONMENT',
+        path: ctx.path,
+        prop: `${p('environments')}[${i}]`,
         problem: `is ${quote(env)}: an environment is named exactly with 1–255 letters, digits, \`.\`, \`_\` or \`-\` (no wildcards, spaces or \`:\`)`,
         fix: 'use the environment name exactly as configured in the repository settings, e.g. "production"',
       });
@@ -203,7 +215,9 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
 
   if (contexts.length === 0 && patternContexts.length === 0) {
     fail({
-      code: 'KL-CI-NO-SUBJECT', path: ctx.path, prop,
+      code: 'KL-CI-NO-SUBJECT',
+      path: ctx.path,
+      prop,
       problem: `admits no workflow run of ${owner}/${repository}: no \`branches\`, \`tags\`, \`tagPatterns\`, \`environments\` or \`allowPullRequests\` is given`,
       fix: 'name the protected branch, tag or environment the pipeline runs from, e.g. `branches: ["main"]` or `environments: ["production"]`',
     });
@@ -213,7 +227,9 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
   if (props.jobWorkflowRef !== undefined) {
     if (typeof props.jobWorkflowRef !== 'string' || !WORKFLOW_REF.test(props.jobWorkflowRef)) {
       fail({
-        code: 'KL-GH-WORKFLOW-REF', path: ctx.path, prop: p('jobWorkflowRef'),
+        code: 'KL-GH-WORKFLOW-REF',
+        path: ctx.path,
+        prop: p('jobWorkflowRef'),
         problem: `is ${quote(props.jobWorkflowRef)}: expected OWNER/REPO/.github/workflows/FILE.yml@refs/heads/BRANCH or …@refs/tags/TAG, exactly (no wildcards)`,
         fix: 'copy the `job_workflow_ref` claim of a run of the reusable workflow, e.g. "acme/workflows/.github/workflows/release.yml@refs/heads/main"',
         docs: GITHUB_OIDC_DOCS,
@@ -237,7 +253,9 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
   if (jobWorkflowRef !== undefined && patternContexts.length > 0) {
     // With the workflow appended after the context, a trailing `*` would also match any workflow.
     fail({
-      code: 'KL-GH-PATTERN-WORKFLOW', path: ctx.path, prop: p('tagPatterns'),
+      code: 'KL-GH-PATTERN-WORKFLOW',
+      path: ctx.path,
+      prop: p('tagPatterns'),
       problem: 'cannot be combined with `jobWorkflowRef`: the workflow follows the tag in the subject, so a trailing `*` would match any workflow',
       fix: 'list the release tags exactly in `tags`, or drop the workflow pin',
     });
@@ -271,7 +289,9 @@ function resolveGitHubIssuer(props: GitHubActionsProps, ctx: ValidationContext, 
   if (props.enterpriseSlug !== undefined) {
     if (typeof props.enterpriseSlug !== 'string' || !ENTERPRISE_SLUG.test(props.enterpriseSlug)) {
       fail({
-        code: 'KL-GH-ENTERPRISE', path: ctx.path, prop: `${prop}.enterpriseSlug`,
+        code: 'KL-GH-ENTERPRISE',
+        path: ctx.path,
+        prop: `${prop}.enterpriseSlug`,
         problem: `is ${quote(props.enterpriseSlug)}: an enterprise slug is lowercase letters, digits and \`-\` (no wildcards, \`/\` or \`.\`)`,
         fix: 'copy the slug from the enterprise URL, https://github.com/enterprises/SLUG',
         docs: GITHUB_OIDC_DOCS,
@@ -283,7 +303,9 @@ function resolveGitHubIssuer(props: GitHubActionsProps, ctx: ValidationContext, 
     const given = checkIssuerUrl(props.issuerUrl, ctx, `${prop}.issuerUrl`, expected);
     if (given !== expected) {
       fail({
-        code: 'KL-GH-ISSUER-UNKNOWN', path: ctx.path, prop: `${prop}.issuerUrl`,
+        code: 'KL-GH-ISSUER-UNKNOWN',
+        path: ctx.path,
+        prop: `${prop}.issuerUrl`,
         problem: `is ${quote(given)}, which is not a GitHub Actions issuer: tokens are issued by "${GITHUB_ISSUER}" or, with a unique enterprise issuer, "${GITHUB_ISSUER}/<enterpriseSlug>"`,
         fix: props.enterpriseSlug === undefined && given.startsWith(`${GITHUB_ISSUER}/`)
           ? `set \`enterpriseSlug: "${given.slice(GITHUB_ISSUER.length + 1)}"\` instead of \`issuerUrl\``

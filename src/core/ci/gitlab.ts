@@ -69,7 +69,9 @@ function resolveGitLab(props: GitLabCiProps, ctx: ValidationContext, prop: strin
   const issuerUrl = checkIssuerUrl(props.instanceUrl ?? GITLAB_COM_ISSUER, ctx, p('instanceUrl'), GITLAB_COM_ISSUER);
   if (/^https:\/\/(token\.actions\.githubusercontent\.com|github\.com)(\/|$)/.test(issuerUrl)) {
     fail({
-      code: 'KL-GL-ISSUER-UNKNOWN', path: ctx.path, prop: p('instanceUrl'),
+      code: 'KL-GL-ISSUER-UNKNOWN',
+      path: ctx.path,
+      prop: p('instanceUrl'),
       problem: `is ${quote(issuerUrl)}, a GitHub URL, not a GitLab instance`,
       fix: 'use `GitHubActions.repository(…)` for GitHub, or the URL of the GitLab instance',
     });
@@ -80,7 +82,9 @@ function resolveGitLab(props: GitLabCiProps, ctx: ValidationContext, prop: strin
   }
   if (WILDCARD_CHARS.test(projectPath)) {
     fail({
-      code: 'KL-GL-WILDCARD', path: ctx.path, prop: p('projectPath'),
+      code: 'KL-GL-WILDCARD',
+      path: ctx.path,
+      prop: p('projectPath'),
       problem: `is ${quote(projectPath)}: wildcards are not allowed in a project path (a \`*\` would admit other groups' or projects' pipelines)`,
       fix: 'name the exact project path; trust each project with its own declaration',
       docs: GITLAB_OIDC_DOCS,
@@ -89,7 +93,9 @@ function resolveGitLab(props: GitLabCiProps, ctx: ValidationContext, prop: strin
   const segments = projectPath.split('/');
   if (segments.length < 2 || segments.length > 21 || !segments.every((s) => PATH_SEGMENT.test(s) && !s.endsWith('.git') && !s.endsWith('.atom'))) {
     fail({
-      code: 'KL-GL-PATH', path: ctx.path, prop: p('projectPath'),
+      code: 'KL-GL-PATH',
+      path: ctx.path,
+      prop: p('projectPath'),
       problem: `is ${quote(projectPath)}: a project path is GROUP[/SUBGROUP…]/PROJECT, each part letters, digits, \`_\`, \`-\` or \`.\` (not starting with \`-\` or \`.\`)`,
       fix: 'copy the path from the project URL, e.g. "acme/payments/api"',
     });
@@ -98,7 +104,9 @@ function resolveGitLab(props: GitLabCiProps, ctx: ValidationContext, prop: strin
   const projectId = props.projectId === undefined ? undefined : checkNumericId(props.projectId, ctx, p('projectId'), 'GitLab project id');
   if ((namespaceId === undefined) !== (projectId === undefined)) {
     fail({
-      code: 'KL-GL-IDS-PAIR', path: ctx.path, prop: p(namespaceId === undefined ? 'namespaceId' : 'projectId'),
+      code: 'KL-GL-IDS-PAIR',
+      path: ctx.path,
+      prop: p(namespaceId === undefined ? 'namespaceId' : 'projectId'),
       problem: 'is missing while its pair is given: the namespace id and the project id pin the project together',
       fix: 'give both `namespaceId` and `projectId` (shown on the project and group overview pages), or neither',
     });
@@ -115,7 +123,9 @@ function resolveGitLab(props: GitLabCiProps, ctx: ValidationContext, prop: strin
     .map((pattern, i) => `ref_type:tag:ref:${checkRefPattern(pattern, ctx, `${p('tagPatterns')}[${i}]`)}*`);
   if (contexts.length === 0 && patternContexts.length === 0) {
     fail({
-      code: 'KL-CI-NO-SUBJECT', path: ctx.path, prop,
+      code: 'KL-CI-NO-SUBJECT',
+      path: ctx.path,
+      prop,
       problem: `admits no pipeline of ${projectPath}: no \`branches\`, \`tags\` or \`tagPatterns\` is given`,
       fix: 'name the protected branch or tag the pipeline runs from, e.g. `branches: ["main"]`',
     });

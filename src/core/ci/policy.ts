@@ -81,7 +81,9 @@ export function checkRefName(name: unknown, kind: 'branch' | 'tag', ctx: Validat
   }
   if (/^refs\//.test(name)) {
     fail({
-      code: 'KL-CI-REF-QUALIFIED', path: ctx.path, prop,
+      code: 'KL-CI-REF-QUALIFIED',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(name)}: give the short ${kind} name; Keyless adds the \`refs/${kind === 'branch' ? 'heads' : 'tags'}/\` prefix itself`,
       fix: `use ${quote(name.replace(/^refs\/(heads|tags)\//, ''))}`,
     });
@@ -91,7 +93,9 @@ export function checkRefName(name: unknown, kind: 'branch' | 'tag', ctx: Validat
   if (/[\x00-\x20\x7f~^:\\]/.test(name) || name.includes('..') || name.includes('@{') || name.includes('//')
     || /^[/.-]|[/.]$/.test(name) || name.endsWith('.lock') || name === '@' || name.length > 255) {
     fail({
-      code: 'KL-CI-REF-INVALID', path: ctx.path, prop,
+      code: 'KL-CI-REF-INVALID',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(name)}, which is not a valid git ${kind} name (no spaces, \`~ ^ : \\\`, \`..\`, \`//\`, leading \`-\`, \`/\` or \`.\`, trailing \`/\`, \`.\` or \`.lock\`; at most 255 characters)`,
       fix: `use the ${kind} name exactly as git shows it`,
       docs,
@@ -107,7 +111,9 @@ export function checkRefName(name: unknown, kind: 'branch' | 'tag', ctx: Validat
 export function checkRefPattern(pattern: unknown, ctx: ValidationContext, prop: string): string {
   if (typeof pattern !== 'string' || !/^[^*?[\]]+\*$/.test(pattern)) {
     fail({
-      code: 'KL-CI-PATTERN-FORM', path: ctx.path, prop,
+      code: 'KL-CI-PATTERN-FORM',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(pattern)}: a pattern is a literal prefix of at least one character followed by a single trailing \`*\` (no \`?\`, \`[\`, inner or bare \`*\`)`,
       fix: 'write it as e.g. "v*" or "release-*"; list other refs exactly',
     });
@@ -116,7 +122,9 @@ export function checkRefPattern(pattern: unknown, ctx: ValidationContext, prop: 
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x20\x7f~^:\\]/.test(prefix) || prefix.includes('..') || prefix.includes('//') || /^[/.-]/.test(prefix) || prefix.startsWith('refs/')) {
     fail({
-      code: 'KL-CI-PATTERN-INVALID', path: ctx.path, prop,
+      code: 'KL-CI-PATTERN-INVALID',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(pattern)}: its prefix ${quote(prefix)} cannot start a valid git ref name (no spaces, \`~ ^ : \\\`, \`..\`, leading \`-\`, \`/\`, \`.\` or \`refs/\`)`,
       fix: 'write the short tag name prefix, e.g. "v*"',
     });
@@ -128,7 +136,9 @@ export function checkRefPattern(pattern: unknown, ctx: ValidationContext, prop: 
 export function checkNumericId(value: unknown, ctx: ValidationContext, prop: string, what: string): string {
   if (typeof value !== 'string' || !/^[1-9][0-9]{0,19}$/.test(value)) {
     fail({
-      code: 'KL-CI-ID', path: ctx.path, prop,
+      code: 'KL-CI-ID',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(value)}: the ${what} is a decimal number with no wildcard, given as a string`,
       fix: `copy the numeric ${what} exactly (e.g. from the API), as a string such as "123456"`,
     });
@@ -153,7 +163,9 @@ export function listProp(value: unknown, ctx: ValidationContext, prop: string): 
 /** Validates an `https://` issuer URL (no trailing slash, query, fragment, credentials or wildcard). */
 export function checkIssuerUrl(value: unknown, ctx: ValidationContext, prop: string, example: string): string {
   const problem = (why: string) => fail({
-    code: 'KL-CI-ISSUER', path: ctx.path, prop,
+    code: 'KL-CI-ISSUER',
+    path: ctx.path,
+    prop,
     problem: `is ${quote(value)}: ${why}`,
     fix: `give the exact issuer URL as it appears in the token's \`iss\` claim, e.g. "${example}"`,
   });
@@ -181,7 +193,9 @@ export function checkIssuerUrl(value: unknown, ctx: ValidationContext, prop: str
 export function resolveCiSource(source: ICiSource | undefined, ctx: ValidationContext, prop = 'source'): CiTrustPolicy {
   if (source === undefined || source === null || typeof source.resolve !== 'function') {
     fail({
-      code: 'KL-CI-SOURCE-MISSING', path: ctx.path, prop,
+      code: 'KL-CI-SOURCE-MISSING',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(source)}: a CI source is required`,
       fix: 'give the CI source, e.g. `GitHubActions.repository({ owner: "acme", repository: "app", branches: ["main"] })`',
     });

@@ -47,7 +47,9 @@ export function awsWebIdentityTrust(policy: CiTrustPolicy, audience: string, ctx
   const size = estimateTrustPolicyChars(policy, trust);
   if (size > AWS_TRUST_POLICY_MAX_CHARS) {
     fail({
-      code: 'KL-AWS-TRUST-SIZE', path: ctx.path, prop: 'source',
+      code: 'KL-AWS-TRUST-SIZE',
+      path: ctx.path,
+      prop: 'source',
       problem: `renders a trust policy of about ${size} characters, over IAM's ${AWS_TRUST_POLICY_MAX_CHARS}-character limit for role trust policies (${policy.exactSubjects.length + policy.subjectPatterns.length} subjects)`,
       fix: 'split the refs over several CiOidcTrust declarations (one per release stream or environment), which also keeps each role narrower',
       docs: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html',
@@ -73,7 +75,9 @@ function estimateTrustPolicyChars(policy: CiTrustPolicy, trust: AwsWebIdentityTr
 function checkAudience(audience: unknown, ctx: ValidationContext, prop: string): void {
   if (typeof audience !== 'string' || audience === '' || audience.length > 255 || WILDCARD_CHARS.test(audience) || /\s/.test(audience)) {
     fail({
-      code: 'KL-AWS-AUDIENCE', path: ctx.path, prop,
+      code: 'KL-AWS-AUDIENCE',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(audience)}: an audience is an exact, non-empty value of at most 255 characters with no wildcards or spaces`,
       fix: `use "${AWS_STS_AUDIENCE}" (what aws-actions/configure-aws-credentials requests) or the exact \`aud\` your CI job sets`,
     });

@@ -33,7 +33,9 @@ export interface AzureFederatedTrust {
 export function azureFederatedTrust(policy: CiTrustPolicy, ctx: ValidationContext, prop = 'source'): AzureFederatedTrust {
   if (policy.subjectPatterns.length > 0) {
     fail({
-      code: 'KL-AZ-PATTERN', path: ctx.path, prop: `${prop}.tagPatterns`,
+      code: 'KL-AZ-PATTERN',
+      path: ctx.path,
+      prop: `${prop}.tagPatterns`,
       problem: `declares ${policy.subjectPatterns.map((p) => `"${p}"`).join(', ')}: Azure federated credentials on a managed identity match the subject exactly and support no wildcards`,
       fix: 'list the tags exactly in `tags` for Azure (each becomes one federated credential)',
       docs: AZURE_FIC_DOCS,
@@ -41,7 +43,9 @@ export function azureFederatedTrust(policy: CiTrustPolicy, ctx: ValidationContex
   }
   if (policy.exactSubjects.length > AZURE_MAX_FEDERATED_CREDENTIALS) {
     fail({
-      code: 'KL-AZ-TOO-MANY', path: ctx.path, prop,
+      code: 'KL-AZ-TOO-MANY',
+      path: ctx.path,
+      prop,
       problem: `admits ${policy.exactSubjects.length} subjects, over the limit of ${AZURE_MAX_FEDERATED_CREDENTIALS} federated credentials per user-assigned identity`,
       fix: `split the refs over several CiOidcTrust declarations of at most ${AZURE_MAX_FEDERATED_CREDENTIALS} subjects each`,
       docs: AZURE_FIC_DOCS,

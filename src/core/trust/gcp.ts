@@ -46,12 +46,16 @@ export function gcpPoolResource(location: GcpProviderLocation): string {
  * owner and repository (by immutable id when given) and the exact subjects (Checkov CKV_GCP_125 expects an
  * `assertion.sub == '…'` equality).
  */
-export function gcpWorkloadIdentityProvider(policy: CiTrustPolicy, location: GcpProviderLocation, ctx: ValidationContext): GcpWorkloadIdentityProvider {
+export function gcpWorkloadIdentityProvider(
+  policy: CiTrustPolicy, location: GcpProviderLocation, ctx: ValidationContext,
+): GcpWorkloadIdentityProvider {
   for (const subject of policy.exactSubjects) {
     const bytes = Buffer.byteLength(subject, 'utf8');
     if (bytes > GCP_SUBJECT_MAX_BYTES) {
       fail({
-        code: 'KL-GCP-SUBJECT-LENGTH', path: ctx.path, prop: 'source',
+        code: 'KL-GCP-SUBJECT-LENGTH',
+        path: ctx.path,
+        prop: 'source',
         problem: `yields the subject "${subject}" of ${bytes} bytes, over the ${GCP_SUBJECT_MAX_BYTES}-byte limit of \`google.subject\`: GCP would reject every such token`,
         fix: 'shorten the branch, tag or environment name, or drop the `jobWorkflowRef` pin (which lengthens the subject) for GCP',
         docs: 'https://cloud.google.com/iam/docs/workload-identity-federation#mapping',
@@ -67,7 +71,9 @@ export function gcpWorkloadIdentityProvider(policy: CiTrustPolicy, location: Gcp
   const attributeCondition = [...pins, subjects.length === 1 ? subjects[0] : `(${subjects.join(' || ')})`].join(' && ');
   if (attributeCondition.length > GCP_CONDITION_MAX_CHARS) {
     fail({
-      code: 'KL-GCP-CONDITION-LENGTH', path: ctx.path, prop: 'source',
+      code: 'KL-GCP-CONDITION-LENGTH',
+      path: ctx.path,
+      prop: 'source',
       problem: `renders an attribute condition of ${attributeCondition.length} characters, over the ${GCP_CONDITION_MAX_CHARS}-character limit`,
       fix: 'split the refs over several CiOidcTrust declarations, or use a tag pattern for release tags',
     });
