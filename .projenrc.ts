@@ -75,6 +75,10 @@ const project = new typescript.TypeScriptProject({
 });
 
 
+// unrs-resolver (used by jest and the eslint import resolver) 1.13.0 lacks most platform bindings on the npm
+// registry this project installs from, which leaves the lock file incomplete and `npm ci` failing; 1.12.2 is complete.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 // Tests live under test/ only; snapshots under test/snapshots/ (see test/snapshot-resolver.js).
 const packageJson = project.tryFindObjectFile('package.json')!;
 packageJson.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);

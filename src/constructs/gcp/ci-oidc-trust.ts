@@ -40,8 +40,9 @@ export interface CiOidcTrustProps {
    */
   readonly poolId?: string;
   /**
-   * Reuse an existing pool named `poolId` instead of creating it. Members of a shared pool stay exact: they name
-   * the subjects admitted by this trust's own provider.
+   * Reuse an existing pool named `poolId` instead of creating it. Exact-subject members stay exact in a shared
+   * pool. With tag patterns, the member is `principalSet://…/attribute.keyless_trust/PROVIDER_ID`: every other
+   * provider of a shared pool must leave `attribute.keyless_trust` unmapped (or map it to its own provider id).
    *
    * @default false
    */
