@@ -9,3 +9,4 @@ export * from './ci/gitlab';
 export * from './trust/aws';
 export * from './trust/gcp';
 export * from './trust/azure';
+export * from './kubernetes';

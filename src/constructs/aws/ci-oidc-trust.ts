@@ -1,12 +1,13 @@
-import { Duration, Lazy, Stack, Tags } from 'aws-cdk-lib';
+import { Duration, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CiTrustPolicy, ICiSource, resolveCiSource } from '../../core/ci/policy';
 import { checkAwsRoleName, checkIdentityName } from '../../core/names';
-import { awsOwnershipTags, MANAGED_BY, Ownership, resolveOwnership } from '../../core/ownership';
+import { awsOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
 import { checkAwsSessionBounds, resolveSessionSeconds } from '../../core/tier';
 import { AWS_STS_AUDIENCE, awsWebIdentityTrust } from '../../core/trust/aws';
 import { validationContext } from '../private/context';
+import { sharedOidcProvider } from './private/oidc-provider';
 
 /** Props of an AWS {@link CiOidcTrust}. */
 export interface CiOidcTrustProps {
@@ -122,34 +123,4 @@ export class CiOidcTrust extends Construct implements iam.IGrantable {
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-interface SharedProvider {
-  readonly provider: iam.OidcProviderNative;
-  readonly audiences: Set<string>;
-}
-const sharedProviders = new WeakMap<Stack, Map<string, SharedProvider>>();
-
-/**
- * One native OIDC provider per issuer per stack (IAM allows one per issuer per account), listing the union of
- * the audiences its trusts require, sorted.
- */
-function sharedOidcProvider(scope: Construct, url: string, audience: string): iam.IOidcProvider {
-  const stack = Stack.of(scope);
-  let byUrl = sharedProviders.get(stack);
-  if (!byUrl) sharedProviders.set(stack, byUrl = new Map());
-  let shared = byUrl.get(url);
-  if (!shared) {
-    const audiences = new Set<string>();
-    const id = `KeylessOidcProvider-${url.replace(/^https:\/\//, '').replace(/[^A-Za-z0-9]+/g, '-')}`;
-    const provider = new iam.OidcProviderNative(stack, id, {
-      url,
-      clientIds: Lazy.list({ produce: () => [...audiences].sort() }),
-    });
-    Tags.of(provider).add('keyless:managed-by', MANAGED_BY);
-    shared = { provider, audiences };
-    byUrl.set(url, shared);
-  }
-  shared.audiences.add(audience);
-  return shared.provider;
 }

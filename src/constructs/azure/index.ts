@@ -1,1 +1,2 @@
 export * from './ci-oidc-trust';
+export * from './workload-identity';

@@ -1,1 +1,2 @@
 export * from './ownership-metadata';
+export * from './workload-service-account';

@@ -161,7 +161,9 @@ export function listProp(value: unknown, ctx: ValidationContext, prop: string): 
 }
 
 /** Validates an `https://` issuer URL (no trailing slash, query, fragment, credentials or wildcard). */
-export function checkIssuerUrl(value: unknown, ctx: ValidationContext, prop: string, example: string): string {
+export function checkIssuerUrl(
+  value: unknown, ctx: ValidationContext, prop: string, example: string, options: { allowTrailingSlash?: boolean } = {},
+): string {
   const problem = (why: string) => fail({
     code: 'KL-CI-ISSUER',
     path: ctx.path,
@@ -182,8 +184,9 @@ export function checkIssuerUrl(value: unknown, ctx: ValidationContext, prop: str
     return problem('an issuer has no credentials, query or fragment');
   }
   if (url.port) return problem('an issuer URL with an explicit port is not supported by AWS IAM OIDC providers');
-  if (value.endsWith('/')) return problem('an issuer has no trailing slash (the `iss` claim must match it exactly)');
-  if (value !== `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`) {
+  if (value.endsWith('/') && !options.allowTrailingSlash) return problem('an issuer has no trailing slash (the `iss` claim must match it exactly)');
+  const canonical = `${url.protocol}//${url.host}${url.pathname === '/' && !value.endsWith('/') ? '' : url.pathname}`;
+  if (value !== canonical) {
     return problem('the issuer must be written in canonical form (lowercase host, no default port, no dot segments)');
   }
   return value;

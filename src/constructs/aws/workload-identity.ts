@@ -1,0 +1,203 @@
+import { Duration, Stack, Tags, Token } from 'aws-cdk-lib';
+import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { checkIssuerUrl } from '../../core/ci/policy';
+import { fail, quote } from '../../core/errors';
+import { checkServiceAccountRef, KubernetesServiceAccountRef, serviceAccountSubject } from '../../core/kubernetes';
+import { checkAwsRoleName, checkIdentityName } from '../../core/names';
+import { awsOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
+import { checkAwsSessionBounds, resolveSessionSeconds } from '../../core/tier';
+import { AWS_STS_AUDIENCE } from '../../core/trust/aws';
+import { claimWorkloadBinding } from '../private/bindings';
+import { validationContext } from '../private/context';
+import { sharedOidcProvider } from './private/oidc-provider';
+
+/** IAM Roles for Service Accounts: the cluster's OIDC issuer is federated into IAM. */
+export interface EksIrsaBinding {
+  /** The mechanism. */
+  readonly kind: 'irsa';
+  /**
+   * The cluster's OIDC issuer URL, literally (`aws eks describe-cluster --query cluster.identity.oidc.issuer`),
+   * e.g. `https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE`.
+   */
+  readonly issuerUrl: string;
+  /**
+   * The IAM OIDC provider of that issuer, when it exists already.
+   *
+   * @default - one native provider per issuer is created in the stack
+   */
+  readonly oidcProvider?: iam.IOidcProvider;
+}
+
+/** EKS Pod Identity: the EKS Pod Identity Agent assumes the role for the service account. Not on Fargate. */
+export interface EksPodIdentityBinding {
+  /** The mechanism. */
+  readonly kind: 'pod-identity';
+  /** Name of the EKS cluster. */
+  readonly clusterName: string;
+  /**
+   * Whether the pods run on Fargate, where Pod Identity is not available (use IRSA there).
+   *
+   * @default false
+   */
+  readonly fargate?: boolean;
+}
+
+/** How the role is bound to the service account on EKS. */
+export type EksBinding = EksIrsaBinding | EksPodIdentityBinding;
+
+/** Props of an AWS {@link WorkloadIdentity}. */
+export interface WorkloadIdentityProps {
+  /** Logical name of the identity (6–30 characters of `[a-z0-9-]`); the role is named after it. */
+  readonly name: string;
+  /** Owner, purpose, environment, risk tier and review-by date, as `keyless:*` tags on the role. */
+  readonly ownership: Ownership;
+  /** The one Kubernetes service account the role is bound to. */
+  readonly serviceAccount: KubernetesServiceAccountRef;
+  /** IRSA or EKS Pod Identity. */
+  readonly eks: EksBinding;
+  /** Role name. @default - `name` */
+  readonly roleName?: string;
+  /** Maximum session duration, bounded by the tier. @default Duration.hours(1) */
+  readonly maxSessionDuration?: Duration;
+  /** Permissions boundary. @default - none */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+}
+
+/**
+ * An IAM role for exactly one Kubernetes service account on one EKS cluster.
+ *
+ * - IRSA: trust `StringEquals` on `ISSUER:sub = system:serviceaccount:NS:SA` and `ISSUER:aud = sts.amazonaws.com`.
+ * - Pod Identity: trust `pods.eks.amazonaws.com` (`sts:AssumeRole`, `sts:TagSession`) narrowed by the session tags
+ *   `eks-cluster-name`, `kubernetes-namespace`, `kubernetes-service-account` and by `aws:SourceAccount`, plus the
+ *   `AWS::EKS::PodIdentityAssociation`.
+ *
+ * Nothing is granted: use `grantPrincipal` with the usual aws-cdk-lib grant APIs.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html
+ */
+export class WorkloadIdentity extends Construct implements iam.IGrantable {
+  /** The role. */
+  public readonly role: iam.IRole;
+  /** Principal to grant permissions to. */
+  public readonly grantPrincipal: iam.IPrincipal;
+  /** Role name (deterministic). */
+  public readonly roleName: string;
+  /** The service account the role is bound to. */
+  public readonly serviceAccount: KubernetesServiceAccountRef;
+  /** The binding mechanism. */
+  public readonly mechanism: 'irsa' | 'pod-identity';
+  /** The effective maximum session duration. */
+  public readonly maxSessionDuration: Duration;
+  /** The validated ownership. */
+  public readonly ownership: Ownership;
+  /** The Pod Identity association (Pod Identity only). */
+  public readonly podIdentityAssociation?: CfnPodIdentityAssociation;
+  /** Escape hatch: the underlying role. Changing its trust bypasses every check Keyless made. */
+  public readonly roleResource: iam.Role;
+
+  constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
+    super(scope, id);
+    const ctx = validationContext(this);
+    this.ownership = resolveOwnership(props.ownership, ctx);
+    const name = checkIdentityName(props.name, ctx);
+    this.roleName = checkAwsRoleName(props.roleName ?? name, ctx);
+    this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
+    const seconds = checkAwsSessionBounds(resolveSessionSeconds(props.maxSessionDuration?.toSeconds(), this.ownership.tier, ctx), ctx);
+    this.maxSessionDuration = Duration.seconds(seconds);
+    const eks = props.eks;
+    const subject = serviceAccountSubject(this.serviceAccount);
+    const common = {
+      roleName: this.roleName,
+      description: `Workload ${this.serviceAccount.namespace}/${this.serviceAccount.name}. Owner ${this.ownership.owner}: ${this.ownership.purpose}`,
+      maxSessionDuration: this.maxSessionDuration,
+      permissionsBoundary: props.permissionsBoundary,
+    };
+
+    if (eks?.kind === 'irsa') {
+      this.mechanism = 'irsa';
+      if (Token.isUnresolved(eks.issuerUrl)) {
+        fail({
+          code: 'KL-AWS-IRSA-ISSUER-TOKEN', path: ctx.path, prop: 'eks.issuerUrl',
+          problem: 'is a token: the issuer becomes part of the trust condition keys, which Keyless pins literally so the synthesized trust can be reviewed',
+          fix: 'give the literal issuer URL from `aws eks describe-cluster --name CLUSTER --query cluster.identity.oidc.issuer`',
+        });
+      }
+      const issuerUrl = checkIssuerUrl(eks.issuerUrl, ctx, 'eks.issuerUrl', 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE');
+      const hostPath = issuerUrl.replace(/^https:\/\//, '');
+      claimWorkloadBinding(this, 'AWS (IRSA)', `${subject} of issuer ${issuerUrl}`, 'serviceAccount');
+      const provider = eks.oidcProvider ?? sharedOidcProvider(this, issuerUrl, AWS_STS_AUDIENCE);
+      this.roleResource = new iam.Role(this, 'Role', {
+        ...common,
+        assumedBy: new iam.WebIdentityPrincipal(provider.oidcProviderArn, {
+          StringEquals: { [`${hostPath}:aud`]: AWS_STS_AUDIENCE, [`${hostPath}:sub`]: subject },
+        }),
+      });
+    } else if (eks?.kind === 'pod-identity') {
+      this.mechanism = 'pod-identity';
+      if (eks.fargate === true) {
+        fail({
+          code: 'KL-AWS-POD-IDENTITY-FARGATE', path: ctx.path, prop: 'eks.fargate',
+          problem: 'is true: EKS Pod Identity is not available to pods on Fargate',
+          fix: 'use `eks: { kind: "irsa", issuerUrl }` for Fargate workloads',
+          docs: 'https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html#pod-id-considerations',
+        });
+      }
+      if (typeof eks.clusterName !== 'string' || (!Token.isUnresolved(eks.clusterName) && !/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(eks.clusterName))) {
+        fail({
+          code: 'KL-AWS-EKS-CLUSTER-NAME', path: ctx.path, prop: 'eks.clusterName',
+          problem: `is ${quote(eks.clusterName)}: an EKS cluster name is 1–100 letters, digits, \`-\` and \`_\`, starting with a letter or digit`,
+          fix: 'give the cluster name exactly',
+        });
+      }
+      claimWorkloadBinding(this, 'AWS (Pod Identity)', `${subject} of cluster ${eks.clusterName}`, 'serviceAccount');
+      // Session tags the Pod Identity Agent sets (EKS user guide, "Define permissions for EKS Pod Identities by tags").
+      const conditions = {
+        StringEquals: {
+          'aws:RequestTag/eks-cluster-name': eks.clusterName,
+          'aws:RequestTag/kubernetes-namespace': this.serviceAccount.namespace,
+          'aws:RequestTag/kubernetes-service-account': this.serviceAccount.name,
+          'aws:SourceAccount': Stack.of(this).account,
+        },
+      };
+      this.roleResource = new iam.Role(this, 'Role', {
+        ...common,
+        assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com').withConditions(conditions)),
+      });
+      this.podIdentityAssociation = new CfnPodIdentityAssociation(this, 'Association', {
+        clusterName: eks.clusterName,
+        namespace: this.serviceAccount.namespace,
+        serviceAccount: this.serviceAccount.name,
+        roleArn: this.roleResource.roleArn,
+      });
+    } else {
+      fail({
+        code: 'KL-AWS-EKS-BINDING', path: ctx.path, prop: 'eks',
+        problem: `is ${quote(eks)}: expected \`{ kind: "irsa", issuerUrl }\` or \`{ kind: "pod-identity", clusterName }\``,
+        fix: 'choose Pod Identity for EC2 node groups, IRSA for Fargate or clusters without the Pod Identity Agent',
+      });
+    }
+    for (const [key, value] of Object.entries(awsOwnershipTags(this.ownership))) Tags.of(this.roleResource).add(key, value);
+    this.role = this.roleResource;
+    this.grantPrincipal = this.roleResource;
+  }
+
+  /**
+   * The role ARN as a literal, for the IRSA service account annotation `eks.amazonaws.com/role-arn`.
+   * Requires the stack's account (and region, for the partition) to be known at synthesis.
+   */
+  public roleArnLiteral(): string {
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(stack.account)) {
+      fail({
+        code: 'KL-AWS-ACCOUNT-UNKNOWN', path: this.node.path, prop: 'env.account',
+        problem: 'of the stack is not known at synthesis, so the role ARN for the service account annotation cannot be written',
+        fix: 'give the stack an explicit `env: { account, region }`',
+      });
+    }
+    const region = Token.isUnresolved(stack.region) ? '' : stack.region;
+    const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+    return `arn:${partition}:iam::${stack.account}:role/${this.roleName}`;
+  }
+}

@@ -1,0 +1,95 @@
+import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import { checkIssuerUrl } from '../../core/ci/policy';
+import { fail, quote } from '../../core/errors';
+import { checkServiceAccountRef, KubernetesServiceAccountRef, serviceAccountSubject } from '../../core/kubernetes';
+import { checkAzureIdentityName, checkAzureResourceGroupName, checkIdentityName } from '../../core/names';
+import { azureOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
+import { AZURE_TOKEN_EXCHANGE_AUDIENCE, azureCredentialName } from '../../core/trust/azure';
+import { claimWorkloadBinding } from '../private/bindings';
+import { validationContext } from '../private/context';
+
+/** Props of an Azure {@link WorkloadIdentity}. */
+export interface WorkloadIdentityProps {
+  /** Logical name of the identity (6–30 characters of `[a-z0-9-]`). */
+  readonly name: string;
+  /** Owner, purpose, environment, risk tier and review-by date, as `keyless-*` tags. */
+  readonly ownership: Ownership;
+  /** The one Kubernetes service account bound. */
+  readonly serviceAccount: KubernetesServiceAccountRef;
+  /**
+   * The AKS cluster's OIDC issuer URL, exactly as `az aks show --query oidcIssuerProfile.issuerUrl` prints it
+   * (AKS issuers end with `/`, and the credential must match the token's `iss` exactly).
+   */
+  readonly clusterIssuerUrl: string;
+  /** Resource group of the identity. */
+  readonly resourceGroupName: string;
+  /** Azure region, e.g. `westeurope`. */
+  readonly location: string;
+  /** @default - `name` */
+  readonly identityName?: string;
+}
+
+/**
+ * AKS workload identity for exactly one Kubernetes service account: a user-assigned identity with one federated
+ * credential (cluster issuer, `system:serviceaccount:NS:SA`, `api://AzureADTokenExchange`).
+ *
+ * The client id, which the service account annotation `azure.workload.identity/client-id` needs, is known only
+ * after apply: it is a Terraform output (`clientIdOutput`); pass the applied value to `WorkloadServiceAccount`.
+ *
+ * @see https://learn.microsoft.com/azure/aks/workload-identity-overview
+ */
+export class WorkloadIdentity extends Construct {
+  /** Escape hatch: the identity. */
+  public readonly identity: UserAssignedIdentity;
+  /** The federated credential. */
+  public readonly federatedCredential: FederatedIdentityCredential;
+  /** Principal id, for role assignments (known after apply). */
+  public readonly principalId: string;
+  /** Client id (known after apply). */
+  public readonly clientId: string;
+  /** Terraform output with the client id, for the service account annotation. */
+  public readonly clientIdOutput: TerraformOutput;
+  /** The Kubernetes service account bound. */
+  public readonly serviceAccount: KubernetesServiceAccountRef;
+  /** The validated ownership. */
+  public readonly ownership: Ownership;
+
+  constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
+    super(scope, id);
+    const ctx = validationContext(this);
+    this.ownership = resolveOwnership(props.ownership, ctx);
+    const name = checkIdentityName(props.name, ctx);
+    const identityName = checkAzureIdentityName(props.identityName ?? name, ctx);
+    const resourceGroupName = checkAzureResourceGroupName(props.resourceGroupName, ctx);
+    if (typeof props.location !== 'string' || !/^[a-z][a-z0-9]{1,40}$/.test(props.location)) {
+      fail({ code: 'KL-AZ-LOCATION', path: ctx.path, prop: 'location', problem: `is ${quote(props.location)}: an Azure region name is lowercase letters and digits`, fix: 'use the region name, e.g. "westeurope" (see `az account list-locations -o table`)' });
+    }
+    this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
+    const issuer = checkIssuerUrl(props.clusterIssuerUrl, ctx, 'clusterIssuerUrl',
+      'https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/11111111-1111-1111-1111-111111111111/',
+      { allowTrailingSlash: true });
+    const subject = serviceAccountSubject(this.serviceAccount);
+    claimWorkloadBinding(this, 'Azure', `${subject} of issuer ${issuer}`, 'serviceAccount');
+
+    this.identity = new UserAssignedIdentity(this, 'Identity', {
+      name: identityName, resourceGroupName, location: props.location, tags: azureOwnershipTags(this.ownership),
+    });
+    this.federatedCredential = new FederatedIdentityCredential(this, 'Credential', {
+      name: azureCredentialName(subject),
+      resourceGroupName,
+      parentId: this.identity.id,
+      issuer,
+      subject,
+      audience: [AZURE_TOKEN_EXCHANGE_AUDIENCE],
+    });
+    this.principalId = this.identity.principalId;
+    this.clientId = this.identity.clientId;
+    this.clientIdOutput = new TerraformOutput(this, 'ClientId', {
+      value: this.identity.clientId,
+      description: `Client id for the azure.workload.identity/client-id annotation of ${this.serviceAccount.namespace}/${this.serviceAccount.name}`,
+    });
+  }
+}

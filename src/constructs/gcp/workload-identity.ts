@@ -1,0 +1,100 @@
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { Construct } from 'constructs';
+import { fail, quote } from '../../core/errors';
+import { checkServiceAccountRef, KubernetesServiceAccountRef } from '../../core/kubernetes';
+import { checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
+import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
+import { claimWorkloadBinding } from '../private/bindings';
+import { validationContext } from '../private/context';
+
+/**
+ * How a GKE workload reaches GCP resources.
+ *
+ * - `direct`: resources grant roles to the workload's own principal (`principal://…/subject/ns/NS/sa/KSA`); no
+ *   Google service account exists.
+ * - `impersonation`: a Google service account that the Kubernetes service account may impersonate
+ *   (`roles/iam.workloadIdentityUser` for `serviceAccount:PROJECT.svc.id.goog[NS/KSA]`).
+ */
+export type GkeAccessMode = 'direct' | 'impersonation';
+
+/** Props of a GCP {@link WorkloadIdentity}. */
+export interface WorkloadIdentityProps {
+  /** Logical name of the identity (6–30 characters of `[a-z0-9-]`). */
+  readonly name: string;
+  /** Owner, purpose, environment, risk tier and review-by date, carried in the service account description. */
+  readonly ownership: Ownership;
+  /** The one Kubernetes service account bound. */
+  readonly serviceAccount: KubernetesServiceAccountRef;
+  /** The project whose workload pool (`PROJECT.svc.id.goog`) the GKE clusters use. */
+  readonly project: string;
+  /** Number of that project (required for `direct` access, whose member names the project by number). */
+  readonly projectNumber?: string;
+  /** @default 'direct' */
+  readonly access?: GkeAccessMode;
+  /** Google service account id, with `impersonation`. @default - `name` */
+  readonly serviceAccountId?: string;
+}
+
+/**
+ * GKE Workload Identity for exactly one Kubernetes service account.
+ *
+ * The workload pool `PROJECT.svc.id.goog` is shared by every GKE cluster of the project ("identity sameness"): the
+ * same namespace and service account name on another cluster of the project is the same principal. Keep clusters
+ * that must not share identities in separate projects.
+ *
+ * @see https://cloud.google.com/kubernetes-engine/docs/concepts/workload-identity
+ */
+export class WorkloadIdentity extends Construct {
+  /** The access mode. */
+  public readonly access: GkeAccessMode;
+  /** The member to grant roles to: the workload's principal (direct) or `serviceAccount:EMAIL` (impersonation). */
+  public readonly member: string;
+  /** The Kubernetes service account's member in the workload pool, as IAM sees it. */
+  public readonly workloadMember: string;
+  /** The Google service account (impersonation only). */
+  public readonly googleServiceAccount?: ServiceAccount;
+  /** Email of the Google service account (impersonation only), deterministic: the KSA annotation value. */
+  public readonly googleServiceAccountEmail?: string;
+  /** The Kubernetes service account bound. */
+  public readonly serviceAccount: KubernetesServiceAccountRef;
+  /** The validated ownership. */
+  public readonly ownership: Ownership;
+
+  constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
+    super(scope, id);
+    const ctx = validationContext(this);
+    this.ownership = resolveOwnership(props.ownership, ctx);
+    const name = checkIdentityName(props.name, ctx);
+    this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
+    const project = checkGcpProjectId(props.project, ctx);
+    this.access = props.access ?? 'direct';
+    const { namespace, name: ksa } = this.serviceAccount;
+    const workloadPool = `${project}.svc.id.goog`;
+    claimWorkloadBinding(this, 'GCP', `${namespace}/${ksa} in workload pool ${workloadPool}`, 'serviceAccount');
+
+    if (this.access === 'direct') {
+      if (props.serviceAccountId !== undefined) {
+        fail({ code: 'KL-GCP-SA-WITHOUT-IMPERSONATION', path: ctx.path, prop: 'serviceAccountId', problem: `is ${quote(props.serviceAccountId)} but \`access\` is "direct", which creates no service account`, fix: 'set `access: "impersonation"` or remove `serviceAccountId`' });
+      }
+      const projectNumber = checkGcpProjectNumber(props.projectNumber, ctx);
+      this.workloadMember = `principal://iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${workloadPool}/subject/ns/${namespace}/sa/${ksa}`;
+      this.member = this.workloadMember;
+    } else if (this.access === 'impersonation') {
+      const accountId = checkGcpServiceAccountId(props.serviceAccountId ?? name, ctx, 'serviceAccountId');
+      this.googleServiceAccount = new ServiceAccount(this, 'ServiceAccount', {
+        project, accountId, displayName: accountId, description: gcpOwnership(this.ownership, ctx).description,
+      });
+      this.googleServiceAccountEmail = `${accountId}@${project}.iam.gserviceaccount.com`;
+      this.workloadMember = `serviceAccount:${workloadPool}[${namespace}/${ksa}]`;
+      this.member = `serviceAccount:${this.googleServiceAccountEmail}`;
+      new ServiceAccountIamMember(this, 'WorkloadIdentityUser', {
+        serviceAccountId: this.googleServiceAccount.name,
+        role: 'roles/iam.workloadIdentityUser',
+        member: this.workloadMember,
+      });
+    } else {
+      fail({ code: 'KL-GCP-ACCESS', path: ctx.path, prop: 'access', problem: `is ${quote(this.access)}: expected "direct" or "impersonation"`, fix: 'use "direct" unless the service needs a service account' });
+    }
+  }
+}

@@ -1,0 +1,254 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail, quote, ValidationContext } from '../../core/errors';
+import { checkServiceAccountRef, KubernetesServiceAccountRef, resolveTokenExpiration } from '../../core/kubernetes';
+import { kubernetesOwnership, Ownership, resolveOwnership, sortKeys } from '../../core/ownership';
+import { validationContext } from '../private/context';
+
+/** An AWS workload identity, as the service account needs it (structurally `aws.WorkloadIdentity`). */
+export interface AwsWorkloadIdentityRef {
+  /** The service account the role trusts. */
+  readonly serviceAccount: KubernetesServiceAccountRef;
+  /** IRSA or Pod Identity. */
+  readonly mechanism: 'irsa' | 'pod-identity';
+  /** The role ARN as a literal. */
+  roleArnLiteral(): string;
+}
+
+/** A GKE workload identity, as the service account needs it (structurally `gcp.WorkloadIdentity`). */
+export interface GcpWorkloadIdentityRef {
+  /** The service account the identity trusts. */
+  readonly serviceAccount: KubernetesServiceAccountRef;
+  /** Email of the Google service account to impersonate, if any. */
+  readonly googleServiceAccountEmail?: string;
+}
+
+/** An AKS workload identity, as the service account needs it (structurally `azure.WorkloadIdentity`). */
+export interface AzureWorkloadIdentityRef {
+  /** The service account the identity's federated credential names. */
+  readonly serviceAccount: KubernetesServiceAccountRef;
+}
+
+/** The cloud identity a service account is bound to, with the annotations that cloud reads. */
+export class CloudIdentityBinding {
+  /** An EKS role (IRSA: annotated with the role ARN; Pod Identity: wired by the association, no annotation). */
+  public static aws(identity: AwsWorkloadIdentityRef): CloudIdentityBinding {
+    return new CloudIdentityBinding('AWS', identity.serviceAccount, (tier, ctx): Record<string, string> => identity.mechanism === 'irsa'
+      ? {
+        'eks.amazonaws.com/role-arn': identity.roleArnLiteral(),
+        // The EKS pod identity webhook projects a token of 86400 s unless told otherwise.
+        'eks.amazonaws.com/token-expiration': String(resolveTokenExpiration(undefined, tier, ctx)),
+      }
+      : {}, {});
+  }
+
+  /** A GKE identity (impersonation: annotated with the Google service account; direct: no annotation). */
+  public static gcp(identity: GcpWorkloadIdentityRef): CloudIdentityBinding {
+    return new CloudIdentityBinding('GCP', identity.serviceAccount, (): Record<string, string> => identity.googleServiceAccountEmail
+      ? { 'iam.gke.io/gcp-service-account': identity.googleServiceAccountEmail }
+      : {}, {});
+  }
+
+  /**
+   * An AKS identity. The client id is known only after the identity is applied (the `clientIdOutput` Terraform
+   * output of `azure.WorkloadIdentity`): pass it explicitly, never guessed.
+   */
+  public static azure(identity: AzureWorkloadIdentityRef, clientId: string): CloudIdentityBinding {
+    return new CloudIdentityBinding('Azure', identity.serviceAccount, (tier, ctx) => {
+      if (typeof clientId !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(clientId)) {
+        fail({
+          code: 'KL-K8S-AZURE-CLIENT-ID', path: ctx.path, prop: 'identity.clientId',
+          problem: `is ${quote(clientId)}: the client id is a lowercase GUID, known only after the identity is applied`,
+          fix: 'apply the Azure stack, then pass `terraform output -raw <ClientId output>`',
+        });
+      }
+      return {
+        'azure.workload.identity/client-id': clientId,
+        // The Azure workload identity webhook projects a token of 3600 s by default (3600–86400 allowed).
+        'azure.workload.identity/service-account-token-expiration': String(Math.max(3600, resolveTokenExpiration(undefined, tier, ctx))),
+      };
+    }, { 'azure.workload.identity/use': 'true' });
+  }
+
+  private constructor(
+    /** Cloud name, for messages. */
+    public readonly cloud: string,
+    /** The service account the cloud identity trusts. */
+    public readonly trustedServiceAccount: KubernetesServiceAccountRef,
+    /** Service account annotations. */
+    private readonly annotationsFor: (tier: 1 | 2 | 3, ctx: ValidationContext) => Record<string, string>,
+    /** Labels the pod template must carry. */
+    public readonly podLabels: Record<string, string>,
+  ) {}
+
+  /** @internal */
+  public _annotations(tier: 1 | 2 | 3, ctx: ValidationContext): Record<string, string> {
+    return this.annotationsFor(tier, ctx);
+  }
+}
+
+/** Props of a {@link WorkloadServiceAccount}. */
+export interface WorkloadServiceAccountProps {
+  /** Namespace. */
+  readonly namespace: string;
+  /** Service account name (not `default`). */
+  readonly name: string;
+  /** Owner, purpose, environment, risk tier and review-by date, as `keyless.dev/*` labels and annotations. */
+  readonly ownership: Ownership;
+  /**
+   * The cloud identity bound to this service account. Checked: that identity must trust exactly this namespace
+   * and name.
+   *
+   * @default - no cloud identity
+   */
+  readonly identity?: CloudIdentityBinding;
+}
+
+/** Options for {@link WorkloadServiceAccount.bindWorkload}. */
+export interface BindWorkloadOptions {
+  /**
+   * Project a service account token into every container at `/var/run/secrets/keyless/token`, for this audience
+   * (e.g. a cloud's token exchange). Without it no token is mounted at all.
+   *
+   * @default - no token
+   */
+  readonly tokenAudience?: string;
+  /**
+   * Lifetime of the projected token, at least 600 seconds and at most the tier's session maximum.
+   *
+   * @default 3600
+   */
+  readonly tokenExpirationSeconds?: number;
+}
+
+const POD_SPEC_PATHS: Record<string, string> = {
+  Pod: '/spec',
+  Deployment: '/spec/template/spec',
+  StatefulSet: '/spec/template/spec',
+  DaemonSet: '/spec/template/spec',
+  ReplicaSet: '/spec/template/spec',
+  Job: '/spec/template/spec',
+  CronJob: '/spec/jobTemplate/spec/template/spec',
+};
+
+/**
+ * A hardened Kubernetes ServiceAccount for one workload: `automountServiceAccountToken: false`, ownership labels,
+ * and the annotations its one cloud identity needs. `bindWorkload` points exactly one workload at it.
+ *
+ * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
+ */
+export class WorkloadServiceAccount extends Construct {
+  /** Escape hatch: the ServiceAccount object. */
+  public readonly apiObject: ApiObject;
+  /** Namespace. */
+  public readonly namespace: string;
+  /** Name. */
+  public readonly name: string;
+  /** Always false: tokens are mounted only by an explicit projected volume. */
+  public readonly automountServiceAccountToken = false;
+  /** The validated ownership. */
+  public readonly ownership: Ownership;
+  /** The workload bound, once `bindWorkload` was called. */
+  public boundWorkload?: ApiObject;
+  private readonly identity?: CloudIdentityBinding;
+
+  constructor(scope: Construct, id: string, props: WorkloadServiceAccountProps) {
+    super(scope, id);
+    const ctx = validationContext(this);
+    this.ownership = resolveOwnership(props.ownership, ctx);
+    const ref = checkServiceAccountRef({ namespace: props.namespace, name: props.name }, ctx, 'props');
+    this.namespace = ref.namespace;
+    this.name = ref.name;
+    this.identity = props.identity;
+    let annotations: Record<string, string> = {};
+    if (props.identity !== undefined) {
+      const trusted = props.identity.trustedServiceAccount;
+      if (trusted.namespace !== this.namespace || trusted.name !== this.name) {
+        fail({
+          code: 'KL-K8S-WIRING', path: ctx.path, prop: 'identity',
+          problem: `is a ${props.identity.cloud} identity that trusts ${trusted.namespace}/${trusted.name}, not this service account ${this.namespace}/${this.name}: the annotation would name an identity that refuses this service account's tokens`,
+          fix: `bind the identity declared for ${this.namespace}/${this.name}, or correct the namespace or name on one side`,
+        });
+      }
+      annotations = props.identity._annotations(this.ownership.tier, ctx);
+    }
+    const owned = kubernetesOwnership(this.ownership);
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: owned.labels,
+        annotations: sortKeys({ ...owned.annotations, ...annotations }),
+      },
+      automountServiceAccountToken: false,
+    });
+  }
+
+  /**
+   * Runs `workload` (a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob in this namespace) as this
+   * service account, with token automounting off and, if asked, one projected token of bounded lifetime.
+   * A service account serves one workload: a second call is an error.
+   */
+  public bindWorkload(workload: ApiObject, options: BindWorkloadOptions = {}): void {
+    const ctx = validationContext(this);
+    if (this.boundWorkload !== undefined) {
+      fail({
+        code: 'KL-K8S-SA-SHARED', path: ctx.path, prop: 'workload',
+        problem: `is ${workload.node.path}, but ${this.namespace}/${this.name} already serves ${this.boundWorkload.node.path}: two workloads on one service account share its cloud identity and permissions`,
+        fix: 'give each workload its own WorkloadServiceAccount and cloud identity',
+      });
+    }
+    const specPath = POD_SPEC_PATHS[workload.kind];
+    if (specPath === undefined) {
+      fail({
+        code: 'KL-K8S-WORKLOAD-KIND', path: ctx.path, prop: 'workload',
+        problem: `is a ${workload.kind}: expected one of ${Object.keys(POD_SPEC_PATHS).join(', ')}`,
+        fix: 'bind the object that owns the pod template',
+      });
+    }
+    const manifest = workload.toJson();
+    const workloadNamespace = manifest.metadata?.namespace;
+    if (workloadNamespace !== this.namespace) {
+      fail({
+        code: 'KL-K8S-WORKLOAD-NAMESPACE', path: ctx.path, prop: 'workload',
+        problem: `is in namespace ${quote(workloadNamespace)}, but the service account is in ${quote(this.namespace)}: a pod can only use a service account of its own namespace`,
+        fix: `set \`metadata.namespace: "${this.namespace}"\` on ${workload.node.path}`,
+      });
+    }
+    const podSpec = specPath.split('/').slice(1).reduce((node: any, key) => node?.[key], manifest);
+    const containers: unknown[] = podSpec?.containers ?? [];
+    const patches = [
+      JsonPatch.add(`${specPath}/serviceAccountName`, this.name),
+      JsonPatch.add(`${specPath}/automountServiceAccountToken`, false),
+    ];
+    const podLabels = this.identity?.podLabels ?? {};
+    if (Object.keys(podLabels).length > 0) {
+      const metadataPath = specPath === '/spec' ? '/metadata' : specPath.replace(/\/spec$/, '/metadata');
+      const metadata = metadataPath.split('/').slice(1).reduce((node: any, key) => node?.[key], manifest);
+      if (metadata === undefined) patches.push(JsonPatch.add(metadataPath, {}));
+      if (metadata?.labels === undefined) patches.push(JsonPatch.add(`${metadataPath}/labels`, {}));
+      for (const [key, value] of Object.entries(podLabels)) {
+        patches.push(JsonPatch.add(`${metadataPath}/labels/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, value));
+      }
+    }
+    if (options.tokenAudience !== undefined) {
+      if (typeof options.tokenAudience !== 'string' || options.tokenAudience === '' || /[*?\s]/.test(options.tokenAudience)) {
+        fail({ code: 'KL-K8S-TOKEN-AUDIENCE', path: ctx.path, prop: 'tokenAudience', problem: `is ${quote(options.tokenAudience)}: an audience is an exact, non-empty value`, fix: 'give the audience the token is exchanged with, e.g. "sts.amazonaws.com"' });
+      }
+      const expirationSeconds = resolveTokenExpiration(options.tokenExpirationSeconds, this.ownership.tier, ctx, 'tokenExpirationSeconds');
+      if (podSpec?.volumes === undefined) patches.push(JsonPatch.add(`${specPath}/volumes`, []));
+      patches.push(JsonPatch.add(`${specPath}/volumes/-`, {
+        name: 'keyless-token',
+        projected: { sources: [{ serviceAccountToken: { audience: options.tokenAudience, expirationSeconds, path: 'token' } }] },
+      }));
+      containers.forEach((container: any, i) => {
+        if (container.volumeMounts === undefined) patches.push(JsonPatch.add(`${specPath}/containers/${i}/volumeMounts`, []));
+        patches.push(JsonPatch.add(`${specPath}/containers/${i}/volumeMounts/-`, { name: 'keyless-token', mountPath: '/var/run/secrets/keyless', readOnly: true }));
+      });
+    }
+    workload.addJsonPatch(...patches);
+    this.boundWorkload = workload;
+  }
+}
