@@ -3,14 +3,16 @@
  *
  *   out/aws/        CDK cloud assembly
  *   out/terraform/  cdktf output (stacks/<name>/cdk.tf.json)
- *   out/k8s/        cdk8s manifests (none yet)
+ *   out/k8s/        cdk8s manifests (*.k8s.yaml)
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
+import * as cdk8s from 'cdk8s';
 import * as cdktf from 'cdktf';
 import { KeylessError } from '../src';
 import { awsPlatform, azurePlatform, gcpPlatform } from './platform/ci-trust';
+import { awsWorkload, azureWorkload, gcpWorkload, kubernetesWorkloads } from './platform/workload';
 
 export function synthExamples(outdir: string): void {
   fs.rmSync(outdir, { recursive: true, force: true });
@@ -21,12 +23,19 @@ export function synthExamples(outdir: string): void {
     context: { 'aws:cdk:disable-creation-stack-traces': true },
   });
   awsPlatform(awsApp);
+  const eks = awsWorkload(awsApp);
   awsApp.synth();
 
   const tfApp = new cdktf.App({ outdir: path.join(outdir, 'terraform'), stackTraces: false });
   gcpPlatform(tfApp);
   azurePlatform(tfApp);
+  const gke = gcpWorkload(tfApp);
+  const aks = azureWorkload(tfApp);
   tfApp.synth();
+
+  const k8sApp = new cdk8s.App({ outdir: path.join(outdir, 'k8s') });
+  kubernetesWorkloads(k8sApp, { eks, gke, aks });
+  k8sApp.synth();
 }
 
 if (require.main === module) {
