@@ -166,7 +166,7 @@ export class WorkloadServiceAccount extends Construct {
       if (trusted.namespace !== this.namespace || trusted.name !== this.name) {
         fail({
           code: 'KL-K8S-WIRING', path: ctx.path, prop: 'identity',
-          problem: `is a ${props.identity.cloud} identity that trusts ${trusted.namespace}/${trusted.name}, not this service account ${this.namespace}/${this.name}: the annotation would name an identity that refuses this service account's tokens`,
+          problem: `is the ${props.identity.cloud} identity that trusts ${trusted.namespace}/${trusted.name}, not this service account ${this.namespace}/${this.name}: the annotation would name an identity that refuses this service account's tokens`,
           fix: `bind the identity declared for ${this.namespace}/${this.name}, or correct the namespace or name on one side`,
         });
       }
