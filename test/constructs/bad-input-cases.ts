@@ -2,12 +2,15 @@
  * Bad inputs, each refused at synthesis with a message naming the construct path, the prop, the bad value and the
  * fix. The expected messages live in bad-inputs.test.ts.
  */
+import * as cdk from 'aws-cdk-lib';
 import { Duration } from 'aws-cdk-lib';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import { GitHubActions, GitHubActionsProps, GitLabCi, GitLabCiProps, ICiSource, Ownership } from '../../src';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
-import { awsStack, OWNERSHIP, tfStack } from '../helpers/synth';
+import * as k8s from '../../src/constructs/k8s';
+import { awsStack, OWNERSHIP, TODAY, tfStack } from '../helpers/synth';
 
 const repo: GitHubActionsProps = { owner: 'acme', repository: 'payments-api', branches: ['main'] };
 const gh = (props: Partial<GitHubActionsProps>) => GitHubActions.repository({ ...repo, ...props } as GitHubActionsProps);
@@ -22,6 +25,26 @@ const gcpTrust = (props: Partial<gcp.CiOidcTrustProps>) => () => new gcp.CiOidcT
 const azureTrust = (props: Partial<azure.CiOidcTrustProps>) => () => new azure.CiOidcTrust(tfStack(), 'Trust', {
   name: 'payments-deploy', ownership: OWNERSHIP, source: gh({}), resourceGroupName: 'rg-identity', location: 'westeurope', ...props,
 } as azure.CiOidcTrustProps);
+const sa = { namespace: 'payments', name: 'payments-api' };
+const EKS_ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/5C2E9F0A7B8D4E1F9A3C6B0D2E4F8A1C';
+const AKS_ISSUER = 'https://westeurope.oic.prod-aks.azure.com/2f3b8c4d-1a2b-4c3d-8e9f-0a1b2c3d4e5f/7a8b9c0d-1e2f-4a3b-9c8d-7e6f5a4b3c2d/';
+const eksWorkload = (props: Partial<aws.WorkloadIdentityProps>, stack: cdk.Stack = awsStack()) => new aws.WorkloadIdentity(stack, 'Workload', {
+  name: 'payments-api', ownership: OWNERSHIP, serviceAccount: sa, eks: { kind: 'irsa', issuerUrl: EKS_ISSUER }, ...props,
+} as aws.WorkloadIdentityProps);
+const gkeWorkload = (props: Partial<gcp.WorkloadIdentityProps>) => () => new gcp.WorkloadIdentity(tfStack(), 'Workload', {
+  name: 'payments-api', ownership: OWNERSHIP, serviceAccount: sa, project: 'acme-payments-prod', projectNumber: '412345678901', ...props,
+} as gcp.WorkloadIdentityProps);
+const aksWorkload = (props: Partial<azure.WorkloadIdentityProps>) => () => new azure.WorkloadIdentity(tfStack(), 'Workload', {
+  name: 'payments-api', ownership: OWNERSHIP, serviceAccount: sa, clusterIssuerUrl: AKS_ISSUER, resourceGroupName: 'rg-identity', location: 'westeurope', ...props,
+} as azure.WorkloadIdentityProps);
+function chart(): Chart {
+  const app = Testing.app();
+  app.node.setContext('keyless:today', TODAY);
+  return new Chart(app, 'payments');
+}
+const pod = (scope: Chart, namespace = 'payments') => new ApiObject(scope, 'Pod', {
+  apiVersion: 'v1', kind: 'Pod', metadata: { name: 'api', namespace }, spec: { containers: [{ name: 'api', image: 'api:1' }] },
+});
 const withSource = (source: ICiSource) => awsTrust({ source });
 const withOwnership = (ownership: Partial<Ownership> | undefined) => awsTrust({ ownership: ownership as Ownership });
 const tagList = (count: number) => Array.from({ length: count }, (_, i) => `v1.0.${i}`);
@@ -97,5 +120,57 @@ export const BAD_INPUTS: Record<string, () => unknown> = {
   'Azure role assignment with two role definitions': () => {
     const trust = azureTrust({})() as azure.CiOidcTrust;
     trust.assignRole('Push', { scope: '/subscriptions/0000', roleDefinitionName: 'AcrPush', roleDefinitionId: '/providers/x' });
+  },
+  'service account namespace over 63 characters': () => eksWorkload({ serviceAccount: { namespace: 'n'.repeat(64), name: 'payments-api' } }),
+  'service account name with capitals': () => eksWorkload({ serviceAccount: { namespace: 'payments', name: 'PaymentsApi' } }),
+  'namespace with an underscore': () => eksWorkload({ serviceAccount: { namespace: 'pay_ments', name: 'payments-api' } }),
+  'the default service account': () => eksWorkload({ serviceAccount: { namespace: 'payments', name: 'default' } }),
+  'a control-plane namespace': () => eksWorkload({ serviceAccount: { namespace: 'kube-system', name: 'payments-api' } }),
+  'service account missing': () => eksWorkload({ serviceAccount: undefined }),
+  'EKS Pod Identity on Fargate': () => eksWorkload({ eks: { kind: 'pod-identity', clusterName: 'prod-eu', fargate: true } }),
+  'EKS cluster name with a space': () => eksWorkload({ eks: { kind: 'pod-identity', clusterName: 'prod eu' } }),
+  'EKS binding missing': () => eksWorkload({ eks: undefined }),
+  'IRSA issuer over http': () => eksWorkload({ eks: { kind: 'irsa', issuerUrl: 'http://oidc.eks.eu-west-1.amazonaws.com/id/5C2E' } }),
+  'IRSA issuer given as a token': () => eksWorkload({ eks: { kind: 'irsa', issuerUrl: cdk.Lazy.string({ produce: () => EKS_ISSUER }) } }),
+  'role ARN annotation without a known account': () => eksWorkload({}).roleArnLiteral(),
+  'two AWS identities for one service account': () => {
+    const stack = awsStack();
+    eksWorkload({}, stack);
+    new aws.WorkloadIdentity(stack, 'Second', { name: 'payments-api-2', ownership: OWNERSHIP, serviceAccount: sa, eks: { kind: 'irsa', issuerUrl: EKS_ISSUER } });
+  },
+  'GKE direct access without the project number': gkeWorkload({ projectNumber: undefined }),
+  'GKE Google service account id with direct access': gkeWorkload({ serviceAccountId: 'payments-api-sa' }),
+  'GKE Google service account id too short': gkeWorkload({ access: 'impersonation', serviceAccountId: 'api' }),
+  'AKS issuer with a query': aksWorkload({ clusterIssuerUrl: 'https://westeurope.oic.prod-aks.azure.com/x/?tenant=1' }),
+  'Kubernetes service account bound to an identity of another service account': () =>
+    new k8s.WorkloadServiceAccount(chart(), 'Sa', { namespace: 'payments', name: 'payments-worker', ownership: OWNERSHIP, identity: k8s.CloudIdentityBinding.gcp(gkeWorkload({})()) }),
+  'Azure client id that is not a GUID': () =>
+    new k8s.WorkloadServiceAccount(chart(), 'Sa', { ...sa, ownership: OWNERSHIP, identity: k8s.CloudIdentityBinding.azure(aksWorkload({})(), '${azurerm_user_assigned_identity.x.client_id}') }),
+  'one service account bound by two workloads': () => {
+    const scope = chart();
+    const account = new k8s.WorkloadServiceAccount(scope, 'Sa', { ...sa, ownership: OWNERSHIP });
+    account.bindWorkload(pod(scope));
+    account.bindWorkload(new ApiObject(scope, 'Other', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'other', namespace: 'payments' }, spec: { containers: [] } }));
+  },
+  'workload in another namespace than its service account': () => {
+    const scope = chart();
+    new k8s.WorkloadServiceAccount(scope, 'Sa', { ...sa, ownership: OWNERSHIP }).bindWorkload(pod(scope, 'billing'));
+  },
+  'binding an object without a pod template': () => {
+    const scope = chart();
+    new k8s.WorkloadServiceAccount(scope, 'Sa', { ...sa, ownership: OWNERSHIP })
+      .bindWorkload(new ApiObject(scope, 'Svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'payments' } }));
+  },
+  'projected token shorter than the kubelet minimum': () => {
+    const scope = chart();
+    new k8s.WorkloadServiceAccount(scope, 'Sa', { ...sa, ownership: OWNERSHIP }).bindWorkload(pod(scope), { tokenAudience: 'sts.amazonaws.com', tokenExpirationSeconds: 300 });
+  },
+  'projected token longer than the tier allows': () => {
+    const scope = chart();
+    new k8s.WorkloadServiceAccount(scope, 'Sa', { ...sa, ownership: OWNERSHIP }).bindWorkload(pod(scope), { tokenAudience: 'sts.amazonaws.com', tokenExpirationSeconds: 86400 });
+  },
+  'projected token with a wildcard audience': () => {
+    const scope = chart();
+    new k8s.WorkloadServiceAccount(scope, 'Sa', { ...sa, ownership: OWNERSHIP }).bindWorkload(pod(scope), { tokenAudience: '*' });
   },
 };

@@ -172,7 +172,8 @@ export function checkIssuerUrl(
     fix: `give the exact issuer URL as it appears in the token's \`iss\` claim, e.g. "${example}"`,
   });
   if (typeof value !== 'string') return problem('an issuer is an https URL');
-  if (WILDCARD_CHARS.test(value)) return problem('wildcards are not allowed in an issuer');
+  // `?` is refused below as a query: an issuer has none, and AWS StringLike would read it as a wildcard.
+  if (/[*[\]]/.test(value)) return problem('wildcards are not allowed in an issuer');
   let url: URL;
   try {
     url = new URL(value);
