@@ -10,3 +10,4 @@ export * from './trust/aws';
 export * from './trust/gcp';
 export * from './trust/azure';
 export * from './kubernetes';
+export * from './publish';

@@ -1,2 +1,3 @@
 export * from './ci-oidc-trust';
 export * from './workload-identity';
+export * from './scoped-publisher-role';

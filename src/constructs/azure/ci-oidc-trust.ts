@@ -37,6 +37,8 @@ export interface AzureRoleAssignmentOptions {
   readonly roleDefinitionName?: string;
   /** Role definition id. Give this or `roleDefinitionName`. */
   readonly roleDefinitionId?: string;
+  /** ABAC condition (version 2.0) narrowing the assignment. @default - none */
+  readonly condition?: string;
 }
 
 /**
@@ -127,6 +129,8 @@ export class CiOidcTrust extends Construct {
       roleDefinitionId: options.roleDefinitionId,
       principalId: this.principalId,
       principalType: 'ServicePrincipal',
+      condition: options.condition,
+      conditionVersion: options.condition === undefined ? undefined : '2.0',
     });
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { IamWorkloadIdentityPool } from '@cdktf/provider-google/lib/iam-workload-identity-pool';
 import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
@@ -10,6 +9,7 @@ import { checkGcpPoolId, checkGcpProjectId, checkGcpProjectNumber, checkGcpServi
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
 import { gcpPoolResource, gcpWorkloadIdentityProvider } from '../../core/trust/gcp';
 import { validationContext } from '../private/context';
+import { shortHash } from '../private/hash';
 
 /**
  * How the CI job reaches GCP resources.
@@ -166,8 +166,4 @@ export class CiOidcTrust extends Construct {
       }));
     }
   }
-}
-
-function shortHash(value: string): string {
-  return createHash('sha256').update(value).digest('hex').slice(0, 12);
 }

@@ -1,0 +1,105 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { ICiSource, resolveCiSource } from '../../core/ci/policy';
+import { ValidationContext } from '../../core/errors';
+import { Ownership } from '../../core/ownership';
+import {
+  AwsPublishStatement, checkPublisherTrust, CodeArtifactPackageTarget, codeArtifactPublishStatements, EcrRepositoryTarget,
+  ecrPushStatements, S3PrefixTarget, s3PublishStatements,
+} from '../../core/publish';
+import { validationContext } from '../private/context';
+import { CiOidcTrust } from './ci-oidc-trust';
+
+/** Where an AWS publisher publishes: one artifact location. */
+export class AwsPublishTarget {
+  /** Push images to one ECR repository. */
+  public static ecrRepository(target: EcrRepositoryTarget): AwsPublishTarget {
+    return new AwsPublishTarget('ECR repository', (ctx) => ecrPushStatements(target, ctx));
+  }
+
+  /** Put objects under one S3 prefix (with the KMS key actions for SSE-KMS buckets). */
+  public static s3Prefix(target: S3PrefixTarget): AwsPublishTarget {
+    return new AwsPublishTarget('S3 prefix', (ctx) => s3PublishStatements(target, ctx));
+  }
+
+  /** Publish versions of one CodeArtifact package. */
+  public static codeArtifactPackage(target: CodeArtifactPackageTarget): AwsPublishTarget {
+    return new AwsPublishTarget('CodeArtifact package', (ctx) => codeArtifactPublishStatements(target, ctx));
+  }
+
+  private constructor(
+    /** What kind of location, for descriptions. */
+    public readonly kind: string,
+    private readonly decide: (ctx: ValidationContext) => AwsPublishStatement[],
+  ) {}
+
+  /** @internal */
+  public _statements(ctx: ValidationContext): AwsPublishStatement[] {
+    return this.decide(ctx);
+  }
+}
+
+/** Props of an AWS {@link ScopedPublisherRole}. */
+export interface ScopedPublisherRoleProps {
+  /** Logical name (6–30 characters of `[a-z0-9-]`). */
+  readonly name: string;
+  /** Ownership. */
+  readonly ownership: Ownership;
+  /**
+   * The CI source: protected branches, release tag patterns or environments only. Pull requests are refused.
+   * Pin the reusable release workflow with `jobWorkflowRef` for provenance.
+   */
+  readonly source: ICiSource;
+  /** The one place the role may publish to. */
+  readonly target: AwsPublishTarget;
+  /** @default - `name` */
+  readonly roleName?: string;
+  /** Existing OIDC provider of the issuer. @default - shared per stack */
+  readonly oidcProvider?: iam.IOidcProvider;
+  /** @default 'sts.amazonaws.com' */
+  readonly audience?: string;
+  /** @default - none */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+}
+
+/**
+ * A CI role that can publish one artifact to one place and nothing else: the exact minimal action set on that
+ * resource, assumable only from the declared protected refs, for at most one hour.
+ */
+export class ScopedPublisherRole extends Construct {
+  /** The CI trust (role, OIDC provider, decided subjects). */
+  public readonly trust: CiOidcTrust;
+  /** The role. */
+  public readonly role: iam.IRole;
+  /** The statements granted, exactly as rendered. */
+  public readonly statements: readonly AwsPublishStatement[];
+  /** The policy holding them. */
+  public readonly policy: iam.Policy;
+
+  constructor(scope: Construct, id: string, props: ScopedPublisherRoleProps) {
+    super(scope, id);
+    const ctx = validationContext(this);
+    checkPublisherTrust(resolveCiSource(props.source, ctx), ctx);
+    this.statements = props.target._statements(ctx);
+    this.trust = new CiOidcTrust(this, 'Trust', {
+      name: props.name,
+      ownership: props.ownership,
+      source: props.source,
+      roleName: props.roleName,
+      oidcProvider: props.oidcProvider,
+      audience: props.audience,
+      permissionsBoundary: props.permissionsBoundary,
+    });
+    this.role = this.trust.role;
+    this.policy = new iam.Policy(this, 'Publish', {
+      policyName: `${this.trust.roleName}-publish`,
+      roles: [this.trust.roleResource],
+      statements: this.statements.map((statement) => new iam.PolicyStatement({
+        sid: statement.sid,
+        actions: [...statement.actions],
+        resources: [...statement.resources],
+        conditions: statement.conditions,
+      })),
+    });
+  }
+}

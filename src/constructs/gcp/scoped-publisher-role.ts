@@ -1,0 +1,119 @@
+import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
+import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
+import { Construct } from 'constructs';
+import { ICiSource, resolveCiSource } from '../../core/ci/policy';
+import { fail, quote, ValidationContext } from '../../core/errors';
+import { checkGcpProjectId } from '../../core/names';
+import { Ownership } from '../../core/ownership';
+import { artifactRegistryWriterGrant, checkPublisherTrust, GcpPublishGrant, storagePrefixGrant } from '../../core/publish';
+import { validationContext } from '../private/context';
+import { shortHash } from '../private/hash';
+import { CiOidcTrust } from './ci-oidc-trust';
+
+/** An Artifact Registry repository. */
+export interface ArtifactRegistryTarget {
+  /** Project id of the repository. */
+  readonly project: string;
+  /** Location, e.g. `europe-west1`. */
+  readonly location: string;
+  /** Repository id. */
+  readonly repository: string;
+}
+
+/** A Cloud Storage prefix (the bucket must use uniform bucket-level access for IAM conditions). */
+export interface StoragePrefixTarget {
+  /** Bucket name. */
+  readonly bucket: string;
+  /** Object-name prefix, e.g. `payments-api/releases`. */
+  readonly prefix: string;
+}
+
+/** Where a GCP publisher publishes. */
+export class GcpPublishTarget {
+  /** `roles/artifactregistry.writer` on one repository. */
+  public static artifactRegistryRepository(target: ArtifactRegistryTarget): GcpPublishTarget {
+    return new GcpPublishTarget('artifact-registry', target, artifactRegistryWriterGrant);
+  }
+
+  /** `roles/storage.objectCreator` on one bucket, conditioned on the object-name prefix. */
+  public static storagePrefix(target: StoragePrefixTarget): GcpPublishTarget {
+    return new GcpPublishTarget('storage', target, (ctx) => storagePrefixGrant(target.bucket, target.prefix, ctx));
+  }
+
+  private constructor(
+    /** Kind of target. */
+    public readonly kind: 'artifact-registry' | 'storage',
+    /** The target. */
+    public readonly target: ArtifactRegistryTarget | StoragePrefixTarget,
+    private readonly decide: (ctx: ValidationContext) => GcpPublishGrant,
+  ) {}
+
+  /** @internal */
+  public _grant(ctx: ValidationContext): GcpPublishGrant {
+    return this.decide(ctx);
+  }
+}
+
+/** Props of a GCP {@link ScopedPublisherRole}. */
+export interface ScopedPublisherRoleProps {
+  /** Logical name (6–30 characters of `[a-z0-9-]`). */
+  readonly name: string;
+  /** Ownership. */
+  readonly ownership: Ownership;
+  /** The CI source: protected refs only; pull requests are refused. */
+  readonly source: ICiSource;
+  /** The one place the pipeline may publish to. */
+  readonly target: GcpPublishTarget;
+  /** Project id of the workload identity pool. */
+  readonly project: string;
+  /** Project number of the pool's project. */
+  readonly projectNumber: string;
+  /** @default - `name` */
+  readonly poolId?: string;
+  /** @default false */
+  readonly useExistingPool?: boolean;
+  /** @default - `name` */
+  readonly providerId?: string;
+}
+
+/**
+ * A CI identity (direct workload identity federation, no service account) that can publish to one Artifact Registry
+ * repository or one Cloud Storage prefix and nothing else.
+ */
+export class ScopedPublisherRole extends Construct {
+  /** The CI trust. */
+  public readonly trust: CiOidcTrust;
+  /** The role granted and its condition, exactly as rendered. */
+  public readonly grant: GcpPublishGrant;
+
+  constructor(scope: Construct, id: string, props: ScopedPublisherRoleProps) {
+    super(scope, id);
+    const ctx = validationContext(this);
+    checkPublisherTrust(resolveCiSource(props.source, ctx), ctx);
+    this.grant = props.target._grant(ctx);
+    this.trust = new CiOidcTrust(this, 'Trust', {
+      name: props.name, ownership: props.ownership, source: props.source, project: props.project, projectNumber: props.projectNumber,
+      poolId: props.poolId, useExistingPool: props.useExistingPool, providerId: props.providerId, access: 'direct',
+    });
+    const { target, kind } = props.target;
+    this.trust.members.forEach((member) => {
+      if (kind === 'artifact-registry') {
+        const registry = target as ArtifactRegistryTarget;
+        const project = checkGcpProjectId(registry.project, ctx, 'target.project');
+        if (typeof registry.location !== 'string' || !/^[a-z]+(-[a-z]+\d?)?(-?\d)?$/.test(registry.location)) {
+          fail({ code: 'KL-PUB-AR-LOCATION', path: ctx.path, prop: 'target.location', problem: `is ${quote(registry.location)}: a location is a region or multi-region such as "europe-west1" or "europe"`, fix: 'give the repository location exactly' });
+        }
+        if (typeof registry.repository !== 'string' || !/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(registry.repository)) {
+          fail({ code: 'KL-PUB-AR-REPOSITORY', path: ctx.path, prop: 'target.repository', problem: `is ${quote(registry.repository)}: a repository id is lowercase letters, digits and \`-\`, starting with a letter (no wildcards)`, fix: 'give the repository id exactly' });
+        }
+        new ArtifactRegistryRepositoryIamMember(this, `Writer-${shortHash(member)}`, {
+          project, location: registry.location, repository: registry.repository, role: this.grant.role, member,
+        });
+      } else {
+        new StorageBucketIamMember(this, `Creator-${shortHash(member)}`, {
+          bucket: (target as StoragePrefixTarget).bucket, role: this.grant.role, member, condition: this.grant.condition,
+        });
+      }
+    });
+  }
+}
