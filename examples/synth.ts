@@ -12,6 +12,7 @@ import * as cdk8s from 'cdk8s';
 import * as cdktf from 'cdktf';
 import { KeylessError } from '../src';
 import { awsPlatform, azurePlatform, gcpPlatform } from './platform/ci-trust';
+import { awsPublishers, azurePublishers, gcpPublishers } from './platform/publish';
 import { awsWorkload, azureWorkload, gcpWorkload, kubernetesWorkloads } from './platform/workload';
 
 export function synthExamples(outdir: string): void {
@@ -24,6 +25,7 @@ export function synthExamples(outdir: string): void {
   });
   awsPlatform(awsApp);
   const eks = awsWorkload(awsApp);
+  awsPublishers(awsApp);
   awsApp.synth();
 
   const tfApp = new cdktf.App({ outdir: path.join(outdir, 'terraform'), stackTraces: false });
@@ -31,6 +33,8 @@ export function synthExamples(outdir: string): void {
   azurePlatform(tfApp);
   const gke = gcpWorkload(tfApp);
   const aks = azureWorkload(tfApp);
+  gcpPublishers(tfApp);
+  azurePublishers(tfApp);
   tfApp.synth();
 
   const k8sApp = new cdk8s.App({ outdir: path.join(outdir, 'k8s') });

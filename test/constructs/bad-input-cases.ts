@@ -173,4 +173,49 @@ export const BAD_INPUTS: Record<string, () => unknown> = {
     const scope = chart();
     new k8s.WorkloadServiceAccount(scope, 'Sa', { ...sa, ownership: OWNERSHIP }).bindWorkload(pod(scope), { tokenAudience: '*' });
   },
+  'publisher trusting pull requests': () => new aws.ScopedPublisherRole(awsStack(), 'Publisher', {
+    name: 'payments-image', ownership: OWNERSHIP, source: gh({ allowPullRequests: true }),
+    target: aws.AwsPublishTarget.ecrRepository({ repositoryArn: 'arn:aws:ecr:eu-west-1:123456789012:repository/api' }),
+  }),
+  'ECR repository ARN with a wildcard': () => new aws.ScopedPublisherRole(awsStack(), 'Publisher', {
+    name: 'payments-image', ownership: OWNERSHIP, source: gh({}),
+    target: aws.AwsPublishTarget.ecrRepository({ repositoryArn: 'arn:aws:ecr:eu-west-1:123456789012:repository/*' }),
+  }),
+  'S3 publish prefix that is empty': () => new aws.ScopedPublisherRole(awsStack(), 'Publisher', {
+    name: 'payments-bundle', ownership: OWNERSHIP, source: gh({}), target: aws.AwsPublishTarget.s3Prefix({ bucketName: 'acme-artifacts', prefix: '/' }),
+  }),
+  'S3 publish prefix with a wildcard': () => new aws.ScopedPublisherRole(awsStack(), 'Publisher', {
+    name: 'payments-bundle', ownership: OWNERSHIP, source: gh({}), target: aws.AwsPublishTarget.s3Prefix({ bucketName: 'acme-artifacts', prefix: 'payments-*' }),
+  }),
+  'S3 bucket name with capitals': () => new aws.ScopedPublisherRole(awsStack(), 'Publisher', {
+    name: 'payments-bundle', ownership: OWNERSHIP, source: gh({}), target: aws.AwsPublishTarget.s3Prefix({ bucketName: 'Acme_Artifacts', prefix: 'api' }),
+  }),
+  'KMS alias instead of a key ARN': () => new aws.ScopedPublisherRole(awsStack(), 'Publisher', {
+    name: 'payments-bundle', ownership: OWNERSHIP, source: gh({}),
+    target: aws.AwsPublishTarget.s3Prefix({ bucketName: 'acme-artifacts', prefix: 'api', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/artifacts' }),
+  }),
+  'CodeArtifact package name with a wildcard': () => new aws.ScopedPublisherRole(awsStack(), 'Publisher', {
+    name: 'payments-client', ownership: OWNERSHIP, source: gh({}),
+    target: aws.AwsPublishTarget.codeArtifactPackage({ region: 'eu-west-1', domain: 'acme', domainOwner: '123456789012', repository: 'releases', format: 'npm', packageName: '*' }),
+  }),
+  'CodeArtifact unknown format': () => new aws.ScopedPublisherRole(awsStack(), 'Publisher', {
+    name: 'payments-client', ownership: OWNERSHIP, source: gh({}),
+    target: aws.AwsPublishTarget.codeArtifactPackage({ region: 'eu-west-1', domain: 'acme', domainOwner: '123456789012', repository: 'releases', format: 'docker' as never, packageName: 'client' }),
+  }),
+  'Cloud Storage publish prefix that is empty': () => new gcp.ScopedPublisherRole(tfStack(), 'Publisher', {
+    name: 'payments-bundle', ownership: OWNERSHIP, source: gh({}), project: 'acme-payments-prod', projectNumber: '412345678901',
+    target: gcp.GcpPublishTarget.storagePrefix({ bucket: 'acme-artifacts', prefix: '' }),
+  }),
+  'Artifact Registry repository with a wildcard': () => new gcp.ScopedPublisherRole(tfStack(), 'Publisher', {
+    name: 'payments-image', ownership: OWNERSHIP, source: gh({}), project: 'acme-payments-prod', projectNumber: '412345678901',
+    target: gcp.GcpPublishTarget.artifactRegistryRepository({ project: 'acme-payments-prod', location: 'europe-west1', repository: 'pay*' }),
+  }),
+  'container registry id of another resource type': () => new azure.ScopedPublisherRole(tfStack(), 'Publisher', {
+    name: 'payments-image', ownership: OWNERSHIP, source: gh({}), resourceGroupName: 'rg-identity', location: 'westeurope',
+    target: azure.AzurePublishTarget.containerRegistry({ registryId: '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acme' }),
+  }),
+  'blob publish prefix with a wildcard': () => new azure.ScopedPublisherRole(tfStack(), 'Publisher', {
+    name: 'payments-bundle', ownership: OWNERSHIP, source: gh({}), resourceGroupName: 'rg-identity', location: 'westeurope',
+    target: azure.AzurePublishTarget.blobContainer({ storageAccountId: '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acmeartifacts', container: 'releases', prefix: 'api/*' }),
+  }),
 };

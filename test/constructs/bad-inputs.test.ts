@@ -183,6 +183,30 @@ const EXPECTED: Record<string, string> = {
     "[KL-K8S-TOKEN-EXPIRATION] payments/Sa: `tokenExpirationSeconds` is 86400: a projected token lives between 600 seconds (the kubelet minimum) and 3600 seconds (the tier 1 maximum). Fix: give a whole number of seconds from 600 to 3600; the kubelet rotates the token at 80% of its lifetime. See https://kubernetes.io/docs/concepts/storage/projected-volumes/#serviceaccounttoken",
   "projected token with a wildcard audience":
     "[KL-K8S-TOKEN-AUDIENCE] payments/Sa: `tokenAudience` is \"*\": an audience is an exact, non-empty value. Fix: give the audience the token is exchanged with, e.g. \"sts.amazonaws.com\".",
+  "publisher trusting pull requests":
+    "[KL-PUB-PULL-REQUEST] Platform/Publisher: `source.allowPullRequests` admits \"repo:acme/payments-api:pull_request\": a publisher never trusts pull requests (including fork pull requests), which run unreviewed code. Fix: remove `allowPullRequests`; publish from a protected branch, a release tag pattern or a protected environment.",
+  "ECR repository ARN with a wildcard":
+    "[KL-PUB-ECR-ARN] Platform/Publisher: `target.repositoryArn` is \"arn:aws:ecr:eu-west-1:123456789012:repository/*\": an ECR repository ARN is arn:aws:ecr:REGION:ACCOUNT:repository/NAME, with no wildcards. Fix: give the exact value, e.g. \"arn:aws:ecr:eu-west-1:123456789012:repository/payments-api\".",
+  "S3 publish prefix that is empty":
+    "[KL-PUB-S3-PREFIX] Platform/Publisher: `target.prefix` is \"/\": a publish prefix is a non-empty key prefix with no wildcards, no leading `/`, no `//` or `..` (an empty prefix would grant the whole bucket). Fix: give the folder the artifact is published to, e.g. \"payments-api/releases\".",
+  "S3 publish prefix with a wildcard":
+    "[KL-PUB-S3-PREFIX] Platform/Publisher: `target.prefix` is \"payments-*\": a publish prefix is a non-empty key prefix with no wildcards, no leading `/`, no `//` or `..` (an empty prefix would grant the whole bucket). Fix: give the folder the artifact is published to, e.g. \"payments-api/releases\".",
+  "S3 bucket name with capitals":
+    "[KL-PUB-S3-BUCKET] Platform/Publisher: `target.bucketName` is \"Acme_Artifacts\": a bucket name is 3–63 lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit. Fix: give the exact value, e.g. \"acme-artifacts\".",
+  "KMS alias instead of a key ARN":
+    "[KL-PUB-KMS-ARN] Platform/Publisher: `target.kmsKeyArn` is \"arn:aws:kms:eu-west-1:123456789012:alias/artifacts\": a KMS key ARN is arn:aws:kms:REGION:ACCOUNT:key/KEY_ID (a key, not an alias). Fix: give the exact value, e.g. \"arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\".",
+  "CodeArtifact package name with a wildcard":
+    "[KL-PUB-CA-PACKAGE] Platform/Publisher: `target.packageName` is \"*\": a package name is letters, digits and `. _ ~ -`, with no wildcards. Fix: give the exact value, e.g. \"payments-client\".",
+  "CodeArtifact unknown format":
+    "[KL-PUB-CA-FORMAT] Platform/Publisher: `target.format` is \"docker\": expected one of cargo, generic, maven, npm, nuget, pypi, ruby, swift. Fix: give the package format.",
+  "Cloud Storage publish prefix that is empty":
+    "[KL-PUB-GCS-PREFIX] platform/Publisher: `target.prefix` is \"\": a publish prefix is a non-empty object-name prefix with no wildcards, quotes or leading `/` (an empty prefix would grant the whole bucket). Fix: give the folder the artifact is published to, e.g. \"payments-api/releases\".",
+  "Artifact Registry repository with a wildcard":
+    "[KL-PUB-AR-REPOSITORY] platform/Publisher: `target.repository` is \"pay*\": a repository id is lowercase letters, digits and `-`, starting with a letter (no wildcards). Fix: give the repository id exactly.",
+  "container registry id of another resource type":
+    "[KL-PUB-ACR-ID] platform/Publisher: `target.registryId` is \"/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acme\": a registry id is /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.ContainerRegistry/registries/NAME. Fix: give the exact value, e.g. \"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acme\".",
+  "blob publish prefix with a wildcard":
+    "[KL-PUB-BLOB-PREFIX] platform/Publisher: `target.prefix` is \"api/*\": a blob path prefix is non-empty, with no wildcards, quotes or leading `/`. Fix: give the folder the artifact is published to, e.g. \"payments-api/releases\", or omit it to grant the whole container.",
 };
 
 describe('bad input is refused at synthesis with a clear message', () => {

@@ -32,7 +32,16 @@ export interface StoragePrefixTarget {
 export class GcpPublishTarget {
   /** `roles/artifactregistry.writer` on one repository. */
   public static artifactRegistryRepository(target: ArtifactRegistryTarget): GcpPublishTarget {
-    return new GcpPublishTarget('artifact-registry', target, artifactRegistryWriterGrant);
+    return new GcpPublishTarget('artifact-registry', target, (ctx) => {
+      checkGcpProjectId(target.project, ctx, 'target.project');
+      if (typeof target.location !== 'string' || !/^[a-z]+(-[a-z]+\d+)?$/.test(target.location)) {
+        fail({ code: 'KL-PUB-AR-LOCATION', path: ctx.path, prop: 'target.location', problem: `is ${quote(target.location)}: a location is a region or multi-region such as "europe-west1" or "europe"`, fix: 'give the repository location exactly' });
+      }
+      if (typeof target.repository !== 'string' || !/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(target.repository)) {
+        fail({ code: 'KL-PUB-AR-REPOSITORY', path: ctx.path, prop: 'target.repository', problem: `is ${quote(target.repository)}: a repository id is lowercase letters, digits and \`-\`, starting with a letter (no wildcards)`, fix: 'give the repository id exactly' });
+      }
+      return artifactRegistryWriterGrant();
+    });
   }
 
   /** `roles/storage.objectCreator` on one bucket, conditioned on the object-name prefix. */
@@ -99,15 +108,8 @@ export class ScopedPublisherRole extends Construct {
     this.trust.members.forEach((member) => {
       if (kind === 'artifact-registry') {
         const registry = target as ArtifactRegistryTarget;
-        const project = checkGcpProjectId(registry.project, ctx, 'target.project');
-        if (typeof registry.location !== 'string' || !/^[a-z]+(-[a-z]+\d?)?(-?\d)?$/.test(registry.location)) {
-          fail({ code: 'KL-PUB-AR-LOCATION', path: ctx.path, prop: 'target.location', problem: `is ${quote(registry.location)}: a location is a region or multi-region such as "europe-west1" or "europe"`, fix: 'give the repository location exactly' });
-        }
-        if (typeof registry.repository !== 'string' || !/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(registry.repository)) {
-          fail({ code: 'KL-PUB-AR-REPOSITORY', path: ctx.path, prop: 'target.repository', problem: `is ${quote(registry.repository)}: a repository id is lowercase letters, digits and \`-\`, starting with a letter (no wildcards)`, fix: 'give the repository id exactly' });
-        }
         new ArtifactRegistryRepositoryIamMember(this, `Writer-${shortHash(member)}`, {
-          project, location: registry.location, repository: registry.repository, role: this.grant.role, member,
+          project: registry.project, location: registry.location, repository: registry.repository, role: this.grant.role, member,
         });
       } else {
         new StorageBucketIamMember(this, `Creator-${shortHash(member)}`, {
