@@ -37,6 +37,7 @@ const project = new typescript.TypeScriptProject({
     ...Object.entries(frameworks).map(([name, version]) => `${name}@${version}`),
     '@bufbuild/cel@0.6.1',
     'kubernetes-models@5.1.0',
+    'yaml@^2',
     '@cloud-copilot/iam-simulate@0.1.173',
     '@cloud-copilot/iam-policy@0.1.109',
     'typedoc@0.28.20',

@@ -11,33 +11,46 @@ import * as cdk from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import * as cdktf from 'cdktf';
 import { KeylessError } from '../src';
+import { awsBreakGlass, azureBreakGlass, gcpBreakGlass } from './platform/break-glass';
 import { awsPlatform, azurePlatform, gcpPlatform } from './platform/ci-trust';
 import { awsPublishers, azurePublishers, gcpPublishers } from './platform/publish';
 import { awsWorkload, azureWorkload, gcpWorkload, kubernetesWorkloads } from './platform/workload';
 
+/**
+ * The examples are pinned to the day they were written: their review-by and expiry dates are checked against it, so
+ * that their output stays byte-identical over time. An application leaves `keyless:today` unset and is checked
+ * against today's date.
+ */
+export const EXAMPLES_TODAY = '2026-11-22';
+
 export function synthExamples(outdir: string): void {
   fs.rmSync(outdir, { recursive: true, force: true });
+  const context = { 'keyless:today': EXAMPLES_TODAY };
   const awsApp = new cdk.App({
     outdir: path.join(outdir, 'aws'),
     // No stack traces in metadata: they hold absolute paths, which would make the output machine-dependent.
     stackTraces: false,
-    context: { 'aws:cdk:disable-creation-stack-traces': true },
+    context: { ...context, 'aws:cdk:disable-creation-stack-traces': true },
   });
   awsPlatform(awsApp);
   const eks = awsWorkload(awsApp);
   awsPublishers(awsApp);
+  awsBreakGlass(awsApp);
   awsApp.synth();
 
-  const tfApp = new cdktf.App({ outdir: path.join(outdir, 'terraform'), stackTraces: false });
+  const tfApp = new cdktf.App({ outdir: path.join(outdir, 'terraform'), stackTraces: false, context });
   gcpPlatform(tfApp);
   azurePlatform(tfApp);
   const gke = gcpWorkload(tfApp);
   const aks = azureWorkload(tfApp);
   gcpPublishers(tfApp);
   azurePublishers(tfApp);
+  gcpBreakGlass(tfApp);
+  azureBreakGlass(tfApp);
   tfApp.synth();
 
   const k8sApp = new cdk8s.App({ outdir: path.join(outdir, 'k8s') });
+  k8sApp.node.setContext('keyless:today', EXAMPLES_TODAY);
   kubernetesWorkloads(k8sApp, { eks, gke, aks });
   k8sApp.synth();
 }

@@ -29,18 +29,25 @@ const releaseEnvironment = GitHubActions.repository({
 export function awsPublishers(app: cdk.App): cdk.Stack {
   const stack = new cdk.Stack(app, 'platform-publish-aws', { env: { account: '123456789012', region: 'eu-west-1' }, analyticsReporting: false });
   new aws.ScopedPublisherRole(stack, 'Image', {
-    name: 'payments-api-image', ownership, source: releaseTags,
+    name: 'payments-api-image',
+    ownership,
+    source: releaseTags,
     target: aws.AwsPublishTarget.ecrRepository({ repositoryArn: 'arn:aws:ecr:eu-west-1:123456789012:repository/payments/api' }),
   });
   new aws.ScopedPublisherRole(stack, 'Bundle', {
-    name: 'payments-api-bundle', ownership, source: releaseEnvironment,
+    name: 'payments-api-bundle',
+    ownership,
+    source: releaseEnvironment,
     target: aws.AwsPublishTarget.s3Prefix({
-      bucketName: 'acme-release-artifacts', prefix: 'payments-api',
+      bucketName: 'acme-release-artifacts',
+      prefix: 'payments-api',
       kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9',
     }),
   });
   new aws.ScopedPublisherRole(stack, 'Client', {
-    name: 'payments-client-pkg', ownership, source: releaseTags,
+    name: 'payments-client-pkg',
+    ownership,
+    source: releaseTags,
     target: aws.AwsPublishTarget.codeArtifactPackage({
       region: 'eu-west-1', domain: 'acme', domainOwner: '123456789012', repository: 'releases', format: 'npm', namespace: 'acme', packageName: 'payments-client',
     }),
@@ -53,11 +60,20 @@ export function gcpPublishers(app: cdktf.App): cdktf.TerraformStack {
   new cdktf.LocalBackend(stack, { path: 'terraform.platform-publish-gcp.tfstate' });
   new GoogleProvider(stack, 'google', { project: 'acme-payments-prod' });
   new gcp.ScopedPublisherRole(stack, 'Image', {
-    name: 'payments-api-image', ownership, source: releaseTags, project: 'acme-payments-prod', projectNumber: '412345678901', poolId: 'ci-publish',
+    name: 'payments-api-image',
+    ownership,
+    source: releaseTags,
+    project: 'acme-payments-prod',
+    projectNumber: '412345678901',
+    poolId: 'ci-publish',
     target: gcp.GcpPublishTarget.artifactRegistryRepository({ project: 'acme-payments-prod', location: 'europe-west1', repository: 'payments' }),
   });
   new gcp.ScopedPublisherRole(stack, 'Bundle', {
-    name: 'payments-api-bundle', ownership, source: releaseEnvironment, project: 'acme-payments-prod', projectNumber: '412345678901',
+    name: 'payments-api-bundle',
+    ownership,
+    source: releaseEnvironment,
+    project: 'acme-payments-prod',
+    projectNumber: '412345678901',
     target: gcp.GcpPublishTarget.storagePrefix({ bucket: 'acme-release-artifacts', prefix: 'payments-api' }),
   });
   return stack;
@@ -69,11 +85,19 @@ export function azurePublishers(app: cdktf.App): cdktf.TerraformStack {
   new AzurermProvider(stack, 'azurerm', { features: [{}] });
   const subscription = '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg-artifacts/providers';
   new azure.ScopedPublisherRole(stack, 'Image', {
-    name: 'payments-api-image', ownership, source: releaseEnvironment, resourceGroupName: 'rg-payments-identity', location: 'westeurope',
+    name: 'payments-api-image',
+    ownership,
+    source: releaseEnvironment,
+    resourceGroupName: 'rg-payments-identity',
+    location: 'westeurope',
     target: azure.AzurePublishTarget.containerRegistry({ registryId: `${subscription}/Microsoft.ContainerRegistry/registries/acmepayments` }),
   });
   new azure.ScopedPublisherRole(stack, 'Bundle', {
-    name: 'payments-api-bundle', ownership, source: releaseEnvironment, resourceGroupName: 'rg-payments-identity', location: 'westeurope',
+    name: 'payments-api-bundle',
+    ownership,
+    source: releaseEnvironment,
+    resourceGroupName: 'rg-payments-identity',
+    location: 'westeurope',
     target: azure.AzurePublishTarget.blobContainer({
       storageAccountId: `${subscription}/Microsoft.Storage/storageAccounts/acmeartifacts`, container: 'releases', prefix: 'payments-api',
     }),

@@ -38,7 +38,9 @@ export function awsWorkload(app: cdk.App): aws.WorkloadIdentity {
     env: { account: '123456789012', region: 'eu-west-1' }, analyticsReporting: false,
   });
   const identity = new aws.WorkloadIdentity(stack, 'PaymentsApi', {
-    name: 'payments-api', ownership, serviceAccount,
+    name: 'payments-api',
+    ownership,
+    serviceAccount,
     eks: { kind: 'irsa', issuerUrl: 'https://oidc.eks.eu-west-1.amazonaws.com/id/5C2E9F0A7B8D4E1F9A3C6B0D2E4F8A1C' },
   });
   identity.role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -66,9 +68,12 @@ export function azureWorkload(app: cdktf.App): azure.WorkloadIdentity {
   new cdktf.LocalBackend(stack, { path: 'terraform.platform-workload-azure.tfstate' });
   new AzurermProvider(stack, 'azurerm', { features: [{}] });
   return new azure.WorkloadIdentity(stack, 'PaymentsApi', {
-    name: 'payments-api', ownership, serviceAccount,
+    name: 'payments-api',
+    ownership,
+    serviceAccount,
     clusterIssuerUrl: 'https://westeurope.oic.prod-aks.azure.com/2f3b8c4d-1a2b-4c3d-8e9f-0a1b2c3d4e5f/7a8b9c0d-1e2f-4a3b-9c8d-7e6f5a4b3c2d/',
-    resourceGroupName: 'rg-payments-identity', location: 'westeurope',
+    resourceGroupName: 'rg-payments-identity',
+    location: 'westeurope',
   });
 }
 

@@ -11,3 +11,4 @@ export * from './trust/gcp';
 export * from './trust/azure';
 export * from './kubernetes';
 export * from './publish';
+export * from './break-glass';

@@ -19,7 +19,9 @@ const SYSTEM_NAMESPACES = ['kube-node-lease', 'kube-public', 'kube-system'];
 export function checkNamespace(value: unknown, ctx: ValidationContext, prop: string): string {
   if (typeof value !== 'string' || value.length > 63 || !DNS1123_LABEL.test(value)) {
     fail({
-      code: 'KL-K8S-NAMESPACE', path: ctx.path, prop,
+      code: 'KL-K8S-NAMESPACE',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(value)}${typeof value === 'string' && value.length > 63 ? ` (${value.length} characters)` : ''}: a namespace is a DNS-1123 label, at most 63 lowercase letters, digits and \`-\`, starting and ending with a letter or digit`,
       fix: 'use the namespace name exactly as in the cluster, e.g. "payments"',
       docs: K8S_NAMES_DOCS,
@@ -27,7 +29,9 @@ export function checkNamespace(value: unknown, ctx: ValidationContext, prop: str
   }
   if (SYSTEM_NAMESPACES.includes(value)) {
     fail({
-      code: 'KL-K8S-SYSTEM-NAMESPACE', path: ctx.path, prop,
+      code: 'KL-K8S-SYSTEM-NAMESPACE',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(value)}, a control-plane namespace: application identities do not belong there`,
       fix: 'bind the identity to the workload\'s own namespace',
     });
@@ -44,7 +48,9 @@ export function checkServiceAccountRef(ref: KubernetesServiceAccountRef | undefi
   const name = ref.name;
   if (typeof name !== 'string' || name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
     fail({
-      code: 'KL-K8S-SA-NAME', path: ctx.path, prop: `${prop}.name`,
+      code: 'KL-K8S-SA-NAME',
+      path: ctx.path,
+      prop: `${prop}.name`,
       problem: `is ${quote(name)}: a service account name is a DNS-1123 subdomain, at most 253 lowercase letters, digits, \`-\` and \`.\`, starting and ending with a letter or digit`,
       fix: 'name the service account after the workload, e.g. "payments-api"',
       docs: K8S_NAMES_DOCS,
@@ -52,7 +58,9 @@ export function checkServiceAccountRef(ref: KubernetesServiceAccountRef | undefi
   }
   if (name === 'default') {
     fail({
-      code: 'KL-K8S-DEFAULT-SA', path: ctx.path, prop: `${prop}.name`,
+      code: 'KL-K8S-DEFAULT-SA',
+      path: ctx.path,
+      prop: `${prop}.name`,
       problem: 'is "default": every pod of the namespace that names no service account runs as it, so a cloud identity bound to it is shared by all of them (CKV_K8S_41/42)',
       fix: 'create a dedicated service account for the workload (WorkloadServiceAccount) and bind the identity to it',
     });
@@ -74,7 +82,9 @@ export function resolveTokenExpiration(requested: number | undefined, tier: Risk
   const seconds = requested ?? Math.min(3600, max);
   if (!Number.isInteger(seconds) || seconds < K8S_MIN_TOKEN_SECONDS || seconds > max) {
     fail({
-      code: 'KL-K8S-TOKEN-EXPIRATION', path: ctx.path, prop,
+      code: 'KL-K8S-TOKEN-EXPIRATION',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(seconds)}: a projected token lives between ${K8S_MIN_TOKEN_SECONDS} seconds (the kubelet minimum) and ${max} seconds (the tier ${tier} maximum)`,
       fix: `give a whole number of seconds from ${K8S_MIN_TOKEN_SECONDS} to ${max}; the kubelet rotates the token at 80% of its lifetime`,
       docs: 'https://kubernetes.io/docs/concepts/storage/projected-volumes/#serviceaccounttoken',

@@ -30,7 +30,9 @@ const ACCOUNT = /^\d{12}$/;
 function checkPattern(value: unknown, pattern: RegExp, ctx: ValidationContext, prop: string, code: string, what: string, example: string): string {
   if (typeof value !== 'string' || /[*?]/.test(value) || !pattern.test(value)) {
     fail({
-      code, path: ctx.path, prop,
+      code,
+      path: ctx.path,
+      prop,
       problem: `is ${quote(value)}: ${what}${typeof value === 'string' && /[*?]/.test(value) ? ', with no wildcards' : ''}`,
       fix: `give the exact value, e.g. "${example}"`,
     });
@@ -76,7 +78,9 @@ export function s3PublishStatements(target: S3PrefixTarget, ctx: ValidationConte
   const prefix = target.prefix;
   if (typeof prefix !== 'string' || prefix.replace(/\/+$/, '') === '' || /[*?]/.test(prefix) || prefix.startsWith('/') || prefix.includes('//') || prefix.split('/').includes('..')) {
     fail({
-      code: 'KL-PUB-S3-PREFIX', path: ctx.path, prop: `${prop}.prefix`,
+      code: 'KL-PUB-S3-PREFIX',
+      path: ctx.path,
+      prop: `${prop}.prefix`,
       problem: `is ${quote(prefix)}: a publish prefix is a non-empty key prefix with no wildcards, no leading \`/\`, no \`//\` or \`..\` (an empty prefix would grant the whole bucket)`,
       fix: 'give the folder the artifact is published to, e.g. "payments-api/releases"',
     });
@@ -88,7 +92,14 @@ export function s3PublishStatements(target: S3PrefixTarget, ctx: ValidationConte
     const key = checkPattern(target.kmsKeyArn, /^arn:aws(-cn|-us-gov)?:kms:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:key\/[0-9a-f-]{36}$/, ctx, `${prop}.kmsKeyArn`, 'KL-PUB-KMS-ARN',
       'a KMS key ARN is arn:aws:kms:REGION:ACCOUNT:key/KEY_ID (a key, not an alias)', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
     // GenerateDataKey to write SSE-KMS objects; Decrypt for multipart uploads (S3 decrypts the parts to assemble them).
-    statements.push({ sid: 'EncryptWithBucketKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key] });
+    // kms:ViaService keeps both usable only through S3 in the key's region, not on ciphertext obtained elsewhere.
+    const keyRegion = key.split(':')[3];
+    statements.push({
+      sid: 'EncryptWithBucketKey',
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [key],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${keyRegion}.amazonaws.com` } },
+    });
   }
   return statements;
 }
@@ -134,12 +145,15 @@ export function codeArtifactPublishStatements(target: CodeArtifactPackageTarget,
   return [
     { sid: 'DomainToken', actions: ['codeartifact:GetAuthorizationToken'], resources: [arn(`domain/${domain}`)] },
     {
-      sid: 'BearerTokenForCodeArtifact', actions: ['sts:GetServiceBearerToken'], resources: ['*'],
+      sid: 'BearerTokenForCodeArtifact',
+      actions: ['sts:GetServiceBearerToken'],
+      resources: ['*'],
       conditions: { StringEquals: { 'sts:AWSServiceName': 'codeartifact.amazonaws.com' } },
     },
     { sid: 'RepositoryEndpoint', actions: ['codeartifact:GetRepositoryEndpoint'], resources: [arn(`repository/${domain}/${repository}`)] },
     {
-      sid: 'PublishPackage', actions: ['codeartifact:PublishPackageVersion', 'codeartifact:PutPackageMetadata'],
+      sid: 'PublishPackage',
+      actions: ['codeartifact:PublishPackageVersion', 'codeartifact:PutPackageMetadata'],
       resources: [arn(`package/${domain}/${repository}/${target.format}/${namespace}/${packageName}`)],
     },
   ];
@@ -167,7 +181,9 @@ export function storagePrefixGrant(bucket: string, prefix: string, ctx: Validati
   checkPattern(bucket, /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, ctx, `${prop}.bucket`, 'KL-PUB-GCS-BUCKET', 'a bucket name is 3–63 lowercase letters, digits, `-`, `_` and `.`', 'acme-artifacts');
   if (typeof prefix !== 'string' || prefix.replace(/\/+$/, '') === '' || /[*?'\\]/.test(prefix) || prefix.startsWith('/')) {
     fail({
-      code: 'KL-PUB-GCS-PREFIX', path: ctx.path, prop: `${prop}.prefix`,
+      code: 'KL-PUB-GCS-PREFIX',
+      path: ctx.path,
+      prop: `${prop}.prefix`,
       problem: `is ${quote(prefix)}: a publish prefix is a non-empty object-name prefix with no wildcards, quotes or leading \`/\` (an empty prefix would grant the whole bucket)`,
       fix: 'give the folder the artifact is published to, e.g. "payments-api/releases"',
     });
@@ -214,7 +230,9 @@ export function blobContainerGrant(storageAccountId: string, container: string, 
   if (prefix === undefined) return grant;
   if (typeof prefix !== 'string' || prefix.replace(/\/+$/, '') === '' || /[*?'\\]/.test(prefix) || prefix.startsWith('/')) {
     fail({
-      code: 'KL-PUB-BLOB-PREFIX', path: ctx.path, prop: `${prop}.prefix`,
+      code: 'KL-PUB-BLOB-PREFIX',
+      path: ctx.path,
+      prop: `${prop}.prefix`,
       problem: `is ${quote(prefix)}: a blob path prefix is non-empty, with no wildcards, quotes or leading \`/\``,
       fix: 'give the folder the artifact is published to, e.g. "payments-api/releases", or omit it to grant the whole container',
     });
@@ -238,7 +256,9 @@ export function checkPublisherTrust(policy: CiTrustPolicy, ctx: ValidationContex
   const pr = policy.exactSubjects.find((subject) => /:pull_request(:|$)/.test(subject));
   if (pr !== undefined) {
     fail({
-      code: 'KL-PUB-PULL-REQUEST', path: ctx.path, prop: `${prop}.allowPullRequests`,
+      code: 'KL-PUB-PULL-REQUEST',
+      path: ctx.path,
+      prop: `${prop}.allowPullRequests`,
       problem: `admits "${pr}": a publisher never trusts pull requests (including fork pull requests), which run unreviewed code`,
       fix: 'remove `allowPullRequests`; publish from a protected branch, a release tag pattern or a protected environment',
     });

@@ -26,12 +26,15 @@ describe('aws ScopedPublisherRole', () => {
   test('ECR: exactly the push action set on the repository, and the registry token on *', () => {
     const s = stack();
     const publisher = new aws.ScopedPublisherRole(s, 'Image', {
-      name: 'payments-api-image', ownership: OWNERSHIP, source: releaseTags,
+      name: 'payments-api-image',
+      ownership: OWNERSHIP,
+      source: releaseTags,
       target: aws.AwsPublishTarget.ecrRepository({ repositoryArn: 'arn:aws:ecr:eu-west-1:123456789012:repository/payments/api' }),
     });
     expect(publishStatements(s)).toEqual([
       {
-        Sid: 'PushToRepository', Effect: 'Allow',
+        Sid: 'PushToRepository',
+        Effect: 'Allow',
         Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:CompleteLayerUpload', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'],
         Resource: 'arn:aws:ecr:eu-west-1:123456789012:repository/payments/api',
       },
@@ -44,19 +47,29 @@ describe('aws ScopedPublisherRole', () => {
   test('S3: s3:PutObject on PREFIX/* only (no ACL action), plus GenerateDataKey and Decrypt on the bucket key', () => {
     const s = stack();
     new aws.ScopedPublisherRole(s, 'Bundle', {
-      name: 'payments-api-bundle', ownership: OWNERSHIP, source: release,
+      name: 'payments-api-bundle',
+      ownership: OWNERSHIP,
+      source: release,
       target: aws.AwsPublishTarget.s3Prefix({ bucketName: 'acme-release-artifacts', prefix: 'payments-api/', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9' }),
     });
     expect(publishStatements(s)).toEqual([
       { Sid: 'PutUnderPrefix', Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::acme-release-artifacts/payments-api/*' },
-      { Sid: 'EncryptWithBucketKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: 'arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9' },
+      {
+        Sid: 'EncryptWithBucketKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: 'arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9',
+        Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } },
+      },
     ]);
   });
 
   test('CodeArtifact: domain token, bearer token only for CodeArtifact, endpoint of the repository, publish on the package', () => {
     const s = stack();
     new aws.ScopedPublisherRole(s, 'Client', {
-      name: 'payments-client-pkg', ownership: OWNERSHIP, source: releaseTags,
+      name: 'payments-client-pkg',
+      ownership: OWNERSHIP,
+      source: releaseTags,
       target: aws.AwsPublishTarget.codeArtifactPackage({ region: 'eu-west-1', domain: 'acme', domainOwner: '123456789012', repository: 'releases', format: 'npm', namespace: 'acme', packageName: 'payments-client' }),
     });
     expect(publishStatements(s)).toEqual([
@@ -90,7 +103,9 @@ describe('aws ScopedPublisherRole', () => {
   test('snapshot', () => {
     const s = stack();
     new aws.ScopedPublisherRole(s, 'Image', {
-      name: 'payments-api-image', ownership: OWNERSHIP, source: releaseTags,
+      name: 'payments-api-image',
+      ownership: OWNERSHIP,
+      source: releaseTags,
       target: aws.AwsPublishTarget.ecrRepository({ repositoryArn: 'arn:aws:ecr:eu-west-1:123456789012:repository/payments/api' }),
     });
     expect(Template.fromStack(s).toJSON()).toMatchSnapshot();
@@ -103,7 +118,9 @@ describe('gcp ScopedPublisherRole', () => {
   test('Artifact Registry: writer on the one repository, for the admitted principals only', () => {
     const s = tfStack();
     const publisher = new gcp.ScopedPublisherRole(s, 'Image', {
-      ...common, name: 'payments-api-image', source: release,
+      ...common,
+      name: 'payments-api-image',
+      source: release,
       target: gcp.GcpPublishTarget.artifactRegistryRepository({ project: 'acme-payments-prod', location: 'europe-west1', repository: 'payments' }),
     });
     const members = Object.values(tfResources(tfJson(s), 'google_artifact_registry_repository_iam_member')) as any[];
@@ -115,7 +132,9 @@ describe('gcp ScopedPublisherRole', () => {
   test('Cloud Storage: object creator conditioned on the object-name prefix', () => {
     const s = tfStack();
     new gcp.ScopedPublisherRole(s, 'Bundle', {
-      ...common, name: 'payments-api-bundle', source: releaseTags,
+      ...common,
+      name: 'payments-api-bundle',
+      source: releaseTags,
       target: gcp.GcpPublishTarget.storagePrefix({ bucket: 'acme-release-artifacts', prefix: 'payments-api' }),
     });
     expect(Object.values(tfResources(tfJson(s), 'google_storage_bucket_iam_member'))).toEqual([expect.objectContaining({
@@ -133,7 +152,9 @@ describe('gcp ScopedPublisherRole', () => {
   test('snapshot', () => {
     const s = tfStack();
     new gcp.ScopedPublisherRole(s, 'Image', {
-      ...common, name: 'payments-api-image', source: GitLabCi.project({ projectPath: 'acme/payments/api', branches: ['main'] }),
+      ...common,
+      name: 'payments-api-image',
+      source: GitLabCi.project({ projectPath: 'acme/payments/api', branches: ['main'] }),
       target: gcp.GcpPublishTarget.artifactRegistryRepository({ project: 'acme-payments-prod', location: 'europe', repository: 'payments' }),
     });
     expect(tfJson(s)).toMatchSnapshot();
@@ -146,7 +167,8 @@ describe('azure ScopedPublisherRole', () => {
   test('ACR: AcrPush on the registry', () => {
     const s = tfStack();
     new azure.ScopedPublisherRole(s, 'Image', {
-      ...common, name: 'payments-api-image',
+      ...common,
+      name: 'payments-api-image',
       target: azure.AzurePublishTarget.containerRegistry({ registryId: `${SUB}/Microsoft.ContainerRegistry/registries/acmepayments` }),
     });
     expect(Object.values(tfResources(tfJson(s), 'azurerm_role_assignment'))).toEqual([expect.objectContaining({
@@ -157,7 +179,8 @@ describe('azure ScopedPublisherRole', () => {
   test('blob container: Storage Blob Data Contributor on the container, with a path condition', () => {
     const s = tfStack();
     new azure.ScopedPublisherRole(s, 'Bundle', {
-      ...common, name: 'payments-api-bundle',
+      ...common,
+      name: 'payments-api-bundle',
       target: azure.AzurePublishTarget.blobContainer({ storageAccountId: `${SUB}/Microsoft.Storage/storageAccounts/acmeartifacts`, container: 'releases', prefix: 'payments-api' }),
     });
     const [assignment] = Object.values(tfResources(tfJson(s), 'azurerm_role_assignment')) as any[];
@@ -175,7 +198,8 @@ describe('azure ScopedPublisherRole', () => {
   test('snapshot', () => {
     const s = tfStack();
     new azure.ScopedPublisherRole(s, 'Image', {
-      ...common, name: 'payments-api-image',
+      ...common,
+      name: 'payments-api-image',
       target: azure.AzurePublishTarget.containerRegistry({ registryId: `${SUB}/Microsoft.ContainerRegistry/registries/acmepayments` }),
     });
     expect(tfJson(s)).toMatchSnapshot();

@@ -24,7 +24,8 @@ function chart(): Chart {
 
 function deployment(scope: Chart, namespace = 'payments'): ApiObject {
   return new ApiObject(scope, 'Deployment', {
-    apiVersion: 'apps/v1', kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
     metadata: { name: 'payments-api', namespace },
     spec: {
       selector: { matchLabels: { app: 'payments-api' } },
@@ -73,6 +74,7 @@ describe('aws WorkloadIdentity', () => {
           Principal: { Service: 'pods.eks.amazonaws.com' },
           Condition: {
             StringEquals: {
+              'aws:RequestTag/eks-cluster-arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks:eu-west-1:123456789012:cluster/prod-eu']] },
               'aws:RequestTag/eks-cluster-name': 'prod-eu',
               'aws:RequestTag/kubernetes-namespace': 'payments',
               'aws:RequestTag/kubernetes-service-account': 'payments-api',

@@ -13,7 +13,7 @@ import { loadPolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
 import type { RequestAnalysis } from '@cloud-copilot/iam-simulate';
 import type { Claims } from './tokens';
 
-/** The account the template is evaluated in (the stack is environment-agnostic). */
+/** The account the template is evaluated in, unless told otherwise (the stack is environment-agnostic). */
 export const ACCOUNT = '111111111111';
 const ACTION = 'sts:AssumeRoleWithWebIdentity';
 
@@ -48,6 +48,14 @@ export interface EvaluateOptions {
    * @default ['sts.amazonaws.com']
    */
   readonly importedClientIds?: readonly string[];
+  /**
+   * The account the template is deployed to: the role, the OIDC providers of the template and the
+   * `AWS::AccountId` pseudo parameter live in it. Give the stack's `env.account` when the template was synthesized
+   * with one, so that literal account ids in the trust mean what they mean in AWS.
+   *
+   * @default ACCOUNT
+   */
+  readonly account?: string;
 }
 
 /**
@@ -55,21 +63,8 @@ export interface EvaluateOptions {
  * `RoleName`) of `template`, `Template.fromStack(stack).toJSON()`.
  */
 export function assumeRoleWithWebIdentityAllowed(template: object, role: string, claims: Claims, options: EvaluateOptions = {}): boolean {
-  const resources = (template as CfnTemplate).Resources ?? {};
-  const [logicalId, roleResource] = Object.entries(resources)
-    .find(([id, r]) => r.Type === 'AWS::IAM::Role' && (id === role || r.Properties?.RoleName === role)) ?? [];
-  if (!logicalId || !roleResource) throw new Error(`no AWS::IAM::Role "${role}" in the template`);
-  const roleArn = `arn:aws:iam::${ACCOUNT}:role/${roleResource.Properties?.RoleName ?? logicalId}`;
-
-  const providers = new Map<string, OidcProvider>();
-  for (const [id, r] of Object.entries(resources)) {
-    if (r.Type !== 'AWS::IAM::OIDCProvider') continue;
-    const url = String(r.Properties?.Url);
-    providers.set(id, { arn: providerArn(url), url, clientIds: r.Properties?.ClientIdList ?? [] });
-  }
-  const trust = resolveIntrinsics(roleResource.Properties?.AssumeRolePolicyDocument, providers);
-  const errors = validateTrustPolicy(trust);
-  if (errors.length > 0) throw new Error(`invalid trust policy: ${JSON.stringify(errors)}`);
+  const account = options.account ?? ACCOUNT;
+  const { logicalId, roleArn, trust, providers } = loadTrust(template, role, account);
 
   // Providers imported by ARN exist in the account although they are not in the template.
   const known = [...providers.values()];
@@ -93,8 +88,80 @@ export function assumeRoleWithWebIdentityAllowed(template: object, role: string,
     if (value !== undefined) context[`${hostPath}:${claim}`] = value;
   }
 
+  return trustAllows(trust, logicalId, provider.arn, roleArn, account, ACTION, context);
+}
+
+/** The EKS Pod Identity Agent's service principal (shared/REFERENCE.md, "AWS"). */
+export const EKS_POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
+
+/** An `sts:AssumeRole` + `sts:TagSession` request as the EKS Pod Identity Agent makes it for a pod. */
+export interface PodIdentityRequest {
+  /**
+   * Session tags of the request (`aws:RequestTag/KEY`), e.g. `eks-cluster-name`, `kubernetes-namespace`,
+   * `kubernetes-service-account`; `undefined` values are absent from the request.
+   */
+  readonly tags: Record<string, string | undefined>;
+  /** `aws:SourceAccount`: the account of the cluster. Absent when undefined. */
+  readonly sourceAccount?: string;
+  /** `aws:SourceArn`: the ARN of the cluster. Absent when undefined. */
+  readonly sourceArn?: string;
+  /** The calling principal. @default EKS_POD_IDENTITY_PRINCIPAL */
+  readonly principal?: string;
+}
+
+/**
+ * Whether the role `role` (logical id or `RoleName`) of `template` lets the EKS Pod Identity Agent assume it for
+ * the pod described by `request`: AWS evaluates the trust for `sts:AssumeRole` and, because the agent sets session
+ * tags, for `sts:TagSession` too, each with the request's session tags and source account; both must be allowed.
+ */
+export function podIdentityAssumeRoleAllowed(
+  template: object, role: string, request: PodIdentityRequest, options: { readonly account?: string } = {},
+): boolean {
+  const account = options.account ?? ACCOUNT;
+  const { logicalId, roleArn, trust } = loadTrust(template, role, account);
+  const context: Record<string, string> = {};
+  for (const [key, value] of Object.entries(request.tags)) {
+    if (value !== undefined) context[`aws:RequestTag/${key}`] = value;
+  }
+  if (request.sourceAccount !== undefined) context['aws:SourceAccount'] = request.sourceAccount;
+  if (request.sourceArn !== undefined) context['aws:SourceArn'] = request.sourceArn;
+  const principal = request.principal ?? EKS_POD_IDENTITY_PRINCIPAL;
+  return ['sts:AssumeRole', 'sts:TagSession'].every((action) => trustAllows(trust, logicalId, principal, roleArn, account, action, context));
+}
+
+interface LoadedTrust {
+  readonly logicalId: string;
+  readonly roleArn: string;
+  readonly trust: any;
+  readonly providers: Map<string, OidcProvider>;
+}
+
+/** Finds the role, resolves its trust policy (validated as a trust policy) and the template's OIDC providers. */
+function loadTrust(template: object, role: string, account: string): LoadedTrust {
+  const resources = (template as CfnTemplate).Resources ?? {};
+  const [logicalId, roleResource] = Object.entries(resources)
+    .find(([id, r]) => r.Type === 'AWS::IAM::Role' && (id === role || r.Properties?.RoleName === role)) ?? [];
+  if (!logicalId || !roleResource) throw new Error(`no AWS::IAM::Role "${role}" in the template`);
+  const roleArn = `arn:aws:iam::${account}:role/${roleResource.Properties?.RoleName ?? logicalId}`;
+
+  const providers = new Map<string, OidcProvider>();
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type !== 'AWS::IAM::OIDCProvider') continue;
+    const url = String(r.Properties?.Url);
+    providers.set(id, { arn: providerArn(url, account), url, clientIds: r.Properties?.ClientIdList ?? [] });
+  }
+  const trust = resolveIntrinsics(roleResource.Properties?.AssumeRolePolicyDocument, providers, account);
+  const errors = validateTrustPolicy(trust);
+  if (errors.length > 0) throw new Error(`invalid trust policy: ${JSON.stringify(errors)}`);
+  return { logicalId, roleArn, trust, providers };
+}
+
+/** One request against the trust policy alone, with the core engine in strict mode. */
+function trustAllows(
+  trust: any, logicalId: string, principal: string, roleArn: string, account: string, action: string, context: Record<string, string>,
+): boolean {
   const analysis = authorize({
-    request: new AwsRequestImpl(provider.arn, { resource: roleArn, accountId: ACCOUNT }, ACTION, new RequestContextImpl(context)),
+    request: new AwsRequestImpl(principal, { resource: roleArn, accountId: account }, action, new RequestContextImpl(context)),
     sessionPolicy: undefined,
     identityPolicies: [],
     serviceControlPolicies: [],
@@ -108,20 +175,20 @@ export function assumeRoleWithWebIdentityAllowed(template: object, role: string,
   return analysis.result === 'Allowed';
 }
 
-function providerArn(url: string): string {
-  return `arn:aws:iam::${ACCOUNT}:oidc-provider/${url.replace(/^https:\/\//, '')}`;
+function providerArn(url: string, account: string): string {
+  return `arn:aws:iam::${account}:oidc-provider/${url.replace(/^https:\/\//, '')}`;
 }
 
 /**
  * Replaces the intrinsics a trust policy can carry (a provider `Ref`/`GetAtt Arn`, `Fn::Join` over pseudo
  * parameters) with concrete values; anything else is an error, so that nothing unresolved reaches the engine.
  */
-function resolveIntrinsics(value: any, providers: Map<string, OidcProvider>): any {
-  if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(v, providers));
+function resolveIntrinsics(value: any, providers: Map<string, OidcProvider>, account: string): any {
+  if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(v, providers, account));
   if (value === null || typeof value !== 'object') return value;
   const keys = Object.keys(value);
   if (keys.length === 1 && keys[0] === 'Ref') {
-    const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountId': ACCOUNT, 'AWS::URLSuffix': 'amazonaws.com' };
+    const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountId': account, 'AWS::URLSuffix': 'amazonaws.com' };
     const resolved = pseudo[value.Ref] ?? providers.get(value.Ref)?.arn;
     if (resolved === undefined) throw new Error(`cannot resolve ${JSON.stringify(value)}`);
     return resolved;
@@ -134,10 +201,10 @@ function resolveIntrinsics(value: any, providers: Map<string, OidcProvider>): an
   }
   if (keys.length === 1 && keys[0] === 'Fn::Join') {
     const [separator, parts] = value['Fn::Join'];
-    return (parts as unknown[]).map((p) => resolveIntrinsics(p, providers)).join(separator);
+    return (parts as unknown[]).map((p) => resolveIntrinsics(p, providers, account)).join(separator);
   }
   if (keys.some((k) => k.startsWith('Fn::'))) throw new Error(`cannot resolve ${JSON.stringify(value)}`);
-  return Object.fromEntries(keys.map((k) => [k, resolveIntrinsics(value[k], providers)]));
+  return Object.fromEntries(keys.map((k) => [k, resolveIntrinsics(value[k], providers, account)]));
 }
 
 /** The `Principal.Federated` ARNs of a resolved trust policy. */

@@ -1,3 +1,4 @@
 export * from './ci-oidc-trust';
 export * from './workload-identity';
 export * from './scoped-publisher-role';
+export * from './break-glass-role';

@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { CiOidcTrust } from './ci-oidc-trust';
 import { ICiSource, resolveCiSource } from '../../core/ci/policy';
 import { ValidationContext } from '../../core/errors';
 import { Ownership } from '../../core/ownership';
@@ -8,7 +9,6 @@ import {
   ecrPushStatements, S3PrefixTarget, s3PublishStatements,
 } from '../../core/publish';
 import { validationContext } from '../private/context';
-import { CiOidcTrust } from './ci-oidc-trust';
 
 /** Where an AWS publisher publishes: one artifact location. */
 export class AwsPublishTarget {

@@ -70,8 +70,8 @@ export interface WorkloadIdentityProps {
  *
  * - IRSA: trust `StringEquals` on `ISSUER:sub = system:serviceaccount:NS:SA` and `ISSUER:aud = sts.amazonaws.com`.
  * - Pod Identity: trust `pods.eks.amazonaws.com` (`sts:AssumeRole`, `sts:TagSession`) narrowed by the session tags
- *   `eks-cluster-name`, `kubernetes-namespace`, `kubernetes-service-account` and by `aws:SourceAccount`, plus the
- *   `AWS::EKS::PodIdentityAssociation`.
+ *   `eks-cluster-arn` (the cluster in this stack's region), `eks-cluster-name`, `kubernetes-namespace`,
+ *   `kubernetes-service-account` and by `aws:SourceAccount`, plus the `AWS::EKS::PodIdentityAssociation`.
  *
  * Nothing is granted: use `grantPrincipal` with the usual aws-cdk-lib grant APIs.
  *
@@ -119,7 +119,9 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
       this.mechanism = 'irsa';
       if (Token.isUnresolved(eks.issuerUrl)) {
         fail({
-          code: 'KL-AWS-IRSA-ISSUER-TOKEN', path: ctx.path, prop: 'eks.issuerUrl',
+          code: 'KL-AWS-IRSA-ISSUER-TOKEN',
+          path: ctx.path,
+          prop: 'eks.issuerUrl',
           problem: 'is a token: the issuer becomes part of the trust condition keys, which Keyless pins literally so the synthesized trust can be reviewed',
           fix: 'give the literal issuer URL from `aws eks describe-cluster --name CLUSTER --query cluster.identity.oidc.issuer`',
         });
@@ -138,7 +140,9 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
       this.mechanism = 'pod-identity';
       if (eks.fargate === true) {
         fail({
-          code: 'KL-AWS-POD-IDENTITY-FARGATE', path: ctx.path, prop: 'eks.fargate',
+          code: 'KL-AWS-POD-IDENTITY-FARGATE',
+          path: ctx.path,
+          prop: 'eks.fargate',
           problem: 'is true: EKS Pod Identity is not available to pods on Fargate',
           fix: 'use `eks: { kind: "irsa", issuerUrl }` for Fargate workloads',
           docs: 'https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html#pod-id-considerations',
@@ -146,15 +150,20 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
       }
       if (typeof eks.clusterName !== 'string' || (!Token.isUnresolved(eks.clusterName) && !/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(eks.clusterName))) {
         fail({
-          code: 'KL-AWS-EKS-CLUSTER-NAME', path: ctx.path, prop: 'eks.clusterName',
+          code: 'KL-AWS-EKS-CLUSTER-NAME',
+          path: ctx.path,
+          prop: 'eks.clusterName',
           problem: `is ${quote(eks.clusterName)}: an EKS cluster name is 1–100 letters, digits, \`-\` and \`_\`, starting with a letter or digit`,
           fix: 'give the cluster name exactly',
         });
       }
       claimWorkloadBinding(this, 'AWS (Pod Identity)', `${subject} of cluster ${eks.clusterName}`, 'serviceAccount');
       // Session tags the Pod Identity Agent sets (EKS user guide, "Define permissions for EKS Pod Identities by tags").
+      // Cluster names are unique per account and region only: the ARN pins the cluster of this stack's region.
+      const clusterArn = Stack.of(this).formatArn({ service: 'eks', resource: 'cluster', resourceName: eks.clusterName });
       const conditions = {
         StringEquals: {
+          'aws:RequestTag/eks-cluster-arn': clusterArn,
           'aws:RequestTag/eks-cluster-name': eks.clusterName,
           'aws:RequestTag/kubernetes-namespace': this.serviceAccount.namespace,
           'aws:RequestTag/kubernetes-service-account': this.serviceAccount.name,
@@ -173,7 +182,9 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
       });
     } else {
       fail({
-        code: 'KL-AWS-EKS-BINDING', path: ctx.path, prop: 'eks',
+        code: 'KL-AWS-EKS-BINDING',
+        path: ctx.path,
+        prop: 'eks',
         problem: `is ${quote(eks)}: expected \`{ kind: "irsa", issuerUrl }\` or \`{ kind: "pod-identity", clusterName }\``,
         fix: 'choose Pod Identity for EC2 node groups, IRSA for Fargate or clusters without the Pod Identity Agent',
       });
@@ -191,7 +202,9 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
     const stack = Stack.of(this);
     if (Token.isUnresolved(stack.account)) {
       fail({
-        code: 'KL-AWS-ACCOUNT-UNKNOWN', path: this.node.path, prop: 'env.account',
+        code: 'KL-AWS-ACCOUNT-UNKNOWN',
+        path: this.node.path,
+        prop: 'env.account',
         problem: 'of the stack is not known at synthesis, so the role ARN for the service account annotation cannot be written',
         fix: 'give the stack an explicit `env: { account, region }`',
       });

@@ -1,11 +1,11 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
+import { CiOidcTrust } from './ci-oidc-trust';
 import { ICiSource, resolveCiSource } from '../../core/ci/policy';
 import { ValidationContext } from '../../core/errors';
 import { Ownership } from '../../core/ownership';
 import { AzurePublishGrant, blobContainerGrant, checkPublisherTrust, containerRegistryPushGrant } from '../../core/publish';
 import { validationContext } from '../private/context';
-import { CiOidcTrust } from './ci-oidc-trust';
 
 /** A blob container, optionally narrowed to a path prefix. */
 export interface BlobContainerTarget {
@@ -73,8 +73,12 @@ export class ScopedPublisherRole extends Construct {
     checkPublisherTrust(resolveCiSource(props.source, ctx), ctx);
     this.grant = props.target._grant(ctx);
     this.trust = new CiOidcTrust(this, 'Trust', {
-      name: props.name, ownership: props.ownership, source: props.source,
-      resourceGroupName: props.resourceGroupName, location: props.location, identityName: props.identityName,
+      name: props.name,
+      ownership: props.ownership,
+      source: props.source,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      identityName: props.identityName,
     });
     this.roleAssignment = this.trust.assignRole('Publish', {
       scope: this.grant.scope, roleDefinitionName: this.grant.roleDefinitionName, condition: this.grant.condition,

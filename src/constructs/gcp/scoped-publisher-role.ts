@@ -1,6 +1,7 @@
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Construct } from 'constructs';
+import { CiOidcTrust } from './ci-oidc-trust';
 import { ICiSource, resolveCiSource } from '../../core/ci/policy';
 import { fail, quote, ValidationContext } from '../../core/errors';
 import { checkGcpProjectId } from '../../core/names';
@@ -8,7 +9,6 @@ import { Ownership } from '../../core/ownership';
 import { artifactRegistryWriterGrant, checkPublisherTrust, GcpPublishGrant, storagePrefixGrant } from '../../core/publish';
 import { validationContext } from '../private/context';
 import { shortHash } from '../private/hash';
-import { CiOidcTrust } from './ci-oidc-trust';
 
 /** An Artifact Registry repository. */
 export interface ArtifactRegistryTarget {
@@ -101,8 +101,15 @@ export class ScopedPublisherRole extends Construct {
     checkPublisherTrust(resolveCiSource(props.source, ctx), ctx);
     this.grant = props.target._grant(ctx);
     this.trust = new CiOidcTrust(this, 'Trust', {
-      name: props.name, ownership: props.ownership, source: props.source, project: props.project, projectNumber: props.projectNumber,
-      poolId: props.poolId, useExistingPool: props.useExistingPool, providerId: props.providerId, access: 'direct',
+      name: props.name,
+      ownership: props.ownership,
+      source: props.source,
+      project: props.project,
+      projectNumber: props.projectNumber,
+      poolId: props.poolId,
+      useExistingPool: props.useExistingPool,
+      providerId: props.providerId,
+      access: 'direct',
     });
     const { target, kind } = props.target;
     this.trust.members.forEach((member) => {

@@ -57,7 +57,9 @@ export class CloudIdentityBinding {
     return new CloudIdentityBinding('Azure', identity.serviceAccount, (tier, ctx) => {
       if (typeof clientId !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(clientId)) {
         fail({
-          code: 'KL-K8S-AZURE-CLIENT-ID', path: ctx.path, prop: 'identity.clientId',
+          code: 'KL-K8S-AZURE-CLIENT-ID',
+          path: ctx.path,
+          prop: 'identity.clientId',
           problem: `is ${quote(clientId)}: the client id is a lowercase GUID, known only after the identity is applied`,
           fix: 'apply the Azure stack, then pass `terraform output -raw <ClientId output>`',
         });
@@ -107,7 +109,7 @@ export interface WorkloadServiceAccountProps {
 /** Options for {@link WorkloadServiceAccount.bindWorkload}. */
 export interface BindWorkloadOptions {
   /**
-   * Project a service account token into every container at `/var/run/secrets/keyless/token`, for this audience
+   * Project a service account token into every container and init container at `/var/run/secrets/keyless/token`, for this audience
    * (e.g. a cloud's token exchange). Without it no token is mounted at all.
    *
    * @default - no token
@@ -165,7 +167,9 @@ export class WorkloadServiceAccount extends Construct {
       const trusted = props.identity.trustedServiceAccount;
       if (trusted.namespace !== this.namespace || trusted.name !== this.name) {
         fail({
-          code: 'KL-K8S-WIRING', path: ctx.path, prop: 'identity',
+          code: 'KL-K8S-WIRING',
+          path: ctx.path,
+          prop: 'identity',
           problem: `is the ${props.identity.cloud} identity that trusts ${trusted.namespace}/${trusted.name}, not this service account ${this.namespace}/${this.name}: the annotation would name an identity that refuses this service account's tokens`,
           fix: `bind the identity declared for ${this.namespace}/${this.name}, or correct the namespace or name on one side`,
         });
@@ -195,7 +199,9 @@ export class WorkloadServiceAccount extends Construct {
     const ctx = validationContext(this);
     if (this.boundWorkload !== undefined) {
       fail({
-        code: 'KL-K8S-SA-SHARED', path: ctx.path, prop: 'workload',
+        code: 'KL-K8S-SA-SHARED',
+        path: ctx.path,
+        prop: 'workload',
         problem: `is ${workload.node.path}, but ${this.namespace}/${this.name} already serves ${this.boundWorkload.node.path}: two workloads on one service account share its cloud identity and permissions`,
         fix: 'give each workload its own WorkloadServiceAccount and cloud identity',
       });
@@ -203,7 +209,9 @@ export class WorkloadServiceAccount extends Construct {
     const specPath = POD_SPEC_PATHS[workload.kind];
     if (specPath === undefined) {
       fail({
-        code: 'KL-K8S-WORKLOAD-KIND', path: ctx.path, prop: 'workload',
+        code: 'KL-K8S-WORKLOAD-KIND',
+        path: ctx.path,
+        prop: 'workload',
         problem: `is a ${workload.kind}: expected one of ${Object.keys(POD_SPEC_PATHS).join(', ')}`,
         fix: 'bind the object that owns the pod template',
       });
@@ -212,13 +220,15 @@ export class WorkloadServiceAccount extends Construct {
     const workloadNamespace = manifest.metadata?.namespace;
     if (workloadNamespace !== this.namespace) {
       fail({
-        code: 'KL-K8S-WORKLOAD-NAMESPACE', path: ctx.path, prop: 'workload',
+        code: 'KL-K8S-WORKLOAD-NAMESPACE',
+        path: ctx.path,
+        prop: 'workload',
         problem: `is in namespace ${quote(workloadNamespace)}, but the service account is in ${quote(this.namespace)}: a pod can only use a service account of its own namespace`,
         fix: `set \`metadata.namespace: "${this.namespace}"\` on ${workload.node.path}`,
       });
     }
     const podSpec = specPath.split('/').slice(1).reduce((node: any, key) => node?.[key], manifest);
-    const containers: unknown[] = podSpec?.containers ?? [];
+    const containerLists: Array<[string, unknown[]]> = [['containers', podSpec?.containers ?? []], ['initContainers', podSpec?.initContainers ?? []]];
     const patches = [
       JsonPatch.add(`${specPath}/serviceAccountName`, this.name),
       JsonPatch.add(`${specPath}/automountServiceAccountToken`, false),
@@ -243,10 +253,12 @@ export class WorkloadServiceAccount extends Construct {
         name: 'keyless-token',
         projected: { sources: [{ serviceAccountToken: { audience: options.tokenAudience, expirationSeconds, path: 'token' } }] },
       }));
-      containers.forEach((container: any, i) => {
-        if (container.volumeMounts === undefined) patches.push(JsonPatch.add(`${specPath}/containers/${i}/volumeMounts`, []));
-        patches.push(JsonPatch.add(`${specPath}/containers/${i}/volumeMounts/-`, { name: 'keyless-token', mountPath: '/var/run/secrets/keyless', readOnly: true }));
-      });
+      for (const [list, containers] of containerLists) {
+        containers.forEach((container: any, i) => {
+          if (container.volumeMounts === undefined) patches.push(JsonPatch.add(`${specPath}/${list}/${i}/volumeMounts`, []));
+          patches.push(JsonPatch.add(`${specPath}/${list}/${i}/volumeMounts/-`, { name: 'keyless-token', mountPath: '/var/run/secrets/keyless', readOnly: true }));
+        });
+      }
     }
     workload.addJsonPatch(...patches);
     this.boundWorkload = workload;

@@ -16,7 +16,9 @@ export function claimWorkloadBinding(scope: IConstruct, cloud: string, subject: 
   const existing = byKey.get(key);
   if (existing !== undefined && existing !== scope.node.path) {
     fail({
-      code: 'KL-WORKLOAD-SHARED', path: scope.node.path, prop,
+      code: 'KL-WORKLOAD-SHARED',
+      path: scope.node.path,
+      prop,
       problem: `binds a second ${cloud} identity to ${subject}, which ${existing} already trusts: one service account would then hold two identities, and its pods the permissions of both`,
       fix: 'give each deployable unit one service account and one identity; grant this identity\'s permissions to the existing one instead, or use another service account',
     });

@@ -1,0 +1,141 @@
+import { Duration, Tags } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import {
+  AwsBreakGlassHuman, awsBreakGlassConditions, BREAK_GLASS_DEFAULT_MFA_AGE_SECONDS, BREAK_GLASS_SESSION_SECONDS, BreakGlassExpiry,
+  checkAwsBreakGlassHumans, checkMfaAge, resolveBreakGlassExpiry,
+} from '../../core/break-glass';
+import { fail } from '../../core/errors';
+import { checkAwsRoleName, checkIdentityName } from '../../core/names';
+import { awsOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
+import { validationContext } from '../private/context';
+
+/** Props of an AWS {@link BreakGlassRole}. */
+export interface BreakGlassRoleProps {
+  /** Logical name (6–30 characters of `[a-z0-9-]`); the role is named after it. */
+  readonly name: string;
+  /** Ownership. Break-glass is always tier 1. */
+  readonly ownership: Ownership;
+  /** The named humans who may assume the role, each with the source identity they must set. */
+  readonly humans: AwsBreakGlassHuman[];
+  /** The date (`YYYY-MM-DD`, UTC) the trust stops admitting anyone. Mandatory; at most `maxExpiryDays` ahead. */
+  readonly expires: string;
+  /** Bound on `expires`, in days. @default 90 */
+  readonly maxExpiryDays?: number;
+  /** Maximum age of the MFA authentication (`aws:MultiFactorAuthAge`). @default Duration.minutes(15) */
+  readonly maxMfaAge?: Duration;
+  /** The permissions, explicitly. There is no default: at least one statement or managed policy is required. */
+  readonly statements?: iam.PolicyStatement[];
+  /** Managed policies, explicitly. @default - none */
+  readonly managedPolicies?: iam.IManagedPolicy[];
+  /** Permissions boundary. @default - none */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+  /** SNS topic notified of every assumption. Give this or `alarmTargets`. */
+  readonly alarmTopic?: sns.ITopic;
+  /** Other EventBridge targets notified of every assumption. @default - none */
+  readonly alarmTargets?: events.IRuleTarget[];
+  /** @default - `name` */
+  readonly roleName?: string;
+}
+
+/**
+ * Emergency access on AWS: a role only the named humans can assume, with MFA present and recent, their source
+ * identity set (so every CloudTrail event of the session, through role chaining, names them), for at most one hour,
+ * until an expiry after which the trust denies by itself; explicit permissions only; and an EventBridge rule that
+ * notifies on every `AssumeRole` of the role.
+ *
+ * The alarm rule receives CloudTrail events of the region it is deployed in: deploy it where the humans call STS
+ * (regional endpoints), and keep a CloudTrail trail enabled.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html
+ */
+export class BreakGlassRole extends Construct {
+  /** The role. */
+  public readonly role: iam.IRole;
+  /** Role name. */
+  public readonly roleName: string;
+  /** The resolved expiry. */
+  public readonly expiry: BreakGlassExpiry;
+  /** The humans admitted. */
+  public readonly humans: readonly AwsBreakGlassHuman[];
+  /** The alarm rule. */
+  public readonly alarmRule: events.Rule;
+  /** Always one hour. */
+  public readonly maxSessionDuration = Duration.seconds(BREAK_GLASS_SESSION_SECONDS);
+  /** The validated ownership. */
+  public readonly ownership: Ownership;
+
+  constructor(scope: Construct, id: string, props: BreakGlassRoleProps) {
+    super(scope, id);
+    const ctx = validationContext(this);
+    this.ownership = resolveOwnership(props.ownership, ctx);
+    if (this.ownership.tier !== 1) {
+      fail({ code: 'KL-BG-TIER', path: ctx.path, prop: 'ownership.tier', problem: `is ${this.ownership.tier}: break-glass access is privileged and always tier 1`, fix: 'set `tier: 1`' });
+    }
+    const name = checkIdentityName(props.name, ctx);
+    this.roleName = checkAwsRoleName(props.roleName ?? name, ctx);
+    this.humans = checkAwsBreakGlassHumans(props.humans, ctx);
+    this.expiry = resolveBreakGlassExpiry(props.expires, ctx, props.maxExpiryDays);
+    const mfaAge = checkMfaAge(props.maxMfaAge?.toSeconds() ?? BREAK_GLASS_DEFAULT_MFA_AGE_SECONDS, ctx);
+    if ((props.statements ?? []).length === 0 && (props.managedPolicies ?? []).length === 0) {
+      fail({
+        code: 'KL-BG-NO-PERMISSIONS',
+        path: ctx.path,
+        prop: 'statements',
+        problem: 'and `managedPolicies` are both empty: break-glass permissions are always explicit (there is no default administrator policy)',
+        fix: 'grant what the emergency runbook needs, e.g. `statements: [new iam.PolicyStatement({ actions: ["eks:UpdateNodegroupConfig"], resources: [nodegroupArn] })]`',
+      });
+    }
+    if (props.alarmTopic === undefined && (props.alarmTargets ?? []).length === 0) {
+      fail({
+        code: 'KL-BG-NO-ALARM',
+        path: ctx.path,
+        prop: 'alarmTopic',
+        problem: 'is missing and no `alarmTargets` are given: every use of break-glass access must raise an alert',
+        fix: 'give the security team\'s SNS topic, e.g. `alarmTopic: sns.Topic.fromTopicArn(this, "Alerts", arn)`',
+      });
+    }
+
+    const role = new iam.Role(this, 'Role', {
+      roleName: this.roleName,
+      description: `Break-glass until ${this.expiry.date}. Owner ${this.ownership.owner}: ${this.ownership.purpose}`,
+      assumedBy: new iam.ArnPrincipal(this.humans[0].principalArn),
+      maxSessionDuration: this.maxSessionDuration,
+      permissionsBoundary: props.permissionsBoundary,
+      managedPolicies: props.managedPolicies,
+    });
+    // The trust is written whole, one statement per human: aws-cdk-lib has no principal for sts:SetSourceIdentity.
+    (role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = {
+      Version: '2012-10-17',
+      Statement: this.humans.map((human, i) => ({
+        Sid: `BreakGlass${i}${human.sourceIdentity.replace(/[^A-Za-z0-9]/g, '')}`,
+        Effect: 'Allow',
+        Principal: { AWS: human.principalArn },
+        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+        Condition: awsBreakGlassConditions(human, this.expiry, mfaAge),
+      })),
+    };
+    if ((props.statements ?? []).length > 0) {
+      new iam.Policy(this, 'Permissions', { policyName: `${this.roleName}-permissions`, roles: [role], statements: props.statements });
+    }
+    const tags = { ...awsOwnershipTags(this.ownership), 'keyless:break-glass': 'true', 'keyless:expires': this.expiry.date };
+    for (const [key, value] of Object.entries(tags)) Tags.of(role).add(key, value);
+
+    this.alarmRule = new events.Rule(this, 'AssumeRoleAlarm', {
+      description: `Break-glass role ${this.roleName} was assumed`,
+      eventPattern: {
+        source: ['aws.sts'],
+        detailType: ['AWS API Call via CloudTrail'],
+        detail: { eventName: ['AssumeRole'], requestParameters: { roleArn: [role.roleArn] } },
+      },
+    });
+    // AssumeRole is a read-only management event: only this state delivers it (shared/REFERENCE.md).
+    (this.alarmRule.node.defaultChild as events.CfnRule).state = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+    if (props.alarmTopic) this.alarmRule.addTarget(new targets.SnsTopic(props.alarmTopic));
+    for (const target of props.alarmTargets ?? []) this.alarmRule.addTarget(target);
+    this.role = role;
+  }
+}

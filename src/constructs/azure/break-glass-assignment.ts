@@ -1,0 +1,73 @@
+import { PimActiveRoleAssignment } from '@cdktf/provider-azurerm/lib/pim-active-role-assignment';
+import { PimEligibleRoleAssignment } from '@cdktf/provider-azurerm/lib/pim-eligible-role-assignment';
+import { Construct } from 'constructs';
+import { BreakGlassExpiry, checkAzureBreakGlass, resolveBreakGlassExpiry } from '../../core/break-glass';
+import { fail, quote } from '../../core/errors';
+import { Ownership, resolveOwnership } from '../../core/ownership';
+import { validationContext } from '../private/context';
+
+/** `eligible`: the principal activates the role through PIM when needed; `active`: assigned until the expiry. */
+export type AzureBreakGlassMode = 'eligible' | 'active';
+
+/** Props of an Azure {@link BreakGlassAssignment}. */
+export interface BreakGlassAssignmentProps {
+  /** Ownership (always tier 1). */
+  readonly ownership: Ownership;
+  /** Scope: subscription, resource group or resource id. */
+  readonly scope: string;
+  /** Full role definition id. */
+  readonly roleDefinitionId: string;
+  /** Object id of the user or group. */
+  readonly principalId: string;
+  /** Why this access exists (incident, runbook), at least 10 characters. */
+  readonly justification: string;
+  /** The date (`YYYY-MM-DD`, UTC) the assignment expires. */
+  readonly expires: string;
+  /** Bound on `expires`, in days. @default 90 */
+  readonly maxExpiryDays?: number;
+  /** @default 'eligible' */
+  readonly mode?: AzureBreakGlassMode;
+}
+
+/**
+ * Time-bound privileged access on Azure through Privileged Identity Management: an eligible (default) or active role
+ * assignment with an expiration and a justification. PIM records every activation in the audit log, and its
+ * activation settings (MFA, approval, maximum activation duration) apply.
+ *
+ * @see https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-resource-roles-assign-roles
+ */
+export class BreakGlassAssignment extends Construct {
+  /** The resolved expiry. */
+  public readonly expiry: BreakGlassExpiry;
+  /** The assignment. */
+  public readonly assignment: PimEligibleRoleAssignment | PimActiveRoleAssignment;
+
+  constructor(scope: Construct, id: string, props: BreakGlassAssignmentProps) {
+    super(scope, id);
+    const ctx = validationContext(this);
+    const ownership = resolveOwnership(props.ownership, ctx);
+    if (ownership.tier !== 1) {
+      fail({ code: 'KL-BG-TIER', path: ctx.path, prop: 'ownership.tier', problem: `is ${ownership.tier}: break-glass access is privileged and always tier 1`, fix: 'set `tier: 1`' });
+    }
+    if (typeof props.scope !== 'string' || !props.scope.startsWith('/') || /[*?]/.test(props.scope)) {
+      fail({ code: 'KL-AZ-SCOPE', path: ctx.path, prop: 'scope', problem: `is ${quote(props.scope)}: a scope is a resource id starting with \`/\` (no wildcards)`, fix: 'give the narrowest scope that resolves the emergency' });
+    }
+    checkAzureBreakGlass(props.principalId, props.roleDefinitionId, props.justification, ctx);
+    this.expiry = resolveBreakGlassExpiry(props.expires, ctx, props.maxExpiryDays);
+    const common = {
+      scope: props.scope,
+      roleDefinitionId: props.roleDefinitionId,
+      principalId: props.principalId,
+      justification: `${props.justification} (owner ${ownership.owner}, until ${this.expiry.date})`,
+      schedule: { expiration: { endDateTime: this.expiry.instant } },
+    };
+    const mode = props.mode ?? 'eligible';
+    if (mode === 'eligible') {
+      this.assignment = new PimEligibleRoleAssignment(this, 'Eligible', common);
+    } else if (mode === 'active') {
+      this.assignment = new PimActiveRoleAssignment(this, 'Active', common);
+    } else {
+      fail({ code: 'KL-BG-AZ-MODE', path: ctx.path, prop: 'mode', problem: `is ${quote(mode)}: expected "eligible" or "active"`, fix: 'use "eligible" so that the role is activated only when needed' });
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { PrivilegedAccessManagerEntitlement } from '@cdktf/provider-google/lib/privileged-access-manager-entitlement';
+import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { Construct } from 'constructs';
+import { BREAK_GLASS_SESSION_SECONDS, BreakGlassExpiry, checkGcpBreakGlass, checkGcpHumans, resolveBreakGlassExpiry } from '../../core/break-glass';
+import { fail, quote } from '../../core/errors';
+import { checkGcpProjectId, checkIdentityName } from '../../core/names';
+import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
+import { validationContext } from '../private/context';
+import { shortHash } from '../private/hash';
+
+/**
+ * How break-glass access is granted on GCP.
+ *
+ * - `conditional-binding`: the members hold the role until the expiry, through an IAM condition
+ *   `request.time < timestamp(EXPIRY)`.
+ * - `privileged-access-manager`: the members may request the role through a PAM entitlement, approved by the
+ *   approvers, for at most one hour per grant, and never after the expiry.
+ */
+export type GcpBreakGlassMode = 'conditional-binding' | 'privileged-access-manager';
+
+/** Props of a GCP {@link BreakGlassAccess}. */
+export interface BreakGlassAccessProps {
+  /** Logical name (6–30 characters of `[a-z0-9-]`). */
+  readonly name: string;
+  /** Ownership (always tier 1). */
+  readonly ownership: Ownership;
+  /** Project the role is granted on. */
+  readonly project: string;
+  /** The role: predefined or custom; basic roles are refused. */
+  readonly role: string;
+  /** Human members: `user:EMAIL` or `group:EMAIL`. */
+  readonly members: string[];
+  /** The date (`YYYY-MM-DD`, UTC) access ends by itself. */
+  readonly expires: string;
+  /** Bound on `expires`, in days. @default 90 */
+  readonly maxExpiryDays?: number;
+  /** @default 'conditional-binding' */
+  readonly mode?: GcpBreakGlassMode;
+  /** Approvers of PAM requests (`user:` or `group:`), required with `privileged-access-manager`. */
+  readonly approvers?: string[];
+}
+
+/**
+ * Time-boxed emergency access on GCP for named humans, on a named (non-basic) role, with data access audit logs
+ * enabled for the role's service.
+ *
+ * @see https://cloud.google.com/iam/docs/configuring-temporary-access
+ * @see https://cloud.google.com/iam/docs/pam-overview
+ */
+export class BreakGlassAccess extends Construct {
+  /** The resolved expiry. */
+  public readonly expiry: BreakGlassExpiry;
+  /** The IAM condition expression that ends access. */
+  public readonly conditionExpression: string;
+  /** The members. */
+  public readonly members: readonly string[];
+  /** The PAM entitlement, in `privileged-access-manager` mode. */
+  public readonly entitlement?: PrivilegedAccessManagerEntitlement;
+  /** The audit log configuration. */
+  public readonly auditConfig: ProjectIamAuditConfig;
+
+  constructor(scope: Construct, id: string, props: BreakGlassAccessProps) {
+    super(scope, id);
+    const ctx = validationContext(this);
+    const ownership = resolveOwnership(props.ownership, ctx);
+    if (ownership.tier !== 1) {
+      fail({ code: 'KL-BG-TIER', path: ctx.path, prop: 'ownership.tier', problem: `is ${ownership.tier}: break-glass access is privileged and always tier 1`, fix: 'set `tier: 1`' });
+    }
+    const name = checkIdentityName(props.name, ctx);
+    const project = checkGcpProjectId(props.project, ctx);
+    const { role, members } = checkGcpBreakGlass(props.role, props.members, ctx);
+    this.members = members;
+    this.expiry = resolveBreakGlassExpiry(props.expires, ctx, props.maxExpiryDays);
+    this.conditionExpression = `request.time < timestamp("${this.expiry.instant}")`;
+    const description = gcpOwnership(ownership, ctx).description;
+    const mode = props.mode ?? 'conditional-binding';
+
+    if (mode === 'conditional-binding') {
+      for (const member of members) {
+        new ProjectIamMember(this, `Member-${shortHash(member)}`, {
+          project,
+          role,
+          member,
+          condition: { title: `break-glass until ${this.expiry.date}`, description, expression: this.conditionExpression },
+        });
+      }
+    } else if (mode === 'privileged-access-manager') {
+      const approvers = checkGcpHumans(props.approvers, ctx, 'approvers');
+      const overlap = approvers.filter((approver) => members.includes(approver));
+      if (overlap.length > 0) {
+        fail({ code: 'KL-BG-SELF-APPROVAL', path: ctx.path, prop: 'approvers', problem: `include ${overlap.map((o) => quote(o)).join(', ')}, who can also request: nobody approves their own break-glass`, fix: 'name approvers who are not requesters, e.g. the security on-call group' });
+      }
+      this.entitlement = new PrivilegedAccessManagerEntitlement(this, 'Entitlement', {
+        parent: `projects/${project}`,
+        location: 'global',
+        entitlementId: name,
+        maxRequestDuration: `${BREAK_GLASS_SESSION_SECONDS}s`,
+        eligibleUsers: [{ principals: [...members] }],
+        requesterJustificationConfig: { unstructured: {} },
+        approvalWorkflow: {
+          manualApprovals: { requireApproverJustification: true, steps: [{ approvalsNeeded: 1, approvers: { principals: approvers } }] },
+        },
+        privilegedAccess: {
+          gcpIamAccess: {
+            resource: `//cloudresourcemanager.googleapis.com/projects/${project}`,
+            resourceType: 'cloudresourcemanager.googleapis.com/Project',
+            roleBindings: [{ role, conditionExpression: this.conditionExpression }],
+          },
+        },
+      });
+    } else {
+      fail({ code: 'KL-BG-GCP-MODE', path: ctx.path, prop: 'mode', problem: `is ${quote(mode)}: expected "conditional-binding" or "privileged-access-manager"`, fix: 'use "privileged-access-manager" when an approval is required' });
+    }
+
+    // Predefined roles are named after their service (roles/container.admin → container.googleapis.com).
+    const service = /^roles\/([a-z]+)\./.exec(role)?.[1];
+    this.auditConfig = new ProjectIamAuditConfig(this, 'AuditLogs', {
+      project,
+      service: service ? `${service}.googleapis.com` : 'allServices',
+      auditLogConfig: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
+    });
+  }
+}
