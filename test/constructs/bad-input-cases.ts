@@ -4,6 +4,8 @@
  */
 import * as cdk from 'aws-cdk-lib';
 import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { GitHubActions, GitHubActionsProps, GitLabCi, GitLabCiProps, ICiSource, Ownership } from '../../src';
 import * as aws from '../../src/constructs/aws';
@@ -45,6 +47,26 @@ function chart(): Chart {
 const pod = (scope: Chart, namespace = 'payments') => new ApiObject(scope, 'Pod', {
   apiVersion: 'v1', kind: 'Pod', metadata: { name: 'api', namespace }, spec: { containers: [{ name: 'api', image: 'api:1' }] },
 });
+const BG_OWNERSHIP = { ...OWNERSHIP, owner: 'team-sre', purpose: 'emergency repair' };
+const breakGlass = (props: Partial<aws.BreakGlassRoleProps>) => () => {
+  const stack = awsStack();
+  return new aws.BreakGlassRole(stack, 'BreakGlass', {
+    name: 'payments-break-glass', ownership: BG_OWNERSHIP, expires: '2027-01-31',
+    humans: [{ principalArn: 'arn:aws:iam::123456789012:user/alice', sourceIdentity: 'alice' }],
+    statements: [new iam.PolicyStatement({ actions: ['eks:DescribeNodegroup'], resources: ['arn:aws:eks:eu-west-1:123456789012:nodegroup/prod/ng/x'] })],
+    alarmTopic: sns.Topic.fromTopicArn(stack, 'Alerts', 'arn:aws:sns:eu-west-1:123456789012:alerts'),
+    ...props,
+  } as aws.BreakGlassRoleProps);
+};
+const gcpBreakGlass = (props: Partial<gcp.BreakGlassAccessProps>) => () => new gcp.BreakGlassAccess(tfStack(), 'BreakGlass', {
+  name: 'payments-break-glass', ownership: BG_OWNERSHIP, project: 'acme-payments-prod', role: 'roles/container.admin',
+  members: ['group:sre-oncall@example.com'], expires: '2027-01-31', ...props,
+} as gcp.BreakGlassAccessProps);
+const azureBreakGlass = (props: Partial<azure.BreakGlassAssignmentProps>) => () => new azure.BreakGlassAssignment(tfStack(), 'BreakGlass', {
+  ownership: BG_OWNERSHIP, scope: '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg',
+  roleDefinitionId: '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/providers/Microsoft.Authorization/roleDefinitions/ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8',
+  principalId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', justification: 'incident INC-1234: repair the cluster', expires: '2027-01-31', ...props,
+} as azure.BreakGlassAssignmentProps);
 const withSource = (source: ICiSource) => awsTrust({ source });
 const withOwnership = (ownership: Partial<Ownership> | undefined) => awsTrust({ ownership: ownership as Ownership });
 const tagList = (count: number) => Array.from({ length: count }, (_, i) => `v1.0.${i}`);
@@ -244,4 +266,21 @@ export const BAD_INPUTS: Record<string, () => unknown> = {
     location: 'westeurope',
     target: azure.AzurePublishTarget.blobContainer({ storageAccountId: '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acmeartifacts', container: 'releases', prefix: 'api/*' }),
   }),
+  'break-glass that has expired': breakGlass({ expires: '2026-11-01' }),
+  'break-glass without an expiry': breakGlass({ expires: undefined }),
+  'break-glass expiring beyond 90 days': breakGlass({ expires: '2027-06-30' }),
+  'break-glass without named humans': breakGlass({ humans: [] }),
+  'break-glass for a whole account': breakGlass({ humans: [{ principalArn: 'arn:aws:iam::123456789012:root', sourceIdentity: 'root' }] }),
+  'break-glass for a wildcard principal': breakGlass({ humans: [{ principalArn: 'arn:aws:iam::123456789012:user/*', sourceIdentity: 'anyone' }] }),
+  'break-glass source identity with a space': breakGlass({ humans: [{ principalArn: 'arn:aws:iam::123456789012:user/alice', sourceIdentity: 'alice smith' }] }),
+  'break-glass without permissions': breakGlass({ statements: [] }),
+  'break-glass without an alarm': breakGlass({ alarmTopic: undefined }),
+  'break-glass in tier 2': breakGlass({ ownership: { ...BG_OWNERSHIP, tier: 2 } }),
+  'break-glass MFA age over an hour': breakGlass({ maxMfaAge: Duration.hours(2) }),
+  'GCP break-glass on a basic role': gcpBreakGlass({ role: 'roles/owner' }),
+  'GCP break-glass for a service account': gcpBreakGlass({ members: ['serviceAccount:ci@acme-payments-prod.iam.gserviceaccount.com'] }),
+  'GCP break-glass approved by a requester': gcpBreakGlass({ mode: 'privileged-access-manager', approvers: ['group:sre-oncall@example.com'] }),
+  'Azure break-glass with a short justification': azureBreakGlass({ justification: 'fix' }),
+  'Azure break-glass for a principal name instead of an object id': azureBreakGlass({ principalId: 'sre-oncall' }),
+  'Azure break-glass that has expired': azureBreakGlass({ expires: '2026-10-01' }),
 };
