@@ -32,12 +32,14 @@ const project = new typescript.TypeScriptProject({
   pullRequestTemplate: false,
   sampleCode: false,
 
+  // Runtime: YAML for reading Kubernetes manifests in the guardrails and the CLI (ISC).
+  deps: ['yaml@^2.8.0'],
+  bin: { keyless: 'lib/cli/keyless.js' },
   peerDeps: Object.entries(frameworks).map(([name, version]) => `${name}@^${version}`),
   devDeps: [
     ...Object.entries(frameworks).map(([name, version]) => `${name}@${version}`),
     '@bufbuild/cel@0.6.1',
     'kubernetes-models@5.1.0',
-    'yaml@^2',
     '@cloud-copilot/iam-simulate@0.1.173',
     '@cloud-copilot/iam-policy@0.1.109',
     'typedoc@0.28.20',

@@ -11,6 +11,7 @@ import * as cdk from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import * as cdktf from 'cdktf';
 import { KeylessError } from '../src';
+import { addKubernetesGuardrails, addTerraformGuardrails, evaluate, KeylessPolicyValidation, readSynthesizedOutput } from '../src/guardrails';
 import { awsBreakGlass, azureBreakGlass, gcpBreakGlass } from './platform/break-glass';
 import { awsPlatform, azurePlatform, gcpPlatform } from './platform/ci-trust';
 import { awsPublishers, azurePublishers, gcpPublishers } from './platform/publish';
@@ -32,6 +33,8 @@ export function synthExamples(outdir: string): void {
     stackTraces: false,
     context: { ...context, 'aws:cdk:disable-creation-stack-traces': true },
   });
+  // Guardrails inside each framework: any finding fails synthesis, with the rule, the resource and the fix.
+  cdk.Validations.of(awsApp).addPlugins(new KeylessPolicyValidation({ today: EXAMPLES_TODAY }));
   awsPlatform(awsApp);
   const eks = awsWorkload(awsApp);
   awsPublishers(awsApp);
@@ -47,12 +50,21 @@ export function synthExamples(outdir: string): void {
   azurePublishers(tfApp);
   gcpBreakGlass(tfApp);
   azureBreakGlass(tfApp);
+  for (const stack of tfApp.node.children) {
+    if (stack instanceof cdktf.TerraformStack) addTerraformGuardrails(stack);
+  }
   tfApp.synth();
 
   const k8sApp = new cdk8s.App({ outdir: path.join(outdir, 'k8s') });
   k8sApp.node.setContext('keyless:today', EXAMPLES_TODAY);
   kubernetesWorkloads(k8sApp, { eks, gke, aks });
+  for (const chart of k8sApp.charts) addKubernetesGuardrails(chart);
   k8sApp.synth();
+
+  // The findings report, over everything synthesized, next to the output (machine-readable).
+  const { resources, files } = readSynthesizedOutput([path.join(outdir, 'aws'), path.join(outdir, 'terraform'), path.join(outdir, 'k8s')]);
+  const report = evaluate(resources, { today: EXAMPLES_TODAY });
+  fs.writeFileSync(path.join(outdir, 'guardrails.json'), `${JSON.stringify({ files, ...report }, null, 2)}\n`);
 }
 
 if (require.main === module) {
@@ -60,8 +72,8 @@ if (require.main === module) {
   try {
     synthExamples(path.resolve(__dirname, '..', 'out'));
   } catch (error) {
-    if (error instanceof KeylessError) {
-      // A refused declaration: the message says where, what and how to fix it; no stack trace.
+    if (error instanceof KeylessError || (error instanceof Error && /^Validation failed/.test(error.message))) {
+      // A refused declaration or a guardrail finding: the message says where, what and how to fix it; no stack trace.
       process.stderr.write(`keyless: ${error.message}\n`);
       process.exit(1);
     }

@@ -212,3 +212,39 @@ function federatedArns(trust: { Statement?: unknown }): string[] {
   const statements = ([] as any[]).concat(trust.Statement ?? []);
   return statements.flatMap((s) => ([] as unknown[]).concat(s.Principal?.Federated ?? []).map(String));
 }
+
+/**
+ * An `sts:AssumeRole` call by a human to a break-glass role (shared/REFERENCE.md, "AWS", Break-glass). Every
+ * `undefined` key is absent from the request context.
+ */
+export interface HumanAssumeRoleRequest {
+  /** The calling principal: an IAM user or role ARN, or an account root. */
+  readonly principal: string;
+  /** `aws:MultiFactorAuthPresent`: `'true'`, `'false'`, or absent (long-term access keys carry no MFA key). */
+  readonly mfaPresent?: 'true' | 'false';
+  /** `aws:MultiFactorAuthAge`, in seconds since the MFA authentication. */
+  readonly mfaAgeSeconds?: number;
+  /** `sts:SourceIdentity`: the `SourceIdentity` parameter of the call. */
+  readonly sourceIdentity?: string;
+  /** `aws:CurrentTime`: the instant of the call, ISO 8601 (`2027-01-30T12:00:00Z`). Always present in AWS. */
+  readonly currentTime: string;
+}
+
+/**
+ * Whether the role `role` (logical id or `RoleName`) of `template` lets a human assume it with `request`. AWS
+ * evaluates the trust for `sts:AssumeRole`, and, when the call sets a source identity, for `sts:SetSourceIdentity`
+ * too, each with the same request context; every action evaluated must be allowed. The trust policy alone decides:
+ * it names the human's principal ARN, which is sufficient within the account (no identity policy is modelled).
+ */
+export function humanAssumeRoleAllowed(
+  template: object, role: string, request: HumanAssumeRoleRequest, options: { readonly account?: string } = {},
+): boolean {
+  const account = options.account ?? ACCOUNT;
+  const { logicalId, roleArn, trust } = loadTrust(template, role, account);
+  const context: Record<string, string> = { 'aws:CurrentTime': request.currentTime };
+  if (request.mfaPresent !== undefined) context['aws:MultiFactorAuthPresent'] = request.mfaPresent;
+  if (request.mfaAgeSeconds !== undefined) context['aws:MultiFactorAuthAge'] = String(request.mfaAgeSeconds);
+  if (request.sourceIdentity !== undefined) context['sts:SourceIdentity'] = request.sourceIdentity;
+  const actions = request.sourceIdentity === undefined ? ['sts:AssumeRole'] : ['sts:AssumeRole', 'sts:SetSourceIdentity'];
+  return actions.every((action) => trustAllows(trust, logicalId, request.principal, roleArn, account, action, context));
+}

@@ -1,0 +1,39 @@
+import { isIsoDate } from '../core/ownership';
+
+/**
+ * A time-boxed exception to one rule for one resource. Exceptions are data: a reason, an owner and an expiry.
+ * There are no blanket suppressions: the resource is named exactly.
+ */
+export interface GuardrailException {
+  /** The rule excepted. */
+  readonly ruleId: string;
+  /** The resource, exactly as findings name it (`file:id` or `id`). */
+  readonly resource: string;
+  /** Why, at least 10 characters. */
+  readonly reason: string;
+  /** Who owns the exception. */
+  readonly owner: string;
+  /** `YYYY-MM-DD`: after this date the exception is an error. */
+  readonly expires: string;
+}
+
+/** Problems with exceptions themselves, as messages. */
+export function validateExceptions(exceptions: readonly GuardrailException[], ruleIds: readonly string[]): string[] {
+  const problems: string[] = [];
+  exceptions.forEach((exception, i) => {
+    const where = `exceptions[${i}]`;
+    if (!ruleIds.includes(exception.ruleId)) problems.push(`${where}: \`ruleId\` is ${JSON.stringify(exception.ruleId)}, which is not a rule id (${ruleIds.join(', ')})`);
+    if (typeof exception.resource !== 'string' || exception.resource === '' || /[*?]/.test(exception.resource)) {
+      problems.push(`${where}: \`resource\` is ${JSON.stringify(exception.resource)}: name one resource exactly (no wildcards, no blanket suppressions)`);
+    }
+    if (typeof exception.reason !== 'string' || exception.reason.trim().length < 10) problems.push(`${where}: \`reason\` is ${JSON.stringify(exception.reason)}: give a reason of at least 10 characters`);
+    if (typeof exception.owner !== 'string' || exception.owner.trim() === '') problems.push(`${where}: \`owner\` is missing: every exception has an owner`);
+    if (!isIsoDate(exception.expires)) problems.push(`${where}: \`expires\` is ${JSON.stringify(exception.expires)}: give the date the exception ends, as YYYY-MM-DD`);
+  });
+  return problems;
+}
+
+/** Whether an exception covers a finding's resource (`file:id` or `id`). */
+export function exceptionMatches(exception: GuardrailException, ruleId: string, file: string, resource: string): boolean {
+  return exception.ruleId === ruleId && (exception.resource === resource || exception.resource === `${file}:${resource}`);
+}

@@ -1,0 +1,104 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { NeutralResource } from './model';
+
+/** CloudFormation template → resources. */
+export function cloudFormationResources(template: any, file: string): NeutralResource[] {
+  return Object.entries(template?.Resources ?? {}).map(([id, resource]: [string, any]) => ({
+    format: 'cloudformation' as const, file, type: String(resource?.Type), id, properties: resource?.Properties ?? {},
+  }));
+}
+
+/** Terraform JSON (cdktf `cdk.tf.json` or hand-written `*.tf.json`) → resources. */
+export function terraformResources(document: any, file: string): NeutralResource[] {
+  const resources: NeutralResource[] = [];
+  for (const [type, byName] of Object.entries(document?.resource ?? {})) {
+    for (const [name, attributes] of Object.entries(byName as Record<string, any>)) {
+      resources.push({ format: 'terraform', file, type, id: `${type}.${name}`, properties: attributes ?? {} });
+    }
+  }
+  return resources;
+}
+
+/** Kubernetes objects → resources. `List` objects are expanded. */
+export function kubernetesResources(objects: readonly any[], file: string): NeutralResource[] {
+  const flat = objects.flatMap((o) => (o?.kind === 'List' && Array.isArray(o.items) ? o.items : [o]));
+  return flat.filter((o) => o && typeof o === 'object' && typeof o.kind === 'string').map((o) => ({
+    format: 'kubernetes' as const,
+    file,
+    type: o.kind,
+    id: `${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '(unnamed)'}`,
+    properties: o,
+  }));
+}
+
+/** What was read from a set of directories or files. */
+export interface ReadResult {
+  /** Every resource. */
+  readonly resources: NeutralResource[];
+  /** Files recognised, with their format. */
+  readonly files: Array<{ readonly file: string; readonly format: string }>;
+}
+
+/** An input that cannot be read: the checker says so instead of reporting "no findings". */
+export class UnreadableInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreadableInputError';
+  }
+}
+
+function listFiles(target: string): string[] {
+  const stat = fs.statSync(target, { throwIfNoEntry: false });
+  if (!stat) throw new UnreadableInputError(`${target}: no such file or directory`);
+  if (stat.isFile()) return [target];
+  return fs.readdirSync(target, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && !path.join(entry.parentPath, entry.name).includes(`${path.sep}node_modules${path.sep}`))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/**
+ * Reads CloudFormation templates (`*.json`, `*.yaml` with `Resources`), Terraform JSON (`*.tf.json`, or JSON with a
+ * `resource` block) and Kubernetes manifests (`*.yaml`, `*.yml`, JSON objects with `apiVersion` and `kind`) below
+ * the given paths. Other JSON and YAML files (CDK manifests, tree.json) are not identity resources and are skipped.
+ * A file that cannot be parsed is an error.
+ */
+export function readSynthesizedOutput(targets: readonly string[]): ReadResult {
+  const resources: NeutralResource[] = [];
+  const files: Array<{ file: string; format: string }> = [];
+  for (const target of targets) {
+    const root = fs.statSync(target, { throwIfNoEntry: false })?.isDirectory() ? target : path.dirname(target);
+    for (const absolute of listFiles(target)) {
+      const file = path.relative(root, absolute) || path.basename(absolute);
+      const label = path.join(path.basename(path.resolve(root)), file);
+      const ext = path.extname(absolute).toLowerCase();
+      if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml') continue;
+      const text = fs.readFileSync(absolute, 'utf8');
+      let documents: any[];
+      try {
+        documents = ext === '.json'
+          ? [JSON.parse(text)]
+          : parseAllDocuments(text, { logLevel: 'silent' }).map((doc) => {
+            if (doc.errors.length > 0) throw new Error(doc.errors[0].message);
+            return doc.toJS({ maxAliasCount: 100 });
+          });
+      } catch (error) {
+        throw new UnreadableInputError(`${absolute}: cannot be parsed as ${ext === '.json' ? 'JSON' : 'YAML'} (${(error as Error).message.split('\n')[0]})`);
+      }
+      const first = documents[0];
+      if (documents.length === 1 && first && typeof first === 'object' && first.Resources && typeof first.Resources === 'object') {
+        resources.push(...cloudFormationResources(first, label));
+        files.push({ file: label, format: 'cloudformation' });
+      } else if (documents.length === 1 && first && typeof first === 'object' && first.resource && typeof first.resource === 'object') {
+        resources.push(...terraformResources(first, label));
+        files.push({ file: label, format: 'terraform' });
+      } else if (documents.some((d) => d && typeof d === 'object' && typeof d.kind === 'string' && typeof d.apiVersion === 'string')) {
+        resources.push(...kubernetesResources(documents, label));
+        files.push({ file: label, format: 'kubernetes' });
+      }
+    }
+  }
+  return { resources, files };
+}

@@ -1,0 +1,20 @@
+import { GuardrailRule } from '../model';
+import { asList } from './util';
+
+const AUDIENCE = 'api://AzureADTokenExchange';
+
+/** Azure federated identity credentials must use the token exchange audience, and no wildcard. */
+export const azureFicAudience: GuardrailRule = {
+  id: 'KL-G-AZURE-FIC-AUDIENCE',
+  info: 'An Azure federated identity credential has an unexpected audience or a wildcard.',
+  explanation: 'Entra ID expects `api://AzureADTokenExchange`; another audience means tokens minted for other relying parties can be replayed here, and subjects are matched exactly, so a `*` is either a mistake or an attempt at a pattern that silently never matches.',
+  fix: `set audience to ["${AUDIENCE}"] and list exact subjects`,
+  check(resource) {
+    if (resource.type !== 'azurerm_federated_identity_credential' && resource.type !== 'azuread_application_federated_identity_credential') return [];
+    const problems: string[] = [];
+    const audiences = asList<unknown>(resource.properties.audience ?? resource.properties.audiences);
+    if (audiences.length !== 1 || audiences[0] !== AUDIENCE) problems.push(`audience ${JSON.stringify(audiences)}`);
+    if (typeof resource.properties.subject === 'string' && /[*?]/.test(resource.properties.subject)) problems.push(`subject ${resource.properties.subject} contains a wildcard`);
+    return problems;
+  },
+};

@@ -1,0 +1,41 @@
+import { GuardrailRule } from '../model';
+import { asList, literal, trustStatements } from './util';
+
+/** Prefix that must be literal in a CI subject: the owner and the repository (GitHub) or project (GitLab). */
+const PINNED_SUBJECT = /^(repo:[^*?/:]+\/[^*?:]+:|repo:[^*?/:]+@\d+\/[^*?:]+@\d+:|repository_owner_id:\d+:repository_id:\d+:|project_path:[^*?:]+\/[^*?:]+:|system:serviceaccount:[^*?:]+:[^*?:]+$)/;
+
+/** Federated (OIDC) trust without a pinned subject and audience. */
+export const federatedTrustPinned: GuardrailRule = {
+  id: 'KL-G-FEDERATED-TRUST-UNPINNED',
+  info: 'A federated (OIDC) trust does not pin the token\'s subject and audience.',
+  explanation: 'Without a `sub` condition, every token of the issuer (for GitHub: every repository on github.com) can assume the role; a `*` before the repository in the subject admits other organizations or repositories, because StringLike `*` also matches `/` and `:`.',
+  fix: 'pin `ISSUER:aud` and `ISSUER:sub` with StringEquals to the exact repository and ref (CiOidcTrust does this), using StringLike only for a declared tag pattern after the repository',
+  check(resource) {
+    const problems: string[] = [];
+    for (const statement of trustStatements(resource)) {
+      if (statement?.Effect !== 'Allow') continue;
+      const actions = asList<unknown>(statement.Action);
+      const federated = statement.Principal?.Federated;
+      if (federated === undefined || !actions.some((a) => a === 'sts:AssumeRoleWithWebIdentity' || a === 'sts:*' || a === '*')) continue;
+      const provider = literal(federated).replace(/^.*:oidc-provider\//, '');
+      const conditions: Record<string, Record<string, unknown>> = statement.Condition ?? {};
+      const keys = (suffix: string) => Object.entries(conditions).flatMap(([operator, values]) =>
+        Object.entries(values ?? {}).filter(([key]) => key.endsWith(`:${suffix}`)).map(([, value]) => ({ operator, values: asList(value) })));
+      const subs = keys('sub');
+      if (keys('aud').length === 0) problems.push(`trust of ${provider} has no aud condition`);
+      if (subs.length === 0) {
+        problems.push(`trust of ${provider} has no sub condition: every token of the issuer is admitted`);
+        continue;
+      }
+      for (const { operator, values } of subs) {
+        if (operator.startsWith('ForAnyValue') || operator.endsWith('IfExists')) problems.push(`sub condition uses ${operator}, which admits tokens without a matching sub`);
+        for (const value of values.map(literal)) {
+          const wildcard = /[*?]/.test(value);
+          if (wildcard && !operator.startsWith('StringLike')) continue; // a literal * under StringEquals matches only "*"
+          if (!PINNED_SUBJECT.test(value)) problems.push(`sub ${value} does not pin the owner and repository literally`);
+        }
+      }
+    }
+    return problems;
+  },
+};

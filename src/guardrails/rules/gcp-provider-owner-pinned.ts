@@ -1,0 +1,34 @@
+import { GuardrailRule } from '../model';
+
+/** Issuers shared by many tenants: their tokens must be filtered by owner (shared/REFERENCE.md). */
+const SHARED_ISSUERS = /^https:\/\/(token\.actions\.githubusercontent\.com|gitlab\.com|app\.terraform\.io)(\/|$)/;
+const OWNER_PIN = /assertion\.(repository_owner_id|repository_owner|repository_id|namespace_id|namespace_path|project_id|project_path|terraform_organization_id|terraform_organization_name)\s*==\s*['"][^'"*]+['"]/;
+
+/** GCP workload identity providers for shared issuers without an owner-pinning condition. */
+export const gcpProviderOwnerPinned: GuardrailRule = {
+  id: 'KL-G-GCP-PROVIDER-UNPINNED',
+  info: 'A GCP workload identity provider for a shared issuer does not pin the owner in its attribute condition.',
+  explanation: 'GitHub, GitLab.com and Terraform Cloud issue tokens to every customer: without an attribute condition pinning the organization (by immutable id where possible), any of them can exchange a token at this provider.',
+  fix: 'set `attribute_condition` to pin the owner and repository, e.g. `assertion.repository_owner_id == \'123\' && assertion.repository_id == \'456\' && assertion.sub == \'repo:…\'` (CiOidcTrust does this)',
+  check(resource) {
+    if (resource.type !== 'google_iam_workload_identity_pool_provider') return [];
+    const issuer = resource.properties.oidc?.issuer_uri ?? resource.properties.oidc?.[0]?.issuer_uri;
+    if (typeof issuer !== 'string' || !SHARED_ISSUERS.test(issuer)) return [];
+    const condition = resource.properties.attribute_condition;
+    if (typeof condition !== 'string' || condition.trim() === '') return [`provider for ${issuer} has no attribute_condition`];
+    if (!OWNER_PIN.test(condition)) return [`attribute_condition of the provider for ${issuer} pins no owner: ${condition}`];
+    if (/\|\|/.test(withoutGroups(condition))) return [`attribute_condition of the provider for ${issuer} has a top-level || that bypasses the owner pin: ${condition}`];
+    return [];
+  },
+};
+
+/** The expression with every parenthesised group (innermost first) removed, to see its top level. */
+function withoutGroups(expression: string): string {
+  let previous: string;
+  let current = expression.replace(/'[^']*'|"[^"]*"/g, "''");
+  do {
+    previous = current;
+    current = current.replace(/\([^()]*\)/g, '');
+  } while (current !== previous);
+  return current;
+}

@@ -1,0 +1,16 @@
+import { GuardrailRule } from '../model';
+import { podSpec } from './util';
+
+/** Pods that automount service account tokens (CKV_K8S_38). */
+export const k8sAutomount: GuardrailRule = {
+  id: 'KL-G-K8S-AUTOMOUNT',
+  info: 'A pod automounts its service account token.',
+  explanation: 'An automounted token is a long-lived (or auto-rotated) Kubernetes API credential in every container of the pod, readable by any process; most workloads never call the API.',
+  fix: 'set `automountServiceAccountToken: false` on the pod spec (and the ServiceAccount); project a token with an explicit audience and lifetime only where one is needed (WorkloadServiceAccount.bindWorkload)',
+  check(resource) {
+    if (resource.format !== 'kubernetes') return [];
+    const spec = podSpec(resource.properties);
+    if (spec === undefined) return [];
+    return spec.automountServiceAccountToken === false ? [] : [`pod spec automountServiceAccountToken is ${JSON.stringify(spec.automountServiceAccountToken ?? 'unset (true)')}`];
+  },
+};

@@ -1,0 +1,26 @@
+import { TIER_POLICIES } from '../../core/tier';
+import { GuardrailRule } from '../model';
+import { asList } from './util';
+
+/** The `keyless:tier` tag of a CloudFormation resource, if any. */
+function tierTag(tags: unknown): 1 | 2 | 3 | undefined {
+  const tag = asList<any>(tags as any).find((t) => t?.Key === 'keyless:tier');
+  return tag && ['1', '2', '3'].includes(tag.Value) ? Number(tag.Value) as 1 | 2 | 3 : undefined;
+}
+
+/** AWS role sessions longer than the tier allows (one hour when the tier is unknown). */
+export const sessionOverTier: GuardrailRule = {
+  id: 'KL-G-SESSION-OVER-TIER',
+  info: 'A role\'s maximum session is longer than its risk tier allows.',
+  explanation: 'Long sessions keep stolen credentials useful for hours. Tier 1 identities get at most one hour, tier 2 four, tier 3 twelve; a role with no tier is held to one hour.',
+  fix: 'lower MaxSessionDuration to the tier maximum, or declare a lower-risk tier in the role\'s ownership',
+  check(resource) {
+    const seconds = resource.type === 'AWS::IAM::Role' ? resource.properties.MaxSessionDuration
+      : resource.type === 'aws_iam_role' ? resource.properties.max_session_duration : undefined;
+    if (typeof seconds !== 'number') return [];
+    const tier = resource.type === 'AWS::IAM::Role' ? tierTag(resource.properties.Tags)
+      : (['1', '2', '3'].includes(resource.properties.tags?.['keyless:tier']) ? Number(resource.properties.tags['keyless:tier']) as 1 | 2 | 3 : undefined);
+    const max = tier ? TIER_POLICIES[tier].maxSessionSeconds : TIER_POLICIES[1].maxSessionSeconds;
+    return seconds > max ? [`MaxSessionDuration ${seconds} s exceeds ${max} s (${tier ? `tier ${tier}` : 'no tier: tier 1 assumed'})`] : [];
+  },
+};

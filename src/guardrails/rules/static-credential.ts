@@ -1,0 +1,25 @@
+import { GuardrailRule } from '../model';
+
+const STATIC: Record<string, string> = {
+  'AWS::IAM::AccessKey': 'an IAM access key',
+  'aws_iam_access_key': 'an IAM access key',
+  'aws_iam_user_login_profile': 'an IAM console password',
+  'google_service_account_key': 'a service account key',
+  'azuread_application_password': 'an application client secret',
+  'azuread_application_certificate': 'an application certificate credential',
+  'azuread_service_principal_password': 'a service principal client secret',
+  'azuread_service_principal_certificate': 'a service principal certificate credential',
+};
+
+/** Static, long-lived credentials. */
+export const staticCredential: GuardrailRule = {
+  id: 'KL-G-STATIC-CREDENTIAL',
+  info: 'A long-lived static credential is created.',
+  explanation: 'Static keys and secrets do not expire by themselves, are copied into pipelines and laptops, and are how most machine-identity breaches start. Federated, short-lived credentials make them unnecessary.',
+  fix: 'remove the credential and use federation: CiOidcTrust for CI, WorkloadIdentity for workloads',
+  check(resource) {
+    if (resource.type === 'AWS::IAM::User' && resource.properties.LoginProfile) return ['an IAM user with a console password (LoginProfile)'];
+    const what = STATIC[resource.type];
+    return what ? [what] : [];
+  },
+};

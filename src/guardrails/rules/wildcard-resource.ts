@@ -1,0 +1,16 @@
+import { GuardrailRule } from '../model';
+import { asList, permissionStatements, WILDCARD_ONLY_ACTIONS } from './util';
+
+/** `Resource: "*"` for actions that accept a resource. */
+export const wildcardResource: GuardrailRule = {
+  id: 'KL-G-WILDCARD-RESOURCE',
+  info: 'A policy allows actions on every resource ("*").',
+  explanation: 'Actions that accept a resource ARN should name it: with "*" the identity can act on every bucket, repository or key of the account. Only a few actions accept nothing but "*" (e.g. ecr:GetAuthorizationToken).',
+  fix: 'name the exact resource ARNs; keep "*" only for actions that accept nothing else, in their own statement',
+  check(resource) {
+    return permissionStatements(resource)
+      .filter((s) => s?.Effect === 'Allow' && asList<unknown>(s.Resource).includes('*'))
+      .flatMap((s) => asList<unknown>(s.Action).filter((a): a is string => typeof a === 'string' && !WILDCARD_ONLY_ACTIONS.includes(a)))
+      .map((a) => `Resource * for ${a}`);
+  },
+};
