@@ -5,3 +5,4 @@ export * as aws from './constructs/aws';
 export * as gcp from './constructs/gcp';
 export * as azure from './constructs/azure';
 export * as k8s from './constructs/k8s';
+export * as guardrails from './guardrails';
