@@ -12,6 +12,9 @@ import * as cdk8s from 'cdk8s';
 import * as cdktf from 'cdktf';
 import { KeylessError } from '../src';
 import { addKubernetesGuardrails, addTerraformGuardrails, evaluate, KeylessPolicyValidation, readSynthesizedOutput } from '../src/guardrails';
+import { checkoutPublisher, checkoutService, reconciliationJob, TeamTargets } from './templates/app-team';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { awsBreakGlass, azureBreakGlass, gcpBreakGlass } from './platform/break-glass';
 import { awsPlatform, azurePlatform, gcpPlatform } from './platform/ci-trust';
 import { awsPublishers, azurePublishers, gcpPublishers } from './platform/publish';
@@ -35,29 +38,33 @@ export function synthExamples(outdir: string): void {
   });
   // Guardrails inside each framework: any finding fails synthesis, with the rule, the resource and the fix.
   cdk.Validations.of(awsApp).addPlugins(new KeylessPolicyValidation({ today: EXAMPLES_TODAY }));
-  awsPlatform(awsApp);
-  const eks = awsWorkload(awsApp);
-  awsPublishers(awsApp);
-  awsBreakGlass(awsApp);
-  awsApp.synth();
-
   const tfApp = new cdktf.App({ outdir: path.join(outdir, 'terraform'), stackTraces: false, context });
+  const k8sApp = new cdk8s.App({ outdir: path.join(outdir, 'k8s') });
+  k8sApp.node.setContext('keyless:today', EXAMPLES_TODAY);
+
+  // Platform team: CI trusts, one service on three clusters, publishers, break-glass.
+  awsPlatform(awsApp);
   gcpPlatform(tfApp);
   azurePlatform(tfApp);
-  const gke = gcpWorkload(tfApp);
-  const aks = azureWorkload(tfApp);
+  kubernetesWorkloads(k8sApp, { eks: awsWorkload(awsApp), gke: gcpWorkload(tfApp), aks: azureWorkload(tfApp) });
+  awsPublishers(awsApp);
   gcpPublishers(tfApp);
   azurePublishers(tfApp);
+  awsBreakGlass(awsApp);
   gcpBreakGlass(tfApp);
   azureBreakGlass(tfApp);
+
+  // App team: golden-path templates on the stacks and charts the platform team gives it.
+  const team = teamTargets(awsApp, tfApp, k8sApp);
+  checkoutService(team);
+  reconciliationJob(team);
+  checkoutPublisher(team);
+
+  awsApp.synth();
   for (const stack of tfApp.node.children) {
     if (stack instanceof cdktf.TerraformStack) addTerraformGuardrails(stack);
   }
   tfApp.synth();
-
-  const k8sApp = new cdk8s.App({ outdir: path.join(outdir, 'k8s') });
-  k8sApp.node.setContext('keyless:today', EXAMPLES_TODAY);
-  kubernetesWorkloads(k8sApp, { eks, gke, aks });
   for (const chart of k8sApp.charts) addKubernetesGuardrails(chart);
   k8sApp.synth();
 
@@ -65,6 +72,24 @@ export function synthExamples(outdir: string): void {
   const { resources, files } = readSynthesizedOutput([path.join(outdir, 'aws'), path.join(outdir, 'terraform'), path.join(outdir, 'k8s')]);
   const report = evaluate(resources, { today: EXAMPLES_TODAY });
   fs.writeFileSync(path.join(outdir, 'guardrails.json'), `${JSON.stringify({ files, ...report }, null, 2)}\n`);
+}
+
+/** The stacks and charts the platform team gives the checkout team. */
+function teamTargets(awsApp: cdk.App, tfApp: cdktf.App, k8sApp: cdk8s.App): TeamTargets {
+  const gcpStack = new cdktf.TerraformStack(tfApp, 'team-checkout-gcp');
+  new cdktf.LocalBackend(gcpStack, { path: 'terraform.team-checkout-gcp.tfstate' });
+  new GoogleProvider(gcpStack, 'google', { project: 'acme-checkout-prod' });
+  const azureStack = new cdktf.TerraformStack(tfApp, 'team-checkout-azure');
+  new cdktf.LocalBackend(azureStack, { path: 'terraform.team-checkout-azure.tfstate' });
+  new AzurermProvider(azureStack, 'azurerm', { features: [{}] });
+  return {
+    awsStack: new cdk.Stack(awsApp, 'team-checkout-aws', { env: { account: '123456789012', region: 'eu-west-1' }, analyticsReporting: false }),
+    gcpStack,
+    azureStack,
+    eksChart: new cdk8s.Chart(k8sApp, 'team-checkout-eks'),
+    gkeChart: new cdk8s.Chart(k8sApp, 'team-checkout-gke'),
+    aksChart: new cdk8s.Chart(k8sApp, 'team-checkout-aks'),
+  };
 }
 
 if (require.main === module) {

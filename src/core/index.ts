@@ -12,3 +12,4 @@ export * from './trust/azure';
 export * from './kubernetes';
 export * from './publish';
 export * from './break-glass';
+export * from './access';

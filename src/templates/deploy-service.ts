@@ -1,0 +1,60 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { today } from '../core/clock';
+import { Access } from '../core/access';
+import { checkNamespace } from '../core/kubernetes';
+import { Ownership } from '../core/ownership';
+import { ClusterTargets, deployOnClusters, hardenedContainer, WorkloadOnClusters } from './private/clusters';
+
+/** Props of {@link DeployService}. */
+export interface DeployServiceProps extends ClusterTargets {
+  /** Service name: the ServiceAccount, Deployment and identity names (6–30 characters of `[a-z0-9-]`). */
+  readonly name: string;
+  /** Owner, purpose, environment, tier, review-by. */
+  readonly ownership: Ownership;
+  /** Container image. */
+  readonly image: string;
+  /** Namespace. @default - `name` */
+  readonly namespace?: string;
+  /** Replicas. @default 2 */
+  readonly replicas?: number;
+  /** What the service may access, as intent: `Access.readObjects(…)`, `Access.sendMessages(…)`, `Access.readSecret(…)`. @default - nothing */
+  readonly access?: Access[];
+}
+
+/**
+ * Deploy a service: on each cluster the team uses, its own cloud identity (IRSA or Pod Identity on EKS, GKE
+ * Workload Identity, AKS workload identity), a hardened ServiceAccount bound to it, a hardened Deployment running as
+ * it, and exactly the declared access.
+ *
+ * ```ts
+ * new DeployService({
+ *   name: 'payments-api', ownership, image: 'registry.example.com/payments-api:1.4.2',
+ *   eks: { stack: awsStack, chart: eksChart, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } },
+ *   gke: { stack: gcpStack, chart: gkeChart, project: 'acme-prod' },
+ *   access: [Access.readObjects({ aws: { bucketName: 'acme-settlements', prefix: 'payments-api' }, gcp: { bucket: 'acme-settlements', prefix: 'payments-api' } })],
+ * });
+ * ```
+ */
+export class DeployService {
+  /** What was created on each cluster. */
+  public readonly clusters: WorkloadOnClusters;
+
+  constructor(props: DeployServiceProps) {
+    const ctx = { path: `DeployService(${props.name})`, today: today() };
+    const namespace = checkNamespace(props.namespace ?? props.name, ctx, 'namespace');
+    const labels = { 'app.kubernetes.io/name': props.name };
+    this.clusters = deployOnClusters(`Service-${props.name}`, {
+      ...props, namespace, access: props.access ?? [],
+      workload: (chart: Chart, id: string) => new ApiObject(chart, `${id}-Deployment`, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: props.name, namespace, labels },
+        spec: {
+          replicas: props.replicas ?? 2,
+          selector: { matchLabels: labels },
+          template: { metadata: { labels }, spec: { containers: [hardenedContainer(props.name, props.image)] } },
+        },
+      }),
+    }, ctx);
+  }
+}

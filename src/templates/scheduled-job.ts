@@ -1,0 +1,62 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Access } from '../core/access';
+import { today } from '../core/clock';
+import { fail, quote } from '../core/errors';
+import { checkNamespace } from '../core/kubernetes';
+import { Ownership } from '../core/ownership';
+import { ClusterTargets, deployOnClusters, hardenedContainer, WorkloadOnClusters } from './private/clusters';
+
+/** Props of {@link ScheduledJob}. */
+export interface ScheduledJobProps extends ClusterTargets {
+  /** Job name (6–30 characters of `[a-z0-9-]`). */
+  readonly name: string;
+  /** Ownership. */
+  readonly ownership: Ownership;
+  /** Container image. */
+  readonly image: string;
+  /** Cron schedule, e.g. `15 2 * * *`. */
+  readonly schedule: string;
+  /** The one secret the job reads: `Access.readSecret({ aws, gcp, azure })`. */
+  readonly secret: Access;
+  /** Other access. @default - none */
+  readonly access?: Access[];
+  /** Namespace. @default - `name` */
+  readonly namespace?: string;
+}
+
+/**
+ * A scheduled job: a CronJob (no concurrent runs, no retries piling up) bound to its own ServiceAccount and cloud
+ * identity on each cluster, which can read exactly one secret (Secrets Manager, Secret Manager or Key Vault).
+ */
+export class ScheduledJob {
+  /** What was created on each cluster. */
+  public readonly clusters: WorkloadOnClusters;
+
+  constructor(props: ScheduledJobProps) {
+    const ctx = { path: `ScheduledJob(${props.name})`, today: today() };
+    const namespace = checkNamespace(props.namespace ?? props.name, ctx, 'namespace');
+    // Five cron fields, or a @macro (Kubernetes CronJob schedule syntax).
+    if (typeof props.schedule !== 'string' || !/^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\S+\s+){4}\S+)$/.test(props.schedule.trim())) {
+      fail({ code: 'KL-TPL-SCHEDULE', path: ctx.path, prop: 'schedule', problem: `is ${quote(props.schedule)}: expected five cron fields or a macro such as @daily`, fix: 'write the schedule like "15 2 * * *"' });
+    }
+    const labels = { 'app.kubernetes.io/name': props.name };
+    this.clusters = deployOnClusters(`Job-${props.name}`, {
+      ...props, namespace, access: [props.secret, ...(props.access ?? [])],
+      workload: (chart: Chart, id: string) => new ApiObject(chart, `${id}-CronJob`, {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: props.name, namespace, labels },
+        spec: {
+          schedule: props.schedule.trim(),
+          concurrencyPolicy: 'Forbid',
+          jobTemplate: {
+            spec: {
+              backoffLimit: 2,
+              template: { metadata: { labels }, spec: { restartPolicy: 'Never', containers: [hardenedContainer(props.name, props.image)] } },
+            },
+          },
+        },
+      }),
+    }, ctx);
+  }
+}
