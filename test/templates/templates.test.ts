@@ -1,0 +1,141 @@
+import * as cdk from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Chart, Testing as K8sTesting } from 'cdk8s';
+import { Testing, TerraformStack } from 'cdktf';
+import { checkoutPublisher, checkoutService, reconciliationJob, TeamTargets } from '../../examples/templates/app-team';
+import { Access, KeylessError } from '../../src';
+import { DeployService } from '../../src/templates';
+import { OWNERSHIP, TODAY, tfResources } from '../helpers/synth';
+
+function targets(): TeamTargets {
+  const awsApp = new cdk.App({ context: { 'keyless:today': TODAY } });
+  const tfApp = Testing.app();
+  tfApp.node.setContext('keyless:today', TODAY);
+  const k8sApp = K8sTesting.app();
+  k8sApp.node.setContext('keyless:today', TODAY);
+  return {
+    awsStack: new cdk.Stack(awsApp, 'team-aws', { env: { account: '123456789012', region: 'eu-west-1' }, analyticsReporting: false }),
+    gcpStack: new TerraformStack(tfApp, 'team-gcp'),
+    azureStack: new TerraformStack(tfApp, 'team-azure'),
+    eksChart: new Chart(k8sApp, 'eks'),
+    gkeChart: new Chart(k8sApp, 'gke'),
+    aksChart: new Chart(k8sApp, 'aks'),
+  };
+}
+const tf = (stack: TerraformStack) => JSON.parse(Testing.synth(stack));
+
+describe('DeployService', () => {
+  test('one identity, one bound ServiceAccount and one hardened Deployment per cluster, and exactly the declared access', () => {
+    const t = targets();
+    const service = checkoutService(t);
+    const template = Template.fromStack(t.awsStack);
+    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { ClusterName: 'prod-eu', Namespace: 'checkout-api', ServiceAccount: 'checkout-api' });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Sid: 'SendMessages', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:eu-west-1:123456789012:checkout-orders' }] },
+    });
+    expect(Object.values(tfResources(tf(t.gcpStack), 'google_pubsub_topic_iam_member'))).toEqual([expect.objectContaining({
+      project: 'acme-checkout-prod', topic: 'checkout-orders', role: 'roles/pubsub.publisher', member: 'serviceAccount:checkout-api@acme-checkout-prod.iam.gserviceaccount.com',
+    })]);
+    // The Azure target declares no queue, so nothing is granted there.
+    expect(tfResources(tf(t.azureStack), 'azurerm_role_assignment')).toEqual({});
+    for (const chart of [t.eksChart, t.gkeChart, t.aksChart]) {
+      const [serviceAccount, deployment] = K8sTesting.synth(chart);
+      expect(serviceAccount.kind).toBe('ServiceAccount');
+      expect(serviceAccount.automountServiceAccountToken).toBe(false);
+      const pod = deployment.spec.template.spec;
+      expect(pod.serviceAccountName).toBe('checkout-api');
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.containers[0].securityContext).toEqual({
+        allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      });
+    }
+    expect(service.clusters.gke?.identity.googleServiceAccountEmail).toBe('checkout-api@acme-checkout-prod.iam.gserviceaccount.com');
+  });
+
+  test('read objects: S3 get under the prefix and list limited to it; GCS viewer conditioned on the prefix', () => {
+    const t = targets();
+    new DeployService({
+      name: 'ledger-api', ownership: OWNERSHIP, image: 'ledger:1',
+      eks: { stack: t.awsStack, chart: t.eksChart, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } },
+      gke: { stack: t.gcpStack, chart: t.gkeChart, project: 'acme-ledger-prod', projectNumber: '412345678901' },
+      access: [Access.readObjects({ aws: { bucketName: 'acme-ledger', prefix: 'exports' }, gcp: { bucket: 'acme-ledger', prefix: 'exports/' } })],
+    });
+    Template.fromStack(t.awsStack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          { Sid: 'ReadObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-ledger/exports/*' },
+          { Sid: 'ListPrefix', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::acme-ledger', Condition: { StringLike: { 's3:prefix': 'exports/*' } } },
+        ],
+      },
+    });
+    expect(Object.values(tfResources(tf(t.gcpStack), 'google_storage_bucket_iam_member'))).toEqual([expect.objectContaining({
+      bucket: 'acme-ledger', role: 'roles/storage.objectViewer',
+      member: 'principal://iam.googleapis.com/projects/412345678901/locations/global/workloadIdentityPools/acme-ledger-prod.svc.id.goog/subject/ns/ledger-api/sa/ledger-api',
+      condition: { title: 'keyless-read-prefix', description: 'Read objects under exports/ only', expression: "resource.name.startsWith('projects/_/buckets/acme-ledger/objects/exports/')" },
+    })]);
+  });
+
+  test('an AKS chart without the applied client id is refused', () => {
+    const t = targets();
+    expect(() => new DeployService({
+      name: 'ledger-api', ownership: OWNERSHIP, image: 'ledger:1',
+      aks: { stack: t.azureStack, chart: t.aksChart, clusterIssuerUrl: 'https://westeurope.oic.prod-aks.azure.com/x/y/', resourceGroupName: 'rg', location: 'westeurope' },
+    })).toThrow('[KL-TPL-AKS-CLIENT-ID] DeployService(ledger-api): `aks.clientId` is missing while `aks.chart` is given: the service account annotation needs the identity\'s client id, which exists only after the Azure stack is applied. Fix: apply the Azure stack first, then pass its ClientId output as `aks.clientId`.');
+  });
+
+  test('a service deployed nowhere, and access with a wildcard, are refused', () => {
+    expect(() => new DeployService({ name: 'ledger-api', ownership: OWNERSHIP, image: 'ledger:1' })).toThrow(/^\[KL-TPL-NO-TARGET\]/);
+    const t = targets();
+    expect(() => new DeployService({
+      name: 'ledger-api', ownership: OWNERSHIP, image: 'ledger:1',
+      eks: { stack: t.awsStack, chart: t.eksChart, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } },
+      access: [Access.sendMessages({ aws: { queueArn: 'arn:aws:sqs:eu-west-1:123456789012:*' } })],
+    })).toThrow(KeylessError);
+  });
+});
+
+describe('ScheduledJob', () => {
+  test('a CronJob on its own identity that reads exactly one secret', () => {
+    const t = targets();
+    reconciliationJob(t);
+    Template.fromStack(t.awsStack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Sid: 'ReadSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:checkout/psp-api-key-AbC123' }] },
+    });
+    expect(Object.values(tfResources(tf(t.gcpStack), 'google_secret_manager_secret_iam_member'))).toEqual([expect.objectContaining({
+      project: 'acme-checkout-prod', secret_id: 'psp-api-key', role: 'roles/secretmanager.secretAccessor', member: 'serviceAccount:checkout-reconcile@acme-checkout-prod.iam.gserviceaccount.com',
+    })]);
+    const cronJob = K8sTesting.synth(t.eksChart)[1];
+    expect(cronJob.kind).toBe('CronJob');
+    expect(cronJob.spec.schedule).toBe('15 2 * * *');
+    expect(cronJob.spec.concurrencyPolicy).toBe('Forbid');
+    expect(cronJob.spec.jobTemplate.spec.template.spec.serviceAccountName).toBe('checkout-reconcile');
+    expect(cronJob.spec.jobTemplate.spec.template.spec.automountServiceAccountToken).toBe(false);
+  });
+});
+
+describe('CiPublishArtifact', () => {
+  test('one scoped publisher per chosen cloud from one declaration', () => {
+    const t = targets();
+    const publisher = checkoutPublisher(t);
+    expect(publisher.azure).toBeUndefined();
+    Template.fromStack(t.awsStack).hasResourceProperties('AWS::IAM::Role', { RoleName: 'checkout-image', MaxSessionDuration: 3600 });
+    expect(Object.values(tfResources(tf(t.gcpStack), 'google_artifact_registry_repository_iam_member')).map((m: any) => [m.repository, m.role])).toEqual([['checkout', 'roles/artifactregistry.writer']]);
+  });
+});
+
+describe('snapshots', () => {
+  test('the app-team example on all targets', () => {
+    const t = targets();
+    checkoutService(t);
+    reconciliationJob(t);
+    checkoutPublisher(t);
+    expect({
+      aws: Template.fromStack(t.awsStack).toJSON(),
+      gcp: tf(t.gcpStack),
+      azure: tf(t.azureStack),
+      eks: K8sTesting.synth(t.eksChart),
+      gke: K8sTesting.synth(t.gkeChart),
+      aks: K8sTesting.synth(t.aksChart),
+    }).toMatchSnapshot();
+  });
+});
