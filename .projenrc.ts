@@ -106,6 +106,11 @@ project.addTask('synth', {
   exec: 'ts-node --transpile-only -P test/tsconfig.json examples/synth.ts',
 });
 
+project.addTask('bench', {
+  description: 'Benchmark synthesis time and memory against a raw-framework baseline (N = 10 … 5,000)',
+  exec: 'ts-node --transpile-only -P test/tsconfig.json scripts/bench/run.ts',
+});
+
 project.addTask('docgen', {
   description: 'Generate API.md and docs/api/ from the source',
   exec: 'ts-node --transpile-only -P test/tsconfig.json scripts/docgen.ts',

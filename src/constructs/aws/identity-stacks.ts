@@ -1,0 +1,68 @@
+import * as cdk from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { fail, quote } from '../../core/errors';
+
+/** A CloudFormation stack holds at most 500 resources (shared/REFERENCE.md). */
+export const CLOUDFORMATION_MAX_RESOURCES = 500;
+
+/** Props of {@link IdentityStacks}. */
+export interface IdentityStacksProps {
+  /** Environment of every stack (an explicit account lets IRSA annotations carry literal role ARNs). @default - environment-agnostic */
+  readonly env?: cdk.Environment;
+  /**
+   * Resources per stack before a new stack is started. Below the 500-resource limit with headroom for the shared
+   * OIDC providers; at about 1.5 KB per identity role, 400 roles also stay well under the 1 MB template limit.
+   *
+   * @default 400
+   */
+  readonly maxResourcesPerStack?: number;
+  /** Other stack props (termination protection, synthesizer…). @default - none */
+  readonly stackProps?: Omit<cdk.StackProps, 'env'>;
+}
+
+/**
+ * Spreads identities over as many stacks as CloudFormation's limits need: `stackFor(n)` returns a stack with room
+ * for `n` more resources, starting `ID-2`, `ID-3`… as the previous ones fill. Every stack also checks at synthesis
+ * that it holds at most 500 resources.
+ */
+export class IdentityStacks {
+  /** The stacks, in order. */
+  public readonly stacks: cdk.Stack[] = [];
+  /** The per-stack budget. */
+  public readonly maxResourcesPerStack: number;
+  private readonly reserved: number[] = [];
+
+  constructor(private readonly scope: Construct, private readonly id: string, private readonly props: IdentityStacksProps = {}) {
+    this.maxResourcesPerStack = props.maxResourcesPerStack ?? 400;
+    if (!Number.isInteger(this.maxResourcesPerStack) || this.maxResourcesPerStack < 10 || this.maxResourcesPerStack > CLOUDFORMATION_MAX_RESOURCES) {
+      fail({
+        code: 'KL-AWS-STACK-BUDGET', path: `${scope.node.path}/${id}`, prop: 'maxResourcesPerStack',
+        problem: `is ${quote(props.maxResourcesPerStack)}: the budget is a whole number from 10 to ${CLOUDFORMATION_MAX_RESOURCES} (the CloudFormation limit)`,
+        fix: 'keep the default of 400',
+      });
+    }
+  }
+
+  /** A stack with room for `resources` more resources (reserved by this call). */
+  public stackFor(resources = 1): cdk.Stack {
+    const last = this.stacks.length - 1;
+    if (last < 0 || this.reserved[last] + resources > this.maxResourcesPerStack) {
+      const stack = new cdk.Stack(this.scope, this.stacks.length === 0 ? this.id : `${this.id}-${this.stacks.length + 1}`, {
+        ...this.props.stackProps, env: this.props.env,
+      });
+      stack.node.addValidation({
+        validate: () => {
+          const count = stack.node.findAll().filter((c) => CfnResource.isCfnResource(c)).length;
+          return count > CLOUDFORMATION_MAX_RESOURCES
+            ? [`[KL-AWS-STACK-LIMIT] ${stack.node.path}: holds ${count} resources, over the CloudFormation limit of ${CLOUDFORMATION_MAX_RESOURCES}. Fix: allocate fewer resources per stack from IdentityStacks, or move hand-added resources to another stack.`]
+            : [];
+        },
+      });
+      this.stacks.push(stack);
+      this.reserved.push(1); // the shared OIDC provider of the stack's identities
+    }
+    this.reserved[this.reserved.length - 1] += resources;
+    return this.stacks[this.stacks.length - 1];
+  }
+}
