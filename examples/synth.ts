@@ -11,7 +11,7 @@ import * as cdk from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import * as cdktf from 'cdktf';
 import { KeylessError } from '../src';
-import { addKubernetesGuardrails, addTerraformGuardrails, evaluate, KeylessPolicyValidation, readSynthesizedOutput } from '../src/guardrails';
+import { addAwsGuardrails, addKubernetesGuardrails, addTerraformGuardrails, evaluate, readSynthesizedOutput } from '../src/guardrails';
 import { checkoutPublisher, checkoutService, reconciliationJob, TeamTargets } from './templates/app-team';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
@@ -37,7 +37,7 @@ export function synthExamples(outdir: string): void {
     context: { ...context, 'aws:cdk:disable-creation-stack-traces': true },
   });
   // Guardrails inside each framework: any finding fails synthesis, with the rule, the resource and the fix.
-  cdk.Validations.of(awsApp).addPlugins(new KeylessPolicyValidation({ today: EXAMPLES_TODAY }));
+  addAwsGuardrails(awsApp);
   const tfApp = new cdktf.App({ outdir: path.join(outdir, 'terraform'), stackTraces: false, context });
   const k8sApp = new cdk8s.App({ outdir: path.join(outdir, 'k8s') });
   k8sApp.node.setContext('keyless:today', EXAMPLES_TODAY);

@@ -20,33 +20,34 @@ export function main(argv: readonly string[], write: (line: string) => void = (l
     write(USAGE);
     return 2;
   }
-  const targets: string[] = [];
-  let exceptionsFile: string | undefined;
-  let reportFile: string | undefined;
-  let mode = 'error';
-  let date: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    const value = () => {
-      const next = rest[++i];
-      if (next === undefined) throw new UnreadableInputError(`${arg} needs a value. ${USAGE}`);
-      return next;
-    };
-    if (arg === '--exceptions') exceptionsFile = value();
-    else if (arg === '--report') reportFile = value();
-    else if (arg === '--mode') mode = value();
-    else if (arg === '--today') date = value();
-    else if (arg.startsWith('--')) {
-      write(`keyless: unknown option ${arg}. ${USAGE}`);
-      return 2;
-    } else targets.push(arg);
-  }
-  if (targets.length === 0 || (mode !== 'error' && mode !== 'report')) {
-    write(USAGE);
-    return 2;
-  }
   try {
-    const exceptions: GuardrailException[] = exceptionsFile ? JSON.parse(fs.readFileSync(exceptionsFile, 'utf8')) : [];
+    const targets: string[] = [];
+    let exceptionsFile: string | undefined;
+    let reportFile: string | undefined;
+    let mode = 'error';
+    let date: string | undefined;
+    for (let i = 0; i < rest.length; i++) {
+      const arg = rest[i];
+      const value = () => {
+        const next = rest[++i];
+        if (next === undefined) throw new UnreadableInputError(`${arg} needs a value. ${USAGE}`);
+        return next;
+      };
+      if (arg === '--exceptions') exceptionsFile = value();
+      else if (arg === '--report') reportFile = value();
+      else if (arg === '--mode') mode = value();
+      else if (arg === '--today') date = value();
+      else if (arg.startsWith('--')) {
+        write(`keyless: unknown option ${arg}. ${USAGE}`);
+        return 2;
+      } else targets.push(arg);
+    }
+    if (targets.length === 0 || (mode !== 'error' && mode !== 'report')) {
+      write(USAGE);
+      return 2;
+    }
+    const exceptions = readExceptions(exceptionsFile);
+    if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UnreadableInputError(`--today is ${JSON.stringify(date)}: expected YYYY-MM-DD`);
     const { resources, files } = readSynthesizedOutput(targets);
     if (files.length === 0) {
       write(`keyless: no CloudFormation template, Terraform JSON or Kubernetes manifest found in ${targets.join(', ')}: nothing was checked`);
@@ -66,6 +67,19 @@ export function main(argv: readonly string[], write: (line: string) => void = (l
     }
     throw error;
   }
+}
+
+/** Reads an exceptions file: a JSON array of exceptions. */
+function readExceptions(file: string | undefined): GuardrailException[] {
+  if (file === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UnreadableInputError(`${file}: cannot read the exceptions (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (!Array.isArray(parsed)) throw new UnreadableInputError(`${file}: expected a JSON array of exceptions ({ ruleId, resource, reason, owner, expires })`);
+  return parsed as GuardrailException[];
 }
 
 if (require.main === module) {

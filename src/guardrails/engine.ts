@@ -1,4 +1,4 @@
-import { exceptionMatches, GuardrailException, validateExceptions } from './exceptions';
+import { exceptionMatches, exceptionProblems, GuardrailException, validateExceptions } from './exceptions';
 import { Finding, GuardrailRule, NeutralResource, RuleContext } from './model';
 import { ALL_RULES } from './rules';
 
@@ -34,6 +34,9 @@ export function evaluate(resources: readonly NeutralResource[], options: Evaluat
       exceptionErrors.push(`exceptions[${i}]: the exception to ${exception.ruleId} for ${exception.resource} (owner ${exception.owner}) expired on ${exception.expires}: fix the finding, or renew the exception with a new reason and date`);
     }
   });
+  // Only valid, unexpired exceptions cover findings: an exception without an owner or a reason covers nothing.
+  const ruleIds = rules.map((r) => r.id);
+  const liveExceptions = exceptions.filter((e, i) => exceptionProblems(e, i, ruleIds).length === 0 && e.expires >= options.today);
   const context: RuleContext = { resources, today: options.today };
   const findings: Finding[] = [];
   const excepted: Array<Finding & { exception: GuardrailException }> = [];
@@ -47,7 +50,7 @@ export function evaluate(resources: readonly NeutralResource[], options: Evaluat
       }
       for (const message of messages) {
         const finding: Finding = { ruleId: rule.id, file: resource.file, type: resource.type, resource: resource.id, message, fix: rule.fix };
-        const exception = exceptions.find((e) => e.expires >= options.today && exceptionMatches(e, rule.id, resource.file, resource.id));
+        const exception = liveExceptions.find((e) => exceptionMatches(e, rule.id, resource.file, resource.id));
         if (exception) excepted.push({ ...finding, exception });
         else findings.push(finding);
       }

@@ -19,8 +19,13 @@ export interface GuardrailException {
 
 /** Problems with exceptions themselves, as messages. */
 export function validateExceptions(exceptions: readonly GuardrailException[], ruleIds: readonly string[]): string[] {
+  return exceptions.flatMap((exception, i) => exceptionProblems(exception, i, ruleIds));
+}
+
+/** Problems with one exception; an exception with any problem covers nothing. */
+export function exceptionProblems(exception: GuardrailException, i: number, ruleIds: readonly string[]): string[] {
   const problems: string[] = [];
-  exceptions.forEach((exception, i) => {
+  {
     const where = `exceptions[${i}]`;
     if (!ruleIds.includes(exception.ruleId)) problems.push(`${where}: \`ruleId\` is ${JSON.stringify(exception.ruleId)}, which is not a rule id (${ruleIds.join(', ')})`);
     if (typeof exception.resource !== 'string' || exception.resource === '' || /[*?]/.test(exception.resource)) {
@@ -29,7 +34,7 @@ export function validateExceptions(exceptions: readonly GuardrailException[], ru
     if (typeof exception.reason !== 'string' || exception.reason.trim().length < 10) problems.push(`${where}: \`reason\` is ${JSON.stringify(exception.reason)}: give a reason of at least 10 characters`);
     if (typeof exception.owner !== 'string' || exception.owner.trim() === '') problems.push(`${where}: \`owner\` is missing: every exception has an owner`);
     if (!isIsoDate(exception.expires)) problems.push(`${where}: \`expires\` is ${JSON.stringify(exception.expires)}: give the date the exception ends, as YYYY-MM-DD`);
-  });
+  }
   return problems;
 }
 

@@ -1,7 +1,24 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, Tags } from 'yaml';
 import { NeutralResource } from './model';
+
+const INTRINSICS = ['Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or'];
+
+/** CloudFormation's short-form YAML intrinsics (`!Ref`, `!Sub`, `!Join`…), read as their long `Fn::` forms. */
+const CLOUDFORMATION_TAGS: Tags = [
+  { tag: '!Ref', resolve: (value: string) => ({ Ref: value }) },
+  { tag: '!Condition', resolve: (value: string) => ({ Condition: value }) },
+  ...INTRINSICS.flatMap((name) => {
+    const fn = `Fn::${name}`;
+    return [
+      // `!GetAtt Role.Arn` is the scalar form of ["Role", "Arn"].
+      { tag: `!${name}`, resolve: (value: string) => ({ [fn]: name === 'GetAtt' ? value.split('.') : value }) },
+      { tag: `!${name}`, collection: 'seq' as const, resolve: (value: any) => ({ [fn]: value.toJSON() }) },
+      { tag: `!${name}`, collection: 'map' as const, resolve: (value: any) => ({ [fn]: value.toJSON() }) },
+    ];
+  }),
+] as Tags;
 
 /** CloudFormation template → resources. */
 export function cloudFormationResources(template: any, file: string): NeutralResource[] {
@@ -80,7 +97,7 @@ export function readSynthesizedOutput(targets: readonly string[]): ReadResult {
       try {
         documents = ext === '.json'
           ? [JSON.parse(text)]
-          : parseAllDocuments(text, { logLevel: 'silent' }).map((doc) => {
+          : parseAllDocuments(text, { logLevel: 'silent', customTags: CLOUDFORMATION_TAGS }).map((doc) => {
             if (doc.errors.length > 0) throw new Error(doc.errors[0].message);
             return doc.toJS({ maxAliasCount: 100 });
           });

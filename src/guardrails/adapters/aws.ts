@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, PolicyViolationBeta1 } from 'aws-cdk-lib';
+import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, PolicyViolationBeta1, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { today } from '../../core/clock';
 import { evaluate } from '../engine';
+import { formatFinding } from '../model';
 import { GuardrailException } from '../exceptions';
 import { cloudFormationResources } from '../readers';
 import { ALL_RULES } from '../rules';
@@ -19,7 +21,9 @@ export interface GuardrailOptions {
 
 /**
  * Runs the Keyless guardrails on every synthesized CloudFormation template of an aws-cdk-lib app, including
- * resources written by hand: `new App({ policyValidationBeta1: [new KeylessPolicyValidation()] })`.
+ * resources written by hand, as an aws-cdk-lib validation plugin: `Validations.of(app).addPlugins(new
+ * KeylessPolicyValidation())`. aws-cdk-lib lets any construct acknowledge a plugin rule app-wide; prefer
+ * {@link addAwsGuardrails}, whose findings only Keyless exceptions (owner, reason, expiry) can cover.
  */
 export class KeylessPolicyValidation implements IPolicyValidationPluginBeta1 {
   public readonly name = 'keyless-guardrails';
@@ -39,9 +43,35 @@ export class KeylessPolicyValidation implements IPolicyValidationPluginBeta1 {
       severity: 'error',
       violatingResources: [{ resourceLogicalId: finding.resource, templatePath: pathOf.get(finding.file) ?? finding.file, locations: [] }],
     }));
+    // aws-cdk-lib prints (and fails on) only violations that name a resource: exception errors are attached to the
+    // first resource of the first template, so that an invalid or expired exception always fails synthesis.
+    const anchor = resources[0];
     for (const problem of report.exceptionErrors) {
-      violations.push({ ruleName: 'KL-G-EXCEPTION', description: problem, severity: 'error', violatingResources: [] });
+      violations.push({
+        ruleName: 'KL-G-EXCEPTION', description: problem, severity: 'error',
+        violatingResources: anchor ? [{ resourceLogicalId: anchor.id, templatePath: pathOf.get(anchor.file) ?? anchor.file, locations: [] }] : [],
+      });
     }
     return { success: this.options.mode === 'report' || violations.length === 0, violations };
   }
+}
+
+/**
+ * Runs the Keyless guardrails on every stack of an aws-cdk-lib app (or stage) during synthesis: any finding not
+ * covered by a live Keyless exception, and any invalid or expired exception, fails `app.synth()` with the rule, the
+ * resource and the fix. Unlike plugin violations, these cannot be acknowledged away.
+ */
+export function addAwsGuardrails(app: IConstruct, options: GuardrailOptions = {}): void {
+  app.node.addValidation({
+    validate: () => {
+      // Validation runs after aspects (tags) are applied and before templates are written: the rendered template
+      // is final here. `_toCloudFormation` is aws-cdk-lib's own renderer, used by its synthesizers.
+      const stacks = app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
+      const resources = stacks.flatMap((stack) =>
+        cloudFormationResources(stack.resolve((stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation()), `${stack.artifactId}.template.json`));
+      const report = evaluate(resources, { exceptions: options.exceptions, today: options.today ?? today(app.node.tryGetContext('keyless:today')) });
+      if (options.mode === 'report') return [];
+      return [...report.findings.map(formatFinding), ...report.exceptionErrors];
+    },
+  });
 }

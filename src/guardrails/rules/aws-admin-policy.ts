@@ -10,7 +10,7 @@ export const awsAdminPolicy: GuardrailRule = {
   explanation: 'AdministratorAccess, PowerUserAccess, IAMFullAccess and the *FullAccess policies grant every action of one or all services; a machine identity never needs them, and IAMFullAccess is a direct path to administrator.',
   fix: 'attach a policy with the exact actions and resources the identity needs',
   check(resource) {
-    const arns = resource.type === 'aws_iam_role_policy_attachment' || resource.type === 'aws_iam_user_policy_attachment' || resource.type === 'aws_iam_group_policy_attachment'
+    const arns = ['aws_iam_role_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment', 'aws_iam_policy_attachment'].includes(resource.type)
       ? [resource.properties.policy_arn]
       : ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'].includes(resource.type)
         ? asList(resource.properties.ManagedPolicyArns)

@@ -16,7 +16,8 @@ export const federatedTrustPinned: GuardrailRule = {
       if (statement?.Effect !== 'Allow') continue;
       const actions = asList<unknown>(statement.Action);
       const federated = statement.Principal?.Federated;
-      if (federated === undefined || !actions.some((a) => a === 'sts:AssumeRoleWithWebIdentity' || a === 'sts:*' || a === '*')) continue;
+      // Action matching is case-insensitive and honours wildcards, as IAM does.
+      if (federated === undefined || !actions.some((a) => typeof a === 'string' && globMatches(a.toLowerCase(), 'sts:assumerolewithwebidentity'))) continue;
       const provider = literal(federated).replace(/^.*:oidc-provider\//, '');
       const conditions: Record<string, Record<string, unknown>> = statement.Condition ?? {};
       const keys = (suffix: string) => Object.entries(conditions).flatMap(([operator, values]) =>
@@ -27,8 +28,11 @@ export const federatedTrustPinned: GuardrailRule = {
         problems.push(`trust of ${provider} has no sub condition: every token of the issuer is admitted`);
         continue;
       }
+      const pins = subs.filter(({ operator }) => !/Not|^ForAllValues:|IfExists$/.test(operator));
+      if (pins.length === 0) problems.push(`trust of ${provider} has no positive sub condition (${subs.map((s) => s.operator).join(', ')} does not pin the subject)`);
       for (const { operator, values } of subs) {
-        if (operator.startsWith('ForAnyValue') || operator.endsWith('IfExists')) problems.push(`sub condition uses ${operator}, which admits tokens without a matching sub`);
+        if (/^ForAnyValue:|^ForAllValues:|IfExists$/.test(operator)) problems.push(`sub condition uses ${operator}, which admits tokens without a matching sub`);
+        if (/Not/.test(operator)) continue;
         for (const value of values.map(literal)) {
           const wildcard = /[*?]/.test(value);
           if (wildcard && !operator.startsWith('StringLike')) continue; // a literal * under StringEquals matches only "*"
@@ -39,3 +43,9 @@ export const federatedTrustPinned: GuardrailRule = {
     return problems;
   },
 };
+
+/** IAM-style glob match: `*` any run of characters, `?` one character. */
+function globMatches(pattern: string, value: string): boolean {
+  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return regex.test(value);
+}

@@ -16,8 +16,11 @@ export const gcpProviderOwnerPinned: GuardrailRule = {
     if (typeof issuer !== 'string' || !SHARED_ISSUERS.test(issuer)) return [];
     const condition = resource.properties.attribute_condition;
     if (typeof condition !== 'string' || condition.trim() === '') return [`provider for ${issuer} has no attribute_condition`];
+    const top = withoutGroups(condition);
+    if (/\|\|/.test(top)) return [`attribute_condition of the provider for ${issuer} has a top-level || that bypasses the owner pin: ${condition}`];
     if (!OWNER_PIN.test(condition)) return [`attribute_condition of the provider for ${issuer} pins no owner: ${condition}`];
-    if (/\|\|/.test(withoutGroups(condition))) return [`attribute_condition of the provider for ${issuer} has a top-level || that bypasses the owner pin: ${condition}`];
+    // The pin must be one of the top-level && terms: inside a group it may be one alternative of an ||.
+    if (!OWNER_PIN.test(top)) return [`attribute_condition of the provider for ${issuer} pins no owner at its top level: ${condition}`];
     return [];
   },
 };
@@ -25,7 +28,8 @@ export const gcpProviderOwnerPinned: GuardrailRule = {
 /** The expression with every parenthesised group (innermost first) removed, to see its top level. */
 function withoutGroups(expression: string): string {
   let previous: string;
-  let current = expression.replace(/'[^']*'|"[^"]*"/g, "''");
+  // String literals are kept (they are the pinned values) but cannot contain parentheses that confuse the grouping.
+  let current = expression.replace(/'[^']*'|"[^"]*"/g, (literal) => literal.replace(/[()]/g, ''));
   do {
     previous = current;
     current = current.replace(/\([^()]*\)/g, '');

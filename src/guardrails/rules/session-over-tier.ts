@@ -5,7 +5,7 @@ import { asList } from './util';
 /** The `keyless:tier` tag of a CloudFormation resource, if any. */
 function tierTag(tags: unknown): 1 | 2 | 3 | undefined {
   const tag = asList<any>(tags as any).find((t) => t?.Key === 'keyless:tier');
-  return tag && ['1', '2', '3'].includes(tag.Value) ? Number(tag.Value) as 1 | 2 | 3 : undefined;
+  return tag && ['1', '2', '3'].includes(String(tag.Value)) ? Number(tag.Value) as 1 | 2 | 3 : undefined;
 }
 
 /** AWS role sessions longer than the tier allows (one hour when the tier is unknown). */
@@ -15,11 +15,13 @@ export const sessionOverTier: GuardrailRule = {
   explanation: 'Long sessions keep stolen credentials useful for hours. Tier 1 identities get at most one hour, tier 2 four, tier 3 twelve; a role with no tier is held to one hour.',
   fix: 'lower MaxSessionDuration to the tier maximum, or declare a lower-risk tier in the role\'s ownership',
   check(resource) {
-    const seconds = resource.type === 'AWS::IAM::Role' ? resource.properties.MaxSessionDuration
+    const raw = resource.type === 'AWS::IAM::Role' ? resource.properties.MaxSessionDuration
       : resource.type === 'aws_iam_role' ? resource.properties.max_session_duration : undefined;
-    if (typeof seconds !== 'number') return [];
+    // Written as a number, or as a numeric string (YAML, Terraform).
+    const seconds = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : undefined;
+    if (seconds === undefined) return [];
     const tier = resource.type === 'AWS::IAM::Role' ? tierTag(resource.properties.Tags)
-      : (['1', '2', '3'].includes(resource.properties.tags?.['keyless:tier']) ? Number(resource.properties.tags['keyless:tier']) as 1 | 2 | 3 : undefined);
+      : (['1', '2', '3'].includes(String(resource.properties.tags?.['keyless:tier'])) ? Number(resource.properties.tags['keyless:tier']) as 1 | 2 | 3 : undefined);
     const max = tier ? TIER_POLICIES[tier].maxSessionSeconds : TIER_POLICIES[1].maxSessionSeconds;
     return seconds > max ? [`MaxSessionDuration ${seconds} s exceeds ${max} s (${tier ? `tier ${tier}` : 'no tier: tier 1 assumed'})`] : [];
   },

@@ -19,6 +19,9 @@ export const staticCredential: GuardrailRule = {
   fix: 'remove the credential and use federation: CiOidcTrust for CI, WorkloadIdentity for workloads',
   check(resource) {
     if (resource.type === 'AWS::IAM::User' && resource.properties.LoginProfile) return ['an IAM user with a console password (LoginProfile)'];
+    if (resource.format === 'kubernetes' && resource.type === 'Secret' && resource.properties.type === 'kubernetes.io/service-account-token') {
+      return ['a long-lived ServiceAccount token Secret'];
+    }
     const what = STATIC[resource.type];
     return what ? [what] : [];
   },

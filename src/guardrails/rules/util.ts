@@ -23,6 +23,9 @@ export function permissionStatements(resource: NeutralResource): any[] {
   switch (resource.type) {
     case 'AWS::IAM::Policy':
     case 'AWS::IAM::ManagedPolicy':
+    case 'AWS::IAM::RolePolicy':
+    case 'AWS::IAM::UserPolicy':
+    case 'AWS::IAM::GroupPolicy':
       return asList(document(p.PolicyDocument)?.Statement);
     case 'AWS::IAM::Role':
     case 'AWS::IAM::User':
@@ -77,6 +80,10 @@ export function literal(value: unknown): string {
     if (Array.isArray(join) && Array.isArray(join[1])) return join[1].map(literal).join(typeof join[0] === 'string' ? join[0] : '');
     const ref = (value as any).Ref;
     if (typeof ref === 'string') return `\${${ref}}`;
+    // Fn::Sub keeps `${AWS::Partition}`-style placeholders in its template string, which is what rules match on.
+    const sub = (value as any)['Fn::Sub'];
+    if (typeof sub === 'string') return sub;
+    if (Array.isArray(sub) && typeof sub[0] === 'string') return sub[0];
   }
   return `\${${JSON.stringify(value)}}`;
 }

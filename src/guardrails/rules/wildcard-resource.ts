@@ -8,9 +8,12 @@ export const wildcardResource: GuardrailRule = {
   explanation: 'Actions that accept a resource ARN should name it: with "*" the identity can act on every bucket, repository or key of the account. Only a few actions accept nothing but "*" (e.g. ecr:GetAuthorizationToken).',
   fix: 'name the exact resource ARNs; keep "*" only for actions that accept nothing else, in their own statement',
   check(resource) {
-    return permissionStatements(resource)
-      .filter((s) => s?.Effect === 'Allow' && asList<unknown>(s.Resource).includes('*'))
-      .flatMap((s) => asList<unknown>(s.Action).filter((a): a is string => typeof a === 'string' && !WILDCARD_ONLY_ACTIONS.includes(a)))
-      .map((a) => `Resource * for ${a}`);
+    const allows = permissionStatements(resource).filter((s) => s?.Effect === 'Allow');
+    return [
+      ...allows.filter((s) => asList<unknown>(s.Resource).includes('*'))
+        .flatMap((s) => asList<unknown>(s.Action).filter((a): a is string => typeof a === 'string' && !WILDCARD_ONLY_ACTIONS.includes(a)))
+        .map((a) => `Resource * for ${a}`),
+      ...allows.filter((s) => s.NotResource !== undefined).map(() => 'Allow with NotResource (allows every other resource)'),
+    ];
   },
 };
