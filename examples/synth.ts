@@ -4,21 +4,23 @@
  *   out/aws/        CDK cloud assembly
  *   out/terraform/  cdktf output (stacks/<name>/cdk.tf.json)
  *   out/k8s/        cdk8s manifests (*.k8s.yaml)
+ *   out/guardrails.json, out/inventory.json, out/report.md
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import * as cdk from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import * as cdktf from 'cdktf';
 import { KeylessError } from '../src';
 import { addAwsGuardrails, addKubernetesGuardrails, addTerraformGuardrails, evaluate, readSynthesizedOutput } from '../src/guardrails';
-import { checkoutPublisher, checkoutService, reconciliationJob, TeamTargets } from './templates/app-team';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { writeInventory } from '../src/inventory';
 import { awsBreakGlass, azureBreakGlass, gcpBreakGlass } from './platform/break-glass';
 import { awsPlatform, azurePlatform, gcpPlatform } from './platform/ci-trust';
 import { awsPublishers, azurePublishers, gcpPublishers } from './platform/publish';
 import { awsWorkload, azureWorkload, gcpWorkload, kubernetesWorkloads } from './platform/workload';
+import { checkoutPublisher, checkoutService, reconciliationJob, TeamTargets } from './templates/app-team';
 
 /**
  * The examples are pinned to the day they were written: their review-by and expiry dates are checked against it, so
@@ -72,6 +74,8 @@ export function synthExamples(outdir: string): void {
   const { resources, files } = readSynthesizedOutput([path.join(outdir, 'aws'), path.join(outdir, 'terraform'), path.join(outdir, 'k8s')]);
   const report = evaluate(resources, { today: EXAMPLES_TODAY });
   fs.writeFileSync(path.join(outdir, 'guardrails.json'), `${JSON.stringify({ files, ...report }, null, 2)}\n`);
+  // The identity inventory and its report (out/inventory.json, out/report.md).
+  writeInventory([path.join(outdir, 'aws'), path.join(outdir, 'terraform'), path.join(outdir, 'k8s')], outdir, { today: EXAMPLES_TODAY });
 }
 
 /** The stacks and charts the platform team gives the checkout team. */

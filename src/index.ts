@@ -6,4 +6,5 @@ export * as gcp from './constructs/gcp';
 export * as azure from './constructs/azure';
 export * as k8s from './constructs/k8s';
 export * as guardrails from './guardrails';
+export * as inventory from './inventory';
 export * as templates from './templates';

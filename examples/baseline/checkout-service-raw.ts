@@ -42,7 +42,9 @@ export function checkoutServiceRaw(t: TeamTargets): void {
   });
   // GCP: a Google service account the KSA may impersonate, and the topic grant.
   const gsa = new ServiceAccount(t.gcpStack, 'CheckoutApiSa', {
-    project: 'acme-checkout-prod', accountId: name, displayName: name,
+    project: 'acme-checkout-prod',
+    accountId: name,
+    displayName: name,
     description: `environment=${owner.environment}; owner=${owner.owner}; purpose=${owner.purpose}; review-by=${owner.reviewBy}; tier=${owner.tier}`,
   });
   new ServiceAccountIamMember(t.gcpStack, 'CheckoutApiWorkloadIdentityUser', {
@@ -53,11 +55,16 @@ export function checkoutServiceRaw(t: TeamTargets): void {
   });
   // Azure: a user-assigned identity with one federated credential for the AKS issuer.
   const identity = new UserAssignedIdentity(t.azureStack, 'CheckoutApiIdentity', {
-    name, resourceGroupName: 'rg-checkout-identity', location: 'westeurope',
+    name,
+    resourceGroupName: 'rg-checkout-identity',
+    location: 'westeurope',
     tags: Object.fromEntries(Object.entries(owner).map(([k, v]) => [`owner-${k}`, v])),
   });
   new FederatedIdentityCredential(t.azureStack, 'CheckoutApiCredential', {
-    name: `${name}-aks`, resourceGroupName: 'rg-checkout-identity', parentId: identity.id, audience: ['api://AzureADTokenExchange'],
+    name: `${name}-aks`,
+    resourceGroupName: 'rg-checkout-identity',
+    parentId: identity.id,
+    audience: ['api://AzureADTokenExchange'],
     issuer: 'https://westeurope.oic.prod-aks.azure.com/2f3b8c4d-1a2b-4c3d-8e9f-0a1b2c3d4e5f/7a8b9c0d-1e2f-4a3b-9c8d-7e6f5a4b3c2d/',
     subject: `system:serviceaccount:${namespace}:${name}`,
   });
@@ -71,11 +78,14 @@ export function checkoutServiceRaw(t: TeamTargets): void {
   for (const [chart, saAnnotations, podLabels] of annotations) {
     const labels = { 'app.kubernetes.io/name': name };
     new ApiObject(chart, 'CheckoutApiServiceAccount', {
-      apiVersion: 'v1', kind: 'ServiceAccount', automountServiceAccountToken: false,
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      automountServiceAccountToken: false,
       metadata: { name, namespace, labels: { 'owner': owner.owner, 'environment': owner.environment, 'review-by': owner.reviewBy }, annotations: saAnnotations },
     });
     new ApiObject(chart, 'CheckoutApiDeployment', {
-      apiVersion: 'apps/v1', kind: 'Deployment',
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata: { name, namespace, labels },
       spec: {
         replicas: 2,
@@ -86,10 +96,14 @@ export function checkoutServiceRaw(t: TeamTargets): void {
             serviceAccountName: name,
             automountServiceAccountToken: false,
             containers: [{
-              name, image: 'registry.example.com/checkout-api:3.1.0',
+              name,
+              image: 'registry.example.com/checkout-api:3.1.0',
               securityContext: {
-                allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                capabilities: { drop: ['ALL'] },
+                seccompProfile: { type: 'RuntimeDefault' },
               },
             }],
           },

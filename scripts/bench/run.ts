@@ -9,7 +9,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-interface Sample { variant: string; n: number; ms: number; maxRssMb: number; awsStacks: number; maxResourcesPerTemplate: number; maxTemplateBytes: number }
+interface Sample {
+  variant: string;
+  n: number;
+  ms: number;
+  maxRssMb: number;
+  awsStacks: number;
+  maxResourcesPerTemplate: number;
+  maxTemplateBytes: number;
+}
 
 const root = path.resolve(__dirname, '..', '..');
 const sizes = (process.env.BENCH_SIZES ?? '10,100,1000,5000').split(',').map(Number);
@@ -24,7 +32,7 @@ function run(variant: string, n: number): Sample {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `keyless-bench-${variant}-`));
   try {
     const output = execFileSync(process.execPath, [path.join(build, 'scripts', 'bench', 'worker.js'), variant, String(n), outdir], {
-      cwd: root, maxBuffer: 1 << 26,
+      cwd: root, maxBuffer: 64 * 1024 * 1024,
     }).toString();
     return JSON.parse(output.trim().split('\n').pop()!);
   } finally {

@@ -14,11 +14,11 @@ import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import * as cdktf from 'cdktf';
-import { Ownership } from '../../src/core/ownership';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
 import * as k8s from '../../src/constructs/k8s';
+import { Ownership } from '../../src/core/ownership';
 
 export const ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/5C2E9F0A7B8D4E1F9A3C6B0D2E4F8A1C';
 export const AKS_ISSUER = 'https://westeurope.oic.prod-aks.azure.com/2f3b8c4d-1a2b-4c3d-8e9f-0a1b2c3d4e5f/7a8b9c0d-1e2f-4a3b-9c8d-7e6f5a4b3c2d/';
@@ -86,7 +86,7 @@ export function baseline(apps: BenchApps, n: number): void {
   let chart!: cdk8s.Chart;
   const hostPath = ISSUER.replace('https://', '');
   // The same tags, labels, annotations and descriptions Keyless renders, written by hand.
-  const fields = { environment: 'production', 'managed-by': 'keyless', owner: 'team-bench', purpose: 'benchmark workload', 'review-by': '2027-04-30', tier: '2' };
+  const fields = { 'environment': 'production', 'managed-by': 'keyless', 'owner': 'team-bench', 'purpose': 'benchmark workload', 'review-by': '2027-04-30', 'tier': '2' };
   const description = Object.entries(fields).map(([k, v]) => `${k}=${v}`).join('; ');
   const k8sLabels = { 'app.kubernetes.io/managed-by': 'keyless', 'keyless.dev/environment': 'production', 'keyless.dev/owner': 'team-bench', 'keyless.dev/review-by': '2027-04-30', 'keyless.dev/tier': '2' };
   const k8sAnnotations = { 'keyless.dev/environment': 'production', 'keyless.dev/owner': 'team-bench', 'keyless.dev/purpose': 'benchmark workload', 'keyless.dev/review-by': '2027-04-30', 'keyless.dev/tier': '2' };
@@ -117,14 +117,21 @@ export function baseline(apps: BenchApps, n: number): void {
       name, resourceGroupName: 'rg-bench', location: 'westeurope', tags: Object.fromEntries(Object.entries(fields).map(([k, v]) => [`keyless-${k}`, v])),
     });
     new FederatedIdentityCredential(azureStack, `${name}-fic`, {
-      name: `system-serviceaccount-${serviceAccount.namespace}-${serviceAccount.name}-0123456789`, resourceGroupName: 'rg-bench', parentId: identity.id,
-      issuer: AKS_ISSUER, subject, audience: ['api://AzureADTokenExchange'],
+      name: `system-serviceaccount-${serviceAccount.namespace}-${serviceAccount.name}-0123456789`,
+      resourceGroupName: 'rg-bench',
+      parentId: identity.id,
+      issuer: AKS_ISSUER,
+      subject,
+      audience: ['api://AzureADTokenExchange'],
     });
     new cdktf.TerraformOutput(azureStack, `${name}-client-id`, { value: identity.clientId, description: `Client id for the azure.workload.identity/client-id annotation of ${serviceAccount.namespace}/${serviceAccount.name}` });
     new cdk8s.ApiObject(chart, name, {
-      apiVersion: 'v1', kind: 'ServiceAccount', automountServiceAccountToken: false,
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      automountServiceAccountToken: false,
       metadata: {
-        ...serviceAccount, labels: k8sLabels,
+        ...serviceAccount,
+        labels: k8sLabels,
         annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::123456789012:role/${name}`, 'eks.amazonaws.com/token-expiration': '3600', ...k8sAnnotations },
       },
     });

@@ -19,7 +19,10 @@ const sizes = templates.map((f) => {
   return { resources: Object.keys(JSON.parse(text).Resources ?? {}).length, bytes: Buffer.byteLength(text) };
 });
 process.stdout.write(`${JSON.stringify({
-  variant, n, ms: Math.round(ms), maxRssMb,
+  variant,
+  n,
+  ms: Math.round(ms),
+  maxRssMb,
   awsStacks: templates.length,
   maxResourcesPerTemplate: Math.max(...sizes.map((s) => s.resources)),
   maxTemplateBytes: Math.max(...sizes.map((s) => s.bytes)),

@@ -1,8 +1,14 @@
 #!/usr/bin/env node
 /**
- * `keyless check DIR…`: the Keyless guardrails over synthesized output from any tool (CloudFormation templates,
- * Terraform JSON, Kubernetes manifests). Prints each finding (rule, file, resource, message, fix) and exits 1 on any
- * finding not covered by a live exception, 2 on unusable input.
+ * The `keyless` command, over synthesized output from any tool (CloudFormation templates, Terraform JSON, Kubernetes
+ * manifests):
+ *
+ * - `keyless check DIR…`: the Keyless guardrails. Prints each finding (rule, file, resource, message, fix) and exits 1
+ *   on any finding not covered by a live exception, 2 on unusable input.
+ * - `keyless inventory DIR…`: every identity as a record (JSON, CSV, Markdown) and the programme metrics.
+ * - `keyless diff BASE HEAD`: what changed per identity, as a pull-request comment (Markdown), JSON and SARIF; with
+ *   `--fail-on broadening`, exits 1 when an identity was broadened or added. Exits 2 on unusable input, never
+ *   reporting "no changes" for output it could not read.
  */
 import * as fs from 'fs';
 import { today } from '../core/clock';
@@ -10,14 +16,26 @@ import { evaluate, reportFails } from '../guardrails/engine';
 import { GuardrailException } from '../guardrails/exceptions';
 import { formatFinding } from '../guardrails/model';
 import { readSynthesizedOutput, UnreadableInputError } from '../guardrails/readers';
+import { diffFails, diffInventories, FailOn } from '../inventory/diff';
+import { diffJson, diffMarkdown } from '../inventory/diff-report';
+import { Inventory } from '../inventory/model';
+import { InventoryInput, readInventoryInput } from '../inventory/read';
+import { buildInventory } from '../inventory/records';
+import { inventoryCsv, inventoryJson, inventoryMarkdown } from '../inventory/report';
+import { diffSarif, locateResource } from '../inventory/sarif';
 
-const USAGE = `usage: keyless check DIR|FILE… [--exceptions FILE.json] [--report FILE.json] [--mode error|report] [--today YYYY-MM-DD]`;
+const USAGE = 'usage: keyless check DIR|FILE… [--exceptions FILE.json] [--report FILE.json] [--mode error|report] [--today YYYY-MM-DD]';
+const INVENTORY_USAGE = 'usage: keyless inventory DIR|FILE… [--json FILE] [--csv FILE] [--markdown FILE] [--exceptions FILE.json] [--today YYYY-MM-DD]';
+const DIFF_USAGE = 'usage: keyless diff BASE HEAD [--markdown FILE] [--json FILE] [--sarif FILE] [--fail-on broadening|any|never] [--today YYYY-MM-DD]';
 
 /** Runs the CLI; returns the exit code. Output goes through `write`. */
 export function main(argv: readonly string[], write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): number {
   const [command, ...rest] = argv;
+  if (command === 'inventory') return inventoryCommand(rest, write);
+  if (command === 'diff') return diffCommand(rest, write);
   if (command !== 'check') {
-    write(USAGE);
+    // No or an unknown command: every command's usage.
+    for (const usage of [USAGE, INVENTORY_USAGE, DIFF_USAGE]) write(usage);
     return 2;
   }
   try {
@@ -33,14 +51,20 @@ export function main(argv: readonly string[], write: (line: string) => void = (l
         if (next === undefined) throw new UnreadableInputError(`${arg} needs a value. ${USAGE}`);
         return next;
       };
-      if (arg === '--exceptions') exceptionsFile = value();
-      else if (arg === '--report') reportFile = value();
-      else if (arg === '--mode') mode = value();
-      else if (arg === '--today') date = value();
-      else if (arg.startsWith('--')) {
+      if (arg === '--exceptions') {
+        exceptionsFile = value();
+      } else if (arg === '--report') {
+        reportFile = value();
+      } else if (arg === '--mode') {
+        mode = value();
+      } else if (arg === '--today') {
+        date = value();
+      } else if (arg.startsWith('--')) {
         write(`keyless: unknown option ${arg}. ${USAGE}`);
         return 2;
-      } else targets.push(arg);
+      } else {
+        targets.push(arg);
+      }
     }
     if (targets.length === 0 || (mode !== 'error' && mode !== 'report')) {
       write(USAGE);
@@ -80,6 +104,121 @@ function readExceptions(file: string | undefined): GuardrailException[] {
   }
   if (!Array.isArray(parsed)) throw new UnreadableInputError(`${file}: expected a JSON array of exceptions ({ ruleId, resource, reason, owner, expires })`);
   return parsed as GuardrailException[];
+}
+
+/** Options and positional arguments of `inventory` and `diff`; an unknown option or a missing value is a usage error. */
+function parseArguments(rest: readonly string[], options: readonly string[], usage: string): { positional: string[]; values: Map<string, string> } {
+  const positional: string[] = [];
+  const values = new Map<string, string>();
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    if (!options.includes(arg)) throw new UnreadableInputError(`unknown option ${arg}. ${usage}`);
+    const next = rest[++i];
+    if (next === undefined) throw new UnreadableInputError(`${arg} needs a value. ${usage}`);
+    values.set(arg, next);
+  }
+  return { positional, values };
+}
+
+/** `--today`, checked, or today's date. */
+function dateOption(values: Map<string, string>): string {
+  const date = values.get('--today');
+  if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UnreadableInputError(`--today is ${JSON.stringify(date)}: expected YYYY-MM-DD`);
+  return date ?? today();
+}
+
+/** One-line summary of an inventory's metrics. */
+function inventorySummary(inventory: Inventory): string {
+  const m = inventory.metrics;
+  return `keyless inventory: ${m.identities.defined} identities (${m.identities.referenced} referenced only) in ${inventory.sources.length} files; `
+    + `static credentials ${m.staticCredentialRatio.static}/${m.staticCredentialRatio.machine}, owned ${m.ownershipCoverage.owned}/${m.ownershipCoverage.total}, `
+    + `wildcards ${m.wildcardCount.total}, blast radius ${m.blastRadius.total} (max ${m.blastRadius.max}), privileged ${m.privilegedIdentities.count}, `
+    + `exception debt ${m.exceptionDebt.exceptions}, review overdue ${m.reviewOverdue.count}`;
+}
+
+/** Runs a command body: unusable input is exit 2 with the reason, never a partial result. */
+function guarded(write: (line: string) => void, body: () => number): number {
+  try {
+    return body();
+  } catch (error) {
+    if (error instanceof UnreadableInputError || error instanceof SyntaxError) {
+      write(`keyless: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/** `keyless inventory DIR…`. Without an output file, the Markdown report goes to standard output. */
+function inventoryCommand(rest: readonly string[], write: (line: string) => void): number {
+  return guarded(write, () => {
+    const { positional, values } = parseArguments(rest, ['--json', '--csv', '--markdown', '--exceptions', '--today'], INVENTORY_USAGE);
+    if (positional.length === 0) throw new UnreadableInputError(`no directory or file given. ${INVENTORY_USAGE}`);
+    const exceptions = readExceptions(values.get('--exceptions'));
+    const inventory = buildInventory(readInventoryInput(positional), { today: dateOption(values), exceptions });
+    const outputs: Array<[string, (i: Inventory) => string]> = [['--json', inventoryJson], ['--csv', inventoryCsv], ['--markdown', inventoryMarkdown]];
+    let written = false;
+    for (const [option, render] of outputs) {
+      const file = values.get(option);
+      if (file === undefined) continue;
+      fs.writeFileSync(file, render(inventory));
+      written = true;
+    }
+    if (!written) write(inventoryMarkdown(inventory).replace(/\n$/, ''));
+    write(inventorySummary(inventory));
+    return 0;
+  });
+}
+
+/** Reads one side of a diff; an unusable side is named in the error. */
+function readSide(side: 'base' | 'head', target: string): InventoryInput {
+  try {
+    return readInventoryInput([target]);
+  } catch (error) {
+    if (error instanceof UnreadableInputError) throw new UnreadableInputError(`${side}: ${error.message}: cannot compare`);
+    throw error;
+  }
+}
+
+/** `keyless diff BASE HEAD`. Without an output file, the Markdown comment goes to standard output. */
+function diffCommand(rest: readonly string[], write: (line: string) => void): number {
+  return guarded(write, () => {
+    const { positional, values } = parseArguments(rest, ['--json', '--markdown', '--sarif', '--fail-on', '--today'], DIFF_USAGE);
+    if (positional.length !== 2) throw new UnreadableInputError(`expected BASE and HEAD, got ${positional.length} path(s). ${DIFF_USAGE}`);
+    const failOn = (values.get('--fail-on') ?? 'never') as FailOn;
+    if (!['broadening', 'any', 'never'].includes(failOn)) throw new UnreadableInputError(`--fail-on is ${JSON.stringify(failOn)}: expected broadening, any or never`);
+    const date = dateOption(values);
+    const baseInput = readSide('base', positional[0]);
+    const headInput = readSide('head', positional[1]);
+    const diff = diffInventories(buildInventory(baseInput, { today: date }), buildInventory(headInput, { today: date }));
+    const markdown = diffMarkdown(diff, { failOn });
+    const locate = (file: string, resource: string) => {
+      const onDisk = headInput.absoluteFile(file);
+      return onDisk && fs.existsSync(onDisk) ? locateResource(fs.readFileSync(onDisk, 'utf8'), resource) : undefined;
+    };
+    const outputs: Array<[string, () => string]> = [
+      ['--markdown', () => markdown],
+      ['--json', () => diffJson(diff)],
+      ['--sarif', () => `${JSON.stringify(diffSarif(diff, { locate }), null, 2)}\n`],
+    ];
+    let written = false;
+    for (const [option, render] of outputs) {
+      const file = values.get(option);
+      if (file === undefined) continue;
+      fs.writeFileSync(file, render());
+      written = true;
+    }
+    if (!written) write(markdown.replace(/\n$/, ''));
+    const s = diff.summary;
+    const fails = diffFails(diff, failOn);
+    write(`keyless diff: ${s.broadened} broadened, ${s.added} added, ${s.removed} removed, ${s.narrowed} narrowed, ${s.changed} otherwise changed, ${s.unchanged} unchanged`
+      + `${fails ? ` (fails --fail-on ${failOn})` : ''}`);
+    return fails ? 1 : 0;
+  });
 }
 
 if (require.main === module) {

@@ -50,7 +50,9 @@ function exact(value: unknown, pattern: RegExp, ctx: ValidationContext, prop: st
 function folder(prefix: unknown, ctx: ValidationContext, prop: string): string {
   if (typeof prefix !== 'string' || prefix.replace(/\/+$/, '') === '' || /[*?'\\]/.test(prefix) || prefix.startsWith('/')) {
     fail({
-      code: 'KL-ACCESS-PREFIX', path: ctx.path, prop,
+      code: 'KL-ACCESS-PREFIX',
+      path: ctx.path,
+      prop,
       problem: `is ${quote(prefix)}: a prefix is non-empty, with no wildcards, quotes or leading \`/\` (an empty prefix would grant the whole bucket)`,
       fix: 'give the folder the workload reads, e.g. "payments-api/settlements"',
     });
@@ -101,7 +103,9 @@ export class Access {
         const bucket = exact(targets.gcp.bucket, BUCKET, ctx, `${prop}.gcp.bucket`, 'a Cloud Storage bucket name');
         const dir = folder(targets.gcp.prefix, ctx, `${prop}.gcp.prefix`);
         gcp.push({
-          kind: 'storage-bucket', resource: bucket, role: 'roles/storage.objectViewer',
+          kind: 'storage-bucket',
+          resource: bucket,
+          role: 'roles/storage.objectViewer',
           condition: { title: 'keyless-read-prefix', description: `Read objects under ${dir} only`, expression: `resource.name.startsWith('projects/_/buckets/${bucket}/objects/${dir}')` },
         });
       }
@@ -125,11 +129,13 @@ export class Access {
     return new Access((ctx, prop) => ({
       description: 'send messages to one queue',
       aws: targets.aws ? [{
-        sid: 'SendMessages', actions: ['sqs:SendMessage'],
+        sid: 'SendMessages',
+        actions: ['sqs:SendMessage'],
         resources: [exact(targets.aws.queueArn, /^arn:aws(-cn|-us-gov)?:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/, ctx, `${prop}.aws.queueArn`, 'an SQS queue ARN')],
       }] : [],
       gcp: targets.gcp ? [{
-        kind: 'pubsub-topic', role: 'roles/pubsub.publisher',
+        kind: 'pubsub-topic',
+        role: 'roles/pubsub.publisher',
         project: exact(targets.gcp.project, PROJECT, ctx, `${prop}.gcp.project`, 'a project id'),
         resource: exact(targets.gcp.topic, /^[A-Za-z][A-Za-z0-9._~+%-]{2,254}$/, ctx, `${prop}.gcp.topic`, 'a Pub/Sub topic id'),
       }] : [],
@@ -145,11 +151,13 @@ export class Access {
     return new Access((ctx, prop) => ({
       description: 'read one secret',
       aws: targets.aws ? [{
-        sid: 'ReadSecret', actions: ['secretsmanager:GetSecretValue'],
+        sid: 'ReadSecret',
+        actions: ['secretsmanager:GetSecretValue'],
         resources: [exact(targets.aws.secretArn, /^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/, ctx, `${prop}.aws.secretArn`, 'a Secrets Manager secret ARN, with its 6-character suffix')],
       }] : [],
       gcp: targets.gcp ? [{
-        kind: 'secret', role: 'roles/secretmanager.secretAccessor',
+        kind: 'secret',
+        role: 'roles/secretmanager.secretAccessor',
         project: exact(targets.gcp.project, PROJECT, ctx, `${prop}.gcp.project`, 'a project id'),
         resource: exact(targets.gcp.secretId, /^[A-Za-z0-9_-]{1,255}$/, ctx, `${prop}.gcp.secretId`, 'a Secret Manager secret id'),
       }] : [],

@@ -1,11 +1,11 @@
 import * as cdk from 'aws-cdk-lib';
 import { TerraformStack } from 'cdktf';
-import { ICiSource } from '../core/ci/policy';
-import { fail } from '../core/errors';
-import { Ownership } from '../core/ownership';
 import * as aws from '../constructs/aws';
 import * as azure from '../constructs/azure';
 import * as gcp from '../constructs/gcp';
+import { ICiSource } from '../core/ci/policy';
+import { fail } from '../core/errors';
+import { Ownership } from '../core/ownership';
 
 /** Props of {@link CiPublishArtifact}. */
 export interface CiPublishArtifactProps {
@@ -20,7 +20,9 @@ export interface CiPublishArtifactProps {
   /** Publish to GCP. */
   readonly gcp?: { readonly stack: TerraformStack; readonly target: gcp.GcpPublishTarget; readonly project: string; readonly projectNumber: string };
   /** Publish to Azure. */
-  readonly azure?: { readonly stack: TerraformStack; readonly target: azure.AzurePublishTarget; readonly resourceGroupName: string; readonly location: string };
+  readonly azure?: {
+    readonly stack: TerraformStack; readonly target: azure.AzurePublishTarget; readonly resourceGroupName: string; readonly location: string;
+  };
 }
 
 /** Publish one artifact from CI to each chosen cloud: one ScopedPublisherRole per cloud, from one declaration. */

@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { today } from '../core/clock';
 import { Access } from '../core/access';
+import { today } from '../core/clock';
 import { checkNamespace } from '../core/kubernetes';
 import { Ownership } from '../core/ownership';
 import { ClusterTargets, deployOnClusters, hardenedContainer, WorkloadOnClusters } from './private/clusters';
@@ -44,7 +44,9 @@ export class DeployService {
     const namespace = checkNamespace(props.namespace ?? props.name, ctx, 'namespace');
     const labels = { 'app.kubernetes.io/name': props.name };
     this.clusters = deployOnClusters(`Service-${props.name}`, {
-      ...props, namespace, access: props.access ?? [],
+      ...props,
+      namespace,
+      access: props.access ?? [],
       workload: (chart: Chart, id: string) => new ApiObject(chart, `${id}-Deployment`, {
         apiVersion: 'apps/v1',
         kind: 'Deployment',

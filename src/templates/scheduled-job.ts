@@ -41,7 +41,9 @@ export class ScheduledJob {
     }
     const labels = { 'app.kubernetes.io/name': props.name };
     this.clusters = deployOnClusters(`Job-${props.name}`, {
-      ...props, namespace, access: [props.secret, ...(props.access ?? [])],
+      ...props,
+      namespace,
+      access: [props.secret, ...(props.access ?? [])],
       workload: (chart: Chart, id: string) => new ApiObject(chart, `${id}-CronJob`, {
         apiVersion: 'batch/v1',
         kind: 'CronJob',

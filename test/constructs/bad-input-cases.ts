@@ -51,7 +51,9 @@ const BG_OWNERSHIP = { ...OWNERSHIP, owner: 'team-sre', purpose: 'emergency repa
 const breakGlass = (props: Partial<aws.BreakGlassRoleProps>) => () => {
   const stack = awsStack();
   return new aws.BreakGlassRole(stack, 'BreakGlass', {
-    name: 'payments-break-glass', ownership: BG_OWNERSHIP, expires: '2027-01-31',
+    name: 'payments-break-glass',
+    ownership: BG_OWNERSHIP,
+    expires: '2027-01-31',
     humans: [{ principalArn: 'arn:aws:iam::123456789012:user/alice', sourceIdentity: 'alice' }],
     statements: [new iam.PolicyStatement({ actions: ['eks:DescribeNodegroup'], resources: ['arn:aws:eks:eu-west-1:123456789012:nodegroup/prod/ng/x'] })],
     alarmTopic: sns.Topic.fromTopicArn(stack, 'Alerts', 'arn:aws:sns:eu-west-1:123456789012:alerts'),
@@ -59,13 +61,22 @@ const breakGlass = (props: Partial<aws.BreakGlassRoleProps>) => () => {
   } as aws.BreakGlassRoleProps);
 };
 const gcpBreakGlass = (props: Partial<gcp.BreakGlassAccessProps>) => () => new gcp.BreakGlassAccess(tfStack(), 'BreakGlass', {
-  name: 'payments-break-glass', ownership: BG_OWNERSHIP, project: 'acme-payments-prod', role: 'roles/container.admin',
-  members: ['group:sre-oncall@example.com'], expires: '2027-01-31', ...props,
+  name: 'payments-break-glass',
+  ownership: BG_OWNERSHIP,
+  project: 'acme-payments-prod',
+  role: 'roles/container.admin',
+  members: ['group:sre-oncall@example.com'],
+  expires: '2027-01-31',
+  ...props,
 } as gcp.BreakGlassAccessProps);
 const azureBreakGlass = (props: Partial<azure.BreakGlassAssignmentProps>) => () => new azure.BreakGlassAssignment(tfStack(), 'BreakGlass', {
-  ownership: BG_OWNERSHIP, scope: '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg',
+  ownership: BG_OWNERSHIP,
+  scope: '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg',
   roleDefinitionId: '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/providers/Microsoft.Authorization/roleDefinitions/ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8',
-  principalId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', justification: 'incident INC-1234: repair the cluster', expires: '2027-01-31', ...props,
+  principalId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+  justification: 'incident INC-1234: repair the cluster',
+  expires: '2027-01-31',
+  ...props,
 } as azure.BreakGlassAssignmentProps);
 const withSource = (source: ICiSource) => awsTrust({ source });
 const withOwnership = (ownership: Partial<Ownership> | undefined) => awsTrust({ ownership: ownership as Ownership });

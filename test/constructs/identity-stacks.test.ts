@@ -12,8 +12,10 @@ describe('IdentityStacks', () => {
     const stacks = new IdentityStacks(app, 'identities', { env: { account: '123456789012', region: 'eu-west-1' }, maxResourcesPerStack: 40 });
     for (let i = 0; i < 100; i++) {
       new WorkloadIdentity(stacks.stackFor(1), `w${i}`, {
-        name: `workload-${String(i).padStart(3, '0')}`, ownership: OWNERSHIP,
-        serviceAccount: { namespace: 'bench', name: `svc-${i}` }, eks: { kind: 'irsa', issuerUrl: ISSUER },
+        name: `workload-${String(i).padStart(3, '0')}`,
+        ownership: OWNERSHIP,
+        serviceAccount: { namespace: 'bench', name: `svc-${i}` },
+        eks: { kind: 'irsa', issuerUrl: ISSUER },
       });
     }
     expect(stacks.stacks.map((s) => s.stackName)).toEqual(['identities', 'identities-2', 'identities-3']);

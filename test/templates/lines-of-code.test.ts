@@ -24,8 +24,11 @@ function targets(): TeamTargets {
   k8sApp.node.setContext('keyless:today', TODAY);
   return {
     awsStack: new cdk.Stack(awsApp, 'aws', { env: { account: '123456789012', region: 'eu-west-1' } }),
-    gcpStack: new TerraformStack(tfApp, 'gcp'), azureStack: new TerraformStack(tfApp, 'azure'),
-    eksChart: new Chart(k8sApp, 'eks'), gkeChart: new Chart(k8sApp, 'gke'), aksChart: new Chart(k8sApp, 'aks'),
+    gcpStack: new TerraformStack(tfApp, 'gcp'),
+    azureStack: new TerraformStack(tfApp, 'azure'),
+    eksChart: new Chart(k8sApp, 'eks'),
+    gkeChart: new Chart(k8sApp, 'gke'),
+    aksChart: new Chart(k8sApp, 'aks'),
   };
 }
 
@@ -44,9 +47,9 @@ function inventory(t: TeamTargets): Record<string, number> {
 }
 
 describe('lines of code', () => {
-  test('DeployService needs fewer than 20 lines for AWS, GCP, Azure and three clusters; the hand-written equivalent 78', () => {
-    expect(codeLines('examples/templates/app-team.ts', /--- The service/, /--- The nightly/)).toBe(16);
-    expect(codeLines('examples/baseline/checkout-service-raw.ts', /BEGIN hand-written/, /END hand-written/)).toBe(78);
+  test('DeployService needs fewer than 20 lines for AWS, GCP, Azure and three clusters; the hand-written equivalent 92', () => {
+    expect(codeLines('examples/templates/app-team.ts', /--- The service/, /--- The nightly/)).toBe(15);
+    expect(codeLines('examples/baseline/checkout-service-raw.ts', /BEGIN hand-written/, /END hand-written/)).toBe(92);
   });
 
   test('the hand-written equivalent synthesizes the same kinds and numbers of resources', () => {

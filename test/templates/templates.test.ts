@@ -55,7 +55,9 @@ describe('DeployService', () => {
   test('read objects: S3 get under the prefix and list limited to it; GCS viewer conditioned on the prefix', () => {
     const t = targets();
     new DeployService({
-      name: 'ledger-api', ownership: OWNERSHIP, image: 'ledger:1',
+      name: 'ledger-api',
+      ownership: OWNERSHIP,
+      image: 'ledger:1',
       eks: { stack: t.awsStack, chart: t.eksChart, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } },
       gke: { stack: t.gcpStack, chart: t.gkeChart, project: 'acme-ledger-prod', projectNumber: '412345678901' },
       access: [Access.readObjects({ aws: { bucketName: 'acme-ledger', prefix: 'exports' }, gcp: { bucket: 'acme-ledger', prefix: 'exports/' } })],
@@ -69,7 +71,8 @@ describe('DeployService', () => {
       },
     });
     expect(Object.values(tfResources(tf(t.gcpStack), 'google_storage_bucket_iam_member'))).toEqual([expect.objectContaining({
-      bucket: 'acme-ledger', role: 'roles/storage.objectViewer',
+      bucket: 'acme-ledger',
+      role: 'roles/storage.objectViewer',
       member: 'principal://iam.googleapis.com/projects/412345678901/locations/global/workloadIdentityPools/acme-ledger-prod.svc.id.goog/subject/ns/ledger-api/sa/ledger-api',
       condition: { title: 'keyless-read-prefix', description: 'Read objects under exports/ only', expression: "resource.name.startsWith('projects/_/buckets/acme-ledger/objects/exports/')" },
     })]);
@@ -78,7 +81,9 @@ describe('DeployService', () => {
   test('an AKS chart without the applied client id is refused', () => {
     const t = targets();
     expect(() => new DeployService({
-      name: 'ledger-api', ownership: OWNERSHIP, image: 'ledger:1',
+      name: 'ledger-api',
+      ownership: OWNERSHIP,
+      image: 'ledger:1',
       aks: { stack: t.azureStack, chart: t.aksChart, clusterIssuerUrl: 'https://westeurope.oic.prod-aks.azure.com/x/y/', resourceGroupName: 'rg', location: 'westeurope' },
     })).toThrow('[KL-TPL-AKS-CLIENT-ID] DeployService(ledger-api): `aks.clientId` is missing while `aks.chart` is given: the service account annotation needs the identity\'s client id, which exists only after the Azure stack is applied. Fix: apply the Azure stack first, then pass its ClientId output as `aks.clientId`.');
   });
@@ -87,7 +92,9 @@ describe('DeployService', () => {
     expect(() => new DeployService({ name: 'ledger-api', ownership: OWNERSHIP, image: 'ledger:1' })).toThrow(/^\[KL-TPL-NO-TARGET\]/);
     const t = targets();
     expect(() => new DeployService({
-      name: 'ledger-api', ownership: OWNERSHIP, image: 'ledger:1',
+      name: 'ledger-api',
+      ownership: OWNERSHIP,
+      image: 'ledger:1',
       eks: { stack: t.awsStack, chart: t.eksChart, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } },
       access: [Access.sendMessages({ aws: { queueArn: 'arn:aws:sqs:eu-west-1:123456789012:*' } })],
     })).toThrow(KeylessError);

@@ -37,7 +37,9 @@ export class IdentityStacks {
     this.maxResourcesPerStack = props.maxResourcesPerStack ?? 400;
     if (!Number.isInteger(this.maxResourcesPerStack) || this.maxResourcesPerStack < 10 || this.maxResourcesPerStack > CLOUDFORMATION_MAX_RESOURCES) {
       fail({
-        code: 'KL-AWS-STACK-BUDGET', path: scope.node.path ? `${scope.node.path}/${id}` : id, prop: 'maxResourcesPerStack',
+        code: 'KL-AWS-STACK-BUDGET',
+        path: scope.node.path ? `${scope.node.path}/${id}` : id,
+        prop: 'maxResourcesPerStack',
         problem: `is ${quote(props.maxResourcesPerStack)}: the budget is a whole number from 10 to ${CLOUDFORMATION_MAX_RESOURCES} (the CloudFormation limit)`,
         fix: 'keep the default of 400',
       });

@@ -4,8 +4,8 @@ import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyVali
 import { IConstruct } from 'constructs';
 import { today } from '../../core/clock';
 import { evaluate } from '../engine';
-import { formatFinding } from '../model';
 import { GuardrailException } from '../exceptions';
+import { formatFinding } from '../model';
 import { cloudFormationResources } from '../readers';
 import { ALL_RULES } from '../rules';
 
@@ -48,7 +48,9 @@ export class KeylessPolicyValidation implements IPolicyValidationPluginBeta1 {
     const anchor = resources[0];
     for (const problem of report.exceptionErrors) {
       violations.push({
-        ruleName: 'KL-G-EXCEPTION', description: problem, severity: 'error',
+        ruleName: 'KL-G-EXCEPTION',
+        description: problem,
+        severity: 'error',
         violatingResources: anchor ? [{ resourceLogicalId: anchor.id, templatePath: pathOf.get(anchor.file) ?? anchor.file, locations: [] }] : [],
       });
     }

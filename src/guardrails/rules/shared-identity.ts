@@ -21,7 +21,8 @@ export const sharedIdentity: GuardrailRule = {
       });
       return others.length > 0 ? [`ServiceAccount ${namespace}/${name} is also used by ${others.map((o) => `${o.type} ${o.id}`).join(', ')}`] : [];
     }
-    const subjects = (r: typeof resource) => trustStatements(r).flatMap((s) => Object.values(s?.Condition?.StringEquals ?? {}).flatMap((v) => asList<unknown>(v)))
+    const subjects = (r: typeof resource) => trustStatements(r)
+      .flatMap((s) => Object.values(s?.Condition?.StringEquals ?? {}).flatMap((v) => asList<unknown>(v)))
       .map(literal).filter((v) => v.startsWith('system:serviceaccount:'));
     const mine = subjects(resource);
     if (mine.length === 0) return [];

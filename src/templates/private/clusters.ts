@@ -1,19 +1,19 @@
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
-import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ApiObject, Chart } from 'cdk8s';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { Access, AccessGrants } from '../../core/access';
-import { fail, ValidationContext } from '../../core/errors';
-import { Ownership } from '../../core/ownership';
 import * as aws from '../../constructs/aws';
 import * as azure from '../../constructs/azure';
 import * as gcp from '../../constructs/gcp';
 import { CloudIdentityBinding, WorkloadServiceAccount } from '../../constructs/k8s';
+import { Access, AccessGrants } from '../../core/access';
+import { fail, ValidationContext } from '../../core/errors';
+import { Ownership } from '../../core/ownership';
 
 /** An EKS cluster the workload runs on. */
 export interface EksTarget {
@@ -88,7 +88,8 @@ export function hardenedContainer(name: string, image: string): Record<string, u
  * intents granted to each identity: the composition every workload template shares.
  */
 export function deployOnClusters(
-  scopeId: string, props: ClusterTargets & { name: string; namespace: string; ownership: Ownership; access: readonly Access[]; workload: WorkloadFactory },
+  scopeId: string,
+  props: ClusterTargets & { name: string; namespace: string; ownership: Ownership; access: readonly Access[]; workload: WorkloadFactory },
   ctx: ValidationContext,
 ): WorkloadOnClusters {
   if (!props.eks && !props.gke && !props.aks) {
@@ -106,28 +107,40 @@ export function deployOnClusters(
   let gke: WorkloadOnClusters['gke'];
   let aks: WorkloadOnClusters['aks'];
   if (props.eks) {
-    const identity = new aws.WorkloadIdentity(props.eks.stack, scopeId, { name: props.name, ownership: props.ownership, serviceAccount, eks: props.eks.eks });
+    const identity = new aws.WorkloadIdentity(props.eks.stack, scopeId, {
+      name: props.name, ownership: props.ownership, serviceAccount, eks: props.eks.eks,
+    });
     grantAws(identity, grants, ctx);
     eks = { identity, ...bound(props.eks.chart, CloudIdentityBinding.aws(identity)) };
   }
   if (props.gke) {
     const identity = new gcp.WorkloadIdentity(props.gke.stack, scopeId, {
-      name: props.name, ownership: props.ownership, serviceAccount, project: props.gke.project,
-      projectNumber: props.gke.projectNumber, access: props.gke.projectNumber ? 'direct' : 'impersonation',
+      name: props.name,
+      ownership: props.ownership,
+      serviceAccount,
+      project: props.gke.project,
+      projectNumber: props.gke.projectNumber,
+      access: props.gke.projectNumber ? 'direct' : 'impersonation',
     });
     grantGcp(identity, identity.member, grants, ctx);
     gke = { identity, ...bound(props.gke.chart, CloudIdentityBinding.gcp(identity)) };
   }
   if (props.aks) {
     const identity = new azure.WorkloadIdentity(props.aks.stack, scopeId, {
-      name: props.name, ownership: props.ownership, serviceAccount, clusterIssuerUrl: props.aks.clusterIssuerUrl,
-      resourceGroupName: props.aks.resourceGroupName, location: props.aks.location,
+      name: props.name,
+      ownership: props.ownership,
+      serviceAccount,
+      clusterIssuerUrl: props.aks.clusterIssuerUrl,
+      resourceGroupName: props.aks.resourceGroupName,
+      location: props.aks.location,
     });
     grantAzure(identity, identity.principalId, grants, ctx);
     if (props.aks.chart) {
       if (props.aks.clientId === undefined) {
         fail({
-          code: 'KL-TPL-AKS-CLIENT-ID', path: ctx.path, prop: 'aks.clientId',
+          code: 'KL-TPL-AKS-CLIENT-ID',
+          path: ctx.path,
+          prop: 'aks.clientId',
           problem: 'is missing while `aks.chart` is given: the service account annotation needs the identity\'s client id, which exists only after the Azure stack is applied',
           fix: 'apply the Azure stack first, then pass its ClientId output as `aks.clientId`',
         });
@@ -147,7 +160,9 @@ export function grantAws(identity: Construct & { role: iam.IRole }, grants: read
   checkUnique(statements.map((s) => s.sid), ctx);
   new iam.Policy(identity, 'Access', {
     roles: [identity.role],
-    statements: statements.map((s) => new iam.PolicyStatement({ sid: s.sid, actions: [...s.actions], resources: [...s.resources], conditions: s.conditions })),
+    statements: statements.map((s) => new iam.PolicyStatement({
+      sid: s.sid, actions: [...s.actions], resources: [...s.resources], conditions: s.conditions,
+    })),
   });
 }
 
@@ -165,8 +180,12 @@ export function grantGcp(scope: Construct, member: string, grants: readonly Acce
 /** Grants access intents on Azure resources to a principal. */
 export function grantAzure(scope: Construct, principalId: string, grants: readonly AccessGrants[], _ctx: ValidationContext): void {
   grants.flatMap((g) => g.azure).forEach((grant, i) => new RoleAssignment(scope, `Access${i}`, {
-    scope: grant.scope, roleDefinitionName: grant.roleDefinitionName, principalId, principalType: 'ServicePrincipal',
-    condition: grant.condition, conditionVersion: grant.condition ? '2.0' : undefined,
+    scope: grant.scope,
+    roleDefinitionName: grant.roleDefinitionName,
+    principalId,
+    principalType: 'ServicePrincipal',
+    condition: grant.condition,
+    conditionVersion: grant.condition ? '2.0' : undefined,
   }));
 }
 

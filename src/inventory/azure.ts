@@ -1,0 +1,146 @@
+import { attributesOf, descriptionFields, Drafts, ownershipFrom, prefixedFields, RecordDraft, sourceOf, TerraformIndex } from './draft';
+import { condition, makePermission, makeSubject, untilCondition } from './entries';
+import { Condition } from './model';
+import { NeutralResource } from '../guardrails/model';
+import { asList } from '../guardrails/rules/util';
+
+/** Built-in role definition ids (Azure built-in roles reference) that are privileged. */
+const PRIVILEGED_ROLE_IDS: Record<string, string> = {
+  '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner',
+  'b24988ac-6180-42a0-ab88-20f7382dd24c': 'Contributor',
+  '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9': 'User Access Administrator',
+};
+const PRIVILEGED_ROLE_NAMES = /^(Owner|Contributor|User Access Administrator|Role Based Access Control Administrator)$|Administrator$/;
+
+/** A role assignment's role: its name, or `roleDefinitions/GUID` (the built-in name when it is a privileged role). */
+function roleOf(file: string, p: any, index: TerraformIndex): string {
+  if (typeof p.role_definition_name === 'string') return index.resolve(file, p.role_definition_name);
+  const id = index.resolve(file, p.role_definition_id ?? '');
+  const guid = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i.exec(id)?.[1]?.toLowerCase();
+  if (guid && PRIVILEGED_ROLE_IDS[guid]) return PRIVILEGED_ROLE_IDS[guid];
+  return guid ? `roleDefinitions/${guid}` : id;
+}
+
+/** An ABAC condition: the blob path prefix Keyless renders is read as such; other expressions are kept verbatim. */
+function abacConditions(expression: unknown): Condition[] {
+  if (typeof expression !== 'string' || expression.trim() === '') return [];
+  const paths = [...expression.matchAll(/@Resource\[[^\]]*:path\]\s+StringStartsWith\s+'([^']*)'/g)];
+  if (paths.length === 1 && !/@(Request|Principal|Environment)\[/.test(expression)) {
+    return [condition('startsWith', 'blob-path', [paths[0][1]], `blob path starts with ${paths[0][1]} (ABAC)`)];
+  }
+  const text = expression.replace(/\s+/g, ' ').trim();
+  return [condition('abac', '', [text], text)];
+}
+
+/** `https://host/path/` → `host/path`. */
+function issuerOf(url: string): string {
+  return url.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+}
+
+/**
+ * Azure identities of Terraform JSON: user-assigned identities with their federated credentials and role
+ * assignments, Entra applications with their credentials, and PIM (break-glass) assignments.
+ */
+export function azureRecords(resources: readonly NeutralResource[], drafts: Drafts, index: TerraformIndex): void {
+  const azure = resources.filter((r) => r.format === 'terraform' && (r.type.startsWith('azurerm_') || r.type.startsWith('azuread_')));
+  const byResource = new Map<string, RecordDraft>();
+
+  for (const r of azure.filter((x) => x.type === 'azurerm_user_assigned_identity')) {
+    const p = attributesOf(r);
+    const draft = drafts.get('azure', 'user-assigned-identity', `${index.resolve(r.file, p.resource_group_name)}/${index.resolve(r.file, p.name)}`, r, true);
+    draft.ownership = ownershipFrom(prefixedFields(p.tags, 'keyless-'));
+    byResource.set(sourceOf(r), draft);
+  }
+  for (const r of azure.filter((x) => x.type === 'azuread_application' || x.type === 'azuread_application_registration')) {
+    const p = attributesOf(r);
+    const draft = drafts.get('azure', 'application', index.resolve(r.file, p.display_name), r, true);
+    draft.ownership = ownershipFrom({ ...descriptionFields(p.description), ...descriptionFields(p.notes) });
+    byResource.set(sourceOf(r), draft);
+  }
+  // Service principals belong to their application.
+  for (const r of azure.filter((x) => x.type === 'azuread_service_principal')) {
+    const p = attributesOf(r);
+    const app = index.target(r.file, p.client_id ?? p.application_id);
+    const draft = app ? byResource.get(sourceOf(app)) : undefined;
+    if (draft) {
+      draft.resources.add(sourceOf(r));
+      byResource.set(sourceOf(r), draft);
+    }
+  }
+
+  const identityAt = (r: NeutralResource, value: unknown): RecordDraft => {
+    const target = index.target(r.file, value);
+    const known = target ? byResource.get(sourceOf(target)) : undefined;
+    if (known) return known;
+    const text = index.resolve(r.file, value);
+    const uai = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/([^/]+)$/i.exec(text);
+    if (uai) return drafts.find('azure', 'user-assigned-identity', `${uai[1]}/${uai[2]}`) ?? drafts.get('azure', 'user-assigned-identity', `${uai[1]}/${uai[2]}`, r, false);
+    return drafts.get('azure', 'principal', text, r, false);
+  };
+
+  for (const r of azure) {
+    const p = attributesOf(r);
+    const source = sourceOf(r);
+    switch (r.type) {
+      case 'azurerm_federated_identity_credential':
+      case 'azuread_application_federated_identity_credential': {
+        const draft = identityAt(r, r.type === 'azurerm_federated_identity_credential' ? p.parent_id : p.application_id ?? p.application_object_id);
+        draft.resources.add(source);
+        // Federated credentials match issuer, subject and audience exactly: there are no patterns (shared/REFERENCE.md).
+        draft.subjects.push(makeSubject({
+          kind: 'oidc',
+          issuer: issuerOf(index.resolve(r.file, p.issuer)),
+          source,
+          claims: { sub: [index.resolve(r.file, p.subject)], aud: asList<unknown>(p.audience ?? p.audiences).map((a) => index.resolve(r.file, a)) },
+        }));
+        break;
+      }
+      case 'azuread_application_password':
+      case 'azuread_application_certificate':
+      case 'azuread_service_principal_password':
+      case 'azuread_service_principal_certificate': {
+        const draft = identityAt(r, r.type.startsWith('azuread_application_') ? p.application_id ?? p.application_object_id : p.service_principal_id);
+        draft.resources.add(source);
+        const end = typeof p.end_date === 'string' ? [untilCondition(p.end_date)] : [];
+        draft.subjects.push(makeSubject({ kind: 'static', issuer: `${r.type.endsWith('password') ? 'client secret' : 'certificate'} ${r.id}`, conditions: end, source }));
+        break;
+      }
+      case 'azurerm_role_assignment': {
+        const draft = identityAt(r, p.principal_id);
+        draft.resources.add(source);
+        const role = roleOf(r.file, p, index);
+        const scope = index.resolve(r.file, p.scope);
+        const privileged = PRIVILEGED_ROLE_NAMES.test(role);
+        if (privileged) draft.privilegedReasons.push(`${role} on ${scope}`);
+        draft.permissions.push(makePermission({ kind: 'role', action: role, scope, conditions: abacConditions(p.condition), wildcard: false, privileged, source }));
+        break;
+      }
+      case 'azurerm_pim_eligible_role_assignment':
+      case 'azurerm_pim_active_role_assignment': {
+        const mode = r.type === 'azurerm_pim_eligible_role_assignment' ? 'eligible' : 'active';
+        const principal = index.resolve(r.file, p.principal_id);
+        const draft = drafts.get('azure', 'pim-assignment', principal, r, true);
+        draft.breakGlass = true;
+        draft.credentialType = 'human-break-glass';
+        const role = roleOf(r.file, p, index);
+        const scope = index.resolve(r.file, p.scope);
+        const end = p.schedule?.expiration?.end_date_time;
+        const until = typeof end === 'string' ? [untilCondition(end)] : [];
+        draft.subjects.push(makeSubject({ kind: 'azure', issuer: principal, conditions: [condition('pim', 'mode', [mode], `pim ${mode}`), ...until], source }));
+        draft.permissions.push(makePermission({ kind: 'role', action: role, scope, conditions: until, wildcard: false, privileged: true, source }));
+        draft.privilegedReasons.push(`break-glass ${role} on ${scope}`);
+        // Keyless writes "(owner TEAM, until DATE)" at the end of the justification.
+        const owner = /\(owner ([^,)]+)(?:, until (\d{4}-\d{2}-\d{2}))?\)\s*$/.exec(String(p.justification ?? ''));
+        draft.ownership = {
+          ...draft.ownership,
+          ...(owner ? { owner: owner[1] } : {}),
+          ...(typeof end === 'string' ? { expires: end.slice(0, 10) } : owner?.[2] ? { expires: owner[2] } : {}),
+        };
+        if (typeof p.justification === 'string') draft.attributes.justification = p.justification;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}

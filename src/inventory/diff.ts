@@ -1,0 +1,274 @@
+import { duration } from './markdown';
+import { permissionCovers, subjectCovers } from './match';
+import { Cloud, IdentityKind, IdentityRecord, Inventory, Permission, RecordOwnership, TrustedSubject } from './model';
+
+/** Version of the diff JSON schema. */
+export const DIFF_SCHEMA_VERSION = 1;
+
+/** What kind of change. */
+export type ChangeType =
+  | 'identity-added' | 'identity-removed'
+  | 'trust-broadened' | 'trust-narrowed'
+  | 'permission-broadened' | 'permission-narrowed'
+  | 'session-increased' | 'session-decreased'
+  | 'credential-changed'
+  | 'ownership-removed' | 'ownership-changed'
+  | 'attribute-changed';
+
+/** Whether a change gives more access (or less oversight), less, or neither. */
+export type Direction = 'broadening' | 'narrowing' | 'neutral';
+
+/** One change of one identity. */
+export interface Change {
+  readonly type: ChangeType;
+  readonly direction: Direction;
+  /** One line, plain text: what changed. */
+  readonly text: string;
+  /** The subject or permission (normalised text) the change is about, if any. */
+  readonly value?: string;
+  /** Why a broadening is one: `wildcard`, `new issuer`, `admits pull_request runs`, `privileged`… */
+  readonly reasons: readonly string[];
+  /**
+   * For a broadening: what it replaces (base entries it admits that head no longer lists). For a narrowing: what
+   * replaces it (head entries it admits that base did not list). Empty when nothing does.
+   */
+  readonly counterparts: readonly string[];
+  /** Where the subject, permission or identity is defined: `file:resource-id` (head, or base when it went away). */
+  readonly source: string;
+  /** The ownership field or attribute that changed. */
+  readonly field?: string;
+  /** The value before and after (session, credential type, ownership, attribute). */
+  readonly before?: string;
+  readonly after?: string;
+}
+
+/** The changes of one identity. */
+export interface IdentityChange {
+  readonly id: string;
+  readonly cloud: Cloud;
+  readonly kind: IdentityKind;
+  readonly name: string;
+  /** `added`, `removed`, `broadened` (any broadening), `narrowed` (only narrowing), `changed` (neither). */
+  readonly status: 'added' | 'removed' | 'broadened' | 'narrowed' | 'changed';
+  /** The record in head (base when removed). */
+  readonly record: IdentityRecord;
+  readonly changes: readonly Change[];
+}
+
+/** The difference between two inventories. */
+export interface InventoryDiff {
+  readonly schemaVersion: typeof DIFF_SCHEMA_VERSION;
+  readonly base: { readonly identities: number; readonly files: number };
+  readonly head: { readonly identities: number; readonly files: number };
+  readonly summary: {
+    readonly added: number;
+    readonly removed: number;
+    readonly broadened: number;
+    readonly narrowed: number;
+    readonly changed: number;
+    readonly unchanged: number;
+  };
+  /** Changed identities: broadened, added, removed, narrowed, changed; by id within each. */
+  readonly identities: readonly IdentityChange[];
+  readonly warnings: readonly string[];
+}
+
+const OWNERSHIP_FIELDS: Array<[keyof RecordOwnership, string]> = [
+  ['owner', 'owner'], ['environment', 'environment'], ['reviewBy', 'review-by'], ['tier', 'tier'], ['purpose', 'purpose'], ['expires', 'expires'],
+];
+
+/** Attributes whose removal (or change to `true`) widens access. */
+const WIDENING_ATTRIBUTES: Record<string, (before: string | undefined, after: string | undefined) => Direction> = {
+  permissionsBoundary: (before, after) => (before !== undefined && after === undefined ? 'broadening' : before === undefined && after !== undefined ? 'narrowing' : 'neutral'),
+  automountServiceAccountToken: (before, after) => (after === 'true' && before !== 'true' ? 'broadening' : before === 'true' && after === 'false' ? 'narrowing' : 'neutral'),
+  tokenAutomountedBy: (before, after) => {
+    const b = new Set((before ?? '').split(', ').filter(Boolean));
+    const a = (after ?? '').split(', ').filter(Boolean);
+    return a.some((w) => !b.has(w)) ? 'broadening' : a.length < b.size ? 'narrowing' : 'neutral';
+  },
+  disabled: (before, after) => (before === 'true' && after !== 'true' ? 'broadening' : after === 'true' && before !== 'true' ? 'narrowing' : 'neutral'),
+};
+
+function subjectReasons(subject: TrustedSubject, base: readonly TrustedSubject[]): string[] {
+  const reasons: string[] = [];
+  const sameIssuer = base.filter((b) => b.kind === subject.kind && b.issuer === subject.issuer);
+  if (subject.kind === 'static') reasons.push('static credential');
+  else if (sameIssuer.length === 0) reasons.push(subject.kind === 'workload' ? 'new workload' : subject.kind === 'oidc' || subject.kind === 'saml' || subject.kind === 'pool' ? 'new issuer' : 'new principal');
+  if (subject.wildcard) reasons.push('wildcard');
+  else if (subject.pattern) reasons.push('pattern');
+  if (subject.pullRequest) reasons.push('admits pull_request runs');
+  const sameClaims = sameIssuer.find((b) => JSON.stringify(b.claims) === JSON.stringify(subject.claims));
+  if (sameClaims) reasons.push('condition removed or loosened');
+  return reasons;
+}
+
+function permissionReasons(permission: Permission, base: readonly Permission[]): string[] {
+  const reasons: string[] = [];
+  if (permission.wildcard) reasons.push('wildcard');
+  if (permission.privileged) reasons.push('privileged');
+  if (base.some((b) => b.effect === permission.effect && b.action === permission.action && b.scope === permission.scope)) reasons.push('condition removed or loosened');
+  return reasons;
+}
+
+/** The changes between two records of one identity. */
+function compare(base: IdentityRecord, head: IdentityRecord): Change[] {
+  const changes: Change[] = [];
+  const here = `${head.file}:${head.resource}`;
+  const none = { reasons: [] as string[], counterparts: [] as string[] };
+  const texts = (entries: ReadonlyArray<{ readonly text: string }>) => new Set(entries.map((e) => e.text));
+  const baseSubjects = texts(base.trustedSubjects);
+  const headSubjects = texts(head.trustedSubjects);
+  for (const subject of head.trustedSubjects) {
+    if (base.trustedSubjects.some((b) => subjectCovers(b, subject))) continue;
+    changes.push({
+      type: 'trust-broadened',
+      direction: 'broadening',
+      text: `now assumable by ${subject.text}`,
+      value: subject.text,
+      source: subject.source,
+      reasons: subjectReasons(subject, base.trustedSubjects),
+      counterparts: base.trustedSubjects.filter((b) => !headSubjects.has(b.text) && subjectCovers(subject, b)).map((b) => b.text),
+    });
+  }
+  for (const subject of base.trustedSubjects) {
+    if (head.trustedSubjects.some((h) => subjectCovers(h, subject))) continue;
+    const replacements = head.trustedSubjects.filter((h) => !baseSubjects.has(h.text) && subjectCovers(subject, h)).map((h) => h.text);
+    changes.push({
+      type: 'trust-narrowed',
+      direction: 'narrowing',
+      value: subject.text,
+      source: subject.source,
+      reasons: [],
+      counterparts: replacements,
+      text: replacements.length > 0 ? `${subject.text} now only ${replacements.join(', ')}` : `no longer assumable by ${subject.text}`,
+    });
+  }
+  const allows = (r: IdentityRecord) => r.permissions.filter((p) => p.effect === 'allow');
+  const denies = (r: IdentityRecord) => r.permissions.filter((p) => p.effect === 'deny');
+  const basePermissions = texts(base.permissions);
+  const headPermissions = texts(head.permissions);
+  for (const permission of allows(head)) {
+    if (allows(base).some((b) => permissionCovers(head.cloud, b, permission))) continue;
+    changes.push({
+      type: 'permission-broadened',
+      direction: 'broadening',
+      text: `can now do ${permission.text}`,
+      value: permission.text,
+      source: permission.source,
+      reasons: permissionReasons(permission, allows(base)),
+      counterparts: allows(base).filter((b) => !headPermissions.has(b.text) && permissionCovers(head.cloud, permission, b)).map((b) => b.text),
+    });
+  }
+  for (const permission of denies(base)) {
+    if (denies(head).some((h) => permissionCovers(head.cloud, h, permission))) continue;
+    changes.push({ type: 'permission-broadened', direction: 'broadening', text: `no longer denied: ${permission.text}`, value: permission.text, source: permission.source, reasons: ['deny removed'], counterparts: [] });
+  }
+  for (const permission of allows(base)) {
+    if (allows(head).some((h) => permissionCovers(head.cloud, h, permission))) continue;
+    const replacements = allows(head).filter((h) => !basePermissions.has(h.text) && permissionCovers(head.cloud, permission, h)).map((h) => h.text);
+    changes.push({
+      type: 'permission-narrowed',
+      direction: 'narrowing',
+      value: permission.text,
+      source: permission.source,
+      reasons: [],
+      counterparts: replacements,
+      text: replacements.length > 0 ? `${permission.text} now only ${replacements.join(', ')}` : `can no longer do ${permission.text}`,
+    });
+  }
+  for (const permission of denies(head)) {
+    if (denies(base).some((b) => permissionCovers(head.cloud, b, permission))) continue;
+    changes.push({ type: 'permission-narrowed', direction: 'narrowing', text: `now denied: ${permission.text}`, value: permission.text, source: permission.source, reasons: ['deny added'], counterparts: [] });
+  }
+  const before = base.maxSessionSeconds;
+  const after = head.maxSessionSeconds;
+  if (before !== after) {
+    const longer = after === null || (before !== null && after > before);
+    changes.push({
+      type: longer ? 'session-increased' : 'session-decreased',
+      direction: longer ? 'broadening' : 'narrowing',
+      text: `session lifetime ${longer ? 'increased' : 'decreased'} from ${duration(before)} to ${duration(after)}`,
+      ...none,
+      before: duration(before),
+      after: duration(after),
+      source: here,
+    });
+  }
+  if (base.credentialType !== head.credentialType) {
+    const direction: Direction = head.credentialType === 'static' ? 'broadening' : base.credentialType === 'static' ? 'narrowing' : 'neutral';
+    changes.push({ type: 'credential-changed', direction, text: `credential type changed from ${base.credentialType} to ${head.credentialType}`, ...none, before: base.credentialType, after: head.credentialType, source: here });
+  }
+  for (const [field, label] of OWNERSHIP_FIELDS) {
+    const was = base.ownership[field]?.toString();
+    const now = head.ownership[field]?.toString();
+    if (was === now) continue;
+    if (was !== undefined && now === undefined) {
+      changes.push({ type: 'ownership-removed', direction: 'broadening', text: `${label} removed (was ${was})`, ...none, field: label, before: was, source: here });
+    } else {
+      changes.push({ type: 'ownership-changed', direction: 'neutral', text: was === undefined ? `${label} set to ${now}` : `${label} changed from ${was} to ${now}`, ...none, field: label, before: was, after: now, source: here });
+    }
+  }
+  for (const key of [...new Set([...Object.keys(base.attributes), ...Object.keys(head.attributes)])].sort()) {
+    const was = base.attributes[key];
+    const now = head.attributes[key];
+    if (was === now) continue;
+    const direction = WIDENING_ATTRIBUTES[key]?.(was, now) ?? 'neutral';
+    const what = was === undefined ? `${key} set to ${now}` : now === undefined ? `${key} removed (was ${was})` : `${key} changed from ${was} to ${now}`;
+    changes.push({ type: 'attribute-changed', direction, text: what, ...none, field: key, before: was, after: now, source: here });
+  }
+  return changes;
+}
+
+const STATUS_ORDER: Record<IdentityChange['status'], number> = { broadened: 0, added: 1, removed: 2, narrowed: 3, changed: 4 };
+const DIRECTION_ORDER: Record<Direction, number> = { broadening: 0, narrowing: 1, neutral: 2 };
+
+/**
+ * Compares two inventories, identity by identity (matched by id: cloud, kind and name, independent of the file).
+ * A subject or permission of head that some subject or permission of base already admits is no broadening
+ * (replacing `repo:acme/*` with `repo:acme/app:ref:refs/heads/main` narrows, and adding a condition narrows).
+ */
+export function diffInventories(base: Inventory, head: Inventory): InventoryDiff {
+  const baseById = new Map(base.identities.map((r) => [r.id, r]));
+  const headById = new Map(head.identities.map((r) => [r.id, r]));
+  const identities: IdentityChange[] = [];
+  let unchanged = 0;
+  for (const id of [...new Set([...baseById.keys(), ...headById.keys()])].sort()) {
+    const before = baseById.get(id);
+    const after = headById.get(id);
+    const record = (after ?? before)!;
+    const entry = { id, cloud: record.cloud, kind: record.kind, name: record.name, record };
+    if (!before) {
+      identities.push({ ...entry, status: 'added', changes: [{ type: 'identity-added', direction: 'broadening', text: 'identity added', reasons: [], counterparts: [], source: `${record.file}:${record.resource}` }] });
+    } else if (!after) {
+      identities.push({ ...entry, status: 'removed', changes: [{ type: 'identity-removed', direction: 'narrowing', text: 'identity removed', reasons: [], counterparts: [], source: `${record.file}:${record.resource}` }] });
+    } else {
+      const changes = compare(before, after).sort((a, b) => DIRECTION_ORDER[a.direction] - DIRECTION_ORDER[b.direction]);
+      if (changes.length === 0) {
+        unchanged++;
+        continue;
+      }
+      const status = changes.some((c) => c.direction === 'broadening') ? 'broadened' : changes.some((c) => c.direction === 'narrowing') ? 'narrowed' : 'changed';
+      identities.push({ ...entry, status, changes });
+    }
+  }
+  identities.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const count = (status: IdentityChange['status']) => identities.filter((i) => i.status === status).length;
+  return {
+    schemaVersion: DIFF_SCHEMA_VERSION,
+    base: { identities: base.identities.length, files: base.sources.length },
+    head: { identities: head.identities.length, files: head.sources.length },
+    summary: { added: count('added'), removed: count('removed'), broadened: count('broadened'), narrowed: count('narrowed'), changed: count('changed'), unchanged },
+    identities,
+    warnings: [...base.warnings.map((w) => `base: ${w}`), ...head.warnings.map((w) => `head: ${w}`)],
+  };
+}
+
+/** When `keyless diff` exits 1: `broadening` on any broadened or added identity, `any` on any change. */
+export type FailOn = 'broadening' | 'any' | 'never';
+
+/** Whether the diff fails the gate. */
+export function diffFails(diff: InventoryDiff, failOn: FailOn): boolean {
+  if (failOn === 'never') return false;
+  if (failOn === 'any') return diff.identities.length > 0;
+  return diff.summary.broadened + diff.summary.added > 0;
+}

@@ -1,0 +1,157 @@
+import { Drafts, ownershipFrom, prefixedFields, RecordDraft, sourceOf } from './draft';
+import { makePermission, makeSubject } from './entries';
+import { NeutralResource } from '../guardrails/model';
+import { asList, podSpec } from '../guardrails/rules/util';
+
+/** Annotations that bind a ServiceAccount to a cloud identity, and how the identity reads. */
+const CLOUD_BINDINGS: Array<[string, string]> = [
+  ['eks.amazonaws.com/role-arn', 'aws role'],
+  ['iam.gke.io/gcp-service-account', 'gcp service account'],
+  ['azure.workload.identity/client-id', 'azure client-id'],
+];
+/** Annotations that set the projected token lifetime of the cloud webhooks (EKS, Azure workload identity). */
+const TOKEN_EXPIRATION = ['eks.amazonaws.com/token-expiration', 'azure.workload.identity/service-account-token-expiration'];
+
+/** Built-in ClusterRoles that grant administrative power. */
+const PRIVILEGED_CLUSTER_ROLES = ['cluster-admin', 'admin', 'edit'];
+
+/**
+ * The cluster a manifest describes: cdk8s writes one chart (one cluster, in Keyless) per `NAME.k8s.yaml`; other
+ * manifests are grouped by directory.
+ */
+export function manifestContext(relativeFile: string): string {
+  const base = relativeFile.replace(/^.*\//, '');
+  if (/\.k8s\.ya?ml$/.test(base)) return base.replace(/\.k8s\.ya?ml$/, '');
+  const dir = relativeFile.includes('/') ? relativeFile.slice(0, relativeFile.lastIndexOf('/')) : '';
+  return dir;
+}
+
+/** Kubernetes ServiceAccounts: workloads using them, RBAC bindings, bound cloud identities, token secrets. */
+export function kubernetesRecords(resources: readonly NeutralResource[], drafts: Drafts, relativeFile: (file: string) => string): void {
+  const byContext = new Map<string, NeutralResource[]>();
+  for (const r of resources) {
+    if (r.format !== 'kubernetes') continue;
+    const context = manifestContext(relativeFile(r.file));
+    if (!byContext.has(context)) byContext.set(context, []);
+    byContext.get(context)!.push(r);
+  }
+  for (const [context, objects] of [...byContext.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const namespaceOf = (o: NeutralResource) => String(o.properties.metadata?.namespace ?? 'default');
+    const account = (namespace: string, name: string, at: NeutralResource, defined: boolean): RecordDraft =>
+      drafts.get('kubernetes', 'service-account', `${context ? `${context}/` : ''}${namespace}/${name}`, at, defined);
+
+    const accounts = objects.filter((o) => o.type === 'ServiceAccount');
+    for (const o of accounts) {
+      const metadata = o.properties.metadata ?? {};
+      const draft = account(namespaceOf(o), String(metadata.name), o, true);
+      draft.ownership = ownershipFrom({ ...prefixedFields(metadata.labels, 'keyless.dev/'), ...prefixedFields(metadata.annotations, 'keyless.dev/') });
+      draft.attributes.automountServiceAccountToken = String(o.properties.automountServiceAccountToken ?? true);
+      for (const [annotation, label] of CLOUD_BINDINGS) {
+        const value = metadata.annotations?.[annotation];
+        if (typeof value === 'string') {
+          draft.permissions.push(makePermission({ kind: 'impersonation', action: 'impersonate', scope: `${label} ${value}`, wildcard: false, privileged: false, source: sourceOf(o) }));
+        }
+      }
+      for (const annotation of TOKEN_EXPIRATION) {
+        const seconds = Number(metadata.annotations?.[annotation]);
+        if (Number.isFinite(seconds) && seconds > 0) draft.maxSessionSeconds = Math.max(draft.maxSessionSeconds ?? 0, seconds);
+      }
+    }
+
+    for (const o of objects) {
+      const spec = podSpec(o.properties);
+      if (spec === undefined) continue;
+      const namespace = namespaceOf(o);
+      const name = String(spec.serviceAccountName ?? spec.serviceAccount ?? 'default');
+      const serviceAccount = accounts.find((a) => namespaceOf(a) === namespace && a.properties.metadata?.name === name);
+      const draft = account(namespace, name, o, false);
+      draft.resources.add(sourceOf(o));
+      const workload = `${o.type} ${namespace}/${o.properties.metadata?.name ?? '(unnamed)'}`;
+      draft.subjects.push(makeSubject({ kind: 'workload', issuer: workload, source: sourceOf(o) }));
+      const automount = spec.automountServiceAccountToken ?? serviceAccount?.properties.automountServiceAccountToken ?? true;
+      if (automount !== false) draft.attributes.tokenAutomountedBy = [...new Set([...(draft.attributes.tokenAutomountedBy ?? '').split(', ').filter(Boolean), workload])].sort().join(', ');
+      for (const volume of asList<any>(spec.volumes)) {
+        for (const source of asList<any>(volume?.projected?.sources)) {
+          const token = source?.serviceAccountToken;
+          if (!token) continue;
+          const seconds = Number(token.expirationSeconds ?? 3600);
+          draft.maxSessionSeconds = Math.max(draft.maxSessionSeconds ?? 0, seconds);
+          const audiences = new Set((draft.attributes.tokenAudiences ?? '').split(', ').filter(Boolean));
+          audiences.add(String(token.audience ?? '(API server)'));
+          draft.attributes.tokenAudiences = [...audiences].sort().join(', ');
+        }
+      }
+    }
+
+    for (const o of objects.filter((x) => x.type === 'Secret' && x.properties.type === 'kubernetes.io/service-account-token')) {
+      const name = o.properties.metadata?.annotations?.['kubernetes.io/service-account.name'];
+      if (typeof name !== 'string') continue;
+      const draft = account(namespaceOf(o), name, o, false);
+      draft.subjects.push(makeSubject({ kind: 'static', issuer: `token secret ${o.id}`, source: sourceOf(o) }));
+    }
+
+    const roles = new Map<string, NeutralResource>();
+    for (const o of objects.filter((x) => x.type === 'Role' || x.type === 'ClusterRole')) {
+      roles.set(o.type === 'Role' ? `Role ${namespaceOf(o)}/${o.properties.metadata?.name}` : `ClusterRole ${o.properties.metadata?.name}`, o);
+    }
+    for (const o of objects.filter((x) => x.type === 'RoleBinding' || x.type === 'ClusterRoleBinding')) {
+      const namespace = o.type === 'RoleBinding' ? namespaceOf(o) : undefined;
+      const roleRef = o.properties.roleRef ?? {};
+      const roleKey = roleRef.kind === 'Role' ? `Role ${namespace}/${roleRef.name}` : `ClusterRole ${roleRef.name}`;
+      const role = roles.get(roleKey);
+      const where = namespace ? `namespace ${namespace}` : 'all namespaces';
+      const targets: RecordDraft[] = [];
+      for (const subject of asList<any>(o.properties.subjects)) {
+        if (subject?.kind === 'ServiceAccount') targets.push(account(String(subject.namespace ?? namespace ?? 'default'), String(subject.name), o, false));
+        const user = subject?.kind === 'User' ? /^system:serviceaccount:([^:]+):([^:]+)$/.exec(String(subject.name)) : null;
+        if (user) targets.push(account(user[1], user[2], o, false));
+        const group = subject?.kind === 'Group' ? /^system:serviceaccounts(?::(.+))?$/.exec(String(subject.name)) : null;
+        if (group) {
+          for (const a of accounts.filter((x) => group[1] === undefined || namespaceOf(x) === group[1])) {
+            targets.push(account(namespaceOf(a), String(a.properties.metadata?.name), o, false));
+          }
+        }
+      }
+      for (const draft of targets) {
+        draft.resources.add(sourceOf(o));
+        if (role) draft.resources.add(sourceOf(role));
+        if (!role) {
+          const privileged = roleRef.kind !== 'Role' && PRIVILEGED_CLUSTER_ROLES.includes(roleRef.name);
+          if (privileged) draft.privilegedReasons.push(`ClusterRole ${roleRef.name} on ${where}`);
+          draft.permissions.push(makePermission({
+            kind: 'role', action: `${roleRef.kind ?? 'ClusterRole'} ${roleRef.name}`, scope: where, wildcard: roleRef.name === 'cluster-admin', privileged, source: sourceOf(o),
+          }));
+          continue;
+        }
+        for (const rule of asList<any>(role.properties.rules)) rbacRule(draft, rule, where, sourceOf(o));
+      }
+    }
+  }
+}
+
+/** One RBAC rule as verb × resource entries. */
+function rbacRule(draft: RecordDraft, rule: any, where: string, source: string): void {
+  const verbs = asList<string>(rule?.verbs).map(String);
+  const groups = asList<string>(rule?.apiGroups).map(String);
+  const resources = asList<string>(rule?.resources).map(String);
+  const names = asList<string>(rule?.resourceNames).map(String);
+  const targets: string[] = [];
+  for (const group of groups.length > 0 ? groups : ['']) {
+    for (const resource of resources) {
+      for (const name of names.length > 0 ? names : ['']) targets.push(`${group ? `${group}/` : ''}${resource}${name ? `/${name}` : ''} in ${where}`);
+    }
+  }
+  for (const url of asList<string>(rule?.nonResourceURLs)) targets.push(`url ${url}`);
+  for (const verb of verbs) {
+    for (const target of targets) {
+      const wildcard = verb === '*' || /(^|\/)\*( |\/|$)/.test(target);
+      const reasons: string[] = [];
+      if (wildcard) reasons.push(`${verb} on ${target}`);
+      else if (['escalate', 'bind', 'impersonate'].includes(verb)) reasons.push(`${verb} on ${target} (privilege escalation)`);
+      else if (/^secrets( |\/)/.test(target) && ['get', 'list', 'watch'].includes(verb) && where === 'all namespaces') reasons.push(`${verb} on ${target}`);
+      else if (/^serviceaccounts\/token /.test(target) && verb === 'create') reasons.push(`${verb} on ${target} (mints tokens of other service accounts)`);
+      draft.privilegedReasons.push(...reasons);
+      draft.permissions.push(makePermission({ kind: 'rbac', action: verb, scope: target, wildcard, privileged: reasons.length > 0, source }));
+    }
+  }
+}

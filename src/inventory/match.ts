@@ -1,0 +1,126 @@
+import { Cloud, Condition, Permission, TrustedSubject } from './model';
+
+/**
+ * Whether glob `outer` admits every string glob `inner` admits (`*`: any sequence, `?`: one character, as in IAM
+ * StringLike). Sound: a `*` in `inner` is admitted only by a `*` in `outer`.
+ */
+export function globCovers(outer: string, inner: string, ignoreCase = false): boolean {
+  const a = ignoreCase ? outer.toLowerCase() : outer;
+  const b = ignoreCase ? inner.toLowerCase() : inner;
+  if (!a.includes('*') && !a.includes('?')) return a === b;
+  const memo = new Map<number, boolean>();
+  const covers = (i: number, j: number): boolean => {
+    const key = i * (b.length + 1) + j;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let result: boolean;
+    if (i === a.length) result = j === b.length;
+    else if (a[i] === '*') result = covers(i + 1, j) || (j < b.length && covers(i, j + 1));
+    else if (a[i] === '?') result = j < b.length && b[j] !== '*' && covers(i + 1, j + 1);
+    else result = j < b.length && b[j] === a[i] && covers(i + 1, j + 1);
+    memo.set(key, result);
+    return result;
+  };
+  return covers(0, 0);
+}
+
+/** Whether a string is a glob pattern (`*` or `?`). */
+export function isGlob(value: string): boolean {
+  return /[*?]/.test(value);
+}
+
+/** Timestamps and numbers compare as such; `until` conditions compare as instants. */
+function lessOrEqual(a: string, b: string): boolean {
+  const na = Number(a);
+  const nb = Number(b);
+  if (a.trim() !== '' && b.trim() !== '' && !Number.isNaN(na) && !Number.isNaN(nb)) return na <= nb;
+  const ta = Date.parse(a);
+  const tb = Date.parse(b);
+  if (!Number.isNaN(ta) && !Number.isNaN(tb)) return ta <= tb;
+  return a === b;
+}
+
+/**
+ * Whether condition `strict` implies condition `loose` (every request `strict` admits, `loose` admits too), for
+ * the operators whose meaning is known; otherwise only an identical condition implies.
+ */
+export function conditionImplies(strict: Condition, loose: Condition): boolean {
+  if (strict.key !== loose.key) return false;
+  const same = strict.operator === loose.operator;
+  const op = loose.operator.replace(/IfExists$/, '');
+  if (same && (op === 'until' || /LessThan/.test(op))) return strict.values.every((s) => loose.values.some((l) => lessOrEqual(s, l)));
+  if (same && /GreaterThan/.test(op)) return strict.values.every((s) => loose.values.some((l) => lessOrEqual(l, s)));
+  if (same && op === 'startsWith') return strict.values.every((s) => loose.values.some((l) => s.startsWith(l)));
+  if (same && op === 'approval') return loose.values.every((l) => strict.values.includes(l));
+  const equals = /^(ForAnyValue:)?(StringEquals|StringEqualsIgnoreCase|ArnEquals|Bool|NumericEquals)$/;
+  const like = /^(ForAnyValue:)?(StringLike|ArnLike)$/;
+  if ((same && equals.test(op)) || (equals.test(strict.operator) && like.test(op)) || (same && like.test(op))) {
+    // A set of allowed values: a subset (or values matched by the looser patterns) admits less.
+    return strict.values.every((s) => loose.values.some((l) => (like.test(op) ? globCovers(l, s) : l === s)));
+  }
+  return same && strict.values.length === loose.values.length && strict.values.every((v, i) => v === loose.values[i]);
+}
+
+/** Whether every condition of `loose` is implied by some condition of `strict` (so `strict` admits no more). */
+export function conditionsImply(strict: readonly Condition[], loose: readonly Condition[]): boolean {
+  return loose.every((l) => strict.some((s) => conditionImplies(s, l)));
+}
+
+/** Whether an AWS principal ARN admits another: `*`, an account root admits the account's principals. */
+function awsPrincipalCovers(outer: string, inner: string): boolean {
+  if (outer === '*' || outer === inner) return true;
+  const account = /^arn:[^:]+:iam::(\d{12}):root$/.exec(outer)?.[1] ?? (/^\d{12}$/.test(outer) ? outer : undefined);
+  return account !== undefined && new RegExp(`^arn:[^:]+:(iam|sts)::${account}:`).test(inner);
+}
+
+/** Whether trusted subject `outer` admits everything `inner` admits. */
+export function subjectCovers(outer: TrustedSubject, inner: TrustedSubject): boolean {
+  if (outer.kind !== inner.kind) return false;
+  if (!(outer.kind === 'aws' ? awsPrincipalCovers(outer.issuer, inner.issuer) : outer.issuer === inner.issuer)) return false;
+  for (const [claim, allowed] of Object.entries(outer.claims)) {
+    const required = inner.claims[claim];
+    if (required === undefined || !required.every((value) => allowed.some((pattern) => globCovers(pattern, value)))) return false;
+  }
+  return conditionsImply(inner.conditions, outer.conditions);
+}
+
+const OWNER_ROLES = new Set(['owner', 'roles/owner']);
+
+/** Whether scope `outer` contains scope `inner`, per cloud. */
+export function scopeCovers(cloud: Cloud, outer: string, inner: string): boolean {
+  if (outer === inner) return true;
+  switch (cloud) {
+    case 'azure': {
+      // Azure scopes are paths: a subscription contains its resource groups and their resources (case-insensitive).
+      const o = outer.toLowerCase().replace(/\/+$/, '');
+      const i = inner.toLowerCase();
+      return i === o || i.startsWith(`${o}/`) || o === '/';
+    }
+    case 'gcp': {
+      // A project-level grant holds on every resource of the project.
+      const project = /^project (\S+)$/.exec(outer)?.[1];
+      return project !== undefined && new RegExp(`^\\S+ ${project.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/|$)`).test(inner);
+    }
+    case 'kubernetes': {
+      const all = / in all namespaces$/;
+      if (all.test(outer)) {
+        const what = outer.replace(all, '');
+        const innerWhat = inner.replace(/ in (all namespaces|namespace \S+)$/, '');
+        return globCovers(what, innerWhat) || (outer === 'all namespaces' && /^namespace /.test(inner));
+      }
+      return globCovers(outer, inner);
+    }
+    default:
+      return globCovers(outer, inner);
+  }
+}
+
+/** Whether permission `outer` allows (or denies) everything `inner` does. */
+export function permissionCovers(cloud: Cloud, outer: Permission, inner: Permission): boolean {
+  if (outer.effect !== inner.effect) return false;
+  if (outer.kind === 'policy' || inner.kind === 'policy') return outer.kind === inner.kind && outer.action === inner.action && conditionsImply(inner.conditions, outer.conditions);
+  const actionCovered = outer.kind === 'role' && OWNER_ROLES.has(outer.action.toLowerCase())
+    ? inner.kind === 'role'
+    : outer.kind === inner.kind && globCovers(outer.action, inner.action, outer.kind === 'action');
+  return actionCovered && scopeCovers(cloud, outer.scope, inner.scope) && conditionsImply(inner.conditions, outer.conditions);
+}

@@ -1,0 +1,60 @@
+import { Cloud, CredentialType, IdentityRecord, InventoryMetrics } from './model';
+
+/** Exception use, from the guardrail run of the inventory. */
+export interface ExceptionCounts {
+  /** Live exceptions that cover at least one finding. */
+  readonly liveExceptions: number;
+  /** Findings they cover. */
+  readonly exceptedFindings: number;
+  /** Exceptions past their expiry (errors). */
+  readonly expiredExceptions: number;
+}
+
+/** A ratio rounded to four decimals; 0 when there is nothing to divide. */
+function ratio(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
+}
+
+/**
+ * The programme metrics.
+ *
+ * - Ratios count identities *defined* in the output (an identity only referenced here is owned where it is defined).
+ * - Static credential ratio: defined machine identities (all but human break-glass) with a static credential.
+ * - Ownership coverage: defined identities with an owner (`complete`: also an environment and a review-by date).
+ * - Wildcard count: wildcard trusted subjects plus wildcard permission entries, over every record.
+ * - Blast radius: allowed (action or role) × scope entries per identity, wildcard entries counted apart.
+ * - Exception debt: live guardrail exceptions in use, the findings they cover, and expired exceptions.
+ * - Privileged identities: administrative or escalating permissions, or break-glass access.
+ */
+export function computeMetrics(identities: readonly IdentityRecord[], exceptions: ExceptionCounts): InventoryMetrics {
+  const defined = identities.filter((i) => i.defined);
+  const byCloud: Record<Cloud, number> = { aws: 0, gcp: 0, azure: 0, kubernetes: 0 };
+  const byCredentialType: Record<CredentialType, number> = { 'federated': 0, 'static': 0, 'human-break-glass': 0, 'unknown': 0 };
+  for (const identity of defined) {
+    byCloud[identity.cloud]++;
+    byCredentialType[identity.credentialType]++;
+  }
+  const machine = defined.filter((i) => i.credentialType !== 'human-break-glass');
+  const staticCount = machine.filter((i) => i.credentialType === 'static').length;
+  const owned = defined.filter((i) => i.ownership.owner !== undefined).length;
+  const complete = defined.filter((i) => i.ownership.owner !== undefined && i.ownership.environment !== undefined
+    && (i.ownership.reviewBy ?? i.ownership.expires) !== undefined).length;
+  const trustWildcards = identities.reduce((n, i) => n + i.trustedSubjects.filter((s) => s.wildcard).length, 0);
+  const permissionWildcards = identities.reduce((n, i) => n + i.blastRadius.wildcardEntries, 0);
+  const perIdentity = identities.map((i) => ({ id: i.id, entries: i.blastRadius.entries, wildcardEntries: i.blastRadius.wildcardEntries }))
+    .sort((a, b) => b.entries - a.entries || b.wildcardEntries - a.wildcardEntries || (a.id < b.id ? -1 : 1));
+  const privileged = identities.filter((i) => i.privileged).map((i) => i.id);
+  const overdue = identities.filter((i) => i.reviewOverdue).map((i) => i.id);
+  return {
+    identities: { defined: defined.length, referenced: identities.length - defined.length },
+    byCloud,
+    byCredentialType,
+    staticCredentialRatio: { static: staticCount, machine: machine.length, ratio: ratio(staticCount, machine.length) },
+    ownershipCoverage: { owned, complete, total: defined.length, ratio: ratio(owned, defined.length) },
+    wildcardCount: { trust: trustWildcards, permissions: permissionWildcards, total: trustWildcards + permissionWildcards },
+    blastRadius: { total: perIdentity.reduce((n, i) => n + i.entries, 0), max: perIdentity[0]?.entries ?? 0, perIdentity },
+    exceptionDebt: { exceptions: exceptions.liveExceptions, exceptedFindings: exceptions.exceptedFindings, expired: exceptions.expiredExceptions },
+    privilegedIdentities: { count: privileged.length, ids: privileged },
+    reviewOverdue: { count: overdue.length, ids: overdue },
+  };
+}

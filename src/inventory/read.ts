@@ -1,0 +1,128 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { NeutralResource } from '../guardrails/model';
+import { readSynthesizedOutput, UnreadableInputError } from '../guardrails/readers';
+
+/** What the inventory read from a set of directories or files. */
+export interface InventoryInput {
+  /** Every resource (files are labelled as `keyless check` labels them: DIR-NAME/relative/path). */
+  readonly resources: NeutralResource[];
+  /** Files recognised, with their format. */
+  readonly files: Array<{ readonly file: string; readonly format: string }>;
+  /** A file label → its path relative to the directory given (what identity ids may depend on). */
+  readonly relativeFile: (file: string) => string;
+  /** A file label → the path on disk (to locate resources for SARIF). */
+  readonly absoluteFile: (file: string) => string | undefined;
+  /** The default `google` provider project of a Terraform file, if it declares one. */
+  readonly defaultGoogleProject: (file: string) => string | undefined;
+  /** Input that was skipped, worth knowing. */
+  readonly warnings: string[];
+}
+
+/** What each output format looks like, for error messages. */
+const FORMATS = 'a CloudFormation template (JSON or YAML with `Resources`), Terraform JSON (`resource` block) or a Kubernetes manifest';
+
+/** Files an output manifest (CDK cloud assembly, cdktf) lists, relative to the manifest. */
+function listedOutputs(manifestPath: string): string[] {
+  let manifest: any;
+  try {
+    manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+  } catch {
+    return []; // an unparseable manifest.json is reported by the reader
+  }
+  const listed: string[] = [];
+  for (const artifact of Object.values<any>(manifest?.artifacts ?? {})) {
+    if (artifact?.type === 'aws:cloudformation:stack' && typeof artifact.properties?.templateFile === 'string') listed.push(artifact.properties.templateFile);
+  }
+  for (const stack of Object.values<any>(manifest?.stacks ?? {})) {
+    if (typeof stack?.synthesizedStackPath === 'string') listed.push(stack.synthesizedStackPath);
+  }
+  return listed;
+}
+
+/** Every file below a directory (sorted), for the partial-output and HCL checks. */
+function walk(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/**
+ * Reads synthesized output below the given paths, with the guardrails' readers, and refuses input that would make
+ * an inventory or a diff silently incomplete: a missing path, an unreadable or unparseable file, a path with no
+ * recognisable output, a single file in an unknown format, and a CDK or cdktf manifest that lists a stack whose
+ * template is missing (a partial output). Every refusal is an {@link UnreadableInputError} naming the path.
+ */
+export function readInventoryInput(targets: readonly string[]): InventoryInput {
+  if (targets.length === 0) throw new UnreadableInputError('no directory or file given');
+  const resources: NeutralResource[] = [];
+  const files: Array<{ file: string; format: string }> = [];
+  const relative = new Map<string, string>();
+  const absolute = new Map<string, string>();
+  const warnings: string[] = [];
+  for (const target of targets) {
+    const stat = fs.statSync(target, { throwIfNoEntry: false });
+    if (!stat) throw new UnreadableInputError(`${target}: no such file or directory`);
+    let read: ReturnType<typeof readSynthesizedOutput>;
+    try {
+      read = readSynthesizedOutput([target]);
+    } catch (error) {
+      if (error instanceof UnreadableInputError) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code) throw new UnreadableInputError(`${target}: cannot be read (${(error as Error).message})`);
+      throw error;
+    }
+    const root = stat.isDirectory() ? target : path.dirname(target);
+    const all = stat.isDirectory() ? walk(target) : [target];
+    if (read.files.length === 0) {
+      const hcl = all.filter((f) => f.endsWith('.tf'));
+      const hint = hcl.length > 0 ? ` (${hcl.length} Terraform HCL file(s) found: HCL is not read; use \`terraform show -json\` or *.tf.json)` : '';
+      throw new UnreadableInputError(stat.isDirectory()
+        ? `${target}: no identity output found: expected ${FORMATS} below it${hint}`
+        : `${target}: unknown format: expected ${FORMATS}`);
+    }
+    for (const manifest of all.filter((f) => path.basename(f) === 'manifest.json')) {
+      for (const listed of listedOutputs(manifest)) {
+        if (!fs.existsSync(path.join(path.dirname(manifest), listed))) {
+          throw new UnreadableInputError(`${manifest}: lists ${listed}, which is missing: the output is partial (re-run the synthesis)`);
+        }
+      }
+    }
+    const hcl = all.filter((f) => f.endsWith('.tf'));
+    if (hcl.length > 0) warnings.push(`${target}: ${hcl.length} Terraform HCL file(s) not read (use \`terraform show -json\` or *.tf.json)`);
+    for (const file of read.files) {
+      const onDisk = path.join(path.dirname(path.resolve(root)), file.file);
+      relative.set(file.file, path.relative(path.resolve(root), onDisk).split(path.sep).join('/'));
+      absolute.set(file.file, onDisk);
+    }
+    resources.push(...read.resources);
+    files.push(...read.files);
+  }
+  const projects = new Map<string, string | undefined>();
+  const defaultGoogleProject = (file: string): string | undefined => {
+    if (!projects.has(file)) {
+      let project: string | undefined;
+      const onDisk = absolute.get(file);
+      if (onDisk && onDisk.endsWith('.json')) {
+        try {
+          const google = JSON.parse(fs.readFileSync(onDisk, 'utf8'))?.provider?.google;
+          const first = Array.isArray(google) ? google[0] : google;
+          project = typeof first?.project === 'string' ? first.project : undefined;
+        } catch {
+          project = undefined;
+        }
+      }
+      projects.set(file, project);
+    }
+    return projects.get(file);
+  };
+  return {
+    resources,
+    files,
+    relativeFile: (file) => relative.get(file) ?? file,
+    absoluteFile: (file) => absolute.get(file),
+    defaultGoogleProject,
+    warnings,
+  };
+}

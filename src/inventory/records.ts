@@ -1,0 +1,98 @@
+import { awsRecords } from './aws';
+import { azureRecords } from './azure';
+import { Drafts, RecordDraft, TerraformIndex } from './draft';
+import { uniqueSorted } from './entries';
+import { gcpRecords } from './gcp';
+import { kubernetesRecords } from './kubernetes';
+import { computeMetrics } from './metrics';
+import { CredentialType, IdentityRecord, Inventory, INVENTORY_SCHEMA_VERSION, Permission, TrustedSubject } from './model';
+import { InventoryInput } from './read';
+import { evaluate } from '../guardrails/engine';
+import { GuardrailException } from '../guardrails/exceptions';
+
+/** Options for {@link buildInventory}. */
+export interface BuildInventoryOptions {
+  /** Today, `YYYY-MM-DD`: review-by dates and exception expiries are checked against it. */
+  readonly today: string;
+  /** Guardrail exceptions in force (their use is the exception debt). @default - none */
+  readonly exceptions?: readonly GuardrailException[];
+}
+
+function byText<T extends { readonly text: string }>(entries: readonly T[]): T[] {
+  const unique = new Map<string, T>();
+  for (const entry of entries) if (!unique.has(entry.text)) unique.set(entry.text, entry);
+  return [...unique.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+}
+
+function credentialTypeOf(draft: RecordDraft, subjects: readonly TrustedSubject[]): CredentialType {
+  if (subjects.some((s) => s.kind === 'static')) return 'static';
+  if (draft.credentialType) return draft.credentialType;
+  if (draft.breakGlass) return 'human-break-glass';
+  return subjects.length > 0 ? 'federated' : 'unknown';
+}
+
+/**
+ * Builds the inventory of everything read: one record per identity, with its trust, permissions, ownership,
+ * credential type and session, its guardrail findings and exceptions, and the programme metrics.
+ */
+export function buildInventory(input: Pick<InventoryInput, 'resources' | 'files' | 'warnings'> & Partial<InventoryInput>, options: BuildInventoryOptions): Inventory {
+  const drafts = new Drafts();
+  const index = new TerraformIndex(input.resources);
+  awsRecords(input.resources, drafts, index);
+  gcpRecords(input.resources, drafts, index, input.defaultGoogleProject ?? (() => undefined));
+  azureRecords(input.resources, drafts, index);
+  kubernetesRecords(input.resources, drafts, input.relativeFile ?? ((file) => file));
+
+  const guardrails = evaluate(input.resources, { today: options.today, exceptions: options.exceptions ?? [] });
+  const findingsAt = new Map<string, typeof guardrails.findings>();
+  for (const f of guardrails.findings) findingsAt.set(`${f.file}:${f.resource}`, [...(findingsAt.get(`${f.file}:${f.resource}`) ?? []), f]);
+  const exceptedAt = new Map<string, typeof guardrails.excepted>();
+  for (const f of guardrails.excepted) exceptedAt.set(`${f.file}:${f.resource}`, [...(exceptedAt.get(`${f.file}:${f.resource}`) ?? []), f]);
+  const identities: IdentityRecord[] = drafts.entries().map(([id, draft]) => {
+    const subjects = byText(draft.subjects);
+    const permissions: Permission[] = byText(draft.permissions);
+    const allowed = permissions.filter((p) => p.effect === 'allow');
+    const resources = uniqueSorted(draft.resources);
+    const credentialType = credentialTypeOf(draft, subjects);
+    const privilegedReasons = uniqueSorted([...draft.privilegedReasons, ...(credentialType === 'human-break-glass' && draft.privilegedReasons.length === 0 ? ['break-glass access'] : [])]);
+    const reviewBy = draft.ownership.reviewBy ?? (draft.breakGlass ? draft.ownership.expires : undefined);
+    return {
+      id,
+      cloud: draft.cloud,
+      kind: draft.kind,
+      name: draft.name,
+      defined: draft.defined,
+      file: draft.file,
+      resource: draft.resource,
+      resources,
+      ownership: draft.ownership,
+      credentialType,
+      maxSessionSeconds: draft.maxSessionSeconds,
+      trustedSubjects: subjects,
+      permissions,
+      blastRadius: { entries: allowed.length, wildcardEntries: allowed.filter((p) => p.wildcard).length },
+      privileged: privilegedReasons.length > 0,
+      privilegedReasons,
+      reviewOverdue: reviewBy !== undefined && reviewBy < options.today,
+      findings: resources.flatMap((r) => findingsAt.get(r) ?? []).map((f) => ({ ruleId: f.ruleId, message: `${f.resource}: ${f.message}` })),
+      exceptions: resources.flatMap((r) => exceptedAt.get(r) ?? [])
+        .map((f) => ({ ruleId: f.ruleId, reason: f.exception.reason, owner: f.exception.owner, expires: f.exception.expires }))
+        .filter((e, i, all) => all.findIndex((o) => o.ruleId === e.ruleId && o.reason === e.reason) === i),
+      attributes: Object.fromEntries(Object.entries(draft.attributes).sort(([a], [b]) => (a < b ? -1 : 1))),
+    };
+  }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  const warnings = uniqueSorted([...input.warnings, ...drafts.warnings, ...guardrails.exceptionErrors]);
+  return {
+    schemaVersion: INVENTORY_SCHEMA_VERSION,
+    asOf: options.today,
+    sources: [...input.files].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
+    identities,
+    metrics: computeMetrics(identities, {
+      liveExceptions: new Set(guardrails.excepted.map((f) => f.exception)).size,
+      exceptedFindings: guardrails.excepted.length,
+      expiredExceptions: (options.exceptions ?? []).filter((e) => typeof e.expires === 'string' && e.expires < options.today).length,
+    }),
+    warnings,
+  };
+}

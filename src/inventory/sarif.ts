@@ -1,0 +1,88 @@
+import { createHash } from 'crypto';
+import { ChangeType, InventoryDiff } from './diff';
+import { kindLabel } from './model';
+
+/** What each broadening means, for code scanning rules. */
+const RULES: Array<{ type: ChangeType; id: string; name: string; level: 'error' | 'warning'; severity: string; description: string }> = [
+  { type: 'trust-broadened', id: 'KL-D-TRUST-BROADENED', name: 'TrustBroadened', level: 'error', severity: '8.0', description: 'An identity can now be assumed by a subject (issuer, repository, ref, workload, principal) that could not assume it before.' },
+  { type: 'permission-broadened', id: 'KL-D-PERMISSION-BROADENED', name: 'PermissionBroadened', level: 'error', severity: '7.0', description: 'An identity can now do something (an action or role on a scope) it could not do before, or a deny was removed.' },
+  { type: 'identity-added', id: 'KL-D-IDENTITY-ADDED', name: 'IdentityAdded', level: 'warning', severity: '5.0', description: 'A new identity: review who can assume it and what it can do.' },
+  { type: 'credential-changed', id: 'KL-D-STATIC-CREDENTIAL', name: 'StaticCredential', level: 'error', severity: '8.0', description: 'An identity now has a static, long-lived credential (key, secret, password or token secret).' },
+  { type: 'session-increased', id: 'KL-D-SESSION-INCREASED', name: 'SessionIncreased', level: 'warning', severity: '4.0', description: 'An identity\'s credentials now live longer.' },
+  { type: 'ownership-removed', id: 'KL-D-OWNERSHIP-REMOVED', name: 'OwnershipRemoved', level: 'warning', severity: '3.0', description: 'An identity lost its owner, environment, tier or review-by date.' },
+  { type: 'attribute-changed', id: 'KL-D-GUARD-REMOVED', name: 'GuardRemoved', level: 'warning', severity: '5.0', description: 'A limit on an identity was removed (permissions boundary, disabled state) or its token is now mounted into pods.' },
+];
+
+/** Options for {@link diffSarif}. */
+export interface SarifOptions {
+  /** The line where a resource is defined in a file (1-based), if it can be found. */
+  readonly locate?: (file: string, resource: string) => number | undefined;
+}
+
+/** Splits `file:resource-id` (resource ids hold no colon). */
+function splitSource(source: string): [string, string] {
+  const colon = source.lastIndexOf(':');
+  return colon < 0 ? [source, ''] : [source.slice(0, colon), source.slice(colon + 1)];
+}
+
+/**
+ * SARIF 2.1.0 for code scanning: one result per broadening change (what needs a security review), located at the
+ * resource that causes it in the head output, with a stable fingerprint per identity and change.
+ */
+export function diffSarif(diff: InventoryDiff, options: SarifOptions = {}): object {
+  const results: object[] = [];
+  for (const identity of diff.identities) {
+    for (const change of identity.changes) {
+      if (change.direction !== 'broadening') continue;
+      const rule = RULES.find((r) => r.type === change.type) ?? RULES[0];
+      const [file, resource] = splitSource(change.source);
+      const line = options.locate?.(file, resource) ?? 1;
+      const reasons = change.reasons.length > 0 ? ` (${change.reasons.join(', ')})` : '';
+      results.push({
+        ruleId: rule.id,
+        level: rule.level,
+        message: { text: `${kindLabel(identity.cloud, identity.kind)} ${identity.name}: ${change.text}${reasons}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri: file }, region: { startLine: line } } }],
+        partialFingerprints: {
+          'keylessIdentityChange/v1': createHash('sha256').update(`${identity.id}\0${change.type}\0${change.value ?? change.field ?? ''}`).digest('hex').slice(0, 32),
+        },
+        properties: { identity: identity.id, change: change.type },
+      });
+    }
+  }
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'keyless-identity-diff',
+          semanticVersion: '1.0.0',
+          rules: RULES.map((r) => ({
+            id: r.id,
+            name: r.name,
+            shortDescription: { text: r.description.split(':')[0].replace(/\.$/, '') },
+            fullDescription: { text: r.description },
+            help: { text: `${r.description} Read the pull-request comment of \`keyless diff\` for who can now assume the identity or what it can now do.` },
+            defaultConfiguration: { level: r.level },
+            properties: { 'tags': ['security', 'identity'], 'security-severity': r.severity },
+          })),
+        },
+      },
+      results,
+    }],
+  };
+}
+
+/**
+ * The line where a resource is defined in synthesized output: the CloudFormation logical id or Terraform resource
+ * name as a JSON key, or the Kubernetes object's `name:` line.
+ */
+export function locateResource(content: string, resource: string): number | undefined {
+  const name = resource.includes('/') ? resource.slice(resource.lastIndexOf('/') + 1) : resource.includes('.') ? resource.slice(resource.indexOf('.') + 1) : resource;
+  const lines = content.split('\n');
+  const key = lines.findIndex((l) => l.includes(`"${name}":`));
+  if (key >= 0) return key + 1;
+  const yaml = lines.findIndex((l) => /^\s*name:\s*/.test(l) && l.replace(/^\s*name:\s*/, '').trim().replace(/^["']|["']$/g, '') === name);
+  return yaml >= 0 ? yaml + 1 : undefined;
+}

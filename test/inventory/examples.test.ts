@@ -1,0 +1,157 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { synthExamples } from '../../examples/synth';
+import { diffInventories } from '../../src/inventory/diff';
+import { IdentityRecord, Inventory } from '../../src/inventory/model';
+import { readInventoryInput } from '../../src/inventory/read';
+import { buildInventory } from '../../src/inventory/records';
+import { writeInventory } from '../../src/inventory/write';
+
+const TODAY = '2026-11-22';
+const GITHUB = 'oidc token.actions.githubusercontent.com';
+
+/** The inventory of what `npm run synth` writes: every identity Keyless builds, read back from its output. */
+describe('inventory of the synthesized examples', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-inventory-examples-'));
+  const dirs = ['aws', 'terraform', 'k8s'].map((d) => path.join(out, d));
+  let inventory: Inventory;
+  beforeAll(() => {
+    process.env.KEYLESS_TODAY = TODAY;
+    synthExamples(out);
+    inventory = buildInventory(readInventoryInput(dirs), { today: TODAY });
+  });
+  afterAll(() => {
+    delete process.env.KEYLESS_TODAY;
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+  const record = (id: string): IdentityRecord => {
+    const found = inventory.identities.find((r) => r.id === id);
+    if (!found) throw new Error(`no record ${id}`);
+    return found;
+  };
+  const subjects = (id: string) => record(id).trustedSubjects.map((s) => s.text);
+  const permissions = (id: string) => record(id).permissions.map((p) => p.text);
+
+  test('AWS CI trust: exactly the declared environment, branch and tag pattern', () => {
+    expect(subjects('aws:role:payments-api-deploy')).toEqual([
+      `${GITHUB} sub=repo:acme/payments-api:environment:production aud=sts.amazonaws.com`,
+      `${GITHUB} sub=repo:acme/payments-api:ref:refs/heads/main aud=sts.amazonaws.com`,
+      `${GITHUB} sub=repo:acme/payments-api:ref:refs/tags/v* aud=sts.amazonaws.com`,
+    ]);
+    expect(permissions('aws:role:payments-api-deploy')).toEqual(['s3:PutObject on arn:aws:s3:::acme-payments-artifacts/payments-api/*']);
+    expect(record('aws:role:payments-api-deploy')).toMatchObject({
+      credentialType: 'federated',
+      maxSessionSeconds: 3600,
+      privileged: false,
+      blastRadius: { entries: 1, wildcardEntries: 0 },
+      ownership: { owner: 'team-payments', purpose: 'deploy payments-api from CI', environment: 'production', tier: 1, reviewBy: '2027-04-30', managedBy: 'keyless' },
+    });
+    expect(record('aws:role:payments-api-deploy').trustedSubjects.map((s) => [s.pattern, s.wildcard, s.pullRequest])).toEqual([[false, false, false], [false, false, false], [true, false, false]]);
+  });
+
+  test('AWS ECR publisher: exactly the push actions on the repository and the login token', () => {
+    const repository = 'arn:aws:ecr:eu-west-1:123456789012:repository/payments/api';
+    expect(subjects('aws:role:payments-api-image')).toEqual([`${GITHUB} sub=repo:acme/payments-api:ref:refs/tags/v* aud=sts.amazonaws.com`]);
+    expect(permissions('aws:role:payments-api-image')).toEqual([
+      `ecr:BatchCheckLayerAvailability on ${repository}`,
+      `ecr:BatchGetImage on ${repository}`,
+      `ecr:CompleteLayerUpload on ${repository}`,
+      'ecr:GetAuthorizationToken on *',
+      `ecr:InitiateLayerUpload on ${repository}`,
+      `ecr:PutImage on ${repository}`,
+      `ecr:UploadLayerPart on ${repository}`,
+    ]);
+    // ecr:GetAuthorizationToken accepts only "*": not a wildcard that could be narrower.
+    expect(record('aws:role:payments-api-image').blastRadius).toEqual({ entries: 7, wildcardEntries: 0 });
+  });
+
+  test('AWS workloads: IRSA and Pod Identity trusts', () => {
+    expect(subjects('aws:role:payments-api')).toEqual([
+      'oidc oidc.eks.eu-west-1.amazonaws.com/id/5C2E9F0A7B8D4E1F9A3C6B0D2E4F8A1C sub=system:serviceaccount:payments:payments-api aud=sts.amazonaws.com',
+    ]);
+    expect(subjects('aws:role:checkout-api')).toEqual([
+      'service pods.eks.amazonaws.com (eks-cluster-arn=arn:aws:eks:eu-west-1:123456789012:cluster/prod-eu, eks-cluster-name=prod-eu, '
+        + 'kubernetes-namespace=checkout-api, kubernetes-service-account=checkout-api, source-account=123456789012)',
+    ]);
+    expect(record('aws:role:checkout-api').attributes).toEqual({ podIdentity: 'prod-eu/checkout-api/checkout-api' });
+  });
+
+  test('GCP: the provider trusts the pinned repository\'s subjects; impersonation reaches the service account through the pool', () => {
+    expect(subjects('gcp:workload-identity-provider:acme-payments-prod/ci-github/payments-api-deploy')).toEqual([
+      `${GITHUB} sub=repo:acme/payments-api:environment:production repository_id=86301532 repository_owner_id=1342004`,
+      `${GITHUB} sub=repo:acme/payments-api:ref:refs/heads/main repository_id=86301532 repository_owner_id=1342004`,
+      `${GITHUB} sub=repo:acme/payments-api:ref:refs/tags/v* repository_id=86301532 repository_owner_id=1342004`,
+    ]);
+    expect(permissions('gcp:workload-identity-provider:acme-payments-prod/ci-github/payments-api-deploy')).toEqual(['roles/storage.objectCreator on storage_bucket acme-payments-artifacts']);
+    expect(subjects('gcp:service-account:ledger-deploy@acme-payments-prod.iam.gserviceaccount.com')).toEqual([
+      'pool 412345678901/ci-gitlab sub=project_path:acme/finance/ledger:ref_type:branch:ref:main',
+      'pool 412345678901/ci-gitlab sub=project_path:acme/finance/ledger:ref_type:tag:ref:v2.0.0',
+    ]);
+    // Each principal holds the role only for its own subject.
+    expect(permissions('gcp:workload-identity-provider:acme-payments-prod/ci-gitlab/ledger-deploy')).toEqual([
+      'roles/iam.workloadIdentityUser on service_account ledger-deploy@acme-payments-prod.iam.gserviceaccount.com when principal sub=project_path:acme/finance/ledger:ref_type:branch:ref:main',
+      'roles/iam.workloadIdentityUser on service_account ledger-deploy@acme-payments-prod.iam.gserviceaccount.com when principal sub=project_path:acme/finance/ledger:ref_type:tag:ref:v2.0.0',
+    ]);
+    expect(subjects('gcp:service-account:payments-api@acme-payments-prod.iam.gserviceaccount.com')).toEqual(['pool acme-payments-prod.svc.id.goog sub=system:serviceaccount:payments:payments-api']);
+  });
+
+  test('Azure: one exact federated credential per subject', () => {
+    expect(subjects('azure:user-assigned-identity:rg-payments-identity/payments-api-deploy')).toEqual([
+      `${GITHUB} sub=repo:acme/payments-api:environment:production aud=api://AzureADTokenExchange`,
+      `${GITHUB} sub=repo:acme/payments-api:ref:refs/heads/main aud=api://AzureADTokenExchange`,
+    ]);
+    expect(permissions('azure:user-assigned-identity:rg-payments-identity/payments-api-bundle')).toEqual([
+      'Storage Blob Data Contributor on /subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg-artifacts/providers/Microsoft.Storage/storageAccounts/acmeartifacts/'
+        + 'blobServices/default/containers/releases when blob path starts with payments-api/ (ABAC)',
+    ]);
+  });
+
+  test('break-glass on all three clouds: named humans, time-boxed, privileged', () => {
+    expect(subjects('aws:role:payments-break-glass')).toEqual([
+      'aws arn:aws:iam::123456789012:user/alice (mfa, mfa within 900s, source-identity=alice, until 2027-01-31T00:00:00Z)',
+      'aws arn:aws:iam::123456789012:user/bob (mfa, mfa within 900s, source-identity=bob, until 2027-01-31T00:00:00Z)',
+    ]);
+    expect(subjects('gcp:pam-entitlement:acme-payments-prod/payments-gke-break-glass')).toEqual([
+      'gcp group:sre-oncall@example.com (approval by group:security-oncall@example.com, justification required)',
+    ]);
+    expect(permissions('gcp:pam-entitlement:acme-payments-prod/payments-gke-break-glass')).toEqual(['roles/container.admin on project acme-payments-prod when until 2027-01-31T00:00:00Z']);
+    expect(subjects('azure:pim-assignment:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d')).toEqual(['azure 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d (pim eligible, until 2027-01-31T00:00:00Z)']);
+    for (const id of ['aws:role:payments-break-glass', 'gcp:pam-entitlement:acme-payments-prod/payments-gke-break-glass', 'azure:pim-assignment:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d']) {
+      expect(record(id)).toMatchObject({ credentialType: 'human-break-glass', privileged: true, ownership: { expires: '2027-01-31' } });
+    }
+  });
+
+  test('Kubernetes: each cluster\'s service account acts as its one cloud identity', () => {
+    expect(permissions('kubernetes:service-account:payments-api-eks/payments/payments-api')).toEqual(['impersonate on aws role arn:aws:iam::123456789012:role/payments-api']);
+    expect(permissions('kubernetes:service-account:payments-api-gke/payments/payments-api')).toEqual(['impersonate on gcp service account payments-api@acme-payments-prod.iam.gserviceaccount.com']);
+    expect(subjects('kubernetes:service-account:payments-api-aks/payments/payments-api')).toEqual(['workload Deployment payments/payments-api']);
+  });
+
+  test('programme metrics: no static credential, no wildcard, only break-glass is privileged, one unowned entitlement', () => {
+    const m = inventory.metrics;
+    expect(m.staticCredentialRatio.static).toBe(0);
+    expect(m.wildcardCount).toEqual({ trust: 0, permissions: 0, total: 0 });
+    expect(m.privilegedIdentities.ids).toEqual([
+      'aws:role:payments-break-glass', 'azure:pim-assignment:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', 'gcp:pam-entitlement:acme-payments-prod/payments-gke-break-glass',
+    ]);
+    expect(m.identities.referenced).toBe(0);
+    // PAM entitlements carry no labels or description: the output does not say who owns it.
+    expect(inventory.identities.filter((r) => !r.ownership.owner).map((r) => r.id)).toEqual(['gcp:pam-entitlement:acme-payments-prod/payments-gke-break-glass']);
+    expect(m.exceptionDebt).toEqual({ exceptions: 0, exceptedFindings: 0, expired: 0 });
+    expect(inventory.identities.flatMap((r) => r.findings)).toEqual([]);
+    expect(inventory.warnings).toEqual([]);
+  });
+
+  test('writeInventory writes inventory.json and report.md, byte-identically twice; the output diffs to nothing against itself', () => {
+    const first = path.join(out, 'report-a');
+    const second = path.join(out, 'report-b');
+    writeInventory(dirs, first, { today: TODAY });
+    writeInventory(dirs, second, { today: TODAY });
+    for (const file of ['inventory.json', 'report.md']) {
+      expect(fs.readFileSync(path.join(second, file), 'utf8')).toBe(fs.readFileSync(path.join(first, file), 'utf8'));
+    }
+    expect(JSON.parse(fs.readFileSync(path.join(first, 'inventory.json'), 'utf8')).identities.length).toBe(inventory.identities.length);
+    expect(diffInventories(inventory, buildInventory(readInventoryInput(dirs), { today: TODAY })).identities).toEqual([]);
+  });
+});
