@@ -1,5 +1,5 @@
 import { fail, quote, ValidationContext } from './errors';
-import { addDays, daysBetween, isIsoDate } from './ownership';
+import { addDays, daysBetween, isIsoDate, Ownership } from './ownership';
 
 /** Break-glass access expires at most this many days ahead, unless a longer bound is declared explicitly. */
 export const BREAK_GLASS_DEFAULT_MAX_DAYS = 90;
@@ -219,5 +219,12 @@ export function checkAzureBreakGlass(principalId: unknown, roleDefinitionId: unk
   }
   if (typeof justification !== 'string' || justification.trim().length < 10) {
     fail({ code: 'KL-BG-JUSTIFICATION', path: ctx.path, prop: 'justification', problem: `is ${quote(justification)}: a justification of at least 10 characters is required`, fix: 'say why emergency access is needed, e.g. the incident id and what is being repaired' });
+  }
+}
+
+/** Break-glass access is privileged: always tier 1. */
+export function requireBreakGlassTier(ownership: Ownership, ctx: ValidationContext): void {
+  if (ownership.tier !== 1) {
+    fail({ code: 'KL-BG-TIER', path: ctx.path, prop: 'ownership.tier', problem: `is ${ownership.tier}: break-glass access is privileged and always tier 1`, fix: 'set `tier: 1`' });
   }
 }

@@ -124,3 +124,17 @@ export function checkAzureResourceGroupName(name: unknown, ctx: ValidationContex
   }
   return name;
 }
+
+/** Azure region names: lowercase letters and digits, e.g. `westeurope`. */
+export function checkAzureLocation(location: unknown, ctx: ValidationContext, prop = 'location'): string {
+  if (typeof location !== 'string' || !/^[a-z][a-z0-9]{1,40}$/.test(location)) {
+    fail({
+      code: 'KL-AZ-LOCATION',
+      path: ctx.path,
+      prop,
+      problem: `is ${quote(location)}: an Azure region name is lowercase letters and digits`,
+      fix: 'use the region name, e.g. "westeurope" (see `az account list-locations -o table`)',
+    });
+  }
+  return location;
+}

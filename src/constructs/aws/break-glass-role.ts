@@ -6,7 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
   AwsBreakGlassHuman, awsBreakGlassConditions, BREAK_GLASS_DEFAULT_MFA_AGE_SECONDS, BREAK_GLASS_SESSION_SECONDS, BreakGlassExpiry,
-  checkAwsBreakGlassHumans, checkMfaAge, resolveBreakGlassExpiry,
+  checkAwsBreakGlassHumans, checkMfaAge, resolveBreakGlassExpiry, requireBreakGlassTier,
 } from '../../core/break-glass';
 import { fail } from '../../core/errors';
 import { checkAwsRoleName, checkIdentityName } from '../../core/names';
@@ -72,9 +72,7 @@ export class BreakGlassRole extends Construct {
     super(scope, id);
     const ctx = validationContext(this);
     this.ownership = resolveOwnership(props.ownership, ctx);
-    if (this.ownership.tier !== 1) {
-      fail({ code: 'KL-BG-TIER', path: ctx.path, prop: 'ownership.tier', problem: `is ${this.ownership.tier}: break-glass access is privileged and always tier 1`, fix: 'set `tier: 1`' });
-    }
+    requireBreakGlassTier(this.ownership, ctx);
     const name = checkIdentityName(props.name, ctx);
     this.roleName = checkAwsRoleName(props.roleName ?? name, ctx);
     this.humans = checkAwsBreakGlassHumans(props.humans, ctx);

@@ -1,7 +1,7 @@
 import { PimActiveRoleAssignment } from '@cdktf/provider-azurerm/lib/pim-active-role-assignment';
 import { PimEligibleRoleAssignment } from '@cdktf/provider-azurerm/lib/pim-eligible-role-assignment';
 import { Construct } from 'constructs';
-import { BreakGlassExpiry, checkAzureBreakGlass, resolveBreakGlassExpiry } from '../../core/break-glass';
+import { BreakGlassExpiry, checkAzureBreakGlass, resolveBreakGlassExpiry, requireBreakGlassTier } from '../../core/break-glass';
 import { fail, quote } from '../../core/errors';
 import { Ownership, resolveOwnership } from '../../core/ownership';
 import { validationContext } from '../private/context';
@@ -46,9 +46,7 @@ export class BreakGlassAssignment extends Construct {
     super(scope, id);
     const ctx = validationContext(this);
     const ownership = resolveOwnership(props.ownership, ctx);
-    if (ownership.tier !== 1) {
-      fail({ code: 'KL-BG-TIER', path: ctx.path, prop: 'ownership.tier', problem: `is ${ownership.tier}: break-glass access is privileged and always tier 1`, fix: 'set `tier: 1`' });
-    }
+    requireBreakGlassTier(ownership, ctx);
     if (typeof props.scope !== 'string' || !props.scope.startsWith('/') || /[*?]/.test(props.scope)) {
       fail({ code: 'KL-AZ-SCOPE', path: ctx.path, prop: 'scope', problem: `is ${quote(props.scope)}: a scope is a resource id starting with \`/\` (no wildcards)`, fix: 'give the narrowest scope that resolves the emergency' });
     }

@@ -4,7 +4,7 @@ import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-
 import { Construct } from 'constructs';
 import { CiTrustPolicy, ICiSource, resolveCiSource } from '../../core/ci/policy';
 import { fail, quote } from '../../core/errors';
-import { checkAzureIdentityName, checkAzureResourceGroupName, checkIdentityName } from '../../core/names';
+import { checkAzureIdentityName, checkAzureLocation, checkAzureResourceGroupName, checkIdentityName } from '../../core/names';
 import { azureOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
 import { azureFederatedTrust } from '../../core/trust/azure';
 import { validationContext } from '../private/context';
@@ -76,9 +76,7 @@ export class CiOidcTrust extends Construct {
     const name = checkIdentityName(props.name, ctx);
     const identityName = checkAzureIdentityName(props.identityName ?? name, ctx);
     const resourceGroupName = checkAzureResourceGroupName(props.resourceGroupName, ctx);
-    if (typeof props.location !== 'string' || !/^[a-z][a-z0-9]{1,40}$/.test(props.location)) {
-      fail({ code: 'KL-AZ-LOCATION', path: ctx.path, prop: 'location', problem: `is ${quote(props.location)}: an Azure region name is lowercase letters and digits`, fix: 'use the region name, e.g. "westeurope" (see `az account list-locations -o table`)' });
-    }
+    checkAzureLocation(props.location, ctx);
     this.trust = resolveCiSource(props.source, ctx);
     const decision = azureFederatedTrust(this.trust, ctx);
 

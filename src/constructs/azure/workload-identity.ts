@@ -3,9 +3,8 @@ import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkIssuerUrl } from '../../core/ci/policy';
-import { fail, quote } from '../../core/errors';
 import { checkServiceAccountRef, KubernetesServiceAccountRef, serviceAccountSubject } from '../../core/kubernetes';
-import { checkAzureIdentityName, checkAzureResourceGroupName, checkIdentityName } from '../../core/names';
+import { checkAzureIdentityName, checkAzureLocation, checkAzureResourceGroupName, checkIdentityName } from '../../core/names';
 import { azureOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
 import { AZURE_TOKEN_EXCHANGE_AUDIENCE, azureCredentialName } from '../../core/trust/azure';
 import { claimWorkloadBinding } from '../private/bindings';
@@ -64,9 +63,7 @@ export class WorkloadIdentity extends Construct {
     const name = checkIdentityName(props.name, ctx);
     const identityName = checkAzureIdentityName(props.identityName ?? name, ctx);
     const resourceGroupName = checkAzureResourceGroupName(props.resourceGroupName, ctx);
-    if (typeof props.location !== 'string' || !/^[a-z][a-z0-9]{1,40}$/.test(props.location)) {
-      fail({ code: 'KL-AZ-LOCATION', path: ctx.path, prop: 'location', problem: `is ${quote(props.location)}: an Azure region name is lowercase letters and digits`, fix: 'use the region name, e.g. "westeurope" (see `az account list-locations -o table`)' });
-    }
+    checkAzureLocation(props.location, ctx);
     this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
     const issuer = checkIssuerUrl(props.clusterIssuerUrl, ctx, 'clusterIssuerUrl',
       'https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/11111111-1111-1111-1111-111111111111/',

@@ -2,7 +2,7 @@ import { PrivilegedAccessManagerEntitlement } from '@cdktf/provider-google/lib/p
 import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { Construct } from 'constructs';
-import { BREAK_GLASS_SESSION_SECONDS, BreakGlassExpiry, checkGcpBreakGlass, checkGcpHumans, resolveBreakGlassExpiry } from '../../core/break-glass';
+import { BREAK_GLASS_SESSION_SECONDS, BreakGlassExpiry, checkGcpBreakGlass, checkGcpHumans, resolveBreakGlassExpiry, requireBreakGlassTier } from '../../core/break-glass';
 import { fail, quote } from '../../core/errors';
 import { checkGcpProjectId, checkIdentityName } from '../../core/names';
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
@@ -64,9 +64,7 @@ export class BreakGlassAccess extends Construct {
     super(scope, id);
     const ctx = validationContext(this);
     const ownership = resolveOwnership(props.ownership, ctx);
-    if (ownership.tier !== 1) {
-      fail({ code: 'KL-BG-TIER', path: ctx.path, prop: 'ownership.tier', problem: `is ${ownership.tier}: break-glass access is privileged and always tier 1`, fix: 'set `tier: 1`' });
-    }
+    requireBreakGlassTier(ownership, ctx);
     const name = checkIdentityName(props.name, ctx);
     const project = checkGcpProjectId(props.project, ctx);
     const { role, members } = checkGcpBreakGlass(props.role, props.members, ctx);
