@@ -409,7 +409,8 @@ describe('aws-cdk-lib adapter: KeylessPolicyValidation', () => {
       `   Suggested fix: ${STATIC_FIX}`,
       "   Acknowledge with 'keyless-guardrails::KL-G-STATIC-CREDENTIAL'",
       '',
-      `A copy of this report can be found in: ${reportPath}`,
+      // aws-cdk-lib prints the shorter of the absolute and the cwd-relative path: it depends on where tests run.
+      `A copy of this report can be found in: ${path.relative(process.cwd(), reportPath).length < reportPath.length ? path.relative(process.cwd(), reportPath) : reportPath}`,
     ].join('\n'));
 
     const report = readReport(outdir);
