@@ -502,17 +502,30 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   add(id, 'not applicable', 'a Kubernetes Role', k8s(rbacRole('Role', [{ apiGroups: [''], resources: ['*'], verbs: ['get'] }])), []);
 }
 
+{
+  const id = 'KL-G-POLICY-UNREADABLE';
+  const tf = (type: string, properties: Record<string, unknown>): NeutralResource => ({ format: 'terraform', file: 'main.tf.json', type, id: `${type}.x`, properties });
+  add(id, 'finding', 'a Terraform role policy given as a data-source reference', tf('aws_iam_role_policy', { role: 'ci', policy: '${data.aws_iam_policy_document.ci.json}' }),
+    ['policy is ${data.aws_iam_policy_document.ci.json}, which is not a JSON policy document']);
+  add(id, 'finding', 'a Terraform role whose trust is a reference', tf('aws_iam_role', { name: 'ci', assume_role_policy: '${data.aws_iam_policy_document.trust.json}' }),
+    ['assume_role_policy is ${data.aws_iam_policy_document.trust.json}, which is not a JSON policy document']);
+  add(id, 'compliant', 'a Terraform policy written as a JSON string', tf('aws_iam_policy', {
+    policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] }),
+  }), []);
+  add(id, 'not applicable', 'a CloudFormation policy (documents are objects)', { format: 'cloudformation', file: 't.json', type: 'AWS::IAM::Policy', id: 'P', properties: { PolicyDocument: { Statement: [] } } }, []);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('guardrail rules', () => {
-  test('ALL_RULES holds the 16 rules, in id order, each documented', () => {
+  test('ALL_RULES holds the 17 rules, in id order, each documented', () => {
     const ids = ALL_RULES.map((r) => r.id);
     expect(ids).toEqual([
       'KL-G-AWS-ADMIN-POLICY', 'KL-G-AZURE-FIC-AUDIENCE', 'KL-G-FEDERATED-TRUST-UNPINNED', 'KL-G-GCP-BASIC-ROLE', 'KL-G-GCP-PRINCIPALSET-WILDCARD',
       'KL-G-GCP-PROVIDER-UNPINNED', 'KL-G-K8S-AUTOMOUNT', 'KL-G-K8S-CLUSTER-ADMIN', 'KL-G-K8S-DEFAULT-SA', 'KL-G-K8S-RBAC-WILDCARD', 'KL-G-OWNERSHIP',
-      'KL-G-SESSION-OVER-TIER', 'KL-G-SHARED-IDENTITY', 'KL-G-STATIC-CREDENTIAL', 'KL-G-WILDCARD-ACTION', 'KL-G-WILDCARD-RESOURCE',
+      'KL-G-POLICY-UNREADABLE', 'KL-G-SESSION-OVER-TIER', 'KL-G-SHARED-IDENTITY', 'KL-G-STATIC-CREDENTIAL', 'KL-G-WILDCARD-ACTION', 'KL-G-WILDCARD-RESOURCE',
     ]);
     for (const r of ALL_RULES) {
       expect(r.info.length).toBeGreaterThan(10);
@@ -524,7 +537,7 @@ describe('guardrail rules', () => {
   test('every rule has a non-compliant, a compliant and a not-applicable case here', () => {
     const covered = (kind: Kind) => [...new Set(CASES.filter((c) => c.kind === kind).map((c) => c.rule))].sort();
     const ids = ALL_RULES.map((r) => r.id).sort();
-    expect(ids).toHaveLength(16);
+    expect(ids).toHaveLength(17);
     expect(covered('finding')).toEqual(ids);
     expect(covered('compliant')).toEqual(ids);
     expect(covered('not applicable')).toEqual(ids);
