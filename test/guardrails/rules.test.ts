@@ -504,12 +504,12 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
 
 {
   const id = 'KL-G-POLICY-UNREADABLE';
-  const tf = (type: string, properties: Record<string, unknown>): NeutralResource => ({ format: 'terraform', file: 'main.tf.json', type, id: `${type}.x`, properties });
-  add(id, 'finding', 'a Terraform role policy given as a data-source reference', tf('aws_iam_role_policy', { role: 'ci', policy: '${data.aws_iam_policy_document.ci.json}' }),
+  const terraform = (type: string, properties: Record<string, unknown>): NeutralResource => ({ format: 'terraform', file: 'main.tf.json', type, id: `${type}.x`, properties });
+  add(id, 'finding', 'a Terraform role policy given as a data-source reference', terraform('aws_iam_role_policy', { role: 'ci', policy: '${data.aws_iam_policy_document.ci.json}' }),
     ['policy is ${data.aws_iam_policy_document.ci.json}, which is not a JSON policy document']);
-  add(id, 'finding', 'a Terraform role whose trust is a reference', tf('aws_iam_role', { name: 'ci', assume_role_policy: '${data.aws_iam_policy_document.trust.json}' }),
+  add(id, 'finding', 'a Terraform role whose trust is a reference', terraform('aws_iam_role', { name: 'ci', assume_role_policy: '${data.aws_iam_policy_document.trust.json}' }),
     ['assume_role_policy is ${data.aws_iam_policy_document.trust.json}, which is not a JSON policy document']);
-  add(id, 'compliant', 'a Terraform policy written as a JSON string', tf('aws_iam_policy', {
+  add(id, 'compliant', 'a Terraform policy written as a JSON string', terraform('aws_iam_policy', {
     policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] }),
   }), []);
   add(id, 'not applicable', 'a CloudFormation policy (documents are objects)', { format: 'cloudformation', file: 't.json', type: 'AWS::IAM::Policy', id: 'P', properties: { PolicyDocument: { Statement: [] } } }, []);

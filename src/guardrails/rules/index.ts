@@ -19,13 +19,13 @@ import { wildcardResource } from './wildcard-resource';
 
 export {
   awsAdminPolicy, azureFicAudience, federatedTrustPinned, gcpBasicRole, gcpPrincipalSetWildcard, gcpProviderOwnerPinned, k8sAutomount,
-  k8sClusterAdmin, k8sDefaultServiceAccount, k8sRbacWildcard, ownership, policyUnreadable, sessionOverTier, sharedIdentity, staticCredential, wildcardAction,
-  wildcardResource,
+  k8sClusterAdmin, k8sDefaultServiceAccount, k8sRbacWildcard, ownership, policyUnreadable, sessionOverTier, sharedIdentity, staticCredential,
+  wildcardAction, wildcardResource,
 };
 
 /** Every Keyless guardrail rule, in id order. */
 export const ALL_RULES: readonly GuardrailRule[] = [
   awsAdminPolicy, azureFicAudience, federatedTrustPinned, gcpBasicRole, gcpPrincipalSetWildcard, gcpProviderOwnerPinned, k8sAutomount,
-  k8sClusterAdmin, k8sDefaultServiceAccount, k8sRbacWildcard, ownership, policyUnreadable, sessionOverTier, sharedIdentity, staticCredential, wildcardAction,
-  wildcardResource,
+  k8sClusterAdmin, k8sDefaultServiceAccount, k8sRbacWildcard, ownership, policyUnreadable, sessionOverTier, sharedIdentity, staticCredential,
+  wildcardAction, wildcardResource,
 ].sort((a, b) => a.id.localeCompare(b.id));
