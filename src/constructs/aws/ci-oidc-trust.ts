@@ -57,7 +57,7 @@ export interface CiOidcTrustProps {
  *
  * The trust pins the token's issuer (federated principal), `aud` and `sub` with `StringEquals`; `StringLike` is used
  * only for explicitly declared tag patterns. The role has no permissions: grant them through `role` or
- * `grantPrincipal` (e.g. `bucket.grantPut(trust.grantPrincipal)`).
+ * `grantPrincipal`, with exact actions (e.g. `trust.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ["s3:PutObject"], resources: [bucket.arnForObjects("app/*")] }))`).
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html
  */
