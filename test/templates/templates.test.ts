@@ -1,32 +1,17 @@
-import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { Chart, Testing as K8sTesting } from 'cdk8s';
+import { Testing as K8sTesting } from 'cdk8s';
 import { Testing, TerraformStack } from 'cdktf';
-import { checkoutPublisher, checkoutService, reconciliationJob, TeamTargets } from '../../examples/templates/app-team';
+import { checkoutPublisher, checkoutService, reconciliationJob } from '../../examples/templates/app-team';
 import { Access, KeylessError } from '../../src';
 import { DeployService } from '../../src/templates';
-import { OWNERSHIP, TODAY, tfResources } from '../helpers/synth';
+import { OWNERSHIP, tfResources } from '../helpers/synth';
+import { teamTargets } from '../helpers/team';
 
-function targets(): TeamTargets {
-  const awsApp = new cdk.App({ context: { 'keyless:today': TODAY } });
-  const tfApp = Testing.app();
-  tfApp.node.setContext('keyless:today', TODAY);
-  const k8sApp = K8sTesting.app();
-  k8sApp.node.setContext('keyless:today', TODAY);
-  return {
-    awsStack: new cdk.Stack(awsApp, 'team-aws', { env: { account: '123456789012', region: 'eu-west-1' }, analyticsReporting: false }),
-    gcpStack: new TerraformStack(tfApp, 'team-gcp'),
-    azureStack: new TerraformStack(tfApp, 'team-azure'),
-    eksChart: new Chart(k8sApp, 'eks'),
-    gkeChart: new Chart(k8sApp, 'gke'),
-    aksChart: new Chart(k8sApp, 'aks'),
-  };
-}
 const tf = (stack: TerraformStack) => JSON.parse(Testing.synth(stack));
 
 describe('DeployService', () => {
   test('one identity, one bound ServiceAccount and one hardened Deployment per cluster, and exactly the declared access', () => {
-    const t = targets();
+    const t = teamTargets();
     const service = checkoutService(t);
     const template = Template.fromStack(t.awsStack);
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { ClusterName: 'prod-eu', Namespace: 'checkout-api', ServiceAccount: 'checkout-api' });
@@ -53,7 +38,7 @@ describe('DeployService', () => {
   });
 
   test('read objects: S3 get under the prefix and list limited to it; GCS viewer conditioned on the prefix', () => {
-    const t = targets();
+    const t = teamTargets();
     new DeployService({
       name: 'ledger-api',
       ownership: OWNERSHIP,
@@ -79,7 +64,7 @@ describe('DeployService', () => {
   });
 
   test('an AKS chart without the applied client id is refused', () => {
-    const t = targets();
+    const t = teamTargets();
     expect(() => new DeployService({
       name: 'ledger-api',
       ownership: OWNERSHIP,
@@ -90,7 +75,7 @@ describe('DeployService', () => {
 
   test('a service deployed nowhere, and access with a wildcard, are refused', () => {
     expect(() => new DeployService({ name: 'ledger-api', ownership: OWNERSHIP, image: 'ledger:1' })).toThrow(/^\[KL-TPL-NO-TARGET\]/);
-    const t = targets();
+    const t = teamTargets();
     expect(() => new DeployService({
       name: 'ledger-api',
       ownership: OWNERSHIP,
@@ -103,7 +88,7 @@ describe('DeployService', () => {
 
 describe('ScheduledJob', () => {
   test('a CronJob on its own identity that reads exactly one secret', () => {
-    const t = targets();
+    const t = teamTargets();
     reconciliationJob(t);
     Template.fromStack(t.awsStack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Sid: 'ReadSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:checkout/psp-api-key-AbC123' }] },
@@ -122,7 +107,7 @@ describe('ScheduledJob', () => {
 
 describe('CiPublishArtifact', () => {
   test('one scoped publisher per chosen cloud from one declaration', () => {
-    const t = targets();
+    const t = teamTargets();
     const publisher = checkoutPublisher(t);
     expect(publisher.azure).toBeUndefined();
     Template.fromStack(t.awsStack).hasResourceProperties('AWS::IAM::Role', { RoleName: 'checkout-image', MaxSessionDuration: 3600 });
@@ -132,7 +117,7 @@ describe('CiPublishArtifact', () => {
 
 describe('snapshots', () => {
   test('the app-team example on all targets', () => {
-    const t = targets();
+    const t = teamTargets();
     checkoutService(t);
     reconciliationJob(t);
     checkoutPublisher(t);

@@ -4,10 +4,11 @@ import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-
 import { Construct } from 'constructs';
 import { CiTrustPolicy, ICiSource, resolveCiSource } from '../../core/ci/policy';
 import { fail, quote } from '../../core/errors';
-import { checkAzureIdentityName, checkAzureLocation, checkAzureResourceGroupName, checkIdentityName } from '../../core/names';
-import { azureOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
+import { checkIdentityName } from '../../core/names';
+import { Ownership, resolveOwnership } from '../../core/ownership';
 import { azureFederatedTrust } from '../../core/trust/azure';
 import { validationContext } from '../private/context';
+import { ownedUserAssignedIdentity } from './private/identity';
 
 /** Props of an Azure {@link CiOidcTrust}. */
 export interface CiOidcTrustProps {
@@ -74,18 +75,10 @@ export class CiOidcTrust extends Construct {
     const ctx = validationContext(this);
     this.ownership = resolveOwnership(props.ownership, ctx);
     const name = checkIdentityName(props.name, ctx);
-    const identityName = checkAzureIdentityName(props.identityName ?? name, ctx);
-    const resourceGroupName = checkAzureResourceGroupName(props.resourceGroupName, ctx);
-    checkAzureLocation(props.location, ctx);
+    const { identity, resourceGroupName } = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx);
+    this.identity = identity;
     this.trust = resolveCiSource(props.source, ctx);
     const decision = azureFederatedTrust(this.trust, ctx);
-
-    this.identity = new UserAssignedIdentity(this, 'Identity', {
-      name: identityName,
-      resourceGroupName,
-      location: props.location,
-      tags: azureOwnershipTags(this.ownership),
-    });
     this.principalId = this.identity.principalId;
     this.clientId = this.identity.clientId;
     this.tenantId = this.identity.tenantId;

@@ -4,11 +4,12 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkIssuerUrl } from '../../core/ci/policy';
 import { checkServiceAccountRef, KubernetesServiceAccountRef, serviceAccountSubject } from '../../core/kubernetes';
-import { checkAzureIdentityName, checkAzureLocation, checkAzureResourceGroupName, checkIdentityName } from '../../core/names';
-import { azureOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
+import { checkIdentityName } from '../../core/names';
+import { Ownership, resolveOwnership } from '../../core/ownership';
 import { AZURE_TOKEN_EXCHANGE_AUDIENCE, azureCredentialName } from '../../core/trust/azure';
 import { claimWorkloadBinding } from '../private/bindings';
 import { validationContext } from '../private/context';
+import { ownedUserAssignedIdentity } from './private/identity';
 
 /** Props of an Azure {@link WorkloadIdentity}. */
 export interface WorkloadIdentityProps {
@@ -61,9 +62,8 @@ export class WorkloadIdentity extends Construct {
     const ctx = validationContext(this);
     this.ownership = resolveOwnership(props.ownership, ctx);
     const name = checkIdentityName(props.name, ctx);
-    const identityName = checkAzureIdentityName(props.identityName ?? name, ctx);
-    const resourceGroupName = checkAzureResourceGroupName(props.resourceGroupName, ctx);
-    checkAzureLocation(props.location, ctx);
+    const { identity, resourceGroupName } = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx);
+    this.identity = identity;
     this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
     const issuer = checkIssuerUrl(props.clusterIssuerUrl, ctx, 'clusterIssuerUrl',
       'https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/11111111-1111-1111-1111-111111111111/',
@@ -71,9 +71,6 @@ export class WorkloadIdentity extends Construct {
     const subject = serviceAccountSubject(this.serviceAccount);
     claimWorkloadBinding(this, 'Azure', `${subject} of issuer ${issuer}`, 'serviceAccount');
 
-    this.identity = new UserAssignedIdentity(this, 'Identity', {
-      name: identityName, resourceGroupName, location: props.location, tags: azureOwnershipTags(this.ownership),
-    });
     this.federatedCredential = new FederatedIdentityCredential(this, 'Credential', {
       name: azureCredentialName(subject),
       resourceGroupName,

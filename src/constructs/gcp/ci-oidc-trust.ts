@@ -4,10 +4,9 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Construct } from 'constructs';
 import { CiTrustPolicy, ICiSource, resolveCiSource } from '../../core/ci/policy';
-import { fail, quote } from '../../core/errors';
 import { checkGcpPoolId, checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
-import { gcpPoolResource, gcpWorkloadIdentityProvider } from '../../core/trust/gcp';
+import { GcpAccessMode, gcpPoolResource, gcpWorkloadIdentityProvider, resolveGcpAccessMode } from '../../core/trust/gcp';
 import { validationContext } from '../private/context';
 import { shortHash } from '../private/hash';
 
@@ -19,7 +18,7 @@ import { shortHash } from '../private/hash';
  * - `impersonation`: a dedicated service account, which the federated principals may impersonate
  *   (`roles/iam.workloadIdentityUser`); resources grant roles to the service account. Never with a key.
  */
-export type GcpAccessMode = 'direct' | 'impersonation';
+export type { GcpAccessMode };
 
 /** Props of a GCP {@link CiOidcTrust}. */
 export interface CiOidcTrustProps {
@@ -114,13 +113,7 @@ export class CiOidcTrust extends Construct {
     const projectNumber = checkGcpProjectNumber(props.projectNumber, ctx);
     const poolId = checkGcpPoolId(props.poolId ?? name, ctx, 'poolId');
     const providerId = checkGcpPoolId(props.providerId ?? name, ctx, 'providerId');
-    this.access = props.access ?? 'direct';
-    if (this.access !== 'direct' && this.access !== 'impersonation') {
-      fail({ code: 'KL-GCP-ACCESS', path: ctx.path, prop: 'access', problem: `is ${quote(this.access)}: expected "direct" or "impersonation"`, fix: 'use "direct" unless the service needs a service account' });
-    }
-    if (props.serviceAccountId !== undefined && this.access !== 'impersonation') {
-      fail({ code: 'KL-GCP-SA-WITHOUT-IMPERSONATION', path: ctx.path, prop: 'serviceAccountId', problem: `is ${quote(props.serviceAccountId)} but \`access\` is "direct", which creates no service account`, fix: 'set `access: "impersonation"` or remove `serviceAccountId`' });
-    }
+    this.access = resolveGcpAccessMode(props.access, props.serviceAccountId, ctx);
     this.trust = resolveCiSource(props.source, ctx);
     const decision = gcpWorkloadIdentityProvider(this.trust, { projectNumber, poolId, providerId }, ctx);
     const owned = gcpOwnership(this.ownership, ctx);

@@ -1,10 +1,10 @@
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Construct } from 'constructs';
-import { fail, quote } from '../../core/errors';
 import { checkServiceAccountRef, KubernetesServiceAccountRef } from '../../core/kubernetes';
 import { checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
+import { GcpAccessMode, resolveGcpAccessMode } from '../../core/trust/gcp';
 import { claimWorkloadBinding } from '../private/bindings';
 import { validationContext } from '../private/context';
 
@@ -16,7 +16,7 @@ import { validationContext } from '../private/context';
  * - `impersonation`: a Google service account that the Kubernetes service account may impersonate
  *   (`roles/iam.workloadIdentityUser` for `serviceAccount:PROJECT.svc.id.goog[NS/KSA]`).
  */
-export type GkeAccessMode = 'direct' | 'impersonation';
+export type GkeAccessMode = GcpAccessMode;
 
 /** Props of a GCP {@link WorkloadIdentity}. */
 export interface WorkloadIdentityProps {
@@ -68,19 +68,16 @@ export class WorkloadIdentity extends Construct {
     const name = checkIdentityName(props.name, ctx);
     this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
     const project = checkGcpProjectId(props.project, ctx);
-    this.access = props.access ?? 'direct';
+    this.access = resolveGcpAccessMode(props.access, props.serviceAccountId, ctx);
     const { namespace, name: ksa } = this.serviceAccount;
     const workloadPool = `${project}.svc.id.goog`;
     claimWorkloadBinding(this, 'GCP', `${namespace}/${ksa} in workload pool ${workloadPool}`, 'serviceAccount');
 
     if (this.access === 'direct') {
-      if (props.serviceAccountId !== undefined) {
-        fail({ code: 'KL-GCP-SA-WITHOUT-IMPERSONATION', path: ctx.path, prop: 'serviceAccountId', problem: `is ${quote(props.serviceAccountId)} but \`access\` is "direct", which creates no service account`, fix: 'set `access: "impersonation"` or remove `serviceAccountId`' });
-      }
       const projectNumber = checkGcpProjectNumber(props.projectNumber, ctx);
       this.workloadMember = `principal://iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${workloadPool}/subject/ns/${namespace}/sa/${ksa}`;
       this.member = this.workloadMember;
-    } else if (this.access === 'impersonation') {
+    } else {
       const accountId = checkGcpServiceAccountId(props.serviceAccountId ?? name, ctx, 'serviceAccountId');
       this.googleServiceAccount = new ServiceAccount(this, 'ServiceAccount', {
         project, accountId, displayName: accountId, description: gcpOwnership(this.ownership, ctx).description,
@@ -93,8 +90,6 @@ export class WorkloadIdentity extends Construct {
         role: 'roles/iam.workloadIdentityUser',
         member: this.workloadMember,
       });
-    } else {
-      fail({ code: 'KL-GCP-ACCESS', path: ctx.path, prop: 'access', problem: `is ${quote(this.access)}: expected "direct" or "impersonation"`, fix: 'use "direct" unless the service needs a service account' });
     }
   }
 }

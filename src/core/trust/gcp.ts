@@ -1,5 +1,5 @@
 import { CiTrustPolicy } from '../ci/policy';
-import { fail, ValidationContext } from '../errors';
+import { fail, quote, ValidationContext } from '../errors';
 import { celString } from './cel';
 
 /** `google.subject` may be at most 127 bytes (shared/REFERENCE.md). */
@@ -93,4 +93,28 @@ export function gcpWorkloadIdentityProvider(
     attributeCondition,
     members,
   };
+}
+
+/**
+ * How a GCP workload reaches resources: `direct` (roles granted to the federated principal, no service account) or
+ * `impersonation` (a dedicated Google service account the principal may impersonate; never a key).
+ */
+export type GcpAccessMode = 'direct' | 'impersonation';
+
+/** Resolves the access mode (default `direct`), refusing unknown modes and a service account id without impersonation. */
+export function resolveGcpAccessMode(access: unknown, serviceAccountId: unknown, ctx: ValidationContext): GcpAccessMode {
+  const mode = access ?? 'direct';
+  if (mode !== 'direct' && mode !== 'impersonation') {
+    fail({ code: 'KL-GCP-ACCESS', path: ctx.path, prop: 'access', problem: `is ${quote(mode)}: expected "direct" or "impersonation"`, fix: 'use "direct" unless the service needs a service account' });
+  }
+  if (serviceAccountId !== undefined && mode !== 'impersonation') {
+    fail({
+      code: 'KL-GCP-SA-WITHOUT-IMPERSONATION',
+      path: ctx.path,
+      prop: 'serviceAccountId',
+      problem: `is ${quote(serviceAccountId)} but \`access\` is "direct", which creates no service account`,
+      fix: 'set `access: "impersonation"` or remove `serviceAccountId`',
+    });
+  }
+  return mode;
 }

@@ -1,0 +1,28 @@
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { Construct } from 'constructs';
+import { ValidationContext } from '../../../core/errors';
+import { checkAzureIdentityName, checkAzureLocation, checkAzureResourceGroupName } from '../../../core/names';
+import { azureOwnershipTags, Ownership } from '../../../core/ownership';
+
+/** The props every Keyless user-assigned identity takes. */
+export interface OwnedIdentityProps {
+  readonly identityName?: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+}
+
+/**
+ * Validates the identity's name, resource group and location, and creates the user-assigned identity (`Identity`)
+ * with the ownership tags.
+ */
+export function ownedUserAssignedIdentity(
+  scope: Construct, name: string, props: OwnedIdentityProps, ownership: Ownership, ctx: ValidationContext,
+): { identity: UserAssignedIdentity; resourceGroupName: string } {
+  const identityName = checkAzureIdentityName(props.identityName ?? name, ctx);
+  const resourceGroupName = checkAzureResourceGroupName(props.resourceGroupName, ctx);
+  const location = checkAzureLocation(props.location, ctx);
+  const identity = new UserAssignedIdentity(scope, 'Identity', {
+    name: identityName, resourceGroupName, location, tags: azureOwnershipTags(ownership),
+  });
+  return { identity, resourceGroupName };
+}
