@@ -44,6 +44,7 @@ const project = new typescript.TypeScriptProject({
     '@cloud-copilot/iam-policy@0.1.109',
     'typedoc@0.28.20',
     'typedoc-plugin-markdown@4.14.1',
+    'fast-check@4.11.0', // property-based tests (test/property/), MIT
   ],
 
   tsconfig: {
