@@ -5,6 +5,7 @@ import { BreakGlassExpiry, checkAzureBreakGlass, resolveBreakGlassExpiry, requir
 import { fail, quote } from '../../core/errors';
 import { Ownership, resolveOwnership } from '../../core/ownership';
 import { validationContext } from '../private/context';
+import { terraformConfig } from '../private/terraform';
 
 /** `eligible`: the principal activates the role through PIM when needed; `active`: assigned until the expiry. */
 export type AzureBreakGlassMode = 'eligible' | 'active';
@@ -61,9 +62,9 @@ export class BreakGlassAssignment extends Construct {
     };
     const mode = props.mode ?? 'eligible';
     if (mode === 'eligible') {
-      this.assignment = new PimEligibleRoleAssignment(this, 'Eligible', common);
+      this.assignment = new PimEligibleRoleAssignment(this, 'Eligible', terraformConfig(common));
     } else if (mode === 'active') {
-      this.assignment = new PimActiveRoleAssignment(this, 'Active', common);
+      this.assignment = new PimActiveRoleAssignment(this, 'Active', terraformConfig(common));
     } else {
       fail({ code: 'KL-BG-AZ-MODE', path: ctx.path, prop: 'mode', problem: `is ${quote(mode)}: expected "eligible" or "active"`, fix: 'use "eligible" so that the role is activated only when needed' });
     }

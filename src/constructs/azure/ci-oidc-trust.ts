@@ -9,6 +9,7 @@ import { Ownership, resolveOwnership } from '../../core/ownership';
 import { azureFederatedTrust } from '../../core/trust/azure';
 import { validationContext } from '../private/context';
 import { ownedUserAssignedIdentity } from './private/identity';
+import { terraformConfig } from '../private/terraform';
 
 /** Props of an Azure {@link CiOidcTrust}. */
 export interface CiOidcTrustProps {
@@ -86,7 +87,7 @@ export class CiOidcTrust extends Construct {
     this.federatedCredentials = [];
     for (const credential of decision.credentials) {
       const previous = this.federatedCredentials[this.federatedCredentials.length - 1];
-      this.federatedCredentials.push(new FederatedIdentityCredential(this, `Credential-${credential.name}`, {
+      this.federatedCredentials.push(new FederatedIdentityCredential(this, `Credential-${credential.name}`, terraformConfig({
         name: credential.name,
         resourceGroupName,
         parentId: this.identity.id,
@@ -94,7 +95,7 @@ export class CiOidcTrust extends Construct {
         subject: credential.subject,
         audience: [decision.audience],
         dependsOn: previous ? [previous] : undefined,
-      }));
+      })));
     }
   }
 
@@ -114,7 +115,7 @@ export class CiOidcTrust extends Construct {
       fail({ code: 'KL-AZ-ROLE-DUPLICATE', path: `${ctx.path}/${id}`, prop: 'scope', problem: `assigns ${quote(options.roleDefinitionName ?? options.roleDefinitionId)} at ${quote(options.scope)} a second time`, fix: 'assign each role once per scope' });
     }
     this.roleAssignmentScopes.add(key);
-    return new RoleAssignment(this, id, {
+    return new RoleAssignment(this, id, terraformConfig({
       scope: options.scope,
       roleDefinitionName: options.roleDefinitionName,
       roleDefinitionId: options.roleDefinitionId,
@@ -122,6 +123,6 @@ export class CiOidcTrust extends Construct {
       principalType: 'ServicePrincipal',
       condition: options.condition,
       conditionVersion: options.condition === undefined ? undefined : '2.0',
-    });
+    }));
   }
 }

@@ -10,6 +10,7 @@ import { AZURE_TOKEN_EXCHANGE_AUDIENCE, azureCredentialName } from '../../core/t
 import { claimWorkloadBinding } from '../private/bindings';
 import { validationContext } from '../private/context';
 import { ownedUserAssignedIdentity } from './private/identity';
+import { terraformConfig } from '../private/terraform';
 
 /** Props of an Azure {@link WorkloadIdentity}. */
 export interface WorkloadIdentityProps {
@@ -71,14 +72,14 @@ export class WorkloadIdentity extends Construct {
     const subject = serviceAccountSubject(this.serviceAccount);
     claimWorkloadBinding(this, 'Azure', `${subject} of issuer ${issuer}`, 'serviceAccount');
 
-    this.federatedCredential = new FederatedIdentityCredential(this, 'Credential', {
+    this.federatedCredential = new FederatedIdentityCredential(this, 'Credential', terraformConfig({
       name: azureCredentialName(subject),
       resourceGroupName,
       parentId: this.identity.id,
       issuer,
       subject,
       audience: [AZURE_TOKEN_EXCHANGE_AUDIENCE],
-    });
+    }));
     this.principalId = this.identity.principalId;
     this.clientId = this.identity.clientId;
     this.clientIdOutput = new TerraformOutput(this, 'ClientId', {

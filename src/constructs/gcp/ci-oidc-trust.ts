@@ -9,6 +9,7 @@ import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership'
 import { GcpAccessMode, gcpPoolResource, gcpWorkloadIdentityProvider, resolveGcpAccessMode } from '../../core/trust/gcp';
 import { validationContext } from '../private/context';
 import { shortHash } from '../private/hash';
+import { terraformConfig } from '../private/terraform';
 
 /**
  * How the CI job reaches GCP resources.
@@ -119,14 +120,14 @@ export class CiOidcTrust extends Construct {
     const owned = gcpOwnership(this.ownership, ctx);
 
     if (props.useExistingPool !== true) {
-      this.pool = new IamWorkloadIdentityPool(this, 'Pool', {
+      this.pool = new IamWorkloadIdentityPool(this, 'Pool', terraformConfig({
         project,
         workloadIdentityPoolId: poolId,
         displayName: poolId,
         description: owned.description,
-      });
+      }));
     }
-    this.provider = new IamWorkloadIdentityPoolProvider(this, 'Provider', {
+    this.provider = new IamWorkloadIdentityPoolProvider(this, 'Provider', terraformConfig({
       project,
       workloadIdentityPoolId: this.pool ? this.pool.workloadIdentityPoolId : poolId,
       workloadIdentityPoolProviderId: providerId,
@@ -135,28 +136,28 @@ export class CiOidcTrust extends Construct {
       attributeMapping: { ...decision.attributeMapping },
       attributeCondition: decision.attributeCondition,
       oidc: { issuerUri: decision.issuerUri, allowedAudiences: [...decision.allowedAudiences] },
-    });
+    }));
     this.members = [...decision.members];
     this.providerName = `${gcpPoolResource({ projectNumber, poolId, providerId })}/providers/${providerId}`;
     this.audience = decision.allowedAudiences[0];
 
     if (this.access === 'impersonation') {
       const accountId = checkGcpServiceAccountId(props.serviceAccountId ?? name, ctx, 'serviceAccountId');
-      this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
+      this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', terraformConfig({
         project,
         accountId,
         displayName: accountId,
         description: owned.description,
-      });
+      }));
       this.serviceAccountEmail = `${accountId}@${project}.iam.gserviceaccount.com`;
       this.serviceAccountMember = `serviceAccount:${this.serviceAccountEmail}`;
       // Construct ids derive from the member, so adding a ref does not renumber (and re-create) other bindings.
-      this.members.forEach((member) => new ServiceAccountIamMember(this, `WorkloadIdentityUser-${shortHash(member)}`, {
+      this.members.forEach((member) => new ServiceAccountIamMember(this, `WorkloadIdentityUser-${shortHash(member)}`, terraformConfig({
         serviceAccountId: this.serviceAccount!.name,
         role: 'roles/iam.workloadIdentityUser',
         member,
         dependsOn: [this.provider],
-      }));
+      })));
     }
   }
 }

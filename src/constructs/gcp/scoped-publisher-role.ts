@@ -9,6 +9,7 @@ import { Ownership } from '../../core/ownership';
 import { artifactRegistryWriterGrant, checkPublisherTrust, GcpPublishGrant, storagePrefixGrant } from '../../core/publish';
 import { validationContext } from '../private/context';
 import { shortHash } from '../private/hash';
+import { terraformConfig } from '../private/terraform';
 
 /** An Artifact Registry repository. */
 export interface ArtifactRegistryTarget {
@@ -115,13 +116,13 @@ export class ScopedPublisherRole extends Construct {
     this.trust.members.forEach((member) => {
       if (kind === 'artifact-registry') {
         const registry = target as ArtifactRegistryTarget;
-        new ArtifactRegistryRepositoryIamMember(this, `Writer-${shortHash(member)}`, {
+        new ArtifactRegistryRepositoryIamMember(this, `Writer-${shortHash(member)}`, terraformConfig({
           project: registry.project, location: registry.location, repository: registry.repository, role: this.grant.role, member,
-        });
+        }));
       } else {
-        new StorageBucketIamMember(this, `Creator-${shortHash(member)}`, {
+        new StorageBucketIamMember(this, `Creator-${shortHash(member)}`, terraformConfig({
           bucket: (target as StoragePrefixTarget).bucket, role: this.grant.role, member, condition: this.grant.condition,
-        });
+        }));
       }
     });
   }

@@ -7,6 +7,7 @@ import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership'
 import { GcpAccessMode, resolveGcpAccessMode } from '../../core/trust/gcp';
 import { claimWorkloadBinding } from '../private/bindings';
 import { validationContext } from '../private/context';
+import { terraformConfig } from '../private/terraform';
 
 /**
  * How a GKE workload reaches GCP resources.
@@ -79,17 +80,17 @@ export class WorkloadIdentity extends Construct {
       this.member = this.workloadMember;
     } else {
       const accountId = checkGcpServiceAccountId(props.serviceAccountId ?? name, ctx, 'serviceAccountId');
-      this.googleServiceAccount = new ServiceAccount(this, 'ServiceAccount', {
+      this.googleServiceAccount = new ServiceAccount(this, 'ServiceAccount', terraformConfig({
         project, accountId, displayName: accountId, description: gcpOwnership(this.ownership, ctx).description,
-      });
+      }));
       this.googleServiceAccountEmail = `${accountId}@${project}.iam.gserviceaccount.com`;
       this.workloadMember = `serviceAccount:${workloadPool}[${namespace}/${ksa}]`;
       this.member = `serviceAccount:${this.googleServiceAccountEmail}`;
-      new ServiceAccountIamMember(this, 'WorkloadIdentityUser', {
+      new ServiceAccountIamMember(this, 'WorkloadIdentityUser', terraformConfig({
         serviceAccountId: this.googleServiceAccount.name,
         role: 'roles/iam.workloadIdentityUser',
         member: this.workloadMember,
-      });
+      }));
     }
   }
 }

@@ -11,6 +11,7 @@ import * as aws from '../../constructs/aws';
 import * as azure from '../../constructs/azure';
 import * as gcp from '../../constructs/gcp';
 import { CloudIdentityBinding, WorkloadServiceAccount } from '../../constructs/k8s';
+import { terraformConfig } from '../../constructs/private/terraform';
 import { Access, AccessGrants } from '../../core/access';
 import { fail, ValidationContext } from '../../core/errors';
 import { Ownership } from '../../core/ownership';
@@ -170,23 +171,23 @@ export function grantAws(identity: Construct & { role: iam.IRole }, grants: read
 export function grantGcp(scope: Construct, member: string, grants: readonly AccessGrants[], ctx: ValidationContext): void {
   grants.flatMap((g) => g.gcp).forEach((grant, i) => {
     const id = `Access${i}`;
-    if (grant.kind === 'storage-bucket') new StorageBucketIamMember(scope, id, { bucket: grant.resource, role: grant.role, member, condition: grant.condition });
-    else if (grant.kind === 'pubsub-topic') new PubsubTopicIamMember(scope, id, { project: grant.project, topic: grant.resource, role: grant.role, member });
-    else if (grant.kind === 'secret') new SecretManagerSecretIamMember(scope, id, { project: grant.project, secretId: grant.resource, role: grant.role, member });
+    if (grant.kind === 'storage-bucket') new StorageBucketIamMember(scope, id, terraformConfig({ bucket: grant.resource, role: grant.role, member, condition: grant.condition }));
+    else if (grant.kind === 'pubsub-topic') new PubsubTopicIamMember(scope, id, terraformConfig({ project: grant.project, topic: grant.resource, role: grant.role, member }));
+    else if (grant.kind === 'secret') new SecretManagerSecretIamMember(scope, id, terraformConfig({ project: grant.project, secretId: grant.resource, role: grant.role, member }));
     else fail({ code: 'KL-TPL-GCP-GRANT', path: ctx.path, prop: 'access', problem: `has an unsupported GCP grant kind ${String((grant as { kind: string }).kind)}`, fix: 'use Access.readObjects, sendMessages or readSecret' });
   });
 }
 
 /** Grants access intents on Azure resources to a principal. */
 export function grantAzure(scope: Construct, principalId: string, grants: readonly AccessGrants[], _ctx: ValidationContext): void {
-  grants.flatMap((g) => g.azure).forEach((grant, i) => new RoleAssignment(scope, `Access${i}`, {
+  grants.flatMap((g) => g.azure).forEach((grant, i) => new RoleAssignment(scope, `Access${i}`, terraformConfig({
     scope: grant.scope,
     roleDefinitionName: grant.roleDefinitionName,
     principalId,
     principalType: 'ServicePrincipal',
     condition: grant.condition,
     conditionVersion: grant.condition ? '2.0' : undefined,
-  }));
+  })));
 }
 
 function checkUnique(sids: string[], ctx: ValidationContext): void {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ValidationContext } from '../../../core/errors';
 import { checkAzureIdentityName, checkAzureLocation, checkAzureResourceGroupName } from '../../../core/names';
 import { azureOwnershipTags, Ownership } from '../../../core/ownership';
+import { terraformConfig } from '../../private/terraform';
 
 /** The props every Keyless user-assigned identity takes. */
 export interface OwnedIdentityProps {
@@ -21,8 +22,8 @@ export function ownedUserAssignedIdentity(
   const identityName = checkAzureIdentityName(props.identityName ?? name, ctx);
   const resourceGroupName = checkAzureResourceGroupName(props.resourceGroupName, ctx);
   const location = checkAzureLocation(props.location, ctx);
-  const identity = new UserAssignedIdentity(scope, 'Identity', {
+  const identity = new UserAssignedIdentity(scope, 'Identity', terraformConfig({
     name: identityName, resourceGroupName, location, tags: azureOwnershipTags(ownership),
-  });
+  }));
   return { identity, resourceGroupName };
 }

@@ -1,0 +1,28 @@
+import { terraformLiteral } from '../../core/literal';
+
+/**
+ * Every literal string of a Terraform resource configuration, escaped so that Terraform reads exactly the value
+ * Keyless validated (`${` → `$${`, `%{` → `%%{`; see `core/literal`). The one place Keyless escapes Terraform
+ * strings: every cdktf resource Keyless creates takes its configuration through this function.
+ *
+ * Plain objects and arrays are walked; strings are escaped (cdktf token markers are kept, for cdktf to resolve
+ * into references); anything else (resources in `dependsOn`, resolvables, numbers, booleans) is kept as is.
+ */
+export function terraformConfig<T>(config: T): T {
+  return escape(config, 'config') as T;
+}
+
+function escape(value: unknown, path: string): unknown {
+  if (typeof value === 'string') return terraformLiteral(value);
+  if (Array.isArray(value)) return value.map((item, i) => escape(item, `${path}[${i}]`));
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      // Map keys Keyless renders are fixed names (attribute mappings, tags, labels), never user text.
+      if (/[$%]\{/.test(key)) throw new Error(`Keyless internal error: Terraform map key ${JSON.stringify(key)} at ${path} would be evaluated as a template`);
+      result[key] = escape(item, `${path}.${key}`);
+    }
+    return result;
+  }
+  return value;
+}

@@ -1,0 +1,83 @@
+import { fail, quote, ValidationContext } from './errors';
+
+/**
+ * Values that decide security must be literals known at synthesis, and must reach the provider as the literal
+ * Keyless validated. This module is the one place that knows the two ways a value can change meaning afterwards:
+ *
+ * - an unresolved framework token (aws-cdk-lib `CfnParameter`, `Fn.importValue`, `Lazy`; cdktf
+ *   `TerraformVariable`, references) is decided at deploy or plan time, after every Keyless check;
+ * - a downstream template language evaluates parts of a literal: `${…}` is an IAM policy variable, and Terraform
+ *   evaluates `${…}` and `%{…}` in every string of its configuration.
+ */
+
+// aws-cdk-lib string and list tokens (`${Token[…]}`, `#{Token[…]}`) and cdktf's (`${TfToken[…]}`, `#{TfToken[…]}`).
+const TOKEN_MARKER = /[$#]\{(?:Tf)?Token\[/;
+// aws-cdk-lib and cdktf encode number tokens as doubles around -1.8881545897087626e+289: no real value comes near.
+const NUMBER_TOKEN_MAGNITUDE = 1e288;
+
+/** Whether a value is, or contains, an unresolved aws-cdk-lib or cdktf token (string, list, number or resolvable). */
+export function isUnresolvedToken(value: unknown): boolean {
+  if (typeof value === 'string') return TOKEN_MARKER.test(value);
+  if (typeof value === 'number') return Number.isFinite(value) && Math.abs(value) >= NUMBER_TOKEN_MAGNITUDE;
+  if (Array.isArray(value)) return value.some((item) => typeof item === 'string' && TOKEN_MARKER.test(item));
+  return typeof value === 'object' && value !== null && typeof (value as { resolve?: unknown }).resolve === 'function'
+    && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/**
+ * Refuses an unresolved token anywhere in a declaration (walking plain objects and arrays): subjects, issuers,
+ * prefixes, conditions and scopes that shape a policy must be literals, so that what Keyless validated is what the
+ * provider evaluates.
+ *
+ * @param value the declaration or one of its values
+ * @param prop the dotted prop path of `value`, for the error message
+ * @param what what the value decides, e.g. "the subjects admitted"
+ */
+export function refuseTokens(value: unknown, ctx: ValidationContext, prop: string, what = 'what the identity trusts or may do'): void {
+  const seen = new Set<unknown>();
+  const walk = (item: unknown, path: string): void => {
+    if (isUnresolvedToken(item)) {
+      fail({
+        code: 'KL-LITERAL-TOKEN',
+        path: ctx.path,
+        prop: path,
+        problem: `is an unresolved token (${typeof item === 'string' ? quote(item) : 'a deploy-time value'}): it decides ${what}, and a value known only at deploy or plan time (a parameter, an import, a variable, a reference) would reach the provider after every Keyless check`,
+        fix: 'give the value as a literal string known at synthesis (read it from your configuration, not from a CfnParameter, Fn.importValue, a TerraformVariable or another resource\'s attribute)',
+      });
+    }
+    if (typeof item !== 'object' || item === null || seen.has(item)) return;
+    seen.add(item);
+    if (Array.isArray(item)) {
+      item.forEach((element, i) => walk(element, `${path}[${i}]`));
+    } else if (Object.getPrototypeOf(item) === Object.prototype || Object.getPrototypeOf(item) === null) {
+      for (const [key, element] of Object.entries(item)) walk(element, `${path}.${key}`);
+    }
+  };
+  walk(value, prop);
+}
+
+/**
+ * A literal for an IAM policy string (condition values, resources): `${` starts a policy variable, so a literal
+ * `$` before `{` is written `${$}`. (IAM policy variables, policy version 2012-10-17.)
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-specialchars
+ */
+export function iamLiteral(value: string): string {
+  return value.replace(/\$\{/g, '${$}{');
+}
+
+/**
+ * A literal for a Terraform string: Terraform evaluates `${…}` interpolations and `%{…}` directives in every
+ * string of its configuration, JSON included; `$${` and `%%{` are their literal forms.
+ *
+ * Unresolved cdktf token markers (`${TfToken[…]}`) are left in place for cdktf to resolve into references; a
+ * literal that only looks like one is refused by {@link refuseTokens} where the value decides security.
+ *
+ * @see https://developer.hashicorp.com/terraform/language/expressions/strings#escape-sequences
+ */
+export function terraformLiteral(value: string): string {
+  return value
+    .replace(/\$\{(?!TfToken\[)|%\{/g, (match) => (match === '${' ? '$${' : '%%{'))
+    // Literal `$`s right before a reference would read as the escape `$${`: write them as a string expression.
+    .replace(/\$+(?=\$\{TfToken\[)/g, (dollars) => `\${"${dollars}"}`);
+}
