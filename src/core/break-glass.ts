@@ -1,5 +1,7 @@
+import { addDays, checkToday, daysBetween, isIsoDate } from './dates';
 import { fail, quote, ValidationContext } from './errors';
-import { addDays, daysBetween, isIsoDate, Ownership } from './ownership';
+import { GCP_AUDITED_ROLE_FAMILIES, gcpAuditServicesOfRole } from './facts/gcp-audit-services';
+import { Ownership } from './ownership';
 
 /** Break-glass access expires at most this many days ahead, unless a longer bound is declared explicitly. */
 export const BREAK_GLASS_DEFAULT_MAX_DAYS = 90;
@@ -23,6 +25,8 @@ export interface BreakGlassExpiry {
  * An expired break-glass fails synthesis.
  */
 export function resolveBreakGlassExpiry(expires: unknown, ctx: ValidationContext, maxDays = BREAK_GLASS_DEFAULT_MAX_DAYS, prop = 'expires'): BreakGlassExpiry {
+  // Every bound below is computed from today: an invalid today must not turn them into NaN.
+  checkToday(ctx);
   if (!Number.isInteger(maxDays) || maxDays < 1 || maxDays > 366) {
     fail({
       code: 'KL-BG-MAX-DAYS',
@@ -205,6 +209,58 @@ export function checkGcpHumans(members: unknown, ctx: ValidationContext, prop: s
     }
   });
   return [...new Set(members as string[])].sort();
+}
+
+// One service name, e.g. `cloudsql.googleapis.com`; never `allServices`.
+const GCP_AUDIT_SERVICE = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*\.googleapis\.com$/;
+
+/**
+ * The services whose Data Access audit logs record the use of a GCP break-glass role.
+ *
+ * A predefined role's services come from Keyless's table (`core/facts/gcp-audit-services`); `auditService`, when
+ * given, must be one of them. A custom role's permissions may belong to any service, and a predefined role outside
+ * the table has no known service: both need `auditService`, never `allServices` (an audit config is authoritative
+ * per service, and `allServices` would replace the project's own default for every service).
+ *
+ * @returns the services, sorted and unique (one audit config each)
+ */
+export function resolveGcpAuditServices(role: string, auditService: unknown, ctx: ValidationContext): string[] {
+  if (auditService !== undefined && (typeof auditService !== 'string' || !GCP_AUDIT_SERVICE.test(auditService))) {
+    fail({
+      code: 'KL-BG-GCP-AUDIT-SERVICE',
+      path: ctx.path,
+      prop: 'auditService',
+      problem: `is ${quote(auditService)}: an audit service is one service name ending in .googleapis.com (never allServices, which would replace the project's audit configuration for every service)`,
+      fix: 'give the service whose data the role reaches, as named on its "Audit logging" page, e.g. "cloudsql.googleapis.com"',
+      docs: 'https://cloud.google.com/logging/docs/audit/configure-data-access',
+    });
+  }
+  const known = gcpAuditServicesOfRole(role);
+  if (known !== undefined) {
+    if (auditService !== undefined && !known.includes(auditService)) {
+      fail({
+        code: 'KL-BG-GCP-AUDIT-SERVICE',
+        path: ctx.path,
+        prop: 'auditService',
+        problem: `is ${quote(auditService)}, but ${quote(role)} is audited as ${known.join(' and ')}: an audit configuration for another service would leave the emergency access unaudited`,
+        fix: `remove \`auditService\` (Keyless enables ${known.join(' and ')}), or grant a role of the service you mean`,
+      });
+    }
+    return [...known].sort();
+  }
+  if (auditService === undefined) {
+    const custom = !role.startsWith('roles/');
+    fail({
+      code: 'KL-BG-GCP-AUDIT-SERVICE',
+      path: ctx.path,
+      prop: 'role',
+      problem: custom
+        ? `is ${quote(role)}, a custom role: its permissions may belong to any service, so Keyless cannot tell which service's Data Access audit logs record the emergency access (and will not enable them for allServices)`
+        : `is ${quote(role)}: Keyless does not know which service records this role's use in Cloud Audit Logs (known role families: ${GCP_AUDITED_ROLE_FAMILIES.join(', ')}), so the emergency access would not be audited`,
+      fix: 'give `auditService`, the service the role\'s permissions belong to as named on its "Audit logging" page, e.g. "cloudsql.googleapis.com"',
+    });
+  }
+  return [auditService];
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

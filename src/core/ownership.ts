@@ -1,5 +1,9 @@
+import { addDays, checkToday, daysBetween, isIsoDate } from './dates';
 import { fail, quote, ValidationContext } from './errors';
 import { RiskTier, tierPolicy } from './tier';
+
+// The date helpers moved to `./dates` (which `./clock` uses without an import cycle); kept exported from here.
+export { addDays, daysBetween, isIsoDate } from './dates';
 
 /**
  * Who owns an identity and why it exists. Required on every identity Keyless creates.
@@ -42,7 +46,19 @@ const OWNER = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
 // AWS IAM tag values: [\p{L}\p{Z}\p{N}_.:/=+\-@]* (IAM TagRole API); the strictest target for free text.
 const PURPOSE = /^[\p{L}\p{N} _.:/=+\-@]{3,100}$/u;
 const ENVIRONMENT = /^[a-z][a-z0-9-]{0,23}$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A value and its kind for an error message, e.g. `["team"] (an array)`; never throws, whatever the value. */
+function describe(value: unknown): string {
+  let text: string;
+  try {
+    text = quote(value) ?? String(value);
+  } catch {
+    // JSON.stringify refuses BigInts and circular objects.
+    text = typeof value === 'bigint' ? `${value}n` : Object.prototype.toString.call(value);
+  }
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  return `${text} (${kind})`;
+}
 
 /**
  * Validates an ownership declaration. Every field is required.
@@ -51,23 +67,35 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  */
 export function resolveOwnership(input: Partial<Ownership> | undefined, ctx: ValidationContext, prop = 'ownership'): Ownership {
   const fixMissing = 'declare `ownership: { owner, purpose, environment, tier, reviewBy }`: every identity has an owner, a purpose and a review date';
-  if (input === undefined || input === null || typeof input !== 'object') {
+  if (input === undefined || input === null) {
     fail({ code: 'KL-OWN-MISSING', path: ctx.path, prop, problem: 'is missing', fix: fixMissing });
+  }
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    fail({ code: 'KL-OWN-MISSING', path: ctx.path, prop, problem: `is ${describe(input)}: ownership is an object with the fields owner, purpose, environment, tier and reviewBy`, fix: fixMissing });
   }
   for (const field of ['owner', 'purpose', 'environment', 'tier', 'reviewBy'] as const) {
     if (input[field] === undefined || input[field] === null || input[field] === '') {
       fail({ code: 'KL-OWN-MISSING', path: ctx.path, prop: `${prop}.${field}`, problem: 'is missing', fix: fixMissing });
     }
   }
-  const { owner, purpose, environment, tier, reviewBy } = input as Ownership;
+  const { owner, purpose, environment, tier, reviewBy } = input as Record<keyof Ownership, unknown>;
+  // Regexes coerce their argument to a string (['team'] tests as "team"): every field is type-checked first.
+  const ownerFix = 'name the owning team, e.g. "team-payments" or "payments@example.com"';
+  if (typeof owner !== 'string') {
+    fail({ code: 'KL-OWN-OWNER', path: ctx.path, prop: `${prop}.owner`, problem: `is ${describe(owner)}: an owner is a string, a team slug or an email address`, fix: ownerFix });
+  }
   if (!OWNER.test(owner)) {
     fail({
       code: 'KL-OWN-OWNER',
       path: ctx.path,
       prop: `${prop}.owner`,
       problem: `is ${quote(owner)}: an owner is a team slug or an email address of at most 64 characters (letters, digits and \`. _ @ + -\`), with no wildcards or spaces`,
-      fix: 'name the owning team, e.g. "team-payments" or "payments@example.com"',
+      fix: ownerFix,
     });
+  }
+  const purposeFix = 'say in a few words why the identity exists, e.g. "publish payments-api images"';
+  if (typeof purpose !== 'string') {
+    fail({ code: 'KL-OWN-PURPOSE', path: ctx.path, prop: `${prop}.purpose`, problem: `is ${describe(purpose)}: a purpose is a string of 3–100 characters`, fix: purposeFix });
   }
   if (!PURPOSE.test(purpose)) {
     fail({
@@ -75,8 +103,12 @@ export function resolveOwnership(input: Partial<Ownership> | undefined, ctx: Val
       path: ctx.path,
       prop: `${prop}.purpose`,
       problem: `is ${quote(purpose)}: a purpose is 3–100 characters of letters, digits, spaces and \`_ . : / = + - @\` (the AWS tag value character set)`,
-      fix: 'say in a few words why the identity exists, e.g. "publish payments-api images"',
+      fix: purposeFix,
     });
+  }
+  const environmentFix = 'use a name such as "production" or "staging"';
+  if (typeof environment !== 'string') {
+    fail({ code: 'KL-OWN-ENVIRONMENT', path: ctx.path, prop: `${prop}.environment`, problem: `is ${describe(environment)}: an environment is a string such as "production"`, fix: environmentFix });
   }
   if (!ENVIRONMENT.test(environment)) {
     fail({
@@ -84,8 +116,12 @@ export function resolveOwnership(input: Partial<Ownership> | undefined, ctx: Val
       path: ctx.path,
       prop: `${prop}.environment`,
       problem: `is ${quote(environment)}: an environment is 1–24 lowercase letters, digits and \`-\`, starting with a letter`,
-      fix: 'use a name such as "production" or "staging"',
+      fix: environmentFix,
     });
+  }
+  const tierFix = 'use 1 for production write, publishing or privileged access, 2 for other production access, 3 for non-production';
+  if (typeof tier !== 'number') {
+    fail({ code: 'KL-OWN-TIER', path: ctx.path, prop: `${prop}.tier`, problem: `is ${describe(tier)}: the risk tier is the number 1 (most sensitive), 2 or 3`, fix: tierFix });
   }
   if (tier !== 1 && tier !== 2 && tier !== 3) {
     fail({
@@ -93,39 +129,24 @@ export function resolveOwnership(input: Partial<Ownership> | undefined, ctx: Val
       path: ctx.path,
       prop: `${prop}.tier`,
       problem: `is ${quote(tier)}: the risk tier is 1 (most sensitive), 2 or 3`,
-      fix: 'use 1 for production write, publishing or privileged access, 2 for other production access, 3 for non-production',
+      fix: tierFix,
     });
   }
   checkReviewBy(reviewBy, tier, ctx, `${prop}.reviewBy`);
   return { owner, purpose, environment, tier, reviewBy };
 }
 
-/** Days from `from` to `to`, both `YYYY-MM-DD`. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
-/** Adds days to a `YYYY-MM-DD` date. */
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** Whether a string is a real calendar date written as `YYYY-MM-DD`. */
-export function isIsoDate(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  const match = ISO_DATE.exec(value);
-  if (!match) return false;
-  const parsed = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return parsed.toISOString().slice(0, 10) === value;
-}
-
-function checkReviewBy(reviewBy: string, tier: RiskTier, ctx: ValidationContext, prop: string): void {
+function checkReviewBy(reviewBy: unknown, tier: RiskTier, ctx: ValidationContext, prop: string): asserts reviewBy is string {
+  // An invalid today would make every bound below NaN (or compare as text against nonsense): refuse it first.
+  checkToday(ctx);
   if (!isIsoDate(reviewBy)) {
     fail({
       code: 'KL-OWN-REVIEW-BY-FORMAT',
       path: ctx.path,
       prop,
-      problem: `is ${quote(reviewBy)}: a review-by date is a calendar date written as YYYY-MM-DD`,
+      problem: typeof reviewBy === 'string'
+        ? `is ${quote(reviewBy)}: a review-by date is a calendar date written as YYYY-MM-DD`
+        : `is ${describe(reviewBy)}: a review-by date is a string, a calendar date written as YYYY-MM-DD`,
       fix: `give a date such as "${addDays(ctx.today, 90)}"`,
     });
   }

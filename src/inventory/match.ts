@@ -1,4 +1,5 @@
 import { Cloud, Condition, Permission, TrustedSubject } from './model';
+import { isIsoDate } from '../core/dates';
 
 /**
  * Whether glob `outer` admits every string glob `inner` admits (`*`: any sequence, `?`: one character, as in IAM
@@ -29,14 +30,42 @@ export function isGlob(value: string): boolean {
   return /[*?]/.test(value);
 }
 
-/** Timestamps and numbers compare as such; `until` conditions compare as instants. */
+// Plain decimals only: Number() would also read "", " 1", "0x10" and "1e3".
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+// RFC 3339 timestamps (and bare dates, read as 00:00Z), as IAM date conditions and `timestamp("…")` take them.
+const INSTANT = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * An instant as whole seconds since the epoch plus nanoseconds, or `undefined` when the text is not a real date
+ * and time. Date.parse is not used: it reads "2026-02-30" as 2 March and accepts "Jan 1 2099".
+ */
+function instant(value: string): { seconds: number; nanos: number } | undefined {
+  const match = INSTANT.exec(value);
+  if (!match || !isIsoDate(match[1])) return undefined;
+  const [year, month, day] = match[1].split('-').map(Number);
+  const [hours, minutes, seconds] = [match[2], match[3], match[4]].map((part) => Number(part ?? 0));
+  if (hours > 23 || minutes > 59 || seconds > 59) return undefined;
+  let offsetMinutes = 0;
+  if (match[6] !== undefined && match[6] !== 'Z') {
+    const [oh, om] = match[6].slice(1).split(':').map(Number);
+    if (oh > 23 || om > 59) return undefined;
+    offsetMinutes = (match[6][0] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hours, minutes, seconds, 0);
+  return { seconds: date.getTime() / 1000 - offsetMinutes * 60, nanos: Number((match[5] ?? '').padEnd(9, '0')) };
+}
+
+/**
+ * Numbers and instants compare as such (`until` conditions compare as instants); anything else, including a
+ * malformed or impossible date, only equals itself, so it never counts as within a bound.
+ */
 function lessOrEqual(a: string, b: string): boolean {
-  const na = Number(a);
-  const nb = Number(b);
-  if (a.trim() !== '' && b.trim() !== '' && !Number.isNaN(na) && !Number.isNaN(nb)) return na <= nb;
-  const ta = Date.parse(a);
-  const tb = Date.parse(b);
-  if (!Number.isNaN(ta) && !Number.isNaN(tb)) return ta <= tb;
+  if (DECIMAL.test(a) && DECIMAL.test(b)) return Number(a) <= Number(b);
+  const ta = instant(a);
+  const tb = instant(b);
+  if (ta && tb) return ta.seconds < tb.seconds || (ta.seconds === tb.seconds && ta.nanos <= tb.nanos);
   return a === b;
 }
 

@@ -355,6 +355,62 @@ describe('GCP BreakGlassAccess, privileged-access-manager', () => {
   });
 });
 
+function synthGcpRole(role: string, extra: Partial<gcp.BreakGlassAccessProps> = {}): Record<string, any> {
+  const stack = tfStack();
+  new gcp.BreakGlassAccess(stack, 'Repair', {
+    name: 'payments-break-glass', ownership: OWNERSHIP, expires: EXPIRES, project: PROJECT, role, members: MEMBERS, ...extra,
+  });
+  return tfJson(stack);
+}
+
+describe('GCP BreakGlassAccess: the audit config names the service that actually records the access', () => {
+  const services = (json: Record<string, any>) => Object.values(tfResources(json, 'google_project_iam_audit_config')).map((c) => c.service).sort();
+
+  test.each([
+    ['roles/cloudsql.admin', ['cloudsql.googleapis.com']],
+    ['roles/resourcemanager.projectIamAdmin', ['cloudresourcemanager.googleapis.com']],
+    ['roles/billing.projectManager', ['cloudbilling.googleapis.com']],
+    ['roles/bigtable.admin', ['bigtable.googleapis.com', 'bigtableadmin.googleapis.com']],
+  ])('%s: audit configs for exactly %p, each ADMIN_READ, DATA_READ and DATA_WRITE on the project', (role, expected) => {
+    const json = synthGcpRole(role);
+    expect(services(json)).toEqual(expected);
+    for (const config of Object.values(tfResources(json, 'google_project_iam_audit_config'))) {
+      expect(config.project).toBe(PROJECT);
+      expect(config.audit_log_config).toEqual([{ log_type: 'ADMIN_READ' }, { log_type: 'DATA_READ' }, { log_type: 'DATA_WRITE' }]);
+    }
+  });
+
+  test('no configuration ever names allServices', () => {
+    for (const role of ['roles/container.admin', 'roles/cloudsql.admin', 'roles/bigtable.admin']) {
+      expect(services(synthGcpRole(role))).not.toContain('allServices');
+    }
+    expect(services(synthGcpRole('projects/acme-payments-prod/roles/sqlRepair', { auditService: 'cloudsql.googleapis.com' }))).toEqual(['cloudsql.googleapis.com']);
+  });
+
+  test('a custom role without auditService is refused before any resource is created', () => {
+    const stack = tfStack();
+    expect(() => new gcp.BreakGlassAccess(stack, 'Repair', {
+      name: 'payments-break-glass', ownership: OWNERSHIP, expires: EXPIRES, project: PROJECT, role: 'projects/acme-payments-prod/roles/sqlRepair', members: MEMBERS,
+    })).toThrow(/^\[KL-BG-GCP-AUDIT-SERVICE\] platform\/Repair: `role` is "projects\/acme-payments-prod\/roles\/sqlRepair", a custom role/);
+    expect(stack.node.findAll().filter((c) => c.node.id === 'AuditLogs')).toEqual([]);
+  });
+
+  test('a predefined role Keyless does not know is refused; a wrong service for a known role is refused', () => {
+    expect(() => synthGcpRole('roles/datastore.owner')).toThrow(/^\[KL-BG-GCP-AUDIT-SERVICE\] platform\/Repair: `role` is "roles\/datastore.owner": Keyless does not know/);
+    expect(() => synthGcpRole('roles/cloudsql.admin', { auditService: 'sqladmin.googleapis.com' })).toThrow(/^\[KL-BG-GCP-AUDIT-SERVICE\] platform\/Repair: `auditService` is "sqladmin.googleapis.com", but "roles\/cloudsql.admin" is audited as cloudsql.googleapis.com/);
+  });
+});
+
+describe('GCP BreakGlassAccess: an invalid pinned date never widens the expiry bound', () => {
+  test.each(['2026-13-45', '0000-00-00'])('keyless:today %p fails with KL-CLOCK, even for an expiry in 2099', (today) => {
+    const stack = tfStack();
+    stack.node.setContext('keyless:today', today);
+    expect(() => new gcp.BreakGlassAccess(stack, 'Repair', {
+      name: 'payments-break-glass', ownership: { ...OWNERSHIP, reviewBy: '2099-01-01' }, expires: '2099-01-01', project: PROJECT, role: GCP_ROLE, members: MEMBERS,
+    })).toThrow(`[KL-CLOCK] platform/Repair: \`keyless:today\` (context value) is ${JSON.stringify(today)}: a pinned date is a real calendar date written as YYYY-MM-DD (a string). Fix: set the \`keyless:today\` context value to a date such as "2026-11-22", or remove it to use the current date (UTC).`);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // Azure
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { awsBreakGlassConditions, checkGcpBreakGlass, KeylessError, resolveBreakGlassExpiry } from '../../src';
+import { awsBreakGlassConditions, checkGcpBreakGlass, KeylessError, resolveBreakGlassExpiry, resolveGcpAuditServices } from '../../src';
 
 const ctx = { path: 'App/BreakGlass', today: '2026-11-22' };
 
@@ -20,6 +20,66 @@ describe('break-glass expiry', () => {
     expect(() => resolveBreakGlassExpiry(undefined, ctx)).toThrow(/^\[KL-BG-EXPIRY-MISSING\]/);
     expect(() => resolveBreakGlassExpiry('31/01/2027', ctx)).toThrow(/^\[KL-BG-EXPIRY-FORMAT\]/);
   });
+});
+
+describe('break-glass expiry bounds hold with invalid dates', () => {
+  test.each(['2026-13-45', '0000-00-00', '2027-02-29'])('expiry %p is a format error, never within bounds', (expires) => {
+    expect(() => resolveBreakGlassExpiry(expires, ctx)).toThrow(
+      `[KL-BG-EXPIRY-FORMAT] App/BreakGlass: \`expires\` is ${JSON.stringify(expires)}: an expiry is a calendar date written as YYYY-MM-DD (access ends at 00:00 UTC that day). Fix: give a date such as "2026-12-22".`);
+  });
+
+  test.each(['2026-13-45', '0000-00-00', ''])('an invalid today (%p) is KL-CLOCK: an expiry in 2099 is not accepted', (today) => {
+    expect(() => resolveBreakGlassExpiry('2099-01-01', { path: 'App/BreakGlass', today })).toThrow(
+      `[KL-CLOCK] App/BreakGlass: \`today\` is ${JSON.stringify(today)}: the date review-by and expiry dates are checked against is a calendar date written as YYYY-MM-DD. Fix: pin it with the \`keyless:today\` context value or the KEYLESS_TODAY environment variable set to a real date, e.g. "2026-11-22", or leave both unset to use the current date (UTC).`);
+  });
+
+  test('an expiry that is not a string is a format error', () => {
+    expect(() => resolveBreakGlassExpiry(['2027-01-31'], ctx)).toThrow(/^\[KL-BG-EXPIRY-FORMAT\] App\/BreakGlass: `expires` is \["2027-01-31"\]/);
+    expect(() => resolveBreakGlassExpiry(20270131, ctx)).toThrow(/^\[KL-BG-EXPIRY-FORMAT\]/);
+  });
+});
+
+describe('GCP break-glass audit services', () => {
+  test.each([
+    ['roles/container.admin', ['container.googleapis.com']],
+    ['roles/cloudsql.admin', ['cloudsql.googleapis.com']],
+    ['roles/resourcemanager.projectIamAdmin', ['cloudresourcemanager.googleapis.com']],
+    ['roles/billing.projectManager', ['cloudbilling.googleapis.com']],
+    ['roles/bigtable.admin', ['bigtable.googleapis.com', 'bigtableadmin.googleapis.com']],
+    ['roles/iam.serviceAccountTokenCreator', ['iam.googleapis.com']],
+    ['roles/secretmanager.secretAccessor', ['secretmanager.googleapis.com']],
+    ['roles/storage.objectAdmin', ['storage.googleapis.com']],
+  ])('%s is audited as %p', (role, services) => {
+    expect(resolveGcpAuditServices(role, undefined, ctx)).toEqual(services);
+  });
+
+  test('a known role may repeat its service in auditService, never name another', () => {
+    expect(resolveGcpAuditServices('roles/cloudsql.admin', 'cloudsql.googleapis.com', ctx)).toEqual(['cloudsql.googleapis.com']);
+    expect(() => resolveGcpAuditServices('roles/cloudsql.admin', 'sqladmin.googleapis.com', ctx)).toThrow(
+      '[KL-BG-GCP-AUDIT-SERVICE] App/BreakGlass: `auditService` is "sqladmin.googleapis.com", but "roles/cloudsql.admin" is audited as cloudsql.googleapis.com: an audit configuration for another service would leave the emergency access unaudited. Fix: remove `auditService` (Keyless enables cloudsql.googleapis.com), or grant a role of the service you mean.');
+  });
+
+  test('a custom role needs auditService (no silent allServices)', () => {
+    expect(() => resolveGcpAuditServices('projects/acme-payments-prod/roles/sqlRepair', undefined, ctx)).toThrow(
+      '[KL-BG-GCP-AUDIT-SERVICE] App/BreakGlass: `role` is "projects/acme-payments-prod/roles/sqlRepair", a custom role: its permissions may belong to any service, so Keyless cannot tell which service\'s Data Access audit logs record the emergency access (and will not enable them for allServices). Fix: give `auditService`, the service the role\'s permissions belong to as named on its "Audit logging" page, e.g. "cloudsql.googleapis.com".');
+    expect(() => resolveGcpAuditServices('organizations/123456789012/roles/breakGlass', undefined, ctx)).toThrow(/^\[KL-BG-GCP-AUDIT-SERVICE\] App\/BreakGlass: `role` is "organizations\/123456789012\/roles\/breakGlass", a custom role/);
+    expect(resolveGcpAuditServices('projects/acme-payments-prod/roles/sqlRepair', 'cloudsql.googleapis.com', ctx)).toEqual(['cloudsql.googleapis.com']);
+  });
+
+  test('a predefined role outside the table is refused unless auditService is given; prototype names find nothing', () => {
+    expect(() => resolveGcpAuditServices('roles/datastore.owner', undefined, ctx)).toThrow(
+      '[KL-BG-GCP-AUDIT-SERVICE] App/BreakGlass: `role` is "roles/datastore.owner": Keyless does not know which service records this role\'s use in Cloud Audit Logs (known role families: artifactregistry, bigquery, bigtable, billing, cloudfunctions, cloudkms, cloudsql, compute, container, dns, iam, logging, monitoring, pubsub, resourcemanager, run, secretmanager, spanner, storage), so the emergency access would not be audited. Fix: give `auditService`, the service the role\'s permissions belong to as named on its "Audit logging" page, e.g. "cloudsql.googleapis.com".');
+    for (const role of ['roles/constructor.admin', 'roles/__proto__.admin', 'roles/toString.x', 'roles/browser']) {
+      expect(() => resolveGcpAuditServices(role, undefined, ctx)).toThrow(/^\[KL-BG-GCP-AUDIT-SERVICE\] App\/BreakGlass: `role`/);
+    }
+    expect(resolveGcpAuditServices('roles/datastore.owner', 'datastore.googleapis.com', ctx)).toEqual(['datastore.googleapis.com']);
+  });
+
+  test.each(['allServices', 'cloudsql', 'sqladmin.googleapis.com.evil.com', '*.googleapis.com', 'CloudSQL.googleapis.com', 'cloudsql.googleapis.com ', ['cloudsql.googleapis.com'], ''])(
+    'auditService %p is refused: one *.googleapis.com service name only', (auditService) => {
+      expect(() => resolveGcpAuditServices('projects/acme-payments-prod/roles/sqlRepair', auditService, ctx)).toThrow(
+        `[KL-BG-GCP-AUDIT-SERVICE] App/BreakGlass: \`auditService\` is ${JSON.stringify(auditService)}: an audit service is one service name ending in .googleapis.com (never allServices, which would replace the project's audit configuration for every service). Fix: give the service whose data the role reaches, as named on its "Audit logging" page, e.g. "cloudsql.googleapis.com". See https://cloud.google.com/logging/docs/audit/configure-data-access`);
+    });
 });
 
 describe('break-glass decisions', () => {

@@ -1,6 +1,6 @@
 import {
-  awsOwnershipTags, azureOwnershipTags, gcpLabelValue, gcpOwnership, KeylessError, kubernetesOwnership, Ownership,
-  resolveOwnership,
+  addDays, awsOwnershipTags, azureOwnershipTags, daysBetween, gcpLabelValue, gcpOwnership, isIsoDate, KeylessError,
+  kubernetesOwnership, Ownership, resolveOwnership,
 } from '../../src';
 
 const ctx = { path: 'App/Stack/Trust', today: '2026-11-22' };
@@ -35,6 +35,96 @@ describe('resolveOwnership', () => {
   test('owner length: 64 characters are accepted, 65 are not', () => {
     expect(resolveOwnership({ ...ownership, owner: 'a'.repeat(64) }, ctx).owner).toHaveLength(64);
     expect(() => resolveOwnership({ ...ownership, owner: 'a'.repeat(65) }, ctx)).toThrow(/KL-OWN-OWNER/);
+  });
+});
+
+describe('resolveOwnership refuses values of the wrong type (regexes would coerce them)', () => {
+  const FIX_OWNER = 'Fix: name the owning team, e.g. "team-payments" or "payments@example.com".';
+
+  test.each([
+    [['team'], '["team"] (an array)'],
+    [{ name: 'team' }, '{"name":"team"} (an object)'],
+    [42, '42 (a number)'],
+    [true, 'true (a boolean)'],
+  ])('owner %p is KL-OWN-OWNER, saying a string is expected', (owner, shown) => {
+    expect(() => resolveOwnership({ ...ownership, owner } as never, ctx)).toThrow(
+      `[KL-OWN-OWNER] App/Stack/Trust: \`ownership.owner\` is ${shown}: an owner is a string, a team slug or an email address. ${FIX_OWNER}`);
+  });
+
+  test('an owner that cannot be printed as JSON (a BigInt) is still a KL error, not a TypeError', () => {
+    expect(() => resolveOwnership({ ...ownership, owner: 10n } as never, ctx)).toThrow(
+      `[KL-OWN-OWNER] App/Stack/Trust: \`ownership.owner\` is 10n (a bigint): an owner is a string, a team slug or an email address. ${FIX_OWNER}`);
+  });
+
+  test('purpose, environment and reviewBy must be strings; tier must be a number', () => {
+    expect(() => resolveOwnership({ ...ownership, purpose: ['publish images'] } as never, ctx)).toThrow(
+      '[KL-OWN-PURPOSE] App/Stack/Trust: `ownership.purpose` is ["publish images"] (an array): a purpose is a string of 3–100 characters. Fix: say in a few words why the identity exists, e.g. "publish payments-api images".');
+    expect(() => resolveOwnership({ ...ownership, environment: ['production'] } as never, ctx)).toThrow(
+      '[KL-OWN-ENVIRONMENT] App/Stack/Trust: `ownership.environment` is ["production"] (an array): an environment is a string such as "production". Fix: use a name such as "production" or "staging".');
+    expect(() => resolveOwnership({ ...ownership, tier: '1' } as never, ctx)).toThrow(
+      '[KL-OWN-TIER] App/Stack/Trust: `ownership.tier` is "1" (a string): the risk tier is the number 1 (most sensitive), 2 or 3. Fix: use 1 for production write, publishing or privileged access, 2 for other production access, 3 for non-production.');
+    expect(() => resolveOwnership({ ...ownership, tier: [1] } as never, ctx)).toThrow(/^\[KL-OWN-TIER\] .* is \[1\] \(an array\)/);
+    expect(() => resolveOwnership({ ...ownership, reviewBy: ['2027-04-30'] } as never, ctx)).toThrow(
+      '[KL-OWN-REVIEW-BY-FORMAT] App/Stack/Trust: `ownership.reviewBy` is ["2027-04-30"] (an array): a review-by date is a string, a calendar date written as YYYY-MM-DD. Fix: give a date such as "2027-02-20".');
+    expect(() => resolveOwnership({ ...ownership, reviewBy: new Date('2027-04-30') } as never, ctx)).toThrow(/^\[KL-OWN-REVIEW-BY-FORMAT\]/);
+  });
+
+  test.each([
+    ['a string', 'team-payments', '"team-payments" (a string)'],
+    ['an array', [ownership], `[${JSON.stringify(ownership)}] (an array)`],
+    ['a number', 1, '1 (a number)'],
+  ])('an ownership that is %s is KL-OWN-MISSING, saying an object is expected', (_kind, input, shown) => {
+    expect(() => resolveOwnership(input as never, ctx)).toThrow(
+      `[KL-OWN-MISSING] App/Stack/Trust: \`ownership\` is ${shown}: ownership is an object with the fields owner, purpose, environment, tier and reviewBy. Fix: declare \`ownership: { owner, purpose, environment, tier, reviewBy }\`: every identity has an owner, a purpose and a review date.`);
+  });
+
+  test('the errors are KeylessErrors carrying the code and the prop', () => {
+    expect(() => resolveOwnership({ ...ownership, owner: ['team'] } as never, ctx)).toThrow(KeylessError);
+    try {
+      resolveOwnership({ ...ownership, owner: ['team'] } as never, ctx);
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'KL-OWN-OWNER', prop: 'ownership.owner', path: 'App/Stack/Trust' });
+    }
+  });
+});
+
+describe('review-by bounds hold with invalid dates', () => {
+  test.each(['2026-13-45', '0000-00-00', '2027-02-29', '2099-12-32'])('review-by %p is a format error, never within the horizon', (reviewBy) => {
+    expect(() => resolveOwnership({ ...ownership, reviewBy }, ctx)).toThrow(
+      `[KL-OWN-REVIEW-BY-FORMAT] App/Stack/Trust: \`ownership.reviewBy\` is ${JSON.stringify(reviewBy)}: a review-by date is a calendar date written as YYYY-MM-DD. Fix: give a date such as "2027-02-20".`);
+  });
+
+  test.each(['2026-13-45', '0000-00-00', '', 'garbage'])('an invalid today (%p) is KL-CLOCK: a review-by in 2099 is not accepted', (today) => {
+    expect(() => resolveOwnership({ ...ownership, reviewBy: '2099-01-01' }, { path: 'App/Stack/Trust', today })).toThrow(
+      `[KL-CLOCK] App/Stack/Trust: \`today\` is ${JSON.stringify(today)}: the date review-by and expiry dates are checked against is a calendar date written as YYYY-MM-DD. Fix: pin it with the \`keyless:today\` context value or the KEYLESS_TODAY environment variable set to a real date, e.g. "2026-11-22", or leave both unset to use the current date (UTC).`);
+  });
+});
+
+describe('date helpers (exported from ownership and dates)', () => {
+  test('isIsoDate accepts real calendar dates only', () => {
+    for (const date of ['2026-11-22', '2028-02-29', '2000-02-29', '0001-01-01', '9999-12-31']) expect(isIsoDate(date)).toBe(true);
+    for (const date of ['2026-13-45', '0000-00-00', '0000-01-01', '1900-02-29', '2026-02-29', '2026-04-31', '2026-1-1', '20261122', 2026, null]) {
+      expect(isIsoDate(date)).toBe(false);
+    }
+  });
+
+  test('daysBetween and addDays compute across months, leap days and years', () => {
+    expect(daysBetween('2026-11-22', '2027-05-21')).toBe(180);
+    expect(daysBetween('2028-02-28', '2028-03-01')).toBe(2);
+    expect(addDays('2026-11-22', 90)).toBe('2027-02-20');
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+    expect(addDays('0050-01-01', 1)).toBe('0050-01-02');
+  });
+
+  test('date arithmetic refuses an invalid date instead of returning NaN', () => {
+    expect(() => daysBetween('2026-13-45', '2099-01-01')).toThrow(
+      '[KL-DATE-INVALID] Keyless date arithmetic: `from` is "2026-13-45": expected a calendar date written as YYYY-MM-DD. Fix: validate the date (isIsoDate) before computing with it.');
+    expect(() => daysBetween('2026-11-22', '0000-00-00')).toThrow(/^\[KL-DATE-INVALID\] Keyless date arithmetic: `to` is "0000-00-00"/);
+    expect(() => addDays('2026-02-30', 1)).toThrow(/^\[KL-DATE-INVALID\] Keyless date arithmetic: `date` is "2026-02-30"/);
+    expect(() => addDays('2026-11-22', Number.NaN)).toThrow(
+      '[KL-DATE-INVALID] Keyless date arithmetic: `days` is NaN: expected a whole number of days. Fix: pass an integer.');
+    expect(() => addDays('9999-12-31', 1)).toThrow(
+      '[KL-DATE-INVALID] Keyless date arithmetic: `days` is 1: 9999-12-31 plus 1 days is outside the years 0001–9999. Fix: use a date closer to today.');
   });
 });
 

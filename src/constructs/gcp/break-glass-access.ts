@@ -2,12 +2,16 @@ import { PrivilegedAccessManagerEntitlement } from '@cdktf/provider-google/lib/p
 import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { Construct } from 'constructs';
-import { BREAK_GLASS_SESSION_SECONDS, BreakGlassExpiry, checkGcpBreakGlass, checkGcpHumans, resolveBreakGlassExpiry, requireBreakGlassTier } from '../../core/break-glass';
+import {
+  BREAK_GLASS_SESSION_SECONDS, BreakGlassExpiry, checkGcpBreakGlass, checkGcpHumans, requireBreakGlassTier, resolveBreakGlassExpiry,
+  resolveGcpAuditServices,
+} from '../../core/break-glass';
 import { fail, quote } from '../../core/errors';
 import { checkGcpProjectId, checkIdentityName } from '../../core/names';
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
 import { validationContext } from '../private/context';
 import { shortHash } from '../private/hash';
+import { terraformConfig } from '../private/terraform';
 
 /**
  * How break-glass access is granted on GCP.
@@ -39,11 +43,22 @@ export interface BreakGlassAccessProps {
   readonly mode?: GcpBreakGlassMode;
   /** Approvers of PAM requests (`user:` or `group:`), required with `privileged-access-manager`. */
   readonly approvers?: string[];
+  /**
+   * The service whose Data Access audit logs record the emergency access, e.g. `cloudsql.googleapis.com` (one
+   * `*.googleapis.com` name, as on the service's "Audit logging" page; never `allServices`).
+   *
+   * Required for a custom role (its permissions may belong to any service) and for a predefined role whose family
+   * Keyless does not know; for a known predefined role it may only repeat the known service.
+   *
+   * @default - the audit service(s) of the role's family (e.g. `roles/cloudsql.*` → `cloudsql.googleapis.com`,
+   * `roles/resourcemanager.*` → `cloudresourcemanager.googleapis.com`); none for other roles, which are refused
+   */
+  readonly auditService?: string;
 }
 
 /**
  * Time-boxed emergency access on GCP for named humans, on a named (non-basic) role, with data access audit logs
- * enabled for the role's service.
+ * enabled for the role's service (from Keyless's table of predefined role families, or `auditService`).
  *
  * @see https://cloud.google.com/iam/docs/configuring-temporary-access
  * @see https://cloud.google.com/iam/docs/pam-overview
@@ -57,8 +72,10 @@ export class BreakGlassAccess extends Construct {
   public readonly members: readonly string[];
   /** The PAM entitlement, in `privileged-access-manager` mode. */
   public readonly entitlement?: PrivilegedAccessManagerEntitlement;
-  /** The audit log configuration. */
+  /** The audit log configuration of the role's (first) audit service. */
   public readonly auditConfig: ProjectIamAuditConfig;
+  /** Every audit log configuration, one per audit service of the role (Bigtable roles have two). */
+  public readonly auditConfigs: readonly ProjectIamAuditConfig[];
 
   constructor(scope: Construct, id: string, props: BreakGlassAccessProps) {
     super(scope, id);
@@ -68,6 +85,8 @@ export class BreakGlassAccess extends Construct {
     const name = checkIdentityName(props.name, ctx);
     const project = checkGcpProjectId(props.project, ctx);
     const { role, members } = checkGcpBreakGlass(props.role, props.members, ctx);
+    // Decided before any resource exists: emergency access without audit logs is refused.
+    const auditServices = resolveGcpAuditServices(role, props.auditService, ctx);
     this.members = members;
     this.expiry = resolveBreakGlassExpiry(props.expires, ctx, props.maxExpiryDays);
     this.conditionExpression = `request.time < timestamp("${this.expiry.instant}")`;
@@ -76,12 +95,12 @@ export class BreakGlassAccess extends Construct {
 
     if (mode === 'conditional-binding') {
       for (const member of members) {
-        new ProjectIamMember(this, `Member-${shortHash(member)}`, {
+        new ProjectIamMember(this, `Member-${shortHash(member)}`, terraformConfig({
           project,
           role,
           member,
           condition: { title: `break-glass until ${this.expiry.date}`, description, expression: this.conditionExpression },
-        });
+        }));
       }
     } else if (mode === 'privileged-access-manager') {
       const approvers = checkGcpHumans(props.approvers, ctx, 'approvers');
@@ -89,7 +108,7 @@ export class BreakGlassAccess extends Construct {
       if (overlap.length > 0) {
         fail({ code: 'KL-BG-SELF-APPROVAL', path: ctx.path, prop: 'approvers', problem: `include ${overlap.map((o) => quote(o)).join(', ')}, who can also request: nobody approves their own break-glass`, fix: 'name approvers who are not requesters, e.g. the security on-call group' });
       }
-      this.entitlement = new PrivilegedAccessManagerEntitlement(this, 'Entitlement', {
+      this.entitlement = new PrivilegedAccessManagerEntitlement(this, 'Entitlement', terraformConfig({
         parent: `projects/${project}`,
         location: 'global',
         entitlementId: name,
@@ -106,17 +125,17 @@ export class BreakGlassAccess extends Construct {
             roleBindings: [{ role, conditionExpression: this.conditionExpression }],
           },
         },
-      });
+      }));
     } else {
       fail({ code: 'KL-BG-GCP-MODE', path: ctx.path, prop: 'mode', problem: `is ${quote(mode)}: expected "conditional-binding" or "privileged-access-manager"`, fix: 'use "privileged-access-manager" when an approval is required' });
     }
 
-    // Predefined roles are named after their service (roles/container.admin → container.googleapis.com).
-    const service = /^roles\/([a-z]+)\./.exec(role)?.[1];
-    this.auditConfig = new ProjectIamAuditConfig(this, 'AuditLogs', {
+    // One authoritative audit config per service; the first keeps the id it always had.
+    this.auditConfigs = auditServices.map((service, i) => new ProjectIamAuditConfig(this, i === 0 ? 'AuditLogs' : `AuditLogs-${shortHash(service)}`, terraformConfig({
       project,
-      service: service ? `${service}.googleapis.com` : 'allServices',
+      service,
       auditLogConfig: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
-    });
+    })));
+    this.auditConfig = this.auditConfigs[0];
   }
 }

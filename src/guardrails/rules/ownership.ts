@@ -1,4 +1,5 @@
-import { isIsoDate } from '../../core/ownership';
+import { isIsoDate } from '../../core/dates';
+import { fail, quote } from '../../core/errors';
 import { GuardrailRule, NeutralResource } from '../model';
 import { asList } from './util';
 
@@ -38,6 +39,11 @@ export const ownership: GuardrailRule = {
     const missing = ['owner', 'environment', 'review-by'].filter((f) => !fields[f]);
     if (missing.length > 0) return [`missing ${missing.join(', ')}`];
     if (!isIsoDate(fields['review-by'])) return [`review-by ${fields['review-by']} is not a YYYY-MM-DD date`];
+    // Compared as text, an invalid today ("" or "2026-13-45") would pass every review-by: refuse it (the engine
+    // reports a rule that throws as a finding).
+    if (!isIsoDate(context.today)) {
+      fail({ code: 'KL-CLOCK', path: 'guardrails', prop: 'today', problem: `is ${quote(context.today)}: review-by dates are checked against a real calendar date written as YYYY-MM-DD`, fix: 'pass `today` as a date such as "2026-11-22"' });
+    }
     if (fields['review-by'] < context.today) return [`review-by ${fields['review-by']} has passed (today is ${context.today})`];
     return [];
   },
