@@ -1,4 +1,6 @@
 import { fail, quote, ValidationContext } from './errors';
+import { iamLiteral, refuseTokens } from './literal';
+import { checkObjectPrefix, gcpConditionDescription } from './object-prefix';
 
 /**
  * Least-privilege access expressed as intent ("read objects under a prefix", "send to one queue", "read one
@@ -41,6 +43,7 @@ export interface AccessGrants {
 }
 
 function exact(value: unknown, pattern: RegExp, ctx: ValidationContext, prop: string, what: string): string {
+  refuseTokens(value, ctx, prop, 'which resource the workload may use');
   if (typeof value !== 'string' || /[*?]/.test(value) || !pattern.test(value)) {
     fail({ code: 'KL-ACCESS-TARGET', path: ctx.path, prop, problem: `is ${quote(value)}: ${what}, exactly (no wildcards)`, fix: 'name the one resource the workload needs' });
   }
@@ -48,16 +51,11 @@ function exact(value: unknown, pattern: RegExp, ctx: ValidationContext, prop: st
 }
 
 function folder(prefix: unknown, ctx: ValidationContext, prop: string): string {
-  if (typeof prefix !== 'string' || prefix.replace(/\/+$/, '') === '' || /[*?'\\]/.test(prefix) || prefix.startsWith('/')) {
-    fail({
-      code: 'KL-ACCESS-PREFIX',
-      path: ctx.path,
-      prop,
-      problem: `is ${quote(prefix)}: a prefix is non-empty, with no wildcards, quotes or leading \`/\` (an empty prefix would grant the whole bucket)`,
-      fix: 'give the folder the workload reads, e.g. "payments-api/settlements"',
-    });
-  }
-  return `${prefix.replace(/\/+$/, '')}/`;
+  return checkObjectPrefix(prefix, ctx, prop, {
+    code: 'KL-ACCESS-PREFIX',
+    what: 'a prefix',
+    fix: 'give the folder the workload reads, e.g. "payments-api/settlements"',
+  });
 }
 
 const AZURE_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/*?]+\/providers\/[^*?]+$/i;
@@ -89,13 +87,14 @@ export interface ReadSecretTargets {
 export class Access {
   /** Read (get) objects under one prefix of one bucket or container; listing limited to that prefix. */
   public static readObjects(targets: ReadObjectsTargets): Access {
-    return new Access((ctx, prop) => {
+    return new Access(targets, (ctx, prop) => {
       const aws: AwsAccessStatement[] = [];
       const gcp: GcpAccessGrant[] = [];
       const azure: AzureAccessGrant[] = [];
       if (targets.aws) {
         const bucket = exact(targets.aws.bucketName, BUCKET, ctx, `${prop}.aws.bucketName`, 'an S3 bucket name');
-        const dir = folder(targets.aws.prefix, ctx, `${prop}.aws.prefix`);
+        // The prefix is an IAM literal: a `${` in it would be read as a policy variable.
+        const dir = iamLiteral(folder(targets.aws.prefix, ctx, `${prop}.aws.prefix`), ctx, `${prop}.aws.prefix`);
         aws.push({ sid: 'ReadObjects', actions: ['s3:GetObject'], resources: [`arn:aws:s3:::${bucket}/${dir}*`] });
         aws.push({ sid: 'ListPrefix', actions: ['s3:ListBucket'], resources: [`arn:aws:s3:::${bucket}`], conditions: { StringLike: { 's3:prefix': `${dir}*` } } });
       }
@@ -106,7 +105,7 @@ export class Access {
           kind: 'storage-bucket',
           resource: bucket,
           role: 'roles/storage.objectViewer',
-          condition: { title: 'keyless-read-prefix', description: `Read objects under ${dir} only`, expression: `resource.name.startsWith('projects/_/buckets/${bucket}/objects/${dir}')` },
+          condition: { title: 'keyless-read-prefix', description: gcpConditionDescription(`Read objects under ${dir} only`, 'Read objects under the declared prefix only'), expression: `resource.name.startsWith('projects/_/buckets/${bucket}/objects/${dir}')` },
         });
       }
       if (targets.azure) {
@@ -126,7 +125,7 @@ export class Access {
 
   /** Send messages to one SQS queue, Pub/Sub topic or Service Bus queue. */
   public static sendMessages(targets: SendMessagesTargets): Access {
-    return new Access((ctx, prop) => ({
+    return new Access(targets, (ctx, prop) => ({
       description: 'send messages to one queue',
       aws: targets.aws ? [{
         sid: 'SendMessages',
@@ -148,7 +147,7 @@ export class Access {
 
   /** Read one secret's value. */
   public static readSecret(targets: ReadSecretTargets): Access {
-    return new Access((ctx, prop) => ({
+    return new Access(targets, (ctx, prop) => ({
       description: 'read one secret',
       aws: targets.aws ? [{
         sid: 'ReadSecret',
@@ -169,10 +168,38 @@ export class Access {
     }));
   }
 
-  private constructor(private readonly decide: (ctx: ValidationContext, prop: string) => AccessGrants) {}
+  private constructor(
+    private readonly targets: unknown,
+    private readonly decide: (ctx: ValidationContext, prop: string) => AccessGrants,
+  ) {}
 
   /** Validates the targets and decides the grants on each cloud. */
   public resolve(ctx: ValidationContext, prop: string): AccessGrants {
+    checkTargets(this.targets, ctx, prop);
     return this.decide(ctx, prop);
+  }
+}
+
+const CLOUDS = ['aws', 'azure', 'gcp'];
+
+/** The targets of an intent: an object naming at least one cloud, each an object; an unknown key is never dropped. */
+function checkTargets(targets: unknown, ctx: ValidationContext, prop: string): void {
+  if (typeof targets !== 'object' || targets === null || Array.isArray(targets)) {
+    fail({ code: 'KL-ACCESS-TARGETS', path: ctx.path, prop, problem: `is declared with ${quote(targets)}: expected an object with \`aws\`, \`gcp\` and/or \`azure\` targets`, fix: 'declare e.g. `Access.readSecret({ aws: { secretArn } })`' });
+  }
+  const keys = Object.keys(targets);
+  const unknown = keys.filter((key) => !CLOUDS.includes(key));
+  if (unknown.length > 0) {
+    fail({ code: 'KL-ACCESS-TARGETS', path: ctx.path, prop: `${prop}.${unknown[0]}`, problem: 'is not a cloud Keyless grants on: the grant it declares would be silently dropped', fix: 'use `aws`, `gcp` or `azure`' });
+  }
+  const given = keys.filter((key) => (targets as Record<string, unknown>)[key] !== undefined);
+  if (given.length === 0) {
+    fail({ code: 'KL-ACCESS-TARGETS', path: ctx.path, prop, problem: 'names no cloud: it would grant nothing', fix: 'give the `aws`, `gcp` and/or `azure` target of the intent' });
+  }
+  for (const key of given) {
+    const target = (targets as Record<string, unknown>)[key];
+    if (typeof target !== 'object' || target === null || Array.isArray(target)) {
+      fail({ code: 'KL-ACCESS-TARGETS', path: ctx.path, prop: `${prop}.${key}`, problem: `is ${quote(target)}: expected an object naming the resource`, fix: 'see the intent\'s documentation for the fields of each cloud' });
+    }
   }
 }

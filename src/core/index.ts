@@ -1,4 +1,6 @@
 export * from './errors';
+export * from './literal';
+export * from './object-prefix';
 export * from './clock';
 export * from './tier';
 export * from './ownership';

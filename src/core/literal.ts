@@ -36,7 +36,7 @@ export function isUnresolvedToken(value: unknown): boolean {
 export function refuseTokens(value: unknown, ctx: ValidationContext, prop: string, what = 'what the identity trusts or may do'): void {
   const seen = new Set<unknown>();
   const walk = (item: unknown, path: string): void => {
-    if (isUnresolvedToken(item)) {
+    if (!Array.isArray(item) && isUnresolvedToken(item)) {
       fail({
         code: 'KL-LITERAL-TOKEN',
         path: ctx.path,
@@ -57,13 +57,26 @@ export function refuseTokens(value: unknown, ctx: ValidationContext, prop: strin
 }
 
 /**
- * A literal for an IAM policy string (condition values, resources): `${` starts a policy variable, so a literal
- * `$` before `{` is written `${$}`. (IAM policy variables, policy version 2012-10-17.)
+ * Refuses `${` in a value rendered into an IAM policy string (condition values, resources): IAM reads `${…}` as a
+ * policy variable, substituted from the request. IAM's `${$}` escape is documented for wildcard matching and its
+ * treatment in `StringEquals` is not, so Keyless does not rely on it: such a value cannot be trusted exactly on AWS.
  *
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-specialchars
+ * @param value the literal as it would be rendered
+ * @param prop the prop it comes from, for the error
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
  */
-export function iamLiteral(value: string): string {
-  return value.replace(/\$\{/g, '${$}{');
+export function iamLiteral(value: string, ctx: ValidationContext, prop: string): string {
+  if (value.includes('${')) {
+    fail({
+      code: 'KL-AWS-POLICY-VARIABLE',
+      path: ctx.path,
+      prop,
+      problem: `renders ${quote(value)} into an IAM policy, where \`\${…}\` is a policy variable that IAM replaces with a value from the request: the policy would no longer match the literal you declared`,
+      fix: 'rename the branch, tag, environment or prefix so that it has no `${`, or do not trust it on AWS',
+      docs: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html',
+    });
+  }
+  return value;
 }
 
 /**

@@ -1,5 +1,9 @@
+import { createHash } from 'crypto';
 import { CiTrustPolicy } from './ci/policy';
 import { fail, quote, ValidationContext } from './errors';
+import { BLOB_ADD_DATA_ACTION, BLOB_WRITE_DATA_ACTION } from './facts/azure-roles';
+import { iamLiteral, refuseTokens } from './literal';
+import { checkObjectPrefix, gcpConditionDescription } from './object-prefix';
 
 /**
  * Least-privilege publish permissions, decided once per target: the exact actions or roles and their scope
@@ -28,6 +32,7 @@ const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const ACCOUNT = /^\d{12}$/;
 
 function checkPattern(value: unknown, pattern: RegExp, ctx: ValidationContext, prop: string, code: string, what: string, example: string): string {
+  refuseTokens(value, ctx, prop, 'where the identity may publish');
   if (typeof value !== 'string' || /[*?]/.test(value) || !pattern.test(value)) {
     fail({
       code,
@@ -75,18 +80,14 @@ export function s3PublishStatements(target: S3PrefixTarget, ctx: ValidationConte
   // S3 bucket naming rules: 3–63 characters, lowercase letters, digits, `.` and `-`, starting and ending alphanumeric.
   const bucket = checkPattern(target.bucketName, /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, ctx, `${prop}.bucketName`, 'KL-PUB-S3-BUCKET',
     'a bucket name is 3–63 lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit', 'acme-artifacts');
-  const prefix = target.prefix;
-  if (typeof prefix !== 'string' || prefix.replace(/\/+$/, '') === '' || /[*?]/.test(prefix) || prefix.startsWith('/') || prefix.includes('//') || prefix.split('/').includes('..')) {
-    fail({
-      code: 'KL-PUB-S3-PREFIX',
-      path: ctx.path,
-      prop: `${prop}.prefix`,
-      problem: `is ${quote(prefix)}: a publish prefix is a non-empty key prefix with no wildcards, no leading \`/\`, no \`//\` or \`..\` (an empty prefix would grant the whole bucket)`,
-      fix: 'give the folder the artifact is published to, e.g. "payments-api/releases"',
-    });
-  }
+  const folder = checkObjectPrefix(target.prefix, ctx, `${prop}.prefix`, {
+    code: 'KL-PUB-S3-PREFIX',
+    what: 'a publish prefix',
+    fix: 'give the folder the artifact is published to, e.g. "payments-api/releases"',
+  });
   const statements: AwsPublishStatement[] = [
-    { sid: 'PutUnderPrefix', actions: ['s3:PutObject'], resources: [`arn:${partition}:s3:::${bucket}/${prefix.replace(/\/+$/, '')}/*`] },
+    // The prefix is an IAM literal: a `${` in it would be read as a policy variable.
+    { sid: 'PutUnderPrefix', actions: ['s3:PutObject'], resources: [`arn:${partition}:s3:::${bucket}/${iamLiteral(folder, ctx, `${prop}.prefix`)}*`] },
   ];
   if (target.kmsKeyArn !== undefined) {
     const key = checkPattern(target.kmsKeyArn, /^arn:aws(-cn|-us-gov)?:kms:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:key\/[0-9a-f-]{36}$/, ctx, `${prop}.kmsKeyArn`, 'KL-PUB-KMS-ARN',
@@ -179,33 +180,51 @@ export function artifactRegistryWriterGrant(): GcpPublishGrant {
 export function storagePrefixGrant(bucket: string, prefix: string, ctx: ValidationContext, prop = 'target'): GcpPublishGrant {
   // Bucket names: 3–63 characters (up to 222 with dots), lowercase letters, digits, `-`, `_`, `.`.
   checkPattern(bucket, /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, ctx, `${prop}.bucket`, 'KL-PUB-GCS-BUCKET', 'a bucket name is 3–63 lowercase letters, digits, `-`, `_` and `.`', 'acme-artifacts');
-  if (typeof prefix !== 'string' || prefix.replace(/\/+$/, '') === '' || /[*?'\\]/.test(prefix) || prefix.startsWith('/')) {
-    fail({
-      code: 'KL-PUB-GCS-PREFIX',
-      path: ctx.path,
-      prop: `${prop}.prefix`,
-      problem: `is ${quote(prefix)}: a publish prefix is a non-empty object-name prefix with no wildcards, quotes or leading \`/\` (an empty prefix would grant the whole bucket)`,
-      fix: 'give the folder the artifact is published to, e.g. "payments-api/releases"',
-    });
-  }
-  const folder = `${prefix.replace(/\/+$/, '')}/`;
+  const folder = checkObjectPrefix(prefix, ctx, `${prop}.prefix`, {
+    code: 'KL-PUB-GCS-PREFIX',
+    what: 'a publish prefix',
+    fix: 'give the folder the artifact is published to, e.g. "payments-api/releases"',
+  });
   return {
     role: 'roles/storage.objectCreator',
     condition: {
       title: 'keyless-publish-prefix',
-      description: `Create objects under ${folder} only`,
+      description: gcpConditionDescription(`Create objects under ${folder} only`, 'Create objects under the declared prefix only'),
       expression: `resource.name.startsWith('projects/_/buckets/${bucket}/objects/${folder}')`,
     },
   };
 }
 
-/** An Azure role assignment a publisher gets. */
+/**
+ * A custom Azure role definition Keyless creates for one grant, exactly as rendered (`azurerm_role_definition`):
+ * data actions only, no control-plane `actions`, assignable at one scope.
+ */
+export interface AzureCustomRoleSpec {
+  /**
+   * Role name. Role definition names are unique per Microsoft Entra tenant, so the name is derived from the scope,
+   * the prefix and the publisher it is for: `keyless-blob-publisher-ACCOUNT-CONTAINER-HASH`.
+   */
+  readonly name: string;
+  /** Role description: what the role grants and where. */
+  readonly description: string;
+  /** The one scope the role is created at and assignable at (the container). */
+  readonly assignableScope: string;
+  /** Data-plane actions, exactly (sorted). The role has no control-plane `actions`. */
+  readonly dataActions: readonly string[];
+}
+
+/**
+ * An Azure role assignment a publisher gets: a built-in role (`roleDefinitionName`) or a custom role Keyless
+ * defines (`customRole`), exactly one of them, at `scope`.
+ */
 export interface AzurePublishGrant {
-  /** Built-in role name. */
-  readonly roleDefinitionName: string;
-  /** Scope. */
+  /** Built-in role name (a container registry: `AcrPush`). @default - none: the grant uses `customRole` */
+  readonly roleDefinitionName?: string;
+  /** Custom role Keyless defines and assigns (a blob container). @default - none: the grant uses `roleDefinitionName` */
+  readonly customRole?: AzureCustomRoleSpec;
+  /** Scope of the role assignment. */
   readonly scope: string;
-  /** ABAC condition (version 2.0), if any. */
+  /** ABAC condition (version 2.0) on the role assignment. @default - none */
   readonly condition?: string;
 }
 
@@ -218,16 +237,51 @@ export function containerRegistryPushGrant(registryId: string, ctx: ValidationCo
   return { roleDefinitionName: 'AcrPush', scope: registryId };
 }
 
+/** The data actions of the blob publisher role: create and write blobs, nothing else (sorted). */
+export const BLOB_PUBLISHER_DATA_ACTIONS: readonly string[] = [BLOB_ADD_DATA_ACTION, BLOB_WRITE_DATA_ACTION];
+
 /**
- * Blob container: Storage Blob Data Contributor on the container, and with a prefix an ABAC condition that limits
- * blob reads, writes and deletes to paths under it.
+ * The ABAC condition that limits the blob publisher role's data actions to blob paths under `folder` (`PREFIX/`).
+ * Every write and add operation, whatever its sub-operation (`Blob.Write.Tier`, `Blob.Write.WithTagHeaders`), has
+ * the blob path attribute, so the actions are matched without sub-operations; `StringStartsWith` is case-sensitive,
+ * like blob names.
  */
-export function blobContainerGrant(storageAccountId: string, container: string, prefix: string | undefined, ctx: ValidationContext, prop = 'target'): AzurePublishGrant {
+export function blobPublisherCondition(folder: string): string {
+  const actions = BLOB_PUBLISHER_DATA_ACTIONS.map((action) => `!(ActionMatches{'${action}'})`);
+  return `((${actions.join(' AND ')}) OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringStartsWith '${folder}'))`;
+}
+
+/**
+ * Blob container: a custom role with the blob write and add data actions only (no control-plane actions, so no
+ * container delete, write or read), assignable at and assigned on the container; with a prefix, an ABAC condition
+ * on the assignment limits both data actions to blob paths under it.
+ *
+ * Never Storage Blob Data Contributor: its control-plane actions (`…/containers/delete`, `…/containers/write`)
+ * are not narrowed by any ABAC condition, so a prefix-scoped publisher could delete or reconfigure the container.
+ *
+ * @param publisher who the role is for (e.g. the identity's `RESOURCE_GROUP/NAME`), part of the role name's hash so
+ * that two publishers of the same container and prefix get two roles, not one name twice in the tenant
+ */
+export function blobContainerGrant(storageAccountId: string, container: string, prefix: string | undefined, ctx: ValidationContext, prop = 'target', publisher = ''): AzurePublishGrant {
   checkPattern(storageAccountId, new RegExp(`${AZURE_RESOURCE_ID.source}Microsoft\\.Storage/storageAccounts/[a-z0-9]{3,24}$`, 'i'), ctx, `${prop}.storageAccountId`, 'KL-PUB-STORAGE-ID',
     'a storage account id is /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Storage/storageAccounts/NAME', '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acmeartifacts');
   checkPattern(container, /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, ctx, `${prop}.container`, 'KL-PUB-BLOB-CONTAINER', 'a container name is 3–63 lowercase letters, digits and single `-`', 'releases');
-  const grant = { roleDefinitionName: 'Storage Blob Data Contributor', scope: `${storageAccountId}/blobServices/default/containers/${container}` };
-  if (prefix === undefined) return grant;
+  const scope = `${storageAccountId}/blobServices/default/containers/${container}`;
+  const account = storageAccountId.slice(storageAccountId.lastIndexOf('/') + 1).toLowerCase();
+  const customRole = (folder: string | undefined): AzureCustomRoleSpec => {
+    // Resource ids and identity names are case-insensitive in Azure; blob paths are not.
+    const hash = createHash('sha256').update(`${scope.toLowerCase()}\n${folder ?? ''}\n${publisher.toLowerCase()}`).digest('hex').slice(0, 16);
+    const where = folder === undefined ? 'anywhere in' : folder.length <= 200 ? `under ${folder} in` : 'under the assignment\'s path prefix in';
+    return {
+      name: `keyless-blob-publisher-${account}-${container}-${hash}`,
+      description: `Keyless blob publisher: create and write blobs ${where} container ${container} of storage account ${account}`
+        + `${folder === undefined ? '' : ' (ABAC condition on the assignment)'}; no other data action, no control-plane action.`,
+      assignableScope: scope,
+      dataActions: BLOB_PUBLISHER_DATA_ACTIONS,
+    };
+  };
+  if (prefix === undefined) return { customRole: customRole(undefined), scope };
+  refuseTokens(prefix, ctx, `${prop}.prefix`, 'which blobs may be written');
   if (typeof prefix !== 'string' || prefix.replace(/\/+$/, '') === '' || /[*?'\\]/.test(prefix) || prefix.startsWith('/')) {
     fail({
       code: 'KL-PUB-BLOB-PREFIX',
@@ -238,14 +292,8 @@ export function blobContainerGrant(storageAccountId: string, container: string, 
     });
   }
   const folder = `${prefix.replace(/\/+$/, '')}/`;
-  // The data actions of Storage Blob Data Contributor.
-  const blobActions = ['add/action', 'delete', 'move/action', 'read', 'write']
-    .map((a) => `!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/${a}'})`);
-  return {
-    ...grant,
-    // Azure ABAC: any blob data action outside the prefix is denied by the condition.
-    condition: `((${blobActions.join(' AND ')}) OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringStartsWith '${folder}'))`,
-  };
+  // Azure ABAC: the role's two data actions outside the prefix are denied by the condition.
+  return { customRole: customRole(folder), scope, condition: blobPublisherCondition(folder) };
 }
 
 /**

@@ -157,10 +157,9 @@ describe('GitHub, exact tag, impersonation', () => {
   });
   const aud = s.trust.audience;
 
-  test('workloadIdentityUser members are exactly the construct members, each one exact subject', () => {
-    expect([...s.boundMembers].sort()).toEqual([...s.trust.members].sort());
-    expect(s.boundMembers.length).toBe(3);
-    for (const member of s.boundMembers) expect(member.startsWith(`principal://${POOL_PREFIX}/subject/`)).toBe(true);
+  test('workloadIdentityUser is granted to the construct member only: the provider\'s own principalSet', () => {
+    expect(s.boundMembers).toEqual([`principalSet://${POOL_PREFIX}/attribute.keyless_trust/payments-deploy`]);
+    expect(s.trust.members).toEqual(s.boundMembers);
   });
   test.each(cases(legitimateGitHubTokens(aud)))('legitimate: %s is exchanged and may impersonate', (_name, claims) => {
     const result = exchange(s, claims);
@@ -187,9 +186,9 @@ describe('GitHub, immutable subject, direct access', () => {
     { name: 'job in the production environment', claims: githubToken({ ...PAYMENTS, ref: 'refs/heads/main', environment: 'production', format: 'immutable', aud }) },
   ];
 
-  test('the synthesized grant uses exactly the construct members', () => {
-    expect([...s.boundMembers].sort()).toEqual([...s.trust.members].sort());
-    expect(s.boundMembers.length).toBe(3);
+  test('the synthesized grant uses exactly the construct member, the provider\'s own principalSet', () => {
+    expect(s.boundMembers).toEqual([`principalSet://${POOL_PREFIX}/attribute.keyless_trust/payments-deploy`]);
+    expect(s.trust.members).toEqual(s.boundMembers);
   });
   test.each(cases(legitimate))('legitimate: %s is exchanged and authorized', (_name, claims) => {
     const result = exchange(s, claims);
@@ -208,9 +207,9 @@ describe('GitLab, direct access', () => {
   });
   const aud = s.trust.audience;
 
-  test('the synthesized grant uses exactly the construct members', () => {
-    expect([...s.boundMembers].sort()).toEqual([...s.trust.members].sort());
-    expect(s.boundMembers.length).toBe(2);
+  test('the synthesized grant uses exactly the construct member, the provider\'s own principalSet', () => {
+    expect(s.boundMembers).toEqual(['principalSet://iam.googleapis.com/projects/412345678901/locations/global/workloadIdentityPools/ledger-deploy/attribute.keyless_trust/ledger-deploy']);
+    expect(s.trust.members).toEqual(s.boundMembers);
   });
   test.each(cases(legitimateGitLabTokens(aud)))('legitimate: %s is exchanged and authorized', (_name, claims) => {
     const result = exchange(s, claims);

@@ -188,9 +188,9 @@ const EXPECTED: Record<string, string> = {
   'ECR repository ARN with a wildcard':
     '[KL-PUB-ECR-ARN] Platform/Publisher: `target.repositoryArn` is "arn:aws:ecr:eu-west-1:123456789012:repository/*": an ECR repository ARN is arn:aws:ecr:REGION:ACCOUNT:repository/NAME, with no wildcards. Fix: give the exact value, e.g. "arn:aws:ecr:eu-west-1:123456789012:repository/payments-api".',
   'S3 publish prefix that is empty':
-    '[KL-PUB-S3-PREFIX] Platform/Publisher: `target.prefix` is "/": a publish prefix is a non-empty key prefix with no wildcards, no leading `/`, no `//` or `..` (an empty prefix would grant the whole bucket). Fix: give the folder the artifact is published to, e.g. "payments-api/releases".',
+    '[KL-PUB-S3-PREFIX] Platform/Publisher: `target.prefix` is "/": a publish prefix is non-empty, with no wildcards (`*`, `?`), quotes (`\'`, `\\`), control characters or leading `/`, no `//`, `.` or `..` segments, and at most 1000 bytes (an empty prefix would grant the whole bucket). Fix: give the folder the artifact is published to, e.g. "payments-api/releases".',
   'S3 publish prefix with a wildcard':
-    '[KL-PUB-S3-PREFIX] Platform/Publisher: `target.prefix` is "payments-*": a publish prefix is a non-empty key prefix with no wildcards, no leading `/`, no `//` or `..` (an empty prefix would grant the whole bucket). Fix: give the folder the artifact is published to, e.g. "payments-api/releases".',
+    '[KL-PUB-S3-PREFIX] Platform/Publisher: `target.prefix` is "payments-*": a publish prefix is non-empty, with no wildcards (`*`, `?`), quotes (`\'`, `\\`), control characters or leading `/`, no `//`, `.` or `..` segments, and at most 1000 bytes (an empty prefix would grant the whole bucket). Fix: give the folder the artifact is published to, e.g. "payments-api/releases".',
   'S3 bucket name with capitals':
     '[KL-PUB-S3-BUCKET] Platform/Publisher: `target.bucketName` is "Acme_Artifacts": a bucket name is 3–63 lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit. Fix: give the exact value, e.g. "acme-artifacts".',
   'KMS alias instead of a key ARN':
@@ -200,7 +200,7 @@ const EXPECTED: Record<string, string> = {
   'CodeArtifact unknown format':
     '[KL-PUB-CA-FORMAT] Platform/Publisher: `target.format` is "docker": expected one of cargo, generic, maven, npm, nuget, pypi, ruby, swift. Fix: give the package format.',
   'Cloud Storage publish prefix that is empty':
-    '[KL-PUB-GCS-PREFIX] platform/Publisher: `target.prefix` is "": a publish prefix is a non-empty object-name prefix with no wildcards, quotes or leading `/` (an empty prefix would grant the whole bucket). Fix: give the folder the artifact is published to, e.g. "payments-api/releases".',
+    '[KL-PUB-GCS-PREFIX] platform/Publisher: `target.prefix` is "": a publish prefix is non-empty, with no wildcards (`*`, `?`), quotes (`\'`, `\\`), control characters or leading `/`, no `//`, `.` or `..` segments, and at most 1000 bytes (an empty prefix would grant the whole bucket). Fix: give the folder the artifact is published to, e.g. "payments-api/releases".',
   'Artifact Registry repository with a wildcard':
     '[KL-PUB-AR-REPOSITORY] platform/Publisher: `target.repository` is "pay*": a repository id is lowercase letters, digits and `-`, starting with a letter (no wildcards). Fix: give the repository id exactly.',
   'container registry id of another resource type':

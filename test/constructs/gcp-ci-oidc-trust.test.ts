@@ -29,11 +29,10 @@ describe('gcp CiOidcTrust', () => {
       "assertion.repository_id == '86301532' && assertion.repository_owner_id == '1342004' && "
       + "(assertion.sub == 'repo:acme/payments-api:environment:production' || assertion.sub == 'repo:acme/payments-api:ref:refs/heads/main')");
     expect(provider.attribute_mapping['google.subject']).toBe('assertion.sub');
+    expect(provider.attribute_mapping['attribute.keyless_trust']).toBe("'payments-deploy'");
 
-    expect(trust.members).toEqual([
-      `principal://iam.googleapis.com/${POOL}/subject/repo:acme/payments-api:environment:production`,
-      `principal://iam.googleapis.com/${POOL}/subject/repo:acme/payments-api:ref:refs/heads/main`,
-    ]);
+    // The provider's own principalSet: subjects are per provider, principals per pool.
+    expect(trust.members).toEqual([`principalSet://iam.googleapis.com/${POOL}/attribute.keyless_trust/payments-deploy`]);
     expect(trust.providerName).toBe(`${POOL}/providers/payments-deploy`);
     expect(trust.audience).toBe(`https://iam.googleapis.com/${POOL}/providers/payments-deploy`);
     expect(trust.serviceAccountEmail).toBeUndefined();

@@ -56,8 +56,8 @@ describe('GCP workload identity provider', () => {
       'https://iam.googleapis.com/projects/412345678901/locations/global/workloadIdentityPools/ci-github/providers/payments-deploy',
     ]);
     expect(provider.members).toEqual([
-      'principal://iam.googleapis.com/projects/412345678901/locations/global/workloadIdentityPools/ci-github/subject/repo:acme/payments-api:environment:production',
-      'principal://iam.googleapis.com/projects/412345678901/locations/global/workloadIdentityPools/ci-github/subject/repo:acme/payments-api:ref:refs/heads/main',
+      // Principals are per pool: never a subject another provider of the pool could mint.
+      'principalSet://iam.googleapis.com/projects/412345678901/locations/global/workloadIdentityPools/ci-github/attribute.keyless_trust/payments-deploy',
     ]);
     expect(provider.members.some((m) => m.endsWith('/*'))).toBe(false);
   });

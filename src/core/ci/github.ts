@@ -1,4 +1,5 @@
 import { fail, quote, ValidationContext } from '../errors';
+import { refuseTokens } from '../literal';
 import {
   checkIssuerUrl, checkNumericId, checkRefName, checkRefPattern, CiTrustPolicy, ClaimPin, ICiSource, listProp,
   sortedUnique, WILDCARD_CHARS,
@@ -103,6 +104,11 @@ export class GitHubActions implements ICiSource {
   private constructor(public readonly props: GitHubActionsProps) {}
 
   public resolve(ctx: ValidationContext, prop: string): CiTrustPolicy {
+    // Every prop of a CI source decides which runs are trusted: none may be decided after synthesis.
+    if (typeof this.props !== 'object' || this.props === null || Array.isArray(this.props)) {
+      fail({ code: 'KL-CI-SOURCE-PROPS', path: ctx.path, prop, problem: `is declared with ${quote(this.props)}: expected an object of props`, fix: 'declare the source as `GitHubActions.repository({ owner, repository, branches })`' });
+    }
+    refuseTokens(this.props, ctx, prop, 'which CI runs are trusted');
     return resolveGitHub(this.props, ctx, prop);
   }
 }

@@ -1,4 +1,5 @@
 import { fail, quote, ValidationContext } from '../errors';
+import { refuseTokens } from '../literal';
 
 /** CI platforms Keyless can federate. */
 export type CiPlatform = 'github-actions' | 'gitlab-ci';
@@ -157,8 +158,17 @@ export function listProp(value: unknown, ctx: ValidationContext, prop: string): 
   if (!Array.isArray(value)) {
     fail({ code: 'KL-PROP-LIST', path: ctx.path, prop, problem: `is ${quote(value)}: expected a list`, fix: `give \`${prop}\` as an array` });
   }
+  for (let i = 0; i < value.length; i++) {
+    // A hole (`[, "main"]`) is skipped by forEach and map: refuse it rather than silently drop or crash on it.
+    if (!(i in value)) {
+      fail({ code: 'KL-PROP-LIST-HOLE', path: ctx.path, prop: `${prop}[${i}]`, problem: 'is an empty slot of a sparse array', fix: `remove the extra comma, or give every element of \`${prop}\`` });
+    }
+  }
   return value;
 }
+
+/** Longest issuer URL accepted: the IAM OIDC provider URL limit. */
+export const ISSUER_MAX_CHARS = 255;
 
 /** Validates an `https://` issuer URL (no trailing slash, query, fragment, credentials or wildcard). */
 export function checkIssuerUrl(
@@ -172,6 +182,9 @@ export function checkIssuerUrl(
     fix: `give the exact issuer URL as it appears in the token's \`iss\` claim, e.g. "${example}"`,
   });
   if (typeof value !== 'string') return problem('an issuer is an https URL');
+  refuseTokens(value, ctx, prop, 'which tokens are trusted');
+  // IAM OIDC provider URLs are at most 255 characters (CreateOpenIDConnectProvider); no real issuer is longer.
+  if (value.length > ISSUER_MAX_CHARS) return problem(`an issuer URL is at most ${ISSUER_MAX_CHARS} characters (IAM OIDC provider limit), this one is ${value.length}`);
   // `?` is refused below as a query: an issuer has none, and AWS StringLike would read it as a wildcard.
   if (/[*[\]]/.test(value)) return problem('wildcards are not allowed in an issuer');
   let url: URL;

@@ -1,5 +1,6 @@
 import { CiTrustPolicy, WILDCARD_CHARS } from '../ci/policy';
 import { fail, quote, ValidationContext } from '../errors';
+import { iamLiteral } from '../literal';
 
 /** The audience the official `aws-actions/configure-aws-credentials` action requests (shared/REFERENCE.md). */
 export const AWS_STS_AUDIENCE = 'sts.amazonaws.com';
@@ -35,13 +36,15 @@ export interface AwsWebIdentityTrust {
 export function awsWebIdentityTrust(policy: CiTrustPolicy, audience: string, ctx: ValidationContext, prop = 'audience'): AwsWebIdentityTrust {
   checkAudience(audience, ctx, prop);
   const key = (claim: string) => `${policy.issuerHostPath}:${claim}`;
-  const one = (values: readonly string[]) => (values.length === 1 ? values[0] : [...values]);
+  // Subjects are literals: a `${` in a branch name would be read by IAM as a policy variable.
+  const literal = (value: string) => iamLiteral(value, ctx, 'source');
+  const one = (values: readonly string[]) => (values.length === 1 ? literal(values[0]) : values.map(literal));
   const conditions: AwsCondition[] = [];
   if (policy.exactSubjects.length > 0) {
-    conditions.push({ StringEquals: { [key('aud')]: audience, [key('sub')]: one(policy.exactSubjects) } });
+    conditions.push({ StringEquals: { [key('aud')]: iamLiteral(audience, ctx, prop), [key('sub')]: one(policy.exactSubjects) } });
   }
   if (policy.subjectPatterns.length > 0) {
-    conditions.push({ StringEquals: { [key('aud')]: audience }, StringLike: { [key('sub')]: one(policy.subjectPatterns) } });
+    conditions.push({ StringEquals: { [key('aud')]: iamLiteral(audience, ctx, prop) }, StringLike: { [key('sub')]: one(policy.subjectPatterns) } });
   }
   const trust = { providerUrl: policy.issuerUrl, clientIds: [audience], conditions };
   const size = estimateTrustPolicyChars(policy, trust);

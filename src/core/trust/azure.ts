@@ -4,6 +4,8 @@ import { fail, ValidationContext } from '../errors';
 
 /** The audience Entra ID requires of federated identity credentials (shared/REFERENCE.md). */
 export const AZURE_TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
+/** A federated identity credential subject is at most 600 characters (Entra ID). */
+export const AZURE_SUBJECT_MAX_CHARS = 600;
 /** At most 20 federated identity credentials per user-assigned identity. */
 export const AZURE_MAX_FEDERATED_CREDENTIALS = 20;
 const AZURE_FIC_DOCS = 'https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations';
@@ -50,6 +52,18 @@ export function azureFederatedTrust(policy: CiTrustPolicy, ctx: ValidationContex
       fix: `split the refs over several CiOidcTrust declarations of at most ${AZURE_MAX_FEDERATED_CREDENTIALS} subjects each`,
       docs: AZURE_FIC_DOCS,
     });
+  }
+  for (const subject of policy.exactSubjects) {
+    if (subject.length > AZURE_SUBJECT_MAX_CHARS) {
+      fail({
+        code: 'KL-AZ-SUBJECT-LENGTH',
+        path: ctx.path,
+        prop,
+        problem: `yields the subject "${subject}" of ${subject.length} characters, over the ${AZURE_SUBJECT_MAX_CHARS}-character limit of a federated identity credential subject`,
+        fix: 'shorten the branch, tag or environment name, or drop the `jobWorkflowRef` pin (which lengthens the subject) for Azure',
+        docs: AZURE_FIC_DOCS,
+      });
+    }
   }
   return {
     issuer: policy.issuerUrl,

@@ -30,8 +30,11 @@ export interface GcpWorkloadIdentityProvider {
   /** Attribute condition: every claim pin AND one of the admitted subjects. */
   readonly attributeCondition: string;
   /**
-   * IAM members for the tokens this provider admits: one `principal://…/subject/SUB` per exact subject or, when
-   * patterns are declared, the provider's own `principalSet://…/attribute.keyless_trust/PROVIDER`.
+   * The IAM member for the tokens this provider admits: the provider's own
+   * `principalSet://…/attribute.keyless_trust/PROVIDER_ID`. Never a `principal://…/subject/SUB`: subjects are
+   * per provider but principals are per pool, so another provider of the pool (a self-managed GitLab next to
+   * gitlab.com, a provider pinned by name next to one pinned by id) could mint the same subject without this
+   * provider's pins.
    */
   readonly members: readonly string[];
 }
@@ -49,14 +52,15 @@ export function gcpPoolResource(location: GcpProviderLocation): string {
 export function gcpWorkloadIdentityProvider(
   policy: CiTrustPolicy, location: GcpProviderLocation, ctx: ValidationContext,
 ): GcpWorkloadIdentityProvider {
-  for (const subject of policy.exactSubjects) {
+  // A pattern's literal prefix plus at least one character must fit too, or no token could ever match it.
+  for (const subject of [...policy.exactSubjects, ...policy.subjectPatterns]) {
     const bytes = Buffer.byteLength(subject, 'utf8');
     if (bytes > GCP_SUBJECT_MAX_BYTES) {
       fail({
         code: 'KL-GCP-SUBJECT-LENGTH',
         path: ctx.path,
         prop: 'source',
-        problem: `yields the subject "${subject}" of ${bytes} bytes, over the ${GCP_SUBJECT_MAX_BYTES}-byte limit of \`google.subject\`: GCP would reject every such token`,
+        problem: `yields the subject ${subject.endsWith('*') ? 'pattern ' : ''}"${subject}" of ${bytes} bytes${subject.endsWith('*') ? ' (with one character for the `*`)' : ''}, over the ${GCP_SUBJECT_MAX_BYTES}-byte limit of \`google.subject\`: GCP would reject every such token`,
         fix: 'shorten the branch, tag or environment name, or drop the `jobWorkflowRef` pin (which lengthens the subject) for GCP',
         docs: 'https://cloud.google.com/iam/docs/workload-identity-federation#mapping',
       });
@@ -80,12 +84,11 @@ export function gcpWorkloadIdentityProvider(
   }
   const mapping: Record<string, string> = { 'google.subject': 'assertion.sub' };
   for (const claim of policy.mappedClaims) mapping[`attribute.${claim}`] = `assertion.${claim}`;
-  const members = policy.exactSubjects.map((subject) => `principal://iam.googleapis.com/${pool}/subject/${subject}`);
-  if (policy.subjectPatterns.length > 0) {
-    // Patterns cannot be listed as principals; every token this provider admits carries this provider's id.
-    mapping[`attribute.${GCP_TRUST_ATTRIBUTE}`] = celString(location.providerId);
-    members.splice(0, members.length, `principalSet://iam.googleapis.com/${pool}/attribute.${GCP_TRUST_ATTRIBUTE}/${location.providerId}`);
-  }
+  // Principals are per pool, attribute mappings and conditions per provider: every token this provider admits,
+  // and only those, carries this provider's id (provider ids are unique in a pool). Other providers of a shared
+  // pool must leave `attribute.keyless_trust` unmapped; Keyless maps it to each provider's own id.
+  mapping[`attribute.${GCP_TRUST_ATTRIBUTE}`] = celString(location.providerId);
+  const members = [`principalSet://iam.googleapis.com/${pool}/attribute.${GCP_TRUST_ATTRIBUTE}/${location.providerId}`];
   return {
     issuerUri: policy.issuerUrl,
     allowedAudiences: [`https://iam.googleapis.com/${pool}/providers/${location.providerId}`],
