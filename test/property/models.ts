@@ -1,0 +1,220 @@
+/**
+ * An independent model of what a declared CI source admits, and the runs (legitimate and forged) the properties
+ * present to each cloud's evaluator. Nothing here comes from src/: the tokens are built by test/helpers/tokens.ts
+ * from the declared names, and `declaredAdmits` decides from the declaration alone whether a run is one the
+ * declaration names. "No wider than declared" is then: every run a cloud admits is a run the declaration admits;
+ * and every legitimate run is admitted (what Terraform or IAM evaluates is the declared literal).
+ */
+import { SourceCase } from './arbitraries';
+import { Claims, githubToken, GitHubRun, GITHUB_ISSUER, gitlabToken, GitLabRun } from '../helpers/tokens';
+
+export type Cloud = 'aws' | 'gcp' | 'azure';
+
+export interface Run {
+  readonly label: string;
+  readonly claims: Claims;
+  /**
+   * Whether the declaration names this run (computed from the declaration, never from the output); `undefined`
+   * where either decision is within the declaration (see `githubRuns`).
+   */
+  readonly declared: boolean | undefined;
+}
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+interface GitHubDecl {
+  owner: string;
+  repository: string;
+  ownerId?: string;
+  repositoryId?: string;
+  format: 'default' | 'immutable';
+  iss: string;
+  branches: string[];
+  tags: string[];
+  prefixes: string[];
+  environments: string[];
+  pullRequests: boolean;
+  jobWorkflowRef?: string;
+}
+
+function githubDecl(props: Record<string, any>): GitHubDecl {
+  return {
+    owner: props.owner,
+    repository: props.repository,
+    ownerId: props.ownerId,
+    repositoryId: props.repositoryId,
+    format: props.subjectFormat ?? 'default',
+    iss: props.enterpriseSlug !== undefined ? `${GITHUB_ISSUER}/${props.enterpriseSlug}` : GITHUB_ISSUER,
+    branches: strings(props.branches),
+    tags: strings(props.tags),
+    prefixes: strings(props.tagPatterns).map((p) => p.slice(0, -1)),
+    environments: strings(props.environments),
+    pullRequests: props.allowPullRequests === true,
+    jobWorkflowRef: props.jobWorkflowRef,
+  };
+}
+
+function customKeys(d: GitHubDecl): string[] | undefined {
+  if (d.jobWorkflowRef === undefined) return undefined;
+  return d.format === 'immutable' ? ['repository_owner_id', 'repository_id', 'context', 'job_workflow_ref'] : ['repo', 'context', 'job_workflow_ref'];
+}
+
+function githubAdmits(d: GitHubDecl, run: GitHubRun, aud: string, cloud: Cloud): boolean {
+  if (run.iss !== d.iss || run.aud !== aud) return false;
+  // Names: in every subject form but the immutable one pinned to a workflow (`repository_owner_id:…:repository_id:…`),
+  // where the ids alone identify the repository.
+  const namesVisible = !(d.format === 'immutable' && d.jobWorkflowRef !== undefined);
+  if (namesVisible && (run.owner !== d.owner || run.repository !== d.repository)) return false;
+  // Ids: GCP checks the id claims; AWS and Azure see only `sub`, which carries ids in the immutable form only.
+  const idsVisible = cloud === 'gcp' || d.format === 'immutable';
+  if (d.ownerId !== undefined && idsVisible && (run.ownerId !== d.ownerId || run.repositoryId !== d.repositoryId)) return false;
+  const keys = customKeys(d);
+  if (keys !== undefined) {
+    if (JSON.stringify(run.subjectClaimKeys) !== JSON.stringify(keys) || run.jobWorkflowRef !== d.jobWorkflowRef) return false;
+  } else if (run.subjectClaimKeys !== undefined || (run.format ?? 'default') !== d.format) {
+    return false;
+  }
+  if (run.environment !== undefined) return d.environments.includes(run.environment);
+  if (run.event === 'pull_request') return d.pullRequests;
+  if (run.ref.startsWith('refs/heads/')) return d.branches.includes(run.ref.slice('refs/heads/'.length));
+  if (run.ref.startsWith('refs/tags/')) {
+    const tag = run.ref.slice('refs/tags/'.length);
+    return d.tags.includes(tag) || d.prefixes.some((p) => tag.startsWith(p));
+  }
+  return false;
+}
+
+function githubRuns(d: GitHubDecl, aud: string, cloud: Cloud): Run[] {
+  const base: GitHubRun = {
+    owner: d.owner,
+    repository: d.repository,
+    ownerId: d.ownerId ?? '1001',
+    repositoryId: d.repositoryId ?? '2002',
+    ref: 'refs/heads/main',
+    format: d.format,
+    subjectClaimKeys: customKeys(d),
+    jobWorkflowRef: d.jobWorkflowRef,
+    iss: d.iss,
+    aud,
+  };
+  const legit: [string, GitHubRun][] = [
+    ...d.branches.map((b): [string, GitHubRun] => [`branch ${b}`, { ...base, ref: `refs/heads/${b}` }]),
+    ...d.tags.map((t): [string, GitHubRun] => [`tag ${t}`, { ...base, ref: `refs/tags/${t}` }]),
+    ...d.prefixes.map((p): [string, GitHubRun] => [`tag ${p}1.0 (pattern)`, { ...base, ref: `refs/tags/${p}1.0` }]),
+    ...d.environments.map((e): [string, GitHubRun] => [`environment ${e}`, { ...base, environment: e }]),
+    ...(d.pullRequests ? [['pull request', { ...base, event: 'pull_request', ref: 'refs/pull/7/merge' }] as [string, GitHubRun]] : []),
+  ];
+  const mutations = (l: GitHubRun): [string, Partial<GitHubRun>][] => [
+    ['another owner', { owner: 'evil', ownerId: '666' }],
+    ['owner prefix collision', { owner: `${l.owner}-evil`, ownerId: '667' }],
+    ['owner truncation', { owner: l.owner.slice(0, -1) || 'x', ownerId: '668' }],
+    ['owner case change', { owner: l.owner.toUpperCase() === l.owner ? l.owner.toLowerCase() : l.owner.toUpperCase() }],
+    ['another repository', { repository: `${l.repository}-evil`, repositoryId: '999' }],
+    ['repository truncation', { repository: l.repository.slice(0, -1) || 'x', repositoryId: '998' }],
+    ['other repository id', { repositoryId: '12345' }],
+    ['other owner id', { ownerId: '777' }],
+    ['another branch', { ref: 'refs/heads/dev-evil', environment: undefined, event: 'push' }],
+    ['ref suffix', { ref: `${l.ref}-evil`, environment: undefined, event: 'push' }],
+    ['ref truncation', { ref: l.ref.slice(0, -1), environment: undefined, event: 'push' }],
+    ['tag as branch', { ref: l.ref.replace('refs/tags/', 'refs/heads/'), environment: undefined, event: 'push' }],
+    ['branch as tag', { ref: l.ref.replace('refs/heads/', 'refs/tags/'), environment: undefined, event: 'push' }],
+    ['another environment', { environment: `${l.environment ?? 'production'}-eu` }],
+    ['no environment', { environment: undefined }],
+    ['pull request', { event: 'pull_request', ref: 'refs/pull/7/merge', environment: undefined }],
+    ['fork pull request', { owner: 'mallory', ownerId: '4242', repositoryId: '4343', event: 'pull_request', ref: 'refs/pull/7/merge', environment: undefined }],
+    ['enterprise issuer', { iss: `${GITHUB_ISSUER}/evil-enterprise` }],
+    ['look-alike issuer', { iss: `${GITHUB_ISSUER}.evil.example` }],
+    ['github.com issuer', { iss: GITHUB_ISSUER }],
+    ['wrong audience', { aud: 'https://evil.example.com' }],
+    ['no audience', { aud: null }],
+    ['other subject form', { format: l.format === 'immutable' ? 'default' : 'immutable', subjectClaimKeys: undefined }],
+    ['default subject template', { subjectClaimKeys: undefined }],
+    ['custom subject template', { subjectClaimKeys: ['repo', 'context', 'job_workflow_ref'] }],
+    ['another workflow', { jobWorkflowRef: 'evil/workflows/.github/workflows/release.yml@refs/heads/main' }],
+  ];
+  const runs: Run[] = legit.map(([label, run]) => ({ label: `legitimate: ${label}`, claims: githubToken(run), declared: true }));
+  for (const [label, l] of legit) {
+    for (const [what, change] of mutations(l)) {
+      const run = { ...l, ...change } as GitHubRun;
+      // A declared tag pattern is a subject prefix: the same repository's token for a matching tag under a custom
+      // subject template (which only the repository's admins set) extends that subject; admitting it or not are both
+      // within the declaration.
+      const tag = l.ref.startsWith('refs/tags/') && l.environment === undefined ? l.ref.slice('refs/tags/'.length) : undefined;
+      const either = what === 'custom subject template' && d.jobWorkflowRef === undefined && tag !== undefined && d.prefixes.some((p) => tag.startsWith(p));
+      runs.push({ label: `${what} (from ${label})`, claims: githubToken(run), declared: either ? undefined : githubAdmits(d, run, aud, cloud) });
+    }
+  }
+  return runs;
+}
+
+interface GitLabDecl {
+  iss: string; projectPath: string; namespaceId?: string; projectId?: string; branches: string[]; tags: string[]; prefixes: string[];
+}
+
+function gitlabAdmits(d: GitLabDecl, run: GitLabRun, aud: string, cloud: Cloud): boolean {
+  if ((run.instance ?? 'https://gitlab.com') !== d.iss || run.aud !== aud || run.projectPath !== d.projectPath) return false;
+  if (d.namespaceId !== undefined && cloud === 'gcp' && (run.namespaceId !== d.namespaceId || run.projectId !== d.projectId)) return false;
+  if (run.refType === 'branch') return d.branches.includes(run.ref);
+  return d.tags.includes(run.ref) || d.prefixes.some((p) => run.ref.startsWith(p));
+}
+
+function gitlabRuns(d: GitLabDecl, aud: string, cloud: Cloud): Run[] {
+  const base: GitLabRun = { instance: d.iss, projectPath: d.projectPath, namespaceId: d.namespaceId ?? '5521', projectId: d.projectId ?? '48213', refType: 'branch', ref: 'main', aud };
+  const legit: [string, GitLabRun][] = [
+    ...d.branches.map((b): [string, GitLabRun] => [`branch ${b}`, { ...base, ref: b }]),
+    ...d.tags.map((t): [string, GitLabRun] => [`tag ${t}`, { ...base, refType: 'tag', ref: t }]),
+    ...d.prefixes.map((p): [string, GitLabRun] => [`tag ${p}1.0 (pattern)`, { ...base, refType: 'tag', ref: `${p}1.0` }]),
+  ];
+  const mutations = (l: GitLabRun): [string, Partial<GitLabRun>][] => [
+    ['another project', { projectPath: `${l.projectPath}-evil`, projectId: '9' }],
+    ['project truncation', { projectPath: l.projectPath.slice(0, -1), projectId: '8' }],
+    ['another group', { projectPath: `evil/${l.projectPath.split('/').pop()}`, namespaceId: '7', projectId: '6' }],
+    ['group prefix collision', { projectPath: l.projectPath.replace(/^([^/]+)/, '$1-evil'), namespaceId: '5', projectId: '4' }],
+    ['other project id', { projectId: '50000' }],
+    ['other namespace id', { namespaceId: '6000' }],
+    ['ref suffix', { ref: `${l.ref}-evil` }],
+    ['ref truncation', { ref: l.ref.slice(0, -1) }],
+    ['other ref type', { refType: l.refType === 'branch' ? 'tag' : 'branch' }],
+    ['another instance', { instance: 'https://gitlab.evil.example' }],
+    ['gitlab.com', { instance: 'https://gitlab.com' }],
+    ['wrong audience', { aud: 'https://evil.example.com' }],
+    ['no audience', { aud: null }],
+  ];
+  const runs: Run[] = legit.map(([label, run]) => ({ label: `legitimate: ${label}`, claims: gitlabToken(run), declared: true }));
+  for (const [label, l] of legit) {
+    for (const [what, change] of mutations(l)) {
+      const run = { ...l, ...change } as GitLabRun;
+      runs.push({ label: `${what} (from ${label})`, claims: gitlabToken(run), declared: gitlabAdmits(d, run, aud, cloud) });
+    }
+  }
+  return runs;
+}
+
+/** Legitimate and forged runs of a declared source (the declaration was accepted, so its values are strings). */
+export function ciRuns(source: SourceCase, aud: string, cloud: Cloud): Run[] {
+  if (source.platform === 'github') return githubRuns(githubDecl(source.props), aud, cloud);
+  const p = source.props as Record<string, any>;
+  return gitlabRuns({
+    iss: p.instanceUrl ?? 'https://gitlab.com',
+    projectPath: p.projectPath,
+    namespaceId: p.namespaceId,
+    projectId: p.projectId,
+    branches: strings(p.branches),
+    tags: strings(p.tags),
+    prefixes: strings(p.tagPatterns).map((t) => t.slice(0, -1)),
+  }, aud, cloud);
+}
+
+/**
+ * Checks a cloud's decisions against the declaration: legitimate runs admitted, nothing admitted that the
+ * declaration does not name. Throws with the first violation.
+ */
+export function checkRuns(runs: Run[], admits: (claims: Claims) => boolean, what: string): void {
+  if (runs.filter((r) => r.declared).length === 0) throw new Error(`${what}: the model found no legitimate run (test bug)`);
+  for (const run of runs) {
+    if (run.declared === undefined) continue;
+    const admitted = admits(run.claims);
+    if (run.declared && !admitted) throw new Error(`${what}: a declared run is denied (${run.label}; sub ${JSON.stringify(run.claims.sub)})`);
+    if (!run.declared && admitted) throw new Error(`${what}: admits a run the declaration does not name (${run.label}; sub ${JSON.stringify(run.claims.sub)}, iss ${run.claims.iss})`);
+  }
+}
