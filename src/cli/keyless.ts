@@ -12,6 +12,7 @@
  */
 import * as fs from 'fs';
 import { today } from '../core/clock';
+import { isIsoDate } from '../core/dates';
 import { evaluate, reportFails } from '../guardrails/engine';
 import { GuardrailException } from '../guardrails/exceptions';
 import { formatFinding } from '../guardrails/model';
@@ -71,7 +72,7 @@ export function main(argv: readonly string[], write: (line: string) => void = (l
       return 2;
     }
     const exceptions = readExceptions(exceptionsFile);
-    if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UnreadableInputError(`--today is ${JSON.stringify(date)}: expected YYYY-MM-DD`);
+    if (date !== undefined && !isIsoDate(date)) throw new UnreadableInputError(`--today is ${JSON.stringify(date)}: expected a calendar date written as YYYY-MM-DD`);
     const { resources, files } = readSynthesizedOutput(targets);
     if (files.length === 0) {
       write(`keyless: no CloudFormation template, Terraform JSON or Kubernetes manifest found in ${targets.join(', ')}: nothing was checked`);
@@ -127,7 +128,7 @@ function parseArguments(rest: readonly string[], options: readonly string[], usa
 /** `--today`, checked, or today's date. */
 function dateOption(values: Map<string, string>): string {
   const date = values.get('--today');
-  if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UnreadableInputError(`--today is ${JSON.stringify(date)}: expected YYYY-MM-DD`);
+  if (date !== undefined && !isIsoDate(date)) throw new UnreadableInputError(`--today is ${JSON.stringify(date)}: expected a calendar date written as YYYY-MM-DD`);
   return date ?? today();
 }
 

@@ -1,4 +1,4 @@
-import { exceptionMatches, exceptionProblems, GuardrailException, validateExceptions } from './exceptions';
+import { exceptionIsLive, exceptionMatches, exceptionProblems, GuardrailException, validateExceptions } from './exceptions';
 import { Finding, GuardrailRule, NeutralResource, RuleContext } from './model';
 import { ALL_RULES } from './rules';
 
@@ -30,13 +30,14 @@ export function evaluate(resources: readonly NeutralResource[], options: Evaluat
   const exceptions = options.exceptions ?? [];
   const exceptionErrors = validateExceptions(exceptions, rules.map((r) => r.id));
   exceptions.forEach((exception, i) => {
-    if (typeof exception.expires === 'string' && exception.expires < options.today) {
+    // exceptionIsLive refuses an invalid today; an invalid expiry is reported by validateExceptions.
+    if (typeof exception.expires === 'string' && !exceptionIsLive(exception, options.today) && exception.expires < options.today) {
       exceptionErrors.push(`exceptions[${i}]: the exception to ${exception.ruleId} for ${exception.resource} (owner ${exception.owner}) expired on ${exception.expires}: fix the finding, or renew the exception with a new reason and date`);
     }
   });
   // Only valid, unexpired exceptions cover findings: an exception without an owner or a reason covers nothing.
   const ruleIds = rules.map((r) => r.id);
-  const liveExceptions = exceptions.filter((e, i) => exceptionProblems(e, i, ruleIds).length === 0 && e.expires >= options.today);
+  const liveExceptions = exceptions.filter((e, i) => exceptionProblems(e, i, ruleIds).length === 0 && exceptionIsLive(e, options.today));
   const context: RuleContext = { resources, today: options.today };
   const findings: Finding[] = [];
   const excepted: Array<Finding & { exception: GuardrailException }> = [];

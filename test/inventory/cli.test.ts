@@ -97,7 +97,8 @@ describe('keyless inventory and keyless diff', () => {
     test.each([
       ['one path', ['diff', BASE], 'keyless: expected BASE and HEAD, got 1 path(s). usage: keyless diff BASE HEAD [--markdown FILE] [--json FILE] [--sarif FILE] [--fail-on broadening|any|never] [--today YYYY-MM-DD]'],
       ['an unknown gate', ['diff', BASE, HEAD, '--fail-on', 'sometimes'], 'keyless: --fail-on is "sometimes": expected broadening, any or never'],
-      ['a bad date', ['inventory', BASE, '--today', '22/11/2026'], 'keyless: --today is "22/11/2026": expected YYYY-MM-DD'],
+      ['a bad date', ['inventory', BASE, '--today', '22/11/2026'], 'keyless: --today is "22/11/2026": expected a calendar date written as YYYY-MM-DD'],
+      ['an impossible date', ['inventory', BASE, '--today', '2026-13-45'], 'keyless: --today is "2026-13-45": expected a calendar date written as YYYY-MM-DD'],
       ['an unknown option', ['inventory', BASE, '--format', 'xml'], 'keyless: unknown option --format. usage: keyless inventory DIR|FILE… [--json FILE] [--csv FILE] [--markdown FILE] [--exceptions FILE.json] [--today YYYY-MM-DD]'],
       ['an option without value', ['diff', BASE, HEAD, '--sarif'], 'keyless: --sarif needs a value. usage: keyless diff BASE HEAD [--markdown FILE] [--json FILE] [--sarif FILE] [--fail-on broadening|any|never] [--today YYYY-MM-DD]'],
       ['no path', ['inventory'], 'keyless: no directory or file given. usage: keyless inventory DIR|FILE… [--json FILE] [--csv FILE] [--markdown FILE] [--exceptions FILE.json] [--today YYYY-MM-DD]'],
