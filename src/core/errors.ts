@@ -49,9 +49,25 @@ export interface ValidationContext {
   readonly today: string;
 }
 
-/** Quotes a user-supplied value for an error message. */
+/**
+ * Quotes a user-supplied value for an error message. Never throws: values JSON cannot represent (BigInt, NaN,
+ * functions, symbols, circular or very large structures) are described instead.
+ */
 export function quote(value: unknown): string {
-  return value === undefined ? 'undefined' : JSON.stringify(value);
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return String(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return `a ${Array.isArray(value) ? 'list' : 'value'} that cannot be shown (circular or not serializable)`;
+  }
+  if (text === undefined) return String(value);
+  // A long value is cut, so that a message stays readable.
+  return text.length > 300 ? `${text.slice(0, 300)}… (${text.length} characters)` : text;
 }
 
 /** Throws a {@link KeylessError}. */

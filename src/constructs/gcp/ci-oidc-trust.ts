@@ -40,9 +40,14 @@ export interface CiOidcTrustProps {
    */
   readonly poolId?: string;
   /**
-   * Reuse an existing pool named `poolId` instead of creating it. Exact-subject members stay exact in a shared
-   * pool. With tag patterns, the member is `principalSet://…/attribute.keyless_trust/PROVIDER_ID`: every other
-   * provider of a shared pool must leave `attribute.keyless_trust` unmapped (or map it to its own provider id).
+   * Reuse an existing pool named `poolId` instead of creating it.
+   *
+   * A shared pool never widens this trust: subjects and attribute mappings are per provider, but principals are per
+   * pool, so a `principal://…/subject/SUB` member could be minted by any provider of the pool (a self-managed GitLab
+   * next to gitlab.com, a provider pinned by name next to one pinned by id) without this trust's pins. The member is
+   * therefore always this provider's own `principalSet://…/attribute.keyless_trust/PROVIDER_ID`, which only tokens
+   * admitted by this provider's attribute condition carry. The rule for every other provider of the pool: leave
+   * `attribute.keyless_trust` unmapped, or map it to its own provider id (Keyless does).
    *
    * @default false
    */
@@ -80,8 +85,10 @@ export class CiOidcTrust extends Construct {
   /** The access mode. */
   public readonly access: GcpAccessMode;
   /**
-   * The federated principals this trust admits. With `direct` access, grant roles on resources to these.
-   * With `impersonation`, they hold `roles/iam.workloadIdentityUser` on the service account.
+   * The federated principals this trust admits: the provider's own
+   * `principalSet://…/POOL/attribute.keyless_trust/PROVIDER_ID`, held by exactly the tokens this provider's attribute
+   * condition admits (whatever other providers share the pool). With `direct` access, grant roles on resources to
+   * these. With `impersonation`, they hold `roles/iam.workloadIdentityUser` on the service account.
    */
   public readonly members: string[];
   /** Full provider resource name, as `workload_identity_provider` of google-github-actions/auth expects. */
