@@ -15,7 +15,15 @@ const PRIVILEGED_ROLE_NAMES = /^(Owner|Contributor|User Access Administrator|Rol
 /** A role assignment's role: its name, or `roleDefinitions/GUID` (the built-in name when it is a privileged role). */
 function roleOf(file: string, p: any, index: TerraformIndex): string {
   if (typeof p.role_definition_name === 'string') return index.resolve(file, p.role_definition_name);
-  const id = index.resolve(file, p.role_definition_id ?? '');
+  // A custom role defined in the same output reads as its name and exact actions, not as a reference.
+  const id = index.resolve(file, p.role_definition_id ?? '', (target, attribute) => {
+    if (target.type !== 'azurerm_role_definition' || !/^role_definition_(resource_)?id$/.test(attribute)) return undefined;
+    const definition = attributesOf(target);
+    const permissions = asList<any>(definition.permissions);
+    const actions = [...permissions.flatMap((x) => asList<string>(x?.actions)), ...permissions.flatMap((x) => asList<string>(x?.data_actions))];
+    return `custom role ${index.resolve(file, definition.name)} (${actions.length > 0 ? actions.join(', ') : 'no actions'})`;
+  });
+  if (id.startsWith('custom role ')) return id;
   const guid = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i.exec(id)?.[1]?.toLowerCase();
   if (guid && PRIVILEGED_ROLE_IDS[guid]) return PRIVILEGED_ROLE_IDS[guid];
   return guid ? `roleDefinitions/${guid}` : id;

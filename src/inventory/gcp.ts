@@ -277,7 +277,7 @@ export function gcpRecords(
       if (impersonation) {
         const target = drafts.find('gcp', 'service-account', targetEmail) ?? drafts.get('gcp', 'service-account', targetEmail, r, false);
         target.resources.add(sourceOf(r));
-        target.subjects.push(memberSubject(member, conditions, sourceOf(r)));
+        target.subjects.push(...impersonatingSubjects(member).map((subject) => memberSubject(subject, conditions, sourceOf(r))));
       }
       const serviceAccount = /^serviceAccount:([^[\]]+)$/.exec(member)?.[1];
       if (serviceAccount && !serviceAccount.includes('.svc.id.goog')) {
@@ -319,6 +319,18 @@ export function gcpRecords(
     draft.resources.add(sourceOf(r));
     draft.subjects.push(makeSubject({ kind: 'static', issuer: `service account key ${r.id}`, source: sourceOf(r) }));
     draft.maxSessionSeconds = null;
+  }
+
+  /**
+   * The members a reviewer should see as trusted through `member`: a provider-wide principalSet (a constant mapping,
+   * such as Keyless's `attribute.keyless_trust`) stands for the subjects that provider admits; anything else is itself.
+   */
+  function impersonatingSubjects(member: string): string[] {
+    const poolMember = /^principalSet:\/\/iam\.googleapis\.com\/(projects\/[^/]+\/locations\/global\/workloadIdentityPools\/([^/]+))\/(attribute\.[^/]+\/.*)$/.exec(member);
+    if (!poolMember) return [member];
+    const whole = providers.filter((provider) => provider.pool === poolMember[2] && admits(provider, poolMember[3]) && qualifier(provider, poolMember[3]) === undefined);
+    const subs = whole.flatMap((provider) => provider.draft.subjects.flatMap((subject) => subject.claims.sub ?? []));
+    return whole.length > 0 && subs.length > 0 ? subs.map((sub) => `principal://iam.googleapis.com/${poolMember[1]}/subject/${sub}`) : [member];
   }
 
   /** A member granted roles but not defined here (a pool principal without a provider in the output, a GKE principal). */

@@ -88,10 +88,9 @@ describe('inventory of the synthesized examples', () => {
       'pool 412345678901/ci-gitlab sub=project_path:acme/finance/ledger:ref_type:branch:ref:main',
       'pool 412345678901/ci-gitlab sub=project_path:acme/finance/ledger:ref_type:tag:ref:v2.0.0',
     ]);
-    // Each principal holds the role only for its own subject.
+    // The provider's own principalSet holds the role: every token the provider admits, and only those.
     expect(permissions('gcp:workload-identity-provider:acme-payments-prod/ci-gitlab/ledger-deploy')).toEqual([
-      'roles/iam.workloadIdentityUser on service_account ledger-deploy@acme-payments-prod.iam.gserviceaccount.com when principal sub=project_path:acme/finance/ledger:ref_type:branch:ref:main',
-      'roles/iam.workloadIdentityUser on service_account ledger-deploy@acme-payments-prod.iam.gserviceaccount.com when principal sub=project_path:acme/finance/ledger:ref_type:tag:ref:v2.0.0',
+      'roles/iam.workloadIdentityUser on service_account ledger-deploy@acme-payments-prod.iam.gserviceaccount.com',
     ]);
     expect(subjects('gcp:service-account:payments-api@acme-payments-prod.iam.gserviceaccount.com')).toEqual(['pool acme-payments-prod.svc.id.goog sub=system:serviceaccount:payments:payments-api']);
   });
@@ -102,8 +101,10 @@ describe('inventory of the synthesized examples', () => {
       `${GITHUB} sub=repo:acme/payments-api:ref:refs/heads/main aud=api://AzureADTokenExchange`,
     ]);
     expect(permissions('azure:user-assigned-identity:rg-payments-identity/payments-api-bundle')).toEqual([
-      'Storage Blob Data Contributor on /subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg-artifacts/providers/Microsoft.Storage/storageAccounts/acmeartifacts/'
-        + 'blobServices/default/containers/releases when blob path starts with payments-api/ (ABAC)',
+      // A custom role with blob data actions only (no container control-plane actions), read as its actions.
+      'custom role keyless-blob-publisher-acmeartifacts-releases-de10cbba753b07e0 (Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action, '
+        + 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write) on /subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg-artifacts/providers/'
+        + 'Microsoft.Storage/storageAccounts/acmeartifacts/blobServices/default/containers/releases when blob path starts with payments-api/ (ABAC)',
     ]);
   });
 
