@@ -328,7 +328,8 @@ export function gcpRecords(
   function impersonatingSubjects(member: string): string[] {
     const poolMember = /^principalSet:\/\/iam\.googleapis\.com\/(projects\/[^/]+\/locations\/global\/workloadIdentityPools\/([^/]+))\/(attribute\.[^/]+\/.*)$/.exec(member);
     if (!poolMember) return [member];
-    const whole = providers.filter((provider) => provider.pool === poolMember[2] && admits(provider, poolMember[3]) && qualifier(provider, poolMember[3]) === undefined);
+    const whole = providers.filter((provider) => provider.pool === poolMember[2]
+      && admits(provider, poolMember[3]) && qualifier(provider, poolMember[3]) === undefined);
     const subs = whole.flatMap((provider) => provider.draft.subjects.flatMap((subject) => subject.claims.sub ?? []));
     return whole.length > 0 && subs.length > 0 ? subs.map((sub) => `principal://iam.googleapis.com/${poolMember[1]}/subject/${sub}`) : [member];
   }
