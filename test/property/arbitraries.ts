@@ -34,6 +34,7 @@ export const TERRAFORM_TEMPLATES = [
 ];
 
 const HOSTILE_STRINGS: string[] = [
+  'rg_${x}', "rg'x", 'rg-%{if true}x%{endif}', 'rg-ü',
   ...TERRAFORM_TEMPLATES,
   '${aws:username}', '${*}', '${$}', '${aws:PrincipalTag/team}',
   "'", '"', '\\', "ma'in", 'ma"in', 'ma\\in', "') || true || ('", '" || true || "',
@@ -150,10 +151,13 @@ export function declarations<T>(make: (h: number) => fc.Arbitrary<T>): fc.Arbitr
 export interface GitHubCase {
   readonly platform: 'github';
   readonly props: Record<string, unknown>;
+  /** Which forged runs the properties try against this declaration (see test/property/models.ts). */
+  readonly probes?: number[];
 }
 export interface GitLabCase {
   readonly platform: 'gitlab';
   readonly props: Record<string, unknown>;
+  readonly probes?: number[];
 }
 export type SourceCase = GitHubCase | GitLabCase;
 
@@ -193,7 +197,9 @@ export function gitlabSource(h: number, options: { patterns?: boolean } = {}): f
 }
 
 export function ciSource(h: number, options: { patterns?: boolean; pullRequests?: boolean } = {}): fc.Arbitrary<SourceCase> {
-  return fc.oneof({ weight: 3, arbitrary: githubSource(h, options) }, { weight: 1, arbitrary: gitlabSource(h, options) });
+  const probes = fc.array(fc.nat({ max: 10_000 }), { minLength: 12, maxLength: 12 });
+  return fc.tuple(fc.oneof({ weight: 3, arbitrary: githubSource(h, options) }, { weight: 1, arbitrary: gitlabSource(h, options) }), probes)
+    .map(([source, p]) => ({ ...source, probes: p }));
 }
 
 export function dropUndefined<T extends Record<string, unknown>>(value: T): T {
@@ -204,8 +210,8 @@ export const duration = (seconds: number[]) => fc.constantFrom(...seconds).map((
 
 /** Azure resource ids with hostile but pattern-valid resource group names. */
 export const subscription = '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c';
-export const resourceGroup = fc.constantFrom('rg-identity', 'rg_${x}', "rg'x", 'rg-%{if true}x%{endif}', 'rg-ü');
-export const azureLocation = fc.constantFrom('westeurope', 'eastus2', 'north-europe');
+export const resourceGroup = fc.constantFrom('rg-identity', 'rg_identity.1', 'rg-(prod)');
+export const azureLocation = fc.constantFrom('westeurope', 'eastus2', 'germanywestcentral');
 export const issuerUrlEks = fc.constantFrom(
   'https://oidc.eks.eu-west-1.amazonaws.com/id/5C2E9F0A7B8D4E1F9A3C6B0D2E4F8A1C',
   'https://oidc.eks.us-east-1.amazonaws.com/id/0B7A3D5E9C1F4A2B8E6D0C3F7A9B1E5D',

@@ -12,17 +12,13 @@ import {
 } from './arbitraries';
 import { AWS_ACCOUNT, Built, checkConstruction, Family, hasTokenMarker, misses, outcome, outcomes, prepare, SEED } from './harness';
 import { ciRuns, checkRuns } from './models';
+import { sourceOf } from './sources';
 import * as aws from '../../src/constructs/aws';
-import { GitHubActions, GitLabCi } from '../../src/core';
 import { evaluatePermission, PermissionRequest } from '../helpers/aws-permission-evaluator';
 import { assumeRoleWithWebIdentityAllowed, humanAssumeRoleAllowed, podIdentityAssumeRoleAllowed } from '../helpers/aws-trust-evaluator';
 
 const TIER_MAX_SECONDS: Record<number, number> = { 1: 3600, 2: 14400, 3: 43200 };
 
-export function sourceOf(source: SourceCase, m: <T>(v: T) => any): GitHubActions | GitLabCi {
-  const props = m(source.props);
-  return source.platform === 'github' ? GitHubActions.repository(props) : GitLabCi.project(props);
-}
 
 function roleLogicalId(role: iam.Role): string {
   return cdk.Stack.of(role).getLogicalId(role.node.defaultChild as cdk.CfnElement);
@@ -319,5 +315,22 @@ describe.each(families.map((f) => [f.name, f] as const))('%s', (_name, family) =
     // Not vacuous: a good share of the generated declarations is accepted and evaluated.
     expect(checked).toBeGreaterThan(family.numRuns / 10);
     expect(misses(family)).toBe(0);
+  });
+});
+
+describe('sanity: the checks fail on a widened trust', () => {
+  test('an AWS trust whose subject is widened to the whole organization admits other repositories', () => {
+    const family = ciOidcTrust;
+    const [c] = fc.sample(family.arb.filter((x) => outcome(family, x).error === undefined && x.source.platform === 'github'), { seed: SEED, numRuns: 1 });
+    const built = outcome(family, c);
+    const role = roleOf(built);
+    const widened = JSON.parse(JSON.stringify(built.doc));
+    const statement = widened.Resources[role.id].Properties.AssumeRolePolicyDocument.Statement[0];
+    const key = Object.keys(statement.Condition.StringEquals ?? {}).find((k) => k.endsWith(':sub'))
+      ?? Object.keys(statement.Condition.StringLike ?? {}).find((k) => k.endsWith(':sub'))!;
+    delete statement.Condition.StringEquals?.[key];
+    statement.Condition.StringLike = { ...statement.Condition.StringLike, [key]: `repo:${(c.source.props as any).owner}/*` };
+    expect(() => family.check(c, { ...built, doc: widened })).toThrow(/admits a run the declaration does not name/);
+    expect(() => family.check(c, built)).not.toThrow();
   });
 });

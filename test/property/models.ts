@@ -84,7 +84,7 @@ function githubAdmits(d: GitHubDecl, run: GitHubRun, aud: string, cloud: Cloud):
   return false;
 }
 
-function githubRuns(d: GitHubDecl, aud: string, cloud: Cloud): Run[] {
+function githubRuns(d: GitHubDecl, aud: string, cloud: Cloud, probes: readonly number[]): Run[] {
   const base: GitHubRun = {
     owner: d.owner,
     repository: d.repository,
@@ -133,8 +133,8 @@ function githubRuns(d: GitHubDecl, aud: string, cloud: Cloud): Run[] {
     ['another workflow', { jobWorkflowRef: 'evil/workflows/.github/workflows/release.yml@refs/heads/main' }],
   ];
   const runs: Run[] = legit.map(([label, run]) => ({ label: `legitimate: ${label}`, claims: githubToken(run), declared: true }));
-  for (const [label, l] of legit) {
-    for (const [what, change] of mutations(l)) {
+  for (const [[label, l], [what, change]] of probed(firstOfEachKind(legit), mutations, probes)) {
+    {
       const run = { ...l, ...change } as GitHubRun;
       // A declared tag pattern is a subject prefix: the same repository's token for a matching tag under a custom
       // subject template (which only the repository's admins set) extends that subject; admitting it or not are both
@@ -145,6 +145,36 @@ function githubRuns(d: GitHubDecl, aud: string, cloud: Cloud): Run[] {
     }
   }
   return runs;
+}
+
+/**
+ * The legitimate runs whose forgeries are tried: the first of each kind (branch, tag, pattern, environment, pull
+ * request) and the last one, which keeps the number of evaluations per declaration bounded; every legitimate run
+ * is still checked to be admitted.
+ */
+function firstOfEachKind<T>(legit: [string, T][]): [string, T][] {
+  const kinds = new Map<string, [string, T]>();
+  for (const entry of legit) {
+    const kind = `${entry[0].split(' ')[0]}${entry[0].endsWith('(pattern)') ? ' pattern' : ''}`;
+    if (!kinds.has(kind)) kinds.set(kind, entry);
+  }
+  const chosen = [...kinds.values()];
+  const last = legit[legit.length - 1];
+  return last && !chosen.includes(last) ? [...chosen, last] : chosen;
+}
+
+/**
+ * The forgeries tried for one declaration: each generated probe picks a legitimate run and a mutation of it, so that
+ * every declaration gets a bounded number of evaluations and the generated declarations together cover every
+ * mutation of every kind of run. Without probes, every mutation of every chosen run.
+ */
+function probed<T, M>(legit: [string, T][], mutations: (run: T) => M[], probes: readonly number[]): [[string, T], M][] {
+  if (probes.length === 0) return legit.flatMap((entry) => mutations(entry[1]).map((m): [[string, T], M] => [entry, m]));
+  return probes.map((probe, i) => {
+    const entry = legit[(probe + i) % legit.length];
+    const all = mutations(entry[1]);
+    return [entry, all[probe % all.length]];
+  });
 }
 
 interface GitLabDecl {
@@ -158,7 +188,7 @@ function gitlabAdmits(d: GitLabDecl, run: GitLabRun, aud: string, cloud: Cloud):
   return d.tags.includes(run.ref) || d.prefixes.some((p) => run.ref.startsWith(p));
 }
 
-function gitlabRuns(d: GitLabDecl, aud: string, cloud: Cloud): Run[] {
+function gitlabRuns(d: GitLabDecl, aud: string, cloud: Cloud, probes: readonly number[]): Run[] {
   const base: GitLabRun = { instance: d.iss, projectPath: d.projectPath, namespaceId: d.namespaceId ?? '5521', projectId: d.projectId ?? '48213', refType: 'branch', ref: 'main', aud };
   const legit: [string, GitLabRun][] = [
     ...d.branches.map((b): [string, GitLabRun] => [`branch ${b}`, { ...base, ref: b }]),
@@ -181,8 +211,8 @@ function gitlabRuns(d: GitLabDecl, aud: string, cloud: Cloud): Run[] {
     ['no audience', { aud: null }],
   ];
   const runs: Run[] = legit.map(([label, run]) => ({ label: `legitimate: ${label}`, claims: gitlabToken(run), declared: true }));
-  for (const [label, l] of legit) {
-    for (const [what, change] of mutations(l)) {
+  for (const [[label, l], [what, change]] of probed(firstOfEachKind(legit), mutations, probes)) {
+    {
       const run = { ...l, ...change } as GitLabRun;
       runs.push({ label: `${what} (from ${label})`, claims: gitlabToken(run), declared: gitlabAdmits(d, run, aud, cloud) });
     }
@@ -192,7 +222,8 @@ function gitlabRuns(d: GitLabDecl, aud: string, cloud: Cloud): Run[] {
 
 /** Legitimate and forged runs of a declared source (the declaration was accepted, so its values are strings). */
 export function ciRuns(source: SourceCase, aud: string, cloud: Cloud): Run[] {
-  if (source.platform === 'github') return githubRuns(githubDecl(source.props), aud, cloud);
+  const probes = source.probes ?? [];
+  if (source.platform === 'github') return githubRuns(githubDecl(source.props), aud, cloud, probes);
   const p = source.props as Record<string, any>;
   return gitlabRuns({
     iss: p.instanceUrl ?? 'https://gitlab.com',
@@ -202,7 +233,7 @@ export function ciRuns(source: SourceCase, aud: string, cloud: Cloud): Run[] {
     branches: strings(p.branches),
     tags: strings(p.tags),
     prefixes: strings(p.tagPatterns).map((t) => t.slice(0, -1)),
-  }, aud, cloud);
+  }, aud, cloud, probes);
 }
 
 /**
@@ -211,8 +242,12 @@ export function ciRuns(source: SourceCase, aud: string, cloud: Cloud): Run[] {
  */
 export function checkRuns(runs: Run[], admits: (claims: Claims) => boolean, what: string): void {
   if (runs.filter((r) => r.declared).length === 0) throw new Error(`${what}: the model found no legitimate run (test bug)`);
+  const seen = new Set<string>();
   for (const run of runs) {
     if (run.declared === undefined) continue;
+    const key = `${run.declared}${JSON.stringify(run.claims)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     const admitted = admits(run.claims);
     if (run.declared && !admitted) throw new Error(`${what}: a declared run is denied (${run.label}; sub ${JSON.stringify(run.claims.sub)})`);
     if (!run.declared && admitted) throw new Error(`${what}: admits a run the declaration does not name (${run.label}; sub ${JSON.stringify(run.claims.sub)}, iss ${run.claims.iss})`);
