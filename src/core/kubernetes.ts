@@ -1,4 +1,5 @@
-import { fail, quote, ValidationContext } from './errors';
+import { fail, ValidationContext } from './errors';
+import { describeValue } from './props';
 import { RiskTier, tierPolicy } from './tier';
 
 /** A Kubernetes service account, the unit a cloud identity is bound to. */
@@ -22,7 +23,7 @@ export function checkNamespace(value: unknown, ctx: ValidationContext, prop: str
       code: 'KL-K8S-NAMESPACE',
       path: ctx.path,
       prop,
-      problem: `is ${quote(value)}${typeof value === 'string' && value.length > 63 ? ` (${value.length} characters)` : ''}: a namespace is a DNS-1123 label, at most 63 lowercase letters, digits and \`-\`, starting and ending with a letter or digit`,
+      problem: `is ${describeValue(value)}${typeof value === 'string' && value.length > 63 ? ` (${value.length} characters)` : ''}: a namespace is a DNS-1123 label, at most 63 lowercase letters, digits and \`-\`, starting and ending with a letter or digit`,
       fix: 'use the namespace name exactly as in the cluster, e.g. "payments"',
       docs: K8S_NAMES_DOCS,
     });
@@ -32,7 +33,7 @@ export function checkNamespace(value: unknown, ctx: ValidationContext, prop: str
       code: 'KL-K8S-SYSTEM-NAMESPACE',
       path: ctx.path,
       prop,
-      problem: `is ${quote(value)}, a control-plane namespace: application identities do not belong there`,
+      problem: `is ${describeValue(value)}, a control-plane namespace: application identities do not belong there`,
       fix: 'bind the identity to the workload\'s own namespace',
     });
   }
@@ -51,7 +52,7 @@ export function checkServiceAccountRef(ref: KubernetesServiceAccountRef | undefi
       code: 'KL-K8S-SA-NAME',
       path: ctx.path,
       prop: `${prop}.name`,
-      problem: `is ${quote(name)}: a service account name is a DNS-1123 subdomain, at most 253 lowercase letters, digits, \`-\` and \`.\`, starting and ending with a letter or digit`,
+      problem: `is ${describeValue(name)}: a service account name is a DNS-1123 subdomain, at most 253 lowercase letters, digits, \`-\` and \`.\`, starting and ending with a letter or digit`,
       fix: 'name the service account after the workload, e.g. "payments-api"',
       docs: K8S_NAMES_DOCS,
     });
@@ -85,7 +86,7 @@ export function resolveTokenExpiration(requested: number | undefined, tier: Risk
       code: 'KL-K8S-TOKEN-EXPIRATION',
       path: ctx.path,
       prop,
-      problem: `is ${quote(seconds)}: a projected token lives between ${K8S_MIN_TOKEN_SECONDS} seconds (the kubelet minimum) and ${max} seconds (the tier ${tier} maximum)`,
+      problem: `is ${describeValue(seconds)}: a projected token lives between ${K8S_MIN_TOKEN_SECONDS} seconds (the kubelet minimum) and ${max} seconds (the tier ${tier} maximum)`,
       fix: `give a whole number of seconds from ${K8S_MIN_TOKEN_SECONDS} to ${max}; the kubelet rotates the token at 80% of its lifetime`,
       docs: 'https://kubernetes.io/docs/concepts/storage/projected-volumes/#serviceaccounttoken',
     });

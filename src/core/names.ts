@@ -1,4 +1,5 @@
-import { fail, quote, ValidationContext } from './errors';
+import { fail, ValidationContext } from './errors';
+import { describeValue } from './props';
 
 /**
  * The logical name of an identity, used to derive every provider-side name (AWS role name, GCP pool, provider and
@@ -15,7 +16,7 @@ export function checkIdentityName(name: unknown, ctx: ValidationContext, prop = 
       code: 'KL-NAME',
       path: ctx.path,
       prop,
-      problem: `is ${quote(name)}: an identity name is 6–30 lowercase letters, digits and single \`-\`, starting with a letter, not ending with \`-\` and not starting with the reserved \`gcp-\` (the strictest provider rule, GCP service account and workload identity pool ids)`,
+      problem: `is ${describeValue(name)}: an identity name is 6–30 lowercase letters, digits and single \`-\`, starting with a letter, not ending with \`-\` and not starting with the reserved \`gcp-\` (the strictest provider rule, GCP service account and workload identity pool ids)`,
       fix: 'use a short kebab-case name such as "payments-release"; per-provider names can be overridden individually',
       docs: 'https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/create',
     });
@@ -30,7 +31,7 @@ export function checkAwsRoleName(name: unknown, ctx: ValidationContext, prop = '
       code: 'KL-AWS-ROLE-NAME',
       path: ctx.path,
       prop,
-      problem: `is ${quote(name)}: an IAM role name is 1–64 characters of letters, digits and \`+ = , . @ _ -\``,
+      problem: `is ${describeValue(name)}: an IAM role name is 1–64 characters of letters, digits and \`+ = , . @ _ -\``,
       fix: 'shorten or rename it',
       docs: 'https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html',
     });
@@ -45,7 +46,7 @@ export function checkGcpPoolId(id: unknown, ctx: ValidationContext, prop: string
       code: 'KL-GCP-POOL-ID',
       path: ctx.path,
       prop,
-      problem: `is ${quote(id)}: a workload identity pool or provider id is 4–32 characters of lowercase letters, digits and \`-\`, and the \`gcp-\` prefix is reserved`,
+      problem: `is ${describeValue(id)}: a workload identity pool or provider id is 4–32 characters of lowercase letters, digits and \`-\`, and the \`gcp-\` prefix is reserved`,
       fix: 'use a shorter lowercase id such as "ci-github"',
       docs: 'https://cloud.google.com/iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools/create',
     });
@@ -60,7 +61,7 @@ export function checkGcpServiceAccountId(id: unknown, ctx: ValidationContext, pr
       code: 'KL-GCP-SA-ID',
       path: ctx.path,
       prop,
-      problem: `is ${quote(id)}: a service account id is 6–30 lowercase letters, digits and \`-\`, starting with a letter and not ending with \`-\``,
+      problem: `is ${describeValue(id)}: a service account id is 6–30 lowercase letters, digits and \`-\`, starting with a letter and not ending with \`-\``,
       fix: 'use an id such as "payments-release"',
       docs: 'https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/create',
     });
@@ -75,7 +76,7 @@ export function checkGcpProjectNumber(value: unknown, ctx: ValidationContext, pr
       code: 'KL-GCP-PROJECT-NUMBER',
       path: ctx.path,
       prop,
-      problem: `is ${quote(value)}: a project number is decimal digits (workload identity members name the project by number, not by id)`,
+      problem: `is ${describeValue(value)}: a project number is decimal digits (workload identity members name the project by number, not by id)`,
       fix: 'run `gcloud projects describe PROJECT_ID --format="value(projectNumber)"` and give the result as a string',
     });
   }
@@ -89,7 +90,7 @@ export function checkGcpProjectId(value: unknown, ctx: ValidationContext, prop =
       code: 'KL-GCP-PROJECT-ID',
       path: ctx.path,
       prop,
-      problem: `is ${quote(value)}: a project id is 6–30 lowercase letters, digits and \`-\`, starting with a letter`,
+      problem: `is ${describeValue(value)}: a project id is 6–30 lowercase letters, digits and \`-\`, starting with a letter`,
       fix: 'give the project id (not its display name or number)',
     });
   }
@@ -103,7 +104,7 @@ export function checkAzureIdentityName(name: unknown, ctx: ValidationContext, pr
       code: 'KL-AZ-IDENTITY-NAME',
       path: ctx.path,
       prop,
-      problem: `is ${quote(name)}: a user-assigned identity name is 3–128 letters, digits, \`-\` and \`_\`, starting with a letter or digit`,
+      problem: `is ${describeValue(name)}: a user-assigned identity name is 3–128 letters, digits, \`-\` and \`_\`, starting with a letter or digit`,
       fix: 'use a name such as "payments-release"',
       docs: 'https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftmanagedidentity',
     });
@@ -118,7 +119,7 @@ export function checkAzureResourceGroupName(name: unknown, ctx: ValidationContex
       code: 'KL-AZ-RESOURCE-GROUP',
       path: ctx.path,
       prop,
-      problem: `is ${quote(name)}: a resource group name is 1–90 letters, digits, \`_ - . ( )\`, not ending with \`.\``,
+      problem: `is ${describeValue(name)}: a resource group name is 1–90 letters, digits, \`_ - . ( )\`, not ending with \`.\``,
       fix: 'give the name of an existing resource group',
     });
   }
@@ -132,9 +133,34 @@ export function checkAzureLocation(location: unknown, ctx: ValidationContext, pr
       code: 'KL-AZ-LOCATION',
       path: ctx.path,
       prop,
-      problem: `is ${quote(location)}: an Azure region name is lowercase letters and digits`,
+      problem: `is ${describeValue(location)}: an Azure region name is lowercase letters and digits`,
       fix: 'use the region name, e.g. "westeurope" (see `az account list-locations -o table`)',
     });
   }
   return location;
+}
+
+/** IAM role descriptions: at most 1,000 characters of `[\t\n\r\x20-\x7E\xA1-\xFF]` (IAM CreateRole). */
+export const AWS_ROLE_DESCRIPTION_MAX = 1000;
+const AWS_DESCRIPTION_CHAR = /^[\t\n\r\x20-\x7E\xA1-\xFF]$/;
+
+/**
+ * Renders free text (summaries, purposes) as a valid IAM role description: characters IAM refuses are
+ * transliterated when they decompose to an allowed letter (`ő` → `o`) and replaced by `?` otherwise, and text over
+ * 1,000 characters is cut with `...` (ASCII: IAM would refuse `…`). The exact text stays in the `keyless:*` tags.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+ * @internal
+ */
+export function awsRoleDescription(text: string): string {
+  let rendered = '';
+  for (const char of text) {
+    if (AWS_DESCRIPTION_CHAR.test(char)) {
+      rendered += char;
+      continue;
+    }
+    const base = char.normalize('NFKD').replace(/\p{M}/gu, '');
+    rendered += base !== '' && [...base].every((c) => AWS_DESCRIPTION_CHAR.test(c)) ? base : '?';
+  }
+  return rendered.length <= AWS_ROLE_DESCRIPTION_MAX ? rendered : `${rendered.slice(0, AWS_ROLE_DESCRIPTION_MAX - 3)}...`;
 }

@@ -1,4 +1,5 @@
-import { fail, quote, ValidationContext } from './errors';
+import { fail, ValidationContext } from './errors';
+import { describeValue } from './props';
 
 /**
  * Risk tier of an identity: 1 is the most sensitive (production write, publishing, privileged), 3 the least.
@@ -56,7 +57,7 @@ export function resolveSessionSeconds(
       code: 'KL-SESSION-INVALID',
       path: ctx.path,
       prop,
-      problem: `is ${quote(requestedSeconds)} seconds: a session lifetime must be a whole, positive number of seconds`,
+      problem: `is ${describeValue(requestedSeconds)} seconds: a session lifetime must be a whole, positive number of seconds`,
       fix: 'give a whole number of seconds, e.g. Duration.hours(1)',
     });
   }
@@ -74,12 +75,12 @@ export function resolveSessionSeconds(
 
 /** Checks that a session lifetime is within the AWS MaxSessionDuration bounds. */
 export function checkAwsSessionBounds(seconds: number, ctx: ValidationContext, prop = 'maxSessionDuration'): number {
-  if (seconds < AWS_MIN_SESSION_SECONDS || seconds > AWS_MAX_SESSION_SECONDS) {
+  if (!Number.isInteger(seconds) || seconds < AWS_MIN_SESSION_SECONDS || seconds > AWS_MAX_SESSION_SECONDS) {
     fail({
       code: 'KL-AWS-SESSION-BOUNDS',
       path: ctx.path,
       prop,
-      problem: `is ${seconds} seconds, outside the AWS IAM MaxSessionDuration range of ${AWS_MIN_SESSION_SECONDS}–${AWS_MAX_SESSION_SECONDS} seconds`,
+      problem: `is ${describeValue(seconds)} seconds, outside the AWS IAM MaxSessionDuration range of ${AWS_MIN_SESSION_SECONDS}–${AWS_MAX_SESSION_SECONDS} seconds`,
       fix: `give a value between ${AWS_MIN_SESSION_SECONDS} and ${AWS_MAX_SESSION_SECONDS} seconds (a role session can be shortened further by the caller's DurationSeconds)`,
       docs: 'https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html',
     });

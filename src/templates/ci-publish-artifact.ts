@@ -1,10 +1,13 @@
 import * as cdk from 'aws-cdk-lib';
 import { TerraformStack } from 'cdktf';
+import { checkPublishClouds, checkTemplateProps, templatePath } from './checks';
 import * as aws from '../constructs/aws';
 import * as azure from '../constructs/azure';
 import * as gcp from '../constructs/gcp';
 import { ICiSource } from '../core/ci/policy';
+import { today } from '../core/clock';
 import { fail } from '../core/errors';
+import { checkIdentityName } from '../core/names';
 import { Ownership } from '../core/ownership';
 
 /** Props of {@link CiPublishArtifact}. */
@@ -32,8 +35,12 @@ export class CiPublishArtifact {
   public readonly azure?: azure.ScopedPublisherRole;
 
   constructor(props: CiPublishArtifactProps) {
+    const ctx = { path: templatePath('CiPublishArtifact', props), today: today() };
+    checkTemplateProps(props, ctx, '{ name, ownership, source, aws }');
+    checkIdentityName(props.name, ctx);
+    checkPublishClouds(props as unknown as Record<string, unknown>, ctx);
     if (!props.aws && !props.gcp && !props.azure) {
-      fail({ code: 'KL-TPL-NO-TARGET', path: `CiPublishArtifact(${props.name})`, prop: 'aws', problem: 'and `gcp` and `azure` are all missing: the artifact is published nowhere', fix: 'name at least one cloud' });
+      fail({ code: 'KL-TPL-NO-TARGET', path: ctx.path, prop: 'aws', problem: 'and `gcp` and `azure` are all missing: the artifact is published nowhere', fix: 'name at least one cloud' });
     }
     const common = { name: props.name, ownership: props.ownership, source: props.source };
     if (props.aws) this.aws = new aws.ScopedPublisherRole(props.aws.stack, `Publish-${props.name}`, { ...common, target: props.aws.target });

@@ -1,7 +1,9 @@
 import { ApiObject, Chart } from 'cdk8s';
+import { checkAccessList, checkClusterTargets, checkImage, checkReplicas, checkTemplateProps, templatePath } from './checks';
 import { Access } from '../core/access';
 import { today } from '../core/clock';
 import { checkNamespace } from '../core/kubernetes';
+import { checkIdentityName } from '../core/names';
 import { Ownership } from '../core/ownership';
 import { ClusterTargets, deployOnClusters, hardenedContainer, WorkloadOnClusters } from './private/clusters';
 
@@ -40,21 +42,27 @@ export class DeployService {
   public readonly clusters: WorkloadOnClusters;
 
   constructor(props: DeployServiceProps) {
-    const ctx = { path: `DeployService(${props.name})`, today: today() };
+    const ctx = { path: templatePath('DeployService', props), today: today() };
+    checkTemplateProps(props, ctx, '{ name, ownership, image, eks }');
+    checkIdentityName(props.name, ctx);
     const namespace = checkNamespace(props.namespace ?? props.name, ctx, 'namespace');
+    const image = checkImage(props.image, ctx);
+    const replicas = checkReplicas(props.replicas, ctx);
+    const access = checkAccessList(props.access, ctx, 'access');
+    checkClusterTargets(props as unknown as Record<string, unknown>, ctx);
     const labels = { 'app.kubernetes.io/name': props.name };
     this.clusters = deployOnClusters(`Service-${props.name}`, {
       ...props,
       namespace,
-      access: props.access ?? [],
+      access,
       workload: (chart: Chart, id: string) => new ApiObject(chart, `${id}-Deployment`, {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name: props.name, namespace, labels },
         spec: {
-          replicas: props.replicas ?? 2,
+          replicas: replicas ?? 2,
           selector: { matchLabels: labels },
-          template: { metadata: { labels }, spec: { containers: [hardenedContainer(props.name, props.image)] } },
+          template: { metadata: { labels }, spec: { containers: [hardenedContainer(props.name, image)] } },
         },
       }),
     }, ctx);

@@ -1,9 +1,12 @@
 import { ApiObject, Chart } from 'cdk8s';
+import { checkAccess, checkAccessList, checkClusterTargets, checkImage, checkTemplateProps, templatePath } from './checks';
 import { Access } from '../core/access';
 import { today } from '../core/clock';
-import { fail, quote } from '../core/errors';
+import { fail } from '../core/errors';
 import { checkNamespace } from '../core/kubernetes';
+import { checkIdentityName } from '../core/names';
 import { Ownership } from '../core/ownership';
+import { describeValue } from '../core/props';
 import { ClusterTargets, deployOnClusters, hardenedContainer, WorkloadOnClusters } from './private/clusters';
 
 /** Props of {@link ScheduledJob}. */
@@ -33,17 +36,23 @@ export class ScheduledJob {
   public readonly clusters: WorkloadOnClusters;
 
   constructor(props: ScheduledJobProps) {
-    const ctx = { path: `ScheduledJob(${props.name})`, today: today() };
+    const ctx = { path: templatePath('ScheduledJob', props), today: today() };
+    checkTemplateProps(props, ctx, '{ name, ownership, image, schedule, secret, eks }');
+    checkIdentityName(props.name, ctx);
     const namespace = checkNamespace(props.namespace ?? props.name, ctx, 'namespace');
+    const image = checkImage(props.image, ctx);
     // Five cron fields, or a @macro (Kubernetes CronJob schedule syntax).
     if (typeof props.schedule !== 'string' || !/^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\S+\s+){4}\S+)$/.test(props.schedule.trim())) {
-      fail({ code: 'KL-TPL-SCHEDULE', path: ctx.path, prop: 'schedule', problem: `is ${quote(props.schedule)}: expected five cron fields or a macro such as @daily`, fix: 'write the schedule like "15 2 * * *"' });
+      fail({ code: 'KL-TPL-SCHEDULE', path: ctx.path, prop: 'schedule', problem: `is ${describeValue(props.schedule)}: expected five cron fields or a macro such as @daily`, fix: 'write the schedule like "15 2 * * *"' });
     }
+    const secret = checkAccess(props.secret, ctx, 'secret');
+    const access = checkAccessList(props.access, ctx, 'access');
+    checkClusterTargets(props as unknown as Record<string, unknown>, ctx);
     const labels = { 'app.kubernetes.io/name': props.name };
     this.clusters = deployOnClusters(`Job-${props.name}`, {
       ...props,
       namespace,
-      access: [props.secret, ...(props.access ?? [])],
+      access: [secret, ...access],
       workload: (chart: Chart, id: string) => new ApiObject(chart, `${id}-CronJob`, {
         apiVersion: 'batch/v1',
         kind: 'CronJob',
@@ -54,7 +63,7 @@ export class ScheduledJob {
           jobTemplate: {
             spec: {
               backoffLimit: 2,
-              template: { metadata: { labels }, spec: { restartPolicy: 'Never', containers: [hardenedContainer(props.name, props.image)] } },
+              template: { metadata: { labels }, spec: { restartPolicy: 'Never', containers: [hardenedContainer(props.name, image)] } },
             },
           },
         },

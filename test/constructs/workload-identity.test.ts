@@ -104,6 +104,27 @@ describe('aws WorkloadIdentity', () => {
     expect(() => new aws.WorkloadIdentity(stack, 'ApiUs', { name: 'payments-api-us', ownership: OWNERSHIP, serviceAccount, eks: { kind: 'pod-identity', clusterName: 'prod-us' } })).not.toThrow();
   });
 
+  test('IRSA issuer: 255 characters (the IAM OIDC provider URL limit) are accepted, 256 are refused at synthesis', () => {
+    const issuer = (length: number) => `https://oidc.eks.eu-west-1.amazonaws.com/id/${'A'.repeat(length - 'https://oidc.eks.eu-west-1.amazonaws.com/id/'.length)}`;
+    expect(() => new aws.WorkloadIdentity(envStack(), 'Api', { name: 'payments-api', ownership: OWNERSHIP, serviceAccount, eks: { kind: 'irsa', issuerUrl: issuer(255) } })).not.toThrow();
+    expect(() => new aws.WorkloadIdentity(envStack(), 'Api', { name: 'payments-api', ownership: OWNERSHIP, serviceAccount, eks: { kind: 'irsa', issuerUrl: issuer(256) } }))
+      .toThrow(/^\[KL-CI-ISSUER\] Workloads\/Api: `eks.issuerUrl` is "https:\/\/oidc\.eks\..*": an issuer URL is at most 255 characters \(IAM OIDC provider limit\), this one is 256\. Fix: /);
+  });
+
+  test('Pod Identity: every literal in the trust conditions is free of `${` (no IAM policy variable)', () => {
+    const stack = envStack();
+    new aws.WorkloadIdentity(stack, 'Api', { name: 'payments-api', ownership: OWNERSHIP, serviceAccount, eks: { kind: 'pod-identity', clusterName: 'prod_eu-2' } });
+    const trust = JSON.stringify(Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'))[0]);
+    expect(trust).not.toContain('${');
+    for (const bad of [{ clusterName: 'prod${aws:username}' }, { clusterName: '$prod' }]) {
+      expect(() => new aws.WorkloadIdentity(envStack(), 'Api', { name: 'payments-api', ownership: OWNERSHIP, serviceAccount, eks: { kind: 'pod-identity', ...bad } }))
+        .toThrow(/^\[KL-AWS-EKS-CLUSTER-NAME\]/);
+    }
+    expect(() => new aws.WorkloadIdentity(envStack(), 'Api', {
+      name: 'payments-api', ownership: OWNERSHIP, serviceAccount: { namespace: 'pay${x}', name: 'api' }, eks: { kind: 'pod-identity', clusterName: 'prod-eu' },
+    })).toThrow(/^\[KL-K8S-NAMESPACE\]/);
+  });
+
   test('snapshot', () => {
     const stack = envStack();
     new aws.WorkloadIdentity(stack, 'Irsa', { name: 'payments-api', ownership: OWNERSHIP, serviceAccount, eks: { kind: 'irsa', issuerUrl: ISSUER } });

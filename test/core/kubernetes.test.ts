@@ -1,4 +1,4 @@
-import { checkServiceAccountRef, KeylessError, resolveTokenExpiration, serviceAccountSubject } from '../../src';
+import { checkNamespace, checkServiceAccountRef, KeylessError, resolveTokenExpiration, serviceAccountSubject } from '../../src';
 
 const ctx = { path: 'App/Workload', today: '2026-11-22' };
 
@@ -41,5 +41,21 @@ describe('projected token lifetime', () => {
     expect(() => resolveTokenExpiration(3601, 1, ctx)).toThrow(KeylessError);
     expect(resolveTokenExpiration(14400, 2, ctx)).toBe(14400);
     expect(() => resolveTokenExpiration(14401, 2, ctx)).toThrow(KeylessError);
+  });
+});
+
+describe('values of the wrong type', () => {
+  test('a class instance is named by its class, a circular value never crashes the message', () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(() => checkNamespace(circular, ctx, 'namespace')).toThrow(/^\[KL-K8S-NAMESPACE\] App\/Workload: `namespace` is a value that cannot be shown/);
+    expect(() => checkServiceAccountRef({ namespace: 'payments', name: new Date(0) as never }, ctx)).toThrow(
+      /^\[KL-K8S-SA-NAME\] App\/Workload: `serviceAccount.name` is a Date object: a service account name is a DNS-1123 subdomain/);
+    expect(() => checkServiceAccountRef([] as never, ctx)).toThrow(/^\[KL-K8S-NAMESPACE\] App\/Workload: `serviceAccount.namespace` is undefined/);
+  });
+
+  test('projected token lifetimes that are not whole numbers are refused', () => {
+    expect(() => resolveTokenExpiration(NaN, 1, ctx)).toThrow(/^\[KL-K8S-TOKEN-EXPIRATION\] App\/Workload: `expirationSeconds` is NaN:/);
+    expect(() => resolveTokenExpiration('3600' as never, 1, ctx)).toThrow(/^\[KL-K8S-TOKEN-EXPIRATION\] App\/Workload: `expirationSeconds` is "3600":/);
   });
 });

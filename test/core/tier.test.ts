@@ -25,4 +25,12 @@ describe('tier policy', () => {
     expect(checkAwsSessionBounds(43200, ctx)).toBe(43200);
     expect(() => checkAwsSessionBounds(3599, ctx)).toThrow(/KL-AWS-SESSION-BOUNDS.*3599 seconds, outside the AWS IAM MaxSessionDuration range of 3600–43200 seconds/);
   });
+
+  test('values that are not whole numbers are refused, never compared: NaN, fractions, strings', () => {
+    expect(() => checkAwsSessionBounds(NaN, ctx)).toThrow(
+      '[KL-AWS-SESSION-BOUNDS] App/Trust: `maxSessionDuration` is NaN seconds, outside the AWS IAM MaxSessionDuration range of 3600–43200 seconds. Fix: give a value between 3600 and 43200 seconds (a role session can be shortened further by the caller\'s DurationSeconds). See https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html');
+    expect(() => checkAwsSessionBounds(3600.5, ctx)).toThrow(/KL-AWS-SESSION-BOUNDS.*is 3600.5 seconds/);
+    expect(() => resolveSessionSeconds('3600' as never, 1, ctx)).toThrow(
+      '[KL-SESSION-INVALID] App/Trust: `maxSessionDuration` is "3600" seconds: a session lifetime must be a whole, positive number of seconds. Fix: give a whole number of seconds, e.g. Duration.hours(1).');
+  });
 });

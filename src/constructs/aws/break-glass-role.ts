@@ -9,9 +9,11 @@ import {
   checkAwsBreakGlassHumans, checkMfaAge, resolveBreakGlassExpiry, requireBreakGlassTier,
 } from '../../core/break-glass';
 import { fail } from '../../core/errors';
-import { checkAwsRoleName, checkIdentityName } from '../../core/names';
+import { awsRoleDescription, checkAwsRoleName, checkIdentityName } from '../../core/names';
 import { awsOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
+import { checkDurationSeconds, checkListProp, checkObjectListProp, checkObjectProp, checkPropsObject } from '../../core/props';
 import { validationContext } from '../private/context';
+import { checkManagedPolicyListProp, checkManagedPolicyProp, checkPolicyStatementListProp } from './private/props';
 
 /** Props of an AWS {@link BreakGlassRole}. */
 export interface BreakGlassRoleProps {
@@ -71,14 +73,31 @@ export class BreakGlassRole extends Construct {
   constructor(scope: Construct, id: string, props: BreakGlassRoleProps) {
     super(scope, id);
     const ctx = validationContext(this);
+    checkPropsObject(props, ctx, '{ name, ownership, humans, expires, statements, alarmTopic }');
     this.ownership = resolveOwnership(props.ownership, ctx);
     requireBreakGlassTier(this.ownership, ctx);
     const name = checkIdentityName(props.name, ctx);
     this.roleName = checkAwsRoleName(props.roleName ?? name, ctx);
+    // Sparse lists first: `map` skips an empty slot, which would leave a hole where a human is expected.
+    checkListProp(props.humans, ctx, 'humans');
     this.humans = checkAwsBreakGlassHumans(props.humans, ctx);
     this.expiry = resolveBreakGlassExpiry(props.expires, ctx, props.maxExpiryDays);
-    const mfaAge = checkMfaAge(props.maxMfaAge?.toSeconds() ?? BREAK_GLASS_DEFAULT_MFA_AGE_SECONDS, ctx);
-    if ((props.statements ?? []).length === 0 && (props.managedPolicies ?? []).length === 0) {
+    const mfaAge = checkMfaAge(checkDurationSeconds(props.maxMfaAge, ctx, 'maxMfaAge') ?? BREAK_GLASS_DEFAULT_MFA_AGE_SECONDS, ctx);
+    const statements = checkPolicyStatementListProp(props.statements, ctx, 'statements');
+    const managedPolicies = checkManagedPolicyListProp(props.managedPolicies, ctx, 'managedPolicies');
+    const permissionsBoundary = checkManagedPolicyProp(props.permissionsBoundary, ctx, 'permissionsBoundary');
+    const alarmTopic = checkObjectProp<sns.ITopic | undefined>(props.alarmTopic, ctx, 'alarmTopic', {
+      optional: true,
+      expected: 'an SNS topic (`sns.ITopic`, with its `topicArn`)',
+      fix: 'give the security team\'s SNS topic, e.g. `alarmTopic: sns.Topic.fromTopicArn(this, "Alerts", arn)`',
+      strings: ['topicArn'],
+    });
+    const alarmTargets = checkObjectListProp<events.IRuleTarget>(props.alarmTargets, ctx, 'alarmTargets', {
+      expected: 'an EventBridge rule target (`events.IRuleTarget`, with a `bind` function)',
+      fix: 'give targets from aws-cdk-lib/aws-events-targets, e.g. `new targets.SqsQueue(queue)`',
+      methods: ['bind'],
+    });
+    if (statements.length === 0 && managedPolicies.length === 0) {
       fail({
         code: 'KL-BG-NO-PERMISSIONS',
         path: ctx.path,
@@ -87,7 +106,7 @@ export class BreakGlassRole extends Construct {
         fix: 'grant what the emergency runbook needs, e.g. `statements: [new iam.PolicyStatement({ actions: ["eks:UpdateNodegroupConfig"], resources: [nodegroupArn] })]`',
       });
     }
-    if (props.alarmTopic === undefined && (props.alarmTargets ?? []).length === 0) {
+    if (alarmTopic === undefined && alarmTargets.length === 0) {
       fail({
         code: 'KL-BG-NO-ALARM',
         path: ctx.path,
@@ -99,12 +118,14 @@ export class BreakGlassRole extends Construct {
 
     const role = new iam.Role(this, 'Role', {
       roleName: this.roleName,
-      description: `Break-glass until ${this.expiry.date}. Owner ${this.ownership.owner}: ${this.ownership.purpose}`,
+      description: awsRoleDescription(`Break-glass until ${this.expiry.date}. Owner ${this.ownership.owner}: ${this.ownership.purpose}`),
       assumedBy: new iam.ArnPrincipal(this.humans[0].principalArn),
       maxSessionDuration: this.maxSessionDuration,
-      permissionsBoundary: props.permissionsBoundary,
-      managedPolicies: props.managedPolicies,
+      permissionsBoundary,
+      managedPolicies: managedPolicies.length > 0 ? managedPolicies : undefined,
     });
+    // Every string of the trust below is validated to exclude `$` (core/break-glass: IAM user or role ARNs,
+    // source identities of `[\w+=,.@-]`, an ISO date), so none can read as an IAM policy variable.
     // The trust is written whole, one statement per human: aws-cdk-lib has no principal for sts:SetSourceIdentity.
     (role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = {
       Version: '2012-10-17',
@@ -116,8 +137,8 @@ export class BreakGlassRole extends Construct {
         Condition: awsBreakGlassConditions(human, this.expiry, mfaAge),
       })),
     };
-    if ((props.statements ?? []).length > 0) {
-      new iam.Policy(this, 'Permissions', { policyName: `${this.roleName}-permissions`, roles: [role], statements: props.statements });
+    if (statements.length > 0) {
+      new iam.Policy(this, 'Permissions', { policyName: `${this.roleName}-permissions`, roles: [role], statements });
     }
     const tags = { ...awsOwnershipTags(this.ownership), 'keyless:break-glass': 'true', 'keyless:expires': this.expiry.date };
     for (const [key, value] of Object.entries(tags)) Tags.of(role).add(key, value);
@@ -132,8 +153,8 @@ export class BreakGlassRole extends Construct {
     });
     // AssumeRole is a read-only management event: only this state delivers it (shared/REFERENCE.md).
     (this.alarmRule.node.defaultChild as events.CfnRule).state = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
-    if (props.alarmTopic) this.alarmRule.addTarget(new targets.SnsTopic(props.alarmTopic));
-    for (const target of props.alarmTargets ?? []) this.alarmRule.addTarget(target);
+    if (alarmTopic) this.alarmRule.addTarget(new targets.SnsTopic(alarmTopic));
+    for (const target of alarmTargets) this.alarmRule.addTarget(target);
     this.role = role;
   }
 }

@@ -1,13 +1,15 @@
 import { Duration, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { sharedOidcProvider } from './private/oidc-provider';
 import { CiTrustPolicy, ICiSource, resolveCiSource } from '../../core/ci/policy';
-import { checkAwsRoleName, checkIdentityName } from '../../core/names';
+import { awsRoleDescription, checkAwsRoleName, checkIdentityName } from '../../core/names';
 import { awsOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
+import { checkDurationSeconds, checkPropsObject } from '../../core/props';
 import { checkAwsSessionBounds, resolveSessionSeconds } from '../../core/tier';
 import { AWS_STS_AUDIENCE, awsWebIdentityTrust } from '../../core/trust/aws';
 import { validationContext } from '../private/context';
-import { sharedOidcProvider } from './private/oidc-provider';
+import { checkManagedPolicyProp, checkOidcProviderProp } from './private/props';
 
 /** Props of an AWS {@link CiOidcTrust}. */
 export interface CiOidcTrustProps {
@@ -86,6 +88,7 @@ export class CiOidcTrust extends Construct implements iam.IGrantable {
   constructor(scope: Construct, id: string, props: CiOidcTrustProps) {
     super(scope, id);
     const ctx = validationContext(this);
+    checkPropsObject(props, ctx, '{ name, ownership, source }');
     this.ownership = resolveOwnership(props.ownership, ctx);
     const name = checkIdentityName(props.name, ctx);
     this.roleName = checkAwsRoleName(props.roleName ?? name, ctx);
@@ -93,18 +96,20 @@ export class CiOidcTrust extends Construct implements iam.IGrantable {
     this.audience = props.audience ?? AWS_STS_AUDIENCE;
     const decision = awsWebIdentityTrust(this.trust, this.audience, ctx);
 
-    const requested = props.maxSessionDuration?.toSeconds();
+    const requested = checkDurationSeconds(props.maxSessionDuration, ctx, 'maxSessionDuration');
     const seconds = checkAwsSessionBounds(resolveSessionSeconds(requested, this.ownership.tier, ctx), ctx);
     this.maxSessionDuration = Duration.seconds(seconds);
+    const permissionsBoundary = checkManagedPolicyProp(props.permissionsBoundary, ctx, 'permissionsBoundary');
 
-    this.oidcProvider = props.oidcProvider ?? sharedOidcProvider(this, decision.providerUrl, this.audience);
+    this.oidcProvider = checkOidcProviderProp(props.oidcProvider, ctx, 'oidcProvider')
+      ?? sharedOidcProvider(this, decision.providerUrl, this.audience);
     const [first, ...rest] = decision.conditions;
     const role = new iam.Role(this, 'Role', {
       roleName: this.roleName,
-      description: truncate(`${this.trust.summary}. Owner ${this.ownership.owner}: ${this.ownership.purpose}`, 1000),
+      description: awsRoleDescription(`${this.trust.summary}. Owner ${this.ownership.owner}: ${this.ownership.purpose}`),
       assumedBy: new iam.WebIdentityPrincipal(this.oidcProvider.oidcProviderArn, first),
       maxSessionDuration: this.maxSessionDuration,
-      permissionsBoundary: props.permissionsBoundary,
+      permissionsBoundary,
     });
     for (const conditions of rest) {
       role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
@@ -119,8 +124,4 @@ export class CiOidcTrust extends Construct implements iam.IGrantable {
     this.grantPrincipal = role;
     this.roleArn = role.roleArn;
   }
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -1,7 +1,8 @@
 import * as cdk from 'aws-cdk-lib';
 import { CfnResource } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { fail, quote } from '../../core/errors';
+import { fail } from '../../core/errors';
+import { checkObjectProp, checkPropsObject, describeValue } from '../../core/props';
 
 /** A CloudFormation stack holds at most 500 resources (shared/REFERENCE.md). */
 export const CLOUDFORMATION_MAX_RESOURCES = 500;
@@ -34,13 +35,26 @@ export class IdentityStacks {
   private readonly reserved: number[] = [];
 
   constructor(private readonly scope: Construct, private readonly id: string, private readonly props: IdentityStacksProps = {}) {
+    const ctx = { path: scope.node.path ? `${scope.node.path}/${id}` : id, today: '' };
+    checkPropsObject(props, ctx, '{ env: { account, region } }');
+    checkObjectProp(props.env, ctx, 'env', {
+      optional: true,
+      expected: 'an environment `{ account, region }`',
+      fix: 'give `env: { account: "123456789012", region: "eu-west-1" }`, or leave it out for environment-agnostic stacks',
+    });
+    checkObjectProp(props.stackProps, ctx, 'stackProps', {
+      optional: true,
+      expected: 'an object of stack props (`cdk.StackProps` without `env`)',
+      fix: 'give the props every stack gets, e.g. `{ terminationProtection: true }`',
+      test: (value) => Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null,
+    });
     this.maxResourcesPerStack = props.maxResourcesPerStack ?? 400;
     if (!Number.isInteger(this.maxResourcesPerStack) || this.maxResourcesPerStack < 10 || this.maxResourcesPerStack > CLOUDFORMATION_MAX_RESOURCES) {
       fail({
         code: 'KL-AWS-STACK-BUDGET',
-        path: scope.node.path ? `${scope.node.path}/${id}` : id,
+        path: ctx.path,
         prop: 'maxResourcesPerStack',
-        problem: `is ${quote(props.maxResourcesPerStack)}: the budget is a whole number from 10 to ${CLOUDFORMATION_MAX_RESOURCES} (the CloudFormation limit)`,
+        problem: `is ${describeValue(props.maxResourcesPerStack)}: the budget is a whole number from 10 to ${CLOUDFORMATION_MAX_RESOURCES} (the CloudFormation limit)`,
         fix: 'keep the default of 400',
       });
     }
@@ -48,6 +62,15 @@ export class IdentityStacks {
 
   /** A stack with room for `resources` more resources (reserved by this call). */
   public stackFor(resources = 1): cdk.Stack {
+    if (!Number.isInteger(resources) || resources < 1 || resources > this.maxResourcesPerStack - 1) {
+      fail({
+        code: 'KL-AWS-STACK-RESERVE',
+        path: this.scope.node.path ? `${this.scope.node.path}/${this.id}` : this.id,
+        prop: 'resources',
+        problem: `is ${describeValue(resources)}: a reservation is a whole number of resources from 1 to ${this.maxResourcesPerStack - 1} (the per-stack budget, less the shared OIDC provider)`,
+        fix: 'reserve the resources one identity needs, e.g. `stackFor(3)` for a role, its policy and its association',
+      });
+    }
     const last = this.stacks.length - 1;
     if (last < 0 || this.reserved[last] + resources > this.maxResourcesPerStack) {
       const stack = new cdk.Stack(this.scope, this.stacks.length === 0 ? this.id : `${this.id}-${this.stacks.length + 1}`, {

@@ -4,6 +4,7 @@ import { CiOidcTrust } from './ci-oidc-trust';
 import { ICiSource, resolveCiSource } from '../../core/ci/policy';
 import { ValidationContext } from '../../core/errors';
 import { Ownership } from '../../core/ownership';
+import { checkObjectProp, checkPropsObject } from '../../core/props';
 import {
   AwsPublishStatement, checkPublisherTrust, CodeArtifactPackageTarget, codeArtifactPublishStatements, EcrRepositoryTarget,
   ecrPushStatements, S3PrefixTarget, s3PublishStatements,
@@ -14,17 +15,18 @@ import { validationContext } from '../private/context';
 export class AwsPublishTarget {
   /** Push images to one ECR repository. */
   public static ecrRepository(target: EcrRepositoryTarget): AwsPublishTarget {
-    return new AwsPublishTarget('ECR repository', (ctx) => ecrPushStatements(target, ctx));
+    return new AwsPublishTarget('ECR repository', (ctx) => ecrPushStatements(targetObject(target, ctx, '{ repositoryArn }'), ctx));
   }
 
   /** Put objects under one S3 prefix (with the KMS key actions for SSE-KMS buckets). */
   public static s3Prefix(target: S3PrefixTarget): AwsPublishTarget {
-    return new AwsPublishTarget('S3 prefix', (ctx) => s3PublishStatements(target, ctx));
+    return new AwsPublishTarget('S3 prefix', (ctx) => s3PublishStatements(targetObject(target, ctx, '{ bucketName, prefix }'), ctx));
   }
 
   /** Publish versions of one CodeArtifact package. */
   public static codeArtifactPackage(target: CodeArtifactPackageTarget): AwsPublishTarget {
-    return new AwsPublishTarget('CodeArtifact package', (ctx) => codeArtifactPublishStatements(target, ctx));
+    return new AwsPublishTarget('CodeArtifact package', (ctx) => codeArtifactPublishStatements(
+      targetObject(target, ctx, '{ region, domain, domainOwner, repository, format, packageName }'), ctx));
   }
 
   private constructor(
@@ -37,6 +39,13 @@ export class AwsPublishTarget {
   public _statements(ctx: ValidationContext): AwsPublishStatement[] {
     return this.decide(ctx);
   }
+}
+
+function targetObject<T>(target: T, ctx: ValidationContext, example: string): T {
+  return checkObjectProp<T>(target, ctx, 'target', {
+    expected: `the location to publish to, \`${example}\``,
+    fix: 'describe the location, e.g. `AwsPublishTarget.ecrRepository({ repositoryArn: "arn:aws:ecr:eu-west-1:123456789012:repository/api" })`',
+  });
 }
 
 /** Props of an AWS {@link ScopedPublisherRole}. */
@@ -79,8 +88,14 @@ export class ScopedPublisherRole extends Construct {
   constructor(scope: Construct, id: string, props: ScopedPublisherRoleProps) {
     super(scope, id);
     const ctx = validationContext(this);
+    checkPropsObject(props, ctx, '{ name, ownership, source, target }');
     checkPublisherTrust(resolveCiSource(props.source, ctx), ctx);
-    this.statements = props.target._statements(ctx);
+    const target = checkObjectProp<AwsPublishTarget>(props.target, ctx, 'target', {
+      expected: 'an AWS publish target (`AwsPublishTarget.ecrRepository(…)`, `.s3Prefix(…)` or `.codeArtifactPackage(…)`)',
+      fix: 'name the one place the role publishes to, e.g. `target: AwsPublishTarget.ecrRepository({ repositoryArn })`',
+      methods: ['_statements'],
+    });
+    this.statements = target._statements(ctx);
     this.trust = new CiOidcTrust(this, 'Trust', {
       name: props.name,
       ownership: props.ownership,

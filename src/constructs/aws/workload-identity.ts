@@ -2,16 +2,19 @@ import { Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { sharedOidcProvider } from './private/oidc-provider';
+import { checkManagedPolicyProp, checkOidcProviderProp } from './private/props';
 import { checkIssuerUrl } from '../../core/ci/policy';
-import { fail, quote } from '../../core/errors';
+import { fail } from '../../core/errors';
 import { checkServiceAccountRef, KubernetesServiceAccountRef, serviceAccountSubject } from '../../core/kubernetes';
-import { checkAwsRoleName, checkIdentityName } from '../../core/names';
+import { iamLiteral } from '../../core/literal';
+import { awsRoleDescription, checkAwsRoleName, checkIdentityName } from '../../core/names';
 import { awsOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
+import { checkDurationSeconds, checkPropsObject, describeValue, isObject } from '../../core/props';
 import { checkAwsSessionBounds, resolveSessionSeconds } from '../../core/tier';
 import { AWS_STS_AUDIENCE } from '../../core/trust/aws';
 import { claimWorkloadBinding } from '../private/bindings';
 import { validationContext } from '../private/context';
-import { sharedOidcProvider } from './private/oidc-provider';
 
 /** IAM Roles for Service Accounts: the cluster's OIDC issuer is federated into IAM. */
 export interface EksIrsaBinding {
@@ -46,6 +49,10 @@ export interface EksPodIdentityBinding {
 
 /** How the role is bound to the service account on EKS. */
 export type EksBinding = EksIrsaBinding | EksPodIdentityBinding;
+
+function isEksBinding<K extends EksBinding['kind']>(value: unknown, kind: K): value is Extract<EksBinding, { kind: K }> {
+  return isObject(value) && value.kind === kind;
+}
 
 /** Props of an AWS {@link WorkloadIdentity}. */
 export interface WorkloadIdentityProps {
@@ -100,22 +107,24 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
     const ctx = validationContext(this);
+    checkPropsObject(props, ctx, '{ name, ownership, serviceAccount, eks }');
     this.ownership = resolveOwnership(props.ownership, ctx);
     const name = checkIdentityName(props.name, ctx);
     this.roleName = checkAwsRoleName(props.roleName ?? name, ctx);
     this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
-    const seconds = checkAwsSessionBounds(resolveSessionSeconds(props.maxSessionDuration?.toSeconds(), this.ownership.tier, ctx), ctx);
+    const requested = checkDurationSeconds(props.maxSessionDuration, ctx, 'maxSessionDuration');
+    const seconds = checkAwsSessionBounds(resolveSessionSeconds(requested, this.ownership.tier, ctx), ctx);
     this.maxSessionDuration = Duration.seconds(seconds);
-    const eks = props.eks;
+    const eks: unknown = props.eks;
     const subject = serviceAccountSubject(this.serviceAccount);
     const common = {
       roleName: this.roleName,
-      description: `Workload ${this.serviceAccount.namespace}/${this.serviceAccount.name}. Owner ${this.ownership.owner}: ${this.ownership.purpose}`,
+      description: awsRoleDescription(`Workload ${this.serviceAccount.namespace}/${this.serviceAccount.name}. Owner ${this.ownership.owner}: ${this.ownership.purpose}`),
       maxSessionDuration: this.maxSessionDuration,
-      permissionsBoundary: props.permissionsBoundary,
+      permissionsBoundary: checkManagedPolicyProp(props.permissionsBoundary, ctx, 'permissionsBoundary'),
     };
 
-    if (eks?.kind === 'irsa') {
+    if (isEksBinding(eks, 'irsa')) {
       this.mechanism = 'irsa';
       if (Token.isUnresolved(eks.issuerUrl)) {
         fail({
@@ -126,18 +135,29 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
           fix: 'give the literal issuer URL from `aws eks describe-cluster --name CLUSTER --query cluster.identity.oidc.issuer`',
         });
       }
+      // checkIssuerUrl also bounds the issuer to the 255 characters of an IAM OIDC provider URL.
       const issuerUrl = checkIssuerUrl(eks.issuerUrl, ctx, 'eks.issuerUrl', 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE');
       const hostPath = issuerUrl.replace(/^https:\/\//, '');
+      const oidcProvider = checkOidcProviderProp(eks.oidcProvider, ctx, 'eks.oidcProvider');
       claimWorkloadBinding(this, 'AWS (IRSA)', `${subject} of issuer ${issuerUrl}`, 'serviceAccount');
-      const provider = eks.oidcProvider ?? sharedOidcProvider(this, issuerUrl, AWS_STS_AUDIENCE);
+      const provider = oidcProvider ?? sharedOidcProvider(this, issuerUrl, AWS_STS_AUDIENCE);
       this.roleResource = new iam.Role(this, 'Role', {
         ...common,
         assumedBy: new iam.WebIdentityPrincipal(provider.oidcProviderArn, {
-          StringEquals: { [`${hostPath}:aud`]: AWS_STS_AUDIENCE, [`${hostPath}:sub`]: subject },
+          StringEquals: { [`${hostPath}:aud`]: AWS_STS_AUDIENCE, [`${hostPath}:sub`]: iamLiteral(subject, ctx, 'serviceAccount') },
         }),
       });
-    } else if (eks?.kind === 'pod-identity') {
+    } else if (isEksBinding(eks, 'pod-identity')) {
       this.mechanism = 'pod-identity';
+      if (eks.fargate !== undefined && typeof eks.fargate !== 'boolean') {
+        fail({
+          code: 'KL-PROP-TYPE',
+          path: ctx.path,
+          prop: 'eks.fargate',
+          problem: `is ${describeValue(eks.fargate)}: expected true or false`,
+          fix: 'set `fargate: true` when the pods run on Fargate (then use IRSA), or leave it out',
+        });
+      }
       if (eks.fargate === true) {
         fail({
           code: 'KL-AWS-POD-IDENTITY-FARGATE',
@@ -153,20 +173,23 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
           code: 'KL-AWS-EKS-CLUSTER-NAME',
           path: ctx.path,
           prop: 'eks.clusterName',
-          problem: `is ${quote(eks.clusterName)}: an EKS cluster name is 1–100 letters, digits, \`-\` and \`_\`, starting with a letter or digit`,
+          problem: `is ${describeValue(eks.clusterName)}: an EKS cluster name is 1–100 letters, digits, \`-\` and \`_\`, starting with a letter or digit`,
           fix: 'give the cluster name exactly',
         });
       }
       claimWorkloadBinding(this, 'AWS (Pod Identity)', `${subject} of cluster ${eks.clusterName}`, 'serviceAccount');
+      // Every literal in these conditions is validated to exclude `$` (cluster name, DNS-1123 namespace and service
+      // account name) and goes through iamLiteral, so none can read as an IAM policy variable; a token cluster name
+      // is resolved by CloudFormation at deploy.
       // Session tags the Pod Identity Agent sets (EKS user guide, "Define permissions for EKS Pod Identities by tags").
       // Cluster names are unique per account and region only: the ARN pins the cluster of this stack's region.
       const clusterArn = Stack.of(this).formatArn({ service: 'eks', resource: 'cluster', resourceName: eks.clusterName });
       const conditions = {
         StringEquals: {
           'aws:RequestTag/eks-cluster-arn': clusterArn,
-          'aws:RequestTag/eks-cluster-name': eks.clusterName,
-          'aws:RequestTag/kubernetes-namespace': this.serviceAccount.namespace,
-          'aws:RequestTag/kubernetes-service-account': this.serviceAccount.name,
+          'aws:RequestTag/eks-cluster-name': Token.isUnresolved(eks.clusterName) ? eks.clusterName : iamLiteral(eks.clusterName, ctx, 'eks.clusterName'),
+          'aws:RequestTag/kubernetes-namespace': iamLiteral(this.serviceAccount.namespace, ctx, 'serviceAccount.namespace'),
+          'aws:RequestTag/kubernetes-service-account': iamLiteral(this.serviceAccount.name, ctx, 'serviceAccount.name'),
           'aws:SourceAccount': Stack.of(this).account,
         },
       };
@@ -185,7 +208,7 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
         code: 'KL-AWS-EKS-BINDING',
         path: ctx.path,
         prop: 'eks',
-        problem: `is ${quote(eks)}: expected \`{ kind: "irsa", issuerUrl }\` or \`{ kind: "pod-identity", clusterName }\``,
+        problem: `is ${describeValue(eks)}: expected \`{ kind: "irsa", issuerUrl }\` or \`{ kind: "pod-identity", clusterName }\``,
         fix: 'choose Pod Identity for EC2 node groups, IRSA for Fargate or clusters without the Pod Identity Agent',
       });
     }

@@ -6,6 +6,7 @@ import { ICiSource, resolveCiSource } from '../../core/ci/policy';
 import { fail, quote, ValidationContext } from '../../core/errors';
 import { checkGcpProjectId } from '../../core/names';
 import { Ownership } from '../../core/ownership';
+import { checkObjectProp } from '../../core/props';
 import { artifactRegistryWriterGrant, checkPublisherTrust, GcpPublishGrant, storagePrefixGrant } from '../../core/publish';
 import { validationContext } from '../private/context';
 import { shortHash } from '../private/hash';
@@ -34,6 +35,7 @@ export class GcpPublishTarget {
   /** `roles/artifactregistry.writer` on one repository. */
   public static artifactRegistryRepository(target: ArtifactRegistryTarget): GcpPublishTarget {
     return new GcpPublishTarget('artifact-registry', target, (ctx) => {
+      targetObject(target, ctx, '{ project, location, repository }');
       checkGcpProjectId(target.project, ctx, 'target.project');
       if (typeof target.location !== 'string' || !/^[a-z]+(-[a-z]+\d+)?$/.test(target.location)) {
         fail({ code: 'KL-PUB-AR-LOCATION', path: ctx.path, prop: 'target.location', problem: `is ${quote(target.location)}: a location is a region or multi-region such as "europe-west1" or "europe"`, fix: 'give the repository location exactly' });
@@ -47,7 +49,7 @@ export class GcpPublishTarget {
 
   /** `roles/storage.objectCreator` on one bucket, conditioned on the object-name prefix. */
   public static storagePrefix(target: StoragePrefixTarget): GcpPublishTarget {
-    return new GcpPublishTarget('storage', target, (ctx) => storagePrefixGrant(target.bucket, target.prefix, ctx));
+    return new GcpPublishTarget('storage', target, (ctx) => storagePrefixGrant(targetObject(target, ctx, '{ bucket, prefix }').bucket, target.prefix, ctx));
   }
 
   private constructor(
@@ -62,6 +64,13 @@ export class GcpPublishTarget {
   public _grant(ctx: ValidationContext): GcpPublishGrant {
     return this.decide(ctx);
   }
+}
+
+function targetObject<T>(target: T, ctx: ValidationContext, example: string): T {
+  return checkObjectProp<T>(target, ctx, 'target', {
+    expected: `the location to publish to, \`${example}\``,
+    fix: 'describe the location, e.g. `GcpPublishTarget.storagePrefix({ bucket: "acme-artifacts", prefix: "payments-api/releases" })`',
+  });
 }
 
 /** Props of a GCP {@link ScopedPublisherRole}. */
@@ -100,6 +109,11 @@ export class ScopedPublisherRole extends Construct {
     super(scope, id);
     const ctx = validationContext(this);
     checkPublisherTrust(resolveCiSource(props.source, ctx), ctx);
+    checkObjectProp<GcpPublishTarget>(props.target, ctx, 'target', {
+      expected: 'a GCP publish target (`GcpPublishTarget.artifactRegistryRepository(…)` or `.storagePrefix(…)`)',
+      fix: 'name the one place the pipeline publishes to, e.g. `target: GcpPublishTarget.storagePrefix({ bucket, prefix })`',
+      methods: ['_grant'],
+    });
     this.grant = props.target._grant(ctx);
     this.trust = new CiOidcTrust(this, 'Trust', {
       name: props.name,
