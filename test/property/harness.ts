@@ -34,6 +34,8 @@ export interface Built<H> {
   doc?: any;
   /** Terraform: the synthesized JSON, unevaluated. */
   raw?: any;
+  /** Terraform: logical ids of the resources the case created (under its scope or added to the stack itself). */
+  readonly ids?: ReadonlySet<string>;
   /** Synthesis threw (not a construction error). */
   synthError?: unknown;
 }
@@ -221,7 +223,15 @@ function buildInto<C, H>(family: Family<C, H>, stack: cdk.Stack | TerraformStack
   const scope = new Construct(stack, scopeId);
   try {
     const handle = family.build(scope, c, materializer(stack));
-    return { handle, stack, scopeId };
+    const ids = new Set<string>();
+    if (stack instanceof TerraformStack) {
+      for (const child of stack.node.children.filter((x) => x === scope || !before.has(x.node.id))) {
+        for (const element of child.node.findAll()) {
+          if (typeof (element as any).terraformResourceType === 'string') ids.add(stack.getLogicalId(element as any));
+        }
+      }
+    }
+    return { handle, stack, scopeId, ids };
   } catch (error) {
     // Remove everything the refused declaration added (its scope, and constructs it added to the stack itself).
     for (const child of [...stack.node.children]) {
@@ -348,14 +358,14 @@ export function checkConstruction(built: Built<unknown>): void {
 
 /** Resources of `type` in a Terraform JSON that belong to the case (logical ids start with the scope id). */
 export function caseResources(built: Built<unknown>, type: string): [string, any][] {
-  return Object.entries(built.doc?.resource?.[type] ?? {}).filter(([id]) => id.startsWith(`${built.scopeId}_`));
+  return Object.entries(built.doc?.resource?.[type] ?? {}).filter(([id]) => id.startsWith(`${built.scopeId}_`) || built.ids?.has(id));
 }
 
 /** A Terraform JSON holding only the case's resources (for helpers that read a whole stack). */
 export function caseJson(built: Built<unknown>): any {
   const resource: Record<string, Record<string, unknown>> = {};
   for (const [type, byName] of Object.entries(built.doc?.resource ?? {})) {
-    const mine = Object.entries(byName as object).filter(([id]) => id.startsWith(`${built.scopeId}_`));
+    const mine = Object.entries(byName as object).filter(([id]) => id.startsWith(`${built.scopeId}_`) || built.ids?.has(id));
     if (mine.length > 0) resource[type] = Object.fromEntries(mine);
   }
   return { resource };
