@@ -4,14 +4,18 @@
  * and must admit the minimal publish action set on the one target (shared/REFERENCE.md, "AWS": "ECR push to one
  * repository", "S3 publish to a prefix", "CodeArtifact publish"; "GCP") and nothing next to it. The publisher's
  * trust is attacked with forged CI tokens (test/helpers/tokens.ts) through test/helpers/aws-trust-evaluator.ts.
+ * The Azure blob publisher's role definition and ABAC condition are evaluated by test/helpers/azure-abac.ts.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as aws from '../../src/constructs/aws';
+import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
 import { GitHubActions, ICiSource } from '../../src/core';
+import { AZURE_BUILT_IN_ROLES } from '../../src/core/facts/azure-roles';
 import { evaluatePermission, permissionAllowed, PermissionRequest } from '../helpers/aws-permission-evaluator';
 import { assumeRoleWithWebIdentityAllowed } from '../helpers/aws-trust-evaluator';
+import { AzureAssignment, azureAllowed, azureAssignments, AzureRequest, BLOB_PATH, conditionAllows } from '../helpers/azure-abac';
 import { evaluateCel } from '../helpers/gcp-token-exchange';
 import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
 import { Claims, githubToken, GitHubRun, PAYMENTS } from '../helpers/tokens';
@@ -276,5 +280,127 @@ describe('GCP storage publisher: the IAM condition admits objects under the pref
     ['the same object name in a prefix-colliding bucket', 'projects/_/buckets/acme-release-artifacts-evil/objects/payments-api/x.tgz', false],
   ])('%s: %s', (_name, name, expected) => {
     expect(admits(name)).toEqual(bindings.map(() => expected));
+  });
+});
+
+describe('Azure blob publisher: create and write blobs under one prefix of one container, nothing else', () => {
+  const SUB = '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg-artifacts/providers';
+  const STORAGE = `${SUB}/Microsoft.Storage/storageAccounts/acmeartifacts`;
+  const CONTAINER = `${STORAGE}/blobServices/default/containers/releases`;
+  const BLOBS = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs';
+  const CONTAINERS = 'Microsoft.Storage/storageAccounts/blobServices/containers';
+
+  function synthAzure(prefix?: string): AzureAssignment[] {
+    const s = tfStack();
+    new azure.ScopedPublisherRole(s, 'Bundle', {
+      ownership: OWNERSHIP,
+      resourceGroupName: 'rg-payments-identity',
+      location: 'westeurope',
+      name: 'payments-api-bundle',
+      source: GitHubActions.repository({ ...PAYMENTS, environments: ['release'] }),
+      target: azure.AzurePublishTarget.blobContainer({ storageAccountId: STORAGE, container: 'releases', prefix }),
+    });
+    return azureAssignments(tfJson(s));
+  }
+
+  const blob = (operation: string, path: string, extra: Partial<AzureRequest> = {}): AzureRequest =>
+    ({ operation: `${BLOBS}/${operation}`, dataAction: true, scope: CONTAINER, resource: { [BLOB_PATH]: path }, ...extra });
+  const control = (operation: string, scope = CONTAINER): AzureRequest => ({ operation, dataAction: false, scope });
+
+  describe('with the prefix payments-api', () => {
+    const assignments = synthAzure('payments-api');
+
+    test('one assignment, on the container, of a custom role with two data actions and no control-plane action', () => {
+      expect(assignments).toHaveLength(1);
+      const [a] = assignments;
+      expect(a.scope).toBe(CONTAINER);
+      expect(a.role.actions).toEqual([]);
+      expect(a.role.dataActions).toEqual([`${BLOBS}/add/action`, `${BLOBS}/write`]);
+      expect(a.role.name).toMatch(/^keyless-blob-publisher-/);
+    });
+
+    test('sanity: the evaluator decides both ways for the same assignment (inside vs. outside the prefix)', () => {
+      expect(azureAllowed(assignments, blob('write', 'payments-api/1.2.3/app.tgz'))).toBe(true);
+      expect(azureAllowed(assignments, blob('write', 'ledger/app.tgz'))).toBe(false);
+    });
+
+    test('sanity: a condition outside the evaluator\'s grammar throws instead of reading as "denied"', () => {
+      expect(() => conditionAllows("(ActionMatches{'x'} AND", blob('write', 'a'))).toThrow(/unexpected end/);
+      expect(() => conditionAllows("@Resource[x] StringContains 'a'", blob('write', 'a'))).toThrow(/unexpected input/);
+      expect(() => conditionAllows("ActionMatches{'a'} AND ActionMatches{'b'} OR ActionMatches{'c'}", blob('write', 'a'))).toThrow(/without parentheses/);
+    });
+
+    test.each([
+      ['write a blob directly under the prefix', blob('write', 'payments-api/app.tgz')],
+      ['write a nested blob under the prefix', blob('write', 'payments-api/releases/1.2.3/app.tgz')],
+      ['create a blob under the prefix (add/action)', blob('add/action', 'payments-api/app.tgz')],
+      ['write under the prefix with blob index tags (Blob.Write.WithTagHeaders)', blob('write', 'payments-api/app.tgz', { subOperation: 'Blob.Write.WithTagHeaders' })],
+      ['create under the prefix with blob index tags', blob('add/action', 'payments-api/app.tgz', { subOperation: 'Blob.Write.WithTagHeaders' })],
+    ])('allowed: %s', (_name, request) => {
+      expect(azureAllowed(assignments, request)).toBe(true);
+    });
+
+    test.each([
+      ['write another team\'s folder', blob('write', 'ledger/app.tgz')],
+      ['create in another team\'s folder', blob('add/action', 'ledger/app.tgz')],
+      ['write a prefix-colliding folder (payments-api-evil/)', blob('write', 'payments-api-evil/app.tgz')],
+      ['write the blob named like the prefix, no trailing slash', blob('write', 'payments-api')],
+      ['write the prefix in another case (blob names are case-sensitive)', blob('write', 'Payments-api/app.tgz')],
+      ['write at the container root', blob('write', 'app.tgz')],
+      ['set the access tier outside the prefix (Blob.Write.Tier)', blob('write', 'ledger/app.tgz', { subOperation: 'Blob.Write.Tier' })],
+      ['write with blob index tags outside the prefix', blob('write', 'ledger/app.tgz', { subOperation: 'Blob.Write.WithTagHeaders' })],
+      ['write without a path attribute (the condition cannot be evaluated)', { operation: `${BLOBS}/write`, dataAction: true, scope: CONTAINER }],
+      ['write under the prefix in another container', blob('write', 'payments-api/app.tgz', { scope: `${STORAGE}/blobServices/default/containers/nightly` })],
+      ['write under the prefix in another storage account', blob('write', 'payments-api/app.tgz', { scope: `${SUB}/Microsoft.Storage/storageAccounts/acmeother/blobServices/default/containers/releases` })],
+    ])('denied: %s', (_name, request) => {
+      expect(azureAllowed(assignments, request as AzureRequest)).toBe(false);
+    });
+
+    test.each(['read', 'delete', 'move/action', 'tags/write', 'deleteBlobVersion/action', 'permanentDelete/action', 'immutableStorage/runAsSuperUser/action', 'runAsSuperUser/action'])(
+      'denied: blob data action %s, even under the prefix (the role does not have it)', (operation) => {
+        expect(azureAllowed(assignments, blob(operation, 'payments-api/app.tgz'))).toBe(false);
+      });
+
+    test.each([
+      ['delete the container', `${CONTAINERS}/delete`],
+      ['reconfigure the container (metadata, public access, immutability)', `${CONTAINERS}/write`],
+      ['read the container', `${CONTAINERS}/read`],
+      ['generate a user delegation key (to sign SAS tokens)', 'Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action'],
+      ['list the storage account keys', 'Microsoft.Storage/storageAccounts/listKeys/action'],
+      ['assign roles on the container', 'Microsoft.Authorization/roleAssignments/write'],
+    ])('no permission at all: %s', (_name, operation) => {
+      expect(azureAllowed(assignments, control(operation))).toBe(false);
+    });
+
+    test('why not Storage Blob Data Contributor: with the same condition it still deletes and rewrites the container', () => {
+      const contributor: AzureAssignment = {
+        scope: CONTAINER,
+        role: { name: 'Storage Blob Data Contributor', ...AZURE_BUILT_IN_ROLES['Storage Blob Data Contributor'] },
+        condition: assignments[0].condition,
+      };
+      expect(azureAllowed([contributor], blob('write', 'ledger/app.tgz'))).toBe(false);
+      expect(azureAllowed([contributor], control(`${CONTAINERS}/delete`))).toBe(true);
+      expect(azureAllowed([contributor], control(`${CONTAINERS}/write`))).toBe(true);
+    });
+  });
+
+  describe('without a prefix (the whole container)', () => {
+    const assignments = synthAzure(undefined);
+
+    test('no condition: blobs are written anywhere in the container', () => {
+      expect(assignments.map((a) => a.condition)).toEqual([undefined]);
+      expect(azureAllowed(assignments, blob('write', 'any/where.tgz'))).toBe(true);
+      expect(azureAllowed(assignments, blob('add/action', 'root.tgz'))).toBe(true);
+    });
+
+    test.each([
+      ['read a blob', blob('read', 'any/where.tgz')],
+      ['delete a blob', blob('delete', 'any/where.tgz')],
+      ['write in another container', blob('write', 'x.tgz', { scope: `${STORAGE}/blobServices/default/containers/nightly` })],
+      ['delete the container', control(`${CONTAINERS}/delete`)],
+      ['reconfigure the container', control(`${CONTAINERS}/write`)],
+    ])('denied: %s', (_name, request) => {
+      expect(azureAllowed(assignments, request)).toBe(false);
+    });
   });
 });

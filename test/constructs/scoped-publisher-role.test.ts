@@ -166,7 +166,7 @@ describe('azure ScopedPublisherRole', () => {
 
   test('ACR: AcrPush on the registry', () => {
     const s = tfStack();
-    new azure.ScopedPublisherRole(s, 'Image', {
+    const publisher = new azure.ScopedPublisherRole(s, 'Image', {
       ...common,
       name: 'payments-api-image',
       target: azure.AzurePublishTarget.containerRegistry({ registryId: `${SUB}/Microsoft.ContainerRegistry/registries/acmepayments` }),
@@ -174,25 +174,122 @@ describe('azure ScopedPublisherRole', () => {
     expect(Object.values(tfResources(tfJson(s), 'azurerm_role_assignment'))).toEqual([expect.objectContaining({
       role_definition_name: 'AcrPush', scope: `${SUB}/Microsoft.ContainerRegistry/registries/acmepayments`,
     })]);
+    expect(tfResources(tfJson(s), 'azurerm_role_definition')).toEqual({});
+    expect(publisher.roleDefinition).toBeUndefined();
+    expect(publisher.grant).toEqual({ roleDefinitionName: 'AcrPush', scope: `${SUB}/Microsoft.ContainerRegistry/registries/acmepayments` });
   });
 
-  test('blob container: Storage Blob Data Contributor on the container, with a path condition', () => {
+  const ACCOUNT = `${SUB}/Microsoft.Storage/storageAccounts/acmeartifacts`;
+  const CONTAINER = `${ACCOUNT}/blobServices/default/containers/releases`;
+  const ADD = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action';
+  const WRITE = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write';
+
+  function blobPublisher(target: azure.BlobContainerTarget, name = 'payments-api-bundle') {
     const s = tfStack();
-    new azure.ScopedPublisherRole(s, 'Bundle', {
-      ...common,
-      name: 'payments-api-bundle',
-      target: azure.AzurePublishTarget.blobContainer({ storageAccountId: `${SUB}/Microsoft.Storage/storageAccounts/acmeartifacts`, container: 'releases', prefix: 'payments-api' }),
+    const publisher = new azure.ScopedPublisherRole(s, 'Bundle', { ...common, name, target: azure.AzurePublishTarget.blobContainer(target) });
+    const json = tfJson(s);
+    return { publisher, json, definitions: tfResources(json, 'azurerm_role_definition'), assignments: tfResources(json, 'azurerm_role_assignment') };
+  }
+
+  test('blob container with a prefix: a custom role with the blob write and add data actions only, assigned on the container with a path condition', () => {
+    const { publisher, definitions, assignments } = blobPublisher({ storageAccountId: ACCOUNT, container: 'releases', prefix: 'payments-api' });
+    const [[definitionId, definition]] = Object.entries(definitions) as [string, any][];
+    expect(definition).toEqual({
+      name: expect.stringMatching(/^keyless-blob-publisher-acmeartifacts-releases-[0-9a-f]{16}$/),
+      description: 'Keyless blob publisher: create and write blobs under payments-api/ in container releases of storage account acmeartifacts '
+        + '(ABAC condition on the assignment); no other data action, no control-plane action.',
+      scope: CONTAINER,
+      assignable_scopes: [CONTAINER],
+      permissions: [{ data_actions: [ADD, WRITE] }],
     });
-    const [assignment] = Object.values(tfResources(tfJson(s), 'azurerm_role_assignment')) as any[];
-    expect(assignment.role_definition_name).toBe('Storage Blob Data Contributor');
-    expect(assignment.scope).toBe(`${SUB}/Microsoft.Storage/storageAccounts/acmeartifacts/blobServices/default/containers/releases`);
+    const [assignment] = Object.values(assignments) as any[];
+    expect(Object.keys(assignments)).toHaveLength(1);
+    expect(assignment.role_definition_name).toBeUndefined();
+    expect(assignment.role_definition_id).toBe(`\${azurerm_role_definition.${definitionId}.role_definition_resource_id}`);
+    expect(assignment.scope).toBe(CONTAINER);
     expect(assignment.condition_version).toBe('2.0');
-    expect(assignment.condition).toBe("((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action'}) AND "
-      + "!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete'}) AND "
-      + "!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/move/action'}) AND "
-      + "!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'}) AND "
-      + "!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write'})) OR "
-      + "(@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringStartsWith 'payments-api/'))");
+    expect(assignment.condition).toBe(`((!(ActionMatches{'${ADD}'}) AND !(ActionMatches{'${WRITE}'})) `
+      + "OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringStartsWith 'payments-api/'))");
+    expect(publisher.grant).toEqual({
+      scope: CONTAINER,
+      customRole: { name: definition.name, description: definition.description, assignableScope: CONTAINER, dataActions: [ADD, WRITE] },
+      condition: assignment.condition,
+    });
+    expect(publisher.roleDefinition).toBeDefined();
+  });
+
+  test('blob container without a prefix: the same custom role, no condition', () => {
+    const { definitions, assignments } = blobPublisher({ storageAccountId: ACCOUNT, container: 'releases' });
+    const [definition] = Object.values(definitions) as any[];
+    expect(definition.permissions).toEqual([{ data_actions: [ADD, WRITE] }]);
+    expect(definition.assignable_scopes).toEqual([CONTAINER]);
+    expect(definition.description).toBe('Keyless blob publisher: create and write blobs anywhere in container releases of storage account acmeartifacts; '
+      + 'no other data action, no control-plane action.');
+    const [assignment] = Object.values(assignments) as any[];
+    expect(assignment.condition).toBeUndefined();
+    expect(assignment.condition_version).toBeUndefined();
+    expect(assignment.scope).toBe(CONTAINER);
+  });
+
+  test('blob container: no role with control-plane actions, and never a built-in role', () => {
+    for (const prefix of ['payments-api', undefined]) {
+      const { definitions, assignments } = blobPublisher({ storageAccountId: ACCOUNT, container: 'releases', prefix });
+      for (const definition of Object.values(definitions) as any[]) {
+        for (const permissions of definition.permissions) {
+          expect(permissions.actions ?? []).toEqual([]);
+          expect(permissions.not_actions ?? []).toEqual([]);
+          expect(permissions.data_actions.some((a: string) => a.includes('*'))).toBe(false);
+        }
+      }
+      for (const assignment of Object.values(assignments) as any[]) expect(assignment.role_definition_name).toBeUndefined();
+    }
+  });
+
+  test('blob container: role names are deterministic and differ by container, prefix and publisher (unique per tenant)', () => {
+    const name = (target: azure.BlobContainerTarget, publisher = 'payments-api-bundle') =>
+      (Object.values(blobPublisher(target, publisher).definitions)[0] as any).name;
+    const base = name({ storageAccountId: ACCOUNT, container: 'releases', prefix: 'payments-api' });
+    expect(name({ storageAccountId: ACCOUNT, container: 'releases', prefix: 'payments-api/' })).toBe(base);
+    const others = [
+      name({ storageAccountId: ACCOUNT, container: 'releases', prefix: 'ledger' }),
+      name({ storageAccountId: ACCOUNT, container: 'releases' }),
+      name({ storageAccountId: ACCOUNT, container: 'nightly', prefix: 'payments-api' }),
+      name({ storageAccountId: `${SUB}/Microsoft.Storage/storageAccounts/acmeother`, container: 'releases', prefix: 'payments-api' }),
+      name({ storageAccountId: ACCOUNT, container: 'releases', prefix: 'payments-api' }, 'ledger-bundle'),
+    ];
+    expect(new Set([base, ...others]).size).toBe(6);
+  });
+
+  test('blob container: a Terraform template in the prefix reaches Terraform as a literal', () => {
+    const { definitions, assignments } = blobPublisher({ storageAccountId: ACCOUNT, container: 'releases', prefix: 'payments-${var.x}' });
+    expect((Object.values(assignments)[0] as any).condition).toContain("StringStartsWith 'payments-$${var.x}/'");
+    expect((Object.values(definitions)[0] as any).description).toContain('under payments-$${var.x}/ in');
+  });
+
+  test.each([
+    ['missing', undefined, 'KL-PROP-MISSING', 'is undefined'],
+    ['null', null, 'KL-PROP-MISSING', 'is null'],
+    ['a plain object', { _grant: () => ({ roleDefinitionName: 'Owner', scope: '/' }) }, 'KL-PROP-TYPE', 'is an object'],
+    ['a GCP target', gcp.GcpPublishTarget.storagePrefix({ bucket: 'acme-artifacts', prefix: 'api' }), 'KL-PROP-TYPE', 'is a GcpPublishTarget object'],
+    ['a string', 'releases', 'KL-PROP-TYPE', 'is "releases"'],
+  ])('target %s: a Keyless error, not a TypeError', (_name, target, code, problem) => {
+    const s = tfStack();
+    expect(() => new azure.ScopedPublisherRole(s, 'Bundle', { ...common, name: 'payments-api-bundle', target: target as never })).toThrow(
+      `[${code}] platform/Bundle: \`target\` ${problem}: expected an Azure publish target (\`azure.AzurePublishTarget\`). `
+      + 'Fix: give `azure.AzurePublishTarget.containerRegistry({ registryId })` or `azure.AzurePublishTarget.blobContainer({ storageAccountId, container, prefix })`.');
+  });
+
+  test('blobContainer and containerRegistry called without their target object: a Keyless error', () => {
+    const s = tfStack();
+    expect(() => new azure.ScopedPublisherRole(s, 'Bundle', { ...common, name: 'payments-api-bundle', target: azure.AzurePublishTarget.blobContainer(undefined as never) }))
+      .toThrow(/^\[KL-PUB-STORAGE-ID\] platform\/Bundle: `target.storageAccountId` is undefined/);
+    expect(() => new azure.ScopedPublisherRole(s, 'Image', { ...common, name: 'payments-api-image', target: azure.AzurePublishTarget.containerRegistry(undefined as never) }))
+      .toThrow(/^\[KL-PUB-ACR-ID\] platform\/Image: `target.registryId` is undefined/);
+  });
+
+  test('props missing: a Keyless error', () => {
+    const s = tfStack();
+    expect(() => new azure.ScopedPublisherRole(s, 'Bundle', undefined as never)).toThrow(/^\[KL-PROP-TYPE\] platform\/Bundle: `props` is undefined: expected an object of props/);
   });
 
   test('snapshot', () => {

@@ -1,11 +1,13 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { Construct } from 'constructs';
 import { CiOidcTrust } from './ci-oidc-trust';
 import { ICiSource, resolveCiSource } from '../../core/ci/policy';
-import { ValidationContext } from '../../core/errors';
+import { fail, quote, ValidationContext } from '../../core/errors';
 import { Ownership } from '../../core/ownership';
 import { AzurePublishGrant, blobContainerGrant, checkPublisherTrust, containerRegistryPushGrant } from '../../core/publish';
 import { validationContext } from '../private/context';
+import { terraformConfig } from '../private/terraform';
 
 /** A blob container, optionally narrowed to a path prefix. */
 export interface BlobContainerTarget {
@@ -13,7 +15,7 @@ export interface BlobContainerTarget {
   readonly storageAccountId: string;
   /** Container name. */
   readonly container: string;
-  /** Blob path prefix the publisher may use (ABAC condition). @default - the whole container */
+  /** Blob path prefix the publisher may write under (ABAC condition on the assignment). @default - the whole container */
   readonly prefix?: string;
 }
 
@@ -24,19 +26,24 @@ export class AzurePublishTarget {
    * here.)
    */
   public static containerRegistry(target: { readonly registryId: string }): AzurePublishTarget {
-    return new AzurePublishTarget((ctx) => containerRegistryPushGrant(target.registryId, ctx));
+    return new AzurePublishTarget((ctx) => containerRegistryPushGrant(target?.registryId, ctx));
   }
 
-  /** Storage Blob Data Contributor on one container, with a path condition when a prefix is given. */
+  /**
+   * Create and write blobs in one container, and with a prefix only under it: a custom role with the data actions
+   * `…/containers/blobs/add/action` and `…/containers/blobs/write` and no control-plane action, assignable at and
+   * assigned on the container, with an ABAC path condition on the assignment when a prefix is given. Never Storage
+   * Blob Data Contributor, whose container delete and write actions no condition narrows (see docs/roles.md).
+   */
   public static blobContainer(target: BlobContainerTarget): AzurePublishTarget {
-    return new AzurePublishTarget((ctx) => blobContainerGrant(target.storageAccountId, target.container, target.prefix, ctx));
+    return new AzurePublishTarget((ctx, publisher) => blobContainerGrant(target?.storageAccountId, target?.container, target?.prefix, ctx, 'target', publisher));
   }
 
-  private constructor(private readonly decide: (ctx: ValidationContext) => AzurePublishGrant) {}
+  private constructor(private readonly decide: (ctx: ValidationContext, publisher: string) => AzurePublishGrant) {}
 
   /** @internal */
-  public _grant(ctx: ValidationContext): AzurePublishGrant {
-    return this.decide(ctx);
+  public _grant(ctx: ValidationContext, publisher: string): AzurePublishGrant {
+    return this.decide(ctx, publisher);
   }
 }
 
@@ -58,20 +65,34 @@ export interface ScopedPublisherRoleProps {
   readonly identityName?: string;
 }
 
-/** A CI managed identity that can publish to one registry or blob container and nothing else. */
+/**
+ * A CI managed identity that can publish to one registry or blob container and nothing else: AcrPush on a
+ * registry; on a blob container, a custom role with the blob write and add data actions only (defined by this
+ * construct, `azurerm_role_definition`), narrowed to the prefix by an ABAC condition on the assignment.
+ */
 export class ScopedPublisherRole extends Construct {
   /** The CI trust. */
   public readonly trust: CiOidcTrust;
-  /** The role assignment, exactly as rendered. */
+  /** The role assignment, exactly as rendered: the built-in role or the custom role spec, scope and condition. */
   public readonly grant: AzurePublishGrant;
   /** The role assignment resource. */
   public readonly roleAssignment: RoleAssignment;
+  /**
+   * The custom role definition resource (blob containers).
+   *
+   * @default - undefined for a container registry, which uses the built-in AcrPush
+   */
+  public readonly roleDefinition?: RoleDefinition;
 
   constructor(scope: Construct, id: string, props: ScopedPublisherRoleProps) {
     super(scope, id);
     const ctx = validationContext(this);
+    if (typeof props !== 'object' || props === null) {
+      fail({ code: 'KL-PROP-TYPE', path: ctx.path, prop: 'props', problem: `is ${describe(props)}: expected an object of props`, fix: 'give the props as an object, e.g. `{ name, ownership, source, target, resourceGroupName, location }`' });
+    }
     checkPublisherTrust(resolveCiSource(props.source, ctx), ctx);
-    this.grant = props.target._grant(ctx);
+    const target = checkTarget(props.target, ctx);
+    this.grant = target._grant(ctx, `${props.resourceGroupName}/${props.identityName ?? props.name}`);
     this.trust = new CiOidcTrust(this, 'Trust', {
       name: props.name,
       ownership: props.ownership,
@@ -80,8 +101,48 @@ export class ScopedPublisherRole extends Construct {
       location: props.location,
       identityName: props.identityName,
     });
+    const role = this.grant.customRole;
+    if (role === undefined) {
+      this.roleAssignment = this.trust.assignRole('Publish', {
+        scope: this.grant.scope, roleDefinitionName: this.grant.roleDefinitionName, condition: this.grant.condition,
+      });
+      return;
+    }
+    this.roleDefinition = new RoleDefinition(this, 'PublishRole', terraformConfig({
+      name: role.name,
+      description: role.description,
+      scope: role.assignableScope,
+      assignableScopes: [role.assignableScope],
+      // Data actions only: no `actions`, so no control-plane operation on the container or the account.
+      permissions: [{ dataActions: [...role.dataActions] }],
+    }));
     this.roleAssignment = this.trust.assignRole('Publish', {
-      scope: this.grant.scope, roleDefinitionName: this.grant.roleDefinitionName, condition: this.grant.condition,
+      scope: this.grant.scope, roleDefinitionId: this.roleDefinition.roleDefinitionResourceId, condition: this.grant.condition,
     });
   }
+}
+
+/** A missing or foreign `target` fails with a Keyless error, not a TypeError (JavaScript callers, casts). */
+function checkTarget(target: unknown, ctx: ValidationContext): AzurePublishTarget {
+  if (!(target instanceof AzurePublishTarget)) {
+    const missing = target === undefined || target === null;
+    fail({
+      code: missing ? 'KL-PROP-MISSING' : 'KL-PROP-TYPE',
+      path: ctx.path,
+      prop: 'target',
+      problem: `is ${describe(target)}: expected an Azure publish target (\`azure.AzurePublishTarget\`)`,
+      fix: 'give `azure.AzurePublishTarget.containerRegistry({ registryId })` or `azure.AzurePublishTarget.blobContainer({ storageAccountId, container, prefix })`',
+    });
+  }
+  return target;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const name = Object.getPrototypeOf(value)?.constructor?.name;
+    if (typeof name === 'string' && name !== '' && name !== 'Object') return `a ${name} object`;
+    return 'an object';
+  }
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return `a ${typeof value}`;
+  return quote(value);
 }
