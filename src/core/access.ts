@@ -1,5 +1,5 @@
 import { fail, quote, ValidationContext } from './errors';
-import { iamLiteral, refuseTokens } from './literal';
+import { iamLiteral, requireLiterals, snapshotDeclaration } from './literal';
 import { checkObjectPrefix, gcpConditionDescription } from './object-prefix';
 
 /**
@@ -43,7 +43,7 @@ export interface AccessGrants {
 }
 
 function exact(value: unknown, pattern: RegExp, ctx: ValidationContext, prop: string, what: string): string {
-  refuseTokens(value, ctx, prop, 'which resource the workload may use');
+  requireLiterals(value, ctx, prop, 'which resource the workload may use');
   if (typeof value !== 'string' || /[*?]/.test(value) || !pattern.test(value)) {
     fail({ code: 'KL-ACCESS-TARGET', path: ctx.path, prop, problem: `is ${quote(value)}: ${what}, exactly (no wildcards)`, fix: 'name the one resource the workload needs' });
   }
@@ -58,6 +58,8 @@ function folder(prefix: unknown, ctx: ValidationContext, prop: string): string {
   });
 }
 
+const BLOB_ATTRIBUTE = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs';
+const BLOB_READ = `${BLOB_ATTRIBUTE}/read`;
 const AZURE_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/*?]+\/providers\/[^*?]+$/i;
 const BUCKET = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;
 const PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
@@ -85,8 +87,14 @@ export interface ReadSecretTargets {
 
 /** Least-privilege access, as intent. */
 export class Access {
-  /** Read (get) objects under one prefix of one bucket or container; listing limited to that prefix. */
-  public static readObjects(targets: ReadObjectsTargets): Access {
+  /**
+   * Read (get) objects under one prefix of one bucket or container; listing limited to that prefix (S3 `s3:prefix`,
+   * the Azure List request's `prefix`; Cloud Storage lists need `storage.objects.list` on the bucket, which the
+   * prefix condition does not allow, so GCP readers get objects by name).
+   */
+  public static readObjects(declared: ReadObjectsTargets): Access {
+    // One copy, read once: what is validated is what is granted.
+    const targets = snapshotDeclaration(declared);
     return new Access(targets, (ctx, prop) => {
       const aws: AwsAccessStatement[] = [];
       const gcp: GcpAccessGrant[] = [];
@@ -115,8 +123,10 @@ export class Access {
         azure.push({
           scope: `${account}/blobServices/default/containers/${container}`,
           roleDefinitionName: 'Storage Blob Data Reader',
-          // Azure ABAC: blob reads (not List, which has no path) only under the prefix.
-          condition: `((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'} AND NOT SubOperationMatches{'Blob.List'})) OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringStartsWith '${dir}'))`,
+          // Azure ABAC: blob reads only under the prefix (the blob path), and listing only with a prefix under it
+          // (List has no blob path, only the request's `prefix`): "Read or list blobs in named containers with a path".
+          condition: `((!(ActionMatches{'${BLOB_READ}'} AND NOT SubOperationMatches{'Blob.List'})) OR (@Resource[${BLOB_ATTRIBUTE}:path] StringStartsWith '${dir}'))`
+            + ` AND ((!(ActionMatches{'${BLOB_READ}'} AND SubOperationMatches{'Blob.List'})) OR (@Request[${BLOB_ATTRIBUTE}:prefix] StringStartsWith '${dir}'))`,
         });
       }
       return { description: 'read objects under a prefix', aws, gcp, azure };
@@ -124,7 +134,9 @@ export class Access {
   }
 
   /** Send messages to one SQS queue, Pub/Sub topic or Service Bus queue. */
-  public static sendMessages(targets: SendMessagesTargets): Access {
+  public static sendMessages(declared: SendMessagesTargets): Access {
+    // One copy, read once: what is validated is what is granted.
+    const targets = snapshotDeclaration(declared);
     return new Access(targets, (ctx, prop) => ({
       description: 'send messages to one queue',
       aws: targets.aws ? [{
@@ -146,7 +158,9 @@ export class Access {
   }
 
   /** Read one secret's value. */
-  public static readSecret(targets: ReadSecretTargets): Access {
+  public static readSecret(declared: ReadSecretTargets): Access {
+    // One copy, read once: what is validated is what is granted.
+    const targets = snapshotDeclaration(declared);
     return new Access(targets, (ctx, prop) => ({
       description: 'read one secret',
       aws: targets.aws ? [{

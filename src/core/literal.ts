@@ -25,15 +25,19 @@ export function isUnresolvedToken(value: unknown): boolean {
 }
 
 /**
- * Refuses an unresolved token anywhere in a declaration (walking plain objects and arrays): subjects, issuers,
- * prefixes, conditions and scopes that shape a policy must be literals, so that what Keyless validated is what the
- * provider evaluates.
+ * Requires a declaration (walking plain objects and arrays) to hold only literals that reach the provider unchanged:
+ *
+ * - no unresolved token: subjects, issuers, prefixes, conditions and scopes that shape a policy must be known at
+ *   synthesis, so that what Keyless validated is what the provider evaluates;
+ * - only well-formed Unicode in Normalization Form C: Terraform (and HCL generally) rewrites every string to NFC
+ *   and replaces unpaired surrogates with U+FFFD, so `cafe\u0301` would be written as a different value, `café`
+ *   (U+00E9), which another git branch or object name can carry.
  *
  * @param value the declaration or one of its values
  * @param prop the dotted prop path of `value`, for the error message
  * @param what what the value decides, e.g. "the subjects admitted"
  */
-export function refuseTokens(value: unknown, ctx: ValidationContext, prop: string, what = 'what the identity trusts or may do'): void {
+export function requireLiterals(value: unknown, ctx: ValidationContext, prop: string, what = 'what the identity trusts or may do'): void {
   const seen = new Set<unknown>();
   const walk = (item: unknown, path: string): void => {
     if (!Array.isArray(item) && isUnresolvedToken(item)) {
@@ -45,6 +49,10 @@ export function refuseTokens(value: unknown, ctx: ValidationContext, prop: strin
         fix: 'give the value as a literal string known at synthesis (read it from your configuration, not from a CfnParameter, Fn.importValue, a TerraformVariable or another resource\'s attribute)',
       });
     }
+    if (typeof item === 'string') {
+      checkCanonicalText(item, ctx, path, what);
+      return;
+    }
     if (typeof item !== 'object' || item === null || seen.has(item)) return;
     seen.add(item);
     if (Array.isArray(item)) {
@@ -54,6 +62,26 @@ export function refuseTokens(value: unknown, ctx: ValidationContext, prop: strin
     }
   };
   walk(value, prop);
+}
+
+/**
+ * Refuses text that a downstream tool would rewrite: unpaired surrogates (not well-formed UTF-16, replaced by
+ * U+FFFD) and text not in Unicode Normalization Form C (Terraform normalizes every string to NFC).
+ */
+export function checkCanonicalText(value: string, ctx: ValidationContext, prop: string, what = 'what the identity trusts or may do'): string {
+  const wellFormed = !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+  if (!wellFormed || value.normalize('NFC') !== value) {
+    fail({
+      code: 'KL-LITERAL-UNICODE',
+      path: ctx.path,
+      prop,
+      problem: `is ${quote(value)}, which ${wellFormed ? 'is not in Unicode Normalization Form C' : 'contains an unpaired surrogate'}: it decides ${what}, and Terraform rewrites such text (to NFC, or U+FFFD), so the provider would evaluate a different value, one that another name can carry`,
+      fix: wellFormed
+        ? `write it in composed form, ${quote(value.normalize('NFC'))} (\`value.normalize("NFC")\`), exactly as the token or object name carries it`
+        : 'remove the broken character',
+    });
+  }
+  return value;
 }
 
 /**
@@ -84,7 +112,7 @@ export function iamLiteral(value: string, ctx: ValidationContext, prop: string):
  * string of its configuration, JSON included; `$${` and `%%{` are their literal forms.
  *
  * Unresolved cdktf token markers (`${TfToken[…]}`) are left in place for cdktf to resolve into references; a
- * literal that only looks like one is refused by {@link refuseTokens} where the value decides security.
+ * literal that only looks like one is refused by {@link requireLiterals} where the value decides security.
  *
  * @see https://developer.hashicorp.com/terraform/language/expressions/strings#escape-sequences
  */
@@ -93,4 +121,61 @@ export function terraformLiteral(value: string): string {
     .replace(/\$\{(?!TfToken\[)|%\{/g, (match) => (match === '${' ? '$${' : '%%{'))
     // Literal `$`s right before a reference would read as the escape `$${`: write them as a string expression.
     .replace(/\$+(?=\$\{TfToken\[)/g, (dollars) => `\${"${dollars}"}`);
+}
+
+/**
+ * A copy of a declaration taken once, when it is made: plain objects and arrays are copied (each property read
+ * once, so a getter cannot return one value to validation and another to rendering), sparse slots stay holes,
+ * anything else (tokens, constructs, class instances) is kept as is and judged where it is used.
+ */
+export function snapshotDeclaration<T>(value: T): T {
+  const copy = (item: unknown, seen: Map<unknown, unknown>): unknown => {
+    if (typeof item !== 'object' || item === null) return item;
+    if (seen.has(item)) return seen.get(item);
+    if (Array.isArray(item)) {
+      const result: unknown[] = new Array(item.length);
+      seen.set(item, result);
+      for (let i = 0; i < item.length; i++) if (i in item) result[i] = copy(item[i], seen);
+      return Object.freeze(result);
+    }
+    const prototype = Object.getPrototypeOf(item);
+    if (prototype !== Object.prototype && prototype !== null) return item;
+    const result: Record<string, unknown> = {};
+    seen.set(item, result);
+    for (const key of Object.keys(item)) result[key] = copy((item as Record<string, unknown>)[key], seen);
+    return Object.freeze(result);
+  };
+  return copy(value, new Map()) as T;
+}
+
+/**
+ * The brand of a declaration class Keyless implements (a CI source, a publish target, an access intent): a registered
+ * symbol, so that the check holds across two copies of the library in one app. Constructs accept only branded
+ * declarations, because what such an object decides (a trust policy, a grant) is rendered as is.
+ */
+export function keylessBrand(name: string): symbol {
+  return Symbol.for(`@keyless/constructs.${name}`);
+}
+
+/** Whether a value carries a Keyless brand. */
+export function hasKeylessBrand(value: unknown, name: string): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[keylessBrand(name)] === true;
+}
+
+/**
+ * Refuses a declaration object that Keyless did not make (a duck-typed look-alike): what it decides would be
+ * rendered without Keyless's validation.
+ *
+ * @param factories how such an object is made, e.g. "`AwsPublishTarget.ecrRepository(…)`"
+ */
+export function requireKeylessDeclaration(value: unknown, brand: string, ctx: ValidationContext, prop: string, factories: string): void {
+  if (!hasKeylessBrand(value, brand)) {
+    fail({
+      code: 'KL-PROP-NOT-KEYLESS',
+      path: ctx.path,
+      prop,
+      problem: `is not a ${brand} made by Keyless: what a look-alike object decides would be rendered without Keyless's checks`,
+      fix: `create it with ${factories}`,
+    });
+  }
 }

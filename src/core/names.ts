@@ -162,5 +162,7 @@ export function awsRoleDescription(text: string): string {
     const base = char.normalize('NFKD').replace(/\p{M}/gu, '');
     rendered += base !== '' && [...base].every((c) => AWS_DESCRIPTION_CHAR.test(c)) ? base : '?';
   }
-  return rendered.length <= AWS_ROLE_DESCRIPTION_MAX ? rendered : `${rendered.slice(0, AWS_ROLE_DESCRIPTION_MAX - 3)}...`;
+  // Transliteration can produce `${` or `#{` (from full-width ＄｛): never a sequence aws-cdk-lib reads as a token.
+  const safe = rendered.replace(/([$#])\{/g, '$1?');
+  return safe.length <= AWS_ROLE_DESCRIPTION_MAX ? safe : `${safe.slice(0, AWS_ROLE_DESCRIPTION_MAX - 3)}...`;
 }

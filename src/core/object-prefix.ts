@@ -1,5 +1,5 @@
 import { fail, quote, ValidationContext } from './errors';
-import { refuseTokens } from './literal';
+import { requireLiterals } from './literal';
 
 /**
  * Longest object-name prefix accepted, in UTF-8 bytes: S3 keys, Cloud Storage object names and blob names are at most
@@ -29,9 +29,9 @@ export interface ObjectPrefixUse {
  * - at most {@link OBJECT_PREFIX_MAX_BYTES} bytes.
  */
 export function checkObjectPrefix(prefix: unknown, ctx: ValidationContext, prop: string, use: ObjectPrefixUse): string {
-  refuseTokens(prefix, ctx, prop, 'which objects may be read or written');
+  requireLiterals(prefix, ctx, prop, 'which objects may be read or written');
   const rule = 'non-empty, with no wildcards (`*`, `?`), quotes (`\'`, `\\`), control characters or leading `/`, no `//`, `.` or `..` segments, '
-    + `and at most ${OBJECT_PREFIX_MAX_BYTES} bytes (an empty prefix would grant the whole bucket)`;
+    + `and at most ${OBJECT_PREFIX_MAX_BYTES} bytes (an empty prefix would grant every object)`;
   const refuse = (): never => fail({ code: use.code, path: ctx.path, prop, problem: `is ${quote(prefix)}: ${use.what} is ${rule}`, fix: use.fix });
   if (typeof prefix !== 'string') return refuse();
   const trimmed = prefix.replace(/\/+$/, '');

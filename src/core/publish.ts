@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { CiTrustPolicy } from './ci/policy';
 import { fail, quote, ValidationContext } from './errors';
 import { BLOB_ADD_DATA_ACTION, BLOB_WRITE_DATA_ACTION } from './facts/azure-roles';
-import { iamLiteral, refuseTokens } from './literal';
+import { iamLiteral, requireLiterals } from './literal';
 import { checkObjectPrefix, gcpConditionDescription } from './object-prefix';
 
 /**
@@ -32,7 +32,7 @@ const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const ACCOUNT = /^\d{12}$/;
 
 function checkPattern(value: unknown, pattern: RegExp, ctx: ValidationContext, prop: string, code: string, what: string, example: string): string {
-  refuseTokens(value, ctx, prop, 'where the identity may publish');
+  requireLiterals(value, ctx, prop, 'where the identity may publish');
   if (typeof value !== 'string' || /[*?]/.test(value) || !pattern.test(value)) {
     fail({
       code,
@@ -281,17 +281,11 @@ export function blobContainerGrant(storageAccountId: string, container: string, 
     };
   };
   if (prefix === undefined) return { customRole: customRole(undefined), scope };
-  refuseTokens(prefix, ctx, `${prop}.prefix`, 'which blobs may be written');
-  if (typeof prefix !== 'string' || prefix.replace(/\/+$/, '') === '' || /[*?'\\]/.test(prefix) || prefix.startsWith('/')) {
-    fail({
-      code: 'KL-PUB-BLOB-PREFIX',
-      path: ctx.path,
-      prop: `${prop}.prefix`,
-      problem: `is ${quote(prefix)}: a blob path prefix is non-empty, with no wildcards, quotes or leading \`/\``,
-      fix: 'give the folder the artifact is published to, e.g. "payments-api/releases", or omit it to grant the whole container',
-    });
-  }
-  const folder = `${prefix.replace(/\/+$/, '')}/`;
+  const folder = checkObjectPrefix(prefix, ctx, `${prop}.prefix`, {
+    code: 'KL-PUB-BLOB-PREFIX',
+    what: 'a blob path prefix',
+    fix: 'give the folder the artifact is published to, e.g. "payments-api/releases", or omit it to grant the whole container',
+  });
   // Azure ABAC: the role's two data actions outside the prefix are denied by the condition.
   return { customRole: customRole(folder), scope, condition: blobPublisherCondition(folder) };
 }

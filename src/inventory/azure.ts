@@ -33,7 +33,11 @@ function roleOf(file: string, p: any, index: TerraformIndex): string {
 function abacConditions(expression: unknown): Condition[] {
   if (typeof expression !== 'string' || expression.trim() === '') return [];
   const paths = [...expression.matchAll(/@Resource\[[^\]]*:path\]\s+StringStartsWith\s+'([^']*)'/g)];
-  if (paths.length === 1 && !/@(Request|Principal|Environment)\[/.test(expression)) {
+  // Keyless's read condition also limits listing: the List request's prefix starts with the same folder.
+  const listPrefixes = [...expression.matchAll(/@Request\[[^\]]*blobs:prefix\]\s+StringStartsWith\s+'([^']*)'/g)];
+  const otherAttributes = expression.replace(/@Request\[[^\]]*blobs:prefix\]/g, '');
+  if (paths.length === 1 && !/@(Request|Principal|Environment)\[/.test(otherAttributes)
+    && (listPrefixes.length === 0 || (listPrefixes.length === 1 && listPrefixes[0][1] === paths[0][1]))) {
     return [condition('startsWith', 'blob-path', [paths[0][1]], `blob path starts with ${paths[0][1]} (ABAC)`)];
   }
   const text = expression.replace(/\s+/g, ' ').trim();

@@ -11,8 +11,9 @@ import { TerraformStack, Testing } from 'cdktf';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
-import { GitHubActions, GitHubActionsProps, terraformLiteral } from '../../src/core';
+import { Access, GitHubActions, GitHubActionsProps, terraformLiteral } from '../../src/core';
 import { assumeRoleWithWebIdentityAllowed } from '../helpers/aws-trust-evaluator';
+import { AzureRequest, BLOB_PATH, conditionAllows } from '../helpers/azure-abac';
 import { admitted, findWorkloadIdentityProvider, gcpTokenExchange, synthesizedMembers, TerraformJson } from '../helpers/gcp-token-exchange';
 import { terraformReads } from '../helpers/terraform-eval';
 import { Claims, githubToken, PAYMENTS } from '../helpers/tokens';
@@ -164,5 +165,29 @@ describe('IAM policy variables', () => {
       source: github({ branches: ['main'] }),
       target: aws.AwsPublishTarget.s3Prefix({ bucketName: 'acme-artifacts', prefix: 'payments/${aws:username}' }),
     })).toThrow('[KL-AWS-POLICY-VARIABLE] Publish/Publisher: `target.prefix` renders "payments/${aws:username}/" into an IAM policy');
+  });
+});
+
+describe('Azure Access.readObjects: reads and listing under the prefix only', () => {
+  const grant = Access.readObjects({
+    azure: { storageAccountId: '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acme', container: 'settlements', prefix: 'payments' },
+  }).resolve({ path: 'Platform/Service', today: TODAY }, 'access[0]').azure[0];
+  const request = (subOperation: string | undefined, attributes: { path?: string; prefix?: string }): AzureRequest => ({
+    operation: 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read',
+    dataAction: true,
+    scope: grant.scope,
+    subOperation,
+    resource: attributes.path === undefined ? {} : { [BLOB_PATH]: attributes.path } as Record<string, string>,
+    request: attributes.prefix === undefined ? {} : { 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs:prefix': attributes.prefix } as Record<string, string>,
+  });
+  test('a blob under the prefix is read; one outside is not', () => {
+    expect(conditionAllows(grant.condition!, request(undefined, { path: 'payments/2026/11.csv' }))).toBe(true);
+    expect(conditionAllows(grant.condition!, request(undefined, { path: 'payroll/2026/11.csv' }))).toBe(false);
+  });
+  test('listing is allowed with a prefix under the folder only: not the container root, not another folder', () => {
+    expect(conditionAllows(grant.condition!, request('Blob.List', { prefix: 'payments/2026/' }))).toBe(true);
+    expect(conditionAllows(grant.condition!, request('Blob.List', { prefix: '' }))).toBe(false);
+    expect(conditionAllows(grant.condition!, request('Blob.List', { prefix: 'payroll/' }))).toBe(false);
+    expect(conditionAllows(grant.condition!, request('Blob.List', {}))).toBe(false);
   });
 });

@@ -188,9 +188,9 @@ const EXPECTED: Record<string, string> = {
   'ECR repository ARN with a wildcard':
     '[KL-PUB-ECR-ARN] Platform/Publisher: `target.repositoryArn` is "arn:aws:ecr:eu-west-1:123456789012:repository/*": an ECR repository ARN is arn:aws:ecr:REGION:ACCOUNT:repository/NAME, with no wildcards. Fix: give the exact value, e.g. "arn:aws:ecr:eu-west-1:123456789012:repository/payments-api".',
   'S3 publish prefix that is empty':
-    '[KL-PUB-S3-PREFIX] Platform/Publisher: `target.prefix` is "/": a publish prefix is non-empty, with no wildcards (`*`, `?`), quotes (`\'`, `\\`), control characters or leading `/`, no `//`, `.` or `..` segments, and at most 1000 bytes (an empty prefix would grant the whole bucket). Fix: give the folder the artifact is published to, e.g. "payments-api/releases".',
+    '[KL-PUB-S3-PREFIX] Platform/Publisher: `target.prefix` is "/": a publish prefix is non-empty, with no wildcards (`*`, `?`), quotes (`\'`, `\\`), control characters or leading `/`, no `//`, `.` or `..` segments, and at most 1000 bytes (an empty prefix would grant every object). Fix: give the folder the artifact is published to, e.g. "payments-api/releases".',
   'S3 publish prefix with a wildcard':
-    '[KL-PUB-S3-PREFIX] Platform/Publisher: `target.prefix` is "payments-*": a publish prefix is non-empty, with no wildcards (`*`, `?`), quotes (`\'`, `\\`), control characters or leading `/`, no `//`, `.` or `..` segments, and at most 1000 bytes (an empty prefix would grant the whole bucket). Fix: give the folder the artifact is published to, e.g. "payments-api/releases".',
+    '[KL-PUB-S3-PREFIX] Platform/Publisher: `target.prefix` is "payments-*": a publish prefix is non-empty, with no wildcards (`*`, `?`), quotes (`\'`, `\\`), control characters or leading `/`, no `//`, `.` or `..` segments, and at most 1000 bytes (an empty prefix would grant every object). Fix: give the folder the artifact is published to, e.g. "payments-api/releases".',
   'S3 bucket name with capitals':
     '[KL-PUB-S3-BUCKET] Platform/Publisher: `target.bucketName` is "Acme_Artifacts": a bucket name is 3–63 lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit. Fix: give the exact value, e.g. "acme-artifacts".',
   'KMS alias instead of a key ARN':
@@ -200,13 +200,13 @@ const EXPECTED: Record<string, string> = {
   'CodeArtifact unknown format':
     '[KL-PUB-CA-FORMAT] Platform/Publisher: `target.format` is "docker": expected one of cargo, generic, maven, npm, nuget, pypi, ruby, swift. Fix: give the package format.',
   'Cloud Storage publish prefix that is empty':
-    '[KL-PUB-GCS-PREFIX] platform/Publisher: `target.prefix` is "": a publish prefix is non-empty, with no wildcards (`*`, `?`), quotes (`\'`, `\\`), control characters or leading `/`, no `//`, `.` or `..` segments, and at most 1000 bytes (an empty prefix would grant the whole bucket). Fix: give the folder the artifact is published to, e.g. "payments-api/releases".',
+    '[KL-PUB-GCS-PREFIX] platform/Publisher: `target.prefix` is "": a publish prefix is non-empty, with no wildcards (`*`, `?`), quotes (`\'`, `\\`), control characters or leading `/`, no `//`, `.` or `..` segments, and at most 1000 bytes (an empty prefix would grant every object). Fix: give the folder the artifact is published to, e.g. "payments-api/releases".',
   'Artifact Registry repository with a wildcard':
     '[KL-PUB-AR-REPOSITORY] platform/Publisher: `target.repository` is "pay*": a repository id is lowercase letters, digits and `-`, starting with a letter (no wildcards). Fix: give the repository id exactly.',
   'container registry id of another resource type':
     '[KL-PUB-ACR-ID] platform/Publisher: `target.registryId` is "/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acme": a registry id is /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.ContainerRegistry/registries/NAME. Fix: give the exact value, e.g. "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acme".',
   'blob publish prefix with a wildcard':
-    '[KL-PUB-BLOB-PREFIX] platform/Publisher: `target.prefix` is "api/*": a blob path prefix is non-empty, with no wildcards, quotes or leading `/`. Fix: give the folder the artifact is published to, e.g. "payments-api/releases", or omit it to grant the whole container.',
+    '[KL-PUB-BLOB-PREFIX] platform/Publisher: `target.prefix` is "api/*": a blob path prefix is non-empty, with no wildcards (`*`, `?`), quotes (`\'`, `\\`), control characters or leading `/`, no `//`, `.` or `..` segments, and at most 1000 bytes (an empty prefix would grant every object). Fix: give the folder the artifact is published to, e.g. "payments-api/releases", or omit it to grant the whole container.',
   'break-glass that has expired':
     '[KL-BG-EXPIRED] Platform/BreakGlass: `expires` is "2026-11-01", which has passed (today is 2026-11-22): this break-glass access has expired. Fix: remove the break-glass declaration, or, if the emergency is ongoing, get it re-approved and set a new expiry date.',
   'break-glass without an expiry':

@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join, relative } from 'path';
+import { Construct } from 'constructs';
 import { terraformConfig } from '../../src/constructs/private/terraform';
 
 const SRC = join(__dirname, '..', '..', 'src');
@@ -43,14 +44,14 @@ function providerResourceConstructions(): Array<{ file: string; line: number; cl
 test('every cdktf provider resource in src/ is configured through terraformConfig', () => {
   const constructions = providerResourceConstructions();
   expect(constructions.length).toBeGreaterThanOrEqual(20);
-  const unescaped = constructions.filter((c) => !c.config.startsWith('terraformConfig('));
+  const unescaped = constructions.filter((c) => !/^terraformConfig\((this|scope), /.test(c.config));
   expect(unescaped.map((c) => `${c.file}:${c.line} new ${c.className}(…, ${c.config}…)`)).toEqual([]);
 });
 
 test('terraformConfig escapes strings at any depth and leaves references, resources and non-strings alone', () => {
   const resource = { node: 'a construct' };
   Object.setPrototypeOf(resource, { kind: 'resource' });
-  const config = terraformConfig({
+  const config = terraformConfig(new Construct(undefined as any, 'Scope'), {
     condition: { expression: "x == '${a}' && '%{b}'" },
     list: ['${c}', { nested: '%{ if d }' }],
     reference: '${TfToken[TOKEN.12]}',
@@ -73,4 +74,12 @@ test('terraformConfig escapes strings at any depth and leaves references, resour
     unset: undefined,
   });
   expect(config.dependsOn[0]).toBe(resource);
+});
+
+test('terraformConfig refuses text Terraform would rewrite (not NFC, unpaired surrogates), naming the construct', () => {
+  const scope = new Construct(undefined as any, 'Scope');
+  expect(() => terraformConfig(scope, { subject: 'release-cafe\u0301' })).toThrow(
+    '[KL-LITERAL-UNICODE] Scope: `config.subject` is "release-cafe\u0301", which is not in Unicode Normalization Form C: it decides a value Keyless renders into Terraform',
+  );
+  expect(() => terraformConfig(scope, { list: ['x\uD800'] })).toThrow('[KL-LITERAL-UNICODE] Scope: `config.list[0]` is "x\\ud800", which contains an unpaired surrogate');
 });

@@ -7,7 +7,7 @@ import { App, CfnParameter, Fn, Stack, Token } from 'aws-cdk-lib';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import * as aws from '../../src/constructs/aws';
 import * as gcp from '../../src/constructs/gcp';
-import { Access, GitHubActions, GitLabCi, isUnresolvedToken, refuseTokens } from '../../src/core';
+import { Access, GitHubActions, GitLabCi, isUnresolvedToken, requireLiterals } from '../../src/core';
 import { PAYMENTS } from '../helpers/tokens';
 
 const TODAY = '2026-11-22';
@@ -43,9 +43,9 @@ describe('isUnresolvedToken', () => {
       expect(isUnresolvedToken(literal)).toBe(false);
     }
   });
-  test('refuseTokens walks plain objects and arrays and names the exact prop', () => {
+  test('requireLiterals walks plain objects and arrays and names the exact prop', () => {
     const variable = new TerraformVariable(tfStack(), 'branch', {});
-    expect(() => refuseTokens({ a: [{ b: 'x' }, { c: variable.stringValue }] }, { path: 'P', today: TODAY }, 'props', 'the test'))
+    expect(() => requireLiterals({ a: [{ b: 'x' }, { c: variable.stringValue }] }, { path: 'P', today: TODAY }, 'props', 'the test'))
       .toThrow(/^\[KL-LITERAL-TOKEN\] P: `props\.a\[1\]\.c` is an unresolved token \("\$\{TfToken\[TOKEN\.\d+\]\}"\): it decides the test,/);
   });
 });

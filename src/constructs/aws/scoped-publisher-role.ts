@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { CiOidcTrust } from './ci-oidc-trust';
 import { ICiSource, resolveCiSource } from '../../core/ci/policy';
 import { ValidationContext } from '../../core/errors';
+import { keylessBrand, requireKeylessDeclaration, snapshotDeclaration } from '../../core/literal';
 import { Ownership } from '../../core/ownership';
 import { checkObjectProp, checkPropsObject } from '../../core/props';
 import {
@@ -11,23 +12,31 @@ import {
 } from '../../core/publish';
 import { validationContext } from '../private/context';
 
+const AWS_PUBLISH_TARGET: unique symbol = keylessBrand('AwsPublishTarget') as any;
+
 /** Where an AWS publisher publishes: one artifact location. */
 export class AwsPublishTarget {
   /** Push images to one ECR repository. */
   public static ecrRepository(target: EcrRepositoryTarget): AwsPublishTarget {
-    return new AwsPublishTarget('ECR repository', (ctx) => ecrPushStatements(targetObject(target, ctx, '{ repositoryArn }'), ctx));
+    const declared = snapshotDeclaration(target);
+    return new AwsPublishTarget('ECR repository', (ctx) => ecrPushStatements(targetObject(declared, ctx, '{ repositoryArn }'), ctx));
   }
 
   /** Put objects under one S3 prefix (with the KMS key actions for SSE-KMS buckets). */
   public static s3Prefix(target: S3PrefixTarget): AwsPublishTarget {
-    return new AwsPublishTarget('S3 prefix', (ctx) => s3PublishStatements(targetObject(target, ctx, '{ bucketName, prefix }'), ctx));
+    const declared = snapshotDeclaration(target);
+    return new AwsPublishTarget('S3 prefix', (ctx) => s3PublishStatements(targetObject(declared, ctx, '{ bucketName, prefix }'), ctx));
   }
 
   /** Publish versions of one CodeArtifact package. */
   public static codeArtifactPackage(target: CodeArtifactPackageTarget): AwsPublishTarget {
+    const declared = snapshotDeclaration(target);
     return new AwsPublishTarget('CodeArtifact package', (ctx) => codeArtifactPublishStatements(
-      targetObject(target, ctx, '{ region, domain, domainOwner, repository, format, packageName }'), ctx));
+      targetObject(declared, ctx, '{ region, domain, domainOwner, repository, format, packageName }'), ctx));
   }
+
+  /** @internal */
+  public readonly [AWS_PUBLISH_TARGET] = true;
 
   private constructor(
     /** What kind of location, for descriptions. */
@@ -95,6 +104,7 @@ export class ScopedPublisherRole extends Construct {
       fix: 'name the one place the role publishes to, e.g. `target: AwsPublishTarget.ecrRepository({ repositoryArn })`',
       methods: ['_statements'],
     });
+    requireKeylessDeclaration(target, 'AwsPublishTarget', ctx, 'target', '`AwsPublishTarget.ecrRepository(…)`, `.s3Prefix(…)` or `.codeArtifactPackage(…)`');
     this.statements = target._statements(ctx);
     this.trust = new CiOidcTrust(this, 'Trust', {
       name: props.name,

@@ -7,7 +7,7 @@ import { checkManagedPolicyProp, checkOidcProviderProp } from './private/props';
 import { checkIssuerUrl } from '../../core/ci/policy';
 import { fail } from '../../core/errors';
 import { checkServiceAccountRef, KubernetesServiceAccountRef, serviceAccountSubject } from '../../core/kubernetes';
-import { iamLiteral } from '../../core/literal';
+import { iamLiteral, requireLiterals } from '../../core/literal';
 import { awsRoleDescription, checkAwsRoleName, checkIdentityName } from '../../core/names';
 import { awsOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
 import { checkDurationSeconds, checkPropsObject, describeValue, isObject } from '../../core/props';
@@ -168,7 +168,10 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
           docs: 'https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html#pod-id-considerations',
         });
       }
-      if (typeof eks.clusterName !== 'string' || (!Token.isUnresolved(eks.clusterName) && !/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(eks.clusterName))) {
+      // The cluster name is a trust condition value: a deploy-time value such as `${aws:RequestTag/eks-cluster-name}`
+      // would be read by IAM as a policy variable and admit the same service account of every cluster.
+      requireLiterals(eks.clusterName, ctx, 'eks.clusterName', 'which cluster\'s pods are trusted');
+      if (typeof eks.clusterName !== 'string' || !/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(eks.clusterName)) {
         fail({
           code: 'KL-AWS-EKS-CLUSTER-NAME',
           path: ctx.path,
@@ -179,15 +182,14 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
       }
       claimWorkloadBinding(this, 'AWS (Pod Identity)', `${subject} of cluster ${eks.clusterName}`, 'serviceAccount');
       // Every literal in these conditions is validated to exclude `$` (cluster name, DNS-1123 namespace and service
-      // account name) and goes through iamLiteral, so none can read as an IAM policy variable; a token cluster name
-      // is resolved by CloudFormation at deploy.
+      // account name) and goes through iamLiteral, so none can read as an IAM policy variable.
       // Session tags the Pod Identity Agent sets (EKS user guide, "Define permissions for EKS Pod Identities by tags").
       // Cluster names are unique per account and region only: the ARN pins the cluster of this stack's region.
       const clusterArn = Stack.of(this).formatArn({ service: 'eks', resource: 'cluster', resourceName: eks.clusterName });
       const conditions = {
         StringEquals: {
           'aws:RequestTag/eks-cluster-arn': clusterArn,
-          'aws:RequestTag/eks-cluster-name': Token.isUnresolved(eks.clusterName) ? eks.clusterName : iamLiteral(eks.clusterName, ctx, 'eks.clusterName'),
+          'aws:RequestTag/eks-cluster-name': iamLiteral(eks.clusterName, ctx, 'eks.clusterName'),
           'aws:RequestTag/kubernetes-namespace': iamLiteral(this.serviceAccount.namespace, ctx, 'serviceAccount.namespace'),
           'aws:RequestTag/kubernetes-service-account': iamLiteral(this.serviceAccount.name, ctx, 'serviceAccount.name'),
           'aws:SourceAccount': Stack.of(this).account,

@@ -62,9 +62,9 @@ export class BreakGlassAssignment extends Construct {
     };
     const mode = props.mode ?? 'eligible';
     if (mode === 'eligible') {
-      this.assignment = new PimEligibleRoleAssignment(this, 'Eligible', terraformConfig(common));
+      this.assignment = new PimEligibleRoleAssignment(this, 'Eligible', terraformConfig(this, common));
     } else if (mode === 'active') {
-      this.assignment = new PimActiveRoleAssignment(this, 'Active', terraformConfig(common));
+      this.assignment = new PimActiveRoleAssignment(this, 'Active', terraformConfig(this, common));
     } else {
       fail({ code: 'KL-BG-AZ-MODE', path: ctx.path, prop: 'mode', problem: `is ${quote(mode)}: expected "eligible" or "active"`, fix: 'use "eligible" so that the role is activated only when needed' });
     }

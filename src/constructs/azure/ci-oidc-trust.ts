@@ -87,7 +87,7 @@ export class CiOidcTrust extends Construct {
     this.federatedCredentials = [];
     for (const credential of decision.credentials) {
       const previous = this.federatedCredentials[this.federatedCredentials.length - 1];
-      this.federatedCredentials.push(new FederatedIdentityCredential(this, `Credential-${credential.name}`, terraformConfig({
+      this.federatedCredentials.push(new FederatedIdentityCredential(this, `Credential-${credential.name}`, terraformConfig(this, {
         name: credential.name,
         resourceGroupName,
         parentId: this.identity.id,
@@ -115,7 +115,7 @@ export class CiOidcTrust extends Construct {
       fail({ code: 'KL-AZ-ROLE-DUPLICATE', path: `${ctx.path}/${id}`, prop: 'scope', problem: `assigns ${quote(options.roleDefinitionName ?? options.roleDefinitionId)} at ${quote(options.scope)} a second time`, fix: 'assign each role once per scope' });
     }
     this.roleAssignmentScopes.add(key);
-    return new RoleAssignment(this, id, terraformConfig({
+    return new RoleAssignment(this, id, terraformConfig(this, {
       scope: options.scope,
       roleDefinitionName: options.roleDefinitionName,
       roleDefinitionId: options.roleDefinitionId,

@@ -108,7 +108,7 @@ export class ScopedPublisherRole extends Construct {
       });
       return;
     }
-    this.roleDefinition = new RoleDefinition(this, 'PublishRole', terraformConfig({
+    this.roleDefinition = new RoleDefinition(this, 'PublishRole', terraformConfig(this, {
       name: role.name,
       description: role.description,
       scope: role.assignableScope,

@@ -72,7 +72,7 @@ export class WorkloadIdentity extends Construct {
     const subject = serviceAccountSubject(this.serviceAccount);
     claimWorkloadBinding(this, 'Azure', `${subject} of issuer ${issuer}`, 'serviceAccount');
 
-    this.federatedCredential = new FederatedIdentityCredential(this, 'Credential', terraformConfig({
+    this.federatedCredential = new FederatedIdentityCredential(this, 'Credential', terraformConfig(this, {
       name: azureCredentialName(subject),
       resourceGroupName,
       parentId: this.identity.id,

@@ -95,7 +95,7 @@ export class BreakGlassAccess extends Construct {
 
     if (mode === 'conditional-binding') {
       for (const member of members) {
-        new ProjectIamMember(this, `Member-${shortHash(member)}`, terraformConfig({
+        new ProjectIamMember(this, `Member-${shortHash(member)}`, terraformConfig(this, {
           project,
           role,
           member,
@@ -108,7 +108,7 @@ export class BreakGlassAccess extends Construct {
       if (overlap.length > 0) {
         fail({ code: 'KL-BG-SELF-APPROVAL', path: ctx.path, prop: 'approvers', problem: `include ${overlap.map((o) => quote(o)).join(', ')}, who can also request: nobody approves their own break-glass`, fix: 'name approvers who are not requesters, e.g. the security on-call group' });
       }
-      this.entitlement = new PrivilegedAccessManagerEntitlement(this, 'Entitlement', terraformConfig({
+      this.entitlement = new PrivilegedAccessManagerEntitlement(this, 'Entitlement', terraformConfig(this, {
         parent: `projects/${project}`,
         location: 'global',
         entitlementId: name,
@@ -131,7 +131,7 @@ export class BreakGlassAccess extends Construct {
     }
 
     // One authoritative audit config per service; the first keeps the id it always had.
-    this.auditConfigs = auditServices.map((service, i) => new ProjectIamAuditConfig(this, i === 0 ? 'AuditLogs' : `AuditLogs-${shortHash(service)}`, terraformConfig({
+    this.auditConfigs = auditServices.map((service, i) => new ProjectIamAuditConfig(this, i === 0 ? 'AuditLogs' : `AuditLogs-${shortHash(service)}`, terraformConfig(this, {
       project,
       service,
       auditLogConfig: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],

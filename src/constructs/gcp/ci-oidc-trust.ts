@@ -127,14 +127,14 @@ export class CiOidcTrust extends Construct {
     const owned = gcpOwnership(this.ownership, ctx);
 
     if (props.useExistingPool !== true) {
-      this.pool = new IamWorkloadIdentityPool(this, 'Pool', terraformConfig({
+      this.pool = new IamWorkloadIdentityPool(this, 'Pool', terraformConfig(this, {
         project,
         workloadIdentityPoolId: poolId,
         displayName: poolId,
         description: owned.description,
       }));
     }
-    this.provider = new IamWorkloadIdentityPoolProvider(this, 'Provider', terraformConfig({
+    this.provider = new IamWorkloadIdentityPoolProvider(this, 'Provider', terraformConfig(this, {
       project,
       workloadIdentityPoolId: this.pool ? this.pool.workloadIdentityPoolId : poolId,
       workloadIdentityPoolProviderId: providerId,
@@ -150,7 +150,7 @@ export class CiOidcTrust extends Construct {
 
     if (this.access === 'impersonation') {
       const accountId = checkGcpServiceAccountId(props.serviceAccountId ?? name, ctx, 'serviceAccountId');
-      this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', terraformConfig({
+      this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', terraformConfig(this, {
         project,
         accountId,
         displayName: accountId,
@@ -159,7 +159,7 @@ export class CiOidcTrust extends Construct {
       this.serviceAccountEmail = `${accountId}@${project}.iam.gserviceaccount.com`;
       this.serviceAccountMember = `serviceAccount:${this.serviceAccountEmail}`;
       // Construct ids derive from the member, so adding a ref does not renumber (and re-create) other bindings.
-      this.members.forEach((member) => new ServiceAccountIamMember(this, `WorkloadIdentityUser-${shortHash(member)}`, terraformConfig({
+      this.members.forEach((member) => new ServiceAccountIamMember(this, `WorkloadIdentityUser-${shortHash(member)}`, terraformConfig(this, {
         serviceAccountId: this.serviceAccount!.name,
         role: 'roles/iam.workloadIdentityUser',
         member,

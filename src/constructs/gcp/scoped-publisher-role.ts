@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { CiOidcTrust } from './ci-oidc-trust';
 import { ICiSource, resolveCiSource } from '../../core/ci/policy';
 import { fail, quote, ValidationContext } from '../../core/errors';
+import { keylessBrand, requireKeylessDeclaration, snapshotDeclaration } from '../../core/literal';
 import { checkGcpProjectId } from '../../core/names';
 import { Ownership } from '../../core/ownership';
 import { checkObjectProp } from '../../core/props';
@@ -30,10 +31,14 @@ export interface StoragePrefixTarget {
   readonly prefix: string;
 }
 
+const GCP_PUBLISH_TARGET: unique symbol = keylessBrand('GcpPublishTarget') as any;
+
 /** Where a GCP publisher publishes. */
 export class GcpPublishTarget {
   /** `roles/artifactregistry.writer` on one repository. */
-  public static artifactRegistryRepository(target: ArtifactRegistryTarget): GcpPublishTarget {
+  public static artifactRegistryRepository(declared: ArtifactRegistryTarget): GcpPublishTarget {
+    // One copy, read once: what is validated is what the binding is rendered on.
+    const target = snapshotDeclaration(declared);
     return new GcpPublishTarget('artifact-registry', target, (ctx) => {
       targetObject(target, ctx, '{ project, location, repository }');
       checkGcpProjectId(target.project, ctx, 'target.project');
@@ -48,9 +53,13 @@ export class GcpPublishTarget {
   }
 
   /** `roles/storage.objectCreator` on one bucket, conditioned on the object-name prefix. */
-  public static storagePrefix(target: StoragePrefixTarget): GcpPublishTarget {
+  public static storagePrefix(declared: StoragePrefixTarget): GcpPublishTarget {
+    const target = snapshotDeclaration(declared);
     return new GcpPublishTarget('storage', target, (ctx) => storagePrefixGrant(targetObject(target, ctx, '{ bucket, prefix }').bucket, target.prefix, ctx));
   }
+
+  /** @internal */
+  public readonly [GCP_PUBLISH_TARGET] = true;
 
   private constructor(
     /** Kind of target. */
@@ -114,6 +123,7 @@ export class ScopedPublisherRole extends Construct {
       fix: 'name the one place the pipeline publishes to, e.g. `target: GcpPublishTarget.storagePrefix({ bucket, prefix })`',
       methods: ['_grant'],
     });
+    requireKeylessDeclaration(props.target, 'GcpPublishTarget', ctx, 'target', '`GcpPublishTarget.artifactRegistryRepository(…)` or `.storagePrefix(…)`');
     this.grant = props.target._grant(ctx);
     this.trust = new CiOidcTrust(this, 'Trust', {
       name: props.name,
@@ -130,11 +140,11 @@ export class ScopedPublisherRole extends Construct {
     this.trust.members.forEach((member) => {
       if (kind === 'artifact-registry') {
         const registry = target as ArtifactRegistryTarget;
-        new ArtifactRegistryRepositoryIamMember(this, `Writer-${shortHash(member)}`, terraformConfig({
+        new ArtifactRegistryRepositoryIamMember(this, `Writer-${shortHash(member)}`, terraformConfig(this, {
           project: registry.project, location: registry.location, repository: registry.repository, role: this.grant.role, member,
         }));
       } else {
-        new StorageBucketIamMember(this, `Creator-${shortHash(member)}`, terraformConfig({
+        new StorageBucketIamMember(this, `Creator-${shortHash(member)}`, terraformConfig(this, {
           bucket: (target as StoragePrefixTarget).bucket, role: this.grant.role, member, condition: this.grant.condition,
         }));
       }

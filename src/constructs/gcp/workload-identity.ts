@@ -80,13 +80,13 @@ export class WorkloadIdentity extends Construct {
       this.member = this.workloadMember;
     } else {
       const accountId = checkGcpServiceAccountId(props.serviceAccountId ?? name, ctx, 'serviceAccountId');
-      this.googleServiceAccount = new ServiceAccount(this, 'ServiceAccount', terraformConfig({
+      this.googleServiceAccount = new ServiceAccount(this, 'ServiceAccount', terraformConfig(this, {
         project, accountId, displayName: accountId, description: gcpOwnership(this.ownership, ctx).description,
       }));
       this.googleServiceAccountEmail = `${accountId}@${project}.iam.gserviceaccount.com`;
       this.workloadMember = `serviceAccount:${workloadPool}[${namespace}/${ksa}]`;
       this.member = `serviceAccount:${this.googleServiceAccountEmail}`;
-      new ServiceAccountIamMember(this, 'WorkloadIdentityUser', terraformConfig({
+      new ServiceAccountIamMember(this, 'WorkloadIdentityUser', terraformConfig(this, {
         serviceAccountId: this.googleServiceAccount.name,
         role: 'roles/iam.workloadIdentityUser',
         member: this.workloadMember,

@@ -1,7 +1,7 @@
 import { fail, quote, ValidationContext } from '../errors';
-import { refuseTokens } from '../literal';
+import { requireLiterals, snapshotDeclaration } from '../literal';
 import {
-  checkIssuerUrl, checkNumericId, checkRefName, checkRefPattern, CiTrustPolicy, ClaimPin, ICiSource, listProp,
+  checkIssuerUrl, checkNumericId, CI_SOURCE_BRAND, checkRefName, checkRefPattern, CiTrustPolicy, ClaimPin, ICiSource, listProp,
   sortedUnique, WILDCARD_CHARS,
 } from './policy';
 
@@ -96,10 +96,13 @@ export interface GitHubActionsProps {
 export class GitHubActions implements ICiSource {
   /** Trust workflows of one GitHub repository. Validated when a construct uses it. */
   public static repository(props: GitHubActionsProps): GitHubActions {
-    return new GitHubActions(props);
+    return new GitHubActions(snapshotDeclaration(props));
   }
 
   public readonly platform = 'github-actions' as const;
+
+  /** @internal */
+  public readonly [CI_SOURCE_BRAND] = true;
 
   private constructor(public readonly props: GitHubActionsProps) {}
 
@@ -108,7 +111,7 @@ export class GitHubActions implements ICiSource {
     if (typeof this.props !== 'object' || this.props === null || Array.isArray(this.props)) {
       fail({ code: 'KL-CI-SOURCE-PROPS', path: ctx.path, prop, problem: `is declared with ${quote(this.props)}: expected an object of props`, fix: 'declare the source as `GitHubActions.repository({ owner, repository, branches })`' });
     }
-    refuseTokens(this.props, ctx, prop, 'which CI runs are trusted');
+    requireLiterals(this.props, ctx, prop, 'which CI runs are trusted');
     return resolveGitHub(this.props, ctx, prop);
   }
 }
@@ -117,7 +120,9 @@ const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
 const REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
 const ENTERPRISE_SLUG = /^[a-z0-9](?:[a-z0-9-]{0,60}[a-z0-9])?$/;
 const ENVIRONMENT = /^[A-Za-z0-9._-]{1,255}$/;
-const WORKFLOW_REF = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+\/\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml@refs\/(heads|tags)\/[^*?[\]:\s]+$/;
+// The ref part follows git check-ref-format: no control characters, space, `~ ^ : ? * [ \`.
+// eslint-disable-next-line no-control-regex
+const WORKFLOW_REF = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+\/\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml@refs\/(heads|tags)\/[^*?[\]:\s\x00-\x1f\x7f\\~^]+$/;
 
 function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: string): CiTrustPolicy {
   const p = (name: string) => `${prop}.${name}`;

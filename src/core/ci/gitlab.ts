@@ -1,7 +1,7 @@
 import { fail, quote, ValidationContext } from '../errors';
-import { refuseTokens } from '../literal';
+import { requireLiterals, snapshotDeclaration } from '../literal';
 import {
-  checkIssuerUrl, checkNumericId, checkRefName, checkRefPattern, CiTrustPolicy, ClaimPin, ICiSource, listProp,
+  checkIssuerUrl, checkNumericId, CI_SOURCE_BRAND, checkRefName, checkRefPattern, CiTrustPolicy, ClaimPin, ICiSource, listProp,
   sortedUnique, WILDCARD_CHARS,
 } from './policy';
 
@@ -50,10 +50,13 @@ export interface GitLabCiProps {
 export class GitLabCi implements ICiSource {
   /** Trust pipelines of one GitLab project. Validated when a construct uses it. */
   public static project(props: GitLabCiProps): GitLabCi {
-    return new GitLabCi(props);
+    return new GitLabCi(snapshotDeclaration(props));
   }
 
   public readonly platform = 'gitlab-ci' as const;
+
+  /** @internal */
+  public readonly [CI_SOURCE_BRAND] = true;
 
   private constructor(public readonly props: GitLabCiProps) {}
 
@@ -62,7 +65,7 @@ export class GitLabCi implements ICiSource {
     if (typeof this.props !== 'object' || this.props === null || Array.isArray(this.props)) {
       fail({ code: 'KL-CI-SOURCE-PROPS', path: ctx.path, prop, problem: `is declared with ${quote(this.props)}: expected an object of props`, fix: 'declare the source as `GitLabCi.project({ projectPath, branches })`' });
     }
-    refuseTokens(this.props, ctx, prop, 'which CI runs are trusted');
+    requireLiterals(this.props, ctx, prop, 'which CI runs are trusted');
     return resolveGitLab(this.props, ctx, prop);
   }
 }

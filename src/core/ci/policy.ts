@@ -1,5 +1,5 @@
 import { fail, quote, ValidationContext } from '../errors';
-import { refuseTokens } from '../literal';
+import { requireLiterals } from '../literal';
 
 /** CI platforms Keyless can federate. */
 export type CiPlatform = 'github-actions' | 'gitlab-ci';
@@ -49,7 +49,16 @@ export interface CiTrustPolicy {
   readonly summary: string;
 }
 
-/** A CI source of tokens that can be resolved into a {@link CiTrustPolicy}. */
+/**
+ * Marks the CI sources Keyless implements (`GitHubActions`, `GitLabCi`). A registered symbol, so that the check holds
+ * across two copies of the library in one app.
+ */
+export const CI_SOURCE_BRAND: unique symbol = Symbol.for('@keyless/constructs.CiSource') as any;
+
+/**
+ * A CI source of tokens that can be resolved into a {@link CiTrustPolicy}: `GitHubActions.repository(…)` or
+ * `GitLabCi.project(…)`. Constructs accept only these, since the trust policy a source returns is rendered as is.
+ */
 export interface ICiSource {
   /** The CI platform. */
   readonly platform: CiPlatform;
@@ -182,7 +191,7 @@ export function checkIssuerUrl(
     fix: `give the exact issuer URL as it appears in the token's \`iss\` claim, e.g. "${example}"`,
   });
   if (typeof value !== 'string') return problem('an issuer is an https URL');
-  refuseTokens(value, ctx, prop, 'which tokens are trusted');
+  requireLiterals(value, ctx, prop, 'which tokens are trusted');
   // IAM OIDC provider URLs are at most 255 characters (CreateOpenIDConnectProvider); no real issuer is longer.
   if (value.length > ISSUER_MAX_CHARS) return problem(`an issuer URL is at most ${ISSUER_MAX_CHARS} characters (IAM OIDC provider limit), this one is ${value.length}`);
   // `?` is refused below as a query: an issuer has none, and AWS StringLike would read it as a wildcard.
@@ -215,6 +224,15 @@ export function resolveCiSource(source: ICiSource | undefined, ctx: ValidationCo
       prop,
       problem: `is ${quote(source)}: a CI source is required`,
       fix: 'give the CI source, e.g. `GitHubActions.repository({ owner: "acme", repository: "app", branches: ["main"] })`',
+    });
+  }
+  if ((source as unknown as Record<symbol, unknown>)[CI_SOURCE_BRAND] !== true) {
+    fail({
+      code: 'KL-CI-SOURCE-UNKNOWN',
+      path: ctx.path,
+      prop,
+      problem: 'is not a CI source made by Keyless: the trust policy a source returns is rendered as is, so one Keyless did not validate could admit any token',
+      fix: 'declare the source with `GitHubActions.repository({ … })` or `GitLabCi.project({ … })`',
     });
   }
   return source.resolve(ctx, prop);

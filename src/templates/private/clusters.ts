@@ -171,16 +171,16 @@ export function grantAws(identity: Construct & { role: iam.IRole }, grants: read
 export function grantGcp(scope: Construct, member: string, grants: readonly AccessGrants[], ctx: ValidationContext): void {
   grants.flatMap((g) => g.gcp).forEach((grant, i) => {
     const id = `Access${i}`;
-    if (grant.kind === 'storage-bucket') new StorageBucketIamMember(scope, id, terraformConfig({ bucket: grant.resource, role: grant.role, member, condition: grant.condition }));
-    else if (grant.kind === 'pubsub-topic') new PubsubTopicIamMember(scope, id, terraformConfig({ project: grant.project, topic: grant.resource, role: grant.role, member }));
-    else if (grant.kind === 'secret') new SecretManagerSecretIamMember(scope, id, terraformConfig({ project: grant.project, secretId: grant.resource, role: grant.role, member }));
+    if (grant.kind === 'storage-bucket') new StorageBucketIamMember(scope, id, terraformConfig(scope, { bucket: grant.resource, role: grant.role, member, condition: grant.condition }));
+    else if (grant.kind === 'pubsub-topic') new PubsubTopicIamMember(scope, id, terraformConfig(scope, { project: grant.project, topic: grant.resource, role: grant.role, member }));
+    else if (grant.kind === 'secret') new SecretManagerSecretIamMember(scope, id, terraformConfig(scope, { project: grant.project, secretId: grant.resource, role: grant.role, member }));
     else fail({ code: 'KL-TPL-GCP-GRANT', path: ctx.path, prop: 'access', problem: `has an unsupported GCP grant kind ${String((grant as { kind: string }).kind)}`, fix: 'use Access.readObjects, sendMessages or readSecret' });
   });
 }
 
 /** Grants access intents on Azure resources to a principal. */
 export function grantAzure(scope: Construct, principalId: string, grants: readonly AccessGrants[], _ctx: ValidationContext): void {
-  grants.flatMap((g) => g.azure).forEach((grant, i) => new RoleAssignment(scope, `Access${i}`, terraformConfig({
+  grants.flatMap((g) => g.azure).forEach((grant, i) => new RoleAssignment(scope, `Access${i}`, terraformConfig(scope, {
     scope: grant.scope,
     roleDefinitionName: grant.roleDefinitionName,
     principalId,

@@ -22,7 +22,7 @@ export function ownedUserAssignedIdentity(
   const identityName = checkAzureIdentityName(props.identityName ?? name, ctx);
   const resourceGroupName = checkAzureResourceGroupName(props.resourceGroupName, ctx);
   const location = checkAzureLocation(props.location, ctx);
-  const identity = new UserAssignedIdentity(scope, 'Identity', terraformConfig({
+  const identity = new UserAssignedIdentity(scope, 'Identity', terraformConfig(scope, {
     name: identityName, resourceGroupName, location, tags: azureOwnershipTags(ownership),
   }));
   return { identity, resourceGroupName };
