@@ -2,12 +2,14 @@ import { fail, quote, ValidationContext } from './errors';
 
 /**
  * Values that decide security must be literals known at synthesis, and must reach the provider as the literal
- * Keyless validated. This module is the one place that knows the two ways a value can change meaning afterwards:
+ * Keyless validated. This module is the one place that knows how a value can change meaning afterwards:
  *
  * - an unresolved framework token (aws-cdk-lib `CfnParameter`, `Fn.importValue`, `Lazy`; cdktf
  *   `TerraformVariable`, references) is decided at deploy or plan time, after every Keyless check;
  * - a downstream template language evaluates parts of a literal: `${…}` is an IAM policy variable, and Terraform
- *   evaluates `${…}` and `%{…}` in every string of its configuration.
+ *   evaluates `${…}` and `%{…}` in every string of its configuration, and normalizes it to NFC;
+ * - a declaration object that is not what it seems: a look-alike of a Keyless class, or a getter that answers
+ *   validation and rendering differently.
  */
 
 // aws-cdk-lib string and list tokens (`${Token[…]}`, `#{Token[…]}`) and cdktf's (`${TfToken[…]}`, `#{TfToken[…]}`).
@@ -174,7 +176,7 @@ export function requireKeylessDeclaration(value: unknown, brand: string, ctx: Va
       code: 'KL-PROP-NOT-KEYLESS',
       path: ctx.path,
       prop,
-      problem: `is not a ${brand} made by Keyless: what a look-alike object decides would be rendered without Keyless's checks`,
+      problem: `is not a Keyless ${brand}: what a look-alike object decides would be rendered without Keyless's checks`,
       fix: `create it with ${factories}`,
     });
   }

@@ -83,11 +83,11 @@ describe('declaration objects Keyless did not make are refused', () => {
     const source = GitHubActions.repository({ ...PAYMENTS, branches: ['main'] });
     const awsTarget = { kind: 'x', _statements: () => [{ sid: 'All', actions: ['*'], resources: ['*'] }] } as unknown as aws.AwsPublishTarget;
     expect(() => new aws.ScopedPublisherRole(awsStack(), 'Publisher', { name: 'payments-publish', ownership: OWNERSHIP, source, target: awsTarget })).toThrow(
-      '[KL-PROP-NOT-KEYLESS] Platform/Publisher: `target` is not a AwsPublishTarget made by Keyless: what a look-alike object decides would be rendered without Keyless\'s checks. '
+      '[KL-PROP-NOT-KEYLESS] Platform/Publisher: `target` is not a Keyless AwsPublishTarget: what a look-alike object decides would be rendered without Keyless\'s checks. '
       + 'Fix: create it with `AwsPublishTarget.ecrRepository(…)`, `.s3Prefix(…)` or `.codeArtifactPackage(…)`.');
     const gcpTarget = { kind: 'storage', target: { bucket: 'acme-artifacts' }, _grant: () => ({ role: 'roles/storage.admin' }) } as unknown as gcp.GcpPublishTarget;
     expect(() => new gcp.ScopedPublisherRole(tfStack(), 'Publisher', { ...gcpCommon, name: 'payments-publish', source, target: gcpTarget }))
-      .toThrow('[KL-PROP-NOT-KEYLESS] platform/Publisher: `target` is not a GcpPublishTarget made by Keyless');
+      .toThrow('[KL-PROP-NOT-KEYLESS] platform/Publisher: `target` is not a Keyless GcpPublishTarget');
   });
 });
 
