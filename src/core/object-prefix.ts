@@ -36,7 +36,7 @@ export function checkObjectPrefix(prefix: unknown, ctx: ValidationContext, prop:
   if (typeof prefix !== 'string') return refuse();
   const trimmed = prefix.replace(/\/+$/, '');
   // eslint-disable-next-line no-control-regex
-  if (trimmed === '' || /[*?'\\\x00-\x1f\x7f-\x9f\u2028\u2029]/.test(prefix) || prefix.startsWith('/') || prefix.includes('//')
+  if (trimmed === '' || /[*?'\\\x00-\x1f\x7f-\x9f\u2028\u2029]/.test(prefix) || prefix.startsWith('/') || trimmed.includes('//')
     || trimmed.split('/').some((segment) => segment === '.' || segment === '..') || Buffer.byteLength(prefix, 'utf8') > OBJECT_PREFIX_MAX_BYTES) {
     return refuse();
   }

@@ -1,5 +1,5 @@
 import {
-  awsWebIdentityTrust, azureCredentialName, azureFederatedTrust, gcpWorkloadIdentityProvider, GitHubActions, GitLabCi,
+  awsWebIdentityTrust, azureCredentialName, azureFederatedTrust, checkObjectPrefix, gcpWorkloadIdentityProvider, GitHubActions, GitLabCi, quote,
 } from '../../src';
 
 const ctx = { path: 'App/Trust', today: '2026-11-22' };
@@ -105,5 +105,46 @@ describe('Azure federated trust', () => {
     expect(azureFederatedTrust(payments({ tags: tags(20) }), ctx).credentials).toHaveLength(20);
     expect(() => azureFederatedTrust(payments({ tags: tags(21) }), ctx)).toThrow(
       '[KL-AZ-TOO-MANY] App/Trust: `source` admits 21 subjects, over the limit of 20 federated credentials per user-assigned identity. Fix: split the refs over several CiOidcTrust declarations of at most 20 subjects each. See https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations');
+  });
+});
+
+describe('provider limits are checked at synthesis, not at deploy', () => {
+  const head = 'repo:acme/payments-api:ref:refs/tags/';
+  test('GCP: a tag pattern whose prefix plus one character exceeds 127 bytes is refused; 127 bytes are accepted', () => {
+    // The pattern's literal prefix and `*` (one character of a real tag) must fit google.subject's 127 bytes.
+    expect(gcpWorkloadIdentityProvider(payments({ tagPatterns: [`${'v'.repeat(126 - head.length)}*`] }), location, ctx).members).toHaveLength(1);
+    expect(() => gcpWorkloadIdentityProvider(payments({ tagPatterns: [`${'v'.repeat(127 - head.length)}*`] }), location, ctx)).toThrow(
+      `[KL-GCP-SUBJECT-LENGTH] App/Trust: \`source\` yields the subject pattern "${head}${'v'.repeat(127 - head.length)}*" of 128 bytes (with one character for the \`*\`), over the 127-byte limit of \`google.subject\``);
+  });
+  test('Azure: a subject over 600 characters is refused; 600 are accepted', () => {
+    const branchHead = 'repo:acme/payments-api:ref:refs/heads/';
+    // git refs are at most 255 characters per Keyless's check: reach 600 with a long reusable-workflow pin.
+    const long = (length: number) => payments({ branches: ['b'.repeat(length - branchHead.length)] });
+    expect(azureFederatedTrust(long(255 + branchHead.length - 1), ctx).credentials).toHaveLength(1);
+    const workflow = (n: number) => `acme/workflows/.github/workflows/${'w'.repeat(n)}.yml@refs/heads/main`;
+    const subjectLength = (n: number) => payments({ branches: ['b'.repeat(200)], jobWorkflowRef: workflow(n) }).exactSubjects[0].length;
+    const at = (target: number) => { let n = 1; while (subjectLength(n) < target) n++; return n; };
+    const fits = at(600);
+    expect(subjectLength(fits)).toBe(600);
+    expect(azureFederatedTrust(payments({ branches: ['b'.repeat(200)], jobWorkflowRef: workflow(fits) }), ctx).credentials).toHaveLength(1);
+    expect(() => azureFederatedTrust(payments({ branches: ['b'.repeat(200)], jobWorkflowRef: workflow(fits + 1) }), ctx))
+      .toThrow(/^\[KL-AZ-SUBJECT-LENGTH\] App\/Trust: `source` yields the subject "repo:acme\/payments-api:ref:refs\/heads\/b+:job_workflow_ref:acme\/workflows\/\.github\/workflows\/w+\.yml@refs\/heads\/main" of 601 characters, over the 600-character limit/);
+  });
+});
+
+describe('object prefixes: one rule on every cloud', () => {
+  const use = { code: 'KL-TEST-PREFIX', what: 'a prefix', fix: 'fix it' };
+  const rule = 'non-empty, with no wildcards (`*`, `?`), quotes (`\'`, `\\`), control characters or leading `/`, no `//`, `.` or `..` segments, and at most 1000 bytes (an empty prefix would grant every object)';
+  test.each([
+    ['a newline (refused by the providers)', 'releases\nx'], ['a tab', 'a\tb'], ['a DEL', 'a\x7f'], ['a C1 control', 'a\x85b'], ['a line separator', 'a\u2028b'],
+    ['a `..` segment', 'a/../b'], ['a `.` segment', './a'], ['`//`', 'a//b'], ['a leading `/`', '/a'], ['only slashes', '///'],
+    ['a quote', "a'b"], ['a backslash', 'a\\b'], ['a wildcard', 'a*'], ['1001 bytes', 'a'.repeat(1001)], ['501 two-byte characters', '\u00e9'.repeat(501)],
+  ])('%s is refused', (_name, prefix) => {
+    expect(() => checkObjectPrefix(prefix, ctx, 'target.prefix', use)).toThrow(`[KL-TEST-PREFIX] App/Trust: \`target.prefix\` is ${quote(prefix)}: a prefix is ${rule}. Fix: fix it.`);
+  });
+  test('1000 bytes, unicode, `$` and `{` are accepted; trailing slashes collapse into one', () => {
+    expect(checkObjectPrefix('a'.repeat(1000), ctx, 'p', use)).toBe(`${'a'.repeat(1000)}/`);
+    expect(checkObjectPrefix('r\u00e9sum\u00e9s/2026', ctx, 'p', use)).toBe('r\u00e9sum\u00e9s/2026/');
+    expect(checkObjectPrefix('a$b{c}///', ctx, 'p', use)).toBe('a$b{c}/');
   });
 });
