@@ -4,6 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { checkManagedPolicyListProp, checkManagedPolicyProp, checkPolicyStatementListProp } from './private/props';
 import {
   AwsBreakGlassHuman, awsBreakGlassConditions, BREAK_GLASS_DEFAULT_MFA_AGE_SECONDS, BREAK_GLASS_SESSION_SECONDS, BreakGlassExpiry,
   checkAwsBreakGlassHumans, checkMfaAge, resolveBreakGlassExpiry, requireBreakGlassTier,
@@ -13,7 +14,7 @@ import { awsRoleDescription, checkAwsRoleName, checkIdentityName } from '../../c
 import { awsOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
 import { checkDurationSeconds, checkListProp, checkObjectListProp, checkObjectProp, checkPropsObject } from '../../core/props';
 import { validationContext } from '../private/context';
-import { checkManagedPolicyListProp, checkManagedPolicyProp, checkPolicyStatementListProp } from './private/props';
+import { claimAwsRoleName } from './private/role-name';
 
 /** Props of an AWS {@link BreakGlassRole}. */
 export interface BreakGlassRoleProps {
@@ -78,6 +79,7 @@ export class BreakGlassRole extends Construct {
     requireBreakGlassTier(this.ownership, ctx);
     const name = checkIdentityName(props.name, ctx);
     this.roleName = checkAwsRoleName(props.roleName ?? name, ctx);
+    claimAwsRoleName(this, this.roleName);
     // Sparse lists first: `map` skips an empty slot, which would leave a hole where a human is expected.
     checkListProp(props.humans, ctx, 'humans');
     this.humans = checkAwsBreakGlassHumans(props.humans, ctx);

@@ -2,6 +2,7 @@ import { Duration, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { sharedOidcProvider } from './private/oidc-provider';
+import { checkManagedPolicyProp, checkOidcProviderProp } from './private/props';
 import { CiTrustPolicy, ICiSource, resolveCiSource } from '../../core/ci/policy';
 import { awsRoleDescription, checkAwsRoleName, checkIdentityName } from '../../core/names';
 import { awsOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
@@ -9,7 +10,7 @@ import { checkDurationSeconds, checkPropsObject } from '../../core/props';
 import { checkAwsSessionBounds, resolveSessionSeconds } from '../../core/tier';
 import { AWS_STS_AUDIENCE, awsWebIdentityTrust } from '../../core/trust/aws';
 import { validationContext } from '../private/context';
-import { checkManagedPolicyProp, checkOidcProviderProp } from './private/props';
+import { claimAwsRoleName } from './private/role-name';
 
 /** Props of an AWS {@link CiOidcTrust}. */
 export interface CiOidcTrustProps {
@@ -92,6 +93,7 @@ export class CiOidcTrust extends Construct implements iam.IGrantable {
     this.ownership = resolveOwnership(props.ownership, ctx);
     const name = checkIdentityName(props.name, ctx);
     this.roleName = checkAwsRoleName(props.roleName ?? name, ctx);
+    claimAwsRoleName(this, this.roleName);
     this.trust = resolveCiSource(props.source, ctx);
     this.audience = props.audience ?? AWS_STS_AUDIENCE;
     const decision = awsWebIdentityTrust(this.trust, this.audience, ctx);

@@ -15,6 +15,7 @@ import { checkAwsSessionBounds, resolveSessionSeconds } from '../../core/tier';
 import { AWS_STS_AUDIENCE } from '../../core/trust/aws';
 import { claimWorkloadBinding } from '../private/bindings';
 import { validationContext } from '../private/context';
+import { claimAwsRoleName } from './private/role-name';
 
 /** IAM Roles for Service Accounts: the cluster's OIDC issuer is federated into IAM. */
 export interface EksIrsaBinding {
@@ -111,6 +112,7 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
     this.ownership = resolveOwnership(props.ownership, ctx);
     const name = checkIdentityName(props.name, ctx);
     this.roleName = checkAwsRoleName(props.roleName ?? name, ctx);
+    claimAwsRoleName(this, this.roleName);
     this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
     const requested = checkDurationSeconds(props.maxSessionDuration, ctx, 'maxSessionDuration');
     const seconds = checkAwsSessionBounds(resolveSessionSeconds(requested, this.ownership.tier, ctx), ctx);

@@ -10,6 +10,7 @@ import { GcpAccessMode, gcpPoolResource, gcpWorkloadIdentityProvider, resolveGcp
 import { validationContext } from '../private/context';
 import { shortHash } from '../private/hash';
 import { terraformConfig } from '../private/terraform';
+import { claimGcpPoolResource, claimGcpServiceAccountId } from '../private/uniqueness';
 
 /**
  * How the CI job reaches GCP resources.
@@ -126,7 +127,9 @@ export class CiOidcTrust extends Construct {
     const decision = gcpWorkloadIdentityProvider(this.trust, { projectNumber, poolId, providerId }, ctx);
     const owned = gcpOwnership(this.ownership, ctx);
 
+    claimGcpPoolResource(this, 'provider', project, poolId, providerId);
     if (props.useExistingPool !== true) {
+      claimGcpPoolResource(this, 'pool', project, poolId, poolId);
       this.pool = new IamWorkloadIdentityPool(this, 'Pool', terraformConfig(this, {
         project,
         workloadIdentityPoolId: poolId,
@@ -150,6 +153,7 @@ export class CiOidcTrust extends Construct {
 
     if (this.access === 'impersonation') {
       const accountId = checkGcpServiceAccountId(props.serviceAccountId ?? name, ctx, 'serviceAccountId');
+      claimGcpServiceAccountId(this, project, accountId);
       this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', terraformConfig(this, {
         project,
         accountId,

@@ -8,6 +8,7 @@ import { GcpAccessMode, resolveGcpAccessMode } from '../../core/trust/gcp';
 import { claimWorkloadBinding } from '../private/bindings';
 import { validationContext } from '../private/context';
 import { terraformConfig } from '../private/terraform';
+import { claimGcpServiceAccountId } from '../private/uniqueness';
 
 /**
  * How a GKE workload reaches GCP resources.
@@ -80,6 +81,7 @@ export class WorkloadIdentity extends Construct {
       this.member = this.workloadMember;
     } else {
       const accountId = checkGcpServiceAccountId(props.serviceAccountId ?? name, ctx, 'serviceAccountId');
+      claimGcpServiceAccountId(this, project, accountId);
       this.googleServiceAccount = new ServiceAccount(this, 'ServiceAccount', terraformConfig(this, {
         project, accountId, displayName: accountId, description: gcpOwnership(this.ownership, ctx).description,
       }));
