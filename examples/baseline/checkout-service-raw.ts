@@ -4,6 +4,7 @@
  * baseline. It has none of Keyless's validation.
  */
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
@@ -69,6 +70,12 @@ export function checkoutServiceRaw(t: TeamTargets): void {
     subject: `system:serviceaccount:${namespace}:${name}`,
   });
   new TerraformOutput(t.azureStack, 'CheckoutApiClientId', { value: identity.clientId });
+  new RoleAssignment(t.azureStack, 'CheckoutApiSender', {
+    scope: '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg-checkout/providers/Microsoft.ServiceBus/namespaces/acme-checkout/queues/checkout-orders',
+    roleDefinitionName: 'Azure Service Bus Data Sender',
+    principalId: identity.principalId,
+    principalType: 'ServicePrincipal',
+  });
   // Kubernetes: on each cluster a hardened ServiceAccount with the cloud's annotation, and the Deployment.
   const annotations: Array<[typeof t.eksChart, Record<string, string>, Record<string, string>]> = [
     [t.eksChart, {}, {}],

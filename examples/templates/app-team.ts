@@ -49,6 +49,7 @@ export function checkoutService(t: TeamTargets): DeployService {
     access: [Access.sendMessages({
       aws: { queueArn: 'arn:aws:sqs:eu-west-1:123456789012:checkout-orders' },
       gcp: { project: 'acme-checkout-prod', topic: 'checkout-orders' },
+      azure: { queueId: '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg-checkout/providers/Microsoft.ServiceBus/namespaces/acme-checkout/queues/checkout-orders' },
     })],
   });
 }

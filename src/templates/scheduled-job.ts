@@ -53,6 +53,7 @@ export class ScheduledJob {
       ...props,
       namespace,
       access: [secret, ...access],
+      accessProps: ['secret', ...access.map((_, i) => `access[${i}]`)],
       workload: (chart: Chart, id: string) => new ApiObject(chart, `${id}-CronJob`, {
         apiVersion: 'batch/v1',
         kind: 'CronJob',

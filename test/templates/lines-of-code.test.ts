@@ -31,9 +31,9 @@ function inventory(t: TeamTargets): Record<string, number> {
 }
 
 describe('lines of code', () => {
-  test('DeployService needs fewer than 20 lines for AWS, GCP, Azure and three clusters; the hand-written equivalent 92', () => {
-    expect(codeLines('examples/templates/app-team.ts', /--- The service/, /--- The nightly/)).toBe(15);
-    expect(codeLines('examples/baseline/checkout-service-raw.ts', /BEGIN hand-written/, /END hand-written/)).toBe(92);
+  test('DeployService needs fewer than 20 lines for AWS, GCP, Azure and three clusters; the hand-written equivalent 98', () => {
+    expect(codeLines('examples/templates/app-team.ts', /--- The service/, /--- The nightly/)).toBe(16);
+    expect(codeLines('examples/baseline/checkout-service-raw.ts', /BEGIN hand-written/, /END hand-written/)).toBe(98);
   });
 
   test('the hand-written equivalent synthesizes the same kinds and numbers of resources', () => {

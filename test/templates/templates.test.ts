@@ -21,8 +21,11 @@ describe('DeployService', () => {
     expect(Object.values(tfResources(tf(t.gcpStack), 'google_pubsub_topic_iam_member'))).toEqual([expect.objectContaining({
       project: 'acme-checkout-prod', topic: 'checkout-orders', role: 'roles/pubsub.publisher', member: 'serviceAccount:checkout-api@acme-checkout-prod.iam.gserviceaccount.com',
     })]);
-    // The Azure target declares no queue, so nothing is granted there.
-    expect(tfResources(tf(t.azureStack), 'azurerm_role_assignment')).toEqual({});
+    // The service runs on AKS too, so the intent names its Service Bus queue (an intent without it is refused).
+    expect(Object.values(tfResources(tf(t.azureStack), 'azurerm_role_assignment'))).toEqual([expect.objectContaining({
+      role_definition_name: 'Azure Service Bus Data Sender',
+      scope: '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg-checkout/providers/Microsoft.ServiceBus/namespaces/acme-checkout/queues/checkout-orders',
+    })]);
     for (const chart of [t.eksChart, t.gkeChart, t.aksChart]) {
       const [serviceAccount, deployment] = K8sTesting.synth(chart);
       expect(serviceAccount.kind).toBe('ServiceAccount');

@@ -90,14 +90,24 @@ export function hardenedContainer(name: string, image: string): Record<string, u
  */
 export function deployOnClusters(
   scopeId: string,
-  props: ClusterTargets & { name: string; namespace: string; ownership: Ownership; access: readonly Access[]; workload: WorkloadFactory },
+  props: ClusterTargets & {
+    name: string;
+    namespace: string;
+    ownership: Ownership;
+    access: readonly Access[];
+    workload: WorkloadFactory;
+    /** The prop of each intent in the template's props, for messages. @default - `access[i]` */
+    accessProps?: readonly string[];
+  },
   ctx: ValidationContext,
 ): WorkloadOnClusters {
   if (!props.eks && !props.gke && !props.aks) {
     fail({ code: 'KL-TPL-NO-TARGET', path: ctx.path, prop: 'eks', problem: 'and `gke` and `aks` are all missing: the workload runs nowhere', fix: 'name at least one cluster the team uses' });
   }
   const serviceAccount = { namespace: props.namespace, name: props.name };
-  const grants = props.access.map((access, i) => access.resolve(ctx, `access[${i}]`));
+  const accessProps = props.accessProps ?? props.access.map((_, i) => `access[${i}]`);
+  const grants = props.access.map((access, i) => access.resolve(ctx, accessProps[i]));
+  checkRenderedOnEveryCluster(props, grants, accessProps, ctx);
   const bound = (chart: Chart, identity: CloudIdentityBinding) => {
     const account = new WorkloadServiceAccount(chart, `${scopeId}-ServiceAccount`, { ...serviceAccount, ownership: props.ownership, identity });
     const workload = props.workload(chart, scopeId);
@@ -152,6 +162,44 @@ export function deployOnClusters(
     }
   }
   return { eks, gke, aks };
+}
+
+const CLUSTER_CLOUDS = [
+  { target: 'eks', cloud: 'aws', identity: 'AWS role' },
+  { target: 'gke', cloud: 'gcp', identity: 'GKE identity' },
+  { target: 'aks', cloud: 'azure', identity: 'Azure identity' },
+] as const;
+
+/** The factory and per-cloud fields of each intent, for the fix of a missing target. */
+const INTENT_FIELDS: Record<string, { factory: string; aws: string; gcp: string; azure: string }> = {
+  'read objects under a prefix': { factory: 'Access.readObjects', aws: '{ bucketName, prefix }', gcp: '{ bucket, prefix }', azure: '{ storageAccountId, container, prefix }' },
+  'send messages to one queue': { factory: 'Access.sendMessages', aws: '{ queueArn }', gcp: '{ project, topic }', azure: '{ queueId }' },
+  'read one secret': { factory: 'Access.readSecret', aws: '{ secretArn }', gcp: '{ project, secretId }', azure: '{ keyVaultId, secretName }' },
+};
+
+/**
+ * Refuses an intent that grants nothing on a cloud the workload runs on: its identity there would get no permission
+ * for it, silently, and the workload would fail at run time. An intent naming a cloud the template has no cluster
+ * for is fine (one intent can be declared once for every cloud a team uses).
+ */
+function checkRenderedOnEveryCluster(
+  targets: ClusterTargets, grants: readonly AccessGrants[], accessProps: readonly string[], ctx: ValidationContext,
+): void {
+  for (const { target, cloud, identity } of CLUSTER_CLOUDS) {
+    if (!targets[target]) continue;
+    grants.forEach((grant, i) => {
+      if (grant[cloud].length > 0) return;
+      const fields = INTENT_FIELDS[grant.description];
+      fail({
+        code: 'KL-TPL-ACCESS-UNRENDERED',
+        path: ctx.path,
+        prop: accessProps[i],
+        problem: `(${grant.description}) has no \`${cloud}\` target, but the workload runs on \`${target}\`: its ${identity} would get no permission for it, silently, and the workload would fail at run time`,
+        fix: `add \`${cloud}: ${fields ? fields[cloud] : '{ … }'}\` to ${fields ? `\`${fields.factory}(…)\`` : 'the intent'}, `
+          + `or leave \`${target}\` out if the workload does not run there`,
+      });
+    });
+  }
 }
 
 /** Grants access intents to an AWS role, as one explicit policy. */

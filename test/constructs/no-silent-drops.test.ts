@@ -1,0 +1,76 @@
+/**
+ * Issue 13, "deploys as synthesized": a declared grant, secret or binding that cannot be rendered for a target is a
+ * Keyless error, and so are rebinding, double binding and duplicate template names (never a framework crash, never
+ * a silent drop).
+ */
+import { Access } from '../../src';
+import { DeployService, ScheduledJob } from '../../src/templates';
+import { OWNERSHIP } from '../helpers/synth';
+import { teamTargets } from '../helpers/team';
+
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:checkout/psp-api-key-AbC123';
+const AKS_ISSUER = 'https://westeurope.oic.prod-aks.azure.com/2f3b8c4d-1a2b-4c3d-8e9f-0a1b2c3d4e5f/7a8b9c0d-1e2f-4a3b-9c8d-7e6f5a4b3c2d/';
+
+describe('every intent is rendered on every cluster the template deploys to', () => {
+  test('a ScheduledJob on EKS whose secret names only GCP is refused, naming `secret`, the cloud and the fix', () => {
+    const t = teamTargets();
+    expect(() => new ScheduledJob({
+      name: 'checkout-reconcile',
+      ownership: OWNERSHIP,
+      image: 'reconcile:1',
+      schedule: '15 2 * * *',
+      eks: { stack: t.awsStack, chart: t.eksChart, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } },
+      secret: Access.readSecret({ gcp: { project: 'acme-checkout-prod', secretId: 'psp-api-key' } }),
+    })).toThrow('[KL-TPL-ACCESS-UNRENDERED] ScheduledJob(checkout-reconcile): `secret` (read one secret) has no `aws` target, but the workload runs on `eks`: '
+      + 'its AWS role would get no permission for it, silently, and the workload would fail at run time. '
+      + 'Fix: add `aws: { secretArn }` to `Access.readSecret(…)`, or leave `eks` out if the workload does not run there.');
+  });
+
+  test('the job\'s other access is named as the author wrote it (`access[1]`), not shifted by the secret', () => {
+    const t = teamTargets();
+    expect(() => new ScheduledJob({
+      name: 'checkout-reconcile',
+      ownership: OWNERSHIP,
+      image: 'reconcile:1',
+      schedule: '15 2 * * *',
+      gke: { stack: t.gcpStack, chart: t.gkeChart, project: 'acme-checkout-prod' },
+      secret: Access.readSecret({ gcp: { project: 'acme-checkout-prod', secretId: 'psp-api-key' } }),
+      access: [
+        Access.sendMessages({ gcp: { project: 'acme-checkout-prod', topic: 'checkout-orders' } }),
+        Access.readObjects({ aws: { bucketName: 'acme-ledger', prefix: 'exports' } }),
+      ],
+    })).toThrow('[KL-TPL-ACCESS-UNRENDERED] ScheduledJob(checkout-reconcile): `access[1]` (read objects under a prefix) has no `gcp` target, but the workload runs on `gke`: '
+      + 'its GKE identity would get no permission for it, silently, and the workload would fail at run time. '
+      + 'Fix: add `gcp: { bucket, prefix }` to `Access.readObjects(…)`, or leave `gke` out if the workload does not run there.');
+  });
+
+  test('a DeployService on AKS (identity only, no chart) whose intent names no Azure queue is refused', () => {
+    const t = teamTargets();
+    expect(() => new DeployService({
+      name: 'checkout-api',
+      ownership: OWNERSHIP,
+      image: 'checkout:1',
+      eks: { stack: t.awsStack, chart: t.eksChart, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } },
+      aks: { stack: t.azureStack, clusterIssuerUrl: AKS_ISSUER, resourceGroupName: 'rg-checkout', location: 'westeurope' },
+      access: [Access.sendMessages({ aws: { queueArn: 'arn:aws:sqs:eu-west-1:123456789012:checkout-orders' } })],
+    })).toThrow('[KL-TPL-ACCESS-UNRENDERED] DeployService(checkout-api): `access[0]` (send messages to one queue) has no `azure` target, but the workload runs on `aks`: '
+      + 'its Azure identity would get no permission for it, silently, and the workload would fail at run time. '
+      + 'Fix: add `azure: { queueId }` to `Access.sendMessages(…)`, or leave `aks` out if the workload does not run there.');
+    // Refused before anything was created.
+    expect(t.awsStack.node.tryFindChild('Service-checkout-api')).toBeUndefined();
+  });
+
+  test('an intent naming a cloud the template has no cluster for is fine: it grants nothing there', () => {
+    const t = teamTargets();
+    const job = new ScheduledJob({
+      name: 'checkout-reconcile',
+      ownership: OWNERSHIP,
+      image: 'reconcile:1',
+      schedule: '15 2 * * *',
+      eks: { stack: t.awsStack, chart: t.eksChart, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } },
+      secret: Access.readSecret({ aws: { secretArn: SECRET_ARN }, gcp: { project: 'acme-checkout-prod', secretId: 'psp-api-key' } }),
+    });
+    expect(job.clusters.eks).toBeDefined();
+    expect(job.clusters.gke).toBeUndefined();
+  });
+});
