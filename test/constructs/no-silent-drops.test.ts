@@ -3,7 +3,8 @@
  * Keyless error, and so are rebinding, double binding and duplicate template names (never a framework crash, never
  * a silent drop).
  */
-import { Access } from '../../src';
+import { ApiObject, Chart, Testing as K8sTesting } from 'cdk8s';
+import { Access, k8s } from '../../src';
 import { DeployService, ScheduledJob } from '../../src/templates';
 import { OWNERSHIP } from '../helpers/synth';
 import { teamTargets } from '../helpers/team';
@@ -72,5 +73,25 @@ describe('every intent is rendered on every cluster the template deploys to', ()
     });
     expect(job.clusters.eks).toBeDefined();
     expect(job.clusters.gke).toBeUndefined();
+  });
+});
+
+describe('a workload runs as one service account', () => {
+  test('binding a second WorkloadServiceAccount to the same Deployment is refused, naming both', () => {
+    const chart = new Chart(K8sTesting.app(), 'eks');
+    const deployment = new ApiObject(chart, 'Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'payments-api', namespace: 'payments' },
+      spec: { template: { spec: { containers: [{ name: 'api', image: 'api:1' }] } } },
+    });
+    const first = new k8s.WorkloadServiceAccount(chart, 'Api', { namespace: 'payments', name: 'payments-api', ownership: OWNERSHIP });
+    const second = new k8s.WorkloadServiceAccount(chart, 'Other', { namespace: 'payments', name: 'payments-batch', ownership: OWNERSHIP });
+    first.bindWorkload(deployment);
+    expect(() => second.bindWorkload(deployment)).toThrow('[KL-K8S-WORKLOAD-REBOUND] eks/Other: `workload` is eks/Deployment, which already runs as payments/payments-api (eks/Api): '
+      + 'binding it to payments/payments-batch as well would silently replace that service account, and with it the identity and permissions the workload was declared with. '
+      + 'Fix: bind eks/Deployment once: keep the WorkloadServiceAccount it should run as, and give the other one its own workload.');
+    // The first binding stands.
+    expect((K8sTesting.synth(chart).find((o) => o.kind === 'Deployment') as any).spec.template.spec.serviceAccountName).toBe('payments-api');
   });
 });

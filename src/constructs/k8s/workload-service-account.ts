@@ -197,6 +197,9 @@ const POD_SPEC_PATHS: Record<string, string> = {
   CronJob: '/spec/jobTemplate/spec/template/spec',
 };
 
+/** The service account each workload was bound to, so that a second binding is refused instead of replacing it. */
+const boundTo = new WeakMap<ApiObject, WorkloadServiceAccount>();
+
 /** `a.b.c` for a JSON pointer `/a/b/c`. */
 function dotted(pointer: string): string {
   return pointer.split('/').slice(1).join('.');
@@ -343,6 +346,17 @@ export class WorkloadServiceAccount extends Construct {
         fix: 'give each workload its own WorkloadServiceAccount and cloud identity',
       });
     }
+    const previous = boundTo.get(workload);
+    if (previous !== undefined && previous !== this) {
+      fail({
+        code: 'KL-K8S-WORKLOAD-REBOUND',
+        path: ctx.path,
+        prop: 'workload',
+        problem: `is ${workload.node.path}, which already runs as ${previous.namespace}/${previous.name} (${previous.node.path}): `
+          + `binding it to ${this.namespace}/${this.name} as well would silently replace that service account, and with it the identity and permissions the workload was declared with`,
+        fix: `bind ${workload.node.path} once: keep the WorkloadServiceAccount it should run as, and give the other one its own workload`,
+      });
+    }
     const specPath = Object.prototype.hasOwnProperty.call(POD_SPEC_PATHS, workload.kind) ? POD_SPEC_PATHS[workload.kind] : undefined;
     if (specPath === undefined) {
       fail({
@@ -414,5 +428,6 @@ export class WorkloadServiceAccount extends Construct {
     }
     workload.addJsonPatch(...patches);
     this.boundWorkload = workload;
+    boundTo.set(workload, this);
   }
 }
