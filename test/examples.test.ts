@@ -43,6 +43,31 @@ describe('examples', () => {
     }
   });
 
+  test('deploy side by side: one OIDC provider per issuer per account, retained, and every trust names it', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(first, 'aws', 'manifest.json'), 'utf8'));
+    const providers = new Map<string, string[]>();
+    const federated = new Set<string>();
+    for (const [name, artifact] of Object.entries(manifest.artifacts as Record<string, any>)) {
+      if (artifact.type !== 'aws:cloudformation:stack') continue;
+      const account = /^aws:\/\/(\d{12}|unknown-account)\//.exec(artifact.environment)![1];
+      const template = JSON.parse(fs.readFileSync(path.join(first, 'aws', artifact.properties.templateFile), 'utf8'));
+      for (const resource of Object.values(template.Resources as Record<string, any>)) {
+        if (resource.Type === 'AWS::IAM::OIDCProvider') {
+          expect(resource.DeletionPolicy).toBe('Retain');
+          const key = `${account} ${resource.Properties.Url}`;
+          providers.set(key, [...(providers.get(key) ?? []), name]);
+        }
+        for (const statement of resource.Properties?.AssumeRolePolicyDocument?.Statement ?? []) {
+          const principal = statement.Principal?.Federated;
+          if (principal) federated.add(`${account} ${JSON.stringify(principal)}`);
+        }
+      }
+    }
+    for (const [key, stacks] of providers) expect([key, stacks.length]).toEqual([key, 1]);
+    expect(providers.size).toBeGreaterThan(0);
+    expect(federated.size).toBeGreaterThan(0);
+  });
+
   test('contain no static credential resource', () => {
     const all = listFiles(first).map((file) => fs.readFileSync(path.join(first, file), 'utf8')).join('\n');
     expect(all).not.toMatch(/AWS::IAM::AccessKey|google_service_account_key|azuread_application_password/);

@@ -19,8 +19,16 @@ describe('IdentityStacks', () => {
       });
     }
     expect(stacks.stacks.map((s) => s.stackName)).toEqual(['identities', 'identities-2', 'identities-3']);
-    const counts = stacks.stacks.map((s) => Object.keys(Template.fromStack(s).toJSON().Resources).length);
-    expect(counts).toEqual([40, 40, 23]);
+    const templates = stacks.stacks.map((s) => Template.fromStack(s).toJSON());
+    // The budget reserves one resource per stack for the provider; only the first stack of the account holds it.
+    expect(templates.map((t) => Object.keys(t.Resources).length)).toEqual([40, 39, 22]);
+    const providers = templates.map((t) => Object.values(t.Resources as Record<string, { Type: string }>).filter((r) => r.Type === 'AWS::IAM::OIDCProvider').length);
+    expect(providers).toEqual([1, 0, 0]);
+    // The other shards import it by its ARN and deploy after the shard that creates it.
+    expect(stacks.stacks.slice(1).map((s) => s.dependencies.map((d) => d.stackName))).toEqual([['identities'], ['identities']]);
+    const federated = new Set(Object.values(templates[1].Resources as Record<string, any>)
+      .map((r) => JSON.stringify(r.Properties?.AssumeRolePolicyDocument?.Statement?.[0]?.Principal?.Federated)));
+    expect([...federated]).toEqual([JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::123456789012:oidc-provider/${ISSUER.replace('https://', '')}`]] })]);
   });
 
   test('a stack over the CloudFormation limit fails synthesis with the fix', () => {

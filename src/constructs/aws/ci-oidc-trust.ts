@@ -32,7 +32,9 @@ export interface CiOidcTrustProps {
    * An existing IAM OIDC provider for the source's issuer (there can be only one per issuer per account), e.g.
    * `iam.OidcProviderNative.fromOidcProviderArn(…)`. It must list the audience as a client id.
    *
-   * @default - one native `AWS::IAM::OIDCProvider` per issuer is created in the stack and shared by its trusts
+   * @default - one native `AWS::IAM::OIDCProvider` per issuer per account, shared by every stack of the app: created
+   *   (and retained on deletion) in the first stack of the account that needs it, imported by ARN in the others,
+   *   which deploy after it
    */
   readonly oidcProvider?: iam.IOidcProvider;
   /**

@@ -72,7 +72,7 @@ export interface ScopedPublisherRoleProps {
   readonly target: AwsPublishTarget;
   /** @default - `name` */
   readonly roleName?: string;
-  /** Existing OIDC provider of the issuer. @default - shared per stack */
+  /** Existing OIDC provider of the issuer. @default - one per issuer per account, shared by every stack of the app */
   readonly oidcProvider?: iam.IOidcProvider;
   /** @default 'sts.amazonaws.com' */
   readonly audience?: string;

@@ -29,7 +29,7 @@ export interface EksIrsaBinding {
   /**
    * The IAM OIDC provider of that issuer, when it exists already.
    *
-   * @default - one native provider per issuer is created in the stack
+   * @default - one native provider per issuer per account, shared by every stack of the app (see `CiOidcTrust`)
    */
   readonly oidcProvider?: iam.IOidcProvider;
 }

@@ -1,47 +1,86 @@
-import { Lazy, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Lazy, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { fail } from '../../../core/errors';
 import { MANAGED_BY } from '../../../core/ownership';
 
-interface SharedProvider {
+interface OwnedProvider {
   readonly provider: iam.OidcProviderNative;
   readonly audiences: Set<string>;
 }
-const sharedProviders = new WeakMap<Stack, Map<string, SharedProvider>>();
+
+/** The stack of an account that owns its OIDC providers, and the providers by issuer URL. */
+interface AccountProviders {
+  readonly owner: Stack;
+  readonly byUrl: Map<string, OwnedProvider>;
+}
+
+// Per app (construct tree root), per account ('*' for environment-agnostic stacks).
+const accounts = new WeakMap<IConstruct, Map<string, AccountProviders>>();
+// Per stack: the provider handle each issuer resolves to there (owned, or imported from the owner stack).
+const handles = new WeakMap<Stack, Map<string, iam.IOidcProvider>>();
 
 /**
- * One native OIDC provider per issuer per stack (IAM allows one per issuer per account), listing the union of
- * the audiences its trusts require, sorted.
+ * The IAM OIDC provider of an issuer for the account of `scope`'s stack: one per issuer per account across every
+ * stack of the app, since IAM allows one provider per URL per account (a second fails the deploy with
+ * EntityAlreadyExists).
+ *
+ * The first stack of an account that needs a provider owns every Keyless provider of that account: they are created
+ * there, retained when that stack is deleted (deleting the provider would break every role of the account that
+ * trusts it), and list the union of the audiences all trusts need, sorted. Every other stack of the account imports
+ * the provider by its ARN, which is deterministic (`arn:PARTITION:iam::ACCOUNT:oidc-provider/HOST/PATH`), and
+ * depends on the owner stack, so it deploys after it. Environment-agnostic stacks are grouped as one account: they
+ * are assumed to be deployed together.
  */
 export function sharedOidcProvider(scope: Construct, url: string, audience: string): iam.IOidcProvider {
   const stack = Stack.of(scope);
-  let byUrl = sharedProviders.get(stack);
-  if (!byUrl) sharedProviders.set(stack, byUrl = new Map());
-  let shared = byUrl.get(url);
-  if (!shared) {
-    const audiences = new Set<string>();
-    const id = `KeylessOidcProvider-${url.replace(/^https:\/\//, '').replace(/[^A-Za-z0-9]+/g, '-')}`;
+  const accountKey = Token.isUnresolved(stack.account) ? '*' : stack.account;
+  let byAccount = accounts.get(stack.node.root);
+  if (!byAccount) accounts.set(stack.node.root, byAccount = new Map());
+  let account = byAccount.get(accountKey);
+  if (!account) byAccount.set(accountKey, account = { owner: stack, byUrl: new Map() });
+
+  const id = `KeylessOidcProvider-${url.replace(/^https:\/\//, '').replace(/[^A-Za-z0-9]+/g, '-')}`;
+  let owned = account.byUrl.get(url);
+  if (!owned) {
     // Two issuers can sanitize to one id (gitlab.example.com, gitlab-example.com). The id is kept as is, so that
     // existing providers are not replaced (a replacement would fail: one provider per URL per account).
-    const clash = [...byUrl.keys()].find((other) => other !== url && byUrl!.get(other)!.provider.node.id === id);
+    const clash = [...account.byUrl.keys()].find((other) => account!.byUrl.get(other)!.provider.node.id === id);
     if (clash !== undefined) {
       fail({
         code: 'KL-AWS-OIDC-PROVIDER-ID',
         path: scope.node.path,
         prop: 'source',
-        problem: `needs an OIDC provider for "${url}", whose construct id ${id} is already that of the provider for "${clash}" in ${stack.node.path}`,
+        problem: `needs an OIDC provider for "${url}", whose construct id ${id} is already that of the provider for "${clash}" in ${account.owner.node.path}`,
         fix: 'import one of the two providers with `oidcProvider: iam.OidcProviderNative.fromOidcProviderArn(…)`, or declare the trusts in separate stacks',
       });
     }
-    const provider = new iam.OidcProviderNative(stack, id, {
+    const audiences = new Set<string>();
+    const provider = new iam.OidcProviderNative(account.owner, id, {
       url,
       clientIds: Lazy.list({ produce: () => [...audiences].sort() }),
     });
+    // aws-cdk #35878: deleting the stack that owns a provider would break every role of the account that trusts it.
+    provider.applyRemovalPolicy(RemovalPolicy.RETAIN);
     Tags.of(provider).add('keyless:managed-by', MANAGED_BY);
-    shared = { provider, audiences };
-    byUrl.set(url, shared);
+    owned = { provider, audiences };
+    account.byUrl.set(url, owned);
   }
-  shared.audiences.add(audience);
-  return shared.provider;
+  owned.audiences.add(audience);
+  if (stack === account.owner) return owned.provider;
+
+  let inStack = handles.get(stack);
+  if (!inStack) handles.set(stack, inStack = new Map());
+  let handle = inStack.get(url);
+  if (!handle) {
+    const arn = `arn:${stack.partition}:iam::${stack.account}:oidc-provider/${url.replace(/^https:\/\//, '')}`;
+    handle = iam.OidcProviderNative.fromOidcProviderArn(stack, id, arn);
+    stack.addDependency(account.owner, `the IAM OIDC provider for ${url} is created in ${account.owner.node.path}, once per account`);
+    if (accountKey === '*') {
+      Annotations.of(stack).addInfoV2('@keyless/constructs:oidc-provider-agnostic',
+        `${url}: imported from ${account.owner.node.path}; environment-agnostic stacks are assumed to be deployed to one account`);
+    }
+    inStack.set(url, handle);
+  }
+  return handle;
 }
