@@ -3,10 +3,11 @@
  * Keyless error, and so are rebinding, double binding and duplicate template names (never a framework crash, never
  * a silent drop).
  */
+import * as cdk from 'aws-cdk-lib';
 import { ApiObject, Chart, Testing as K8sTesting } from 'cdk8s';
-import { Access, k8s } from '../../src';
+import { Access, aws, k8s } from '../../src';
 import { DeployService, ScheduledJob } from '../../src/templates';
-import { OWNERSHIP } from '../helpers/synth';
+import { OWNERSHIP, TODAY } from '../helpers/synth';
 import { teamTargets } from '../helpers/team';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:checkout/psp-api-key-AbC123';
@@ -93,5 +94,37 @@ describe('a workload runs as one service account', () => {
       + 'Fix: bind eks/Deployment once: keep the WorkloadServiceAccount it should run as, and give the other one its own workload.');
     // The first binding stands.
     expect((K8sTesting.synth(chart).find((o) => o.kind === 'Deployment') as any).spec.template.spec.serviceAccountName).toBe('payments-api');
+  });
+});
+
+describe('one service account, one EKS mechanism', () => {
+  const IRSA_ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+  const serviceAccount = { namespace: 'payments', name: 'payments-api' };
+  const stack = (region = 'eu-west-1') => new cdk.Stack(new cdk.App({ context: { 'keyless:today': TODAY } }), 'Platform', { env: { account: '123456789012', region } });
+
+  test('IRSA and Pod Identity for the same namespace/name in one account and region are refused, naming both', () => {
+    const s = stack();
+    new aws.WorkloadIdentity(s, 'Irsa', { name: 'payments-api', ownership: OWNERSHIP, serviceAccount, eks: { kind: 'irsa', issuerUrl: IRSA_ISSUER } });
+    expect(() => new aws.WorkloadIdentity(s, 'PodIdentity', { name: 'payments-api-pi', ownership: OWNERSHIP, serviceAccount, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } }))
+      .toThrow('[KL-WORKLOAD-SHARED] Platform/PodIdentity: `eks` binds system:serviceaccount:payments:payments-api through Pod Identity (cluster prod-eu), '
+        + `which Platform/Irsa already binds through IRSA (issuer ${IRSA_ISSUER}) in the same account and region: `
+        + 'one service account would then hold two roles, and its pods the permissions of whichever the SDK picks. '
+        + 'Fix: bind the service account through one mechanism (Pod Identity for EC2 node groups, IRSA for Fargate): remove one of the two identities, or use another service account.');
+  });
+
+  test('in the other order too', () => {
+    const s = stack();
+    new aws.WorkloadIdentity(s, 'PodIdentity', { name: 'payments-api-pi', ownership: OWNERSHIP, serviceAccount, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } });
+    expect(() => new aws.WorkloadIdentity(s, 'Irsa', { name: 'payments-api', ownership: OWNERSHIP, serviceAccount, eks: { kind: 'irsa', issuerUrl: IRSA_ISSUER } }))
+      .toThrow(`[KL-WORKLOAD-SHARED] Platform/Irsa: \`eks\` binds system:serviceaccount:payments:payments-api through IRSA (issuer ${IRSA_ISSUER}), `
+        + 'which Platform/PodIdentity already binds through Pod Identity (cluster prod-eu) in the same account and region: ');
+  });
+
+  test('IRSA on a cluster of another region and Pod Identity here are two service accounts: accepted', () => {
+    const s = stack('eu-west-1');
+    new aws.WorkloadIdentity(s, 'PodIdentity', { name: 'payments-api-pi', ownership: OWNERSHIP, serviceAccount, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } });
+    expect(() => new aws.WorkloadIdentity(s, 'Irsa', {
+      name: 'payments-api', ownership: OWNERSHIP, serviceAccount, eks: { kind: 'irsa', issuerUrl: 'https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE' },
+    })).not.toThrow();
   });
 });

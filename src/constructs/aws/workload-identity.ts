@@ -1,7 +1,7 @@
 import { Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { sharedOidcProvider } from './private/oidc-provider';
 import { checkManagedPolicyProp, checkOidcProviderProp } from './private/props';
 import { checkIssuerUrl } from '../../core/ci/policy';
@@ -50,6 +50,36 @@ export interface EksPodIdentityBinding {
 
 /** How the role is bound to the service account on EKS. */
 export type EksBinding = EksIrsaBinding | EksPodIdentityBinding;
+
+/**
+ * The first EKS binding of each service account per account and region, by mechanism: IRSA and Pod Identity for the
+ * same namespace/name there would give one service account two roles (the claims per issuer and per cluster cannot
+ * see each other, since an IRSA issuer does not name its cluster).
+ */
+const eksMechanisms = new WeakMap<IConstruct, Map<string, { mechanism: 'irsa' | 'pod-identity'; path: string; where: string }>>();
+
+function claimEksMechanism(scope: Construct, mechanism: 'irsa' | 'pod-identity', subject: string, region: string | undefined, where: string): void {
+  // An IRSA issuer that is not an EKS one (`oidc.eks.REGION.amazonaws.com`) names no region: nothing to compare.
+  if (region === undefined) return;
+  const root = scope.node.root;
+  let byKey = eksMechanisms.get(root);
+  if (!byKey) eksMechanisms.set(root, byKey = new Map());
+  const key = `${subject}|${Stack.of(scope).account}|${region}|${mechanism === 'irsa' ? 'pod-identity' : 'irsa'}`;
+  const other = byKey.get(key);
+  const label = (m: string) => (m === 'irsa' ? 'IRSA' : 'Pod Identity');
+  if (other !== undefined) {
+    fail({
+      code: 'KL-WORKLOAD-SHARED',
+      path: scope.node.path,
+      prop: 'eks',
+      problem: `binds ${subject} through ${label(mechanism)} (${where}), which ${other.path} already binds through ${label(other.mechanism)} (${other.where}) in the same account and region: `
+        + 'one service account would then hold two roles, and its pods the permissions of whichever the SDK picks',
+      fix: 'bind the service account through one mechanism (Pod Identity for EC2 node groups, IRSA for Fargate): remove one of the two identities, or use another service account',
+    });
+  }
+  const own = `${subject}|${Stack.of(scope).account}|${region}|${mechanism}`;
+  if (!byKey.has(own)) byKey.set(own, { mechanism, path: scope.node.path, where });
+}
 
 function isEksBinding<K extends EksBinding['kind']>(value: unknown, kind: K): value is Extract<EksBinding, { kind: K }> {
   return isObject(value) && value.kind === kind;
@@ -142,6 +172,7 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
       const hostPath = issuerUrl.replace(/^https:\/\//, '');
       const oidcProvider = checkOidcProviderProp(eks.oidcProvider, ctx, 'eks.oidcProvider');
       claimWorkloadBinding(this, 'AWS (IRSA)', `${subject} of issuer ${issuerUrl}`, 'serviceAccount');
+      claimEksMechanism(this, 'irsa', subject, /^oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\//.exec(hostPath)?.[1], `issuer ${issuerUrl}`);
       const provider = oidcProvider ?? sharedOidcProvider(this, issuerUrl, AWS_STS_AUDIENCE);
       this.roleResource = new iam.Role(this, 'Role', {
         ...common,
@@ -183,6 +214,7 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
         });
       }
       claimWorkloadBinding(this, 'AWS (Pod Identity)', `${subject} of cluster ${eks.clusterName}`, 'serviceAccount');
+      claimEksMechanism(this, 'pod-identity', subject, Stack.of(this).region, `cluster ${eks.clusterName}`);
       // Every literal in these conditions is validated to exclude `$` (cluster name, DNS-1123 namespace and service
       // account name) and goes through iamLiteral, so none can read as an IAM policy variable.
       // Session tags the Pod Identity Agent sets (EKS user guide, "Define permissions for EKS Pod Identities by tags").
