@@ -1,6 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
 import { Chart } from 'cdk8s';
 import { TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
 import { Access } from '../core/access';
 import { fail, ValidationContext } from '../core/errors';
 import { checkObjectListProp, checkObjectProp, checkPropsObject, describeValue, isObject, ObjectPropShape } from '../core/props';
@@ -120,4 +121,46 @@ export function checkReplicas(value: unknown, ctx: ValidationContext, prop = 're
     });
   }
   return value;
+}
+
+/** Where each template declaration was made, per app (construct tree root), by `Template|name`. */
+const declarations = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * Refuses a second declaration of a template with the same name in one app: both would create the same identities,
+ * service accounts and workloads, which the frameworks refuse as duplicate construct ids (or, in other stacks, the
+ * clouds refuse at deploy time). Checked before anything is created.
+ */
+export function claimTemplateName(
+  template: string, name: string, targets: ReadonlyArray<[string, IConstruct | undefined]>, ctx: ValidationContext,
+): void {
+  const given = targets.filter((t): t is [string, IConstruct] => t[1] !== undefined);
+  const where = given.map(([prop, scope]) => `\`${prop}\` ${scope.node.path}`).join(', ');
+  const key = `${template}|${name}`;
+  for (const [, scope] of given) {
+    const first = declarations.get(scope.node.root)?.get(key);
+    if (first !== undefined) {
+      fail({
+        code: 'KL-TPL-DUPLICATE-NAME',
+        path: ctx.path,
+        prop: 'name',
+        problem: `is ${describeValue(name)}, which another ${template} of this app already declares (on ${first}; this one on ${where}): `
+          + 'both would create the same identities and objects under the same names',
+        fix: `give each ${template} its own name, or declare it once with every target it needs`,
+      });
+    }
+  }
+  for (const [, scope] of given) {
+    let byKey = declarations.get(scope.node.root);
+    if (!byKey) declarations.set(scope.node.root, byKey = new Map());
+    if (!byKey.has(key)) byKey.set(key, where);
+  }
+}
+
+/** The stacks and charts of a workload template's cluster targets, for {@link claimTemplateName}. */
+export function clusterScopes(props: Record<string, any>): Array<[string, IConstruct | undefined]> {
+  return ['eks', 'gke', 'aks'].flatMap((target): Array<[string, IConstruct | undefined]> => [
+    [`${target}.stack`, props[target]?.stack],
+    [`${target}.chart`, props[target]?.chart],
+  ]);
 }

@@ -1,6 +1,6 @@
 import * as cdk from 'aws-cdk-lib';
 import { TerraformStack } from 'cdktf';
-import { checkPublishClouds, checkTemplateProps, templatePath } from './checks';
+import { checkPublishClouds, checkTemplateProps, claimTemplateName, templatePath } from './checks';
 import * as aws from '../constructs/aws';
 import * as azure from '../constructs/azure';
 import * as gcp from '../constructs/gcp';
@@ -42,6 +42,7 @@ export class CiPublishArtifact {
     if (!props.aws && !props.gcp && !props.azure) {
       fail({ code: 'KL-TPL-NO-TARGET', path: ctx.path, prop: 'aws', problem: 'and `gcp` and `azure` are all missing: the artifact is published nowhere', fix: 'name at least one cloud' });
     }
+    claimTemplateName('CiPublishArtifact', props.name, [['aws.stack', props.aws?.stack], ['gcp.stack', props.gcp?.stack], ['azure.stack', props.azure?.stack]], ctx);
     const common = { name: props.name, ownership: props.ownership, source: props.source };
     if (props.aws) this.aws = new aws.ScopedPublisherRole(props.aws.stack, `Publish-${props.name}`, { ...common, target: props.aws.target });
     if (props.gcp) {

@@ -1,5 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { checkAccessList, checkClusterTargets, checkImage, checkReplicas, checkTemplateProps, templatePath } from './checks';
+import { checkAccessList, checkClusterTargets, claimTemplateName, clusterScopes, checkImage, checkReplicas, checkTemplateProps, templatePath } from './checks';
 import { Access } from '../core/access';
 import { today } from '../core/clock';
 import { checkNamespace } from '../core/kubernetes';
@@ -50,6 +50,7 @@ export class DeployService {
     const replicas = checkReplicas(props.replicas, ctx);
     const access = checkAccessList(props.access, ctx, 'access');
     checkClusterTargets(props as unknown as Record<string, unknown>, ctx);
+    claimTemplateName('DeployService', props.name, clusterScopes(props), ctx);
     const labels = { 'app.kubernetes.io/name': props.name };
     this.clusters = deployOnClusters(`Service-${props.name}`, {
       ...props,

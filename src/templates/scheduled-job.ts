@@ -1,5 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { checkAccess, checkAccessList, checkClusterTargets, checkImage, checkTemplateProps, templatePath } from './checks';
+import { checkAccess, checkAccessList, checkClusterTargets, claimTemplateName, clusterScopes, checkImage, checkTemplateProps, templatePath } from './checks';
 import { Access } from '../core/access';
 import { today } from '../core/clock';
 import { fail } from '../core/errors';
@@ -48,6 +48,7 @@ export class ScheduledJob {
     const secret = checkAccess(props.secret, ctx, 'secret');
     const access = checkAccessList(props.access, ctx, 'access');
     checkClusterTargets(props as unknown as Record<string, unknown>, ctx);
+    claimTemplateName('ScheduledJob', props.name, clusterScopes(props), ctx);
     const labels = { 'app.kubernetes.io/name': props.name };
     this.clusters = deployOnClusters(`Job-${props.name}`, {
       ...props,

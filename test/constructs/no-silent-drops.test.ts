@@ -5,8 +5,8 @@
  */
 import * as cdk from 'aws-cdk-lib';
 import { ApiObject, Chart, Testing as K8sTesting } from 'cdk8s';
-import { Access, aws, k8s } from '../../src';
-import { DeployService, ScheduledJob } from '../../src/templates';
+import { Access, aws, GitHubActions, k8s } from '../../src';
+import { CiPublishArtifact, DeployService, ScheduledJob } from '../../src/templates';
 import { OWNERSHIP, TODAY } from '../helpers/synth';
 import { teamTargets } from '../helpers/team';
 
@@ -126,5 +126,54 @@ describe('one service account, one EKS mechanism', () => {
     expect(() => new aws.WorkloadIdentity(s, 'Irsa', {
       name: 'payments-api', ownership: OWNERSHIP, serviceAccount, eks: { kind: 'irsa', issuerUrl: 'https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE' },
     })).not.toThrow();
+  });
+});
+
+describe('one declaration per template name in an app', () => {
+  test('two DeployService with the same name are refused, naming both declarations, not a duplicate construct id', () => {
+    const t = teamTargets();
+    const service = (gke: boolean) => new DeployService({
+      name: 'checkout-api',
+      ownership: OWNERSHIP,
+      image: 'checkout:1',
+      eks: { stack: t.awsStack, chart: t.eksChart, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } },
+      gke: gke ? { stack: t.gcpStack, chart: t.gkeChart, project: 'acme-checkout-prod' } : undefined,
+    });
+    service(false);
+    expect(() => service(true)).toThrow('[KL-TPL-DUPLICATE-NAME] DeployService(checkout-api): `name` is "checkout-api", which another DeployService of this app already declares '
+      + '(on `eks.stack` team-aws, `eks.chart` eks; this one on `eks.stack` team-aws, `eks.chart` eks, `gke.stack` team-gcp, `gke.chart` gke): '
+      + 'both would create the same identities and objects under the same names. Fix: give each DeployService its own name, or declare it once with every target it needs.');
+  });
+
+  test('two ScheduledJob, and two CiPublishArtifact, with the same name are refused', () => {
+    const t = teamTargets();
+    const job = () => new ScheduledJob({
+      name: 'checkout-reconcile',
+      ownership: OWNERSHIP,
+      image: 'reconcile:1',
+      schedule: '@daily',
+      eks: { stack: t.awsStack, chart: t.eksChart, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } },
+      secret: Access.readSecret({ aws: { secretArn: SECRET_ARN } }),
+    });
+    job();
+    expect(job).toThrow('[KL-TPL-DUPLICATE-NAME] ScheduledJob(checkout-reconcile): `name` is "checkout-reconcile", which another ScheduledJob of this app already declares '
+      + '(on `eks.stack` team-aws, `eks.chart` eks; this one on `eks.stack` team-aws, `eks.chart` eks): both would create the same identities and objects under the same names. '
+      + 'Fix: give each ScheduledJob its own name, or declare it once with every target it needs.');
+    const publish = () => new CiPublishArtifact({
+      name: 'checkout-image',
+      ownership: OWNERSHIP,
+      source: GitHubActions.repository({ owner: 'acme', repository: 'checkout', tagPatterns: ['v*'] }),
+      aws: { stack: t.awsStack, target: aws.AwsPublishTarget.ecrRepository({ repositoryArn: 'arn:aws:ecr:eu-west-1:123456789012:repository/checkout/api' }) },
+    });
+    publish();
+    expect(publish).toThrow('[KL-TPL-DUPLICATE-NAME] CiPublishArtifact(checkout-image): `name` is "checkout-image", which another CiPublishArtifact of this app already declares '
+      + '(on `aws.stack` team-aws; this one on `aws.stack` team-aws): both would create the same identities and objects under the same names. '
+      + 'Fix: give each CiPublishArtifact its own name, or declare it once with every target it needs.');
+  });
+
+  test('the same name in two apps (another set of stacks and charts) is fine', () => {
+    for (const t of [teamTargets(), teamTargets()]) {
+      new DeployService({ name: 'checkout-api', ownership: OWNERSHIP, image: 'checkout:1', eks: { stack: t.awsStack, chart: t.eksChart, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } } });
+    }
   });
 });
