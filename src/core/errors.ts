@@ -47,6 +47,15 @@ export interface ValidationContext {
   readonly path: string;
   /** Today's date as `YYYY-MM-DD` (UTC). */
   readonly today: string;
+  /**
+   * Whether an unresolved token is a reference to an attribute of a resource declared in the app (an ARN, name or id
+   * that the framework resolves from that resource), as opposed to a deploy-time input (a parameter, an import, a
+   * variable, a data source). Set by the framework renderers; used only where a value names the resource being
+   * granted on, never where it decides a trust.
+   *
+   * @default - no token is a reference
+   */
+  readonly isResourceReference?: (value: string) => boolean;
 }
 
 /**

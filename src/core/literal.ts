@@ -181,3 +181,13 @@ export function requireKeylessDeclaration(value: unknown, brand: string, ctx: Va
     });
   }
 }
+
+/**
+ * Whether a value names the resource a grant is on through a reference to that resource in the app (`repo.repositoryArn`,
+ * `bucket.bucketName`, a Terraform resource's `id`): the framework resolves it from the declared resource, so it cannot
+ * be set to `*` at deploy time, and the dependency on the resource is kept. Parameters, imports, variables and data
+ * sources are not references here.
+ */
+export function isAcceptedReference(value: unknown, ctx: ValidationContext): value is string {
+  return typeof value === 'string' && isUnresolvedToken(value) && ctx.isResourceReference?.(value) === true;
+}

@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CiOidcTrust } from './ci-oidc-trust';
+import { awsValidationContext } from './private/reference';
 import { ICiSource, resolveCiSource } from '../../core/ci/policy';
 import { ValidationContext } from '../../core/errors';
 import { keylessBrand, requireKeylessDeclaration, snapshotDeclaration } from '../../core/literal';
@@ -10,7 +11,6 @@ import {
   AwsPublishStatement, checkPublisherTrust, CodeArtifactPackageTarget, codeArtifactPublishStatements, EcrRepositoryTarget,
   ecrPushStatements, S3PrefixTarget, s3PublishStatements,
 } from '../../core/publish';
-import { validationContext } from '../private/context';
 
 const AWS_PUBLISH_TARGET: unique symbol = keylessBrand('AwsPublishTarget') as any;
 
@@ -96,7 +96,7 @@ export class ScopedPublisherRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ScopedPublisherRoleProps) {
     super(scope, id);
-    const ctx = validationContext(this);
+    const ctx = awsValidationContext(this);
     checkPropsObject(props, ctx, '{ name, ownership, source, target }');
     checkPublisherTrust(resolveCiSource(props.source, ctx), ctx);
     const target = checkObjectProp<AwsPublishTarget>(props.target, ctx, 'target', {

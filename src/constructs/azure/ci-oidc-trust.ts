@@ -8,6 +8,7 @@ import { checkIdentityName } from '../../core/names';
 import { Ownership, resolveOwnership } from '../../core/ownership';
 import { azureFederatedTrust } from '../../core/trust/azure';
 import { validationContext } from '../private/context';
+import { terraformValidationContext } from '../private/terraform-reference';
 import { ownedUserAssignedIdentity } from './private/identity';
 import { terraformConfig } from '../private/terraform';
 
@@ -73,7 +74,7 @@ export class CiOidcTrust extends Construct {
 
   constructor(scope: Construct, id: string, props: CiOidcTrustProps) {
     super(scope, id);
-    const ctx = validationContext(this);
+    const ctx = terraformValidationContext(this);
     this.ownership = resolveOwnership(props.ownership, ctx);
     const name = checkIdentityName(props.name, ctx);
     const { identity, resourceGroupName } = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx);

@@ -9,9 +9,9 @@ import { checkGcpProjectId } from '../../core/names';
 import { Ownership } from '../../core/ownership';
 import { checkObjectProp } from '../../core/props';
 import { artifactRegistryWriterGrant, checkPublisherTrust, GcpPublishGrant, storagePrefixGrant } from '../../core/publish';
-import { validationContext } from '../private/context';
 import { shortHash } from '../private/hash';
 import { terraformConfig } from '../private/terraform';
+import { terraformValidationContext } from '../private/terraform-reference';
 
 /** An Artifact Registry repository. */
 export interface ArtifactRegistryTarget {
@@ -116,7 +116,7 @@ export class ScopedPublisherRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ScopedPublisherRoleProps) {
     super(scope, id);
-    const ctx = validationContext(this);
+    const ctx = terraformValidationContext(this);
     checkPublisherTrust(resolveCiSource(props.source, ctx), ctx);
     checkObjectProp<GcpPublishTarget>(props.target, ctx, 'target', {
       expected: 'a GCP publish target (`GcpPublishTarget.artifactRegistryRepository(…)` or `.storagePrefix(…)`)',

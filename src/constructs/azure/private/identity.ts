@@ -4,6 +4,7 @@ import { ValidationContext } from '../../../core/errors';
 import { checkAzureIdentityName, checkAzureLocation, checkAzureResourceGroupName } from '../../../core/names';
 import { azureOwnershipTags, Ownership } from '../../../core/ownership';
 import { terraformConfig } from '../../private/terraform';
+import { terraformReferenceKey } from '../../private/terraform-reference';
 import { claimAzureIdentityName } from '../../private/uniqueness';
 
 /** The props every Keyless user-assigned identity takes. */
@@ -23,7 +24,7 @@ export function ownedUserAssignedIdentity(
   const identityName = checkAzureIdentityName(props.identityName ?? name, ctx);
   const resourceGroupName = checkAzureResourceGroupName(props.resourceGroupName, ctx);
   const location = checkAzureLocation(props.location, ctx);
-  claimAzureIdentityName(scope, resourceGroupName, identityName);
+  claimAzureIdentityName(scope, terraformReferenceKey(resourceGroupName), identityName);
   const identity = new UserAssignedIdentity(scope, 'Identity', terraformConfig(scope, {
     name: identityName, resourceGroupName, location, tags: azureOwnershipTags(ownership),
   }));

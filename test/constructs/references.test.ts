@@ -1,0 +1,82 @@
+/**
+ * References where they are harmless: the resource a grant is on may be named by a reference to that resource in the
+ * app (`repo.repositoryArn`, `bucket.bucketName`, a Terraform resource group's `name`), which the framework resolves
+ * from the declared resource and orders after it. Deploy-time inputs (parameters, imports, variables) stay refused,
+ * and values that decide a trust or a prefix stay literal.
+ */
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import * as aws from '../../src/constructs/aws';
+import * as azure from '../../src/constructs/azure';
+import * as gcp from '../../src/constructs/gcp';
+import { GitHubActions } from '../../src/core';
+import { PAYMENTS } from '../helpers/tokens';
+
+const TODAY = '2026-11-22';
+const OWNERSHIP = { owner: 'team-payments', purpose: 'deploy payments-api from CI', environment: 'production', tier: 1, reviewBy: '2027-04-30' } as const;
+const source = GitHubActions.repository({ ...PAYMENTS, branches: ['main'] });
+const policyOf = (stack: Stack) => Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, any>).find((r) => r.Type === 'AWS::IAM::Policy').Properties.PolicyDocument.Statement;
+
+describe('aws-cdk-lib: the repository or bucket just created', () => {
+  test('ECR: `repo.repositoryArn` is accepted and the grant is exactly that repository (Fn::GetAtt)', () => {
+    const stack = new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Publish');
+    const repo = new ecr.Repository(stack, 'Repo');
+    new aws.ScopedPublisherRole(stack, 'Publisher', { name: 'payments-image', ownership: OWNERSHIP, source, target: aws.AwsPublishTarget.ecrRepository({ repositoryArn: repo.repositoryArn }) });
+    const push = policyOf(stack).find((s: any) => s.Sid === 'PushToRepository');
+    expect(push.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Repo/), 'Arn'] });
+  });
+  test('S3: `bucket.bucketName` is accepted; the prefix stays literal', () => {
+    const stack = new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Publish');
+    const bucket = new s3.Bucket(stack, 'Artifacts');
+    new aws.ScopedPublisherRole(stack, 'Publisher', { name: 'payments-bundle', ownership: OWNERSHIP, source, target: aws.AwsPublishTarget.s3Prefix({ bucketName: bucket.bucketName, prefix: 'payments-api' }) });
+    const put = policyOf(stack).find((s: any) => s.Sid === 'PutUnderPrefix');
+    expect(put.Resource).toEqual({ 'Fn::Join': ['', ['arn:aws:s3:::', { Ref: expect.stringMatching(/^Artifacts/) }, '/payments-api/*']] });
+  });
+  test('a CfnParameter as the repository ARN stays refused (it could be `*` at deploy time)', () => {
+    const stack = new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Publish');
+    const arn = new CfnParameter(stack, 'Arn').valueAsString;
+    expect(() => new aws.ScopedPublisherRole(stack, 'Publisher', { name: 'payments-image', ownership: OWNERSHIP, source, target: aws.AwsPublishTarget.ecrRepository({ repositoryArn: arn }) }))
+      .toThrow('[KL-LITERAL-TOKEN] Publish/Publisher: `target.repositoryArn` is an unresolved token');
+  });
+});
+
+describe('cdktf: the bucket or resource group just created', () => {
+  const tf = () => new TerraformStack(Testing.app({ context: { 'keyless:today': TODAY } }), 'platform');
+  test('GCS: `bucket.name` is accepted; the condition names it through the reference', () => {
+    const stack = tf();
+    const bucket = new StorageBucket(stack, 'Artifacts', { name: 'acme-artifacts', location: 'EU' });
+    new gcp.ScopedPublisherRole(stack, 'Publisher', {
+      name: 'payments-bundle',
+      ownership: OWNERSHIP,
+      source,
+      project: 'acme-payments-prod',
+      projectNumber: '412345678901',
+      target: gcp.GcpPublishTarget.storagePrefix({ bucket: bucket.name, prefix: 'payments-api' }),
+    });
+    const binding = Object.values(JSON.parse(Testing.synth(stack)).resource.google_storage_bucket_iam_member)[0] as any;
+    expect(binding.bucket).toBe('${google_storage_bucket.Artifacts.name}');
+    expect(binding.condition.expression).toBe("resource.name.startsWith('projects/_/buckets/${google_storage_bucket.Artifacts.name}/objects/payments-api/')");
+  });
+  test('Azure: a resource group reference keeps the dependency; a variable stays refused', () => {
+    const stack = tf();
+    const group = new ResourceGroup(stack, 'Identities', { name: 'rg-identities', location: 'westeurope' });
+    new azure.CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source, resourceGroupName: group.name, location: 'westeurope' });
+    const identity = Object.values(JSON.parse(Testing.synth(stack)).resource.azurerm_user_assigned_identity)[0] as any;
+    expect(identity.resource_group_name).toBe('${azurerm_resource_group.Identities.name}');
+    const variable = new TerraformVariable(stack, 'rg', {}).stringValue;
+    expect(() => new azure.CiOidcTrust(stack, 'Other', { name: 'payments-other', ownership: OWNERSHIP, source, resourceGroupName: variable, location: 'westeurope' }))
+      .toThrow('[KL-AZ-RESOURCE-GROUP] platform/Other: `resourceGroupName` is');
+  });
+  test('two identities of one name in one referenced resource group are still one clash', () => {
+    const stack = tf();
+    const group = new ResourceGroup(stack, 'Identities', { name: 'rg-identities', location: 'westeurope' });
+    new azure.CiOidcTrust(stack, 'One', { name: 'payments-deploy', ownership: OWNERSHIP, source, resourceGroupName: group.name, location: 'westeurope' });
+    expect(() => new azure.CiOidcTrust(stack, 'Two', { name: 'payments-deploy', ownership: OWNERSHIP, source, resourceGroupName: group.name, location: 'westeurope' }))
+      .toThrow('[KL-UNIQUE-NAME] platform/Two: `identityName` names the user-assigned identity "payments-deploy", which platform/One already names in resource group ${azurerm_resource_group.identities.name}');
+  });
+});
