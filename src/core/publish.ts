@@ -52,7 +52,10 @@ function checkPattern(
 
 /** An ECR repository ARN, exactly. */
 export interface EcrRepositoryTarget {
-  /** `arn:aws:ecr:REGION:ACCOUNT:repository/NAME`. */
+  /**
+   * `arn:aws:ecr:REGION:ACCOUNT:repository/NAME`, or a reference to a repository of the app (`repo.repositoryArn`);
+   * never a parameter or import, which could be `*` at deploy time.
+   */
   readonly repositoryArn: string;
 }
 
@@ -69,9 +72,11 @@ export function ecrPushStatements(target: EcrRepositoryTarget, ctx: ValidationCo
 
 /** An S3 prefix to publish objects under. */
 export interface S3PrefixTarget {
-  /** Bucket name. */
+  /**
+   * Bucket name: a literal, or a reference to a bucket of the app (`bucket.bucketName`); never a parameter or import.
+   */
   readonly bucketName: string;
-  /** Key prefix, e.g. `payments-api/releases` (no wildcards; objects go under `PREFIX/`). */
+  /** Key prefix, e.g. `payments-api/releases` (no wildcards; objects go under `PREFIX/`). Always a literal. */
   readonly prefix: string;
   /** KMS key ARN, when the bucket uses SSE-KMS. @default - no KMS permissions */
   readonly kmsKeyArn?: string;

@@ -20,7 +20,10 @@ export interface CiOidcTrustProps {
   readonly ownership: Ownership;
   /** The CI source whose tokens are admitted. Subjects are matched exactly: no tag patterns. */
   readonly source: ICiSource;
-  /** Resource group of the user-assigned identity. */
+  /**
+   * Resource group of the user-assigned identity: its name, or a reference to a resource group of the app
+   * (`group.name`, which keeps the dependency); never a variable or data source.
+   */
   readonly resourceGroupName: string;
   /** Azure region of the identity, e.g. `westeurope`. */
   readonly location: string;

@@ -25,9 +25,9 @@ export interface ArtifactRegistryTarget {
 
 /** A Cloud Storage prefix (the bucket must use uniform bucket-level access for IAM conditions). */
 export interface StoragePrefixTarget {
-  /** Bucket name. */
+  /** Bucket name: a literal, or a reference to a bucket of the app (`bucket.name`); never a variable. */
   readonly bucket: string;
-  /** Object-name prefix, e.g. `payments-api/releases`. */
+  /** Object-name prefix, e.g. `payments-api/releases`. Always a literal. */
   readonly prefix: string;
 }
 
