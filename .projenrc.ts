@@ -109,6 +109,13 @@ project.addTask('synth', {
   exec: 'ts-node --transpile-only -P test/tsconfig.json examples/synth.ts',
 });
 
+// The CLI from a clone, without a build: `npm run keyless -- check out/` (installed users run `npx keyless`).
+project.addTask('keyless', {
+  description: 'Run the keyless CLI from the source (check | inventory | diff)',
+  exec: 'ts-node --transpile-only -P test/tsconfig.json src/cli/keyless.ts',
+  receiveArgs: true,
+});
+
 project.addTask('bench', {
   description: 'Benchmark synthesis time and memory against a raw-framework baseline (N = 10 … 5,000)',
   exec: 'ts-node --transpile-only -P test/tsconfig.json scripts/bench/run.ts',
