@@ -4,10 +4,13 @@
  * a silent drop).
  */
 import * as cdk from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { ApiObject, Chart, Testing as K8sTesting } from 'cdk8s';
-import { Access, aws, GitHubActions, k8s } from '../../src';
+import { Access, aws, azure, GitHubActions, k8s } from '../../src';
 import { CiPublishArtifact, DeployService, ScheduledJob } from '../../src/templates';
-import { OWNERSHIP, TODAY } from '../helpers/synth';
+import { assumeRoleWithWebIdentityAllowed } from '../helpers/aws-trust-evaluator';
+import { azureTokenAccepted } from '../helpers/azure-token-exchange';
+import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
 import { teamTargets } from '../helpers/team';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:checkout/psp-api-key-AbC123';
@@ -175,5 +178,67 @@ describe('one declaration per template name in an app', () => {
     for (const t of [teamTargets(), teamTargets()]) {
       new DeployService({ name: 'checkout-api', ownership: OWNERSHIP, image: 'checkout:1', eks: { stack: t.awsStack, chart: t.eksChart, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } } });
     }
+  });
+});
+
+describe('issuers exactly as the clusters emit them', () => {
+  const serviceAccount = { namespace: 'payments', name: 'payments-api' };
+  const SUB = 'system:serviceaccount:payments:payments-api';
+  const aksIdentity = (clusterIssuerUrl: string) => {
+    const stack = tfStack();
+    new azure.WorkloadIdentity(stack, 'Api', { name: 'payments-api', ownership: OWNERSHIP, serviceAccount, clusterIssuerUrl, resourceGroupName: 'rg-payments', location: 'westeurope' });
+    return tfJson(stack);
+  };
+
+  test('an AKS issuer without its trailing `/` is refused, with the exact value to write', () => {
+    expect(() => aksIdentity(AKS_ISSUER.slice(0, -1))).toThrow(`[KL-AZ-AKS-ISSUER] platform/Api: \`clusterIssuerUrl\` is "${AKS_ISSUER.slice(0, -1)}": `
+      + 'an AKS issuer ends with `/`, and Entra ID matches it against the token\'s `iss` exactly, so this credential would accept no token of the cluster. '
+      + `Fix: write the issuer as \`az aks show --query oidcIssuerProfile.issuerUrl\` prints it, with the trailing slash: "${AKS_ISSUER}". `
+      + 'See https://learn.microsoft.com/azure/aks/use-oidc-issuer');
+    expect(() => aksIdentity('https://oidc.prod-aks.azure.com/2f3b8c4d-1a2b-4c3d-8e9f-0a1b2c3d4e5f')).toThrow(/^\[KL-AZ-AKS-ISSUER\]/);
+  });
+
+  test('through the templates too', () => {
+    const t = teamTargets();
+    expect(() => new DeployService({
+      name: 'checkout-api',
+      ownership: OWNERSHIP,
+      image: 'checkout:1',
+      aks: { stack: t.azureStack, clusterIssuerUrl: AKS_ISSUER.slice(0, -1), resourceGroupName: 'rg-checkout', location: 'westeurope' },
+    })).toThrow(/^\[KL-AZ-AKS-ISSUER\] team-azure\/Service-checkout-api: `clusterIssuerUrl`/);
+  });
+
+  test('the AKS issuer as printed is rendered verbatim, and Entra\'s exact match accepts the cluster\'s tokens (and only with the `/`)', () => {
+    const json = aksIdentity(AKS_ISSUER);
+    const [identityId] = Object.keys(tfResources(json, 'azurerm_user_assigned_identity'));
+    expect(Object.values(tfResources(json, 'azurerm_federated_identity_credential')).map((c: any) => c.issuer)).toEqual([AKS_ISSUER]);
+    expect(azureTokenAccepted(json, identityId, { iss: AKS_ISSUER, sub: SUB, aud: 'api://AzureADTokenExchange' })).toBe(true);
+    expect(azureTokenAccepted(json, identityId, { iss: AKS_ISSUER.slice(0, -1), sub: SUB, aud: 'api://AzureADTokenExchange' })).toBe(false);
+  });
+
+  test('a self-managed cluster\'s issuer (not an AKS host) is kept as written', () => {
+    const json = aksIdentity('https://oidc.k8s.example.com');
+    expect(Object.values(tfResources(json, 'azurerm_federated_identity_credential')).map((c: any) => c.issuer)).toEqual(['https://oidc.k8s.example.com']);
+  });
+
+  const EKS_ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+  const irsa = (issuerUrl: string) => {
+    const stack = new cdk.Stack(new cdk.App({ context: { 'keyless:today': TODAY } }), 'Platform', { env: { account: '123456789012', region: 'eu-west-1' } });
+    new aws.WorkloadIdentity(stack, 'Api', { name: 'payments-api', ownership: OWNERSHIP, serviceAccount, eks: { kind: 'irsa', issuerUrl } });
+    return Template.fromStack(stack).toJSON();
+  };
+
+  test('an EKS issuer with a trailing `/` is refused, with the exact value to write', () => {
+    expect(() => irsa(`${EKS_ISSUER}/`)).toThrow(`[KL-AWS-IRSA-ISSUER] Platform/Api: \`eks.issuerUrl\` is "${EKS_ISSUER}/": `
+      + 'an EKS issuer has no trailing `/`, and IAM matches the token\'s `iss` (and the condition keys built from it) exactly, so this role would trust no token of the cluster. '
+      + `Fix: write the issuer as \`aws eks describe-cluster --query cluster.identity.oidc.issuer\` prints it, without the trailing slash: "${EKS_ISSUER}". `
+      + 'See https://docs.aws.amazon.com/eks/latest/userguide/enable-iam-roles-for-service-accounts.html');
+  });
+
+  test('the EKS issuer as printed is trusted for the cluster\'s tokens (and not for an `iss` with a `/`)', () => {
+    const template = irsa(EKS_ISSUER);
+    const allowed = (iss: string) => assumeRoleWithWebIdentityAllowed(template, 'payments-api', { iss, sub: SUB, aud: 'sts.amazonaws.com' }, { account: '123456789012' });
+    expect(allowed(EKS_ISSUER)).toBe(true);
+    expect(allowed(`${EKS_ISSUER}/`)).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { checkEksIssuerSlash } from './private/eks-issuer';
 import { sharedOidcProvider } from './private/oidc-provider';
 import { checkManagedPolicyProp, checkOidcProviderProp } from './private/props';
 import { checkIssuerUrl } from '../../core/ci/policy';
@@ -167,6 +168,7 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
           fix: 'give the literal issuer URL from `aws eks describe-cluster --name CLUSTER --query cluster.identity.oidc.issuer`',
         });
       }
+      checkEksIssuerSlash(eks.issuerUrl, ctx, 'eks.issuerUrl');
       // checkIssuerUrl also bounds the issuer to the 255 characters of an IAM OIDC provider URL.
       const issuerUrl = checkIssuerUrl(eks.issuerUrl, ctx, 'eks.issuerUrl', 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE');
       const hostPath = issuerUrl.replace(/^https:\/\//, '');

@@ -9,6 +9,7 @@ import { Ownership, resolveOwnership } from '../../core/ownership';
 import { AZURE_TOKEN_EXCHANGE_AUDIENCE, azureCredentialName } from '../../core/trust/azure';
 import { claimWorkloadBinding } from '../private/bindings';
 import { validationContext } from '../private/context';
+import { checkAksIssuerSlash } from './private/aks-issuer';
 import { ownedUserAssignedIdentity } from './private/identity';
 import { terraformConfig } from '../private/terraform';
 
@@ -69,6 +70,7 @@ export class WorkloadIdentity extends Construct {
     const issuer = checkIssuerUrl(props.clusterIssuerUrl, ctx, 'clusterIssuerUrl',
       'https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/11111111-1111-1111-1111-111111111111/',
       { allowTrailingSlash: true });
+    checkAksIssuerSlash(issuer, ctx, 'clusterIssuerUrl');
     const subject = serviceAccountSubject(this.serviceAccount);
     claimWorkloadBinding(this, 'Azure', `${subject} of issuer ${issuer}`, 'serviceAccount');
 
