@@ -462,3 +462,13 @@ describe('Azure BreakGlassAssignment', () => {
     expect(active[0].principal_id).toBe(AZ_PRINCIPAL);
   });
 });
+
+test('GCP: two break-glass accesses to one service of one project share its authoritative audit config (two would overwrite each other)', () => {
+  const stack = tfStack();
+  const common = { ownership: OWNERSHIP, expires: EXPIRES, project: PROJECT, members: MEMBERS };
+  const admin = new gcp.BreakGlassAccess(stack, 'GkeAdmin', { ...common, name: 'payments-gke-admin', role: 'roles/container.admin' });
+  const developer = new gcp.BreakGlassAccess(stack, 'GkeDeveloper', { ...common, name: 'payments-gke-developer', role: 'roles/container.developer' });
+  const configs = Object.values(tfJson(stack).resource.google_project_iam_audit_config) as any[];
+  expect(configs.map((c) => [c.project, c.service])).toEqual([[PROJECT, 'container.googleapis.com']]);
+  expect(developer.auditConfig).toBe(admin.auditConfig);
+});

@@ -1,7 +1,7 @@
 import { PrivilegedAccessManagerEntitlement } from '@cdktf/provider-google/lib/privileged-access-manager-entitlement';
 import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
   BREAK_GLASS_SESSION_SECONDS, BreakGlassExpiry, checkGcpBreakGlass, checkGcpHumans, requireBreakGlassTier, resolveBreakGlassExpiry,
   resolveGcpAuditServices,
@@ -12,6 +12,9 @@ import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership'
 import { validationContext } from '../private/context';
 import { shortHash } from '../private/hash';
 import { terraformConfig } from '../private/terraform';
+
+// Per app (construct tree root): the audit config of each project and service.
+const auditConfigsByApp = new WeakMap<IConstruct, Map<string, ProjectIamAuditConfig>>();
 
 /**
  * How break-glass access is granted on GCP.
@@ -72,7 +75,11 @@ export class BreakGlassAccess extends Construct {
   public readonly members: readonly string[];
   /** The PAM entitlement, in `privileged-access-manager` mode. */
   public readonly entitlement?: PrivilegedAccessManagerEntitlement;
-  /** The audit log configuration of the role's (first) audit service. */
+  /**
+   * The audit log configuration of the role's (first) audit service. Authoritative per project and service, so one
+   * per app: a second break-glass access to the same service shares the first one's (created by whichever was
+   * declared first).
+   */
   public readonly auditConfig: ProjectIamAuditConfig;
   /** Every audit log configuration, one per audit service of the role (Bigtable roles have two). */
   public readonly auditConfigs: readonly ProjectIamAuditConfig[];
@@ -130,12 +137,23 @@ export class BreakGlassAccess extends Construct {
       fail({ code: 'KL-BG-GCP-MODE', path: ctx.path, prop: 'mode', problem: `is ${quote(mode)}: expected "conditional-binding" or "privileged-access-manager"`, fix: 'use "privileged-access-manager" when an approval is required' });
     }
 
-    // One authoritative audit config per service; the first keeps the id it always had.
-    this.auditConfigs = auditServices.map((service, i) => new ProjectIamAuditConfig(this, i === 0 ? 'AuditLogs' : `AuditLogs-${shortHash(service)}`, terraformConfig(this, {
-      project,
-      service,
-      auditLogConfig: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
-    })));
+    // google_project_iam_audit_config is authoritative per (project, service): one per app, shared by every
+    // break-glass access to that service (two would overwrite each other at every apply). The first keeps its id.
+    let configs = auditConfigsByApp.get(this.node.root);
+    if (!configs) auditConfigsByApp.set(this.node.root, configs = new Map());
+    this.auditConfigs = auditServices.map((service, i) => {
+      const key = `${project}|${service}`;
+      let config = configs!.get(key);
+      if (!config) {
+        config = new ProjectIamAuditConfig(this, i === 0 ? 'AuditLogs' : `AuditLogs-${shortHash(service)}`, terraformConfig(this, {
+          project,
+          service,
+          auditLogConfig: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
+        }));
+        configs!.set(key, config);
+      }
+      return config;
+    });
     this.auditConfig = this.auditConfigs[0];
   }
 }
