@@ -61,6 +61,16 @@ describe('GCP: pools per project, providers per pool, service accounts per proje
       + 'workload identity pool names are unique per project, so the second apply would fail with 409. Fix: let one trust create the pool and set `useExistingPool: true` on the others that share it.');
     expect(() => new gcp.CiOidcTrust(new TerraformStack(app, 'shared'), 'Three', { ...common, name: 'payments-three', poolId: 'ci-github', useExistingPool: true })).not.toThrow();
   });
+  test('trusts of one stack share the pool the first creates: one pool, every provider references it', () => {
+    const stack = new TerraformStack(tf(), 'ci');
+    new gcp.CiOidcTrust(stack, 'One', { ...common, name: 'payments-one', poolId: 'ci-github' });
+    const second = new gcp.CiOidcTrust(stack, 'Two', { ...common, name: 'payments-two', poolId: 'ci-github' });
+    const json = JSON.parse(Testing.synth(stack)).resource;
+    expect(Object.keys(json.google_iam_workload_identity_pool)).toHaveLength(1);
+    expect(second.pool).toBeUndefined();
+    const poolIds = Object.values(json.google_iam_workload_identity_pool_provider as Record<string, any>).map((p) => p.workload_identity_pool_id);
+    expect(poolIds).toEqual([expect.stringMatching(/^\$\{google_iam_workload_identity_pool\.One_Pool_[0-9A-F]+\.workload_identity_pool_id\}$/), poolIds[0]]);
+  });
   test('two providers of one id in one pool (their members, attribute.keyless_trust/ID, would be one principal set)', () => {
     const app = tf();
     new gcp.CiOidcTrust(new TerraformStack(app, 'ci'), 'One', { ...common, name: 'payments-one', poolId: 'ci-github', providerId: 'github' });

@@ -2,7 +2,8 @@ import { IamWorkloadIdentityPool } from '@cdktf/provider-google/lib/iam-workload
 import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
-import { Construct } from 'constructs';
+import { TerraformStack } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
 import { CiTrustPolicy, ICiSource, resolveCiSource } from '../../core/ci/policy';
 import { checkGcpPoolId, checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
@@ -11,6 +12,9 @@ import { validationContext } from '../private/context';
 import { shortHash } from '../private/hash';
 import { terraformConfig } from '../private/terraform';
 import { claimGcpPoolResource, claimGcpServiceAccountId } from '../private/uniqueness';
+
+// Per app (construct tree root): the pools Keyless trusts created, by project and pool id.
+const poolsByApp = new WeakMap<IConstruct, Map<string, IamWorkloadIdentityPool>>();
 
 /**
  * How the CI job reaches GCP resources.
@@ -41,7 +45,9 @@ export interface CiOidcTrustProps {
    */
   readonly poolId?: string;
   /**
-   * Reuse an existing pool named `poolId` instead of creating it.
+   * Reuse an existing pool named `poolId` instead of creating it. Trusts of one stack with the same `project` and
+   * `poolId` share the pool the first of them creates without it; a trust in another stack (or a pool made outside
+   * Keyless) needs it, since pool ids are unique per project.
    *
    * A shared pool never widens this trust: subjects and attribute mappings are per provider, but principals are per
    * pool, so a `principal://…/subject/SUB` member could be minted by any provider of the pool (a self-managed GitLab
@@ -102,7 +108,10 @@ export class CiOidcTrust extends Construct {
   public readonly serviceAccountEmail?: string;
   /** `serviceAccount:EMAIL`, to grant roles to (impersonation only). */
   public readonly serviceAccountMember?: string;
-  /** The pool, when this trust created it. */
+  /**
+   * The pool, when this trust created it. A trust declared after another of the same project and pool id in the same
+   * stack shares that trust's pool (and creates none).
+   */
   public readonly pool?: IamWorkloadIdentityPool;
   /** Escape hatch: the provider resource. Changing its condition bypasses every check Keyless made. */
   public readonly provider: IamWorkloadIdentityPoolProvider;
@@ -128,7 +137,13 @@ export class CiOidcTrust extends Construct {
     const owned = gcpOwnership(this.ownership, ctx);
 
     claimGcpPoolResource(this, 'provider', project, poolId, providerId);
-    if (props.useExistingPool !== true) {
+    // Pool ids are unique per project: trusts of one stack share the pool the first of them creates (the provider
+    // references it, so it is created first); in another stack, `useExistingPool` says which trust owns it.
+    let pools = poolsByApp.get(this.node.root);
+    if (!pools) poolsByApp.set(this.node.root, pools = new Map());
+    const shared = pools.get(`${project}|${poolId}`);
+    const sharedInStack = shared !== undefined && TerraformStack.of(shared) === TerraformStack.of(this) ? shared : undefined;
+    if (props.useExistingPool !== true && sharedInStack === undefined) {
       claimGcpPoolResource(this, 'pool', project, poolId, poolId);
       this.pool = new IamWorkloadIdentityPool(this, 'Pool', terraformConfig(this, {
         project,
@@ -136,10 +151,12 @@ export class CiOidcTrust extends Construct {
         displayName: poolId,
         description: owned.description,
       }));
+      pools.set(`${project}|${poolId}`, this.pool);
     }
+    const pool = this.pool ?? sharedInStack;
     this.provider = new IamWorkloadIdentityPoolProvider(this, 'Provider', terraformConfig(this, {
       project,
-      workloadIdentityPoolId: this.pool ? this.pool.workloadIdentityPoolId : poolId,
+      workloadIdentityPoolId: pool ? pool.workloadIdentityPoolId : poolId,
       workloadIdentityPoolProviderId: providerId,
       displayName: providerId,
       description: owned.description,
