@@ -8,7 +8,7 @@ import { checkIdentityName } from '../../core/names';
 import { Ownership, resolveOwnership } from '../../core/ownership';
 import { AZURE_TOKEN_EXCHANGE_AUDIENCE, azureCredentialName } from '../../core/trust/azure';
 import { claimWorkloadBinding } from '../private/bindings';
-import { validationContext } from '../private/context';
+import { terraformValidationContext } from '../private/terraform-reference';
 import { checkAksIssuerSlash } from './private/aks-issuer';
 import { ownedUserAssignedIdentity } from './private/identity';
 import { terraformConfig } from '../private/terraform';
@@ -61,7 +61,7 @@ export class WorkloadIdentity extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
-    const ctx = validationContext(this);
+    const ctx = terraformValidationContext(this);
     this.ownership = resolveOwnership(props.ownership, ctx);
     const name = checkIdentityName(props.name, ctx);
     const { identity, resourceGroupName } = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx);
