@@ -18,6 +18,7 @@ import { addAwsGuardrails, addKubernetesGuardrails, addTerraformGuardrails, eval
 import { writeInventory } from '../src/inventory';
 import { awsBreakGlass, azureBreakGlass, gcpBreakGlass } from './platform/break-glass';
 import { awsPlatform, azurePlatform, gcpPlatform } from './platform/ci-trust';
+import { awsFleet } from './platform/fleet';
 import { awsPublishers, azurePublishers, gcpPublishers } from './platform/publish';
 import { awsWorkload, azureWorkload, gcpWorkload, kubernetesWorkloads } from './platform/workload';
 import { checkoutPublisher, checkoutService, reconciliationJob, TeamTargets } from './templates/app-team';
@@ -53,6 +54,7 @@ export function synthExamples(outdir: string): void {
   gcpPublishers(tfApp);
   azurePublishers(tfApp);
   awsBreakGlass(awsApp);
+  awsFleet(awsApp);
   gcpBreakGlass(tfApp);
   azureBreakGlass(tfApp);
 

@@ -151,33 +151,47 @@ describe('examples wiring: ServiceAccount → cloud identity → trust', () => {
       return { stack: stacks[0], account, roleName };
     }
 
-    /** The issuer of the role's federated principal: the URL of the OIDC provider of the template it references. */
-    function issuerOf(stack: CfnStack, roleName: string): string {
+    /**
+     * The OIDC provider of the role's federated principal: the provider of the template it references, or, when the
+     * role imports it by ARN, the one provider of that URL among the account's stacks (one per issuer per account).
+     */
+    function providerOf(stack: CfnStack, account: string, roleName: string): { url: string; clientIds: string[] } {
       const role = Object.values(stack.template.Resources).find((r) => r.Type === 'AWS::IAM::Role' && r.Properties?.RoleName === roleName)!;
       const statements: Obj[] = [].concat(role.Properties!.AssumeRolePolicyDocument.Statement);
-      const refs = statements.map((s) => s.Principal?.Federated?.Ref).filter((r): r is string => typeof r === 'string');
-      expect(refs).toHaveLength(1);
-      const provider = stack.template.Resources[refs[0]];
-      expect(provider.Type).toBe('AWS::IAM::OIDCProvider');
-      return provider.Properties!.Url;
+      const principals = statements.map((s) => s.Principal?.Federated).filter((p) => p !== undefined);
+      expect(principals).toHaveLength(1);
+      if (typeof principals[0].Ref === 'string') {
+        const provider = stack.template.Resources[principals[0].Ref];
+        expect(provider.Type).toBe('AWS::IAM::OIDCProvider');
+        return { url: provider.Properties!.Url, clientIds: provider.Properties!.ClientIdList };
+      }
+      const arn = JSON.stringify(principals[0]);
+      const hostPath = new RegExp(`:iam::${account}:oidc-provider/([^"]+)"`).exec(arn)?.[1];
+      expect(hostPath).toBeDefined();
+      const providers = cfnStacks.filter((s) => s.environment.startsWith(`aws://${account}/`))
+        .flatMap((s) => Object.values(s.template.Resources).filter((r) => r.Type === 'AWS::IAM::OIDCProvider' && r.Properties?.Url === `https://${hostPath}`));
+      expect(providers).toHaveLength(1);
+      return { url: providers[0].Properties!.Url, clientIds: providers[0].Properties!.ClientIdList };
     }
+    const issuerOf = (stack: CfnStack, account: string, roleName: string) => providerOf(stack, account, roleName).url;
 
     test('the annotation names the role payments-api of account 123456789012', () => {
       const sa = theServiceAccount(chart('payments-api-eks'));
       const { stack, account, roleName } = followRoleArn(sa);
       expect({ stack: stack.name, account, roleName }).toEqual({ stack: 'platform-workload-aws', account: '123456789012', roleName: 'payments-api' });
-      expect(issuerOf(stack, roleName)).toBe('https://oidc.eks.eu-west-1.amazonaws.com/id/5C2E9F0A7B8D4E1F9A3C6B0D2E4F8A1C');
+      expect(issuerOf(stack, account, roleName)).toBe('https://oidc.eks.eu-west-1.amazonaws.com/id/5C2E9F0A7B8D4E1F9A3C6B0D2E4F8A1C');
     });
 
     test('the role\'s trust admits the ServiceAccount\'s token and no sibling\'s', () => {
       const sa = theServiceAccount(chart('payments-api-eks'));
       const { stack, account, roleName } = followRoleArn(sa);
-      const iss = issuerOf(stack, roleName);
+      const provider = providerOf(stack, account, roleName);
+      const iss = provider.url;
       const audience = sa.metadata.annotations['eks.amazonaws.com/audience'] ?? 'sts.amazonaws.com';
       expect(audience).toBe('sts.amazonaws.com');
       const { namespace, name } = sa.metadata;
       const allowed = (sub: string, aud: string = audience) =>
-        assumeRoleWithWebIdentityAllowed(stack.template, roleName, { iss, aud, sub }, { account });
+        assumeRoleWithWebIdentityAllowed(stack.template, roleName, { iss, aud, sub }, { account, importedClientIds: provider.clientIds });
 
       expect(allowed(subjectOf(sa))).toBe(true);
       expect(allowed(`system:serviceaccount:${namespace}:${name}-worker`)).toBe(false);
@@ -200,13 +214,14 @@ describe('examples wiring: ServiceAccount → cloud identity → trust', () => {
     test('no other role of the account (nor of an environment-agnostic stack) trusts the ServiceAccount', () => {
       const sa = theServiceAccount(chart('payments-api-eks'));
       const { stack, account, roleName } = followRoleArn(sa);
-      const iss = issuerOf(stack, roleName);
+      const iss = issuerOf(stack, account, roleName);
       const candidates = cfnStacks.filter((s) => s.environment.startsWith(`aws://${account}/`) || s.environment.startsWith('aws://unknown-account/'));
       expect(candidates.map((s) => s.name)).toEqual(expect.arrayContaining(['platform-ci-aws', 'platform-workload-aws']));
       const others = candidates.flatMap((s) =>
         Object.values(s.template.Resources)
           .filter((r) => r.Type === 'AWS::IAM::Role' && r.Properties?.RoleName !== roleName)
-          .filter((r) => assumeRoleWithWebIdentityAllowed(s.template, r.Properties!.RoleName, { iss, aud: 'sts.amazonaws.com', sub: subjectOf(sa) }, { account }))
+          .filter((r) => assumeRoleWithWebIdentityAllowed(s.template, r.Properties!.RoleName, { iss, aud: 'sts.amazonaws.com', sub: subjectOf(sa) },
+            { account, importedClientIds: ['sts.amazonaws.com'] }))
           .map((r) => r.Properties!.RoleName));
       expect(others).toEqual([]);
     });

@@ -53,7 +53,9 @@ const ledger = GitLabCi.project({
 });
 
 export function awsPlatform(app: cdk.App): cdk.Stack {
-  const stack = new cdk.Stack(app, 'platform-ci-aws', { analyticsReporting: false });
+  // Pinned to its account, like every platform stack: the account's OIDC providers are then created once, in the
+  // first of its stacks that needs them (an environment-agnostic stack could land in any account).
+  const stack = new cdk.Stack(app, 'platform-ci-aws', { env: { account: '123456789012', region: 'eu-west-1' }, analyticsReporting: false });
   const trust = new aws.CiOidcTrust(stack, 'PaymentsApiDeploy', { name: 'payments-api-deploy', ownership, source: paymentsApi });
   // Nothing is granted implicitly: the platform team grants exactly what the pipeline needs.
   const artifacts = s3.Bucket.fromBucketName(stack, 'Artifacts', 'acme-payments-artifacts');

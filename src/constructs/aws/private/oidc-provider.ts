@@ -65,6 +65,14 @@ export function sharedOidcProvider(scope: Construct, url: string, audience: stri
     Tags.of(provider).add('keyless:managed-by', MANAGED_BY);
     owned = { provider, audiences };
     account.byUrl.set(url, owned);
+    // An environment-agnostic stack can be deployed to any account, including one whose provider another stack
+    // of the app creates: that deploy would fail with EntityAlreadyExists.
+    const mixed = [...byAccount.entries()].find(([key, other]) => (key === '*') !== (accountKey === '*') && other.byUrl.has(url));
+    if (mixed) {
+      Annotations.of(account.owner).addWarningV2('@keyless/constructs:oidc-provider-agnostic-mix',
+        `${url}: an OIDC provider is created both in an environment-agnostic stack and in ${mixed[0] === '*' ? 'this account' : `account ${mixed[0]}`} `
+        + `(${mixed[1].owner.node.path}); deploying the environment-agnostic one to that account fails with EntityAlreadyExists. Pin the stack's account, or import the provider with \`oidcProvider\`.`);
+    }
   }
   owned.audiences.add(audience);
   if (stack === account.owner) return owned.provider;
@@ -75,7 +83,7 @@ export function sharedOidcProvider(scope: Construct, url: string, audience: stri
   if (!handle) {
     const arn = `arn:${stack.partition}:iam::${stack.account}:oidc-provider/${url.replace(/^https:\/\//, '')}`;
     handle = iam.OidcProviderNative.fromOidcProviderArn(stack, id, arn);
-    stack.addDependency(account.owner, `the IAM OIDC provider for ${url} is created in ${account.owner.node.path}, once per account`);
+    stack.addStackDependency(account.owner, `the IAM OIDC provider for ${url} is created in ${account.owner.node.path}, once per account`);
     if (accountKey === '*') {
       Annotations.of(stack).addInfoV2('@keyless/constructs:oidc-provider-agnostic',
         `${url}: imported from ${account.owner.node.path}; environment-agnostic stacks are assumed to be deployed to one account`);

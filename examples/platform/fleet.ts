@@ -1,0 +1,44 @@
+/**
+ * Platform example: a fleet of nightly batch jobs on the prod-eu EKS cluster, one IRSA identity each, spread by
+ * `IdentityStacks` over as many stacks as CloudFormation's 500-resource limit needs (a tiny budget here, so that the
+ * example spans two stacks). Every stack is in account 123456789012, like the other platform stacks: the cluster's
+ * OIDC provider exists once in that account (in the first stack that needs it) and every other stack imports it.
+ */
+import * as cdk from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Ownership } from '../../src';
+import * as aws from '../../src/constructs/aws';
+
+const ownership: Ownership = {
+  owner: 'team-data',
+  purpose: 'nightly batch jobs read their own input files',
+  environment: 'production',
+  tier: 2,
+  reviewBy: '2027-04-30',
+};
+
+/** The batch jobs: each reads objects under its own prefix of the data lake, and nothing else. */
+const JOBS = ['ledger-export', 'fx-rates-load', 'invoice-render', 'churn-score', 'refund-audit', 'payout-report'];
+
+export function awsFleet(app: cdk.App): aws.IdentityStacks {
+  // A budget of 10 resources per stack (the smallest IdentityStacks takes; the default is 400): the shared provider,
+  // then a role and its policy per job, so the six jobs need two stacks.
+  const stacks = new aws.IdentityStacks(app, 'platform-fleet-aws', {
+    env: { account: '123456789012', region: 'eu-west-1' },
+    maxResourcesPerStack: 10,
+    stackProps: { analyticsReporting: false },
+  });
+  for (const job of JOBS) {
+    const identity = new aws.WorkloadIdentity(stacks.stackFor(2), job, {
+      name: `batch-${job}`,
+      ownership,
+      serviceAccount: { namespace: 'batch', name: job },
+      eks: { kind: 'irsa', issuerUrl: 'https://oidc.eks.eu-west-1.amazonaws.com/id/5C2E9F0A7B8D4E1F9A3C6B0D2E4F8A1C' },
+    });
+    identity.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [`arn:aws:s3:::acme-data-lake/batch/${job}/*`],
+    }));
+  }
+  return stacks;
+}
