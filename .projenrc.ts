@@ -45,6 +45,10 @@ const project = new typescript.TypeScriptProject({
     'typedoc@0.28.20',
     'typedoc-plugin-markdown@4.14.1',
     'fast-check@4.11.0', // property-based tests (test/property/), MIT
+    // The real CLIs, run on examples/cli/ by test/real-clis.test.ts (aws-cdk: the CLI line released with aws-cdk-lib 2.276).
+    'aws-cdk@2.1148.1',
+    'cdktf-cli@0.21.0',
+    'cdk8s-cli@2.207.60',
   ],
 
   tsconfig: {
@@ -78,7 +82,7 @@ const project = new typescript.TypeScriptProject({
   },
   // ts-jest transpiles only; type checking runs once, in the `typecheck` step of `npm test`, which keeps tests fast.
   tsJestOptions: { transformOptions: { isolatedModules: true } },
-  gitignore: ['/out/', '/bench-results/', 'cdktf.out/', 'cdk.out/'],
+  gitignore: ['/out/', '/bench-results/', 'cdktf.out/', 'cdk.out/', '/examples/cli/dist/'], // dist/: cdk8s synth's default output
 });
 
 
