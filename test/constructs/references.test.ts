@@ -6,11 +6,11 @@
  */
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CustomResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { TerraformResource, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
@@ -78,5 +78,27 @@ describe('cdktf: the bucket or resource group just created', () => {
     new azure.CiOidcTrust(stack, 'One', { name: 'payments-deploy', ownership: OWNERSHIP, source, resourceGroupName: group.name, location: 'westeurope' });
     expect(() => new azure.CiOidcTrust(stack, 'Two', { name: 'payments-deploy', ownership: OWNERSHIP, source, resourceGroupName: group.name, location: 'westeurope' }))
       .toThrow('[KL-UNIQUE-NAME] platform/Two: `identityName` names the user-assigned identity "payments-deploy", which platform/One already names in resource group ${azurerm_resource_group.identities.name}');
+  });
+});
+
+describe('references whose values are arbitrary are not accepted', () => {
+  test('a custom resource attribute (its handler returns any value at deploy time)', () => {
+    const stack = new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Publish');
+    const lookup = new CustomResource(stack, 'Lookup', { serviceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:lookup' });
+    expect(() => new aws.ScopedPublisherRole(stack, 'Publisher', {
+      name: 'payments-image', ownership: OWNERSHIP, source, target: aws.AwsPublishTarget.ecrRepository({ repositoryArn: lookup.getAttString('Arn') }),
+    })).toThrow('[KL-LITERAL-TOKEN] Publish/Publisher: `target.repositoryArn` is an unresolved token');
+  });
+  test('a terraform_data output', () => {
+    const stack = new TerraformStack(Testing.app({ context: { 'keyless:today': TODAY } }), 'platform');
+    const data = new TerraformResource(stack, 'Data', { terraformResourceType: 'terraform_data' });
+    expect(() => new gcp.ScopedPublisherRole(stack, 'Publisher', {
+      name: 'payments-bundle',
+      ownership: OWNERSHIP,
+      source,
+      project: 'acme-payments-prod',
+      projectNumber: '412345678901',
+      target: gcp.GcpPublishTarget.storagePrefix({ bucket: data.getStringAttribute('output'), prefix: 'payments-api' }),
+    })).toThrow('[KL-LITERAL-TOKEN] platform/Publisher: `target.bucket` is an unresolved token');
   });
 });

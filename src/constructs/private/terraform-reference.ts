@@ -3,8 +3,9 @@ import { IConstruct } from 'constructs';
 import { validationContext } from './context';
 import { ValidationContext } from '../../core/errors';
 
-// `TYPE.NAME.ATTRIBUTE…` of a managed resource; not `var.`, `local.`, `data.` or `module.` (deploy-time inputs).
-const RESOURCE_ATTRIBUTE = /^(?!(?:var|local|data|module)\.)[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_.]+$/;
+// `TYPE.NAME.ATTRIBUTE…` of a managed resource; not `var.`, `local.`, `data.` or `module.` (deploy-time inputs), nor
+// resources whose attributes are arbitrary values (`terraform_data`, `null_resource`, `random_*`, `external`).
+const RESOURCE_ATTRIBUTE = /^(?!(?:var|local|data|module|terraform_data|null_resource|external)\.)(?!random_)[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_.]+$/;
 
 /**
  * Whether every token in a string is a reference to an attribute of a Terraform resource of the app
