@@ -64,12 +64,11 @@ export function synthExamples(outdir: string): void {
   reconciliationJob(team);
   checkoutPublisher(team);
 
+  // Guardrails once per app, as addAwsGuardrails: every stack and chart present at synthesis is checked.
+  addTerraformGuardrails(tfApp);
+  addKubernetesGuardrails(k8sApp);
   awsApp.synth();
-  for (const stack of tfApp.node.children) {
-    if (stack instanceof cdktf.TerraformStack) addTerraformGuardrails(stack);
-  }
   tfApp.synth();
-  for (const chart of k8sApp.charts) addKubernetesGuardrails(chart);
   k8sApp.synth();
 
   // The findings report, over everything synthesized, next to the output (machine-readable).

@@ -113,7 +113,8 @@ export function buildApps(synthesizing: Framework): CliApps {
     resourceGroupName: 'rg-payments-identity',
     location: 'westeurope',
   });
-  for (const stack of [gcpStack, azureStack]) guardrails.addTerraformGuardrails(stack);
+  // Guardrails once per app, as on aws-cdk-lib: every stack present at synthesis is checked.
+  guardrails.addTerraformGuardrails(tfApp);
 
   // cdk8s: the service account bound to the Azure identity; guardrails on the chart.
   const k8sApp = new cdk8s.App();
@@ -133,7 +134,7 @@ export function buildApps(synthesizing: Framework): CliApps {
       subjects: [{ kind: 'ServiceAccount', name: 'payments-api', namespace: 'payments' }],
     });
   }
-  guardrails.addKubernetesGuardrails(chart);
+  guardrails.addKubernetesGuardrails(k8sApp);
 
   return { aws: awsApp, terraform: tfApp, k8s: k8sApp };
 }

@@ -526,6 +526,18 @@ describe('cdktf adapter: addTerraformGuardrails', () => {
     expect(() => cdktf.Testing.synth(stack, true)).toThrow(`[legacy] ${line}`);
   });
 
+  test('attached once to the app, it checks every stack present when the app synthesizes', () => {
+    const outdir = tmpdir('cdktf-app');
+    const app = new cdktf.App({ outdir, stackTraces: false });
+    addTerraformGuardrails(app, { today: TODAY });
+    // Both stacks are declared after the guardrails: the app's check finds them when it runs.
+    new GoogleProvider(new cdktf.TerraformStack(app, 'clean'), 'google', { project: 'acme-prod' });
+    const legacy = new cdktf.TerraformStack(app, 'legacy');
+    new GoogleProvider(legacy, 'google', { project: 'acme-prod' });
+    new ServiceAccountKey(legacy, 'ci_key', { serviceAccountId: 'projects/acme-prod/serviceAccounts/ci@acme-prod.iam.gserviceaccount.com' });
+    expect(() => app.synth()).toThrow(`App-level validation failed with the following errors:\n  ${line}\n`);
+  });
+
   test("mode 'report' synthesizes", () => {
     const { app, outdir } = legacyStack('report');
     expect(() => app.synth()).not.toThrow();
@@ -555,6 +567,15 @@ describe('cdk8s adapter: addKubernetesGuardrails', () => {
 
   test('Testing.synth(chart) runs the same validation', () => {
     expect(() => cdk8s.Testing.synth(chartWith({}).chart)).toThrow(expected);
+  });
+
+  test('attached once to the app, it checks every chart present when the app synthesizes', () => {
+    const app = new cdk8s.App({ outdir: tmpdir('cdk8s-app') });
+    addKubernetesGuardrails(app, { today: TODAY });
+    new cdk8s.Chart(app, 'clean');
+    const chart = new cdk8s.Chart(app, 'legacy');
+    new cdk8s.ApiObject(chart, 'debug', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', namespace: 'apps' }, spec: { containers: [{ name: 'shell', image: 'busybox:1.36' }] } });
+    expect(() => app.synth()).toThrow(/KL-G-K8S-AUTOMOUNT legacy\.k8s\.yaml Pod apps\/debug: pod spec automountServiceAccountToken is "unset \(true\)"/);
   });
 
   test('the same Pod with its own ServiceAccount and no automounted token synthesizes', () => {
