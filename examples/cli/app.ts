@@ -76,6 +76,21 @@ export function buildApps(synthesizing: Framework): CliApps {
   guardrails.addAwsGuardrails(awsApp);
   const awsStack = new cdk.Stack(awsApp, 'cli-ci-aws', { analyticsReporting: false });
   new aws.CiOidcTrust(awsStack, 'PaymentsApiDeploy', { name: 'payments-api-deploy', ownership, source: pipeline });
+  // KEYLESS_EXAMPLE_FLEET=N: N IRSA identities of one EKS cluster, spread by IdentityStacks over the stacks
+  // CloudFormation's limits need, all in one account (the scale a platform team runs at).
+  const fleet = Number(process.env.KEYLESS_EXAMPLE_FLEET ?? 0);
+  if (fleet > 0) {
+    const stacks = new aws.IdentityStacks(awsApp, 'cli-fleet-aws', { env: { account: '123456789012', region: 'eu-west-1' }, stackProps: { analyticsReporting: false } });
+    for (let i = 0; i < fleet; i++) {
+      const n = String(i).padStart(4, '0');
+      new aws.WorkloadIdentity(stacks.stackFor(1), `Job${n}`, {
+        name: `fleet-job-${n}`,
+        ownership: { ...ownership, purpose: 'batch job reads its own inputs', tier: 2 },
+        serviceAccount: { namespace: 'fleet', name: `job-${n}` },
+        eks: { kind: 'irsa', issuerUrl: 'https://oidc.eks.eu-west-1.amazonaws.com/id/5C2E9F0A7B8D4E1F9A3C6B0D2E4F8A1C' },
+      });
+    }
+  }
   if (violation) {
     const role = new iam.Role(awsStack, 'HandWrittenAdmin', { assumedBy: new iam.AccountRootPrincipal() });
     role.addToPolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }));
