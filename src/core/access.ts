@@ -1,5 +1,5 @@
-import { fail, quote, ValidationContext } from './errors';
-import { iamLiteral, requireLiterals, snapshotDeclaration } from './literal';
+import { fail, quote, ReferenceFramework, ValidationContext } from './errors';
+import { iamLiteral, isAcceptedReference, requireLiterals, snapshotDeclaration } from './literal';
 import { checkObjectPrefix, gcpConditionDescription } from './object-prefix';
 
 /**
@@ -42,7 +42,12 @@ export interface AccessGrants {
   readonly azure: readonly AzureAccessGrant[];
 }
 
-function exact(value: unknown, pattern: RegExp, ctx: ValidationContext, prop: string, what: string): string {
+/**
+ * The one resource an intent is granted on, exactly: a literal matching `pattern`, or, with `reference`, a reference to
+ * that resource in the app (`queue.queueArn`, a Terraform resource's `id`), which the framework resolves from it.
+ */
+function exact(value: unknown, pattern: RegExp, ctx: ValidationContext, prop: string, what: string, reference?: ReferenceFramework): string {
+  if (reference && isAcceptedReference(value, ctx, reference)) return value;
   requireLiterals(value, ctx, prop, 'which resource the workload may use');
   if (typeof value !== 'string' || /[*?]/.test(value) || !pattern.test(value)) {
     fail({ code: 'KL-ACCESS-TARGET', path: ctx.path, prop, problem: `is ${quote(value)}: ${what}, exactly (no wildcards)`, fix: 'name the one resource the workload needs' });
@@ -85,7 +90,13 @@ export interface ReadSecretTargets {
   readonly azure?: { readonly keyVaultId: string; readonly secretName: string };
 }
 
-/** Least-privilege access, as intent. */
+/**
+ * Least-privilege access, as intent.
+ *
+ * The resource an intent names (bucket, queue, topic, secret, storage account, container) may be a literal or a
+ * reference to that resource in the app (`queue.queueArn`, a `google_pubsub_topic`'s `name`), which keeps the
+ * dependency; never a parameter, import, variable or data source. Prefixes are always literals.
+ */
 export class Access {
   /**
    * Read (get) objects under one prefix of one bucket or container; listing limited to that prefix (S3 `s3:prefix`,
@@ -100,14 +111,14 @@ export class Access {
       const gcp: GcpAccessGrant[] = [];
       const azure: AzureAccessGrant[] = [];
       if (targets.aws) {
-        const bucket = exact(targets.aws.bucketName, BUCKET, ctx, `${prop}.aws.bucketName`, 'an S3 bucket name');
+        const bucket = exact(targets.aws.bucketName, BUCKET, ctx, `${prop}.aws.bucketName`, 'an S3 bucket name', 'aws-cdk-lib');
         // The prefix is an IAM literal: a `${` in it would be read as a policy variable.
         const dir = iamLiteral(folder(targets.aws.prefix, ctx, `${prop}.aws.prefix`), ctx, `${prop}.aws.prefix`);
         aws.push({ sid: 'ReadObjects', actions: ['s3:GetObject'], resources: [`arn:aws:s3:::${bucket}/${dir}*`] });
         aws.push({ sid: 'ListPrefix', actions: ['s3:ListBucket'], resources: [`arn:aws:s3:::${bucket}`], conditions: { StringLike: { 's3:prefix': `${dir}*` } } });
       }
       if (targets.gcp) {
-        const bucket = exact(targets.gcp.bucket, BUCKET, ctx, `${prop}.gcp.bucket`, 'a Cloud Storage bucket name');
+        const bucket = exact(targets.gcp.bucket, BUCKET, ctx, `${prop}.gcp.bucket`, 'a Cloud Storage bucket name', 'cdktf');
         const dir = folder(targets.gcp.prefix, ctx, `${prop}.gcp.prefix`);
         gcp.push({
           kind: 'storage-bucket',
@@ -117,7 +128,7 @@ export class Access {
         });
       }
       if (targets.azure) {
-        const account = exact(targets.azure.storageAccountId, AZURE_ID, ctx, `${prop}.azure.storageAccountId`, 'a storage account resource id');
+        const account = exact(targets.azure.storageAccountId, AZURE_ID, ctx, `${prop}.azure.storageAccountId`, 'a storage account resource id', 'cdktf');
         const container = exact(targets.azure.container, /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, ctx, `${prop}.azure.container`, 'a container name');
         const dir = folder(targets.azure.prefix, ctx, `${prop}.azure.prefix`);
         azure.push({
@@ -142,17 +153,17 @@ export class Access {
       aws: targets.aws ? [{
         sid: 'SendMessages',
         actions: ['sqs:SendMessage'],
-        resources: [exact(targets.aws.queueArn, /^arn:aws(-cn|-us-gov)?:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/, ctx, `${prop}.aws.queueArn`, 'an SQS queue ARN')],
+        resources: [exact(targets.aws.queueArn, /^arn:aws(-cn|-us-gov)?:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/, ctx, `${prop}.aws.queueArn`, 'an SQS queue ARN', 'aws-cdk-lib')],
       }] : [],
       gcp: targets.gcp ? [{
         kind: 'pubsub-topic',
         role: 'roles/pubsub.publisher',
         project: exact(targets.gcp.project, PROJECT, ctx, `${prop}.gcp.project`, 'a project id'),
-        resource: exact(targets.gcp.topic, /^[A-Za-z][A-Za-z0-9._~+%-]{2,254}$/, ctx, `${prop}.gcp.topic`, 'a Pub/Sub topic id'),
+        resource: exact(targets.gcp.topic, /^[A-Za-z][A-Za-z0-9._~+%-]{2,254}$/, ctx, `${prop}.gcp.topic`, 'a Pub/Sub topic id', 'cdktf'),
       }] : [],
       azure: targets.azure ? [{
         roleDefinitionName: 'Azure Service Bus Data Sender',
-        scope: exact(targets.azure.queueId, /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/*?]+\/providers\/Microsoft\.ServiceBus\/namespaces\/[^/*?]+\/queues\/[^/*?]+$/i, ctx, `${prop}.azure.queueId`, 'a Service Bus queue resource id'),
+        scope: exact(targets.azure.queueId, /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/*?]+\/providers\/Microsoft\.ServiceBus\/namespaces\/[^/*?]+\/queues\/[^/*?]+$/i, ctx, `${prop}.azure.queueId`, 'a Service Bus queue resource id', 'cdktf'),
       }] : [],
     }));
   }
@@ -166,13 +177,13 @@ export class Access {
       aws: targets.aws ? [{
         sid: 'ReadSecret',
         actions: ['secretsmanager:GetSecretValue'],
-        resources: [exact(targets.aws.secretArn, /^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/, ctx, `${prop}.aws.secretArn`, 'a Secrets Manager secret ARN, with its 6-character suffix')],
+        resources: [exact(targets.aws.secretArn, /^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/, ctx, `${prop}.aws.secretArn`, 'a Secrets Manager secret ARN, with its 6-character suffix', 'aws-cdk-lib')],
       }] : [],
       gcp: targets.gcp ? [{
         kind: 'secret',
         role: 'roles/secretmanager.secretAccessor',
         project: exact(targets.gcp.project, PROJECT, ctx, `${prop}.gcp.project`, 'a project id'),
-        resource: exact(targets.gcp.secretId, /^[A-Za-z0-9_-]{1,255}$/, ctx, `${prop}.gcp.secretId`, 'a Secret Manager secret id'),
+        resource: exact(targets.gcp.secretId, /^[A-Za-z0-9_-]{1,255}$/, ctx, `${prop}.gcp.secretId`, 'a Secret Manager secret id', 'cdktf'),
       }] : [],
       azure: targets.azure ? [{
         roleDefinitionName: 'Key Vault Secrets User',

@@ -38,6 +38,9 @@ export interface KeylessErrorDetails {
   readonly docs?: string;
 }
 
+/** The framework whose tokens a value holds: aws-cdk-lib (CloudFormation) or cdktf (Terraform). */
+export type ReferenceFramework = 'aws-cdk-lib' | 'cdktf';
+
 /**
  * Where a declaration is being validated: the construct path used in error messages and today's date
  * (injected so that validation is a pure function and tests are deterministic).
@@ -55,7 +58,7 @@ export interface ValidationContext {
    *
    * @default - no token is a reference
    */
-  readonly isResourceReference?: (value: string) => boolean;
+  readonly isResourceReference?: (value: string, framework: ReferenceFramework) => boolean;
 }
 
 /**

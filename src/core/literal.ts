@@ -1,4 +1,4 @@
-import { fail, quote, ValidationContext } from './errors';
+import { fail, quote, ReferenceFramework, ValidationContext } from './errors';
 
 /**
  * Values that decide security must be literals known at synthesis, and must reach the provider as the literal
@@ -188,6 +188,6 @@ export function requireKeylessDeclaration(value: unknown, brand: string, ctx: Va
  * be set to `*` at deploy time, and the dependency on the resource is kept. Parameters, imports, variables and data
  * sources are not references here.
  */
-export function isAcceptedReference(value: unknown, ctx: ValidationContext): value is string {
-  return typeof value === 'string' && isUnresolvedToken(value) && ctx.isResourceReference?.(value) === true;
+export function isAcceptedReference(value: unknown, ctx: ValidationContext, framework: ReferenceFramework): value is string {
+  return typeof value === 'string' && isUnresolvedToken(value) && ctx.isResourceReference?.(value, framework) === true;
 }

@@ -116,7 +116,7 @@ export function checkAzureIdentityName(name: unknown, ctx: ValidationContext, pr
 /** Azure resource group names: 1–90 characters of letters, digits, `_ - . ( )`, not ending with `.`. */
 export function checkAzureResourceGroupName(name: unknown, ctx: ValidationContext, prop = 'resourceGroupName'): string {
   // A reference to a resource group of the app keeps the dependency (the identity is created after the group).
-  if (isAcceptedReference(name, ctx)) return name;
+  if (isAcceptedReference(name, ctx, 'cdktf')) return name;
   if (typeof name !== 'string' || !/^[\p{L}\p{N}_().-]{1,90}$/u.test(name) || name.endsWith('.')) {
     fail({
       code: 'KL-AZ-RESOURCE-GROUP',

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { CiTrustPolicy } from './ci/policy';
-import { fail, quote, ValidationContext } from './errors';
+import { fail, quote, ReferenceFramework, ValidationContext } from './errors';
 import { BLOB_ADD_DATA_ACTION, BLOB_WRITE_DATA_ACTION } from './facts/azure-roles';
 import { iamLiteral, isAcceptedReference, requireLiterals } from './literal';
 import { checkObjectPrefix, gcpConditionDescription } from './object-prefix';
@@ -33,10 +33,10 @@ const ACCOUNT = /^\d{12}$/;
 
 function checkPattern(
   value: unknown, pattern: RegExp, ctx: ValidationContext, prop: string, code: string, what: string, example: string,
-  options: { reference?: boolean } = {},
+  options: { reference?: ReferenceFramework } = {},
 ): string {
   // The resource being granted on may be named by a reference to it in the app (never a deploy-time input).
-  if (options.reference && isAcceptedReference(value, ctx)) return value;
+  if (options.reference && isAcceptedReference(value, ctx, options.reference)) return value;
   requireLiterals(value, ctx, prop, 'where the identity may publish');
   if (typeof value !== 'string' || /[*?]/.test(value) || !pattern.test(value)) {
     fail({
@@ -62,7 +62,7 @@ export interface EcrRepositoryTarget {
 /** ECR push to one repository: the push action set on the repository, plus the registry token on `*`. */
 export function ecrPushStatements(target: EcrRepositoryTarget, ctx: ValidationContext, prop = 'target.repositoryArn'): AwsPublishStatement[] {
   const arn = checkPattern(target.repositoryArn, /^arn:aws(-cn|-us-gov)?:ecr:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:repository\/[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,
-    ctx, prop, 'KL-PUB-ECR-ARN', 'an ECR repository ARN is arn:aws:ecr:REGION:ACCOUNT:repository/NAME', 'arn:aws:ecr:eu-west-1:123456789012:repository/payments-api', { reference: true });
+    ctx, prop, 'KL-PUB-ECR-ARN', 'an ECR repository ARN is arn:aws:ecr:REGION:ACCOUNT:repository/NAME', 'arn:aws:ecr:eu-west-1:123456789012:repository/payments-api', { reference: 'aws-cdk-lib' });
   return [
     { sid: 'PushToRepository', actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:CompleteLayerUpload', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'], resources: [arn] },
     // ecr:GetAuthorizationToken accepts only Resource "*"; the token alone grants nothing beyond the policy above.
@@ -89,7 +89,7 @@ export function s3PublishStatements(target: S3PrefixTarget, ctx: ValidationConte
   const partition = checkPattern(target.partition ?? 'aws', PARTITION, ctx, `${prop}.partition`, 'KL-PUB-PARTITION', 'a partition is aws, aws-cn or aws-us-gov', 'aws');
   // S3 bucket naming rules: 3–63 characters, lowercase letters, digits, `.` and `-`, starting and ending alphanumeric.
   const bucket = checkPattern(target.bucketName, /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, ctx, `${prop}.bucketName`, 'KL-PUB-S3-BUCKET',
-    'a bucket name is 3–63 lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit', 'acme-artifacts', { reference: true });
+    'a bucket name is 3–63 lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit', 'acme-artifacts', { reference: 'aws-cdk-lib' });
   const folder = checkObjectPrefix(target.prefix, ctx, `${prop}.prefix`, {
     code: 'KL-PUB-S3-PREFIX',
     what: 'a publish prefix',
@@ -190,7 +190,7 @@ export function artifactRegistryWriterGrant(): GcpPublishGrant {
 export function storagePrefixGrant(bucket: string, prefix: string, ctx: ValidationContext, prop = 'target'): GcpPublishGrant {
   // Bucket names: 3–63 characters (up to 222 with dots), lowercase letters, digits, `-`, `_`, `.`.
   checkPattern(bucket, /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, ctx, `${prop}.bucket`, 'KL-PUB-GCS-BUCKET', 'a bucket name is 3–63 lowercase letters, digits, `-`, `_` and `.`', 'acme-artifacts',
-    { reference: true });
+    { reference: 'cdktf' });
   const folder = checkObjectPrefix(prefix, ctx, `${prop}.prefix`, {
     code: 'KL-PUB-GCS-PREFIX',
     what: 'a publish prefix',

@@ -5,16 +5,21 @@
  * and values that decide a trust or a prefix stay literal.
  */
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { App, CfnParameter, CustomResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { TerraformResource, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
-import { GitHubActions } from '../../src/core';
+import { Access, GitHubActions } from '../../src/core';
+import { DeployService } from '../../src/templates';
+import { OWNERSHIP as TEAM_OWNERSHIP } from '../helpers/synth';
+import { teamTargets } from '../helpers/team';
 import { PAYMENTS } from '../helpers/tokens';
 
 const TODAY = '2026-11-22';
@@ -100,5 +105,35 @@ describe('references whose values are arbitrary are not accepted', () => {
       projectNumber: '412345678901',
       target: gcp.GcpPublishTarget.storagePrefix({ bucket: data.getStringAttribute('output'), prefix: 'payments-api' }),
     })).toThrow('[KL-LITERAL-TOKEN] platform/Publisher: `target.bucket` is an unresolved token');
+  });
+});
+
+describe('templates: access intents name the queue or topic just created', () => {
+  test('DeployService: `queue.queueArn` on EKS and `topic.name` on GKE are granted exactly; a parameter stays refused', () => {
+    const t = teamTargets();
+    const queue = new sqs.Queue(t.awsStack, 'Orders');
+    const topic = new PubsubTopic(t.gcpStack, 'Orders', { name: 'checkout-orders' });
+    new DeployService({
+      name: 'ledger-api',
+      ownership: TEAM_OWNERSHIP,
+      image: 'ledger:1',
+      eks: { stack: t.awsStack, chart: t.eksChart, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } },
+      gke: { stack: t.gcpStack, chart: t.gkeChart, project: 'acme-ledger-prod', projectNumber: '412345678901' },
+      access: [Access.sendMessages({ aws: { queueArn: queue.queueArn }, gcp: { project: 'acme-ledger-prod', topic: topic.name } })],
+    });
+    const send = policyOf(t.awsStack).find((s: any) => s.Sid === 'SendMessages');
+    expect(send).toEqual({ Sid: 'SendMessages', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Orders/), 'Arn'] } });
+    const binding = Object.values(JSON.parse(Testing.synth(t.gcpStack)).resource.google_pubsub_topic_iam_member)[0] as any;
+    expect(binding.topic).toBe('${google_pubsub_topic.Orders.name}');
+
+    const other = teamTargets();
+    const arn = new CfnParameter(other.awsStack, 'QueueArn').valueAsString;
+    expect(() => new DeployService({
+      name: 'ledger-api',
+      ownership: TEAM_OWNERSHIP,
+      image: 'ledger:1',
+      eks: { stack: other.awsStack, chart: other.eksChart, eks: { kind: 'pod-identity', clusterName: 'prod-eu' } },
+      access: [Access.sendMessages({ aws: { queueArn: arn } })],
+    })).toThrow('[KL-LITERAL-TOKEN] DeployService(ledger-api): `access[0].aws.queueArn` is an unresolved token');
   });
 });

@@ -39,5 +39,5 @@ export function terraformReferenceKey(value: string): string {
 
 /** The validation context of a cdktf construct that may name the resource it grants on by reference. */
 export function terraformValidationContext(scope: IConstruct): ValidationContext {
-  return { ...validationContext(scope), isResourceReference: isTerraformResourceReference };
+  return { ...validationContext(scope), isResourceReference: (value, framework) => framework === 'cdktf' && isTerraformResourceReference(value) };
 }

@@ -8,10 +8,12 @@ import { ApiObject, Chart } from 'cdk8s';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import * as aws from '../../constructs/aws';
+import { isCloudFormationResourceReference } from '../../constructs/aws/private/reference';
 import * as azure from '../../constructs/azure';
 import * as gcp from '../../constructs/gcp';
 import { CloudIdentityBinding, WorkloadServiceAccount } from '../../constructs/k8s';
 import { terraformConfig } from '../../constructs/private/terraform';
+import { isTerraformResourceReference } from '../../constructs/private/terraform-reference';
 import { Access, AccessGrants } from '../../core/access';
 import { fail, ValidationContext } from '../../core/errors';
 import { Ownership } from '../../core/ownership';
@@ -106,7 +108,14 @@ export function deployOnClusters(
   }
   const serviceAccount = { namespace: props.namespace, name: props.name };
   const accessProps = props.accessProps ?? props.access.map((_, i) => `access[${i}]`);
-  const grants = props.access.map((access, i) => access.resolve(ctx, accessProps[i]));
+  // Access targets may name the resource granted on by a reference to it in the app (never a deploy-time input).
+  const referenceCtx: ValidationContext = {
+    ...ctx,
+    isResourceReference: (value, framework) => (framework === 'aws-cdk-lib'
+      ? props.eks !== undefined && isCloudFormationResourceReference(props.eks.stack, value)
+      : isTerraformResourceReference(value)),
+  };
+  const grants = props.access.map((access, i) => access.resolve(referenceCtx, accessProps[i]));
   checkRenderedOnEveryCluster(props, grants, accessProps, ctx);
   const bound = (chart: Chart, identity: CloudIdentityBinding) => {
     const account = new WorkloadServiceAccount(chart, `${scopeId}-ServiceAccount`, { ...serviceAccount, ownership: props.ownership, identity });

@@ -25,5 +25,5 @@ export function isCloudFormationResourceReference(scope: IConstruct, value: stri
 
 /** The validation context of an aws-cdk-lib construct that may name the resource it grants on by reference. */
 export function awsValidationContext(scope: IConstruct): ValidationContext {
-  return { ...validationContext(scope), isResourceReference: (value) => isCloudFormationResourceReference(scope, value) };
+  return { ...validationContext(scope), isResourceReference: (value, framework) => framework === 'aws-cdk-lib' && isCloudFormationResourceReference(scope, value) };
 }
