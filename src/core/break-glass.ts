@@ -138,7 +138,7 @@ export function checkAwsBreakGlassHumans(humans: unknown, ctx: ValidationContext
 
 /**
  * The trust conditions of one human's break-glass statement: MFA present (Bool, never BoolIfExists) and recent,
- * the declared source identity, and the expiry (shared/REFERENCE.md, "Break-glass").
+ * the declared source identity, and the expiry (IAM, "Configuring MFA-protected API access" and "Monitor and control actions taken with assumed roles").
  */
 export function awsBreakGlassConditions(
   human: AwsBreakGlassHuman, expiry: BreakGlassExpiry, maxMfaAgeSeconds: number,

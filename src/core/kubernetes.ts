@@ -74,7 +74,7 @@ export function serviceAccountSubject(ref: KubernetesServiceAccountRef): string 
   return `system:serviceaccount:${ref.namespace}:${ref.name}`;
 }
 
-/** Projected service account tokens: the kubelet requires `expirationSeconds` ≥ 600 (shared/REFERENCE.md). */
+/** Projected service account tokens: the kubelet requires `expirationSeconds` ≥ 600 (Kubernetes, "Projected volumes"). */
 export const K8S_MIN_TOKEN_SECONDS = 600;
 
 /** Resolves a projected token lifetime: at least 600 seconds, at most the tier's session maximum. */

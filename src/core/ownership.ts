@@ -190,7 +190,7 @@ export function awsOwnershipTags(ownership: Ownership): Record<string, string> {
 
 /**
  * Azure tags (`keyless-owner`, …). Tag names avoid `< > % & \ ? /` and the reserved `microsoft`/`azure`/`windows`
- * prefixes; values are at most 256 characters (shared/REFERENCE.md).
+ * prefixes; values are at most 256 characters (the providers' tag and label rules).
  */
 export function azureOwnershipTags(ownership: Ownership): Record<string, string> {
   return Object.fromEntries(ownershipFields(ownership).map(([key, value]) => [`keyless-${key}`, value]));
@@ -209,7 +209,7 @@ export const GCP_DESCRIPTION_MAX = 256;
 
 /**
  * Sanitises a value to the GCP label rules: lowercase letters, digits, `_` and `-`, at most 63 characters
- * (shared/REFERENCE.md). Returns `undefined` if nothing is left.
+ * (the providers' tag and label rules). Returns `undefined` if nothing is left.
  */
 export function gcpLabelValue(value: string): string {
   return value.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 63);

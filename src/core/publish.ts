@@ -7,7 +7,7 @@ import { checkObjectPrefix, gcpConditionDescription } from './object-prefix';
 
 /**
  * Least-privilege publish permissions, decided once per target: the exact actions or roles and their scope
- * (shared/REFERENCE.md "ECR push to one repository", "S3 publish to a prefix", "CodeArtifact publish").
+ * (the ECR, S3 and CodeArtifact actions in the IAM Service Authorization Reference).
  */
 
 /** One IAM statement Keyless grants a publisher. */
@@ -22,7 +22,7 @@ export interface AwsPublishStatement {
   readonly conditions?: Record<string, Record<string, string>>;
 }
 
-/** Actions that only accept `Resource: "*"` (shared/REFERENCE.md). */
+/** Actions that only accept `Resource: "*"` (the IAM Service Authorization Reference). */
 export const AWS_WILDCARD_ONLY_ACTIONS: readonly string[] = [
   'ecr-public:GetAuthorizationToken', 'ecr:GetAuthorizationToken', 'sts:GetCallerIdentity', 'sts:GetServiceBearerToken',
 ];

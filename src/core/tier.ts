@@ -19,7 +19,7 @@ export interface TierPolicy {
 /** Session lifetime Keyless uses when none is asked for: the shortest AWS allows (MaxSessionDuration ≥ 3600 s). */
 export const DEFAULT_SESSION_SECONDS = 3600;
 
-/** AWS IAM MaxSessionDuration bounds: 3600–43200 seconds (shared/REFERENCE.md). */
+/** AWS IAM MaxSessionDuration bounds: 3600–43200 seconds (IAM CreateRole). */
 export const AWS_MIN_SESSION_SECONDS = 3600;
 export const AWS_MAX_SESSION_SECONDS = 43200;
 

@@ -98,7 +98,7 @@ export function azureRecords(resources: readonly NeutralResource[], drafts: Draf
       case 'azuread_application_federated_identity_credential': {
         const draft = identityAt(r, r.type === 'azurerm_federated_identity_credential' ? p.parent_id : p.application_id ?? p.application_object_id);
         draft.resources.add(source);
-        // Federated credentials match issuer, subject and audience exactly: there are no patterns (shared/REFERENCE.md).
+        // Federated credentials match issuer, subject and audience exactly: there are no patterns (Microsoft Entra workload identity federation).
         draft.subjects.push(makeSubject({
           kind: 'oidc',
           issuer: issuerOf(index.resolve(r.file, p.issuer)),

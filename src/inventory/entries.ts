@@ -6,7 +6,7 @@ const CLAIM_ORDER = ['sub', 'aud'];
 
 /**
  * Literal prefixes that pin one repository, project or service account: a pattern after them cannot reach another
- * owner or repository (in a StringLike `*` also matches `/` and `:`; shared/REFERENCE.md).
+ * owner or repository (in a StringLike `*` also matches `/` and `:`; IAM condition operators).
  */
 const PINNED_PREFIX = [
   /^repo:[^*?/:]+\/[^*?:]+:/,

@@ -153,7 +153,7 @@ export class BreakGlassRole extends Construct {
         detail: { eventName: ['AssumeRole'], requestParameters: { roleArn: [role.roleArn] } },
       },
     });
-    // AssumeRole is a read-only management event: only this state delivers it (shared/REFERENCE.md).
+    // AssumeRole is a read-only management event: only this state delivers it (EventBridge, "Receiving read-only management events from AWS services").
     (this.alarmRule.node.defaultChild as events.CfnRule).state = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
     if (alarmTopic) this.alarmRule.addTarget(new targets.SnsTopic(alarmTopic));
     for (const target of alarmTargets) this.alarmRule.addTarget(target);

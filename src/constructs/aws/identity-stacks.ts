@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { fail } from '../../core/errors';
 import { checkObjectProp, checkPropsObject, describeValue } from '../../core/props';
 
-/** A CloudFormation stack holds at most 500 resources (shared/REFERENCE.md). */
+/** A CloudFormation stack holds at most 500 resources (AWS CloudFormation quotas). */
 export const CLOUDFORMATION_MAX_RESOURCES = 500;
 
 /** Props of {@link IdentityStacks}. */

@@ -249,7 +249,7 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
     jobWorkflowRef = props.jobWorkflowRef;
   }
 
-  // A custom subject template renders `context` bare and other claims as `key:value` (shared/REFERENCE.md).
+  // A custom subject template renders `context` bare and other claims as `key:value` (GitHub, "Customizing the subject claims").
   let subjectClaimKeys: string[] | undefined;
   let subjectOf = (context: string) => `${refPrefix}:${context}`;
   if (jobWorkflowRef !== undefined) {

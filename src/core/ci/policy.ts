@@ -6,7 +6,7 @@ export type CiPlatform = 'github-actions' | 'gitlab-ci';
 
 /**
  * A claim of the CI token, other than `sub` and `aud`, that a target able to check arbitrary claims (GCP) must see
- * with exactly this value. AWS and Azure check only `sub` and `aud` (shared/REFERENCE.md).
+ * with exactly this value. AWS and Azure check only `sub` and `aud` (IAM, "Available keys for AWS OIDC federation").
  */
 export interface ClaimPin {
   /** Claim name, e.g. `repository_owner_id`. */

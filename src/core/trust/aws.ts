@@ -2,7 +2,7 @@ import { CiTrustPolicy, WILDCARD_CHARS } from '../ci/policy';
 import { fail, quote, ValidationContext } from '../errors';
 import { iamLiteral } from '../literal';
 
-/** The audience the official `aws-actions/configure-aws-credentials` action requests (shared/REFERENCE.md). */
+/** The audience the official `aws-actions/configure-aws-credentials` action requests (aws-actions/configure-aws-credentials and IAM OIDC condition keys). */
 export const AWS_STS_AUDIENCE = 'sts.amazonaws.com';
 
 /**
@@ -31,7 +31,7 @@ export interface AwsWebIdentityTrust {
 /**
  * Decides the AWS trust for a CI source: `StringEquals` on `aud` and `sub`, `StringLike` only for declared
  * patterns. AWS evaluates only `sub` and `aud` for CI issuers, so claim pins cannot be checked here: the subject
- * itself pins owner and repository (shared/REFERENCE.md).
+ * itself pins owner and repository (aws-actions/configure-aws-credentials and IAM OIDC condition keys).
  */
 export function awsWebIdentityTrust(policy: CiTrustPolicy, audience: string, ctx: ValidationContext, prop = 'audience'): AwsWebIdentityTrust {
   checkAudience(audience, ctx, prop);

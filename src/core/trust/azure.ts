@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { CiTrustPolicy } from '../ci/policy';
 import { fail, ValidationContext } from '../errors';
 
-/** The audience Entra ID requires of federated identity credentials (shared/REFERENCE.md). */
+/** The audience Entra ID requires of federated identity credentials (Microsoft Entra, "Workload identity federation"). */
 export const AZURE_TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
 /** A federated identity credential subject is at most 600 characters (Entra ID). */
 export const AZURE_SUBJECT_MAX_CHARS = 600;

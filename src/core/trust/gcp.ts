@@ -2,7 +2,7 @@ import { CiTrustPolicy } from '../ci/policy';
 import { fail, quote, ValidationContext } from '../errors';
 import { celString } from './cel';
 
-/** `google.subject` may be at most 127 bytes (shared/REFERENCE.md). */
+/** `google.subject` may be at most 127 bytes (Google Cloud, "Attribute mappings"). */
 export const GCP_SUBJECT_MAX_BYTES = 127;
 /** An attribute condition may be at most 4096 characters. */
 export const GCP_CONDITION_MAX_CHARS = 4096;

@@ -1,6 +1,6 @@
 import { GuardrailRule } from '../model';
 
-/** Issuers shared by many tenants: their tokens must be filtered by owner (shared/REFERENCE.md). */
+/** Issuers shared by many tenants: their tokens must be filtered by owner (Google Cloud, "Configure Workload Identity Federation with deployment pipelines"). */
 const SHARED_ISSUERS = /^https:\/\/(token\.actions\.githubusercontent\.com|gitlab\.com|app\.terraform\.io)(\/|$)/;
 const OWNER_PIN = /assertion\.(repository_owner_id|repository_owner|repository_id|namespace_id|namespace_path|project_id|project_path|terraform_organization_id|terraform_organization_name)\s*==\s*['"][^'"*]+['"]/;
 

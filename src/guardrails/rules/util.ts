@@ -50,7 +50,7 @@ export function trustStatements(resource: NeutralResource): any[] {
   return [];
 }
 
-/** Actions that accept only `Resource: "*"` (shared/REFERENCE.md). */
+/** Actions that accept only `Resource: "*"` (the IAM Service Authorization Reference). */
 export const WILDCARD_ONLY_ACTIONS = ['ecr-public:GetAuthorizationToken', 'ecr:GetAuthorizationToken', 'sts:GetCallerIdentity', 'sts:GetServiceBearerToken'];
 
 /** Pod spec of a Kubernetes workload object, or undefined. */
