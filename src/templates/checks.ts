@@ -2,6 +2,7 @@ import * as cdk from 'aws-cdk-lib';
 import { Chart } from 'cdk8s';
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { appRegistry } from '../constructs/private/app-registry';
 import { Access } from '../core/access';
 import { fail, ValidationContext } from '../core/errors';
 import { checkObjectListProp, checkObjectProp, checkPropsObject, describeValue, isObject, ObjectPropShape } from '../core/props';
@@ -124,7 +125,7 @@ export function checkReplicas(value: unknown, ctx: ValidationContext, prop = 're
 }
 
 /** Where each template declaration was made, per app (construct tree root), by `Template|name`. */
-const declarations = new WeakMap<IConstruct, Map<string, string>>();
+const declarations = appRegistry<string>();
 
 /**
  * Refuses a second declaration of a template with the same name in one app: both would create the same identities,
@@ -138,7 +139,7 @@ export function claimTemplateName(
   const where = given.map(([prop, scope]) => `\`${prop}\` ${scope.node.path}`).join(', ');
   const key = `${template}|${name}`;
   for (const [, scope] of given) {
-    const first = declarations.get(scope.node.root)?.get(key);
+    const first = declarations(scope).get(key);
     if (first !== undefined) {
       fail({
         code: 'KL-TPL-DUPLICATE-NAME',
@@ -151,8 +152,7 @@ export function claimTemplateName(
     }
   }
   for (const [, scope] of given) {
-    let byKey = declarations.get(scope.node.root);
-    if (!byKey) declarations.set(scope.node.root, byKey = new Map());
+    const byKey = declarations(scope);
     if (!byKey.has(key)) byKey.set(key, where);
   }
 }

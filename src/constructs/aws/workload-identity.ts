@@ -1,10 +1,11 @@
 import { Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { checkEksIssuerSlash } from './private/eks-issuer';
 import { sharedOidcProvider } from './private/oidc-provider';
 import { checkManagedPolicyProp, checkOidcProviderProp } from './private/props';
+import { claimAwsRoleName } from './private/role-name';
 import { checkIssuerUrl } from '../../core/ci/policy';
 import { fail } from '../../core/errors';
 import { checkServiceAccountRef, KubernetesServiceAccountRef, serviceAccountSubject } from '../../core/kubernetes';
@@ -14,9 +15,9 @@ import { awsOwnershipTags, Ownership, resolveOwnership } from '../../core/owners
 import { checkDurationSeconds, checkPropsObject, describeValue, isObject } from '../../core/props';
 import { checkAwsSessionBounds, resolveSessionSeconds } from '../../core/tier';
 import { AWS_STS_AUDIENCE } from '../../core/trust/aws';
+import { appRegistry } from '../private/app-registry';
 import { claimWorkloadBinding } from '../private/bindings';
 import { validationContext } from '../private/context';
-import { claimAwsRoleName } from './private/role-name';
 
 /** IAM Roles for Service Accounts: the cluster's OIDC issuer is federated into IAM. */
 export interface EksIrsaBinding {
@@ -57,14 +58,12 @@ export type EksBinding = EksIrsaBinding | EksPodIdentityBinding;
  * same namespace/name there would give one service account two roles (the claims per issuer and per cluster cannot
  * see each other, since an IRSA issuer does not name its cluster).
  */
-const eksMechanisms = new WeakMap<IConstruct, Map<string, { mechanism: 'irsa' | 'pod-identity'; path: string; where: string }>>();
+const eksMechanisms = appRegistry<{ mechanism: 'irsa' | 'pod-identity'; path: string; where: string }>();
 
 function claimEksMechanism(scope: Construct, mechanism: 'irsa' | 'pod-identity', subject: string, region: string | undefined, where: string): void {
   // An IRSA issuer that is not an EKS one (`oidc.eks.REGION.amazonaws.com`) names no region: nothing to compare.
   if (region === undefined) return;
-  const root = scope.node.root;
-  let byKey = eksMechanisms.get(root);
-  if (!byKey) eksMechanisms.set(root, byKey = new Map());
+  const byKey = eksMechanisms(scope);
   const key = `${subject}|${Stack.of(scope).account}|${region}|${mechanism === 'irsa' ? 'pod-identity' : 'irsa'}`;
   const other = byKey.get(key);
   const label = (m: string) => (m === 'irsa' ? 'IRSA' : 'Pod Identity');

@@ -1,7 +1,7 @@
 import { PrivilegedAccessManagerEntitlement } from '@cdktf/provider-google/lib/privileged-access-manager-entitlement';
 import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   BREAK_GLASS_SESSION_SECONDS, BreakGlassExpiry, checkGcpBreakGlass, checkGcpHumans, requireBreakGlassTier, resolveBreakGlassExpiry,
   resolveGcpAuditServices,
@@ -9,12 +9,13 @@ import {
 import { fail, quote } from '../../core/errors';
 import { checkGcpProjectId, checkIdentityName } from '../../core/names';
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
+import { appRegistry } from '../private/app-registry';
 import { validationContext } from '../private/context';
 import { shortHash } from '../private/hash';
 import { terraformConfig } from '../private/terraform';
 
 // Per app (construct tree root): the audit config of each project and service.
-const auditConfigsByApp = new WeakMap<IConstruct, Map<string, ProjectIamAuditConfig>>();
+const auditConfigsByApp = appRegistry<ProjectIamAuditConfig>();
 
 /**
  * How break-glass access is granted on GCP.
@@ -139,18 +140,17 @@ export class BreakGlassAccess extends Construct {
 
     // google_project_iam_audit_config is authoritative per (project, service): one per app, shared by every
     // break-glass access to that service (two would overwrite each other at every apply). The first keeps its id.
-    let configs = auditConfigsByApp.get(this.node.root);
-    if (!configs) auditConfigsByApp.set(this.node.root, configs = new Map());
+    const configs = auditConfigsByApp(this);
     this.auditConfigs = auditServices.map((service, i) => {
       const key = `${project}|${service}`;
-      let config = configs!.get(key);
+      let config = configs.get(key);
       if (!config) {
         config = new ProjectIamAuditConfig(this, i === 0 ? 'AuditLogs' : `AuditLogs-${shortHash(service)}`, terraformConfig(this, {
           project,
           service,
           auditLogConfig: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
         }));
-        configs!.set(key, config);
+        configs.set(key, config);
       }
       return config;
     });

@@ -3,18 +3,19 @@ import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { TerraformStack } from 'cdktf';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { CiTrustPolicy, ICiSource, resolveCiSource } from '../../core/ci/policy';
 import { checkGcpPoolId, checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
 import { GcpAccessMode, gcpPoolResource, gcpWorkloadIdentityProvider, resolveGcpAccessMode } from '../../core/trust/gcp';
+import { appRegistry } from '../private/app-registry';
 import { validationContext } from '../private/context';
 import { shortHash } from '../private/hash';
 import { terraformConfig } from '../private/terraform';
 import { claimGcpPoolResource, claimGcpServiceAccountId } from '../private/uniqueness';
 
 // Per app (construct tree root): the pools Keyless trusts created, by project and pool id.
-const poolsByApp = new WeakMap<IConstruct, Map<string, IamWorkloadIdentityPool>>();
+const poolsByApp = appRegistry<IamWorkloadIdentityPool>();
 
 /**
  * How the CI job reaches GCP resources.
@@ -139,8 +140,7 @@ export class CiOidcTrust extends Construct {
     claimGcpPoolResource(this, 'provider', project, poolId, providerId);
     // Pool ids are unique per project: trusts of one stack share the pool the first of them creates (the provider
     // references it, so it is created first); in another stack, `useExistingPool` says which trust owns it.
-    let pools = poolsByApp.get(this.node.root);
-    if (!pools) poolsByApp.set(this.node.root, pools = new Map());
+    const pools = poolsByApp(this);
     const shared = pools.get(`${project}|${poolId}`);
     const sharedInStack = shared !== undefined && TerraformStack.of(shared) === TerraformStack.of(this) ? shared : undefined;
     if (props.useExistingPool !== true && sharedInStack === undefined) {

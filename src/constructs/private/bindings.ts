@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
+import { appRegistry } from './app-registry';
 import { fail } from '../../core/errors';
 
-const claims = new WeakMap<IConstruct, Map<string, string>>();
+const claims = appRegistry<string>();
 
 /**
  * Records that the construct at `scope` binds a cloud identity to `subject` (e.g. a Kubernetes service account on
@@ -9,9 +10,7 @@ const claims = new WeakMap<IConstruct, Map<string, string>>();
  * one identity per deployable unit.
  */
 export function claimWorkloadBinding(scope: IConstruct, cloud: string, subject: string, prop: string): void {
-  const root = scope.node.root;
-  let byKey = claims.get(root);
-  if (!byKey) claims.set(root, byKey = new Map());
+  const byKey = claims(scope);
   const key = `${cloud}|${subject}`;
   const existing = byKey.get(key);
   if (existing !== undefined && existing !== scope.node.path) {

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { appRegistry } from './app-registry';
 import { fail } from '../../core/errors';
 
 /** A provider-side name that must be unique within a scope (an account, a project, a resource group). */
@@ -30,7 +31,7 @@ interface Claim {
 }
 
 // Per app (construct tree root): every name claimed, by kind and name. A name has few claims, so the scan is short.
-const claims = new WeakMap<IConstruct, Map<string, Claim[]>>();
+const claims = appRegistry<Claim[]>();
 
 /**
  * Records that the construct at `scope` creates a resource with a provider-side name, and refuses a second one of
@@ -38,8 +39,7 @@ const claims = new WeakMap<IConstruct, Map<string, Claim[]>>();
  * after the first stack holding it was deployed.
  */
 export function claimUniqueName(scope: IConstruct, unique: UniqueName): void {
-  let byName = claims.get(scope.node.root);
-  if (!byName) claims.set(scope.node.root, byName = new Map());
+  const byName = claims(scope);
   const key = `${unique.what}|${unique.name}`;
   const existing = byName.get(key) ?? [];
   const clash = existing.find((claim) => claim.path !== scope.node.path

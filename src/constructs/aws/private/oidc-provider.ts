@@ -1,8 +1,9 @@
 import { Annotations, Lazy, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { fail } from '../../../core/errors';
 import { MANAGED_BY } from '../../../core/ownership';
+import { appRegistry } from '../../private/app-registry';
 
 interface OwnedProvider {
   readonly provider: iam.OidcProviderNative;
@@ -16,7 +17,7 @@ interface AccountProviders {
 }
 
 // Per app (construct tree root), per account ('*' for environment-agnostic stacks).
-const accounts = new WeakMap<IConstruct, Map<string, AccountProviders>>();
+const accounts = appRegistry<AccountProviders>();
 // Per stack: the provider handle each issuer resolves to there (owned, or imported from the owner stack).
 const handles = new WeakMap<Stack, Map<string, iam.IOidcProvider>>();
 
@@ -35,8 +36,7 @@ const handles = new WeakMap<Stack, Map<string, iam.IOidcProvider>>();
 export function sharedOidcProvider(scope: Construct, url: string, audience: string): iam.IOidcProvider {
   const stack = Stack.of(scope);
   const accountKey = Token.isUnresolved(stack.account) ? '*' : stack.account;
-  let byAccount = accounts.get(stack.node.root);
-  if (!byAccount) accounts.set(stack.node.root, byAccount = new Map());
+  const byAccount = accounts(stack);
   let account = byAccount.get(accountKey);
   if (!account) byAccount.set(accountKey, account = { owner: stack, byUrl: new Map() });
 
