@@ -71,8 +71,8 @@ export function requireLiterals(value: unknown, ctx: ValidationContext, prop: st
  * U+FFFD) and text not in Unicode Normalization Form C (Terraform normalizes every string to NFC).
  */
 export function checkCanonicalText(value: string, ctx: ValidationContext, prop: string, what = 'what the identity trusts or may do'): string {
-  const wellFormed = !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
-  if (!wellFormed || value.normalize('NFC') !== value) {
+  if (!isCanonicalText(value)) {
+    const wellFormed = isWellFormed(value);
     fail({
       code: 'KL-LITERAL-UNICODE',
       path: ctx.path,
@@ -84,6 +84,15 @@ export function checkCanonicalText(value: string, ctx: ValidationContext, prop: 
     });
   }
   return value;
+}
+
+/** Whether text reaches Terraform unchanged: well-formed UTF-16 (no unpaired surrogate) in Normalization Form C. */
+export function isCanonicalText(value: string): boolean {
+  return isWellFormed(value) && value.normalize('NFC') === value;
+}
+
+function isWellFormed(value: string): boolean {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { checkCanonicalText, terraformLiteral } from '../../core/literal';
+import { checkCanonicalText, isCanonicalText, terraformLiteral } from '../../core/literal';
 
 /**
  * Every literal string of a Terraform resource configuration, escaped so that Terraform reads exactly the value
@@ -19,7 +19,9 @@ export function terraformConfig<T>(scope: IConstruct, config: T): T {
 
 function escape(value: unknown, scope: IConstruct, path: string): unknown {
   if (typeof value === 'string') {
-    return terraformLiteral(checkCanonicalText(value, { path: scope.node.path, today: '' }, path, 'a value Keyless renders into Terraform'));
+    // The construct path is computed only for the error: this runs for every string of every resource.
+    if (!isCanonicalText(value)) checkCanonicalText(value, { path: scope.node.path, today: '' }, path, 'a value Keyless renders into Terraform');
+    return terraformLiteral(value);
   }
   if (Array.isArray(value)) return value.map((item, i) => escape(item, scope, `${path}[${i}]`));
   if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
