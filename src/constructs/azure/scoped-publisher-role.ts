@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { CiOidcTrust } from './ci-oidc-trust';
 import { ICiSource, resolveCiSource } from '../../core/ci/policy';
 import { fail, quote, ValidationContext } from '../../core/errors';
+import { snapshotDeclaration } from '../../core/literal';
 import { Ownership } from '../../core/ownership';
 import { AzurePublishGrant, blobContainerGrant, checkPublisherTrust, containerRegistryPushGrant } from '../../core/publish';
 import { validationContext } from '../private/context';
@@ -25,7 +26,9 @@ export class AzurePublishTarget {
    * AcrPush on one container registry. (Repository-scoped permissions need an ABAC-enabled registry; not rendered
    * here.)
    */
-  public static containerRegistry(target: { readonly registryId: string }): AzurePublishTarget {
+  public static containerRegistry(declared: { readonly registryId: string }): AzurePublishTarget {
+    // One copy, read once, as for every publish target: what is validated is what is granted.
+    const target = snapshotDeclaration(declared);
     return new AzurePublishTarget((ctx) => containerRegistryPushGrant(target?.registryId, ctx));
   }
 
@@ -35,7 +38,8 @@ export class AzurePublishTarget {
    * assigned on the container, with an ABAC path condition on the assignment when a prefix is given. Never Storage
    * Blob Data Contributor, whose container delete and write actions no condition narrows (see docs/roles.md).
    */
-  public static blobContainer(target: BlobContainerTarget): AzurePublishTarget {
+  public static blobContainer(declared: BlobContainerTarget): AzurePublishTarget {
+    const target = snapshotDeclaration(declared);
     return new AzurePublishTarget((ctx, publisher) => blobContainerGrant(target?.storageAccountId, target?.container, target?.prefix, ctx, 'target', publisher));
   }
 
