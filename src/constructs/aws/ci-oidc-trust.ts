@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { sharedOidcProvider } from './private/oidc-provider';
 import { checkManagedPolicyProp, checkOidcProviderProp } from './private/props';
-import { CiTrustPolicy, ICiSource, resolveCiSource } from '../../core/ci/policy';
+import { CiTrustPolicy, ICiSource } from '../../core/ci/policy';
 import { awsRoleDescription, checkAwsRoleName, checkIdentityName } from '../../core/names';
 import { awsOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
 import { checkDurationSeconds, checkPropsObject } from '../../core/props';
@@ -11,6 +11,7 @@ import { checkAwsSessionBounds, resolveSessionSeconds } from '../../core/tier';
 import { AWS_STS_AUDIENCE, awsWebIdentityTrust } from '../../core/trust/aws';
 import { validationContext } from '../private/context';
 import { claimAwsRoleName } from './private/role-name';
+import { resolveCiTrust } from '../private/ci-source';
 
 /** Props of an AWS {@link CiOidcTrust}. */
 export interface CiOidcTrustProps {
@@ -96,7 +97,7 @@ export class CiOidcTrust extends Construct implements iam.IGrantable {
     const name = checkIdentityName(props.name, ctx);
     this.roleName = checkAwsRoleName(props.roleName ?? name, ctx);
     claimAwsRoleName(this, this.roleName);
-    this.trust = resolveCiSource(props.source, ctx);
+    this.trust = resolveCiTrust(this, props.source, ctx, this.ownership.tier);
     this.audience = props.audience ?? AWS_STS_AUDIENCE;
     const decision = awsWebIdentityTrust(this.trust, this.audience, ctx);
 

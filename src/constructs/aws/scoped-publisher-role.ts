@@ -2,7 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CiOidcTrust } from './ci-oidc-trust';
 import { awsValidationContext } from './private/reference';
-import { ICiSource, resolveCiSource } from '../../core/ci/policy';
+import { ICiSource } from '../../core/ci/policy';
 import { ValidationContext } from '../../core/errors';
 import { keylessBrand, requireKeylessDeclaration, snapshotDeclaration } from '../../core/literal';
 import { Ownership } from '../../core/ownership';
@@ -11,6 +11,7 @@ import {
   AwsPublishStatement, checkPublisherTrust, CodeArtifactPackageTarget, codeArtifactPublishStatements, EcrRepositoryTarget,
   ecrPushStatements, S3PrefixTarget, s3PublishStatements,
 } from '../../core/publish';
+import { resolveCiTrust } from '../private/ci-source';
 
 const AWS_PUBLISH_TARGET: unique symbol = keylessBrand('AwsPublishTarget') as any;
 
@@ -98,7 +99,7 @@ export class ScopedPublisherRole extends Construct {
     super(scope, id);
     const ctx = awsValidationContext(this);
     checkPropsObject(props, ctx, '{ name, ownership, source, target }');
-    checkPublisherTrust(resolveCiSource(props.source, ctx), ctx);
+    checkPublisherTrust(resolveCiTrust(this, props.source, ctx), ctx);
     const target = checkObjectProp<AwsPublishTarget>(props.target, ctx, 'target', {
       expected: 'an AWS publish target (`AwsPublishTarget.ecrRepository(…)`, `.s3Prefix(…)` or `.codeArtifactPackage(…)`)',
       fix: 'name the one place the role publishes to, e.g. `target: AwsPublishTarget.ecrRepository({ repositoryArn })`',

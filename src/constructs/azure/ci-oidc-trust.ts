@@ -2,7 +2,7 @@ import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federat
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
-import { CiTrustPolicy, ICiSource, resolveCiSource } from '../../core/ci/policy';
+import { CiTrustPolicy, ICiSource } from '../../core/ci/policy';
 import { fail, quote } from '../../core/errors';
 import { checkIdentityName } from '../../core/names';
 import { Ownership, resolveOwnership } from '../../core/ownership';
@@ -10,6 +10,7 @@ import { azureFederatedTrust } from '../../core/trust/azure';
 import { validationContext } from '../private/context';
 import { terraformValidationContext } from '../private/terraform-reference';
 import { ownedUserAssignedIdentity } from './private/identity';
+import { resolveCiTrust } from '../private/ci-source';
 import { terraformConfig } from '../private/terraform';
 
 /** Props of an Azure {@link CiOidcTrust}. */
@@ -82,7 +83,7 @@ export class CiOidcTrust extends Construct {
     const name = checkIdentityName(props.name, ctx);
     const { identity, resourceGroupName } = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx);
     this.identity = identity;
-    this.trust = resolveCiSource(props.source, ctx);
+    this.trust = resolveCiTrust(this, props.source, ctx, this.ownership.tier);
     const decision = azureFederatedTrust(this.trust, ctx);
     this.principalId = this.identity.principalId;
     this.clientId = this.identity.clientId;

@@ -2,11 +2,12 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { Construct } from 'constructs';
 import { CiOidcTrust } from './ci-oidc-trust';
-import { ICiSource, resolveCiSource } from '../../core/ci/policy';
+import { ICiSource } from '../../core/ci/policy';
 import { fail, quote, ValidationContext } from '../../core/errors';
 import { snapshotDeclaration } from '../../core/literal';
 import { Ownership } from '../../core/ownership';
 import { AzurePublishGrant, blobContainerGrant, checkPublisherTrust, containerRegistryPushGrant } from '../../core/publish';
+import { resolveCiTrust } from '../private/ci-source';
 import { validationContext } from '../private/context';
 import { terraformConfig } from '../private/terraform';
 
@@ -94,7 +95,7 @@ export class ScopedPublisherRole extends Construct {
     if (typeof props !== 'object' || props === null) {
       fail({ code: 'KL-PROP-TYPE', path: ctx.path, prop: 'props', problem: `is ${describe(props)}: expected an object of props`, fix: 'give the props as an object, e.g. `{ name, ownership, source, target, resourceGroupName, location }`' });
     }
-    checkPublisherTrust(resolveCiSource(props.source, ctx), ctx);
+    checkPublisherTrust(resolveCiTrust(this, props.source, ctx), ctx);
     const target = checkTarget(props.target, ctx);
     this.grant = target._grant(ctx, `${props.resourceGroupName}/${props.identityName ?? props.name}`);
     this.trust = new CiOidcTrust(this, 'Trust', {

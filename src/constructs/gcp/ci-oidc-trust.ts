@@ -4,11 +4,12 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { CiTrustPolicy, ICiSource, resolveCiSource } from '../../core/ci/policy';
+import { CiTrustPolicy, ICiSource } from '../../core/ci/policy';
 import { checkGcpPoolId, checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
 import { GcpAccessMode, gcpPoolResource, gcpWorkloadIdentityProvider, resolveGcpAccessMode } from '../../core/trust/gcp';
 import { appRegistry } from '../private/app-registry';
+import { resolveCiTrust } from '../private/ci-source';
 import { validationContext } from '../private/context';
 import { shortHash } from '../private/hash';
 import { terraformConfig } from '../private/terraform';
@@ -133,7 +134,7 @@ export class CiOidcTrust extends Construct {
     const poolId = checkGcpPoolId(props.poolId ?? name, ctx, 'poolId');
     const providerId = checkGcpPoolId(props.providerId ?? name, ctx, 'providerId');
     this.access = resolveGcpAccessMode(props.access, props.serviceAccountId, ctx);
-    this.trust = resolveCiSource(props.source, ctx);
+    this.trust = resolveCiTrust(this, props.source, ctx, this.ownership.tier);
     const decision = gcpWorkloadIdentityProvider(this.trust, { projectNumber, poolId, providerId }, ctx);
     const owned = gcpOwnership(this.ownership, ctx);
 

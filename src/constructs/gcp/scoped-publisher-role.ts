@@ -2,13 +2,14 @@ import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Construct } from 'constructs';
 import { CiOidcTrust } from './ci-oidc-trust';
-import { ICiSource, resolveCiSource } from '../../core/ci/policy';
+import { ICiSource } from '../../core/ci/policy';
 import { fail, quote, ValidationContext } from '../../core/errors';
 import { keylessBrand, requireKeylessDeclaration, snapshotDeclaration } from '../../core/literal';
 import { checkGcpProjectId } from '../../core/names';
 import { Ownership } from '../../core/ownership';
 import { checkObjectProp } from '../../core/props';
 import { artifactRegistryWriterGrant, checkPublisherTrust, GcpPublishGrant, storagePrefixGrant } from '../../core/publish';
+import { resolveCiTrust } from '../private/ci-source';
 import { shortHash } from '../private/hash';
 import { terraformConfig } from '../private/terraform';
 import { terraformValidationContext } from '../private/terraform-reference';
@@ -117,7 +118,7 @@ export class ScopedPublisherRole extends Construct {
   constructor(scope: Construct, id: string, props: ScopedPublisherRoleProps) {
     super(scope, id);
     const ctx = terraformValidationContext(this);
-    checkPublisherTrust(resolveCiSource(props.source, ctx), ctx);
+    checkPublisherTrust(resolveCiTrust(this, props.source, ctx), ctx);
     checkObjectProp<GcpPublishTarget>(props.target, ctx, 'target', {
       expected: 'a GCP publish target (`GcpPublishTarget.artifactRegistryRepository(…)` or `.storagePrefix(…)`)',
       fix: 'name the one place the pipeline publishes to, e.g. `target: GcpPublishTarget.storagePrefix({ bucket, prefix })`',

@@ -1,7 +1,8 @@
 import { fail, quote, ValidationContext } from '../errors';
 import { requireLiterals, snapshotDeclaration } from '../literal';
 import {
-  checkIssuerUrl, checkNumericId, CI_SOURCE_BRAND, checkRefName, checkRefPattern, CiTrustPolicy, ClaimPin, ICiSource, listProp,
+  checkIssuerUrl, checkNumericId, CI_SOURCE_BRAND, checkRefName, checkRefPattern, CiResolveOptions, CiTrustPolicy, ClaimPin,
+  ClaimRequirement, ICiSource, listProp,
   sortedUnique, WILDCARD_CHARS,
 } from './policy';
 
@@ -10,39 +11,61 @@ export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 const GITHUB_OIDC_DOCS = 'https://docs.github.com/en/actions/reference/security/oidc';
 
 /**
- * Which form of `sub` the repository's tokens carry.
+ * Which form of `sub` the repository's tokens carry (GitHub, "OpenID Connect reference", immutable subject claims).
  *
- * - `default`: `repo:OWNER/REPO:…`
+ * - `name-based`: `repo:OWNER/REPO:…`, what repositories created before 2026-06-18 emit unless they opted in.
  * - `immutable`: `repo:OWNER@OWNER_ID/REPO@REPO_ID:…`, the default for repositories created, renamed or transferred
- *   after 2026-07-15. A repository emits one form, never both.
+ *   since then, and for older repositories that opted in (repository or organization OIDC settings). Not on GitHub
+ *   Enterprise Server.
+ * - `both`: a migration: the repository is switching forms, so both are trusted (each with the ids pinned where the
+ *   cloud can check them). Switch to `immutable` once the repository emits it.
+ *
+ * A repository emits one form at a time. Never infer it from the creation date: look at the `sub` of a real run, or
+ * at the repository's OIDC settings.
  */
-export type GitHubSubjectFormat = 'default' | 'immutable';
+export type GitHubSubjectFormat = 'name-based' | 'immutable' | 'both';
 
 /** A GitHub repository whose Actions workflows may obtain cloud credentials. */
 export interface GitHubActionsProps {
-  /** Organization or user that owns the repository, exactly (no wildcards). */
+  /**
+   * Organization or user that owns the repository, exactly as GitHub spells it (no wildcards). GitHub treats names
+   * case-insensitively, but the token carries the canonical case and AWS and Azure compare subjects
+   * case-sensitively: `Acme` for an owner GitHub spells `acme` matches no run.
+   */
   readonly owner: string;
-  /** Repository name, exactly (no wildcards). */
+  /** Repository name, exactly as GitHub spells it (no wildcards); case matters as for `owner`. */
   readonly repository: string;
   /**
-   * Numeric id of the owner (`repository_owner_id` claim). Pins the owner against rename and name reuse on
-   * targets that can check claims (GCP), and is required by the immutable subject form.
+   * Numeric id of the owner (`repository_owner_id` claim): `owner.id` of `GET /repos/OWNER/REPO`. Required by the
+   * immutable subject form; GCP checks it.
    *
    * @default - the owner is pinned by name only
    */
   readonly ownerId?: string;
   /**
-   * Numeric id of the repository (`repository_id` claim). Give it together with `ownerId`.
+   * Numeric id of the repository (`repository_id` claim): `id` of `GET /repos/OWNER/REPO`. Give it together with
+   * `ownerId`. AWS (`token.actions.githubusercontent.com:repository_id`) and GCP check it on every run, so a
+   * repository deleted and re-created under the same name is denied whatever subject form it emits. Expected for
+   * tier 1 identities (see `allowNameOnlyPinning`).
    *
    * @default - the repository is pinned by name only
    */
   readonly repositoryId?: string;
   /**
-   * The form of `sub` this repository's tokens carry.
+   * The form of `sub` this repository's tokens carry. Required when the ids are given; without ids only the
+   * name-based form can be expressed.
    *
-   * @default 'default'
+   * @default 'name-based' (when no ids are given)
    */
   readonly subjectFormat?: GitHubSubjectFormat;
+  /**
+   * Explicit opt-out, for tier 1 identities, of pinning the repository by its numeric ids: a repository deleted
+   * and re-created under the same name, or an owner renamed and its name registered by someone else, then gets
+   * the identity. Only for teams that cannot look the ids up.
+   *
+   * @default false
+   */
+  readonly allowNameOnlyPinning?: boolean;
   /**
    * GitHub Enterprise Cloud slug, when the enterprise uses a unique issuer
    * (`https://token.actions.githubusercontent.com/<slug>`).
@@ -56,9 +79,14 @@ export interface GitHubActionsProps {
    * @default - derived from `enterpriseSlug`
    */
   readonly issuerUrl?: string;
-  /** Branches whose workflows are trusted (`ref:refs/heads/BRANCH`), exact names. @default - none */
+  /**
+   * Branches whose workflows are trusted (`ref:refs/heads/BRANCH`), exact names. Together with `environments`, the
+   * branches a job in one of the environments must run on (see `environments`).
+   *
+   * @default - none
+   */
   readonly branches?: string[];
-  /** Tags whose workflows are trusted (`ref:refs/tags/TAG`), exact names. @default - none */
+  /** Tags whose workflows are trusted (`ref:refs/tags/TAG`), exact names; with `environments`, as `branches`. @default - none */
   readonly tags?: string[];
   /**
    * Tag patterns, each a literal prefix and one trailing `*` (e.g. `v*`), rendered as an explicit pattern
@@ -68,12 +96,25 @@ export interface GitHubActionsProps {
    */
   readonly tagPatterns?: string[];
   /**
-   * Deployment environments whose jobs are trusted (`environment:ENV`). When a job references an environment,
-   * its token carries the environment form *instead of* the ref form, so a branch pin never matches it.
+   * Deployment environments whose jobs are trusted (`environment:ENV`), named exactly as in the repository settings
+   * (spaces allowed). A job that references an environment carries `environment:ENV` in `sub` *instead of* its ref.
+   *
+   * Given together with `branches`, `tags` or `tagPatterns`, both are required: a job must run in one of the
+   * environments *and* on one of the refs (AWS checks the `ref` claim key, GCP the `ref` claim; Azure, which checks
+   * only the subject, refuses the combination). A run on `main` outside the environment, which would skip the
+   * environment's reviewers and wait timers, is denied. `allowBranchRunsWithoutEnvironment` trusts either instead.
    *
    * @default - none
    */
   readonly environments?: string[];
+  /**
+   * Explicit opt-in, with `environments` and refs both given, to trust runs on the refs that use no environment as
+   * well as environment jobs on any ref: such runs skip the environment's protection rules (required reviewers, wait
+   * timers, deployment branches).
+   *
+   * @default false
+   */
+  readonly allowBranchRunsWithoutEnvironment?: boolean;
   /**
    * Explicit opt-in to trust `pull_request` workflow runs (`repo:OWNER/REPO:pull_request`). Pull requests run code
    * that has not been reviewed or merged.
@@ -83,13 +124,20 @@ export interface GitHubActionsProps {
   readonly allowPullRequests?: boolean;
   /**
    * Pin the reusable workflow that must run the job (`job_workflow_ref`, e.g.
-   * `acme/workflows/.github/workflows/release.yml@refs/heads/main`). The repository's OIDC subject template must then
-   * include `job_workflow_ref` (see `subjectClaimKeys` of the resolved trust); GCP additionally checks the claim
-   * itself.
+   * `acme/workflows/.github/workflows/release.yml@refs/heads/main`). AWS checks the
+   * `token.actions.githubusercontent.com:job_workflow_ref` key and GCP the claim, with the repository's default
+   * subject template. Azure checks only the subject: there, set `jobWorkflowRefInSubject`.
    *
    * @default - any workflow of the repository
    */
   readonly jobWorkflowRef?: string;
+  /**
+   * The repository's OIDC subject template includes `job_workflow_ref` (see `subjectClaimKeys` of the resolved
+   * trust for the `include_claim_keys` to set), so the workflow is pinned in `sub` too: the only way Azure can pin it.
+   *
+   * @default false
+   */
+  readonly jobWorkflowRefInSubject?: boolean;
 }
 
 /** GitHub Actions as a CI source. */
@@ -106,25 +154,37 @@ export class GitHubActions implements ICiSource {
 
   private constructor(public readonly props: GitHubActionsProps) {}
 
-  public resolve(ctx: ValidationContext, prop: string): CiTrustPolicy {
+  public resolve(ctx: ValidationContext, prop: string, options: CiResolveOptions = {}): CiTrustPolicy {
     // Every prop of a CI source decides which runs are trusted: none may be decided after synthesis.
     if (typeof this.props !== 'object' || this.props === null || Array.isArray(this.props)) {
       fail({ code: 'KL-CI-SOURCE-PROPS', path: ctx.path, prop, problem: `is declared with ${quote(this.props)}: expected an object of props`, fix: 'declare the source as `GitHubActions.repository({ owner, repository, branches })`' });
     }
     requireLiterals(this.props, ctx, prop, 'which CI runs are trusted');
-    return resolveGitHub(this.props, ctx, prop);
+    return resolveGitHub(this.props, ctx, prop, options);
   }
 }
 
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
 const REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
 const ENTERPRISE_SLUG = /^[a-z0-9](?:[a-z0-9-]{0,60}[a-z0-9])?$/;
-const ENVIRONMENT = /^[A-Za-z0-9._-]{1,255}$/;
+// GitHub environment names: up to 255 characters, spaces allowed. Keyless refuses what would make the subject
+// ambiguous or unmatchable: `:` (the subject separator), wildcard characters, control characters, leading or
+// trailing white space.
+// eslint-disable-next-line no-control-regex
+const ENVIRONMENT_REFUSED = /[:*?[\]\x00-\x1f\x7f]/;
 // The ref part follows git check-ref-format: no control characters, space, `~ ^ : ? * [ \`.
 // eslint-disable-next-line no-control-regex
 const WORKFLOW_REF = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+\/\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml@refs\/(heads|tags)\/[^*?[\]:\s\x00-\x1f\x7f\\~^]+$/;
+const FORMATS: readonly GitHubSubjectFormat[] = ['name-based', 'immutable', 'both'];
 
-function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: string): CiTrustPolicy {
+function checkBoolean(value: unknown, ctx: ValidationContext, prop: string, fix: string): boolean {
+  if (value !== undefined && typeof value !== 'boolean') {
+    fail({ code: 'KL-PROP-BOOLEAN', path: ctx.path, prop, problem: `is ${quote(value)}: expected true or false`, fix });
+  }
+  return value === true;
+}
+
+function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: string, options: CiResolveOptions): CiTrustPolicy {
   const p = (name: string) => `${prop}.${name}`;
   const { owner, repository } = props;
   for (const [name, value, rule, example] of [
@@ -170,25 +230,24 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
       fix: 'give both `ownerId` and `repositoryId` (GET /repos/OWNER/REPO returns `owner.id` and `id`), or neither',
     });
   }
-  const format = props.subjectFormat ?? 'default';
-  if (format !== 'default' && format !== 'immutable') {
-    fail({ code: 'KL-GH-FORMAT', path: ctx.path, prop: p('subjectFormat'), problem: `is ${quote(format)}: expected "default" or "immutable"`, fix: 'use the form the repository emits' });
-  }
-  if (format === 'immutable' && ownerId === undefined) {
+  const format = resolveSubjectFormat(props.subjectFormat, ownerId !== undefined, ctx, p('subjectFormat'));
+  const allowNameOnly = checkBoolean(props.allowNameOnlyPinning, ctx, p('allowNameOnlyPinning'), 'set it to true only if the repository ids cannot be looked up');
+  if (ownerId === undefined && options.tier === 1 && !allowNameOnly) {
     fail({
-      code: 'KL-GH-IMMUTABLE-IDS',
+      code: 'KL-GH-TIER1-IDS',
       path: ctx.path,
-      prop: p('subjectFormat'),
-      problem: 'is "immutable" but `ownerId` and `repositoryId` are not given: the immutable subject `repo:OWNER@OWNER_ID/REPO@REPO_ID:…` needs both ids, and they are never wildcarded',
-      fix: 'give `ownerId` and `repositoryId`',
+      prop: p('repositoryId'),
+      problem: `is missing for a tier 1 identity: pinned by name only, ${owner}/${repository} deleted and re-created under the same name (or its owner renamed and the name re-registered) would get the identity`,
+      fix: 'give `ownerId` and `repositoryId` (`owner.id` and `id` of GET /repos/OWNER/REPO) and the `subjectFormat` the repository emits, or set `allowNameOnlyPinning: true` to accept the name-reuse risk',
       docs: GITHUB_OIDC_DOCS,
     });
   }
+  if (allowNameOnly && ownerId !== undefined) {
+    fail({ code: 'KL-GH-IDS-OPT-OUT', path: ctx.path, prop: p('allowNameOnlyPinning'), problem: 'is true but the ids are given, which pin the repository', fix: 'remove `allowNameOnlyPinning`' });
+  }
 
   const issuerUrl = resolveGitHubIssuer(props, ctx, prop);
-
-  const refPrefix = format === 'immutable' ? `repo:${owner}@${ownerId}/${repository}@${repositoryId}` : `repo:${owner}/${repository}`;
-  const contexts: string[] = [];
+  const refContexts: string[] = [];
   for (const [i, branch] of listProp(props.branches, ctx, p('branches')).entries()) {
     if (typeof branch === 'string' && /^(refs\/)?pull\//.test(branch)) {
       fail({
@@ -200,31 +259,51 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
         docs: GITHUB_OIDC_DOCS,
       });
     }
-    contexts.push(`ref:refs/heads/${checkRefName(branch, 'branch', ctx, `${p('branches')}[${i}]`, p('tagPatterns'))}`);
+    refContexts.push(`ref:refs/heads/${checkRefName(branch, 'branch', ctx, `${p('branches')}[${i}]`, p('tagPatterns'))}`);
   }
   for (const [i, tag] of listProp(props.tags, ctx, p('tags')).entries()) {
-    contexts.push(`ref:refs/tags/${checkRefName(tag, 'tag', ctx, `${p('tags')}[${i}]`, p('tagPatterns'))}`);
+    refContexts.push(`ref:refs/tags/${checkRefName(tag, 'tag', ctx, `${p('tags')}[${i}]`, p('tagPatterns'))}`);
   }
-  for (const [i, env] of listProp(props.environments, ctx, p('environments')).entries()) {
-    if (typeof env !== 'string' || WILDCARD_CHARS.test(env) || !ENVIRONMENT.test(env)) {
-      fail({
-        code: 'KL-GH-ENVIRONMENT',
-        path: ctx.path,
-        prop: `${p('environments')}[${i}]`,
-        problem: `is ${quote(env)}: an environment is named exactly with 1–255 letters, digits, \`.\`, \`_\` or \`-\` (no wildcards, spaces or \`:\`)`,
-        fix: 'use the environment name exactly as configured in the repository settings, e.g. "production"',
-      });
-    }
-    contexts.push(`environment:${env}`);
-  }
-  if (props.allowPullRequests !== undefined && typeof props.allowPullRequests !== 'boolean') {
-    fail({ code: 'KL-PROP-BOOLEAN', path: ctx.path, prop: p('allowPullRequests'), problem: `is ${quote(props.allowPullRequests)}: expected true or false`, fix: 'set it to true only to trust pull-request runs' });
-  }
-  if (props.allowPullRequests === true) contexts.push('pull_request');
   const patternContexts = listProp(props.tagPatterns, ctx, p('tagPatterns'))
     .map((pattern, i) => `ref:refs/tags/${checkRefPattern(pattern, ctx, `${p('tagPatterns')}[${i}]`)}`);
+  const environments = listProp(props.environments, ctx, p('environments'))
+    .map((env, i) => checkEnvironment(env, ctx, `${p('environments')}[${i}]`));
+  const allowPullRequests = checkBoolean(props.allowPullRequests, ctx, p('allowPullRequests'), 'set it to true only to trust pull-request runs');
+  const eitherOr = checkBoolean(props.allowBranchRunsWithoutEnvironment, ctx, p('allowBranchRunsWithoutEnvironment'),
+    'set it to true only to trust runs on the refs that use no environment');
 
-  if (contexts.length === 0 && patternContexts.length === 0) {
+  const hasRefs = refContexts.length > 0 || patternContexts.length > 0;
+  // With environments and refs, environment jobs must also run on the refs (GitHub puts the environment, not the ref,
+  // in `sub`: the ref is checked through the `ref` claim).
+  const environmentOnRefs = environments.length > 0 && hasRefs && !eitherOr;
+  if (eitherOr && !(environments.length > 0 && hasRefs)) {
+    fail({
+      code: 'KL-GH-ENV-OPT-IN',
+      path: ctx.path,
+      prop: p('allowBranchRunsWithoutEnvironment'),
+      problem: 'is true but the source does not list both `environments` and refs (`branches`, `tags` or `tagPatterns`)',
+      fix: 'remove `allowBranchRunsWithoutEnvironment`',
+    });
+  }
+  if (environmentOnRefs && allowPullRequests) {
+    fail({
+      code: 'KL-GH-ENV-PULL-REQUEST',
+      path: ctx.path,
+      prop: p('allowPullRequests'),
+      problem: 'is true on a source whose environment jobs must run on the declared refs: a pull-request run is on `refs/pull/N/merge`, never on those refs',
+      fix: 'declare the pull-request trust as its own source (and identity, with read-only permissions)',
+    });
+  }
+
+  const contexts: string[] = environments.map((env) => `environment:${env}`);
+  const subjectPatternContexts: string[] = [];
+  if (!environmentOnRefs) {
+    contexts.push(...refContexts);
+    subjectPatternContexts.push(...patternContexts);
+  }
+  if (allowPullRequests) contexts.push('pull_request');
+
+  if (contexts.length === 0 && subjectPatternContexts.length === 0) {
     fail({
       code: 'KL-CI-NO-SUBJECT',
       path: ctx.path,
@@ -248,38 +327,81 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
     }
     jobWorkflowRef = props.jobWorkflowRef;
   }
-
-  // A custom subject template renders `context` bare and other claims as `key:value` (GitHub, "Customizing the subject claims").
-  let subjectClaimKeys: string[] | undefined;
-  let subjectOf = (context: string) => `${refPrefix}:${context}`;
-  if (jobWorkflowRef !== undefined) {
-    subjectClaimKeys = format === 'immutable'
-      ? ['repository_owner_id', 'repository_id', 'context', 'job_workflow_ref']
-      : ['repo', 'context', 'job_workflow_ref'];
-    const head = format === 'immutable'
-      ? `repository_owner_id:${ownerId}:repository_id:${repositoryId}`
-      : `repo:${owner}/${repository}`;
-    subjectOf = (context: string) => `${head}:${context}:job_workflow_ref:${jobWorkflowRef}`;
+  const workflowInSubject = checkBoolean(props.jobWorkflowRefInSubject, ctx, p('jobWorkflowRefInSubject'),
+    'set it to true only when the repository\'s OIDC subject template includes `job_workflow_ref`');
+  if (workflowInSubject && jobWorkflowRef === undefined) {
+    fail({ code: 'KL-GH-WORKFLOW-SUBJECT', path: ctx.path, prop: p('jobWorkflowRefInSubject'), problem: 'is true but no `jobWorkflowRef` is given', fix: 'give the `jobWorkflowRef` to pin, or remove `jobWorkflowRefInSubject`' });
   }
-  if (jobWorkflowRef !== undefined && patternContexts.length > 0) {
+  if (workflowInSubject && subjectPatternContexts.length > 0) {
     // With the workflow appended after the context, a trailing `*` would also match any workflow.
     fail({
       code: 'KL-GH-PATTERN-WORKFLOW',
       path: ctx.path,
       prop: p('tagPatterns'),
-      problem: 'cannot be combined with `jobWorkflowRef`: the workflow follows the tag in the subject, so a trailing `*` would match any workflow',
-      fix: 'list the release tags exactly in `tags`, or drop the workflow pin',
+      problem: 'cannot be combined with `jobWorkflowRefInSubject`: the workflow follows the tag in the subject, so a trailing `*` would match any workflow',
+      fix: 'list the release tags exactly in `tags`, or pin the workflow through the claim only (drop `jobWorkflowRefInSubject`)',
     });
+  }
+
+  // The forms of the subject's head this repository may emit. A custom subject template renders `context` bare and
+  // other claims as `key:value` (GitHub, "Customizing the subject claims").
+  const forms = format === 'both' ? ['name-based', 'immutable'] as const : [format] as const;
+  const heads = forms.map((form) => {
+    if (workflowInSubject) {
+      return form === 'immutable' ? `repository_owner_id:${ownerId}:repository_id:${repositoryId}` : `repo:${owner}/${repository}`;
+    }
+    return form === 'immutable' ? `repo:${owner}@${ownerId}/${repository}@${repositoryId}` : `repo:${owner}/${repository}`;
+  });
+  const tail = workflowInSubject ? `:job_workflow_ref:${jobWorkflowRef}` : '';
+  const subjectsOf = (cs: readonly string[]) => heads.flatMap((head) => cs.map((c) => `${head}:${c}${tail}`));
+  let subjectClaimKeys: string[] | undefined;
+  if (workflowInSubject) {
+    subjectClaimKeys = format === 'name-based' ? ['repo', 'context', 'job_workflow_ref'] : ['repository_owner_id', 'repository_id', 'context', 'job_workflow_ref'];
+    if (format === 'both') {
+      fail({
+        code: 'KL-GH-WORKFLOW-BOTH',
+        path: ctx.path,
+        prop: p('subjectFormat'),
+        problem: 'is "both", but with `jobWorkflowRefInSubject` the subject follows the repository\'s custom template, which is one template, not a migration between two forms',
+        fix: 'use "immutable" with the template `["repository_owner_id","repository_id","context","job_workflow_ref"]`, or "name-based" with `["repo","context","job_workflow_ref"]`',
+      });
+    }
   }
 
   const claimPins: ClaimPin[] = ownerId !== undefined
     ? [{ claim: 'repository_id', value: repositoryId! }, { claim: 'repository_owner_id', value: ownerId }]
     : [{ claim: 'repository', value: `${owner}/${repository}` }, { claim: 'repository_owner', value: owner }];
-  if (jobWorkflowRef !== undefined) claimPins.push({ claim: 'job_workflow_ref', value: jobWorkflowRef });
+  const claimRequirements: ClaimRequirement[] = [];
+  if (jobWorkflowRef !== undefined) {
+    if (workflowInSubject) {
+      claimPins.push({ claim: 'job_workflow_ref', value: jobWorkflowRef });
+    } else {
+      claimRequirements.push({
+        claim: 'job_workflow_ref',
+        values: [jobWorkflowRef],
+        prop: p('jobWorkflowRef'),
+        reason: `only runs of the reusable workflow ${jobWorkflowRef} are trusted`,
+        fixWhereUncheckable: 'set the repository\'s OIDC subject template to include `job_workflow_ref` and declare `jobWorkflowRefInSubject: true`, so that the subject pins the workflow',
+      });
+    }
+  }
+  if (environmentOnRefs) {
+    claimRequirements.push({
+      claim: 'ref',
+      values: sortedUnique(refContexts.map((c) => c.slice('ref:'.length))),
+      prefixes: patternContexts.length > 0 ? sortedUnique(patternContexts.map((c) => c.slice('ref:'.length))) : undefined,
+      prop: p('branches'),
+      reason: `jobs in ${environments.map((e) => `"${e}"`).join(', ')} must also run on ${[...refContexts, ...patternContexts.map((c) => `${c}*`)].map((c) => c.slice('ref:'.length)).join(', ')}, and a token's \`sub\` names only the environment`,
+      fixWhereUncheckable: 'drop the refs and restrict the environment\'s deployment branches and tags in the repository settings, or set `allowBranchRunsWithoutEnvironment: true` to trust either (runs on the refs then skip the environment\'s protection rules)',
+    });
+  }
 
-  const exactSubjects = sortedUnique(contexts.map(subjectOf));
-  const subjectPatterns = sortedUnique(patternContexts.map((c) => `${subjectOf(c)}*`));
-  const refs = [...sortedUnique(contexts), ...sortedUnique(patternContexts.map((c) => `${c}*`))];
+  const exactSubjects = sortedUnique(subjectsOf(contexts));
+  const subjectPatterns = sortedUnique(subjectsOf(subjectPatternContexts).map((s) => `${s}*`));
+  const admitted = environmentOnRefs
+    ? [`${environments.map((e) => `environment:${e}`).join(', ')} on ${[...sortedUnique(refContexts), ...sortedUnique(patternContexts.map((c) => `${c}*`))].map((c) => c.slice('ref:'.length)).join(', ')}`]
+    : [...sortedUnique(contexts), ...sortedUnique(subjectPatternContexts.map((c) => `${c}*`))];
+  const formNote = format === 'name-based' ? '' : format === 'both' ? '; both subject forms' : '; immutable subject';
   return {
     platform: 'github-actions',
     issuerUrl,
@@ -287,12 +409,67 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
     exactSubjects,
     subjectPatterns,
     claimPins: [...claimPins].sort((a, b) => (a.claim < b.claim ? -1 : 1)),
+    claimRequirements: claimRequirements.sort((a, b) => (a.claim < b.claim ? -1 : 1)),
     mappedClaims: ownerId !== undefined
       ? ['repository', 'repository_id', 'repository_owner', 'repository_owner_id']
       : ['repository', 'repository_owner'],
     subjectClaimKeys,
-    summary: `GitHub Actions ${owner}/${repository} (${refs.join(', ')})`,
+    repository: { path: `${owner}/${repository}`, ownerId, repositoryId },
+    summary: `GitHub Actions ${owner}/${repository} (${admitted.join(', ')}${formNote})`,
   };
+}
+
+function resolveSubjectFormat(value: unknown, idsGiven: boolean, ctx: ValidationContext, prop: string): GitHubSubjectFormat {
+  if (value === 'default') {
+    fail({
+      code: 'KL-GH-FORMAT',
+      path: ctx.path,
+      prop,
+      problem: 'is "default", which no longer names one form: since 2026-06-18 the default subject of new, renamed and transferred repositories is the immutable form',
+      fix: 'write "name-based" for `repo:OWNER/REPO:…`, "immutable" for `repo:OWNER@OWNER_ID/REPO@REPO_ID:…`, or "both" during a migration',
+      docs: GITHUB_OIDC_DOCS,
+    });
+  }
+  if (value !== undefined && !FORMATS.includes(value as GitHubSubjectFormat)) {
+    fail({ code: 'KL-GH-FORMAT', path: ctx.path, prop, problem: `is ${quote(value)}: expected "name-based", "immutable" or "both"`, fix: 'use the form the repository emits (the `sub` of a real run shows it)' });
+  }
+  if (value === undefined) {
+    if (idsGiven) {
+      fail({
+        code: 'KL-GH-FORMAT-UNDECLARED',
+        path: ctx.path,
+        prop,
+        problem: 'is missing: with the ids given, say which form of `sub` the repository emits (a trust for the wrong form denies every run, and Keyless does not guess it from the creation date)',
+        fix: 'set "immutable" (`repo:OWNER@OWNER_ID/REPO@REPO_ID:…`: repositories created, renamed or transferred since 2026-06-18, or opted in), "name-based" (`repo:OWNER/REPO:…`) or "both" while the repository switches',
+        docs: GITHUB_OIDC_DOCS,
+      });
+    }
+    return 'name-based';
+  }
+  if (value !== 'name-based' && !idsGiven) {
+    fail({
+      code: 'KL-GH-IMMUTABLE-IDS',
+      path: ctx.path,
+      prop,
+      problem: `is "${value}" but \`ownerId\` and \`repositoryId\` are not given: the immutable subject \`repo:OWNER@OWNER_ID/REPO@REPO_ID:…\` needs both ids, and they are never wildcarded`,
+      fix: 'give `ownerId` and `repositoryId`',
+      docs: GITHUB_OIDC_DOCS,
+    });
+  }
+  return value as GitHubSubjectFormat;
+}
+
+function checkEnvironment(env: unknown, ctx: ValidationContext, prop: string): string {
+  if (typeof env !== 'string' || env.length === 0 || env.length > 255 || ENVIRONMENT_REFUSED.test(env) || env.trim() !== env) {
+    fail({
+      code: 'KL-GH-ENVIRONMENT',
+      path: ctx.path,
+      prop,
+      problem: `is ${quote(env)}: an environment is named exactly, 1–255 characters, with no \`:\`, wildcard (\`* ? [ ]\`) or control characters and no leading or trailing space (inner spaces are fine)`,
+      fix: 'use the environment name exactly as configured in the repository settings, e.g. "production" or "Production EU"',
+    });
+  }
+  return env;
 }
 
 function resolveGitHubIssuer(props: GitHubActionsProps, ctx: ValidationContext, prop: string): string {

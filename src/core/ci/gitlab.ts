@@ -1,7 +1,7 @@
 import { fail, quote, ValidationContext } from '../errors';
 import { requireLiterals, snapshotDeclaration } from '../literal';
 import {
-  checkIssuerUrl, checkNumericId, CI_SOURCE_BRAND, checkRefName, checkRefPattern, CiTrustPolicy, ClaimPin, ICiSource, listProp,
+  checkIssuerUrl, checkNumericId, CI_SOURCE_BRAND, checkRefName, checkRefPattern, CiResolveOptions, CiTrustPolicy, ClaimPin, ICiSource, listProp,
   sortedUnique, WILDCARD_CHARS,
 } from './policy';
 
@@ -44,6 +44,15 @@ export interface GitLabCiProps {
    * @default - none
    */
   readonly tagPatterns?: string[];
+  /**
+   * Explicit opt-in to trust pipelines on refs that are not protected. By default GCP requires
+   * `ref_protected == "true"`, which also denies every merge-request pipeline (GitLab sets it to `false` there),
+   * including one from a fork whose branch is named like a protected branch. AWS and Azure check only `sub`, which
+   * does not carry it (see the README, "GitLab merge requests from forks").
+   *
+   * @default false
+   */
+  readonly allowUnprotectedRefs?: boolean;
 }
 
 /** GitLab CI as a CI source. */
@@ -60,7 +69,7 @@ export class GitLabCi implements ICiSource {
 
   private constructor(public readonly props: GitLabCiProps) {}
 
-  public resolve(ctx: ValidationContext, prop: string): CiTrustPolicy {
+  public resolve(ctx: ValidationContext, prop: string, _options: CiResolveOptions = {}): CiTrustPolicy {
     // Every prop of a CI source decides which runs are trusted: none may be decided after synthesis.
     if (typeof this.props !== 'object' || this.props === null || Array.isArray(this.props)) {
       fail({ code: 'KL-CI-SOURCE-PROPS', path: ctx.path, prop, problem: `is declared with ${quote(this.props)}: expected an object of props`, fix: 'declare the source as `GitLabCi.project({ projectPath, branches })`' });
@@ -144,6 +153,13 @@ function resolveGitLab(props: GitLabCiProps, ctx: ValidationContext, prop: strin
   const claimPins: ClaimPin[] = namespaceId !== undefined
     ? [{ claim: 'namespace_id', value: namespaceId }, { claim: 'project_id', value: projectId! }]
     : [{ claim: 'namespace_path', value: namespacePath }, { claim: 'project_path', value: projectPath }];
+  if (props.allowUnprotectedRefs !== undefined && typeof props.allowUnprotectedRefs !== 'boolean') {
+    fail({ code: 'KL-PROP-BOOLEAN', path: ctx.path, prop: p('allowUnprotectedRefs'), problem: `is ${quote(props.allowUnprotectedRefs)}: expected true or false`, fix: 'set it to true only to trust pipelines on unprotected refs' });
+  }
+  // GitLab sets `ref_protected` to "false" in merge-request pipelines, fork ones included (GitLab, "ID token
+  // authentication", and gitlab-org/gitlab#561735): pinning it keeps them, and unprotected refs, out.
+  if (props.allowUnprotectedRefs !== true) claimPins.push({ claim: 'ref_protected', value: 'true' });
+  claimPins.sort((a, b) => (a.claim < b.claim ? -1 : 1));
   const subjectOf = (context: string) => `project_path:${projectPath}:${context}`;
   return {
     platform: 'gitlab-ci',
@@ -155,6 +171,7 @@ function resolveGitLab(props: GitLabCiProps, ctx: ValidationContext, prop: strin
     mappedClaims: namespaceId !== undefined
       ? ['namespace_id', 'namespace_path', 'project_id', 'project_path']
       : ['namespace_path', 'project_path'],
+    repository: { path: projectPath, ownerId: namespaceId, repositoryId: projectId },
     summary: `GitLab CI ${projectPath} (${[...sortedUnique(contexts), ...sortedUnique(patternContexts)].join(', ')})`,
   };
 }

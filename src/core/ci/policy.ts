@@ -1,18 +1,52 @@
 import { fail, quote, ValidationContext } from '../errors';
 import { requireLiterals } from '../literal';
+import type { RiskTier } from '../tier';
 
 /** CI platforms Keyless can federate. */
 export type CiPlatform = 'github-actions' | 'gitlab-ci';
 
 /**
- * A claim of the CI token, other than `sub` and `aud`, that a target able to check arbitrary claims (GCP) must see
- * with exactly this value. AWS and Azure check only `sub` and `aud` (IAM, "Available keys for AWS OIDC federation").
+ * A claim of the CI token, other than `sub` and `aud`, that every target able to check it must see with exactly this
+ * value: GCP checks every pin in its attribute condition; AWS checks the pins whose claim STS exposes as a condition
+ * key for the issuer (`AWS_STS_CLAIM_KEYS`); Azure checks none. A pin strengthens what the subject already says (for
+ * example the repository's immutable id next to its name): a target that cannot check it still admits only the
+ * declared subjects.
  */
 export interface ClaimPin {
-  /** Claim name, e.g. `repository_owner_id`. */
+  /** Claim name, e.g. `repository_id`. */
   readonly claim: string;
   /** Exact value (claims are strings). */
   readonly value: string;
+}
+
+/**
+ * A claim the declaration depends on: every admitted token must carry one of `values` exactly, or start with one of
+ * `prefixes`. Unlike a {@link ClaimPin}, a target that cannot check the claim must refuse the trust rather than render
+ * it without the requirement (which would admit runs the declaration excludes).
+ */
+export interface ClaimRequirement {
+  /** Claim name, e.g. `ref`. */
+  readonly claim: string;
+  /** Exact values, sorted. */
+  readonly values: readonly string[];
+  /** Declared literal prefixes (from patterns such as `v*`), sorted. @default - none */
+  readonly prefixes?: readonly string[];
+  /** The prop that asks for it, for errors, e.g. `source.branches`. */
+  readonly prop: string;
+  /** Why the claim is required, for errors. */
+  readonly reason: string;
+  /** What to do on a target that checks only the subject. */
+  readonly fixWhereUncheckable: string;
+}
+
+/** The repository or project a CI trust names, for app-wide consistency checks and reports. */
+export interface CiRepositoryIdentity {
+  /** `OWNER/REPO` (GitHub) or the full project path (GitLab), as declared. */
+  readonly path: string;
+  /** Numeric id of the owner or namespace, when declared. */
+  readonly ownerId?: string;
+  /** Numeric id of the repository or project, when declared. */
+  readonly repositoryId?: string;
 }
 
 /**
@@ -33,8 +67,17 @@ export interface CiTrustPolicy {
    * `repo:acme/app:ref:refs/tags/v*`). The prefix always pins the owner and the repository.
    */
   readonly subjectPatterns: readonly string[];
-  /** Claims other than `sub` that must match exactly, for targets that can check them (GCP). Sorted by claim. */
+  /** Claims other than `sub` that must match exactly, on every target that can check them. Sorted by claim. */
   readonly claimPins: readonly ClaimPin[];
+  /**
+   * Claims the declaration depends on (every target must check them or refuse the trust), e.g. `ref` when
+   * environment jobs must also run on the declared branches. Sorted by claim.
+   *
+   * @default - none
+   */
+  readonly claimRequirements?: readonly ClaimRequirement[];
+  /** The repository or project, as declared. */
+  readonly repository?: CiRepositoryIdentity;
   /**
    * GCP attribute mapping for the claims a caller may want in `principalSet` members (`attribute.NAME` →
    * `assertion.CLAIM`), in addition to `google.subject = assertion.sub`.
@@ -67,8 +110,19 @@ export interface ICiSource {
    *
    * @param ctx where the source is used (construct path for errors, today's date)
    * @param prop the prop holding the source, for error messages
+   * @param options what the identity using the source declares (its risk tier)
    */
-  resolve(ctx: ValidationContext, prop: string): CiTrustPolicy;
+  resolve(ctx: ValidationContext, prop: string, options?: CiResolveOptions): CiTrustPolicy;
+}
+
+/** What the identity using a CI source declares, where it changes what the source requires. */
+export interface CiResolveOptions {
+  /**
+   * Risk tier of the identity. Tier 1 GitHub trusts require the repository's numeric ids.
+   *
+   * @default - no tier requirement
+   */
+  readonly tier?: RiskTier;
 }
 
 /** Wildcard and pattern characters in AWS `StringLike` (`*`, `?`) and globs generally (`[`). */
@@ -216,7 +270,7 @@ export function checkIssuerUrl(
 }
 
 /** Resolves a CI source, refusing a missing one. */
-export function resolveCiSource(source: ICiSource | undefined, ctx: ValidationContext, prop = 'source'): CiTrustPolicy {
+export function resolveCiSource(source: ICiSource | undefined, ctx: ValidationContext, prop = 'source', options: CiResolveOptions = {}): CiTrustPolicy {
   if (source === undefined || source === null || typeof source.resolve !== 'function') {
     fail({
       code: 'KL-CI-SOURCE-MISSING',
@@ -235,5 +289,5 @@ export function resolveCiSource(source: ICiSource | undefined, ctx: ValidationCo
       fix: 'declare the source with `GitHubActions.repository({ … })` or `GitLabCi.project({ … })`',
     });
   }
-  return source.resolve(ctx, prop);
+  return source.resolve(ctx, prop, options);
 }

@@ -1,5 +1,6 @@
 import { CiTrustPolicy, WILDCARD_CHARS } from '../ci/policy';
 import { fail, quote, ValidationContext } from '../errors';
+import { awsStsExposesClaim } from '../facts/aws-sts-claims';
 import { iamLiteral } from '../literal';
 
 /** The audience the official `aws-actions/configure-aws-credentials` action requests (aws-actions/configure-aws-credentials and IAM OIDC condition keys). */
@@ -21,31 +22,59 @@ export interface AwsWebIdentityTrust {
   /** Client ids (audiences) the OIDC provider must list. */
   readonly clientIds: readonly string[];
   /**
-   * One condition per `sts:AssumeRoleWithWebIdentity` statement. The first pins exact subjects with
-   * `StringEquals`; a second, only when patterns are declared, uses `StringLike` for them. Both pin `aud`.
-   * (Two statements, because keys within one statement are AND-ed.)
+   * One condition per `sts:AssumeRoleWithWebIdentity` statement: exact subjects with `StringEquals`, declared
+   * patterns with `StringLike` in their own statement (keys within one statement are AND-ed), each combined with
+   * every exact and pattern alternative of a claim requirement. Every statement pins `aud` and the claim pins STS
+   * exposes.
    */
   readonly conditions: readonly AwsCondition[];
 }
 
 /**
- * Decides the AWS trust for a CI source: `StringEquals` on `aud` and `sub`, `StringLike` only for declared
- * patterns. AWS evaluates only `sub` and `aud` for CI issuers, so claim pins cannot be checked here: the subject
- * itself pins owner and repository (aws-actions/configure-aws-credentials and IAM OIDC condition keys).
+ * Decides the AWS trust for a CI source: `StringEquals` on `aud`, `sub` and every claim pin STS exposes as a
+ * condition key for the issuer (for GitHub, `repository_id`: a re-created repository of the same name is denied
+ * whatever subject form it emits), `StringLike` only for declared patterns. A claim requirement (e.g. `ref` for
+ * environment jobs on declared branches) on a key STS does not expose is refused rather than dropped.
+ * (AWS What's New 2026-01, "AWS STS supports validation of identity provider specific claims"; IAM, "Available keys
+ * for AWS OIDC federation".)
  */
 export function awsWebIdentityTrust(policy: CiTrustPolicy, audience: string, ctx: ValidationContext, prop = 'audience'): AwsWebIdentityTrust {
   checkAudience(audience, ctx, prop);
   const key = (claim: string) => `${policy.issuerHostPath}:${claim}`;
-  // Subjects are literals: a `${` in a branch name would be read by IAM as a policy variable.
+  // Subjects and claims are literals: a `${` in a branch name would be read by IAM as a policy variable.
   const literal = (value: string) => iamLiteral(value, ctx, 'source');
   const one = (values: readonly string[]) => (values.length === 1 ? literal(values[0]) : values.map(literal));
-  const conditions: AwsCondition[] = [];
-  if (policy.exactSubjects.length > 0) {
-    conditions.push({ StringEquals: { [key('aud')]: iamLiteral(audience, ctx, prop), [key('sub')]: one(policy.exactSubjects) } });
+
+  const base: Record<string, string | string[]> = { [key('aud')]: iamLiteral(audience, ctx, prop) };
+  for (const pin of policy.claimPins) {
+    if (awsStsExposesClaim(policy.issuerUrl, pin.claim)) base[key(pin.claim)] = literal(pin.value);
   }
-  if (policy.subjectPatterns.length > 0) {
-    conditions.push({ StringEquals: { [key('aud')]: iamLiteral(audience, ctx, prop) }, StringLike: { [key('sub')]: one(policy.subjectPatterns) } });
+  // Each alternative is one statement's extra operators; statements are OR-ed, keys within one statement AND-ed.
+  type Operators = Record<string, Record<string, string | string[]>>;
+  const subjectAlternatives: Operators[] = [];
+  if (policy.exactSubjects.length > 0) subjectAlternatives.push({ StringEquals: { [key('sub')]: one(policy.exactSubjects) } });
+  if (policy.subjectPatterns.length > 0) subjectAlternatives.push({ StringLike: { [key('sub')]: one(policy.subjectPatterns) } });
+  let alternatives: Operators[] = subjectAlternatives;
+  for (const requirement of policy.claimRequirements ?? []) {
+    if (!awsStsExposesClaim(policy.issuerUrl, requirement.claim)) {
+      fail({
+        code: 'KL-AWS-CLAIM-KEY',
+        path: ctx.path,
+        prop: requirement.prop,
+        problem: `requires the \`${requirement.claim}\` claim (${requirement.reason}), but AWS STS exposes no \`${key(requirement.claim)}\` condition key for the issuer ${policy.issuerUrl}: it checks only \`sub\` and \`aud\` there`,
+        fix: requirement.fixWhereUncheckable,
+        docs: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif',
+      });
+    }
+    const options: Operators[] = [];
+    if (requirement.values.length > 0) options.push({ StringEquals: { [key(requirement.claim)]: one(requirement.values) } });
+    if ((requirement.prefixes ?? []).length > 0) options.push({ StringLike: { [key(requirement.claim)]: one(requirement.prefixes!.map((p) => `${p}*`)) } });
+    alternatives = alternatives.flatMap((alternative) => options.map((option) => mergeOperators(alternative, option)));
   }
+  const conditions: AwsCondition[] = alternatives.map((alternative) => {
+    const merged = mergeOperators({ StringEquals: { ...base } }, alternative);
+    return Object.fromEntries(Object.entries(merged).map(([operator, keys]) => [operator, sortObject(keys)]));
+  });
   const trust = { providerUrl: policy.issuerUrl, clientIds: [audience], conditions };
   const size = estimateTrustPolicyChars(policy, trust);
   if (size > AWS_TRUST_POLICY_MAX_CHARS) {
@@ -53,12 +82,27 @@ export function awsWebIdentityTrust(policy: CiTrustPolicy, audience: string, ctx
       code: 'KL-AWS-TRUST-SIZE',
       path: ctx.path,
       prop: 'source',
-      problem: `renders a trust policy of about ${size} characters, over IAM's ${AWS_TRUST_POLICY_MAX_CHARS}-character limit for role trust policies (${policy.exactSubjects.length + policy.subjectPatterns.length} subjects)`,
+      problem: `renders a trust policy of about ${size} characters, over IAM's ${AWS_TRUST_POLICY_MAX_CHARS}-character limit for role trust policies (${policy.exactSubjects.length + policy.subjectPatterns.length} subjects, ${conditions.length} statements)`,
       fix: 'split the refs over several CiOidcTrust declarations (one per release stream or environment), which also keeps each role narrower',
       docs: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html',
     });
   }
   return trust;
+}
+
+/** Merges condition operators; a key never appears twice under one operator (each claim is decided once). */
+function mergeOperators(
+  a: Record<string, Record<string, string | string[]>>, b: Record<string, Record<string, string | string[]>>,
+): Record<string, Record<string, string | string[]>> {
+  const out: Record<string, Record<string, string | string[]>> = {};
+  for (const [operator, keys] of [...Object.entries(a), ...Object.entries(b)]) {
+    out[operator] = { ...(out[operator] ?? {}), ...keys };
+  }
+  return out;
+}
+
+function sortObject<T>(value: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(value).sort(([x], [y]) => (x < y ? -1 : 1)));
 }
 
 /** Length of the trust policy as IAM counts it (no white space), with a 12-digit account in the provider ARN. */

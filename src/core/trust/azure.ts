@@ -43,6 +43,16 @@ export function azureFederatedTrust(policy: CiTrustPolicy, ctx: ValidationContex
       docs: AZURE_FIC_DOCS,
     });
   }
+  for (const requirement of policy.claimRequirements ?? []) {
+    fail({
+      code: 'KL-AZ-CLAIM-UNCHECKABLE',
+      path: ctx.path,
+      prop: requirement.prop,
+      problem: `requires the \`${requirement.claim}\` claim (${requirement.reason}), but Azure federated credentials match only the issuer, audience and subject`,
+      fix: requirement.fixWhereUncheckable,
+      docs: AZURE_FIC_DOCS,
+    });
+  }
   if (policy.exactSubjects.length > AZURE_MAX_FEDERATED_CREDENTIALS) {
     fail({
       code: 'KL-AZ-TOO-MANY',

@@ -68,6 +68,14 @@ export function gcpWorkloadIdentityProvider(
   }
   const pool = gcpPoolResource(location);
   const pins = policy.claimPins.map((pin) => `assertion.${pin.claim} == ${celString(pin.value)}`);
+  // A requirement is one of its exact values or prefixes; CEL reads an absent claim as an error, which denies.
+  for (const requirement of policy.claimRequirements ?? []) {
+    const options = [
+      ...requirement.values.map((value) => `assertion.${requirement.claim} == ${celString(value)}`),
+      ...(requirement.prefixes ?? []).map((prefix) => `assertion.${requirement.claim}.startsWith(${celString(prefix)})`),
+    ];
+    pins.push(options.length === 1 ? options[0] : `(${options.join(' || ')})`);
+  }
   const subjects = [
     ...policy.exactSubjects.map((subject) => `assertion.sub == ${celString(subject)}`),
     ...policy.subjectPatterns.map((pattern) => `assertion.sub.startsWith(${celString(pattern.slice(0, -1))})`),
