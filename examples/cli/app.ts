@@ -46,8 +46,10 @@ const pipeline = GitHubActions.repository({
   repository: 'payments-api',
   ownerId: '1342004',
   repositoryId: '86301532',
-  branches: ['main'],
+  subjectFormat: 'immutable',
+  // Jobs in the production environment, on main: a run on main outside the environment is denied.
   environments: ['production'],
+  branches: ['main'],
 });
 const serviceAccount = { namespace: 'payments', name: 'payments-api' };
 /** Known once the Azure stack is applied (`terraform output -raw` of the identity's client id). */

@@ -22,24 +22,32 @@ const ownership: Ownership = {
   reviewBy: '2027-04-30',
 };
 
-/** The payments-api repository: main branch, the production environment, and release tags v*. */
+/**
+ * The payments-api repository, created after 2026-06-18, so its tokens carry the immutable subject
+ * `repo:acme@1342004/payments-api@86301532:…`. Deploys run in the protected production environment, and only from
+ * main or a release tag v*: a job on main outside the environment (which would skip its reviewers) is denied.
+ */
 const paymentsApi = GitHubActions.repository({
   owner: 'acme',
   repository: 'payments-api',
   ownerId: '1342004',
   repositoryId: '86301532',
-  branches: ['main'],
+  subjectFormat: 'immutable',
   environments: ['production'],
+  branches: ['main'],
   tagPatterns: ['v*'],
 });
 
-/** The same repository, for Azure: managed identities match subjects exactly, so release tags are listed. */
+/**
+ * The same repository, for Azure: managed identities match the subject exactly, which names the environment but not
+ * the ref, so the environment's deployment branch policy (repository settings: main and v* tags) decides the refs.
+ */
 const paymentsApiExact = GitHubActions.repository({
   owner: 'acme',
   repository: 'payments-api',
   ownerId: '1342004',
   repositoryId: '86301532',
-  branches: ['main'],
+  subjectFormat: 'immutable',
   environments: ['production'],
 });
 

@@ -18,12 +18,22 @@ const ownership: Ownership = {
   tier: 1,
   reviewBy: '2027-04-30',
 };
-const repo = { owner: 'acme', repository: 'payments-api', ownerId: '1342004', repositoryId: '86301532' } as const;
+/** payments-api emits the immutable subject (created after 2026-06-18); its ids are pinned on AWS and GCP too. */
+const repo = { owner: 'acme', repository: 'payments-api', ownerId: '1342004', repositoryId: '86301532', subjectFormat: 'immutable' } as const;
 /** Release tags v*, built by the reusable release workflow's caller in this repository. */
 const releaseTags = GitHubActions.repository({ ...repo, tagPatterns: ['v*'] });
-/** The protected release environment, run by the organization's pinned reusable release workflow. */
-const releaseEnvironment = GitHubActions.repository({
-  ...repo, environments: ['release'], jobWorkflowRef: 'acme/workflows/.github/workflows/release.yml@refs/heads/main',
+const RELEASE_WORKFLOW = 'acme/workflows/.github/workflows/release.yml@refs/heads/main';
+/**
+ * The protected release environment, run by the organization's pinned reusable release workflow: AWS checks the
+ * `job_workflow_ref` claim key and GCP the claim, with the repository's default subject template.
+ */
+const releaseEnvironment = GitHubActions.repository({ ...repo, environments: ['release'], jobWorkflowRef: RELEASE_WORKFLOW });
+/**
+ * The same, for Azure, which checks only the subject: the repository's OIDC subject template includes
+ * `job_workflow_ref` (`include_claim_keys: ["repository_owner_id","repository_id","context","job_workflow_ref"]`).
+ */
+const releaseEnvironmentInSubject = GitHubActions.repository({
+  ...repo, environments: ['release'], jobWorkflowRef: RELEASE_WORKFLOW, jobWorkflowRefInSubject: true,
 });
 
 export function awsPublishers(app: cdk.App): cdk.Stack {
@@ -87,7 +97,7 @@ export function azurePublishers(app: cdktf.App): cdktf.TerraformStack {
   new azure.ScopedPublisherRole(stack, 'Image', {
     name: 'payments-api-image',
     ownership,
-    source: releaseEnvironment,
+    source: releaseEnvironmentInSubject,
     resourceGroupName: 'rg-payments-identity',
     location: 'westeurope',
     target: azure.AzurePublishTarget.containerRegistry({ registryId: `${subscription}/Microsoft.ContainerRegistry/registries/acmepayments` }),
@@ -95,7 +105,7 @@ export function azurePublishers(app: cdktf.App): cdktf.TerraformStack {
   new azure.ScopedPublisherRole(stack, 'Bundle', {
     name: 'payments-api-bundle',
     ownership,
-    source: releaseEnvironment,
+    source: releaseEnvironmentInSubject,
     resourceGroupName: 'rg-payments-identity',
     location: 'westeurope',
     target: azure.AzurePublishTarget.blobContainer({

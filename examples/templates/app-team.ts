@@ -75,7 +75,10 @@ export function checkoutPublisher(t: TeamTargets): CiPublishArtifact {
   return new CiPublishArtifact({
     name: 'checkout-image',
     ownership: { ...ownership, tier: 1, purpose: 'publish checkout images' },
-    source: GitHubActions.repository({ owner: 'acme', repository: 'checkout', tagPatterns: ['v*'] }),
+    // An older repository (name-based subject), pinned by its ids too: AWS and GCP deny a re-created `checkout`.
+    source: GitHubActions.repository({
+      owner: 'acme', repository: 'checkout', ownerId: '1342004', repositoryId: '77120455', subjectFormat: 'name-based', tagPatterns: ['v*'],
+    }),
     aws: { stack: t.awsStack, target: aws.AwsPublishTarget.ecrRepository({ repositoryArn: 'arn:aws:ecr:eu-west-1:123456789012:repository/checkout/api' }) },
     gcp: {
       stack: t.gcpStack,
