@@ -58,9 +58,24 @@ export interface EvaluateOptions {
   readonly account?: string;
 }
 
+/** The issuer for which STS evaluates GITHUB_STS_CLAIM_KEYS: exactly GitHub.com's, not an enterprise's `…/SLUG`. */
+export const GITHUB_STS_ISSUER = 'https://token.actions.githubusercontent.com';
+
 /**
- * Whether STS lets a web identity token with `claims` (iss, aud, sub) assume the role `role` (logical id or
- * `RoleName`) of `template`, `Template.fromStack(stack).toJSON()`.
+ * GitHub claims that AWS STS (since 2026-01; AWS What's New, "AWS STS supports validation of identity provider
+ * claims"; shared/REFERENCE.md, "CI token subjects (GitHub Actions)") evaluates as trust-policy condition keys
+ * `token.actions.githubusercontent.com:KEY` for the issuer GITHUB_STS_ISSUER, besides `sub` and `aud`. Not
+ * `repository_owner_id`, nor any other claim. No such keys are documented for GitHub Enterprise issuers
+ * (`…/SLUG`) or for GitLab, which get `sub` and `aud` only.
+ */
+export const GITHUB_STS_CLAIM_KEYS = [
+  'actor', 'actor_id', 'job_workflow_ref', 'repository', 'repository_id', 'workflow', 'ref', 'environment', 'enterprise_id',
+] as const;
+
+/**
+ * Whether STS lets a web identity token with `claims` (iss, aud, sub; for the GitHub issuer also the claims of
+ * GITHUB_STS_CLAIM_KEYS) assume the role `role` (logical id or `RoleName`) of `template`,
+ * `Template.fromStack(stack).toJSON()`.
  */
 export function assumeRoleWithWebIdentityAllowed(template: object, role: string, claims: Claims, options: EvaluateOptions = {}): boolean {
   const account = options.account ?? ACCOUNT;
@@ -80,10 +95,12 @@ export function assumeRoleWithWebIdentityAllowed(template: object, role: string,
   if (!provider) return false;
   if (claims.aud === undefined || !provider.clientIds.includes(claims.aud)) return false;
 
-  // Condition keys are named after the provider (`HOST[/PATH]:sub`); an absent claim is an absent key.
+  // Condition keys are named after the provider (`HOST[/PATH]:sub`); an absent claim is an absent key. Every issuer
+  // gets `sub` and `aud`; the GitHub issuer also gets the claims STS validates for it (GITHUB_STS_CLAIM_KEYS).
   const hostPath = provider.url.replace(/^https:\/\//, '');
   const context: Record<string, string> = {};
-  for (const claim of ['sub', 'aud']) {
+  const keys = provider.url === GITHUB_STS_ISSUER ? ['sub', 'aud', ...GITHUB_STS_CLAIM_KEYS] : ['sub', 'aud'];
+  for (const claim of keys) {
     const value = claims[claim];
     if (value !== undefined) context[`${hostPath}:${claim}`] = value;
   }
