@@ -1,4 +1,4 @@
-/** A CEL string literal. Inputs are validated to exclude quotes, but escape anyway so no value can break out. */
+/** A CEL string literal: backslashes and single quotes are escaped, so no value (an environment name may hold quotes) can break out. */
 export function celString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
