@@ -97,7 +97,7 @@ function succeeded(key: Name): Run {
 
 const readJson = (file: string): any => JSON.parse(fs.readFileSync(file, 'utf8'));
 
-test('cdk synth runs aws.ts: the CI role trusts exactly the declared branch and environment, nothing else is synthesized', () => {
+test('cdk synth runs aws.ts: the CI role trusts exactly production-environment jobs on main of the repository id, nothing else is synthesized', () => {
   const run = succeeded('aws');
   expect(fs.readdirSync(run.outdir).filter((f) => f.endsWith('.template.json'))).toEqual(['cli-ci-aws.template.json']);
   const template = readJson(path.join(run.outdir, 'cli-ci-aws.template.json'));
@@ -108,9 +108,12 @@ test('cdk synth runs aws.ts: the CI role trusts exactly the declared branch and 
   expect(statement.Condition).toEqual({
     StringEquals: {
       'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-      'token.actions.githubusercontent.com:sub': ['repo:acme/payments-api:environment:production', 'repo:acme/payments-api:ref:refs/heads/main'],
+      'token.actions.githubusercontent.com:ref': 'refs/heads/main',
+      'token.actions.githubusercontent.com:repository_id': '86301532',
+      'token.actions.githubusercontent.com:sub': 'repo:acme@1342004/payments-api@86301532:environment:production',
     },
   });
+  expect(roles[0].Properties.AssumeRolePolicyDocument.Statement).toHaveLength(1);
   expect(roles[0].Properties.Tags).toEqual(expect.arrayContaining([
     { Key: 'keyless:owner', Value: 'team-payments' },
     { Key: 'keyless:review-by', Value: '2027-04-30' },
@@ -126,7 +129,7 @@ test('cdktf synth runs terraform.ts: the GCP provider pins owner, repository and
   const providers = Object.values<any>(gcp.resource.google_iam_workload_identity_pool_provider);
   expect(providers).toHaveLength(1);
   expect(providers[0].attribute_condition).toBe("assertion.repository_id == '86301532' && assertion.repository_owner_id == '1342004' && "
-    + "(assertion.sub == 'repo:acme/payments-api:environment:production' || assertion.sub == 'repo:acme/payments-api:ref:refs/heads/main')");
+    + "assertion.ref == 'refs/heads/main' && assertion.sub == 'repo:acme@1342004/payments-api@86301532:environment:production'");
   expect(providers[0].oidc.issuer_uri).toBe('https://token.actions.githubusercontent.com');
   const azure = readJson(path.join(run.outdir, 'stacks', 'cli-workload-azure', 'cdk.tf.json'));
   const credentials = Object.values<any>(azure.resource.azurerm_federated_identity_credential);
