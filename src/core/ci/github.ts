@@ -414,7 +414,7 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
       ? ['repository', 'repository_id', 'repository_owner', 'repository_owner_id']
       : ['repository', 'repository_owner'],
     subjectClaimKeys,
-    repository: { path: `${owner}/${repository}`, ownerId, repositoryId },
+    repository: { path: `${owner}/${repository}`, ownerId, repositoryId, subjectFormat: format },
     summary: `GitHub Actions ${owner}/${repository} (${admitted.join(', ')}${formNote})`,
   };
 }

@@ -47,6 +47,8 @@ export interface CiRepositoryIdentity {
   readonly ownerId?: string;
   /** Numeric id of the repository or project, when declared. */
   readonly repositoryId?: string;
+  /** GitHub: the subject form declared (`name-based`, `immutable` or `both`). */
+  readonly subjectFormat?: string;
 }
 
 /**
