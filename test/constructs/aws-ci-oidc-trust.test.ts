@@ -1,16 +1,25 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { GitHubActions, GitLabCi } from '../../src';
 import { CiOidcTrust } from '../../src/constructs/aws';
 import { awsStack, OWNERSHIP } from '../helpers/synth';
 
+// Tier 1 (OWNERSHIP): the repository is pinned by its ids; the repository still emits name-based subjects.
+const IDS = { ownerId: '1342004', repositoryId: '86301532', subjectFormat: 'name-based' } as const;
 const payments = GitHubActions.repository({
-  owner: 'acme', repository: 'payments-api', branches: ['main'], environments: ['production'], tagPatterns: ['v*'],
+  owner: 'acme', repository: 'payments-api', ...IDS, branches: ['main'], environments: ['production'], tagPatterns: ['v*'],
 });
 
+/** The conditions of the trust statements of the one role in the stack. */
+function trustConditions(stack: Stack): unknown[] {
+  const roles = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role')) as any[];
+  expect(roles).toHaveLength(1);
+  return roles[0].Properties.AssumeRolePolicyDocument.Statement.map((statement: any) => statement.Condition);
+}
+
 describe('aws CiOidcTrust', () => {
-  test('GIVEN a GitHub source WHEN synthesized THEN the trust pins issuer, aud and sub exactly', () => {
+  test('GIVEN a GitHub source WHEN synthesized THEN the trust pins issuer, aud, repository id, sub and ref exactly', () => {
     const stack = awsStack();
     const trust = new CiOidcTrust(stack, 'Trust', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
     const template = Template.fromStack(stack);
@@ -22,6 +31,8 @@ describe('aws CiOidcTrust', () => {
       ClientIdList: ['sts.amazonaws.com'],
     });
     const providerRef = { Ref: stack.getLogicalId(trust.oidcProvider.node.defaultChild as any) };
+    // Environment and refs together: jobs in "production" (the only subject) that run on main or on a v* tag. A run
+    // on main outside the environment (sub `…:ref:refs/heads/main`) is not admitted.
     template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'payments-deploy',
       MaxSessionDuration: 3600,
@@ -35,10 +46,9 @@ describe('aws CiOidcTrust', () => {
             Condition: {
               StringEquals: {
                 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-                'token.actions.githubusercontent.com:sub': [
-                  'repo:acme/payments-api:environment:production',
-                  'repo:acme/payments-api:ref:refs/heads/main',
-                ],
+                'token.actions.githubusercontent.com:ref': 'refs/heads/main',
+                'token.actions.githubusercontent.com:repository_id': '86301532',
+                'token.actions.githubusercontent.com:sub': 'repo:acme/payments-api:environment:production',
               },
             },
           },
@@ -47,13 +57,61 @@ describe('aws CiOidcTrust', () => {
             Effect: 'Allow',
             Principal: { Federated: providerRef },
             Condition: {
-              StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-              StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/payments-api:ref:refs/tags/v*' },
+              StringEquals: {
+                'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+                'token.actions.githubusercontent.com:repository_id': '86301532',
+                'token.actions.githubusercontent.com:sub': 'repo:acme/payments-api:environment:production',
+              },
+              StringLike: { 'token.actions.githubusercontent.com:ref': 'refs/tags/v*' },
             },
           },
         ],
       },
+      Description: 'GitHub Actions acme/payments-api (environment:production on refs/heads/main, refs/tags/v*). Owner team-payments: deploy payments-api from CI',
     });
+  });
+
+  test('allowBranchRunsWithoutEnvironment: the branch and the environment subjects, each on its own, and no ref key', () => {
+    const stack = awsStack();
+    const source = GitHubActions.repository({
+      owner: 'acme', repository: 'payments-api', ...IDS, branches: ['main'], environments: ['production'], allowBranchRunsWithoutEnvironment: true,
+    });
+    new CiOidcTrust(stack, 'Trust', { name: 'payments-deploy', ownership: OWNERSHIP, source });
+    expect(trustConditions(stack)).toEqual([{
+      StringEquals: {
+        'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+        'token.actions.githubusercontent.com:repository_id': '86301532',
+        'token.actions.githubusercontent.com:sub': [
+          'repo:acme/payments-api:environment:production',
+          'repo:acme/payments-api:ref:refs/heads/main',
+        ],
+      },
+    }]);
+  });
+
+  test('an environment name with an inner space is trusted exactly, in the subject form declared', () => {
+    const conditionOf = (subjectFormat: 'name-based' | 'immutable') => {
+      const stack = awsStack();
+      const source = GitHubActions.repository({
+        owner: 'acme', repository: 'app', ownerId: '1342004', repositoryId: '90210001', subjectFormat, environments: ['Production EU'],
+      });
+      new CiOidcTrust(stack, 'Trust', { name: 'app-deploy', ownership: OWNERSHIP, source });
+      return trustConditions(stack);
+    };
+    expect(conditionOf('name-based')).toEqual([{
+      StringEquals: {
+        'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+        'token.actions.githubusercontent.com:repository_id': '90210001',
+        'token.actions.githubusercontent.com:sub': 'repo:acme/app:environment:Production EU',
+      },
+    }]);
+    expect(conditionOf('immutable')).toEqual([{
+      StringEquals: {
+        'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+        'token.actions.githubusercontent.com:repository_id': '90210001',
+        'token.actions.githubusercontent.com:sub': 'repo:acme@1342004/app@90210001:environment:Production EU',
+      },
+    }]);
   });
 
   test('nothing is granted implicitly: no policy and no managed policy', () => {

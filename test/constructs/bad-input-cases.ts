@@ -14,7 +14,12 @@ import * as gcp from '../../src/constructs/gcp';
 import * as k8s from '../../src/constructs/k8s';
 import { awsStack, OWNERSHIP, TODAY, tfStack } from '../helpers/synth';
 
-const repo: GitHubActionsProps = { owner: 'acme', repository: 'payments-api', branches: ['main'] };
+// The identities are tier 1 (OWNERSHIP), so the repository is pinned by its ids; the cases are about something else,
+// so the subject stays name-based (`repo:acme/payments-api:…`).
+const IDS = { ownerId: '1342004', repositoryId: '86301532' } as const;
+const repo: GitHubActionsProps = { owner: 'acme', repository: 'payments-api', ...IDS, subjectFormat: 'name-based', branches: ['main'] };
+/** Without ids (and without the subject form that needs them); tier 1 then needs the explicit opt-out. */
+const NO_IDS = { ownerId: undefined, repositoryId: undefined, subjectFormat: undefined } as const;
 const gh = (props: Partial<GitHubActionsProps>) => GitHubActions.repository({ ...repo, ...props } as GitHubActionsProps);
 const gl = (props: Partial<GitLabCiProps>) => GitLabCi.project({ projectPath: 'acme/finance/ledger', branches: ['main'], ...props } as GitLabCiProps);
 
@@ -80,6 +85,7 @@ const azureBreakGlass = (props: Partial<azure.BreakGlassAssignmentProps>) => () 
 } as azure.BreakGlassAssignmentProps);
 const withSource = (source: ICiSource) => awsTrust({ source });
 const withOwnership = (ownership: Partial<Ownership> | undefined) => awsTrust({ ownership: ownership as Ownership });
+const WORKFLOW = 'acme/workflows/.github/workflows/release.yml@refs/heads/main';
 const tagList = (count: number) => Array.from({ length: count }, (_, i) => `v1.0.${i}`);
 
 export const BAD_INPUTS: Record<string, () => unknown> = {
@@ -90,9 +96,32 @@ export const BAD_INPUTS: Record<string, () => unknown> = {
   'GitHub repository with a space': withSource(gh({ repository: 'payments api' })),
   'GitHub owner missing': withSource(gh({ owner: '' })),
   'GitHub owner id that is not a number': withSource(gh({ ownerId: '12ab', repositoryId: '86301532' })),
-  'GitHub repository id without the owner id': withSource(gh({ repositoryId: '86301532' })),
-  'immutable subject form without ids': withSource(gh({ subjectFormat: 'immutable' })),
+  'GitHub repository id without the owner id': withSource(gh({ ownerId: undefined })),
+  'immutable subject form without ids': withSource(gh({ ...NO_IDS, subjectFormat: 'immutable' })),
   'unknown subject format': withSource(gh({ subjectFormat: 'legacy' as never })),
+  'subject format "default" (renamed)': withSource(gh({ subjectFormat: 'default' as never })),
+  'ids without a subject format': withSource(gh({ subjectFormat: undefined })),
+  'both subject forms without ids': withSource(gh({ ...NO_IDS, subjectFormat: 'both' })),
+  'tier 1 GitHub source pinned by name only': withSource(gh({ ...NO_IDS })),
+  'ids and the name-only opt-out together': withSource(gh({ allowNameOnlyPinning: true })),
+  'branch runs without environment opt-in without environments': withSource(gh({ allowBranchRunsWithoutEnvironment: true })),
+  'environment jobs on branches with pull requests': withSource(gh({ environments: ['production'], allowPullRequests: true })),
+  'reusable workflow in the subject without the workflow': withSource(gh({ jobWorkflowRefInSubject: true })),
+  'reusable workflow in the subject with both subject forms': withSource(gh({ subjectFormat: 'both', jobWorkflowRef: WORKFLOW, jobWorkflowRefInSubject: true })),
+  'AWS environment on branches with an enterprise issuer': withSource(gh({ enterpriseSlug: 'acme', environments: ['production'] })),
+  'AWS reusable workflow pin with an enterprise issuer': withSource(gh({ enterpriseSlug: 'acme', jobWorkflowRef: WORKFLOW })),
+  'Azure environment on branches': azureTrust({ source: gh({ environments: ['production'] }) }),
+  'Azure reusable workflow pin outside the subject': azureTrust({ source: gh({ jobWorkflowRef: WORKFLOW }) }),
+  'one owner spelled in two cases in one app': () => {
+    const stack = awsStack();
+    new aws.CiOidcTrust(stack, 'Trust', { name: 'payments-deploy', ownership: OWNERSHIP, source: gh({}) });
+    new aws.CiOidcTrust(stack, 'Second', { name: 'payments-release', ownership: OWNERSHIP, source: gh({ owner: 'Acme' }) });
+  },
+  'one repository id declared for two repositories in one app': () => {
+    const stack = awsStack();
+    new aws.CiOidcTrust(stack, 'Trust', { name: 'payments-deploy', ownership: OWNERSHIP, source: gh({}) });
+    new aws.CiOidcTrust(stack, 'Second', { name: 'payments-release', ownership: OWNERSHIP, source: gh({ repository: 'payments-web' }) });
+  },
   'GitHub source admitting no run': withSource(gh({ branches: [] })),
   'branch with a wildcard': withSource(gh({ branches: ['release/*'] })),
   'fully qualified branch ref': withSource(gh({ branches: ['refs/heads/main'] })),
@@ -102,13 +131,14 @@ export const BAD_INPUTS: Record<string, () => unknown> = {
   'tag pattern with an inner wildcard': withSource(gh({ tagPatterns: ['v*-rc'] })),
   'tag pattern that admits every tag': withSource(gh({ tagPatterns: ['*'] })),
   'environment with a wildcard': withSource(gh({ environments: ['prod*'] })),
-  'environment with a space': withSource(gh({ environments: ['prod eu'] })),
+  'environment with a leading space': withSource(gh({ environments: [' production'] })),
+  'environment with a colon': withSource(gh({ environments: ['prod:eu'] })),
   'enterprise slug with capitals and a space': withSource(gh({ enterpriseSlug: 'Acme Corp' })),
   'look-alike GitHub issuer': withSource(gh({ issuerUrl: 'https://token.actions.githubusercontent.com.evil.com' })),
   'GitHub issuer over http': withSource(gh({ issuerUrl: 'http://token.actions.githubusercontent.com' })),
   'enterprise issuer URL without the slug prop': withSource(gh({ issuerUrl: 'https://token.actions.githubusercontent.com/acme' })),
   'reusable workflow ref in the wrong form': withSource(gh({ jobWorkflowRef: 'acme/workflows/release.yml' })),
-  'reusable workflow pin with a tag pattern': withSource(gh({ tagPatterns: ['v*'], jobWorkflowRef: 'acme/workflows/.github/workflows/release.yml@refs/heads/main' })),
+  'reusable workflow in the subject with a tag pattern': withSource(gh({ tagPatterns: ['v*'], jobWorkflowRef: WORKFLOW, jobWorkflowRefInSubject: true })),
   'GitLab instance over http': withSource(gl({ instanceUrl: 'http://gitlab.example.com' })),
   'GitLab instance with a trailing slash': withSource(gl({ instanceUrl: 'https://gitlab.example.com/' })),
   'GitLab instance that is a GitHub URL': withSource(gl({ instanceUrl: 'https://github.com' })),

@@ -22,7 +22,37 @@ const EXPECTED: Record<string, string> = {
   'immutable subject form without ids':
     '[KL-GH-IMMUTABLE-IDS] Platform/Trust: `source.subjectFormat` is "immutable" but `ownerId` and `repositoryId` are not given: the immutable subject `repo:OWNER@OWNER_ID/REPO@REPO_ID:…` needs both ids, and they are never wildcarded. Fix: give `ownerId` and `repositoryId`. See https://docs.github.com/en/actions/reference/security/oidc',
   'unknown subject format':
-    '[KL-GH-FORMAT] Platform/Trust: `source.subjectFormat` is "legacy": expected "default" or "immutable". Fix: use the form the repository emits.',
+    '[KL-GH-FORMAT] Platform/Trust: `source.subjectFormat` is "legacy": expected "name-based", "immutable" or "both". Fix: use the form the repository emits (the `sub` of a real run shows it).',
+  'subject format "default" (renamed)':
+    '[KL-GH-FORMAT] Platform/Trust: `source.subjectFormat` is "default", which no longer names one form: since 2026-06-18 the default subject of new, renamed and transferred repositories is the immutable form. Fix: write "name-based" for `repo:OWNER/REPO:…`, "immutable" for `repo:OWNER@OWNER_ID/REPO@REPO_ID:…`, or "both" during a migration. See https://docs.github.com/en/actions/reference/security/oidc',
+  'ids without a subject format':
+    '[KL-GH-FORMAT-UNDECLARED] Platform/Trust: `source.subjectFormat` is missing: with the ids given, say which form of `sub` the repository emits (a trust for the wrong form denies every run, and Keyless does not guess it from the creation date). Fix: set "immutable" (`repo:OWNER@OWNER_ID/REPO@REPO_ID:…`: repositories created, renamed or transferred since 2026-06-18, or opted in), "name-based" (`repo:OWNER/REPO:…`) or "both" while the repository switches. See https://docs.github.com/en/actions/reference/security/oidc',
+  'both subject forms without ids':
+    '[KL-GH-IMMUTABLE-IDS] Platform/Trust: `source.subjectFormat` is "both" but `ownerId` and `repositoryId` are not given: the immutable subject `repo:OWNER@OWNER_ID/REPO@REPO_ID:…` needs both ids, and they are never wildcarded. Fix: give `ownerId` and `repositoryId`. See https://docs.github.com/en/actions/reference/security/oidc',
+  'tier 1 GitHub source pinned by name only':
+    '[KL-GH-TIER1-IDS] Platform/Trust: `source.repositoryId` is missing for a tier 1 identity: pinned by name only, acme/payments-api deleted and re-created under the same name (or its owner renamed and the name re-registered) would get the identity. Fix: give `ownerId` and `repositoryId` (`owner.id` and `id` of GET /repos/OWNER/REPO) and the `subjectFormat` the repository emits, or set `allowNameOnlyPinning: true` to accept the name-reuse risk. See https://docs.github.com/en/actions/reference/security/oidc',
+  'ids and the name-only opt-out together':
+    '[KL-GH-IDS-OPT-OUT] Platform/Trust: `source.allowNameOnlyPinning` is true but the ids are given, which pin the repository. Fix: remove `allowNameOnlyPinning`.',
+  'branch runs without environment opt-in without environments':
+    '[KL-GH-ENV-OPT-IN] Platform/Trust: `source.allowBranchRunsWithoutEnvironment` is true but the source does not list both `environments` and refs (`branches`, `tags` or `tagPatterns`). Fix: remove `allowBranchRunsWithoutEnvironment`.',
+  'environment jobs on branches with pull requests':
+    '[KL-GH-ENV-PULL-REQUEST] Platform/Trust: `source.allowPullRequests` is true on a source whose environment jobs must run on the declared refs: a pull-request run is on `refs/pull/N/merge`, never on those refs. Fix: declare the pull-request trust as its own source (and identity, with read-only permissions).',
+  'reusable workflow in the subject without the workflow':
+    '[KL-GH-WORKFLOW-SUBJECT] Platform/Trust: `source.jobWorkflowRefInSubject` is true but no `jobWorkflowRef` is given. Fix: give the `jobWorkflowRef` to pin, or remove `jobWorkflowRefInSubject`.',
+  'reusable workflow in the subject with both subject forms':
+    "[KL-GH-WORKFLOW-BOTH] Platform/Trust: `source.subjectFormat` is \"both\", but with `jobWorkflowRefInSubject` the subject follows the repository's custom template, which is one template, not a migration between two forms. Fix: use \"immutable\" with the template `[\"repository_owner_id\",\"repository_id\",\"context\",\"job_workflow_ref\"]`, or \"name-based\" with `[\"repo\",\"context\",\"job_workflow_ref\"]`.",
+  'AWS environment on branches with an enterprise issuer':
+    "[KL-AWS-CLAIM-KEY] Platform/Trust: `source.branches` requires the `ref` claim (jobs in \"production\" must also run on refs/heads/main, and a token's `sub` names only the environment), but AWS STS exposes no `token.actions.githubusercontent.com/acme:ref` condition key for the issuer https://token.actions.githubusercontent.com/acme: it checks only `sub` and `aud` there. Fix: drop the refs and restrict the environment's deployment branches and tags in the repository settings, or set `allowBranchRunsWithoutEnvironment: true` to trust either (runs on the refs then skip the environment's protection rules). See https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif",
+  'AWS reusable workflow pin with an enterprise issuer':
+    "[KL-AWS-CLAIM-KEY] Platform/Trust: `source.jobWorkflowRef` requires the `job_workflow_ref` claim (only runs of the reusable workflow acme/workflows/.github/workflows/release.yml@refs/heads/main are trusted), but AWS STS exposes no `token.actions.githubusercontent.com/acme:job_workflow_ref` condition key for the issuer https://token.actions.githubusercontent.com/acme: it checks only `sub` and `aud` there. Fix: set the repository's OIDC subject template to include `job_workflow_ref` and declare `jobWorkflowRefInSubject: true`, so that the subject pins the workflow. See https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif",
+  'Azure environment on branches':
+    "[KL-AZ-CLAIM-UNCHECKABLE] platform/Trust: `source.branches` requires the `ref` claim (jobs in \"production\" must also run on refs/heads/main, and a token's `sub` names only the environment), but Azure federated credentials match only the issuer, audience and subject. Fix: drop the refs and restrict the environment's deployment branches and tags in the repository settings, or set `allowBranchRunsWithoutEnvironment: true` to trust either (runs on the refs then skip the environment's protection rules). See https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations",
+  'Azure reusable workflow pin outside the subject':
+    "[KL-AZ-CLAIM-UNCHECKABLE] platform/Trust: `source.jobWorkflowRef` requires the `job_workflow_ref` claim (only runs of the reusable workflow acme/workflows/.github/workflows/release.yml@refs/heads/main are trusted), but Azure federated credentials match only the issuer, audience and subject. Fix: set the repository's OIDC subject template to include `job_workflow_ref` and declare `jobWorkflowRefInSubject: true`, so that the subject pins the workflow. See https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations",
+  'one owner spelled in two cases in one app':
+    '[KL-CI-NAME-CONFLICT] Platform/Second: `source.owner` spells the owner "Acme", which Platform/Trust spells "acme" (GitHub names are case-insensitive but tokens carry one canonical case, and AWS and Azure compare subjects case-sensitively, so one of the two trusts never matches). Fix: spell it exactly as GitHub does in the `repository` claim of a real run, in every declaration.',
+  'one repository id declared for two repositories in one app':
+    '[KL-CI-NAME-CONFLICT] Platform/Second: `source.repositoryId` declares repository id 86301532 for "acme/payments-web", which Platform/Trust declares for "acme/payments-api" (a numeric id names one owner or repository for good). Fix: spell it exactly as GitHub does in the `repository` claim of a real run, in every declaration.',
   'GitHub source admitting no run':
     '[KL-CI-NO-SUBJECT] Platform/Trust: `source` admits no workflow run of acme/payments-api: no `branches`, `tags`, `tagPatterns`, `environments` or `allowPullRequests` is given. Fix: name the protected branch, tag or environment the pipeline runs from, e.g. `branches: ["main"]` or `environments: ["production"]`.',
   'branch with a wildcard':
@@ -40,9 +70,11 @@ const EXPECTED: Record<string, string> = {
   'tag pattern that admits every tag':
     '[KL-CI-PATTERN-FORM] Platform/Trust: `source.tagPatterns[0]` is "*": a pattern is a literal prefix of at least one character followed by a single trailing `*` (no `?`, `[`, inner or bare `*`). Fix: write it as e.g. "v*" or "release-*"; list other refs exactly.',
   'environment with a wildcard':
-    '[KL-GH-ENVIRONMENT] Platform/Trust: `source.environments[0]` is "prod*": an environment is named exactly with 1–255 letters, digits, `.`, `_` or `-` (no wildcards, spaces or `:`). Fix: use the environment name exactly as configured in the repository settings, e.g. "production".',
-  'environment with a space':
-    '[KL-GH-ENVIRONMENT] Platform/Trust: `source.environments[0]` is "prod eu": an environment is named exactly with 1–255 letters, digits, `.`, `_` or `-` (no wildcards, spaces or `:`). Fix: use the environment name exactly as configured in the repository settings, e.g. "production".',
+    '[KL-GH-ENVIRONMENT] Platform/Trust: `source.environments[0]` is "prod*": an environment is named exactly, 1–255 characters, with no `:`, wildcard (`* ? [ ]`) or control characters and no leading or trailing space (inner spaces are fine). Fix: use the environment name exactly as configured in the repository settings, e.g. "production" or "Production EU".',
+  'environment with a leading space':
+    '[KL-GH-ENVIRONMENT] Platform/Trust: `source.environments[0]` is " production": an environment is named exactly, 1–255 characters, with no `:`, wildcard (`* ? [ ]`) or control characters and no leading or trailing space (inner spaces are fine). Fix: use the environment name exactly as configured in the repository settings, e.g. "production" or "Production EU".',
+  'environment with a colon':
+    '[KL-GH-ENVIRONMENT] Platform/Trust: `source.environments[0]` is "prod:eu": an environment is named exactly, 1–255 characters, with no `:`, wildcard (`* ? [ ]`) or control characters and no leading or trailing space (inner spaces are fine). Fix: use the environment name exactly as configured in the repository settings, e.g. "production" or "Production EU".',
   'enterprise slug with capitals and a space':
     '[KL-GH-ENTERPRISE] Platform/Trust: `source.enterpriseSlug` is "Acme Corp": an enterprise slug is lowercase letters, digits and `-` (no wildcards, `/` or `.`). Fix: copy the slug from the enterprise URL, https://github.com/enterprises/SLUG. See https://docs.github.com/en/actions/reference/security/oidc',
   'look-alike GitHub issuer':
@@ -53,8 +85,8 @@ const EXPECTED: Record<string, string> = {
     '[KL-GH-ISSUER-UNKNOWN] Platform/Trust: `source.issuerUrl` is "https://token.actions.githubusercontent.com/acme", which is not a GitHub Actions issuer: tokens are issued by "https://token.actions.githubusercontent.com" or, with a unique enterprise issuer, "https://token.actions.githubusercontent.com/<enterpriseSlug>". Fix: set `enterpriseSlug: "acme"` instead of `issuerUrl`. See https://docs.github.com/en/actions/reference/security/oidc',
   'reusable workflow ref in the wrong form':
     '[KL-GH-WORKFLOW-REF] Platform/Trust: `source.jobWorkflowRef` is "acme/workflows/release.yml": expected OWNER/REPO/.github/workflows/FILE.yml@refs/heads/BRANCH or …@refs/tags/TAG, exactly (no wildcards). Fix: copy the `job_workflow_ref` claim of a run of the reusable workflow, e.g. "acme/workflows/.github/workflows/release.yml@refs/heads/main". See https://docs.github.com/en/actions/reference/security/oidc',
-  'reusable workflow pin with a tag pattern':
-    '[KL-GH-PATTERN-WORKFLOW] Platform/Trust: `source.tagPatterns` cannot be combined with `jobWorkflowRef`: the workflow follows the tag in the subject, so a trailing `*` would match any workflow. Fix: list the release tags exactly in `tags`, or drop the workflow pin.',
+  'reusable workflow in the subject with a tag pattern':
+    '[KL-GH-PATTERN-WORKFLOW] Platform/Trust: `source.tagPatterns` cannot be combined with `jobWorkflowRefInSubject`: the workflow follows the tag in the subject, so a trailing `*` would match any workflow. Fix: list the release tags exactly in `tags`, or pin the workflow through the claim only (drop `jobWorkflowRefInSubject`).',
   'GitLab instance over http':
     "[KL-CI-ISSUER] Platform/Trust: `source.instanceUrl` is \"http://gitlab.example.com\": an OIDC issuer must use https. Fix: give the exact issuer URL as it appears in the token's `iss` claim, e.g. \"https://gitlab.com\".",
   'GitLab instance with a trailing slash':
@@ -104,7 +136,7 @@ const EXPECTED: Record<string, string> = {
   'CI source missing':
     '[KL-CI-SOURCE-MISSING] Platform/Trust: `source` is undefined: a CI source is required. Fix: give the CI source, e.g. `GitHubActions.repository({ owner: "acme", repository: "app", branches: ["main"] })`.',
   'AWS trust policy over the IAM size quota':
-    "[KL-AWS-TRUST-SIZE] Platform/Trust: `source` renders a trust policy of about 2254 characters, over IAM's 2048-character limit for role trust policies (41 subjects). Fix: split the refs over several CiOidcTrust declarations (one per release stream or environment), which also keeps each role narrower. See https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+    "[KL-AWS-TRUST-SIZE] Platform/Trust: `source` renders a trust policy of about 2317 characters, over IAM's 2048-character limit for role trust policies (41 subjects, 1 statements). Fix: split the refs over several CiOidcTrust declarations (one per release stream or environment), which also keeps each role narrower. See https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
   'GCP project number given as the project id':
     '[KL-GCP-PROJECT-NUMBER] platform/Trust: `projectNumber` is "acme-payments-prod": a project number is decimal digits (workload identity members name the project by number, not by id). Fix: run `gcloud projects describe PROJECT_ID --format="value(projectNumber)"` and give the result as a string.',
   'GCP project id with capitals':
