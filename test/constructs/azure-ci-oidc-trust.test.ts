@@ -2,8 +2,18 @@ import { GitHubActions } from '../../src';
 import { CiOidcTrust } from '../../src/constructs/azure';
 import { OWNERSHIP, tfJson, tfResources, tfStack } from '../helpers/synth';
 
+// Tier 1: pinned by ids (Azure checks only the subject; the repository emits name-based subjects). Azure cannot check
+// that environment jobs run on the refs (the `ref` claim), so this source explicitly trusts either.
 const payments = GitHubActions.repository({
-  owner: 'acme', repository: 'payments-api', branches: ['main'], environments: ['production'], tags: ['v1.2.3'],
+  owner: 'acme',
+  repository: 'payments-api',
+  ownerId: '1342004',
+  repositoryId: '86301532',
+  subjectFormat: 'name-based',
+  branches: ['main'],
+  environments: ['production'],
+  tags: ['v1.2.3'],
+  allowBranchRunsWithoutEnvironment: true,
 });
 const common = { name: 'payments-deploy', ownership: OWNERSHIP, source: payments, resourceGroupName: 'rg-identity', location: 'westeurope' };
 

@@ -3,14 +3,14 @@ import { CiOidcTrust } from '../../src/constructs/gcp';
 import { OWNERSHIP, tfJson, tfResources, tfStack } from '../helpers/synth';
 
 const payments = GitHubActions.repository({
-  owner: 'acme', repository: 'payments-api', ownerId: '1342004', repositoryId: '86301532', branches: ['main'], environments: ['production'],
+  owner: 'acme', repository: 'payments-api', ownerId: '1342004', repositoryId: '86301532', subjectFormat: 'name-based', branches: ['main'], environments: ['production'],
 });
 const common = { name: 'payments-deploy', ownership: OWNERSHIP, source: payments, project: 'acme-payments-prod', projectNumber: '412345678901' };
 const DESCRIPTION = 'environment=production; managed-by=keyless; owner=team-payments; purpose=deploy payments-api from CI; review-by=2027-04-30; tier=1';
 const POOL = 'projects/412345678901/locations/global/workloadIdentityPools/ci-github';
 
 describe('gcp CiOidcTrust', () => {
-  test('direct access: a pool and a provider pinned to owner, repository and subjects; no service account', () => {
+  test('direct access: a pool and a provider pinned to owner, repository, subjects and ref; no service account', () => {
     const stack = tfStack();
     const trust = new CiOidcTrust(stack, 'Trust', { ...common, poolId: 'ci-github' });
     const json = tfJson(stack);
@@ -25,9 +25,10 @@ describe('gcp CiOidcTrust', () => {
       issuer_uri: 'https://token.actions.githubusercontent.com',
       allowed_audiences: [`https://iam.googleapis.com/${POOL}/providers/payments-deploy`],
     });
+    // Environment and branch together: jobs in "production" that run on main (the `ref` claim), nothing else.
     expect(provider.attribute_condition).toBe(
       "assertion.repository_id == '86301532' && assertion.repository_owner_id == '1342004' && "
-      + "(assertion.sub == 'repo:acme/payments-api:environment:production' || assertion.sub == 'repo:acme/payments-api:ref:refs/heads/main')");
+      + "assertion.ref == 'refs/heads/main' && assertion.sub == 'repo:acme/payments-api:environment:production'");
     expect(provider.attribute_mapping['google.subject']).toBe('assertion.sub');
     expect(provider.attribute_mapping['attribute.keyless_trust']).toBe("'payments-deploy'");
 
@@ -53,6 +54,20 @@ describe('gcp CiOidcTrust', () => {
     const bindings = Object.values(tfResources(json, 'google_service_account_iam_member')) as any[];
     expect(bindings.map((b) => [b.role, b.member]).sort()).toEqual(trust.members.map((m) => ['roles/iam.workloadIdentityUser', m]).sort());
     expect(tfResources(json, 'google_service_account_key')).toEqual({});
+  });
+
+  test('both subject forms, on a branch and a tag pattern: both environment subjects, the ref exact or by prefix', () => {
+    const stack = tfStack();
+    const source = GitHubActions.repository({
+      owner: 'acme', repository: 'payments-api', ownerId: '1342004', repositoryId: '86301532', subjectFormat: 'both',
+      branches: ['main'], tagPatterns: ['v*'], environments: ['production'],
+    });
+    new CiOidcTrust(stack, 'Trust', { ...common, source, poolId: 'ci-github' });
+    const [provider] = Object.values(tfResources(tfJson(stack), 'google_iam_workload_identity_pool_provider')) as any[];
+    expect(provider.attribute_condition).toBe(
+      "assertion.repository_id == '86301532' && assertion.repository_owner_id == '1342004' && "
+      + "(assertion.ref == 'refs/heads/main' || assertion.ref.startsWith('refs/tags/v')) && "
+      + "(assertion.sub == 'repo:acme/payments-api:environment:production' || assertion.sub == 'repo:acme@1342004/payments-api@86301532:environment:production')");
   });
 
   test('an existing pool is reused by id and not created', () => {
