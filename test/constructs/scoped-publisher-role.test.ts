@@ -6,8 +6,13 @@ import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
 import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
 
-const releaseTags = GitHubActions.repository({ owner: 'acme', repository: 'payments-api', tagPatterns: ['v*'] });
-const release = GitHubActions.repository({ owner: 'acme', repository: 'payments-api', environments: ['release'], branches: ['main'] });
+// Tier 1 publishers: the repository is pinned by its ids; it emits name-based subjects.
+const IDS = { ownerId: '1342004', repositoryId: '86301532', subjectFormat: 'name-based' } as const;
+const releaseTags = GitHubActions.repository({ owner: 'acme', repository: 'payments-api', ...IDS, tagPatterns: ['v*'] });
+/** Jobs in the `release` environment on main (GCP checks the `ref` claim). */
+const release = GitHubActions.repository({ owner: 'acme', repository: 'payments-api', ...IDS, environments: ['release'], branches: ['main'] });
+/** For Azure, which checks only the subject: jobs in the `release` environment (its deployment branches restricted in the repository settings). */
+const releaseEnvironment = GitHubActions.repository({ owner: 'acme', repository: 'payments-api', ...IDS, environments: ['release'] });
 const SUB = '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg-artifacts/providers';
 
 function stack(): cdk.Stack {
@@ -162,7 +167,7 @@ describe('gcp ScopedPublisherRole', () => {
 });
 
 describe('azure ScopedPublisherRole', () => {
-  const common = { ownership: OWNERSHIP, resourceGroupName: 'rg-identity', location: 'westeurope', source: release };
+  const common = { ownership: OWNERSHIP, resourceGroupName: 'rg-identity', location: 'westeurope', source: releaseEnvironment };
 
   test('ACR: AcrPush on the registry', () => {
     const s = tfStack();
