@@ -11,7 +11,7 @@ import { assumeRoleWithWebIdentityAllowed } from '../helpers/aws-trust-evaluator
 import { githubToken, PAYMENTS } from '../helpers/tokens';
 
 const OWNERSHIP = { owner: 'team-payments', purpose: 'deploy payments-api from CI', environment: 'production', tier: 1, reviewBy: '2027-04-30' } as const;
-const source = GitHubActions.repository({ ...PAYMENTS, branches: ['main'] });
+const source = GitHubActions.repository({ ...PAYMENTS, subjectFormat: 'name-based', branches: ['main'] });
 const providersOf = (stack: Stack) => Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, any>).filter((r) => r.Type === 'AWS::IAM::OIDCProvider');
 
 describe('one OIDC provider per issuer per account, across stacks', () => {

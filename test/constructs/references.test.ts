@@ -24,7 +24,7 @@ import { PAYMENTS } from '../helpers/tokens';
 
 const TODAY = '2026-11-22';
 const OWNERSHIP = { owner: 'team-payments', purpose: 'deploy payments-api from CI', environment: 'production', tier: 1, reviewBy: '2027-04-30' } as const;
-const source = GitHubActions.repository({ ...PAYMENTS, branches: ['main'] });
+const source = GitHubActions.repository({ ...PAYMENTS, subjectFormat: 'name-based', branches: ['main'] });
 const policyOf = (stack: Stack) => Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, any>).find((r) => r.Type === 'AWS::IAM::Policy').Properties.PolicyDocument.Statement;
 
 describe('aws-cdk-lib: the repository or bucket just created', () => {

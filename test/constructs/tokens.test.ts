@@ -54,7 +54,7 @@ describe('tokens are refused where they decide security', () => {
   test('AWS CiOidcTrust: a branch from a CfnParameter', () => {
     const stack = awsStack();
     const branch = new CfnParameter(stack, 'Branch').valueAsString;
-    expect(() => new aws.CiOidcTrust(stack, 'Trust', { name: 'payments-deploy', ownership: OWNERSHIP, source: GitHubActions.repository({ ...PAYMENTS, branches: [branch] }) }))
+    expect(() => new aws.CiOidcTrust(stack, 'Trust', { name: 'payments-deploy', ownership: OWNERSHIP, source: GitHubActions.repository({ ...PAYMENTS, subjectFormat: 'name-based', branches: [branch] }) }))
       .toThrow(tokenMessage('Platform/Trust', 'source.branches[0]', branch, 'which CI runs are trusted'));
   });
   test('GCP CiOidcTrust: a GitLab instance URL from a TerraformVariable', () => {
@@ -74,7 +74,7 @@ describe('tokens are refused where they decide security', () => {
     expect(() => new aws.ScopedPublisherRole(stack, 'Publisher', {
       name: 'payments-publish',
       ownership: OWNERSHIP,
-      source: GitHubActions.repository({ ...PAYMENTS, branches: ['main'] }),
+      source: GitHubActions.repository({ ...PAYMENTS, subjectFormat: 'name-based', branches: ['main'] }),
       target: aws.AwsPublishTarget.s3Prefix({ bucketName: 'acme-artifacts', prefix }),
     })).toThrow(tokenMessage('Platform/Publisher', 'target.prefix', prefix, 'which objects may be read or written'));
   });
@@ -86,7 +86,7 @@ describe('tokens are refused where they decide security', () => {
       ownership: OWNERSHIP,
       project: 'acme-payments-prod',
       projectNumber: '412345678901',
-      source: GitHubActions.repository({ ...PAYMENTS, branches: ['main'] }),
+      source: GitHubActions.repository({ ...PAYMENTS, subjectFormat: 'name-based', branches: ['main'] }),
       target: gcp.GcpPublishTarget.storagePrefix({ bucket: 'acme-artifacts', prefix }),
     })).toThrow(tokenMessage('platform/Publisher', 'target.prefix', prefix, 'which objects may be read or written'));
   });

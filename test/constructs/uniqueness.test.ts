@@ -12,7 +12,7 @@ import { PAYMENTS } from '../helpers/tokens';
 
 const TODAY = '2026-11-22';
 const OWNERSHIP = { owner: 'team-payments', purpose: 'deploy payments-api from CI', environment: 'production', tier: 1, reviewBy: '2027-04-30' } as const;
-const source = GitHubActions.repository({ ...PAYMENTS, branches: ['main'] });
+const source = GitHubActions.repository({ ...PAYMENTS, subjectFormat: 'name-based', branches: ['main'] });
 
 describe('IAM role names: unique per account, across stacks', () => {
   const trust = (stack: Stack, id: string, name = 'payments-deploy') => new aws.CiOidcTrust(stack, id, { name, ownership: OWNERSHIP, source });
