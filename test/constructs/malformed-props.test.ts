@@ -18,7 +18,9 @@ import { checkDurationSeconds, checkObjectProp, describeValue } from '../../src/
 import { CiPublishArtifact, DeployService, ScheduledJob } from '../../src/templates';
 import { awsStack, OWNERSHIP, TODAY, tfStack } from '../helpers/synth';
 
-const source = () => GitHubActions.repository({ owner: 'acme', repository: 'payments-api', branches: ['main'] });
+// Tier 1 identities: the repository is pinned by its ids (it emits name-based subjects).
+const IDS = { ownerId: '1342004', repositoryId: '86301532', subjectFormat: 'name-based' } as const;
+const source = () => GitHubActions.repository({ owner: 'acme', repository: 'payments-api', ...IDS, branches: ['main'] });
 const sa = { namespace: 'payments', name: 'payments-api' };
 const EKS_ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/5C2E9F0A7B8D4E1F9A3C6B0D2E4F8A1C';
 const ECR = 'arn:aws:ecr:eu-west-1:123456789012:repository/api';
@@ -327,7 +329,7 @@ describe('IAM role descriptions', () => {
     const stack = awsStack();
     const tags = Array.from({ length: 6 }, (_, i) => `release-${'v'.repeat(190)}-${i}`);
     new aws.CiOidcTrust(stack, 'Trust', {
-      name: 'payments-deploy', ownership: OWNERSHIP, source: GitHubActions.repository({ owner: 'acme', repository: 'payments-api', tags }),
+      name: 'payments-deploy', ownership: OWNERSHIP, source: GitHubActions.repository({ owner: 'acme', repository: 'payments-api', ...IDS, tags }),
     });
     const [role] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role')) as any[];
     expect(role.Properties.Description).toHaveLength(1000);

@@ -165,7 +165,7 @@ describe('one declaration per template name in an app', () => {
     const publish = () => new CiPublishArtifact({
       name: 'checkout-image',
       ownership: OWNERSHIP,
-      source: GitHubActions.repository({ owner: 'acme', repository: 'checkout', tagPatterns: ['v*'] }),
+      source: GitHubActions.repository({ owner: 'acme', repository: 'checkout', ownerId: '1342004', repositoryId: '77120455', subjectFormat: 'name-based', tagPatterns: ['v*'] }),
       aws: { stack: t.awsStack, target: aws.AwsPublishTarget.ecrRepository({ repositoryArn: 'arn:aws:ecr:eu-west-1:123456789012:repository/checkout/api' }) },
     });
     publish();
