@@ -115,6 +115,15 @@ describe('CiPublishArtifact', () => {
     expect(publisher.azure).toBeUndefined();
     Template.fromStack(t.awsStack).hasResourceProperties('AWS::IAM::Role', { RoleName: 'checkout-image', MaxSessionDuration: 3600 });
     expect(Object.values(tfResources(tf(t.gcpStack), 'google_artifact_registry_repository_iam_member')).map((m: any) => [m.repository, m.role])).toEqual([['checkout', 'roles/artifactregistry.writer']]);
+    // Release tags of acme/checkout (name-based subject), pinned by its repository id on AWS and by both ids on GCP.
+    const [role] = Object.values(Template.fromStack(t.awsStack).findResources('AWS::IAM::Role', { Properties: { RoleName: 'checkout-image' } })) as any[];
+    expect(role.Properties.AssumeRolePolicyDocument.Statement.map((statement: any) => statement.Condition)).toEqual([{
+      StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:repository_id': '77120455' },
+      StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/checkout:ref:refs/tags/v*' },
+    }]);
+    expect((Object.values(tfResources(tf(t.gcpStack), 'google_iam_workload_identity_pool_provider')) as any[]).map((p) => p.attribute_condition)).toEqual([
+      "assertion.repository_id == '77120455' && assertion.repository_owner_id == '1342004' && assertion.sub.startsWith('repo:acme/checkout:ref:refs/tags/v')",
+    ]);
   });
 });
 
