@@ -13,8 +13,9 @@ import {
   TerraformJson, WorkloadIdentityProviderResource,
 } from '../helpers/gcp-token-exchange';
 import {
-  Claims, forgedGitHubTokens, forgedGitLabTokens, forgedImmutableGitHubTokens, githubToken, LEDGER,
-  legitimateGitHubTokens, legitimateGitLabTokens, NamedToken, PAYMENTS, sameNamesOtherIdsGitHubTokens,
+  branchWithoutEnvironmentGitHubTokens, Claims, environmentOnOtherRefGitHubTokens, forgedGitHubTokens, forgedGitLabTokens,
+  forgedImmutableGitHubTokens, githubToken, LEDGER, legitimateEnvironmentOnBranchTokens, legitimateGitHubTokens,
+  legitimateGitLabTokens, NamedToken, PAYMENTS, recreatedRepositoryGitHubTokens, sameNamesOtherIdsGitHubTokens,
   sameNamesOtherIdsGitLabTokens,
 } from '../helpers/tokens';
 
@@ -62,8 +63,14 @@ function allowed(s: Synthesized, claims: Claims): boolean {
 }
 
 const cases = (tokens: NamedToken[]) => tokens.map((t) => [t.name, t.claims] as const);
+const nameForm = (tokens: NamedToken[]) => tokens.filter((t) => !t.claims.sub!.startsWith('repo:acme@'));
+const immutableForm = (tokens: NamedToken[]) => tokens.filter((t) => t.claims.sub!.startsWith('repo:acme@'));
+/** PAYMENTS with its ids; the subject form is stated by each suite. */
 const github = (props: Omit<GitHubActionsProps, 'owner' | 'repository' | 'ownerId' | 'repositoryId'>) =>
   GitHubActions.repository({ ...PAYMENTS, ...props });
+/** The production environment job on main, with the real repository id but another owner id. */
+const otherOwnerId = (aud: string, format?: 'immutable'): Claims =>
+  githubToken({ ...PAYMENTS, ownerId: '777', ref: 'refs/heads/main', environment: 'production', format, aud });
 const POOL_PREFIX = `iam.googleapis.com/projects/${PROJECT_NUMBER}/locations/global/workloadIdentityPools/payments-deploy`;
 
 describe('the evaluator evaluates CEL (sanity)', () => {
@@ -119,10 +126,10 @@ describe('the evaluator evaluates CEL (sanity)', () => {
   });
 });
 
-describe('GitHub, tag pattern, direct access', () => {
+describe('GitHub, name-based subject, production environment AND main or v* tags, direct access', () => {
   const s = synthesize({
     name: 'payments-deploy',
-    source: github({ branches: ['main'], environments: ['production'], tagPatterns: ['v*'] }),
+    source: github({ subjectFormat: 'name-based', branches: ['main'], environments: ['production'], tagPatterns: ['v*'] }),
   });
   const aud = s.trust.audience;
 
@@ -135,25 +142,46 @@ describe('GitHub, tag pattern, direct access', () => {
     expect(s.boundMembers.length).toBeGreaterThan(0);
     expect(s.boundMembers.some((m) => m.endsWith('/*'))).toBe(false);
   });
-  test.each(cases(legitimateGitHubTokens(aud)))('legitimate: %s is exchanged and authorized', (_name, claims) => {
+  test('sanity: the condition evaluates the ref claim (same token, another ref or none is denied)', () => {
+    const token = legitimateEnvironmentOnBranchTokens(aud)[0].claims;
+    expect(allowed(s, token)).toBe(true);
+    expect(allowed(s, { ...token, ref: 'refs/heads/dev' })).toBe(false);
+    expect(allowed(s, { ...token, ref: undefined })).toBe(false);
+    expect(allowed(s, { ...token, ref: 'refs/heads/v1.2.3' })).toBe(false);
+  });
+  test.each(cases(nameForm(legitimateEnvironmentOnBranchTokens(aud))))('legitimate: %s is exchanged and authorized', (_name, claims) => {
     const result = exchange(s, claims);
     expect(result.exchanged).toBe(true);
     expect(authorizedBy(s.boundMembers, result.principals)).toBe(true);
     expect(authorizedBy(s.trust.members, result.principals)).toBe(true);
   });
+  test.each(cases(immutableForm(legitimateEnvironmentOnBranchTokens(aud))))('other subject form: %s is denied', (_name, claims) => {
+    expect(allowed(s, claims)).toBe(false);
+  });
   test.each(cases(forgedGitHubTokens(aud)))('forged: %s is denied', (_name, claims) => {
     expect(allowed(s, claims)).toBe(false);
   });
-  test.each(cases(sameNamesOtherIdsGitHubTokens(aud)))('same names, other ids: %s is denied', (_name, claims) => {
+  test.each(cases(branchWithoutEnvironmentGitHubTokens(aud)))('outside the environment: %s is denied', (_name, claims) => {
     expect(allowed(s, claims)).toBe(false);
+  });
+  test.each(cases(environmentOnOtherRefGitHubTokens(aud)))('environment on another ref: %s is denied', (_name, claims) => {
+    expect(allowed(s, claims)).toBe(false);
+  });
+  test.each(cases([...sameNamesOtherIdsGitHubTokens(aud), ...recreatedRepositoryGitHubTokens(aud)]))('same names, other ids: %s is denied', (_name, claims) => {
+    expect(allowed(s, claims)).toBe(false);
+  });
+  test('same names, other owner id, in the production environment on main: denied (repository_owner_id is checked)', () => {
+    expect(allowed(s, otherOwnerId(aud))).toBe(false);
   });
 });
 
-describe('GitHub, exact tag, impersonation', () => {
+describe('GitHub, name-based subject, exact tag, allowBranchRunsWithoutEnvironment (documented opt-in: environment OR refs), impersonation', () => {
   const s = synthesize({
     name: 'payments-deploy',
     access: 'impersonation',
-    source: github({ branches: ['main'], environments: ['production'], tags: ['v1.2.3'] }),
+    source: github({
+      subjectFormat: 'name-based', branches: ['main'], environments: ['production'], tags: ['v1.2.3'], allowBranchRunsWithoutEnvironment: true,
+    }),
   });
   const aud = s.trust.audience;
 
@@ -161,30 +189,36 @@ describe('GitHub, exact tag, impersonation', () => {
     expect(s.boundMembers).toEqual([`principalSet://${POOL_PREFIX}/attribute.keyless_trust/payments-deploy`]);
     expect(s.trust.members).toEqual(s.boundMembers);
   });
+  test('the condition does not check the ref claim: the refs are subjects again', () => {
+    expect(s.provider.config.attribute_condition).not.toContain('assertion.ref');
+  });
   test.each(cases(legitimateGitHubTokens(aud)))('legitimate: %s is exchanged and may impersonate', (_name, claims) => {
     const result = exchange(s, claims);
     expect(result.exchanged).toBe(true);
     expect(authorizedBy(s.boundMembers, result.principals)).toBe(true);
   });
+  test.each(cases(nameForm(branchWithoutEnvironmentGitHubTokens(aud))))(
+    'opt-in risk: %s, a branch run that skips the environment protection rules, may impersonate', (_name, claims) => {
+      expect(allowed(s, claims)).toBe(true);
+    });
+  test.each(cases(environmentOnOtherRefGitHubTokens(aud)))('opt-in risk: %s may impersonate (environment jobs on any ref)', (_name, claims) => {
+    expect(allowed(s, claims)).toBe(true);
+  });
   test.each(cases(forgedGitHubTokens(aud)))('forged: %s is denied', (_name, claims) => {
     expect(allowed(s, claims)).toBe(false);
   });
-  test.each(cases(sameNamesOtherIdsGitHubTokens(aud)))('same names, other ids: %s is denied', (_name, claims) => {
+  test.each(cases([...sameNamesOtherIdsGitHubTokens(aud), ...recreatedRepositoryGitHubTokens(aud)]))('same names, other ids: %s is denied', (_name, claims) => {
     expect(allowed(s, claims)).toBe(false);
   });
 });
 
-describe('GitHub, immutable subject, direct access', () => {
+describe('GitHub, immutable subject, production environment AND main or v1.2.3, direct access', () => {
   const s = synthesize({
     name: 'payments-deploy',
     source: github({ subjectFormat: 'immutable', branches: ['main'], environments: ['production'], tags: ['v1.2.3'] }),
   });
   const aud = s.trust.audience;
-  const legitimate: NamedToken[] = [
-    { name: 'push to main', claims: githubToken({ ...PAYMENTS, ref: 'refs/heads/main', format: 'immutable', aud }) },
-    { name: 'release tag v1.2.3', claims: githubToken({ ...PAYMENTS, ref: 'refs/tags/v1.2.3', format: 'immutable', aud }) },
-    { name: 'job in the production environment', claims: githubToken({ ...PAYMENTS, ref: 'refs/heads/main', environment: 'production', format: 'immutable', aud }) },
-  ];
+  const legitimate = immutableForm(legitimateEnvironmentOnBranchTokens(aud));
 
   test('the synthesized grant uses exactly the construct member, the provider\'s own principalSet', () => {
     expect(s.boundMembers).toEqual([`principalSet://${POOL_PREFIX}/attribute.keyless_trust/payments-deploy`]);
@@ -195,8 +229,21 @@ describe('GitHub, immutable subject, direct access', () => {
     expect(result.exchanged).toBe(true);
     expect(authorizedBy(s.boundMembers, result.principals)).toBe(true);
   });
+  test.each(cases(nameForm(legitimateEnvironmentOnBranchTokens(aud))))('other subject form: %s is denied', (_name, claims) => {
+    expect(allowed(s, claims)).toBe(false);
+  });
   test.each(cases(forgedImmutableGitHubTokens(aud)))('forged: %s is denied', (_name, claims) => {
     expect(allowed(s, claims)).toBe(false);
+  });
+  test.each(cases([...branchWithoutEnvironmentGitHubTokens(aud), ...recreatedRepositoryGitHubTokens(aud)]))('%s is denied', (_name, claims) => {
+    expect(allowed(s, claims)).toBe(false);
+  });
+  test('other owner id in the production environment on main: denied', () => {
+    expect(allowed(s, otherOwnerId(aud, 'immutable'))).toBe(false);
+  });
+  test('a push of the tag v1.2.3 outside the environment is denied; in the environment on v1.2.4 too', () => {
+    expect(allowed(s, githubToken({ ...PAYMENTS, ref: 'refs/tags/v1.2.3', format: 'immutable', aud }))).toBe(false);
+    expect(allowed(s, githubToken({ ...PAYMENTS, ref: 'refs/tags/v1.2.4', environment: 'production', format: 'immutable', aud }))).toBe(false);
   });
 });
 
