@@ -10,6 +10,8 @@ import { writeInventory } from '../../src/inventory/write';
 
 const TODAY = '2026-11-22';
 const GITHUB = 'oidc token.actions.githubusercontent.com';
+/** payments-api's immutable subject head (its tokens carry the owner and repository ids). */
+const IMMUTABLE = 'repo:acme@1342004/payments-api@86301532';
 
 /** The inventory of what `npm run synth` writes: every identity Keyless builds, read back from its output. */
 describe('inventory of the synthesized examples', () => {
@@ -33,11 +35,15 @@ describe('inventory of the synthesized examples', () => {
   const subjects = (id: string) => record(id).trustedSubjects.map((s) => s.text);
   const permissions = (id: string) => record(id).permissions.map((p) => p.text);
 
-  test('AWS CI trust: exactly the declared environment, branch and tag pattern', () => {
+  test('AWS CI trust: exactly the declared environment, on the declared branch or tag pattern', () => {
+    // Production-environment jobs (immutable subject) on main or a v* tag (the `ref` key), repository id pinned.
     expect(subjects('aws:role:payments-api-deploy')).toEqual([
-      `${GITHUB} sub=repo:acme/payments-api:environment:production aud=sts.amazonaws.com`,
-      `${GITHUB} sub=repo:acme/payments-api:ref:refs/heads/main aud=sts.amazonaws.com`,
-      `${GITHUB} sub=repo:acme/payments-api:ref:refs/tags/v* aud=sts.amazonaws.com`,
+      `${GITHUB} sub=${IMMUTABLE}:environment:production aud=sts.amazonaws.com ref=refs/heads/main repository_id=86301532`,
+      `${GITHUB} sub=${IMMUTABLE}:environment:production aud=sts.amazonaws.com ref=refs/tags/v* repository_id=86301532`,
+    ]);
+    expect(record('aws:role:payments-api-deploy').trustedSubjects.map((s) => s.claims)).toEqual([
+      { sub: [`${IMMUTABLE}:environment:production`], aud: ['sts.amazonaws.com'], ref: ['refs/heads/main'], repository_id: ['86301532'] },
+      { sub: [`${IMMUTABLE}:environment:production`], aud: ['sts.amazonaws.com'], ref: ['refs/tags/v*'], repository_id: ['86301532'] },
     ]);
     expect(permissions('aws:role:payments-api-deploy')).toEqual(['s3:PutObject on arn:aws:s3:::acme-payments-artifacts/payments-api/*']);
     expect(record('aws:role:payments-api-deploy')).toMatchObject({
@@ -47,12 +53,13 @@ describe('inventory of the synthesized examples', () => {
       blastRadius: { entries: 1, wildcardEntries: 0 },
       ownership: { owner: 'team-payments', purpose: 'deploy payments-api from CI', environment: 'production', tier: 1, reviewBy: '2027-04-30', managedBy: 'keyless' },
     });
-    expect(record('aws:role:payments-api-deploy').trustedSubjects.map((s) => [s.pattern, s.wildcard, s.pullRequest])).toEqual([[false, false, false], [false, false, false], [true, false, false]]);
+    // The v* tags are a declared pattern (StringLike on `ref`), not a wildcard.
+    expect(record('aws:role:payments-api-deploy').trustedSubjects.map((s) => [s.pattern, s.wildcard, s.pullRequest])).toEqual([[false, false, false], [true, false, false]]);
   });
 
   test('AWS ECR publisher: exactly the push actions on the repository and the login token', () => {
     const repository = 'arn:aws:ecr:eu-west-1:123456789012:repository/payments/api';
-    expect(subjects('aws:role:payments-api-image')).toEqual([`${GITHUB} sub=repo:acme/payments-api:ref:refs/tags/v* aud=sts.amazonaws.com`]);
+    expect(subjects('aws:role:payments-api-image')).toEqual([`${GITHUB} sub=${IMMUTABLE}:ref:refs/tags/v* aud=sts.amazonaws.com repository_id=86301532`]);
     expect(permissions('aws:role:payments-api-image')).toEqual([
       `ecr:BatchCheckLayerAvailability on ${repository}`,
       `ecr:BatchGetImage on ${repository}`,
@@ -78,10 +85,9 @@ describe('inventory of the synthesized examples', () => {
   });
 
   test('GCP: the provider trusts the pinned repository\'s subjects; impersonation reaches the service account through the pool', () => {
+    // One subject (the environment), with the `ref` claim exactly main or starting with refs/tags/v.
     expect(subjects('gcp:workload-identity-provider:acme-payments-prod/ci-github/payments-api-deploy')).toEqual([
-      `${GITHUB} sub=repo:acme/payments-api:environment:production repository_id=86301532 repository_owner_id=1342004`,
-      `${GITHUB} sub=repo:acme/payments-api:ref:refs/heads/main repository_id=86301532 repository_owner_id=1342004`,
-      `${GITHUB} sub=repo:acme/payments-api:ref:refs/tags/v* repository_id=86301532 repository_owner_id=1342004`,
+      `${GITHUB} sub=${IMMUTABLE}:environment:production ref=refs/heads/main|refs/tags/v* repository_id=86301532 repository_owner_id=1342004`,
     ]);
     expect(permissions('gcp:workload-identity-provider:acme-payments-prod/ci-github/payments-api-deploy')).toEqual(['roles/storage.objectCreator on storage_bucket acme-payments-artifacts']);
     expect(subjects('gcp:service-account:ledger-deploy@acme-payments-prod.iam.gserviceaccount.com')).toEqual([
@@ -96,9 +102,9 @@ describe('inventory of the synthesized examples', () => {
   });
 
   test('Azure: one exact federated credential per subject', () => {
+    // Azure checks only the subject: the environment alone (its deployment branch policy decides the refs).
     expect(subjects('azure:user-assigned-identity:rg-payments-identity/payments-api-deploy')).toEqual([
-      `${GITHUB} sub=repo:acme/payments-api:environment:production aud=api://AzureADTokenExchange`,
-      `${GITHUB} sub=repo:acme/payments-api:ref:refs/heads/main aud=api://AzureADTokenExchange`,
+      `${GITHUB} sub=${IMMUTABLE}:environment:production aud=api://AzureADTokenExchange`,
     ]);
     expect(permissions('azure:user-assigned-identity:rg-payments-identity/payments-api-bundle')).toEqual([
       // A custom role with blob data actions only (no container control-plane actions), read as its actions.
