@@ -8,6 +8,7 @@ import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member'
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { TerraformStack, Testing } from 'cdktf';
+import { awsTrustKeyAudit } from './aws-trust-keys';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
@@ -23,13 +24,14 @@ const OWNERSHIP = { owner: 'team-payments', purpose: 'deploy payments-api from C
 const PROJECT = 'acme-payments-prod';
 const PROJECT_NUMBER = '412345678901';
 const ROLE = 'roles/run.developer';
+const audit = awsTrustKeyAudit();
 
 /** Decodes to `') || true || ('x' == '`: closes the CEL string literal and makes the condition true for any token. */
 const CEL_BREAKOUT = '${base64decode("JykgfHwgdHJ1ZSB8fCAoJ3gnID09ICc=")}';
 /** Terraform directive: without escaping, Terraform would drop the text between the directives. */
 const DIRECTIVE = '%{if!true}x%{endif}';
 
-const github = (props: Partial<GitHubActionsProps>) => GitHubActions.repository({ ...PAYMENTS, ...props });
+const github = (props: Partial<GitHubActionsProps>) => GitHubActions.repository({ ...PAYMENTS, subjectFormat: 'name-based', ...props });
 const run = (ref: string, overrides: Partial<Parameters<typeof githubToken>[0]> = {}): Claims => githubToken({ ...PAYMENTS, ref, ...overrides });
 
 function tfApp(): TerraformStack {
@@ -151,7 +153,7 @@ describe('IAM policy variables', () => {
     );
   });
   test('a `$` or `{` alone is a literal to IAM: the trust admits that branch and nothing else', () => {
-    const template = Template.fromStack(awsTrust('release$x{1}').node.scope as Stack).toJSON();
+    const template = audit.record(Template.fromStack(awsTrust('release$x{1}').node.scope as Stack).toJSON());
     const allowed = (claims: Claims) => assumeRoleWithWebIdentityAllowed(template, 'payments-deploy', claims);
     expect(allowed(run('refs/heads/release$x{1}'))).toBe(true);
     expect(allowed(run('refs/heads/release'))).toBe(false);
@@ -191,3 +193,5 @@ describe('Azure Access.readObjects: reads and listing under the prefix only', ()
     expect(conditionAllows(grant.condition!, request('Blob.List', {}))).toBe(false);
   });
 });
+
+audit.defineTest();

@@ -32,10 +32,15 @@ const selfManaged = new CiOidcTrust(stack, 'LedgerSelfManaged', {
   useExistingPool: true,
   source: GitLabCi.project({ instanceUrl: 'https://gitlab.example.com', projectPath: LEDGER.projectPath, branches: ['main'] }),
 });
-// GitHub: the same repository pinned by id, and by name only.
-const byId = new CiOidcTrust(stack, 'PaymentsById', { ...common, name: 'payments-id', useExistingPool: true, source: GitHubActions.repository({ ...PAYMENTS, branches: ['main'] }) });
+// GitHub: the same repository (name-based subject) pinned by id, and by name only (the tier 1 opt-out).
+const byId = new CiOidcTrust(stack, 'PaymentsById', {
+  ...common, name: 'payments-id', useExistingPool: true, source: GitHubActions.repository({ ...PAYMENTS, subjectFormat: 'name-based', branches: ['main'] }),
+});
 const byName = new CiOidcTrust(stack, 'PaymentsByName', {
-  ...common, name: 'payments-name', useExistingPool: true, source: GitHubActions.repository({ owner: 'acme', repository: 'payments-api', branches: ['main'] }),
+  ...common,
+  name: 'payments-name',
+  useExistingPool: true,
+  source: GitHubActions.repository({ owner: 'acme', repository: 'payments-api', allowNameOnlyPinning: true, branches: ['main'] }),
 });
 // A hand-written provider of another issuer in the pool, with the usual subject mapping.
 new IamWorkloadIdentityPoolProvider(stack, 'HandWritten', {
