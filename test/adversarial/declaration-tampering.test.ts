@@ -7,18 +7,22 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { TerraformStack, Testing } from 'cdktf';
+import { awsTrustKeyAudit } from './aws-trust-keys';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
 import { GitHubActions, GitLabCi, ICiSource } from '../../src/core';
 import { assumeRoleWithWebIdentityAllowed } from '../helpers/aws-trust-evaluator';
-import { githubToken, PAYMENTS } from '../helpers/tokens';
+import { githubToken, PAYMENTS as PAYMENTS_IDS } from '../helpers/tokens';
 
 const TODAY = '2026-11-22';
 const OWNERSHIP = { owner: 'team-payments', purpose: 'deploy payments-api from CI', environment: 'production', tier: 1, reviewBy: '2027-04-30' } as const;
 const awsStack = () => new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Platform');
 const tfStack = () => new TerraformStack(Testing.app({ context: { 'keyless:today': TODAY } }), 'platform');
 const gcpCommon = { ownership: OWNERSHIP, project: 'acme-payments-prod', projectNumber: '412345678901' };
+/** The repository with its ids, emitting the name-based subject; the tokens below are name-based. */
+const PAYMENTS = { ...PAYMENTS_IDS, subjectFormat: 'name-based' } as const;
+const audit = awsTrustKeyAudit();
 
 describe('text Terraform would rewrite is refused where it decides security', () => {
   // Terraform normalizes every string to NFC: "cafe\u0301" (e + combining acute) would be written as "caf\u00e9",
@@ -103,7 +107,7 @@ describe('a declaration is read once: getters cannot answer validation and rende
       source: GitHubActions.repository(props as any),
       target: aws.AwsPublishTarget.ecrRepository({ repositoryArn: 'arn:aws:ecr:eu-west-1:123456789012:repository/payments-api' }),
     });
-    const template = Template.fromStack(stack).toJSON();
+    const template = audit.record(Template.fromStack(stack).toJSON());
     expect(reads).toBe(1);
     expect(JSON.stringify(template)).not.toContain('pull_request');
     const pr = githubToken({ ...PAYMENTS, ref: 'refs/pull/1/merge', event: 'pull_request' });
@@ -140,7 +144,7 @@ describe('AWS specifics', () => {
     const stack = awsStack();
     const branch = 'main\uFF04\uFF5B\uFF34\uFF4F\uFF4B\uFF45\uFF4E\uFF3B\uFF21\uFF37\uFF33\uFF0E\uFF21\uFF43\uFF43\uFF4F\uFF55\uFF4E\uFF54\uFF29\uFF44\uFF0E7\uFF3D\uFF5D';
     new aws.CiOidcTrust(stack, 'Trust', { name: 'payments-deploy', ownership: OWNERSHIP, source: GitHubActions.repository({ ...PAYMENTS, branches: [branch] }) });
-    const role = Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, any>).find((r) => r.Type === 'AWS::IAM::Role');
+    const role = Object.values(audit.record(Template.fromStack(stack).toJSON()).Resources as Record<string, any>).find((r) => r.Type === 'AWS::IAM::Role');
     expect(typeof role.Properties.Description).toBe('string');
     expect(role.Properties.Description).not.toMatch(/[$#]\{/);
   });
@@ -158,3 +162,5 @@ describe('AWS specifics', () => {
     }
   });
 });
+
+audit.defineTest();

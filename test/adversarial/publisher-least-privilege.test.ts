@@ -8,6 +8,7 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { awsTrustKeyAudit } from './aws-trust-keys';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
@@ -18,18 +19,21 @@ import { assumeRoleWithWebIdentityAllowed } from '../helpers/aws-trust-evaluator
 import { AzureAssignment, azureAllowed, azureAssignments, AzureRequest, BLOB_PATH, conditionAllows } from '../helpers/azure-abac';
 import { evaluateCel } from '../helpers/gcp-token-exchange';
 import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
-import { Claims, githubToken, GitHubRun, PAYMENTS } from '../helpers/tokens';
+import { Claims, githubToken, GitHubRun, PAYMENTS as PAYMENTS_IDS } from '../helpers/tokens';
 
 const ACCOUNT = '123456789012';
 const OTHER_ACCOUNT = '210987654321';
 const OPTIONS = { account: ACCOUNT } as const;
+/** The repository with its ids, emitting the name-based subject (the tokens below are name-based). */
+const PAYMENTS = { ...PAYMENTS_IDS, subjectFormat: 'name-based' } as const;
+const audit = awsTrustKeyAudit();
 
 /** Synthesizes one AWS ScopedPublisherRole in an account-bound stack and returns the CloudFormation template. */
 function synthAws(name: string, target: aws.AwsPublishTarget, source: ICiSource = GitHubActions.repository({ ...PAYMENTS, tagPatterns: ['v*'] })): object {
   const app = new App({ context: { 'keyless:today': TODAY } });
   const stack = new Stack(app, 'Publish', { env: { account: ACCOUNT, region: 'eu-west-1' }, analyticsReporting: false });
   new aws.ScopedPublisherRole(stack, 'Publisher', { name, ownership: OWNERSHIP, source, target });
-  return Template.fromStack(stack).toJSON();
+  return audit.record(Template.fromStack(stack).toJSON());
 }
 
 const req = (action: string, resource: string, context?: Record<string, string>): PermissionRequest => ({ action, resource, context });
@@ -404,3 +408,5 @@ describe('Azure blob publisher: create and write blobs under one prefix of one c
     });
   });
 });
+
+audit.defineTest();
