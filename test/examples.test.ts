@@ -76,7 +76,8 @@ describe('examples', () => {
     for (const statement of roles[0].Properties.AssumeRolePolicyDocument.Statement) {
       expect([statement.Action, statement.Effect]).toEqual(['sts:AssumeRoleWithWebIdentity', 'Allow']);
     }
-    return { description: roles[0].Properties.Description, conditions: roles[0].Properties.AssumeRolePolicyDocument.Statement.map((s: any) => s.Condition) };
+    const statements = roles[0].Properties.AssumeRolePolicyDocument.Statement;
+    return { description: roles[0].Properties.Description, conditions: statements.map((s: any) => s.Condition) };
   };
   const terraform = (stack: string) => JSON.parse(fs.readFileSync(path.join(first, 'terraform', 'stacks', stack, 'cdk.tf.json'), 'utf8'));
   const H = 'token.actions.githubusercontent.com';

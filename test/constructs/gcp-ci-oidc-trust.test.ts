@@ -59,8 +59,14 @@ describe('gcp CiOidcTrust', () => {
   test('both subject forms, on a branch and a tag pattern: both environment subjects, the ref exact or by prefix', () => {
     const stack = tfStack();
     const source = GitHubActions.repository({
-      owner: 'acme', repository: 'payments-api', ownerId: '1342004', repositoryId: '86301532', subjectFormat: 'both',
-      branches: ['main'], tagPatterns: ['v*'], environments: ['production'],
+      owner: 'acme',
+      repository: 'payments-api',
+      ownerId: '1342004',
+      repositoryId: '86301532',
+      subjectFormat: 'both',
+      branches: ['main'],
+      tagPatterns: ['v*'],
+      environments: ['production'],
     });
     new CiOidcTrust(stack, 'Trust', { ...common, source, poolId: 'ci-github' });
     const [provider] = Object.values(tfResources(tfJson(stack), 'google_iam_workload_identity_pool_provider')) as any[];
