@@ -41,7 +41,10 @@ export function isUnresolvedToken(value: unknown): boolean {
  */
 export function requireLiterals(value: unknown, ctx: ValidationContext, prop: string, what = 'what the identity trusts or may do'): void {
   const seen = new Set<unknown>();
-  const walk = (item: unknown, path: string): void => {
+  const walk = (item: unknown, path: string, depth = 0): void => {
+    if (depth > MAX_DECLARATION_DEPTH) {
+      fail({ code: 'KL-PROP-DEPTH', path: ctx.path, prop: path, problem: `nests deeper than ${MAX_DECLARATION_DEPTH} levels, which no declaration needs`, fix: 'give the value as the documented string or list of strings' });
+    }
     if (!Array.isArray(item) && isUnresolvedToken(item)) {
       fail({
         code: 'KL-LITERAL-TOKEN',
@@ -58,9 +61,9 @@ export function requireLiterals(value: unknown, ctx: ValidationContext, prop: st
     if (typeof item !== 'object' || item === null || seen.has(item)) return;
     seen.add(item);
     if (Array.isArray(item)) {
-      item.forEach((element, i) => walk(element, `${path}[${i}]`));
+      item.forEach((element, i) => walk(element, `${path}[${i}]`, depth + 1));
     } else if (Object.getPrototypeOf(item) === Object.prototype || Object.getPrototypeOf(item) === null) {
-      for (const [key, element] of Object.entries(item)) walk(element, `${path}.${key}`);
+      for (const [key, element] of Object.entries(item)) walk(element, `${path}.${key}`, depth + 1);
     }
   };
   walk(value, prop);
@@ -140,24 +143,33 @@ export function terraformLiteral(value: string): string {
  * anything else (tokens, constructs, class instances) is kept as is and judged where it is used.
  */
 export function snapshotDeclaration<T>(value: T): T {
-  const copy = (item: unknown, seen: Map<unknown, unknown>): unknown => {
+  const copy = (item: unknown, seen: Map<unknown, unknown>, depth: number): unknown => {
     if (typeof item !== 'object' || item === null) return item;
     if (seen.has(item)) return seen.get(item);
+    // Deeper than any declaration: kept as an empty object, which every prop check refuses with a Keyless error
+    // (a recursive walk of 20,000 levels would otherwise end in a bare RangeError).
+    if (depth > MAX_DECLARATION_DEPTH) return TOO_DEEP;
     if (Array.isArray(item)) {
       const result: unknown[] = new Array(item.length);
       seen.set(item, result);
-      for (let i = 0; i < item.length; i++) if (i in item) result[i] = copy(item[i], seen);
+      for (let i = 0; i < item.length; i++) if (i in item) result[i] = copy(item[i], seen, depth + 1);
       return Object.freeze(result);
     }
     const prototype = Object.getPrototypeOf(item);
     if (prototype !== Object.prototype && prototype !== null) return item;
     const result: Record<string, unknown> = {};
     seen.set(item, result);
-    for (const key of Object.keys(item)) result[key] = copy((item as Record<string, unknown>)[key], seen);
+    // Every own string-keyed property, enumerable or not: a non-enumerable `environments` must not vanish from the
+    // copy (and with it a requirement); the consumers refuse keys they do not know.
+    for (const key of Object.getOwnPropertyNames(item)) result[key] = copy((item as Record<string, unknown>)[key], seen, depth + 1);
     return Object.freeze(result);
   };
-  return copy(value, new Map()) as T;
+  return copy(value, new Map(), 0) as T;
 }
+
+/** Nesting depth beyond which a declaration value is not copied (no Keyless declaration nests more than a few levels). */
+export const MAX_DECLARATION_DEPTH = 32;
+const TOO_DEEP = Object.freeze({});
 
 /**
  * The brand of a declaration class Keyless implements (a CI source, a publish target, an access intent): a registered

@@ -25,7 +25,8 @@ export function resolveCiTrust(scope: IConstruct, source: ICiSource | undefined,
   const repository = policy.repository;
   if (repository === undefined) return policy;
   const seen = declared(scope);
-  const host = policy.issuerUrl.toLowerCase();
+  // GitHub Enterprise Cloud repositories are github.com repositories whatever the issuer: one namespace of names.
+  const host = policy.platform === 'github-actions' ? 'github.com' : policy.issuerUrl.toLowerCase();
   const what = policy.platform === 'github-actions' ? 'repository' : 'project';
   const owner = repository.path.split('/').slice(0, -1).join('/');
   const check = (key: string, spelling: string, subject: string, mismatch: (first: Declared) => string, subprop: string) => {
@@ -52,6 +53,19 @@ export function resolveCiTrust(scope: IConstruct, source: ICiSource | undefined,
   check(`path|${host}|${repository.path.toLowerCase()}`, repository.path, caseRule,
     (first) => `spells the ${what} "${repository.path}", which ${first.path} spells "${first.spelling}"`, subRepo);
   const idRule = 'a numeric id names one owner or repository for good';
+  // Every namespace prefix (GitLab groups nest): `Acme/tools` next to `acme/payments/api` is one group spelled twice.
+  const segments = owner.split('/');
+  for (let i = 1; i < segments.length; i++) {
+    const prefix = segments.slice(0, i).join('/');
+    check(`owner|${host}|${prefix.toLowerCase()}`, prefix, caseRule,
+      (first) => `spells the group "${prefix}", which ${first.path} spells "${first.spelling}"`, subOwner);
+  }
+  // One repository, one pair of ids (a declaration without ids pins less, which is not a contradiction).
+  if (repository.repositoryId !== undefined) {
+    check(`ids-of|${host}|${repository.path.toLowerCase()}`, `${repository.ownerId}/${repository.repositoryId}`, idRule,
+      (first) => `declares the ids ${repository.ownerId}/${repository.repositoryId} for "${repository.path}", which ${first.path} declares as ${first.spelling}`,
+      policy.platform === 'github-actions' ? 'repositoryId' : 'projectId');
+  }
   if (repository.ownerId !== undefined) {
     check(`owner-id|${host}|${repository.ownerId}`, owner.toLowerCase(), idRule,
       (first) => `declares owner id ${repository.ownerId} for "${owner}", which ${first.path} declares for "${first.spelling}"`,

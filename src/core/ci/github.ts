@@ -2,7 +2,7 @@ import { fail, quote, ValidationContext } from '../errors';
 import { requireLiterals, snapshotDeclaration } from '../literal';
 import {
   checkIssuerUrl, checkNumericId, CI_SOURCE_BRAND, checkRefName, checkRefPattern, CiResolveOptions, CiTrustPolicy, ClaimPin,
-  ClaimRequirement, ICiSource, listProp,
+  ClaimRequirement, checkSourceProps, ICiSource, listProp,
   sortedUnique, WILDCARD_CHARS,
 } from './policy';
 
@@ -140,6 +140,12 @@ export interface GitHubActionsProps {
   readonly jobWorkflowRefInSubject?: boolean;
 }
 
+const GITHUB_PROPS: readonly (keyof GitHubActionsProps)[] = [
+  'owner', 'repository', 'ownerId', 'repositoryId', 'subjectFormat', 'allowNameOnlyPinning', 'enterpriseSlug', 'issuerUrl',
+  'branches', 'tags', 'tagPatterns', 'environments', 'allowBranchRunsWithoutEnvironment', 'allowPullRequests',
+  'jobWorkflowRef', 'jobWorkflowRefInSubject',
+];
+
 /** GitHub Actions as a CI source. */
 export class GitHubActions implements ICiSource {
   /** Trust workflows of one GitHub repository. Validated when a construct uses it. */
@@ -156,9 +162,7 @@ export class GitHubActions implements ICiSource {
 
   public resolve(ctx: ValidationContext, prop: string, options: CiResolveOptions = {}): CiTrustPolicy {
     // Every prop of a CI source decides which runs are trusted: none may be decided after synthesis.
-    if (typeof this.props !== 'object' || this.props === null || Array.isArray(this.props)) {
-      fail({ code: 'KL-CI-SOURCE-PROPS', path: ctx.path, prop, problem: `is declared with ${quote(this.props)}: expected an object of props`, fix: 'declare the source as `GitHubActions.repository({ owner, repository, branches })`' });
-    }
+    checkSourceProps(this.props, GITHUB_PROPS, ctx, prop, '`GitHubActions.repository({ owner, repository, branches })`');
     requireLiterals(this.props, ctx, prop, 'which CI runs are trusted');
     return resolveGitHub(this.props, ctx, prop, options);
   }
@@ -171,7 +175,7 @@ const ENTERPRISE_SLUG = /^[a-z0-9](?:[a-z0-9-]{0,60}[a-z0-9])?$/;
 // ambiguous or unmatchable: `:` (the subject separator), wildcard characters, control characters, leading or
 // trailing white space.
 // eslint-disable-next-line no-control-regex
-const ENVIRONMENT_REFUSED = /[:*?[\]\x00-\x1f\x7f]/;
+const ENVIRONMENT_REFUSED = /[:*?[\]\p{Cc}\p{Cf}\u2028\u2029]/u;
 // The ref part follows git check-ref-format: no control characters, space, `~ ^ : ? * [ \`.
 // eslint-disable-next-line no-control-regex
 const WORKFLOW_REF = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+\/\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml@refs\/(heads|tags)\/[^*?[\]:\s\x00-\x1f\x7f\\~^]+$/;
@@ -391,7 +395,7 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
       values: sortedUnique(refContexts.map((c) => c.slice('ref:'.length))),
       prefixes: patternContexts.length > 0 ? sortedUnique(patternContexts.map((c) => c.slice('ref:'.length))) : undefined,
       prop: p('branches'),
-      reason: `jobs in ${environments.map((e) => `"${e}"`).join(', ')} must also run on ${[...refContexts, ...patternContexts.map((c) => `${c}*`)].map((c) => c.slice('ref:'.length)).join(', ')}, and a token's \`sub\` names only the environment`,
+      reason: `jobs in ${sortedUnique(environments).map((e) => `"${e}"`).join(', ')} must also run on ${[...refContexts, ...patternContexts.map((c) => `${c}*`)].map((c) => c.slice('ref:'.length)).join(', ')}, and a token's \`sub\` names only the environment`,
       fixWhereUncheckable: 'drop the refs and restrict the environment\'s deployment branches and tags in the repository settings, or set `allowBranchRunsWithoutEnvironment: true` to trust either (runs on the refs then skip the environment\'s protection rules)',
     });
   }
@@ -399,7 +403,7 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
   const exactSubjects = sortedUnique(subjectsOf(contexts));
   const subjectPatterns = sortedUnique(subjectsOf(subjectPatternContexts).map((s) => `${s}*`));
   const admitted = environmentOnRefs
-    ? [`${environments.map((e) => `environment:${e}`).join(', ')} on ${[...sortedUnique(refContexts), ...sortedUnique(patternContexts.map((c) => `${c}*`))].map((c) => c.slice('ref:'.length)).join(', ')}`]
+    ? [`${sortedUnique(environments).map((e) => `environment:${e}`).join(', ')} on ${[...sortedUnique(refContexts), ...sortedUnique(patternContexts.map((c) => `${c}*`))].map((c) => c.slice('ref:'.length)).join(', ')}`]
     : [...sortedUnique(contexts), ...sortedUnique(subjectPatternContexts.map((c) => `${c}*`))];
   const formNote = format === 'name-based' ? '' : format === 'both' ? '; both subject forms' : '; immutable subject';
   return {
@@ -465,7 +469,7 @@ function checkEnvironment(env: unknown, ctx: ValidationContext, prop: string): s
       code: 'KL-GH-ENVIRONMENT',
       path: ctx.path,
       prop,
-      problem: `is ${quote(env)}: an environment is named exactly, 1–255 characters, with no \`:\`, wildcard (\`* ? [ ]\`) or control characters and no leading or trailing space (inner spaces are fine)`,
+      problem: `is ${quote(env)}: an environment is named exactly, 1–255 characters, with no \`:\`, wildcard (\`* ? [ ]\`), control or invisible formatting characters and no leading or trailing space (inner spaces are fine)`,
       fix: 'use the environment name exactly as configured in the repository settings, e.g. "production" or "Production EU"',
     });
   }

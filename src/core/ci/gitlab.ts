@@ -1,8 +1,8 @@
 import { fail, quote, ValidationContext } from '../errors';
 import { requireLiterals, snapshotDeclaration } from '../literal';
 import {
-  checkIssuerUrl, checkNumericId, CI_SOURCE_BRAND, checkRefName, checkRefPattern, CiResolveOptions, CiTrustPolicy, ClaimPin, ICiSource, listProp,
-  sortedUnique, WILDCARD_CHARS,
+  checkIssuerUrl, checkNumericId, CI_SOURCE_BRAND, checkRefName, checkRefPattern, CiResolveOptions, CiTrustPolicy, checkSourceProps, ClaimPin,
+  ICiSource, listProp, sortedUnique, WILDCARD_CHARS,
 } from './policy';
 
 /** The issuer of GitLab.com (SaaS) CI tokens. */
@@ -55,6 +55,10 @@ export interface GitLabCiProps {
   readonly allowUnprotectedRefs?: boolean;
 }
 
+const GITLAB_PROPS: readonly (keyof GitLabCiProps)[] = [
+  'instanceUrl', 'projectPath', 'namespaceId', 'projectId', 'branches', 'tags', 'tagPatterns', 'allowUnprotectedRefs',
+];
+
 /** GitLab CI as a CI source. */
 export class GitLabCi implements ICiSource {
   /** Trust pipelines of one GitLab project. Validated when a construct uses it. */
@@ -71,9 +75,7 @@ export class GitLabCi implements ICiSource {
 
   public resolve(ctx: ValidationContext, prop: string, _options: CiResolveOptions = {}): CiTrustPolicy {
     // Every prop of a CI source decides which runs are trusted: none may be decided after synthesis.
-    if (typeof this.props !== 'object' || this.props === null || Array.isArray(this.props)) {
-      fail({ code: 'KL-CI-SOURCE-PROPS', path: ctx.path, prop, problem: `is declared with ${quote(this.props)}: expected an object of props`, fix: 'declare the source as `GitLabCi.project({ projectPath, branches })`' });
-    }
+    checkSourceProps(this.props, GITLAB_PROPS, ctx, prop, '`GitLabCi.project({ projectPath, branches })`');
     requireLiterals(this.props, ctx, prop, 'which CI runs are trusted');
     return resolveGitLab(this.props, ctx, prop);
   }

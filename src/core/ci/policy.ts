@@ -293,3 +293,27 @@ export function resolveCiSource(source: ICiSource | undefined, ctx: ValidationCo
   }
   return source.resolve(ctx, prop, options);
 }
+
+/**
+ * Refuses CI source props that are not a plain object (a class instance or exotic object is not copied when declared,
+ * so its getters could answer validation and rendering differently) or that hold a key the source does not know:
+ * a misspelled `environment` for `environments` would otherwise drop the requirement it was meant to add.
+ */
+export function checkSourceProps(props: unknown, known: readonly string[], ctx: ValidationContext, prop: string, example: string): void {
+  const prototype = typeof props === 'object' && props !== null && !Array.isArray(props) ? Object.getPrototypeOf(props) : undefined;
+  if (prototype !== Object.prototype && prototype !== null) {
+    fail({ code: 'KL-CI-SOURCE-PROPS', path: ctx.path, prop, problem: `is declared with ${quote(props)}: expected a plain object of props`, fix: `declare the source as ${example}` });
+  }
+  for (const key of Object.getOwnPropertyNames(props)) {
+    if (known.includes(key)) continue;
+    const lower = key.toLowerCase();
+    const guess = known.find((k) => k.toLowerCase() === lower || k.toLowerCase() === `${lower}s` || `${k.toLowerCase()}s` === lower);
+    fail({
+      code: 'KL-PROP-UNKNOWN',
+      path: ctx.path,
+      prop: `${prop}.${key}`,
+      problem: 'is not a prop of this CI source: Keyless would ignore it, and with it whatever it was meant to require',
+      fix: guess !== undefined ? `did you mean \`${guess}\`?` : `use only ${known.map((k) => `\`${k}\``).join(', ')}`,
+    });
+  }
+}

@@ -45,6 +45,21 @@ export function awsWebIdentityTrust(policy: CiTrustPolicy, audience: string, ctx
   const literal = (value: string) => iamLiteral(value, ctx, 'source');
   const one = (values: readonly string[]) => (values.length === 1 ? literal(values[0]) : values.map(literal));
 
+  // Declared ids must be checked somewhere: a name-based subject does not carry them, so on an issuer whose
+  // `repository_id` STS does not expose (a GitHub Enterprise unique issuer) the trust would admit a repository
+  // deleted and re-created under the same name.
+  const repository = policy.repository;
+  if (policy.platform === 'github-actions' && repository?.repositoryId !== undefined && repository.subjectFormat !== 'immutable'
+    && !awsStsExposesClaim(policy.issuerUrl, 'repository_id')) {
+    fail({
+      code: 'KL-AWS-IDS-UNCHECKABLE',
+      path: ctx.path,
+      prop: 'source.subjectFormat',
+      problem: `is "${repository.subjectFormat}" with \`repositoryId\` ${repository.repositoryId} given, but on the issuer ${policy.issuerUrl} AWS STS exposes no \`repository_id\` key and the name-based subject does not carry the ids: a repository deleted and re-created as ${repository.path} would get the role`,
+      fix: 'declare `subjectFormat: "immutable"` once the repository emits it (its subject carries the ids), or drop the ids and set `allowNameOnlyPinning: true` to accept the name-reuse risk',
+      docs: 'https://docs.github.com/en/actions/reference/security/oidc',
+    });
+  }
   const base: Record<string, string | string[]> = { [key('aud')]: iamLiteral(audience, ctx, prop) };
   for (const pin of policy.claimPins) {
     if (awsStsExposesClaim(policy.issuerUrl, pin.claim)) base[key(pin.claim)] = literal(pin.value);
