@@ -108,8 +108,9 @@ export const BAD_INPUTS: Record<string, () => unknown> = {
   'environment jobs on branches with pull requests': withSource(gh({ environments: ['production'], allowPullRequests: true })),
   'reusable workflow in the subject without the workflow': withSource(gh({ jobWorkflowRefInSubject: true })),
   'reusable workflow in the subject with both subject forms': withSource(gh({ subjectFormat: 'both', jobWorkflowRef: WORKFLOW, jobWorkflowRefInSubject: true })),
-  'AWS environment on branches with an enterprise issuer': withSource(gh({ enterpriseSlug: 'acme', environments: ['production'] })),
-  'AWS reusable workflow pin with an enterprise issuer': withSource(gh({ enterpriseSlug: 'acme', jobWorkflowRef: WORKFLOW })),
+  // On an enterprise issuer STS exposes no GitHub claim key: the ids are carried by the immutable subject.
+  'AWS environment on branches with an enterprise issuer': withSource(gh({ enterpriseSlug: 'acme', subjectFormat: 'immutable', environments: ['production'] })),
+  'AWS reusable workflow pin with an enterprise issuer': withSource(gh({ enterpriseSlug: 'acme', subjectFormat: 'immutable', jobWorkflowRef: WORKFLOW })),
   'Azure environment on branches': azureTrust({ source: gh({ environments: ['production'] }) }),
   'Azure reusable workflow pin outside the subject': azureTrust({ source: gh({ jobWorkflowRef: WORKFLOW }) }),
   'one owner spelled in two cases in one app': () => {
