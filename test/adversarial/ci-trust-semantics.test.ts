@@ -259,6 +259,28 @@ describe('d. jobWorkflowRef', () => {
     }
   });
 
+  describe('by claim, together with environment AND refs: both requirements hold', () => {
+    for (const cloud of ['aws', 'gcp'] as const) {
+      describe(cloud, () => {
+        const trust = render(cloud, payments({
+          subjectFormat: 'immutable', environments: ['production'], branches: ['main'], tagPatterns: ['v*'], jobWorkflowRef: WORKFLOW,
+        }));
+        const job = (overrides: Partial<GitHubRun>) => run({ format: 'immutable', environment: 'production', jobWorkflowRef: WORKFLOW, ...overrides });
+        test('admits the pinned workflow in production on main and on v1.2.3', () => {
+          expect(trust.admits(job({}))).toBe(true);
+          expect(trust.admits(job({ ref: 'refs/tags/v1.2.3' }))).toBe(true);
+        });
+        test.each(otherWorkflows)('denies another workflow (%s) in production on main', (workflow) => {
+          expect(trust.admits(job({ jobWorkflowRef: workflow }))).toBe(false);
+        });
+        test('denies the pinned workflow in production on dev, and on main outside the environment', () => {
+          expect(trust.admits(job({ ref: 'refs/heads/dev' }))).toBe(false);
+          expect(trust.admits(job({ environment: undefined }))).toBe(false);
+        });
+      });
+    }
+  });
+
   test.each(FORMATS)('azure refuses jobWorkflowRef without jobWorkflowRefInSubject (subjectFormat %s) with KL-AZ-CLAIM-UNCHECKABLE', (format) => {
     const error = refusal('azure', payments({ subjectFormat: format, branches: ['main'], jobWorkflowRef: WORKFLOW }));
     expect(error.code).toBe('KL-AZ-CLAIM-UNCHECKABLE');
@@ -297,6 +319,21 @@ describe('d. jobWorkflowRef', () => {
         });
       });
     }
+    test('aws: environment AND a tag pattern with the workflow in the subject keeps the pattern on ref only (no StringLike on sub)', () => {
+      const trust = render('aws', payments({
+        subjectFormat: 'name-based', environments: ['production'], tagPatterns: ['v*'], jobWorkflowRef: WORKFLOW, jobWorkflowRefInSubject: true,
+      }));
+      const statements = Object.values(trust.template.Resources as Record<string, any>)
+        .find((r) => r.Type === 'AWS::IAM::Role').Properties.AssumeRolePolicyDocument.Statement as any[];
+      expect(statements.map((st) => Object.keys(st.Condition.StringLike ?? {}))).toEqual([['token.actions.githubusercontent.com:ref']]);
+      const custom = (overrides: Partial<GitHubRun>) => run({
+        environment: 'production', ref: 'refs/tags/v1.2.3', jobWorkflowRef: WORKFLOW, subjectClaimKeys: customKeys('name-based'), ...overrides,
+      });
+      expect(trust.admits(custom({}))).toBe(true);
+      expect(trust.admits(custom({ jobWorkflowRef: 'evil/workflows/.github/workflows/release.yml@refs/heads/main' }))).toBe(false);
+      expect(trust.admits(custom({ jobWorkflowRef: `${WORKFLOW}-evil` }))).toBe(false);
+      expect(trust.admits(custom({ ref: 'refs/heads/v1.2.3' }))).toBe(false);
+    });
     test('gcp refuses the immutable custom subject, which is over the 127-byte google.subject limit', () => {
       const error = refusal('gcp', payments({ subjectFormat: 'immutable', branches: ['main'], jobWorkflowRef: WORKFLOW, jobWorkflowRefInSubject: true }));
       expect(error.code).toBe('KL-GCP-SUBJECT-LENGTH');

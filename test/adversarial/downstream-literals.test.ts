@@ -104,6 +104,39 @@ describe('Terraform template sequences in a GCP CiOidcTrust', () => {
   });
 });
 
+describe('Terraform template sequences in the ref claim of a GCP CiOidcTrust (environment AND branches)', () => {
+  const stack = tfApp();
+  const trust = new gcp.CiOidcTrust(stack, 'Deploy', {
+    name: 'payments-deploy',
+    ownership: OWNERSHIP,
+    project: PROJECT,
+    projectNumber: PROJECT_NUMBER,
+    source: github({ environments: ['production'], branches: [CEL_BREAKOUT, DIRECTIVE] }),
+  });
+  trust.members.forEach((member, i) => new ProjectIamMember(stack, `Grant${i}`, { project: PROJECT, role: ROLE, member }));
+  const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
+  const provider = evaluatedProvider(json, 'payments-deploy');
+  const members = synthesizedMembers(json, 'google_project_iam_member', ROLE);
+  const allowed = (claims: Claims) => admitted(gcpTokenExchange({
+    stack: json, provider, projectNumber: PROJECT_NUMBER, poolId: 'payments-deploy', claims: { ...claims, aud: trust.audience },
+  }), members);
+
+  test('the ref requirement Terraform evaluates names the branches verbatim', () => {
+    expect(provider.config.attribute_condition).toContain(
+      `(assertion.ref == 'refs/heads/${CEL_BREAKOUT}' || assertion.ref == 'refs/heads/${DIRECTIVE}')`);
+  });
+  test('a production job on main, or on a branch named like the decoded payload, is denied', () => {
+    expect(allowed(run('refs/heads/main', { environment: 'production' }))).toBe(false);
+    expect(allowed(run("refs/heads/') || true || ('x' == '", { environment: 'production' }))).toBe(false);
+    expect(allowed(run('refs/heads/', { environment: 'production' }))).toBe(false);
+  });
+  test('production jobs on the branches named exactly as given are admitted; outside the environment they are not', () => {
+    expect(allowed(run(`refs/heads/${CEL_BREAKOUT}`, { environment: 'production' }))).toBe(true);
+    expect(allowed(run(`refs/heads/${DIRECTIVE}`, { environment: 'production' }))).toBe(true);
+    expect(allowed(run(`refs/heads/${CEL_BREAKOUT}`))).toBe(false);
+  });
+});
+
 describe('Terraform template sequences in publish and access prefixes', () => {
   test('GCS publish prefix: the IAM condition Terraform evaluates is the prefix condition Keyless decided', () => {
     const stack = tfApp();
@@ -145,6 +178,12 @@ describe('IAM policy variables', () => {
     const stack = new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Trusts');
     return new aws.CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: github({ branches: [branch] }) });
   };
+  test('a branch containing `${` is refused on AWS in the ref key too (environment AND branches)', () => {
+    const stack = new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Trusts');
+    expect(() => new aws.CiOidcTrust(stack, 'Deploy', {
+      name: 'payments-deploy', ownership: OWNERSHIP, source: github({ environments: ['production'], branches: ['${aws.username}'] }),
+    })).toThrow('[KL-AWS-POLICY-VARIABLE] Trusts/Deploy: `source` renders "refs/heads/${aws.username}" into an IAM policy');
+  });
   test('a branch containing `${` is refused on AWS, where IAM would read it as a policy variable', () => {
     expect(() => awsTrust('${aws.username}')).toThrow(
       '[KL-AWS-POLICY-VARIABLE] Trusts/Deploy: `source` renders "repo:acme/payments-api:ref:refs/heads/${aws.username}" into an IAM policy, '
