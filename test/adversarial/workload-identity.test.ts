@@ -10,6 +10,7 @@
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { awsTrustKeyAudit } from './aws-trust-keys';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
@@ -18,6 +19,8 @@ import { azureTokenAccepted } from '../helpers/azure-token-exchange';
 import { authorizedBy, synthesizedMembers } from '../helpers/gcp-token-exchange';
 import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
 import type { Claims } from '../helpers/tokens';
+
+const audit = awsTrustKeyAudit();
 
 const NAMESPACE = 'payments';
 const NAME = 'payments-api';
@@ -71,7 +74,7 @@ describe('AWS IRSA: forged service account tokens against the synthesized trust'
   new aws.WorkloadIdentity(stack, 'PaymentsApiStaging', {
     name: STAGING_ROLE, ownership: OWNERSHIP, serviceAccount: SERVICE_ACCOUNT, eks: { kind: 'irsa', issuerUrl: STAGING_ISSUER },
   });
-  const template = Template.fromStack(stack).toJSON();
+  const template = audit.record(Template.fromStack(stack).toJSON(), 'IRSA');
   const allowed = (claims: Claims, role = ROLE) => assumeRoleWithWebIdentityAllowed(template, role, claims, { account: ACCOUNT_ID });
   const hostPath = ISSUER.replace(/^https:\/\//, '');
 
@@ -153,7 +156,7 @@ describe('AWS EKS Pod Identity: forged agent requests against the synthesized tr
     name: ROLE, ownership: OWNERSHIP, serviceAccount: SERVICE_ACCOUNT, eks: { kind: 'pod-identity', clusterName: CLUSTER },
   });
   const assertions = Template.fromStack(stack);
-  const template = assertions.toJSON();
+  const template = audit.record(assertions.toJSON(), 'Pod Identity');
   const allowed = (request: PodIdentityRequest) => podIdentityAssumeRoleAllowed(template, ROLE, request, { account: ACCOUNT_ID });
 
   /** The request the Pod Identity Agent makes for a pod of `ksa` on `cluster` of `account`. */
@@ -453,3 +456,5 @@ describe('Azure AKS workload identity: forged service account tokens against the
     expect(accepted({ iss: ISSUER, aud: AUD, sub: 'system:serviceaccount:Payments:payments-api' })).toBe(false);
   });
 });
+
+audit.defineTest();
