@@ -29,7 +29,7 @@ export function resolveCiTrust(scope: IConstruct, source: ICiSource | undefined,
   const host = policy.platform === 'github-actions' ? 'github.com' : policy.issuerUrl.toLowerCase();
   const what = policy.platform === 'github-actions' ? 'repository' : 'project';
   const owner = repository.path.split('/').slice(0, -1).join('/');
-  const check = (key: string, spelling: string, subject: string, mismatch: (first: Declared) => string, subprop: string) => {
+  const check = (key: string, spelling: string, subject: string, mismatch: (first: Declared) => string, subprop: string, fix?: string) => {
     const first = seen.get(key);
     if (first === undefined) {
       seen.set(key, { spelling, path: ctx.path });
@@ -39,7 +39,7 @@ export function resolveCiTrust(scope: IConstruct, source: ICiSource | undefined,
         path: ctx.path,
         prop: `${prop}.${subprop}`,
         problem: `${mismatch(first)} (${subject})`,
-        fix: `spell it exactly as ${policy.platform === 'github-actions' ? 'GitHub' : 'GitLab'} does in the \`${policy.platform === 'github-actions' ? 'repository' : 'project_path'}\` claim of a real run, in every declaration`,
+        fix: fix ?? `spell it exactly as ${policy.platform === 'github-actions' ? 'GitHub' : 'GitLab'} does in the \`${policy.platform === 'github-actions' ? 'repository' : 'project_path'}\` claim of a real run, in every declaration`,
       });
     }
   };
@@ -53,6 +53,9 @@ export function resolveCiTrust(scope: IConstruct, source: ICiSource | undefined,
   check(`path|${host}|${repository.path.toLowerCase()}`, repository.path, caseRule,
     (first) => `spells the ${what} "${repository.path}", which ${first.path} spells "${first.spelling}"`, subRepo);
   const idRule = 'a numeric id names one owner or repository for good';
+  const idFix = policy.platform === 'github-actions'
+    ? 'copy the ids from the API (`owner.id` and `id` of GET /repos/OWNER/REPO) into every declaration'
+    : 'copy the namespace and project ids from the API (`namespace.id` and `id` of GET /projects/:path) into every declaration';
   // Every namespace prefix (GitLab groups nest): `Acme/tools` next to `acme/payments/api` is one group spelled twice.
   const segments = owner.split('/');
   for (let i = 1; i < segments.length; i++) {
@@ -64,17 +67,20 @@ export function resolveCiTrust(scope: IConstruct, source: ICiSource | undefined,
   if (repository.repositoryId !== undefined) {
     check(`ids-of|${host}|${repository.path.toLowerCase()}`, `${repository.ownerId}/${repository.repositoryId}`, idRule,
       (first) => `declares the ids ${repository.ownerId}/${repository.repositoryId} for "${repository.path}", which ${first.path} declares as ${first.spelling}`,
-      policy.platform === 'github-actions' ? 'repositoryId' : 'projectId');
+      policy.platform === 'github-actions' ? 'repositoryId' : 'projectId', idFix);
   }
   if (repository.ownerId !== undefined) {
+    check(`owner-id-of|${host}|${owner.toLowerCase()}`, repository.ownerId, idRule,
+      (first) => `declares owner id ${repository.ownerId} for "${owner}", which ${first.path} declares with owner id ${first.spelling}`,
+      policy.platform === 'github-actions' ? 'ownerId' : 'namespaceId', idFix);
     check(`owner-id|${host}|${repository.ownerId}`, owner.toLowerCase(), idRule,
       (first) => `declares owner id ${repository.ownerId} for "${owner}", which ${first.path} declares for "${first.spelling}"`,
-      policy.platform === 'github-actions' ? 'ownerId' : 'namespaceId');
+      policy.platform === 'github-actions' ? 'ownerId' : 'namespaceId', idFix);
   }
   if (repository.repositoryId !== undefined) {
     check(`repository-id|${host}|${repository.repositoryId}`, repository.path.toLowerCase(), idRule,
       (first) => `declares ${what} id ${repository.repositoryId} for "${repository.path}", which ${first.path} declares for "${first.spelling}"`,
-      policy.platform === 'github-actions' ? 'repositoryId' : 'projectId');
+      policy.platform === 'github-actions' ? 'repositoryId' : 'projectId', idFix);
   }
   // A repository emits one subject form at a time: "immutable" here and "name-based" there cannot both match
   // ("both" is compatible with either, during a migration).

@@ -394,7 +394,7 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
       claim: 'ref',
       values: sortedUnique(refContexts.map((c) => c.slice('ref:'.length))),
       prefixes: patternContexts.length > 0 ? sortedUnique(patternContexts.map((c) => c.slice('ref:'.length))) : undefined,
-      prop: p('branches'),
+      prop: p(refContexts.some((c) => c.startsWith('ref:refs/heads/')) ? 'branches' : refContexts.length > 0 ? 'tags' : 'tagPatterns'),
       reason: `jobs in ${sortedUnique(environments).map((e) => `"${e}"`).join(', ')} must also run on ${[...refContexts, ...patternContexts.map((c) => `${c}*`)].map((c) => c.slice('ref:'.length)).join(', ')}, and a token's \`sub\` names only the environment`,
       fixWhereUncheckable: 'drop the refs and restrict the environment\'s deployment branches and tags in the repository settings, or set `allowBranchRunsWithoutEnvironment: true` to trust either (runs on the refs then skip the environment\'s protection rules)',
     });
@@ -406,6 +406,7 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
     ? [`${sortedUnique(environments).map((e) => `environment:${e}`).join(', ')} on ${[...sortedUnique(refContexts), ...sortedUnique(patternContexts.map((c) => `${c}*`))].map((c) => c.slice('ref:'.length)).join(', ')}`]
     : [...sortedUnique(contexts), ...sortedUnique(subjectPatternContexts.map((c) => `${c}*`))];
   const formNote = format === 'name-based' ? '' : format === 'both' ? '; both subject forms' : '; immutable subject';
+  const workflowNote = jobWorkflowRef === undefined ? '' : `; workflow ${jobWorkflowRef}`;
   return {
     platform: 'github-actions',
     issuerUrl,
@@ -419,7 +420,7 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
       : ['repository', 'repository_owner'],
     subjectClaimKeys,
     repository: { path: `${owner}/${repository}`, ownerId, repositoryId, subjectFormat: format },
-    summary: `GitHub Actions ${owner}/${repository} (${admitted.join(', ')}${formNote})`,
+    summary: `GitHub Actions ${owner}/${repository} (${admitted.join(', ')}${formNote}${workflowNote})`,
   };
 }
 

@@ -97,7 +97,7 @@ export function awsWebIdentityTrust(policy: CiTrustPolicy, audience: string, ctx
       code: 'KL-AWS-TRUST-SIZE',
       path: ctx.path,
       prop: 'source',
-      problem: `renders a trust policy of about ${size} characters, over IAM's ${AWS_TRUST_POLICY_MAX_CHARS}-character limit for role trust policies (${policy.exactSubjects.length + policy.subjectPatterns.length} subjects, ${conditions.length} statements)`,
+      problem: `renders a trust policy of about ${size} characters, over IAM's ${AWS_TRUST_POLICY_MAX_CHARS}-character limit for role trust policies (${policy.exactSubjects.length + policy.subjectPatterns.length} subjects, ${conditions.length} ${conditions.length === 1 ? 'statement' : 'statements'})`,
       fix: 'split the refs over several CiOidcTrust declarations (one per release stream or environment), which also keeps each role narrower',
       docs: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html',
     });
