@@ -472,7 +472,7 @@ describe('f. GitHub Enterprise unique issuer on AWS: no claim keys', () => {
 
   const requiring: Array<[string, Partial<GitHubActionsProps>, string, string]> = [
     ['environment AND branch', { environments: ['production'], branches: ['main'] }, 'source.branches', 'ref'],
-    ['environment AND tag pattern', { environments: ['production'], tagPatterns: ['v*'] }, 'source.branches', 'ref'],
+    ['environment AND tag pattern', { environments: ['production'], tagPatterns: ['v*'] }, 'source.tagPatterns', 'ref'],
     ['jobWorkflowRef by claim', { branches: ['main'], jobWorkflowRef: WORKFLOW }, 'source.jobWorkflowRef', 'job_workflow_ref'],
   ];
   test.each(requiring)('a declaration requiring a claim key (%s) is refused with KL-AWS-CLAIM-KEY', (_name, props, prop, claim) => {

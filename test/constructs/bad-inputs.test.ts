@@ -52,7 +52,7 @@ const EXPECTED: Record<string, string> = {
   'one owner spelled in two cases in one app':
     '[KL-CI-NAME-CONFLICT] Platform/Second: `source.owner` spells the owner "Acme", which Platform/Trust spells "acme" (GitHub names are case-insensitive but tokens carry one canonical case, and AWS and Azure compare subjects case-sensitively, so one of the two trusts never matches). Fix: spell it exactly as GitHub does in the `repository` claim of a real run, in every declaration.',
   'one repository id declared for two repositories in one app':
-    '[KL-CI-NAME-CONFLICT] Platform/Second: `source.repositoryId` declares repository id 86301532 for "acme/payments-web", which Platform/Trust declares for "acme/payments-api" (a numeric id names one owner or repository for good). Fix: spell it exactly as GitHub does in the `repository` claim of a real run, in every declaration.',
+    '[KL-CI-NAME-CONFLICT] Platform/Second: `source.repositoryId` declares repository id 86301532 for "acme/payments-web", which Platform/Trust declares for "acme/payments-api" (a numeric id names one owner or repository for good). Fix: copy the ids from the API (`owner.id` and `id` of GET /repos/OWNER/REPO) into every declaration.',
   'GitHub source admitting no run':
     '[KL-CI-NO-SUBJECT] Platform/Trust: `source` admits no workflow run of acme/payments-api: no `branches`, `tags`, `tagPatterns`, `environments` or `allowPullRequests` is given. Fix: name the protected branch, tag or environment the pipeline runs from, e.g. `branches: ["main"]` or `environments: ["production"]`.',
   'branch with a wildcard':
@@ -136,7 +136,7 @@ const EXPECTED: Record<string, string> = {
   'CI source missing':
     '[KL-CI-SOURCE-MISSING] Platform/Trust: `source` is undefined: a CI source is required. Fix: give the CI source, e.g. `GitHubActions.repository({ owner: "acme", repository: "app", branches: ["main"] })`.',
   'AWS trust policy over the IAM size quota':
-    "[KL-AWS-TRUST-SIZE] Platform/Trust: `source` renders a trust policy of about 2317 characters, over IAM's 2048-character limit for role trust policies (41 subjects, 1 statements). Fix: split the refs over several CiOidcTrust declarations (one per release stream or environment), which also keeps each role narrower. See https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+    "[KL-AWS-TRUST-SIZE] Platform/Trust: `source` renders a trust policy of about 2317 characters, over IAM's 2048-character limit for role trust policies (41 subjects, 1 statement). Fix: split the refs over several CiOidcTrust declarations (one per release stream or environment), which also keeps each role narrower. See https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
   'GCP project number given as the project id':
     '[KL-GCP-PROJECT-NUMBER] platform/Trust: `projectNumber` is "acme-payments-prod": a project number is decimal digits (workload identity members name the project by number, not by id). Fix: run `gcloud projects describe PROJECT_ID --format="value(projectNumber)"` and give the result as a string.',
   'GCP project id with capitals':
