@@ -6,7 +6,7 @@ const base = { owner: 'acme', repository: 'payments-api' };
 describe('GitHub Actions subjects', () => {
   test('branch, tag, environment and pull_request (opt-in) map to the documented default subjects, sorted', () => {
     const policy = GitHubActions.repository({
-      ...base, branches: ['main'], tags: ['v1.0.0'], environments: ['production'], allowPullRequests: true,
+      ...base, branches: ['main'], tags: ['v1.0.0'], environments: ['production'], allowPullRequests: true, allowBranchRunsWithoutEnvironment: true,
     }).resolve(ctx, 'source');
     expect(policy.issuerUrl).toBe('https://token.actions.githubusercontent.com');
     expect(policy.issuerHostPath).toBe('token.actions.githubusercontent.com');
@@ -21,6 +21,47 @@ describe('GitHub Actions subjects', () => {
       { claim: 'repository', value: 'acme/payments-api' },
       { claim: 'repository_owner', value: 'acme' },
     ]);
+    expect(policy.claimRequirements).toEqual([]);
+  });
+
+  test('environments with refs: only environment subjects, and the ref claim must be one of the refs', () => {
+    const policy = GitHubActions.repository({
+      ...base, environments: ['production', 'Production EU'], branches: ['main'], tags: ['v1.0.0'], tagPatterns: ['v2.*'],
+    }).resolve(ctx, 'source');
+    expect(policy.exactSubjects).toEqual([
+      'repo:acme/payments-api:environment:Production EU',
+      'repo:acme/payments-api:environment:production',
+    ]);
+    expect(policy.subjectPatterns).toEqual([]);
+    expect(policy.claimRequirements).toEqual([expect.objectContaining({
+      claim: 'ref', values: ['refs/heads/main', 'refs/tags/v1.0.0'], prefixes: ['refs/tags/v2.'], prop: 'source.branches',
+    })]);
+  });
+
+  test('both subject forms during a migration, the ids pinned', () => {
+    const policy = GitHubActions.repository({
+      ...base, ownerId: '1342004', repositoryId: '86301532', subjectFormat: 'both', branches: ['main'], tagPatterns: ['v*'],
+    }).resolve(ctx, 'source');
+    expect(policy.exactSubjects).toEqual([
+      'repo:acme/payments-api:ref:refs/heads/main',
+      'repo:acme@1342004/payments-api@86301532:ref:refs/heads/main',
+    ]);
+    expect(policy.subjectPatterns).toEqual([
+      'repo:acme/payments-api:ref:refs/tags/v*',
+      'repo:acme@1342004/payments-api@86301532:ref:refs/tags/v*',
+    ]);
+    expect(policy.claimPins).toEqual([
+      { claim: 'repository_id', value: '86301532' },
+      { claim: 'repository_owner_id', value: '1342004' },
+    ]);
+  });
+
+  test('a tier 1 identity requires the ids unless the name-only opt-out is given; ids require the subject form', () => {
+    expect(() => GitHubActions.repository({ ...base, branches: ['main'] }).resolve(ctx, 'source', { tier: 1 })).toThrow(/\[KL-GH-TIER1-IDS\]/);
+    expect(GitHubActions.repository({ ...base, branches: ['main'], allowNameOnlyPinning: true }).resolve(ctx, 'source', { tier: 1 }).exactSubjects)
+      .toEqual(['repo:acme/payments-api:ref:refs/heads/main']);
+    expect(() => GitHubActions.repository({ ...base, ownerId: '1', repositoryId: '2', branches: ['main'] }).resolve(ctx, 'source'))
+      .toThrow(/\[KL-GH-FORMAT-UNDECLARED\]/);
   });
 
   test('pull_request is not admitted without the opt-in', () => {
@@ -54,15 +95,27 @@ describe('GitHub Actions subjects', () => {
     expect(policy.issuerHostPath).toBe('token.actions.githubusercontent.com/acme-corp');
   });
 
-  test('a reusable-workflow pin uses the custom subject template and pins the claim', () => {
+  test('a reusable-workflow pin is a claim requirement with the default subject template', () => {
     const policy = GitHubActions.repository({
       ...base, environments: ['production'], jobWorkflowRef: 'acme/workflows/.github/workflows/deploy.yml@refs/heads/main',
+    }).resolve(ctx, 'source');
+    expect(policy.subjectClaimKeys).toBeUndefined();
+    expect(policy.exactSubjects).toEqual(['repo:acme/payments-api:environment:production']);
+    expect(policy.claimRequirements).toEqual([expect.objectContaining({
+      claim: 'job_workflow_ref', values: ['acme/workflows/.github/workflows/deploy.yml@refs/heads/main'], prop: 'source.jobWorkflowRef',
+    })]);
+  });
+
+  test('a reusable-workflow pin in the subject uses the custom subject template and pins the claim', () => {
+    const policy = GitHubActions.repository({
+      ...base, environments: ['production'], jobWorkflowRef: 'acme/workflows/.github/workflows/deploy.yml@refs/heads/main', jobWorkflowRefInSubject: true,
     }).resolve(ctx, 'source');
     expect(policy.subjectClaimKeys).toEqual(['repo', 'context', 'job_workflow_ref']);
     expect(policy.exactSubjects).toEqual([
       'repo:acme/payments-api:environment:production:job_workflow_ref:acme/workflows/.github/workflows/deploy.yml@refs/heads/main',
     ]);
     expect(policy.claimPins).toContainEqual({ claim: 'job_workflow_ref', value: 'acme/workflows/.github/workflows/deploy.yml@refs/heads/main' });
+    expect(policy.claimRequirements).toEqual([]);
   });
 
   test('duplicate refs collapse to one subject', () => {
@@ -85,6 +138,7 @@ describe('GitLab CI subjects', () => {
     expect(policy.claimPins).toEqual([
       { claim: 'namespace_id', value: '5521' },
       { claim: 'project_id', value: '48213' },
+      { claim: 'ref_protected', value: 'true' },
     ]);
   });
 
@@ -94,7 +148,13 @@ describe('GitLab CI subjects', () => {
     expect(policy.claimPins).toEqual([
       { claim: 'namespace_path', value: 'acme/finance' },
       { claim: 'project_path', value: 'acme/finance/ledger' },
+      { claim: 'ref_protected', value: 'true' },
     ]);
+  });
+
+  test('allowUnprotectedRefs drops the ref_protected pin (merge-request pipelines then match on GCP too)', () => {
+    const policy = GitLabCi.project({ projectPath: 'acme/finance/ledger', branches: ['main'], allowUnprotectedRefs: true }).resolve(ctx, 'source');
+    expect(policy.claimPins.map((pin) => pin.claim)).toEqual(['namespace_path', 'project_path']);
   });
 
   test('a self-managed instance with a relative URL path is its own issuer', () => {

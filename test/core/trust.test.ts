@@ -8,13 +8,15 @@ const payments = (props: object) => GitHubActions.repository({ owner: 'acme', re
 const tags = (count: number) => Array.from({ length: count }, (_, i) => `v1.0.${i}`);
 
 describe('AWS web identity trust', () => {
-  test('exact subjects use StringEquals on aud and sub in one statement', () => {
-    const trust = awsWebIdentityTrust(payments({ branches: ['main'], environments: ['production'] }), 'sts.amazonaws.com', ctx);
+  test('exact subjects use StringEquals on aud, sub and the claim keys STS exposes, in one statement', () => {
+    const trust = awsWebIdentityTrust(payments({ branches: ['main'], environments: ['production'], allowBranchRunsWithoutEnvironment: true }), 'sts.amazonaws.com', ctx);
     expect(trust.providerUrl).toBe('https://token.actions.githubusercontent.com');
     expect(trust.clientIds).toEqual(['sts.amazonaws.com']);
     expect(trust.conditions).toEqual([{
       StringEquals: {
         'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+        // `repository_owner` is a claim pin too, but STS exposes no key for it.
+        'token.actions.githubusercontent.com:repository': 'acme/payments-api',
         'token.actions.githubusercontent.com:sub': [
           'repo:acme/payments-api:environment:production',
           'repo:acme/payments-api:ref:refs/heads/main',
@@ -23,11 +25,28 @@ describe('AWS web identity trust', () => {
     }]);
   });
 
+  test('with ids, repository_id is pinned (not repository_owner_id); environment with refs pins ref in each statement', () => {
+    const trust = awsWebIdentityTrust(payments({
+      ownerId: '1342004', repositoryId: '86301532', subjectFormat: 'immutable', environments: ['production'], branches: ['main'], tagPatterns: ['v*'],
+    }), 'sts.amazonaws.com', ctx);
+    const sub = 'repo:acme@1342004/payments-api@86301532:environment:production';
+    expect(trust.conditions).toEqual([
+      { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:ref': 'refs/heads/main', 'token.actions.githubusercontent.com:repository_id': '86301532', 'token.actions.githubusercontent.com:sub': sub } },
+      { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:repository_id': '86301532', 'token.actions.githubusercontent.com:sub': sub }, StringLike: { 'token.actions.githubusercontent.com:ref': 'refs/tags/v*' } },
+    ]);
+  });
+
+  test('a claim requirement on an issuer whose key STS does not expose is refused, not dropped', () => {
+    expect(() => awsWebIdentityTrust(payments({ enterpriseSlug: 'acme-ent', environments: ['production'], branches: ['main'] }), 'sts.amazonaws.com', ctx))
+      .toThrow(/^\[KL-AWS-CLAIM-KEY\] App\/Trust: `source\.branches` requires the `ref` claim .* but AWS STS exposes no `token\.actions\.githubusercontent\.com\/acme-ent:ref` condition key/);
+  });
+
   test('declared patterns get their own statement, so StringLike is never AND-ed with the exact list', () => {
     const trust = awsWebIdentityTrust(payments({ branches: ['main'], tagPatterns: ['v*'] }), 'sts.amazonaws.com', ctx);
+    const repository = { 'token.actions.githubusercontent.com:repository': 'acme/payments-api' };
     expect(trust.conditions).toEqual([
-      { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:acme/payments-api:ref:refs/heads/main' } },
-      { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' }, StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/payments-api:ref:refs/tags/v*' } },
+      { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', ...repository, 'token.actions.githubusercontent.com:sub': 'repo:acme/payments-api:ref:refs/heads/main' } },
+      { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', ...repository }, StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/payments-api:ref:refs/tags/v*' } },
     ]);
   });
 
@@ -38,20 +57,21 @@ describe('AWS web identity trust', () => {
     });
   });
 
-  test('trust policy size: 36 tags fit the 2048-character quota, 37 do not', () => {
-    expect(awsWebIdentityTrust(payments({ tags: tags(36) }), 'sts.amazonaws.com', ctx).conditions).toHaveLength(1);
-    expect(() => awsWebIdentityTrust(payments({ tags: tags(37) }), 'sts.amazonaws.com', ctx)).toThrow(
-      /^\[KL-AWS-TRUST-SIZE\] App\/Trust: `source` renders a trust policy of about 2068 characters, over IAM's 2048-character limit for role trust policies \(37 subjects\)/);
+  test('trust policy size: 35 tags fit the 2048-character quota, 36 do not', () => {
+    expect(awsWebIdentityTrust(payments({ tags: tags(35) }), 'sts.amazonaws.com', ctx).conditions).toHaveLength(1);
+    expect(() => awsWebIdentityTrust(payments({ tags: tags(36) }), 'sts.amazonaws.com', ctx)).toThrow(
+      /^\[KL-AWS-TRUST-SIZE\] App\/Trust: `source` renders a trust policy of about \d+ characters, over IAM's 2048-character limit for role trust policies \(36 subjects, 1 statement\)/);
   });
 });
 
 describe('GCP workload identity provider', () => {
   test('the condition pins the owner and repository ids and each exact subject', () => {
     const provider = gcpWorkloadIdentityProvider(
-      payments({ ownerId: '1342004', repositoryId: '86301532', branches: ['main'], environments: ['production'] }), location, ctx);
+      payments({ ownerId: '1342004', repositoryId: '86301532', subjectFormat: 'name-based', branches: ['main'], environments: ['production'] }), location, ctx);
+    // The environment job must also run on main: the subject names the environment, the ref claim the branch.
     expect(provider.attributeCondition).toBe(
       "assertion.repository_id == '86301532' && assertion.repository_owner_id == '1342004' && "
-      + "(assertion.sub == 'repo:acme/payments-api:environment:production' || assertion.sub == 'repo:acme/payments-api:ref:refs/heads/main')");
+      + "assertion.ref == 'refs/heads/main' && assertion.sub == 'repo:acme/payments-api:environment:production'");
     expect(provider.allowedAudiences).toEqual([
       'https://iam.googleapis.com/projects/412345678901/locations/global/workloadIdentityPools/ci-github/providers/payments-deploy',
     ]);
@@ -122,12 +142,12 @@ describe('provider limits are checked at synthesis, not at deploy', () => {
     const long = (length: number) => payments({ branches: ['b'.repeat(length - branchHead.length)] });
     expect(azureFederatedTrust(long(255 + branchHead.length - 1), ctx).credentials).toHaveLength(1);
     const workflow = (n: number) => `acme/workflows/.github/workflows/${'w'.repeat(n)}.yml@refs/heads/main`;
-    const subjectLength = (n: number) => payments({ branches: ['b'.repeat(200)], jobWorkflowRef: workflow(n) }).exactSubjects[0].length;
+    const subjectLength = (n: number) => payments({ branches: ['b'.repeat(200)], jobWorkflowRef: workflow(n), jobWorkflowRefInSubject: true }).exactSubjects[0].length;
     const at = (target: number) => { let n = 1; while (subjectLength(n) < target) n++; return n; };
     const fits = at(600);
     expect(subjectLength(fits)).toBe(600);
-    expect(azureFederatedTrust(payments({ branches: ['b'.repeat(200)], jobWorkflowRef: workflow(fits) }), ctx).credentials).toHaveLength(1);
-    expect(() => azureFederatedTrust(payments({ branches: ['b'.repeat(200)], jobWorkflowRef: workflow(fits + 1) }), ctx))
+    expect(azureFederatedTrust(payments({ branches: ['b'.repeat(200)], jobWorkflowRef: workflow(fits), jobWorkflowRefInSubject: true }), ctx).credentials).toHaveLength(1);
+    expect(() => azureFederatedTrust(payments({ branches: ['b'.repeat(200)], jobWorkflowRef: workflow(fits + 1), jobWorkflowRefInSubject: true }), ctx))
       .toThrow(/^\[KL-AZ-SUBJECT-LENGTH\] App\/Trust: `source` yields the subject "repo:acme\/payments-api:ref:refs\/heads\/b+:job_workflow_ref:acme\/workflows\/\.github\/workflows\/w+\.yml@refs\/heads\/main" of 601 characters, over the 600-character limit/);
   });
 });
