@@ -123,7 +123,7 @@ export const refName = fc.oneof(
   },
 );
 export const tagPrefix = fc.constantFrom('v', 'release-', 'v1.', '${x}', "r'", 'ü');
-export const environmentName = fc.constantFrom('production', 'staging', 'prod.eu', 'release_1');
+export const environmentName = fc.constantFrom('production', 'staging', 'prod.eu', 'release_1', 'Production EU');
 export const workflowRef = fc.constantFrom(
   'acme/workflows/.github/workflows/release.yml@refs/heads/main',
   'acme/workflows/.github/workflows/publish.yaml@refs/tags/v1',
@@ -170,11 +170,27 @@ export function githubSource(h: number, options: { patterns?: boolean; pullReque
       { weight: 3, arbitrary: pair },
       { weight: 1, arbitrary: fc.record({ ownerId: field(numericId, h) }) },
     );
+  // With the ids, the subject form is declared (mostly); without them, mostly not (name-based is the only form).
+  // Valid declarations (h = 0) always state the form with the ids and opt out of id pinning without them.
+  const formed: fc.Arbitrary<Record<string, unknown>> = h === 0
+    ? ids.chain((i): fc.Arbitrary<Record<string, unknown>> => (Object.keys(i).length > 0
+      ? fc.constantFrom('name-based', 'immutable', 'both').map((subjectFormat) => ({ ...i, subjectFormat }))
+      : fc.constant({ ...i, allowNameOnlyPinning: true })))
+    : ids.chain((i): fc.Arbitrary<Record<string, unknown>> => (Object.keys(i).length > 0
+      ? fc.oneof({ weight: 12, arbitrary: field(fc.constantFrom('name-based', 'immutable', 'both'), h) }, { weight: 1, arbitrary: fc.constant(undefined) })
+    // Without ids: mostly undeclared; 'default' (renamed) and 'immutable' (needs the ids) are refused now and then.
+      : fc.oneof({ weight: 10, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.constant('name-based') }, { weight: 1, arbitrary: fc.constantFrom('immutable', 'default') }))
+    // Name-only pinning is refused for tier 1 without the explicit opt-out, given to most id-less cases here.
+      .chain((subjectFormat) => (Object.keys(i).length > 0 ? fc.constant({ ...i, subjectFormat })
+        : fc.oneof({ weight: 1, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.constant(true) })
+          .map((allowNameOnlyPinning) => ({ ...i, subjectFormat, allowNameOnlyPinning })))));
   return fc.record({
     owner: field(ghOwner, h),
     repository: field(ghRepo, h),
-    ids,
-    subjectFormat: optional(fc.constantFrom('default', 'immutable'), h),
+    ids: formed,
+    allowBranchRunsWithoutEnvironment: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: field(fc.constant(true), h) }),
+    jobWorkflowRefInSubject: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: field(fc.constant(true), h) }),
     enterpriseSlug: fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: field(fc.constant('acme-ent'), h) }),
     branches: list(refName, h),
     tags: list(refName, h),
@@ -182,7 +198,23 @@ export function githubSource(h: number, options: { patterns?: boolean; pullReque
     environments: list(environmentName, h),
     allowPullRequests: options.pullRequests === false ? fc.constant(undefined) : optional(fc.boolean(), h),
     jobWorkflowRef: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: field(workflowRef, h) }),
-  }).map(({ ids: i, ...rest }) => ({ platform: 'github' as const, props: dropUndefined({ ...rest, ...i }) }));
+  }).map(({ ids: i, ...rest }) => {
+    // The opt-ins only where they mean something (elsewhere they are refused, which other cases cover).
+    const many = (v: unknown) => Array.isArray(v) && v.length > 0;
+    const both = many(rest.environments) && (many(rest.branches) || many(rest.tags) || many(rest.tagPatterns));
+    return {
+      platform: 'github' as const,
+      props: dropUndefined({
+        ...rest,
+        ...i,
+        allowBranchRunsWithoutEnvironment: both ? rest.allowBranchRunsWithoutEnvironment : undefined,
+        // Pull requests with environment AND refs are refused (KL-GH-ENV-PULL-REQUEST): mostly only with the opt-in.
+        allowPullRequests: both && rest.allowBranchRunsWithoutEnvironment === undefined && rest.allowPullRequests === true
+          ? undefined : rest.allowPullRequests,
+        jobWorkflowRefInSubject: rest.jobWorkflowRef !== undefined && i.subjectFormat !== 'both' ? rest.jobWorkflowRefInSubject : undefined,
+      }),
+    };
+  });
 }
 
 export function gitlabSource(h: number, options: { patterns?: boolean } = {}): fc.Arbitrary<GitLabCase> {
@@ -193,6 +225,7 @@ export function gitlabSource(h: number, options: { patterns?: boolean } = {}): f
     branches: list(refName, h),
     tags: list(refName, h),
     tagPatterns: options.patterns === false ? fc.constant(undefined) : list(tagPrefix.map((p) => `${p}*`), h),
+    allowUnprotectedRefs: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: field(fc.constant(true), h) }),
   }).map(({ ids, ...rest }) => ({ platform: 'gitlab' as const, props: dropUndefined({ ...rest, ...ids }) }));
 }
 

@@ -50,7 +50,7 @@ interface CiCase { name: unknown; ownership: any; source: SourceCase; audience?:
 const ciOidcTrust: Family<CiCase, aws.CiOidcTrust> = {
   name: 'aws.CiOidcTrust',
   kind: 'aws',
-  numRuns: 300,
+  numRuns: 400,
   arb: declarations((h) => fc.record({
     name: field(identityName, h),
     ownership: ownership(h),

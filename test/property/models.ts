@@ -27,61 +27,88 @@ interface GitHubDecl {
   repository: string;
   ownerId?: string;
   repositoryId?: string;
-  format: 'default' | 'immutable';
+  /** The subject forms the repository may emit, in the tokens helper's words (`default` is the name-based form). */
+  forms: ('default' | 'immutable')[];
+  format: 'name-based' | 'immutable' | 'both';
   iss: string;
   branches: string[];
   tags: string[];
   prefixes: string[];
   environments: string[];
+  /** Environment jobs must also run on a declared ref (environments and refs, without the opt-in). */
+  environmentOnRefs: boolean;
   pullRequests: boolean;
   jobWorkflowRef?: string;
+  workflowInSubject: boolean;
 }
 
 function githubDecl(props: Record<string, any>): GitHubDecl {
+  const format = props.subjectFormat ?? 'name-based';
+  const branches = strings(props.branches);
+  const tags = strings(props.tags);
+  const prefixes = strings(props.tagPatterns).map((p) => p.slice(0, -1));
+  const environments = strings(props.environments);
   return {
     owner: props.owner,
     repository: props.repository,
     ownerId: props.ownerId,
     repositoryId: props.repositoryId,
-    format: props.subjectFormat ?? 'default',
+    format,
+    forms: format === 'both' ? ['default', 'immutable'] : format === 'immutable' ? ['immutable'] : ['default'],
     iss: props.enterpriseSlug !== undefined ? `${GITHUB_ISSUER}/${props.enterpriseSlug}` : GITHUB_ISSUER,
-    branches: strings(props.branches),
-    tags: strings(props.tags),
-    prefixes: strings(props.tagPatterns).map((p) => p.slice(0, -1)),
-    environments: strings(props.environments),
+    branches,
+    tags,
+    prefixes,
+    environments,
+    environmentOnRefs: environments.length > 0 && branches.length + tags.length + prefixes.length > 0
+      && props.allowBranchRunsWithoutEnvironment !== true,
     pullRequests: props.allowPullRequests === true,
     jobWorkflowRef: props.jobWorkflowRef,
+    workflowInSubject: props.jobWorkflowRefInSubject === true,
   };
 }
 
 function customKeys(d: GitHubDecl): string[] | undefined {
-  if (d.jobWorkflowRef === undefined) return undefined;
+  if (!d.workflowInSubject) return undefined;
   return d.format === 'immutable' ? ['repository_owner_id', 'repository_id', 'context', 'job_workflow_ref'] : ['repo', 'context', 'job_workflow_ref'];
+}
+
+/** Whether a ref is one the declaration lists (a branch, a tag, or a tag under a declared pattern). */
+function refDeclared(d: GitHubDecl, ref: string): boolean {
+  if (ref.startsWith('refs/heads/')) return d.branches.includes(ref.slice('refs/heads/'.length));
+  if (ref.startsWith('refs/tags/')) {
+    const tag = ref.slice('refs/tags/'.length);
+    return d.tags.includes(tag) || d.prefixes.some((p) => tag.startsWith(p));
+  }
+  return false;
 }
 
 function githubAdmits(d: GitHubDecl, run: GitHubRun, aud: string, cloud: Cloud): boolean {
   if (run.iss !== d.iss || run.aud !== aud) return false;
+  const form = run.format ?? 'default';
   // Names: in every subject form but the immutable one pinned to a workflow (`repository_owner_id:…:repository_id:…`),
   // where the ids alone identify the repository.
-  const namesVisible = !(d.format === 'immutable' && d.jobWorkflowRef !== undefined);
+  const namesVisible = !(form === 'immutable' && run.subjectClaimKeys !== undefined);
   if (namesVisible && (run.owner !== d.owner || run.repository !== d.repository)) return false;
-  // Ids: GCP checks the id claims; AWS and Azure see only `sub`, which carries ids in the immutable form only.
-  const idsVisible = cloud === 'gcp' || d.format === 'immutable';
-  if (d.ownerId !== undefined && idsVisible && (run.ownerId !== d.ownerId || run.repositoryId !== d.repositoryId)) return false;
+  if (d.ownerId !== undefined) {
+    // An immutable subject carries both ids (on every cloud). Otherwise: GCP checks both id claims; AWS checks
+    // `repository_id` on the github.com issuer (STS exposes no `repository_owner_id`); Azure sees only the subject.
+    if (form === 'immutable' && (run.ownerId !== d.ownerId || run.repositoryId !== d.repositoryId)) return false;
+    if (cloud === 'gcp' && (run.ownerId !== d.ownerId || run.repositoryId !== d.repositoryId)) return false;
+    if (cloud === 'aws' && d.iss === GITHUB_ISSUER && run.repositoryId !== d.repositoryId) return false;
+  }
   const keys = customKeys(d);
   if (keys !== undefined) {
     if (JSON.stringify(run.subjectClaimKeys) !== JSON.stringify(keys) || run.jobWorkflowRef !== d.jobWorkflowRef) return false;
-  } else if (run.subjectClaimKeys !== undefined || (run.format ?? 'default') !== d.format) {
+  } else if (run.subjectClaimKeys !== undefined || !d.forms.includes(form)) {
     return false;
   }
-  if (run.environment !== undefined) return d.environments.includes(run.environment);
+  // The workflow pinned by claim (AWS key, GCP claim; Azure refuses the declaration).
+  if (d.jobWorkflowRef !== undefined && run.jobWorkflowRef !== d.jobWorkflowRef) return false;
+  if (run.environment !== undefined) return d.environments.includes(run.environment) && (!d.environmentOnRefs || refDeclared(d, run.ref));
+  if (d.environmentOnRefs) return false;
   if (run.event === 'pull_request') return d.pullRequests;
-  if (run.ref.startsWith('refs/heads/')) return d.branches.includes(run.ref.slice('refs/heads/'.length));
-  if (run.ref.startsWith('refs/tags/')) {
-    const tag = run.ref.slice('refs/tags/'.length);
-    return d.tags.includes(tag) || d.prefixes.some((p) => tag.startsWith(p));
-  }
-  return false;
+  return refDeclared(d, run.ref);
 }
 
 function githubRuns(d: GitHubDecl, aud: string, cloud: Cloud, probes: readonly number[]): Run[] {
@@ -91,19 +118,28 @@ function githubRuns(d: GitHubDecl, aud: string, cloud: Cloud, probes: readonly n
     ownerId: d.ownerId ?? '1001',
     repositoryId: d.repositoryId ?? '2002',
     ref: 'refs/heads/main',
-    format: d.format,
+    format: d.forms[d.forms.length - 1],
     subjectClaimKeys: customKeys(d),
     jobWorkflowRef: d.jobWorkflowRef,
     iss: d.iss,
     aud,
   };
-  const legit: [string, GitHubRun][] = [
+  const refRuns: [string, GitHubRun][] = [
     ...d.branches.map((b): [string, GitHubRun] => [`branch ${b}`, { ...base, ref: `refs/heads/${b}` }]),
     ...d.tags.map((t): [string, GitHubRun] => [`tag ${t}`, { ...base, ref: `refs/tags/${t}` }]),
     ...d.prefixes.map((p): [string, GitHubRun] => [`tag ${p}1.0 (pattern)`, { ...base, ref: `refs/tags/${p}1.0` }]),
-    ...d.environments.map((e): [string, GitHubRun] => [`environment ${e}`, { ...base, environment: e }]),
+  ];
+  const environmentRuns: [string, GitHubRun][] = d.environmentOnRefs
+    ? d.environments.flatMap((e) => refRuns.map(([label, run]): [string, GitHubRun] => [`environment ${e} on ${label}`, { ...run, environment: e }]))
+    : d.environments.map((e): [string, GitHubRun] => [`environment ${e}`, { ...base, environment: e }]);
+  const single: [string, GitHubRun][] = [
+    ...(d.environmentOnRefs ? [] : refRuns),
+    ...environmentRuns,
     ...(d.pullRequests ? [['pull request', { ...base, event: 'pull_request', ref: 'refs/pull/7/merge' }] as [string, GitHubRun]] : []),
   ];
+  // During a migration every legitimate run may carry either form.
+  const legit: [string, GitHubRun][] = d.forms.length === 1 ? single
+    : [...single, ...single.map(([label, run]): [string, GitHubRun] => [`${label} (name-based form)`, { ...run, format: 'default' }])];
   const mutations = (l: GitHubRun): [string, Partial<GitHubRun>][] => [
     ['another owner', { owner: 'evil', ownerId: '666' }],
     ['owner prefix collision', { owner: `${l.owner}-evil`, ownerId: '667' }],
@@ -111,9 +147,10 @@ function githubRuns(d: GitHubDecl, aud: string, cloud: Cloud, probes: readonly n
     ['owner case change', { owner: l.owner.toUpperCase() === l.owner ? l.owner.toLowerCase() : l.owner.toUpperCase() }],
     ['another repository', { repository: `${l.repository}-evil`, repositoryId: '999' }],
     ['repository truncation', { repository: l.repository.slice(0, -1) || 'x', repositoryId: '998' }],
-    ['other repository id', { repositoryId: '12345' }],
+    ['re-created repository (other repository id)', { repositoryId: '99000001' }],
     ['other owner id', { ownerId: '777' }],
     ['another branch', { ref: 'refs/heads/dev-evil', environment: undefined, event: 'push' }],
+    ['environment job on another branch', { ref: 'refs/heads/dev-evil' }],
     ['ref suffix', { ref: `${l.ref}-evil`, environment: undefined, event: 'push' }],
     ['ref truncation', { ref: l.ref.slice(0, -1), environment: undefined, event: 'push' }],
     ['tag as branch', { ref: l.ref.replace('refs/tags/', 'refs/heads/'), environment: undefined, event: 'push' }],
@@ -140,7 +177,7 @@ function githubRuns(d: GitHubDecl, aud: string, cloud: Cloud, probes: readonly n
       // subject template (which only the repository's admins set) extends that subject; admitting it or not are both
       // within the declaration.
       const tag = l.ref.startsWith('refs/tags/') && l.environment === undefined ? l.ref.slice('refs/tags/'.length) : undefined;
-      const either = what === 'custom subject template' && d.jobWorkflowRef === undefined && tag !== undefined && d.prefixes.some((p) => tag.startsWith(p));
+      const either = what === 'custom subject template' && !d.workflowInSubject && !d.environmentOnRefs && tag !== undefined && d.prefixes.some((p) => tag.startsWith(p));
       runs.push({ label: `${what} (from ${label})`, claims: githubToken(run), declared: either ? undefined : githubAdmits(d, run, aud, cloud) });
     }
   }
@@ -178,12 +215,21 @@ function probed<T, M>(legit: [string, T][], mutations: (run: T) => M[], probes: 
 }
 
 interface GitLabDecl {
-  iss: string; projectPath: string; namespaceId?: string; projectId?: string; branches: string[]; tags: string[]; prefixes: string[];
+  iss: string;
+  projectPath: string;
+  namespaceId?: string;
+  projectId?: string;
+  branches: string[];
+  tags: string[];
+  prefixes: string[];
+  /** GCP pins `ref_protected == 'true'` unless the declaration opts out. */
+  protectedOnly: boolean;
 }
 
 function gitlabAdmits(d: GitLabDecl, run: GitLabRun, aud: string, cloud: Cloud): boolean {
   if ((run.instance ?? 'https://gitlab.com') !== d.iss || run.aud !== aud || run.projectPath !== d.projectPath) return false;
   if (d.namespaceId !== undefined && cloud === 'gcp' && (run.namespaceId !== d.namespaceId || run.projectId !== d.projectId)) return false;
+  if (cloud === 'gcp' && d.protectedOnly && run.refProtected === false) return false;
   if (run.refType === 'branch') return d.branches.includes(run.ref);
   return d.tags.includes(run.ref) || d.prefixes.some((p) => run.ref.startsWith(p));
 }
@@ -207,6 +253,7 @@ function gitlabRuns(d: GitLabDecl, aud: string, cloud: Cloud, probes: readonly n
     ['other ref type', { refType: l.refType === 'branch' ? 'tag' : 'branch' }],
     ['another instance', { instance: 'https://gitlab.evil.example' }],
     ['gitlab.com', { instance: 'https://gitlab.com' }],
+    ['unprotected ref', { refProtected: false }],
     ['wrong audience', { aud: 'https://evil.example.com' }],
     ['no audience', { aud: null }],
   ];
@@ -233,6 +280,7 @@ export function ciRuns(source: SourceCase, aud: string, cloud: Cloud): Run[] {
     branches: strings(p.branches),
     tags: strings(p.tags),
     prefixes: strings(p.tagPatterns).map((t) => t.slice(0, -1)),
+    protectedOnly: p.allowUnprotectedRefs !== true,
   }, aud, cloud, probes);
 }
 
