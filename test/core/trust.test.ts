@@ -168,3 +168,137 @@ describe('object prefixes: one rule on every cloud', () => {
     expect(checkObjectPrefix('a$b{c}///', ctx, 'p', use)).toBe('a$b{c}/');
   });
 });
+
+describe('issue 14 semantics: what each cloud renders, exactly', () => {
+  const ids = { ownerId: '1342004', repositoryId: '86301532' };
+  const gh = 'token.actions.githubusercontent.com';
+  const sts = 'sts.amazonaws.com';
+  const workflow = 'acme/workflows/.github/workflows/release.yml@refs/heads/main';
+  const gitlab = (props: object) => GitLabCi.project({ projectPath: 'acme/finance/ledger', ...props } as never).resolve(ctx, 'source');
+  /** Equal, and in the same key order (IAM reads a document as written; Keyless sorts the keys of each operator). */
+  const exactly = (actual: unknown, expected: unknown) => {
+    expect(actual).toEqual(expected);
+    expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+  };
+  const both = ['repo:acme/payments-api:environment:production', 'repo:acme@1342004/payments-api@86301532:environment:production'];
+
+  test('AWS, name-only on github.com: `repository` pinned (no key for repository_owner), keys sorted', () => {
+    exactly(awsWebIdentityTrust(payments({ branches: ['main'] }), sts, ctx).conditions, [{
+      StringEquals: { [`${gh}:aud`]: sts, [`${gh}:repository`]: 'acme/payments-api', [`${gh}:sub`]: 'repo:acme/payments-api:ref:refs/heads/main' },
+    }]);
+  });
+
+  test('AWS, ids on github.com: repository_id pinned in every form (a re-created repository is denied whatever it emits)', () => {
+    for (const [subjectFormat, sub] of [
+      ['name-based', 'repo:acme/payments-api:ref:refs/heads/main'],
+      ['immutable', 'repo:acme@1342004/payments-api@86301532:ref:refs/heads/main'],
+    ] as const) {
+      exactly(awsWebIdentityTrust(payments({ ...ids, subjectFormat, branches: ['main'] }), sts, ctx).conditions, [{
+        StringEquals: { [`${gh}:aud`]: sts, [`${gh}:repository_id`]: '86301532', [`${gh}:sub`]: sub },
+      }]);
+    }
+  });
+
+  test('AWS, both forms with environments on branches, tags and a pattern: one statement per ref alternative', () => {
+    const policy = payments({ ...ids, subjectFormat: 'both', environments: ['production'], branches: ['main'], tags: ['v1.0.0'], tagPatterns: ['v*'] });
+    exactly(awsWebIdentityTrust(policy, sts, ctx).conditions, [
+      { StringEquals: { [`${gh}:aud`]: sts, [`${gh}:ref`]: ['refs/heads/main', 'refs/tags/v1.0.0'], [`${gh}:repository_id`]: '86301532', [`${gh}:sub`]: both } },
+      { StringEquals: { [`${gh}:aud`]: sts, [`${gh}:repository_id`]: '86301532', [`${gh}:sub`]: both }, StringLike: { [`${gh}:ref`]: 'refs/tags/v*' } },
+    ]);
+  });
+
+  test('AWS, the workflow by claim: StringEquals job_workflow_ref; in the subject: the subject and the pin', () => {
+    exactly(awsWebIdentityTrust(payments({ ...ids, subjectFormat: 'immutable', branches: ['main'], jobWorkflowRef: workflow }), sts, ctx).conditions, [{
+      StringEquals: {
+        [`${gh}:aud`]: sts, [`${gh}:job_workflow_ref`]: workflow, [`${gh}:repository_id`]: '86301532',
+        [`${gh}:sub`]: 'repo:acme@1342004/payments-api@86301532:ref:refs/heads/main',
+      },
+    }]);
+    exactly(awsWebIdentityTrust(payments({ branches: ['main'], jobWorkflowRef: workflow, jobWorkflowRefInSubject: true }), sts, ctx).conditions, [{
+      StringEquals: {
+        [`${gh}:aud`]: sts, [`${gh}:job_workflow_ref`]: workflow, [`${gh}:repository`]: 'acme/payments-api',
+        [`${gh}:sub`]: `repo:acme/payments-api:ref:refs/heads/main:job_workflow_ref:${workflow}`,
+      },
+    }]);
+  });
+
+  test('AWS, an enterprise issuer: no claim keys (the immutable subject carries the ids); a requirement or uncheckable ids are refused', () => {
+    const ent = `${gh}/acme-ent`;
+    exactly(awsWebIdentityTrust(payments({ ...ids, subjectFormat: 'immutable', enterpriseSlug: 'acme-ent', branches: ['main'] }), sts, ctx).conditions, [{
+      StringEquals: { [`${ent}:aud`]: sts, [`${ent}:sub`]: 'repo:acme@1342004/payments-api@86301532:ref:refs/heads/main' },
+    }]);
+    exactly(awsWebIdentityTrust(payments({ enterpriseSlug: 'acme-ent', branches: ['main'] }), sts, ctx).conditions, [{
+      StringEquals: { [`${ent}:aud`]: sts, [`${ent}:sub`]: 'repo:acme/payments-api:ref:refs/heads/main' },
+    }]);
+    expect(() => awsWebIdentityTrust(payments({ enterpriseSlug: 'acme-ent', environments: ['production'], branches: ['main'] }), sts, ctx)).toThrow(
+      '[KL-AWS-CLAIM-KEY] App/Trust: `source.branches` requires the `ref` claim (jobs in "production" must also run on refs/heads/main, and a '
+      + 'token\'s `sub` names only the environment), but AWS STS exposes no `token.actions.githubusercontent.com/acme-ent:ref` condition key for the '
+      + 'issuer https://token.actions.githubusercontent.com/acme-ent: it checks only `sub` and `aud` there. Fix: drop the refs and restrict the '
+      + 'environment\'s deployment branches and tags in the repository settings, or set `allowBranchRunsWithoutEnvironment: true` to trust either '
+      + '(runs on the refs then skip the environment\'s protection rules). See '
+      + 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif');
+    expect(() => awsWebIdentityTrust(payments({ enterpriseSlug: 'acme-ent', branches: ['main'], jobWorkflowRef: workflow }), sts, ctx))
+      .toThrow(/^\[KL-AWS-CLAIM-KEY\] App\/Trust: `source\.jobWorkflowRef` requires the `job_workflow_ref` claim/);
+    for (const subjectFormat of ['name-based', 'both']) {
+      expect(() => awsWebIdentityTrust(payments({ ...ids, subjectFormat, enterpriseSlug: 'acme-ent', branches: ['main'] }), sts, ctx))
+        .toThrow(/^\[KL-AWS-IDS-UNCHECKABLE\] App\/Trust: `source\.subjectFormat` is "(name-based|both)" with `repositoryId` 86301532 given/);
+    }
+  });
+
+  test('AWS, GitLab: aud and sub only, whatever is pinned (STS exposes no GitLab claim)', () => {
+    exactly(awsWebIdentityTrust(gitlab({ namespaceId: '5521', projectId: '48213', branches: ['main'], tagPatterns: ['v*'] }), sts, ctx).conditions, [
+      { StringEquals: { 'gitlab.com:aud': sts, 'gitlab.com:sub': 'project_path:acme/finance/ledger:ref_type:branch:ref:main' } },
+      { StringEquals: { 'gitlab.com:aud': sts }, StringLike: { 'gitlab.com:sub': 'project_path:acme/finance/ledger:ref_type:tag:ref:v*' } },
+    ]);
+  });
+
+  test('GCP, both forms with environments on refs: the pins, the ref alternatives in parentheses, then the subjects', () => {
+    const policy = payments({ ...ids, subjectFormat: 'both', environments: ['production'], branches: ['main'], tags: ['v1.0.0'], tagPatterns: ['v*'] });
+    expect(gcpWorkloadIdentityProvider(policy, location, ctx).attributeCondition).toBe(
+      "assertion.repository_id == '86301532' && assertion.repository_owner_id == '1342004' && "
+      + "(assertion.ref == 'refs/heads/main' || assertion.ref == 'refs/tags/v1.0.0' || assertion.ref.startsWith('refs/tags/v')) && "
+      + "(assertion.sub == 'repo:acme/payments-api:environment:production' || assertion.sub == 'repo:acme@1342004/payments-api@86301532:environment:production')");
+  });
+
+  test('GCP, the workflow by claim, and an environment name with a space and a quote', () => {
+    const policy = payments({ environments: ["Production EU's"], jobWorkflowRef: workflow });
+    expect(gcpWorkloadIdentityProvider(policy, location, ctx).attributeCondition).toBe(
+      "assertion.repository == 'acme/payments-api' && assertion.repository_owner == 'acme' && "
+      + `assertion.job_workflow_ref == '${workflow}' && assertion.sub == 'repo:acme/payments-api:environment:Production EU\\'s'`);
+  });
+
+  test('GCP, GitLab: ref_protected pinned, absent with allowUnprotectedRefs', () => {
+    expect(gcpWorkloadIdentityProvider(gitlab({ namespaceId: '5521', projectId: '48213', branches: ['main'], tagPatterns: ['v*'] }), location, ctx).attributeCondition)
+      .toBe("assertion.namespace_id == '5521' && assertion.project_id == '48213' && assertion.ref_protected == 'true' && "
+        + "(assertion.sub == 'project_path:acme/finance/ledger:ref_type:branch:ref:main' || assertion.sub.startsWith('project_path:acme/finance/ledger:ref_type:tag:ref:v'))");
+    expect(gcpWorkloadIdentityProvider(gitlab({ branches: ['main'], allowUnprotectedRefs: true }), location, ctx).attributeCondition)
+      .toBe("assertion.namespace_path == 'acme/finance' && assertion.project_path == 'acme/finance/ledger' && "
+        + "assertion.sub == 'project_path:acme/finance/ledger:ref_type:branch:ref:main'");
+  });
+
+  test('Azure refuses what it cannot check: environments on refs, the workflow by claim (KL-AZ-CLAIM-UNCHECKABLE)', () => {
+    const docs = 'https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations';
+    expect(() => azureFederatedTrust(payments({ ...ids, subjectFormat: 'immutable', environments: ['production'], branches: ['main'] }), ctx)).toThrow(
+      '[KL-AZ-CLAIM-UNCHECKABLE] App/Trust: `source.branches` requires the `ref` claim (jobs in "production" must also run on refs/heads/main, and '
+      + 'a token\'s `sub` names only the environment), but Azure federated credentials match only the issuer, audience and subject. Fix: drop the '
+      + 'refs and restrict the environment\'s deployment branches and tags in the repository settings, or set '
+      + `\`allowBranchRunsWithoutEnvironment: true\` to trust either (runs on the refs then skip the environment's protection rules). See ${docs}`);
+    expect(() => azureFederatedTrust(payments({ environments: ['production'], tagPatterns: ['v*'] }), ctx))
+      .toThrow(/^\[KL-AZ-CLAIM-UNCHECKABLE\] App\/Trust: `source\.tagPatterns` requires the `ref` claim/);
+    expect(() => azureFederatedTrust(payments({ branches: ['main'], jobWorkflowRef: workflow }), ctx)).toThrow(
+      `[KL-AZ-CLAIM-UNCHECKABLE] App/Trust: \`source.jobWorkflowRef\` requires the \`job_workflow_ref\` claim (only runs of the reusable workflow ${workflow} `
+      + 'are trusted), but Azure federated credentials match only the issuer, audience and subject. Fix: set the repository\'s OIDC subject template '
+      + 'to include `job_workflow_ref` and declare `jobWorkflowRefInSubject: true`, so that the subject pins the workflow. See '
+      + `${docs}`);
+  });
+
+  test('Azure renders the workflow in the subject, the OR opt-in, and both forms (one credential per subject)', () => {
+    const subjects = (props: object) => azureFederatedTrust(payments(props), ctx).credentials.map((c) => c.subject);
+    expect(subjects({ ...ids, subjectFormat: 'immutable', branches: ['main'], jobWorkflowRef: workflow, jobWorkflowRefInSubject: true }))
+      .toEqual([`repository_owner_id:1342004:repository_id:86301532:ref:refs/heads/main:job_workflow_ref:${workflow}`]);
+    expect(subjects({ environments: ['production'], branches: ['main'], allowBranchRunsWithoutEnvironment: true }))
+      .toEqual(['repo:acme/payments-api:environment:production', 'repo:acme/payments-api:ref:refs/heads/main']);
+    expect(subjects({ ...ids, subjectFormat: 'both', environments: ['production'] })).toEqual(both);
+    expect(subjects({ environments: ['Production EU'] })).toEqual(['repo:acme/payments-api:environment:Production EU']);
+  });
+});
