@@ -210,13 +210,17 @@ describe('issue 14 semantics: what each cloud renders, exactly', () => {
   test('AWS, the workflow by claim: StringEquals job_workflow_ref; in the subject: the subject and the pin', () => {
     exactly(awsWebIdentityTrust(payments({ ...ids, subjectFormat: 'immutable', branches: ['main'], jobWorkflowRef: workflow }), sts, ctx).conditions, [{
       StringEquals: {
-        [`${gh}:aud`]: sts, [`${gh}:job_workflow_ref`]: workflow, [`${gh}:repository_id`]: '86301532',
+        [`${gh}:aud`]: sts,
+        [`${gh}:job_workflow_ref`]: workflow,
+        [`${gh}:repository_id`]: '86301532',
         [`${gh}:sub`]: 'repo:acme@1342004/payments-api@86301532:ref:refs/heads/main',
       },
     }]);
     exactly(awsWebIdentityTrust(payments({ branches: ['main'], jobWorkflowRef: workflow, jobWorkflowRefInSubject: true }), sts, ctx).conditions, [{
       StringEquals: {
-        [`${gh}:aud`]: sts, [`${gh}:job_workflow_ref`]: workflow, [`${gh}:repository`]: 'acme/payments-api',
+        [`${gh}:aud`]: sts,
+        [`${gh}:job_workflow_ref`]: workflow,
+        [`${gh}:repository`]: 'acme/payments-api',
         [`${gh}:sub`]: `repo:acme/payments-api:ref:refs/heads/main:job_workflow_ref:${workflow}`,
       },
     }]);
