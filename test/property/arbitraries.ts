@@ -7,6 +7,7 @@
  * templates, IAM policy variables, quotes, backslashes, unicode, newlines, very long and empty strings, wrong types
  * (numbers, arrays, sparse arrays, null, plain objects), wildcards, look-alike names and framework tokens.
  */
+import { createHash } from 'crypto';
 import * as fc from 'fast-check';
 
 /** Today for every generated declaration (pinned in every app as `keyless:today`). */
@@ -108,8 +109,11 @@ const chars = (set: string, min: number, max: number) => fc.string({ unit: fc.co
 
 /** A Keyless identity name: 6–30 characters of `[a-z0-9-]`, starting with a letter; random enough not to collide. */
 export const identityName = fc.tuple(chars(lower, 1, 1), chars(alnum, 7, 12)).map(([a, b]) => `${a}${b}`);
-export const ghOwner = fc.constantFrom('acme', 'acme-corp', 'Acme', 'octo-org', 'a1');
+// One spelling per owner (GitHub's canonical case; `Octo-Org` has capitals): Keyless refuses one owner spelled in two
+// cases within an app (KL-CI-NAME-CONFLICT), and the generated cases share apps.
+export const ghOwner = fc.constantFrom('acme', 'acme-corp', 'Octo-Org', 'a1');
 export const ghRepo = fc.constantFrom('payments-api', 'app', 'my.repo', 'x_y', 'api-v2');
+const GH_REPOS: readonly string[] = ['payments-api', 'app', 'my.repo', 'x_y', 'api-v2'];
 export const numericId = fc.integer({ min: 1, max: 2_000_000_000 }).map(String);
 /** Valid git ref names, including ones that are hostile downstream (templates, quotes, unicode). */
 export const refName = fc.oneof(
@@ -123,12 +127,42 @@ export const refName = fc.oneof(
   },
 );
 export const tagPrefix = fc.constantFrom('v', 'release-', 'v1.', '${x}', "r'", 'ü');
-export const environmentName = fc.constantFrom('production', 'staging', 'prod.eu', 'release_1', 'Production EU');
+export const environmentName = fc.constantFrom('production', 'staging', 'prod.eu', 'release_1', 'Production EU', "QA 'blue'  2");
 export const workflowRef = fc.constantFrom(
   'acme/workflows/.github/workflows/release.yml@refs/heads/main',
   'acme/workflows/.github/workflows/publish.yaml@refs/tags/v1',
 );
 export const gitlabPath = fc.constantFrom('acme/finance/ledger', 'acme/app', 'group_1/sub.g/proj-x');
+const GITLAB_PATHS: readonly string[] = ['acme/finance/ledger', 'acme/app', 'group_1/sub.g/proj-x'];
+
+/**
+ * The numeric id GitHub or GitLab gives an owner or namespace (by its lower-case name): one per name, as on the
+ * platform. Generated cases are built many to an app, and Keyless refuses one owner declared with two ids, or one id
+ * for two owners, within an app (KL-CI-NAME-CONFLICT): random owner ids would refuse most batched declarations.
+ */
+export function ownerIdOf(name: string): string {
+  const hash = parseInt(createHash('sha256').update(name.toLowerCase()).digest('hex').slice(0, 12), 16);
+  return String((hash % 1_999_999_999) + 1);
+}
+
+/**
+ * Makes a valid generated source one repository (project) of its own: a per-case suffix on the repository name or
+ * the project's last segment, so that the ids and the subject form declared for it never contradict another
+ * case's in the same app; the owner (namespace) id is the name's own. Hostile values are left as generated.
+ */
+function ownRepository(props: Record<string, unknown>, suffix: string, platform: 'github' | 'gitlab'): Record<string, unknown> {
+  const out = { ...props };
+  const numeric = (v: unknown) => typeof v === 'string' && /^[1-9][0-9]*$/.test(v);
+  if (platform === 'github') {
+    if (typeof out.repository === 'string' && GH_REPOS.includes(out.repository)) out.repository = `${out.repository}-${suffix}`;
+    if (numeric(out.ownerId) && typeof out.owner === 'string') out.ownerId = ownerIdOf(out.owner);
+  } else {
+    const path = out.projectPath;
+    if (typeof path === 'string' && GITLAB_PATHS.includes(path)) out.projectPath = `${path}-${suffix}`;
+    if (numeric(out.namespaceId) && typeof path === 'string') out.namespaceId = ownerIdOf(path.split('/').slice(0, -1).join('/'));
+  }
+  return out;
+}
 export const reviewBy = fc.constantFrom('2027-01-31', '2027-04-30', '2026-12-01');
 export const expires = fc.constantFrom('2027-01-31', '2026-12-24', '2027-02-19');
 
@@ -198,13 +232,14 @@ export function githubSource(h: number, options: { patterns?: boolean; pullReque
     environments: list(environmentName, h),
     allowPullRequests: options.pullRequests === false ? fc.constant(undefined) : optional(fc.boolean(), h),
     jobWorkflowRef: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: field(workflowRef, h) }),
-  }).map(({ ids: i, ...rest }) => {
+    suffix: chars(alnum, 4, 4),
+  }).map(({ ids: i, suffix, ...rest }) => {
     // The opt-ins only where they mean something (elsewhere they are refused, which other cases cover).
     const many = (v: unknown) => Array.isArray(v) && v.length > 0;
     const both = many(rest.environments) && (many(rest.branches) || many(rest.tags) || many(rest.tagPatterns));
     return {
       platform: 'github' as const,
-      props: dropUndefined({
+      props: dropUndefined(ownRepository({
         ...rest,
         ...i,
         allowBranchRunsWithoutEnvironment: both ? rest.allowBranchRunsWithoutEnvironment : undefined,
@@ -212,7 +247,7 @@ export function githubSource(h: number, options: { patterns?: boolean; pullReque
         allowPullRequests: both && rest.allowBranchRunsWithoutEnvironment === undefined && rest.allowPullRequests === true
           ? undefined : rest.allowPullRequests,
         jobWorkflowRefInSubject: rest.jobWorkflowRef !== undefined && i.subjectFormat !== 'both' ? rest.jobWorkflowRefInSubject : undefined,
-      }),
+      }, suffix, 'github')),
     };
   });
 }
@@ -226,7 +261,8 @@ export function gitlabSource(h: number, options: { patterns?: boolean } = {}): f
     tags: list(refName, h),
     tagPatterns: options.patterns === false ? fc.constant(undefined) : list(tagPrefix.map((p) => `${p}*`), h),
     allowUnprotectedRefs: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: field(fc.constant(true), h) }),
-  }).map(({ ids, ...rest }) => ({ platform: 'gitlab' as const, props: dropUndefined({ ...rest, ...ids }) }));
+    suffix: chars(alnum, 4, 4),
+  }).map(({ ids, suffix, ...rest }) => ({ platform: 'gitlab' as const, props: dropUndefined(ownRepository({ ...rest, ...ids }, suffix, 'gitlab')) }));
 }
 
 export function ciSource(h: number, options: { patterns?: boolean; pullRequests?: boolean } = {}): fc.Arbitrary<SourceCase> {

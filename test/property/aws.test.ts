@@ -10,8 +10,8 @@ import * as fc from 'fast-check';
 import {
   ciSource, declarations, duration, expires, field, identityName, issuerUrlEks, k8sName, k8sNamespace, optional, ownership, SourceCase,
 } from './arbitraries';
-import { AWS_ACCOUNT, Built, checkConstruction, Family, hasTokenMarker, misses, outcome, outcomes, prepare, SEED } from './harness';
-import { ciRuns, checkRuns } from './models';
+import { AWS_ACCOUNT, Built, checkConstruction, checkRefusal, Family, hasTokenMarker, misses, outcome, outcomes, prepare, SEED } from './harness';
+import { ciRuns, checkRuns, expectedRefusal, forgeryStats, MODELED_REFUSALS } from './models';
 import { sourceOf } from './sources';
 import * as aws from '../../src/constructs/aws';
 import { evaluatePermission, PermissionRequest } from '../helpers/aws-permission-evaluator';
@@ -51,6 +51,8 @@ const ciOidcTrust: Family<CiCase, aws.CiOidcTrust> = {
   name: 'aws.CiOidcTrust',
   kind: 'aws',
   numRuns: 400,
+  refusal: (c) => expectedRefusal(c.source, 'aws', c.ownership?.tier),
+  modeledCodes: MODELED_REFUSALS,
   arb: declarations((h) => fc.record({
     name: field(identityName, h),
     ownership: ownership(h),
@@ -176,6 +178,8 @@ const publisher: Family<PublisherCase, aws.ScopedPublisherRole> = {
   name: 'aws.ScopedPublisherRole',
   kind: 'aws',
   numRuns: 250,
+  refusal: (c) => expectedRefusal(c.source, 'aws', c.ownership?.tier),
+  modeledCodes: MODELED_REFUSALS,
   arb: declarations((h) => fc.record({
     name: field(identityName, h), ownership: ownership(h), source: ciSource(h, { pullRequests: false }), target: target(h),
   })),
@@ -299,10 +303,27 @@ beforeAll(() => {
   if (process.env.KEYLESS_PROPERTY_STATS) for (const f of families) console.log(f.name, JSON.stringify(outcomes(f)));
 });
 
+afterAll(() => {
+  // eslint-disable-next-line no-console
+  if (process.env.KEYLESS_PROPERTY_STATS) console.log([...forgeryStats].sort().map(([k, v]) => `${k}: ${v.declared} declared, ${v.denied} denied`).join('\n'));
+});
+
 describe.each(families.map((f) => [f.name, f] as const))('%s', (_name, family) => {
   test(`construction succeeds or throws a KeylessError (${family.numRuns} generated declarations)`, () => {
     fc.assert(fc.property(family.arb, (c) => checkConstruction(outcome(family, c))), { seed: SEED, numRuns: family.numRuns });
   });
+
+  if (family.refusal !== undefined) {
+    test(`the model's refusals: what the cloud cannot check is refused (${(family.modeledCodes ?? []).join(', ')}), nothing else with those codes`, () => {
+      const predicted: Record<string, number> = {};
+      fc.assert(fc.property(family.arb, (c) => {
+        if (checkRefusal(family, c, outcome(family, c))) predicted[family.refusal!(c)!] = (predicted[family.refusal!(c)!] ?? 0) + 1;
+      }), { seed: SEED, numRuns: family.numRuns });
+      // eslint-disable-next-line no-console
+      if (process.env.KEYLESS_PROPERTY_STATS) console.log(family.name, 'refused as predicted', JSON.stringify(predicted));
+      expect(misses(family)).toBe(0);
+    });
+  }
 
   test('what is synthesized admits exactly the declared principals and grants no more than declared', async () => {
     let checked = 0;

@@ -45,10 +45,17 @@ export interface Family<C, H> {
   readonly kind: StackKind;
   readonly arb: fc.Arbitrary<C>;
   readonly numRuns: number;
+  /** The codes `refusal` decides. */
+  readonly modeledCodes?: readonly string[];
   /** Build the declaration under `scope`; `m` materializes markers (tokens, Durations) in the case's stack. */
   build(scope: Construct, c: C, m: <T>(value: T) => any): H;
   /** Check a successfully built and synthesized case; throw on a violation. */
   check(c: C, built: Built<H>): void | Promise<void>;
+  /**
+   * The refusal the model predicts for the case (one of `modeledCodes`), or undefined: the case must then not be
+   * refused with any of `modeledCodes`, and a predicted refusal must not be accepted.
+   */
+  refusal?(c: C): string | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -356,6 +363,29 @@ export function checkConstruction(built: Built<unknown>): void {
   }
 }
 
+/** The KeylessError code of a construction error (`KL-…`), or undefined. */
+export function errorCode(error: unknown): string | undefined {
+  return /^\[(KL-[A-Z0-9-]+)\]/.exec((error as Error)?.message ?? '')?.[1];
+}
+
+/**
+ * Property 2 (families with a refusal model): a case the model says a cloud must refuse is refused (by that code, or
+ * earlier by an unrelated check), never accepted; and no case is refused with a modeled code the model does not
+ * predict for it. Returns whether the case was refused as predicted.
+ */
+export function checkRefusal<C>(family: Family<C, unknown>, c: C, built: Built<unknown>): boolean {
+  const expected = family.refusal!(c);
+  if (built.error === undefined) {
+    if (expected !== undefined) throw new Error(`accepted, but the model says the cloud must refuse it (${expected})`);
+    return false;
+  }
+  const code = errorCode(built.error);
+  if (code !== undefined && family.modeledCodes!.includes(code) && code !== expected) {
+    throw new Error(`refused with ${code}, but the model predicts ${expected ?? 'no such refusal'}: ${String((built.error as Error).message).slice(0, 400)}`);
+  }
+  return code !== undefined && code === expected;
+}
+
 /** Resources of `type` in a Terraform JSON that belong to the case (logical ids start with the scope id). */
 export function caseResources(built: Built<unknown>, type: string): [string, any][] {
   return Object.entries(built.doc?.resource?.[type] ?? {}).filter(([id]) => id.startsWith(`${built.scopeId}_`) || built.ids?.has(id));
@@ -375,7 +405,7 @@ export function caseJson(built: Built<unknown>): any {
 export function outcomes(family: Family<any, any>): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const built of results.get(family.name)?.cache.values() ?? []) {
-    const code = built.error === undefined ? 'accepted' : (/^\[(KL-[A-Z0-9-]+)\]/.exec((built.error as Error)?.message ?? '')?.[1] ?? 'other');
+    const code = built.error === undefined ? 'accepted' : (errorCode(built.error) ?? 'other');
     counts[code] = (counts[code] ?? 0) + 1;
   }
   return counts;

@@ -227,9 +227,17 @@ interface GitLabDecl {
 }
 
 function gitlabAdmits(d: GitLabDecl, run: GitLabRun, aud: string, cloud: Cloud): boolean {
-  if ((run.instance ?? 'https://gitlab.com') !== d.iss || run.aud !== aud || run.projectPath !== d.projectPath) return false;
-  if (d.namespaceId !== undefined && cloud === 'gcp' && (run.namespaceId !== d.namespaceId || run.projectId !== d.projectId)) return false;
-  if (cloud === 'gcp' && d.protectedOnly && run.refProtected === false) return false;
+  // The project `sub` and the `project_*` claims name: in a merge-request pipeline from a fork, the parent project
+  // before GitLab 18.2.2 and the fork since; `ref_protected` is false in every merge-request pipeline.
+  const fork = run.forkMergeRequest;
+  const named = fork?.gitlabVersion === '18.2.2-or-later'
+    ? { path: fork.projectPath, namespaceId: fork.namespaceId, projectId: fork.projectId }
+    : { path: run.projectPath, namespaceId: run.namespaceId, projectId: run.projectId };
+  const refProtected = fork ? false : run.refProtected ?? true;
+  if ((run.instance ?? 'https://gitlab.com') !== d.iss || run.aud !== aud || named.path !== d.projectPath) return false;
+  // GCP checks the id claims and `ref_protected`; AWS and Azure see only `sub`.
+  if (d.namespaceId !== undefined && cloud === 'gcp' && (named.namespaceId !== d.namespaceId || named.projectId !== d.projectId)) return false;
+  if (cloud === 'gcp' && d.protectedOnly && !refProtected) return false;
   if (run.refType === 'branch') return d.branches.includes(run.ref);
   return d.tags.includes(run.ref) || d.prefixes.some((p) => run.ref.startsWith(p));
 }
@@ -254,6 +262,9 @@ function gitlabRuns(d: GitLabDecl, aud: string, cloud: Cloud, probes: readonly n
     ['another instance', { instance: 'https://gitlab.evil.example' }],
     ['gitlab.com', { instance: 'https://gitlab.com' }],
     ['unprotected ref', { refProtected: false }],
+    ['merge-request pipeline in the project', { pipelineSource: 'merge_request_event', refProtected: false }],
+    ['fork merge request (GitLab before 18.2.2)', { forkMergeRequest: { projectPath: 'mallory/ledger', namespaceId: '7001', projectId: '7002', gitlabVersion: 'before-18.2.2' } }],
+    ['fork merge request (GitLab 18.2.2 or later)', { forkMergeRequest: { projectPath: 'mallory/ledger', namespaceId: '7001', projectId: '7002', gitlabVersion: '18.2.2-or-later' } }],
     ['wrong audience', { aud: 'https://evil.example.com' }],
     ['no audience', { aud: null }],
   ];
@@ -284,10 +295,44 @@ export function ciRuns(source: SourceCase, aud: string, cloud: Cloud): Run[] {
   }, aud, cloud, probes);
 }
 
+/** The refusals `expectedRefusal` predicts: Keyless must refuse exactly the declarations it predicts them for. */
+export const MODELED_REFUSALS: readonly string[] = [
+  'KL-GH-TIER1-IDS', 'KL-AWS-IDS-UNCHECKABLE', 'KL-AWS-CLAIM-KEY', 'KL-AZ-PATTERN', 'KL-AZ-CLAIM-UNCHECKABLE',
+];
+
+/**
+ * Whether a cloud must refuse a source (valid in itself) declared by an identity of `tier`, and with which code: a
+ * tier 1 identity pinning a GitHub repository by name only, without the opt-out; on AWS, an issuer whose claim keys
+ * STS does not expose (a GitHub Enterprise unique issuer) with ids a name-based subject does not carry, or with a
+ * claim the declaration depends on (the ref of environment jobs, the workflow by claim); on Azure, which matches
+ * subjects exactly, a subject pattern or any such claim. Refused, not rendered without the check.
+ */
+export function expectedRefusal(source: SourceCase, cloud: Cloud, tier: unknown): string | undefined {
+  if (source.platform === 'gitlab') {
+    return cloud === 'azure' && strings(source.props.tagPatterns).length > 0 ? 'KL-AZ-PATTERN' : undefined;
+  }
+  const d = githubDecl(source.props);
+  if (tier === 1 && d.ownerId === undefined && source.props.allowNameOnlyPinning !== true) return 'KL-GH-TIER1-IDS';
+  const claimsRequired = d.environmentOnRefs || (d.jobWorkflowRef !== undefined && !d.workflowInSubject);
+  if (cloud === 'aws' && d.iss !== GITHUB_ISSUER) {
+    if (d.ownerId !== undefined && d.format !== 'immutable') return 'KL-AWS-IDS-UNCHECKABLE';
+    if (claimsRequired) return 'KL-AWS-CLAIM-KEY';
+  }
+  if (cloud === 'azure') {
+    // With environments on refs, the patterns are checked on `ref`, not in the subject.
+    if (d.prefixes.length > 0 && !d.environmentOnRefs) return 'KL-AZ-PATTERN';
+    if (claimsRequired) return 'KL-AZ-CLAIM-UNCHECKABLE';
+  }
+  return undefined;
+}
+
 /**
  * Checks a cloud's decisions against the declaration: legitimate runs admitted, nothing admitted that the
  * declaration does not name. Throws with the first violation.
  */
+/** How often each forgery was tried and what the model decided, per check (printed with KEYLESS_PROPERTY_STATS). */
+export const forgeryStats = new Map<string, { declared: number; denied: number }>();
+
 export function checkRuns(runs: Run[], admits: (claims: Claims) => boolean, what: string): void {
   if (runs.filter((r) => r.declared).length === 0) throw new Error(`${what}: the model found no legitimate run (test bug)`);
   const seen = new Set<string>();
@@ -296,6 +341,13 @@ export function checkRuns(runs: Run[], admits: (claims: Claims) => boolean, what
     const key = `${run.declared}${JSON.stringify(run.claims)}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    if (!run.label.startsWith('legitimate: ')) {
+      const stat = `${what}: ${run.label.replace(/ \(from .*\)$/, '')}`;
+      const counts = forgeryStats.get(stat) ?? { declared: 0, denied: 0 };
+      if (run.declared) counts.declared += 1;
+      else counts.denied += 1;
+      forgeryStats.set(stat, counts);
+    }
     const admitted = admits(run.claims);
     if (run.declared && !admitted) throw new Error(`${what}: a declared run is denied (${run.label}; sub ${JSON.stringify(run.claims.sub)})`);
     if (!run.declared && admitted) throw new Error(`${what}: admits a run the declaration does not name (${run.label}; sub ${JSON.stringify(run.claims.sub)}, iss ${run.claims.iss})`);

@@ -13,8 +13,8 @@ import {
   azureLocation, ciSource, declarations, expires, field, gcpProject, gcpProjectNumber, identityName, issuerUrlAks, k8sName,
   k8sNamespace, optional, ownership, resourceGroup, SourceCase, subscription,
 } from './arbitraries';
-import { Built, caseJson, caseResources, checkConstruction, Family, hasTokenMarker, misses, oracle, outcome, outcomes, prepare, SEED } from './harness';
-import { checkRuns, ciRuns } from './models';
+import { Built, caseJson, caseResources, checkConstruction, checkRefusal, errorCode, Family, hasTokenMarker, misses, oracle, outcome, outcomes, prepare, SEED } from './harness';
+import { checkRuns, ciRuns, expectedRefusal, forgeryStats, MODELED_REFUSALS } from './models';
 import { sourceOf } from './sources';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
@@ -72,6 +72,8 @@ const gcpCiOidcTrust: Family<GcpCiCase, gcp.CiOidcTrust> = {
   name: 'gcp.CiOidcTrust',
   kind: 'tf',
   numRuns: 300,
+  refusal: (c) => expectedRefusal(c.source, 'gcp', c.ownership?.tier),
+  modeledCodes: MODELED_REFUSALS,
   arb: declarations((h) => fc.record({
     name: field(identityName, h),
     ownership: ownership(h),
@@ -98,6 +100,8 @@ const azureCiOidcTrust: Family<AzureCiCase, azure.CiOidcTrust> = {
   name: 'azure.CiOidcTrust',
   kind: 'tf',
   numRuns: 250,
+  refusal: (c) => expectedRefusal(c.source, 'azure', c.ownership?.tier),
+  modeledCodes: MODELED_REFUSALS,
   arb: declarations((h) => fc.record({
     name: field(identityName, h),
     ownership: ownership(h),
@@ -205,6 +209,8 @@ const gcpPublisher: Family<GcpPublisherCase, gcp.ScopedPublisherRole> = {
   name: 'gcp.ScopedPublisherRole',
   kind: 'tf',
   numRuns: 200,
+  refusal: (c) => expectedRefusal(c.source, 'gcp', c.ownership?.tier),
+  modeledCodes: MODELED_REFUSALS,
   arb: declarations((h) => fc.record({
     name: field(identityName, h),
     ownership: ownership(h),
@@ -274,6 +280,8 @@ const azurePublisher: Family<AzurePublisherCase, azure.ScopedPublisherRole> = {
   name: 'azure.ScopedPublisherRole',
   kind: 'tf',
   numRuns: 200,
+  refusal: (c) => expectedRefusal(c.source, 'azure', c.ownership?.tier),
+  modeledCodes: MODELED_REFUSALS,
   arb: declarations((h) => fc.record({
     name: field(identityName, h),
     ownership: ownership(h),
@@ -429,10 +437,27 @@ test('all Terraform strings of the file were evaluated in one terraform run', ()
   expect(oracle.runs).toBe(1);
 });
 
+afterAll(() => {
+  // eslint-disable-next-line no-console
+  if (process.env.KEYLESS_PROPERTY_STATS) console.log([...forgeryStats].sort().map(([k, v]) => `${k}: ${v.declared} declared, ${v.denied} denied`).join('\n'));
+});
+
 describe.each(families.map((f) => [f.name, f] as const))('%s', (_name, family) => {
   test(`construction succeeds or throws a KeylessError (${family.numRuns} generated declarations)`, () => {
     fc.assert(fc.property(family.arb, (c) => checkConstruction(outcome(family, c))), { seed: SEED, numRuns: family.numRuns });
   });
+
+  if (family.refusal !== undefined) {
+    test(`the model's refusals: what the cloud cannot check is refused (${(family.modeledCodes ?? []).join(', ')}), nothing else with those codes`, () => {
+      const predicted: Record<string, number> = {};
+      fc.assert(fc.property(family.arb, (c) => {
+        if (checkRefusal(family, c, outcome(family, c))) predicted[family.refusal!(c)!] = (predicted[family.refusal!(c)!] ?? 0) + 1;
+      }), { seed: SEED, numRuns: family.numRuns });
+      // eslint-disable-next-line no-console
+      if (process.env.KEYLESS_PROPERTY_STATS) console.log(family.name, 'refused as predicted', JSON.stringify(predicted));
+      expect(misses(family)).toBe(0);
+    });
+  }
 
   test('what Terraform reads admits exactly the declared principals and grants no more than declared', () => {
     let checked = 0;
@@ -445,6 +470,16 @@ describe.each(families.map((f) => [f.name, f] as const))('%s', (_name, family) =
     }), { seed: SEED, numRuns: family.numRuns });
     expect(checked).toBeGreaterThan(family.numRuns / 10);
     expect(misses(family)).toBe(0);
+  });
+});
+
+describe('sanity: the refusal model', () => {
+  test('an Azure trust rendered for environments on refs (the ref unchecked) would fail the property', () => {
+    const family = azureCiOidcTrust;
+    const [c] = fc.sample(family.arb.filter((x) => errorCode(outcome(family, x).error) === 'KL-AZ-CLAIM-UNCHECKABLE'), { seed: SEED, numRuns: 1 });
+    const built = outcome(family, c);
+    expect(checkRefusal(family, c, built)).toBe(true);
+    expect(() => checkRefusal(family, c, { ...built, error: undefined })).toThrow(/^accepted, but the model says the cloud must refuse it \(KL-AZ-CLAIM-UNCHECKABLE\)$/);
   });
 });
 
