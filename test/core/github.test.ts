@@ -232,8 +232,8 @@ describe('issue 14 semantics: the exact policy of each GitHub declaration', () =
       values: ['refs/heads/hotfix', 'refs/heads/main', 'refs/tags/v1.0.0'],
       prefixes: ['refs/tags/release-', 'refs/tags/v'],
       prop: 'source.branches',
-      reason: 'jobs in "Production EU", "production" must also run on refs/heads/main, refs/heads/hotfix, refs/tags/v1.0.0, refs/tags/v*, '
-        + 'refs/tags/release-*, and a token\'s `sub` names only the environment',
+      reason: 'jobs in "Production EU", "production" must also run on refs/heads/hotfix, refs/heads/main, refs/tags/v1.0.0, refs/tags/release-*, '
+        + 'refs/tags/v*, and a token\'s `sub` names only the environment',
       fixWhereUncheckable: refFix,
     }]);
     expect(policy.summary).toBe('GitHub Actions acme/payments-api (environment:Production EU, environment:production on refs/heads/hotfix, '

@@ -395,7 +395,7 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
       values: sortedUnique(refContexts.map((c) => c.slice('ref:'.length))),
       prefixes: patternContexts.length > 0 ? sortedUnique(patternContexts.map((c) => c.slice('ref:'.length))) : undefined,
       prop: p(refContexts.some((c) => c.startsWith('ref:refs/heads/')) ? 'branches' : refContexts.length > 0 ? 'tags' : 'tagPatterns'),
-      reason: `jobs in ${sortedUnique(environments).map((e) => `"${e}"`).join(', ')} must also run on ${[...refContexts, ...patternContexts.map((c) => `${c}*`)].map((c) => c.slice('ref:'.length)).join(', ')}, and a token's \`sub\` names only the environment`,
+      reason: `jobs in ${sortedUnique(environments).map((e) => `"${e}"`).join(', ')} must also run on ${[...sortedUnique(refContexts), ...sortedUnique(patternContexts.map((c) => `${c}*`))].map((c) => c.slice('ref:'.length)).join(', ')}, and a token's \`sub\` names only the environment`,
       fixWhereUncheckable: 'drop the refs and restrict the environment\'s deployment branches and tags in the repository settings, or set `allowBranchRunsWithoutEnvironment: true` to trust either (runs on the refs then skip the environment\'s protection rules)',
     });
   }
