@@ -85,6 +85,11 @@ test('one app: one repository with two pairs of ids, a GitLab group spelled two 
     github({ owner: 'acme', repository: 'app', branches: ['main'] }),
     github({ owner: 'ACME', repository: 'app', enterpriseSlug: 'acme-ent', branches: ['main'] }),
   )).toThrow(/\[KL-CI-NAME-CONFLICT\] Trusts\/Deploy1: `source\.owner` spells the owner "ACME", which Trusts\/Deploy0 spells "acme"/);
+  expect(() => trusts(
+    github({ ...IDS, subjectFormat: 'immutable', branches: ['main'] }),
+    github({ ...IDS, subjectFormat: 'name-based', tags: ['v1'] }),
+  )).toThrow('[KL-CI-NAME-CONFLICT] Trusts/Deploy1: `source.subjectFormat` is "name-based" for acme/payments-api, which Trusts/Deploy0 declares "immutable" '
+    + '(a repository emits one subject form at a time, so one of the two trusts never matches). Fix: declare the form the repository emits in every declaration, or "both" in each while it switches.');
   // A declaration without ids next to one with them pins less, which is not a contradiction.
   expect(trusts(github({ ...IDS, subjectFormat: 'name-based', branches: ['main'] }), github({ owner: 'acme', repository: 'payments-api', tags: ['v1'] })))
     .toHaveLength(2);

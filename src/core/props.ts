@@ -98,6 +98,14 @@ export function checkStringProp(value: unknown, ctx: ValidationContext, prop: st
   return value;
 }
 
+/** Checks an optional boolean prop (an opt-in): `true` only when it is exactly `true`, a non-boolean refused. */
+export function checkBooleanProp(value: unknown, ctx: ValidationContext, prop: string, fix: string): boolean {
+  if (value !== undefined && typeof value !== 'boolean') {
+    fail({ code: 'KL-PROP-BOOLEAN', path: ctx.path, prop, problem: `is ${quote(value)}: expected true or false`, fix });
+  }
+  return value === true;
+}
+
 /**
  * Checks a list prop: an array (or undefined, read as empty) with no empty slot (`[, "x"]`: `map` and `forEach`
  * skip it, so an element would silently go missing). The one list check, `listProp`, under its prop-module name.

@@ -85,19 +85,10 @@ export function resolveCiTrust(scope: IConstruct, source: ICiSource | undefined,
   // A repository emits one subject form at a time: "immutable" here and "name-based" there cannot both match
   // ("both" is compatible with either, during a migration).
   if (repository.subjectFormat === 'immutable' || repository.subjectFormat === 'name-based') {
-    const key = `form|${host}|${repository.path.toLowerCase()}`;
-    const first = seen.get(key);
-    if (first === undefined) {
-      seen.set(key, { spelling: repository.subjectFormat, path: ctx.path });
-    } else if (first.spelling !== repository.subjectFormat) {
-      fail({
-        code: 'KL-CI-NAME-CONFLICT',
-        path: ctx.path,
-        prop: `${prop}.subjectFormat`,
-        problem: `is "${repository.subjectFormat}" for ${repository.path}, which ${first.path} declares "${first.spelling}": a repository emits one subject form at a time, so one of the two trusts never matches`,
-        fix: 'declare the form the repository emits in every declaration, or "both" in each while it switches',
-      });
-    }
+    check(`form|${host}|${repository.path.toLowerCase()}`, repository.subjectFormat,
+      'a repository emits one subject form at a time, so one of the two trusts never matches',
+      (first) => `is "${repository.subjectFormat}" for ${repository.path}, which ${first.path} declares "${first.spelling}"`, 'subjectFormat',
+      'declare the form the repository emits in every declaration, or "both" in each while it switches');
   }
   return policy;
 }

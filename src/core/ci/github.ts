@@ -1,5 +1,6 @@
 import { fail, quote, ValidationContext } from '../errors';
 import { requireLiterals, snapshotDeclaration } from '../literal';
+import { checkBooleanProp } from '../props';
 import {
   checkIssuerUrl, checkNumericId, CI_SOURCE_BRAND, checkRefName, checkRefPattern, CiResolveOptions, CiTrustPolicy, ClaimPin,
   ClaimRequirement, checkSourceProps, ICiSource, listProp,
@@ -181,13 +182,6 @@ const ENVIRONMENT_REFUSED = /[:*?[\]\p{Cc}\p{Cf}\u2028\u2029]/u;
 const WORKFLOW_REF = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+\/\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml@refs\/(heads|tags)\/[^*?[\]:\s\x00-\x1f\x7f\\~^]+$/;
 const FORMATS: readonly GitHubSubjectFormat[] = ['name-based', 'immutable', 'both'];
 
-function checkBoolean(value: unknown, ctx: ValidationContext, prop: string, fix: string): boolean {
-  if (value !== undefined && typeof value !== 'boolean') {
-    fail({ code: 'KL-PROP-BOOLEAN', path: ctx.path, prop, problem: `is ${quote(value)}: expected true or false`, fix });
-  }
-  return value === true;
-}
-
 function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: string, options: CiResolveOptions): CiTrustPolicy {
   const p = (name: string) => `${prop}.${name}`;
   const { owner, repository } = props;
@@ -235,7 +229,7 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
     });
   }
   const format = resolveSubjectFormat(props.subjectFormat, ownerId !== undefined, ctx, p('subjectFormat'));
-  const allowNameOnly = checkBoolean(props.allowNameOnlyPinning, ctx, p('allowNameOnlyPinning'), 'set it to true only if the repository ids cannot be looked up');
+  const allowNameOnly = checkBooleanProp(props.allowNameOnlyPinning, ctx, p('allowNameOnlyPinning'), 'set it to true only if the repository ids cannot be looked up');
   if (ownerId === undefined && options.tier === 1 && !allowNameOnly) {
     fail({
       code: 'KL-GH-TIER1-IDS',
@@ -272,8 +266,8 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
     .map((pattern, i) => `ref:refs/tags/${checkRefPattern(pattern, ctx, `${p('tagPatterns')}[${i}]`)}`);
   const environments = listProp(props.environments, ctx, p('environments'))
     .map((env, i) => checkEnvironment(env, ctx, `${p('environments')}[${i}]`));
-  const allowPullRequests = checkBoolean(props.allowPullRequests, ctx, p('allowPullRequests'), 'set it to true only to trust pull-request runs');
-  const eitherOr = checkBoolean(props.allowBranchRunsWithoutEnvironment, ctx, p('allowBranchRunsWithoutEnvironment'),
+  const allowPullRequests = checkBooleanProp(props.allowPullRequests, ctx, p('allowPullRequests'), 'set it to true only to trust pull-request runs');
+  const eitherOr = checkBooleanProp(props.allowBranchRunsWithoutEnvironment, ctx, p('allowBranchRunsWithoutEnvironment'),
     'set it to true only to trust runs on the refs that use no environment');
 
   const hasRefs = refContexts.length > 0 || patternContexts.length > 0;
@@ -331,7 +325,7 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
     }
     jobWorkflowRef = props.jobWorkflowRef;
   }
-  const workflowInSubject = checkBoolean(props.jobWorkflowRefInSubject, ctx, p('jobWorkflowRefInSubject'),
+  const workflowInSubject = checkBooleanProp(props.jobWorkflowRefInSubject, ctx, p('jobWorkflowRefInSubject'),
     'set it to true only when the repository\'s OIDC subject template includes `job_workflow_ref`');
   if (workflowInSubject && jobWorkflowRef === undefined) {
     fail({ code: 'KL-GH-WORKFLOW-SUBJECT', path: ctx.path, prop: p('jobWorkflowRefInSubject'), problem: 'is true but no `jobWorkflowRef` is given', fix: 'give the `jobWorkflowRef` to pin, or remove `jobWorkflowRefInSubject`' });
@@ -389,13 +383,16 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
       });
     }
   }
+  // Named once for the requirement's reason and the summary: the environments and the refs they must run on.
+  const sortedEnvironments = sortedUnique(environments);
+  const requiredRefs = [...sortedUnique(refContexts), ...sortedUnique(patternContexts.map((c) => `${c}*`))].map((c) => c.slice('ref:'.length));
   if (environmentOnRefs) {
     claimRequirements.push({
       claim: 'ref',
       values: sortedUnique(refContexts.map((c) => c.slice('ref:'.length))),
       prefixes: patternContexts.length > 0 ? sortedUnique(patternContexts.map((c) => c.slice('ref:'.length))) : undefined,
       prop: p(refContexts.some((c) => c.startsWith('ref:refs/heads/')) ? 'branches' : refContexts.length > 0 ? 'tags' : 'tagPatterns'),
-      reason: `jobs in ${sortedUnique(environments).map((e) => `"${e}"`).join(', ')} must also run on ${[...sortedUnique(refContexts), ...sortedUnique(patternContexts.map((c) => `${c}*`))].map((c) => c.slice('ref:'.length)).join(', ')}, and a token's \`sub\` names only the environment`,
+      reason: `jobs in ${sortedEnvironments.map((e) => `"${e}"`).join(', ')} must also run on ${requiredRefs.join(', ')}, and a token's \`sub\` names only the environment`,
       fixWhereUncheckable: 'drop the refs and restrict the environment\'s deployment branches and tags in the repository settings, or set `allowBranchRunsWithoutEnvironment: true` to trust either (runs on the refs then skip the environment\'s protection rules)',
     });
   }
@@ -403,7 +400,7 @@ function resolveGitHub(props: GitHubActionsProps, ctx: ValidationContext, prop: 
   const exactSubjects = sortedUnique(subjectsOf(contexts));
   const subjectPatterns = sortedUnique(subjectsOf(subjectPatternContexts).map((s) => `${s}*`));
   const admitted = environmentOnRefs
-    ? [`${sortedUnique(environments).map((e) => `environment:${e}`).join(', ')} on ${[...sortedUnique(refContexts), ...sortedUnique(patternContexts.map((c) => `${c}*`))].map((c) => c.slice('ref:'.length)).join(', ')}`]
+    ? [`${sortedEnvironments.map((e) => `environment:${e}`).join(', ')} on ${requiredRefs.join(', ')}`]
     : [...sortedUnique(contexts), ...sortedUnique(subjectPatternContexts.map((c) => `${c}*`))];
   const formNote = format === 'name-based' ? '' : format === 'both' ? '; both subject forms' : '; immutable subject';
   const workflowNote = jobWorkflowRef === undefined ? '' : `; workflow ${jobWorkflowRef}`;

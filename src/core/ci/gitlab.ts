@@ -1,5 +1,6 @@
 import { fail, quote, ValidationContext } from '../errors';
 import { requireLiterals, snapshotDeclaration } from '../literal';
+import { checkBooleanProp } from '../props';
 import {
   checkIssuerUrl, checkNumericId, CI_SOURCE_BRAND, checkRefName, checkRefPattern, CiResolveOptions, CiTrustPolicy, checkSourceProps, ClaimPin,
   ICiSource, listProp, sortedUnique, WILDCARD_CHARS,
@@ -155,12 +156,10 @@ function resolveGitLab(props: GitLabCiProps, ctx: ValidationContext, prop: strin
   const claimPins: ClaimPin[] = namespaceId !== undefined
     ? [{ claim: 'namespace_id', value: namespaceId }, { claim: 'project_id', value: projectId! }]
     : [{ claim: 'namespace_path', value: namespacePath }, { claim: 'project_path', value: projectPath }];
-  if (props.allowUnprotectedRefs !== undefined && typeof props.allowUnprotectedRefs !== 'boolean') {
-    fail({ code: 'KL-PROP-BOOLEAN', path: ctx.path, prop: p('allowUnprotectedRefs'), problem: `is ${quote(props.allowUnprotectedRefs)}: expected true or false`, fix: 'set it to true only to trust pipelines on unprotected refs' });
-  }
+  const allowUnprotected = checkBooleanProp(props.allowUnprotectedRefs, ctx, p('allowUnprotectedRefs'), 'set it to true only to trust pipelines on unprotected refs');
   // GitLab sets `ref_protected` to "false" in merge-request pipelines, fork ones included (GitLab, "ID token
   // authentication", and gitlab-org/gitlab#561735): pinning it keeps them, and unprotected refs, out.
-  if (props.allowUnprotectedRefs !== true) claimPins.push({ claim: 'ref_protected', value: 'true' });
+  if (!allowUnprotected) claimPins.push({ claim: 'ref_protected', value: 'true' });
   claimPins.sort((a, b) => (a.claim < b.claim ? -1 : 1));
   const subjectOf = (context: string) => `project_path:${projectPath}:${context}`;
   return {
