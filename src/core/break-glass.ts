@@ -1,6 +1,7 @@
 import { addDays, checkToday, daysBetween, isIsoDate } from './dates';
 import { fail, quote, ValidationContext } from './errors';
 import { GCP_AUDITED_ROLE_FAMILIES, gcpAuditServicesOfRole } from './facts/gcp-audit-services';
+import { GCP_BASIC_ROLES } from './facts/gcp-roles';
 import { Ownership } from './ownership';
 
 /** Break-glass access expires at most this many days ahead, unless a longer bound is declared explicitly. */
@@ -165,8 +166,6 @@ export function checkMfaAge(seconds: number, ctx: ValidationContext, prop = 'max
   return seconds;
 }
 
-/** GCP basic roles, never granted for break-glass (and not allowed with IAM conditions). */
-export const GCP_BASIC_ROLES: readonly string[] = ['roles/editor', 'roles/owner', 'roles/viewer'];
 
 /** Validates a GCP break-glass role and its human members (`user:` or `group:` only). */
 export function checkGcpBreakGlass(role: unknown, members: unknown, ctx: ValidationContext): { role: string; members: string[] } {

@@ -1,4 +1,5 @@
 import { fail, ValidationContext } from './errors';
+import { kubernetesServiceAccountSubject } from './facts/subjects';
 import { describeValue } from './props';
 import { RiskTier, tierPolicy } from './tier';
 
@@ -71,7 +72,7 @@ export function checkServiceAccountRef(ref: KubernetesServiceAccountRef | undefi
 
 /** The `sub` of a Kubernetes service account token: `system:serviceaccount:NS:SA`. */
 export function serviceAccountSubject(ref: KubernetesServiceAccountRef): string {
-  return `system:serviceaccount:${ref.namespace}:${ref.name}`;
+  return kubernetesServiceAccountSubject(ref.namespace, ref.name);
 }
 
 /** Projected service account tokens: the kubelet requires `expirationSeconds` ≥ 600 (Kubernetes, "Projected volumes"). */

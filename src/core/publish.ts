@@ -22,10 +22,6 @@ export interface AwsPublishStatement {
   readonly conditions?: Record<string, Record<string, string>>;
 }
 
-/** Actions that only accept `Resource: "*"` (the IAM Service Authorization Reference). */
-export const AWS_WILDCARD_ONLY_ACTIONS: readonly string[] = [
-  'ecr-public:GetAuthorizationToken', 'ecr:GetAuthorizationToken', 'sts:GetCallerIdentity', 'sts:GetServiceBearerToken',
-];
 
 const PARTITION = /^aws(-cn|-us-gov)?$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;

@@ -62,3 +62,13 @@ export const AZURE_BUILT_IN_ROLES: Readonly<Record<string, AzureRolePermissions>
     dataActions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'],
   },
 };
+
+/** Privileged built-in role definition ids (Azure built-in roles reference: Owner, Contributor, User Access Administrator). */
+export const AZURE_PRIVILEGED_ROLE_IDS: Readonly<Record<string, string>> = {
+  '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner',
+  'b24988ac-6180-42a0-ab88-20f7382dd24c': 'Contributor',
+  '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9': 'User Access Administrator',
+};
+
+/** Privileged role names: the three above, Role Based Access Control Administrator, and every `…Administrator`. */
+export const AZURE_PRIVILEGED_ROLE_NAME = /^(Owner|Contributor|User Access Administrator|Role Based Access Control Administrator)$|Administrator$/;

@@ -1,14 +1,9 @@
 import { createHash } from 'crypto';
 import { CiTrustPolicy } from '../ci/policy';
 import { fail, ValidationContext } from '../errors';
+import { AZURE_FIC_DOCS, AZURE_MAX_FEDERATED_CREDENTIALS, AZURE_SUBJECT_MAX_CHARS, AZURE_TOKEN_EXCHANGE_AUDIENCE } from '../facts/azure-entra';
 
-/** The audience Entra ID requires of federated identity credentials (Microsoft Entra, "Workload identity federation"). */
-export const AZURE_TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
-/** A federated identity credential subject is at most 600 characters (Entra ID). */
-export const AZURE_SUBJECT_MAX_CHARS = 600;
-/** At most 20 federated identity credentials per user-assigned identity. */
-export const AZURE_MAX_FEDERATED_CREDENTIALS = 20;
-const AZURE_FIC_DOCS = 'https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations';
+export { AZURE_MAX_FEDERATED_CREDENTIALS, AZURE_SUBJECT_MAX_CHARS, AZURE_TOKEN_EXCHANGE_AUDIENCE };
 
 /** One federated identity credential. */
 export interface AzureFederatedCredentialSpec {
