@@ -16,7 +16,6 @@ import { isIsoDate } from '../core/dates';
 import { evaluate, reportFails } from '../guardrails/engine';
 import { GuardrailException } from '../guardrails/exceptions';
 import { formatFinding } from '../guardrails/model';
-import { readSynthesizedOutput, UnreadableInputError } from '../guardrails/readers';
 import { diffFails, diffInventories, FailOn } from '../inventory/diff';
 import { diffJson, diffMarkdown } from '../inventory/diff-report';
 import { Inventory } from '../inventory/model';
@@ -24,6 +23,7 @@ import { InventoryInput, readInventoryInput } from '../inventory/read';
 import { buildInventory } from '../inventory/records';
 import { inventoryCsv, inventoryJson, inventoryMarkdown } from '../inventory/report';
 import { diffSarif, locateResource } from '../inventory/sarif';
+import { readSynthesizedOutput, UnreadableInputError } from '../synth/read';
 
 const USAGE = 'usage: keyless check DIR|FILE… [--exceptions FILE.json] [--report FILE.json] [--mode error|report] [--today YYYY-MM-DD]';
 const INVENTORY_USAGE = 'usage: keyless inventory DIR|FILE… [--json FILE] [--csv FILE] [--markdown FILE] [--exceptions FILE.json] [--today YYYY-MM-DD]';

@@ -171,6 +171,36 @@ function checkReviewBy(reviewBy: unknown, tier: RiskTier, ctx: ValidationContext
   }
 }
 
+/**
+ * The key prefix of ownership tags and labels per target: `keyless:owner` (AWS tags), `keyless-owner` (Azure tags,
+ * GCP labels), `keyless.dev/owner` (Kubernetes labels and annotations). Decoders below read what these encode.
+ */
+export const OWNERSHIP_PREFIX = { aws: 'keyless:', azure: 'keyless-', gcp: 'keyless-', kubernetes: 'keyless.dev/' } as const;
+
+/** `key=value; key=value`: how ownership is written where there are no labels (GCP service accounts, pools, PAM). */
+function encodeOwnershipDescription(fields: ReadonlyArray<readonly [string, string]>): string {
+  return fields.map(([key, value]) => `${key}=${value}`).join('; ');
+}
+
+/**
+ * Ownership fields of a `key=value; key=value` description, the inverse of the encoder: a value keeps every `=` after
+ * the first (a purpose may contain `=`; no field may contain `;`). Parts that are not `key=value` with a lowercase
+ * key are ignored.
+ */
+export function decodeOwnershipDescription(description: unknown): Record<string, string> {
+  if (typeof description !== 'string') return {};
+  return Object.fromEntries(description.split(';').map((part) => part.trim()).filter((part) => /^[a-z-]+=/.test(part))
+    .map((part) => [part.slice(0, part.indexOf('=')), part.slice(part.indexOf('=') + 1).trim()]));
+}
+
+/** Ownership fields of tags or labels with a prefix (see {@link OWNERSHIP_PREFIX}), the prefix removed. */
+export function decodeOwnershipTags(tags: unknown, prefix: string): Record<string, string> {
+  if (!tags || typeof tags !== 'object' || Array.isArray(tags)) return {};
+  return Object.fromEntries(Object.entries(tags as Record<string, unknown>)
+    .filter(([key]) => key.startsWith(prefix))
+    .map(([key, value]) => [key.slice(prefix.length), String(value)]));
+}
+
 /** Ownership as key/value pairs, before any provider's rules are applied. Sorted by key. */
 function ownershipFields(ownership: Ownership): Array<[string, string]> {
   return [
@@ -185,7 +215,7 @@ function ownershipFields(ownership: Ownership): Array<[string, string]> {
 
 /** AWS tags (`keyless:owner`, …). Every value already fits the IAM tag rules (validated above). */
 export function awsOwnershipTags(ownership: Ownership): Record<string, string> {
-  return Object.fromEntries(ownershipFields(ownership).map(([key, value]) => [`keyless:${key}`, value]));
+  return Object.fromEntries(ownershipFields(ownership).map(([key, value]) => [`${OWNERSHIP_PREFIX.aws}${key}`, value]));
 }
 
 /**
@@ -193,7 +223,7 @@ export function awsOwnershipTags(ownership: Ownership): Record<string, string> {
  * prefixes; values are at most 256 characters (the providers' tag and label rules).
  */
 export function azureOwnershipTags(ownership: Ownership): Record<string, string> {
-  return Object.fromEntries(ownershipFields(ownership).map(([key, value]) => [`keyless-${key}`, value]));
+  return Object.fromEntries(ownershipFields(ownership).map(([key, value]) => [`${OWNERSHIP_PREFIX.azure}${key}`, value]));
 }
 
 /** GCP labels and the description that carries what labels cannot. */
@@ -221,8 +251,8 @@ export function gcpLabelValue(value: string): string {
  * exact value is kept in the description.
  */
 export function gcpOwnership(ownership: Ownership, ctx: ValidationContext, prop = 'ownership'): GcpOwnership {
-  const labels = Object.fromEntries(ownershipFields(ownership).map(([key, value]) => [`keyless-${key}`, gcpLabelValue(value)]));
-  const description = ownershipFields(ownership).map(([key, value]) => `${key}=${value}`).join('; ');
+  const labels = Object.fromEntries(ownershipFields(ownership).map(([key, value]) => [`${OWNERSHIP_PREFIX.gcp}${key}`, gcpLabelValue(value)]));
+  const description = encodeOwnershipDescription(ownershipFields(ownership));
   if (description.length > GCP_DESCRIPTION_MAX) {
     fail({
       code: 'KL-OWN-GCP-DESCRIPTION',
@@ -255,9 +285,9 @@ export function kubernetesOwnership(ownership: Ownership): KubernetesOwnership {
   const fields = ownershipFields(ownership).filter(([key]) => key !== 'managed-by');
   const labels: Record<string, string> = { 'app.kubernetes.io/managed-by': MANAGED_BY };
   for (const [key, value] of fields) {
-    if (key !== 'purpose') labels[`keyless.dev/${key}`] = kubernetesLabelValue(value);
+    if (key !== 'purpose') labels[`${OWNERSHIP_PREFIX.kubernetes}${key}`] = kubernetesLabelValue(value);
   }
-  const annotations = Object.fromEntries(fields.map(([key, value]) => [`keyless.dev/${key}`, value]));
+  const annotations = Object.fromEntries(fields.map(([key, value]) => [`${OWNERSHIP_PREFIX.kubernetes}${key}`, value]));
   return { labels: sortKeys(labels), annotations };
 }
 

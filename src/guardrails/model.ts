@@ -1,27 +1,8 @@
-/**
- * The neutral view guardrail rules read: every resource of synthesized output, whatever tool wrote it
- * (CloudFormation templates, Terraform JSON, Kubernetes manifests), including resources nobody built with Keyless.
- */
+/** Guardrail rules over the neutral model of synthesized output (src/synth/). */
 
-/** The format a resource was read from. */
-export type ResourceFormat = 'cloudformation' | 'terraform' | 'kubernetes';
+import { NeutralResource } from '../synth/model';
 
-/** One synthesized resource. */
-export interface NeutralResource {
-  /** Format it was read from. */
-  readonly format: ResourceFormat;
-  /** File (or stack) it came from, relative to the directory checked. */
-  readonly file: string;
-  /** Resource type: `AWS::IAM::Role`, `google_service_account`, or a Kubernetes `kind`. */
-  readonly type: string;
-  /** Identifier: CloudFormation logical id, Terraform `type.name`, Kubernetes `namespace/name`. */
-  readonly id: string;
-  /**
-   * The resource's own data: CloudFormation `Properties`, Terraform attributes, or the whole Kubernetes object.
-   * Unresolved intrinsics and references stay as written.
-   */
-  readonly properties: any;
-}
+export type { NeutralResource, ResourceFormat } from '../synth/model';
 
 /** What a rule sees besides the resource: the others (for cross-resource rules) and today's date. */
 export interface RuleContext {

@@ -2,8 +2,10 @@ import { attributesOf, Drafts, ownershipFrom, prefixedFields, RecordDraft, sourc
 import { condition, makePermission, makeSubject } from './entries';
 import { globCovers, isGlob } from './match';
 import { Condition } from './model';
-import { NeutralResource } from '../guardrails/model';
-import { asList, permissionStatements, trustStatements, WILDCARD_ONLY_ACTIONS } from '../guardrails/rules/util';
+import { AWS_WILDCARD_ONLY_ACTIONS } from '../core/facts/aws-policies';
+import { NeutralResource } from '../synth/model';
+import { permissionStatements, trustStatements } from '../synth/policy';
+import { asList } from '../synth/values';
 
 /** Resolves an intrinsic or reference to a string. */
 type Resolve = (value: unknown) => string;
@@ -193,7 +195,7 @@ function statementPermissions(draft: RecordDraft, statements: any[], resolve: Re
       for (const resource of resources) {
         // A wildcard in a Deny denies more: only allowed wildcards widen access.
         const wildcardAction = effect === 'allow' && (notAction || isGlob(action));
-        const onlyStar = WILDCARD_ONLY_ACTIONS.some((a) => a.toLowerCase() === action.toLowerCase());
+        const onlyStar = AWS_WILDCARD_ONLY_ACTIONS.some((a) => a.toLowerCase() === action.toLowerCase());
         const wildcardScope = effect === 'allow' && (notResource || wildcardResource(resource)) && !onlyStar;
         const reasons: string[] = [];
         if (effect === 'allow') {

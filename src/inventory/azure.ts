@@ -1,8 +1,8 @@
 import { attributesOf, descriptionFields, Drafts, ownershipFrom, prefixedFields, RecordDraft, sourceOf, TerraformIndex } from './draft';
 import { condition, makePermission, makeSubject, untilCondition } from './entries';
 import { Condition } from './model';
-import { NeutralResource } from '../guardrails/model';
-import { asList } from '../guardrails/rules/util';
+import { NeutralResource } from '../synth/model';
+import { asList } from '../synth/values';
 
 /** Built-in role definition ids (Azure built-in roles reference) that are privileged. */
 const PRIVILEGED_ROLE_IDS: Record<string, string> = {

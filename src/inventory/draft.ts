@@ -1,5 +1,5 @@
 import { Cloud, CredentialType, IdentityKind, Permission, RecordOwnership, TrustedSubject } from './model';
-import { NeutralResource } from '../guardrails/model';
+import { NeutralResource } from '../synth/model';
 
 /** A record while the per-cloud readers fill it in (records.ts finishes it). */
 export interface RecordDraft {

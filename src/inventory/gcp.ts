@@ -1,8 +1,8 @@
 import { attributesOf, descriptionFields, Drafts, ownershipFrom, RecordDraft, sourceOf, TerraformIndex } from './draft';
 import { condition, makePermission, makeSubject, untilCondition } from './entries';
 import { Condition, TrustedSubject } from './model';
-import { NeutralResource } from '../guardrails/model';
-import { asList } from '../guardrails/rules/util';
+import { NeutralResource } from '../synth/model';
+import { asList } from '../synth/values';
 
 /**
  * Google access tokens (service account and federated) live one hour by default; a longer lifetime needs the

@@ -1,7 +1,8 @@
 import { Drafts, ownershipFrom, prefixedFields, RecordDraft, sourceOf } from './draft';
 import { makePermission, makeSubject } from './entries';
-import { NeutralResource } from '../guardrails/model';
-import { asList, podSpec } from '../guardrails/rules/util';
+import { podSpec } from '../synth/kubernetes';
+import { NeutralResource } from '../synth/model';
+import { asList } from '../synth/values';
 
 /** Annotations that bind a ServiceAccount to a cloud identity, and how the identity reads. */
 const CLOUD_BINDINGS: Array<[string, string]> = [

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { NeutralResource } from '../guardrails/model';
-import { readSynthesizedOutput, UnreadableInputError } from '../guardrails/readers';
+import { NeutralResource } from '../synth/model';
+import { readSynthesizedOutput, UnreadableInputError } from '../synth/read';
 
 /** What the inventory read from a set of directories or files. */
 export interface InventoryInput {

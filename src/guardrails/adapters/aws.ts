@@ -3,10 +3,10 @@ import * as path from 'path';
 import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, PolicyViolationBeta1, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { today } from '../../core/clock';
+import { cloudFormationResources } from '../../synth/read';
 import { evaluate } from '../engine';
 import { GuardrailException } from '../exceptions';
 import { formatFinding } from '../model';
-import { cloudFormationResources } from '../readers';
 import { ALL_RULES } from '../rules';
 
 /** Options of the guardrail adapters. */

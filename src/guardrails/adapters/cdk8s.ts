@@ -1,8 +1,8 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { today } from '../../core/clock';
+import { kubernetesResources } from '../../synth/read';
 import { evaluate } from '../engine';
 import { formatFinding } from '../model';
-import { kubernetesResources } from '../readers';
 import { GuardrailOptions } from './aws';
 
 /**

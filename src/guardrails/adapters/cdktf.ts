@@ -1,8 +1,8 @@
 import { App, TerraformStack } from 'cdktf';
 import { today } from '../../core/clock';
+import { terraformResources } from '../../synth/read';
 import { evaluate } from '../engine';
 import { formatFinding } from '../model';
-import { terraformResources } from '../readers';
 import { GuardrailOptions } from './aws';
 
 /**

@@ -1,5 +1,5 @@
+import { asList, literal } from '../../synth/values';
 import { GuardrailRule } from '../model';
-import { asList, literal } from './util';
 
 const ADMIN = /:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess|[A-Za-z0-9]+FullAccess)$/;
 

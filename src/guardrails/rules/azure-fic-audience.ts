@@ -1,7 +1,6 @@
+import { AZURE_TOKEN_EXCHANGE_AUDIENCE as AUDIENCE } from '../../core/facts/azure-entra';
+import { asList } from '../../synth/values';
 import { GuardrailRule } from '../model';
-import { asList } from './util';
-
-const AUDIENCE = 'api://AzureADTokenExchange';
 
 /** Azure federated identity credentials must use the token exchange audience, and no wildcard. */
 export const azureFicAudience: GuardrailRule = {

@@ -1,8 +1,8 @@
+import { subjectIsPinned } from '../../core/facts/subjects';
+import { globMatches } from '../../synth/glob';
+import { trustStatements } from '../../synth/policy';
+import { asList, literal } from '../../synth/values';
 import { GuardrailRule } from '../model';
-import { asList, literal, trustStatements } from './util';
-
-/** Prefix that must be literal in a CI subject: the owner and the repository (GitHub) or project (GitLab). */
-const PINNED_SUBJECT = /^(repo:[^*?/:]+\/[^*?:]+:|repo:[^*?/:]+@\d+\/[^*?:]+@\d+:|repository_owner_id:\d+:repository_id:\d+:|project_path:[^*?:]+\/[^*?:]+:|system:serviceaccount:[^*?:]+:[^*?:]+$)/;
 
 /** Federated (OIDC) trust without a pinned subject and audience. */
 export const federatedTrustPinned: GuardrailRule = {
@@ -36,16 +36,10 @@ export const federatedTrustPinned: GuardrailRule = {
         for (const value of values.map(literal)) {
           const wildcard = /[*?]/.test(value);
           if (wildcard && !operator.startsWith('StringLike')) continue; // a literal * under StringEquals matches only "*"
-          if (!PINNED_SUBJECT.test(value)) problems.push(`sub ${value} does not pin the owner and repository literally`);
+          if (!subjectIsPinned(value)) problems.push(`sub ${value} does not pin the owner and repository literally`);
         }
       }
     }
     return problems;
   },
 };
-
-/** IAM-style glob match: `*` any run of characters, `?` one character. */
-function globMatches(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return regex.test(value);
-}

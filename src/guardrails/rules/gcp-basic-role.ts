@@ -1,8 +1,6 @@
+import { GCP_BASIC_ROLES, GCP_MACHINE_MEMBER } from '../../core/facts/gcp-roles';
+import { gcpMembers } from '../../synth/gcp';
 import { GuardrailRule } from '../model';
-import { gcpMembers } from './gcp-principalset-wildcard';
-
-const BASIC = ['roles/owner', 'roles/editor', 'roles/viewer'];
-const MACHINE = /^(serviceAccount:|principal:|principalSet:)/;
 
 /** Basic roles for machine identities. */
 export const gcpBasicRole: GuardrailRule = {
@@ -11,7 +9,7 @@ export const gcpBasicRole: GuardrailRule = {
   explanation: 'Basic roles span every service of the project, thousands of permissions; a service account or federated principal holding one turns any compromise of the workload into a compromise of the project.',
   fix: 'grant a predefined or custom role on the specific resource instead',
   check(resource) {
-    if (!BASIC.includes(resource.properties.role)) return [];
-    return gcpMembers(resource).filter((m) => MACHINE.test(m)).map((m) => `${resource.properties.role} for ${m}`);
+    if (!GCP_BASIC_ROLES.includes(resource.properties.role)) return [];
+    return gcpMembers(resource).filter((m) => GCP_MACHINE_MEMBER.test(m)).map((m) => `${resource.properties.role} for ${m}`);
   },
 };

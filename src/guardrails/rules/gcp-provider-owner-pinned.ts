@@ -1,7 +1,6 @@
+import { GCP_SHARED_ISSUERS as SHARED_ISSUERS } from '../../core/facts/gcp-roles';
 import { GuardrailRule } from '../model';
 
-/** Issuers shared by many tenants: their tokens must be filtered by owner (Google Cloud, "Configure Workload Identity Federation with deployment pipelines"). */
-const SHARED_ISSUERS = /^https:\/\/(token\.actions\.githubusercontent\.com|gitlab\.com|app\.terraform\.io)(\/|$)/;
 const OWNER_PIN = /assertion\.(repository_owner_id|repository_owner|repository_id|namespace_id|namespace_path|project_id|project_path|terraform_organization_id|terraform_organization_name)\s*==\s*['"][^'"*]+['"]/;
 
 /** GCP workload identity providers for shared issuers without an owner-pinning condition. */

@@ -1,5 +1,5 @@
+import { podSpec } from '../../synth/kubernetes';
 import { GuardrailRule } from '../model';
-import { podSpec } from './util';
 
 /** Pods that automount service account tokens (CKV_K8S_38). */
 export const k8sAutomount: GuardrailRule = {

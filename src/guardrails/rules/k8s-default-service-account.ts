@@ -1,5 +1,6 @@
+import { podSpec } from '../../synth/kubernetes';
+import { asList } from '../../synth/values';
 import { GuardrailRule } from '../model';
-import { asList, podSpec } from './util';
 
 /** The `default` ServiceAccount: used by pods, automounting, or bound to roles (CKV_K8S_41/42). */
 export const k8sDefaultServiceAccount: GuardrailRule = {

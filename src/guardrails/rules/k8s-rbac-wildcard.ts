@@ -1,5 +1,5 @@
+import { asList } from '../../synth/values';
 import { GuardrailRule } from '../model';
-import { asList } from './util';
 
 /** RBAC rules with wildcards. */
 export const k8sRbacWildcard: GuardrailRule = {

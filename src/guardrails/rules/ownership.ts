@@ -1,7 +1,7 @@
 import { isIsoDate } from '../../core/dates';
 import { fail, quote } from '../../core/errors';
+import { asList } from '../../synth/values';
 import { GuardrailRule, NeutralResource } from '../model';
-import { asList } from './util';
 
 /** Ownership fields of an identity resource, or undefined when the resource is not an identity. */
 function ownershipOf(resource: NeutralResource): Record<string, string> | undefined {

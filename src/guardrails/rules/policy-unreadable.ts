@@ -1,16 +1,8 @@
+import { TERRAFORM_POLICY_ATTRIBUTES } from '../../synth/policy';
 import { GuardrailRule, NeutralResource } from '../model';
 
-/** Policy documents written as strings (Terraform), by the attribute that holds them. */
-const DOCUMENT_ATTRIBUTES: Record<string, string> = {
-  aws_iam_policy: 'policy',
-  aws_iam_role_policy: 'policy',
-  aws_iam_user_policy: 'policy',
-  aws_iam_group_policy: 'policy',
-  aws_iam_role: 'assume_role_policy',
-};
-
 function unreadable(resource: NeutralResource): string | undefined {
-  const attribute = DOCUMENT_ATTRIBUTES[resource.type];
+  const attribute = TERRAFORM_POLICY_ATTRIBUTES[resource.type];
   const value = attribute === undefined ? undefined : resource.properties[attribute];
   if (typeof value !== 'string') return undefined;
   try {

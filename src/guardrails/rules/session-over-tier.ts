@@ -1,6 +1,6 @@
 import { TIER_POLICIES } from '../../core/tier';
+import { asList } from '../../synth/values';
 import { GuardrailRule } from '../model';
-import { asList } from './util';
 
 /** The `keyless:tier` tag of a CloudFormation resource, if any. */
 function tierTag(tags: unknown): 1 | 2 | 3 | undefined {

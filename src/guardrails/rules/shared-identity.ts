@@ -1,5 +1,7 @@
+import { podSpec } from '../../synth/kubernetes';
+import { trustStatements } from '../../synth/policy';
+import { asList, literal } from '../../synth/values';
 import { GuardrailRule } from '../model';
-import { asList, literal, podSpec, trustStatements } from './util';
 
 /** One identity used by several deployable units. */
 export const sharedIdentity: GuardrailRule = {

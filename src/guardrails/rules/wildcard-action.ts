@@ -1,5 +1,6 @@
+import { permissionStatements } from '../../synth/policy';
+import { asList } from '../../synth/values';
 import { GuardrailRule } from '../model';
-import { asList, permissionStatements } from './util';
 
 /** Wildcard actions in Allow statements. */
 export const wildcardAction: GuardrailRule = {

@@ -1,5 +1,7 @@
+import { AWS_WILDCARD_ONLY_ACTIONS } from '../../core/facts/aws-policies';
+import { permissionStatements } from '../../synth/policy';
+import { asList } from '../../synth/values';
 import { GuardrailRule } from '../model';
-import { asList, permissionStatements, WILDCARD_ONLY_ACTIONS } from './util';
 
 /** `Resource: "*"` for actions that accept a resource. */
 export const wildcardResource: GuardrailRule = {
@@ -11,7 +13,7 @@ export const wildcardResource: GuardrailRule = {
     const allows = permissionStatements(resource).filter((s) => s?.Effect === 'Allow');
     return [
       ...allows.filter((s) => asList<unknown>(s.Resource).includes('*'))
-        .flatMap((s) => asList<unknown>(s.Action).filter((a): a is string => typeof a === 'string' && !WILDCARD_ONLY_ACTIONS.includes(a)))
+        .flatMap((s) => asList<unknown>(s.Action).filter((a): a is string => typeof a === 'string' && !AWS_WILDCARD_ONLY_ACTIONS.includes(a)))
         .map((a) => `Resource * for ${a}`),
       ...allows.filter((s) => s.NotResource !== undefined).map(() => 'Allow with NotResource (allows every other resource)'),
     ];

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments, Tags } from 'yaml';
-import { NeutralResource } from './model';
+import { NeutralResource, ResourceFormat, SynthOutput, TerraformProvider } from './model';
 
 const INTRINSICS = ['Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or'];
 
@@ -50,12 +50,20 @@ export function kubernetesResources(objects: readonly any[], file: string): Neut
   }));
 }
 
-/** What was read from a set of directories or files. */
-export interface ReadResult {
-  /** Every resource. */
-  readonly resources: NeutralResource[];
-  /** Files recognised, with their format. */
-  readonly files: Array<{ readonly file: string; readonly format: string }>;
+/** What was read from a set of directories or files (see {@link SynthOutput}). */
+export type ReadResult = SynthOutput;
+
+/** Terraform JSON `provider` blocks (`"google": {…}` or `"google": [{…}, {"alias": "x", …}]`) of one file. */
+export function terraformProviders(document: any, file: string): TerraformProvider[] {
+  const providers: TerraformProvider[] = [];
+  for (const [name, blocks] of Object.entries(document?.provider ?? {})) {
+    for (const attributes of Array.isArray(blocks) ? blocks : [blocks]) {
+      if (!attributes || typeof attributes !== 'object') continue;
+      const alias = typeof (attributes as any).alias === 'string' ? (attributes as any).alias : undefined;
+      providers.push({ file, name, ...(alias !== undefined ? { alias } : {}), attributes });
+    }
+  }
+  return providers;
 }
 
 /** An input that cannot be read: the checker says so instead of reporting "no findings". */
@@ -82,9 +90,10 @@ function listFiles(target: string): string[] {
  * the given paths. Other JSON and YAML files (CDK manifests, tree.json) are not identity resources and are skipped.
  * A file that cannot be parsed is an error.
  */
-export function readSynthesizedOutput(targets: readonly string[]): ReadResult {
+export function readSynthesizedOutput(targets: readonly string[]): SynthOutput {
   const resources: NeutralResource[] = [];
-  const files: Array<{ file: string; format: string }> = [];
+  const providers: TerraformProvider[] = [];
+  const files: Array<{ file: string; format: ResourceFormat }> = [];
   for (const target of targets) {
     const root = fs.statSync(target, { throwIfNoEntry: false })?.isDirectory() ? target : path.dirname(target);
     for (const absolute of listFiles(target)) {
@@ -110,6 +119,7 @@ export function readSynthesizedOutput(targets: readonly string[]): ReadResult {
         files.push({ file: label, format: 'cloudformation' });
       } else if (documents.length === 1 && first && typeof first === 'object' && first.resource && typeof first.resource === 'object') {
         resources.push(...terraformResources(first, label));
+        providers.push(...terraformProviders(first, label));
         files.push({ file: label, format: 'terraform' });
       } else if (documents.some((d) => d && typeof d === 'object' && typeof d.kind === 'string' && typeof d.apiVersion === 'string')) {
         resources.push(...kubernetesResources(documents, label));
@@ -117,5 +127,5 @@ export function readSynthesizedOutput(targets: readonly string[]): ReadResult {
       }
     }
   }
-  return { resources, files };
+  return { resources, providers, files };
 }
