@@ -1,29 +1,19 @@
-import { attributesOf, Drafts, ownershipFrom, prefixedFields, RecordDraft, sourceOf, TerraformIndex } from './draft';
+import { Drafts, ownershipFrom, RecordDraft, sourceOf } from './draft';
 import { condition, makePermission, makeSubject } from './entries';
-import { globCovers, isGlob } from './match';
 import { Condition } from './model';
-import { AWS_WILDCARD_ONLY_ACTIONS } from '../core/facts/aws-policies';
+import {
+  AWS_ADMIN_POLICY, AWS_ASSUME_ROLE_ACTIONS, AWS_DEFAULT_ROLE_SESSION_SECONDS, AWS_ESCALATION_ACTIONS,
+  AWS_WILDCARD_ONLY_ACTIONS,
+} from '../core/facts/aws-policies';
+import { decodeOwnershipTags, OWNERSHIP_PREFIX } from '../core/ownership';
+import { globCovers, isGlob } from '../synth/glob';
 import { NeutralResource } from '../synth/model';
 import { permissionStatements, trustStatements } from '../synth/policy';
-import { asList } from '../synth/values';
+import { attributesOf, TerraformIndex } from '../synth/terraform';
+import { asList, cfnString, issuerOf, parseDocument } from '../synth/values';
 
 /** Resolves an intrinsic or reference to a string. */
 type Resolve = (value: unknown) => string;
-
-/** Default `MaxSessionDuration` of an IAM role: one hour (IAM API reference, CreateRole). */
-const DEFAULT_ROLE_SESSION_SECONDS = 3600;
-
-/** Trust actions that hand out the role's credentials. */
-const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
-
-/** AWS managed policies that grant administrative power (as the KL-G-AWS-ADMIN-POLICY guardrail). */
-const ADMIN_POLICY = /:policy\/(.*\/)?(AdministratorAccess|PowerUserAccess|IAMFullAccess|[A-Za-z0-9]*FullAccess)$/;
-
-/** Actions that let an identity grant itself more (privilege escalation) when allowed on any resource. */
-const ESCALATION_ACTIONS = [
-  'iam:PassRole', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:PutRolePolicy', 'iam:AttachRolePolicy',
-  'iam:UpdateAssumeRolePolicy', 'iam:PutUserPolicy', 'iam:AttachUserPolicy', 'iam:CreatePolicyVersion', 'sts:AssumeRole',
-];
 
 /** Operator → how a generic condition reads. */
 const OPERATOR_SYMBOL: Record<string, string> = {
@@ -123,7 +113,7 @@ function trustSubjects(
 ): void {
   for (const statement of statements) {
     const actions = asList<unknown>(statement?.Action).map(String);
-    const assumes = actions.some((action) => ASSUME_ACTIONS.some((assume) => globCovers(action, assume, true)));
+    const assumes = actions.some((action) => AWS_ASSUME_ROLE_ACTIONS.some((assume) => globCovers(action, assume, true)));
     if (!assumes && statement?.NotAction === undefined) continue;
     if (statement?.Effect !== 'Allow') {
       draft.attributes.trustDenies = 'yes';
@@ -200,7 +190,7 @@ function statementPermissions(draft: RecordDraft, statements: any[], resolve: Re
         const reasons: string[] = [];
         if (effect === 'allow') {
           if (notAction || globCovers(action, '*:*', true) || ['*', 'iam:*', 'sts:*'].includes(action.toLowerCase())) reasons.push(`${action} on ${resource}`);
-          else if ((resource === '*' || notResource) && ESCALATION_ACTIONS.some((a) => globCovers(action, a, true))) reasons.push(`${action} on ${resource} (privilege escalation)`);
+          else if ((resource === '*' || notResource) && AWS_ESCALATION_ACTIONS.some((a) => globCovers(action, a, true))) reasons.push(`${action} on ${resource} (privilege escalation)`);
         }
         draft.privilegedReasons.push(...reasons);
         draft.permissions.push(makePermission({
@@ -213,7 +203,7 @@ function statementPermissions(draft: RecordDraft, statements: any[], resolve: Re
 
 /** A managed policy attached by ARN (not in the output): one entry, privileged when it is an admin policy. */
 function managedPolicy(draft: RecordDraft, arn: string, source: string): void {
-  const admin = ADMIN_POLICY.test(arn);
+  const admin = AWS_ADMIN_POLICY.test(arn);
   if (admin) draft.privilegedReasons.push(`managed policy ${arn}`);
   draft.permissions.push(makePermission({ kind: 'policy', action: arn, scope: '*', wildcard: admin, privileged: admin, source }));
 }
@@ -254,11 +244,11 @@ function cloudFormation(resources: readonly NeutralResource[], drafts: Drafts): 
       const draft = drafts.get('aws', role ? 'role' : 'user', nameOf(r, role ? 'RoleName' : 'UserName'), r, true);
       identities.set(r.id, draft);
       const tags = Object.fromEntries(asList<any>(r.properties.Tags).filter((t) => typeof t?.Key === 'string').map((t) => [t.Key, resolve(t.Value)]));
-      draft.ownership = ownershipFrom(prefixedFields(tags, 'keyless:'));
+      draft.ownership = ownershipFrom(decodeOwnershipTags(tags, OWNERSHIP_PREFIX.aws));
       draft.breakGlass = tags['keyless:break-glass'] === 'true';
       if (r.properties.PermissionsBoundary !== undefined) draft.attributes.permissionsBoundary = resolve(r.properties.PermissionsBoundary);
       if (role) {
-        const seconds = Number(r.properties.MaxSessionDuration ?? DEFAULT_ROLE_SESSION_SECONDS);
+        const seconds = Number(r.properties.MaxSessionDuration ?? AWS_DEFAULT_ROLE_SESSION_SECONDS);
         draft.maxSessionSeconds = Number.isFinite(seconds) ? seconds : null;
         trustSubjects(draft, trustStatements(r), resolve, (principal) => oidcIssuerFromCfn(principal, byId, resolve), sourceOf(r));
       } else if (r.properties.LoginProfile) {
@@ -309,7 +299,7 @@ function cloudFormation(resources: readonly NeutralResource[], drafts: Drafts): 
         const target = identity(r.properties[role ? 'RoleName' : 'UserName'], role ? 'AWS::IAM::Role' : 'AWS::IAM::User', r);
         if (target) {
           target.resources.add(sourceOf(r));
-          statementPermissions(target, asList(documentOf(r.properties.PolicyDocument)?.Statement), resolve, sourceOf(r));
+          statementPermissions(target, asList(parseDocument(r.properties.PolicyDocument)?.Statement), resolve, sourceOf(r));
         }
       }
       if (r.type === 'AWS::IAM::AccessKey') {
@@ -345,16 +335,6 @@ function cloudFormation(resources: readonly NeutralResource[], drafts: Drafts): 
   }
 }
 
-/** Parses a policy document given as an object or a JSON string. */
-function documentOf(value: unknown): any {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The issuer (URL without scheme) of a federated principal in a CloudFormation template. */
 function oidcIssuerFromCfn(principal: unknown, byId: Map<string, NeutralResource>, resolve: Resolve): string | undefined {
   const ref = (principal as any)?.Ref ?? (Array.isArray((principal as any)?.['Fn::GetAtt']) ? (principal as any)['Fn::GetAtt'][0] : undefined);
@@ -365,55 +345,11 @@ function oidcIssuerFromCfn(principal: unknown, byId: Map<string, NeutralResource
   return federatedName(resolve(principal));
 }
 
-/** `https://host/path` → `host/path`. */
-function issuerOf(url: string): string {
-  return url.replace(/^https?:\/\//, '').replace(/\/+$/, '');
-}
-
 /** A federated principal ARN → its provider (`…:oidc-provider/HOST` → HOST), or the principal itself. */
 function federatedName(value: string): string | undefined {
   if (value.startsWith('${')) return undefined;
   const match = /:(oidc-provider|saml-provider)\/(.+)$/.exec(value);
   return match ? match[2] : value;
-}
-
-/**
- * A CloudFormation value as a string: `Fn::Join`, `Fn::Sub`, `Ref` and `Fn::GetAtt …Arn` of roles and users of the
- * template are resolved; the partition is read as `aws` and the URL suffix as `amazonaws.com`; other values stay
- * visible as `${…}`.
- */
-export function cfnString(value: unknown, byId: Map<string, NeutralResource>, nameOf: (r: NeutralResource, prop: string) => string): string {
-  const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com' };
-  const resource = (logicalId: string, attribute?: string): string => {
-    if (pseudo[logicalId]) return pseudo[logicalId];
-    const r = byId.get(logicalId);
-    if (r?.type === 'AWS::IAM::Role') return attribute === 'Arn' ? `arn:aws:iam::\${AWS::AccountId}:role/${nameOf(r, 'RoleName')}` : nameOf(r, 'RoleName');
-    if (r?.type === 'AWS::IAM::User') return attribute === 'Arn' ? `arn:aws:iam::\${AWS::AccountId}:user/${nameOf(r, 'UserName')}` : nameOf(r, 'UserName');
-    if (r?.type === 'AWS::IAM::OIDCProvider' && typeof r.properties.Url === 'string') return `arn:aws:iam::\${AWS::AccountId}:oidc-provider/${issuerOf(r.properties.Url)}`;
-    return `\${${logicalId}${attribute ? `.${attribute}` : ''}}`;
-  };
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value && typeof value === 'object') {
-    const v = value as any;
-    if (typeof v.Ref === 'string') return resource(v.Ref);
-    const getAtt = v['Fn::GetAtt'];
-    if (Array.isArray(getAtt)) return resource(String(getAtt[0]), String(getAtt[1]));
-    if (typeof getAtt === 'string') return resource(getAtt.split('.')[0], getAtt.split('.').slice(1).join('.'));
-    const join = v['Fn::Join'];
-    if (Array.isArray(join) && Array.isArray(join[1])) return join[1].map((part: unknown) => cfnString(part, byId, nameOf)).join(typeof join[0] === 'string' ? join[0] : '');
-    const sub = v['Fn::Sub'];
-    if (typeof sub === 'string' || (Array.isArray(sub) && typeof sub[0] === 'string')) {
-      const [template, variables] = typeof sub === 'string' ? [sub, {}] : [sub[0], sub[1] ?? {}];
-      return template.replace(/\$\{([^}!]+)\}/g, (_: string, name: string) => {
-        if (variables[name] !== undefined) return cfnString(variables[name], byId, nameOf);
-        const [logicalId, attribute] = name.split('.');
-        return resource(logicalId, attribute);
-      });
-    }
-    if (v['Fn::ImportValue'] !== undefined) return `\${ImportValue ${cfnString(v['Fn::ImportValue'], byId, nameOf)}}`;
-  }
-  return `\${${JSON.stringify(value)}}`;
 }
 
 /** Terraform (`aws_iam_*`, hand-written or from any tool). */
@@ -436,11 +372,11 @@ function terraform(resources: readonly NeutralResource[], drafts: Drafts, index:
     const name = typeof p.name === 'string' ? resolve(p.name) : `${r.file.replace(/\/cdk\.tf\.json$|\.tf\.json$|\.json$/, '').replace(/^.*\//, '')}/${r.id}`;
     const draft = drafts.get('aws', role ? 'role' : 'user', name, r, true);
     identities.set(sourceOf(r), draft);
-    draft.ownership = ownershipFrom(prefixedFields(p.tags, 'keyless:'));
+    draft.ownership = ownershipFrom(decodeOwnershipTags(p.tags, OWNERSHIP_PREFIX.aws));
     draft.breakGlass = p.tags?.['keyless:break-glass'] === 'true';
     if (p.permissions_boundary !== undefined) draft.attributes.permissionsBoundary = resolve(p.permissions_boundary);
     if (role) {
-      const seconds = Number(p.max_session_duration ?? DEFAULT_ROLE_SESSION_SECONDS);
+      const seconds = Number(p.max_session_duration ?? AWS_DEFAULT_ROLE_SESSION_SECONDS);
       draft.maxSessionSeconds = Number.isFinite(seconds) ? seconds : null;
       trustSubjects(draft, trustStatements(r), resolve, (principal) => {
         const target = index.target(r.file, principal);

@@ -1,16 +1,11 @@
-import { attributesOf, descriptionFields, Drafts, ownershipFrom, prefixedFields, RecordDraft, sourceOf, TerraformIndex } from './draft';
+import { Drafts, ownershipFrom, RecordDraft, sourceOf } from './draft';
 import { condition, makePermission, makeSubject, untilCondition } from './entries';
 import { Condition } from './model';
+import { AZURE_PRIVILEGED_ROLE_IDS, AZURE_PRIVILEGED_ROLE_NAME } from '../core/facts/azure-roles';
+import { decodeOwnershipDescription, decodeOwnershipTags, OWNERSHIP_PREFIX } from '../core/ownership';
 import { NeutralResource } from '../synth/model';
-import { asList } from '../synth/values';
-
-/** Built-in role definition ids (Azure built-in roles reference) that are privileged. */
-const PRIVILEGED_ROLE_IDS: Record<string, string> = {
-  '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner',
-  'b24988ac-6180-42a0-ab88-20f7382dd24c': 'Contributor',
-  '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9': 'User Access Administrator',
-};
-const PRIVILEGED_ROLE_NAMES = /^(Owner|Contributor|User Access Administrator|Role Based Access Control Administrator)$|Administrator$/;
+import { attributesOf, TerraformIndex } from '../synth/terraform';
+import { asList, issuerOf } from '../synth/values';
 
 /** A role assignment's role: its name, or `roleDefinitions/GUID` (the built-in name when it is a privileged role). */
 function roleOf(file: string, p: any, index: TerraformIndex): string {
@@ -25,7 +20,7 @@ function roleOf(file: string, p: any, index: TerraformIndex): string {
   });
   if (id.startsWith('custom role ')) return id;
   const guid = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i.exec(id)?.[1]?.toLowerCase();
-  if (guid && PRIVILEGED_ROLE_IDS[guid]) return PRIVILEGED_ROLE_IDS[guid];
+  if (guid && AZURE_PRIVILEGED_ROLE_IDS[guid]) return AZURE_PRIVILEGED_ROLE_IDS[guid];
   return guid ? `roleDefinitions/${guid}` : id;
 }
 
@@ -44,11 +39,6 @@ function abacConditions(expression: unknown): Condition[] {
   return [condition('abac', '', [text], text)];
 }
 
-/** `https://host/path/` → `host/path`. */
-function issuerOf(url: string): string {
-  return url.replace(/^https?:\/\//, '').replace(/\/+$/, '');
-}
-
 /**
  * Azure identities of Terraform JSON: user-assigned identities with their federated credentials and role
  * assignments, Entra applications with their credentials, and PIM (break-glass) assignments.
@@ -60,13 +50,13 @@ export function azureRecords(resources: readonly NeutralResource[], drafts: Draf
   for (const r of azure.filter((x) => x.type === 'azurerm_user_assigned_identity')) {
     const p = attributesOf(r);
     const draft = drafts.get('azure', 'user-assigned-identity', `${index.resolve(r.file, p.resource_group_name)}/${index.resolve(r.file, p.name)}`, r, true);
-    draft.ownership = ownershipFrom(prefixedFields(p.tags, 'keyless-'));
+    draft.ownership = ownershipFrom(decodeOwnershipTags(p.tags, OWNERSHIP_PREFIX.azure));
     byResource.set(sourceOf(r), draft);
   }
   for (const r of azure.filter((x) => x.type === 'azuread_application' || x.type === 'azuread_application_registration')) {
     const p = attributesOf(r);
     const draft = drafts.get('azure', 'application', index.resolve(r.file, p.display_name), r, true);
-    draft.ownership = ownershipFrom({ ...descriptionFields(p.description), ...descriptionFields(p.notes) });
+    draft.ownership = ownershipFrom({ ...decodeOwnershipDescription(p.description), ...decodeOwnershipDescription(p.notes) });
     byResource.set(sourceOf(r), draft);
   }
   // Service principals belong to their application.
@@ -122,7 +112,7 @@ export function azureRecords(resources: readonly NeutralResource[], drafts: Draf
         draft.resources.add(source);
         const role = roleOf(r.file, p, index);
         const scope = index.resolve(r.file, p.scope);
-        const privileged = PRIVILEGED_ROLE_NAMES.test(role);
+        const privileged = AZURE_PRIVILEGED_ROLE_NAME.test(role);
         if (privileged) draft.privilegedReasons.push(`${role} on ${scope}`);
         draft.permissions.push(makePermission({ kind: 'role', action: role, scope, conditions: abacConditions(p.condition), wildcard: false, privileged, source }));
         break;

@@ -85,7 +85,7 @@ export class Drafts {
   }
 }
 
-/** Ownership from `key → value` fields (tags with the prefix removed, or a `key=value; …` description). */
+/** Ownership from `key → value` fields, as the core decoders return them (tags without their prefix, or a description). */
 export function ownershipFrom(fields: Record<string, unknown>): RecordOwnership {
   const text = (key: string) => (typeof fields[key] === 'string' && fields[key] !== '' ? String(fields[key]) : undefined);
   const tier = Number(text('tier'));
@@ -99,68 +99,4 @@ export function ownershipFrom(fields: Record<string, unknown>): RecordOwnership 
     managedBy: text('managed-by'),
   };
   return Object.fromEntries(Object.entries(ownership).filter(([, v]) => v !== undefined)) as RecordOwnership;
-}
-
-/** Fields of a `key=value; key=value` description (how Keyless writes ownership where there are no labels). */
-export function descriptionFields(description: unknown): Record<string, string> {
-  if (typeof description !== 'string') return {};
-  return Object.fromEntries(description.split(';').map((part) => part.trim()).filter((part) => /^[a-z-]+=/.test(part))
-    .map((part) => [part.slice(0, part.indexOf('=')), part.slice(part.indexOf('=') + 1).trim()]));
-}
-
-/** Fields of tags with a prefix (`keyless:` on AWS, `keyless-` on Azure, `keyless.dev/` on Kubernetes). */
-export function prefixedFields(tags: Record<string, unknown> | undefined, prefix: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags ?? {})
-    .filter(([key]) => key.startsWith(prefix))
-    .map(([key, value]) => [key.slice(prefix.length), String(value)]));
-}
-
-/** Terraform attributes: a block given as a one-element list (JSON syntax allows both) becomes the object. */
-export function attributesOf(resource: NeutralResource): any {
-  const p = resource.properties;
-  return Array.isArray(p) ? Object.assign({}, ...p) : p ?? {};
-}
-
-/** A Terraform reference `${TYPE.NAME.ATTRIBUTE}` (or `${data.TYPE.NAME.ATTRIBUTE}`), parsed. */
-export function terraformReference(value: unknown): { readonly address: string; readonly attribute: string; readonly data: boolean } | undefined {
-  if (typeof value !== 'string') return undefined;
-  const match = /^\$\{(data\.)?([A-Za-z0-9_]+)\.([^.}\s]+)\.([A-Za-z0-9_]+)\}$/.exec(value.trim());
-  return match ? { address: `${match[2]}.${match[3]}`, attribute: match[4], data: match[1] !== undefined } : undefined;
-}
-
-/** Terraform resources of one file by address, to follow `${…}` references within a stack. */
-export class TerraformIndex {
-  private readonly byFile = new Map<string, Map<string, NeutralResource>>();
-
-  constructor(resources: readonly NeutralResource[]) {
-    for (const resource of resources) {
-      if (resource.format !== 'terraform') continue;
-      let file = this.byFile.get(resource.file);
-      if (!file) this.byFile.set(resource.file, file = new Map());
-      file.set(resource.id, resource);
-    }
-  }
-
-  /** The resource a reference in `file` points to. */
-  public target(file: string, value: unknown): NeutralResource | undefined {
-    const reference = terraformReference(value);
-    return reference && !reference.data ? this.byFile.get(file)?.get(reference.address) : undefined;
-  }
-
-  /**
-   * A value with its references replaced: a reference to a literal attribute becomes the attribute, and `computed`
-   * may supply attributes known only after apply that the output still determines (a service account's email).
-   */
-  public resolve(file: string, value: unknown, computed?: (target: NeutralResource, attribute: string) => string | undefined, depth = 0): string {
-    if (typeof value !== 'string') return JSON.stringify(value);
-    return value.replace(/\$\{(data\.)?([A-Za-z0-9_]+)\.([^.}\s]+)\.([A-Za-z0-9_]+)\}/g, (whole: string) => {
-      const reference = terraformReference(whole)!;
-      const target = this.target(file, whole);
-      if (!target || depth > 5) return whole;
-      const known = computed?.(target, reference.attribute);
-      if (known !== undefined) return known;
-      const attribute = attributesOf(target)[reference.attribute];
-      return typeof attribute === 'string' ? this.resolve(file, attribute, computed, depth + 1) : whole;
-    });
-  }
 }

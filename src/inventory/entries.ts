@@ -1,19 +1,9 @@
-import { isGlob } from './match';
 import { Condition, Permission, PermissionKind, SubjectKind, TrustedSubject } from './model';
+import { PINNED_CI_SUBJECT_PREFIXES } from '../core/facts/subjects';
+import { isGlob } from '../synth/glob';
 
 /** Claims shown first, in this order; the others follow alphabetically. */
 const CLAIM_ORDER = ['sub', 'aud'];
-
-/**
- * Literal prefixes that pin one repository, project or service account: a pattern after them cannot reach another
- * owner or repository (in a StringLike `*` also matches `/` and `:`; IAM condition operators).
- */
-const PINNED_PREFIX = [
-  /^repo:[^*?/:]+\/[^*?:]+:/,
-  /^repo:[^*?/:]+@\d+\/[^*?:]+@\d+:/,
-  /^repository_owner_id:\d+:repository_id:\d+:/,
-  /^project_path:[^*?:]+\/[^*?:]+:/,
-];
 
 /** Claims that pin a repository or project when there is no `sub`. */
 const PINNING_CLAIMS = ['repository', 'repository_id', 'project_path', 'project_id', 'job_workflow_ref'];
@@ -75,7 +65,7 @@ export function makeSubject(input: SubjectInput): TrustedSubject {
   if (input.wildcard === undefined && (input.kind === 'oidc' || input.kind === 'saml')) {
     wildcard = subs.length === 0
       ? !PINNING_CLAIMS.some((claim) => (claims[claim] ?? []).length > 0 && !claims[claim].some(isGlob))
-      : subs.some((sub) => sub === '*' || (isGlob(sub) && !PINNED_PREFIX.some((prefix) => prefix.test(literalPrefix(sub)))));
+      : subs.some((sub) => sub === '*' || (isGlob(sub) && !PINNED_CI_SUBJECT_PREFIXES.some((prefix) => prefix.test(literalPrefix(sub)))));
   }
   if (input.wildcard === undefined && input.kind === 'pool') wildcard = Object.keys(claims).length === 0 || subs.some((s) => isGlob(s));
   const pullRequest = input.kind === 'oidc' && isGitHub(input.issuer, subs) && (subs.length === 0 || subs.some(admitsPullRequest));

@@ -1,65 +1,18 @@
-import { attributesOf, descriptionFields, Drafts, ownershipFrom, RecordDraft, sourceOf, TerraformIndex } from './draft';
+import { Drafts, ownershipFrom, RecordDraft, sourceOf } from './draft';
 import { condition, makePermission, makeSubject, untilCondition } from './entries';
 import { Condition, TrustedSubject } from './model';
+import { GCP_ACCESS_TOKEN_SECONDS, GCP_BASIC_ROLES, GCP_IMPERSONATION_ROLES } from '../core/facts/gcp-roles';
+import { kubernetesServiceAccountSubject } from '../core/facts/subjects';
+import { decodeOwnershipDescription } from '../core/ownership';
+import { splitTop, unwrap } from '../synth/cel';
+import { parseGkeMember } from '../synth/gcp';
 import { NeutralResource } from '../synth/model';
+import { attributesOf, TerraformIndex } from '../synth/terraform';
 import { asList } from '../synth/values';
-
-/**
- * Google access tokens (service account and federated) live one hour by default; a longer lifetime needs the
- * `constraints/iam.allowServiceAccountCredentialLifetimeExtension` org policy, which is not in this output.
- */
-const GOOGLE_TOKEN_SECONDS = 3600;
-
-/** Roles that hand out a service account's credentials to the member (impersonation). */
-const IMPERSONATION_ROLES = ['roles/iam.workloadIdentityUser', 'roles/iam.serviceAccountTokenCreator', 'roles/iam.serviceAccountOpenIdTokenCreator'];
-
-/** Basic roles: every service of the resource. */
-const BASIC_ROLES = ['roles/owner', 'roles/editor', 'roles/viewer'];
 
 /** Attributes of an `*_iam_member` / `*_iam_binding` that are not part of the resource it grants on. */
 const NOT_SCOPE = new Set(['member', 'members', 'role', 'condition', 'depends_on', 'provider', 'lifecycle', 'count', 'for_each', '//', 'etag', 'timeouts']);
 const SCOPE_ORDER = ['project', 'folder', 'org_id', 'location', 'region', 'zone'];
-
-/** Splits a CEL expression on a top-level `&&` or `||`, outside quotes and parentheses. */
-function splitTop(expression: string, operator: '&&' | '||'): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quote: string | undefined;
-  let start = 0;
-  for (let i = 0; i < expression.length; i++) {
-    const c = expression[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === '\'' || c === '"') {quote = c;} else if (c === '(' || c === '[') {depth++;} else if (c === ')' || c === ']') {depth--;} else if (depth === 0 && expression.startsWith(operator, i)) {
-      parts.push(expression.slice(start, i));
-      start = i + operator.length;
-      i += operator.length - 1;
-    }
-  }
-  parts.push(expression.slice(start));
-  return parts.map((p) => p.trim()).filter((p) => p !== '');
-}
-
-/** Removes parentheses that wrap the whole expression. */
-function unwrap(expression: string): string {
-  let e = expression.trim();
-  while (e.startsWith('(') && e.endsWith(')')) {
-    let depth = 0;
-    let quote: string | undefined;
-    let closesAt = -1;
-    for (let i = 0; i < e.length && closesAt < 0; i++) {
-      const c = e[i];
-      if (quote) {
-        if (c === '\\') i++;
-        else if (c === quote) quote = undefined;
-      } else if (c === '\'' || c === '"') {quote = c;} else if (c === '(') {depth++;} else if (c === ')' && --depth === 0) {closesAt = i;}
-    }
-    if (closesAt !== e.length - 1) break;
-    e = e.slice(1, -1).trim();
-  }
-  return e;
-}
 
 /** One CEL comparison on a token claim: `assertion.X == 'v'`, `assertion.X.startsWith('v')`, `assertion.X in ['a', 'b']`. */
 function claimClause(clause: string, claimName: (reference: string) => string): { claim: string; values: string[] } | undefined {
@@ -117,8 +70,8 @@ export function celConditions(expression: unknown): Condition[] {
 
 /** A member string as a trusted subject. */
 function memberSubject(member: string, conditions: Condition[], source: string): TrustedSubject {
-  const gke = /^serviceAccount:([^[\]]+\.svc\.id\.goog)\[([^/\]]+)\/([^\]]+)\]$/.exec(member);
-  if (gke) return makeSubject({ kind: 'pool', issuer: gke[1], claims: { sub: [`system:serviceaccount:${gke[2]}:${gke[3]}`] }, conditions, source });
+  const gke = parseGkeMember(member);
+  if (gke) return makeSubject({ kind: 'pool', issuer: gke.pool, claims: { sub: [kubernetesServiceAccountSubject(gke.namespace, gke.name)] }, conditions, source });
   const pool = /^principal(Set)?:\/\/iam\.googleapis\.com\/projects\/([^/]+)\/locations\/global\/workloadIdentityPools\/([^/]+)\/(.*)$/.exec(member);
   if (pool) {
     const issuer = pool[3].endsWith('.svc.id.goog') ? pool[3] : `${pool[2]}/${pool[3]}`;
@@ -126,7 +79,7 @@ function memberSubject(member: string, conditions: Condition[], source: string):
     const subject = /^subject\/(.*)$/.exec(rest);
     if (subject) {
       const gkeSubject = /^ns\/([^/]+)\/sa\/([^/]+)$/.exec(subject[1]);
-      return makeSubject({ kind: 'pool', issuer, claims: { sub: [gkeSubject ? `system:serviceaccount:${gkeSubject[1]}:${gkeSubject[2]}` : subject[1]] }, conditions, source });
+      return makeSubject({ kind: 'pool', issuer, claims: { sub: [gkeSubject ? kubernetesServiceAccountSubject(gkeSubject[1], gkeSubject[2]) : subject[1]] }, conditions, source });
     }
     const attribute = /^(attribute\.[^/]+|group)\/(.*)$/.exec(rest);
     if (attribute) return makeSubject({ kind: 'pool', issuer, claims: { [attribute[1]]: [attribute[2]] }, conditions, source });
@@ -137,9 +90,9 @@ function memberSubject(member: string, conditions: Condition[], source: string):
 
 /** Whether a role is privileged, and why. */
 function privilegedRole(role: string, scope: string): string | undefined {
-  if (BASIC_ROLES.slice(0, 2).includes(role)) return `basic role ${role} on ${scope}`;
+  if (GCP_BASIC_ROLES.includes(role) && role !== 'roles/viewer') return `basic role ${role} on ${scope}`;
   if (/admin$/i.test(role)) return `${role} on ${scope}`;
-  if (IMPERSONATION_ROLES.includes(role) && !scope.startsWith('service_account ')) return `${role} on ${scope} (impersonates every service account there)`;
+  if (GCP_IMPERSONATION_ROLES.includes(role) && !scope.startsWith('service_account ')) return `${role} on ${scope} (impersonates every service account there)`;
   return undefined;
 }
 
@@ -181,8 +134,8 @@ export function gcpRecords(
     const email = emailOf(r);
     emails.set(sourceOf(r), email);
     const draft = drafts.get('gcp', 'service-account', email, r, true);
-    draft.ownership = ownershipFrom(descriptionFields(p.description));
-    draft.maxSessionSeconds = GOOGLE_TOKEN_SECONDS;
+    draft.ownership = ownershipFrom(decodeOwnershipDescription(p.description));
+    draft.maxSessionSeconds = GCP_ACCESS_TOKEN_SECONDS;
     if (p.disabled === true) draft.attributes.disabled = 'true';
   }
 
@@ -197,9 +150,9 @@ export function gcpRecords(
     const id = index.resolve(r.file, p.workload_identity_pool_provider_id);
     const draft = drafts.get('gcp', 'workload-identity-provider', `${project}/${pool}/${id}`, r, true);
     if (poolResource) draft.resources.add(sourceOf(poolResource));
-    const poolFields = poolResource ? descriptionFields(attributesOf(poolResource).description) : {};
-    draft.ownership = ownershipFrom({ ...poolFields, ...descriptionFields(p.description) });
-    draft.maxSessionSeconds = GOOGLE_TOKEN_SECONDS;
+    const poolFields = poolResource ? decodeOwnershipDescription(attributesOf(poolResource).description) : {};
+    draft.ownership = ownershipFrom({ ...poolFields, ...decodeOwnershipDescription(p.description) });
+    draft.maxSessionSeconds = GCP_ACCESS_TOKEN_SECONDS;
     if (p.disabled === true || (poolResource && attributesOf(poolResource).disabled === true)) draft.attributes.disabled = 'true';
     const mapping: Record<string, unknown> = p.attribute_mapping ?? {};
     const { claims, conditions } = typeof p.attribute_condition === 'string' ? celClaims(p.attribute_condition, mapping) : { claims: {}, conditions: [] };
@@ -241,7 +194,7 @@ export function gcpRecords(
       const conditions = celConditions(binding?.condition_expression);
       const reason = privilegedRole(role, scope);
       draft.privilegedReasons.push(reason ?? `break-glass ${role} on ${scope}`);
-      draft.permissions.push(makePermission({ kind: 'role', action: role, scope, conditions, wildcard: BASIC_ROLES.includes(role), privileged: true, source: sourceOf(r) }));
+      draft.permissions.push(makePermission({ kind: 'role', action: role, scope, conditions, wildcard: GCP_BASIC_ROLES.includes(role), privileged: true, source: sourceOf(r) }));
       const until = conditions.find((c) => c.operator === 'until');
       if (until && !draft.ownership.expires) draft.ownership = { ...draft.ownership, expires: until.values[0].slice(0, 10) };
     }
@@ -266,13 +219,13 @@ export function gcpRecords(
         action: role,
         scope,
         conditions: only ? [...conditions, only] : conditions,
-        wildcard: BASIC_ROLES.includes(role),
+        wildcard: GCP_BASIC_ROLES.includes(role),
         privileged: reason !== undefined,
         source: sourceOf(r),
       }));
       if (reason) draft.privilegedReasons.push(reason);
     };
-    const impersonation = targetEmail !== undefined && IMPERSONATION_ROLES.includes(role);
+    const impersonation = targetEmail !== undefined && GCP_IMPERSONATION_ROLES.includes(role);
     for (const member of members) {
       if (impersonation) {
         const target = drafts.find('gcp', 'service-account', targetEmail) ?? drafts.get('gcp', 'service-account', targetEmail, r, false);
@@ -301,7 +254,7 @@ export function gcpRecords(
           draft.maxSessionSeconds = null;
           const until = conditions.filter((c) => c.operator === 'until');
           draft.subjects.push(memberSubject(member, until, sourceOf(r)));
-          const fields = descriptionFields(p.condition?.description);
+          const fields = decodeOwnershipDescription(p.condition?.description);
           if (Object.keys(fields).length > 0) draft.ownership = ownershipFrom(fields);
           if (until[0] && !draft.ownership.expires) draft.ownership = { ...draft.ownership, expires: until[0].values[0].slice(0, 10) };
           grant(draft);

@@ -1,5 +1,7 @@
-import { Drafts, ownershipFrom, prefixedFields, RecordDraft, sourceOf } from './draft';
+import { Drafts, ownershipFrom, RecordDraft, sourceOf } from './draft';
 import { makePermission, makeSubject } from './entries';
+import { parseKubernetesServiceAccountGroup, parseKubernetesServiceAccountSubject } from '../core/facts/subjects';
+import { decodeOwnershipTags, OWNERSHIP_PREFIX } from '../core/ownership';
 import { podSpec } from '../synth/kubernetes';
 import { NeutralResource } from '../synth/model';
 import { asList } from '../synth/values';
@@ -45,7 +47,10 @@ export function kubernetesRecords(resources: readonly NeutralResource[], drafts:
     for (const o of accounts) {
       const metadata = o.properties.metadata ?? {};
       const draft = account(namespaceOf(o), String(metadata.name), o, true);
-      draft.ownership = ownershipFrom({ ...prefixedFields(metadata.labels, 'keyless.dev/'), ...prefixedFields(metadata.annotations, 'keyless.dev/') });
+      draft.ownership = ownershipFrom({
+        ...decodeOwnershipTags(metadata.labels, OWNERSHIP_PREFIX.kubernetes),
+        ...decodeOwnershipTags(metadata.annotations, OWNERSHIP_PREFIX.kubernetes),
+      });
       draft.attributes.automountServiceAccountToken = String(o.properties.automountServiceAccountToken ?? true);
       for (const [annotation, label] of CLOUD_BINDINGS) {
         const value = metadata.annotations?.[annotation];
@@ -104,11 +109,11 @@ export function kubernetesRecords(resources: readonly NeutralResource[], drafts:
       const targets: RecordDraft[] = [];
       for (const subject of asList<any>(o.properties.subjects)) {
         if (subject?.kind === 'ServiceAccount') targets.push(account(String(subject.namespace ?? namespace ?? 'default'), String(subject.name), o, false));
-        const user = subject?.kind === 'User' ? /^system:serviceaccount:([^:]+):([^:]+)$/.exec(String(subject.name)) : null;
-        if (user) targets.push(account(user[1], user[2], o, false));
-        const group = subject?.kind === 'Group' ? /^system:serviceaccounts(?::(.+))?$/.exec(String(subject.name)) : null;
-        if (group) {
-          for (const a of accounts.filter((x) => group[1] === undefined || namespaceOf(x) === group[1])) {
+        const user = subject?.kind === 'User' ? parseKubernetesServiceAccountSubject(String(subject.name)) : undefined;
+        if (user) targets.push(account(user.namespace, user.name, o, false));
+        const group = subject?.kind === 'Group' ? parseKubernetesServiceAccountGroup(String(subject.name)) : undefined;
+        if (group !== undefined) {
+          for (const a of accounts.filter((x) => group === '*' || namespaceOf(x) === group)) {
             targets.push(account(namespaceOf(a), String(a.properties.metadata?.name), o, false));
           }
         }

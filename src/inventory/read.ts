@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { NeutralResource } from '../synth/model';
+import { defaultProvider, NeutralResource, TerraformProvider } from '../synth/model';
 import { readSynthesizedOutput, UnreadableInputError } from '../synth/read';
 
 /** What the inventory read from a set of directories or files. */
@@ -57,6 +57,7 @@ function walk(dir: string): string[] {
 export function readInventoryInput(targets: readonly string[]): InventoryInput {
   if (targets.length === 0) throw new UnreadableInputError('no directory or file given');
   const resources: NeutralResource[] = [];
+  const providers: TerraformProvider[] = [];
   const files: Array<{ file: string; format: string }> = [];
   const relative = new Map<string, string>();
   const absolute = new Map<string, string>();
@@ -97,25 +98,13 @@ export function readInventoryInput(targets: readonly string[]): InventoryInput {
       absolute.set(file.file, onDisk);
     }
     resources.push(...read.resources);
+    providers.push(...read.providers);
     files.push(...read.files);
   }
-  const projects = new Map<string, string | undefined>();
+  // The default `google` provider block of each file (kept by the reader): where a grant names no project.
   const defaultGoogleProject = (file: string): string | undefined => {
-    if (!projects.has(file)) {
-      let project: string | undefined;
-      const onDisk = absolute.get(file);
-      if (onDisk && onDisk.endsWith('.json')) {
-        try {
-          const google = JSON.parse(fs.readFileSync(onDisk, 'utf8'))?.provider?.google;
-          const first = Array.isArray(google) ? google[0] : google;
-          project = typeof first?.project === 'string' ? first.project : undefined;
-        } catch {
-          project = undefined;
-        }
-      }
-      projects.set(file, project);
-    }
-    return projects.get(file);
+    const project = defaultProvider({ providers }, file, 'google')?.attributes?.project;
+    return typeof project === 'string' ? project : undefined;
   };
   return {
     resources,

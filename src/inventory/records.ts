@@ -1,6 +1,6 @@
 import { awsRecords } from './aws';
 import { azureRecords } from './azure';
-import { Drafts, RecordDraft, TerraformIndex } from './draft';
+import { Drafts, RecordDraft } from './draft';
 import { uniqueSorted } from './entries';
 import { gcpRecords } from './gcp';
 import { kubernetesRecords } from './kubernetes';
@@ -9,6 +9,7 @@ import { CredentialType, IdentityRecord, Inventory, INVENTORY_SCHEMA_VERSION, Pe
 import { InventoryInput } from './read';
 import { evaluate } from '../guardrails/engine';
 import { GuardrailException } from '../guardrails/exceptions';
+import { TerraformIndex } from '../synth/terraform';
 
 /** Options for {@link buildInventory}. */
 export interface BuildInventoryOptions {
