@@ -16,7 +16,7 @@ import { parseAllDocuments } from 'yaml';
 import { synthExamples } from '../../examples/synth';
 import { main } from '../../src/cli/keyless';
 import {
-  addAwsGuardrails, addKubernetesGuardrails, addTerraformGuardrails, ALL_RULES, evaluate, GuardrailException, k8sAutomount, k8sDefaultServiceAccount,
+  addAwsGuardrails, addKubernetesGuardrails, addTerraformGuardrails, ALL_RULES, evaluate, GuardrailException, k8sAutomount, k8sDefaultSa,
   KeylessPolicyValidation, NeutralResource, reportFails, staticCredential,
 } from '../../src/guardrails';
 
@@ -557,7 +557,7 @@ describe('cdk8s adapter: addKubernetesGuardrails', () => {
   }
   const expected = 'Validation failed with the following errors:\n'
     + `  [legacy] KL-G-K8S-AUTOMOUNT legacy.k8s.yaml Pod apps/debug: pod spec automountServiceAccountToken is "unset (true)". Fix: ${k8sAutomount.fix}\n`
-    + `  [legacy] KL-G-K8S-DEFAULT-SA legacy.k8s.yaml Pod apps/debug: pod runs as the default ServiceAccount (serviceAccountName unset). Fix: ${k8sDefaultServiceAccount.fix}`;
+    + `  [legacy] KL-G-K8S-DEFAULT-SA legacy.k8s.yaml Pod apps/debug: pod runs as the default ServiceAccount (serviceAccountName unset). Fix: ${k8sDefaultSa.fix}`;
 
   test('a hand-written Pod with no serviceAccountName fails app.synth() naming KL-G-K8S-AUTOMOUNT and KL-G-K8S-DEFAULT-SA', () => {
     const { app, outdir } = chartWith({});

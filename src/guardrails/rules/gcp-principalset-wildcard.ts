@@ -2,7 +2,7 @@ import { gcpMembers, isWholePoolMember } from '../../synth/gcp';
 import { GuardrailRule } from '../model';
 
 /** `principalSet://…/POOL/*`: every identity of a pool. */
-export const gcpPrincipalSetWildcard: GuardrailRule = {
+export const gcpPrincipalsetWildcard: GuardrailRule = {
   id: 'KL-G-GCP-PRINCIPALSET-WILDCARD',
   info: 'A GCP role is granted to every identity of a workload identity pool.',
   explanation: '`principalSet://…/workloadIdentityPools/POOL/*` admits every token any provider of the pool accepts, now and later; a grant must name the subject or an attribute that identifies the workload.',

@@ -1,13 +1,17 @@
+/**
+ * Every Keyless guardrail rule, one per file. One convention names them: rule id `KL-G-X-Y` is defined in
+ * `rules/x-y.ts` and exported as `xY` (test/guardrails/naming.test.ts enforces it).
+ */
 import { GuardrailRule } from '../model';
 import { awsAdminPolicy } from './aws-admin-policy';
 import { azureFicAudience } from './azure-fic-audience';
-import { federatedTrustPinned } from './federated-trust-pinned';
+import { federatedTrustUnpinned } from './federated-trust-unpinned';
 import { gcpBasicRole } from './gcp-basic-role';
-import { gcpPrincipalSetWildcard } from './gcp-principalset-wildcard';
-import { gcpProviderOwnerPinned } from './gcp-provider-owner-pinned';
+import { gcpPrincipalsetWildcard } from './gcp-principalset-wildcard';
+import { gcpProviderUnpinned } from './gcp-provider-unpinned';
 import { k8sAutomount } from './k8s-automount';
 import { k8sClusterAdmin } from './k8s-cluster-admin';
-import { k8sDefaultServiceAccount } from './k8s-default-service-account';
+import { k8sDefaultSa } from './k8s-default-sa';
 import { k8sRbacWildcard } from './k8s-rbac-wildcard';
 import { ownership } from './ownership';
 import { policyUnreadable } from './policy-unreadable';
@@ -18,14 +22,14 @@ import { wildcardAction } from './wildcard-action';
 import { wildcardResource } from './wildcard-resource';
 
 export {
-  awsAdminPolicy, azureFicAudience, federatedTrustPinned, gcpBasicRole, gcpPrincipalSetWildcard, gcpProviderOwnerPinned, k8sAutomount,
-  k8sClusterAdmin, k8sDefaultServiceAccount, k8sRbacWildcard, ownership, policyUnreadable, sessionOverTier, sharedIdentity, staticCredential,
+  awsAdminPolicy, azureFicAudience, federatedTrustUnpinned, gcpBasicRole, gcpPrincipalsetWildcard, gcpProviderUnpinned, k8sAutomount,
+  k8sClusterAdmin, k8sDefaultSa, k8sRbacWildcard, ownership, policyUnreadable, sessionOverTier, sharedIdentity, staticCredential,
   wildcardAction, wildcardResource,
 };
 
 /** Every Keyless guardrail rule, in id order. */
 export const ALL_RULES: readonly GuardrailRule[] = [
-  awsAdminPolicy, azureFicAudience, federatedTrustPinned, gcpBasicRole, gcpPrincipalSetWildcard, gcpProviderOwnerPinned, k8sAutomount,
-  k8sClusterAdmin, k8sDefaultServiceAccount, k8sRbacWildcard, ownership, policyUnreadable, sessionOverTier, sharedIdentity, staticCredential,
+  awsAdminPolicy, azureFicAudience, federatedTrustUnpinned, gcpBasicRole, gcpPrincipalsetWildcard, gcpProviderUnpinned, k8sAutomount,
+  k8sClusterAdmin, k8sDefaultSa, k8sRbacWildcard, ownership, policyUnreadable, sessionOverTier, sharedIdentity, staticCredential,
   wildcardAction, wildcardResource,
 ].sort((a, b) => a.id.localeCompare(b.id));

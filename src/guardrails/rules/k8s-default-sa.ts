@@ -3,7 +3,7 @@ import { asList } from '../../synth/values';
 import { GuardrailRule } from '../model';
 
 /** The `default` ServiceAccount: used by pods, automounting, or bound to roles (CKV_K8S_41/42). */
-export const k8sDefaultServiceAccount: GuardrailRule = {
+export const k8sDefaultSa: GuardrailRule = {
   id: 'KL-G-K8S-DEFAULT-SA',
   info: 'The default ServiceAccount is used, automounts tokens, or is bound to a role.',
   explanation: 'Every pod that names no service account runs as `default`: whatever it may do, every such pod of the namespace may do. It must hold nothing and mount nothing.',

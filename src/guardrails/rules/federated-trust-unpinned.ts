@@ -5,7 +5,7 @@ import { asList, literal } from '../../synth/values';
 import { GuardrailRule } from '../model';
 
 /** Federated (OIDC) trust without a pinned subject and audience. */
-export const federatedTrustPinned: GuardrailRule = {
+export const federatedTrustUnpinned: GuardrailRule = {
   id: 'KL-G-FEDERATED-TRUST-UNPINNED',
   info: 'A federated (OIDC) trust does not pin the token\'s subject and audience.',
   explanation: 'Without a `sub` condition, every token of the issuer (for GitHub: every repository on github.com) can assume the role; a `*` before the repository in the subject admits other organizations or repositories, because StringLike `*` also matches `/` and `:`.',

@@ -4,7 +4,7 @@ import { GuardrailRule } from '../model';
 const OWNER_PIN = /assertion\.(repository_owner_id|repository_owner|repository_id|namespace_id|namespace_path|project_id|project_path|terraform_organization_id|terraform_organization_name)\s*==\s*['"][^'"*]+['"]/;
 
 /** GCP workload identity providers for shared issuers without an owner-pinning condition. */
-export const gcpProviderOwnerPinned: GuardrailRule = {
+export const gcpProviderUnpinned: GuardrailRule = {
   id: 'KL-G-GCP-PROVIDER-UNPINNED',
   info: 'A GCP workload identity provider for a shared issuer does not pin the owner in its attribute condition.',
   explanation: 'GitHub, GitLab.com and Terraform Cloud issue tokens to every customer: without an attribute condition pinning the organization (by immutable id where possible), any of them can exchange a token at this provider.',
