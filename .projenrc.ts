@@ -86,9 +86,57 @@ const project = new typescript.TypeScriptProject({
 });
 
 
+// Dependency direction (eslint import/no-restricted-paths): core decides and imports only core; synth reads output
+// and imports only core; guardrails and inventory read synth; the inventory never imports the rules; nothing below
+// the renderers imports them.
+const upperLayers = ['./src/constructs', './src/templates', './src/guardrails', './src/inventory', './src/cli'];
+project.eslint?.addRules({
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      { target: './src/core', from: [...upperLayers, './src/synth'], message: 'core/ decides without frameworks or readers: move the code into core/ or invert the dependency' },
+      { target: './src/synth', from: upperLayers, message: 'synth/ is the neutral model: it imports only core/' },
+      { target: './src/inventory', from: ['./src/guardrails/rules', './src/constructs', './src/templates', './src/cli'], message: 'the inventory reads synth/ and core/facts/, never the rules or the renderers' },
+      { target: './src/guardrails', from: ['./src/inventory', './src/constructs', './src/templates', './src/cli'], message: 'guardrails read synth/ and core/, never the inventory or the renderers' },
+    ],
+  }],
+});
+// core/ and synth/ load without any framework installed.
+const frameworkPackages = ['aws-cdk-lib', 'aws-cdk-lib/*', 'cdktf', 'cdk8s', '@cdktf/*', 'constructs'];
+project.eslint?.addOverride({
+  files: ['src/core/**/*.ts', 'src/synth/**/*.ts'],
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: frameworkPackages, message: 'core/ and synth/ are framework-free' }] }] },
+});
+
 // unrs-resolver (used by jest and the eslint import resolver) 1.13.0 lacks most platform bindings on the npm
 // registry this project installs from, which leaves the lock file incomplete and `npm ci` failing; 1.12.2 is complete.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+// Public API: the root and one entry point per target, nothing else (no `./lib/*`), so internals can move without a
+// major version; README "Migrating from deep imports" maps each old deep import to its entry point.
+const entryPoints: Record<string, string> = {
+  '.': 'index',
+  './aws': 'constructs/aws/index',
+  './gcp': 'constructs/gcp/index',
+  './azure': 'constructs/azure/index',
+  './k8s': 'constructs/k8s/index',
+  './templates': 'templates/index',
+  './guardrails': 'guardrails/index',
+  './inventory': 'inventory/index',
+};
+project.package.addField('exports', {
+  ...Object.fromEntries(Object.entries(entryPoints).map(([subpath, file]) => [subpath, { types: `./lib/${file}.d.ts`, default: `./lib/${file}.js` }])),
+  './package.json': './package.json',
+});
+// TypeScript's `moduleResolution: node` (node10, as in aws-cdk's app template) ignores `exports`: the same subpaths for types.
+project.package.addField('typesVersions', {
+  '*': Object.fromEntries(Object.entries(entryPoints).filter(([subpath]) => subpath !== '.').map(([subpath, file]) => [subpath.slice(2), [`lib/${file}.d.ts`]])),
+});
+// Only constructs is a required peer: a team installs the frameworks of its targets (AWS only: aws-cdk-lib).
+project.package.addField('peerDependenciesMeta', Object.fromEntries(
+  Object.keys(frameworks).filter((name) => name !== 'constructs').map((name) => [name, { optional: true }]),
+));
+// The types of the root's namespaces are declaration files (src/namespaces/*.d.ts), which tsc does not emit: copy them.
+project.postCompileTask.exec('cp src/namespaces/*.d.ts lib/namespaces/');
 
 // Tests live under test/ only; snapshots under test/snapshots/ (see test/snapshot-resolver.js).
 const packageJson = project.tryFindObjectFile('package.json')!;
