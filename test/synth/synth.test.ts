@@ -6,7 +6,8 @@ import {
   kubernetesServiceAccountSubject, parseKubernetesServiceAccountGroup, parseKubernetesServiceAccountSubject, subjectIsPinned,
 } from '../../src/core/facts/subjects';
 import {
-  awsOwnershipTags, azureOwnershipTags, decodeOwnershipDescription, decodeOwnershipTags, gcpOwnership, kubernetesOwnership, Ownership, OWNERSHIP_PREFIX,
+  awsOwnershipTags, azureOwnershipTags, decodeOwnershipDescription, decodeOwnershipTags, gcpOwnership, kubernetesOwnership,
+  Ownership, OWNERSHIP_PREFIX,
 } from '../../src/core/ownership';
 import { readInventoryInput } from '../../src/inventory/read';
 import { buildInventory } from '../../src/inventory/records';
