@@ -1,4 +1,5 @@
-import { awsBreakGlassConditions, checkGcpBreakGlass, KeylessError, resolveBreakGlassExpiry, resolveGcpAuditServices } from '../../src';
+import { awsBreakGlassConditions, checkGcpBreakGlass, resolveBreakGlassExpiry, resolveGcpAuditServices } from '../../src/core/break-glass';
+import { KeylessError } from '../../src/core/errors';
 
 const ctx = { path: 'App/BreakGlass', today: '2026-11-22' };
 

@@ -1,4 +1,5 @@
-import { KeylessError, today } from '../../src';
+import { today } from '../../src/core/clock';
+import { KeylessError } from '../../src/core/errors';
 
 describe('today: the pinned date is a real calendar date or a KL-CLOCK error', () => {
   let previous: string | undefined;

@@ -1,4 +1,6 @@
-import { GitHubActions, GitLabCi, resolveCiSource } from '../../src';
+import { GitHubActions } from '../../src/core/ci/github';
+import { GitLabCi } from '../../src/core/ci/gitlab';
+import { resolveCiSource } from '../../src/core/ci/policy';
 
 const ctx = { path: 'App/Trust', today: '2026-11-22' };
 const base = { owner: 'acme', repository: 'payments-api' };

@@ -1,4 +1,5 @@
-import { checkNamespace, checkServiceAccountRef, KeylessError, resolveTokenExpiration, serviceAccountSubject } from '../../src';
+import { KeylessError } from '../../src/core/errors';
+import { checkNamespace, checkServiceAccountRef, resolveTokenExpiration, serviceAccountSubject } from '../../src/core/kubernetes';
 
 const ctx = { path: 'App/Workload', today: '2026-11-22' };
 

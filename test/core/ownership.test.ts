@@ -1,7 +1,5 @@
-import {
-  addDays, awsOwnershipTags, azureOwnershipTags, daysBetween, gcpLabelValue, gcpOwnership, isIsoDate, KeylessError,
-  kubernetesOwnership, Ownership, resolveOwnership,
-} from '../../src';
+import { KeylessError } from '../../src/core/errors';
+import { addDays, awsOwnershipTags, azureOwnershipTags, daysBetween, gcpLabelValue, gcpOwnership, isIsoDate, kubernetesOwnership, Ownership, resolveOwnership } from '../../src/core/ownership';
 
 const ctx = { path: 'App/Stack/Trust', today: '2026-11-22' };
 const ownership: Ownership = { owner: 'Payments.Team@Example.com', purpose: 'publish payments-api images', environment: 'production', tier: 1, reviewBy: '2027-04-30' };

@@ -1,4 +1,4 @@
-import { checkAwsSessionBounds, resolveSessionSeconds, TIER_POLICIES } from '../../src';
+import { checkAwsSessionBounds, resolveSessionSeconds, TIER_POLICIES } from '../../src/core/tier';
 
 const ctx = { path: 'App/Trust', today: '2026-11-22' };
 

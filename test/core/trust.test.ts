@@ -1,6 +1,10 @@
-import {
-  awsWebIdentityTrust, azureCredentialName, azureFederatedTrust, checkObjectPrefix, gcpWorkloadIdentityProvider, GitHubActions, GitLabCi, quote,
-} from '../../src';
+import { GitHubActions } from '../../src/core/ci/github';
+import { GitLabCi } from '../../src/core/ci/gitlab';
+import { quote } from '../../src/core/errors';
+import { checkObjectPrefix } from '../../src/core/object-prefix';
+import { awsWebIdentityTrust } from '../../src/core/trust/aws';
+import { azureCredentialName, azureFederatedTrust } from '../../src/core/trust/azure';
+import { gcpWorkloadIdentityProvider } from '../../src/core/trust/gcp';
 
 const ctx = { path: 'App/Trust', today: '2026-11-22' };
 const location = { projectNumber: '412345678901', poolId: 'ci-github', providerId: 'payments-deploy' };
