@@ -2,19 +2,16 @@ import { Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { checkEksIssuerSlash } from './private/eks-issuer';
 import { sharedOidcProvider } from './private/oidc-provider';
 import { checkManagedPolicyProp, checkOidcProviderProp } from './private/props';
 import { claimAwsRoleName } from './private/role-name';
-import { checkIssuerUrl } from '../../core/ci/policy';
-import { fail } from '../../core/errors';
+import { fail, ValidationContext } from '../../core/errors';
 import { checkServiceAccountRef, KubernetesServiceAccountRef, serviceAccountSubject } from '../../core/kubernetes';
-import { iamLiteral, requireLiterals } from '../../core/literal';
 import { awsRoleDescription, checkAwsRoleName, checkIdentityName } from '../../core/names';
 import { awsOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
 import { checkDurationSeconds, checkPropsObject, describeValue, isObject } from '../../core/props';
 import { checkAwsSessionBounds, resolveSessionSeconds } from '../../core/tier';
-import { AWS_STS_AUDIENCE } from '../../core/trust/aws';
+import { AwsRoleTrustStatement, awsRoleArn, checkPodIdentityBinding, irsaTrust, podIdentityTrust } from '../../core/trust/aws-workload';
 import { appRegistry } from '../private/app-registry';
 import { claimWorkloadBinding } from '../private/bindings';
 import { validationContext } from '../private/context';
@@ -148,8 +145,7 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
     const seconds = checkAwsSessionBounds(resolveSessionSeconds(requested, this.ownership.tier, ctx), ctx);
     this.maxSessionDuration = Duration.seconds(seconds);
     const eks: unknown = props.eks;
-    const subject = serviceAccountSubject(this.serviceAccount);
-    const common = {
+    const common: RoleCommonProps = {
       roleName: this.roleName,
       description: awsRoleDescription(`Workload ${this.serviceAccount.namespace}/${this.serviceAccount.name}. Owner ${this.ownership.owner}: ${this.ownership.purpose}`),
       maxSessionDuration: this.maxSessionDuration,
@@ -158,88 +154,10 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
 
     if (isEksBinding(eks, 'irsa')) {
       this.mechanism = 'irsa';
-      if (Token.isUnresolved(eks.issuerUrl)) {
-        fail({
-          code: 'KL-AWS-IRSA-ISSUER-TOKEN',
-          path: ctx.path,
-          prop: 'eks.issuerUrl',
-          problem: 'is a token: the issuer becomes part of the trust condition keys, which Keyless pins literally so the synthesized trust can be reviewed',
-          fix: 'give the literal issuer URL from `aws eks describe-cluster --name CLUSTER --query cluster.identity.oidc.issuer`',
-        });
-      }
-      checkEksIssuerSlash(eks.issuerUrl, ctx, 'eks.issuerUrl');
-      // checkIssuerUrl also bounds the issuer to the 255 characters of an IAM OIDC provider URL.
-      const issuerUrl = checkIssuerUrl(eks.issuerUrl, ctx, 'eks.issuerUrl', 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE');
-      const hostPath = issuerUrl.replace(/^https:\/\//, '');
-      const oidcProvider = checkOidcProviderProp(eks.oidcProvider, ctx, 'eks.oidcProvider');
-      claimWorkloadBinding(this, 'AWS (IRSA)', `${subject} of issuer ${issuerUrl}`, 'serviceAccount');
-      claimEksMechanism(this, 'irsa', subject, /^oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\//.exec(hostPath)?.[1], `issuer ${issuerUrl}`);
-      const provider = oidcProvider ?? sharedOidcProvider(this, issuerUrl, AWS_STS_AUDIENCE);
-      this.roleResource = new iam.Role(this, 'Role', {
-        ...common,
-        assumedBy: new iam.WebIdentityPrincipal(provider.oidcProviderArn, {
-          StringEquals: { [`${hostPath}:aud`]: AWS_STS_AUDIENCE, [`${hostPath}:sub`]: iamLiteral(subject, ctx, 'serviceAccount') },
-        }),
-      });
+      this.roleResource = this.bindIrsa(eks, common, ctx);
     } else if (isEksBinding(eks, 'pod-identity')) {
       this.mechanism = 'pod-identity';
-      if (eks.fargate !== undefined && typeof eks.fargate !== 'boolean') {
-        fail({
-          code: 'KL-PROP-TYPE',
-          path: ctx.path,
-          prop: 'eks.fargate',
-          problem: `is ${describeValue(eks.fargate)}: expected true or false`,
-          fix: 'set `fargate: true` when the pods run on Fargate (then use IRSA), or leave it out',
-        });
-      }
-      if (eks.fargate === true) {
-        fail({
-          code: 'KL-AWS-POD-IDENTITY-FARGATE',
-          path: ctx.path,
-          prop: 'eks.fargate',
-          problem: 'is true: EKS Pod Identity is not available to pods on Fargate',
-          fix: 'use `eks: { kind: "irsa", issuerUrl }` for Fargate workloads',
-          docs: 'https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html#pod-id-considerations',
-        });
-      }
-      // The cluster name is a trust condition value: a deploy-time value such as `${aws:RequestTag/eks-cluster-name}`
-      // would be read by IAM as a policy variable and admit the same service account of every cluster.
-      requireLiterals(eks.clusterName, ctx, 'eks.clusterName', 'which cluster\'s pods are trusted');
-      if (typeof eks.clusterName !== 'string' || !/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(eks.clusterName)) {
-        fail({
-          code: 'KL-AWS-EKS-CLUSTER-NAME',
-          path: ctx.path,
-          prop: 'eks.clusterName',
-          problem: `is ${describeValue(eks.clusterName)}: an EKS cluster name is 1–100 letters, digits, \`-\` and \`_\`, starting with a letter or digit`,
-          fix: 'give the cluster name exactly',
-        });
-      }
-      claimWorkloadBinding(this, 'AWS (Pod Identity)', `${subject} of cluster ${eks.clusterName}`, 'serviceAccount');
-      claimEksMechanism(this, 'pod-identity', subject, Stack.of(this).region, `cluster ${eks.clusterName}`);
-      // Every literal in these conditions is validated to exclude `$` (cluster name, DNS-1123 namespace and service
-      // account name) and goes through iamLiteral, so none can read as an IAM policy variable.
-      // Session tags the Pod Identity Agent sets (EKS user guide, "Define permissions for EKS Pod Identities by tags").
-      // Cluster names are unique per account and region only: the ARN pins the cluster of this stack's region.
-      const clusterArn = Stack.of(this).formatArn({ service: 'eks', resource: 'cluster', resourceName: eks.clusterName });
-      const conditions = {
-        StringEquals: {
-          'aws:RequestTag/eks-cluster-arn': clusterArn,
-          'aws:RequestTag/eks-cluster-name': iamLiteral(eks.clusterName, ctx, 'eks.clusterName'),
-          'aws:RequestTag/kubernetes-namespace': iamLiteral(this.serviceAccount.namespace, ctx, 'serviceAccount.namespace'),
-          'aws:RequestTag/kubernetes-service-account': iamLiteral(this.serviceAccount.name, ctx, 'serviceAccount.name'),
-          'aws:SourceAccount': Stack.of(this).account,
-        },
-      };
-      this.roleResource = new iam.Role(this, 'Role', {
-        ...common,
-        assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com').withConditions(conditions)),
-      });
-      this.podIdentityAssociation = new CfnPodIdentityAssociation(this, 'Association', {
-        clusterName: eks.clusterName,
-        namespace: this.serviceAccount.namespace,
-        serviceAccount: this.serviceAccount.name,
-        roleArn: this.roleResource.roleArn,
-      });
+      [this.roleResource, this.podIdentityAssociation] = this.bindPodIdentity(eks, common, ctx);
     } else {
       fail({
         code: 'KL-AWS-EKS-BINDING',
@@ -269,8 +187,77 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
         fix: 'give the stack an explicit `env: { account, region }`',
       });
     }
-    const region = Token.isUnresolved(stack.region) ? '' : stack.region;
-    const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-    return `arn:${partition}:iam::${stack.account}:role/${this.roleName}`;
+    return awsRoleArn(stack.account, Token.isUnresolved(stack.region) ? '' : stack.region, this.roleName);
+  }
+
+  /** IRSA: the role trusts the issuer's OIDC provider for the service account's subject (decided by `irsaTrust`). */
+  private bindIrsa(eks: EksIrsaBinding, common: RoleCommonProps, ctx: ValidationContext): iam.Role {
+    if (Token.isUnresolved(eks.issuerUrl)) {
+      fail({
+        code: 'KL-AWS-IRSA-ISSUER-TOKEN',
+        path: ctx.path,
+        prop: 'eks.issuerUrl',
+        problem: 'is a token: the issuer becomes part of the trust condition keys, which Keyless pins literally so the synthesized trust can be reviewed',
+        fix: 'give the literal issuer URL from `aws eks describe-cluster --name CLUSTER --query cluster.identity.oidc.issuer`',
+      });
+    }
+    const trust = irsaTrust(eks.issuerUrl, this.serviceAccount, ctx);
+    const oidcProvider = checkOidcProviderProp(eks.oidcProvider, ctx, 'eks.oidcProvider');
+    claimWorkloadBinding(this, 'AWS (IRSA)', `${trust.subject} of issuer ${trust.issuerUrl}`, 'serviceAccount');
+    claimEksMechanism(this, 'irsa', trust.subject, trust.region, `issuer ${trust.issuerUrl}`);
+    const { oidcProviderUrl, clientId } = trust.statement.principal;
+    const provider = oidcProvider ?? sharedOidcProvider(this, oidcProviderUrl, clientId);
+    return new iam.Role(this, 'Role', {
+      ...common,
+      assumedBy: new DecidedTrust(new iam.WebIdentityPrincipal(provider.oidcProviderArn), trust.statement),
+    });
+  }
+
+  /** Pod Identity: the agent's service principal, narrowed by the session tags (decided by `podIdentityTrust`), and the association. */
+  private bindPodIdentity(eks: EksPodIdentityBinding, common: RoleCommonProps, ctx: ValidationContext): [iam.Role, CfnPodIdentityAssociation] {
+    const clusterName = checkPodIdentityBinding(eks, ctx);
+    const subject = serviceAccountSubject(this.serviceAccount);
+    claimWorkloadBinding(this, 'AWS (Pod Identity)', `${subject} of cluster ${clusterName}`, 'serviceAccount');
+    const stack = Stack.of(this);
+    claimEksMechanism(this, 'pod-identity', subject, stack.region, `cluster ${clusterName}`);
+    const location = { partition: stack.partition, region: stack.region, account: stack.account };
+    const trust = podIdentityTrust(clusterName, this.serviceAccount, location, ctx);
+    const role = new iam.Role(this, 'Role', {
+      ...common,
+      assumedBy: new DecidedTrust(new iam.ServicePrincipal(trust.statement.principal.service), trust.statement),
+    });
+    const association = new CfnPodIdentityAssociation(this, 'Association', { ...trust.association, roleArn: role.roleArn });
+    return [role, association];
+  }
+}
+
+/** The role props a workload identity sets whatever its mechanism. */
+type RoleCommonProps = Pick<iam.RoleProps, 'roleName' | 'description' | 'maxSessionDuration' | 'permissionsBoundary'>;
+
+/**
+ * Renders a decided trust statement as a role's `assumedBy`: exactly its actions and conditions, for `principal`
+ * (the service principal, or the federated principal of the OIDC provider the statement names).
+ */
+class DecidedTrust extends iam.PrincipalBase {
+  public readonly assumeRoleAction: string;
+
+  constructor(private readonly principal: iam.IPrincipal, private readonly statement: AwsRoleTrustStatement) {
+    super();
+    this.assumeRoleAction = statement.actions[0];
+  }
+
+  public get policyFragment(): iam.PrincipalPolicyFragment {
+    return new iam.PrincipalPolicyFragment(this.principal.policyFragment.principalJson, this.statement.conditions);
+  }
+
+  public dedupeString(): string | undefined {
+    const inner = iam.ComparablePrincipal.dedupeStringFor(this.principal);
+    return inner === undefined ? undefined : `DecidedTrust:${inner}:${JSON.stringify(this.statement)}`;
+  }
+
+  public addToAssumeRolePolicy(document: iam.PolicyDocument): void {
+    document.addStatements(new iam.PolicyStatement({
+      actions: [...this.statement.actions], principals: [this.principal], conditions: this.statement.conditions,
+    }));
   }
 }

@@ -2,14 +2,12 @@ import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federat
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkIssuerUrl } from '../../core/ci/policy';
-import { checkServiceAccountRef, KubernetesServiceAccountRef, serviceAccountSubject } from '../../core/kubernetes';
+import { checkServiceAccountRef, KubernetesServiceAccountRef } from '../../core/kubernetes';
 import { checkIdentityName } from '../../core/names';
 import { Ownership, resolveOwnership } from '../../core/ownership';
-import { AZURE_TOKEN_EXCHANGE_AUDIENCE, azureCredentialName } from '../../core/trust/azure';
+import { aksFederatedCredential, checkClusterIssuerUrl } from '../../core/trust/azure-workload';
 import { claimWorkloadBinding } from '../private/bindings';
 import { terraformValidationContext } from '../private/terraform-reference';
-import { checkAksIssuerSlash } from './private/aks-issuer';
 import { ownedUserAssignedIdentity } from './private/identity';
 import { terraformConfig } from '../private/terraform';
 
@@ -67,20 +65,16 @@ export class WorkloadIdentity extends Construct {
     const { identity, resourceGroupName } = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx);
     this.identity = identity;
     this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
-    const issuer = checkIssuerUrl(props.clusterIssuerUrl, ctx, 'clusterIssuerUrl',
-      'https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/11111111-1111-1111-1111-111111111111/',
-      { allowTrailingSlash: true });
-    checkAksIssuerSlash(issuer, ctx, 'clusterIssuerUrl');
-    const subject = serviceAccountSubject(this.serviceAccount);
-    claimWorkloadBinding(this, 'Azure', `${subject} of issuer ${issuer}`, 'serviceAccount');
+    const credential = aksFederatedCredential(checkClusterIssuerUrl(props.clusterIssuerUrl, ctx), this.serviceAccount);
+    claimWorkloadBinding(this, 'Azure', `${credential.subject} of issuer ${credential.issuer}`, 'serviceAccount');
 
     this.federatedCredential = new FederatedIdentityCredential(this, 'Credential', terraformConfig(this, {
-      name: azureCredentialName(subject),
+      name: credential.name,
       resourceGroupName,
       parentId: this.identity.id,
-      issuer,
-      subject,
-      audience: [AZURE_TOKEN_EXCHANGE_AUDIENCE],
+      issuer: credential.issuer,
+      subject: credential.subject,
+      audience: [credential.audience],
     }));
     this.principalId = this.identity.principalId;
     this.clientId = this.identity.clientId;

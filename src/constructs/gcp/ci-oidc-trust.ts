@@ -8,10 +8,10 @@ import { CiTrustPolicy, ICiSource } from '../../core/ci/policy';
 import { checkGcpPoolId, checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
 import { GcpAccessMode, gcpPoolResource, gcpWorkloadIdentityProvider, resolveGcpAccessMode } from '../../core/trust/gcp';
+import { gcpServiceAccount, workloadIdentityUserBindings } from '../../core/trust/gcp-workload';
 import { appRegistry } from '../private/app-registry';
 import { resolveCiTrust } from '../private/ci-source';
 import { validationContext } from '../private/context';
-import { shortHash } from '../private/hash';
 import { terraformConfig } from '../private/terraform';
 import { claimGcpPoolResource, claimGcpServiceAccountId } from '../private/uniqueness';
 
@@ -172,21 +172,24 @@ export class CiOidcTrust extends Construct {
     if (this.access === 'impersonation') {
       const accountId = checkGcpServiceAccountId(props.serviceAccountId ?? name, ctx, 'serviceAccountId');
       claimGcpServiceAccountId(this, project, accountId);
-      this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', terraformConfig(this, {
-        project,
-        accountId,
-        displayName: accountId,
+      const account = gcpServiceAccount(accountId, project);
+      const serviceAccount = new ServiceAccount(this, 'ServiceAccount', terraformConfig(this, {
+        project: account.project,
+        accountId: account.accountId,
+        displayName: account.accountId,
         description: owned.description,
       }));
-      this.serviceAccountEmail = `${accountId}@${project}.iam.gserviceaccount.com`;
-      this.serviceAccountMember = `serviceAccount:${this.serviceAccountEmail}`;
-      // Construct ids derive from the member, so adding a ref does not renumber (and re-create) other bindings.
-      this.members.forEach((member) => new ServiceAccountIamMember(this, `WorkloadIdentityUser-${shortHash(member)}`, terraformConfig(this, {
-        serviceAccountId: this.serviceAccount!.name,
-        role: 'roles/iam.workloadIdentityUser',
-        member,
-        dependsOn: [this.provider],
-      })));
+      this.serviceAccount = serviceAccount;
+      this.serviceAccountEmail = account.email;
+      this.serviceAccountMember = account.member;
+      for (const binding of workloadIdentityUserBindings(this.members)) {
+        new ServiceAccountIamMember(this, binding.id, terraformConfig(this, {
+          serviceAccountId: serviceAccount.name,
+          role: binding.role,
+          member: binding.member,
+          dependsOn: [this.provider],
+        }));
+      }
     }
   }
 }

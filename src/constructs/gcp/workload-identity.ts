@@ -5,6 +5,7 @@ import { checkServiceAccountRef, KubernetesServiceAccountRef } from '../../core/
 import { checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
 import { GcpAccessMode, resolveGcpAccessMode } from '../../core/trust/gcp';
+import { gkeWorkloadIdentity, GkeWorkloadIdentitySpec, gkeWorkloadPool } from '../../core/trust/gcp-workload';
 import { claimWorkloadBinding } from '../private/bindings';
 import { validationContext } from '../private/context';
 import { terraformConfig } from '../private/terraform';
@@ -72,27 +73,35 @@ export class WorkloadIdentity extends Construct {
     const project = checkGcpProjectId(props.project, ctx);
     this.access = resolveGcpAccessMode(props.access, props.serviceAccountId, ctx);
     const { namespace, name: ksa } = this.serviceAccount;
-    const workloadPool = `${project}.svc.id.goog`;
-    claimWorkloadBinding(this, 'GCP', `${namespace}/${ksa} in workload pool ${workloadPool}`, 'serviceAccount');
+    claimWorkloadBinding(this, 'GCP', `${namespace}/${ksa} in workload pool ${gkeWorkloadPool(project)}`, 'serviceAccount');
 
+    let decision: GkeWorkloadIdentitySpec;
     if (this.access === 'direct') {
-      const projectNumber = checkGcpProjectNumber(props.projectNumber, ctx);
-      this.workloadMember = `principal://iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${workloadPool}/subject/ns/${namespace}/sa/${ksa}`;
-      this.member = this.workloadMember;
+      decision = gkeWorkloadIdentity(this.serviceAccount, { project, access: 'direct', projectNumber: checkGcpProjectNumber(props.projectNumber, ctx) });
     } else {
       const accountId = checkGcpServiceAccountId(props.serviceAccountId ?? name, ctx, 'serviceAccountId');
       claimGcpServiceAccountId(this, project, accountId);
-      this.googleServiceAccount = new ServiceAccount(this, 'ServiceAccount', terraformConfig(this, {
-        project, accountId, displayName: accountId, description: gcpOwnership(this.ownership, ctx).description,
+      decision = gkeWorkloadIdentity(this.serviceAccount, { project, access: 'impersonation', accountId });
+    }
+    this.workloadMember = decision.workloadMember;
+    this.member = decision.member;
+    const account = decision.googleServiceAccount;
+    if (account !== undefined) {
+      const googleServiceAccount = new ServiceAccount(this, 'ServiceAccount', terraformConfig(this, {
+        project: account.project,
+        accountId: account.accountId,
+        displayName: account.accountId,
+        description: gcpOwnership(this.ownership, ctx).description,
       }));
-      this.googleServiceAccountEmail = `${accountId}@${project}.iam.gserviceaccount.com`;
-      this.workloadMember = `serviceAccount:${workloadPool}[${namespace}/${ksa}]`;
-      this.member = `serviceAccount:${this.googleServiceAccountEmail}`;
-      new ServiceAccountIamMember(this, 'WorkloadIdentityUser', terraformConfig(this, {
-        serviceAccountId: this.googleServiceAccount.name,
-        role: 'roles/iam.workloadIdentityUser',
-        member: this.workloadMember,
-      }));
+      this.googleServiceAccount = googleServiceAccount;
+      this.googleServiceAccountEmail = account.email;
+      for (const binding of decision.bindings) {
+        new ServiceAccountIamMember(this, binding.id, terraformConfig(this, {
+          serviceAccountId: googleServiceAccount.name,
+          role: binding.role,
+          member: binding.member,
+        }));
+      }
     }
   }
 }
