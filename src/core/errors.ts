@@ -1,10 +1,42 @@
 /**
+ * Marks Keyless errors. A registered symbol (`Symbol.for`), so that an error thrown by one copy of the library is
+ * recognised by another copy in the same process (two versions in one app's `node_modules`).
+ */
+const KEYLESS_ERROR_BRAND = Symbol.for('@keyless/constructs.KeylessError');
+
+/**
  * An input Keyless refuses, reported at synthesis time.
  *
  * The message names the construct path, the prop in backticks, the bad value, the limit and the fix, and starts
  * with a stable code so that tooling and documentation can refer to it.
+ *
+ * Detect it with {@link KeylessError.isKeylessError} (or `instanceof KeylessError`, which answers the same): both
+ * recognise errors thrown by another copy of `@keyless/constructs` in the same process.
  */
 export class KeylessError extends Error {
+  /**
+   * Whether a value is a Keyless error, thrown by this copy of the library or by another one (a second version in
+   * the app's `node_modules`). Recognises the brand the errors carry, not their name or shape: an object that only
+   * looks like a Keyless error (`name: 'KeylessError'`, a `code`) is not one.
+   */
+  public static isKeylessError(value: unknown): value is KeylessError {
+    if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+    try {
+      return (value as { [KEYLESS_ERROR_BRAND]?: unknown })[KEYLESS_ERROR_BRAND] === true;
+    } catch {
+      return false; // a hostile proxy or getter: not a Keyless error
+    }
+  }
+
+  /**
+   * `error instanceof KeylessError` holds for Keyless errors of any copy of the library (see
+   * {@link KeylessError.isKeylessError}); for a subclass, `instanceof` keeps its usual meaning.
+   */
+  public static [Symbol.hasInstance](value: unknown): value is KeylessError {
+    if (this !== KeylessError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return KeylessError.isKeylessError(value);
+  }
+
   /** Stable identifier of the rule that refused the input, e.g. `KL-GH-WILDCARD`. */
   public readonly code: string;
   /** Construct path (or logical location) of the declaration that was refused. */
@@ -21,6 +53,8 @@ export class KeylessError extends Error {
     this.prop = details.prop;
   }
 }
+
+Object.defineProperty(KeylessError.prototype, KEYLESS_ERROR_BRAND, { value: true, enumerable: false, writable: false, configurable: false });
 
 /** The parts of a {@link KeylessError} message. */
 export interface KeylessErrorDetails {
