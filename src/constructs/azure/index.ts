@@ -1,4 +1,13 @@
+// @keyless/constructs/azure: renders with cdktf, @cdktf/provider-azurerm and constructs.
+import { requireFrameworks } from '../private/frameworks';
+
+// First, before any module that imports cdktf: a missing framework is a Keyless error naming what to install.
+requireFrameworks('azure');
+
 export * from './ci-oidc-trust';
 export * from './workload-identity';
 export * from './scoped-publisher-role';
 export * from './break-glass-assignment';
+// Types of the props and results above that are decided in core.
+export type { BreakGlassExpiry } from '../../core/break-glass';
+export type { AzureCustomRoleSpec, AzurePublishGrant } from '../../core/publish';
