@@ -1,6 +1,8 @@
 import { Condition, Permission, PermissionKind, SubjectKind, TrustedSubject } from './model';
+import { GITHUB_ISSUER } from '../core/ci/github';
 import { PINNED_CI_SUBJECT_PREFIXES } from '../core/facts/subjects';
 import { isGlob } from '../synth/glob';
+import { issuerOf } from '../synth/values';
 
 /** Claims shown first, in this order; the others follow alphabetically. */
 const CLAIM_ORDER = ['sub', 'aud'];
@@ -14,7 +16,7 @@ function literalPrefix(pattern: string): string {
 }
 
 function isGitHub(issuer: string, subs: readonly string[]): boolean {
-  return issuer.startsWith('token.actions.githubusercontent.com') || subs.some((s) => s.startsWith('repo:'));
+  return issuer.startsWith(issuerOf(GITHUB_ISSUER)) || subs.some((s) => s.startsWith('repo:'));
 }
 
 /** Whether a `sub` value (exact or pattern) admits GitHub pull_request runs (`repo:OWNER/REPO:pull_request`). */
