@@ -90,14 +90,6 @@ export function checkObjectProp<T>(value: unknown, ctx: ValidationContext, prop:
   return value as T;
 }
 
-/** Checks an optional string prop's type (the construct validates the content). */
-export function checkStringProp(value: unknown, ctx: ValidationContext, prop: string, expected: string, fix: string): string | undefined {
-  if (value !== undefined && typeof value !== 'string') {
-    fail({ code: 'KL-PROP-TYPE', path: ctx.path, prop, problem: `is ${describeValue(value)}: expected ${expected}`, fix });
-  }
-  return value;
-}
-
 /** Checks an optional boolean prop (an opt-in): `true` only when it is exactly `true`, a non-boolean refused. */
 export function checkBooleanProp(value: unknown, ctx: ValidationContext, prop: string, fix: string): boolean {
   if (value !== undefined && typeof value !== 'boolean') {
