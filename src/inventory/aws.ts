@@ -6,7 +6,7 @@ import { decodeOwnershipTags, OWNERSHIP_PREFIX } from '../core/ownership';
 import { NeutralResource } from '../synth/model';
 import { permissionStatements, trustStatements } from '../synth/policy';
 import { attributesOf, TerraformIndex } from '../synth/terraform';
-import { asList, cfnString, issuerOf, parseDocument } from '../synth/values';
+import { asList, cfnString, federatedProviderName, issuerOf, parseDocument } from '../synth/values';
 
 /** CloudFormation: roles, users, their policies, access keys and login profiles; Pod Identity associations. */
 function cloudFormation(resources: readonly NeutralResource[], drafts: Drafts): void {
@@ -165,14 +165,7 @@ function oidcIssuerFromCfn(principal: unknown, byId: Map<string, NeutralResource
   if (provider && (provider.type === 'AWS::IAM::OIDCProvider' || provider.type === 'Custom::AWSCDKOpenIdConnectProvider')) {
     return issuerOf(resolve(provider.properties.Url));
   }
-  return federatedName(resolve(principal));
-}
-
-/** A federated principal ARN → its provider (`…:oidc-provider/HOST` → HOST), or the principal itself. */
-function federatedName(value: string): string | undefined {
-  if (value.startsWith('${')) return undefined;
-  const match = /:(oidc-provider|saml-provider)\/(.+)$/.exec(value);
-  return match ? match[2] : value;
+  return federatedProviderName(resolve(principal));
 }
 
 /** Terraform (`aws_iam_*`, hand-written or from any tool). */
@@ -204,7 +197,7 @@ function terraform(resources: readonly NeutralResource[], drafts: Drafts, index:
       trustSubjects(draft, trustStatements(r), resolve, (principal) => {
         const target = index.target(r.file, principal);
         if (target?.type === 'aws_iam_openid_connect_provider') return issuerOf(resolve(attributesOf(target).url));
-        return federatedName(resolve(principal));
+        return federatedProviderName(resolve(principal));
       }, sourceOf(r));
       for (const arn of asList<unknown>(p.managed_policy_arns)) attachManaged(draft, r.file, arn, r);
     }

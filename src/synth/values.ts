@@ -48,6 +48,16 @@ export function issuerOf(url: string): string {
 }
 
 /**
+ * The provider a federated principal names: `arn:…:oidc-provider/HOST/PATH` → `HOST/PATH` (also `saml-provider/NAME`);
+ * any other principal as it is; undefined when it is still an unresolved `${…}`.
+ */
+export function federatedProviderName(principal: string): string | undefined {
+  if (principal.startsWith('${')) return undefined;
+  const match = /:(oidc-provider|saml-provider)\/(.+)$/.exec(principal);
+  return match ? match[2] : principal;
+}
+
+/**
  * A CloudFormation value as a string: `Fn::Join`, `Fn::Sub`, `Ref` and `Fn::GetAtt …Arn` of roles, users and OIDC
  * providers of the template are resolved; the partition is read as `aws` and the URL suffix as `amazonaws.com`;
  * other values stay visible as `${…}`.
