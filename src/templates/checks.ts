@@ -1,7 +1,8 @@
-import * as cdk from 'aws-cdk-lib';
-import { Chart } from 'cdk8s';
-import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { isAwsStack } from '../constructs/aws/workload-access';
+import { isAzureStack } from '../constructs/azure/workload-access';
+import { isGcpStack } from '../constructs/gcp/workload-access';
+import { isChart } from '../constructs/k8s/workload-object';
 import { appRegistry } from '../constructs/private/app-registry';
 import { Access } from '../core/access';
 import { fail, ValidationContext } from '../core/errors';
@@ -26,17 +27,18 @@ export function checkTemplateProps(props: unknown, ctx: ValidationContext, examp
 const AWS_STACK: ObjectPropShape = {
   expected: 'an aws-cdk-lib Stack (`cdk.Stack`)',
   fix: 'give the aws-cdk-lib stack the identity is created in',
-  test: (value) => cdk.Stack.isStack(value),
+  test: isAwsStack,
 };
 const TF_STACK: ObjectPropShape = {
   expected: 'a cdktf TerraformStack',
   fix: 'give the cdktf stack the identity is created in',
-  test: (value) => TerraformStack.isStack(value),
+  test: isGcpStack,
 };
+const AZURE_STACK: ObjectPropShape = { ...TF_STACK, test: isAzureStack };
 const CHART: ObjectPropShape = {
   expected: 'a cdk8s Chart of the cluster',
   fix: 'give the cdk8s chart of that cluster',
-  test: (value) => Chart.isChart(value),
+  test: isChart,
 };
 
 function nested(value: unknown, ctx: ValidationContext, prop: string, expected: string, fix: string): Record<string, unknown> | undefined {
@@ -62,7 +64,7 @@ export function checkClusterTargets(props: Record<string, unknown>, ctx: Validat
   const aks = nested(props.aks, ctx, 'aks', 'an AKS target `{ stack, clusterIssuerUrl, resourceGroupName, location }`',
     'give `aks: { stack: azureStack, clusterIssuerUrl, resourceGroupName, location }`, or leave it out');
   if (aks) {
-    checkObjectProp(aks.stack, ctx, 'aks.stack', TF_STACK);
+    checkObjectProp(aks.stack, ctx, 'aks.stack', AZURE_STACK);
     checkObjectProp(aks.chart, ctx, 'aks.chart', { ...CHART, optional: true });
   }
 }
@@ -88,7 +90,7 @@ export function checkPublishClouds(props: Record<string, unknown>, ctx: Validati
   const clouds: Array<[string, ObjectPropShape, string]> = [
     ['aws', AWS_STACK, '{ stack: awsStack, target: AwsPublishTarget.ecrRepository({ repositoryArn }) }'],
     ['gcp', TF_STACK, '{ stack: gcpStack, target: GcpPublishTarget.artifactRegistryRepository({…}), project, projectNumber }'],
-    ['azure', TF_STACK, '{ stack: azureStack, target: AzurePublishTarget.containerRegistry({ registryId }), resourceGroupName, location }'],
+    ['azure', AZURE_STACK, '{ stack: azureStack, target: AzurePublishTarget.containerRegistry({ registryId }), resourceGroupName, location }'],
   ];
   for (const [cloud, stack, example] of clouds) {
     const value = nested(props[cloud], ctx, cloud, `an object \`${example}\``, `give \`${cloud}: ${example}\`, or leave it out`);

@@ -1,9 +1,9 @@
-import * as cdk from 'aws-cdk-lib';
-import { TerraformStack } from 'cdktf';
 import { checkPublishClouds, checkTemplateProps, claimTemplateName, templatePath } from './checks';
 import * as aws from '../constructs/aws';
+import type { Stack } from '../constructs/aws/workload-access';
 import * as azure from '../constructs/azure';
 import * as gcp from '../constructs/gcp';
+import type { TerraformStack } from '../constructs/gcp/workload-access';
 import { ICiSource } from '../core/ci/policy';
 import { today } from '../core/clock';
 import { fail } from '../core/errors';
@@ -19,7 +19,7 @@ export interface CiPublishArtifactProps {
   /** The pipeline: protected refs only. */
   readonly source: ICiSource;
   /** Publish to AWS. */
-  readonly aws?: { readonly stack: cdk.Stack; readonly target: aws.AwsPublishTarget };
+  readonly aws?: { readonly stack: Stack; readonly target: aws.AwsPublishTarget };
   /** Publish to GCP. */
   readonly gcp?: { readonly stack: TerraformStack; readonly target: gcp.GcpPublishTarget; readonly project: string; readonly projectNumber: string };
   /** Publish to Azure. */

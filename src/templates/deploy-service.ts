@@ -1,4 +1,3 @@
-import { ApiObject, Chart } from 'cdk8s';
 import { checkAccessList, checkClusterTargets, claimTemplateName, clusterScopes, checkImage, checkReplicas, checkTemplateProps, templatePath } from './checks';
 import { Access } from '../core/access';
 import { today } from '../core/clock';
@@ -56,14 +55,17 @@ export class DeployService {
       ...props,
       namespace,
       access,
-      workload: (chart: Chart, id: string) => new ApiObject(chart, `${id}-Deployment`, {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: props.name, namespace, labels },
-        spec: {
-          replicas: replicas ?? 2,
-          selector: { matchLabels: labels },
-          template: { metadata: { labels }, spec: { containers: [hardenedContainer(props.name, image)] } },
+      workload: (id: string) => ({
+        id: `${id}-Deployment`,
+        manifest: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: props.name, namespace, labels },
+          spec: {
+            replicas: replicas ?? 2,
+            selector: { matchLabels: labels },
+            template: { metadata: { labels }, spec: { containers: [hardenedContainer(props.name, image)] } },
+          },
         },
       }),
     }, ctx);

@@ -1,4 +1,3 @@
-import { ApiObject, Chart } from 'cdk8s';
 import { checkAccess, checkAccessList, checkClusterTargets, claimTemplateName, clusterScopes, checkImage, checkTemplateProps, templatePath } from './checks';
 import { Access } from '../core/access';
 import { today } from '../core/clock';
@@ -55,17 +54,20 @@ export class ScheduledJob {
       namespace,
       access: [secret, ...access],
       accessProps: ['secret', ...access.map((_, i) => `access[${i}]`)],
-      workload: (chart: Chart, id: string) => new ApiObject(chart, `${id}-CronJob`, {
-        apiVersion: 'batch/v1',
-        kind: 'CronJob',
-        metadata: { name: props.name, namespace, labels },
-        spec: {
-          schedule: props.schedule.trim(),
-          concurrencyPolicy: 'Forbid',
-          jobTemplate: {
-            spec: {
-              backoffLimit: 2,
-              template: { metadata: { labels }, spec: { restartPolicy: 'Never', containers: [hardenedContainer(props.name, image)] } },
+      workload: (id: string) => ({
+        id: `${id}-CronJob`,
+        manifest: {
+          apiVersion: 'batch/v1',
+          kind: 'CronJob',
+          metadata: { name: props.name, namespace, labels },
+          spec: {
+            schedule: props.schedule.trim(),
+            concurrencyPolicy: 'Forbid',
+            jobTemplate: {
+              spec: {
+                backoffLimit: 2,
+                template: { metadata: { labels }, spec: { restartPolicy: 'Never', containers: [hardenedContainer(props.name, image)] } },
+              },
             },
           },
         },
