@@ -1,6 +1,9 @@
 import { fail, quote, ValidationContext } from '../errors';
-import { requireLiterals } from '../literal';
 import type { RiskTier } from '../tier';
+
+export { checkIssuerUrl, ISSUER_MAX_CHARS } from './issuer';
+export { checkRefName, checkRefPattern, WILDCARD_CHARS } from './refs';
+export { checkNumericId, listProp, sortedUnique } from './values';
 
 /** CI platforms Keyless can federate. */
 export type CiPlatform = 'github-actions' | 'gitlab-ci';
@@ -125,150 +128,6 @@ export interface CiResolveOptions {
    * @default - no tier requirement
    */
   readonly tier?: RiskTier;
-}
-
-/** Wildcard and pattern characters in AWS `StringLike` (`*`, `?`) and globs generally (`[`). */
-export const WILDCARD_CHARS = /[*?[\]]/;
-
-/**
- * Validates a git ref name (branch or tag) as git's `check-ref-format` does, which also guarantees it contains no
- * `:` (the subject separator) and no wildcard.
- */
-export function checkRefName(name: unknown, kind: 'branch' | 'tag', ctx: ValidationContext, prop: string, patternProp: string): string {
-  const docs = 'https://git-scm.com/docs/git-check-ref-format';
-  if (typeof name !== 'string' || name.length === 0) {
-    fail({ code: 'KL-CI-REF-EMPTY', path: ctx.path, prop, problem: `is ${quote(name)}: a ${kind} name must be a non-empty string`, fix: `name the ${kind}, e.g. "${kind === 'branch' ? 'main' : 'v1.2.3'}"` });
-  }
-  if (WILDCARD_CHARS.test(name)) {
-    const hint = kind === 'tag'
-      ? `declare the pattern in \`${patternProp}\` (a literal prefix and one trailing \`*\`, e.g. "v*") so that it is rendered as an explicit, reviewed pattern`
-      : 'list each branch exactly; branch patterns are not supported because a `*` also matches `/` and `:` in a subject';
-    fail({ code: 'KL-CI-REF-WILDCARD', path: ctx.path, prop, problem: `is ${quote(name)}: wildcards are not allowed in an exact ${kind} name`, fix: hint });
-  }
-  if (/^refs\//.test(name)) {
-    fail({
-      code: 'KL-CI-REF-QUALIFIED',
-      path: ctx.path,
-      prop,
-      problem: `is ${quote(name)}: give the short ${kind} name; Keyless adds the \`refs/${kind === 'branch' ? 'heads' : 'tags'}/\` prefix itself`,
-      fix: `use ${quote(name.replace(/^refs\/(heads|tags)\//, ''))}`,
-    });
-  }
-  // git check-ref-format: no control characters, space, ~ ^ : \ ; no "..", "@{", "//"; no leading/trailing "/" or "."; no ".lock" suffix.
-  // eslint-disable-next-line no-control-regex
-  if (/[\x00-\x20\x7f~^:\\]/.test(name) || name.includes('..') || name.includes('@{') || name.includes('//')
-    || /^[/.-]|[/.]$/.test(name) || name.endsWith('.lock') || name === '@' || name.length > 255) {
-    fail({
-      code: 'KL-CI-REF-INVALID',
-      path: ctx.path,
-      prop,
-      problem: `is ${quote(name)}, which is not a valid git ${kind} name (no spaces, \`~ ^ : \\\`, \`..\`, \`//\`, leading \`-\`, \`/\` or \`.\`, trailing \`/\`, \`.\` or \`.lock\`; at most 255 characters)`,
-      fix: `use the ${kind} name exactly as git shows it`,
-      docs,
-    });
-  }
-  return name;
-}
-
-/**
- * Validates a declared ref pattern: a literal prefix that is a valid ref name start, then a single trailing `*`.
- * Returns the literal prefix.
- */
-export function checkRefPattern(pattern: unknown, ctx: ValidationContext, prop: string): string {
-  if (typeof pattern !== 'string' || !/^[^*?[\]]+\*$/.test(pattern)) {
-    fail({
-      code: 'KL-CI-PATTERN-FORM',
-      path: ctx.path,
-      prop,
-      problem: `is ${quote(pattern)}: a pattern is a literal prefix of at least one character followed by a single trailing \`*\` (no \`?\`, \`[\`, inner or bare \`*\`)`,
-      fix: 'write it as e.g. "v*" or "release-*"; list other refs exactly',
-    });
-  }
-  const prefix = pattern.slice(0, -1);
-  // eslint-disable-next-line no-control-regex
-  if (/[\x00-\x20\x7f~^:\\]/.test(prefix) || prefix.includes('..') || prefix.includes('//') || /^[/.-]/.test(prefix) || prefix.startsWith('refs/')) {
-    fail({
-      code: 'KL-CI-PATTERN-INVALID',
-      path: ctx.path,
-      prop,
-      problem: `is ${quote(pattern)}: its prefix ${quote(prefix)} cannot start a valid git ref name (no spaces, \`~ ^ : \\\`, \`..\`, leading \`-\`, \`/\`, \`.\` or \`refs/\`)`,
-      fix: 'write the short tag name prefix, e.g. "v*"',
-    });
-  }
-  return prefix;
-}
-
-/** Checks a numeric id (GitHub and GitLab ids are decimal integers; tokens carry them as strings). */
-export function checkNumericId(value: unknown, ctx: ValidationContext, prop: string, what: string): string {
-  if (typeof value !== 'string' || !/^[1-9][0-9]{0,19}$/.test(value)) {
-    fail({
-      code: 'KL-CI-ID',
-      path: ctx.path,
-      prop,
-      problem: `is ${quote(value)}: the ${what} is a decimal number with no wildcard, given as a string`,
-      fix: `copy the numeric ${what} exactly (e.g. from the API), as a string such as "123456"`,
-    });
-  }
-  return value;
-}
-
-/** Sorted, de-duplicated copy of a list. */
-export function sortedUnique(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort();
-}
-
-/** Converts a list prop that may be undefined into an array, rejecting non-arrays. */
-export function listProp(value: unknown, ctx: ValidationContext, prop: string): unknown[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    fail({ code: 'KL-PROP-LIST', path: ctx.path, prop, problem: `is ${quote(value)}: expected a list`, fix: `give \`${prop}\` as an array` });
-  }
-  for (let i = 0; i < value.length; i++) {
-    // A hole (`[, "main"]`) is skipped by forEach and map: refuse it rather than silently drop or crash on it.
-    if (!(i in value)) {
-      fail({ code: 'KL-PROP-LIST-HOLE', path: ctx.path, prop: `${prop}[${i}]`, problem: 'is an empty slot of a sparse array', fix: `remove the extra comma, or give every element of \`${prop}\`` });
-    }
-  }
-  return value;
-}
-
-/** Longest issuer URL accepted: the IAM OIDC provider URL limit. */
-export const ISSUER_MAX_CHARS = 255;
-
-/** Validates an `https://` issuer URL (no trailing slash, query, fragment, credentials or wildcard). */
-export function checkIssuerUrl(
-  value: unknown, ctx: ValidationContext, prop: string, example: string, options: { allowTrailingSlash?: boolean } = {},
-): string {
-  const problem = (why: string) => fail({
-    code: 'KL-CI-ISSUER',
-    path: ctx.path,
-    prop,
-    problem: `is ${quote(value)}: ${why}`,
-    fix: `give the exact issuer URL as it appears in the token's \`iss\` claim, e.g. "${example}"`,
-  });
-  if (typeof value !== 'string') return problem('an issuer is an https URL');
-  requireLiterals(value, ctx, prop, 'which tokens are trusted');
-  // IAM OIDC provider URLs are at most 255 characters (CreateOpenIDConnectProvider); no real issuer is longer.
-  if (value.length > ISSUER_MAX_CHARS) return problem(`an issuer URL is at most ${ISSUER_MAX_CHARS} characters (IAM OIDC provider limit), this one is ${value.length}`);
-  // `?` is refused below as a query: an issuer has none, and AWS StringLike would read it as a wildcard.
-  if (/[*[\]]/.test(value)) return problem('wildcards are not allowed in an issuer');
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return problem('not a URL');
-  }
-  if (url.protocol !== 'https:') return problem('an OIDC issuer must use https');
-  if (url.username || url.password || url.search || url.hash || value.includes('?') || value.includes('#')) {
-    return problem('an issuer has no credentials, query or fragment');
-  }
-  if (url.port) return problem('an issuer URL with an explicit port is not supported by AWS IAM OIDC providers');
-  if (value.endsWith('/') && !options.allowTrailingSlash) return problem('an issuer has no trailing slash (the `iss` claim must match it exactly)');
-  const canonical = `${url.protocol}//${url.host}${url.pathname === '/' && !value.endsWith('/') ? '' : url.pathname}`;
-  if (value !== canonical) {
-    return problem('the issuer must be written in canonical form (lowercase host, no default port, no dot segments)');
-  }
-  return value;
 }
 
 /** Resolves a CI source, refusing a missing one. */
