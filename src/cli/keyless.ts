@@ -3,8 +3,9 @@
  * The `keyless` command, over synthesized output from any tool (CloudFormation templates, Terraform JSON, Kubernetes
  * manifests):
  *
- * - `keyless check DIR…`: the Keyless guardrails. Prints each finding (rule, file, resource, message, fix) and exits 1
- *   on any finding not covered by a live exception, 2 on unusable input.
+ * - `keyless check DIR…`: the Keyless guardrails. Prints each finding (rule, file, type, resource, `[finding key]`,
+ *   message, fix) and exits 1 on any finding not covered by a live exception or any exception error (invalid,
+ *   expired, or living longer than the tier allows), 2 on unusable input.
  * - `keyless inventory DIR…`: every identity as a record (JSON, CSV, Markdown) and the programme metrics.
  * - `keyless diff BASE HEAD`: what changed per identity, as a pull-request comment (Markdown), JSON and SARIF; with
  *   `--fail-on broadening`, exits 1 when an identity was broadened or added. Exits 2 on unusable input, never
@@ -81,7 +82,7 @@ export function main(argv: readonly string[], write: (line: string) => void = (l
     const report = evaluate(resources, { exceptions, today: date ?? today() });
     for (const finding of report.findings) write(formatFinding(finding));
     for (const problem of report.exceptionErrors) write(`KL-G-EXCEPTION ${problem}`);
-    for (const e of report.excepted) write(`excepted ${e.ruleId} ${e.file} ${e.resource}: ${e.message} (owner ${e.exception.owner}, until ${e.exception.expires}: ${e.exception.reason})`);
+    for (const e of report.excepted) write(`excepted ${e.ruleId} ${e.file} ${e.resource} [${e.key}]: ${e.message} (owner ${e.exception.owner}, until ${e.exception.expires}: ${e.exception.reason})`);
     write(`keyless check: ${report.resourcesChecked} resources in ${files.length} files, ${report.findings.length} findings, ${report.excepted.length} excepted, ${report.exceptionErrors.length} exception errors`);
     if (reportFile) fs.writeFileSync(reportFile, `${JSON.stringify({ files, ...report }, null, 2)}\n`);
     return mode === 'error' && reportFails(report) ? 1 : 0;
@@ -103,7 +104,7 @@ function readExceptions(file: string | undefined): GuardrailException[] {
   } catch (error) {
     throw new UnreadableInputError(`${file}: cannot read the exceptions (${(error as Error).message.split('\n')[0]})`);
   }
-  if (!Array.isArray(parsed)) throw new UnreadableInputError(`${file}: expected a JSON array of exceptions ({ ruleId, resource, reason, owner, expires })`);
+  if (!Array.isArray(parsed)) throw new UnreadableInputError(`${file}: expected a JSON array of exceptions ({ ruleId, resource, findingKey (optional), reason, owner, expires })`);
   return parsed as GuardrailException[];
 }
 

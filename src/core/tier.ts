@@ -14,6 +14,8 @@ export interface TierPolicy {
   readonly maxSessionSeconds: number;
   /** How far ahead the review-by date may be, in days. */
   readonly maxReviewHorizonDays: number;
+  /** How far ahead a guardrail exception on an identity of the tier may expire, in days. */
+  readonly maxExceptionDays: number;
 }
 
 /** Session lifetime Keyless uses when none is asked for: the shortest AWS allows (MaxSessionDuration ≥ 3600 s). */
@@ -23,12 +25,29 @@ export const DEFAULT_SESSION_SECONDS = 3600;
 export const AWS_MIN_SESSION_SECONDS = 3600;
 export const AWS_MAX_SESSION_SECONDS = 43200;
 
-/** The tier policy. Tier 1 credentials live at most one hour. */
+/**
+ * The tier policy. Tier 1 credentials live at most one hour.
+ *
+ * Exception lifetimes (`maxExceptionDays`) come from the issue that introduced them and the review horizons above:
+ * tier 1 allows 90 days, the issue's own example ("e.g. 90 days for tier 1", issue 15), half the tier 1 review
+ * horizon; tier 3 allows 365 days, its review horizon, so that no exception outlives a review cycle of the tier;
+ * tier 2 allows 180 days, in between (the tier 1 review horizon). Longer is an error: an exception is a dated debt,
+ * not a permanent suppression.
+ */
 export const TIER_POLICIES: Readonly<Record<RiskTier, TierPolicy>> = Object.freeze({
-  1: { tier: 1, maxSessionSeconds: 3600, maxReviewHorizonDays: 180 },
-  2: { tier: 2, maxSessionSeconds: 4 * 3600, maxReviewHorizonDays: 365 },
-  3: { tier: 3, maxSessionSeconds: 12 * 3600, maxReviewHorizonDays: 365 },
+  1: { tier: 1, maxSessionSeconds: 3600, maxReviewHorizonDays: 180, maxExceptionDays: 90 },
+  2: { tier: 2, maxSessionSeconds: 4 * 3600, maxReviewHorizonDays: 365, maxExceptionDays: 180 },
+  3: { tier: 3, maxSessionSeconds: 12 * 3600, maxReviewHorizonDays: 365, maxExceptionDays: 365 },
 });
+
+/**
+ * A risk tier as written in synthesized output (`keyless:tier` tags, labels and descriptions are text: `"1"`; a
+ * YAML template may write the number `1`); undefined for anything else.
+ */
+export function parseRiskTier(value: unknown): RiskTier | undefined {
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined;
+  return text === '1' || text === '2' || text === '3' ? Number(text) as RiskTier : undefined;
+}
 
 /** Returns the policy of a tier. */
 export function tierPolicy(tier: RiskTier): TierPolicy {

@@ -1,5 +1,5 @@
-import { exceptionIsLive, exceptionMatches, exceptionProblems, GuardrailException, validateExceptions } from './exceptions';
-import { Finding, GuardrailRule, NeutralResource, RuleContext } from './model';
+import { describeException, exceptionIsLive, exceptionMatches, exceptionProblems, GuardrailException, validateExceptions } from './exceptions';
+import { Finding, GuardrailRule, NeutralResource, RULE_ERROR_KEY, RuleContext, RuleFinding } from './model';
 import { ALL_RULES } from './rules';
 
 /** Options for {@link evaluate}. */
@@ -10,6 +10,12 @@ export interface EvaluateOptions {
   readonly exceptions?: readonly GuardrailException[];
   /** Today, `YYYY-MM-DD`. */
   readonly today: string;
+  /**
+   * Every resource of the synthesis the checked resources belong to (e.g. every stack of the app when one stack is
+   * checked): an exception is held to the tier of the resource it names, wherever that resource is.
+   * @default - the resources checked
+   */
+  readonly synthesis?: readonly NeutralResource[];
 }
 
 /** The outcome of a guardrail run. */
@@ -18,46 +24,72 @@ export interface GuardrailReport {
   readonly findings: Finding[];
   /** Findings covered by a live exception (exception debt). */
   readonly excepted: Array<Finding & { readonly exception: GuardrailException }>;
-  /** Problems with the exceptions themselves (invalid or expired): errors. */
+  /** Problems with the exceptions themselves (invalid, too long-lived or expired): errors. */
   readonly exceptionErrors: string[];
   /** Number of resources checked. */
   readonly resourcesChecked: number;
+}
+
+/**
+ * The findings of one rule on one resource. A rule that throws, or returns anything but a compliant, not-applicable
+ * or non-empty non-compliant result, is reported as one `RuleError` finding: never fatal, never silently compliant.
+ */
+function findingsOf(rule: GuardrailRule, resource: NeutralResource, context: RuleContext): readonly RuleFinding[] {
+  let result: unknown;
+  try {
+    result = rule.check(resource, context);
+  } catch (error) {
+    return [{ key: RULE_ERROR_KEY, message: `the rule failed on this resource (${(error as Error)?.message ?? String(error)}); it is reported, not skipped` }];
+  }
+  const status = (result as { status?: unknown } | undefined)?.status;
+  if (status === 'compliant' || status === 'not-applicable') return [];
+  const findings = (result as { findings?: unknown } | undefined)?.findings;
+  const wellFormed = Array.isArray(findings) && findings.length > 0
+    && findings.every((f) => typeof f?.key === 'string' && f.key !== '' && typeof f?.message === 'string');
+  if (status === 'non-compliant' && wellFormed) return findings as RuleFinding[];
+  let shown: string;
+  try {
+    shown = JSON.stringify(result) ?? String(result);
+  } catch {
+    shown = String(result);
+  }
+  return [{
+    key: RULE_ERROR_KEY,
+    message: `the rule returned ${shown.length > 120 ? `${shown.slice(0, 117)}...` : shown}, which is not a result (compliant, not-applicable, or non-compliant with findings that each have a key and a message); it is reported, not skipped`,
+  }];
 }
 
 /** Runs rules over resources. A rule that throws is reported as a finding, never fatal. */
 export function evaluate(resources: readonly NeutralResource[], options: EvaluateOptions): GuardrailReport {
   const rules = options.rules ?? ALL_RULES;
   const exceptions = options.exceptions ?? [];
-  const exceptionErrors = validateExceptions(exceptions, rules.map((r) => r.id));
+  const ruleIds = rules.map((r) => r.id);
+  const lifetime = { today: options.today, resources: options.synthesis ?? resources };
+  const exceptionErrors = validateExceptions(exceptions, ruleIds, lifetime);
   exceptions.forEach((exception, i) => {
     // exceptionIsLive refuses an invalid today; an invalid expiry is reported by validateExceptions.
-    if (typeof exception.expires === 'string' && !exceptionIsLive(exception, options.today) && exception.expires < options.today) {
-      exceptionErrors.push(`exceptions[${i}]: the exception to ${exception.ruleId} for ${exception.resource} (owner ${exception.owner}) expired on ${exception.expires}: fix the finding, or renew the exception with a new reason and date`);
+    if (typeof exception?.expires === 'string' && !exceptionIsLive(exception, options.today) && exception.expires < options.today) {
+      exceptionErrors.push(`exceptions[${i}]: ${describeException(exception)} expired on ${exception.expires}: fix the finding, or renew the exception with a new reason and date`);
     }
   });
-  // Only valid, unexpired exceptions cover findings: an exception without an owner or a reason covers nothing.
-  const ruleIds = rules.map((r) => r.id);
-  const liveExceptions = exceptions.filter((e, i) => exceptionProblems(e, i, ruleIds).length === 0 && exceptionIsLive(e, options.today));
+  // Only valid, unexpired exceptions cover findings: an exception without an owner, a reason or a lifetime the tier
+  // allows covers nothing.
+  const liveExceptions = exceptions.filter((e, i) => exceptionProblems(e, i, ruleIds, lifetime).length === 0 && exceptionIsLive(e, options.today));
   const context: RuleContext = { resources, today: options.today };
   const findings: Finding[] = [];
   const excepted: Array<Finding & { exception: GuardrailException }> = [];
   for (const resource of resources) {
     for (const rule of rules) {
-      let messages: string[];
-      try {
-        messages = rule.check(resource, context);
-      } catch (error) {
-        messages = [`the rule failed on this resource (${(error as Error).message}); it is reported, not skipped`];
-      }
-      for (const message of messages) {
-        const finding: Finding = { ruleId: rule.id, file: resource.file, type: resource.type, resource: resource.id, message, fix: rule.fix };
-        const exception = liveExceptions.find((e) => exceptionMatches(e, rule.id, resource.file, resource.id));
+      for (const { key, message } of findingsOf(rule, resource, context)) {
+        const finding: Finding = { ruleId: rule.id, file: resource.file, type: resource.type, resource: resource.id, key, message, fix: rule.fix };
+        const exception = liveExceptions.find((e) => exceptionMatches(e, rule.id, resource.file, resource.id, key));
         if (exception) excepted.push({ ...finding, exception });
         else findings.push(finding);
       }
     }
   }
-  const order = (a: Finding, b: Finding) => `${a.file}\0${a.resource}\0${a.ruleId}\0${a.message}`.localeCompare(`${b.file}\0${b.resource}\0${b.ruleId}\0${b.message}`);
+  const text = (f: Finding) => `${f.file}\0${f.resource}\0${f.ruleId}\0${f.message}\0${f.key}`;
+  const order = (a: Finding, b: Finding) => text(a).localeCompare(text(b));
   return { findings: findings.sort(order), excepted: excepted.sort(order), exceptionErrors, resourcesChecked: resources.length };
 }
 

@@ -12,6 +12,52 @@ export interface RuleContext {
   readonly today: string;
 }
 
+/**
+ * One problem a rule found on a resource. The key names the offending element, `Kind::value`
+ * (`Action::s3:*`, `Member::principalSet://…/*`, `Field::owner`): stable across runs and independent of the message
+ * wording, so that an exception can cover exactly this finding (`findingKey`).
+ */
+export interface RuleFinding {
+  /** Stable key of the finding within its rule and resource, `Kind::value`. */
+  readonly key: string;
+  /** What is wrong, specifically. */
+  readonly message: string;
+}
+
+/** The rule inspected the resource and found nothing wrong. */
+export interface CompliantResult {
+  /** `compliant`. */
+  readonly status: 'compliant';
+}
+
+/** The rule has nothing to inspect on this resource (another type, or nothing of the kind the rule checks). */
+export interface NotApplicableResult {
+  /** `not-applicable`. */
+  readonly status: 'not-applicable';
+}
+
+/** The rule inspected the resource and found at least one problem. */
+export interface NonCompliantResult {
+  /** `non-compliant`. */
+  readonly status: 'non-compliant';
+  /** The problems found, at least one. */
+  readonly findings: readonly RuleFinding[];
+}
+
+/** What a rule says about one resource: compliant, not applicable, or a non-empty list of findings. */
+export type RuleResult = CompliantResult | NotApplicableResult | NonCompliantResult;
+
+/** The result of a rule that inspected a resource and found nothing wrong. */
+export const COMPLIANT: CompliantResult = Object.freeze({ status: 'compliant' });
+
+/** The result of a rule with nothing to inspect on a resource. */
+export const NOT_APPLICABLE: NotApplicableResult = Object.freeze({ status: 'not-applicable' });
+
+/** The verdict of an applicable rule: non-compliant with these findings, or compliant when there are none. */
+export function verdict(findings: readonly RuleFinding[]): CompliantResult | NonCompliantResult {
+  return findings.length === 0 ? COMPLIANT : { status: 'non-compliant', findings };
+}
+
 /** A guardrail rule: one per file, a stable id, a one-line finding and an explanation. */
 export interface GuardrailRule {
   /** Stable id, e.g. `KL-G-STATIC-CREDENTIAL`. */
@@ -22,12 +68,12 @@ export interface GuardrailRule {
   readonly explanation: string;
   /** How to fix a finding. */
   readonly fix: string;
-  /**
-   * Checks one resource. Returns one line per problem (e.g. `Action s3:*`); an empty list means compliant or not
-   * applicable.
-   */
-  check(resource: NeutralResource, context: RuleContext): string[];
+  /** Checks one resource: compliant, not applicable, or its findings, each with a stable key. */
+  check(resource: NeutralResource, context: RuleContext): RuleResult;
 }
+
+/** The key of the finding reported when a rule throws or returns something that is not a {@link RuleResult}. */
+export const RULE_ERROR_KEY = 'RuleError';
 
 /** One finding. */
 export interface Finding {
@@ -39,13 +85,15 @@ export interface Finding {
   readonly type: string;
   /** Resource id. */
   readonly resource: string;
+  /** Stable key of the finding within its rule and resource (see {@link RuleFinding.key}). */
+  readonly key: string;
   /** What is wrong, specifically. */
   readonly message: string;
   /** How to fix it. */
   readonly fix: string;
 }
 
-/** Formats a finding as one line: rule, file, resource, message, fix. */
+/** Formats a finding as one line: rule, file, type, resource, `[key]`, message, fix. */
 export function formatFinding(finding: Finding): string {
-  return `${finding.ruleId} ${finding.file} ${finding.type} ${finding.resource}: ${finding.message}. Fix: ${finding.fix}`;
+  return `${finding.ruleId} ${finding.file} ${finding.type} ${finding.resource} [${finding.key}]: ${finding.message}. Fix: ${finding.fix}`;
 }

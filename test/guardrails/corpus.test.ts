@@ -3,7 +3,7 @@
  * templates (JSON and YAML), Terraform JSON and Kubernetes manifests that nobody built with Keyless, read the way
  * `keyless check` reads them (`readSynthesizedOutput`) and evaluated on a pinned date.
  *
- * Every resource of the insecure set is listed with the exact findings it must produce (rule id and message), and
+ * Every resource of the insecure set is listed with the exact findings it must produce (rule id, key and message), and
  * nothing else may be reported; the secure set must produce none. The `regressions/` set holds insecure resources
  * an earlier version of the rules missed (each test says what was missed); they are caught now.
  */
@@ -15,13 +15,13 @@ const FIXTURES = path.join(__dirname, '..', 'fixtures', 'guardrails');
 
 /** `FILE TYPE ID` of a resource or finding. */
 const keyOf = (file: string, type: string, id: string): string => `${file} ${type} ${id}`;
-const line = (f: Finding): string => `${f.ruleId}: ${f.message}`;
+const line = (f: Finding): string => `${f.ruleId} [${f.key}]: ${f.message}`;
 
 interface Corpus {
   readonly resources: NeutralResource[];
   readonly files: Array<{ readonly file: string; readonly format: string }>;
   readonly report: GuardrailReport;
-  /** Findings (`RULE: message`) per resource key, sorted; resources without findings map to []. */
+  /** Findings (`RULE [KEY]: message`) per resource key, sorted; resources without findings map to []. */
   readonly byResource: Map<string, string[]>;
 }
 
@@ -45,154 +45,154 @@ function load(set: string): Corpus {
  */
 const INSECURE: Record<string, string[]> = {
   // CloudFormation (JSON): static credentials.
-  'insecure/aws-static-credentials.template.json AWS::IAM::User CiUser': ['KL-G-STATIC-CREDENTIAL: an IAM user with a console password (LoginProfile)'],
-  'insecure/aws-static-credentials.template.json AWS::IAM::AccessKey CiUserKey': ['KL-G-STATIC-CREDENTIAL: an IAM access key'],
+  'insecure/aws-static-credentials.template.json AWS::IAM::User CiUser': ['KL-G-STATIC-CREDENTIAL [Credential::LoginProfile]: an IAM user with a console password (LoginProfile)'],
+  'insecure/aws-static-credentials.template.json AWS::IAM::AccessKey CiUserKey': ['KL-G-STATIC-CREDENTIAL [Credential::AWS::IAM::AccessKey]: an IAM access key'],
 
   // CloudFormation (JSON): GitHub and GitLab trusts.
   'insecure/aws-github-trust.template.json AWS::IAM::OIDCProvider GitHubProvider': [],
-  'insecure/aws-github-trust.template.json AWS::IAM::Role OrgWideRole': ['KL-G-FEDERATED-TRUST-UNPINNED: sub repo:acme/* does not pin the owner and repository literally'],
-  'insecure/aws-github-trust.template.json AWS::IAM::Role OwnerPrefixRole': ['KL-G-FEDERATED-TRUST-UNPINNED: sub repo:acme* does not pin the owner and repository literally'],
+  'insecure/aws-github-trust.template.json AWS::IAM::Role OrgWideRole': ['KL-G-FEDERATED-TRUST-UNPINNED [Subject::repo:acme/*]: sub repo:acme/* does not pin the owner and repository literally'],
+  'insecure/aws-github-trust.template.json AWS::IAM::Role OwnerPrefixRole': ['KL-G-FEDERATED-TRUST-UNPINNED [Subject::repo:acme*]: sub repo:acme* does not pin the owner and repository literally'],
   'insecure/aws-github-trust.template.json AWS::IAM::Role NoSubRole': [
-    'KL-G-FEDERATED-TRUST-UNPINNED: trust of token.actions.githubusercontent.com has no sub condition: every token of the issuer is admitted',
+    'KL-G-FEDERATED-TRUST-UNPINNED [Condition::token.actions.githubusercontent.com:sub]: trust of token.actions.githubusercontent.com has no sub condition: every token of the issuer is admitted',
   ],
-  'insecure/aws-github-trust.template.json AWS::IAM::Role NoAudRole': ['KL-G-FEDERATED-TRUST-UNPINNED: trust of token.actions.githubusercontent.com has no aud condition'],
+  'insecure/aws-github-trust.template.json AWS::IAM::Role NoAudRole': ['KL-G-FEDERATED-TRUST-UNPINNED [Condition::token.actions.githubusercontent.com:aud]: trust of token.actions.githubusercontent.com has no aud condition'],
   'insecure/aws-github-trust.template.json AWS::IAM::Role AnyValueRole': [
-    'KL-G-FEDERATED-TRUST-UNPINNED: sub condition uses ForAnyValue:StringLike, which admits tokens without a matching sub',
+    'KL-G-FEDERATED-TRUST-UNPINNED [Operator::ForAnyValue:StringLike]: sub condition uses ForAnyValue:StringLike, which admits tokens without a matching sub',
   ],
   'insecure/aws-github-trust.template.json AWS::IAM::Role GitLabRepoWildcardRole': [
-    'KL-G-FEDERATED-TRUST-UNPINNED: sub project_path:acme/*:ref_type:branch:ref:main does not pin the owner and repository literally',
+    'KL-G-FEDERATED-TRUST-UNPINNED [Subject::project_path:acme/*:ref_type:branch:ref:main]: sub project_path:acme/*:ref_type:branch:ref:main does not pin the owner and repository literally',
   ],
 
   // CloudFormation (JSON): permissions and sessions.
-  'insecure/aws-permissions.template.json AWS::IAM::Role DeployRole': ['KL-G-WILDCARD-ACTION: Action ecr:*'],
-  'insecure/aws-permissions.template.json AWS::IAM::ManagedPolicy DeployPolicy': ['KL-G-WILDCARD-ACTION: Action s3:*', 'KL-G-WILDCARD-RESOURCE: Resource * for s3:*'],
-  'insecure/aws-permissions.template.json AWS::IAM::Policy EverythingButIamPolicy': ['KL-G-WILDCARD-ACTION: Allow with NotAction (allows everything else)'],
+  'insecure/aws-permissions.template.json AWS::IAM::Role DeployRole': ['KL-G-WILDCARD-ACTION [Action::ecr:*]: Action ecr:*'],
+  'insecure/aws-permissions.template.json AWS::IAM::ManagedPolicy DeployPolicy': ['KL-G-WILDCARD-ACTION [Action::s3:*]: Action s3:*', 'KL-G-WILDCARD-RESOURCE [Action::s3:*]: Resource * for s3:*'],
+  'insecure/aws-permissions.template.json AWS::IAM::Policy EverythingButIamPolicy': ['KL-G-WILDCARD-ACTION [NotAction::iam:*]: Allow with NotAction (allows everything else)'],
   'insecure/aws-permissions.template.json AWS::IAM::ManagedPolicy ReadAllPolicy': [
-    'KL-G-WILDCARD-RESOURCE: Resource * for dynamodb:GetItem',
-    'KL-G-WILDCARD-RESOURCE: Resource * for s3:GetObject',
+    'KL-G-WILDCARD-RESOURCE [Action::dynamodb:GetItem]: Resource * for dynamodb:GetItem',
+    'KL-G-WILDCARD-RESOURCE [Action::s3:GetObject]: Resource * for s3:GetObject',
   ],
-  'insecure/aws-permissions.template.json AWS::IAM::Role AdminRole': ['KL-G-AWS-ADMIN-POLICY: managed policy AdministratorAccess'],
-  'insecure/aws-permissions.template.json AWS::IAM::Group S3FullGroup': ['KL-G-AWS-ADMIN-POLICY: managed policy AmazonS3FullAccess'],
-  'insecure/aws-permissions.template.json AWS::IAM::Role LongSessionRole': ['KL-G-SESSION-OVER-TIER: MaxSessionDuration 43200 s exceeds 14400 s (tier 2)'],
+  'insecure/aws-permissions.template.json AWS::IAM::Role AdminRole': ['KL-G-AWS-ADMIN-POLICY [ManagedPolicy::AdministratorAccess]: managed policy AdministratorAccess'],
+  'insecure/aws-permissions.template.json AWS::IAM::Group S3FullGroup': ['KL-G-AWS-ADMIN-POLICY [ManagedPolicy::AmazonS3FullAccess]: managed policy AmazonS3FullAccess'],
+  'insecure/aws-permissions.template.json AWS::IAM::Role LongSessionRole': ['KL-G-SESSION-OVER-TIER [MaxSessionDuration::43200]: MaxSessionDuration 43200 s exceeds 14400 s (tier 2)'],
   'insecure/aws-permissions.template.json AWS::IAM::Role UntieredSessionRole': [
-    'KL-G-SESSION-OVER-TIER: MaxSessionDuration 7200 s exceeds 3600 s (no tier: tier 1 assumed)',
+    'KL-G-SESSION-OVER-TIER [MaxSessionDuration::7200]: MaxSessionDuration 7200 s exceeds 3600 s (no tier: tier 1 assumed)',
   ],
 
   // CloudFormation (JSON): ownership.
-  'insecure/aws-ownership.template.json AWS::IAM::Role OrphanRole': ['KL-G-OWNERSHIP: missing owner, environment, review-by'],
-  'insecure/aws-ownership.template.json AWS::IAM::Role StaleRole': ['KL-G-OWNERSHIP: review-by 2026-06-30 has passed (today is 2026-11-22)'],
-  'insecure/aws-ownership.template.json AWS::IAM::User FreeTextDateUser': ['KL-G-OWNERSHIP: review-by next quarter is not a YYYY-MM-DD date'],
+  'insecure/aws-ownership.template.json AWS::IAM::Role OrphanRole': ['KL-G-OWNERSHIP [Field::environment]: missing environment', 'KL-G-OWNERSHIP [Field::owner]: missing owner', 'KL-G-OWNERSHIP [Field::review-by]: missing review-by'],
+  'insecure/aws-ownership.template.json AWS::IAM::Role StaleRole': ['KL-G-OWNERSHIP [ReviewBy::2026-06-30]: review-by 2026-06-30 has passed (today is 2026-11-22)'],
+  'insecure/aws-ownership.template.json AWS::IAM::User FreeTextDateUser': ['KL-G-OWNERSHIP [ReviewBy::next quarter]: review-by next quarter is not a YYYY-MM-DD date'],
 
   // CloudFormation (JSON): EKS IRSA.
-  'insecure/aws-irsa.template.json AWS::IAM::Role ApiRole': ['KL-G-SHARED-IDENTITY: system:serviceaccount:payments:api is also trusted by ApiReportsRole'],
-  'insecure/aws-irsa.template.json AWS::IAM::Role ApiReportsRole': ['KL-G-SHARED-IDENTITY: system:serviceaccount:payments:api is also trusted by ApiRole'],
+  'insecure/aws-irsa.template.json AWS::IAM::Role ApiRole': ['KL-G-SHARED-IDENTITY [Subject::system:serviceaccount:payments:api]: system:serviceaccount:payments:api is also trusted by ApiReportsRole'],
+  'insecure/aws-irsa.template.json AWS::IAM::Role ApiReportsRole': ['KL-G-SHARED-IDENTITY [Subject::system:serviceaccount:payments:api]: system:serviceaccount:payments:api is also trusted by ApiRole'],
   'insecure/aws-irsa.template.json AWS::IAM::Role NamespaceRole': [
-    'KL-G-FEDERATED-TRUST-UNPINNED: sub system:serviceaccount:payments:* does not pin the owner and repository literally',
+    'KL-G-FEDERATED-TRUST-UNPINNED [Subject::system:serviceaccount:payments:*]: sub system:serviceaccount:payments:* does not pin the owner and repository literally',
   ],
 
   // CloudFormation (YAML, short-form !Ref and !Sub).
-  'insecure/aws-legacy.template.yaml AWS::IAM::User LegacyDeployUser': ['KL-G-WILDCARD-ACTION: Action *', 'KL-G-WILDCARD-RESOURCE: Resource * for *'],
-  'insecure/aws-legacy.template.yaml AWS::IAM::AccessKey LegacyDeployKey': ['KL-G-STATIC-CREDENTIAL: an IAM access key'],
-  'insecure/aws-legacy.template.yaml AWS::IAM::Role PowerRole': ['KL-G-AWS-ADMIN-POLICY: managed policy PowerUserAccess'],
+  'insecure/aws-legacy.template.yaml AWS::IAM::User LegacyDeployUser': ['KL-G-WILDCARD-ACTION [Action::*]: Action *', 'KL-G-WILDCARD-RESOURCE [Action::*]: Resource * for *'],
+  'insecure/aws-legacy.template.yaml AWS::IAM::AccessKey LegacyDeployKey': ['KL-G-STATIC-CREDENTIAL [Credential::AWS::IAM::AccessKey]: an IAM access key'],
+  'insecure/aws-legacy.template.yaml AWS::IAM::Role PowerRole': ['KL-G-AWS-ADMIN-POLICY [ManagedPolicy::PowerUserAccess]: managed policy PowerUserAccess'],
 
   // Terraform JSON: AWS.
   'insecure/aws-legacy.tf.json aws_iam_user aws_iam_user.deployer': [],
-  'insecure/aws-legacy.tf.json aws_iam_access_key aws_iam_access_key.deployer': ['KL-G-STATIC-CREDENTIAL: an IAM access key'],
-  'insecure/aws-legacy.tf.json aws_iam_user_login_profile aws_iam_user_login_profile.deployer': ['KL-G-STATIC-CREDENTIAL: an IAM console password'],
-  'insecure/aws-legacy.tf.json aws_iam_policy aws_iam_policy.deploy': ['KL-G-WILDCARD-ACTION: Action s3:*', 'KL-G-WILDCARD-RESOURCE: Resource * for s3:*'],
+  'insecure/aws-legacy.tf.json aws_iam_access_key aws_iam_access_key.deployer': ['KL-G-STATIC-CREDENTIAL [Credential::aws_iam_access_key]: an IAM access key'],
+  'insecure/aws-legacy.tf.json aws_iam_user_login_profile aws_iam_user_login_profile.deployer': ['KL-G-STATIC-CREDENTIAL [Credential::aws_iam_user_login_profile]: an IAM console password'],
+  'insecure/aws-legacy.tf.json aws_iam_policy aws_iam_policy.deploy': ['KL-G-WILDCARD-ACTION [Action::s3:*]: Action s3:*', 'KL-G-WILDCARD-RESOURCE [Action::s3:*]: Resource * for s3:*'],
   'insecure/aws-legacy.tf.json aws_iam_user_policy aws_iam_user_policy.deployer_kms': [
-    'KL-G-WILDCARD-RESOURCE: Resource * for kms:Decrypt',
-    'KL-G-WILDCARD-RESOURCE: Resource * for kms:Encrypt',
+    'KL-G-WILDCARD-RESOURCE [Action::kms:Decrypt]: Resource * for kms:Decrypt',
+    'KL-G-WILDCARD-RESOURCE [Action::kms:Encrypt]: Resource * for kms:Encrypt',
   ],
-  'insecure/aws-legacy.tf.json aws_iam_role aws_iam_role.github': ['KL-G-FEDERATED-TRUST-UNPINNED: sub repo:acme* does not pin the owner and repository literally'],
+  'insecure/aws-legacy.tf.json aws_iam_role aws_iam_role.github': ['KL-G-FEDERATED-TRUST-UNPINNED [Subject::repo:acme*]: sub repo:acme* does not pin the owner and repository literally'],
   'insecure/aws-legacy.tf.json aws_iam_role aws_iam_role.batch': [
-    'KL-G-AWS-ADMIN-POLICY: managed policy IAMFullAccess',
-    'KL-G-SESSION-OVER-TIER: MaxSessionDuration 28800 s exceeds 14400 s (tier 2)',
+    'KL-G-AWS-ADMIN-POLICY [ManagedPolicy::IAMFullAccess]: managed policy IAMFullAccess',
+    'KL-G-SESSION-OVER-TIER [MaxSessionDuration::28800]: MaxSessionDuration 28800 s exceeds 14400 s (tier 2)',
   ],
-  'insecure/aws-legacy.tf.json aws_iam_role_policy_attachment aws_iam_role_policy_attachment.github_admin': ['KL-G-AWS-ADMIN-POLICY: managed policy AdministratorAccess'],
+  'insecure/aws-legacy.tf.json aws_iam_role_policy_attachment aws_iam_role_policy_attachment.github_admin': ['KL-G-AWS-ADMIN-POLICY [ManagedPolicy::AdministratorAccess]: managed policy AdministratorAccess'],
 
   // Terraform JSON: GCP.
-  'insecure/gcp-ci.tf.json google_service_account google_service_account.ci': ['KL-G-OWNERSHIP: missing review-by'],
-  'insecure/gcp-ci.tf.json google_service_account_key google_service_account_key.ci': ['KL-G-STATIC-CREDENTIAL: a service account key'],
+  'insecure/gcp-ci.tf.json google_service_account google_service_account.ci': ['KL-G-OWNERSHIP [Field::review-by]: missing review-by'],
+  'insecure/gcp-ci.tf.json google_service_account_key google_service_account_key.ci': ['KL-G-STATIC-CREDENTIAL [Credential::google_service_account_key]: a service account key'],
   'insecure/gcp-ci.tf.json google_project_iam_member google_project_iam_member.ci_editor': [
-    'KL-G-GCP-BASIC-ROLE: roles/editor for serviceAccount:ci-deployer@acme-prod.iam.gserviceaccount.com',
+    'KL-G-GCP-BASIC-ROLE [Member::serviceAccount:ci-deployer@acme-prod.iam.gserviceaccount.com]: roles/editor for serviceAccount:ci-deployer@acme-prod.iam.gserviceaccount.com',
   ],
   'insecure/gcp-ci.tf.json google_project_iam_binding google_project_iam_binding.viewers': [
-    'KL-G-GCP-BASIC-ROLE: roles/viewer for principal://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/github/subject/repo:acme/payments-api:ref:refs/heads/main',
+    'KL-G-GCP-BASIC-ROLE [Member::principal://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/github/subject/repo:acme/payments-api:ref:refs/heads/main]: roles/viewer for principal://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/github/subject/repo:acme/payments-api:ref:refs/heads/main',
   ],
   'insecure/gcp-ci.tf.json google_service_account_iam_member google_service_account_iam_member.whole_pool': [
-    'KL-G-GCP-PRINCIPALSET-WILDCARD: member principalSet://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/github/*',
+    'KL-G-GCP-PRINCIPALSET-WILDCARD [Member::principalSet://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/github/*]: member principalSet://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/github/*',
   ],
   'insecure/gcp-ci.tf.json google_iam_workload_identity_pool_provider google_iam_workload_identity_pool_provider.github_open': [
-    'KL-G-GCP-PROVIDER-UNPINNED: provider for https://token.actions.githubusercontent.com has no attribute_condition',
+    'KL-G-GCP-PROVIDER-UNPINNED [Field::attribute_condition]: provider for https://token.actions.githubusercontent.com has no attribute_condition',
   ],
   'insecure/gcp-ci.tf.json google_iam_workload_identity_pool_provider google_iam_workload_identity_pool_provider.github_bypass': [
-    "KL-G-GCP-PROVIDER-UNPINNED: attribute_condition of the provider for https://token.actions.githubusercontent.com has a top-level || that bypasses the owner pin: assertion.repository_owner_id == '1342004' && assertion.repository_id == '86301532' || assertion.ref == 'refs/heads/main'",
+    'KL-G-GCP-PROVIDER-UNPINNED [Condition::assertion.repository_owner_id == \'1342004\' && assertion.repository_id == \'86301532\' || assertion.ref == \'refs/heads/main\']: attribute_condition of the provider for https://token.actions.githubusercontent.com has a top-level || that bypasses the owner pin: assertion.repository_owner_id == \'1342004\' && assertion.repository_id == \'86301532\' || assertion.ref == \'refs/heads/main\'',
   ],
   'insecure/gcp-ci.tf.json google_iam_workload_identity_pool_provider google_iam_workload_identity_pool_provider.github_by_sub_only': [
-    "KL-G-GCP-PROVIDER-UNPINNED: attribute_condition of the provider for https://token.actions.githubusercontent.com pins no owner: assertion.sub.startsWith('repo:acme/')",
+    'KL-G-GCP-PROVIDER-UNPINNED [Condition::assertion.sub.startsWith(\'repo:acme/\')]: attribute_condition of the provider for https://token.actions.githubusercontent.com pins no owner: assertion.sub.startsWith(\'repo:acme/\')',
   ],
   'insecure/gcp-ci.tf.json google_iam_workload_identity_pool_provider google_iam_workload_identity_pool_provider.gitlab_open': [
-    'KL-G-GCP-PROVIDER-UNPINNED: provider for https://gitlab.com has no attribute_condition',
+    'KL-G-GCP-PROVIDER-UNPINNED [Field::attribute_condition]: provider for https://gitlab.com has no attribute_condition',
   ],
 
   // Terraform JSON: Azure.
-  'insecure/azure-ci.tf.json azurerm_user_assigned_identity azurerm_user_assigned_identity.deployer': ['KL-G-OWNERSHIP: missing environment, review-by'],
+  'insecure/azure-ci.tf.json azurerm_user_assigned_identity azurerm_user_assigned_identity.deployer': ['KL-G-OWNERSHIP [Field::environment]: missing environment', 'KL-G-OWNERSHIP [Field::review-by]: missing review-by'],
   'insecure/azure-ci.tf.json azurerm_federated_identity_credential azurerm_federated_identity_credential.custom_audience': [
-    'KL-G-AZURE-FIC-AUDIENCE: audience ["api://acme-deployer"]',
+    'KL-G-AZURE-FIC-AUDIENCE [Audience::api://acme-deployer]: audience ["api://acme-deployer"]',
   ],
   'insecure/azure-ci.tf.json azuread_application_federated_identity_credential azuread_application_federated_identity_credential.wildcard_subject': [
-    'KL-G-AZURE-FIC-AUDIENCE: subject repo:acme/payments-api:ref:refs/heads/* contains a wildcard',
+    'KL-G-AZURE-FIC-AUDIENCE [Subject::repo:acme/payments-api:ref:refs/heads/*]: subject repo:acme/payments-api:ref:refs/heads/* contains a wildcard',
   ],
   'insecure/azure-ci.tf.json azuread_application_federated_identity_credential azuread_application_federated_identity_credential.two_audiences': [
-    'KL-G-AZURE-FIC-AUDIENCE: audience ["api://AzureADTokenExchange","https://management.azure.com"]',
+    'KL-G-AZURE-FIC-AUDIENCE [Audience::api://AzureADTokenExchange,https://management.azure.com]: audience ["api://AzureADTokenExchange","https://management.azure.com"]',
   ],
-  'insecure/azure-ci.tf.json azuread_application_password azuread_application_password.ci': ['KL-G-STATIC-CREDENTIAL: an application client secret'],
+  'insecure/azure-ci.tf.json azuread_application_password azuread_application_password.ci': ['KL-G-STATIC-CREDENTIAL [Credential::azuread_application_password]: an application client secret'],
   'insecure/azure-ci.tf.json azuread_service_principal_certificate azuread_service_principal_certificate.ci': [
-    'KL-G-STATIC-CREDENTIAL: a service principal certificate credential',
+    'KL-G-STATIC-CREDENTIAL [Credential::azuread_service_principal_certificate]: a service principal certificate credential',
   ],
 
   // Kubernetes (YAML): workloads and ServiceAccounts.
   'insecure/k8s-workloads.yaml Pod apps/debug': [
-    'KL-G-K8S-AUTOMOUNT: pod spec automountServiceAccountToken is "unset (true)"',
-    'KL-G-K8S-DEFAULT-SA: pod runs as the default ServiceAccount (serviceAccountName unset)',
+    'KL-G-K8S-AUTOMOUNT [Field::automountServiceAccountToken]: pod spec automountServiceAccountToken is "unset (true)"',
+    'KL-G-K8S-DEFAULT-SA [Subject::system:serviceaccount:apps:default]: pod runs as the default ServiceAccount (serviceAccountName unset)',
   ],
   'insecure/k8s-workloads.yaml Deployment apps/web': [
-    'KL-G-K8S-AUTOMOUNT: pod spec automountServiceAccountToken is true',
-    'KL-G-K8S-DEFAULT-SA: pod runs as the default ServiceAccount',
+    'KL-G-K8S-AUTOMOUNT [Field::automountServiceAccountToken]: pod spec automountServiceAccountToken is true',
+    'KL-G-K8S-DEFAULT-SA [Subject::system:serviceaccount:apps:default]: pod runs as the default ServiceAccount',
   ],
-  'insecure/k8s-workloads.yaml CronJob apps/report': ['KL-G-K8S-AUTOMOUNT: pod spec automountServiceAccountToken is "unset (true)"'],
-  'insecure/k8s-workloads.yaml ServiceAccount apps/default': ['KL-G-K8S-DEFAULT-SA: default ServiceAccount does not set automountServiceAccountToken: false'],
+  'insecure/k8s-workloads.yaml CronJob apps/report': ['KL-G-K8S-AUTOMOUNT [Field::automountServiceAccountToken]: pod spec automountServiceAccountToken is "unset (true)"'],
+  'insecure/k8s-workloads.yaml ServiceAccount apps/default': ['KL-G-K8S-DEFAULT-SA [Field::automountServiceAccountToken]: default ServiceAccount does not set automountServiceAccountToken: false'],
   'insecure/k8s-workloads.yaml ServiceAccount apps/reporter': [],
-  'insecure/k8s-workloads.yaml ServiceAccount apps/legacy-sync': ['KL-G-OWNERSHIP: missing owner, environment, review-by'],
-  'insecure/k8s-workloads.yaml ServiceAccount apps/stale-sync': ['KL-G-OWNERSHIP: review-by 2026-10-01 has passed (today is 2026-11-22)'],
+  'insecure/k8s-workloads.yaml ServiceAccount apps/legacy-sync': ['KL-G-OWNERSHIP [Field::environment]: missing environment', 'KL-G-OWNERSHIP [Field::owner]: missing owner', 'KL-G-OWNERSHIP [Field::review-by]: missing review-by'],
+  'insecure/k8s-workloads.yaml ServiceAccount apps/stale-sync': ['KL-G-OWNERSHIP [ReviewBy::2026-10-01]: review-by 2026-10-01 has passed (today is 2026-11-22)'],
 
   // Kubernetes (YAML): one ServiceAccount, two Deployments.
   'insecure/k8s-shared.yaml ServiceAccount payments/payments': [],
-  'insecure/k8s-shared.yaml Deployment payments/api': ['KL-G-SHARED-IDENTITY: ServiceAccount payments/payments is also used by Deployment payments/worker'],
-  'insecure/k8s-shared.yaml Deployment payments/worker': ['KL-G-SHARED-IDENTITY: ServiceAccount payments/payments is also used by Deployment payments/api'],
+  'insecure/k8s-shared.yaml Deployment payments/api': ['KL-G-SHARED-IDENTITY [Subject::system:serviceaccount:payments:payments]: ServiceAccount payments/payments is also used by Deployment payments/worker'],
+  'insecure/k8s-shared.yaml Deployment payments/worker': ['KL-G-SHARED-IDENTITY [Subject::system:serviceaccount:payments:payments]: ServiceAccount payments/payments is also used by Deployment payments/api'],
 
   // Kubernetes (YAML): RBAC.
   'insecure/k8s-rbac.yaml ClusterRole ops-everything': [
-    'KL-G-K8S-RBAC-WILDCARD: rules[0].apiGroups contains *',
-    'KL-G-K8S-RBAC-WILDCARD: rules[0].resources contains *',
-    'KL-G-K8S-RBAC-WILDCARD: rules[0].verbs contains *',
+    'KL-G-K8S-RBAC-WILDCARD [ApiGroup::*]: rules[0].apiGroups contains *',
+    'KL-G-K8S-RBAC-WILDCARD [Resource::*]: rules[0].resources contains *',
+    'KL-G-K8S-RBAC-WILDCARD [Verb::*]: rules[0].verbs contains *',
   ],
-  'insecure/k8s-rbac.yaml Role apps/config-editor': ['KL-G-K8S-RBAC-WILDCARD: rules[1].verbs contains *'],
-  'insecure/k8s-rbac.yaml ClusterRoleBinding deployer-cluster-admin': ['KL-G-K8S-CLUSTER-ADMIN: ClusterRoleBinding to cluster-admin'],
-  'insecure/k8s-rbac.yaml RoleBinding apps/default-config-editor': ['KL-G-K8S-DEFAULT-SA: binds ServiceAccount apps/default'],
+  'insecure/k8s-rbac.yaml Role apps/config-editor': ['KL-G-K8S-RBAC-WILDCARD [Verb::*]: rules[1].verbs contains *'],
+  'insecure/k8s-rbac.yaml ClusterRoleBinding deployer-cluster-admin': ['KL-G-K8S-CLUSTER-ADMIN [RoleRef::cluster-admin]: ClusterRoleBinding to cluster-admin'],
+  'insecure/k8s-rbac.yaml RoleBinding apps/default-config-editor': ['KL-G-K8S-DEFAULT-SA [Subject::system:serviceaccount:apps:default]: binds ServiceAccount apps/default'],
   'insecure/k8s-rbac.yaml ClusterRoleBinding all-service-accounts-view': [
-    'KL-G-K8S-DEFAULT-SA: binds group system:serviceaccounts (every service account, including default)',
+    'KL-G-K8S-DEFAULT-SA [Subject::system:serviceaccounts]: binds group system:serviceaccounts (every service account, including default)',
   ],
   'insecure/k8s-rbac.yaml RoleBinding apps/apps-admin': [
-    'KL-G-K8S-CLUSTER-ADMIN: RoleBinding to cluster-admin',
-    'KL-G-K8S-DEFAULT-SA: binds group system:serviceaccounts:apps (every service account, including default)',
+    'KL-G-K8S-CLUSTER-ADMIN [RoleRef::cluster-admin]: RoleBinding to cluster-admin',
+    'KL-G-K8S-DEFAULT-SA [Subject::system:serviceaccounts:apps]: binds group system:serviceaccounts:apps (every service account, including default)',
   ],
 
   // Kubernetes (JSON `List`).
   'insecure/k8s-list.json DaemonSet kube-system/node-agent': [
-    'KL-G-K8S-AUTOMOUNT: pod spec automountServiceAccountToken is "unset (true)"',
-    'KL-G-K8S-DEFAULT-SA: pod runs as the default ServiceAccount',
+    'KL-G-K8S-AUTOMOUNT [Field::automountServiceAccountToken]: pod spec automountServiceAccountToken is "unset (true)"',
+    'KL-G-K8S-DEFAULT-SA [Subject::system:serviceaccount:kube-system:default]: pod runs as the default ServiceAccount',
   ],
   'insecure/k8s-list.json Job payments/migrate': [],
 };
@@ -228,7 +228,7 @@ describe('guardrail corpus: hand-written insecure output', () => {
     expect(insecure.length).toBeGreaterThanOrEqual(25);
     const formats = new Set(insecure.map(([key]) => corpus.resources.find((r) => keyOf(r.file, r.type, r.id) === key)!.format));
     expect([...formats].sort()).toEqual(['cloudformation', 'kubernetes', 'terraform']);
-    const rules = new Set(insecure.flatMap(([, findings]) => findings.map((f) => f.slice(0, f.indexOf(':')))));
+    const rules = new Set(insecure.flatMap(([, findings]) => findings.map((f) => f.slice(0, f.indexOf(' ')))));
     expect(rules.size).toBe(16);
   });
 
@@ -267,7 +267,7 @@ describe('guardrail corpus: hand-written secure output', () => {
 /** Insecure resources an earlier version of the rules missed: each is caught now, and must stay caught. */
 describe('guardrail corpus: regressions (once missed)', () => {
   const corpus = load('regressions');
-  const ruleIds = (key: string): string[] => (corpus.byResource.get(key) ?? []).map((f) => f.slice(0, f.indexOf(':')));
+  const ruleIds = (key: string): string[] => (corpus.byResource.get(key) ?? []).map((f) => f.slice(0, f.indexOf(' ')));
 
   test('every file is recognised and every resource read', () => {
     expect(corpus.files.map((f) => f.format).sort()).toEqual(['cloudformation', 'cloudformation', 'cloudformation', 'cloudformation', 'kubernetes', 'terraform', 'terraform']);
@@ -278,25 +278,25 @@ describe('guardrail corpus: regressions (once missed)', () => {
   // AWS::IAM::RolePolicy, AWS::IAM::UserPolicy or AWS::IAM::GroupPolicy (CloudFormation types since 2023).
   test('AWS::IAM::RolePolicy with Action * on Resource * is reported', () => {
     expect(corpus.byResource.get('regressions/aws-role-policy.template.json AWS::IAM::RolePolicy AdminInlinePolicy'))
-      .toEqual(['KL-G-WILDCARD-ACTION: Action *', 'KL-G-WILDCARD-RESOURCE: Resource * for *']);
+      .toEqual(['KL-G-WILDCARD-ACTION [Action::*]: Action *', 'KL-G-WILDCARD-RESOURCE [Action::*]: Resource * for *']);
   });
 
   // literal() flattens Fn::Join and Ref but renders Fn::Sub as `${{"Fn::Sub":…}}`, so the ARN never ends with the
   // policy name and the ADMIN pattern does not match. Fn::Sub is the usual way to write a partition-aware ARN.
   test('a managed policy ARN written with Fn::Sub is reported', () => {
-    expect(corpus.byResource.get('regressions/aws-sub-arn.template.json AWS::IAM::Role SubAdminRole')).toEqual(['KL-G-AWS-ADMIN-POLICY: managed policy AdministratorAccess']);
+    expect(corpus.byResource.get('regressions/aws-sub-arn.template.json AWS::IAM::Role SubAdminRole')).toEqual(['KL-G-AWS-ADMIN-POLICY [ManagedPolicy::AdministratorAccess]: managed policy AdministratorAccess']);
   });
 
   // readers.ts parses YAML with the default schema: `!Join [...]` becomes a bare array and `!Ref X` the string "X",
   // so the intrinsic is lost before any rule runs. (`!Sub '...'` survives only by accident, as its string.)
   test('a YAML template with short-form !Join/!Ref ARNs is reported', () => {
-    expect(corpus.byResource.get('regressions/aws-short-join.template.yaml AWS::IAM::Role JoinAdminRole')).toEqual(['KL-G-AWS-ADMIN-POLICY: managed policy AdministratorAccess']);
+    expect(corpus.byResource.get('regressions/aws-short-join.template.yaml AWS::IAM::Role JoinAdminRole')).toEqual(['KL-G-AWS-ADMIN-POLICY [ManagedPolicy::AdministratorAccess]: managed policy AdministratorAccess']);
   });
 
   // KL-G-AWS-ADMIN-POLICY reads aws_iam_{role,user,group}_policy_attachment but not aws_iam_policy_attachment.
   test('aws_iam_policy_attachment of AdministratorAccess is reported', () => {
     expect(corpus.byResource.get('regressions/aws-policy-attachment.tf.json aws_iam_policy_attachment aws_iam_policy_attachment.admins'))
-      .toEqual(['KL-G-AWS-ADMIN-POLICY: managed policy AdministratorAccess']);
+      .toEqual(['KL-G-AWS-ADMIN-POLICY [ManagedPolicy::AdministratorAccess]: managed policy AdministratorAccess']);
   });
 
   // ForAllValues:StringLike is vacuously true when the key is absent and "*" matches everything; the rule flags
@@ -314,7 +314,7 @@ describe('guardrail corpus: regressions (once missed)', () => {
   // action matching is case-insensitive and allows wildcards such as sts:AssumeRoleWith*.
   test('a federated trust with Action sts:AssumeRoleWith* and no sub is reported', () => {
     expect(corpus.byResource.get('regressions/aws-trust-operators.template.json AWS::IAM::Role WildcardActionTrustRole')).toEqual([
-      'KL-G-FEDERATED-TRUST-UNPINNED: trust of token.actions.githubusercontent.com has no sub condition: every token of the issuer is admitted',
+      'KL-G-FEDERATED-TRUST-UNPINNED [Condition::token.actions.githubusercontent.com:sub]: trust of token.actions.githubusercontent.com has no sub condition: every token of the issuer is admitted',
     ]);
   });
 

@@ -1,11 +1,12 @@
 /**
  * Every guardrail rule, one resource at a time: for each rule of ALL_RULES, resources it must flag (with the exact
- * finding lines `rule.check` returns), resources it must accept, and resources it does not apply to.
+ * finding keys and messages `rule.check` returns), resources it must find compliant, and resources it does not apply
+ * to. A rule that returns the wrong status (compliant for everything, findings where it does not apply) fails here.
  *
  * Resources are written the way they appear in synthesized output (CloudFormation properties, Terraform attributes,
  * whole Kubernetes objects), not built with Keyless.
  */
-import { ALL_RULES, evaluate, GuardrailRule, NeutralResource, staticCredential } from '../../src/guardrails';
+import { ALL_RULES, COMPLIANT, evaluate, GuardrailRule, NeutralResource, NOT_APPLICABLE, RuleResult, staticCredential } from '../../src/guardrails';
 
 const TODAY = '2026-11-22';
 
@@ -18,7 +19,8 @@ interface Case {
   readonly resource: NeutralResource;
   /** Other resources of the same run (cross-resource rules). */
   readonly others?: readonly NeutralResource[];
-  readonly expected: readonly string[];
+  /** The findings, as [key, message] (none unless the kind is `finding`). */
+  readonly expected: ReadonlyArray<readonly [string, string]>;
 }
 
 function cfn(type: string, properties: any, id = 'Resource', file = 'stack.template.json'): NeutralResource {
@@ -34,8 +36,15 @@ function k8s(object: any, file = 'app.k8s.yaml'): NeutralResource {
   return { format: 'kubernetes', file, type: object.kind, id, properties: object };
 }
 
-function check(rule: GuardrailRule, resource: NeutralResource, others: readonly NeutralResource[] = []): string[] {
+function check(rule: GuardrailRule, resource: NeutralResource, others: readonly NeutralResource[] = []): RuleResult {
   return rule.check(resource, { resources: [resource, ...others], today: TODAY });
+}
+
+/** The result a case expects. */
+function expectedResult(c: Pick<Case, 'kind' | 'expected'>): RuleResult {
+  if (c.kind === 'compliant') return COMPLIANT;
+  if (c.kind === 'not applicable') return NOT_APPLICABLE;
+  return { status: 'non-compliant', findings: c.expected.map(([key, message]) => ({ key, message })) };
 }
 
 const rule = (id: string): GuardrailRule => {
@@ -137,7 +146,8 @@ const OWNED_LABELS = { 'keyless.dev/owner': 'team-payments', 'keyless.dev/enviro
 // ---------------------------------------------------------------------------------------------------------------
 
 const CASES: Case[] = [];
-const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource, expected: readonly string[], others?: readonly NeutralResource[]) =>
+type Expected = ReadonlyArray<readonly [string, string]>;
+const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource, expected: Expected, others?: readonly NeutralResource[]) =>
   CASES.push({ rule: ruleId, kind, name, resource, expected, others });
 
 // KL-G-AWS-ADMIN-POLICY
@@ -145,27 +155,28 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   const id = 'KL-G-AWS-ADMIN-POLICY';
   add(id, 'finding', 'CloudFormation Fn::Join ARN of AdministratorAccess (as CDK writes it)', serviceRole({
     ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AdministratorAccess']] }],
-  }), ['managed policy AdministratorAccess']);
+  }), [['ManagedPolicy::AdministratorAccess', 'managed policy AdministratorAccess']]);
   add(id, 'finding', 'IAMFullAccess among other policies of a user', cfn('AWS::IAM::User', {
     ManagedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::aws:policy/IAMFullAccess'], Tags: OWNED_TAGS,
-  }), ['managed policy IAMFullAccess']);
+  }), [['ManagedPolicy::IAMFullAccess', 'managed policy IAMFullAccess']]);
   add(id, 'finding', 'a *FullAccess policy on a group', cfn('AWS::IAM::Group', { ManagedPolicyArns: ['arn:aws-us-gov:iam::aws:policy/AmazonS3FullAccess'] }),
-    ['managed policy AmazonS3FullAccess']);
+    [['ManagedPolicy::AmazonS3FullAccess', 'managed policy AmazonS3FullAccess']]);
   add(id, 'finding', 'Terraform aws_iam_role_policy_attachment of PowerUserAccess', tf('aws_iam_role_policy_attachment', 'ci', {
     role: '${aws_iam_role.ci.name}', policy_arn: 'arn:aws:iam::aws:policy/PowerUserAccess',
-  }), ['managed policy PowerUserAccess']);
+  }), [['ManagedPolicy::PowerUserAccess', 'managed policy PowerUserAccess']]);
   add(id, 'finding', 'Terraform aws_iam_role managed_policy_arns', tf('aws_iam_role', 'ci', {
     managed_policy_arns: ['arn:aws:iam::aws:policy/AdministratorAccess'], tags: OWNED_TF_TAGS,
-  }), ['managed policy AdministratorAccess']);
+  }), [['ManagedPolicy::AdministratorAccess', 'managed policy AdministratorAccess']]);
   add(id, 'finding', 'Terraform aws_iam_user_policy_attachment', tf('aws_iam_user_policy_attachment', 'ci', {
     user: 'ci', policy_arn: 'arn:aws:iam::aws:policy/IAMFullAccess',
-  }), ['managed policy IAMFullAccess']);
+  }), [['ManagedPolicy::IAMFullAccess', 'managed policy IAMFullAccess']]);
   add(id, 'compliant', 'read-only and customer-managed policies', serviceRole({
     ManagedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess', { Ref: 'DeployPolicy' }, { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']] }],
   }), []);
   add(id, 'compliant', 'Terraform attachment of a read-only policy', tf('aws_iam_role_policy_attachment', 'ro', {
     role: 'ci', policy_arn: 'arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess',
   }), []);
+  add(id, 'not applicable', 'a role without managed policies', serviceRole(), []);
   add(id, 'not applicable', 'a ManagedPolicy document', managedPolicy([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }]), []);
   add(id, 'not applicable', 'a Kubernetes binding', k8s(binding('ClusterRoleBinding', { kind: 'ClusterRole', name: 'cluster-admin' }, [])), []);
 }
@@ -181,14 +192,14 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   add(id, 'compliant', 'azuread credential with the token exchange audience and an exact subject',
     fic('azuread_application_federated_identity_credential', { audiences: ['api://AzureADTokenExchange'] }), []);
   add(id, 'finding', 'azurerm credential with a wrong audience', fic('azurerm_federated_identity_credential', { audience: ['https://sts.windows.net'] }),
-    ['audience ["https://sts.windows.net"]']);
+    [['Audience::https://sts.windows.net', 'audience ["https://sts.windows.net"]']]);
   add(id, 'finding', 'azuread credential with a second audience', fic('azuread_application_federated_identity_credential', { audiences: ['api://AzureADTokenExchange', 'api://other'] }),
-    ['audience ["api://AzureADTokenExchange","api://other"]']);
-  add(id, 'finding', 'no audience at all', fic('azurerm_federated_identity_credential', {}), ['audience []']);
+    [['Audience::api://AzureADTokenExchange,api://other', 'audience ["api://AzureADTokenExchange","api://other"]']]);
+  add(id, 'finding', 'no audience at all', fic('azurerm_federated_identity_credential', {}), [['Audience::', 'audience []']]);
   add(id, 'finding', 'a wildcard subject', fic('azurerm_federated_identity_credential', { audience: ['api://AzureADTokenExchange'], subject: 'repo:acme/payments-api:*' }),
-    ['subject repo:acme/payments-api:* contains a wildcard']);
+    [['Subject::repo:acme/payments-api:*', 'subject repo:acme/payments-api:* contains a wildcard']]);
   add(id, 'finding', 'wrong audience and wildcard subject', fic('azuread_application_federated_identity_credential', { audiences: ['api://acme'], subject: 'repo:acme/*' }),
-    ['audience ["api://acme"]', 'subject repo:acme/* contains a wildcard']);
+    [['Audience::api://acme', 'audience ["api://acme"]'], ['Subject::repo:acme/*', 'subject repo:acme/* contains a wildcard']]);
   add(id, 'not applicable', 'a user-assigned identity', tf('azurerm_user_assigned_identity', 'ci', { name: 'id-ci', tags: {} }), []);
 }
 
@@ -208,12 +219,12 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
       { federated: 'arn:aws:iam::111122223333:oidc-provider/gitlab.com' }), []);
   add(id, 'compliant', 'an EKS service account subject', irsaRole('ApiRole', 'system:serviceaccount:payments:api'), []);
   add(id, 'finding', 'StringLike repo:acme/* (every repository of the owner)',
-    githubRole({ StringEquals: AUD, StringLike: { [`${GITHUB}:sub`]: 'repo:acme/*' } }), ['sub repo:acme/* does not pin the owner and repository literally']);
+    githubRole({ StringEquals: AUD, StringLike: { [`${GITHUB}:sub`]: 'repo:acme/*' } }), [['Subject::repo:acme/*', 'sub repo:acme/* does not pin the owner and repository literally']]);
   add(id, 'finding', 'StringLike repo:acme* (every owner starting with acme)',
-    githubRole({ StringEquals: AUD, StringLike: { [`${GITHUB}:sub`]: 'repo:acme*' } }), ['sub repo:acme* does not pin the owner and repository literally']);
+    githubRole({ StringEquals: AUD, StringLike: { [`${GITHUB}:sub`]: 'repo:acme*' } }), [['Subject::repo:acme*', 'sub repo:acme* does not pin the owner and repository literally']]);
   add(id, 'finding', 'StringLike repo:acme/app* (every repository starting with app)',
     githubRole({ StringEquals: AUD, StringLike: { [`${GITHUB}:sub`]: ['repo:acme/app:ref:refs/heads/main', 'repo:acme/app*'] } }),
-    ['sub repo:acme/app* does not pin the owner and repository literally']);
+    [['Subject::repo:acme/app*', 'sub repo:acme/app* does not pin the owner and repository literally']]);
   add(id, 'finding', 'StringLike service account wildcard', cfn('AWS::IAM::Role', {
     AssumeRolePolicyDocument: {
       Statement: [{
@@ -223,30 +234,27 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
         Condition: { StringEquals: { [`${EKS}:aud`]: 'sts.amazonaws.com' }, StringLike: { [`${EKS}:sub`]: 'system:serviceaccount:payments:*' } },
       }],
     },
-  }, 'NsRole'), ['sub system:serviceaccount:payments:* does not pin the owner and repository literally']);
+  }, 'NsRole'), [['Subject::system:serviceaccount:payments:*', 'sub system:serviceaccount:payments:* does not pin the owner and repository literally']]);
   add(id, 'finding', 'trust without sub', githubRole({ StringEquals: AUD }),
-    [`trust of ${GITHUB} has no sub condition: every token of the issuer is admitted`]);
+    [['Condition::token.actions.githubusercontent.com:sub', `trust of ${GITHUB} has no sub condition: every token of the issuer is admitted`]]);
   add(id, 'finding', 'trust without any condition (Fn::Join provider ARN)', githubRole(undefined, {
     federated: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:oidc-provider/${GITHUB}`]] },
-  }), [`trust of ${GITHUB} has no aud condition`, `trust of ${GITHUB} has no sub condition: every token of the issuer is admitted`]);
+  }), [['Condition::token.actions.githubusercontent.com:aud', `trust of ${GITHUB} has no aud condition`], ['Condition::token.actions.githubusercontent.com:sub', `trust of ${GITHUB} has no sub condition: every token of the issuer is admitted`]]);
   add(id, 'finding', 'trust with ForAnyValue:StringLike on sub',
     githubRole({ 'StringEquals': AUD, 'ForAnyValue:StringLike': { [`${GITHUB}:sub`]: 'repo:acme/app:*' } }),
-    ['sub condition uses ForAnyValue:StringLike, which admits tokens without a matching sub']);
+    [['Operator::ForAnyValue:StringLike', 'sub condition uses ForAnyValue:StringLike, which admits tokens without a matching sub']]);
   add(id, 'finding', 'trust with StringEqualsIfExists on sub',
     githubRole({ StringEquals: AUD, StringEqualsIfExists: { [`${GITHUB}:sub`]: 'repo:acme/app:ref:refs/heads/main' } }),
-    [
-      'trust of token.actions.githubusercontent.com has no positive sub condition (StringEqualsIfExists does not pin the subject)',
-      'sub condition uses StringEqualsIfExists, which admits tokens without a matching sub',
-    ]);
+    [['Condition::token.actions.githubusercontent.com:sub', 'trust of token.actions.githubusercontent.com has no positive sub condition (StringEqualsIfExists does not pin the subject)'], ['Operator::StringEqualsIfExists', 'sub condition uses StringEqualsIfExists, which admits tokens without a matching sub']]);
   add(id, 'finding', 'Action sts:* counts as web identity', githubRole({ StringEquals: AUD }, { action: ['sts:*'] }),
-    [`trust of ${GITHUB} has no sub condition: every token of the issuer is admitted`]);
+    [['Condition::token.actions.githubusercontent.com:sub', `trust of ${GITHUB} has no sub condition: every token of the issuer is admitted`]]);
   add(id, 'finding', 'Terraform aws_iam_role with the trust as a JSON string', tf('aws_iam_role', 'ci', {
     assume_role_policy: JSON.stringify({
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { Federated: GITHUB_PROVIDER_ARN }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: AUD, StringLike: { [`${GITHUB}:sub`]: 'repo:acme/*' } } }],
     }),
     tags: OWNED_TF_TAGS,
-  }), ['sub repo:acme/* does not pin the owner and repository literally']);
+  }), [['Subject::repo:acme/*', 'sub repo:acme/* does not pin the owner and repository literally']]);
   add(id, 'not applicable', 'a service-principal trust', serviceRole(), []);
   add(id, 'not applicable', 'a Deny statement', githubRole(undefined, { effect: 'Deny' }), []);
   add(id, 'not applicable', 'a federated principal for another action', githubRole(undefined, { action: 'sts:TagSession' }), []);
@@ -258,13 +266,13 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   const id = 'KL-G-GCP-BASIC-ROLE';
   add(id, 'finding', 'roles/editor for a service account', tf('google_project_iam_member', 'ci_editor', {
     project: 'acme-prod', role: 'roles/editor', member: 'serviceAccount:ci@acme-prod.iam.gserviceaccount.com',
-  }), ['roles/editor for serviceAccount:ci@acme-prod.iam.gserviceaccount.com']);
+  }), [['Member::serviceAccount:ci@acme-prod.iam.gserviceaccount.com', 'roles/editor for serviceAccount:ci@acme-prod.iam.gserviceaccount.com']]);
   add(id, 'finding', 'roles/owner binding with a federated principal among users', tf('google_project_iam_binding', 'owners', {
     project: 'acme-prod', role: 'roles/owner', members: ['user:alice@acme.example', `${POOL}/attribute.repository/acme/app`],
-  }), [`roles/owner for ${POOL}/attribute.repository/acme/app`]);
+  }), [['Member::principalSet://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/github/attribute.repository/acme/app', `roles/owner for ${POOL}/attribute.repository/acme/app`]]);
   add(id, 'finding', 'roles/viewer on a folder for a principal', tf('google_folder_iam_member', 'viewer', {
     folder: 'folders/1', role: 'roles/viewer', member: 'principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/github/subject/x',
-  }), ['roles/viewer for principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/github/subject/x']);
+  }), [['Member::principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/github/subject/x', 'roles/viewer for principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/github/subject/x']]);
   add(id, 'compliant', 'roles/editor for a user', tf('google_project_iam_member', 'alice', { project: 'acme-dev', role: 'roles/editor', member: 'user:alice@acme.example' }), []);
   add(id, 'compliant', 'a predefined role for a service account', tf('google_storage_bucket_iam_member', 'reader', {
     bucket: 'b', role: 'roles/storage.objectViewer', member: 'serviceAccount:ci@acme-prod.iam.gserviceaccount.com',
@@ -278,10 +286,10 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   const id = 'KL-G-GCP-PRINCIPALSET-WILDCARD';
   add(id, 'finding', 'principalSet://…/POOL/* on a service account', tf('google_service_account_iam_member', 'wif', {
     service_account_id: 'projects/p/serviceAccounts/ci@p.iam.gserviceaccount.com', role: 'roles/iam.workloadIdentityUser', member: `${POOL}/*`,
-  }), [`member ${POOL}/*`]);
+  }), [['Member::principalSet://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/github/*', `member ${POOL}/*`]]);
   add(id, 'finding', 'principalSet://…/POOL/* among members of a binding', tf('google_project_iam_binding', 'readers', {
     project: 'p', role: 'roles/storage.objectViewer', members: [`${POOL}/attribute.repository_id/86301532`, `${POOL}/*`],
-  }), [`member ${POOL}/*`]);
+  }), [['Member::principalSet://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/github/*', `member ${POOL}/*`]]);
   add(id, 'compliant', 'one subject', tf('google_service_account_iam_member', 'wif', {
     service_account_id: 'sa', role: 'roles/iam.workloadIdentityUser', member: 'principal://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/github/subject/repo:acme/app:ref:refs/heads/main',
   }), []);
@@ -298,28 +306,28 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   const gh = 'https://token.actions.githubusercontent.com';
   add(id, 'compliant', 'Keyless-style condition: owner and repository ids, parenthesised sub alternatives', gcpProvider(gh, KEYLESS_GCP_CONDITION), []);
   add(id, 'compliant', 'GitLab namespace pinned', gcpProvider('https://gitlab.com', "assertion.namespace_id == '5521' && assertion.project_id == '48213'"), []);
-  add(id, 'compliant', 'a single-tenant issuer needs no owner pin', gcpProvider('https://ci.acme.example'), []);
-  add(id, 'finding', 'no attribute_condition', gcpProvider(gh), [`provider for ${gh} has no attribute_condition`]);
-  add(id, 'finding', 'a blank attribute_condition (Terraform Cloud)', gcpProvider('https://app.terraform.io', '  '), ['provider for https://app.terraform.io has no attribute_condition']);
+  add(id, 'not applicable', 'a single-tenant issuer needs no owner pin', gcpProvider('https://ci.acme.example'), []);
+  add(id, 'finding', 'no attribute_condition', gcpProvider(gh), [['Field::attribute_condition', `provider for ${gh} has no attribute_condition`]]);
+  add(id, 'finding', 'a blank attribute_condition (Terraform Cloud)', gcpProvider('https://app.terraform.io', '  '), [['Field::attribute_condition', 'provider for https://app.terraform.io has no attribute_condition']]);
   add(id, 'finding', 'a top-level || that bypasses the owner pin',
     gcpProvider(gh, "assertion.repository_owner_id == '1342004' || assertion.sub.startsWith('repo:')"),
-    [`attribute_condition of the provider for ${gh} has a top-level || that bypasses the owner pin: assertion.repository_owner_id == '1342004' || assertion.sub.startsWith('repo:')`]);
+    [['Condition::assertion.repository_owner_id == \'1342004\' || assertion.sub.startsWith(\'repo:\')', `attribute_condition of the provider for ${gh} has a top-level || that bypasses the owner pin: assertion.repository_owner_id == '1342004' || assertion.sub.startsWith('repo:')`]]);
   add(id, 'finding', 'a sub prefix but no owner', gcpProvider(gh, "assertion.sub.startsWith('repo:acme/')"),
-    [`attribute_condition of the provider for ${gh} pins no owner: assertion.sub.startsWith('repo:acme/')`]);
+    [['Condition::assertion.sub.startsWith(\'repo:acme/\')', `attribute_condition of the provider for ${gh} pins no owner: assertion.sub.startsWith('repo:acme/')`]]);
   add(id, 'finding', 'an owner "pinned" to a wildcard', gcpProvider(gh, "assertion.repository_owner == '*'"),
-    [`attribute_condition of the provider for ${gh} pins no owner: assertion.repository_owner == '*'`]);
+    [['Condition::assertion.repository_owner == \'*\'', `attribute_condition of the provider for ${gh} pins no owner: assertion.repository_owner == '*'`]]);
   add(id, 'finding', 'oidc as an object (not a block list)', tf('google_iam_workload_identity_pool_provider', 'gh', { oidc: { issuer_uri: gh } }),
-    [`provider for ${gh} has no attribute_condition`]);
+    [['Field::attribute_condition', `provider for ${gh} has no attribute_condition`]]);
   add(id, 'not applicable', 'a pool', tf('google_iam_workload_identity_pool', 'github', { workload_identity_pool_id: 'github' }), []);
 }
 
 // KL-G-K8S-AUTOMOUNT
 {
   const id = 'KL-G-K8S-AUTOMOUNT';
-  add(id, 'finding', 'pod spec with automount unset', k8s(pod({ serviceAccountName: 'api' })), ['pod spec automountServiceAccountToken is "unset (true)"']);
+  add(id, 'finding', 'pod spec with automount unset', k8s(pod({ serviceAccountName: 'api' })), [['Field::automountServiceAccountToken', 'pod spec automountServiceAccountToken is "unset (true)"']]);
   add(id, 'finding', 'Deployment with automount true', k8s(deployment('web', { serviceAccountName: 'web', automountServiceAccountToken: true })),
-    ['pod spec automountServiceAccountToken is true']);
-  add(id, 'finding', 'CronJob with automount unset', k8s(cronJob({ serviceAccountName: 'nightly' })), ['pod spec automountServiceAccountToken is "unset (true)"']);
+    [['Field::automountServiceAccountToken', 'pod spec automountServiceAccountToken is true']]);
+  add(id, 'finding', 'CronJob with automount unset', k8s(cronJob({ serviceAccountName: 'nightly' })), [['Field::automountServiceAccountToken', 'pod spec automountServiceAccountToken is "unset (true)"']]);
   add(id, 'compliant', 'pod with automount false', k8s(pod({ serviceAccountName: 'api', automountServiceAccountToken: false })), []);
   add(id, 'compliant', 'CronJob with automount false', k8s(cronJob({ serviceAccountName: 'nightly', automountServiceAccountToken: false })), []);
   add(id, 'not applicable', 'a ServiceAccount', k8s(serviceAccount('api')), []);
@@ -330,9 +338,9 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
 {
   const id = 'KL-G-K8S-CLUSTER-ADMIN';
   add(id, 'finding', 'ClusterRoleBinding to cluster-admin', k8s(binding('ClusterRoleBinding', { kind: 'ClusterRole', name: 'cluster-admin' }, [{ kind: 'ServiceAccount', name: 'deployer', namespace: 'ci' }])),
-    ['ClusterRoleBinding to cluster-admin']);
+    [['RoleRef::cluster-admin', 'ClusterRoleBinding to cluster-admin']]);
   add(id, 'finding', 'RoleBinding to the cluster-admin ClusterRole', k8s(binding('RoleBinding', { kind: 'ClusterRole', name: 'cluster-admin' }, [{ kind: 'ServiceAccount', name: 'deployer' }], 'apps')),
-    ['RoleBinding to cluster-admin']);
+    [['RoleRef::cluster-admin', 'RoleBinding to cluster-admin']]);
   add(id, 'compliant', 'ClusterRoleBinding to view', k8s(binding('ClusterRoleBinding', { kind: 'ClusterRole', name: 'view' }, [{ kind: 'ServiceAccount', name: 'api', namespace: 'apps' }])), []);
   add(id, 'not applicable', 'the cluster-admin ClusterRole itself', k8s({ ...rbacRole('ClusterRole', []), metadata: { name: 'cluster-admin' } }), []);
 }
@@ -340,20 +348,20 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
 // KL-G-K8S-DEFAULT-SA
 {
   const id = 'KL-G-K8S-DEFAULT-SA';
-  add(id, 'finding', 'pod spec without serviceAccountName', k8s(pod({ automountServiceAccountToken: false })), ['pod runs as the default ServiceAccount (serviceAccountName unset)']);
+  add(id, 'finding', 'pod spec without serviceAccountName', k8s(pod({ automountServiceAccountToken: false })), [['Subject::system:serviceaccount:apps:default', 'pod runs as the default ServiceAccount (serviceAccountName unset)']]);
   add(id, 'finding', 'Deployment naming the default ServiceAccount', k8s(deployment('web', { serviceAccountName: 'default', automountServiceAccountToken: false })),
-    ['pod runs as the default ServiceAccount']);
-  add(id, 'finding', 'the default ServiceAccount automounting', k8s(serviceAccount('default')), ['default ServiceAccount does not set automountServiceAccountToken: false']);
+    [['Subject::system:serviceaccount:apps:default', 'pod runs as the default ServiceAccount']]);
+  add(id, 'finding', 'the default ServiceAccount automounting', k8s(serviceAccount('default')), [['Field::automountServiceAccountToken', 'default ServiceAccount does not set automountServiceAccountToken: false']]);
   add(id, 'finding', 'RoleBinding to the default ServiceAccount', k8s(binding('RoleBinding', { kind: 'Role', name: 'reader' }, [{ kind: 'ServiceAccount', name: 'default', namespace: 'apps' }], 'apps')),
-    ['binds ServiceAccount apps/default']);
+    [['Subject::system:serviceaccount:apps:default', 'binds ServiceAccount apps/default']]);
   add(id, 'finding', 'RoleBinding to default, namespace taken from the binding', k8s(binding('RoleBinding', { kind: 'Role', name: 'reader' }, [{ kind: 'ServiceAccount', name: 'default' }], 'jobs')),
-    ['binds ServiceAccount jobs/default']);
+    [['Subject::system:serviceaccount:jobs:default', 'binds ServiceAccount jobs/default']]);
   add(id, 'finding', 'ClusterRoleBinding to group system:serviceaccounts', k8s(binding('ClusterRoleBinding', { kind: 'ClusterRole', name: 'view' }, [
     { kind: 'ServiceAccount', name: 'api', namespace: 'apps' }, { kind: 'Group', name: 'system:serviceaccounts', apiGroup: 'rbac.authorization.k8s.io' },
-  ])), ['binds group system:serviceaccounts (every service account, including default)']);
+  ])), [['Subject::system:serviceaccounts', 'binds group system:serviceaccounts (every service account, including default)']]);
   add(id, 'finding', 'RoleBinding to group system:serviceaccounts:apps', k8s(binding('RoleBinding', { kind: 'Role', name: 'reader' }, [
     { kind: 'Group', name: 'system:serviceaccounts:apps', apiGroup: 'rbac.authorization.k8s.io' },
-  ], 'apps')), ['binds group system:serviceaccounts:apps (every service account, including default)']);
+  ], 'apps')), [['Subject::system:serviceaccounts:apps', 'binds group system:serviceaccounts:apps (every service account, including default)']]);
   add(id, 'compliant', 'pod with its own ServiceAccount', k8s(pod({ serviceAccountName: 'api', automountServiceAccountToken: false })), []);
   add(id, 'compliant', 'the default ServiceAccount with automount false', k8s(serviceAccount('default', { automountServiceAccountToken: false })), []);
   add(id, 'compliant', 'RoleBinding to a dedicated ServiceAccount and a people group', k8s(binding('RoleBinding', { kind: 'Role', name: 'reader' }, [
@@ -367,12 +375,12 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
 {
   const id = 'KL-G-K8S-RBAC-WILDCARD';
   add(id, 'finding', 'ClusterRole with * everywhere', k8s(rbacRole('ClusterRole', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }])),
-    ['rules[0].apiGroups contains *', 'rules[0].resources contains *', 'rules[0].verbs contains *']);
+    [['ApiGroup::*', 'rules[0].apiGroups contains *'], ['Resource::*', 'rules[0].resources contains *'], ['Verb::*', 'rules[0].verbs contains *']]);
   add(id, 'finding', 'Role with a wildcard subresource and wildcard non-resource URLs', k8s(rbacRole('Role', [
     { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
     { apiGroups: [''], resources: ['pods/*'], verbs: ['get'] },
     { nonResourceURLs: ['/metrics*'], verbs: ['get'] },
-  ])), ['rules[1].resources contains *', 'rules[2].nonResourceURLs contains *']);
+  ])), [['Resource::pods/*', 'rules[1].resources contains *'], ['NonResourceURL::/metrics*', 'rules[2].nonResourceURLs contains *']]);
   add(id, 'compliant', 'Role with exact groups, resources and verbs', k8s(rbacRole('Role', [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['settings'], verbs: ['get', 'watch'] }])), []);
   add(id, 'not applicable', 'a RoleBinding', k8s(binding('RoleBinding', { kind: 'Role', name: '*' }, [{ kind: 'ServiceAccount', name: 'api' }], 'apps')), []);
 }
@@ -381,24 +389,24 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
 {
   const id = 'KL-G-OWNERSHIP';
   const tagged = (reviewBy: string) => serviceRole({ Tags: [OWNED_TAGS[0], OWNED_TAGS[1], { Key: 'keyless:review-by', Value: reviewBy }] });
-  add(id, 'finding', 'role without ownership tags', serviceRole({ Tags: [{ Key: 'team', Value: 'payments' }] }), ['missing owner, environment, review-by']);
-  add(id, 'finding', 'role past its review-by date', tagged('2026-11-21'), ['review-by 2026-11-21 has passed (today is 2026-11-22)']);
-  add(id, 'finding', 'review-by that is not a calendar date', tagged('2026-02-30'), ['review-by 2026-02-30 is not a YYYY-MM-DD date']);
+  add(id, 'finding', 'role without ownership tags', serviceRole({ Tags: [{ Key: 'team', Value: 'payments' }] }), [['Field::owner', 'missing owner'], ['Field::environment', 'missing environment'], ['Field::review-by', 'missing review-by']]);
+  add(id, 'finding', 'role past its review-by date', tagged('2026-11-21'), [['ReviewBy::2026-11-21', 'review-by 2026-11-21 has passed (today is 2026-11-22)']]);
+  add(id, 'finding', 'review-by that is not a calendar date', tagged('2026-02-30'), [['ReviewBy::2026-02-30', 'review-by 2026-02-30 is not a YYYY-MM-DD date']]);
   add(id, 'compliant', 'complete ownership', serviceRole(), []);
   add(id, 'compliant', 'review-by today', tagged(TODAY), []);
-  add(id, 'finding', 'Terraform role without environment', tf('aws_iam_role', 'ci', { tags: { 'keyless:owner': 'team-payments', 'keyless:review-by': '2027-04-30' } }), ['missing environment']);
+  add(id, 'finding', 'Terraform role without environment', tf('aws_iam_role', 'ci', { tags: { 'keyless:owner': 'team-payments', 'keyless:review-by': '2027-04-30' } }), [['Field::environment', 'missing environment']]);
   add(id, 'compliant', 'Terraform user with complete tags', tf('aws_iam_user', 'ci', { tags: OWNED_TF_TAGS }), []);
-  add(id, 'finding', 'GCP service account without a description', tf('google_service_account', 'ci', { account_id: 'ci' }), ['missing owner, environment, review-by']);
+  add(id, 'finding', 'GCP service account without a description', tf('google_service_account', 'ci', { account_id: 'ci' }), [['Field::owner', 'missing owner'], ['Field::environment', 'missing environment'], ['Field::review-by', 'missing review-by']]);
   add(id, 'compliant', 'GCP service account with the Keyless description', tf('google_service_account', 'ci', {
     account_id: 'ci', description: 'environment=production; managed-by=keyless; owner=team-payments; purpose=deploy payments-api from CI; review-by=2027-04-30; tier=1',
   }), []);
   add(id, 'finding', 'Azure identity past review-by', tf('azurerm_user_assigned_identity', 'ci', {
     tags: { 'keyless-owner': 'team-payments', 'keyless-environment': 'production', 'keyless-review-by': '2026-01-31' },
-  }), ['review-by 2026-01-31 has passed (today is 2026-11-22)']);
+  }), [['ReviewBy::2026-01-31', 'review-by 2026-01-31 has passed (today is 2026-11-22)']]);
   add(id, 'compliant', 'Azure identity with complete tags', tf('azurerm_user_assigned_identity', 'ci', {
     tags: { 'keyless-owner': 'team-payments', 'keyless-environment': 'production', 'keyless-review-by': '2027-04-30' },
   }), []);
-  add(id, 'finding', 'Kubernetes ServiceAccount without labels', k8s(serviceAccount('api', { automountServiceAccountToken: false })), ['missing owner, environment, review-by']);
+  add(id, 'finding', 'Kubernetes ServiceAccount without labels', k8s(serviceAccount('api', { automountServiceAccountToken: false })), [['Field::owner', 'missing owner'], ['Field::environment', 'missing environment'], ['Field::review-by', 'missing review-by']]);
   add(id, 'compliant', 'Kubernetes ServiceAccount with labels', k8s(serviceAccount('api', { automountServiceAccountToken: false }, { labels: OWNED_LABELS })), []);
   add(id, 'compliant', 'Kubernetes ServiceAccount with labels and annotations', k8s(serviceAccount('api', {}, {
     labels: { 'keyless.dev/owner': 'team-payments', 'keyless.dev/environment': 'production' }, annotations: { 'keyless.dev/review-by': '2027-04-30' },
@@ -412,16 +420,20 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
 {
   const id = 'KL-G-SESSION-OVER-TIER';
   const withTier = (seconds: number, tier?: string) => serviceRole({ MaxSessionDuration: seconds, Tags: tier ? [...OWNED_TAGS, { Key: 'keyless:tier', Value: tier }] : OWNED_TAGS });
-  add(id, 'finding', 'MaxSessionDuration 7200 without a tier', withTier(7200), ['MaxSessionDuration 7200 s exceeds 3600 s (no tier: tier 1 assumed)']);
+  add(id, 'finding', 'MaxSessionDuration 7200 without a tier', withTier(7200), [['MaxSessionDuration::7200', 'MaxSessionDuration 7200 s exceeds 3600 s (no tier: tier 1 assumed)']]);
   add(id, 'compliant', 'MaxSessionDuration 7200 with keyless:tier 3', withTier(7200, '3'), []);
   add(id, 'compliant', 'MaxSessionDuration 3600 without a tier', withTier(3600), []);
   add(id, 'compliant', 'tier 3 at its 12 hour maximum', withTier(43200, '3'), []);
-  add(id, 'finding', 'tier 1 declared, two hours asked', withTier(7200, '1'), ['MaxSessionDuration 7200 s exceeds 3600 s (tier 1)']);
-  add(id, 'finding', 'an unknown tier value counts as no tier', withTier(7200, 'low'), ['MaxSessionDuration 7200 s exceeds 3600 s (no tier: tier 1 assumed)']);
+  add(id, 'finding', 'tier 1 declared, two hours asked', withTier(7200, '1'), [['MaxSessionDuration::7200', 'MaxSessionDuration 7200 s exceeds 3600 s (tier 1)']]);
+  add(id, 'finding', 'an unknown tier value counts as no tier', withTier(7200, 'low'), [['MaxSessionDuration::7200', 'MaxSessionDuration 7200 s exceeds 3600 s (no tier: tier 1 assumed)']]);
   add(id, 'finding', 'Terraform role one second over tier 3', tf('aws_iam_role', 'batch', { max_session_duration: 43201, tags: { ...OWNED_TF_TAGS, 'keyless:tier': '3' } }),
-    ['MaxSessionDuration 43201 s exceeds 43200 s (tier 3)']);
+    [['MaxSessionDuration::43201', 'MaxSessionDuration 43201 s exceeds 43200 s (tier 3)']]);
   add(id, 'compliant', 'Terraform role at the tier 2 maximum', tf('aws_iam_role', 'batch', { max_session_duration: 14400, tags: { ...OWNED_TF_TAGS, 'keyless:tier': '2' } }), []);
-  add(id, 'not applicable', 'a role without MaxSessionDuration', serviceRole(), []);
+  add(id, 'compliant', 'a role without MaxSessionDuration (the one-hour default)', serviceRole(), []);
+  add(id, 'compliant', 'a numeric keyless:tier tag (YAML `Value: 3`) is read as the tier', serviceRole({ MaxSessionDuration: 7200, Tags: [...OWNED_TAGS, { Key: 'keyless:tier', Value: 3 }] }), []);
+  add(id, 'finding', 'a MaxSessionDuration written as a string (CloudFormation accepts "43200")', serviceRole({ MaxSessionDuration: '43200' }),
+    [['MaxSessionDuration::43200', 'MaxSessionDuration 43200 s exceeds 3600 s (no tier: tier 1 assumed)']]);
+  add(id, 'not applicable', 'a MaxSessionDuration given as a parameter (unreadable here)', serviceRole({ MaxSessionDuration: { Ref: 'SessionSeconds' } }), []);
   add(id, 'not applicable', 'a user', cfn('AWS::IAM::User', { MaxSessionDuration: 43200 }), []);
 }
 
@@ -430,14 +442,14 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   const id = 'KL-G-SHARED-IDENTITY';
   const api = k8s(deployment('api', { serviceAccountName: 'payments', automountServiceAccountToken: false }, 'payments'));
   const worker = k8s(deployment('worker', { serviceAccountName: 'payments', automountServiceAccountToken: false }, 'payments'));
-  add(id, 'finding', 'two Deployments on one ServiceAccount in one file (first)', api, ['ServiceAccount payments/payments is also used by Deployment payments/worker'], [worker]);
-  add(id, 'finding', 'two Deployments on one ServiceAccount in one file (second)', worker, ['ServiceAccount payments/payments is also used by Deployment payments/api'], [api]);
+  add(id, 'finding', 'two Deployments on one ServiceAccount in one file (first)', api, [['Subject::system:serviceaccount:payments:payments', 'ServiceAccount payments/payments is also used by Deployment payments/worker']], [worker]);
+  add(id, 'finding', 'two Deployments on one ServiceAccount in one file (second)', worker, [['Subject::system:serviceaccount:payments:payments', 'ServiceAccount payments/payments is also used by Deployment payments/api']], [api]);
   add(id, 'compliant', 'the same ServiceAccount name in another namespace', api, [],
     [k8s(deployment('worker', { serviceAccountName: 'payments', automountServiceAccountToken: false }, 'staging'))]);
-  add(id, 'compliant', 'pods on the default ServiceAccount (KL-G-K8S-DEFAULT-SA reports those)', k8s(pod({}, 'a')), [], [k8s(pod({}, 'b'))]);
+  add(id, 'not applicable', 'pods on the default ServiceAccount (KL-G-K8S-DEFAULT-SA reports those)', k8s(pod({}, 'a')), [], [k8s(pod({}, 'b'))]);
   const apiRole = irsaRole('ApiRole', 'system:serviceaccount:payments:api');
   const copyRole = irsaRole('ApiCopyRole', 'system:serviceaccount:payments:api');
-  add(id, 'finding', 'two roles trusting the same system:serviceaccount subject', apiRole, ['system:serviceaccount:payments:api is also trusted by ApiCopyRole'], [copyRole]);
+  add(id, 'finding', 'two roles trusting the same system:serviceaccount subject', apiRole, [['Subject::system:serviceaccount:payments:api', 'system:serviceaccount:payments:api is also trusted by ApiCopyRole']], [copyRole]);
   add(id, 'compliant', 'roles trusting distinct subjects', apiRole, [], [irsaRole('WorkerRole', 'system:serviceaccount:payments:worker')]);
   add(id, 'not applicable', 'a ConfigMap', CONFIG_MAP, [], [CONFIG_MAP]);
   add(id, 'not applicable', 'a GitHub trust', githubRole({ StringEquals: { ...AUD, [`${GITHUB}:sub`]: 'repo:acme/app:ref:refs/heads/main' } }), [],
@@ -447,16 +459,16 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
 // KL-G-STATIC-CREDENTIAL
 {
   const id = 'KL-G-STATIC-CREDENTIAL';
-  add(id, 'finding', 'AWS::IAM::AccessKey', cfn('AWS::IAM::AccessKey', { UserName: { Ref: 'CiUser' } }), ['an IAM access key']);
-  add(id, 'finding', 'AWS::IAM::User with LoginProfile', cfn('AWS::IAM::User', { LoginProfile: { Password: 'x' }, Tags: OWNED_TAGS }), ['an IAM user with a console password (LoginProfile)']);
-  add(id, 'finding', 'aws_iam_access_key', tf('aws_iam_access_key', 'ci', { user: 'ci' }), ['an IAM access key']);
-  add(id, 'finding', 'aws_iam_user_login_profile', tf('aws_iam_user_login_profile', 'ci', { user: 'ci' }), ['an IAM console password']);
-  add(id, 'finding', 'google_service_account_key', tf('google_service_account_key', 'ci', { service_account_id: 'ci' }), ['a service account key']);
-  add(id, 'finding', 'azuread_application_password', tf('azuread_application_password', 'ci', { application_id: 'a' }), ['an application client secret']);
-  add(id, 'finding', 'azuread_application_certificate', tf('azuread_application_certificate', 'ci', { application_id: 'a' }), ['an application certificate credential']);
-  add(id, 'finding', 'azuread_service_principal_password', tf('azuread_service_principal_password', 'ci', { service_principal_id: 's' }), ['a service principal client secret']);
+  add(id, 'finding', 'AWS::IAM::AccessKey', cfn('AWS::IAM::AccessKey', { UserName: { Ref: 'CiUser' } }), [['Credential::AWS::IAM::AccessKey', 'an IAM access key']]);
+  add(id, 'finding', 'AWS::IAM::User with LoginProfile', cfn('AWS::IAM::User', { LoginProfile: { Password: 'x' }, Tags: OWNED_TAGS }), [['Credential::LoginProfile', 'an IAM user with a console password (LoginProfile)']]);
+  add(id, 'finding', 'aws_iam_access_key', tf('aws_iam_access_key', 'ci', { user: 'ci' }), [['Credential::aws_iam_access_key', 'an IAM access key']]);
+  add(id, 'finding', 'aws_iam_user_login_profile', tf('aws_iam_user_login_profile', 'ci', { user: 'ci' }), [['Credential::aws_iam_user_login_profile', 'an IAM console password']]);
+  add(id, 'finding', 'google_service_account_key', tf('google_service_account_key', 'ci', { service_account_id: 'ci' }), [['Credential::google_service_account_key', 'a service account key']]);
+  add(id, 'finding', 'azuread_application_password', tf('azuread_application_password', 'ci', { application_id: 'a' }), [['Credential::azuread_application_password', 'an application client secret']]);
+  add(id, 'finding', 'azuread_application_certificate', tf('azuread_application_certificate', 'ci', { application_id: 'a' }), [['Credential::azuread_application_certificate', 'an application certificate credential']]);
+  add(id, 'finding', 'azuread_service_principal_password', tf('azuread_service_principal_password', 'ci', { service_principal_id: 's' }), [['Credential::azuread_service_principal_password', 'a service principal client secret']]);
   add(id, 'finding', 'azuread_service_principal_certificate', tf('azuread_service_principal_certificate', 'ci', { service_principal_id: 's' }),
-    ['a service principal certificate credential']);
+    [['Credential::azuread_service_principal_certificate', 'a service principal certificate credential']]);
   add(id, 'compliant', 'an IAM user without a console password', cfn('AWS::IAM::User', { Tags: OWNED_TAGS }), []);
   add(id, 'not applicable', 'a GCP service account', tf('google_service_account', 'ci', { account_id: 'ci' }), []);
   add(id, 'not applicable', 'a Kubernetes ConfigMap', CONFIG_MAP, []);
@@ -465,18 +477,18 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
 // KL-G-WILDCARD-ACTION
 {
   const id = 'KL-G-WILDCARD-ACTION';
-  add(id, 'finding', 'Action s3:*', managedPolicy([{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::acme-artifacts/*' }]), ['Action s3:*']);
+  add(id, 'finding', 'Action s3:*', managedPolicy([{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::acme-artifacts/*' }]), [['Action::s3:*', 'Action s3:*']]);
   add(id, 'finding', 'NotAction', cfn('AWS::IAM::Policy', { PolicyName: 'p', PolicyDocument: { Statement: [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }] } }),
-    ['Allow with NotAction (allows everything else)']);
+    [['NotAction::iam:*', 'Allow with NotAction (allows everything else)']]);
   add(id, 'finding', 'inline policy of a role with a prefix wildcard', serviceRole({
     Policies: [{ PolicyName: 'p', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['ec2:DescribeInstances', 'ec2:Describe*'], Resource: '*' }] } }],
-  }), ['Action ec2:Describe*']);
+  }), [['Action::ec2:Describe*', 'Action ec2:Describe*']]);
   add(id, 'finding', 'Terraform aws_iam_policy with the policy as a JSON string', tf('aws_iam_policy', 'deploy', {
     policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*', 'iam:Get*'], Resource: '*' }] }),
-  }), ['Action s3:*', 'Action iam:Get*']);
+  }), [['Action::s3:*', 'Action s3:*'], ['Action::iam:Get*', 'Action iam:Get*']]);
   add(id, 'finding', 'Terraform aws_iam_role inline_policy', tf('aws_iam_role', 'ci', {
     tags: OWNED_TF_TAGS, inline_policy: [{ name: 'p', policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::b' }] }) }],
-  }), ['Action *']);
+  }), [['Action::*', 'Action *']]);
   add(id, 'compliant', 'exact actions', managedPolicy([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::acme-artifacts/*' }]), []);
   add(id, 'compliant', 'a Deny with *', managedPolicy([
     { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' },
@@ -489,12 +501,14 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
 // KL-G-WILDCARD-RESOURCE
 {
   const id = 'KL-G-WILDCARD-RESOURCE';
-  add(id, 'finding', 'Resource * for an action that accepts an ARN', managedPolicy([{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }]), ['Resource * for s3:GetObject']);
+  add(id, 'finding', 'Resource * for an action that accepts an ARN', managedPolicy([{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }]), [['Action::s3:GetObject', 'Resource * for s3:GetObject']]);
   add(id, 'finding', 'wildcard-only action mixed with one that accepts an ARN', managedPolicy([{ Effect: 'Allow', Action: ['ecr:GetAuthorizationToken', 'ecr:BatchGetImage'], Resource: ['*'] }]),
-    ['Resource * for ecr:BatchGetImage']);
+    [['Action::ecr:BatchGetImage', 'Resource * for ecr:BatchGetImage']]);
   add(id, 'finding', 'Terraform aws_iam_role_policy with the policy as a JSON string', tf('aws_iam_role_policy', 'ci', {
     role: 'ci', policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: '*' }] }),
-  }), ['Resource * for kms:Decrypt']);
+  }), [['Action::kms:Decrypt', 'Resource * for kms:Decrypt']]);
+  add(id, 'finding', 'Allow with NotResource (every resource but the ones named)', managedPolicy([{ Effect: 'Allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::acme-secrets/*' }]),
+    [['NotResource::arn:aws:s3:::acme-secrets/*', 'Allow with NotResource (allows every other resource)']]);
   add(id, 'compliant', 'actions that accept only *', managedPolicy([{ Effect: 'Allow', Action: ['ecr:GetAuthorizationToken', 'sts:GetCallerIdentity'], Resource: '*' }]), []);
   add(id, 'compliant', 'named resources', managedPolicy([{ Effect: 'Allow', Action: 's3:GetObject', Resource: ['arn:aws:s3:::acme-artifacts/*'] }]), []);
   add(id, 'compliant', 'a Deny on *', managedPolicy([{ Effect: 'Deny', Action: 's3:DeleteObject', Resource: '*' }]), []);
@@ -506,9 +520,9 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   const id = 'KL-G-POLICY-UNREADABLE';
   const terraform = (type: string, properties: Record<string, unknown>): NeutralResource => ({ format: 'terraform', file: 'main.tf.json', type, id: `${type}.x`, properties });
   add(id, 'finding', 'a Terraform role policy given as a data-source reference', terraform('aws_iam_role_policy', { role: 'ci', policy: '${data.aws_iam_policy_document.ci.json}' }),
-    ['policy is ${data.aws_iam_policy_document.ci.json}, which is not a JSON policy document']);
+    [['Field::policy', 'policy is ${data.aws_iam_policy_document.ci.json}, which is not a JSON policy document']]);
   add(id, 'finding', 'a Terraform role whose trust is a reference', terraform('aws_iam_role', { name: 'ci', assume_role_policy: '${data.aws_iam_policy_document.trust.json}' }),
-    ['assume_role_policy is ${data.aws_iam_policy_document.trust.json}, which is not a JSON policy document']);
+    [['Field::assume_role_policy', 'assume_role_policy is ${data.aws_iam_policy_document.trust.json}, which is not a JSON policy document']]);
   add(id, 'compliant', 'a Terraform policy written as a JSON string', terraform('aws_iam_policy', {
     policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] }),
   }), []);
@@ -544,16 +558,30 @@ describe('guardrail rules', () => {
     for (const c of CASES) expect(c.kind === 'finding' ? c.expected.length > 0 : c.expected.length === 0).toBe(true);
   });
 
-  test.each(CASES.map((c) => [c.rule, c.kind, c.name, c] as const))('%s %s: %s', (ruleId, _kind, _name, c) => {
-    expect(check(rule(ruleId), c.resource, c.others)).toEqual(c.expected);
+  // The cases above decide: a rule that answers the same for everything fails at least two of its own cases.
+  test.each(ALL_RULES.map((r) => [r.id] as const))('%s: a rule answering the same for every resource would fail its cases', (ruleId) => {
+    const own = CASES.filter((c) => c.rule === ruleId);
+    const constant: RuleResult[] = [COMPLIANT, NOT_APPLICABLE, { status: 'non-compliant', findings: [{ key: 'Field::x', message: 'x' }] }];
+    for (const answer of constant) {
+      const failing = own.filter((c) => JSON.stringify(answer) !== JSON.stringify(expectedResult(c)));
+      expect(failing.length).toBeGreaterThanOrEqual(2);
+    }
   });
 
-  test('no rule reports anything on resources that are not identities, grants or workloads', () => {
+  test.each(CASES.map((c) => [c.rule, c.kind, c.name, c] as const))('%s %s: %s', (ruleId, _kind, _name, c) => {
+    expect(check(rule(ruleId), c.resource, c.others)).toEqual(expectedResult(c));
+  });
+
+  test('every finding key is KIND::VALUE', () => {
+    for (const c of CASES) for (const [key] of c.expected) expect(key).toMatch(/^[A-Z][A-Za-z]*::/);
+  });
+
+  test('no rule applies to resources that are not identities, grants or workloads', () => {
     const unrelated = [
       cfn('AWS::S3::Bucket', { BucketName: 'b' }), tf('google_storage_bucket', 'b', { name: 'b', role: 'roles/owner' }), CONFIG_MAP,
       k8s({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'apps' }, spec: { ports: [{ port: 80 }] } }),
     ];
-    for (const resource of unrelated) expect(ALL_RULES.flatMap((r) => check(r, resource))).toEqual([]);
+    for (const resource of unrelated) expect(ALL_RULES.map((r) => [r.id, check(r, resource)])).toEqual(ALL_RULES.map((r) => [r.id, NOT_APPLICABLE]));
   });
 });
 
@@ -568,16 +596,26 @@ describe('evaluate', () => {
     },
   };
   const key = cfn('AWS::IAM::AccessKey', { UserName: 'ci' }, 'CiKey', 'legacy.template.json');
+  const STATIC_FINDING = {
+    ruleId: 'KL-G-STATIC-CREDENTIAL',
+    file: 'legacy.template.json',
+    type: 'AWS::IAM::AccessKey',
+    resource: 'CiKey',
+    key: 'Credential::AWS::IAM::AccessKey',
+    message: 'an IAM access key',
+    fix: staticCredential.fix,
+  };
 
-  test('a rule that throws is reported as a finding on the resource, and the other rules still run', () => {
+  test('a rule that throws is reported as a RuleError finding on the resource, and the other rules still run', () => {
     const report = evaluate([key], { rules: [throwing, staticCredential], today: TODAY });
     expect(report.findings).toEqual([
-      { ruleId: 'KL-G-STATIC-CREDENTIAL', file: 'legacy.template.json', type: 'AWS::IAM::AccessKey', resource: 'CiKey', message: 'an IAM access key', fix: staticCredential.fix },
+      STATIC_FINDING,
       {
         ruleId: 'KL-TEST-THROWS',
         file: 'legacy.template.json',
         type: 'AWS::IAM::AccessKey',
         resource: 'CiKey',
+        key: 'RuleError',
         message: 'the rule failed on this resource (cannot read properties of undefined); it is reported, not skipped',
         fix: 'fix the rule',
       },
@@ -586,39 +624,34 @@ describe('evaluate', () => {
     expect(report.resourcesChecked).toBe(1);
   });
 
+  const returning = (result: unknown): GuardrailRule => ({ ...throwing, id: 'KL-TEST-RETURNS', check: () => result as RuleResult });
+  test.each<[string, unknown, string]>([
+    ['the old string list', ['Action s3:*'], '["Action s3:*"]'],
+    ['non-compliant without findings', { status: 'non-compliant', findings: [] }, '{"status":"non-compliant","findings":[]}'],
+    ['a finding without a key', { status: 'non-compliant', findings: [{ message: 'x' }] }, '{"status":"non-compliant","findings":[{"message":"x"}]}'],
+    ['an unknown status', { status: 'ok' }, '{"status":"ok"}'],
+    ['nothing', undefined, 'undefined'],
+  ])('a rule that returns %s is reported as a RuleError finding, never as compliant', (_name, result, shown) => {
+    expect(evaluate([key], { rules: [returning(result)], today: TODAY }).findings.map((f) => [f.key, f.message])).toEqual([[
+      'RuleError',
+      `the rule returned ${shown}, which is not a result (compliant, not-applicable, or non-compliant with findings that each have a key and a message); it is reported, not skipped`,
+    ]]);
+  });
+
+  test('compliant and not-applicable results add no finding', () => {
+    expect(evaluate([key], { rules: [returning(COMPLIANT), returning(NOT_APPLICABLE)], today: TODAY }).findings).toEqual([]);
+  });
+
   test('the default rule set is ALL_RULES, and findings are sorted by file, resource, rule and message', () => {
     const role = serviceRole({ MaxSessionDuration: 7200, Tags: [], ManagedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] }, 'AdminRole');
     const report = evaluate([key, { ...role, file: 'legacy.template.json' }], { today: TODAY });
-    expect(report.findings.map((f) => `${f.file} ${f.resource} ${f.ruleId}: ${f.message}`)).toEqual([
-      'legacy.template.json AdminRole KL-G-AWS-ADMIN-POLICY: managed policy AdministratorAccess',
-      'legacy.template.json AdminRole KL-G-OWNERSHIP: missing owner, environment, review-by',
-      'legacy.template.json AdminRole KL-G-SESSION-OVER-TIER: MaxSessionDuration 7200 s exceeds 3600 s (no tier: tier 1 assumed)',
-      'legacy.template.json CiKey KL-G-STATIC-CREDENTIAL: an IAM access key',
+    expect(report.findings.map((f) => `${f.file} ${f.resource} ${f.ruleId} [${f.key}]: ${f.message}`)).toEqual([
+      'legacy.template.json AdminRole KL-G-AWS-ADMIN-POLICY [ManagedPolicy::AdministratorAccess]: managed policy AdministratorAccess',
+      'legacy.template.json AdminRole KL-G-OWNERSHIP [Field::environment]: missing environment',
+      'legacy.template.json AdminRole KL-G-OWNERSHIP [Field::owner]: missing owner',
+      'legacy.template.json AdminRole KL-G-OWNERSHIP [Field::review-by]: missing review-by',
+      'legacy.template.json AdminRole KL-G-SESSION-OVER-TIER [MaxSessionDuration::7200]: MaxSessionDuration 7200 s exceeds 3600 s (no tier: tier 1 assumed)',
+      'legacy.template.json CiKey KL-G-STATIC-CREDENTIAL [Credential::AWS::IAM::AccessKey]: an IAM access key',
     ]);
-  });
-});
-
-/** Rule bugs found while writing these cases: each test states the correct behaviour and fails until it is fixed. */
-describe('guardrail rules: known bugs', () => {
-  // Allow + NotResource grants the actions on every resource except the ones named; KL-G-WILDCARD-ACTION reports the
-  // NotAction counterpart, KL-G-WILDCARD-RESOURCE ignores NotResource entirely.
-  test('KL-G-WILDCARD-RESOURCE reports Allow with NotResource', () => {
-    const policy = managedPolicy([{ Effect: 'Allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::acme-secrets/*' }]);
-    expect(check(rule('KL-G-WILDCARD-RESOURCE'), policy)).not.toEqual([]);
-  });
-
-  // CloudFormation tag values are strings, but a YAML template may write `Value: 3` (a number, converted by
-  // CloudFormation). KL-G-OWNERSHIP reads tags with String(), KL-G-SESSION-OVER-TIER compares with strings only,
-  // so a tier 3 role with a 2 hour session is reported as "no tier": a false positive.
-  test('KL-G-SESSION-OVER-TIER reads a numeric keyless:tier tag (YAML `Value: 3`)', () => {
-    const role = serviceRole({ MaxSessionDuration: 7200, Tags: [...OWNED_TAGS, { Key: 'keyless:tier', Value: 3 }] });
-    expect(check(rule('KL-G-SESSION-OVER-TIER'), role)).toEqual([]);
-  });
-
-  // CloudFormation accepts integers as strings in JSON templates ("MaxSessionDuration": "43200"); the rule only
-  // reads numbers, so a 12 hour session on an untiered role passes unseen.
-  test('KL-G-SESSION-OVER-TIER reads a MaxSessionDuration written as a string', () => {
-    const role = serviceRole({ MaxSessionDuration: '43200' });
-    expect(check(rule('KL-G-SESSION-OVER-TIER'), role)).toEqual(['MaxSessionDuration 43200 s exceeds 3600 s (no tier: tier 1 assumed)']);
   });
 });

@@ -1,23 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, PolicyViolationBeta1, Stack } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+// Types only: aws-cdk-lib is an optional peer, loaded when an aws-cdk-lib app is checked (importing the guardrails
+// without it installed works).
+import type { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, PolicyViolationBeta1, Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { guardrailErrors, GuardrailOptions } from './validation';
 import { today } from '../../core/clock';
 import { cloudFormationResources } from '../../synth/read';
 import { evaluate } from '../engine';
-import { GuardrailException } from '../exceptions';
-import { formatFinding } from '../model';
+import { NeutralResource } from '../model';
 import { ALL_RULES } from '../rules';
-
-/** Options of the guardrail adapters. */
-export interface GuardrailOptions {
-  /** `error` fails synthesis on any finding not covered by a live exception; `report` only reports. @default 'error' */
-  readonly mode?: 'error' | 'report';
-  /** Time-boxed exceptions. @default - none */
-  readonly exceptions?: GuardrailException[];
-  /** Today (`YYYY-MM-DD`). @default - `KEYLESS_TODAY` or the date (UTC) */
-  readonly today?: string;
-}
 
 /**
  * Runs the Keyless guardrails on every synthesized CloudFormation template of an aws-cdk-lib app, including
@@ -32,13 +24,14 @@ export class KeylessPolicyValidation implements IPolicyValidationPluginBeta1 {
   constructor(private readonly options: GuardrailOptions = {}) {}
 
   public validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
+    // aws-cdk-lib calls a plugin once per synthesis with every template: the findings of all stacks come together.
     const resources = context.templatePaths.flatMap((templatePath) =>
       cloudFormationResources(JSON.parse(fs.readFileSync(templatePath, 'utf8')), path.basename(templatePath)));
     const report = evaluate(resources, { exceptions: this.options.exceptions, today: this.options.today ?? today() });
     const pathOf = new Map(context.templatePaths.map((p) => [path.basename(p), p]));
     const violations: PolicyViolationBeta1[] = report.findings.map((finding) => ({
       ruleName: finding.ruleId,
-      description: `${finding.ruleId}: ${finding.message}`,
+      description: `${finding.ruleId} [${finding.key}]: ${finding.message}`,
       fix: finding.fix,
       severity: 'error',
       violatingResources: [{ resourceLogicalId: finding.resource, templatePath: pathOf.get(finding.file) ?? finding.file, locations: [] }],
@@ -58,22 +51,25 @@ export class KeylessPolicyValidation implements IPolicyValidationPluginBeta1 {
   }
 }
 
+/** The resources of every stack below a construct, as rendered (the template aws-cdk-lib writes). */
+function stackResources(scope: IConstruct): NeutralResource[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Stack: StackClass } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  // `_toCloudFormation` is aws-cdk-lib's own renderer, used by its synthesizers.
+  return scope.node.findAll().filter((c): c is Stack => StackClass.isStack(c)).flatMap((stack) =>
+    cloudFormationResources(stack.resolve((stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation()), `${stack.artifactId}.template.json`));
+}
+
 /**
  * Runs the Keyless guardrails on every stack of an aws-cdk-lib app (or stage) during synthesis: any finding not
  * covered by a live Keyless exception, and any invalid or expired exception, fails `app.synth()` with the rule, the
- * resource and the fix. Unlike plugin violations, these cannot be acknowledged away.
+ * resource, the finding key and the fix; the findings of every stack come in one error. Unlike plugin violations,
+ * these cannot be acknowledged away.
  */
 export function addAwsGuardrails(app: IConstruct, options: GuardrailOptions = {}): void {
   app.node.addValidation({
-    validate: () => {
-      // Validation runs after aspects (tags) are applied and before templates are written: the rendered template
-      // is final here. `_toCloudFormation` is aws-cdk-lib's own renderer, used by its synthesizers.
-      const stacks = app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
-      const resources = stacks.flatMap((stack) =>
-        cloudFormationResources(stack.resolve((stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation()), `${stack.artifactId}.template.json`));
-      const report = evaluate(resources, { exceptions: options.exceptions, today: options.today ?? today(app.node.tryGetContext('keyless:today')) });
-      if (options.mode === 'report') return [];
-      return [...report.findings.map(formatFinding), ...report.exceptionErrors];
-    },
+    // Validation runs after aspects (tags) are applied and before templates are written: the rendered template
+    // is final here.
+    validate: () => guardrailErrors(stackResources(app), options, options.today ?? today(app.node.tryGetContext('keyless:today')), () => stackResources(app.node.root)),
   });
 }

@@ -1,24 +1,31 @@
-import { ApiObject, App, Chart } from 'cdk8s';
+// Types only: cdk8s is an optional peer, loaded when a cdk8s app is checked (importing the guardrails without it
+// installed works).
+import type { ApiObject, App, Chart } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+import { guardrailErrors, GuardrailOptions } from './validation';
 import { today } from '../../core/clock';
 import { kubernetesResources } from '../../synth/read';
-import { evaluate } from '../engine';
-import { formatFinding } from '../model';
-import { GuardrailOptions } from './aws';
+import { NeutralResource } from '../model';
+
+/** The manifests of a chart, or of every chart of an app, as rendered. */
+function chartResources(scope: IConstruct): NeutralResource[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cdk8s = require('cdk8s') as typeof import('cdk8s');
+  const charts: Chart[] = scope instanceof cdk8s.App ? [...scope.charts] : cdk8s.Chart.isChart(scope) ? [scope] : [];
+  return charts.flatMap((chart) => {
+    // ApiObject.toJson, not chart.toJson: the latter runs validations, this one among them.
+    const objects = chart.node.findAll().filter((c): c is ApiObject => c instanceof cdk8s.ApiObject).map((o) => o.toJson());
+    return kubernetesResources(objects, `${chart.node.id}.k8s.yaml`);
+  });
+}
 
 /**
  * Runs the Keyless guardrails on the manifests of a cdk8s chart, or of every chart of an app (the charts present when
- * the app synthesizes): any finding fails `app.synth()` (mode `error`).
+ * the app synthesizes): any finding fails `app.synth()` (mode `error`). cdk8s gathers every validation error of the
+ * app into one error, whether the guardrails are attached to the app or to each chart.
  */
 export function addKubernetesGuardrails(scope: Chart | App, options: GuardrailOptions = {}): void {
-  const charts = (): Chart[] => (scope instanceof App ? [...scope.charts] : [scope]);
   scope.node.addValidation({
-    validate: () => charts().flatMap((chart) => {
-      // ApiObject.toJson, not chart.toJson: the latter runs validations, this one among them.
-      const objects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
-      const resources = kubernetesResources(objects, `${chart.node.id}.k8s.yaml`);
-      const report = evaluate(resources, { exceptions: options.exceptions, today: options.today ?? today(chart.node.tryGetContext('keyless:today')) });
-      if (options.mode === 'report') return [];
-      return [...report.findings.map(formatFinding), ...report.exceptionErrors];
-    }),
+    validate: () => guardrailErrors(chartResources(scope), options, options.today ?? today(scope.node.tryGetContext('keyless:today')), () => chartResources(scope.node.root)),
   });
 }

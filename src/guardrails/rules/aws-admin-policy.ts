@@ -1,9 +1,9 @@
 import { asList, literal } from '../../synth/values';
-import { GuardrailRule } from '../model';
+import { GuardrailRule, NOT_APPLICABLE, verdict } from '../model';
 
 const ADMIN = /:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess|[A-Za-z0-9]+FullAccess)$/;
 
-/** AWS managed administrator and full-access policies. */
+/** AWS managed administrator and full-access policies. Key: `ManagedPolicy::PATH/NAME` (the ARN after `:policy/`). */
 export const awsAdminPolicy: GuardrailRule = {
   id: 'KL-G-AWS-ADMIN-POLICY',
   info: 'An AWS managed administrator or full-access policy is attached.',
@@ -15,6 +15,10 @@ export const awsAdminPolicy: GuardrailRule = {
       : ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'].includes(resource.type)
         ? asList(resource.properties.ManagedPolicyArns)
         : resource.type === 'aws_iam_role' ? asList(resource.properties.managed_policy_arns) : [];
-    return arns.map(literal).filter((arn) => ADMIN.test(arn)).map((arn) => `managed policy ${arn.slice(arn.indexOf(':policy/') + 8)}`);
+    if (arns.length === 0) return NOT_APPLICABLE;
+    return verdict(arns.map(literal).filter((arn) => ADMIN.test(arn)).map((arn) => {
+      const policy = arn.slice(arn.indexOf(':policy/') + 8);
+      return { key: `ManagedPolicy::${policy}`, message: `managed policy ${policy}` };
+    }));
   },
 };

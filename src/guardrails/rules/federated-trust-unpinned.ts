@@ -2,44 +2,57 @@ import { subjectIsPinned } from '../../core/facts/subjects';
 import { globMatches } from '../../synth/glob';
 import { trustStatements } from '../../synth/policy';
 import { asList, literal } from '../../synth/values';
-import { GuardrailRule } from '../model';
+import { GuardrailRule, NOT_APPLICABLE, RuleFinding, verdict } from '../model';
 
-/** Federated (OIDC) trust without a pinned subject and audience. */
+/**
+ * Federated (OIDC) trust without a pinned subject and audience. Keys: `Condition::PROVIDER:aud` and
+ * `Condition::PROVIDER:sub` (a missing or only negated condition), `Operator::OPERATOR` (a sub condition under an
+ * operator that admits tokens without a matching sub), `Subject::VALUE` (a sub pattern that pins no repository).
+ */
 export const federatedTrustUnpinned: GuardrailRule = {
   id: 'KL-G-FEDERATED-TRUST-UNPINNED',
   info: 'A federated (OIDC) trust does not pin the token\'s subject and audience.',
   explanation: 'Without a `sub` condition, every token of the issuer (for GitHub: every repository on github.com) can assume the role; a `*` before the repository in the subject admits other organizations or repositories, because StringLike `*` also matches `/` and `:`.',
   fix: 'pin `ISSUER:aud` and `ISSUER:sub` with StringEquals to the exact repository and ref (CiOidcTrust does this), using StringLike only for a declared tag pattern after the repository',
   check(resource) {
-    const problems: string[] = [];
+    const findings: RuleFinding[] = [];
+    let federatedStatements = 0;
     for (const statement of trustStatements(resource)) {
       if (statement?.Effect !== 'Allow') continue;
       const actions = asList<unknown>(statement.Action);
       const federated = statement.Principal?.Federated;
       // Action matching is case-insensitive and honours wildcards, as IAM does.
       if (federated === undefined || !actions.some((a) => typeof a === 'string' && globMatches(a.toLowerCase(), 'sts:assumerolewithwebidentity'))) continue;
+      federatedStatements++;
       const provider = literal(federated).replace(/^.*:oidc-provider\//, '');
       const conditions: Record<string, Record<string, unknown>> = statement.Condition ?? {};
       const keys = (suffix: string) => Object.entries(conditions).flatMap(([operator, values]) =>
         Object.entries(values ?? {}).filter(([key]) => key.endsWith(`:${suffix}`)).map(([, value]) => ({ operator, values: asList(value) })));
       const subs = keys('sub');
-      if (keys('aud').length === 0) problems.push(`trust of ${provider} has no aud condition`);
+      if (keys('aud').length === 0) findings.push({ key: `Condition::${provider}:aud`, message: `trust of ${provider} has no aud condition` });
       if (subs.length === 0) {
-        problems.push(`trust of ${provider} has no sub condition: every token of the issuer is admitted`);
+        findings.push({ key: `Condition::${provider}:sub`, message: `trust of ${provider} has no sub condition: every token of the issuer is admitted` });
         continue;
       }
       const pins = subs.filter(({ operator }) => !/Not|^ForAllValues:|IfExists$/.test(operator));
-      if (pins.length === 0) problems.push(`trust of ${provider} has no positive sub condition (${subs.map((s) => s.operator).join(', ')} does not pin the subject)`);
+      if (pins.length === 0) {
+        findings.push({
+          key: `Condition::${provider}:sub`,
+          message: `trust of ${provider} has no positive sub condition (${subs.map((s) => s.operator).join(', ')} does not pin the subject)`,
+        });
+      }
       for (const { operator, values } of subs) {
-        if (/^ForAnyValue:|^ForAllValues:|IfExists$/.test(operator)) problems.push(`sub condition uses ${operator}, which admits tokens without a matching sub`);
+        if (/^ForAnyValue:|^ForAllValues:|IfExists$/.test(operator)) {
+          findings.push({ key: `Operator::${operator}`, message: `sub condition uses ${operator}, which admits tokens without a matching sub` });
+        }
         if (/Not/.test(operator)) continue;
         for (const value of values.map(literal)) {
           const wildcard = /[*?]/.test(value);
           if (wildcard && !operator.startsWith('StringLike')) continue; // a literal * under StringEquals matches only "*"
-          if (!subjectIsPinned(value)) problems.push(`sub ${value} does not pin the owner and repository literally`);
+          if (!subjectIsPinned(value)) findings.push({ key: `Subject::${value}`, message: `sub ${value} does not pin the owner and repository literally` });
         }
       }
     }
-    return problems;
+    return federatedStatements === 0 ? NOT_APPLICABLE : verdict(findings);
   },
 };

@@ -1,6 +1,7 @@
+import { AWS_DEFAULT_ROLE_SESSION_SECONDS } from '../../core/facts/aws-policies';
 import { TIER_POLICIES } from '../../core/tier';
 import { asList } from '../../synth/values';
-import { GuardrailRule } from '../model';
+import { GuardrailRule, NOT_APPLICABLE, verdict } from '../model';
 
 /** The `keyless:tier` tag of a CloudFormation resource, if any. */
 function tierTag(tags: unknown): 1 | 2 | 3 | undefined {
@@ -8,21 +9,28 @@ function tierTag(tags: unknown): 1 | 2 | 3 | undefined {
   return tag && ['1', '2', '3'].includes(String(tag.Value)) ? Number(tag.Value) as 1 | 2 | 3 : undefined;
 }
 
-/** AWS role sessions longer than the tier allows (one hour when the tier is unknown). */
+/**
+ * AWS role sessions longer than the tier allows (one hour when the tier is unknown). Key:
+ * `MaxSessionDuration::SECONDS`. A role without MaxSessionDuration has the one-hour default: compliant.
+ */
 export const sessionOverTier: GuardrailRule = {
   id: 'KL-G-SESSION-OVER-TIER',
   info: 'A role\'s maximum session is longer than its risk tier allows.',
   explanation: 'Long sessions keep stolen credentials useful for hours. Tier 1 identities get at most one hour, tier 2 four, tier 3 twelve; a role with no tier is held to one hour.',
   fix: 'lower MaxSessionDuration to the tier maximum, or declare a lower-risk tier in the role\'s ownership',
   check(resource) {
-    const raw = resource.type === 'AWS::IAM::Role' ? resource.properties.MaxSessionDuration
-      : resource.type === 'aws_iam_role' ? resource.properties.max_session_duration : undefined;
-    // Written as a number, or as a numeric string (YAML, Terraform).
-    const seconds = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : undefined;
-    if (seconds === undefined) return [];
+    if (resource.type !== 'AWS::IAM::Role' && resource.type !== 'aws_iam_role') return NOT_APPLICABLE;
+    const raw = resource.type === 'AWS::IAM::Role' ? resource.properties.MaxSessionDuration : resource.properties.max_session_duration;
+    // Written as a number, or as a numeric string (YAML, Terraform); unset is the AWS default.
+    const seconds = raw === undefined ? AWS_DEFAULT_ROLE_SESSION_SECONDS
+      : typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : undefined;
+    // A session given as an unresolved reference cannot be read here.
+    if (seconds === undefined) return NOT_APPLICABLE;
     const tier = resource.type === 'AWS::IAM::Role' ? tierTag(resource.properties.Tags)
       : (['1', '2', '3'].includes(String(resource.properties.tags?.['keyless:tier'])) ? Number(resource.properties.tags['keyless:tier']) as 1 | 2 | 3 : undefined);
     const max = tier ? TIER_POLICIES[tier].maxSessionSeconds : TIER_POLICIES[1].maxSessionSeconds;
-    return seconds > max ? [`MaxSessionDuration ${seconds} s exceeds ${max} s (${tier ? `tier ${tier}` : 'no tier: tier 1 assumed'})`] : [];
+    return verdict(seconds > max
+      ? [{ key: `MaxSessionDuration::${seconds}`, message: `MaxSessionDuration ${seconds} s exceeds ${max} s (${tier ? `tier ${tier}` : 'no tier: tier 1 assumed'})` }]
+      : []);
   },
 };

@@ -1,9 +1,10 @@
+import { kubernetesServiceAccountSubject } from '../../core/facts/subjects';
 import { podSpec } from '../../synth/kubernetes';
 import { trustStatements } from '../../synth/policy';
 import { asList, literal } from '../../synth/values';
-import { GuardrailRule } from '../model';
+import { GuardrailRule, NOT_APPLICABLE, verdict } from '../model';
 
-/** One identity used by several deployable units. */
+/** One identity used by several deployable units. Key: `Subject::system:serviceaccount:NS:NAME`. */
 export const sharedIdentity: GuardrailRule = {
   id: 'KL-G-SHARED-IDENTITY',
   info: 'One identity is shared by several workloads.',
@@ -13,7 +14,7 @@ export const sharedIdentity: GuardrailRule = {
     if (resource.format === 'kubernetes') {
       const spec = podSpec(resource.properties);
       const name = spec?.serviceAccountName ?? spec?.serviceAccount;
-      if (spec === undefined || name === undefined || name === 'default') return [];
+      if (spec === undefined || name === undefined || name === 'default') return NOT_APPLICABLE;
       const namespace = resource.properties.metadata?.namespace ?? 'default';
       const others = context.resources.filter((other) => {
         if (other === resource || other.format !== 'kubernetes') return false;
@@ -21,16 +22,19 @@ export const sharedIdentity: GuardrailRule = {
         return otherSpec !== undefined && (otherSpec.serviceAccountName ?? otherSpec.serviceAccount) === name
           && (other.properties.metadata?.namespace ?? 'default') === namespace && other.file === resource.file;
       });
-      return others.length > 0 ? [`ServiceAccount ${namespace}/${name} is also used by ${others.map((o) => `${o.type} ${o.id}`).join(', ')}`] : [];
+      return verdict(others.length > 0 ? [{
+        key: `Subject::${kubernetesServiceAccountSubject(namespace, name)}`,
+        message: `ServiceAccount ${namespace}/${name} is also used by ${others.map((o) => `${o.type} ${o.id}`).join(', ')}`,
+      }] : []);
     }
     const subjects = (r: typeof resource) => trustStatements(r)
       .flatMap((s) => Object.values(s?.Condition?.StringEquals ?? {}).flatMap((v) => asList<unknown>(v)))
       .map(literal).filter((v) => v.startsWith('system:serviceaccount:'));
     const mine = subjects(resource);
-    if (mine.length === 0) return [];
-    return mine.flatMap((subject) => {
+    if (mine.length === 0) return NOT_APPLICABLE;
+    return verdict(mine.flatMap((subject) => {
       const others = context.resources.filter((other) => other !== resource && other.file === resource.file && subjects(other).includes(subject));
-      return others.length > 0 ? [`${subject} is also trusted by ${others.map((o) => o.id).join(', ')}`] : [];
-    });
+      return others.length > 0 ? [{ key: `Subject::${subject}`, message: `${subject} is also trusted by ${others.map((o) => o.id).join(', ')}` }] : [];
+    }));
   },
 };

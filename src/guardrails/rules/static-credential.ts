@@ -1,4 +1,4 @@
-import { GuardrailRule } from '../model';
+import { GuardrailRule, NOT_APPLICABLE, verdict } from '../model';
 
 const STATIC: Record<string, string> = {
   'AWS::IAM::AccessKey': 'an IAM access key',
@@ -11,18 +11,25 @@ const STATIC: Record<string, string> = {
   'azuread_service_principal_certificate': 'a service principal certificate credential',
 };
 
-/** Static, long-lived credentials. */
+/**
+ * Static, long-lived credentials. Keys: `Credential::TYPE` (the credential resource's type),
+ * `Credential::LoginProfile` (an IAM user's console password), `Credential::kubernetes.io/service-account-token`.
+ */
 export const staticCredential: GuardrailRule = {
   id: 'KL-G-STATIC-CREDENTIAL',
   info: 'A long-lived static credential is created.',
   explanation: 'Static keys and secrets do not expire by themselves, are copied into pipelines and laptops, and are how most machine-identity breaches start. Federated, short-lived credentials make them unnecessary.',
   fix: 'remove the credential and use federation: CiOidcTrust for CI, WorkloadIdentity for workloads',
   check(resource) {
-    if (resource.type === 'AWS::IAM::User' && resource.properties.LoginProfile) return ['an IAM user with a console password (LoginProfile)'];
-    if (resource.format === 'kubernetes' && resource.type === 'Secret' && resource.properties.type === 'kubernetes.io/service-account-token') {
-      return ['a long-lived ServiceAccount token Secret'];
+    if (resource.type === 'AWS::IAM::User') {
+      return verdict(resource.properties.LoginProfile ? [{ key: 'Credential::LoginProfile', message: 'an IAM user with a console password (LoginProfile)' }] : []);
+    }
+    if (resource.format === 'kubernetes' && resource.type === 'Secret') {
+      return verdict(resource.properties.type === 'kubernetes.io/service-account-token'
+        ? [{ key: 'Credential::kubernetes.io/service-account-token', message: 'a long-lived ServiceAccount token Secret' }]
+        : []);
     }
     const what = STATIC[resource.type];
-    return what ? [what] : [];
+    return what ? verdict([{ key: `Credential::${resource.type}`, message: what }]) : NOT_APPLICABLE;
   },
 };
