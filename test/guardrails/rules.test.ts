@@ -170,6 +170,14 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   add(id, 'finding', 'Terraform aws_iam_user_policy_attachment', tf('aws_iam_user_policy_attachment', 'ci', {
     user: 'ci', policy_arn: 'arn:aws:iam::aws:policy/IAMFullAccess',
   }), [['ManagedPolicy::IAMFullAccess', 'managed policy IAMFullAccess']]);
+  // Unified with the inventory (core/facts AWS_ADMIN_POLICY): an admin policy under a path is one too. These passed before.
+  add(id, 'finding', 'a customer copy of a full-access policy under a path (:policy/team/XFullAccess)', serviceRole({
+    ManagedPolicyArns: ['arn:aws:iam::123456789012:policy/team/XFullAccess'],
+  }), [['ManagedPolicy::team/XFullAccess', 'managed policy team/XFullAccess']]);
+  add(id, 'finding', 'AdministratorAccess under the job-function path', tf('aws_iam_role_policy_attachment', 'jf', {
+    role: 'ci', policy_arn: 'arn:aws:iam::123456789012:policy/job-function/AdministratorAccess',
+  }), [['ManagedPolicy::job-function/AdministratorAccess', 'managed policy job-function/AdministratorAccess']]);
+  add(id, 'compliant', 'a read-only policy under a path', serviceRole({ ManagedPolicyArns: ['arn:aws:iam::aws:policy/job-function/ViewOnlyAccess'] }), []);
   add(id, 'compliant', 'read-only and customer-managed policies', serviceRole({
     ManagedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess', { Ref: 'DeployPolicy' }, { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']] }],
   }), []);
