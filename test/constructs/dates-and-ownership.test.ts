@@ -106,7 +106,10 @@ describe('guardrails keep their date bounds with invalid dates', () => {
   });
 
   test('GIVEN review-by 2099-13-45 THEN the ownership rule reports it as not a date', () => {
-    expect(ownershipRule.check(role('2099-13-45'), { resources: [], today: TODAY })).toEqual(['review-by 2099-13-45 is not a YYYY-MM-DD date']);
+    expect(ownershipRule.check(role('2099-13-45'), { resources: [], today: TODAY })).toEqual({
+      status: 'non-compliant',
+      findings: [{ key: 'ReviewBy::2099-13-45', message: 'review-by 2099-13-45 is not a YYYY-MM-DD date' }],
+    });
   });
 
   test.each(['', '2026-13-45'])('GIVEN today %p THEN the ownership rule refuses it (KL-CLOCK) and the engine reports a finding', (today) => {
