@@ -408,6 +408,18 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   add(id, 'compliant', 'GCP service account with the Keyless description', tf('google_service_account', 'ci', {
     account_id: 'ci', description: 'environment=production; managed-by=keyless; owner=team-payments; purpose=deploy payments-api from CI; review-by=2027-04-30; tier=1',
   }), []);
+  // Unified with the inventory (synth ownershipFieldsOf): a description value keeps every `=` after the first, as
+  // the encoder writes it; the rule's own decoder dropped any part with a second `=`.
+  const described = (description: string) => tf('google_service_account', 'ci', { account_id: 'ci', description });
+  add(id, 'compliant', 'GCP service account whose purpose contains `=`', described(
+    'environment=production; managed-by=keyless; owner=team-payments; purpose=sync a=b pairs; review-by=2027-04-30; tier=1',
+  ), []);
+  add(id, 'finding', 'GCP review-by with a second `=` is read whole, and is not a date (was: missing review-by)', described(
+    'environment=production; owner=team-payments; review-by=2027-04-30=x',
+  ), [['ReviewBy::2027-04-30=x', 'review-by 2027-04-30=x is not a YYYY-MM-DD date']]);
+  add(id, 'compliant', 'GCP owner with a second `=` is read whole, as tags are (was: missing owner)', described(
+    'environment=production; owner=team=payments; review-by=2027-04-30',
+  ), []);
   add(id, 'finding', 'Azure identity past review-by', tf('azurerm_user_assigned_identity', 'ci', {
     tags: { 'keyless-owner': 'team-payments', 'keyless-environment': 'production', 'keyless-review-by': '2026-01-31' },
   }), [['ReviewBy::2026-01-31', 'review-by 2026-01-31 has passed (today is 2026-11-22)']]);
