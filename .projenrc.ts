@@ -127,7 +127,7 @@ project.package.addField('exports', {
   ...Object.fromEntries(Object.entries(entryPoints).map(([subpath, file]) => [subpath, { types: `./lib/${file}.d.ts`, default: `./lib/${file}.js` }])),
   './package.json': './package.json',
 });
-// TypeScript's `moduleResolution: node` (node10, as in aws-cdk's app template) ignores `exports`: the same subpaths for types.
+// TypeScript's `moduleResolution: node` (node10, in older app templates) ignores `exports`: the same subpaths for types.
 project.package.addField('typesVersions', {
   '*': Object.fromEntries(Object.entries(entryPoints).filter(([subpath]) => subpath !== '.').map(([subpath, file]) => [subpath.slice(2), [`lib/${file}.d.ts`]])),
 });
