@@ -45,7 +45,7 @@ export const TIER_POLICIES: Readonly<Record<RiskTier, TierPolicy>> = Object.free
  * YAML template may write the number `1`); undefined for anything else.
  */
 export function parseRiskTier(value: unknown): RiskTier | undefined {
-  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined;
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : undefined;
   return text === '1' || text === '2' || text === '3' ? Number(text) as RiskTier : undefined;
 }
 

@@ -3,7 +3,7 @@
  * an expiry no further ahead than the tier of the excepted resource allows (tier 1: 90 days, tier 2: 180, tier 3:
  * 365; no tier: tier 1). An exception with any problem is an error and covers nothing.
  */
-import { TIER_POLICIES } from '../../src/core/tier';
+import { parseRiskTier, TIER_POLICIES } from '../../src/core/tier';
 import {
   ALL_RULES, evaluate, exceptionTier, GuardrailException, NeutralResource, reportFails, staticCredential, wildcardAction,
 } from '../../src/guardrails';
@@ -193,6 +193,11 @@ describe('exception lifetime: at most what the tier of the excepted resource all
 
   test('the tier policies: tier 1 90 days, tier 2 180, tier 3 365', () => {
     expect([1, 2, 3].map((t) => TIER_POLICIES[t as 1 | 2 | 3].maxExceptionDays)).toEqual([90, 180, 365]);
+  });
+
+  test('a tier is read as written: "1"–"3" or the numbers 1–3, nothing else', () => {
+    expect(['1', '2', '3', 1, 2, 3].map(parseRiskTier)).toEqual([1, 2, 3, 1, 2, 3]);
+    expect([' 3', '3 ', '03', '4', 0, 1.5, 'low', '', undefined, null, ['1']].map(parseRiskTier)).toEqual(Array(11).fill(undefined));
   });
 
   test.each<[string, unknown, string, string]>([

@@ -1,13 +1,7 @@
 import { AWS_DEFAULT_ROLE_SESSION_SECONDS } from '../../core/facts/aws-policies';
-import { TIER_POLICIES } from '../../core/tier';
-import { asList } from '../../synth/values';
+import { parseRiskTier, TIER_POLICIES } from '../../core/tier';
+import { ownershipFieldsOf } from '../../synth/ownership';
 import { GuardrailRule, NOT_APPLICABLE, verdict } from '../model';
-
-/** The `keyless:tier` tag of a CloudFormation resource, if any. */
-function tierTag(tags: unknown): 1 | 2 | 3 | undefined {
-  const tag = asList<any>(tags as any).find((t) => t?.Key === 'keyless:tier');
-  return tag && ['1', '2', '3'].includes(String(tag.Value)) ? Number(tag.Value) as 1 | 2 | 3 : undefined;
-}
 
 /**
  * AWS role sessions longer than the tier allows (one hour when the tier is unknown). Key:
@@ -26,8 +20,8 @@ export const sessionOverTier: GuardrailRule = {
       : typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : undefined;
     // A session given as an unresolved reference cannot be read here.
     if (seconds === undefined) return NOT_APPLICABLE;
-    const tier = resource.type === 'AWS::IAM::Role' ? tierTag(resource.properties.Tags)
-      : (['1', '2', '3'].includes(String(resource.properties.tags?.['keyless:tier'])) ? Number(resource.properties.tags['keyless:tier']) as 1 | 2 | 3 : undefined);
+    // The tier as ownership decodes it (the same reading as exception lifetimes and the inventory).
+    const tier = parseRiskTier(ownershipFieldsOf(resource)?.tier);
     const max = tier ? TIER_POLICIES[tier].maxSessionSeconds : TIER_POLICIES[1].maxSessionSeconds;
     return verdict(seconds > max
       ? [{ key: `MaxSessionDuration::${seconds}`, message: `MaxSessionDuration ${seconds} s exceeds ${max} s (${tier ? `tier ${tier}` : 'no tier: tier 1 assumed'})` }]
