@@ -1,0 +1,36 @@
+/**
+ * Jest globalSetup: synthesizes the examples once per run (as `npm run synth` does, into a temporary directory) for
+ * every test that reads their output (test/helpers/examples.ts). Test files read it and never write into it; the one
+ * second synthesis is the determinism test's (test/examples.test.ts).
+ *
+ * A failing synthesis does not stop the run: its message is recorded, and each test that reads the examples fails
+ * with it, while the others run.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { EXAMPLES_ENV, ExamplesRun } from './examples-run';
+
+export default function globalSetup(): void {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-examples-'));
+  const run: ExamplesRun = { root, outdir: path.join(root, 'out') };
+  const started = Date.now();
+  const pinned = process.env.KEYLESS_TODAY;
+  try {
+    // Required here, inside the try: an example that does not even load fails the tests that read the examples only.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { EXAMPLES_TODAY, synthExamples } = require('../../examples/synth') as typeof import('../../examples/synth');
+    process.env.KEYLESS_TODAY = EXAMPLES_TODAY;
+    synthExamples(run.outdir);
+  } catch (error) {
+    run.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } finally {
+    if (pinned === undefined) delete process.env.KEYLESS_TODAY;
+    else process.env.KEYLESS_TODAY = pinned;
+  }
+  run.seconds = (Date.now() - started) / 1000;
+  const file = path.join(root, 'run.json');
+  fs.writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+  // The workers start after globalSetup and inherit its environment.
+  process.env[EXAMPLES_ENV] = file;
+}
