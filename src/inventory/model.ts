@@ -31,8 +31,10 @@
  *   blastRadius        { entries, wildcardEntries }: allowed (action or role) × scope entries
  *   privileged         boolean, with privilegedReasons: string[]
  *   reviewOverdue      review-by (or break-glass expiry) is before asOf
- *   findings           [{ ruleId, message }]: guardrail findings not covered by an exception
- *   exceptions         [{ ruleId, reason, owner, expires }]: live guardrail exceptions covering it (exception debt)
+ *   findings           [{ ruleId, key, message }]: guardrail findings not covered by an exception; key is the
+ *                      finding key an exception's findingKey names (e.g. "Action::s3:*")
+ *   exceptions         [{ ruleId, findingKey?, reason, owner, expires }]: live guardrail exceptions covering it
+ *                      (exception debt)
  *   attributes         cloud-specific facts, e.g. permissionsBoundary, automountServiceAccountToken, podIdentity
  * }
  * TrustedSubject {
@@ -153,6 +155,8 @@ export interface RecordOwnership {
 /** A live guardrail exception covering the identity. */
 export interface ExceptionUse {
   readonly ruleId: string;
+  /** The one finding the exception covers, when it names one. */
+  readonly findingKey?: string;
   readonly reason: string;
   readonly owner: string;
   readonly expires: string;
@@ -185,7 +189,7 @@ export interface IdentityRecord {
   readonly privileged: boolean;
   readonly privilegedReasons: readonly string[];
   readonly reviewOverdue: boolean;
-  readonly findings: ReadonlyArray<{ readonly ruleId: string; readonly message: string }>;
+  readonly findings: ReadonlyArray<{ readonly ruleId: string; readonly key: string; readonly message: string }>;
   readonly exceptions: readonly ExceptionUse[];
   readonly attributes: Readonly<Record<string, string>>;
 }

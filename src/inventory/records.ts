@@ -75,10 +75,16 @@ export function buildInventory(input: Pick<InventoryInput, 'resources' | 'files'
       privileged: privilegedReasons.length > 0,
       privilegedReasons,
       reviewOverdue: reviewBy !== undefined && reviewBy < options.today,
-      findings: resources.flatMap((r) => findingsAt.get(r) ?? []).map((f) => ({ ruleId: f.ruleId, message: `${f.resource}: ${f.message}` })),
+      findings: resources.flatMap((r) => findingsAt.get(r) ?? []).map((f) => ({ ruleId: f.ruleId, key: f.key, message: `${f.resource}: ${f.message}` })),
       exceptions: resources.flatMap((r) => exceptedAt.get(r) ?? [])
-        .map((f) => ({ ruleId: f.ruleId, reason: f.exception.reason, owner: f.exception.owner, expires: f.exception.expires }))
-        .filter((e, i, all) => all.findIndex((o) => o.ruleId === e.ruleId && o.reason === e.reason) === i),
+        .map((f) => ({
+          ruleId: f.ruleId,
+          ...(f.exception.findingKey !== undefined ? { findingKey: f.exception.findingKey } : {}),
+          reason: f.exception.reason,
+          owner: f.exception.owner,
+          expires: f.exception.expires,
+        }))
+        .filter((e, i, all) => all.findIndex((o) => o.ruleId === e.ruleId && o.findingKey === e.findingKey && o.reason === e.reason) === i),
       attributes: Object.fromEntries(Object.entries(draft.attributes).sort(([a], [b]) => (a < b ? -1 : 1))),
     };
   }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synthExamples } from '../../examples/synth';
 import { diffInventories } from '../../src/inventory/diff';
 import { IdentityRecord, Inventory } from '../../src/inventory/model';
 import { readInventoryInput } from '../../src/inventory/read';
 import { buildInventory } from '../../src/inventory/records';
 import { writeInventory } from '../../src/inventory/write';
+import { synthesizedExamples } from '../helpers/examples';
 
 const TODAY = '2026-11-22';
 const GITHUB = 'oidc token.actions.githubusercontent.com';
@@ -15,17 +15,17 @@ const IMMUTABLE = 'repo:acme@1342004/payments-api@86301532';
 
 /** The inventory of what `npm run synth` writes: every identity Keyless builds, read back from its output. */
 describe('inventory of the synthesized examples', () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-inventory-examples-'));
-  const dirs = ['aws', 'terraform', 'k8s'].map((d) => path.join(out, d));
+  /** This file's own output (the examples' output is shared by the run: read only). */
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-inventory-examples-'));
+  let dirs: string[];
   let inventory: Inventory;
   beforeAll(() => {
-    process.env.KEYLESS_TODAY = TODAY;
-    synthExamples(out);
+    const out = synthesizedExamples();
+    dirs = ['aws', 'terraform', 'k8s'].map((d) => path.join(out, d));
     inventory = buildInventory(readInventoryInput(dirs), { today: TODAY });
   });
   afterAll(() => {
-    delete process.env.KEYLESS_TODAY;
-    fs.rmSync(out, { recursive: true, force: true });
+    fs.rmSync(scratch, { recursive: true, force: true });
   });
   const record = (id: string): IdentityRecord => {
     const found = inventory.identities.find((r) => r.id === id);
@@ -151,8 +151,8 @@ describe('inventory of the synthesized examples', () => {
   });
 
   test('writeInventory writes inventory.json and report.md, byte-identically twice; the output diffs to nothing against itself', () => {
-    const first = path.join(out, 'report-a');
-    const second = path.join(out, 'report-b');
+    const first = path.join(scratch, 'report-a');
+    const second = path.join(scratch, 'report-b');
     writeInventory(dirs, first, { today: TODAY });
     writeInventory(dirs, second, { today: TODAY });
     for (const file of ['inventory.json', 'report.md']) {

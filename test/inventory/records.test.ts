@@ -78,7 +78,9 @@ describe('inventory of hand-written output', () => {
       blastRadius: { entries: 3, wildcardEntries: 0 },
       privileged: false,
     });
-    expect(role.findings).toEqual([{ ruleId: 'KL-G-FEDERATED-TRUST-UNPINNED', message: 'DeployRole: sub repo:acme/* does not pin the owner and repository literally' }]);
+    expect(role.findings).toEqual([{
+      ruleId: 'KL-G-FEDERATED-TRUST-UNPINNED', key: 'Subject::repo:acme/*', message: 'DeployRole: sub repo:acme/* does not pin the owner and repository literally',
+    }]);
   });
 
   test('AWS (CloudFormation YAML, short-form intrinsics): policy attached with !Ref, !Sub resolved, denies kept, wildcard scopes counted', () => {
@@ -124,7 +126,9 @@ describe('inventory of hand-written output', () => {
     expect(subjects(exporter)).toEqual(['static service account key google_service_account_key.exporter']);
     expect(permissions(exporter)).toEqual(['roles/bigquery.dataViewer on project acme-prod']);
     expect(record(exporter)).toMatchObject({ credentialType: 'static', maxSessionSeconds: null });
-    expect(record(exporter).findings.map((f) => f.ruleId)).toEqual(['KL-G-OWNERSHIP', 'KL-G-STATIC-CREDENTIAL']);
+    expect(record(exporter).findings.map((f) => `${f.ruleId} ${f.key}`)).toEqual([
+      'KL-G-OWNERSHIP Field::environment', 'KL-G-OWNERSHIP Field::owner', 'KL-G-OWNERSHIP Field::review-by', 'KL-G-STATIC-CREDENTIAL Credential::google_service_account_key',
+    ]);
   });
 
   test('GCP: a time-bound group binding is human break-glass, owned through the condition description', () => {
@@ -161,7 +165,9 @@ describe('inventory of hand-written output', () => {
     });
     const janitor = record('kubernetes:service-account:k8s/ops/janitor');
     expect(janitor.attributes).toEqual({ automountServiceAccountToken: 'true', tokenAutomountedBy: 'CronJob ops/janitor' });
-    expect(janitor.findings.map((f) => f.ruleId)).toEqual(['KL-G-K8S-AUTOMOUNT', 'KL-G-OWNERSHIP']);
+    expect(janitor.findings.map((f) => `${f.ruleId} ${f.key}`)).toEqual([
+      'KL-G-K8S-AUTOMOUNT Field::automountServiceAccountToken', 'KL-G-OWNERSHIP Field::environment', 'KL-G-OWNERSHIP Field::owner', 'KL-G-OWNERSHIP Field::review-by',
+    ]);
   });
 
   test('metrics', () => {
@@ -195,7 +201,7 @@ describe('exception debt', () => {
     resource: 'azuread_application_password.integration',
     reason: 'vendor integration has no federation yet',
     owner: 'team-integrations',
-    expires: '2027-02-28',
+    expires: '2027-02-15', // 85 days after TODAY: within the 90 days of a tier 1 (or tierless) identity
   };
   const expired: GuardrailException = { ...live, resource: 'google_service_account_key.exporter', expires: '2026-10-01' };
 
@@ -203,11 +209,37 @@ describe('exception debt', () => {
     const inventory = inventoryOf('base', [live, expired]);
     expect(inventory.metrics.exceptionDebt).toEqual({ exceptions: 1, exceptedFindings: 1, expired: 1 });
     const app = inventory.identities.find((r) => r.id === 'azure:application:legacy-integration')!;
-    expect(app.exceptions).toEqual([{ ruleId: 'KL-G-STATIC-CREDENTIAL', reason: 'vendor integration has no federation yet', owner: 'team-integrations', expires: '2027-02-28' }]);
+    expect(app.exceptions).toEqual([{ ruleId: 'KL-G-STATIC-CREDENTIAL', reason: 'vendor integration has no federation yet', owner: 'team-integrations', expires: '2027-02-15' }]);
     expect(app.findings).toEqual([]);
     expect(inventory.warnings).toEqual([
       'exceptions[1]: the exception to KL-G-STATIC-CREDENTIAL for google_service_account_key.exporter (owner team-integrations) expired on 2026-10-01: fix the finding, or renew the exception with a new reason and date',
     ]);
+  });
+
+  test('GIVEN an exception longer than its tier allows THEN it covers nothing and is an error, not debt', () => {
+    const tooLong = { ...live, expires: '2027-02-28' };
+    const inventory = inventoryOf('base', [tooLong]);
+    expect(inventory.metrics.exceptionDebt).toEqual({ exceptions: 0, exceptedFindings: 0, expired: 0 });
+    const app = inventory.identities.find((r) => r.id === 'azure:application:legacy-integration')!;
+    expect(app.exceptions).toEqual([]);
+    expect(app.findings.map((f) => `${f.ruleId} ${f.key}`)).toEqual(['KL-G-STATIC-CREDENTIAL Credential::azuread_application_password']);
+    expect(inventory.warnings).toContain('exceptions[0]: the exception to KL-G-STATIC-CREDENTIAL for azuread_application_password.integration (owner team-integrations) expires on 2027-02-28, 98 days after today (2026-11-22): azuread_application_password.integration declares no tier, so tier 1 applies, and a tier 1 exception lives at most 90 days: set `expires` on or before 2027-02-20, or fix the finding');
+  });
+
+  test('GIVEN an exception naming a finding key THEN it covers that finding only, and the record shows the key', () => {
+    const exporterKey: GuardrailException = {
+      ...live, resource: 'google_service_account_key.exporter', findingKey: 'Credential::google_service_account_key',
+    };
+    const inventory = inventoryOf('base', [exporterKey]);
+    const exporter = inventory.identities.find((r) => r.id === 'gcp:service-account:legacy-exporter@acme-prod.iam.gserviceaccount.com')!;
+    expect(exporter.exceptions).toEqual([{
+      ruleId: 'KL-G-STATIC-CREDENTIAL',
+      findingKey: 'Credential::google_service_account_key',
+      reason: 'vendor integration has no federation yet',
+      owner: 'team-integrations',
+      expires: '2027-02-15',
+    }]);
+    expect(exporter.findings.map((f) => `${f.ruleId} ${f.key}`)).toEqual(['KL-G-OWNERSHIP Field::environment', 'KL-G-OWNERSHIP Field::owner', 'KL-G-OWNERSHIP Field::review-by']);
   });
 });
 
