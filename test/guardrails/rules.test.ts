@@ -370,6 +370,20 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   add(id, 'finding', 'RoleBinding to group system:serviceaccounts:apps', k8s(binding('RoleBinding', { kind: 'Role', name: 'reader' }, [
     { kind: 'Group', name: 'system:serviceaccounts:apps', apiGroup: 'rbac.authorization.k8s.io' },
   ], 'apps')), [['Subject::system:serviceaccounts:apps', 'binds group system:serviceaccounts:apps (every service account, including default)']]);
+  // Unified with core/facts/subjects and synth/kubernetes (podServiceAccount, namespaceOf): verdicts that changed.
+  add(id, 'finding', 'an empty serviceAccountName runs as default (was: compliant)', k8s(pod({ serviceAccountName: '', automountServiceAccountToken: false })),
+    [['Subject::system:serviceaccount:apps:default', 'pod runs as the default ServiceAccount (serviceAccountName "")']]);
+  add(id, 'finding', 'an empty namespace is the default namespace', k8s(pod({ automountServiceAccountToken: false }, 'app', '')),
+    [['Subject::system:serviceaccount:default:default', 'pod runs as the default ServiceAccount (serviceAccountName unset)']]);
+  add(id, 'finding', 'a User subject named by the default account\'s token subject (was: compliant)', k8s(binding('RoleBinding', { kind: 'Role', name: 'reader' }, [
+    { kind: 'User', name: 'system:serviceaccount:apps:default', apiGroup: 'rbac.authorization.k8s.io' },
+  ], 'apps')), [['Subject::system:serviceaccount:apps:default', 'binds ServiceAccount apps/default']]);
+  add(id, 'compliant', 'a User subject of a dedicated account', k8s(binding('RoleBinding', { kind: 'Role', name: 'reader' }, [
+    { kind: 'User', name: 'system:serviceaccount:apps:api', apiGroup: 'rbac.authorization.k8s.io' },
+  ], 'apps')), []);
+  add(id, 'compliant', 'a group name Kubernetes never issues (system:serviceaccounts:a:b; was: a finding)', k8s(binding('RoleBinding', { kind: 'Role', name: 'reader' }, [
+    { kind: 'Group', name: 'system:serviceaccounts:apps:extra', apiGroup: 'rbac.authorization.k8s.io' },
+  ], 'apps')), []);
   add(id, 'compliant', 'pod with its own ServiceAccount', k8s(pod({ serviceAccountName: 'api', automountServiceAccountToken: false })), []);
   add(id, 'compliant', 'the default ServiceAccount with automount false', k8s(serviceAccount('default', { automountServiceAccountToken: false })), []);
   add(id, 'compliant', 'RoleBinding to a dedicated ServiceAccount and a people group', k8s(binding('RoleBinding', { kind: 'Role', name: 'reader' }, [
@@ -467,6 +481,15 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   add(id, 'compliant', 'the same ServiceAccount name in another namespace', api, [],
     [k8s(deployment('worker', { serviceAccountName: 'payments', automountServiceAccountToken: false }, 'staging'))]);
   add(id, 'not applicable', 'pods on the default ServiceAccount (KL-G-K8S-DEFAULT-SA reports those)', k8s(pod({}, 'a')), [], [k8s(pod({}, 'b'))]);
+  // Unified with core/facts/subjects and synth/kubernetes: verdicts that changed.
+  add(id, 'finding', 'an empty namespace and an unset one are the same namespace (was: compliant)',
+    k8s(deployment('api', { serviceAccountName: 'payments', automountServiceAccountToken: false }, '')),
+    [['Subject::system:serviceaccount:default:payments', 'ServiceAccount default/payments is also used by Deployment worker']],
+    [k8s({ ...deployment('worker', { serviceAccountName: 'payments', automountServiceAccountToken: false }), metadata: { name: 'worker' } })]);
+  add(id, 'not applicable', 'pods with an empty serviceAccountName run as default (was: a finding; KL-G-K8S-DEFAULT-SA reports them)',
+    k8s(pod({ serviceAccountName: '' }, 'a')), [], [k8s(pod({ serviceAccountName: '' }, 'b'))]);
+  add(id, 'not applicable', 'a literal * under StringEquals is no service account subject (was: a finding)',
+    irsaRole('StarRole', 'system:serviceaccount:payments:*'), [], [irsaRole('StarCopyRole', 'system:serviceaccount:payments:*')]);
   const apiRole = irsaRole('ApiRole', 'system:serviceaccount:payments:api');
   const copyRole = irsaRole('ApiCopyRole', 'system:serviceaccount:payments:api');
   add(id, 'finding', 'two roles trusting the same system:serviceaccount subject', apiRole, [['Subject::system:serviceaccount:payments:api', 'system:serviceaccount:payments:api is also trusted by ApiCopyRole']], [copyRole]);

@@ -1,12 +1,36 @@
-import { kubernetesServiceAccountSubject } from '../../core/facts/subjects';
-import { namespaceOf, podSpec } from '../../synth/kubernetes';
+import { kubernetesServiceAccountSubject, parseKubernetesServiceAccountGroup, parseKubernetesServiceAccountSubject } from '../../core/facts/subjects';
+import { namespaceOf, podServiceAccount, podSpec } from '../../synth/kubernetes';
 import { asList } from '../../synth/values';
-import { GuardrailRule, NOT_APPLICABLE, verdict } from '../model';
+import { GuardrailRule, NOT_APPLICABLE, RuleFinding, verdict } from '../model';
+
+/** A pod spec's service account field as written, for the message: unset, or a value Kubernetes reads as `default`. */
+function describeUnnamed(spec: any): string {
+  const raw = spec.serviceAccountName ?? spec.serviceAccount;
+  if (raw === undefined) return ' (serviceAccountName unset)';
+  return raw === 'default' ? '' : ` (serviceAccountName ${JSON.stringify(raw)})`;
+}
+
+/** The binding subjects that are the `default` ServiceAccount, or a group holding every service account of a namespace. */
+function defaultSubjects(binding: any): RuleFinding[] {
+  return asList<any>(binding.subjects).flatMap((s): RuleFinding[] => {
+    const name = typeof s?.name === 'string' ? s.name : '';
+    if (s?.kind === 'Group' && parseKubernetesServiceAccountGroup(name) !== undefined) {
+      return [{ key: `Subject::${name}`, message: `binds group ${name} (every service account, including default)` }];
+    }
+    // A ServiceAccount subject, or a User named by its token subject (`system:serviceaccount:NS:default`): the same
+    // principal to the API server.
+    const namespace = s?.kind === 'ServiceAccount' ? s.namespace ?? binding.metadata?.namespace ?? '' : parseKubernetesServiceAccountSubject(name)?.namespace;
+    const account = s?.kind === 'ServiceAccount' ? name : s?.kind === 'User' ? parseKubernetesServiceAccountSubject(name)?.name : undefined;
+    if (account !== 'default' || namespace === undefined) return [];
+    return [{ key: `Subject::${kubernetesServiceAccountSubject(namespace, 'default')}`, message: `binds ServiceAccount ${namespace}/default` }];
+  });
+}
 
 /**
- * The `default` ServiceAccount: used by pods, automounting, or bound to roles (CKV_K8S_41/42). Keys:
- * `Subject::system:serviceaccount:NS:default` (a pod running as it, a binding to it), `Subject::GROUP` (a binding to
- * a service-account group), `Field::automountServiceAccountToken` (the `default` ServiceAccount automounts).
+ * The `default` ServiceAccount: used by pods, automounting, or bound to roles (CKV_K8S_41/42). Subjects and groups
+ * are read with the Kubernetes grammars of core/facts/subjects. Keys: `Subject::system:serviceaccount:NS:default` (a
+ * pod running as it, a binding to it), `Subject::GROUP` (a binding to a service-account group),
+ * `Field::automountServiceAccountToken` (the `default` ServiceAccount automounts).
  */
 export const k8sDefaultSa: GuardrailRule = {
   id: 'KL-G-K8S-DEFAULT-SA',
@@ -18,11 +42,11 @@ export const k8sDefaultSa: GuardrailRule = {
     const object = resource.properties;
     const spec = podSpec(object);
     if (spec !== undefined) {
-      const name = spec.serviceAccountName ?? spec.serviceAccount;
+      const name = podServiceAccount(spec);
       if (name !== undefined && name !== 'default') return verdict([]);
       return verdict([{
         key: `Subject::${kubernetesServiceAccountSubject(namespaceOf(object), 'default')}`,
-        message: `pod runs as the default ServiceAccount${name === undefined ? ' (serviceAccountName unset)' : ''}`,
+        message: `pod runs as the default ServiceAccount${describeUnnamed(spec)}`,
       }]);
     }
     if (object.kind === 'ServiceAccount' && object.metadata?.name === 'default') {
@@ -31,16 +55,7 @@ export const k8sDefaultSa: GuardrailRule = {
         message: 'default ServiceAccount does not set automountServiceAccountToken: false',
       }]);
     }
-    if (object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding') {
-      return verdict(asList<any>(object.subjects)
-        .filter((s) => (s?.kind === 'ServiceAccount' && s.name === 'default') || (s?.kind === 'Group' && /^system:serviceaccounts(:|$)/.test(s.name ?? '')))
-        .map((s) => (s.kind === 'Group'
-          ? { key: `Subject::${s.name}`, message: `binds group ${s.name} (every service account, including default)` }
-          : {
-            key: `Subject::${kubernetesServiceAccountSubject(s.namespace ?? object.metadata?.namespace ?? '', 'default')}`,
-            message: `binds ServiceAccount ${s.namespace ?? object.metadata?.namespace ?? ''}/default`,
-          })));
-    }
+    if (object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding') return verdict(defaultSubjects(object));
     return NOT_APPLICABLE;
   },
 };

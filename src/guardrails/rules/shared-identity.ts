@@ -1,10 +1,29 @@
-import { kubernetesServiceAccountSubject } from '../../core/facts/subjects';
-import { podSpec } from '../../synth/kubernetes';
+import { kubernetesServiceAccountSubject, parseKubernetesServiceAccountSubject } from '../../core/facts/subjects';
+import { namespaceOf, podServiceAccount, podSpec } from '../../synth/kubernetes';
 import { trustStatements } from '../../synth/policy';
 import { asList, literal } from '../../synth/values';
-import { GuardrailRule, NOT_APPLICABLE, verdict } from '../model';
+import { GuardrailRule, NeutralResource, NOT_APPLICABLE, verdict } from '../model';
 
-/** One identity used by several deployable units. Key: `Subject::system:serviceaccount:NS:NAME`. */
+/** The service account subject a Kubernetes workload runs as, or undefined (not a workload, or `default`). */
+function workloadSubject(resource: NeutralResource): string | undefined {
+  if (resource.format !== 'kubernetes') return undefined;
+  const spec = podSpec(resource.properties);
+  const name = spec === undefined ? undefined : podServiceAccount(spec);
+  return name === undefined || name === 'default' ? undefined : kubernetesServiceAccountSubject(namespaceOf(resource.properties), name);
+}
+
+/** The Kubernetes service account subjects a role trusts exactly (`StringEquals`), as the grammar reads them. */
+function trustedSubjects(resource: NeutralResource): string[] {
+  return trustStatements(resource)
+    .flatMap((s) => Object.values(s?.Condition?.StringEquals ?? {}).flatMap((v) => asList<unknown>(v)))
+    .map(literal).map(parseKubernetesServiceAccountSubject)
+    .flatMap((subject) => (subject === undefined ? [] : [kubernetesServiceAccountSubject(subject.namespace, subject.name)]));
+}
+
+/**
+ * One identity used by several deployable units, within one file. Workloads and trusts are read with the Kubernetes
+ * subject grammar (core/facts/subjects). Key: `Subject::system:serviceaccount:NS:NAME`.
+ */
 export const sharedIdentity: GuardrailRule = {
   id: 'KL-G-SHARED-IDENTITY',
   info: 'One identity is shared by several workloads.',
@@ -12,28 +31,19 @@ export const sharedIdentity: GuardrailRule = {
   fix: 'give each workload its own ServiceAccount and cloud identity',
   check(resource, context) {
     if (resource.format === 'kubernetes') {
-      const spec = podSpec(resource.properties);
-      const name = spec?.serviceAccountName ?? spec?.serviceAccount;
-      if (spec === undefined || name === undefined || name === 'default') return NOT_APPLICABLE;
-      const namespace = resource.properties.metadata?.namespace ?? 'default';
-      const others = context.resources.filter((other) => {
-        if (other === resource || other.format !== 'kubernetes') return false;
-        const otherSpec = podSpec(other.properties);
-        return otherSpec !== undefined && (otherSpec.serviceAccountName ?? otherSpec.serviceAccount) === name
-          && (other.properties.metadata?.namespace ?? 'default') === namespace && other.file === resource.file;
-      });
+      const subject = workloadSubject(resource);
+      if (subject === undefined) return NOT_APPLICABLE;
+      const others = context.resources.filter((other) => other !== resource && other.file === resource.file && workloadSubject(other) === subject);
+      const account = `${namespaceOf(resource.properties)}/${podServiceAccount(podSpec(resource.properties))}`;
       return verdict(others.length > 0 ? [{
-        key: `Subject::${kubernetesServiceAccountSubject(namespace, name)}`,
-        message: `ServiceAccount ${namespace}/${name} is also used by ${others.map((o) => `${o.type} ${o.id}`).join(', ')}`,
+        key: `Subject::${subject}`,
+        message: `ServiceAccount ${account} is also used by ${others.map((o) => `${o.type} ${o.id}`).join(', ')}`,
       }] : []);
     }
-    const subjects = (r: typeof resource) => trustStatements(r)
-      .flatMap((s) => Object.values(s?.Condition?.StringEquals ?? {}).flatMap((v) => asList<unknown>(v)))
-      .map(literal).filter((v) => v.startsWith('system:serviceaccount:'));
-    const mine = subjects(resource);
+    const mine = trustedSubjects(resource);
     if (mine.length === 0) return NOT_APPLICABLE;
     return verdict(mine.flatMap((subject) => {
-      const others = context.resources.filter((other) => other !== resource && other.file === resource.file && subjects(other).includes(subject));
+      const others = context.resources.filter((o) => o !== resource && o.file === resource.file && trustedSubjects(o).includes(subject));
       return others.length > 0 ? [{ key: `Subject::${subject}`, message: `${subject} is also trusted by ${others.map((o) => o.id).join(', ')}` }] : [];
     }));
   },
