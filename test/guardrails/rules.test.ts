@@ -326,6 +326,17 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
     [['Condition::assertion.repository_owner == \'*\'', `attribute_condition of the provider for ${gh} pins no owner: assertion.repository_owner == '*'`]]);
   add(id, 'finding', 'oidc as an object (not a block list)', tf('google_iam_workload_identity_pool_provider', 'gh', { oidc: { issuer_uri: gh } }),
     [['Field::attribute_condition', `provider for ${gh} has no attribute_condition`]]);
+  // Unified with synth/cel (conjuncts, isTopLevelDisjunction): the owner pin is one whole top-level conjunct.
+  const compared = "assertion.repository_owner_id == '1342004' == (assertion.ref == 'refs/heads/main')";
+  add(id, 'finding', 'an owner pin inside a larger term (`owner == X == (ref == main)` admits other owners; was: compliant)', gcpProvider(gh, compared),
+    [[`Condition::${compared}`, `attribute_condition of the provider for ${gh} pins no owner at its top level: ${compared}`]]);
+  const wrapped = "(assertion.repository_owner_id == '1342004' && assertion.repository_id == '86301532')";
+  add(id, 'compliant', 'a condition wrapped whole in parentheses (was: "pins no owner at its top level")', gcpProvider(gh, wrapped), []);
+  const wrappedOr = "(assertion.repository_owner_id == '1342004' || assertion.sub.startsWith('repo:'))";
+  add(id, 'finding', 'a disjunction wrapped whole in parentheses is a top-level ||', gcpProvider(gh, wrappedOr),
+    [[`Condition::${wrappedOr}`, `attribute_condition of the provider for ${gh} has a top-level || that bypasses the owner pin: ${wrappedOr}`]]);
+  const quoted = "assertion.repository_owner_id == '1342004' && assertion.sub == 'repo:acme/app:ref:refs/heads/a||b'";
+  add(id, 'compliant', 'a || inside a quoted value is no disjunction', gcpProvider(gh, quoted), []);
   add(id, 'not applicable', 'a pool', tf('google_iam_workload_identity_pool', 'github', { workload_identity_pool_id: 'github' }), []);
 }
 

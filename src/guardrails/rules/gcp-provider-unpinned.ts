@@ -1,7 +1,12 @@
 import { GCP_SHARED_ISSUERS as SHARED_ISSUERS } from '../../core/facts/gcp-roles';
+import { conjuncts, isTopLevelDisjunction } from '../../synth/cel';
 import { GuardrailRule, NOT_APPLICABLE, RuleFinding, verdict } from '../model';
 
-const OWNER_PIN = /assertion\.(repository_owner_id|repository_owner|repository_id|namespace_id|namespace_path|project_id|project_path|terraform_organization_id|terraform_organization_name)\s*==\s*['"][^'"*]+['"]/;
+const OWNER_CLAIMS = 'repository_owner_id|repository_owner|repository_id|namespace_id|namespace_path|project_id|project_path|terraform_organization_id|terraform_organization_name';
+/** An owner claim compared with a literal, somewhere in an expression. */
+const OWNER_PIN = new RegExp(`assertion\\.(${OWNER_CLAIMS})\\s*==\\s*['"][^'"*]+['"]`);
+/** A whole conjunct that is exactly an owner claim compared with a literal. */
+const OWNER_PIN_TERM = new RegExp(`^assertion\\.(${OWNER_CLAIMS})\\s*==\\s*(['"])[^'"*]+\\2$`);
 
 /**
  * GCP workload identity providers for shared issuers without an owner-pinning condition. Keys:
@@ -21,23 +26,15 @@ export const gcpProviderUnpinned: GuardrailRule = {
       return verdict([{ key: 'Field::attribute_condition', message: `provider for ${issuer} has no attribute_condition` }]);
     }
     const problem = (message: string): RuleFinding[] => [{ key: `Condition::${condition}`, message }];
-    const top = withoutGroups(condition);
-    if (/\|\|/.test(top)) return verdict(problem(`attribute_condition of the provider for ${issuer} has a top-level || that bypasses the owner pin: ${condition}`));
+    if (isTopLevelDisjunction(condition)) {
+      return verdict(problem(`attribute_condition of the provider for ${issuer} has a top-level || that bypasses the owner pin: ${condition}`));
+    }
     if (!OWNER_PIN.test(condition)) return verdict(problem(`attribute_condition of the provider for ${issuer} pins no owner: ${condition}`));
-    // The pin must be one of the top-level && terms: inside a group it may be one alternative of an ||.
-    if (!OWNER_PIN.test(top)) return verdict(problem(`attribute_condition of the provider for ${issuer} pins no owner at its top level: ${condition}`));
+    // The pin must be one of the top-level && terms, on its own: inside a group it may be one alternative of an ||,
+    // and within a larger term (`owner == X == other`) it may be negated.
+    if (!conjuncts(condition).some((term) => OWNER_PIN_TERM.test(term))) {
+      return verdict(problem(`attribute_condition of the provider for ${issuer} pins no owner at its top level: ${condition}`));
+    }
     return verdict([]);
   },
 };
-
-/** The expression with every parenthesised group (innermost first) removed, to see its top level. */
-function withoutGroups(expression: string): string {
-  let previous: string;
-  // String literals are kept (they are the pinned values) but cannot contain parentheses that confuse the grouping.
-  let current = expression.replace(/'[^']*'|"[^"]*"/g, (literal) => literal.replace(/[()]/g, ''));
-  do {
-    previous = current;
-    current = current.replace(/\([^()]*\)/g, '');
-  } while (current !== previous);
-  return current;
-}
