@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synthExamples } from '../examples/synth';
+import { synthesizedExamples, synthesizeExamples } from './helpers/examples';
 
 /** All files below a directory, relative, sorted. */
 function listFiles(dir: string): string[] {
@@ -12,16 +12,14 @@ function listFiles(dir: string): string[] {
 }
 
 describe('examples', () => {
-  const first = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-out-a-'));
+  /** The run's synthesis (test/setup/global-setup.ts). */
+  let first: string;
+  /** The determinism test's own, second synthesis: the only one in the test files. */
   const second = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-out-b-'));
   beforeAll(() => {
-    process.env.KEYLESS_TODAY = '2026-11-22';
-    synthExamples(first);
-    synthExamples(second);
+    first = synthesizedExamples();
   });
   afterAll(() => {
-    delete process.env.KEYLESS_TODAY;
-    fs.rmSync(first, { recursive: true, force: true });
     fs.rmSync(second, { recursive: true, force: true });
   });
 
@@ -36,6 +34,7 @@ describe('examples', () => {
   });
 
   test('synthesize byte-identically twice', () => {
+    synthesizeExamples(second);
     const files = listFiles(first);
     expect(listFiles(second)).toEqual(files);
     for (const file of files) {

@@ -4,20 +4,19 @@
  * (shared/REFERENCE.md, section "Kubernetes").
  *
  * `kubernetes-models` is ESM-only (its `exports` map has only `import` conditions), which Jest's CommonJS runtime
- * cannot load; the validation runs in a child Node process instead, as an ES module, with the objects as JSON on
- * stdin. Note that these schemas accept unknown fields (the API server's strict field validation is not modelled).
+ * cannot load; the validation runs in a child Node process instead, as an ES module (one for the file), with the
+ * objects as JSON lines on stdin. Note that these schemas accept unknown fields (the API server's strict field validation is not modelled).
  */
-import { execFileSync } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App as AwsApp, Stack } from 'aws-cdk-lib';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 // yaml is cdk8s's own YAML library (installed as its dependency); package.json is outside this suite's remit.
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { parseAllDocuments } from 'yaml';
+import { synthesizedExamples } from './helpers/examples';
 import { OWNERSHIP, TODAY } from './helpers/synth';
-import { synthExamples } from '../examples/synth';
 import * as aws from '../src/constructs/aws';
 import { BindWorkloadOptions, CloudIdentityBinding, WorkloadServiceAccount } from '../src/constructs/k8s';
 
@@ -30,41 +29,84 @@ interface Validation {
 
 const REPO = path.resolve(__dirname, '..');
 
-/** The ES module run by the child process: validates each object with the model of its apiVersion and kind. */
+/**
+ * The ES module run by the child process: reads one JSON array of objects per line and answers each line with one
+ * line, the validation of each object with the model of its apiVersion and kind.
+ */
 const VALIDATOR = `
+import { createInterface } from 'readline';
 import { Pod, ServiceAccount } from 'kubernetes-models/v1';
 import { DaemonSet, Deployment, ReplicaSet, StatefulSet } from 'kubernetes-models/apps/v1';
 import { CronJob, Job } from 'kubernetes-models/batch/v1';
 const models = new Map([ServiceAccount, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob]
   .map((model) => [model.apiVersion + '/' + model.kind, model]));
-let input = '';
-for await (const chunk of process.stdin) input += chunk;
-const results = JSON.parse(input).map((object) => {
-  const Model = models.get(object.apiVersion + '/' + object.kind);
-  if (Model === undefined) return { ok: false, error: 'no model for ' + object.apiVersion + '/' + object.kind };
-  try {
-    new Model(object).validate();
-    return { ok: true };
-  } catch (error) {
-    return { ok: false, error: String(error && error.message) };
-  }
-});
-process.stdout.write(JSON.stringify(results));
+for await (const line of createInterface({ input: process.stdin })) {
+  const results = JSON.parse(line).map((object) => {
+    const Model = models.get(object.apiVersion + '/' + object.kind);
+    if (Model === undefined) return { ok: false, error: 'no model for ' + object.apiVersion + '/' + object.kind };
+    try {
+      new Model(object).validate();
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: String(error && error.message) };
+    }
+  });
+  process.stdout.write(JSON.stringify(results) + '\\n');
+}
 `;
 
-/** Validates objects against the Kubernetes schemas, in one child process. */
-function validate(objects: Obj[]): Validation[] {
-  const output = execFileSync(process.execPath, ['--input-type=module', '-e', VALIDATOR], {
-    cwd: REPO, input: JSON.stringify(objects), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+/** One validator process for the whole file, started on first use: loading the models is most of its time. */
+interface Validator {
+  readonly child: ChildProcess;
+  /** The validations sent and not answered yet, in order. */
+  readonly waiting: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }>;
+}
+let validator: Validator | undefined;
+
+afterAll(() => {
+  validator?.child.stdin?.end();
+  validator = undefined;
+});
+
+function validatorProcess(): Validator {
+  if (validator) return validator;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', VALIDATOR], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
+  const started: Validator = { child, waiting: [] };
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    for (let newline = stdout.indexOf('\n'); newline >= 0; newline = stdout.indexOf('\n')) {
+      const line = stdout.slice(0, newline);
+      stdout = stdout.slice(newline + 1);
+      started.waiting.shift()?.resolve(line);
+    }
   });
-  const results = JSON.parse(output) as Validation[];
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  child.on('exit', (code, signal) => {
+    // A validator that cannot start (kubernetes-models missing) or dies fails every pending validation, loudly.
+    for (const { reject } of started.waiting.splice(0)) reject(new Error(`the validator exited (${signal ?? code}): ${stderr}`));
+    if (validator === started) validator = undefined;
+  });
+  validator = started;
+  return started;
+}
+
+/** Validates objects against the Kubernetes schemas (in the file's validator process). */
+async function validate(objects: Obj[]): Promise<Validation[]> {
+  const { child, waiting } = validatorProcess();
+  const line = await new Promise<string>((resolve, reject) => {
+    waiting.push({ resolve, reject });
+    child.stdin!.write(`${JSON.stringify(objects)}\n`);
+  });
+  const results = JSON.parse(line) as Validation[];
   if (results.length !== objects.length) throw new Error(`validated ${results.length} of ${objects.length} objects`);
   return results;
 }
 
 /** `KIND NAMESPACE/NAME: error` for every invalid object; empty when all are valid. */
-function invalid(objects: Obj[]): string[] {
-  return validate(objects).flatMap((result, i) => result.ok
+async function invalid(objects: Obj[]): Promise<string[]> {
+  return (await validate(objects)).flatMap((result, i) => result.ok
     ? []
     : [`${objects[i].kind} ${objects[i].metadata?.namespace}/${objects[i].metadata?.name}: ${result.error}`]);
 }
@@ -164,55 +206,52 @@ const podMetadataOf = (workload: Obj): Obj => workload.kind === 'CronJob'
 
 describe('Kubernetes schemas', () => {
   describe('negative controls: the validator rejects invalid objects', () => {
-    test('a ServiceAccount with automountServiceAccountToken: "no"', () => {
-      const [result] = validate([{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'payments-api', namespace: 'payments' }, automountServiceAccountToken: 'no' }]);
+    test('a ServiceAccount with automountServiceAccountToken: "no"', async () => {
+      const [result] = await validate([{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'payments-api', namespace: 'payments' }, automountServiceAccountToken: 'no' }]);
       expect(result.ok).toBe(false);
       expect(result.error).toContain('data/automountServiceAccountToken must be boolean');
     });
 
-    test('a Deployment whose projected token has a string expirationSeconds', () => {
-      const [result] = validate([deploymentManifest([API], [{
+    test('a Deployment whose projected token has a string expirationSeconds', async () => {
+      const [result] = await validate([deploymentManifest([API], [{
         name: 'keyless-token', projected: { sources: [{ serviceAccountToken: { audience: 'sts.amazonaws.com', expirationSeconds: '900', path: 'token' } }] },
       }])]);
       expect(result.ok).toBe(false);
       expect(result.error).toContain('expirationSeconds must be integer');
     });
 
-    test('a Deployment without selector, and a CronJob without schedule', () => {
+    test('a Deployment without selector, and a CronJob without schedule', async () => {
       const deployment = deploymentManifest([API]);
       delete deployment.spec.selector;
       const cronJob = cronJobManifest([API]);
       delete cronJob.spec.schedule;
-      const results = validate([deployment, cronJob]);
+      const results = await validate([deployment, cronJob]);
       expect(results.map((r) => r.ok)).toEqual([false, false]);
       expect(results[0].error).toContain('data/spec must have required property selector');
       expect(results[1].error).toContain('data/spec must have required property schedule');
     });
 
-    test('a container whose volume mount has readOnly: "true"', () => {
-      const [result] = validate([deploymentManifest([{ ...API, volumeMounts: [{ name: 'x', mountPath: '/x', readOnly: 'true' }] }], [{ name: 'x', emptyDir: {} }])]);
+    test('a container whose volume mount has readOnly: "true"', async () => {
+      const [result] = await validate([deploymentManifest([{ ...API, volumeMounts: [{ name: 'x', mountPath: '/x', readOnly: 'true' }] }], [{ name: 'x', emptyDir: {} }])]);
       expect(result.ok).toBe(false);
       expect(result.error).toContain('readOnly must be boolean');
     });
 
-    test('an object of a kind the validator has no model for is not silently accepted', () => {
-      const [result] = validate([{ apiVersion: 'apps/v1beta1', kind: 'Deployment', metadata: { name: 'x' } }]);
+    test('an object of a kind the validator has no model for is not silently accepted', async () => {
+      const [result] = await validate([{ apiVersion: 'apps/v1beta1', kind: 'Deployment', metadata: { name: 'x' } }]);
       expect(result).toEqual({ ok: false, error: 'no model for apps/v1beta1/Deployment' });
     });
 
-    test('a valid object passes (the controls fail for their error, not for the harness)', () => {
-      expect(validate([{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'payments-api', namespace: 'payments' }, automountServiceAccountToken: false }]))
+    test('a valid object passes (the controls fail for their error, not for the harness)', async () => {
+      expect(await validate([{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'payments-api', namespace: 'payments' }, automountServiceAccountToken: false }]))
         .toEqual([{ ok: true }]);
     });
   });
 
   describe('the examples\' out/k8s manifests', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-k8s-schema-'));
     let objects: Obj[] = [];
     beforeAll(() => {
-      process.env.KEYLESS_TODAY = '2026-11-22';
-      synthExamples(outdir);
-      const k8sDir = path.join(outdir, 'k8s');
+      const k8sDir = path.join(synthesizedExamples(), 'k8s');
       objects = fs.readdirSync(k8sDir).filter((f) => f.endsWith('.k8s.yaml')).sort().flatMap((file) => {
         const documents = parseAllDocuments(fs.readFileSync(path.join(k8sDir, file), 'utf8'));
         if (!Array.isArray(documents)) throw new Error(`${file}: not a YAML stream`);
@@ -222,10 +261,6 @@ describe('Kubernetes schemas', () => {
         });
       }).filter((object) => object !== null);
     });
-    afterAll(() => {
-      delete process.env.KEYLESS_TODAY;
-      fs.rmSync(outdir, { recursive: true, force: true });
-    });
 
     test('hold the platform and app-team ServiceAccounts, Deployments and CronJobs', () => {
       const count = (kind: string) => objects.filter((o) => `${o.apiVersion} ${o.kind}` === kind).length;
@@ -233,8 +268,8 @@ describe('Kubernetes schemas', () => {
       expect([count('v1 ServiceAccount'), count('apps/v1 Deployment'), count('batch/v1 CronJob'), objects.length]).toEqual([8, 6, 2, 16]);
     });
 
-    test('every object is valid', () => {
-      expect(invalid(objects)).toEqual([]);
+    test('every object is valid', async () => {
+      expect(await invalid(objects)).toEqual([]);
     });
   });
 
@@ -242,8 +277,8 @@ describe('Kubernetes schemas', () => {
     const { serviceAccount, workload } = synthesize(configuration);
     const podSpec = podSpecOf(workload);
 
-    test('the ServiceAccount and the workload are valid', () => {
-      expect(invalid([serviceAccount, workload])).toEqual([]);
+    test('the ServiceAccount and the workload are valid', async () => {
+      expect(await invalid([serviceAccount, workload])).toEqual([]);
     });
 
     test('the workload runs as the ServiceAccount without automounted token', () => {

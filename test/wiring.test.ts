@@ -7,14 +7,13 @@
  * attributes as they would be applied.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 // yaml is cdk8s's own YAML library (installed as its dependency); package.json is outside this suite's remit.
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { parseAllDocuments } from 'yaml';
-import { synthExamples } from '../examples/synth';
 import { assumeRoleWithWebIdentityAllowed } from './helpers/aws-trust-evaluator';
 import { azureTokenAccepted } from './helpers/azure-token-exchange';
+import { synthesizedExamples } from './helpers/examples';
 
 type Obj = Record<string, any>;
 
@@ -52,15 +51,12 @@ const subjectOf = (sa: Obj): string => `system:serviceaccount:${sa.metadata.name
 const resources = (json: Obj, type: string): Record<string, Obj> => json.resource?.[type] ?? {};
 
 describe('examples wiring: ServiceAccount → cloud identity → trust', () => {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-wiring-'));
   let charts: Chart[] = [];
   let cfnStacks: CfnStack[] = [];
   let tfStacks: TfStack[] = [];
 
   beforeAll(() => {
-    process.env.KEYLESS_TODAY = '2026-11-22';
-    synthExamples(outdir);
-
+    const outdir = synthesizedExamples();
     const k8sDir = path.join(outdir, 'k8s');
     // The platform example's payments-api charts (the app-team template charts are covered in test/templates).
     charts = fs.readdirSync(k8sDir).filter((f) => f.startsWith('payments-api-') && f.endsWith('.k8s.yaml')).sort().map((file) => {
@@ -87,11 +83,6 @@ describe('examples wiring: ServiceAccount → cloud identity → trust', () => {
       name,
       json: JSON.parse(fs.readFileSync(path.join(tfDir, name, 'cdk.tf.json'), 'utf8')),
     }));
-  });
-
-  afterAll(() => {
-    delete process.env.KEYLESS_TODAY;
-    fs.rmSync(outdir, { recursive: true, force: true });
   });
 
   const chart = (name: string): Chart => {

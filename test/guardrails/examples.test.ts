@@ -3,22 +3,11 @@
  * the same output.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { synthExamples } from '../../examples/synth';
 import { main } from '../../src/cli/keyless';
+import { synthesizedExamples } from '../helpers/examples';
 
 const TODAY = '2026-11-22';
-
-const tmpdirs: string[] = [];
-function tmpdir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `keyless-guardrails-${prefix}-`));
-  tmpdirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of tmpdirs) fs.rmSync(dir, { recursive: true, force: true });
-});
 
 /** Runs the CLI, collecting its output lines. */
 function run(argv: string[]): { code: number; lines: string[] } {
@@ -28,17 +17,9 @@ function run(argv: string[]): { code: number; lines: string[] } {
 }
 
 describe("Keyless's own examples", () => {
-  let previous: string | undefined;
   let outdir: string;
   beforeAll(() => {
-    previous = process.env.KEYLESS_TODAY;
-    process.env.KEYLESS_TODAY = TODAY;
-    outdir = tmpdir('examples');
-    synthExamples(outdir);
-  });
-  afterAll(() => {
-    if (previous === undefined) delete process.env.KEYLESS_TODAY;
-    else process.env.KEYLESS_TODAY = previous;
+    outdir = synthesizedExamples();
   });
 
   test('pass every guardrail: out/guardrails.json has no findings and no exception errors', () => {

@@ -15,3 +15,22 @@ export function synthesizedExamples(): string {
   if (run.error !== undefined) throw new Error(`the examples failed to synthesize (test/setup/global-setup.ts): ${run.error}`);
   return run.outdir;
 }
+
+/**
+ * Synthesizes the examples into `outdir` as `npm run synth` does, with KEYLESS_TODAY pinned to the examples' day for
+ * the duration. Only the globalSetup and the determinism test synthesize; every other test reads
+ * `synthesizedExamples()`.
+ */
+export function synthesizeExamples(outdir: string): void {
+  // Required here: the frameworks are loaded only by the two callers that synthesize, not by every reader.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { EXAMPLES_TODAY, synthExamples } = require('../../examples/synth') as typeof import('../../examples/synth');
+  const pinned = process.env.KEYLESS_TODAY;
+  process.env.KEYLESS_TODAY = EXAMPLES_TODAY;
+  try {
+    synthExamples(outdir);
+  } finally {
+    if (pinned === undefined) delete process.env.KEYLESS_TODAY;
+    else process.env.KEYLESS_TODAY = pinned;
+  }
+}

@@ -10,23 +10,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EXAMPLES_ENV, ExamplesRun } from './examples-run';
+import { synthesizeExamples } from '../helpers/examples';
 
 export default function globalSetup(): void {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-examples-'));
   const run: ExamplesRun = { root, outdir: path.join(root, 'out') };
   const started = Date.now();
-  const pinned = process.env.KEYLESS_TODAY;
   try {
-    // Required here, inside the try: an example that does not even load fails the tests that read the examples only.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { EXAMPLES_TODAY, synthExamples } = require('../../examples/synth') as typeof import('../../examples/synth');
-    process.env.KEYLESS_TODAY = EXAMPLES_TODAY;
-    synthExamples(run.outdir);
+    synthesizeExamples(run.outdir);
   } catch (error) {
     run.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  } finally {
-    if (pinned === undefined) delete process.env.KEYLESS_TODAY;
-    else process.env.KEYLESS_TODAY = pinned;
   }
   run.seconds = (Date.now() - started) / 1000;
   const file = path.join(root, 'run.json');
