@@ -1,6 +1,7 @@
 /** GCP IAM members of synthesized Terraform, and what a member string names. */
 import { NeutralResource } from './model';
 import { asList } from './values';
+import { parseGkeServiceAccountMember } from '../core/facts/subjects';
 
 /** IAM members of a GCP IAM resource (`google_*_iam_member` / `google_*_iam_binding`). */
 export function gcpMembers(resource: NeutralResource): string[] {
@@ -9,10 +10,7 @@ export function gcpMembers(resource: NeutralResource): string[] {
 }
 
 /** A GKE workload identity member `serviceAccount:PROJECT.svc.id.goog[NS/KSA]`, parsed. */
-export function parseGkeMember(member: string): { readonly pool: string; readonly namespace: string; readonly name: string } | undefined {
-  const match = /^serviceAccount:([^[\]]+\.svc\.id\.goog)\[([^/\]]+)\/([^\]]+)\]$/.exec(member);
-  return match ? { pool: match[1], namespace: match[2], name: match[3] } : undefined;
-}
+export const parseGkeMember = parseGkeServiceAccountMember;
 
 /** `principalSet://…/POOL/*`: every identity of a workload identity pool. */
 export function isWholePoolMember(member: string): boolean {

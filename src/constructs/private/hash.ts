@@ -1,6 +1,2 @@
-import { createHash } from 'crypto';
-
-/** A short, stable hash, for construct ids derived from a value (so adding a value does not renumber the others). */
-export function shortHash(value: string): string {
-  return createHash('sha256').update(value).digest('hex').slice(0, 12);
-}
+// Construct ids derived from a value: the core content id (so adding a value does not renumber the others).
+export { contentId as shortHash } from '../../core/content-id';

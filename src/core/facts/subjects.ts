@@ -5,7 +5,9 @@
  * Sources: Kubernetes, "Service account tokens" (`system:serviceaccount:NAMESPACE:NAME`; groups
  * `system:serviceaccounts` and `system:serviceaccounts:NAMESPACE`); GitHub, "OpenID Connect reference" (name-based
  * `repo:OWNER/REPO:…`, immutable `repo:OWNER@OWNER_ID/REPO@REPO_ID:…`, custom templates such as
- * `repository_owner_id:ID:repository_id:ID:…`); GitLab, "ID token authentication" (`project_path:GROUP/PROJECT:…`).
+ * `repository_owner_id:ID:repository_id:ID:…`); GitLab, "ID token authentication" (`project_path:GROUP/PROJECT:…`);
+ * GKE, "About Workload Identity Federation for GKE" (the workload pool `PROJECT.svc.id.goog`, the members
+ * `serviceAccount:PROJECT.svc.id.goog[NS/KSA]` and `principal://…/workloadIdentityPools/PROJECT.svc.id.goog/subject/ns/NS/sa/KSA`).
  */
 
 /** The `sub` of a Kubernetes service account token. */
@@ -42,4 +44,27 @@ export const PINNED_CI_SUBJECT_PREFIXES: readonly RegExp[] = [
 /** Whether a subject value (exact or pattern) pins one repository, project or Kubernetes service account literally. */
 export function subjectIsPinned(value: string): boolean {
   return PINNED_CI_SUBJECT_PREFIXES.some((prefix) => prefix.test(value)) || parseKubernetesServiceAccountSubject(value) !== undefined;
+}
+
+/** The workload pool of a project's GKE clusters: `PROJECT.svc.id.goog`. */
+export function gkeWorkloadPool(project: string): string {
+  return `${project}.svc.id.goog`;
+}
+
+/** The member of a Kubernetes service account in a GKE workload pool, as IAM bindings name it for impersonation. */
+export function gkeServiceAccountMember(workloadPool: string, namespace: string, name: string): string {
+  return `serviceAccount:${workloadPool}[${namespace}/${name}]`;
+}
+
+/** The principal of a Kubernetes service account in a GKE workload pool (direct resource access). */
+export function gkePrincipalMember(projectNumber: string, workloadPool: string, namespace: string, name: string): string {
+  return `principal://iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${workloadPool}/subject/ns/${namespace}/sa/${name}`;
+}
+
+/** A GKE workload identity member `serviceAccount:PROJECT.svc.id.goog[NS/KSA]`, parsed (the inverse of the encoder). */
+export function parseGkeServiceAccountMember(
+  member: string,
+): { readonly pool: string; readonly namespace: string; readonly name: string } | undefined {
+  const match = /^serviceAccount:([^[\]]+\.svc\.id\.goog)\[([^/\]]+)\/([^\]]+)\]$/.exec(member);
+  return match ? { pool: match[1], namespace: match[2], name: match[3] } : undefined;
 }

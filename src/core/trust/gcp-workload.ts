@@ -1,6 +1,7 @@
 import { GcpAccessMode } from './gcp';
 import { contentId } from '../content-id';
 import { GCP_WORKLOAD_IDENTITY_USER_ROLE } from '../facts/gcp-roles';
+import { gkePrincipalMember, gkeServiceAccountMember, gkeWorkloadPool } from '../facts/subjects';
 import { KubernetesServiceAccountRef } from '../kubernetes';
 
 /**
@@ -51,10 +52,7 @@ export interface GkeWorkloadIdentitySpec {
   readonly bindings: readonly GcpServiceAccountBindingSpec[];
 }
 
-/** The workload pool of a project's GKE clusters: `PROJECT.svc.id.goog`. */
-export function gkeWorkloadPool(project: string): string {
-  return `${project}.svc.id.goog`;
-}
+export { gkeWorkloadPool };
 
 /** A Google service account of a project: its email and member. */
 export function gcpServiceAccount(accountId: string, project: string): GcpServiceAccountSpec {
@@ -87,11 +85,11 @@ export function gkeWorkloadIdentity(
   const { namespace, name } = serviceAccount;
   const workloadPool = gkeWorkloadPool(target.project);
   if (target.access === 'direct') {
-    const workloadMember = `principal://iam.googleapis.com/projects/${target.projectNumber}/locations/global/workloadIdentityPools/${workloadPool}/subject/ns/${namespace}/sa/${name}`;
+    const workloadMember = gkePrincipalMember(target.projectNumber, workloadPool, namespace, name);
     return { access: 'direct', workloadPool, workloadMember, member: workloadMember, bindings: [] };
   }
   const googleServiceAccount = gcpServiceAccount(target.accountId, target.project);
-  const workloadMember = `serviceAccount:${workloadPool}[${namespace}/${name}]`;
+  const workloadMember = gkeServiceAccountMember(workloadPool, namespace, name);
   return {
     access: 'impersonation',
     workloadPool,
