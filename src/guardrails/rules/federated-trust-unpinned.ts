@@ -1,6 +1,6 @@
 import { subjectIsPinned } from '../../core/facts/subjects';
 import { globMatches } from '../../synth/glob';
-import { trustStatements } from '../../synth/policy';
+import { statementConditions, trustStatements } from '../../synth/policy';
 import { asList, literal } from '../../synth/values';
 import { GuardrailRule, NOT_APPLICABLE, RuleFinding, verdict } from '../model';
 
@@ -25,9 +25,7 @@ export const federatedTrustUnpinned: GuardrailRule = {
       if (federated === undefined || !actions.some((a) => typeof a === 'string' && globMatches(a.toLowerCase(), 'sts:assumerolewithwebidentity'))) continue;
       federatedStatements++;
       const provider = literal(federated).replace(/^.*:oidc-provider\//, '');
-      const conditions: Record<string, Record<string, unknown>> = statement.Condition ?? {};
-      const keys = (suffix: string) => Object.entries(conditions).flatMap(([operator, values]) =>
-        Object.entries(values ?? {}).filter(([key]) => key.endsWith(`:${suffix}`)).map(([, value]) => ({ operator, values: asList(value) })));
+      const keys = (suffix: string) => statementConditions(statement).filter((c) => c.key.endsWith(`:${suffix}`));
       const subs = keys('sub');
       if (keys('aud').length === 0) findings.push({ key: `Condition::${provider}:aud`, message: `trust of ${provider} has no aud condition` });
       if (subs.length === 0) {

@@ -1,7 +1,7 @@
 import { kubernetesServiceAccountSubject, parseKubernetesServiceAccountSubject } from '../../core/facts/subjects';
 import { namespaceOf, podServiceAccount, podSpec } from '../../synth/kubernetes';
-import { trustStatements } from '../../synth/policy';
-import { asList, literal } from '../../synth/values';
+import { statementConditions, trustStatements } from '../../synth/policy';
+import { literal } from '../../synth/values';
 import { GuardrailRule, NeutralResource, NOT_APPLICABLE, verdict } from '../model';
 
 /** The service account subject a Kubernetes workload runs as, or undefined (not a workload, or `default`). */
@@ -15,7 +15,7 @@ function workloadSubject(resource: NeutralResource): string | undefined {
 /** The Kubernetes service account subjects a role trusts exactly (`StringEquals`), as the grammar reads them. */
 function trustedSubjects(resource: NeutralResource): string[] {
   return trustStatements(resource)
-    .flatMap((s) => Object.values(s?.Condition?.StringEquals ?? {}).flatMap((v) => asList<unknown>(v)))
+    .flatMap((s) => statementConditions(s).filter((c) => c.operator === 'StringEquals').flatMap((c) => c.values))
     .map(literal).map(parseKubernetesServiceAccountSubject)
     .flatMap((subject) => (subject === undefined ? [] : [kubernetesServiceAccountSubject(subject.namespace, subject.name)]));
 }
