@@ -100,11 +100,15 @@ project.eslint?.addRules({
     ],
   }],
 });
-// core/ and synth/ load without any framework installed.
+// core/ and synth/ load without any framework installed; templates compose constructs and import no framework.
 const frameworkPackages = ['aws-cdk-lib', 'aws-cdk-lib/*', 'cdktf', 'cdk8s', '@cdktf/*', 'constructs'];
 project.eslint?.addOverride({
   files: ['src/core/**/*.ts', 'src/synth/**/*.ts'],
   rules: { 'no-restricted-imports': ['error', { patterns: [{ group: frameworkPackages, message: 'core/ and synth/ are framework-free' }] }] },
+});
+project.eslint?.addOverride({
+  files: ['src/templates/**/*.ts'],
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: frameworkPackages.filter((p) => p !== 'constructs'), message: 'templates compose constructs: render with a construct in src/constructs/' }] }] },
 });
 
 // unrs-resolver (used by jest and the eslint import resolver) 1.13.0 lacks most platform bindings on the npm
