@@ -177,6 +177,9 @@ function checkReviewBy(reviewBy: unknown, tier: RiskTier, ctx: ValidationContext
  */
 export const OWNERSHIP_PREFIX = { aws: 'keyless:', azure: 'keyless-', gcp: 'keyless-', kubernetes: 'keyless.dev/' } as const;
 
+/** The AWS tag that marks a break-glass role (`true`); its expiry is the `keyless:expires` ownership field. */
+export const AWS_BREAK_GLASS_TAG = `${OWNERSHIP_PREFIX.aws}break-glass`;
+
 /** `key=value; key=value`: how ownership is written where there are no labels (GCP service accounts, pools, PAM). */
 function encodeOwnershipDescription(fields: ReadonlyArray<readonly [string, string]>): string {
   return fields.map(([key, value]) => `${key}=${value}`).join('; ');

@@ -2,7 +2,7 @@ import { managedPolicy, Resolve, statementPermissions, trustSubjects } from './a
 import { Drafts, ownershipFrom, RecordDraft, sourceOf } from './draft';
 import { makeSubject } from './entries';
 import { AWS_DEFAULT_ROLE_SESSION_SECONDS } from '../core/facts/aws-policies';
-import { decodeOwnershipTags, OWNERSHIP_PREFIX } from '../core/ownership';
+import { AWS_BREAK_GLASS_TAG, decodeOwnershipTags, OWNERSHIP_PREFIX } from '../core/ownership';
 import { NeutralResource } from '../synth/model';
 import { permissionStatements, trustStatements } from '../synth/policy';
 import { attributesOf, TerraformIndex } from '../synth/terraform';
@@ -75,7 +75,7 @@ class CfnTemplate {
       this.identities.set(r.id, draft);
       const tags = Object.fromEntries(asList<any>(r.properties.Tags).filter((t) => typeof t?.Key === 'string').map((t) => [t.Key, this.resolve(t.Value)]));
       draft.ownership = ownershipFrom(decodeOwnershipTags(tags, OWNERSHIP_PREFIX.aws));
-      draft.breakGlass = tags['keyless:break-glass'] === 'true';
+      draft.breakGlass = tags[AWS_BREAK_GLASS_TAG] === 'true';
       if (r.properties.PermissionsBoundary !== undefined) draft.attributes.permissionsBoundary = this.resolve(r.properties.PermissionsBoundary);
       if (role) {
         const seconds = Number(r.properties.MaxSessionDuration ?? AWS_DEFAULT_ROLE_SESSION_SECONDS);
@@ -189,7 +189,7 @@ function terraform(resources: readonly NeutralResource[], drafts: Drafts, index:
     const draft = drafts.get('aws', role ? 'role' : 'user', name, r, true);
     identities.set(sourceOf(r), draft);
     draft.ownership = ownershipFrom(decodeOwnershipTags(p.tags, OWNERSHIP_PREFIX.aws));
-    draft.breakGlass = p.tags?.['keyless:break-glass'] === 'true';
+    draft.breakGlass = p.tags?.[AWS_BREAK_GLASS_TAG] === 'true';
     if (p.permissions_boundary !== undefined) draft.attributes.permissionsBoundary = resolve(p.permissions_boundary);
     if (role) {
       const seconds = Number(p.max_session_duration ?? AWS_DEFAULT_ROLE_SESSION_SECONDS);

@@ -3,7 +3,7 @@ import { RecordDraft } from './draft';
 import { condition, makeSubject, untilCondition } from './entries';
 import { Condition, TrustedSubject } from './model';
 import { GCP_BASIC_ROLES, GCP_IMPERSONATION_ROLES } from '../core/facts/gcp-roles';
-import { kubernetesServiceAccountSubject } from '../core/facts/subjects';
+import { GKE_WORKLOAD_POOL_SUFFIX, kubernetesServiceAccountSubject } from '../core/facts/subjects';
 import { splitTop, unwrap } from '../synth/cel';
 import { parseGkeMember } from '../synth/gcp';
 import { globMatches } from '../synth/glob';
@@ -74,7 +74,7 @@ export function memberSubject(member: string, conditions: Condition[], source: s
   if (gke) return makeSubject({ kind: 'pool', issuer: gke.pool, claims: { sub: [kubernetesServiceAccountSubject(gke.namespace, gke.name)] }, conditions, source });
   const pool = /^principal(Set)?:\/\/iam\.googleapis\.com\/projects\/([^/]+)\/locations\/global\/workloadIdentityPools\/([^/]+)\/(.*)$/.exec(member);
   if (pool) {
-    const issuer = pool[3].endsWith('.svc.id.goog') ? pool[3] : `${pool[2]}/${pool[3]}`;
+    const issuer = pool[3].endsWith(GKE_WORKLOAD_POOL_SUFFIX) ? pool[3] : `${pool[2]}/${pool[3]}`;
     const rest = pool[4];
     const subject = /^subject\/(.*)$/.exec(rest);
     if (subject) {

@@ -5,6 +5,7 @@ import {
 } from './gcp-members';
 import { Condition } from './model';
 import { GCP_ACCESS_TOKEN_SECONDS, GCP_BASIC_ROLES, GCP_IMPERSONATION_ROLES } from '../core/facts/gcp-roles';
+import { GKE_WORKLOAD_POOL_SUFFIX, isGkeServiceAccountMember } from '../core/facts/subjects';
 import { decodeOwnershipDescription } from '../core/ownership';
 import { NeutralResource } from '../synth/model';
 import { attributesOf, TerraformIndex } from '../synth/terraform';
@@ -176,7 +177,7 @@ function iamGrant(ctx: GcpContext, r: NeutralResource): void {
       target.subjects.push(...impersonatingSubjects(ctx, member).map((subject) => memberSubject(subject, conditions, sourceOf(r))));
     }
     const serviceAccount = /^serviceAccount:([^[\]]+)$/.exec(member)?.[1];
-    if (serviceAccount && !serviceAccount.includes('.svc.id.goog')) {
+    if (serviceAccount && !serviceAccount.includes(GKE_WORKLOAD_POOL_SUFFIX)) {
       const existing = drafts.find('gcp', 'service-account', serviceAccount);
       if (existing || !impersonation) grant(existing ?? drafts.get('gcp', 'service-account', serviceAccount, r, false));
       continue;
@@ -196,7 +197,7 @@ function iamGrant(ctx: GcpContext, r: NeutralResource): void {
       }
       continue;
     }
-    if (!impersonation && /^serviceAccount:.+\.svc\.id\.goog\[/.test(member)) principal(ctx, member, r, grant);
+    if (!impersonation && isGkeServiceAccountMember(member)) principal(ctx, member, r, grant);
   }
 }
 

@@ -11,7 +11,7 @@ import {
 } from '../../core/break-glass';
 import { fail } from '../../core/errors';
 import { awsRoleDescription, checkAwsRoleName, checkIdentityName } from '../../core/names';
-import { awsOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
+import { AWS_BREAK_GLASS_TAG, awsOwnershipTags, OWNERSHIP_PREFIX, Ownership, resolveOwnership } from '../../core/ownership';
 import { checkDurationSeconds, checkListProp, checkObjectListProp, checkObjectProp, checkPropsObject } from '../../core/props';
 import { validationContext } from '../private/context';
 import { claimAwsRoleName } from './private/role-name';
@@ -142,7 +142,7 @@ export class BreakGlassRole extends Construct {
     if (statements.length > 0) {
       new iam.Policy(this, 'Permissions', { policyName: `${this.roleName}-permissions`, roles: [role], statements });
     }
-    const tags = { ...awsOwnershipTags(this.ownership), 'keyless:break-glass': 'true', 'keyless:expires': this.expiry.date };
+    const tags = { ...awsOwnershipTags(this.ownership), [AWS_BREAK_GLASS_TAG]: 'true', [`${OWNERSHIP_PREFIX.aws}expires`]: this.expiry.date };
     for (const [key, value] of Object.entries(tags)) Tags.of(role).add(key, value);
 
     this.alarmRule = new events.Rule(this, 'AssumeRoleAlarm', {

@@ -46,9 +46,17 @@ export function subjectIsPinned(value: string): boolean {
   return PINNED_CI_SUBJECT_PREFIXES.some((prefix) => prefix.test(value)) || parseKubernetesServiceAccountSubject(value) !== undefined;
 }
 
+/** The suffix of every GKE workload pool. */
+export const GKE_WORKLOAD_POOL_SUFFIX = '.svc.id.goog';
+
 /** The workload pool of a project's GKE clusters: `PROJECT.svc.id.goog`. */
 export function gkeWorkloadPool(project: string): string {
-  return `${project}.svc.id.goog`;
+  return `${project}${GKE_WORKLOAD_POOL_SUFFIX}`;
+}
+
+/** Whether a member names a Kubernetes service account of a GKE workload pool (`serviceAccount:POOL[…`). */
+export function isGkeServiceAccountMember(member: string): boolean {
+  return /^serviceAccount:[^[\]]+\.svc\.id\.goog\[/.test(member);
 }
 
 /** The member of a Kubernetes service account in a GKE workload pool, as IAM bindings name it for impersonation. */
