@@ -2,6 +2,7 @@ export * from './model';
 export * from './exceptions';
 export * from './engine';
 export * from '../synth/read';
+export type { SynthFile, SynthOutput, TerraformProvider } from '../synth/model';
 export * from './rules';
 export type { GuardrailOptions } from './adapters/validation';
 export * from './adapters/aws';

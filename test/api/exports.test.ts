@@ -76,6 +76,7 @@ const SURFACE: Record<string, Surface> = {
     types: [
       'CompliantResult', 'EvaluateOptions', 'ExceptionLifetimeContext', 'Finding', 'GuardrailException', 'GuardrailOptions', 'GuardrailReport', 'GuardrailRule',
       'NeutralResource', 'NonCompliantResult', 'NotApplicableResult', 'ReadResult', 'ResourceFormat', 'RuleContext', 'RuleFinding', 'RuleResult',
+      'SynthFile', 'SynthOutput', 'TerraformProvider',
     ],
   },
   './inventory': {
