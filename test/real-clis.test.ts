@@ -3,10 +3,16 @@
  * program (README, Using the real CLIs), with the guardrails attached once per app; a hand-written insecure resource
  * (KEYLESS_EXAMPLE_VIOLATION=1) fails each CLI run.
  *
- * The CLIs are the pinned dev dependencies, run from node_modules: a missing one fails this test (never a download).
- * The six runs start together in beforeAll; each is a CLI plus the app under ts-node, most of it loading frameworks.
+ * The `cdk synth` run also holds an IdentityStacks set of 1,000 identities in one account (KEYLESS_EXAMPLE_FLEET):
+ * nothing in it collides at deploy — one OIDC provider per issuer per account, retained; unique role names; every
+ * stack within CloudFormation's resource and size limits; every identity present — and cfn-lint (installed on these
+ * machines) reports no error on any template.
+ *
+ * The CLIs are the pinned dev dependencies, run from node_modules, and cfn-lint is run from the PATH: a missing one
+ * fails this test (never a download). The six runs start together in beforeAll; each is a CLI plus the app under
+ * ts-node, most of it loading frameworks; cfn-lint starts as soon as `cdk synth` is done.
  */
-import { spawn } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,6 +20,8 @@ import { parseAllDocuments } from 'yaml';
 
 const ROOT = path.join(__dirname, '..');
 const CLI_DIR = path.join(ROOT, 'examples', 'cli');
+/** Identities of the fleet in the `cdk synth` run. */
+const FLEET = 1000;
 
 interface Cli { readonly pkg: string; readonly bin: string; readonly args: (outdir: string) => string[] }
 const CLIS = {
@@ -38,9 +46,11 @@ function cliScript(cli: Cli): string {
 }
 
 /** No telemetry, no version or upgrade checks, no notices; the CLI names the output directory, nothing else does. */
-function cliEnv(violation: boolean): NodeJS.ProcessEnv {
+function cliEnv(name: Name, violation: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['CDK_OUTDIR', 'CDKTF_OUTDIR', 'CDK8S_OUTDIR', 'CDK_CONTEXT_JSON', 'CDKTF_CONTEXT_JSON', 'KEYLESS_EXAMPLE_VIOLATION', 'KEYLESS_TODAY']) delete env[key];
+  for (const key of [
+    'CDK_OUTDIR', 'CDKTF_OUTDIR', 'CDK8S_OUTDIR', 'CDK_CONTEXT_JSON', 'CDKTF_CONTEXT_JSON', 'KEYLESS_EXAMPLE_VIOLATION', 'KEYLESS_EXAMPLE_FLEET', 'KEYLESS_TODAY',
+  ]) delete env[key];
   return {
     ...env,
     CI: 'true',
@@ -52,6 +62,7 @@ function cliEnv(violation: boolean): NodeJS.ProcessEnv {
     CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1',
     DISABLE_VERSION_CHECK: 'true',
     ...(violation ? { KEYLESS_EXAMPLE_VIOLATION: '1' } : {}),
+    ...(name === 'aws' && !violation ? { KEYLESS_EXAMPLE_FLEET: String(FLEET) } : {}),
   };
 }
 
@@ -63,27 +74,47 @@ function runCli(name: Name, tmp: string, violation: boolean): Promise<Run> {
   const script = cliScript(cli);
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...cli.args(outdir)], { cwd: CLI_DIR, env: cliEnv(violation), stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => { output += chunk; });
-    child.stderr.on('data', (chunk) => { output += chunk; });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, output, outdir, seconds: (Date.now() - started) / 1000 }));
+    const child = spawn(process.execPath, [script, ...cli.args(outdir)], { cwd: CLI_DIR, env: cliEnv(name, violation), stdio: ['ignore', 'pipe', 'pipe'] });
+    collect(child, reject, (status, output) => resolve({ status, output, outdir, seconds: (Date.now() - started) / 1000 }));
+  });
+}
+
+/** Collects a child's stdout and stderr, in the order written. */
+function collect(child: ChildProcess, reject: (error: Error) => void, done: (status: number | null, output: string) => void): void {
+  let output = '';
+  child.stdout!.on('data', (chunk) => { output += chunk; });
+  child.stderr!.on('data', (chunk) => { output += chunk; });
+  child.on('error', reject);
+  child.on('close', (status) => done(status, output));
+}
+
+interface Lint { readonly status: number | null; readonly output: string }
+
+/** cfn-lint on files; fails loudly when it is not installed. */
+function cfnLint(files: string[]): Promise<Lint> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('cfn-lint', files, { stdio: ['ignore', 'pipe', 'pipe'] });
+    collect(child, (error) => reject(new Error(`cfn-lint could not run: ${error.message}`)), (status, output) => resolve({ status, output }));
   });
 }
 
 const names = Object.keys(CLIS) as Name[];
 let tmp: string;
 const runs: Partial<Record<`${Name}${'' | '-violation'}`, Run>> = {};
+let lint: Lint | Error;
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-real-clis-'));
   const results = await Promise.all(names.flatMap((name) => [false, true].map(async (violation) => {
     const run = await runCli(name, tmp, violation);
+    if (name === 'aws' && !violation) {
+      // cfn-lint starts as soon as its templates are there, beside the other CLIs' runs.
+      lint = run.status === 0 ? await cfnLint(stacks(run).map((s) => s.file)).catch((error: Error) => error) : new Error(`cdk synth exited with ${run.status}`);
+    }
     return [`${name}${violation ? '-violation' : ''}`, run] as const;
   })));
   for (const [key, run] of results) runs[key] = run;
-}, 150_000);
+}, 240_000);
 
 afterAll(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
@@ -97,9 +128,22 @@ function succeeded(key: Name): Run {
 
 const readJson = (file: string): any => JSON.parse(fs.readFileSync(file, 'utf8'));
 
+/** The CloudFormation stacks of a cloud assembly. */
+function stacks(run: Run): Array<{ name: string; account: string; file: string; template: any }> {
+  const manifest = readJson(path.join(run.outdir, 'manifest.json'));
+  return Object.entries<any>(manifest.artifacts)
+    .filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack')
+    .map(([name, artifact]) => {
+      const file = path.join(run.outdir, artifact.properties.templateFile);
+      return { name, account: /^aws:\/\/([^/]+)\//.exec(artifact.environment)![1], file, template: readJson(file) };
+    });
+}
+
 test('cdk synth runs aws.ts: the CI role trusts exactly production-environment jobs on main of the repository id, nothing else is synthesized', () => {
   const run = succeeded('aws');
-  expect(fs.readdirSync(run.outdir).filter((f) => f.endsWith('.template.json'))).toEqual(['cli-ci-aws.template.json']);
+  // The CI stack and the fleet's stacks (below), nothing else.
+  expect(fs.readdirSync(run.outdir).filter((f) => f.endsWith('.template.json')).sort())
+    .toEqual(['cli-ci-aws.template.json', ...stacks(run).filter((s) => s.name.startsWith('cli-fleet-aws')).map((s) => path.basename(s.file))].sort());
   const template = readJson(path.join(run.outdir, 'cli-ci-aws.template.json'));
   const roles = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::IAM::Role');
   expect(roles).toHaveLength(1);
@@ -164,4 +208,39 @@ test.each([
   expect(run.status).not.toBe(0);
   expect(run.status).not.toBeNull(); // exited, not killed
   expect(run.output).toMatch(finding);
+});
+
+test(`${FLEET.toLocaleString('en')} identities over several stacks of one account: one retained provider, unique role names, within limits`, () => {
+  const all = stacks(succeeded('aws'));
+  const fleet = all.filter((s) => s.name.startsWith('cli-fleet-aws'));
+  expect(fleet.length).toBeGreaterThanOrEqual(3);
+  const providers = new Map<string, number>();
+  const roleNames = new Map<string, number>();
+  let fleetRoles = 0;
+  for (const stack of all) {
+    const resources = Object.values<any>(stack.template.Resources);
+    expect(resources.length).toBeLessThanOrEqual(500);
+    expect(fs.statSync(stack.file).size).toBeLessThanOrEqual(1024 * 1024);
+    for (const resource of resources) {
+      if (resource.Type === 'AWS::IAM::OIDCProvider') {
+        expect(resource.DeletionPolicy).toBe('Retain');
+        const key = `${stack.account} ${resource.Properties.Url}`;
+        providers.set(key, (providers.get(key) ?? 0) + 1);
+      }
+      if (resource.Type === 'AWS::IAM::Role') {
+        const key = `${stack.account} ${resource.Properties.RoleName}`;
+        roleNames.set(key, (roleNames.get(key) ?? 0) + 1);
+        if (stack.name.startsWith('cli-fleet-aws')) fleetRoles++;
+      }
+    }
+  }
+  expect([...providers.entries()].filter(([key]) => key.startsWith('123456789012 '))).toEqual([['123456789012 https://oidc.eks.eu-west-1.amazonaws.com/id/5C2E9F0A7B8D4E1F9A3C6B0D2E4F8A1C', 1]]);
+  expect([...roleNames.values()].every((count) => count === 1)).toBe(true);
+  expect(fleetRoles).toBe(FLEET);
+});
+
+test('cfn-lint reports no error on any template of the cdk synth run', () => {
+  if (lint instanceof Error) throw lint;
+  expect(lint.output).toBe('');
+  expect(lint.status).toBe(0);
 });
