@@ -89,7 +89,8 @@ export function evaluate(resources: readonly NeutralResource[], options: Evaluat
     }
   }
   const text = (f: Finding) => `${f.file}\0${f.resource}\0${f.ruleId}\0${f.message}\0${f.key}`;
-  const order = (a: Finding, b: Finding) => text(a).localeCompare(text(b));
+  // Code-unit order, not localeCompare: the same on every machine and locale (reports and PR diffs stay stable).
+  const order = (a: Finding, b: Finding) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0);
   return { findings: findings.sort(order), excepted: excepted.sort(order), exceptionErrors, resourcesChecked: resources.length };
 }
 

@@ -32,4 +32,4 @@ export const ALL_RULES: readonly GuardrailRule[] = [
   awsAdminPolicy, azureFicAudience, federatedTrustUnpinned, gcpBasicRole, gcpPrincipalsetWildcard, gcpProviderUnpinned, k8sAutomount,
   k8sClusterAdmin, k8sDefaultSa, k8sRbacWildcard, ownership, policyUnreadable, sessionOverTier, sharedIdentity, staticCredential,
   wildcardAction, wildcardResource,
-].sort((a, b) => a.id.localeCompare(b.id));
+].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
