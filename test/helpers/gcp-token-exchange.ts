@@ -6,7 +6,7 @@
  * implementation, `@bufbuild/cel`, exactly as they were rendered into the Terraform JSON, and the principals a
  * token holds are computed from the mapped attributes the way IAM names federated identities.
  */
-import { isCelError, parse, run, type CelInput } from '@bufbuild/cel';
+import { celEnv, celError, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
 import type { Claims } from './tokens';
 
 /** The synthesized stack: `JSON.parse(Testing.synth(stack))`. */
@@ -109,10 +109,37 @@ function celMap(values: Record<string, string | undefined>): Map<string, string>
  * `{ error }`.
  */
 export function evaluateCel(expression: string, bindings: Record<string, Map<string, string>>): { value: unknown } | { error: string } {
-  parse(expression); // throws on a syntax error
-  const result = run(expression, bindings as Record<string, CelInput>);
+  const result = programOf(expression)(bindings as Record<string, CelInput>);
   if (isCelError(result)) return { error: result.message };
   return { value: result };
+}
+
+type Program = (bindings: Record<string, CelInput>) => CelResult;
+/** Each expression parsed and planned once: the property suites evaluate one expression for many tokens. */
+const programs = new Map<string, Program>();
+
+/** What `run` does (parse, plan, execute; an error of planning or execution is a CelError), parsed once. */
+function programOf(expression: string): Program {
+  let program = programs.get(expression);
+  if (program === undefined) {
+    const parsed = parse(expression); // throws on a syntax error
+    let planned: Program;
+    try {
+      planned = plan(celEnv(), parsed) as Program;
+    } catch (e) {
+      const error = celError(e);
+      planned = () => error;
+    }
+    program = (bindings) => {
+      try {
+        return planned(bindings);
+      } catch (e) {
+        return celError(e);
+      }
+    };
+    programs.set(expression, program);
+  }
+  return program;
 }
 
 function denied(reason: string): GcpExchangeResult {
