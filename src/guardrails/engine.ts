@@ -59,7 +59,10 @@ function findingsOf(rule: GuardrailRule, resource: NeutralResource, context: Rul
   }];
 }
 
-/** Runs rules over resources. A rule that throws is reported as a finding, never fatal. */
+/**
+ * Runs rules over resources. A rule that throws is reported as a `RuleError` finding, never fatal, and never covered by
+ * an exception.
+ */
 export function evaluate(resources: readonly NeutralResource[], options: EvaluateOptions): GuardrailReport {
   const rules = options.rules ?? ALL_RULES;
   const exceptions = options.exceptions ?? [];
@@ -82,7 +85,10 @@ export function evaluate(resources: readonly NeutralResource[], options: Evaluat
     for (const rule of rules) {
       for (const { key, message } of findingsOf(rule, resource, context)) {
         const finding: Finding = { ruleId: rule.id, file: resource.file, type: resource.type, resource: resource.id, key, message, fix: rule.fix };
-        const exception = liveExceptions.find((e) => exceptionMatches(e, rule.id, resource.file, resource.id, key));
+        // A RuleError is a rule that could not check the resource: no exception covers it (not one without a
+        // finding key, not one naming `RuleError`), since what it would waive is unknown.
+        const exception = key === RULE_ERROR_KEY ? undefined
+          : liveExceptions.find((e) => exceptionMatches(e, rule.id, resource.file, resource.id, key));
         if (exception) excepted.push({ ...finding, exception });
         else findings.push(finding);
       }

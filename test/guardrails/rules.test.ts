@@ -679,6 +679,21 @@ describe('evaluate', () => {
   });
 
   const returning = (result: unknown): GuardrailRule => ({ ...throwing, id: 'KL-TEST-RETURNS', check: () => result as RuleResult });
+  test('no exception covers a RuleError finding: neither one without a finding key nor one naming RuleError', () => {
+    const waiver = { ruleId: 'KL-TEST-THROWS', resource: 'CiKey', reason: 'the rule fails on this legacy template', owner: 'team-platform', expires: '2027-01-31' };
+    const report = evaluate([key], {
+      rules: [throwing, staticCredential],
+      today: TODAY,
+      exceptions: [waiver, { ...waiver, findingKey: 'RuleError' }, { ...waiver, resource: 'legacy.template.json:CiKey' }, { ...waiver, ruleId: staticCredential.id }],
+    });
+    expect(report.exceptionErrors).toEqual([]);
+    expect(report.findings.map((f) => [f.ruleId, f.key])).toEqual([['KL-TEST-THROWS', 'RuleError']]);
+    // The same exceptions still cover the ordinary finding of another rule.
+    expect(report.excepted.map((f) => [f.ruleId, f.key])).toEqual([['KL-G-STATIC-CREDENTIAL', 'Credential::AWS::IAM::AccessKey']]);
+    expect(evaluate([key], { rules: [returning({ status: 'ok' })], today: TODAY, exceptions: [{ ...waiver, ruleId: 'KL-TEST-RETURNS' }] }).findings.map((f) => f.key))
+      .toEqual(['RuleError']);
+  });
+
   test.each<[string, unknown, string]>([
     ['the old string list', ['Action s3:*'], '["Action s3:*"]'],
     ['non-compliant without findings', { status: 'non-compliant', findings: [] }, '{"status":"non-compliant","findings":[]}'],
