@@ -83,7 +83,8 @@ interface StatementConditions {
 
 /** Conditions of a statement, split into token claims (StringEquals / StringLike on `ISSUER:claim`) and the rest. */
 function splitConditions(statement: any, resolve: Resolve, federated?: { issuer: string | undefined }): StatementConditions {
-  const claims: Record<string, string[]> = {};
+  // No prototype: a claim named `__proto__` or `constructor` is a claim like any other.
+  const claims: Record<string, string[]> = Object.create(null);
   const conditions: Condition[] = [];
   const issuers: string[] = [];
   for (const { operator, key, values: written } of statementConditions(statement)) {

@@ -1,4 +1,5 @@
 import { Cloud, CredentialType, IdentityKind, Permission, RecordOwnership, TrustedSubject } from './model';
+import { parseRiskTier } from '../core/tier';
 import { NeutralResource } from '../synth/model';
 
 /** A record while the per-cloud readers fill it in (records.ts finishes it). */
@@ -88,12 +89,12 @@ export class Drafts {
 /** Ownership from `key → value` fields, as the core decoders return them (tags without their prefix, or a description). */
 export function ownershipFrom(fields: Record<string, unknown>): RecordOwnership {
   const text = (key: string) => (typeof fields[key] === 'string' && fields[key] !== '' ? String(fields[key]) : undefined);
-  const tier = Number(text('tier'));
+  const tier = parseRiskTier(text('tier'));
   const ownership: Record<string, unknown> = {
     owner: text('owner'),
     purpose: text('purpose'),
     environment: text('environment'),
-    tier: [1, 2, 3].includes(tier) ? tier : undefined,
+    tier,
     reviewBy: text('review-by'),
     expires: text('expires'),
     managedBy: text('managed-by'),

@@ -53,11 +53,10 @@ export interface SubjectInput {
 
 /** Builds a trusted subject: normalised text, pattern / wildcard / pull_request flags. */
 export function makeSubject(input: SubjectInput): TrustedSubject {
-  const claims: Record<string, string[]> = {};
-  for (const key of Object.keys(input.claims ?? {}).sort(claimOrder)) {
-    const values = uniqueSorted(input.claims![key]);
-    if (values.length > 0) claims[key] = values;
-  }
+  // Own properties only (fromEntries, not assignment): a claim named `__proto__` is kept as a claim, never dropped.
+  const claims: Record<string, string[]> = Object.fromEntries(Object.keys(input.claims ?? {}).sort(claimOrder)
+    .map((key) => [key, uniqueSorted(input.claims![key])] as const)
+    .filter(([, values]) => values.length > 0));
   const conditions = [...(input.conditions ?? [])].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   const claimText = Object.entries(claims).map(([key, values]) => ` ${key}=${values.join('|')}`).join('');
   const conditionText = conditions.length > 0 ? ` (${uniqueSorted(conditions.map((c) => c.text)).join(', ')})` : '';

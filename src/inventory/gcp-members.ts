@@ -39,7 +39,8 @@ export function celClaims(expression: string, mapping: Record<string, unknown>):
     if (typeof mapped === 'string' && /^assertion\.[A-Za-z0-9_]+$/.test(mapped.trim())) return mapped.trim().slice('assertion.'.length);
     return reference;
   };
-  const claims: Record<string, string[]> = {};
+  // No prototype: a claim named `__proto__` or `constructor` is a claim like any other.
+  const claims: Record<string, string[]> = Object.create(null);
   const conditions: Condition[] = [];
   for (const conjunct of splitTop(unwrap(expression), '&&')) {
     const alternatives = splitTop(unwrap(conjunct), '||').map((a) => claimClause(unwrap(a), claimName));
@@ -146,7 +147,9 @@ export function resourceScope(resource: string): string {
 }
 
 /** The resource an `*_iam_member` grants on: `storage_bucket acme-settlements`, `project acme-prod`. */
-export function grantScope(r: NeutralResource, stem: string, index: TerraformIndex, defaultProject: (file: string) => string | undefined): string {
+export function grantScope(
+  r: NeutralResource, stem: string, index: TerraformIndex, defaultProject: (resource: NeutralResource) => string | undefined,
+): string {
   const p = attributesOf(r);
   const keys = Object.keys(p).filter((k) => !NOT_SCOPE.has(k));
   keys.sort((a, b) => {
@@ -156,6 +159,6 @@ export function grantScope(r: NeutralResource, stem: string, index: TerraformInd
     return a < b ? -1 : 1;
   });
   const values = keys.map((k) => index.resolve(r.file, p[k]));
-  if (stem === 'project' && values.length === 0) values.push(defaultProject(r.file) ?? '?');
+  if (stem === 'project' && values.length === 0) values.push(defaultProject(r) ?? '?');
   return `${stem === 'organization' ? 'organization' : stem} ${values.join('/')}`;
 }

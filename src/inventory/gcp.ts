@@ -18,7 +18,8 @@ interface GcpContext {
   readonly google: readonly NeutralResource[];
   readonly drafts: Drafts;
   readonly index: TerraformIndex;
-  readonly defaultProject: (file: string) => string | undefined;
+  /** The project of the provider block a resource is configured by, when the resource names none. */
+  readonly defaultProject: (resource: NeutralResource) => string | undefined;
   /** Service account emails by source (`file:id`). */
   readonly emails: Map<string, string>;
   /** Workload identity providers read so far. */
@@ -27,7 +28,7 @@ interface GcpContext {
 
 /** GCP identities of Terraform JSON: service accounts, workload identity providers, PAM entitlements, break-glass bindings. */
 export function gcpRecords(
-  resources: readonly NeutralResource[], drafts: Drafts, index: TerraformIndex, defaultProject: (file: string) => string | undefined,
+  resources: readonly NeutralResource[], drafts: Drafts, index: TerraformIndex, defaultProject: (resource: NeutralResource) => string | undefined,
 ): void {
   const ctx: GcpContext = {
     google: resources.filter((r) => r.format === 'terraform' && r.type.startsWith('google_')),
@@ -64,7 +65,7 @@ function serviceAccountEmail(ctx: GcpContext, file: string, value: unknown): str
 function serviceAccounts(ctx: GcpContext): void {
   for (const r of ctx.google.filter((x) => x.type === 'google_service_account')) {
     const p = attributesOf(r);
-    const project = typeof p.project === 'string' ? ctx.index.resolve(r.file, p.project) : ctx.defaultProject(r.file);
+    const project = typeof p.project === 'string' ? ctx.index.resolve(r.file, p.project) : ctx.defaultProject(r);
     if (!project) ctx.drafts.warnings.push(`${sourceOf(r)}: the service account's project is not in the output: its email is written with project "?"`);
     const email = `${ctx.index.resolve(r.file, p.account_id)}@${project ?? '?'}.iam.gserviceaccount.com`;
     ctx.emails.set(sourceOf(r), email);
@@ -81,7 +82,7 @@ function workloadIdentityProviders(ctx: GcpContext): void {
     const p = attributesOf(r);
     const poolResource = index.target(r.file, p.workload_identity_pool_id);
     const pool = index.resolve(r.file, p.workload_identity_pool_id);
-    const project = typeof p.project === 'string' ? index.resolve(r.file, p.project) : ctx.defaultProject(r.file) ?? '?';
+    const project = typeof p.project === 'string' ? index.resolve(r.file, p.project) : ctx.defaultProject(r) ?? '?';
     const id = index.resolve(r.file, p.workload_identity_pool_provider_id);
     const draft = ctx.drafts.get('gcp', 'workload-identity-provider', `${project}/${pool}/${id}`, r, true);
     if (poolResource) draft.resources.add(sourceOf(poolResource));
@@ -95,7 +96,8 @@ function workloadIdentityProviders(ctx: GcpContext): void {
     const saml = Array.isArray(p.saml) ? p.saml[0] : p.saml;
     const awsBlock = Array.isArray(p.aws) ? p.aws[0] : p.aws;
     // The default audience is the provider's own resource name: shown only when the output names others.
-    const audiences = asList<string>(oidc?.allowed_audiences).filter((a) => !a.endsWith(`/workloadIdentityPools/${pool}/providers/${id}`));
+    const audiences = asList<unknown>(oidc?.allowed_audiences).map((a) => index.resolve(r.file, a))
+      .filter((a) => !a.endsWith(`/workloadIdentityPools/${pool}/providers/${id}`));
     if (audiences.length > 0) claims.aud = audiences;
     const kind = saml ? 'saml' as const : awsBlock ? 'aws' as const : 'oidc' as const;
     const issuer = oidc ? issuerOf(String(index.resolve(r.file, oidc.issuer_uri)))

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { defaultProvider, NeutralResource, TerraformProvider } from '../synth/model';
+import { defaultProvider, NeutralResource, providerOf, TerraformProvider } from '../synth/model';
 import { readSynthesizedOutput, UnreadableInputError } from '../synth/read';
 
 /** What the inventory read from a set of directories or files. */
@@ -15,6 +15,8 @@ export interface InventoryInput {
   readonly absoluteFile: (file: string) => string | undefined;
   /** The default `google` provider project of a Terraform file, if it declares one. */
   readonly defaultGoogleProject: (file: string) => string | undefined;
+  /** The project of the `google` provider block a resource is configured by (its `provider` alias, or the default). */
+  readonly googleProject?: (resource: NeutralResource) => string | undefined;
   /** Input that was skipped, worth knowing. */
   readonly warnings: string[];
 }
@@ -106,12 +108,17 @@ export function readInventoryInput(targets: readonly string[]): InventoryInput {
     const project = defaultProvider({ providers }, file, 'google')?.attributes?.project;
     return typeof project === 'string' ? project : undefined;
   };
+  const googleProject = (resource: NeutralResource): string | undefined => {
+    const project = providerOf({ providers }, resource)?.attributes?.project;
+    return typeof project === 'string' ? project : undefined;
+  };
   return {
     resources,
     files,
     relativeFile: (file) => relative.get(file) ?? file,
     absoluteFile: (file) => absolute.get(file),
     defaultGoogleProject,
+    googleProject,
     warnings,
   };
 }

@@ -40,7 +40,7 @@ export function buildInventory(input: Pick<InventoryInput, 'resources' | 'files'
   const drafts = new Drafts();
   const index = new TerraformIndex(input.resources);
   awsRecords(input.resources, drafts, index);
-  gcpRecords(input.resources, drafts, index, input.defaultGoogleProject ?? (() => undefined));
+  gcpRecords(input.resources, drafts, index, input.googleProject ?? ((r) => input.defaultGoogleProject?.(r.file)));
   azureRecords(input.resources, drafts, index);
   kubernetesRecords(input.resources, drafts, input.relativeFile ?? ((file) => file));
 

@@ -2,6 +2,12 @@
 
 /** Pod spec of a Kubernetes workload object, or undefined. */
 export function podSpec(object: any): any {
+  const spec = specOf(object);
+  // A workload whose spec is missing or not an object (`spec: null`) has no pod spec to read.
+  return spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec : undefined;
+}
+
+function specOf(object: any): unknown {
   switch (object?.kind) {
     case 'Pod': return object.spec;
     case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job': case 'ReplicationController':

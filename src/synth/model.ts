@@ -61,3 +61,17 @@ export interface SynthOutput {
 export function defaultProvider(output: Pick<SynthOutput, 'providers'>, file: string, name: string): TerraformProvider | undefined {
   return output.providers.find((p) => p.file === file && p.name === name && p.alias === undefined);
 }
+
+/**
+ * The provider block a Terraform resource is configured by: the one its `provider` meta-argument names
+ * (`"google.prod"`, or `"${google.prod}"`), else the default block of the provider its type belongs to
+ * (`google_service_account` → `google`). Undefined when the file declares no such block.
+ */
+export function providerOf(output: Pick<SynthOutput, 'providers'>, resource: NeutralResource): TerraformProvider | undefined {
+  const meta = resource.properties?.provider;
+  const named = typeof meta === 'string' ? /^(?:\$\{)?([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_-]+))?\}?$/.exec(meta.trim()) : null;
+  const name = named?.[1] ?? resource.type.split('_')[0];
+  const alias = named?.[2];
+  if (alias === undefined) return defaultProvider(output, resource.file, name);
+  return output.providers.find((p) => p.file === resource.file && p.name === name && p.alias === alias);
+}

@@ -31,8 +31,16 @@ export function cloudFormationResources(template: any, file: string): NeutralRes
 export function terraformResources(document: any, file: string): NeutralResource[] {
   const resources: NeutralResource[] = [];
   for (const [type, byName] of Object.entries(document?.resource ?? {})) {
+    if (!byName || typeof byName !== 'object' || Array.isArray(byName)) {
+      throw new UnreadableInputError(`${file}: \`resource.${type}\` is ${JSON.stringify(byName)}: Terraform JSON expects an object of named blocks`);
+    }
     for (const [name, attributes] of Object.entries(byName as Record<string, any>)) {
-      resources.push({ format: 'terraform', file, type, id: `${type}.${name}`, properties: attributes ?? {} });
+      // Terraform JSON may give a block as a list of one object (what HCL converters emit): read it as the object,
+      // so that every reader (rules and inventory) sees the same attributes. Several objects are several blocks.
+      const blocks = Array.isArray(attributes) ? attributes : [attributes];
+      blocks.forEach((block, i) => resources.push({
+        format: 'terraform', file, type, id: blocks.length === 1 ? `${type}.${name}` : `${type}.${name}[${i}]`, properties: block ?? {},
+      }));
     }
   }
   return resources;

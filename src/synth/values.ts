@@ -18,20 +18,33 @@ export function parseDocument(value: unknown): any {
   return value;
 }
 
+/** JSON of a value, or `…` when it cannot be written (too deep, cyclic): never a crash. */
+export function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return '…';
+  }
+}
+
 /** Renders a value for a finding (strings as is, the rest as JSON). */
 export function show(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return typeof value === 'string' ? value : safeJson(value);
 }
+
+/** How deep CloudFormation intrinsics are followed when read as strings. */
+export const MAX_INTRINSIC_DEPTH = 64;
 
 /**
  * A string with CloudFormation `Fn::Join` flattened and other intrinsics shown as `${…}`, so that rules can match
  * ARNs built by CDK (`arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess`).
  */
-export function literal(value: unknown): string {
+export function literal(value: unknown, depth = 0): string {
   if (typeof value === 'string') return value;
+  if (depth > MAX_INTRINSIC_DEPTH) return '${…}';
   if (value && typeof value === 'object') {
     const join = (value as any)['Fn::Join'];
-    if (Array.isArray(join) && Array.isArray(join[1])) return join[1].map(literal).join(typeof join[0] === 'string' ? join[0] : '');
+    if (Array.isArray(join) && Array.isArray(join[1])) return join[1].map((part: unknown) => literal(part, depth + 1)).join(typeof join[0] === 'string' ? join[0] : '');
     const ref = (value as any).Ref;
     if (typeof ref === 'string') return `\${${ref}}`;
     // Fn::Sub keeps `${AWS::Partition}`-style placeholders in its template string, which is what rules match on.
@@ -39,7 +52,7 @@ export function literal(value: unknown): string {
     if (typeof sub === 'string') return sub;
     if (Array.isArray(sub) && typeof sub[0] === 'string') return sub[0];
   }
-  return `\${${JSON.stringify(value)}}`;
+  return `\${${safeJson(value)}}`;
 }
 
 /** An issuer URL as Keyless names issuers: `https://host/path/` → `host/path`. */
@@ -62,7 +75,11 @@ export function federatedProviderName(principal: string): string | undefined {
  * providers of the template are resolved; the partition is read as `aws` and the URL suffix as `amazonaws.com`;
  * other values stay visible as `${…}`.
  */
-export function cfnString(value: unknown, byId: ReadonlyMap<string, NeutralResource>, nameOf: (r: NeutralResource, prop: string) => string): string {
+export function cfnString(
+  value: unknown, byId: ReadonlyMap<string, NeutralResource>, nameOf: (r: NeutralResource, prop: string) => string, depth = 0,
+): string {
+  // Intrinsics nest (Join in Sub in Join…), but not hundreds deep: deeper is shown unresolved rather than overflow.
+  if (depth > MAX_INTRINSIC_DEPTH) return '${…}';
   const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com' };
   const resource = (logicalId: string, attribute?: string): string => {
     if (pseudo[logicalId]) return pseudo[logicalId];
@@ -81,17 +98,17 @@ export function cfnString(value: unknown, byId: ReadonlyMap<string, NeutralResou
     if (Array.isArray(getAtt)) return resource(String(getAtt[0]), String(getAtt[1]));
     if (typeof getAtt === 'string') return resource(getAtt.split('.')[0], getAtt.split('.').slice(1).join('.'));
     const join = v['Fn::Join'];
-    if (Array.isArray(join) && Array.isArray(join[1])) return join[1].map((part: unknown) => cfnString(part, byId, nameOf)).join(typeof join[0] === 'string' ? join[0] : '');
+    if (Array.isArray(join) && Array.isArray(join[1])) return join[1].map((part: unknown) => cfnString(part, byId, nameOf, depth + 1)).join(typeof join[0] === 'string' ? join[0] : '');
     const sub = v['Fn::Sub'];
     if (typeof sub === 'string' || (Array.isArray(sub) && typeof sub[0] === 'string')) {
       const [template, variables] = typeof sub === 'string' ? [sub, {}] : [sub[0], sub[1] ?? {}];
       return template.replace(/\$\{([^}!]+)\}/g, (_: string, name: string) => {
-        if (variables[name] !== undefined) return cfnString(variables[name], byId, nameOf);
+        if (variables[name] !== undefined) return cfnString(variables[name], byId, nameOf, depth + 1);
         const [logicalId, attribute] = name.split('.');
         return resource(logicalId, attribute);
       });
     }
-    if (v['Fn::ImportValue'] !== undefined) return `\${ImportValue ${cfnString(v['Fn::ImportValue'], byId, nameOf)}}`;
+    if (v['Fn::ImportValue'] !== undefined) return `\${ImportValue ${cfnString(v['Fn::ImportValue'], byId, nameOf, depth + 1)}}`;
   }
-  return `\${${JSON.stringify(value)}}`;
+  return `\${${safeJson(value)}}`;
 }
