@@ -14,8 +14,9 @@ export interface RuleContext {
 
 /**
  * One problem a rule found on a resource. The key names the offending element, `Kind::value`
- * (`Action::s3:*`, `Member::principalSet://…/*`, `Field::owner`): stable across runs and independent of the message
- * wording, so that an exception can cover exactly this finding (`findingKey`).
+ * (`Action::s3:*`, `Member::principalSet://…/*`, `Field::owner`), with its position where the same value can mean
+ * different grants (`Rules[1].Resource::*`): stable across runs, independent of the message wording and unique among
+ * the rule's findings on the resource, so that an exception can cover exactly this finding (`findingKey`).
  */
 export interface RuleFinding {
   /** Stable key of the finding within its rule and resource, `Kind::value`. */
@@ -53,9 +54,13 @@ export const COMPLIANT: CompliantResult = Object.freeze({ status: 'compliant' })
 /** The result of a rule with nothing to inspect on a resource. */
 export const NOT_APPLICABLE: NotApplicableResult = Object.freeze({ status: 'not-applicable' });
 
-/** The verdict of an applicable rule: non-compliant with these findings, or compliant when there are none. */
+/**
+ * The verdict of an applicable rule: non-compliant with these findings, or compliant when there are none. A finding
+ * repeated exactly (same key and message, e.g. one action allowed by two statements) is reported once.
+ */
 export function verdict(findings: readonly RuleFinding[]): CompliantResult | NonCompliantResult {
-  return findings.length === 0 ? COMPLIANT : { status: 'non-compliant', findings };
+  const unique = findings.filter((f, i) => findings.findIndex((o) => o.key === f.key && o.message === f.message) === i);
+  return unique.length === 0 ? COMPLIANT : { status: 'non-compliant', findings: unique };
 }
 
 /** A guardrail rule: one per file, a stable id, a one-line finding and an explanation. */

@@ -94,7 +94,7 @@ describe('keyless check (CLI)', () => {
     expect(lines.length).toBeGreaterThanOrEqual(70);
     const fixes = new Map(ALL_RULES.map((r) => [r.id, r.fix]));
     for (const l of lines) {
-      const match = /^(KL-G-[A-Z0-9-]+) (insecure\/\S+) (\S+) (\S+) \[([A-Z][A-Za-z]*::[^\]]*)\]: (.+)\. Fix: (.+)$/.exec(l);
+      const match = /^(KL-G-[A-Z0-9-]+) (insecure\/\S+) (\S+) (\S+) \[((?:[A-Z][A-Za-z]*\[\d+\]\.)?[A-Z][A-Za-z]*::.*?)\]: (.+)\. Fix: (.+)$/.exec(l);
       expect(match).not.toBeNull();
       expect(match![7]).toBe(fixes.get(match![1]));
     }

@@ -174,11 +174,11 @@ const INSECURE: Record<string, string[]> = {
 
   // Kubernetes (YAML): RBAC.
   'insecure/k8s-rbac.yaml ClusterRole ops-everything': [
-    'KL-G-K8S-RBAC-WILDCARD [ApiGroup::*]: rules[0].apiGroups contains *',
-    'KL-G-K8S-RBAC-WILDCARD [Resource::*]: rules[0].resources contains *',
-    'KL-G-K8S-RBAC-WILDCARD [Verb::*]: rules[0].verbs contains *',
+    'KL-G-K8S-RBAC-WILDCARD [Rules[0].ApiGroup::*]: rules[0].apiGroups contains *',
+    'KL-G-K8S-RBAC-WILDCARD [Rules[0].Resource::*]: rules[0].resources contains *',
+    'KL-G-K8S-RBAC-WILDCARD [Rules[0].Verb::*]: rules[0].verbs contains *',
   ],
-  'insecure/k8s-rbac.yaml Role apps/config-editor': ['KL-G-K8S-RBAC-WILDCARD [Verb::*]: rules[1].verbs contains *'],
+  'insecure/k8s-rbac.yaml Role apps/config-editor': ['KL-G-K8S-RBAC-WILDCARD [Rules[1].Verb::*]: rules[1].verbs contains *'],
   'insecure/k8s-rbac.yaml ClusterRoleBinding deployer-cluster-admin': ['KL-G-K8S-CLUSTER-ADMIN [RoleRef::cluster-admin]: ClusterRoleBinding to cluster-admin'],
   'insecure/k8s-rbac.yaml RoleBinding apps/default-config-editor': ['KL-G-K8S-DEFAULT-SA [Subject::system:serviceaccount:apps:default]: binds ServiceAccount apps/default'],
   'insecure/k8s-rbac.yaml ClusterRoleBinding all-service-accounts-view': [

@@ -5,7 +5,7 @@
  */
 import { parseRiskTier, TIER_POLICIES } from '../../src/core/tier';
 import {
-  ALL_RULES, evaluate, exceptionTier, GuardrailException, NeutralResource, reportFails, staticCredential, wildcardAction,
+  ALL_RULES, evaluate, exceptionTier, GuardrailException, k8sRbacWildcard, NeutralResource, reportFails, staticCredential, wildcardAction,
 } from '../../src/guardrails';
 
 const TODAY = '2026-11-22';
@@ -170,6 +170,43 @@ describe('exceptions for one finding (findingKey)', () => {
     expect(run([{ ...exception, expires: '2026-11-01' }]).exceptionErrors).toEqual([
       'exceptions[0]: the exception to KL-G-WILDCARD-ACTION finding Action::s3:* for DeployPolicy (owner team-platform) expired on 2026-11-01: fix the finding, or renew the exception with a new reason and date',
     ]);
+  });
+});
+
+describe('finding keys are unique per finding: an exception naming one key covers only that finding', () => {
+  // rules[0] reads metrics; rules[1] reads every core resource, Secrets included: both are `resources: ['*']`.
+  const role: NeutralResource = {
+    format: 'kubernetes',
+    file: 'rbac.k8s.yaml',
+    type: 'ClusterRole',
+    id: 'metrics-reader',
+    properties: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'metrics-reader' },
+      rules: [{ apiGroups: ['metrics.k8s.io'], resources: ['*'], verbs: ['get'] }, { apiGroups: [''], resources: ['*'], verbs: ['get', 'list'] }],
+    },
+  };
+  const exception: GuardrailException = {
+    ruleId: 'KL-G-K8S-RBAC-WILDCARD',
+    resource: 'metrics-reader',
+    findingKey: 'Rules[0].Resource::*',
+    reason: 'the metrics API has no finer resources to list',
+    owner: 'team-platform',
+    expires: '2027-01-31',
+  };
+
+  test('an exception to rules[0] of a ClusterRole leaves the same wildcard in rules[1] (Secrets) standing', () => {
+    const report = evaluate([role], { today: TODAY, rules: [k8sRbacWildcard], exceptions: [exception] });
+    expect(report.exceptionErrors).toEqual([]);
+    expect(report.excepted.map((f) => [f.key, f.message])).toEqual([['Rules[0].Resource::*', 'rules[0].resources contains *']]);
+    expect(report.findings.map((f) => [f.key, f.message])).toEqual([['Rules[1].Resource::*', 'rules[1].resources contains *']]);
+  });
+
+  test('the key without the rule index covers nothing', () => {
+    const report = evaluate([role], { today: TODAY, rules: [k8sRbacWildcard], exceptions: [{ ...exception, findingKey: 'Resource::*' }] });
+    expect(report.excepted).toEqual([]);
+    expect(report.findings.map((f) => f.key)).toEqual(['Rules[0].Resource::*', 'Rules[1].Resource::*']);
   });
 });
 

@@ -263,6 +263,22 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
     }),
     tags: OWNED_TF_TAGS,
   }), [['Subject::repo:acme/*', 'sub repo:acme/* does not pin the owner and repository literally']]);
+  // One finding per key: two statements of one provider without a pinned sub are one finding (was: two findings keyed
+  // Condition::…:sub, with different messages).
+  add(id, 'finding', 'two statements of one provider: no sub, and only a negated sub', cfn('AWS::IAM::Role', {
+    AssumeRolePolicyDocument: {
+      Statement: [
+        { Effect: 'Allow', Principal: { Federated: GITHUB_PROVIDER_ARN }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: AUD } },
+        {
+          Effect: 'Allow',
+          Principal: { Federated: GITHUB_PROVIDER_ARN },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: AUD, StringNotEquals: { [`${GITHUB}:sub`]: 'repo:evil/x:ref:refs/heads/main' } },
+        },
+      ],
+    },
+    Tags: OWNED_TAGS,
+  }, 'TwoStatements'), [['Condition::token.actions.githubusercontent.com:sub', `trust of ${GITHUB} has no sub condition: every token of the issuer is admitted`]]);
   add(id, 'not applicable', 'a service-principal trust', serviceRole(), []);
   add(id, 'not applicable', 'a Deny statement', githubRole(undefined, { effect: 'Deny' }), []);
   add(id, 'not applicable', 'a federated principal for another action', githubRole(undefined, { action: 'sts:TagSession' }), []);
@@ -408,12 +424,17 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
 {
   const id = 'KL-G-K8S-RBAC-WILDCARD';
   add(id, 'finding', 'ClusterRole with * everywhere', k8s(rbacRole('ClusterRole', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }])),
-    [['ApiGroup::*', 'rules[0].apiGroups contains *'], ['Resource::*', 'rules[0].resources contains *'], ['Verb::*', 'rules[0].verbs contains *']]);
+    [['Rules[0].ApiGroup::*', 'rules[0].apiGroups contains *'], ['Rules[0].Resource::*', 'rules[0].resources contains *'], ['Rules[0].Verb::*', 'rules[0].verbs contains *']]);
   add(id, 'finding', 'Role with a wildcard subresource and wildcard non-resource URLs', k8s(rbacRole('Role', [
     { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
     { apiGroups: [''], resources: ['pods/*'], verbs: ['get'] },
     { nonResourceURLs: ['/metrics*'], verbs: ['get'] },
-  ])), [['Resource::pods/*', 'rules[1].resources contains *'], ['NonResourceURL::/metrics*', 'rules[2].nonResourceURLs contains *']]);
+  ])), [['Rules[1].Resource::pods/*', 'rules[1].resources contains *'], ['Rules[2].NonResourceURL::/metrics*', 'rules[2].nonResourceURLs contains *']]);
+  // One key per finding: `resources: ['*']` under metrics.k8s.io and under the core group (Secrets) are two findings.
+  add(id, 'finding', 'resources * in two rules, under different apiGroups (was: two findings keyed Resource::*)', k8s(rbacRole('ClusterRole', [
+    { apiGroups: ['metrics.k8s.io'], resources: ['*'], verbs: ['get'] },
+    { apiGroups: [''], resources: ['*'], verbs: ['get', 'list'] },
+  ])), [['Rules[0].Resource::*', 'rules[0].resources contains *'], ['Rules[1].Resource::*', 'rules[1].resources contains *']]);
   add(id, 'compliant', 'Role with exact groups, resources and verbs', k8s(rbacRole('Role', [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['settings'], verbs: ['get', 'watch'] }])), []);
   add(id, 'not applicable', 'a RoleBinding', k8s(binding('RoleBinding', { kind: 'Role', name: '*' }, [{ kind: 'ServiceAccount', name: 'api' }], 'apps')), []);
 }
@@ -543,6 +564,9 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   add(id, 'finding', 'Terraform aws_iam_role inline_policy', tf('aws_iam_role', 'ci', {
     tags: OWNED_TF_TAGS, inline_policy: [{ name: 'p', policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::b' }] }) }],
   }), [['Action::*', 'Action *']]);
+  add(id, 'finding', 'one wildcard action in two statements is one finding', managedPolicy([
+    { Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::a/*' }, { Effect: 'Allow', Action: ['s3:*'], Resource: 'arn:aws:s3:::b/*' },
+  ]), [['Action::s3:*', 'Action s3:*']]);
   add(id, 'compliant', 'exact actions', managedPolicy([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::acme-artifacts/*' }]), []);
   add(id, 'compliant', 'a Deny with *', managedPolicy([
     { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' },
@@ -627,7 +651,16 @@ describe('guardrail rules', () => {
   });
 
   test('every finding key is KIND::VALUE', () => {
-    for (const c of CASES) for (const [key] of c.expected) expect(key).toMatch(/^[A-Z][A-Za-z]*::/);
+    // KIND may be qualified by where the element is (`Rules[1].Resource::*`).
+    for (const c of CASES) for (const [key] of c.expected) expect(key).toMatch(/^([A-Z][A-Za-z]*\[\d+\]\.)?[A-Z][A-Za-z]*::/);
+  });
+
+  test('no rule reports two findings with one key on one resource (an exception naming the key would cover both)', () => {
+    for (const c of CASES) {
+      const result = check(rule(c.rule), c.resource, c.others);
+      const keys = result.status === 'non-compliant' ? result.findings.map((f) => f.key) : [];
+      expect([c.name, keys]).toEqual([c.name, [...new Set(keys)]]);
+    }
   });
 
   test('no rule applies to resources that are not identities, grants or workloads', () => {

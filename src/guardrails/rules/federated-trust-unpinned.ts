@@ -15,7 +15,12 @@ export const federatedTrustUnpinned: GuardrailRule = {
   explanation: 'Without a `sub` condition, every token of the issuer (for GitHub: every repository on github.com) can assume the role; a `*` before the repository in the subject admits other organizations or repositories, because StringLike `*` also matches `/` and `:`.',
   fix: 'pin `ISSUER:aud` and `ISSUER:sub` with StringEquals to the exact repository and ref (CiOidcTrust does this), using StringLike only for a declared tag pattern after the repository',
   check(resource) {
-    const findings: RuleFinding[] = [];
+    const found: RuleFinding[] = [];
+    // One finding per key: a second statement of the same provider without a (positive) sub condition is the same
+    // finding (the provider's sub is not pinned), whatever its message.
+    const add = (finding: RuleFinding) => {
+      if (!found.some((f) => f.key === finding.key)) found.push(finding);
+    };
     let federatedStatements = 0;
     for (const statement of trustStatements(resource)) {
       if (statement?.Effect !== 'Allow') continue;
@@ -27,30 +32,30 @@ export const federatedTrustUnpinned: GuardrailRule = {
       const provider = literal(federated).replace(/^.*:oidc-provider\//, '');
       const keys = (suffix: string) => statementConditions(statement).filter((c) => c.key.endsWith(`:${suffix}`));
       const subs = keys('sub');
-      if (keys('aud').length === 0) findings.push({ key: `Condition::${provider}:aud`, message: `trust of ${provider} has no aud condition` });
+      if (keys('aud').length === 0) add({ key: `Condition::${provider}:aud`, message: `trust of ${provider} has no aud condition` });
       if (subs.length === 0) {
-        findings.push({ key: `Condition::${provider}:sub`, message: `trust of ${provider} has no sub condition: every token of the issuer is admitted` });
+        add({ key: `Condition::${provider}:sub`, message: `trust of ${provider} has no sub condition: every token of the issuer is admitted` });
         continue;
       }
       const pins = subs.filter(({ operator }) => !/Not|^ForAllValues:|IfExists$/.test(operator));
       if (pins.length === 0) {
-        findings.push({
+        add({
           key: `Condition::${provider}:sub`,
           message: `trust of ${provider} has no positive sub condition (${subs.map((s) => s.operator).join(', ')} does not pin the subject)`,
         });
       }
       for (const { operator, values } of subs) {
         if (/^ForAnyValue:|^ForAllValues:|IfExists$/.test(operator)) {
-          findings.push({ key: `Operator::${operator}`, message: `sub condition uses ${operator}, which admits tokens without a matching sub` });
+          add({ key: `Operator::${operator}`, message: `sub condition uses ${operator}, which admits tokens without a matching sub` });
         }
         if (/Not/.test(operator)) continue;
         for (const value of values.map(literal)) {
           const wildcard = /[*?]/.test(value);
           if (wildcard && !operator.startsWith('StringLike')) continue; // a literal * under StringEquals matches only "*"
-          if (!subjectIsPinned(value)) findings.push({ key: `Subject::${value}`, message: `sub ${value} does not pin the owner and repository literally` });
+          if (!subjectIsPinned(value)) add({ key: `Subject::${value}`, message: `sub ${value} does not pin the owner and repository literally` });
         }
       }
     }
-    return federatedStatements === 0 ? NOT_APPLICABLE : verdict(findings);
+    return federatedStatements === 0 ? NOT_APPLICABLE : verdict(found);
   },
 };

@@ -5,8 +5,9 @@ import { GuardrailRule, NOT_APPLICABLE, verdict } from '../model';
 const KIND = { apiGroups: 'ApiGroup', resources: 'Resource', verbs: 'Verb', nonResourceURLs: 'NonResourceURL' } as const;
 
 /**
- * RBAC rules with wildcards. Keys: `ApiGroup::*`, `Resource::*`, `Verb::*`, `NonResourceURL::/*` (the wildcard
- * values of the field, comma-separated).
+ * RBAC rules with wildcards. Keys: `Rules[I].ApiGroup::*`, `Rules[I].Resource::*`, `Rules[I].Verb::*`,
+ * `Rules[I].NonResourceURL::/*` (I the index of the rule in `rules`, then the wildcard values of the field,
+ * comma-separated): one key per finding, since `resources: ['*']` means other resources under other apiGroups.
  */
 export const k8sRbacWildcard: GuardrailRule = {
   id: 'KL-G-K8S-RBAC-WILDCARD',
@@ -17,7 +18,7 @@ export const k8sRbacWildcard: GuardrailRule = {
     if (resource.format !== 'kubernetes' || (resource.type !== 'Role' && resource.type !== 'ClusterRole')) return NOT_APPLICABLE;
     return verdict(asList<any>(resource.properties.rules).flatMap((rule, i) => (Object.keys(KIND) as Array<keyof typeof KIND>).flatMap((field) => {
       const wildcards = asList<unknown>(rule?.[field]).filter((v): v is string => typeof v === 'string' && v.includes('*'));
-      return wildcards.length === 0 ? [] : [{ key: `${KIND[field]}::${wildcards.join(',')}`, message: `rules[${i}].${field} contains *` }];
+      return wildcards.length === 0 ? [] : [{ key: `Rules[${i}].${KIND[field]}::${wildcards.join(',')}`, message: `rules[${i}].${field} contains *` }];
     })));
   },
 };
