@@ -283,3 +283,17 @@ export function requireBreakGlassTier(ownership: Ownership, ctx: ValidationConte
     fail({ code: 'KL-BG-TIER', path: ctx.path, prop: 'ownership.tier', problem: `is ${ownership.tier}: break-glass access is privileged and always tier 1`, fix: 'set `tier: 1`' });
   }
 }
+
+/**
+ * The justification of an Azure PIM break-glass assignment: the declared justification, then `(owner TEAM, until
+ * DATE)`, so that a reviewer of the assignment (and the inventory) sees who owns it and when it ends.
+ */
+export function azurePimJustification(justification: string, owner: string, until: string): string {
+  return `${justification} (owner ${owner}, until ${until})`;
+}
+
+/** The owner and end date a PIM justification carries at its end (the inverse of {@link azurePimJustification}). */
+export function parseAzurePimJustification(justification: unknown): { readonly owner: string; readonly until?: string } | undefined {
+  const match = /\(owner ([^,)]+)(?:, until (\d{4}-\d{2}-\d{2}))?\)\s*$/.exec(typeof justification === 'string' ? justification : '');
+  return match ? { owner: match[1], ...(match[2] ? { until: match[2] } : {}) } : undefined;
+}

@@ -1,6 +1,7 @@
 import { Drafts, ownershipFrom, RecordDraft, sourceOf } from './draft';
 import { condition, makePermission, makeSubject, untilCondition } from './entries';
 import { Condition } from './model';
+import { parseAzurePimJustification } from '../core/break-glass';
 import { AZURE_PRIVILEGED_ROLE_IDS, AZURE_PRIVILEGED_ROLE_NAME } from '../core/facts/azure-roles';
 import { decodeOwnershipDescription, decodeOwnershipTags, OWNERSHIP_PREFIX } from '../core/ownership';
 import { NeutralResource } from '../synth/model';
@@ -118,31 +119,37 @@ export function azureRecords(resources: readonly NeutralResource[], drafts: Draf
         break;
       }
       case 'azurerm_pim_eligible_role_assignment':
-      case 'azurerm_pim_active_role_assignment': {
-        const mode = r.type === 'azurerm_pim_eligible_role_assignment' ? 'eligible' : 'active';
-        const principal = index.resolve(r.file, p.principal_id);
-        const draft = drafts.get('azure', 'pim-assignment', principal, r, true);
-        draft.breakGlass = true;
-        draft.credentialType = 'human-break-glass';
-        const role = roleOf(r.file, p, index);
-        const scope = index.resolve(r.file, p.scope);
-        const end = p.schedule?.expiration?.end_date_time;
-        const until = typeof end === 'string' ? [untilCondition(end)] : [];
-        draft.subjects.push(makeSubject({ kind: 'azure', issuer: principal, conditions: [condition('pim', 'mode', [mode], `pim ${mode}`), ...until], source }));
-        draft.permissions.push(makePermission({ kind: 'role', action: role, scope, conditions: until, wildcard: false, privileged: true, source }));
-        draft.privilegedReasons.push(`break-glass ${role} on ${scope}`);
-        // Keyless writes "(owner TEAM, until DATE)" at the end of the justification.
-        const owner = /\(owner ([^,)]+)(?:, until (\d{4}-\d{2}-\d{2}))?\)\s*$/.exec(String(p.justification ?? ''));
-        draft.ownership = {
-          ...draft.ownership,
-          ...(owner ? { owner: owner[1] } : {}),
-          ...(typeof end === 'string' ? { expires: end.slice(0, 10) } : owner?.[2] ? { expires: owner[2] } : {}),
-        };
-        if (typeof p.justification === 'string') draft.attributes.justification = p.justification;
+      case 'azurerm_pim_active_role_assignment':
+        pimAssignment(r, drafts, index);
         break;
-      }
       default:
         break;
     }
   }
+}
+
+/** A PIM (break-glass) role assignment: eligible or active, time-bound, owned through its justification. */
+function pimAssignment(r: NeutralResource, drafts: Drafts, index: TerraformIndex): void {
+  const p = attributesOf(r);
+  const source = sourceOf(r);
+  const mode = r.type === 'azurerm_pim_eligible_role_assignment' ? 'eligible' : 'active';
+  const principal = index.resolve(r.file, p.principal_id);
+  const draft = drafts.get('azure', 'pim-assignment', principal, r, true);
+  draft.breakGlass = true;
+  draft.credentialType = 'human-break-glass';
+  const role = roleOf(r.file, p, index);
+  const scope = index.resolve(r.file, p.scope);
+  const end = p.schedule?.expiration?.end_date_time;
+  const until = typeof end === 'string' ? [untilCondition(end)] : [];
+  draft.subjects.push(makeSubject({ kind: 'azure', issuer: principal, conditions: [condition('pim', 'mode', [mode], `pim ${mode}`), ...until], source }));
+  draft.permissions.push(makePermission({ kind: 'role', action: role, scope, conditions: until, wildcard: false, privileged: true, source }));
+  draft.privilegedReasons.push(`break-glass ${role} on ${scope}`);
+  // Keyless writes "(owner TEAM, until DATE)" at the end of the justification.
+  const owner = parseAzurePimJustification(p.justification);
+  draft.ownership = {
+    ...draft.ownership,
+    ...(owner ? { owner: owner.owner } : {}),
+    ...(typeof end === 'string' ? { expires: end.slice(0, 10) } : owner?.until ? { expires: owner.until } : {}),
+  };
+  if (typeof p.justification === 'string') draft.attributes.justification = p.justification;
 }

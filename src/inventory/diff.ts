@@ -110,12 +110,16 @@ function permissionReasons(permission: Permission, base: readonly Permission[]):
   return reasons;
 }
 
-/** The changes between two records of one identity. */
+/** The changes between two records of one identity: trust, permissions, then the record's other facts. */
 function compare(base: IdentityRecord, head: IdentityRecord): Change[] {
+  return [...trustChanges(base, head), ...permissionChanges(base, head), ...recordChanges(base, head)];
+}
+
+const texts = (entries: ReadonlyArray<{ readonly text: string }>) => new Set(entries.map((e) => e.text));
+
+/** Subjects the head trusts that the base did not cover (broadening), and base subjects the head no longer covers. */
+function trustChanges(base: IdentityRecord, head: IdentityRecord): Change[] {
   const changes: Change[] = [];
-  const here = `${head.file}:${head.resource}`;
-  const none = { reasons: [] as string[], counterparts: [] as string[] };
-  const texts = (entries: ReadonlyArray<{ readonly text: string }>) => new Set(entries.map((e) => e.text));
   const baseSubjects = texts(base.trustedSubjects);
   const headSubjects = texts(head.trustedSubjects);
   for (const subject of head.trustedSubjects) {
@@ -143,6 +147,12 @@ function compare(base: IdentityRecord, head: IdentityRecord): Change[] {
       text: replacements.length > 0 ? `${subject.text} now only ${replacements.join(', ')}` : `no longer assumable by ${subject.text}`,
     });
   }
+  return changes;
+}
+
+/** Allows gained and denies lost (broadening), allows lost and denies gained (narrowing). */
+function permissionChanges(base: IdentityRecord, head: IdentityRecord): Change[] {
+  const changes: Change[] = [];
   const allows = (r: IdentityRecord) => r.permissions.filter((p) => p.effect === 'allow');
   const denies = (r: IdentityRecord) => r.permissions.filter((p) => p.effect === 'deny');
   const basePermissions = texts(base.permissions);
@@ -180,6 +190,14 @@ function compare(base: IdentityRecord, head: IdentityRecord): Change[] {
     if (denies(base).some((b) => permissionCovers(head.cloud, b, permission))) continue;
     changes.push({ type: 'permission-narrowed', direction: 'narrowing', text: `now denied: ${permission.text}`, value: permission.text, source: permission.source, reasons: ['deny added'], counterparts: [] });
   }
+  return changes;
+}
+
+/** Session lifetime, credential type, ownership and attributes. */
+function recordChanges(base: IdentityRecord, head: IdentityRecord): Change[] {
+  const changes: Change[] = [];
+  const here = `${head.file}:${head.resource}`;
+  const none = { reasons: [] as string[], counterparts: [] as string[] };
   const before = base.maxSessionSeconds;
   const after = head.maxSessionSeconds;
   if (before !== after) {

@@ -2,7 +2,7 @@ import { Drafts, ownershipFrom, RecordDraft, sourceOf } from './draft';
 import { makePermission, makeSubject } from './entries';
 import { parseKubernetesServiceAccountGroup, parseKubernetesServiceAccountSubject } from '../core/facts/subjects';
 import { decodeOwnershipTags, OWNERSHIP_PREFIX } from '../core/ownership';
-import { podSpec } from '../synth/kubernetes';
+import { namespaceOf as podNamespace, podServiceAccount, podSpec } from '../synth/kubernetes';
 import { NeutralResource } from '../synth/model';
 import { asList } from '../synth/values';
 
@@ -29,6 +29,13 @@ export function manifestContext(relativeFile: string): string {
   return dir;
 }
 
+/** What the readers of one manifest context (a chart, a directory of manifests) share. */
+interface KubernetesContext {
+  readonly objects: readonly NeutralResource[];
+  readonly accounts: readonly NeutralResource[];
+  readonly account: (namespace: string, name: string, at: NeutralResource, defined: boolean) => RecordDraft;
+}
+
 /** Kubernetes ServiceAccounts: workloads using them, RBAC bindings, bound cloud identities, token secrets. */
 export function kubernetesRecords(resources: readonly NeutralResource[], drafts: Drafts, relativeFile: (file: string) => string): void {
   const byContext = new Map<string, NeutralResource[]>();
@@ -39,98 +46,116 @@ export function kubernetesRecords(resources: readonly NeutralResource[], drafts:
     byContext.get(context)!.push(r);
   }
   for (const [context, objects] of [...byContext.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const namespaceOf = (o: NeutralResource) => String(o.properties.metadata?.namespace ?? 'default');
-    const account = (namespace: string, name: string, at: NeutralResource, defined: boolean): RecordDraft =>
-      drafts.get('kubernetes', 'service-account', `${context ? `${context}/` : ''}${namespace}/${name}`, at, defined);
+    const ctx: KubernetesContext = {
+      objects,
+      accounts: objects.filter((o) => o.type === 'ServiceAccount'),
+      account: (namespace, name, at, defined) => drafts.get('kubernetes', 'service-account', `${context ? `${context}/` : ''}${namespace}/${name}`, at, defined),
+    };
+    serviceAccounts(ctx);
+    workloads(ctx);
+    tokenSecrets(ctx);
+    rbacBindings(ctx);
+  }
+}
 
-    const accounts = objects.filter((o) => o.type === 'ServiceAccount');
-    for (const o of accounts) {
-      const metadata = o.properties.metadata ?? {};
-      const draft = account(namespaceOf(o), String(metadata.name), o, true);
-      draft.ownership = ownershipFrom({
-        ...decodeOwnershipTags(metadata.labels, OWNERSHIP_PREFIX.kubernetes),
-        ...decodeOwnershipTags(metadata.annotations, OWNERSHIP_PREFIX.kubernetes),
-      });
-      draft.attributes.automountServiceAccountToken = String(o.properties.automountServiceAccountToken ?? true);
-      for (const [annotation, label] of CLOUD_BINDINGS) {
-        const value = metadata.annotations?.[annotation];
-        if (typeof value === 'string') {
-          draft.permissions.push(makePermission({ kind: 'impersonation', action: 'impersonate', scope: `${label} ${value}`, wildcard: false, privileged: false, source: sourceOf(o) }));
-        }
-      }
-      for (const annotation of TOKEN_EXPIRATION) {
-        const seconds = Number(metadata.annotations?.[annotation]);
-        if (Number.isFinite(seconds) && seconds > 0) draft.maxSessionSeconds = Math.max(draft.maxSessionSeconds ?? 0, seconds);
+/** An object's namespace, as the rules read it (`default` when unset or empty). */
+const namespaceOf = (o: NeutralResource): string => podNamespace(o.properties);
+
+function serviceAccounts({ accounts, account }: KubernetesContext): void {
+  for (const o of accounts) {
+    const metadata = o.properties.metadata ?? {};
+    const draft = account(namespaceOf(o), String(metadata.name), o, true);
+    draft.ownership = ownershipFrom({
+      ...decodeOwnershipTags(metadata.labels, OWNERSHIP_PREFIX.kubernetes),
+      ...decodeOwnershipTags(metadata.annotations, OWNERSHIP_PREFIX.kubernetes),
+    });
+    draft.attributes.automountServiceAccountToken = String(o.properties.automountServiceAccountToken ?? true);
+    for (const [annotation, label] of CLOUD_BINDINGS) {
+      const value = metadata.annotations?.[annotation];
+      if (typeof value === 'string') {
+        draft.permissions.push(makePermission({ kind: 'impersonation', action: 'impersonate', scope: `${label} ${value}`, wildcard: false, privileged: false, source: sourceOf(o) }));
       }
     }
+    for (const annotation of TOKEN_EXPIRATION) {
+      const seconds = Number(metadata.annotations?.[annotation]);
+      if (Number.isFinite(seconds) && seconds > 0) draft.maxSessionSeconds = Math.max(draft.maxSessionSeconds ?? 0, seconds);
+    }
+  }
+}
 
-    for (const o of objects) {
-      const spec = podSpec(o.properties);
-      if (spec === undefined) continue;
-      const namespace = namespaceOf(o);
-      const name = String(spec.serviceAccountName ?? spec.serviceAccount ?? 'default');
-      const serviceAccount = accounts.find((a) => namespaceOf(a) === namespace && a.properties.metadata?.name === name);
-      const draft = account(namespace, name, o, false);
+/** Workloads: the service account they run as (`default` when unset or empty), automount, projected tokens. */
+function workloads({ objects, accounts, account }: KubernetesContext): void {
+  for (const o of objects) {
+    const spec = podSpec(o.properties);
+    if (spec === undefined) continue;
+    const namespace = namespaceOf(o);
+    const name = podServiceAccount(spec) ?? 'default';
+    const serviceAccount = accounts.find((a) => namespaceOf(a) === namespace && a.properties.metadata?.name === name);
+    const draft = account(namespace, name, o, false);
+    draft.resources.add(sourceOf(o));
+    const workload = `${o.type} ${namespace}/${o.properties.metadata?.name ?? '(unnamed)'}`;
+    draft.subjects.push(makeSubject({ kind: 'workload', issuer: workload, source: sourceOf(o) }));
+    const automount = spec.automountServiceAccountToken ?? serviceAccount?.properties.automountServiceAccountToken ?? true;
+    if (automount !== false) draft.attributes.tokenAutomountedBy = [...new Set([...(draft.attributes.tokenAutomountedBy ?? '').split(', ').filter(Boolean), workload])].sort().join(', ');
+    for (const volume of asList<any>(spec.volumes)) {
+      for (const source of asList<any>(volume?.projected?.sources)) {
+        const token = source?.serviceAccountToken;
+        if (!token) continue;
+        const seconds = Number(token.expirationSeconds ?? 3600);
+        draft.maxSessionSeconds = Math.max(draft.maxSessionSeconds ?? 0, seconds);
+        const audiences = new Set((draft.attributes.tokenAudiences ?? '').split(', ').filter(Boolean));
+        audiences.add(String(token.audience ?? '(API server)'));
+        draft.attributes.tokenAudiences = [...audiences].sort().join(', ');
+      }
+    }
+  }
+}
+
+function tokenSecrets({ objects, account }: KubernetesContext): void {
+  for (const o of objects.filter((x) => x.type === 'Secret' && x.properties.type === 'kubernetes.io/service-account-token')) {
+    const name = o.properties.metadata?.annotations?.['kubernetes.io/service-account.name'];
+    if (typeof name !== 'string') continue;
+    const draft = account(namespaceOf(o), name, o, false);
+    draft.subjects.push(makeSubject({ kind: 'static', issuer: `token secret ${o.id}`, source: sourceOf(o) }));
+  }
+}
+
+/** Role and cluster role bindings: the service accounts (by name, user or group) they bind, and what they grant. */
+function rbacBindings({ objects, accounts, account }: KubernetesContext): void {
+  const roles = new Map<string, NeutralResource>();
+  for (const o of objects.filter((x) => x.type === 'Role' || x.type === 'ClusterRole')) {
+    roles.set(o.type === 'Role' ? `Role ${namespaceOf(o)}/${o.properties.metadata?.name}` : `ClusterRole ${o.properties.metadata?.name}`, o);
+  }
+  for (const o of objects.filter((x) => x.type === 'RoleBinding' || x.type === 'ClusterRoleBinding')) {
+    const namespace = o.type === 'RoleBinding' ? namespaceOf(o) : undefined;
+    const roleRef = o.properties.roleRef ?? {};
+    const roleKey = roleRef.kind === 'Role' ? `Role ${namespace}/${roleRef.name}` : `ClusterRole ${roleRef.name}`;
+    const role = roles.get(roleKey);
+    const where = namespace ? `namespace ${namespace}` : 'all namespaces';
+    const targets: RecordDraft[] = [];
+    for (const subject of asList<any>(o.properties.subjects)) {
+      if (subject?.kind === 'ServiceAccount') targets.push(account(String(subject.namespace ?? namespace ?? 'default'), String(subject.name), o, false));
+      const user = subject?.kind === 'User' ? parseKubernetesServiceAccountSubject(String(subject.name)) : undefined;
+      if (user) targets.push(account(user.namespace, user.name, o, false));
+      const group = subject?.kind === 'Group' ? parseKubernetesServiceAccountGroup(String(subject.name)) : undefined;
+      if (group !== undefined) {
+        for (const a of accounts.filter((x) => group === '*' || namespaceOf(x) === group)) {
+          targets.push(account(namespaceOf(a), String(a.properties.metadata?.name), o, false));
+        }
+      }
+    }
+    for (const draft of targets) {
       draft.resources.add(sourceOf(o));
-      const workload = `${o.type} ${namespace}/${o.properties.metadata?.name ?? '(unnamed)'}`;
-      draft.subjects.push(makeSubject({ kind: 'workload', issuer: workload, source: sourceOf(o) }));
-      const automount = spec.automountServiceAccountToken ?? serviceAccount?.properties.automountServiceAccountToken ?? true;
-      if (automount !== false) draft.attributes.tokenAutomountedBy = [...new Set([...(draft.attributes.tokenAutomountedBy ?? '').split(', ').filter(Boolean), workload])].sort().join(', ');
-      for (const volume of asList<any>(spec.volumes)) {
-        for (const source of asList<any>(volume?.projected?.sources)) {
-          const token = source?.serviceAccountToken;
-          if (!token) continue;
-          const seconds = Number(token.expirationSeconds ?? 3600);
-          draft.maxSessionSeconds = Math.max(draft.maxSessionSeconds ?? 0, seconds);
-          const audiences = new Set((draft.attributes.tokenAudiences ?? '').split(', ').filter(Boolean));
-          audiences.add(String(token.audience ?? '(API server)'));
-          draft.attributes.tokenAudiences = [...audiences].sort().join(', ');
-        }
+      if (role) draft.resources.add(sourceOf(role));
+      if (!role) {
+        const privileged = roleRef.kind !== 'Role' && PRIVILEGED_CLUSTER_ROLES.includes(roleRef.name);
+        if (privileged) draft.privilegedReasons.push(`ClusterRole ${roleRef.name} on ${where}`);
+        draft.permissions.push(makePermission({
+          kind: 'role', action: `${roleRef.kind ?? 'ClusterRole'} ${roleRef.name}`, scope: where, wildcard: roleRef.name === 'cluster-admin', privileged, source: sourceOf(o),
+        }));
+        continue;
       }
-    }
-
-    for (const o of objects.filter((x) => x.type === 'Secret' && x.properties.type === 'kubernetes.io/service-account-token')) {
-      const name = o.properties.metadata?.annotations?.['kubernetes.io/service-account.name'];
-      if (typeof name !== 'string') continue;
-      const draft = account(namespaceOf(o), name, o, false);
-      draft.subjects.push(makeSubject({ kind: 'static', issuer: `token secret ${o.id}`, source: sourceOf(o) }));
-    }
-
-    const roles = new Map<string, NeutralResource>();
-    for (const o of objects.filter((x) => x.type === 'Role' || x.type === 'ClusterRole')) {
-      roles.set(o.type === 'Role' ? `Role ${namespaceOf(o)}/${o.properties.metadata?.name}` : `ClusterRole ${o.properties.metadata?.name}`, o);
-    }
-    for (const o of objects.filter((x) => x.type === 'RoleBinding' || x.type === 'ClusterRoleBinding')) {
-      const namespace = o.type === 'RoleBinding' ? namespaceOf(o) : undefined;
-      const roleRef = o.properties.roleRef ?? {};
-      const roleKey = roleRef.kind === 'Role' ? `Role ${namespace}/${roleRef.name}` : `ClusterRole ${roleRef.name}`;
-      const role = roles.get(roleKey);
-      const where = namespace ? `namespace ${namespace}` : 'all namespaces';
-      const targets: RecordDraft[] = [];
-      for (const subject of asList<any>(o.properties.subjects)) {
-        if (subject?.kind === 'ServiceAccount') targets.push(account(String(subject.namespace ?? namespace ?? 'default'), String(subject.name), o, false));
-        const user = subject?.kind === 'User' ? parseKubernetesServiceAccountSubject(String(subject.name)) : undefined;
-        if (user) targets.push(account(user.namespace, user.name, o, false));
-        const group = subject?.kind === 'Group' ? parseKubernetesServiceAccountGroup(String(subject.name)) : undefined;
-        if (group !== undefined) {
-          for (const a of accounts.filter((x) => group === '*' || namespaceOf(x) === group)) {
-            targets.push(account(namespaceOf(a), String(a.properties.metadata?.name), o, false));
-          }
-        }
-      }
-      for (const draft of targets) {
-        draft.resources.add(sourceOf(o));
-        if (role) draft.resources.add(sourceOf(role));
-        if (!role) {
-          const privileged = roleRef.kind !== 'Role' && PRIVILEGED_CLUSTER_ROLES.includes(roleRef.name);
-          if (privileged) draft.privilegedReasons.push(`ClusterRole ${roleRef.name} on ${where}`);
-          draft.permissions.push(makePermission({
-            kind: 'role', action: `${roleRef.kind ?? 'ClusterRole'} ${roleRef.name}`, scope: where, wildcard: roleRef.name === 'cluster-admin', privileged, source: sourceOf(o),
-          }));
-          continue;
-        }
-        for (const rule of asList<any>(role.properties.rules)) rbacRule(draft, rule, where, sourceOf(o));
-      }
+      for (const rule of asList<any>(role.properties.rules)) rbacRule(draft, rule, where, sourceOf(o));
     }
   }
 }

@@ -126,6 +126,13 @@ describe('the rules and the inventory read the same resource', () => {
     }
   });
 
+  test('an empty namespace or serviceAccountName is `default`, in the inventory as in the rules', () => {
+    const root = dir({ 'pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ""}\nspec: {serviceAccountName: "", containers: []}\n' });
+    const input = readInventoryInput([root]);
+    expect(buildInventory(input, { today: TODAY }).identities.map((r) => r.id)).toEqual(['kubernetes:service-account:default/default']);
+    expect(evaluate(input.resources, { today: TODAY }).findings.map((f) => `${f.ruleId} ${f.key}`)).toContain('KL-G-K8S-DEFAULT-SA Subject::system:serviceaccount:default:default');
+  });
+
   test('a resource on an aliased google provider takes that provider\'s project, not the default one', () => {
     const inventory = inventoryOf({
       'main.tf.json': {

@@ -1,7 +1,9 @@
 import { PimActiveRoleAssignment } from '@cdktf/provider-azurerm/lib/pim-active-role-assignment';
 import { PimEligibleRoleAssignment } from '@cdktf/provider-azurerm/lib/pim-eligible-role-assignment';
 import { Construct } from 'constructs';
-import { BreakGlassExpiry, checkAzureBreakGlass, resolveBreakGlassExpiry, requireBreakGlassTier } from '../../core/break-glass';
+import {
+  azurePimJustification, BreakGlassExpiry, checkAzureBreakGlass, resolveBreakGlassExpiry, requireBreakGlassTier,
+} from '../../core/break-glass';
 import { fail, quote } from '../../core/errors';
 import { Ownership, resolveOwnership } from '../../core/ownership';
 import { validationContext } from '../private/context';
@@ -57,7 +59,7 @@ export class BreakGlassAssignment extends Construct {
       scope: props.scope,
       roleDefinitionId: props.roleDefinitionId,
       principalId: props.principalId,
-      justification: `${props.justification} (owner ${ownership.owner}, until ${this.expiry.date})`,
+      justification: azurePimJustification(props.justification, ownership.owner, this.expiry.date),
       schedule: { expiration: { endDateTime: this.expiry.instant } },
     };
     const mode = props.mode ?? 'eligible';
