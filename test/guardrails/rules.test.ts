@@ -70,14 +70,14 @@ const EKS = 'oidc.eks.eu-west-1.amazonaws.com/id/5C0A1D7E';
 const AUD = { [`${GITHUB}:aud`]: 'sts.amazonaws.com' };
 
 /** A CloudFormation role trusting GitHub Actions with the given condition. */
-function githubRole(condition: any, options: { federated?: any; action?: any; effect?: string; id?: string } = {}): NeutralResource {
+function githubRole(condition: any, options: { federated?: any; action?: any; notAction?: any; effect?: string; id?: string } = {}): NeutralResource {
   return cfn('AWS::IAM::Role', {
     AssumeRolePolicyDocument: {
       Version: '2012-10-17',
       Statement: [{
         Effect: options.effect ?? 'Allow',
         Principal: { Federated: options.federated ?? GITHUB_PROVIDER_ARN },
-        Action: options.action ?? 'sts:AssumeRoleWithWebIdentity',
+        ...(options.notAction === undefined ? { Action: options.action ?? 'sts:AssumeRoleWithWebIdentity' } : { NotAction: options.notAction }),
         ...(condition === undefined ? {} : { Condition: condition }),
       }],
     },
@@ -279,6 +279,15 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
     },
     Tags: OWNED_TAGS,
   }, 'TwoStatements'), [['Condition::token.actions.githubusercontent.com:sub', `trust of ${GITHUB} has no sub condition: every token of the issuer is admitted`]]);
+  // NotAction: what it does not exclude is allowed (was: not applicable).
+  add(id, 'finding', 'NotAction sts:AssumeRole allows AssumeRoleWithWebIdentity (was: not applicable)',
+    githubRole(undefined, { notAction: 'sts:AssumeRole' }),
+    [['Condition::token.actions.githubusercontent.com:aud', `trust of ${GITHUB} has no aud condition`], ['Condition::token.actions.githubusercontent.com:sub', `trust of ${GITHUB} has no sub condition: every token of the issuer is admitted`]]);
+  add(id, 'finding', 'NotAction listing other actions, with aud but no sub', githubRole({ StringEquals: AUD }, { notAction: ['sts:TagSession', 'sts:AssumeRoleWithSAML'] }),
+    [['Condition::token.actions.githubusercontent.com:sub', `trust of ${GITHUB} has no sub condition: every token of the issuer is admitted`]]);
+  add(id, 'compliant', 'NotAction sts:AssumeRole with aud and sub pinned', githubRole({ StringEquals: { ...AUD, [`${GITHUB}:sub`]: 'repo:acme/app:ref:refs/heads/main' } }, { notAction: 'sts:AssumeRole' }), []);
+  add(id, 'not applicable', 'NotAction excluding web identity, case-insensitively', githubRole(undefined, { notAction: 'STS:AssumeRoleWithWebIdentity' }), []);
+  add(id, 'not applicable', 'NotAction excluding web identity by a glob', githubRole(undefined, { notAction: ['sts:AssumeRoleWith*'] }), []);
   add(id, 'not applicable', 'a service-principal trust', serviceRole(), []);
   add(id, 'not applicable', 'a Deny statement', githubRole(undefined, { effect: 'Deny' }), []);
   add(id, 'not applicable', 'a federated principal for another action', githubRole(undefined, { action: 'sts:TagSession' }), []);

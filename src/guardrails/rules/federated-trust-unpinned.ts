@@ -4,10 +4,23 @@ import { statementConditions, trustStatements } from '../../synth/policy';
 import { asList, literal } from '../../synth/values';
 import { GuardrailRule, NOT_APPLICABLE, RuleFinding, verdict } from '../model';
 
+const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
+
+/**
+ * Whether a statement allows sts:AssumeRoleWithWebIdentity: an `Action` that matches it, or a `NotAction` that does
+ * not exclude it (matching is case-insensitive and honours wildcards, as IAM does).
+ */
+function allowsWebIdentity(statement: any): boolean {
+  const matches = (a: unknown) => typeof a === 'string' && globMatches(a, WEB_IDENTITY, true);
+  if (asList<unknown>(statement.Action).some(matches)) return true;
+  return statement.NotAction !== undefined && !asList<unknown>(statement.NotAction).some(matches);
+}
+
 /**
  * Federated (OIDC) trust without a pinned subject and audience. Keys: `Condition::PROVIDER:aud` and
  * `Condition::PROVIDER:sub` (a missing or only negated condition), `Operator::OPERATOR` (a sub condition under an
  * operator that admits tokens without a matching sub), `Subject::VALUE` (a sub pattern that pins no repository).
+ * A statement whose `NotAction` does not exclude sts:AssumeRoleWithWebIdentity is checked like one allowing it.
  */
 export const federatedTrustUnpinned: GuardrailRule = {
   id: 'KL-G-FEDERATED-TRUST-UNPINNED',
@@ -24,10 +37,8 @@ export const federatedTrustUnpinned: GuardrailRule = {
     let federatedStatements = 0;
     for (const statement of trustStatements(resource)) {
       if (statement?.Effect !== 'Allow') continue;
-      const actions = asList<unknown>(statement.Action);
       const federated = statement.Principal?.Federated;
-      // Action matching is case-insensitive and honours wildcards, as IAM does.
-      if (federated === undefined || !actions.some((a) => typeof a === 'string' && globMatches(a.toLowerCase(), 'sts:assumerolewithwebidentity'))) continue;
+      if (federated === undefined || !allowsWebIdentity(statement)) continue;
       federatedStatements++;
       const provider = literal(federated).replace(/^.*:oidc-provider\//, '');
       const keys = (suffix: string) => statementConditions(statement).filter((c) => c.key.endsWith(`:${suffix}`));
