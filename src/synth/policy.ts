@@ -1,4 +1,5 @@
 /** AWS IAM policy and trust documents of synthesized resources (CloudFormation and Terraform `aws_iam_*`). */
+import { isGlob } from './glob';
 import { NeutralResource } from './model';
 import { asList, parseDocument } from './values';
 
@@ -71,4 +72,21 @@ export function statementConditions(statement: any): StatementCondition[] {
   if (!block || typeof block !== 'object') return [];
   return Object.entries(block as Record<string, Record<string, unknown>>).flatMap(([operator, values]) =>
     Object.entries(values ?? {}).map(([key, value]) => ({ operator, key, values: asList(value) })));
+}
+
+/**
+ * Whether an IAM resource ARN is a wildcard: `*`, an ARN whose resource part is `*` (`arn:aws:s3:::*`) or any
+ * resource of any type, or a whole resource type (`arn:aws:iam::123456789012:role/*`); not a prefix such as
+ * `arn:aws:s3:::bucket/prefix/*` (S3 ARNs name no type: `arn:aws:s3:::NAME/*` is one bucket's objects). `${…}`
+ * placeholders are read as one literal segment; a string that is no ARN is a wildcard when it is a glob. The
+ * inventory's reading.
+ */
+export function isWildcardResourceArn(resource: string): boolean {
+  if (resource === '*') return true;
+  const parts = resource.replace(/\$\{[^}]*\}/g, 'X').split(':');
+  if (parts.length < 6) return isGlob(resource);
+  const service = parts[2];
+  const rest = parts.slice(5).join(':');
+  if (rest === '*' || rest === '*/*') return true;
+  return service !== 's3' && /^[A-Za-z-]+[/:]\*$/.test(rest);
 }

@@ -576,6 +576,9 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   add(id, 'finding', 'one wildcard action in two statements is one finding', managedPolicy([
     { Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::a/*' }, { Effect: 'Allow', Action: ['s3:*'], Resource: 'arn:aws:s3:::b/*' },
   ]), [['Action::s3:*', 'Action s3:*']]);
+  // Unified with the inventory (synth isGlob): `?` is an IAM wildcard too (was: compliant).
+  add(id, 'finding', 'Action iam:P?ssRole (`?` matches one character; was: compliant)', managedPolicy([{ Effect: 'Allow', Action: ['iam:P?ssRole', 'iam:GetRole'], Resource: '*' }]),
+    [['Action::iam:P?ssRole', 'Action iam:P?ssRole']]);
   add(id, 'compliant', 'exact actions', managedPolicy([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::acme-artifacts/*' }]), []);
   add(id, 'compliant', 'a Deny with *', managedPolicy([
     { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' },
@@ -596,6 +599,25 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   }), [['Action::kms:Decrypt', 'Resource * for kms:Decrypt']]);
   add(id, 'finding', 'Allow with NotResource (every resource but the ones named)', managedPolicy([{ Effect: 'Allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::acme-secrets/*' }]),
     [['NotResource::arn:aws:s3:::acme-secrets/*', 'Allow with NotResource (allows every other resource)']]);
+  // Unified with the inventory (synth isWildcardResourceArn): a wildcard ARN is a wildcard resource (was: compliant).
+  add(id, 'finding', 'Resource arn:aws:s3:::* (every bucket; was: compliant)', managedPolicy([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::*' }]),
+    [['Action::s3:GetObject on arn:aws:s3:::*', 'Resource arn:aws:s3:::* for s3:GetObject']]);
+  add(id, 'finding', 'every role of an account, and every object of every bucket (was: compliant)', managedPolicy([{
+    Effect: 'Allow', Action: ['iam:PassRole', 's3:GetObject'], Resource: ['arn:aws:iam::123456789012:role/*', 'arn:aws:s3:::*/*', 'arn:aws:s3:::acme-artifacts/*'],
+  }]), [
+    ['Action::iam:PassRole on arn:aws:iam::123456789012:role/*', 'Resource arn:aws:iam::123456789012:role/* for iam:PassRole'],
+    ['Action::iam:PassRole on arn:aws:s3:::*/*', 'Resource arn:aws:s3:::*/* for iam:PassRole'],
+    ['Action::s3:GetObject on arn:aws:iam::123456789012:role/*', 'Resource arn:aws:iam::123456789012:role/* for s3:GetObject'],
+    ['Action::s3:GetObject on arn:aws:s3:::*/*', 'Resource arn:aws:s3:::*/* for s3:GetObject'],
+  ]);
+  add(id, 'finding', 'a wildcard ARN built with Fn::Sub, and * beside it', managedPolicy([{
+    Effect: 'Allow', Action: 'kms:Decrypt', Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*' }, '*'],
+  }]), [['Action::kms:Decrypt on arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*', 'Resource arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/* for kms:Decrypt'],
+    ['Action::kms:Decrypt', 'Resource * for kms:Decrypt']]);
+  add(id, 'compliant', 'a wildcard-only action on a wildcard ARN is still exempt', managedPolicy([{ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: 'arn:aws:ecr:*:*:*' }]), []);
+  add(id, 'compliant', 'an S3 prefix and a named role path are not wildcards', managedPolicy([{
+    Effect: 'Allow', Action: ['s3:GetObject', 'iam:PassRole'], Resource: ['arn:aws:s3:::acme-artifacts/builds/*', 'arn:aws:iam::123456789012:role/ci/deploy-*'],
+  }]), []);
   add(id, 'compliant', 'actions that accept only *', managedPolicy([{ Effect: 'Allow', Action: ['ecr:GetAuthorizationToken', 'sts:GetCallerIdentity'], Resource: '*' }]), []);
   add(id, 'compliant', 'named resources', managedPolicy([{ Effect: 'Allow', Action: 's3:GetObject', Resource: ['arn:aws:s3:::acme-artifacts/*'] }]), []);
   add(id, 'compliant', 'a Deny on *', managedPolicy([{ Effect: 'Deny', Action: 's3:DeleteObject', Resource: '*' }]), []);
