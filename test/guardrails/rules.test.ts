@@ -306,6 +306,26 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   add(id, 'finding', 'roles/viewer on a folder for a principal', tf('google_folder_iam_member', 'viewer', {
     folder: 'folders/1', role: 'roles/viewer', member: 'principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/github/subject/x',
   }), [['Member::principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/github/subject/x', 'roles/viewer for principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/github/subject/x']]);
+  // Members as cdktf writes them: references to a service account of the same file (was: compliant).
+  const sa = tf('google_service_account', 'sa', { account_id: 'ci', project: 'acme-prod' });
+  add(id, 'finding', 'roles/owner for ${google_service_account.sa.member} (was: compliant)', tf('google_project_iam_member', 'owner', {
+    project: 'acme-prod', role: 'roles/owner', member: '${google_service_account.sa.member}',
+  }), [['Member::${google_service_account.sa.member}', 'roles/owner for ${google_service_account.sa.member} (serviceAccount:ci@acme-prod.iam.gserviceaccount.com)']], [sa]);
+  add(id, 'finding', 'roles/editor for serviceAccount:${google_service_account.sa.email} among users (was: compliant)', tf('google_project_iam_binding', 'editors', {
+    project: 'acme-prod', role: 'roles/editor', members: ['user:alice@acme.example', 'serviceAccount:${google_service_account.sa.email}'],
+  }), [['Member::serviceAccount:${google_service_account.sa.email}', 'roles/editor for serviceAccount:${google_service_account.sa.email} (serviceAccount:ci@acme-prod.iam.gserviceaccount.com)']], [sa]);
+  add(id, 'finding', 'a service account member reference that cannot be followed (data source, or another file)', tf('google_project_iam_binding', 'viewers', {
+    project: 'acme-prod', role: 'roles/viewer', members: ['${data.google_service_account.shared.member}', '${google_service_account.elsewhere.member}'],
+  }), [
+    ['Member::${data.google_service_account.shared.member}', 'roles/viewer for ${data.google_service_account.shared.member} (serviceAccount:${data.google_service_account.shared.member})'],
+    ['Member::${google_service_account.elsewhere.member}', 'roles/viewer for ${google_service_account.elsewhere.member} (serviceAccount:${google_service_account.elsewhere.member})'],
+  ], [sa]);
+  add(id, 'compliant', 'a predefined role for ${google_service_account.sa.member}', tf('google_project_iam_member', 'reader', {
+    project: 'acme-prod', role: 'roles/storage.objectViewer', member: '${google_service_account.sa.member}',
+  }), [], [sa]);
+  add(id, 'compliant', 'roles/owner for a reference that names no machine identity', tf('google_project_iam_member', 'owner', {
+    project: 'acme-prod', role: 'roles/owner', member: '${var.break_glass_group}',
+  }), [], [sa]);
   add(id, 'compliant', 'roles/editor for a user', tf('google_project_iam_member', 'alice', { project: 'acme-dev', role: 'roles/editor', member: 'user:alice@acme.example' }), []);
   add(id, 'compliant', 'a predefined role for a service account', tf('google_storage_bucket_iam_member', 'reader', {
     bucket: 'b', role: 'roles/storage.objectViewer', member: 'serviceAccount:ci@acme-prod.iam.gserviceaccount.com',
@@ -323,6 +343,11 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   add(id, 'finding', 'principalSet://…/POOL/* among members of a binding', tf('google_project_iam_binding', 'readers', {
     project: 'p', role: 'roles/storage.objectViewer', members: [`${POOL}/attribute.repository_id/86301532`, `${POOL}/*`],
   }), [['Member::principalSet://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/github/*', `member ${POOL}/*`]]);
+  add(id, 'finding', 'a reference to a literal principalSet://…/POOL/* of the same file', tf('google_service_account_iam_member', 'copy', {
+    service_account_id: 'sa', role: 'roles/iam.workloadIdentityUser', member: '${google_service_account_iam_member.wif.member}',
+  }), [['Member::${google_service_account_iam_member.wif.member}', `member \${google_service_account_iam_member.wif.member} (${POOL}/*)`]], [
+    tf('google_service_account_iam_member', 'wif', { service_account_id: 'sa', role: 'roles/iam.workloadIdentityUser', member: `${POOL}/*` }),
+  ]);
   add(id, 'compliant', 'one subject', tf('google_service_account_iam_member', 'wif', {
     service_account_id: 'sa', role: 'roles/iam.workloadIdentityUser', member: 'principal://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/github/subject/repo:acme/app:ref:refs/heads/main',
   }), []);
