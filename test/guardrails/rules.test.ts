@@ -581,6 +581,10 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   add(id, 'compliant', 'an IAM user without a console password', cfn('AWS::IAM::User', { Tags: OWNED_TAGS }), []);
   add(id, 'not applicable', 'a GCP service account', tf('google_service_account', 'ci', { account_id: 'ci' }), []);
   add(id, 'not applicable', 'a Kubernetes ConfigMap', CONFIG_MAP, []);
+  // Types are looked up as own keys (was: a finding with the message `function Object() { [native code] }`).
+  add(id, 'not applicable', 'a resource of type constructor', tf('constructor', 'x', {}), []);
+  add(id, 'not applicable', 'a resource of type toString', cfn('toString', {}), []);
+  add(id, 'not applicable', 'a resource of type __proto__', tf('__proto__', 'x', {}), []);
 }
 
 // KL-G-WILDCARD-ACTION
@@ -660,6 +664,10 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
   add(id, 'compliant', 'a Terraform policy written as a JSON string', terraform('aws_iam_policy', {
     policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] }),
   }), []);
+  add(id, 'not applicable', 'a resource of type constructor or toString with a string attribute of that name', terraform('constructor', {
+    'function Object() { [native code] }': 'not a policy', 'constructor': 'not a policy',
+  }), []);
+  add(id, 'not applicable', 'a resource of type hasOwnProperty', terraform('hasOwnProperty', { policy: 'x' }), []);
   add(id, 'not applicable', 'a CloudFormation policy (documents are objects)', { format: 'cloudformation', file: 't.json', type: 'AWS::IAM::Policy', id: 'P', properties: { PolicyDocument: { Statement: [] } } }, []);
 }
 

@@ -8,7 +8,7 @@ export const policyUnreadable: GuardrailRule = {
   explanation: 'A Terraform policy given as a reference (e.g. `${data.aws_iam_policy_document.x.json}`) is resolved only at plan time: its actions, resources and trust are invisible here, and an unchecked policy must not pass as a compliant one.',
   fix: 'write the policy document inline (jsonencode({...}) in HCL, or a literal JSON string), or run `keyless check` on the plan output (`terraform show -json`)',
   check(resource) {
-    const attribute = TERRAFORM_POLICY_ATTRIBUTES[resource.type];
+    const attribute = Object.hasOwn(TERRAFORM_POLICY_ATTRIBUTES, resource.type) ? TERRAFORM_POLICY_ATTRIBUTES[resource.type] : undefined;
     const value = attribute === undefined ? undefined : resource.properties[attribute];
     if (typeof value !== 'string') return NOT_APPLICABLE;
     try {

@@ -29,7 +29,8 @@ export const staticCredential: GuardrailRule = {
         ? [{ key: 'Credential::kubernetes.io/service-account-token', message: 'a long-lived ServiceAccount token Secret' }]
         : []);
     }
-    const what = STATIC[resource.type];
+    // Own keys only: a resource of type `constructor` or `toString` is no credential.
+    const what = Object.hasOwn(STATIC, resource.type) ? STATIC[resource.type] : undefined;
     return what ? verdict([{ key: `Credential::${resource.type}`, message: what }]) : NOT_APPLICABLE;
   },
 };
