@@ -1,3 +1,4 @@
+import { isIsoDate } from '../core/dates';
 import { describeException, exceptionIsLive, exceptionMatches, exceptionProblems, GuardrailException, validateExceptions } from './exceptions';
 import { Finding, GuardrailRule, NeutralResource, RULE_ERROR_KEY, RuleContext, RuleFinding } from './model';
 import { ALL_RULES } from './rules';
@@ -70,8 +71,9 @@ export function evaluate(resources: readonly NeutralResource[], options: Evaluat
   const lifetime = { today: options.today, resources: options.synthesis ?? resources };
   const exceptionErrors = validateExceptions(exceptions, ruleIds, lifetime);
   exceptions.forEach((exception, i) => {
-    // exceptionIsLive refuses an invalid today; an invalid expiry is reported by validateExceptions.
-    if (typeof exception?.expires === 'string' && !exceptionIsLive(exception, options.today) && exception.expires < options.today) {
+    // exceptionIsLive refuses an invalid today; an invalid expiry ("2026-02-29") is reported by validateExceptions
+    // only ("not a date"), never as expired too.
+    if (isIsoDate(exception?.expires) && !exceptionIsLive(exception, options.today) && exception.expires < options.today) {
       exceptionErrors.push(`exceptions[${i}]: ${describeException(exception)} expired on ${exception.expires}: fix the finding, or renew the exception with a new reason and date`);
     }
   });

@@ -81,6 +81,9 @@ describe('exceptions', () => {
     ['a missing owner', { owner: undefined }, ['exceptions[0]: `owner` is missing: every exception has an owner']],
     ['a blank owner', { owner: ' ' }, ['exceptions[0]: `owner` is missing: every exception has an owner']],
     ['a date that does not exist', { expires: '2027-02-29' }, ['exceptions[0]: `expires` is "2027-02-29": give the date the exception ends, as YYYY-MM-DD']],
+    // Before today, and still only "not a date" (was: also "expired on 2026-02-29").
+    ['a date that does not exist, before today', { expires: '2026-02-29' }, ['exceptions[0]: `expires` is "2026-02-29": give the date the exception ends, as YYYY-MM-DD']],
+    ['a date in another format that sorts before today', { expires: '2026-1-1' }, ['exceptions[0]: `expires` is "2026-1-1": give the date the exception ends, as YYYY-MM-DD']],
     ['a date in another format', { expires: '31/12/2027' }, ['exceptions[0]: `expires` is "31/12/2027": give the date the exception ends, as YYYY-MM-DD']],
     ['an empty finding key', { findingKey: '' }, [
       'exceptions[0]: `findingKey` is "": give one finding key exactly as findings show it (e.g. "Action::s3:*"), or leave it out to cover every finding of the rule on the resource',
