@@ -1,7 +1,7 @@
-import { isIsoDate } from '../core/dates';
 import { describeException, exceptionIsLive, exceptionMatches, exceptionProblems, GuardrailException, validateExceptions } from './exceptions';
 import { Finding, GuardrailRule, NeutralResource, RULE_ERROR_KEY, RuleContext, RuleFinding } from './model';
 import { ALL_RULES } from './rules';
+import { isIsoDate } from '../core/dates';
 
 /** Options for {@link evaluate}. */
 export interface EvaluateOptions {
