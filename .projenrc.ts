@@ -67,7 +67,12 @@ const project = new typescript.TypeScriptProject({
     include: ['../src/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts'],
   },
 
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts'] },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'scripts'],
+    // Only changed files are linted again (a clean clone has no cache, so CI lints everything).
+    commandOptions: { extraArgs: ['--cache', '--cache-location', 'node_modules/.cache/keyless/eslint/'] },
+  },
   jest: true,
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -78,9 +83,13 @@ const project = new typescript.TypeScriptProject({
       testTimeout: 60_000,
       // Jest's default (cores - 1) leaves one of two cores idle; most of a suite's time is loading the frameworks.
       maxWorkers: '100%',
+      // The examples are synthesized once per run, before the workers start, for every test that reads their output
+      // (test/helpers/examples.ts); the teardown removes them.
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
     },
   },
-  // ts-jest transpiles only; type checking runs once, in the `typecheck` step of `npm test`, which keeps tests fast.
+  // ts-jest transpiles only; type checking runs once, in the `typecheck` task beside jest in `npm test`, which keeps tests fast.
   tsJestOptions: { transformOptions: { isolatedModules: true } },
   gitignore: ['/out/', '/bench-results/', 'cdktf.out/', 'cdk.out/', '/examples/cli/dist/'], // dist/: cdk8s synth's default output
 });
@@ -154,11 +163,11 @@ for (const dir of ['examples', 'scripts']) {
   });
 }
 
+// Incremental: a run after a change checks again only what the change can affect (a clean clone has no build info).
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check sources, tests and examples',
-  exec: 'tsc --noEmit -p test/tsconfig.json',
+  exec: 'tsc --noEmit --incremental --tsBuildInfoFile node_modules/.cache/keyless/typecheck.tsbuildinfo -p test/tsconfig.json',
 });
-project.testTask.prependSpawn(typecheck);
 
 project.addTask('synth', {
   description: 'Synthesize the examples into out/ (no cloud credentials needed)',
@@ -187,13 +196,13 @@ const docgenCheck = project.addTask('docgen:check', {
 });
 
 // eslint and the API-docs check are single-threaded and independent: `npm test` runs them side by side.
-const lintAndDocs = project.addTask('check:lint-docs', {
+project.addTask('check:lint-docs', {
   description: 'Run eslint and the API-docs check in parallel',
   exec: `node scripts/run-parallel.js eslint ${docgenCheck.name}`,
 });
-const eslintStep = project.testTask.steps.findIndex((step) => step.spawn === 'eslint');
-if (eslintStep >= 0) project.testTask.removeStep(eslintStep);
-project.testTask.spawn(lintAndDocs);
+// `npm test`: the type check, eslint and the API-docs check (each single-threaded) run beside jest, which has the
+// output; `npm test -- ARGS` passes ARGS to jest. ts-jest does not type-check, so nothing here depends on another.
+project.testTask.reset(`node scripts/run-parallel.js ${typecheck.name} eslint ${docgenCheck.name} -- jest --ci`, { receiveArgs: true });
 
 project.npmignore?.exclude('/examples/', '/scripts/', '/test/', '/out/', 'typedoc.json', '/.ci/');
 

@@ -3,6 +3,7 @@
  * top-level page, with links into docs/api/). With --check, fails when the committed files are not current.
  */
 import { execFileSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -28,6 +29,33 @@ function generate(outDir: string): Map<string, string> {
   return files;
 }
 
+/**
+ * --check remembers the inputs of its last pass: the sources, the committed docs, the typedoc and TypeScript
+ * configuration, the locked package versions and this script. When none changed since, the generated files cannot
+ * have, and typedoc (the longest single-threaded step of `npm test`) is not run. A clean clone has no cache.
+ */
+const CHECKED = path.join(root, 'node_modules', '.cache', 'keyless', 'docgen-check');
+
+function inputsKey(): string {
+  const hash = crypto.createHash('sha256');
+  const files = [
+    ...listFiles(path.join(root, 'src')).map((f) => path.join('src', f)),
+    ...listFiles(path.join(root, 'docs/api')).map((f) => path.join('docs/api', f)),
+    'API.md', 'typedoc.json', 'tsconfig.json', 'package.json', 'package-lock.json', 'scripts/docgen.ts',
+  ];
+  for (const file of files) {
+    const full = path.join(root, file);
+    hash.update(`${file}\0`).update(fs.existsSync(full) ? fs.readFileSync(full) : '(none)').update('\0');
+  }
+  return hash.digest('hex');
+}
+
+const before = check ? inputsKey() : undefined;
+if (check && fs.existsSync(CHECKED) && fs.readFileSync(CHECKED, 'utf8') === before) {
+  process.stdout.write('API.md and docs/api/ are current (no input changed since the last check)\n');
+  process.exit(0);
+}
+
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-docgen-'));
 try {
   const generated = generate(tmp);
@@ -42,6 +70,11 @@ try {
       process.exit(1);
     }
     process.stdout.write('API.md and docs/api/ are current\n');
+    // Remembered only if nothing changed while typedoc ran.
+    if (inputsKey() === before) {
+      fs.mkdirSync(path.dirname(CHECKED), { recursive: true });
+      fs.writeFileSync(CHECKED, before!);
+    }
   } else {
     fs.rmSync(path.join(root, 'docs/api'), { recursive: true, force: true });
     for (const [file, content] of generated) {
