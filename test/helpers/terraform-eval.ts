@@ -27,14 +27,3 @@ export function terraformReads(strings: readonly string[]): string[] {
   }
 }
 
-/** Every string in a JSON document (keys excluded), in document order. */
-export function jsonStrings(document: unknown): string[] {
-  const found: string[] = [];
-  const walk = (value: unknown) => {
-    if (typeof value === 'string') found.push(value);
-    else if (Array.isArray(value)) value.forEach(walk);
-    else if (typeof value === 'object' && value !== null) Object.values(value).forEach(walk);
-  };
-  walk(document);
-  return found;
-}
