@@ -4,7 +4,7 @@ import { condition, makePermission, makeSubject } from './entries';
 import { Condition } from './model';
 import { AWS_ADMIN_POLICY, AWS_ASSUME_ROLE_ACTIONS, AWS_ESCALATION_ACTIONS, AWS_WILDCARD_ONLY_ACTIONS } from '../core/facts/aws-policies';
 import { globCovers, isGlob } from '../synth/glob';
-import { statementConditions } from '../synth/policy';
+import { isWildcardResourceArn, statementConditions } from '../synth/policy';
 import { asList } from '../synth/values';
 
 /** Resolves an intrinsic or reference to a string. */
@@ -154,17 +154,6 @@ export function trustSubjects(
   }
 }
 
-/** Whether a resource ARN is a wildcard (`*`, `arn:…:*`, `arn:…:TYPE/*`), not a prefix such as `bucket/prefix/*`. */
-function wildcardResource(resource: string): boolean {
-  if (resource === '*') return true;
-  const parts = resource.replace(/\$\{[^}]*\}/g, 'X').split(':');
-  if (parts.length < 6) return isGlob(resource);
-  const service = parts[2];
-  const rest = parts.slice(5).join(':');
-  if (rest === '*' || rest === '*/*') return true;
-  return service !== 's3' && /^[A-Za-z-]+[/:]\*$/.test(rest);
-}
-
 /** Permission entries of IAM policy statements. */
 export function statementPermissions(draft: RecordDraft, statements: any[], resolve: Resolve, source: string): void {
   for (const statement of statements) {
@@ -180,7 +169,7 @@ export function statementPermissions(draft: RecordDraft, statements: any[], reso
         // A wildcard in a Deny denies more: only allowed wildcards widen access.
         const wildcardAction = effect === 'allow' && (notAction || isGlob(action));
         const onlyStar = AWS_WILDCARD_ONLY_ACTIONS.some((a) => a.toLowerCase() === action.toLowerCase());
-        const wildcardScope = effect === 'allow' && (notResource || wildcardResource(resource)) && !onlyStar;
+        const wildcardScope = effect === 'allow' && (notResource || isWildcardResourceArn(resource)) && !onlyStar;
         const reasons: string[] = [];
         if (effect === 'allow') {
           if (notAction || globCovers(action, '*:*', true) || ['*', 'iam:*', 'sts:*'].includes(action.toLowerCase())) reasons.push(`${action} on ${resource}`);

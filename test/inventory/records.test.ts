@@ -275,7 +275,7 @@ describe('reports', () => {
     expect(lines).toContain('| Static credential ratio | 2 of 12 machine identities (16.67%) |');
     expect(lines).toContain('| Ownership coverage | 8 of 13 identities have an owner (61.54%); 8 also an environment and a review-by or expiry date |');
     expect(lines).toContain('| Wildcards | 3 (1 in trust, 2 in permissions) |');
-    expect(lines).toContain('| `aws:role:ops-automation` | team-ops | production | — | 2027-02-28 | federated | 1 h | 1 | 2 (2 wildcard) | wildcard |');
+    expect(lines).toContain('| `aws:role:ops-automation` | team-ops | production | — | 2027-02-28 | federated | 1 h | 1 | 2 (2 wildcard) | wildcard, 2 findings |');
     expect(lines).toContain('- `oidc token.actions.githubusercontent.com sub=repo:acme/* aud=sts.amazonaws.com` (wildcard) (admits pull_request runs)');
     expect(lines.filter((l) => l.startsWith('### '))).toHaveLength(13);
   });
