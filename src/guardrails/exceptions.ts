@@ -1,3 +1,4 @@
+import { RULE_ERROR_KEY } from './model';
 import { addDays, daysBetween, isIsoDate } from '../core/dates';
 import { fail, quote } from '../core/errors';
 import { parseRiskTier, RiskTier, TIER_POLICIES } from '../core/tier';
@@ -70,6 +71,9 @@ export function exceptionProblems(
   }
   if (exception.findingKey !== undefined && (typeof exception.findingKey !== 'string' || exception.findingKey.trim() === '' || exception.findingKey.trim() !== exception.findingKey)) {
     problems.push(`${where}: \`findingKey\` is ${JSON.stringify(exception.findingKey)}: give one finding key exactly as findings show it (e.g. "Action::s3:*"), or leave it out to cover every finding of the rule on the resource`);
+  }
+  if (exception.findingKey === RULE_ERROR_KEY) {
+    problems.push(`${where}: \`findingKey\` is "${RULE_ERROR_KEY}": a rule that failed on a resource is never excepted (its input could not be checked); fix the input or the rule`);
   }
   if (typeof exception.reason !== 'string' || exception.reason.trim().length < 10) problems.push(`${where}: \`reason\` is ${JSON.stringify(exception.reason)}: give a reason of at least 10 characters`);
   if (typeof exception.owner !== 'string' || exception.owner.trim() === '') problems.push(`${where}: \`owner\` is missing: every exception has an owner`);

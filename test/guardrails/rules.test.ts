@@ -783,7 +783,10 @@ describe('evaluate', () => {
       today: TODAY,
       exceptions: [waiver, { ...waiver, findingKey: 'RuleError' }, { ...waiver, resource: 'legacy.template.json:CiKey' }, { ...waiver, ruleId: staticCredential.id }],
     });
-    expect(report.exceptionErrors).toEqual([]);
+    // Naming RuleError is an error of the exception itself, not a silent no-op.
+    expect(report.exceptionErrors).toEqual([
+      'exceptions[1]: `findingKey` is "RuleError": a rule that failed on a resource is never excepted (its input could not be checked); fix the input or the rule',
+    ]);
     expect(report.findings.map((f) => [f.ruleId, f.key])).toEqual([['KL-TEST-THROWS', 'RuleError']]);
     // The same exceptions still cover the ordinary finding of another rule.
     expect(report.excepted.map((f) => [f.ruleId, f.key])).toEqual([['KL-G-STATIC-CREDENTIAL', 'Credential::AWS::IAM::AccessKey']]);
