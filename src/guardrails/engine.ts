@@ -1,4 +1,4 @@
-import { describeException, exceptionIsLive, exceptionMatches, exceptionProblems, GuardrailException, validateExceptions } from './exceptions';
+import { describeException, exceptionIsLive, exceptionMatches, exceptionProblems, GuardrailException } from './exceptions';
 import { Finding, GuardrailRule, NeutralResource, RULE_ERROR_KEY, RuleContext, RuleFinding } from './model';
 import { ALL_RULES } from './rules';
 import { isIsoDate } from '../core/dates';
@@ -69,9 +69,12 @@ export function evaluate(resources: readonly NeutralResource[], options: Evaluat
   const exceptions = options.exceptions ?? [];
   const ruleIds = rules.map((r) => r.id);
   const lifetime = { today: options.today, resources: options.synthesis ?? resources };
-  const exceptionErrors = validateExceptions(exceptions, ruleIds, lifetime);
+  // Each exception's problems once (its tier is looked up among every resource): they are both the errors and what
+  // keeps the exception from covering anything.
+  const problems = exceptions.map((exception, i) => exceptionProblems(exception, i, ruleIds, lifetime));
+  const exceptionErrors = problems.flat();
   exceptions.forEach((exception, i) => {
-    // exceptionIsLive refuses an invalid today; an invalid expiry ("2026-02-29") is reported by validateExceptions
+    // exceptionIsLive refuses an invalid today; an invalid expiry ("2026-02-29") is reported with the other problems
     // only ("not a date"), never as expired too.
     if (isIsoDate(exception?.expires) && !exceptionIsLive(exception, options.today) && exception.expires < options.today) {
       exceptionErrors.push(`exceptions[${i}]: ${describeException(exception)} expired on ${exception.expires}: fix the finding, or renew the exception with a new reason and date`);
@@ -79,7 +82,7 @@ export function evaluate(resources: readonly NeutralResource[], options: Evaluat
   });
   // Only valid, unexpired exceptions cover findings: an exception without an owner, a reason or a lifetime the tier
   // allows covers nothing.
-  const liveExceptions = exceptions.filter((e, i) => exceptionProblems(e, i, ruleIds, lifetime).length === 0 && exceptionIsLive(e, options.today));
+  const liveExceptions = exceptions.filter((e, i) => problems[i].length === 0 && exceptionIsLive(e, options.today));
   const context: RuleContext = { resources, today: options.today };
   const findings: Finding[] = [];
   const excepted: Array<Finding & { exception: GuardrailException }> = [];
