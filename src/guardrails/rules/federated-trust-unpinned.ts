@@ -1,7 +1,7 @@
 import { subjectIsPinned } from '../../core/facts/subjects';
 import { globMatches } from '../../synth/glob';
 import { statementConditions, trustStatements } from '../../synth/policy';
-import { asList, literal } from '../../synth/values';
+import { asList, federatedProviderName, literal } from '../../synth/values';
 import { GuardrailRule, NOT_APPLICABLE, RuleFinding, verdict } from '../model';
 
 const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
@@ -40,7 +40,8 @@ export const federatedTrustUnpinned: GuardrailRule = {
       const federated = statement.Principal?.Federated;
       if (federated === undefined || !allowsWebIdentity(statement)) continue;
       federatedStatements++;
-      const provider = literal(federated).replace(/^.*:oidc-provider\//, '');
+      const principal = literal(federated);
+      const provider = federatedProviderName(principal) ?? principal;
       const keys = (suffix: string) => statementConditions(statement).filter((c) => c.key.endsWith(`:${suffix}`));
       const subs = keys('sub');
       if (keys('aud').length === 0) add({ key: `Condition::${provider}:aud`, message: `trust of ${provider} has no aud condition` });
