@@ -156,6 +156,11 @@ const packageJson = project.tryFindObjectFile('package.json')!;
 packageJson.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
 packageJson.addOverride('jest.snapshotResolver', '<rootDir>/test/snapshot-resolver.js');
 
+// Every ts-node run of the source (npm run synth|keyless|docgen, the real CLIs' apps, the tests' child processes) uses
+// -P test/tsconfig.json: it transpiles as --transpile-only does, and reuses what it transpiled before
+// (scripts/ts-node-transpile-cache.js).
+project.tryFindObjectFile('test/tsconfig.json')!.addOverride('ts-node', { transpileOnly: true, transpiler: '../scripts/ts-node-transpile-cache.js' });
+
 // examples/ and scripts/ are type-checked with the test config; these let eslint's project service find it.
 for (const dir of ['examples', 'scripts']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
