@@ -45,6 +45,7 @@ const project = new typescript.TypeScriptProject({
     'typedoc@0.28.20',
     'typedoc-plugin-markdown@4.14.1',
     'fast-check@4.11.0', // property-based tests (test/property/), MIT
+    'jest-environment-node@30.5.2', // the tests' environment (test/setup/environment.ts), jest's own, same version
     // The real CLIs, run on examples/cli/ by test/real-clis.test.ts (aws-cdk: the CLI line released with aws-cdk-lib 2.276).
     'aws-cdk@2.1148.1',
     'cdktf-cli@0.21.0',
@@ -155,6 +156,7 @@ project.postCompileTask.exec('cp src/namespaces/*.d.ts lib/namespaces/');
 const packageJson = project.tryFindObjectFile('package.json')!;
 packageJson.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
 packageJson.addOverride('jest.snapshotResolver', '<rootDir>/test/snapshot-resolver.js');
+packageJson.addOverride('jest.testEnvironment', '<rootDir>/test/setup/environment.ts');
 
 // Every ts-node run of the source (npm run synth|keyless|docgen, the real CLIs' apps, the tests' child processes) uses
 // -P test/tsconfig.json: it transpiles as --transpile-only does, and reuses what it transpiled before

@@ -1,0 +1,36 @@
+/**
+ * The jest test environment: jest's node environment, with the creation stacks the frameworks record formatted as V8
+ * formats them instead of through jest's source maps.
+ *
+ * cdktf captures a whole stack (`Error.stackTraceLimit` = MAX_SAFE_INTEGER) for every token it creates, and
+ * aws-cdk-lib for every construct's metadata, each on a plain object (never an Error), to name the source of a bad
+ * value in their own diagnostics. Under jest, every such capture ran jest's source-map formatter on every frame: about
+ * 1 CPU-s of the 10 of test/property/terraform.test.ts, 4 CPU-s of a whole run. No test reads those stacks. Errors,
+ * of any realm, keep jest's formatter, so a failing test's stack still points into the TypeScript sources.
+ */
+import { types } from 'util';
+import NodeEnvironment from 'jest-environment-node';
+
+type Format = NonNullable<typeof Error.prepareStackTrace>;
+
+/** V8's own rendering of a stack: the frames as CallSite renders them. */
+const v8Format: Format = (_target, frames) => `Error${frames.map((frame) => `\n    at ${String(frame)}`).join('')}`;
+
+export default class KeylessTestEnvironment extends NodeEnvironment {
+  private formats?: { readonly jest: Format; readonly installed: Format };
+
+  public override async setup(): Promise<void> {
+    await super.setup();
+    // jest installs its formatter for each test file before the environment's setup.
+    const jestFormat = Error.prepareStackTrace;
+    if (jestFormat === undefined) return;
+    const installed: Format = (target, frames) => (types.isNativeError(target) ? jestFormat(target, frames) : v8Format(target, frames));
+    this.formats = { jest: jestFormat, installed };
+    Error.prepareStackTrace = installed;
+  }
+
+  public override async teardown(): Promise<void> {
+    if (this.formats !== undefined && Error.prepareStackTrace === this.formats.installed) Error.prepareStackTrace = this.formats.jest;
+    await super.teardown();
+  }
+}
