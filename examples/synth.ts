@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import * as cdk from 'aws-cdk-lib';
+import * as cdk from 'aws-cdk-lib/core';
 import * as cdk8s from 'cdk8s';
 import * as cdktf from 'cdktf';
 import { KeylessError } from '../src';

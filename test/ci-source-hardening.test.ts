@@ -2,8 +2,8 @@
  * Red-team findings against the late-2026 CI trust declarations (issue 14), each now refused or rendered exactly.
  * Every case synthesizes the real AWS construct, so what is asserted is what reaches IAM.
  */
-import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib/core';
 import { CiOidcTrust } from '../src/constructs/aws';
 import { GitHubActions, GitHubActionsProps, GitLabCi, ICiSource } from '../src/core';
 

@@ -10,7 +10,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App as AwsApp, Stack } from 'aws-cdk-lib';
+import { App as AwsApp, Stack } from 'aws-cdk-lib/core';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 // yaml is cdk8s's own YAML library (installed as its dependency); package.json is outside this suite's remit.
 // eslint-disable-next-line import/no-extraneous-dependencies

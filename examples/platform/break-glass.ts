@@ -4,9 +4,9 @@
  */
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as cdk from 'aws-cdk-lib/core';
 import * as cdktf from 'cdktf';
 import { Ownership } from '../../src';
 import * as aws from '../../src/constructs/aws';

@@ -4,8 +4,8 @@
  * example spans two stacks). Every stack is in account 123456789012, like the other platform stacks: the cluster's
  * OIDC provider exists once in that account (in the first stack that needs it) and every other stack imports it.
  */
-import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cdk from 'aws-cdk-lib/core';
 import { Ownership } from '../../src';
 import * as aws from '../../src/constructs/aws';
 

@@ -4,7 +4,7 @@
  */
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import * as cdk from 'aws-cdk-lib';
+import * as cdk from 'aws-cdk-lib/core';
 import * as cdktf from 'cdktf';
 import { GitHubActions, Ownership } from '../../src';
 import * as aws from '../../src/constructs/aws';

@@ -2,7 +2,7 @@
  * App-team example: the checkout team gets a service, a nightly job and a CI publisher on every target it uses,
  * each in one call. (The platform team provides the stacks and charts; see examples/synth.ts.)
  */
-import * as cdk from 'aws-cdk-lib';
+import * as cdk from 'aws-cdk-lib/core';
 import { Chart } from 'cdk8s';
 import { TerraformStack } from 'cdktf';
 import { Access, GitHubActions, Ownership } from '../../src';

@@ -3,9 +3,9 @@
  * (test/helpers/aws-trust-evaluator.ts, which passes the GitHub claim keys STS exposes for the github.com issuer)
  * against legitimate and forged CI tokens (test/helpers/tokens.ts).
  */
-import { App, Aws, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { App, Aws, Stack } from 'aws-cdk-lib/core';
 import { awsTrustKeyAudit } from './aws-trust-keys';
 import { CiOidcTrust } from '../../src/constructs/aws';
 import { GitHubActions, GitHubActionsProps, GitLabCi, ICiSource } from '../../src/core';

@@ -9,10 +9,10 @@
  * - Azure: the PIM assignment resource and its schedule are checked exactly.
  */
 import { isCelError, parse, run } from '@bufbuild/cel';
-import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { App, Stack } from 'aws-cdk-lib/core';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';

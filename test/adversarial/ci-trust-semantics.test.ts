@@ -13,8 +13,8 @@
  * g. no AWS trust conditions on a key STS does not expose (audit at the end of the file, and a sanity test of it).
  */
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
-import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib/core';
 import { TerraformStack, Testing } from 'cdktf';
 import { awsTrustKeyAudit, awsWebIdentityKeyViolations } from './aws-trust-keys';
 import * as awsc from '../../src/constructs/aws';

@@ -4,8 +4,8 @@
  * deploy-time cluster names, transliteration into token markers, and construct-id collisions. Each is refused with a
  * KL error or neutralized, and the synthesized trust is evaluated where it matters.
  */
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib/core';
 import { TerraformStack, Testing } from 'cdktf';
 import { awsTrustKeyAudit } from './aws-trust-keys';
 import * as aws from '../../src/constructs/aws';

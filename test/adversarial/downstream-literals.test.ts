@@ -5,8 +5,8 @@
  * and the result is checked against forged tokens and out-of-scope requests.
  */
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
-import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib/core';
 import { TerraformStack, Testing } from 'cdktf';
 import { awsTrustKeyAudit } from './aws-trust-keys';
 import * as aws from '../../src/constructs/aws';

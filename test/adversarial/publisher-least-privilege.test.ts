@@ -6,8 +6,8 @@
  * trust is attacked with forged CI tokens (test/helpers/tokens.ts) through test/helpers/aws-trust-evaluator.ts.
  * The Azure blob publisher's role definition and ABAC condition are evaluated by test/helpers/azure-abac.ts.
  */
-import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib/core';
 import { awsTrustKeyAudit } from './aws-trust-keys';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';

@@ -8,8 +8,8 @@
  * (`sub: system:serviceaccount:NS:SA`), independently of src/.
  */
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
-import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib/core';
 import { awsTrustKeyAudit } from './aws-trust-keys';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';

@@ -1,6 +1,6 @@
-import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration, Stack } from 'aws-cdk-lib/core';
 import { GitHubActions, GitLabCi } from '../../src';
 import { CiOidcTrust } from '../../src/constructs/aws';
 import { awsStack, OWNERSHIP } from '../helpers/synth';

@@ -2,10 +2,10 @@
  * Bad inputs, each refused at synthesis with a message naming the construct path, the prop, the bad value and the
  * fix. The expected messages live in bad-inputs.test.ts.
  */
-import * as cdk from 'aws-cdk-lib';
-import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as cdk from 'aws-cdk-lib/core';
+import { Duration } from 'aws-cdk-lib/core';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { GitHubActions, GitHubActionsProps, GitLabCi, GitLabCiProps, ICiSource, Ownership } from '../../src';
 import * as aws from '../../src/constructs/aws';

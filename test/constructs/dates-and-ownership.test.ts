@@ -3,7 +3,7 @@
  * used to accept by accident (a pinned date that is not a date, an owner given as an array) are refused at
  * synthesis with a Keyless error, in every construct and in the guardrails and inventory that read dates back.
  */
-import * as cdk from 'aws-cdk-lib';
+import * as cdk from 'aws-cdk-lib/core';
 import { Chart, Testing } from 'cdk8s';
 import { KeylessError, Ownership } from '../../src';
 import * as aws from '../../src/constructs/aws';

@@ -1,6 +1,6 @@
-import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cdk from 'aws-cdk-lib/core';
 import { IdentityStacks, WorkloadIdentity } from '../../src/constructs/aws';
 import { OWNERSHIP, TODAY } from '../helpers/synth';
 

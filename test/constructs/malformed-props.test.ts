@@ -3,11 +3,11 @@
  * lists, a workload without its pod template…) are refused with a Keyless error naming the prop, never a TypeError
  * or a framework stack trace. Every message is asserted exactly.
  */
-import * as cdk from 'aws-cdk-lib';
-import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { Duration } from 'aws-cdk-lib/core';
+import * as cdk from 'aws-cdk-lib/core';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { Access, GitHubActions, KeylessError } from '../../src';
 import * as aws from '../../src/constructs/aws';

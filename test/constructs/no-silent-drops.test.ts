@@ -3,8 +3,8 @@
  * Keyless error, and so are rebinding, double binding and duplicate template names (never a framework crash, never
  * a silent drop).
  */
-import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cdk from 'aws-cdk-lib/core';
 import { ApiObject, Chart, Testing as K8sTesting } from 'cdk8s';
 import { Access, aws, azure, GitHubActions, k8s } from '../../src';
 import { CiPublishArtifact, DeployService, ScheduledJob } from '../../src/templates';

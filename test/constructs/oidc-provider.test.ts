@@ -3,8 +3,8 @@
  * every stack of the app, in the first stack of that account that needs one, retained on stack deletion; the other
  * stacks import it by its deterministic ARN and deploy after the owner.
  */
-import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib/core';
 import { CiOidcTrust } from '../../src/constructs/aws';
 import { GitHubActions } from '../../src/core';
 import { assumeRoleWithWebIdentityAllowed } from '../helpers/aws-trust-evaluator';

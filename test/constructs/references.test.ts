@@ -7,11 +7,11 @@
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
-import { App, CfnParameter, CustomResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { App, CfnParameter, CustomResource, Stack } from 'aws-cdk-lib/core';
 import { TerraformResource, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';

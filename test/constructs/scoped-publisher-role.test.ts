@@ -1,5 +1,5 @@
-import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cdk from 'aws-cdk-lib/core';
 import { GitHubActions, GitLabCi } from '../../src';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';

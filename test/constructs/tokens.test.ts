@@ -3,7 +3,7 @@
  * reference) in a subject, issuer, prefix or condition is refused with a message that says so, because its value
  * would only be known after every Keyless check.
  */
-import { App, CfnParameter, Fn, Stack, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, Stack, Token } from 'aws-cdk-lib/core';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import * as aws from '../../src/constructs/aws';
 import * as gcp from '../../src/constructs/gcp';

@@ -2,7 +2,7 @@
  * Provider-side names that must be unique per account, project or resource group are checked across every stack
  * of the app at synthesis: the provider would otherwise refuse the second at deploy, after the first was deployed.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib/core';
 import { TerraformStack, Testing } from 'cdktf';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';

@@ -1,5 +1,5 @@
-import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cdk from 'aws-cdk-lib/core';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';

@@ -1,4 +1,4 @@
-import * as cdk from 'aws-cdk-lib';
+import * as cdk from 'aws-cdk-lib/core';
 import { Testing, TerraformStack } from 'cdktf';
 import { Ownership } from '../../src';
 

@@ -1,4 +1,4 @@
-import * as cdk from 'aws-cdk-lib';
+import * as cdk from 'aws-cdk-lib/core';
 import { Chart, Testing as K8sTesting } from 'cdk8s';
 import { Testing, TerraformStack } from 'cdktf';
 import { TODAY } from './synth';

@@ -3,9 +3,9 @@
  * KeylessError or synthesized into a trust policy and permissions that an independent IAM engine
  * (test/helpers/aws-trust-evaluator.ts, aws-permission-evaluator.ts) confirms are no wider than declared.
  */
-import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as cdk from 'aws-cdk-lib/core';
 import * as fc from 'fast-check';
 import {
   ciSource, declarations, duration, expires, field, identityName, issuerUrlEks, k8sName, k8sNamespace, optional, ownership, SourceCase,

@@ -7,8 +7,8 @@
  * printed form in the results prepared here (`fc.sample` with the same seed and run count generates the same
  * cases), and a case not prepared (a shrunk counterexample) is built, synthesized and evaluated on its own.
  */
-import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cdk from 'aws-cdk-lib/core';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';

@@ -4,8 +4,8 @@
  * access: AWS permissions decided by the IAM engine, GCP bindings as the real terraform binary reads them (one run
  * for the file) and their conditions evaluated with CEL.
  */
-import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cdk from 'aws-cdk-lib/core';
 import { Chart, Testing as K8sTesting } from 'cdk8s';
 import { TerraformStack } from 'cdktf';
 import * as fc from 'fast-check';

@@ -1,8 +1,8 @@
-import { Duration, Tags } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { Duration, Tags } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { checkManagedPolicyListProp, checkManagedPolicyProp, checkPolicyStatementListProp } from './private/props';
 import {

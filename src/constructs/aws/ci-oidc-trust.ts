@@ -1,5 +1,5 @@
-import { Duration, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration, Tags } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { sharedOidcProvider } from './private/oidc-provider';
 import { checkManagedPolicyProp, checkOidcProviderProp } from './private/props';

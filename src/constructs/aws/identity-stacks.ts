@@ -1,5 +1,5 @@
-import * as cdk from 'aws-cdk-lib';
-import { CfnResource } from 'aws-cdk-lib';
+import * as cdk from 'aws-cdk-lib/core';
+import { CfnResource } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { fail } from '../../core/errors';
 import { checkObjectProp, checkPropsObject, describeValue } from '../../core/props';

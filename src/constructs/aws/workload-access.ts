@@ -1,5 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Stack } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { AwsAccessStatement } from '../../core/access';
 
@@ -8,7 +8,7 @@ import { AwsAccessStatement } from '../../core/access';
  * the templates need, so that the templates import no framework themselves.
  */
 
-export type { Stack } from 'aws-cdk-lib';
+export type { Stack } from 'aws-cdk-lib/core';
 
 /** Whether a value is an aws-cdk-lib stack. */
 export function isAwsStack(value: unknown): boolean {

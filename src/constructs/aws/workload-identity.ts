@@ -1,6 +1,6 @@
-import { Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration, Stack, Tags, Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { sharedOidcProvider } from './private/oidc-provider';
 import { checkManagedPolicyProp, checkOidcProviderProp } from './private/props';

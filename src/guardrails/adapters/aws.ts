@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 // Types only: aws-cdk-lib is an optional peer, loaded when an aws-cdk-lib app is checked (importing the guardrails
 // without it installed works).
-import type { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, PolicyViolationBeta1, Stack } from 'aws-cdk-lib';
+import type { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, PolicyViolationBeta1, Stack } from 'aws-cdk-lib/core';
 import type { IConstruct } from 'constructs';
 import { guardrailErrors, GuardrailOptions } from './validation';
 import { today } from '../../core/clock';
@@ -54,7 +54,7 @@ export class KeylessPolicyValidation implements IPolicyValidationPluginBeta1 {
 /** The resources of every stack below a construct, as rendered (the template aws-cdk-lib writes). */
 function stackResources(scope: IConstruct): NeutralResource[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Stack: StackClass } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const { Stack: StackClass } = require('aws-cdk-lib/core') as typeof import('aws-cdk-lib/core');
   // `_toCloudFormation` is aws-cdk-lib's own renderer, used by its synthesizers.
   return scope.node.findAll().filter((c): c is Stack => StackClass.isStack(c)).flatMap((stack) =>
     cloudFormationResources(stack.resolve((stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation()), `${stack.artifactId}.template.json`));

@@ -1,5 +1,5 @@
-import { Annotations, Lazy, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Annotations, Lazy, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { fail } from '../../../core/errors';
 import { MANAGED_BY } from '../../../core/ownership';

@@ -1,4 +1,4 @@
-import { CfnResource, IResolvable, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnResource, IResolvable, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib/core';
 import { IConstruct } from 'constructs';
 import { ValidationContext } from '../../../core/errors';
 import { validationContext } from '../../private/context';

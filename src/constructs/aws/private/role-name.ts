@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib/core';
 import { IConstruct } from 'constructs';
 import { claimUniqueName } from '../../private/uniqueness';
 
