@@ -61,6 +61,7 @@ const project = new typescript.TypeScriptProject({
   },
   tsconfigDev: {
     compilerOptions: {
+      isolatedModules: true,
       lib: ['es2022'],
       target: 'ES2022',
       skipLibCheck: true,
@@ -91,7 +92,9 @@ const project = new typescript.TypeScriptProject({
     },
   },
   // ts-jest transpiles only; type checking runs once, in the `typecheck` task beside jest in `npm test`, which keeps tests fast.
-  tsJestOptions: { transformOptions: { isolatedModules: true } },
+  // (`isolatedModules` in test/tsconfig.json: ts-jest and ts-node transpile each file alone, and tsc checks that
+  // every file can be.)
+  tsJestOptions: { transformOptions: {} },
   gitignore: ['/out/', '/bench-results/', 'cdktf.out/', 'cdk.out/', '/examples/cli/dist/'], // dist/: cdk8s synth's default output
 });
 
