@@ -1,7 +1,7 @@
 // A ts-node transpiler (test/tsconfig.json, "ts-node"."transpiler") that transpiles exactly as `ts-node --transpile-only`
 // does — TypeScript's own transpileModule, through ts-node's own wrapper, with the project's compiler options — and
-// keeps each result on disk, keyed by everything the result depends on: the TypeScript version, the compiler options,
-// the module kind ts-node asks for, the file name and the file's content.
+// keeps each result on disk, keyed by everything the result depends on: the TypeScript and ts-node versions, the
+// compiler options, the module kind ts-node asks for, the file name and the file's content.
 //
 // Every `npm run synth|keyless|docgen`, every real-CLI app and every child process the tests start runs the source
 // under ts-node, and about half of such a process's time (1.5 s of 2.6 s for examples/cli/k8s.ts) is TypeScript
@@ -20,15 +20,16 @@ const CACHE = process.env.KEYLESS_TS_NODE_CACHE || path.join(__dirname, '..', 'n
 /** @type {import('ts-node').TranspilerFactory} */
 exports.create = function create(createOptions) {
   const { service, nodeModuleEmitKind } = createOptions;
-  const ts = service.projectLocalResolveHelper('typescript', true);
-  const typescript = require(ts);
+  const typescript = require(service.projectLocalResolveHelper('typescript', true));
   // ts-node's own wrapper of transpileModule (not in its exports map; ts-node is a pinned dev dependency).
-  const { createTsTranspileModule } = require(path.join(path.dirname(require.resolve('ts-node/package.json')), 'dist', 'ts-transpile-module.js'));
+  const tsNodeManifest = require.resolve('ts-node/package.json');
+  const { createTsTranspileModule } = require(path.join(path.dirname(tsNodeManifest), 'dist', 'ts-transpile-module.js'));
+  const tsNode = require(tsNodeManifest).version;
   const compilerOptions = service.config.options;
   let transpileModule;
   const packageJsonType = nodeModuleEmitKind === 'nodeesm' ? 'module' : 'commonjs';
   const base = crypto.createHash('sha256')
-    .update(JSON.stringify({ FORMAT, ts: typescript.version, compilerOptions, nodeModuleEmitKind: nodeModuleEmitKind ?? null }))
+    .update(JSON.stringify({ FORMAT, ts: typescript.version, tsNode, compilerOptions, nodeModuleEmitKind: nodeModuleEmitKind ?? null }))
     .digest('hex');
 
   return {
@@ -36,7 +37,8 @@ exports.create = function create(createOptions) {
       const key = crypto.createHash('sha256').update(base).update('\0').update(fileName).update('\0').update(input).digest('hex');
       const file = path.join(CACHE, key.slice(0, 2), `${key}.json`);
       try {
-        return JSON.parse(fs.readFileSync(file, 'utf8'));
+        const cached = JSON.parse(fs.readFileSync(file, 'utf8'));
+        if (typeof cached.outputText === 'string') return cached;
       } catch {
         // Not stored yet (or unreadable): transpile.
       }

@@ -89,3 +89,15 @@ test('a syntax error is reported by TypeScript, as ts-node reports it, and not s
   expect(result.diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual(['Expression expected.']);
   expect(stored()).toHaveLength(before);
 });
+
+test('an unreadable or foreign entry is transpiled again, never returned', () => {
+  const fileName = path.join(ROOT, 'src', 'entry-check.ts');
+  const input = 'export const checked = true;\n';
+  const before = new Set(stored());
+  transpile(input, { fileName });
+  const [entry] = stored().filter((f) => !before.has(f));
+  for (const content of ['{"outputText":', '{}', '{"outputText": 7}']) {
+    fs.writeFileSync(entry, content);
+    expect(transpile(input, { fileName }).outputText).toContain('exports.checked = true;');
+  }
+});
