@@ -21,15 +21,44 @@ import { staticCredential } from './static-credential';
 import { wildcardAction } from './wildcard-action';
 import { wildcardResource } from './wildcard-resource';
 
+// One rule per line (the order does not matter: ALL_RULES sorts by id).
 export {
-  awsAdminPolicy, azureFicAudience, federatedTrustUnpinned, gcpBasicRole, gcpPrincipalsetWildcard, gcpProviderUnpinned, k8sAutomount,
-  k8sClusterAdmin, k8sDefaultSa, k8sRbacWildcard, ownership, policyUnreadable, sessionOverTier, sharedIdentity, staticCredential,
-  wildcardAction, wildcardResource,
+  awsAdminPolicy,
+  azureFicAudience,
+  federatedTrustUnpinned,
+  gcpBasicRole,
+  gcpPrincipalsetWildcard,
+  gcpProviderUnpinned,
+  k8sAutomount,
+  k8sClusterAdmin,
+  k8sDefaultSa,
+  k8sRbacWildcard,
+  ownership,
+  policyUnreadable,
+  sessionOverTier,
+  sharedIdentity,
+  staticCredential,
+  wildcardAction,
+  wildcardResource,
 };
 
 /** Every Keyless guardrail rule, in id order. */
 export const ALL_RULES: readonly GuardrailRule[] = [
-  awsAdminPolicy, azureFicAudience, federatedTrustUnpinned, gcpBasicRole, gcpPrincipalsetWildcard, gcpProviderUnpinned, k8sAutomount,
-  k8sClusterAdmin, k8sDefaultSa, k8sRbacWildcard, ownership, policyUnreadable, sessionOverTier, sharedIdentity, staticCredential,
-  wildcardAction, wildcardResource,
+  awsAdminPolicy,
+  azureFicAudience,
+  federatedTrustUnpinned,
+  gcpBasicRole,
+  gcpPrincipalsetWildcard,
+  gcpProviderUnpinned,
+  k8sAutomount,
+  k8sClusterAdmin,
+  k8sDefaultSa,
+  k8sRbacWildcard,
+  ownership,
+  policyUnreadable,
+  sessionOverTier,
+  sharedIdentity,
+  staticCredential,
+  wildcardAction,
+  wildcardResource,
 ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
