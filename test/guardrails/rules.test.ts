@@ -6,11 +6,11 @@
  * Resources are written the way they appear in synthesized output (CloudFormation properties, Terraform attributes,
  * whole Kubernetes objects), not built with Keyless.
  */
+import type { CaseBuilders, Kind } from './cases/builders';
 import { ALL_RULES, COMPLIANT, evaluate, GuardrailRule, NeutralResource, NOT_APPLICABLE, RuleResult, staticCredential } from '../../src/guardrails';
 
 const TODAY = '2026-11-22';
 
-import type { CaseBuilders, Kind } from './cases/builders';
 
 interface Case {
   readonly rule: string;
