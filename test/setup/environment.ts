@@ -1,6 +1,11 @@
 /**
- * The jest test environment: jest's node environment, with the creation stacks the frameworks record formatted as V8
- * formats them instead of through jest's source maps.
+ * The jest test environment: jest's node environment, with a temporary directory of its own per test file, and the
+ * creation stacks the frameworks record formatted as V8 formats them instead of through jest's source maps.
+ *
+ * An aws-cdk-lib `App` without `outdir` writes its cloud assembly to a new `cdk.outXXXXXX` in the temporary
+ * directory and never removes it (about a thousand per run of the suite, tens of thousands on a developer machine).
+ * Each test file gets its own `TMPDIR` (and so `os.tmpdir()`, also for the processes it starts), removed with
+ * everything in it when the file ends.
  *
  * cdktf captures a whole stack (`Error.stackTraceLimit` = MAX_SAFE_INTEGER) for every token it creates, and
  * aws-cdk-lib for every construct's metadata, each on a plain object (never an Error), to name the source of a bad
@@ -8,6 +13,9 @@
  * 1 CPU-s of the 10 of test/property/terraform.test.ts; these captures took about 3.7 CPU-s of a whole run. No test reads those stacks. Errors,
  * of any realm, keep jest's formatter, so a failing test's stack still points into the TypeScript sources.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { types } from 'util';
 import NodeEnvironment from 'jest-environment-node';
 
@@ -18,9 +26,13 @@ const v8Format: Format = (_target, frames) => `Error${frames.map((frame) => `\n 
 
 export default class KeylessTestEnvironment extends NodeEnvironment {
   private formats?: { readonly jest: Format; readonly installed: Format };
+  private tmp?: { readonly dir: string; readonly previous: string | undefined };
 
   public override async setup(): Promise<void> {
     await super.setup();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-jest-'));
+    this.tmp = { dir, previous: process.env.TMPDIR };
+    process.env.TMPDIR = dir;
     // jest installs its formatter for each test file before the environment's setup.
     const jestFormat = Error.prepareStackTrace;
     if (jestFormat === undefined) return;
@@ -31,6 +43,11 @@ export default class KeylessTestEnvironment extends NodeEnvironment {
 
   public override async teardown(): Promise<void> {
     if (this.formats !== undefined && Error.prepareStackTrace === this.formats.installed) Error.prepareStackTrace = this.formats.jest;
+    if (this.tmp !== undefined) {
+      if (this.tmp.previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = this.tmp.previous;
+      fs.rmSync(this.tmp.dir, { recursive: true, force: true });
+    }
     await super.teardown();
   }
 }
