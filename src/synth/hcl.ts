@@ -1,0 +1,120 @@
+/**
+ * HCL (`*.tf`) read as Terraform JSON, through HashiCorp's parser `@cdktf/hcl2json` (Go compiled to WebAssembly; an
+ * optional peer dependency, loaded only when a `.tf` file is read).
+ *
+ * The parser is asynchronous and the readers are synchronous (the CLI, the inventory, the framework adapters): the
+ * parser runs in a worker thread, and the caller waits for its answer on a shared buffer (`Atomics.wait`), receiving
+ * it with `receiveMessageOnPort`. The worker is started on the first read, kept for the process (unreferenced, so
+ * it never keeps the process alive) and loads the WebAssembly once.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
+import { evaluateTerraformDocuments } from './terraform-eval';
+import { UnreadableInputError } from './read';
+
+/** The parser package, and the range this package declares for it. */
+export const HCL_PARSER_PACKAGE = '@cdktf/hcl2json';
+const HCL_PARSER_RANGE = '^0.21.0';
+
+/** How long one parse may take before the read is refused (the first one loads the WebAssembly: about 150 ms). */
+const PARSE_TIMEOUT_MS = 60_000;
+
+// The worker: parses each file it is sent, answers on its port, and wakes the waiting caller.
+const WORKER_SOURCE = `
+const { workerData } = require('worker_threads');
+const { parse } = require(workerData.parser);
+const { port, signal } = workerData;
+port.on('message', async ({ id, files }) => {
+  const results = [];
+  for (const { name, text } of files) {
+    try {
+      results.push({ document: await parse(name, text) });
+    } catch (error) {
+      results.push({ error: String(error && error.message || error) });
+    }
+  }
+  port.postMessage({ id, results });
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
+});
+`;
+
+interface ParserWorker {
+  readonly worker: Worker;
+  readonly port: import('worker_threads').MessagePort;
+  readonly signal: Int32Array;
+  next: number;
+}
+
+let parserWorker: ParserWorker | undefined;
+
+/** The installed parser's entry file, or a Keyless error naming the package and how to install it. */
+function resolveParser(file: string): string {
+  try {
+    return require.resolve(HCL_PARSER_PACKAGE);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new UnreadableInputError(`${file}: reading HCL needs ${HCL_PARSER_PACKAGE}, which is not installed (an optional peer dependency of @keyless/constructs, `
+      + `which npm installs only when asked). Fix: \`npm i ${HCL_PARSER_PACKAGE}@${HCL_PARSER_RANGE}\` next to @keyless/constructs, or check the Terraform JSON `
+      + 'of the module (`terraform show -json` of a plan)');
+  }
+}
+
+function startWorker(parser: string): ParserWorker {
+  const { port1, port2 } = new MessageChannel();
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { parser, port: port2, signal }, transferList: [port2] });
+  worker.unref();
+  port1.unref();
+  return { worker, port: port1, signal, next: 0 };
+}
+
+/** `FILE:LINE,COL-…: Summary; detail` of the parser's error, as the reader reports it. */
+function syntaxError(file: string, message: string): UnreadableInputError {
+  const diagnostic = /\[(.*)\]\s*$/s.exec(message)?.[1] ?? message;
+  const located = /^[^:]*:(\d+),(\d+)(?:-\S*)?:\s*(.*)$/s.exec(diagnostic);
+  const detail = (located ? located[3] : diagnostic).split('\n')[0].trim();
+  return new UnreadableInputError(`${file}${located ? `:${located[1]}:${located[2]}` : ''}: cannot be parsed as HCL (${detail})`);
+}
+
+/**
+ * Parses `.tf` files into Terraform JSON documents (blocks as lists of objects, expressions as `${…}` strings), in the
+ * order given. A file that is not valid HCL is an {@link UnreadableInputError} naming `FILE:LINE:COLUMN`; a missing
+ * parser package is one naming the package and the install command.
+ */
+export function parseHclFiles(files: readonly string[]): any[] {
+  if (files.length === 0) return [];
+  const parser = resolveParser(files[0]);
+  parserWorker ??= startWorker(parser);
+  const w = parserWorker;
+  const id = ++w.next;
+  const before = Atomics.load(w.signal, 0);
+  w.port.postMessage({ id, files: files.map((file) => ({ name: path.basename(file), text: fs.readFileSync(file, 'utf8') })) });
+  let answer: { id: number; results: Array<{ document?: any; error?: string }> } | undefined;
+  const deadline = Date.now() + PARSE_TIMEOUT_MS;
+  while (!answer) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0 || Atomics.wait(w.signal, 0, before, remaining) === 'timed-out') {
+      if (receiveMessageOnPort(w.port)) continue;
+      void w.worker.terminate();
+      parserWorker = undefined;
+      throw new UnreadableInputError(`${files[0]}: the HCL parser (${HCL_PARSER_PACKAGE}) did not answer within ${PARSE_TIMEOUT_MS / 1000} s`);
+    }
+    const received = receiveMessageOnPort(w.port)?.message;
+    if (received?.id === id) answer = received;
+  }
+  return answer.results.map((result, i) => {
+    if (result.error !== undefined) throw syntaxError(files[i], result.error);
+    return result.document;
+  });
+}
+
+/**
+ * One Terraform module: the `.tf` files given (all of one directory), parsed and evaluated together (locals,
+ * variables and data documents are shared), as Terraform JSON documents in the order given. `.tf.json` documents
+ * of the same directory can be passed in `json` so that they share the module (they are returned after the HCL ones).
+ */
+export function readHclModule(files: readonly string[], json: readonly any[] = []): any[] {
+  return evaluateTerraformDocuments([...parseHclFiles(files), ...json]);
+}

@@ -1,0 +1,688 @@
+/**
+ * Evaluation of Terraform JSON documents (hand-written `*.tf.json`, or HCL `*.tf` read as JSON) without a cloud:
+ * what a module determines by itself is computed, everything else stays as written.
+ *
+ * Evaluated: literal values, `jsonencode(…)` (and `jsondecode`, `concat`, `merge`, `tolist`, `tostring`, `join`),
+ * `local.X`, `var.X` with a `default`, string templates, and `data.aws_iam_policy_document.X.json` built from literal
+ * `statement` blocks (the JSON the AWS provider writes). Unknown: resource and data attributes, module outputs,
+ * `count`/`for_each`/`each`, operators, conditionals, `for` expressions, splats, template directives and other
+ * functions. An unknown value that is a string (a resource attribute such as an ARN, a variable of type `string`, an
+ * interpolation in a template) stays inside an evaluated value as a `${…}` placeholder, as Terraform JSON writes it;
+ * an unknown whose shape is not known (a list variable, a function result) leaves the whole attribute as written, so
+ * that it is reported as unreadable rather than read as compliant.
+ */
+
+/** A value known only at apply time (or not modelled): its source text, and whether it is known to be a string. */
+class Unknown {
+  constructor(public readonly text: string, public readonly scalar: boolean) {}
+}
+
+type Value = unknown;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Expression syntax (HCL native syntax, the subset found in attribute values), with the source span of every node.
+
+type Node =
+  | { k: 'lit'; v: Value; s: number; e: number }
+  | { k: 'tpl'; parts: Array<string | Node>; s: number; e: number; directive: boolean; partsSrc?: string }
+  | { k: 'tuple'; items: Node[]; s: number; e: number }
+  | { k: 'object'; items: Array<{ key: Node; value: Node }>; s: number; e: number }
+  | { k: 'call'; name: string; args: Node[]; expand: boolean; s: number; e: number }
+  | { k: 'ref'; root: string; path: Array<{ attr: string } | { index: Node }>; s: number; e: number }
+  | { k: 'opaque'; s: number; e: number };
+
+class ParseError extends Error {}
+
+const KEYWORDS: Record<string, Value> = { true: true, false: false, null: null };
+
+class Parser {
+  public pos = 0;
+  constructor(public readonly src: string) {}
+
+  private fail(what: string): never {
+    throw new ParseError(`${what} at ${this.pos}`);
+  }
+
+  private ws(): void {
+    for (;;) {
+      const c = this.src[this.pos];
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+        this.pos++;
+      } else if (c === '#' || (c === '/' && this.src[this.pos + 1] === '/')) {
+        while (this.pos < this.src.length && this.src[this.pos] !== '\n') this.pos++;
+      } else if (c === '/' && this.src[this.pos + 1] === '*') {
+        const end = this.src.indexOf('*/', this.pos + 2);
+        if (end < 0) this.fail('unclosed comment');
+        this.pos = end + 2;
+      } else {
+        return;
+      }
+    }
+  }
+
+  private peek(): string {
+    this.ws();
+    return this.src[this.pos];
+  }
+
+  private eat(token: string): boolean {
+    this.ws();
+    if (this.src.startsWith(token, this.pos)) {
+      this.pos += token.length;
+      return true;
+    }
+    return false;
+  }
+
+  private expect(token: string): void {
+    if (!this.eat(token)) this.fail(`expected ${token}`);
+  }
+
+  private identifier(): string | undefined {
+    this.ws();
+    const match = /^[A-Za-z_][A-Za-z0-9_-]*(?:::[A-Za-z_][A-Za-z0-9_-]*)*/.exec(this.src.slice(this.pos, this.pos + 256));
+    if (!match) return undefined;
+    this.pos += match[0].length;
+    return match[0];
+  }
+
+  /** Expression = conditional (`a ? b : c`) over binary operations. */
+  public expression(): Node {
+    this.ws();
+    const s = this.pos;
+    const condition = this.binary(0);
+    if (this.peek() === '?') {
+      this.pos++;
+      this.expression();
+      this.expect(':');
+      this.expression();
+      return { k: 'opaque', s, e: this.pos };
+    }
+    return condition;
+  }
+
+  private static readonly OPERATORS = [['||'], ['&&'], ['==', '!='], ['>=', '<=', '>', '<'], ['+', '-'], ['*', '/', '%']];
+
+  private binary(level: number): Node {
+    if (level === Parser.OPERATORS.length) return this.unary();
+    this.ws();
+    const s = this.pos;
+    let left = this.binary(level + 1);
+    for (;;) {
+      this.ws();
+      // Longer operators first (`>=` before `>`); `=` and `=>` are no operators.
+      const op = Parser.OPERATORS[level].find((o) => this.src.startsWith(o, this.pos));
+      if (!op) return left;
+      this.pos += op.length;
+      this.binary(level + 1);
+      left = { k: 'opaque', s, e: this.pos };
+    }
+  }
+
+  private unary(): Node {
+    this.ws();
+    const s = this.pos;
+    const c = this.src[this.pos];
+    if (c === '!' || (c === '-' && !/[0-9]/.test(this.src[this.pos + 1] ?? ''))) {
+      this.pos++;
+      this.unary();
+      return { k: 'opaque', s, e: this.pos };
+    }
+    return this.postfix(this.term());
+  }
+
+  private postfix(node: Node): Node {
+    for (;;) {
+      const save = this.pos;
+      this.ws();
+      const c = this.src[this.pos];
+      if (c === '.' && this.src[this.pos + 1] !== '.') {
+        this.pos++;
+        if (this.eat('*')) {
+          node = { k: 'opaque', s: node.s, e: this.pos };
+          continue;
+        }
+        const name = this.identifier() ?? /^[0-9]+/.exec(this.src.slice(this.pos))?.[0];
+        if (name === undefined) this.fail('expected an attribute name');
+        if (/^[0-9]+$/.test(name)) this.pos += name.length;
+        node = node.k === 'ref' ? { ...node, path: [...node.path, { attr: name }], e: this.pos } : { k: 'opaque', s: node.s, e: this.pos };
+      } else if (c === '[') {
+        this.pos++;
+        if (this.eat('*')) {
+          this.expect(']');
+          node = { k: 'opaque', s: node.s, e: this.pos };
+          continue;
+        }
+        const index = this.expression();
+        this.expect(']');
+        node = node.k === 'ref' ? { ...node, path: [...node.path, { index }], e: this.pos } : { k: 'opaque', s: node.s, e: this.pos };
+      } else {
+        this.pos = save;
+        return node;
+      }
+    }
+  }
+
+  private term(): Node {
+    this.ws();
+    const s = this.pos;
+    const c = this.src[this.pos];
+    if (c === undefined) this.fail('unexpected end');
+    const number = /^-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(this.src.slice(this.pos, this.pos + 64));
+    if (number) {
+      this.pos += number[0].length;
+      return { k: 'lit', v: Number(number[0]), s, e: this.pos };
+    }
+    if (c === '"') return this.quoted();
+    if (c === '<' && this.src[this.pos + 1] === '<') return this.heredoc();
+    if (c === '(') {
+      this.pos++;
+      const inner = this.expression();
+      this.expect(')');
+      return { ...inner, s, e: this.pos };
+    }
+    if (c === '[') {
+      this.pos++;
+      if (this.isFor()) return this.skipFor(s, ']');
+      const items: Node[] = [];
+      while (!this.eat(']')) {
+        items.push(this.expression());
+        if (!this.eat(',') && this.peek() !== ']') this.fail('expected , or ]');
+      }
+      return { k: 'tuple', items, s, e: this.pos };
+    }
+    if (c === '{') {
+      this.pos++;
+      if (this.isFor()) return this.skipFor(s, '}');
+      const items: Array<{ key: Node; value: Node }> = [];
+      while (!this.eat('}')) {
+        items.push({ key: this.objectKey(), value: this.expression() });
+        this.eat(',');
+      }
+      return { k: 'object', items, s, e: this.pos };
+    }
+    const name = this.identifier();
+    if (name === undefined) this.fail(`unexpected ${JSON.stringify(c)}`);
+    if (Object.hasOwn(KEYWORDS, name)) return { k: 'lit', v: KEYWORDS[name], s, e: this.pos };
+    if (this.src[this.pos] === '(') {
+      this.pos++;
+      const args: Node[] = [];
+      let expand = false;
+      while (!this.eat(')')) {
+        args.push(this.expression());
+        if (this.eat('...')) expand = true;
+        if (!this.eat(',') && this.peek() !== ')') this.fail('expected , or )');
+      }
+      return { k: 'call', name, args, expand, s, e: this.pos };
+    }
+    return { k: 'ref', root: name, path: [], s, e: this.pos };
+  }
+
+  private objectKey(): Node {
+    this.ws();
+    const s = this.pos;
+    const name = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(this.src.slice(this.pos, this.pos + 256))?.[0];
+    if (name !== undefined) {
+      const after = this.src.slice(this.pos + name.length).match(/^[ \t]*(=(?![=>])|:)/);
+      if (after) {
+        this.pos += name.length + after[0].length;
+        return { k: 'lit', v: name, s, e: s + name.length };
+      }
+    }
+    const key = this.binary(0);
+    if (!this.eat(':') && !(this.peek() === '=' && this.src[this.pos + 1] !== '=' && this.eat('='))) this.fail('expected = or :');
+    return key;
+  }
+
+  private isFor(): boolean {
+    this.ws();
+    return /^for[ \t\n]/.test(this.src.slice(this.pos, this.pos + 4));
+  }
+
+  /** A `for` expression, skipped (never evaluated): balanced brackets, strings and heredocs respected. */
+  private skipFor(s: number, close: string): Node {
+    let depth = 1;
+    while (depth > 0) {
+      const c = this.src[this.pos];
+      if (c === undefined) this.fail('unclosed for expression');
+      if (c === '"') {
+        this.quoted();
+        continue;
+      }
+      if (c === '<' && this.src[this.pos + 1] === '<' && /^<<-?[A-Za-z_]/.test(this.src.slice(this.pos, this.pos + 4))) {
+        this.heredoc();
+        continue;
+      }
+      if (c === '[' || c === '{' || c === '(') depth++;
+      if (c === ']' || c === '}' || c === ')') depth--;
+      this.pos++;
+    }
+    if (this.src[this.pos - 1] !== close) this.fail(`expected ${close}`);
+    return { k: 'opaque', s, e: this.pos };
+  }
+
+  /** A quoted template: `"…"` with HCL escapes and `${…}` interpolations. */
+  private quoted(): Node {
+    const s = this.pos;
+    this.pos++;
+    const node = this.template((c) => c === '"', true);
+    this.expect('"');
+    return { ...node, s, e: this.pos };
+  }
+
+  private heredoc(): Node {
+    const s = this.pos;
+    const head = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)\r?\n/.exec(this.src.slice(this.pos, this.pos + 300));
+    if (!head) this.fail('bad heredoc');
+    const bodyStart = this.pos + head[0].length;
+    const lines = this.src.slice(bodyStart).split('\n');
+    let offset = bodyStart;
+    const body: string[] = [];
+    let closed = false;
+    for (const line of lines) {
+      offset += line.length + 1;
+      if (line.trim() === head[2]) {
+        closed = true;
+        break;
+      }
+      body.push(line);
+    }
+    if (!closed) this.fail('unclosed heredoc');
+    let text = body.map((l) => `${l}\n`).join('');
+    if (head[1] === '-') {
+      const indent = Math.min(...body.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)![0].length));
+      text = body.map((l) => `${l.slice(Number.isFinite(indent) ? indent : 0)}\n`).join('');
+    }
+    this.pos = Math.min(offset - 1, this.src.length);
+    const node = parseTemplate(text, false);
+    return { ...node, s, e: this.pos, partsSrc: text };
+  }
+
+  /** Template parts up to `stop` (not consumed). `escapes`: HCL backslash escapes (quoted strings, not JSON strings). */
+  public template(stop: (c: string) => boolean, escapes: boolean): Extract<Node, { k: 'tpl' }> {
+    const s = this.pos;
+    const parts: Array<string | Node> = [];
+    let text = '';
+    let directive = false;
+    while (this.pos < this.src.length && !stop(this.src[this.pos])) {
+      const c = this.src[this.pos];
+      const next = this.src[this.pos + 1];
+      if ((c === '$' || c === '%') && next === c && this.src[this.pos + 2] === '{') {
+        text += `${c}{`;
+        this.pos += 3;
+      } else if (c === '$' && next === '{') {
+        if (text) parts.push(text);
+        text = '';
+        this.pos += 2;
+        this.eat('~');
+        parts.push(this.expression());
+        this.eat('~');
+        this.expect('}');
+      } else if (c === '%' && next === '{') {
+        directive = true;
+        this.pos += 2;
+        while (this.pos < this.src.length && this.src[this.pos] !== '}') {
+          if (this.src[this.pos] === '"') this.quoted(); else this.pos++;
+        }
+        this.expect('}');
+      } else if (escapes && c === '\\') {
+        const map: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
+        if (next === 'u' || next === 'U') {
+          const digits = next === 'u' ? 4 : 8;
+          text += String.fromCodePoint(parseInt(this.src.slice(this.pos + 2, this.pos + 2 + digits), 16));
+          this.pos += 2 + digits;
+        } else {
+          if (map[next] === undefined) this.fail('bad escape');
+          text += map[next];
+          this.pos += 2;
+        }
+      } else {
+        text += c;
+        this.pos++;
+      }
+    }
+    if (text || parts.length === 0) parts.push(text);
+    return { k: 'tpl', parts, s, e: this.pos, directive };
+  }
+}
+
+/** A string as a template: JSON-syntax strings (no backslash escapes left) and heredoc bodies. */
+function parseTemplate(text: string, escapes: boolean): Extract<Node, { k: 'tpl' }> {
+  return new Parser(text).template(() => false, escapes);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Evaluation
+
+/** Blocks of a Terraform JSON block value: an object, or a list of objects (HCL converters write lists). */
+function blocks(value: unknown): any[] {
+  return (Array.isArray(value) ? value : [value]).filter((b) => b && typeof b === 'object' && !Array.isArray(b));
+}
+
+/** `{ NAME: block | [blocks] }` or `[{ NAME: … }]` as [name, block] pairs. */
+function named(value: unknown): Array<[string, any]> {
+  return blocks(value).flatMap((group) => Object.entries(group).flatMap(([name, v]) => blocks(v).map((b): [string, any] => [name, b])));
+}
+
+const PRIMITIVE_TYPES = new Set(['string', 'number', 'bool']);
+
+/** One module: locals, variables and policy documents of every document of one directory. */
+class Module {
+  private readonly locals = new Map<string, { value: unknown; text: string }>();
+  private readonly localValues = new Map<string, Value>();
+  private readonly evaluating = new Set<string>();
+  private readonly variables = new Map<string, any>();
+  private readonly policyDocuments = new Map<string, any[]>();
+  private readonly policyJson = new Map<string, Value>();
+
+  constructor(documents: readonly any[]) {
+    for (const document of documents) {
+      for (const block of blocks(document?.locals)) {
+        for (const [name, value] of Object.entries(block)) this.locals.set(name, { value, text: `local.${name}` });
+      }
+      for (const [name, block] of named(document?.variable)) this.variables.set(name, block);
+      for (const [name, block] of named(document?.data?.aws_iam_policy_document)) {
+        this.policyDocuments.set(name, [...(this.policyDocuments.get(name) ?? []), block]);
+      }
+    }
+  }
+
+  /** A Terraform JSON value (strings are templates) evaluated; unknown when part of it is. */
+  public value(value: unknown, depth = 0): Value {
+    if (depth > 64) return new Unknown('…', false);
+    if (typeof value === 'string') {
+      if (!value.includes('${') && !value.includes('%{')) return value;
+      let node: Node;
+      try {
+        node = parseTemplate(value, false);
+      } catch {
+        return new Unknown(value, false);
+      }
+      return this.template(node as Extract<Node, { k: 'tpl' }>, value, depth);
+    }
+    if (Array.isArray(value)) return this.collect(value.map((v) => this.value(v, depth + 1)), (items) => items);
+    if (value && typeof value === 'object') {
+      const entries = Object.entries(value);
+      return this.collect(entries.map(([, v]) => this.value(v, depth + 1)), (items) => Object.fromEntries(entries.map(([k], i) => [k, items[i]])));
+    }
+    return value;
+  }
+
+  /** Items of a collection: a string-typed unknown becomes a `${…}` placeholder; any other unknown, the collection. */
+  private collect(items: Value[], build: (items: Value[]) => Value): Value {
+    const out: Value[] = [];
+    for (const item of items) {
+      if (item instanceof Unknown) {
+        if (!item.scalar) return new Unknown('', false);
+        out.push(`\${${item.text}}`);
+      } else {
+        out.push(item);
+      }
+    }
+    return build(out);
+  }
+
+  private template(node: Extract<Node, { k: 'tpl' }>, src: string, depth: number): Value {
+    if (node.directive) return new Unknown(src.slice(node.s, node.e), true);
+    const partsSrc = node.partsSrc ?? src;
+    if (node.parts.length === 1 && typeof node.parts[0] !== 'string') return this.expr(node.parts[0], partsSrc, depth + 1);
+    let text = '';
+    for (const part of node.parts) {
+      if (typeof part === 'string') {
+        text += part;
+        continue;
+      }
+      const v = this.expr(part, partsSrc, depth + 1);
+      if (v instanceof Unknown) text += `\${${partsSrc.slice(part.s, part.e)}}`;
+      else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') text += String(v);
+      else return new Unknown(src.slice(node.s, node.e), true);
+    }
+    return text;
+  }
+
+  private expr(node: Node, src: string, depth: number): Value {
+    const text = () => src.slice(node.s, node.e);
+    if (depth > 64) return new Unknown(text(), false);
+    switch (node.k) {
+      case 'lit':
+        return node.v;
+      case 'tpl':
+        return this.template(node, src, depth);
+      case 'tuple':
+        return this.collect(node.items.map((i) => this.expr(i, src, depth + 1)), (items) => items);
+      case 'object': {
+        const keys = node.items.map((i) => this.expr(i.key, src, depth + 1));
+        if (keys.some((k) => k instanceof Unknown || (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean'))) return new Unknown(text(), false);
+        return this.collect(node.items.map((i) => this.expr(i.value, src, depth + 1)),
+          (items) => Object.fromEntries(keys.map((k, i) => [String(k), items[i]])));
+      }
+      case 'call':
+        return this.call(node, src, depth);
+      case 'ref':
+        return this.reference(node, src, depth);
+      default:
+        return new Unknown(text(), false);
+    }
+  }
+
+  private call(node: Extract<Node, { k: 'call' }>, src: string, depth: number): Value {
+    const unknown = new Unknown(src.slice(node.s, node.e), false);
+    const args = node.args.map((a) => this.expr(a, src, depth + 1));
+    if (node.expand || args.some((a) => a instanceof Unknown)) return unknown;
+    const pure = (v: Value) => !JSON.stringify(v).includes('${');
+    switch (node.name) {
+      case 'jsonencode':
+        return args.length === 1 ? jsonEncode(args[0]) : unknown;
+      case 'jsondecode':
+        if (args.length !== 1 || typeof args[0] !== 'string') return unknown;
+        try {
+          return JSON.parse(args[0]);
+        } catch {
+          return unknown;
+        }
+      case 'tostring':
+        return args.length === 1 && ['string', 'number', 'boolean'].includes(typeof args[0]) ? String(args[0]) : unknown;
+      case 'tolist':
+        return args.length === 1 && Array.isArray(args[0]) ? args[0] : unknown;
+      case 'concat':
+        return args.every(Array.isArray) ? (args as unknown[][]).flat(1) : unknown;
+      case 'merge':
+        return args.every((a) => a && typeof a === 'object' && !Array.isArray(a)) ? Object.assign({}, ...args) : unknown;
+      case 'join':
+        return args.length === 2 && typeof args[0] === 'string' && Array.isArray(args[1]) && args[1].every((a) => typeof a === 'string') && pure(args[0])
+          ? (args[1] as string[]).join(args[0]) : unknown;
+      default:
+        return unknown;
+    }
+  }
+
+  private reference(node: Extract<Node, { k: 'ref' }>, src: string, depth: number): Value {
+    const text = src.slice(node.s, node.e);
+    const attr = (i: number) => {
+      const step = node.path[i];
+      return step && 'attr' in step ? step.attr : undefined;
+    };
+    const follow = (value: Value, from: number): Value => {
+      let v = value;
+      for (const step of node.path.slice(from)) {
+        if (v instanceof Unknown) return new Unknown(text, false);
+        const key = 'attr' in step ? step.attr : this.expr(step.index, src, depth + 1);
+        if (key instanceof Unknown || v === null || typeof v !== 'object') return new Unknown(text, false);
+        v = (v as any)[String(key)];
+        if (v === undefined) return new Unknown(text, false);
+      }
+      return v;
+    };
+    switch (node.root) {
+      case 'local': {
+        const name = attr(0);
+        return name === undefined ? new Unknown(text, false) : follow(this.local(name, depth), 1);
+      }
+      case 'var': {
+        const name = attr(0);
+        const variable = name === undefined ? undefined : this.variables.get(name);
+        if (variable && Object.hasOwn(variable, 'default') && variable.default !== null) return follow(variable.default, 1);
+        const type = typeof variable?.type === 'string' ? variable.type.replace(/^\$\{(.*)\}$/, '$1').trim() : undefined;
+        return new Unknown(text, node.path.length === 1 && type !== undefined && PRIMITIVE_TYPES.has(type));
+      }
+      case 'data': {
+        if (attr(0) === 'aws_iam_policy_document' && attr(1) !== undefined && attr(2) === 'json' && node.path.length === 3) {
+          return this.policyDocument(attr(1)!, text, depth);
+        }
+        return new Unknown(text, node.path.length >= 3);
+      }
+      case 'count':
+      case 'path':
+      case 'terraform':
+        return new Unknown(text, node.path.length === 1);
+      case 'each':
+        return new Unknown(text, attr(0) === 'key' && node.path.length === 1);
+      case 'module':
+      case 'self':
+        return new Unknown(text, false);
+      default:
+        // TYPE.NAME.ATTRIBUTE (or TYPE.NAME[INDEX].ATTRIBUTE): a resource attribute, known after apply.
+        return new Unknown(text, node.path.length >= 2 && node.path.some((step, i) => i >= 1 && 'attr' in step));
+    }
+  }
+
+  private local(name: string, depth: number): Value {
+    if (this.localValues.has(name)) return this.localValues.get(name);
+    const local = this.locals.get(name);
+    if (!local || this.evaluating.has(name)) return new Unknown(`local.${name}`, false);
+    this.evaluating.add(name);
+    const value = this.value(local.value, depth + 1);
+    this.evaluating.delete(name);
+    this.localValues.set(name, value);
+    return value;
+  }
+
+  /** `data.aws_iam_policy_document.NAME.json`: the provider's JSON of literal statements, else unknown. */
+  private policyDocument(name: string, text: string, depth: number): Value {
+    if (this.policyJson.has(name)) return this.policyJson.get(name);
+    this.policyJson.set(name, new Unknown(text, true)); // a document that refers to itself is unknown
+    const found = this.policyDocuments.get(name) ?? [];
+    const value = found.length === 1 ? this.buildPolicy(this.value(found[0], depth + 1), text) : new Unknown(text, true);
+    this.policyJson.set(name, value);
+    return value;
+  }
+
+  private buildPolicy(block: Value, text: string): Value {
+    const unknown = new Unknown(text, true);
+    const supported = new Set(['statement', 'version', 'policy_id']);
+    if (block instanceof Unknown || !block || typeof block !== 'object' || Object.keys(block).some((k) => !supported.has(k))) return unknown;
+    const b = block as any;
+    if ((b.version !== undefined && typeof b.version !== 'string') || (b.policy_id !== undefined && typeof b.policy_id !== 'string')) return unknown;
+    // Lists of strings (the provider's schema converts numbers and booleans to strings).
+    const strings = (v: unknown): string[] | undefined => (v === undefined ? []
+      : Array.isArray(v) && v.every((s) => ['string', 'number', 'boolean'].includes(typeof s)) ? v.map(String) : undefined);
+    // The provider: a set of one is a string, of several a list in reverse lexical order; `&{…}` is IAM's `${…}`.
+    const list = (values: string[], vars: boolean): string | string[] => {
+      const out = [...new Set(values.map((s) => (vars ? s.replace(/&\{/g, '${') : s)))];
+      return out.length === 1 ? out[0] : out.sort().reverse();
+    };
+    const statementKeys = new Set(['sid', 'effect', 'actions', 'not_actions', 'resources', 'not_resources', 'principals', 'not_principals', 'condition']);
+    const statements: any[] = [];
+    for (const s of b.statement === undefined ? [] : Array.isArray(b.statement) ? b.statement : [b.statement]) {
+      if (!s || typeof s !== 'object' || Object.keys(s).some((k) => !statementKeys.has(k))) return unknown;
+      const out: any = {};
+      if (s.sid !== undefined && s.sid !== '') {
+        if (typeof s.sid !== 'string') return unknown;
+        out.Sid = s.sid;
+      }
+      if (s.effect !== undefined && s.effect !== 'Allow' && s.effect !== 'Deny') return unknown;
+      out.Effect = s.effect ?? 'Allow';
+      for (const [key, field, vars] of [['actions', 'Action', false], ['not_actions', 'NotAction', false], ['resources', 'Resource', true], ['not_resources', 'NotResource', true]] as const) {
+        const values = strings(s[key]);
+        if (values === undefined) return unknown;
+        if (values.length > 0) out[field] = list(values, vars);
+      }
+      for (const [key, field] of [['principals', 'Principal'], ['not_principals', 'NotPrincipal']] as const) {
+        if (s[key] === undefined) continue;
+        const principals: any = {};
+        const given = Array.isArray(s[key]) ? s[key] : [s[key]];
+        for (const p of given) {
+          const identifiers = strings(p?.identifiers);
+          if (typeof p?.type !== 'string' || identifiers === undefined || Object.keys(p).some((k) => k !== 'type' && k !== 'identifiers')) return unknown;
+          const value = list(identifiers, true);
+          const before = principals[p.type];
+          principals[p.type] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), ...(Array.isArray(value) ? value : [value])];
+        }
+        if (given.length === 0) continue;
+        out[field] = Object.keys(principals).length === 1 && principals['*'] === '*' ? '*' : sortKeys(principals);
+      }
+      if (s.condition !== undefined) {
+        const conditions: Record<string, Record<string, string[]>> = {};
+        for (const c of Array.isArray(s.condition) ? s.condition : [s.condition]) {
+          const values = strings(c?.values);
+          if (typeof c?.test !== 'string' || typeof c?.variable !== 'string' || values === undefined
+            || Object.keys(c).some((k) => !['test', 'variable', 'values'].includes(k))) return unknown;
+          const byTest = conditions[c.test] ??= {};
+          byTest[c.variable] = [...(byTest[c.variable] ?? []), ...values.map((v) => v.replace(/&\{/g, '${'))];
+        }
+        const flattened = Object.fromEntries(Object.entries(conditions).map(([test, vars]) =>
+          [test, sortKeys(Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v.length === 1 ? v[0] : v])))]));
+        if (Object.keys(flattened).length > 0) out.Condition = sortKeys(flattened);
+      }
+      statements.push(out);
+    }
+    const doc: any = { Version: b.version ?? '2012-10-17' };
+    if (b.policy_id) doc.Id = b.policy_id;
+    if (statements.length > 0) doc.Statement = statements;
+    return JSON.stringify(doc, null, 2);
+  }
+}
+
+function sortKeys(object: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(object).sort().map((k) => [k, object[k]]));
+}
+
+/** Terraform's `jsonencode`: compact, object keys in lexical order. */
+function jsonEncode(value: Value): string {
+  const canonical = (v: Value): Value => (Array.isArray(v) ? v.map(canonical)
+    : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as any)[k])])) : v);
+  return JSON.stringify(canonical(value));
+}
+
+/** Blocks of a document whose attributes are evaluated: resources, data sources and providers. */
+function evaluateBlocks(module: Module, value: unknown, levels: number): unknown {
+  if (levels === 0) return evaluateAttributes(module, value);
+  if (Array.isArray(value)) return value.map((v) => evaluateBlocks(module, v, levels));
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluateBlocks(module, v, levels - 1)]));
+}
+
+/** Every attribute of a block (and of its nested blocks): evaluated where known, as written where not. */
+function evaluateAttributes(module: Module, value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => evaluateAttributes(module, v));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluateAttributes(module, v)]));
+  if (typeof value !== 'string') return value;
+  const evaluated = module.value(value);
+  return evaluated instanceof Unknown || containsUnknown(evaluated) ? value : evaluated;
+}
+
+function containsUnknown(value: unknown): boolean {
+  if (value instanceof Unknown) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value && typeof value === 'object') return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/**
+ * The documents of one Terraform module (all `.tf` and `.tf.json` files of one directory, read as Terraform JSON),
+ * with every attribute of their `resource`, `data` and `provider` blocks evaluated as far as the module determines
+ * it (see the file's header). Returns new documents in the same order; `locals`, `variable` and the rest are kept as
+ * written. An attribute that cannot be evaluated stays the string it was.
+ */
+export function evaluateTerraformDocuments(documents: readonly any[]): any[] {
+  const module = new Module(documents);
+  return documents.map((document) => {
+    if (!document || typeof document !== 'object' || Array.isArray(document)) return document;
+    const out: any = { ...document };
+    // resource/data: TYPE → NAME → block (each level may also be a list, as HCL converters write); provider: NAME → block.
+    if (document.resource !== undefined) out.resource = evaluateBlocks(module, document.resource, 2);
+    if (document.data !== undefined) out.data = evaluateBlocks(module, document.data, 2);
+    if (document.provider !== undefined) out.provider = evaluateBlocks(module, document.provider, 1);
+    return out;
+  });
+}
