@@ -13,6 +13,10 @@ const frameworks = {
   '@cdktf/provider-azurerm': '14.23.1',
 };
 
+// HCL (`.tf`) reading in `keyless check|inventory|diff`: HashiCorp's parser, MPL-2.0, so an optional peer dependency
+// (loaded only when a `.tf` file is read, src/synth/hcl.ts) and a pinned dev dependency (tests).
+const optionalPeers = { '@cdktf/hcl2json': '0.21.0' };
+
 const project = new typescript.TypeScriptProject({
   name: 'keyless',
   packageName: '@keyless/constructs',
@@ -35,9 +39,9 @@ const project = new typescript.TypeScriptProject({
   // Runtime: YAML for reading Kubernetes manifests in the guardrails and the CLI (ISC).
   deps: ['yaml@^2.8.0'],
   bin: { keyless: 'lib/cli/keyless.js' },
-  peerDeps: Object.entries(frameworks).map(([name, version]) => `${name}@^${version}`),
+  peerDeps: Object.entries({ ...frameworks, ...optionalPeers }).map(([name, version]) => `${name}@^${version}`),
   devDeps: [
-    ...Object.entries(frameworks).map(([name, version]) => `${name}@${version}`),
+    ...Object.entries({ ...frameworks, ...optionalPeers }).map(([name, version]) => `${name}@${version}`),
     '@bufbuild/cel@0.6.1',
     'kubernetes-models@5.1.0',
     '@cloud-copilot/iam-simulate@0.1.173',
@@ -150,7 +154,7 @@ project.package.addField('typesVersions', {
 });
 // Only constructs is a required peer: a team installs the frameworks of its targets (AWS only: aws-cdk-lib).
 project.package.addField('peerDependenciesMeta', Object.fromEntries(
-  Object.keys(frameworks).filter((name) => name !== 'constructs').map((name) => [name, { optional: true }]),
+  [...Object.keys(frameworks), ...Object.keys(optionalPeers)].filter((name) => name !== 'constructs').map((name) => [name, { optional: true }]),
 ));
 // The types of the root's namespaces are declaration files (src/namespaces/*.d.ts), which tsc does not emit: copy them.
 project.postCompileTask.exec('cp src/namespaces/*.d.ts lib/namespaces/');
