@@ -1,5 +1,6 @@
 import { Condition, Permission, PermissionKind, SubjectKind, TrustedSubject } from './model';
 import { GITHUB_ISSUER } from '../core/ci/github';
+import { subjectAdmitsPullRequest } from '../core/facts/ci-subject-breadth';
 import { PINNED_CI_SUBJECT_PREFIXES } from '../core/facts/subjects';
 import { isGlob } from '../synth/glob';
 import { issuerOf } from '../synth/values';
@@ -17,14 +18,6 @@ function literalPrefix(pattern: string): string {
 
 function isGitHub(issuer: string, subs: readonly string[]): boolean {
   return issuer.startsWith(issuerOf(GITHUB_ISSUER)) || subs.some((s) => s.startsWith('repo:'));
-}
-
-/** Whether a `sub` value (exact or pattern) admits GitHub pull_request runs (`repo:OWNER/REPO:pull_request`). */
-function admitsPullRequest(sub: string): boolean {
-  if (!isGlob(sub)) return sub.endsWith(':pull_request');
-  if (sub.includes('pull_request')) return true;
-  // Git ref and environment names cannot end the subject with ":pull_request" once the context is fixed.
-  return !/:(ref:refs\/|environment:)/.test(literalPrefix(sub));
 }
 
 /** The sort order of claims in a subject's text. */
@@ -69,7 +62,7 @@ export function makeSubject(input: SubjectInput): TrustedSubject {
       : subs.some((sub) => sub === '*' || (isGlob(sub) && !PINNED_CI_SUBJECT_PREFIXES.some((prefix) => prefix.test(literalPrefix(sub)))));
   }
   if (input.wildcard === undefined && input.kind === 'pool') wildcard = Object.keys(claims).length === 0 || subs.some((s) => isGlob(s));
-  const pullRequest = input.kind === 'oidc' && isGitHub(input.issuer, subs) && (subs.length === 0 || subs.some(admitsPullRequest));
+  const pullRequest = input.kind === 'oidc' && isGitHub(input.issuer, subs) && (subs.length === 0 || subs.some(subjectAdmitsPullRequest));
   return {
     text: `${input.kind} ${input.issuer}${claimText}${conditionText}`,
     kind: input.kind,

@@ -1,5 +1,6 @@
+import { broadCiSubjects, ciSubjectRepository, subjectAdmitsPullRequest } from '../../core/facts/ci-subject-breadth';
 import { subjectIsPinned } from '../../core/facts/subjects';
-import { globMatches } from '../../synth/glob';
+import { globCovers, globMatches } from '../../synth/glob';
 import { statementConditions, trustStatements } from '../../synth/policy';
 import { asList, federatedProviderName, literal } from '../../synth/values';
 import { GuardrailRule, NOT_APPLICABLE, RuleFinding, verdict } from '../model';
@@ -17,16 +18,37 @@ function allowsWebIdentity(statement: any): boolean {
 }
 
 /**
+ * What a subject pinned to one repository still admits broadly: pull_request runs (GitHub; the decision the inventory
+ * and `keyless diff` flag), and every branch or environment when a StringLike pattern covers
+ * `REPO:ref:refs/heads/*` or `REPO:environment:*` (GitLab: `PROJECT:ref_type:branch:ref:*`).
+ */
+function broadlyAdmits(value: string, pattern: boolean): string[] {
+  const repository = ciSubjectRepository(value);
+  if (!repository) return [];
+  const admits = repository.ci === 'github' && subjectAdmitsPullRequest(value) ? ['pull_request runs'] : [];
+  if (pattern) admits.push(...broadCiSubjects(value).filter((b) => globCovers(value, b.subject)).map((b) => b.admits));
+  return admits;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function and(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/**
  * Federated (OIDC) trust without a pinned subject and audience. Keys: `Condition::PROVIDER:aud` and
  * `Condition::PROVIDER:sub` (a missing or only negated condition), `Operator::OPERATOR` (a sub condition under an
- * operator that admits tokens without a matching sub), `Subject::VALUE` (a sub pattern that pins no repository).
+ * operator that admits tokens without a matching sub), `Subject::VALUE` (a sub pattern that pins no repository, or
+ * a subject of one repository that admits pull_request runs, every branch or every environment: `repo:acme/app:*`,
+ * `repo:acme/app:ref:refs/heads/*`, `repo:acme/app:environment:*`, `repo:acme/app:pull_request`,
+ * `project_path:acme/app:ref_type:branch:ref:*`). A tag pattern (`repo:acme/app:ref:refs/tags/v*`) is not flagged.
  * A statement whose `NotAction` does not exclude sts:AssumeRoleWithWebIdentity is checked like one allowing it.
  */
 export const federatedTrustUnpinned: GuardrailRule = {
   id: 'KL-G-FEDERATED-TRUST-UNPINNED',
   info: 'A federated (OIDC) trust does not pin the token\'s subject and audience.',
-  explanation: 'Without a `sub` condition, every token of the issuer (for GitHub: every repository on github.com) can assume the role; a `*` before the repository in the subject admits other organizations or repositories, because StringLike `*` also matches `/` and `:`.',
-  fix: 'pin `ISSUER:aud` and `ISSUER:sub` with StringEquals to the exact repository and ref (CiOidcTrust does this), using StringLike only for a declared tag pattern after the repository',
+  explanation: 'Without a `sub` condition, every token of the issuer (for GitHub: every repository on github.com) can assume the role; a `*` before the repository in the subject admits other organizations or repositories, because StringLike `*` also matches `/` and `:`. After the repository, a `*` that reaches the ref or environment (`repo:OWNER/REPO:*`, `…:ref:refs/heads/*`, `…:environment:*`) admits pull_request runs or runs of any branch or environment, which anyone with write access can create without review; `…:pull_request` admits pull-request runs, which execute unreviewed code.',
+  fix: 'pin `ISSUER:aud` and `ISSUER:sub` with StringEquals to the exact repository and ref or environment (CiOidcTrust does this), using StringLike only for a declared tag pattern after the repository; trust pull requests only from a separate, read-only role',
   check(resource) {
     const found: RuleFinding[] = [];
     // One finding per key: a second statement of the same provider without a (positive) sub condition is the same
@@ -64,7 +86,12 @@ export const federatedTrustUnpinned: GuardrailRule = {
         for (const value of values.map(literal)) {
           const wildcard = /[*?]/.test(value);
           if (wildcard && !operator.startsWith('StringLike')) continue; // a literal * under StringEquals matches only "*"
-          if (!subjectIsPinned(value)) add({ key: `Subject::${value}`, message: `sub ${value} does not pin the owner and repository literally` });
+          if (!subjectIsPinned(value)) {
+            add({ key: `Subject::${value}`, message: `sub ${value} does not pin the owner and repository literally` });
+            continue;
+          }
+          const admits = broadlyAdmits(value, wildcard);
+          if (admits.length > 0) add({ key: `Subject::${value}`, message: `sub ${value} admits ${and(admits)}` });
         }
       }
     }
