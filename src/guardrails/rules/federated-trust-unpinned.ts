@@ -85,7 +85,8 @@ export const federatedTrustUnpinned: GuardrailRule = {
         if (/Not/.test(operator)) continue;
         for (const value of values.map(literal)) {
           const wildcard = /[*?]/.test(value);
-          if (wildcard && !operator.startsWith('StringLike')) continue; // a literal * under StringEquals matches only "*"
+          // StringLike (also under ForAnyValue: or IfExists) reads * as a wildcard; a literal * under StringEquals matches only "*".
+          if (wildcard && !operator.includes('StringLike')) continue;
           if (!subjectIsPinned(value)) {
             add({ key: `Subject::${value}`, message: `sub ${value} does not pin the owner and repository literally` });
             continue;

@@ -199,6 +199,10 @@ export function cases(add: AddCase, b: CaseBuilders): void {
       [subject('project_path:acme/ledger:ref_type:branch:ref:*', 'every branch')]);
     add(id, 'finding', 'GitLab project_path:G/P:* (every branch and tag)', gitlab('project_path:acme/ledger:*'),
       [subject('project_path:acme/ledger:*', 'every branch')]);
+    add(id, 'finding', 'ForAnyValue:StringLike reads the sub as a pattern too (was: only the operator finding)', github('ForAnyValue:StringLike', 'repo:acme/*'), [
+      ['Operator::ForAnyValue:StringLike', 'sub condition uses ForAnyValue:StringLike, which admits tokens without a matching sub'],
+      ['Subject::repo:acme/*', 'sub repo:acme/* does not pin the owner and repository literally'],
+    ]);
     add(id, 'compliant', 'a branch pattern under refs/heads/ (release/*)', github('StringLike', 'repo:acme/app:ref:refs/heads/release/*'), []);
     add(id, 'compliant', 'an environment pattern (prod-*)', github('StringLike', 'repo:acme/app:environment:prod-*'), []);
     add(id, 'compliant', 'repo:acme/app:* under StringEquals matches only the literal string', github('StringEquals', 'repo:acme/app:*'), []);
