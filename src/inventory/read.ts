@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { defaultProvider, NeutralResource, providerOf, TerraformProvider } from '../synth/model';
 import { readSynthesizedOutput, UnreadableInputError } from '../synth/read';
+import { readPlanSides } from '../synth/terraform-plan';
 
 /** What the inventory read from a set of directories or files. */
 export interface InventoryInput {
@@ -103,6 +104,14 @@ export function readInventoryInput(targets: readonly string[]): InventoryInput {
     providers.push(...read.providers);
     files.push(...read.files);
   }
+  return inventoryInput(resources, providers, files, relative, absolute, warnings);
+}
+
+/** The input of one side, with the provider lookups the inventory needs. */
+function inventoryInput(
+  resources: NeutralResource[], providers: TerraformProvider[], files: Array<{ file: string; format: string }>,
+  relative: ReadonlyMap<string, string>, absolute: ReadonlyMap<string, string>, warnings: string[],
+): InventoryInput {
   // The default `google` provider block of each file (kept by the reader): where a grant names no project.
   const defaultGoogleProject = (file: string): string | undefined => {
     const project = defaultProvider({ providers }, file, 'google')?.attributes?.project;
@@ -120,5 +129,22 @@ export function readInventoryInput(targets: readonly string[]): InventoryInput {
     defaultGoogleProject,
     googleProject,
     warnings,
+  };
+}
+
+/**
+ * The two sides of a Terraform plan (`terraform show -json plan.out > plan.json`) for `keyless diff PLAN.json`:
+ * `base` is the prior state (what is deployed), `head` the planned values. Both sides label the file alike, so that
+ * an identity keeps its id across them. Refuses what {@link readPlanSides} refuses (not a plan, a state, an errored
+ * plan) with an {@link UnreadableInputError} naming the file.
+ */
+export function readInventoryPlanSides(file: string): { base: InventoryInput; head: InventoryInput } {
+  const { before, after } = readPlanSides(file);
+  const label = after.files[0].file;
+  const relative = new Map([[label, path.basename(file)]]);
+  const absolute = new Map([[label, path.resolve(file)]]);
+  return {
+    base: inventoryInput(before.resources, before.providers, [...before.files], relative, absolute, []),
+    head: inventoryInput(after.resources, after.providers, [...after.files], relative, absolute, []),
   };
 }

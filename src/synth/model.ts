@@ -75,3 +75,14 @@ export function providerOf(output: Pick<SynthOutput, 'providers'>, resource: Neu
   if (alias === undefined) return defaultProvider(output, resource.file, name);
   return output.providers.find((p) => p.file === resource.file && p.name === name && p.alias === alias);
 }
+
+/**
+ * An input that cannot be read: the checker says so instead of reporting "no findings". Declared here so that every
+ * reader of `synth/` throws the same class; `synth/read` exports it.
+ */
+export class UnreadableInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreadableInputError';
+  }
+}

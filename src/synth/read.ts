@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments, Tags } from 'yaml';
-import { NeutralResource, ResourceFormat, SynthOutput, TerraformProvider } from './model';
+import { NeutralResource, ResourceFormat, SynthOutput, TerraformProvider, UnreadableInputError } from './model';
+import { isTerraformJson, terraformJsonProblem, terraformJsonProviders, terraformJsonResources } from './terraform-json';
+import { terraformShowKind, terraformShowOutput } from './terraform-plan';
 
 const INTRINSICS = ['Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or'];
 
@@ -27,23 +29,12 @@ export function cloudFormationResources(template: any, file: string): NeutralRes
   }));
 }
 
-/** Terraform JSON (cdktf `cdk.tf.json` or hand-written `*.tf.json`) → resources. */
+/**
+ * Terraform JSON (cdktf `cdk.tf.json` or hand-written `*.tf.json`, any block level an object or a list of objects)
+ * → resources: `type.name`, then data sources as `data.TYPE.NAME` (see `terraform-json.ts`).
+ */
 export function terraformResources(document: any, file: string): NeutralResource[] {
-  const resources: NeutralResource[] = [];
-  for (const [type, byName] of Object.entries(document?.resource ?? {})) {
-    if (!byName || typeof byName !== 'object' || Array.isArray(byName)) {
-      throw new UnreadableInputError(`${file}: \`resource.${type}\` is ${JSON.stringify(byName)}: Terraform JSON expects an object of named blocks`);
-    }
-    for (const [name, attributes] of Object.entries(byName as Record<string, any>)) {
-      // Terraform JSON may give a block as a list of one object (what HCL converters emit): read it as the object,
-      // so that every reader (rules and inventory) sees the same attributes. Several objects are several blocks.
-      const blocks = Array.isArray(attributes) ? attributes : [attributes];
-      blocks.forEach((block, i) => resources.push({
-        format: 'terraform', file, type, id: blocks.length === 1 ? `${type}.${name}` : `${type}.${name}[${i}]`, properties: block ?? {},
-      }));
-    }
-  }
-  return resources;
+  return terraformJsonResources(document, file);
 }
 
 /** Kubernetes objects → resources. `List` objects are expanded. */
@@ -63,24 +54,10 @@ export type ReadResult = SynthOutput;
 
 /** Terraform JSON `provider` blocks (`"google": {…}` or `"google": [{…}, {"alias": "x", …}]`) of one file. */
 export function terraformProviders(document: any, file: string): TerraformProvider[] {
-  const providers: TerraformProvider[] = [];
-  for (const [name, blocks] of Object.entries(document?.provider ?? {})) {
-    for (const attributes of Array.isArray(blocks) ? blocks : [blocks]) {
-      if (!attributes || typeof attributes !== 'object') continue;
-      const alias = typeof (attributes as any).alias === 'string' ? (attributes as any).alias : undefined;
-      providers.push({ file, name, ...(alias !== undefined ? { alias } : {}), attributes });
-    }
-  }
-  return providers;
+  return terraformJsonProviders(document, file);
 }
 
-/** An input that cannot be read: the checker says so instead of reporting "no findings". */
-export class UnreadableInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnreadableInputError';
-  }
-}
+export { UnreadableInputError };
 
 function listFiles(target: string): string[] {
   const stat = fs.statSync(target, { throwIfNoEntry: false });
@@ -93,10 +70,12 @@ function listFiles(target: string): string[] {
 }
 
 /**
- * Reads CloudFormation templates (`*.json`, `*.yaml` with `Resources`), Terraform JSON (`*.tf.json`, or JSON with a
- * `resource` block) and Kubernetes manifests (`*.yaml`, `*.yml`, JSON objects with `apiVersion` and `kind`) below
- * the given paths. Other JSON and YAML files (CDK manifests, tree.json) are not identity resources and are skipped.
- * A file that cannot be parsed is an error.
+ * Reads CloudFormation templates (`*.json`, `*.yaml` with `Resources`), Terraform JSON (`*.tf.json`, or a JSON
+ * object of Terraform blocks: `resource`, `data`, `variable`, `locals`…, in the object or the list form),
+ * `terraform show -json` plans (their planned values) and states, and Kubernetes manifests (`*.yaml`, `*.yml`, JSON
+ * objects with `apiVersion` and `kind`) below the given paths. Other JSON and YAML files (CDK manifests, tree.json,
+ * package.json) are not identity resources and are skipped. A file that cannot be parsed, a `*.tf.json` Terraform
+ * would refuse and a plan that errored are errors.
  */
 export function readSynthesizedOutput(targets: readonly string[]): SynthOutput {
   const resources: NeutralResource[] = [];
@@ -125,9 +104,16 @@ export function readSynthesizedOutput(targets: readonly string[]): SynthOutput {
       if (documents.length === 1 && first && typeof first === 'object' && first.Resources && typeof first.Resources === 'object') {
         resources.push(...cloudFormationResources(first, label));
         files.push({ file: label, format: 'cloudformation' });
-      } else if (documents.length === 1 && first && typeof first === 'object' && first.resource && typeof first.resource === 'object') {
-        resources.push(...terraformResources(first, label));
-        providers.push(...terraformProviders(first, label));
+      } else if (documents.length === 1 && ext === '.json' && terraformShowKind(first) !== undefined) {
+        const read = terraformShowOutput(first, label);
+        resources.push(...read.resources);
+        providers.push(...read.providers);
+        files.push({ file: label, format: 'terraform' });
+      } else if (documents.length === 1 && ext === '.json' && (isTerraformJson(first) || absolute.toLowerCase().endsWith('.tf.json'))) {
+        const problem = terraformJsonProblem(first);
+        if (problem !== undefined) throw new UnreadableInputError(`${label}: ${problem}`);
+        resources.push(...terraformJsonResources(first, label));
+        providers.push(...terraformJsonProviders(first, label));
         files.push({ file: label, format: 'terraform' });
       } else if (documents.some((d) => d && typeof d === 'object' && typeof d.kind === 'string' && typeof d.apiVersion === 'string')) {
         resources.push(...kubernetesResources(documents, label));

@@ -50,3 +50,18 @@ export class TerraformIndex {
     });
   }
 }
+
+/**
+ * A nested block of Terraform attributes as a list, whichever form it is written in: Terraform JSON allows an
+ * object (`"inline_policy": {…}`) or a list of objects (`"inline_policy": [{…}, …]`, what HCL converters and
+ * `terraform show -json` give). Anything else (absent, a `${…}` placeholder) is no block.
+ */
+export function nestedBlocks(value: unknown): any[] {
+  const blocks = Array.isArray(value) ? value : [value];
+  return blocks.filter((block) => block !== null && typeof block === 'object' && !Array.isArray(block));
+}
+
+/** The one nested block of an attribute (`metadata`, `spec`…) in either form: the first, or undefined. */
+export function nestedBlock(value: unknown): any {
+  return nestedBlocks(value)[0];
+}
