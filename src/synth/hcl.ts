@@ -10,8 +10,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
-import { evaluateTerraformDocuments } from './terraform-eval';
 import { UnreadableInputError } from './read';
+import { evaluateTerraformDocuments } from './terraform-eval';
 
 /** The parser package, and the range this package declares for it. */
 export const HCL_PARSER_PACKAGE = '@cdktf/hcl2json';

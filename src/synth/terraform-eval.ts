@@ -35,6 +35,9 @@ class ParseError extends Error {}
 
 const KEYWORDS: Record<string, Value> = { true: true, false: false, null: null };
 
+/** Binary operators by precedence, lowest first; longer ones first within a level (`>=` before `>`). */
+const OPERATORS = [['||'], ['&&'], ['==', '!='], ['>=', '<=', '>', '<'], ['+', '-'], ['*', '/', '%']];
+
 class Parser {
   public pos = 0;
   constructor(public readonly src: string) {}
@@ -101,17 +104,15 @@ class Parser {
     return condition;
   }
 
-  private static readonly OPERATORS = [['||'], ['&&'], ['==', '!='], ['>=', '<=', '>', '<'], ['+', '-'], ['*', '/', '%']];
-
   private binary(level: number): Node {
-    if (level === Parser.OPERATORS.length) return this.unary();
+    if (level === OPERATORS.length) return this.unary();
     this.ws();
     const s = this.pos;
     let left = this.binary(level + 1);
     for (;;) {
       this.ws();
-      // Longer operators first (`>=` before `>`); `=` and `=>` are no operators.
-      const op = Parser.OPERATORS[level].find((o) => this.src.startsWith(o, this.pos));
+      // `=` and `=>` are no operators.
+      const op = OPERATORS[level].find((o) => this.src.startsWith(o, this.pos));
       if (!op) return left;
       this.pos += op.length;
       this.binary(level + 1);
@@ -326,7 +327,7 @@ class Parser {
         }
         this.expect('}');
       } else if (escapes && c === '\\') {
-        const map: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
+        const map: Record<string, string> = { 'n': '\n', 'r': '\r', 't': '\t', '"': '"', '\\': '\\' };
         if (next === 'u' || next === 'U') {
           const digits = next === 'u' ? 4 : 8;
           text += String.fromCodePoint(parseInt(this.src.slice(this.pos + 2, this.pos + 2 + digits), 16));
@@ -423,7 +424,8 @@ class Module {
   }
 
   private template(node: Extract<Node, { k: 'tpl' }>, src: string, depth: number): Value {
-    if (node.directive) return new Unknown(src.slice(node.s, node.e), true);
+    // A directive (`%{ if }`, `%{ for }`) can write anything, a whole document included: unknown, and not a string.
+    if (node.directive) return new Unknown(src.slice(node.s, node.e), false);
     const partsSrc = node.partsSrc ?? src;
     if (node.parts.length === 1 && typeof node.parts[0] !== 'string') return this.expr(node.parts[0], partsSrc, depth + 1);
     let text = '';
@@ -606,7 +608,8 @@ class Module {
           if (typeof p?.type !== 'string' || identifiers === undefined || Object.keys(p).some((k) => k !== 'type' && k !== 'identifiers')) return unknown;
           const value = list(identifiers, true);
           const before = principals[p.type];
-          principals[p.type] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), ...(Array.isArray(value) ? value : [value])];
+          const asArray = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
+          principals[p.type] = before === undefined ? value : [...asArray(before), ...asArray(value)];
         }
         if (given.length === 0) continue;
         out[field] = Object.keys(principals).length === 1 && principals['*'] === '*' ? '*' : sortKeys(principals);
