@@ -26,3 +26,38 @@ export const GCP_SHARED_ISSUERS = /^https:\/\/(token\.actions\.githubusercontent
 
 /** Tokens of Google-issued service account credentials live one hour (IAM, "Short-lived credentials"). */
 export const GCP_ACCESS_TOKEN_SECONDS = 3600;
+
+/**
+ * Roles that let a member act as a service account or obtain its credentials (IAM, "Roles for service account
+ * authentication" and "Service account impersonation"): `actAs` (serviceAccountUser), access and ID tokens and
+ * signatures (serviceAccountTokenCreator, serviceAccountOpenIdTokenCreator, workloadIdentityUser), keys
+ * (serviceAccountKeyAdmin), and the service account's own IAM policy, which grants the others (serviceAccountAdmin).
+ * Granted on a project, folder or organization they hold for every service account there.
+ */
+export const GCP_SERVICE_ACCOUNT_ACCESS_ROLES: readonly string[] = [
+  'roles/iam.serviceAccountUser', 'roles/iam.serviceAccountTokenCreator', 'roles/iam.serviceAccountOpenIdTokenCreator',
+  GCP_WORKLOAD_IDENTITY_USER_ROLE, 'roles/iam.serviceAccountKeyAdmin', 'roles/iam.serviceAccountAdmin',
+];
+
+/**
+ * Members that name many principals by membership rather than identity (IAM, "Principal types"): anyone
+ * (`allUsers`), any Google account (`allAuthenticatedUsers`), every account of a Workspace or Cloud Identity domain
+ * (`domain:`), every member of a Google group, now and later (`group:`).
+ */
+export const GCP_BROAD_MEMBER = /^(allUsers|allAuthenticatedUsers|domain:|group:)/;
+
+/**
+ * Default service accounts Google creates in a project, with broad roles (IAM, "Default service accounts"): the
+ * Compute Engine default `PROJECT_NUMBER-compute@developer.gserviceaccount.com` (Editor unless the organization
+ * policy `iam.automaticIamGrantsForDefaultServiceAccounts` is enforced), used by VMs, GKE nodes, Cloud Run and
+ * Cloud Functions (2nd gen) that name none; and the App Engine default `PROJECT_ID@appspot.gserviceaccount.com`,
+ * used by App Engine and Cloud Functions (1st gen). A project id with a domain (`example.com:p`) gives `p.example.com@…`.
+ */
+export const GCP_DEFAULT_COMPUTE_SERVICE_ACCOUNT = /^\d+-compute@developer\.gserviceaccount\.com$/;
+/** The App Engine default service account (see {@link GCP_DEFAULT_COMPUTE_SERVICE_ACCOUNT}). */
+export const GCP_APP_ENGINE_DEFAULT_SERVICE_ACCOUNT = /^[a-z0-9.-]+@appspot\.gserviceaccount\.com$/;
+/** Terraform data sources that read the default service accounts (their `email`, `member`, `name`, `id`). */
+export const GCP_DEFAULT_SERVICE_ACCOUNT_DATA_SOURCES: Readonly<Record<string, 'Compute Engine' | 'App Engine'>> = {
+  google_compute_default_service_account: 'Compute Engine',
+  google_app_engine_default_service_account: 'App Engine',
+};

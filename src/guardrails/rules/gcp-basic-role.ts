@@ -1,26 +1,29 @@
-import { GCP_BASIC_ROLES, GCP_MACHINE_MEMBER } from '../../core/facts/gcp-roles';
-import { gcpMembers, resolveGcpMember } from '../../synth/gcp';
+import { GCP_BASIC_ROLES } from '../../core/facts/gcp-roles';
+import { gcpGrants, gcpMemberKey, resolveGcpMember } from '../../synth/gcp';
 import { GuardrailRule, NOT_APPLICABLE, verdict } from '../model';
 
 /**
- * Basic roles for machine identities: service accounts and federated principals, also when the member is a Terraform
- * reference that resolves to one (`${google_service_account.X.member}`, `serviceAccount:${google_service_account.X.email}`,
- * synth `resolveGcpMember`). Key: `Member::MEMBER` (the member as written).
+ * Basic roles (owner, editor, viewer) for any member: people (`user:`), groups, domains, `allUsers` and
+ * `allAuthenticatedUsers`, service accounts and federated principals, and Terraform references (a reference to a
+ * service account is shown resolved, synth `resolveGcpMember`), on any `google_*_iam_member` / `_iam_binding`
+ * (`members`) and on the bindings of a literal `google_*_iam_policy` `policy_data`. Keys: `Member::MEMBER` (the member
+ * as written), `Bindings[I].Member::MEMBER` for binding I of a policy document. Stricter than Checkov's
+ * CKV_GCP_115/116/117 (organization, folder, project) in that resource-level grants count too.
  */
 export const gcpBasicRole: GuardrailRule = {
   id: 'KL-G-GCP-BASIC-ROLE',
-  info: 'A basic role (owner, editor, viewer) is granted to a machine identity.',
-  explanation: 'Basic roles span every service of the project, thousands of permissions; a service account or federated principal holding one turns any compromise of the workload into a compromise of the project.',
-  fix: 'grant a predefined or custom role on the specific resource instead',
+  info: 'A basic role (owner, editor, viewer) is granted.',
+  explanation: 'Basic roles span every service of the project, thousands of permissions, and predate IAM: a person, group or service account holding one can read (viewer) or change (editor, owner) everything, so any compromise of the member becomes a compromise of the project; `allUsers` or a domain holding one opens the project to everyone in it.',
+  fix: 'grant a predefined or custom role on the specific resource instead; for people who occasionally need broad access, use a time-bound Privileged Access Manager entitlement',
   check(resource, context) {
-    const members = gcpMembers(resource);
-    if (members.length === 0) return NOT_APPLICABLE;
-    const role = resource.properties.role;
-    if (!GCP_BASIC_ROLES.includes(role)) return verdict([]);
-    return verdict(members.flatMap((m) => {
-      const resolved = resolveGcpMember(resource, m, context.resources);
-      if (!GCP_MACHINE_MEMBER.test(resolved)) return [];
-      return [{ key: `Member::${m}`, message: `${role} for ${m}${resolved === m ? '' : ` (${resolved})`}` }];
+    const grants = gcpGrants(resource);
+    if (grants.length === 0) return NOT_APPLICABLE;
+    return verdict(grants.flatMap((grant) => {
+      if (!GCP_BASIC_ROLES.includes(grant.role)) return [];
+      return grant.members.map((m) => {
+        const resolved = resolveGcpMember(resource, m, context.resources);
+        return { key: gcpMemberKey(grant, m), message: `${grant.role} for ${m}${resolved === m ? '' : ` (${resolved})`}` };
+      });
     }));
   },
 };

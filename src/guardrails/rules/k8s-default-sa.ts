@@ -1,5 +1,5 @@
 import { kubernetesServiceAccountSubject, parseKubernetesServiceAccountGroup, parseKubernetesServiceAccountSubject } from '../../core/facts/subjects';
-import { namespaceOf, podServiceAccount, podSpec } from '../../synth/kubernetes';
+import { kubernetesObject, namespaceOf, podServiceAccount, podSpec } from '../../synth/kubernetes';
 import { asList } from '../../synth/values';
 import { GuardrailRule, NOT_APPLICABLE, RuleFinding, verdict } from '../model';
 
@@ -30,7 +30,8 @@ function defaultSubjects(binding: any): RuleFinding[] {
  * The `default` ServiceAccount: used by pods, automounting, or bound to roles (CKV_K8S_41/42). Subjects and groups
  * are read with the Kubernetes grammars of core/facts/subjects. Keys: `Subject::system:serviceaccount:NS:default` (a
  * pod running as it, a binding to it), `Subject::GROUP` (a binding to a service-account group),
- * `Field::automountServiceAccountToken` (the `default` ServiceAccount automounts).
+ * `Field::automountServiceAccountToken` (the `default` ServiceAccount automounts). Manifests and Terraform `kubernetes_*`
+ * resources alike (synth `kubernetesObject`; the provider's service accounts automount unless set to false).
  */
 export const k8sDefaultSa: GuardrailRule = {
   id: 'KL-G-K8S-DEFAULT-SA',
@@ -38,8 +39,8 @@ export const k8sDefaultSa: GuardrailRule = {
   explanation: 'Every pod that names no service account runs as `default`: whatever it may do, every such pod of the namespace may do. It must hold nothing and mount nothing.',
   fix: 'give the workload its own ServiceAccount (WorkloadServiceAccount), set `automountServiceAccountToken: false` on `default`, and bind roles to dedicated accounts only',
   check(resource) {
-    if (resource.format !== 'kubernetes') return NOT_APPLICABLE;
-    const object = resource.properties;
+    const object = kubernetesObject(resource);
+    if (object === undefined || object === null || typeof object !== 'object') return NOT_APPLICABLE;
     const spec = podSpec(object);
     if (spec !== undefined) {
       const name = podServiceAccount(spec);
