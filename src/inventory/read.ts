@@ -43,7 +43,7 @@ function listedOutputs(manifestPath: string): string[] {
   return listed;
 }
 
-/** Every file below a directory (sorted), for the partial-output and HCL checks. */
+/** Every file below a directory (sorted), for the partial-output check. */
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
@@ -80,11 +80,7 @@ export function readInventoryInput(targets: readonly string[]): InventoryInput {
     const root = stat.isDirectory() ? target : path.dirname(target);
     const all = stat.isDirectory() ? walk(target) : [target];
     if (read.files.length === 0) {
-      const hcl = all.filter((f) => f.endsWith('.tf'));
-      const hint = hcl.length > 0 ? ` (${hcl.length} Terraform HCL file(s) found: HCL is not read; use \`terraform show -json\` or *.tf.json)` : '';
-      throw new UnreadableInputError(stat.isDirectory()
-        ? `${target}: no identity output found: expected ${FORMATS} below it${hint}`
-        : `${target}: unknown format: expected ${FORMATS}`);
+      throw new UnreadableInputError(stat.isDirectory() ? `${target}: no identity output found: expected ${FORMATS} below it` : `${target}: unknown format: expected ${FORMATS}`);
     }
     for (const manifest of all.filter((f) => path.basename(f) === 'manifest.json')) {
       for (const listed of listedOutputs(manifest)) {
@@ -93,8 +89,6 @@ export function readInventoryInput(targets: readonly string[]): InventoryInput {
         }
       }
     }
-    const hcl = all.filter((f) => f.endsWith('.tf'));
-    if (hcl.length > 0) warnings.push(`${target}: ${hcl.length} Terraform HCL file(s) not read (use \`terraform show -json\` or *.tf.json)`);
     for (const file of read.files) {
       const onDisk = path.join(path.dirname(path.resolve(root)), file.file);
       relative.set(file.file, path.relative(path.resolve(root), onDisk).split(path.sep).join('/'));

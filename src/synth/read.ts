@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments, Tags } from 'yaml';
+import { parseHclFiles } from './hcl';
 import { NeutralResource, ResourceFormat, SynthOutput, TerraformProvider, UnreadableInputError } from './model';
-import { isTerraformJson, terraformJsonProblem, terraformJsonProviders, terraformJsonResources } from './terraform-json';
+import { evaluateTerraformDocuments } from './terraform-eval';
+import { isTerraformJson, readTerraformDocument, terraformJsonProblem, terraformJsonProviders, terraformJsonResources } from './terraform-json';
 import { terraformShowKind, terraformShowOutput } from './terraform-plan';
 
 const INTRINSICS = ['Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or'];
@@ -71,7 +73,8 @@ function listFiles(target: string): string[] {
 
 /**
  * Reads CloudFormation templates (`*.json`, `*.yaml` with `Resources`), Terraform JSON (`*.tf.json`, or a JSON
- * object of Terraform blocks: `resource`, `data`, `variable`, `locals`…, in the object or the list form),
+ * object of Terraform blocks: `resource`, `data`, `variable`, `locals`…, in the object or the list form), Terraform
+ * HCL (`*.tf`, through `hcl.ts`; each directory's `.tf` and Terraform JSON evaluated together as one module),
  * `terraform show -json` plans (their planned values) and states, and Kubernetes manifests (`*.yaml`, `*.yml`, JSON
  * objects with `apiVersion` and `kind`) below the given paths. Other JSON and YAML files (CDK manifests, tree.json,
  * package.json) are not identity resources and are skipped. A file that cannot be parsed, a `*.tf.json` Terraform
@@ -83,43 +86,81 @@ export function readSynthesizedOutput(targets: readonly string[]): SynthOutput {
   const files: Array<{ file: string; format: ResourceFormat }> = [];
   for (const target of targets) {
     const root = fs.statSync(target, { throwIfNoEntry: false })?.isDirectory() ? target : path.dirname(target);
+    const read: ReadFile[] = [];
     for (const absolute of listFiles(target)) {
       const file = path.relative(root, absolute) || path.basename(absolute);
-      const label = path.join(path.basename(path.resolve(root)), file);
-      const ext = path.extname(absolute).toLowerCase();
-      if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml') continue;
-      const text = fs.readFileSync(absolute, 'utf8');
-      let documents: any[];
-      try {
-        documents = ext === '.json'
-          ? [JSON.parse(text)]
-          : parseAllDocuments(text, { logLevel: 'silent', customTags: CLOUDFORMATION_TAGS }).map((doc) => {
-            if (doc.errors.length > 0) throw new Error(doc.errors[0].message);
-            return doc.toJS({ maxAliasCount: 100 });
-          });
-      } catch (error) {
-        throw new UnreadableInputError(`${absolute}: cannot be parsed as ${ext === '.json' ? 'JSON' : 'YAML'} (${(error as Error).message.split('\n')[0]})`);
+      const entry = readFile(absolute, path.join(path.basename(path.resolve(root)), file));
+      if (entry) read.push(entry);
+    }
+    // HCL: every `.tf` file of the target parsed at once (one round trip to the parser).
+    const hcl = read.filter((entry) => entry.kind === 'hcl');
+    parseHclFiles(hcl.map((entry) => entry.absolute)).forEach((document, i) => { hcl[i].document = document; });
+    // One Terraform module is one directory: its `.tf` and Terraform JSON documents are evaluated together
+    // (locals, variable defaults, data documents, jsonencode).
+    const modules = new Map<string, ReadFile[]>();
+    for (const entry of read.filter((e) => e.kind === 'hcl' || e.kind === 'terraform')) {
+      const dir = path.dirname(entry.absolute);
+      modules.set(dir, [...(modules.get(dir) ?? []), entry]);
+    }
+    for (const module of modules.values()) {
+      evaluateTerraformDocuments(module.map((entry) => entry.document)).forEach((document, i) => { module[i].document = document; });
+    }
+    for (const entry of read) {
+      const { label, document } = entry;
+      if (entry.kind === 'cloudformation') {
+        resources.push(...cloudFormationResources(document, label));
+      } else if (entry.kind === 'kubernetes') {
+        resources.push(...kubernetesResources(document, label));
+      } else {
+        const output = entry.kind === 'plan' ? terraformShowOutput(document, label) : readTerraformDocument(document, label);
+        resources.push(...output.resources);
+        providers.push(...output.providers);
       }
-      const first = documents[0];
-      if (documents.length === 1 && first && typeof first === 'object' && first.Resources && typeof first.Resources === 'object') {
-        resources.push(...cloudFormationResources(first, label));
-        files.push({ file: label, format: 'cloudformation' });
-      } else if (documents.length === 1 && ext === '.json' && terraformShowKind(first) !== undefined) {
-        const read = terraformShowOutput(first, label);
-        resources.push(...read.resources);
-        providers.push(...read.providers);
-        files.push({ file: label, format: 'terraform' });
-      } else if (documents.length === 1 && ext === '.json' && (isTerraformJson(first) || absolute.toLowerCase().endsWith('.tf.json'))) {
-        const problem = terraformJsonProblem(first);
-        if (problem !== undefined) throw new UnreadableInputError(`${label}: ${problem}`);
-        resources.push(...terraformJsonResources(first, label));
-        providers.push(...terraformJsonProviders(first, label));
-        files.push({ file: label, format: 'terraform' });
-      } else if (documents.some((d) => d && typeof d === 'object' && typeof d.kind === 'string' && typeof d.apiVersion === 'string')) {
-        resources.push(...kubernetesResources(documents, label));
-        files.push({ file: label, format: 'kubernetes' });
-      }
+      files.push({ file: label, format: entry.kind === 'cloudformation' || entry.kind === 'kubernetes' ? entry.kind : 'terraform' });
     }
   }
   return { resources, providers, files };
+}
+
+/** A file recognised by {@link readFile}: its kind and parsed content (a list of objects for Kubernetes). */
+interface ReadFile {
+  readonly absolute: string;
+  readonly label: string;
+  readonly kind: 'cloudformation' | 'terraform' | 'hcl' | 'plan' | 'kubernetes';
+  document: any;
+}
+
+/** One file, parsed and classified; undefined when it holds no identity resources (CDK manifests, tree.json…). */
+function readFile(absolute: string, label: string): ReadFile | undefined {
+  const ext = path.extname(absolute).toLowerCase();
+  if (ext === '.tf') return { absolute, label, kind: 'hcl', document: undefined };
+  if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml') return undefined;
+  const text = fs.readFileSync(absolute, 'utf8');
+  let documents: any[];
+  try {
+    documents = ext === '.json'
+      ? [JSON.parse(text)]
+      : parseAllDocuments(text, { logLevel: 'silent', customTags: CLOUDFORMATION_TAGS }).map((doc) => {
+        if (doc.errors.length > 0) throw new Error(doc.errors[0].message);
+        return doc.toJS({ maxAliasCount: 100 });
+      });
+  } catch (error) {
+    throw new UnreadableInputError(`${absolute}: cannot be parsed as ${ext === '.json' ? 'JSON' : 'YAML'} (${(error as Error).message.split('\n')[0]})`);
+  }
+  const first = documents[0];
+  if (documents.length === 1 && first && typeof first === 'object' && first.Resources && typeof first.Resources === 'object') {
+    return { absolute, label, kind: 'cloudformation', document: first };
+  }
+  if (documents.length === 1 && ext === '.json' && terraformShowKind(first) !== undefined) return { absolute, label, kind: 'plan', document: first };
+  if (documents.length === 1 && ext === '.json' && absolute.toLowerCase().endsWith('.tf.json')) {
+    // A file Terraform reads as configuration: what Terraform would refuse is refused here too.
+    const problem = terraformJsonProblem(first);
+    if (problem !== undefined) throw new UnreadableInputError(`${label}: ${problem}`);
+    return { absolute, label, kind: 'terraform', document: first };
+  }
+  if (documents.length === 1 && ext === '.json' && isTerraformJson(first)) return { absolute, label, kind: 'terraform', document: first };
+  if (documents.some((d) => d && typeof d === 'object' && typeof d.kind === 'string' && typeof d.apiVersion === 'string')) {
+    return { absolute, label, kind: 'kubernetes', document: documents };
+  }
+  return undefined;
 }
