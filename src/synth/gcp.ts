@@ -49,21 +49,30 @@ export function gcpIamScope(resource: NeutralResource): string {
 const stringsOf = (value: unknown): string[] => asList<unknown>(value as unknown[]).filter((m): m is string => typeof m === 'string');
 
 /**
- * The bindings of an authoritative policy document (`policy_data` of `google_*_iam_policy`): a literal JSON string, or
- * an object; a reference (`${data.google_iam_policy.X.policy_data}`) or a string that is not JSON reads as none.
+ * The bindings of an authoritative policy document (`policy_data` of `google_*_iam_policy`): a literal JSON string, an
+ * object, or a reference to a `data "google_iam_policy"` of the same file (`${data.google_iam_policy.X.policy_data}`,
+ * read from its `binding` blocks, given `resources`); another reference or a string that is not JSON reads as none.
  */
-function policyBindings(resource: NeutralResource): GcpGrant[] {
-  const document = parseDocument(attributesOf(resource).policy_data);
+function policyBindings(resource: NeutralResource, resources: readonly NeutralResource[]): GcpGrant[] {
+  const policyData = attributesOf(resource).policy_data;
+  const data = typeof policyData === 'string' ? /^\$\{data\.google_iam_policy\.([^.}\s]+)\.policy_data\}$/.exec(policyData.trim())?.[1] : undefined;
+  if (data !== undefined) {
+    const source = resources.find((r) => r.format === 'terraform' && r.file === resource.file && r.id === `data.google_iam_policy.${data}`);
+    const blocks = source === undefined ? [] : asList<any>(attributesOf(source).binding);
+    return blocks.flatMap((b, i): GcpGrant[] => (typeof b?.role === 'string' ? [{ role: b.role, members: stringsOf(b.members), binding: i }] : []));
+  }
+  const document = parseDocument(policyData);
   return asList<any>(document?.bindings).flatMap((b, i): GcpGrant[] => (typeof b?.role === 'string' ? [{ role: b.role, members: stringsOf(b.members), binding: i }] : []));
 }
 
 /**
  * The roles a GCP IAM resource grants and to whom: `google_*_iam_member` (`member`), `google_*_iam_binding`
- * (`members`), and `google_*_iam_policy` when its `policy_data` is literal (one grant per binding, with its index).
+ * (`members`), and `google_*_iam_policy` when its `policy_data` is literal or a `data "google_iam_policy"` among
+ * `resources` (one grant per binding, with its index).
  */
-export function gcpGrants(resource: NeutralResource): GcpGrant[] {
+export function gcpGrants(resource: NeutralResource, resources: readonly NeutralResource[] = []): GcpGrant[] {
   if (gcpIamLevel(resource) === undefined) return [];
-  if (resource.type.endsWith('_iam_policy')) return policyBindings(resource);
+  if (resource.type.endsWith('_iam_policy')) return policyBindings(resource, resources);
   const a = attributesOf(resource);
   const members = [...stringsOf(a.member), ...stringsOf(a.members)];
   return members.length === 0 ? [] : [{ role: typeof a.role === 'string' ? a.role : '', members }];

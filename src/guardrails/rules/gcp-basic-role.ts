@@ -16,7 +16,7 @@ export const gcpBasicRole: GuardrailRule = {
   explanation: 'Basic roles span every service of the project, thousands of permissions, and predate IAM: a person, group or service account holding one can read (viewer) or change (editor, owner) everything, so any compromise of the member becomes a compromise of the project; `allUsers` or a domain holding one opens the project to everyone in it.',
   fix: 'grant a predefined or custom role on the specific resource instead; for people who occasionally need broad access, use a time-bound Privileged Access Manager entitlement',
   check(resource, context) {
-    const grants = gcpGrants(resource);
+    const grants = gcpGrants(resource, context.resources);
     if (grants.length === 0) return NOT_APPLICABLE;
     return verdict(grants.flatMap((grant) => {
       if (!GCP_BASIC_ROLES.includes(grant.role)) return [];

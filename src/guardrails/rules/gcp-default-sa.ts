@@ -34,7 +34,7 @@ export const gcpDefaultSa: GuardrailRule = {
         message: `${workload.field} is the ${which} default service account ${show(workload.value)}${resolved === workload.value ? '' : ` (${resolved})`}`,
       }]);
     }
-    const grants = gcpGrants(resource);
+    const grants = gcpGrants(resource, context.resources);
     if (grants.length === 0) return NOT_APPLICABLE;
     return verdict(grants.flatMap((grant) => grant.members.flatMap((m): RuleFinding[] => {
       const resolved = resolveGcpMember(resource, m, context.resources);

@@ -24,7 +24,7 @@ export const gcpSaImpersonation: GuardrailRule = {
   explanation: 'serviceAccountUser and serviceAccountTokenCreator (and the roles that mint keys or tokens, or set a service account\'s policy) let the member act as the service account with all its permissions. Granted on a project, folder or organization they cover every service account there, including default accounts with Editor; granted to a group, domain or allUsers they cover everyone who is or becomes a member.',
   fix: 'grant the role on the one service account that must be impersonated (google_service_account_iam_member), to the exact user or service account that needs it',
   check(resource, context) {
-    const grants = gcpGrants(resource);
+    const grants = gcpGrants(resource, context.resources);
     const level = gcpIamLevel(resource);
     if (grants.length === 0 || level === undefined) return NOT_APPLICABLE;
     const scope = gcpIamScope(resource);

@@ -59,9 +59,18 @@ export function cases(add: AddCase, b: CaseBuilders): void {
       project: 'acme-prod', policy_data: JSON.stringify({ bindings: [{ role: 'roles/logging.viewer', members: ['group:sre@acme.example'] }] }),
     }), []);
     add(id, 'compliant', 'a predefined role for a domain', tf('google_project_iam_member', 'logs', { project: 'acme-prod', role: 'roles/logging.viewer', member: 'domain:acme.example' }), []);
-    add(id, 'not applicable', 'a policy document given as a reference (not readable here: KL-G-POLICY-UNREADABLE\'s concern)', tf('google_project_iam_policy', 'project', {
-      project: 'acme-prod', policy_data: '${data.google_iam_policy.admin.policy_data}',
-    }), []);
+    const projectPolicy = tf('google_project_iam_policy', 'project', { project: 'acme-prod', policy_data: '${data.google_iam_policy.admin.policy_data}' });
+    const adminPolicy = {
+      ...tf('google_iam_policy', 'admin', {
+        binding: [{ role: 'roles/compute.admin', members: ['group:sre@acme.example'] }, { role: 'roles/owner', members: ['user:erin@acme.example'] }],
+      }),
+      type: 'data.google_iam_policy',
+      id: 'data.google_iam_policy.admin',
+    };
+    add(id, 'finding', 'a policy document read from a data "google_iam_policy" of the same file (binding blocks)', projectPolicy,
+      [['Bindings[1].Member::user:erin@acme.example', 'roles/owner for user:erin@acme.example']], [adminPolicy]);
+    add(id, 'not applicable', 'a policy document given as a reference that is not in the output (KL-G-POLICY-UNREADABLE\'s concern)', projectPolicy, []);
+    add(id, 'not applicable', 'the data "google_iam_policy" itself', adminPolicy, []);
     add(id, 'not applicable', 'a policy document that is not JSON', tf('google_project_iam_policy', 'project', { project: 'acme-prod', policy_data: 'bindings: []' }), []);
   }
 
