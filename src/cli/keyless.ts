@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /**
- * The `keyless` command, over synthesized output from any tool (CloudFormation templates, Terraform JSON, Kubernetes
+ * The `keyless` command, over synthesized output from any tool (CloudFormation templates, Terraform configuration as
+ * JSON or HCL `*.tf` (read with the optional @cdktf/hcl2json), `terraform show -json` plans and states, Kubernetes
  * manifests):
  *
  * - `keyless check DIR…`: the Keyless guardrails. Prints each finding (rule, file, type, resource, `[finding key]`,
  *   message, fix) and exits 1 on any finding not covered by a live exception or any exception error (invalid,
  *   expired, or living longer than the tier allows), 2 on unusable input.
  * - `keyless inventory DIR…`: every identity as a record (JSON, CSV, Markdown) and the programme metrics.
- * - `keyless diff BASE HEAD`: what changed per identity, as a pull-request comment (Markdown), JSON and SARIF; with
- *   `--fail-on broadening`, exits 1 when an identity was broadened or added. Exits 2 on unusable input, never
- *   reporting "no changes" for output it could not read.
+ * - `keyless diff BASE HEAD` (or `keyless diff PLAN.json`: a plan's prior state against its planned values): what
+ *   changed per identity, as a pull-request comment (Markdown), JSON and SARIF; with `--fail-on broadening`, exits 1
+ *   when an identity was broadened or added. Exits 2 on unusable input, never reporting "no changes" for output it
+ *   could not read.
  */
 import * as fs from 'fs';
 import { today } from '../core/clock';
@@ -20,7 +22,7 @@ import { formatFinding } from '../guardrails/model';
 import { diffFails, diffInventories, FailOn } from '../inventory/diff';
 import { diffJson, diffMarkdown } from '../inventory/diff-report';
 import { Inventory } from '../inventory/model';
-import { InventoryInput, readInventoryInput } from '../inventory/read';
+import { InventoryInput, readInventoryInput, readInventoryPlanSides } from '../inventory/read';
 import { buildInventory } from '../inventory/records';
 import { inventoryCsv, inventoryJson, inventoryMarkdown } from '../inventory/report';
 import { diffSarif, locateResource } from '../inventory/sarif';
@@ -28,7 +30,7 @@ import { readSynthesizedOutput, UnreadableInputError } from '../synth/read';
 
 const USAGE = 'usage: keyless check DIR|FILE… [--exceptions FILE.json] [--report FILE.json] [--mode error|report] [--today YYYY-MM-DD]';
 const INVENTORY_USAGE = 'usage: keyless inventory DIR|FILE… [--json FILE] [--csv FILE] [--markdown FILE] [--exceptions FILE.json] [--today YYYY-MM-DD]';
-const DIFF_USAGE = 'usage: keyless diff BASE HEAD [--markdown FILE] [--json FILE] [--sarif FILE] [--fail-on broadening|any|never] [--today YYYY-MM-DD]';
+const DIFF_USAGE = 'usage: keyless diff BASE HEAD|PLAN.json [--markdown FILE] [--json FILE] [--sarif FILE] [--fail-on broadening|any|never] [--today YYYY-MM-DD]';
 
 /** Runs the CLI; returns the exit code. Output goes through `write`. */
 export function main(argv: readonly string[], write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): number {
@@ -76,7 +78,7 @@ export function main(argv: readonly string[], write: (line: string) => void = (l
     if (date !== undefined && !isIsoDate(date)) throw new UnreadableInputError(`--today is ${JSON.stringify(date)}: expected a calendar date written as YYYY-MM-DD`);
     const { resources, files } = readSynthesizedOutput(targets);
     if (files.length === 0) {
-      write(`keyless: no CloudFormation template, Terraform JSON or Kubernetes manifest found in ${targets.join(', ')}: nothing was checked`);
+      write(`keyless: no CloudFormation template, Terraform configuration (JSON or HCL), plan or state, or Kubernetes manifest found in ${targets.join(', ')}: nothing was checked`);
       return 2;
     }
     const report = evaluate(resources, { exceptions, today: date ?? today() });
@@ -186,16 +188,32 @@ function readSide(side: 'base' | 'head', target: string): InventoryInput {
   }
 }
 
-/** `keyless diff BASE HEAD`. Without an output file, the Markdown comment goes to standard output. */
+/** The two sides of one plan file: its prior state (base) and its planned values (head). */
+function readPlan(file: string): { base: InventoryInput; head: InventoryInput } {
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UnreadableInputError(`${file} is a directory: one path is a Terraform plan (\`terraform show -json plan.out > plan.json\`); to compare two outputs, give BASE and HEAD. ${DIFF_USAGE}`);
+  }
+  try {
+    return readInventoryPlanSides(file);
+  } catch (error) {
+    if (error instanceof UnreadableInputError) throw new UnreadableInputError(`plan: ${error.message}: cannot compare`);
+    throw error;
+  }
+}
+
+/** `keyless diff BASE HEAD` or `keyless diff PLAN.json`. Without an output file, the Markdown comment goes to standard output. */
 function diffCommand(rest: readonly string[], write: (line: string) => void): number {
   return guarded(write, () => {
     const { positional, values } = parseArguments(rest, ['--json', '--markdown', '--sarif', '--fail-on', '--today'], DIFF_USAGE);
-    if (positional.length !== 2) throw new UnreadableInputError(`expected BASE and HEAD, got ${positional.length} path(s). ${DIFF_USAGE}`);
+    if (positional.length !== 1 && positional.length !== 2) {
+      throw new UnreadableInputError(`expected BASE and HEAD, or one plan file, got ${positional.length} path(s). ${DIFF_USAGE}`);
+    }
     const failOn = (values.get('--fail-on') ?? 'never') as FailOn;
     if (!['broadening', 'any', 'never'].includes(failOn)) throw new UnreadableInputError(`--fail-on is ${JSON.stringify(failOn)}: expected broadening, any or never`);
     const date = dateOption(values);
-    const baseInput = readSide('base', positional[0]);
-    const headInput = readSide('head', positional[1]);
+    const { base: baseInput, head: headInput } = positional.length === 1
+      ? readPlan(positional[0])
+      : { base: readSide('base', positional[0]), head: readSide('head', positional[1]) };
     const diff = diffInventories(buildInventory(baseInput, { today: date }), buildInventory(headInput, { today: date }));
     const markdown = diffMarkdown(diff, { failOn });
     const locate = (file: string, resource: string) => {
