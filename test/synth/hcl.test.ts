@@ -6,6 +6,7 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { promisify } from 'util';
+import * as fc from 'fast-check';
 import { evaluate } from '../../src/guardrails/engine';
 import { parseHclFiles, readHclModule } from '../../src/synth/hcl';
 import { terraformResources } from '../../src/synth/read';
@@ -93,6 +94,47 @@ describe('parsing HCL: one Terraform JSON document per file, a module per direct
     const started = Date.now();
     expect(parseHclFiles(tfFiles('github-oidc')).map((d) => Object.keys(d))).toEqual([['data', 'locals', 'resource'], ['variable']]);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('HCL syntax inside expressions (syntax/main.tf)', () => {
+  let policies: Record<string, any>;
+  beforeAll(() => {
+    policies = readHclModule(tfFiles('syntax'))[0].resource.aws_iam_policy;
+  });
+
+  test('comments, a parenthesized key, escapes, a trailing comma, numbers and booleans, an index by string', () => {
+    expect(JSON.parse(policies.comments[0].policy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{
+        Sid: 'Quoted "x" \u00e9',
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
+        Resource: 'arn:aws:s3:::payments/*',
+        Condition: { NumericLessThan: { 'aws:MultiFactorAuthAge': 3600 }, Bool: { 'aws:SecureTransport': true } },
+      }],
+    });
+  });
+
+  test('a heredoc policy is a template (`$${` is IAM\'s `${`); a heredoc inside jsonencode is a string ending in a newline', () => {
+    expect(JSON.parse(policies.heredoc[0].policy).Statement[0].Resource).toBe('arn:aws:s3:::payments/${aws:username}');
+    expect(policies.heredoc_in_jsonencode[0].policy).toBe('{"Statement":[{"Action":"s3:*","Effect":"Allow","Resource":"arn:aws:s3:::x\\n"}]}');
+  });
+
+  test('a provider function is not modelled: the policy stays as written; strip markers are read', () => {
+    expect(policies.provider_function[0].policy).toBe('${jsonencode({ Statement = [{ Action = provider::aws::arn_build("aws", "s3", "", "", "x") }] })}');
+    expect(policies.strip[0].name).toBe('a-Sid-b');
+  });
+});
+
+describe('evaluation never fails and never changes what it cannot read', () => {
+  test('any string: no exception; a string without `${` or `%{` is returned as it is', () => {
+    const pieces = fc.constantFrom('${', '}', '{', '[', ']', '(', ')', '"', '\\', '<<EOT\n', '\nEOT', 'jsonencode(', 'local.', 'var.x', '=', ',', ':', '?', '#', '/*', 'for ', ' in ', '%{', '$${', 'a', '1');
+    fc.assert(fc.property(fc.array(pieces, { maxLength: 40 }).map((p) => p.join('')), (text) => {
+      const [document] = evaluateTerraformDocuments([{ locals: { x: text }, resource: { t: { n: { a: text, b: [text, { c: text }] } } } }]);
+      const attributes = document.resource.t.n;
+      if (!text.includes('${') && !text.includes('%{')) expect(attributes).toEqual({ a: text, b: [text, { c: text }] });
+    }), { numRuns: 500 });
   });
 });
 
