@@ -30,6 +30,16 @@ function broadlyAdmits(value: string, pattern: boolean): string[] {
   return admits;
 }
 
+/**
+ * Whether a statement pins the run's Git ref through the `ref` claim (GitHub's `ISSUER:ref` key): a positive condition
+ * whose values are exact branch or tag refs. Then neither a pull-request run (`refs/pull/N/merge`) nor another branch
+ * is admitted, whatever the subject's context.
+ */
+function pinsRef(conditions: ReadonlyArray<{ operator: string; key: string; values: unknown[] }>): boolean {
+  return conditions.some(({ operator, key, values }) => key.endsWith(':ref') && /^String(Equals|EqualsIgnoreCase|Like)$/.test(operator)
+    && values.length > 0 && values.map(literal).every((v) => /^refs\/(heads|tags)\/[^*?]+$/.test(v)));
+}
+
 /** `a`, `a and b`, `a, b and c`. */
 function and(items: readonly string[]): string {
   return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
@@ -41,7 +51,8 @@ function and(items: readonly string[]): string {
  * operator that admits tokens without a matching sub), `Subject::VALUE` (a sub pattern that pins no repository, or
  * a subject of one repository that admits pull_request runs, every branch or every environment: `repo:acme/app:*`,
  * `repo:acme/app:ref:refs/heads/*`, `repo:acme/app:environment:*`, `repo:acme/app:pull_request`,
- * `project_path:acme/app:ref_type:branch:ref:*`). A tag pattern (`repo:acme/app:ref:refs/tags/v*`) is not flagged.
+ * `project_path:acme/app:ref_type:branch:ref:*`), unless the statement pins the `ref` claim to exact branches or tags.
+ * A tag pattern (`repo:acme/app:ref:refs/tags/v*`) is not flagged.
  * A statement whose `NotAction` does not exclude sts:AssumeRoleWithWebIdentity is checked like one allowing it.
  */
 export const federatedTrustUnpinned: GuardrailRule = {
@@ -66,6 +77,7 @@ export const federatedTrustUnpinned: GuardrailRule = {
       const provider = federatedProviderName(principal) ?? principal;
       const keys = (suffix: string) => statementConditions(statement).filter((c) => c.key.endsWith(`:${suffix}`));
       const subs = keys('sub');
+      const refPinned = pinsRef(keys('ref'));
       if (keys('aud').length === 0) add({ key: `Condition::${provider}:aud`, message: `trust of ${provider} has no aud condition` });
       if (subs.length === 0) {
         add({ key: `Condition::${provider}:sub`, message: `trust of ${provider} has no sub condition: every token of the issuer is admitted` });
@@ -91,7 +103,7 @@ export const federatedTrustUnpinned: GuardrailRule = {
             add({ key: `Subject::${value}`, message: `sub ${value} does not pin the owner and repository literally` });
             continue;
           }
-          const admits = broadlyAdmits(value, wildcard);
+          const admits = refPinned ? [] : broadlyAdmits(value, wildcard);
           if (admits.length > 0) add({ key: `Subject::${value}`, message: `sub ${value} admits ${and(admits)}` });
         }
       }

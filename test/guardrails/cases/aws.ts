@@ -203,6 +203,17 @@ export function cases(add: AddCase, b: CaseBuilders): void {
       ['Operator::ForAnyValue:StringLike', 'sub condition uses ForAnyValue:StringLike, which admits tokens without a matching sub'],
       ['Subject::repo:acme/*', 'sub repo:acme/* does not pin the owner and repository literally'],
     ]);
+    /** `repo:acme/app:*` with a condition on the `ref` claim under `operator` (merged into the operator's block). */
+    const withRef = (ref: string, operator = 'StringEquals') => {
+      const condition: Record<string, Record<string, unknown>> = { StringEquals: { ...AUD }, StringLike: { [`${GITHUB}:sub`]: 'repo:acme/app:*' } };
+      condition[operator] = { ...condition[operator], [`${GITHUB}:ref`]: ref };
+      return role([{ Effect: 'Allow', Principal: { Federated: GITHUB_PROVIDER_ARN }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: condition }], 'CiRole');
+    };
+    add(id, 'compliant', 'repo:acme/app:* with the ref claim pinned to main (no pull-request run or other branch)', withRef('refs/heads/main'), []);
+    add(id, 'finding', 'repo:acme/app:* with the ref claim a branch pattern', withRef('refs/heads/*', 'StringLike'),
+      [subject('repo:acme/app:*', 'pull_request runs, every branch and every environment')]);
+    add(id, 'finding', 'repo:acme/app:* with the ref claim under StringEqualsIfExists', withRef('refs/heads/main', 'StringEqualsIfExists'),
+      [subject('repo:acme/app:*', 'pull_request runs, every branch and every environment')]);
     add(id, 'compliant', 'a branch pattern under refs/heads/ (release/*)', github('StringLike', 'repo:acme/app:ref:refs/heads/release/*'), []);
     add(id, 'compliant', 'an environment pattern (prod-*)', github('StringLike', 'repo:acme/app:environment:prod-*'), []);
     add(id, 'compliant', 'repo:acme/app:* under StringEquals matches only the literal string', github('StringEquals', 'repo:acme/app:*'), []);
