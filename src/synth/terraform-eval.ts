@@ -559,6 +559,12 @@ class Module {
     return value;
   }
 
+  /** The JSON of `data.aws_iam_policy_document.NAME`, when the module determines it. */
+  public policyDocumentJson(name: string): string | undefined {
+    const json = this.policyDocument(name, `data.aws_iam_policy_document.${name}.json`, 0);
+    return typeof json === 'string' ? json : undefined;
+  }
+
   /** `data.aws_iam_policy_document.NAME.json`: the provider's JSON of literal statements, else unknown. */
   private policyDocument(name: string, text: string, depth: number): Value {
     if (this.policyJson.has(name)) return this.policyJson.get(name);
@@ -675,7 +681,8 @@ function containsUnknown(value: unknown): boolean {
  * The documents of one Terraform module (all `.tf` and `.tf.json` files of one directory, read as Terraform JSON),
  * with every attribute of their `resource`, `data` and `provider` blocks evaluated as far as the module determines
  * it (see the file's header). Returns new documents in the same order; `locals`, `variable` and the rest are kept as
- * written. An attribute that cannot be evaluated stays the string it was.
+ * written. An attribute that cannot be evaluated stays the string it was. A `data.aws_iam_policy_document` block whose
+ * document the module determines gets its `json` attribute, as in a plan.
  */
 export function evaluateTerraformDocuments(documents: readonly any[]): any[] {
   const module = new Module(documents);
@@ -684,7 +691,14 @@ export function evaluateTerraformDocuments(documents: readonly any[]): any[] {
     const out: any = { ...document };
     // resource/data: TYPE → NAME → block (each level may also be a list, as HCL converters write); provider: NAME → block.
     if (document.resource !== undefined) out.resource = evaluateBlocks(module, document.resource, 2);
-    if (document.data !== undefined) out.data = evaluateBlocks(module, document.data, 2);
+    if (document.data !== undefined) {
+      out.data = evaluateBlocks(module, document.data, 2);
+      // A policy document gets the `json` attribute it has in a plan, when the module determines it.
+      for (const [name, block] of blocks(out.data).flatMap((d) => named(d.aws_iam_policy_document))) {
+        const json = module.policyDocumentJson(name);
+        if (json !== undefined) block.json = json;
+      }
+    }
     if (document.provider !== undefined) out.provider = evaluateBlocks(module, document.provider, 1);
     return out;
   });

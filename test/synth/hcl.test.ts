@@ -67,12 +67,17 @@ describe('parsing HCL: one Terraform JSON document per file, a module per direct
     });
   });
 
-  test('data blocks are evaluated too; locals and variables stay as written', () => {
+  test('data blocks are evaluated too (a policy document gets its `json`, as in a plan); locals and variables stay as written', () => {
     expect(documents[0].data).toEqual({
       aws_iam_policy_document: {
-        artifacts: [{ statement: [{ sid: 'Artifacts', actions: ['s3:*'], resources: ['arn:aws:s3:::acme-artifacts', 'arn:aws:s3:::acme-artifacts/*'] }] }],
+        artifacts: [{
+          statement: [{ sid: 'Artifacts', actions: ['s3:*'], resources: ['arn:aws:s3:::acme-artifacts', 'arn:aws:s3:::acme-artifacts/*'] }],
+          json: documents[0].resource.aws_iam_role_policy.artifacts[0].policy,
+        }],
       },
     });
+    // A document the module does not determine has no `json`.
+    expect(Object.keys(readHclModule(tfFiles('unknowns'))[0].data.aws_iam_policy_document.dynamic[0])).toEqual(['dynamic']);
     expect(documents[0].locals).toEqual([{ issuer: 'token.actions.githubusercontent.com', tags: { owner: 'team-platform' } }]);
     expect(documents[1]).toEqual({
       variable: {
