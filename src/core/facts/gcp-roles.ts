@@ -61,3 +61,15 @@ export const GCP_DEFAULT_SERVICE_ACCOUNT_DATA_SOURCES: Readonly<Record<string, '
   google_compute_default_service_account: 'Compute Engine',
   google_app_engine_default_service_account: 'App Engine',
 };
+
+/**
+ * Roles that, on a project, folder or organization, reach every service account there in other ways: they include
+ * `iam.serviceAccounts.actAs` (Dataproc and Dataflow roles that run jobs as a service account, service agents) or set
+ * the IAM policy of the resource and so grant any of {@link GCP_SERVICE_ACCOUNT_ACCESS_ROLES} (IAM roles reference,
+ * checked 2026; the same list as Checkov's CKV_GCP_44/45/49 without the basic roles, which are KL-G-GCP-BASIC-ROLE's).
+ */
+export const GCP_SERVICE_ACCOUNT_REACHING_ROLES: readonly string[] = [
+  'roles/iam.securityAdmin', 'roles/resourcemanager.projectIamAdmin', 'roles/resourcemanager.folderIamAdmin', 'roles/resourcemanager.folderAdmin',
+  'roles/resourcemanager.organizationAdmin', 'roles/dataproc.editor', 'roles/dataproc.admin', 'roles/dataflow.developer',
+  'roles/serverless.serviceAgent', 'roles/dataproc.serviceAgent',
+];

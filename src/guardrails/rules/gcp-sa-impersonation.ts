@@ -1,4 +1,4 @@
-import { GCP_BROAD_MEMBER, GCP_SERVICE_ACCOUNT_ACCESS_ROLES } from '../../core/facts/gcp-roles';
+import { GCP_BROAD_MEMBER, GCP_SERVICE_ACCOUNT_ACCESS_ROLES, GCP_SERVICE_ACCOUNT_REACHING_ROLES } from '../../core/facts/gcp-roles';
 import { gcpGrants, gcpIamLevel, gcpIamScope, gcpMemberKey, resolveGcpMember } from '../../synth/gcp';
 import { GuardrailRule, NOT_APPLICABLE, RuleFinding, verdict } from '../model';
 
@@ -14,7 +14,8 @@ function whoIs(member: string): string {
  * Roles that act as service accounts or mint their credentials (core/facts `GCP_SERVICE_ACCOUNT_ACCESS_ROLES`:
  * serviceAccountUser, serviceAccountTokenCreator, serviceAccountOpenIdTokenCreator, workloadIdentityUser,
  * serviceAccountKeyAdmin, serviceAccountAdmin) granted on a project, folder or organization to any member (they hold
- * for every service account there, present and future), or on one service account to a broad member (`allUsers`,
+ * for every service account there, present and future; so do the roles that include `actAs` or set the IAM policy,
+ * `GCP_SERVICE_ACCOUNT_REACHING_ROLES`), or on one service account to a broad member (`allUsers`,
  * `allAuthenticatedUsers`, `domain:`, `group:`). A whole-pool `principalSet://…/*` is KL-G-GCP-PRINCIPALSET-WILDCARD's
  * finding, for every role. Keys: `Member::MEMBER`, `Bindings[I].Member::MEMBER` in a policy document.
  */
@@ -29,11 +30,12 @@ export const gcpSaImpersonation: GuardrailRule = {
     if (grants.length === 0 || level === undefined) return NOT_APPLICABLE;
     const scope = gcpIamScope(resource);
     return verdict(grants.flatMap((grant): RuleFinding[] => {
-      if (!GCP_SERVICE_ACCOUNT_ACCESS_ROLES.includes(grant.role)) return [];
+      if (!GCP_SERVICE_ACCOUNT_ACCESS_ROLES.includes(grant.role) && !GCP_SERVICE_ACCOUNT_REACHING_ROLES.includes(grant.role)) return [];
+      const wide = level === 'project' || level === 'folder' || level === 'organization';
       return grant.members.flatMap((m): RuleFinding[] => {
         const resolved = resolveGcpMember(resource, m, context.resources);
         const shown = `${m}${resolved === m ? '' : ` (${resolved})`}`;
-        if (level === 'project' || level === 'folder' || level === 'organization') {
+        if (wide) {
           return [{ key: gcpMemberKey(grant, m), message: `${grant.role} on ${scope} for ${shown}: impersonates every service account there` }];
         }
         if (level === 'service account' && GCP_BROAD_MEMBER.test(resolved)) {

@@ -92,6 +92,15 @@ export function cases(add: AddCase, b: CaseBuilders): void {
     add(id, 'finding', 'serviceAccountKeyAdmin on an organization (CKV_GCP_45)', tf('google_organization_iam_member', 'keys', {
       org_id: '1234567', role: 'roles/iam.serviceAccountKeyAdmin', member: 'user:ops@acme.example',
     }), [['Member::user:ops@acme.example', `roles/iam.serviceAccountKeyAdmin on organization 1234567 for user:ops@acme.example: ${EVERY_SA}`]]);
+    add(id, 'finding', 'projectIamAdmin on a project (it grants itself any role there)', tf('google_project_iam_binding', 'admins', {
+      project: 'acme-prod', role: 'roles/resourcemanager.projectIamAdmin', members: ['user:frank@acme.example'],
+    }), [['Member::user:frank@acme.example', `roles/resourcemanager.projectIamAdmin on project acme-prod for user:frank@acme.example: ${EVERY_SA}`]]);
+    add(id, 'finding', 'roles/iam.securityAdmin on one service account for a group (it sets the account\'s policy)', tf('google_service_account_iam_member', 'sec', {
+      service_account_id: `projects/acme-prod/serviceAccounts/${SA_EMAIL}`, role: 'roles/iam.securityAdmin', member: 'group:security@acme.example',
+    }), [['Member::group:security@acme.example', `roles/iam.securityAdmin on service account projects/acme-prod/serviceAccounts/${SA_EMAIL} for group:security@acme.example: every member of group:security@acme.example can act as the service account`]]);
+    add(id, 'compliant', 'dataproc.editor on one bucket (only projects, folders, organizations and service accounts count)', tf('google_storage_bucket_iam_member', 'b', {
+      bucket: 'acme-jobs', role: 'roles/dataproc.editor', member: 'group:data@acme.example',
+    }), []);
     add(id, 'finding', 'serviceAccountUser in a project policy document', tf('google_project_iam_policy', 'project', {
       project: 'acme-prod', policy_data: JSON.stringify({ bindings: [{ role: 'roles/iam.serviceAccountUser', members: ['user:carol@acme.example'] }] }),
     }), [['Bindings[0].Member::user:carol@acme.example', `roles/iam.serviceAccountUser on project acme-prod for user:carol@acme.example: ${EVERY_SA}`]]);
