@@ -23,7 +23,8 @@ export interface InventoryInput {
 }
 
 /** What each output format looks like, for error messages. */
-const FORMATS = 'a CloudFormation template (JSON or YAML with `Resources`), Terraform JSON (`resource` block) or a Kubernetes manifest';
+const FORMATS = 'a CloudFormation template (JSON or YAML with `Resources`), Terraform (HCL `*.tf`, `*.tf.json` or JSON of Terraform blocks), '
+  + 'a `terraform show -json` plan or state, or a Kubernetes manifest';
 
 /** Files an output manifest (CDK cloud assembly, cdktf) lists, relative to the manifest. */
 function listedOutputs(manifestPath: string): string[] {

@@ -29,15 +29,23 @@ function entriesOf(value: unknown): Array<[string, unknown]> | undefined {
   return objects.flatMap((o) => Object.entries(o)).filter(([key]) => key !== '//');
 }
 
+/** Whether a `resource` or `data` level has Terraform's shape: types, then names, then blocks (objects). */
+function hasBlockShape(value: unknown): boolean {
+  const isBody = (body: unknown) => body === null || isObject(body) || (Array.isArray(body) && body.every(isObject));
+  return entriesOf(value)?.every(([, byName]) => entriesOf(byName)?.every(([, body]) => isBody(body)) ?? false) ?? false;
+}
+
 /**
- * Whether a parsed JSON document is Terraform JSON: an object with a `resource` or `data` block (an object or a
- * list of objects), or whose keys (comments aside) are all Terraform block types, at least one, each an object or a
- * list of objects (a file of `variable`, `locals` or `output` blocks only). CDK manifests, tree.json, package.json
- * and other configuration (`{"output": "dist"}`) are not.
+ * Whether a parsed JSON document (of any name) is Terraform JSON: an object with a `resource` or `data` level of
+ * Terraform's shape (types, names, blocks), or whose keys (comments aside) are all Terraform block types, at least
+ * one, each an object or a list of objects (a file of `variable`, `locals` or `output` blocks only). CDK manifests,
+ * tree.json, package.json, an API response (`{"data": {"items": [...]}}`) and other configuration
+ * (`{"output": "dist"}`) are not. (A `*.tf.json` file is Terraform by its name: see {@link terraformJsonProblem}.)
  */
 export function isTerraformJson(document: unknown): boolean {
   if (!isObject(document)) return false;
-  if (['resource', 'data'].some((key) => document[key] !== undefined && document[key] !== null && entriesOf(document[key]) !== undefined)) return true;
+  const blocks = ['resource', 'data'].filter((key) => document[key] !== undefined);
+  if (blocks.length > 0) return blocks.every((key) => hasBlockShape(document[key]));
   const keys = Object.keys(document).filter((key) => key !== '//');
   return keys.length > 0 && keys.every((key) => TERRAFORM_BLOCK_TYPES.has(key) && entriesOf(document[key]) !== undefined);
 }

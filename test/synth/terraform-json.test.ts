@@ -152,6 +152,29 @@ describe('every block level as an object or a list of objects', () => {
   });
 });
 
+describe('each directory of Terraform JSON is one module, evaluated before it is read', () => {
+  test('jsonencode and a local of another file of the same directory resolve; another directory is another module', () => {
+    const policy = '${jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRoleWithWebIdentity", '
+      + 'Principal = { Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }, '
+      + 'Condition = { StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }, StringLike = { "token.actions.githubusercontent.com:sub" = local.sub } } }] })}';
+    const role = { resource: [{ aws_iam_role: [{ ci: [{ name: 'ci', assume_role_policy: policy, tags: TAGS }] }] }] };
+    const dir = tempDir({
+      'a/locals.tf.json': { locals: [{ sub: 'repo:acme/*' }] },
+      'a/main.tf.json': role,
+      'b/main.tf.json': role,
+    });
+    const output = readSynthesizedOutput([dir]);
+    const [a, b] = output.resources;
+    expect(JSON.parse(a.properties.assume_role_policy).Statement[0].Condition.StringLike).toEqual({ 'token.actions.githubusercontent.com:sub': 'repo:acme/*' });
+    // In b/ there is no `local.sub`: the policy stays as written, and is reported unreadable.
+    expect(b.properties.assume_role_policy).toBe(policy);
+    expect(evaluate(output.resources, { today: TODAY, rules: FORM_RULES }).findings.map((f) => `${f.file} ${f.ruleId} [${f.key}]`)).toEqual([
+      `${path.basename(dir)}/a/main.tf.json KL-G-FEDERATED-TRUST-UNPINNED [Subject::repo:acme/*]`,
+      `${path.basename(dir)}/b/main.tf.json KL-G-POLICY-UNREADABLE [Field::assume_role_policy]`,
+    ]);
+  });
+});
+
 describe('what is Terraform JSON and what is not', () => {
   test('a file of lookups, variables, locals and outputs only is Terraform: data sources, no managed resource', () => {
     const output = readSynthesizedOutput([path.join(FIXTURES, 'terraform-json', 'data-only')]);
@@ -182,11 +205,15 @@ describe('what is Terraform JSON and what is not', () => {
       'build.json': { output: 'dist' },
       'empty.json': {},
       'list.json': [{ resource: { aws_iam_role: { x: {} } } }],
+      'api-response.json': { data: { items: [{ id: 1 }], total: 1 } },
+      'fixture.json': { data: { user: { name: 'x' } }, resource: 'users' },
     });
     expect(readSynthesizedOutput([dir]).files).toEqual([{ file: path.join(path.basename(dir), 'vars.json'), format: 'terraform' }]);
     expect(isTerraformJson({ output: 'dist' })).toBe(false);
     expect(isTerraformJson({ output: { x: { value: 1 } } })).toBe(true);
     expect(isTerraformJson({ resource: { a: { b: {} } }, extra: 1 })).toBe(true);
+    expect(isTerraformJson({ data: { user: { name: 'x' } } })).toBe(false);
+    expect(isTerraformJson({ data: [{ aws_iam_role: [{ ci: [{ name: 'ci' }] }] }] })).toBe(true);
     expect(isTerraformJson({ '//': 'only a comment' })).toBe(false);
     expect(isTerraformJson([])).toBe(false);
   });
