@@ -74,6 +74,12 @@ export function cases(add: AddCase, b: CaseBuilders): void {
     add(id, 'not applicable', 'a policy document that is not JSON', tf('google_project_iam_policy', 'project', { project: 'acme-prod', policy_data: 'bindings: []' }), []);
   }
 
+  // KL-G-GCP-PRINCIPALSET-WILDCARD reads the members of literal policy documents too (synth gcpMembers).
+  add('KL-G-GCP-PRINCIPALSET-WILDCARD', 'finding', 'a whole pool in a service account policy document', tf('google_service_account_iam_policy', 'ci', {
+    service_account_id: `projects/acme-prod/serviceAccounts/${SA_EMAIL}`,
+    policy_data: JSON.stringify({ bindings: [{ role: 'roles/iam.workloadIdentityUser', members: [`${POOL}/*`] }, { role: 'roles/iam.serviceAccountTokenCreator', members: [`${POOL}/*`] }] }),
+  }), [[`Member::${POOL}/*`, `member ${POOL}/*`]]);
+
   // KL-G-GCP-SA-IMPERSONATION
   {
     const id = 'KL-G-GCP-SA-IMPERSONATION';
