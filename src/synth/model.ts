@@ -1,7 +1,8 @@
 /**
  * The neutral model of synthesized output: every resource of every file, whatever tool wrote it (CloudFormation
- * templates, Terraform JSON, Kubernetes manifests), including resources nobody built with Keyless. Guardrails and
- * the inventory both read this model, so that a resource means the same thing to both.
+ * templates, Terraform JSON in any block form, HCL, `terraform show -json` plans and states, Kubernetes manifests),
+ * including resources nobody built with Keyless. Guardrails and the inventory both read this model, so that a resource
+ * means the same thing to both.
  *
  * Dependency direction: `synth/` imports only `core/` (facts and grammars); `guardrails/` and `inventory/` import
  * `synth/`; neither imports the other's interpretation.
@@ -16,13 +17,21 @@ export interface NeutralResource {
   readonly format: ResourceFormat;
   /** File (or stack) it came from, relative to the directory checked. */
   readonly file: string;
-  /** Resource type: `AWS::IAM::Role`, `google_service_account`, or a Kubernetes `kind`. */
+  /**
+   * Resource type: `AWS::IAM::Role`, `google_service_account`, or a Kubernetes `kind`. A Terraform data source is
+   * typed `data.TYPE` (`data.aws_iam_policy_document`), so that no rule written for a managed type reads a lookup as a
+   * declaration.
+   */
   readonly type: string;
-  /** Identifier: CloudFormation logical id, Terraform `type.name`, Kubernetes `namespace/name`. */
+  /**
+   * Identifier: CloudFormation logical id, Terraform `type.name` (`data.TYPE.NAME` for a data source; in a
+   * `terraform show -json` plan or state, the address: `module.m.aws_iam_role.x["key"]`), Kubernetes `namespace/name`.
+   */
   readonly id: string;
   /**
-   * The resource's own data: CloudFormation `Properties`, Terraform attributes, or the whole Kubernetes object.
-   * Unresolved intrinsics and references stay as written.
+   * The resource's own data: CloudFormation `Properties`, Terraform attributes (nested blocks as written: an object
+   * or a list of objects), or the whole Kubernetes object. Unresolved intrinsics and references stay as written; in a
+   * plan, a value known only after apply is the placeholder `${known after apply: REFERENCES}`.
    */
   readonly properties: any;
 }
