@@ -23,20 +23,40 @@ const PARSE_TIMEOUT_MS = 60_000;
 // The worker: parses each file it is sent, answers on its port, and wakes the waiting caller.
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
-const { parse } = require(workerData.parser);
 const { port, signal } = workerData;
+const answer = (message) => {
+  port.postMessage(message);
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
+};
+// A parser that cannot load, or fails outside a parse, answers every request with the reason instead of never.
+let fatal;
+const pending = new Set();
+const fail = (error) => {
+  fatal = String((error && error.message) || error);
+  for (const id of pending) answer({ id, fatal });
+  pending.clear();
+};
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+let parse;
+try {
+  ({ parse } = require(workerData.parser));
+} catch (error) {
+  fail(error);
+}
 port.on('message', async ({ id, files }) => {
+  if (fatal !== undefined) return answer({ id, fatal });
+  pending.add(id);
   const results = [];
   for (const { name, text } of files) {
     try {
       results.push({ document: await parse(name, text) });
     } catch (error) {
-      results.push({ error: String(error && error.message || error) });
+      results.push({ error: String((error && error.message) || error) });
     }
   }
-  port.postMessage({ id, results });
-  Atomics.add(signal, 0, 1);
-  Atomics.notify(signal, 0);
+  if (pending.delete(id)) answer({ id, results });
 });
 `;
 
@@ -89,20 +109,29 @@ export function parseHclFiles(files: readonly string[]): any[] {
   parserWorker ??= startWorker(parser);
   const w = parserWorker;
   const id = ++w.next;
-  const before = Atomics.load(w.signal, 0);
   w.port.postMessage({ id, files: files.map((file) => ({ name: path.basename(file), text: fs.readFileSync(file, 'utf8') })) });
-  let answer: { id: number; results: Array<{ document?: any; error?: string }> } | undefined;
+  let answer: { id: number; results?: Array<{ document?: any; error?: string }>; fatal?: string } | undefined;
   const deadline = Date.now() + PARSE_TIMEOUT_MS;
   while (!answer) {
+    // The worker posts, then counts: a count read before an empty port means the next answer changes it.
+    const count = Atomics.load(w.signal, 0);
+    const received = receiveMessageOnPort(w.port)?.message;
+    if (received !== undefined) {
+      if (received.id === id) answer = received;
+      continue;
+    }
     const remaining = deadline - Date.now();
-    if (remaining <= 0 || Atomics.wait(w.signal, 0, before, remaining) === 'timed-out') {
-      if (receiveMessageOnPort(w.port)) continue;
+    if (remaining <= 0) {
       void w.worker.terminate();
       parserWorker = undefined;
       throw new UnreadableInputError(`${files[0]}: the HCL parser (${HCL_PARSER_PACKAGE}) did not answer within ${PARSE_TIMEOUT_MS / 1000} s`);
     }
-    const received = receiveMessageOnPort(w.port)?.message;
-    if (received?.id === id) answer = received;
+    Atomics.wait(w.signal, 0, count, remaining);
+  }
+  if (answer.fatal !== undefined || !answer.results) {
+    void w.worker.terminate();
+    parserWorker = undefined;
+    throw new UnreadableInputError(`${files[0]}: the HCL parser (${HCL_PARSER_PACKAGE}) failed: ${answer.fatal}`);
   }
   return answer.results.map((result, i) => {
     if (result.error !== undefined) throw syntaxError(files[i], result.error);
