@@ -48,14 +48,11 @@ try {
 port.on('message', async ({ id, files }) => {
   if (fatal !== undefined) return answer({ id, fatal });
   pending.add(id);
-  const results = [];
-  for (const { name, text } of files) {
-    try {
-      results.push({ document: await parse(name, text) });
-    } catch (error) {
-      results.push({ error: String((error && error.message) || error) });
-    }
-  }
+  // All files at once: the parser idles between its steps (timers), so overlapping the files is faster.
+  const results = await Promise.all(files.map(({ name, text }) => parse(name, text).then(
+    (document) => ({ document }),
+    (error) => ({ error: String((error && error.message) || error) }),
+  )));
   if (pending.delete(id)) answer({ id, results });
 });
 `;
