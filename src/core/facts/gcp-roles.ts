@@ -52,10 +52,12 @@ export const GCP_BROAD_MEMBER = /^(allUsers|allAuthenticatedUsers|domain:|group:
  * policy `iam.automaticIamGrantsForDefaultServiceAccounts` is enforced), used by VMs, GKE nodes, Cloud Run and
  * Cloud Functions (2nd gen) that name none; and the App Engine default `PROJECT_ID@appspot.gserviceaccount.com`,
  * used by App Engine and Cloud Functions (1st gen). A project id with a domain (`example.com:p`) gives `p.example.com@…`.
+ * Only these accounts live in `developer.gserviceaccount.com` and `appspot.gserviceaccount.com`, so the number or
+ * project may be anything, a Terraform reference too (`${data.google_project.p.number}-compute@…`).
  */
-export const GCP_DEFAULT_COMPUTE_SERVICE_ACCOUNT = /^\d+-compute@developer\.gserviceaccount\.com$/;
+export const GCP_DEFAULT_COMPUTE_SERVICE_ACCOUNT = /^[^@\s]+-compute@developer\.gserviceaccount\.com$/;
 /** The App Engine default service account (see {@link GCP_DEFAULT_COMPUTE_SERVICE_ACCOUNT}). */
-export const GCP_APP_ENGINE_DEFAULT_SERVICE_ACCOUNT = /^[a-z0-9.-]+@appspot\.gserviceaccount\.com$/;
+export const GCP_APP_ENGINE_DEFAULT_SERVICE_ACCOUNT = /^[^@\s]+@appspot\.gserviceaccount\.com$/;
 /** Terraform data sources that read the default service accounts (their `email`, `member`, `name`, `id`). */
 export const GCP_DEFAULT_SERVICE_ACCOUNT_DATA_SOURCES: Readonly<Record<string, 'Compute Engine' | 'App Engine'>> = {
   google_compute_default_service_account: 'Compute Engine',

@@ -142,6 +142,18 @@ export function cases(add: AddCase, b: CaseBuilders): void {
     add(id, 'finding', 'a bucket role for the App Engine default service account among others', tf('google_storage_bucket_iam_binding', 'readers', {
       bucket: 'acme-assets', role: 'roles/storage.objectViewer', members: [`serviceAccount:${SA_EMAIL}`, `serviceAccount:${APP_ENGINE_DEFAULT}`],
     }), [[`Member::serviceAccount:${APP_ENGINE_DEFAULT}`, `roles/storage.objectViewer for serviceAccount:${APP_ENGINE_DEFAULT}, the App Engine default service account`]]);
+    add(id, 'finding', 'the default service accounts written with a project number or id reference', tf('google_project_iam_binding', 'refs', {
+      project: 'acme-prod',
+      role: 'roles/pubsub.publisher',
+      members: ['serviceAccount:${data.google_project.p.number}-compute@developer.gserviceaccount.com', 'serviceAccount:${var.project}@appspot.gserviceaccount.com'],
+    }), [
+      ['Member::serviceAccount:${data.google_project.p.number}-compute@developer.gserviceaccount.com',
+        'roles/pubsub.publisher for serviceAccount:${data.google_project.p.number}-compute@developer.gserviceaccount.com, the Compute Engine default service account'],
+      ['Member::serviceAccount:${var.project}@appspot.gserviceaccount.com', 'roles/pubsub.publisher for serviceAccount:${var.project}@appspot.gserviceaccount.com, the App Engine default service account'],
+    ]);
+    add(id, 'compliant', 'a service account of another domain that ends like one', tf('google_project_iam_member', 'lookalike', {
+      project: 'acme-prod', role: 'roles/pubsub.publisher', member: 'serviceAccount:compute@developer.acme.example',
+    }), []);
     add(id, 'finding', 'members read from the default service account data sources', tf('google_folder_iam_binding', 'f', {
       folder: 'folders/42',
       role: 'roles/logging.logWriter',
