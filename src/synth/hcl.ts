@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
-import { UnreadableInputError } from './read';
+import { UnreadableInputError } from './model';
 import { evaluateTerraformDocuments } from './terraform-eval';
 
 /** The parser package, and the range this package declares for it. */
