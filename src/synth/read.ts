@@ -61,12 +61,15 @@ export function terraformProviders(document: any, file: string): TerraformProvid
 
 export { UnreadableInputError };
 
+/** Dependency caches, never read below a directory: npm's, and Terraform's (downloaded modules and providers). */
+const SKIPPED_DIRECTORIES = ['node_modules', '.terraform'];
+
 function listFiles(target: string): string[] {
   const stat = fs.statSync(target, { throwIfNoEntry: false });
   if (!stat) throw new UnreadableInputError(`${target}: no such file or directory`);
   if (stat.isFile()) return [target];
   return fs.readdirSync(target, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && !path.join(entry.parentPath, entry.name).includes(`${path.sep}node_modules${path.sep}`))
+    .filter((entry) => entry.isFile() && !SKIPPED_DIRECTORIES.some((dir) => path.join(entry.parentPath, entry.name).includes(`${path.sep}${dir}${path.sep}`)))
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
 }

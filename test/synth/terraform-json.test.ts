@@ -209,6 +209,9 @@ describe('what is Terraform JSON and what is not', () => {
       'fixture.json': { data: { user: { name: 'x' } }, resource: 'users' },
     });
     expect(readSynthesizedOutput([dir]).files).toEqual([{ file: path.join(path.basename(dir), 'vars.json'), format: 'terraform' }]);
+    // Terraform's dependency cache (downloaded modules), like node_modules, is not the module checked.
+    const cached = tempDir({ 'main.tf.json': { locals: { a: 1 } }, '.terraform/modules/iam/main.tf.json': { resource: { aws_iam_role: { x: {} } } } });
+    expect(readSynthesizedOutput([cached]).files).toEqual([{ file: path.join(path.basename(cached), 'main.tf.json'), format: 'terraform' }]);
     expect(isTerraformJson({ output: 'dist' })).toBe(false);
     expect(isTerraformJson({ output: { x: { value: 1 } } })).toBe(true);
     expect(isTerraformJson({ resource: { a: { b: {} } }, extra: 1 })).toBe(true);
