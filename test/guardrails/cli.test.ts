@@ -12,7 +12,7 @@ import { ALL_RULES } from '../../src/guardrails';
 const TODAY = '2026-11-22';
 const USAGE = 'usage: keyless check DIR|FILE… [--exceptions FILE.json] [--report FILE.json] [--mode error|report] [--today YYYY-MM-DD]';
 const INVENTORY_USAGE = 'usage: keyless inventory DIR|FILE… [--json FILE] [--csv FILE] [--markdown FILE] [--exceptions FILE.json] [--today YYYY-MM-DD]';
-const DIFF_USAGE = 'usage: keyless diff BASE HEAD [--markdown FILE] [--json FILE] [--sarif FILE] [--fail-on broadening|any|never] [--today YYYY-MM-DD]';
+const DIFF_USAGE = 'usage: keyless diff BASE HEAD|PLAN.json [--markdown FILE] [--json FILE] [--sarif FILE] [--fail-on broadening|any|never] [--today YYYY-MM-DD]';
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'guardrails');
 const STATIC_FIX = 'remove the credential and use federation: CiOidcTrust for CI, WorkloadIdentity for workloads';
 
@@ -238,15 +238,25 @@ describe('keyless check (CLI)', () => {
     const empty = tmpdir('empty');
     expect(run(['check', empty, '--today', TODAY])).toEqual({
       code: 2,
-      lines: [`keyless: no CloudFormation template, Terraform JSON or Kubernetes manifest found in ${empty}: nothing was checked`],
+      lines: [`keyless: no CloudFormation template, Terraform configuration (JSON or HCL), plan or state, or Kubernetes manifest found in ${empty}: nothing was checked`],
     });
     const other = tmpdir('other');
     fs.writeFileSync(path.join(other, 'manifest.json'), JSON.stringify({ version: '48.0.0', artifacts: {} }));
     fs.writeFileSync(path.join(other, 'values.yaml'), 'replicas: 2\nimage: acme/app\n');
-    fs.writeFileSync(path.join(other, 'main.tf'), 'resource "aws_iam_access_key" "k" { user = "ci" }\n');
+    fs.writeFileSync(path.join(other, 'README.md'), '# not output\n');
     expect(run(['check', other, '--today', TODAY])).toEqual({
       code: 2,
-      lines: [`keyless: no CloudFormation template, Terraform JSON or Kubernetes manifest found in ${other}: nothing was checked`],
+      lines: [`keyless: no CloudFormation template, Terraform configuration (JSON or HCL), plan or state, or Kubernetes manifest found in ${other}: nothing was checked`],
+    });
+    // Terraform HCL beside them is read (issue 16): it was "nothing was checked" before.
+    fs.writeFileSync(path.join(other, 'main.tf'), 'resource "aws_iam_access_key" "k" { user = "ci" }\n');
+    expect(run(['check', other, '--today', TODAY])).toEqual({
+      code: 1,
+      lines: [
+        `KL-G-STATIC-CREDENTIAL ${path.basename(other)}/main.tf aws_iam_access_key aws_iam_access_key.k [Credential::aws_iam_access_key]: an IAM access key. `
+          + 'Fix: remove the credential and use federation: CiOidcTrust for CI, WorkloadIdentity for workloads',
+        'keyless check: 1 resources in 1 files, 1 findings, 0 excepted, 0 exception errors',
+      ],
     });
   });
 

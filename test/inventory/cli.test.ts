@@ -8,7 +8,8 @@ import { main } from '../../src/cli/keyless';
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'inventory');
 const BASE = path.join(FIXTURES, 'base');
 const HEAD = path.join(FIXTURES, 'head');
-const FORMATS = 'a CloudFormation template (JSON or YAML with `Resources`), Terraform JSON (`resource` block) or a Kubernetes manifest';
+const FORMATS = 'a CloudFormation template (JSON or YAML with `Resources`), Terraform (HCL `*.tf`, `*.tf.json` or JSON of Terraform blocks), '
+  + 'a `terraform show -json` plan or state, or a Kubernetes manifest';
 
 function run(argv: string[]): { code: number; lines: string[] } {
   const lines: string[] = [];
@@ -95,12 +96,12 @@ describe('keyless inventory and keyless diff', () => {
 
   describe('bad input: exit 2 with the reason, never "no changes"', () => {
     test.each([
-      ['one path', ['diff', BASE], 'keyless: expected BASE and HEAD, got 1 path(s). usage: keyless diff BASE HEAD [--markdown FILE] [--json FILE] [--sarif FILE] [--fail-on broadening|any|never] [--today YYYY-MM-DD]'],
+      ['one path', ['diff', BASE], `keyless: ${BASE} is a directory: one path is a Terraform plan (\`terraform show -json plan.out > plan.json\`); to compare two outputs, give BASE and HEAD. usage: keyless diff BASE HEAD|PLAN.json [--markdown FILE] [--json FILE] [--sarif FILE] [--fail-on broadening|any|never] [--today YYYY-MM-DD]`],
       ['an unknown gate', ['diff', BASE, HEAD, '--fail-on', 'sometimes'], 'keyless: --fail-on is "sometimes": expected broadening, any or never'],
       ['a bad date', ['inventory', BASE, '--today', '22/11/2026'], 'keyless: --today is "22/11/2026": expected a calendar date written as YYYY-MM-DD'],
       ['an impossible date', ['inventory', BASE, '--today', '2026-13-45'], 'keyless: --today is "2026-13-45": expected a calendar date written as YYYY-MM-DD'],
       ['an unknown option', ['inventory', BASE, '--format', 'xml'], 'keyless: unknown option --format. usage: keyless inventory DIR|FILE… [--json FILE] [--csv FILE] [--markdown FILE] [--exceptions FILE.json] [--today YYYY-MM-DD]'],
-      ['an option without value', ['diff', BASE, HEAD, '--sarif'], 'keyless: --sarif needs a value. usage: keyless diff BASE HEAD [--markdown FILE] [--json FILE] [--sarif FILE] [--fail-on broadening|any|never] [--today YYYY-MM-DD]'],
+      ['an option without value', ['diff', BASE, HEAD, '--sarif'], 'keyless: --sarif needs a value. usage: keyless diff BASE HEAD|PLAN.json [--markdown FILE] [--json FILE] [--sarif FILE] [--fail-on broadening|any|never] [--today YYYY-MM-DD]'],
       ['no path', ['inventory'], 'keyless: no directory or file given. usage: keyless inventory DIR|FILE… [--json FILE] [--csv FILE] [--markdown FILE] [--exceptions FILE.json] [--today YYYY-MM-DD]'],
     ])('usage: %s', (_name, argv, message) => {
       expect(run(argv)).toEqual({ code: 2, lines: [message] });
@@ -119,13 +120,20 @@ describe('keyless inventory and keyless diff', () => {
       });
     });
 
-    test('a directory of unrelated JSON and Terraform HCL', () => {
+    test('a directory of unrelated JSON only', () => {
       file('out/notes.json', '{"hello": "world"}');
-      file('out/main.tf', 'resource "aws_iam_role" "x" {}');
       expect(run(['inventory', path.join(tmp, 'out')])).toEqual({
         code: 2,
-        lines: [`keyless: ${path.join(tmp, 'out')}: no identity output found: expected ${FORMATS} below it (1 Terraform HCL file(s) found: HCL is not read; use \`terraform show -json\` or *.tf.json)`],
+        lines: [`keyless: ${path.join(tmp, 'out')}: no identity output found: expected ${FORMATS} below it`],
       });
+    });
+
+    test('a directory of unrelated JSON and Terraform HCL: the HCL is read', () => {
+      file('hcl/notes.json', '{"hello": "world"}');
+      file('hcl/main.tf', 'resource "aws_iam_role" "x" {\n  name = "x"\n}\n');
+      const result = run(['inventory', path.join(tmp, 'hcl')]);
+      expect(result.code).toBe(0);
+      expect(result.lines.join('\n')).toMatch(/aws_iam_role\.x/);
     });
 
     test('a single file in an unknown format', () => {

@@ -4,14 +4,20 @@
  */
 import { GuardrailRule } from '../model';
 import { awsAdminPolicy } from './aws-admin-policy';
+import { awsBreakGlassMfa } from './aws-break-glass-mfa';
+import { awsPodIdentityUnscoped } from './aws-pod-identity-unscoped';
+import { awsPrincipalWildcard } from './aws-principal-wildcard';
 import { azureFicAudience } from './azure-fic-audience';
 import { federatedTrustUnpinned } from './federated-trust-unpinned';
 import { gcpBasicRole } from './gcp-basic-role';
+import { gcpDefaultSa } from './gcp-default-sa';
 import { gcpPrincipalsetWildcard } from './gcp-principalset-wildcard';
 import { gcpProviderUnpinned } from './gcp-provider-unpinned';
+import { gcpSaImpersonation } from './gcp-sa-impersonation';
 import { k8sAutomount } from './k8s-automount';
 import { k8sClusterAdmin } from './k8s-cluster-admin';
 import { k8sDefaultSa } from './k8s-default-sa';
+import { k8sRbacEscalation } from './k8s-rbac-escalation';
 import { k8sRbacWildcard } from './k8s-rbac-wildcard';
 import { ownership } from './ownership';
 import { policyUnreadable } from './policy-unreadable';
@@ -24,14 +30,20 @@ import { wildcardResource } from './wildcard-resource';
 // One rule per line (the order does not matter: ALL_RULES sorts by id).
 export {
   awsAdminPolicy,
+  awsBreakGlassMfa,
+  awsPodIdentityUnscoped,
+  awsPrincipalWildcard,
   azureFicAudience,
   federatedTrustUnpinned,
   gcpBasicRole,
+  gcpDefaultSa,
   gcpPrincipalsetWildcard,
   gcpProviderUnpinned,
+  gcpSaImpersonation,
   k8sAutomount,
   k8sClusterAdmin,
   k8sDefaultSa,
+  k8sRbacEscalation,
   k8sRbacWildcard,
   ownership,
   policyUnreadable,
@@ -45,14 +57,20 @@ export {
 /** Every Keyless guardrail rule, in id order. */
 export const ALL_RULES: readonly GuardrailRule[] = [
   awsAdminPolicy,
+  awsBreakGlassMfa,
+  awsPodIdentityUnscoped,
+  awsPrincipalWildcard,
   azureFicAudience,
   federatedTrustUnpinned,
   gcpBasicRole,
+  gcpDefaultSa,
   gcpPrincipalsetWildcard,
   gcpProviderUnpinned,
+  gcpSaImpersonation,
   k8sAutomount,
   k8sClusterAdmin,
   k8sDefaultSa,
+  k8sRbacEscalation,
   k8sRbacWildcard,
   ownership,
   policyUnreadable,
