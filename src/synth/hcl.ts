@@ -137,10 +137,40 @@ export function parseHclFiles(files: readonly string[]): any[] {
 }
 
 /**
+ * The variable values Terraform loads by itself for the module in `dir`: `terraform.tfvars`, `terraform.tfvars.json`,
+ * then `*.auto.tfvars` and `*.auto.tfvars.json` in lexical order, a later file overriding an earlier one. Empty when
+ * the directory has none (the HCL parser is needed only for `.tfvars` files). A file that cannot be parsed is an
+ * {@link UnreadableInputError}.
+ */
+export function readVariableFiles(dir: string): Record<string, unknown> {
+  const names = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+  const auto = names.filter((n) => /\.auto\.tfvars(\.json)?$/.test(n)).sort();
+  const files = [...['terraform.tfvars', 'terraform.tfvars.json'].filter((n) => names.includes(n)), ...auto].map((n) => path.join(dir, n));
+  const hcl = files.filter((f) => !f.endsWith('.json'));
+  const parsed = new Map(parseHclFiles(hcl).map((document, i) => [hcl[i], document]));
+  const values: Record<string, unknown> = {};
+  for (const file of files) {
+    let document = parsed.get(file);
+    if (document === undefined) {
+      try {
+        document = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new UnreadableInputError(`${file}: cannot be parsed as JSON (${(error as Error).message.split('\n')[0]})`);
+      }
+    }
+    if (!document || typeof document !== 'object' || Array.isArray(document)) throw new UnreadableInputError(`${file}: expected an object of variable values`);
+    Object.assign(values, document);
+  }
+  return values;
+}
+
+/**
  * One Terraform module: the `.tf` files given (all of one directory), parsed and evaluated together (locals,
- * variables and data documents are shared), as Terraform JSON documents in the order given. `.tf.json` documents
+ * variables and data documents are shared; the directory's variable files set variables), as Terraform JSON
+ * documents in the order given. `.tf.json` documents
  * of the same directory can be passed in `json` so that they share the module (they are returned after the HCL ones).
  */
 export function readHclModule(files: readonly string[], json: readonly any[] = []): any[] {
-  return evaluateTerraformDocuments([...parseHclFiles(files), ...json]);
+  const variables = files.length > 0 ? readVariableFiles(path.dirname(files[0])) : {};
+  return evaluateTerraformDocuments([...parseHclFiles(files), ...json], { variables });
 }

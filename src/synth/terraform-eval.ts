@@ -376,7 +376,7 @@ class Module {
   private readonly policyDocuments = new Map<string, any[]>();
   private readonly policyJson = new Map<string, Value>();
 
-  constructor(documents: readonly any[]) {
+  constructor(documents: readonly any[], private readonly assigned: Readonly<Record<string, unknown>> = {}) {
     for (const document of documents) {
       for (const block of blocks(document?.locals)) {
         for (const [name, value] of Object.entries(block)) this.locals.set(name, { value, text: `local.${name}` });
@@ -523,6 +523,8 @@ class Module {
       case 'var': {
         const name = attr(0);
         const variable = name === undefined ? undefined : this.variables.get(name);
+        // A value from the module's variable files (terraform.tfvars, *.auto.tfvars) wins over the default, as in Terraform.
+        if (name !== undefined && Object.hasOwn(this.assigned, name) && this.assigned[name] !== null) return follow(this.assigned[name], 1);
         if (variable && Object.hasOwn(variable, 'default') && variable.default !== null) return follow(variable.default, 1);
         const type = typeof variable?.type === 'string' ? variable.type.replace(/^\$\{(.*)\}$/, '$1').trim() : undefined;
         return new Unknown(text, node.path.length === 1 && type !== undefined && PRIMITIVE_TYPES.has(type));
@@ -677,6 +679,16 @@ function containsUnknown(value: unknown): boolean {
   return false;
 }
 
+/** Options for {@link evaluateTerraformDocuments}. */
+export interface EvaluateTerraformOptions {
+  /**
+   * Variable values set by the module's variable files (`terraform.tfvars`, `*.auto.tfvars`, see `readVariableFiles`
+   * in hcl.ts): they win over the defaults. Values given on the command line (`-var`, `TF_VAR_…`) cannot be known here.
+   * @default - defaults only
+   */
+  readonly variables?: Readonly<Record<string, unknown>>;
+}
+
 /**
  * The documents of one Terraform module (all `.tf` and `.tf.json` files of one directory, read as Terraform JSON),
  * with every attribute of their `resource`, `data` and `provider` blocks evaluated as far as the module determines
@@ -684,8 +696,8 @@ function containsUnknown(value: unknown): boolean {
  * written. An attribute that cannot be evaluated stays the string it was. A `data.aws_iam_policy_document` block whose
  * document the module determines gets its `json` attribute, as in a plan.
  */
-export function evaluateTerraformDocuments(documents: readonly any[]): any[] {
-  const module = new Module(documents);
+export function evaluateTerraformDocuments(documents: readonly any[], options: EvaluateTerraformOptions = {}): any[] {
+  const module = new Module(documents, options.variables);
   return documents.map((document) => {
     if (!document || typeof document !== 'object' || Array.isArray(document)) return document;
     const out: any = { ...document };

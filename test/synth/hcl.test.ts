@@ -8,7 +8,7 @@ import * as path from 'path';
 import { promisify } from 'util';
 import * as fc from 'fast-check';
 import { evaluate } from '../../src/guardrails/engine';
-import { parseHclFiles, readHclModule } from '../../src/synth/hcl';
+import { parseHclFiles, readHclModule, readVariableFiles } from '../../src/synth/hcl';
 import { terraformResources } from '../../src/synth/read';
 import { evaluateTerraformDocuments } from '../../src/synth/terraform-eval';
 
@@ -99,6 +99,21 @@ describe('parsing HCL: one Terraform JSON document per file, a module per direct
     const started = Date.now();
     expect(parseHclFiles(tfFiles('github-oidc')).map((d) => Object.keys(d))).toEqual([['data', 'locals', 'resource'], ['variable']]);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('variable files: terraform.tfvars and *.auto.tfvars set variables, as Terraform loads them', () => {
+  test('terraform.tfvars, then a.auto.tfvars, then b.auto.tfvars.json, a later file winning', () => {
+    expect(readVariableFiles(path.join(FIXTURES, 'tfvars'))).toEqual({ subject: 'repo:acme/api:*', bucket: 'acme-auto-b' });
+    expect(readVariableFiles(path.join(FIXTURES, 'github-oidc'))).toEqual({});
+  });
+
+  test('the values win over the defaults in the evaluated module', () => {
+    const [document] = readHclModule(tfFiles('tfvars'));
+    expect(JSON.parse(block(document, 'aws_iam_role', 'deploy').assume_role_policy).Statement[0].Condition.StringLike)
+      .toEqual({ 'token.actions.githubusercontent.com:sub': 'repo:acme/api:*' });
+    expect(JSON.parse(block(document, 'aws_iam_role_policy', 'read').policy).Statement[0].Resource).toBe('arn:aws:s3:::acme-auto-b/*');
+    expect(evaluated({ variable: { v: { default: 'd' } }, resource: { t: { n: { a: '${var.v}-${var.w}' } } } }, 't', 'n').a).toBe('d-${var.w}');
   });
 });
 
