@@ -489,7 +489,7 @@ class Module {
       case 'concat':
         return args.every(Array.isArray) ? (args as unknown[][]).flat(1) : unknown;
       case 'merge':
-        return args.every((a) => a && typeof a === 'object' && !Array.isArray(a)) ? Object.assign({}, ...args) : unknown;
+        return args.every((a) => a && typeof a === 'object' && !Array.isArray(a)) ? Object.fromEntries(args.flatMap((a) => Object.entries(a as object))) : unknown;
       case 'join':
         return args.length === 2 && typeof args[0] === 'string' && Array.isArray(args[1]) && args[1].every((a) => typeof a === 'string') && pure(args[0])
           ? (args[1] as string[]).join(args[0]) : unknown;
@@ -510,7 +510,7 @@ class Module {
         if (v instanceof Unknown) return new Unknown(text, false);
         const key = 'attr' in step ? step.attr : this.expr(step.index, src, depth + 1);
         if (key instanceof Unknown || v === null || typeof v !== 'object') return new Unknown(text, false);
-        v = (v as any)[String(key)];
+        v = Object.hasOwn(v, String(key)) ? (v as any)[String(key)] : undefined;
         if (v === undefined) return new Unknown(text, false);
       }
       return v;
@@ -609,30 +609,31 @@ class Module {
       }
       for (const [key, field] of [['principals', 'Principal'], ['not_principals', 'NotPrincipal']] as const) {
         if (s[key] === undefined) continue;
-        const principals: any = {};
+        const principals = new Map<string, string | string[]>(); // a Map: a type named __proto__ is a type
         const given = Array.isArray(s[key]) ? s[key] : [s[key]];
         for (const p of given) {
           const identifiers = strings(p?.identifiers);
           if (typeof p?.type !== 'string' || identifiers === undefined || Object.keys(p).some((k) => k !== 'type' && k !== 'identifiers')) return unknown;
           const value = list(identifiers, true);
-          const before = principals[p.type];
+          const before = principals.get(p.type);
           const asArray = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
-          principals[p.type] = before === undefined ? value : [...asArray(before), ...asArray(value)];
+          principals.set(p.type, before === undefined ? value : [...asArray(before), ...asArray(value)]);
         }
         if (given.length === 0) continue;
-        out[field] = Object.keys(principals).length === 1 && principals['*'] === '*' ? '*' : sortKeys(principals);
+        out[field] = principals.size === 1 && principals.get('*') === '*' ? '*' : sortKeys(Object.fromEntries(principals));
       }
       if (s.condition !== undefined) {
-        const conditions: Record<string, Record<string, string[]>> = {};
+        const conditions = new Map<string, Map<string, string[]>>();
         for (const c of Array.isArray(s.condition) ? s.condition : [s.condition]) {
           const values = strings(c?.values);
           if (typeof c?.test !== 'string' || typeof c?.variable !== 'string' || values === undefined
             || Object.keys(c).some((k) => !['test', 'variable', 'values'].includes(k))) return unknown;
-          const byTest = conditions[c.test] ??= {};
-          byTest[c.variable] = [...(byTest[c.variable] ?? []), ...values.map((v) => v.replace(/&\{/g, '${'))];
+          if (!conditions.has(c.test)) conditions.set(c.test, new Map());
+          const byTest = conditions.get(c.test)!;
+          byTest.set(c.variable, [...(byTest.get(c.variable) ?? []), ...values.map((v) => v.replace(/&\{/g, '${'))]);
         }
-        const flattened = Object.fromEntries(Object.entries(conditions).map(([test, vars]) =>
-          [test, sortKeys(Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v.length === 1 ? v[0] : v])))]));
+        const flattened = Object.fromEntries([...conditions].map(([test, vars]) =>
+          [test, sortKeys(Object.fromEntries([...vars].map(([k, v]) => [k, v.length === 1 ? v[0] : v])))]));
         if (Object.keys(flattened).length > 0) out.Condition = sortKeys(flattened);
       }
       statements.push(out);

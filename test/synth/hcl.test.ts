@@ -205,6 +205,16 @@ describe('evaluation: jsonencode, locals, variable defaults and templates', () =
     expect(policyOf(expression, { variable: { actions: { type: 'list(string)' }, untyped: {}, flag: { type: 'bool' } }, locals: { loop: '${local.loop}' } })).toBe(expression);
   });
 
+  test('keys named __proto__ are keys (objects, merge, indexes, principal types), never prototypes', () => {
+    expect(policyOf('${jsonencode(merge({ "__proto__" = { a = 1 } }, { b = local.o["__proto__"], c = local.o.constructor }))}', { locals: { o: { __proto__: 'x' } } }))
+      .toBe('${jsonencode(merge({ "__proto__" = { a = 1 } }, { b = local.o["__proto__"], c = local.o.constructor }))}');
+    expect(policyOf('${jsonencode(merge({ "__proto__" = { a = 1 } }, { b = local.o["__proto__"] }))}', { locals: [JSON.parse('{"o": {"__proto__": "x"}}')] }))
+      .toBe('{"__proto__":{"a":1},"b":"x"}');
+    expect(JSON.parse(policyOf('${data.aws_iam_policy_document.d.json}', {
+      data: { aws_iam_policy_document: { d: { statement: { actions: ['sts:AssumeRole'], principals: { type: '__proto__', identifiers: ['x'] } } } } },
+    }) as string).Statement[0]).toEqual(JSON.parse('{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"__proto__":"x"}}'));
+  });
+
   test('concat, merge, tolist, tostring, join and jsondecode of known values', () => {
     expect(policyOf('${jsonencode(merge({ a = concat(["x"], tolist(["y"])) }, { b = tostring(1), c = join("-", ["p", "q"]), d = jsondecode("{\\"k\\": [1]}") }))}'))
       .toBe('{"a":["x","y"],"b":"1","c":"p-q","d":{"k":[1]}}');
