@@ -325,9 +325,13 @@ describe('guardrails on HCL', () => {
     .findings.map(({ file, ...f }) => f);
 
   test('github-oidc: the HCL module gives the same findings as its Terraform JSON with literal policies', () => {
-    const hcl = findingsOf(readHclModule(tfFiles('github-oidc')), ['main.tf', 'variables.tf']);
+    const all = findingsOf(readHclModule(tfFiles('github-oidc')), ['main.tf', 'variables.tf']);
     const literal = findingsOf([readJson('github-oidc-json/main.tf.json')], ['main.tf.json']);
+    // The HCL module also has the data document itself (checked as a document); the literal JSON has only the policy.
+    const hcl = all.filter((f) => !f.resource.startsWith('data.'));
     expect(hcl).toEqual(literal);
+    expect(all.filter((f) => f.resource.startsWith('data.')).map((f) => `${f.ruleId} ${f.resource} [${f.key}]`))
+      .toEqual(['KL-G-WILDCARD-ACTION data.aws_iam_policy_document.artifacts [Action::s3:*]']);
     expect(hcl.map((f) => `${f.ruleId} ${f.resource} [${f.key}]`)).toEqual(expect.arrayContaining([
       'KL-G-WILDCARD-ACTION aws_iam_role_policy.artifacts [Action::s3:*]',
       'KL-G-WILDCARD-ACTION aws_iam_policy.admin [Action::*]',
@@ -348,6 +352,8 @@ describe('guardrails on HCL', () => {
       'aws_iam_policy.list_variable [Field::policy]',
       'aws_iam_policy.merged_document [Field::policy]',
       'aws_iam_policy.resource_attribute [Field::policy]',
+      'data.aws_iam_policy_document.dynamic [Field::json]',
+      'data.aws_iam_policy_document.merged [Field::json]',
     ]);
     expect(findings.filter((f) => f.resource === 'aws_iam_policy.string_variable')).toEqual([]);
   });
