@@ -5,7 +5,9 @@
  * The parser is asynchronous and the readers are synchronous (the CLI, the inventory, the framework adapters): the
  * parser runs in a worker thread, and the caller waits for its answer on a shared buffer (`Atomics.wait`), receiving
  * it with `receiveMessageOnPort`. The worker is started on the first read, kept for the process (unreferenced, so
- * it never keeps the process alive) and loads the WebAssembly once.
+ * it never keeps the process alive) and loads the WebAssembly once. (synckit does the same, but loads its worker from
+ * a file, which would have to be JavaScript next to this module in both `src/` under ts-node/jest and `lib/`: an
+ * inline worker needs neither, nor a runtime dependency.)
  */
 import * as fs from 'fs';
 import * as path from 'path';
