@@ -1,20 +1,88 @@
 /** AWS IAM policy and trust documents of synthesized resources (CloudFormation and Terraform `aws_iam_*`). */
-import { isGlob } from './glob';
+import { globMatches, isGlob } from './glob';
 import { NeutralResource } from './model';
+import { nestedBlocks } from './terraform';
 import { asList, parseDocument } from './values';
+import { AWS_ASSUME_ROLE_ACTIONS } from '../core/facts/aws-policies';
 
 /** Terraform attributes that hold a policy document as a JSON string, by resource type. */
 export const TERRAFORM_POLICY_ATTRIBUTES: Readonly<Record<string, string>> = {
-  aws_iam_policy: 'policy',
-  aws_iam_role_policy: 'policy',
-  aws_iam_user_policy: 'policy',
-  aws_iam_group_policy: 'policy',
-  aws_iam_role: 'assume_role_policy',
+  'aws_iam_policy': 'policy',
+  'aws_iam_role_policy': 'policy',
+  'aws_iam_user_policy': 'policy',
+  'aws_iam_group_policy': 'policy',
+  'aws_iam_role': 'assume_role_policy',
+  'aws_ssoadmin_permission_set_inline_policy': 'inline_policy',
+  // A data document's JSON, as a plan or Keyless's evaluation of its literal statements gives it (absent when the
+  // statements are not known without a cloud: dynamic blocks, source documents; KL-G-POLICY-UNREADABLE reports that).
+  'data.aws_iam_policy_document': 'json',
 };
 
-/** IAM permission statements of an AWS identity or policy resource (CloudFormation, or Terraform `aws_iam_*`). */
-export function permissionStatements(resource: NeutralResource): any[] {
+/** The type of Terraform's policy documents built from `statement` blocks (`data "aws_iam_policy_document"`). */
+export const TERRAFORM_POLICY_DOCUMENT = 'data.aws_iam_policy_document';
+
+/** A statement of a resource-based or trust policy: it names who it admits. */
+const hasPrincipal = (statement: any): boolean => statement?.Principal !== undefined || statement?.NotPrincipal !== undefined;
+
+/** Whether a statement's actions include assuming a role (`sts:AssumeRole*`, `sts:*`, `*`). */
+function assumesRole(statement: any): boolean {
+  const actions = asList<unknown>(statement?.Action).filter((a): a is string => typeof a === 'string');
+  return actions.some((action) => AWS_ASSUME_ROLE_ACTIONS.some((assume) => globMatches(action, assume, true)));
+}
+
+/** A policy string as a comparable key: its JSON re-serialized (whitespace and formatting aside), else as written. */
+function documentKey(value: string): string {
+  try {
+    return JSON.stringify(JSON.parse(value));
+  } catch {
+    return value;
+  }
+}
+
+/** Every policy string the resources of a run hold (except data documents'), as {@link documentKey}s, once per run. */
+const usedDocuments = new WeakMap<readonly NeutralResource[], Set<string>>();
+
+function policyStrings(resources: readonly NeutralResource[]): Set<string> {
+  let found = usedDocuments.get(resources);
+  if (found === undefined) {
+    found = new Set();
+    for (const r of resources) {
+      if (r.type === TERRAFORM_POLICY_DOCUMENT || !Object.hasOwn(TERRAFORM_POLICY_ATTRIBUTES, r.type)) continue;
+      const value = r.properties?.[TERRAFORM_POLICY_ATTRIBUTES[r.type]];
+      if (typeof value === 'string') found.add(documentKey(value));
+      if (r.type === 'aws_iam_role') {
+        for (const block of nestedBlocks(r.properties.inline_policy)) if (typeof block.policy === 'string') found.add(documentKey(block.policy));
+      }
+    }
+    usedDocuments.set(resources, found);
+  }
+  return found;
+}
+
+/**
+ * Whether a `data "aws_iam_policy_document"` is used by another resource of the run: its JSON is that resource's
+ * policy (as a plan, or Keyless's evaluation of the module, writes it), or the resource still refers to it. Its
+ * statements are then checked where they are used, once, not twice.
+ */
+export function isUsedPolicyDocument(resource: NeutralResource, resources: readonly NeutralResource[]): boolean {
+  if (resource.type !== TERRAFORM_POLICY_DOCUMENT) return false;
+  const used = policyStrings(resources);
+  const json = resource.properties.json;
+  if (typeof json === 'string' && used.has(documentKey(json))) return true;
+  const name = /^data\.aws_iam_policy_document\.(.+)$/.exec(resource.id)?.[1];
+  if (name === undefined) return false;
+  const reference = `data.aws_iam_policy_document.${name}.json`;
+  return [...used].some((value) => value.includes(reference));
+}
+
+/**
+ * IAM permission statements of an AWS identity or policy resource (CloudFormation, or Terraform `aws_iam_*`, a
+ * permission set's inline policy, a data document). Given the run's resources, a data document used by another
+ * resource has none of its own (they are that resource's).
+ */
+export function permissionStatements(resource: NeutralResource, resources?: readonly NeutralResource[]): any[] {
   const p = resource.properties;
+  if (resources !== undefined && isUsedPolicyDocument(resource, resources)) return [];
   switch (resource.type) {
     case 'AWS::IAM::Policy':
     case 'AWS::IAM::ManagedPolicy':
@@ -31,17 +99,31 @@ export function permissionStatements(resource: NeutralResource): any[] {
     case 'aws_iam_user_policy':
     case 'aws_iam_group_policy':
       return asList(parseDocument(p.policy)?.Statement);
+    case 'aws_ssoadmin_permission_set_inline_policy':
+      return asList(parseDocument(p.inline_policy)?.Statement);
     case 'aws_iam_role':
-      return asList(p.inline_policy).flatMap((policy: any) => asList(parseDocument(policy?.policy)?.Statement));
+      return nestedBlocks(p.inline_policy).flatMap((policy: any) => asList(parseDocument(policy?.policy)?.Statement));
+    case TERRAFORM_POLICY_DOCUMENT:
+      // A document on its own (what it is attached to may be elsewhere, or nothing yet): its identity-policy
+      // statements. Statements naming a principal belong to a trust or a resource policy.
+      return asList(parseDocument(p.json)?.Statement).filter((statement: any) => !hasPrincipal(statement));
     default:
       return [];
   }
 }
 
-/** Trust statements of an AWS role (CloudFormation or Terraform). */
-export function trustStatements(resource: NeutralResource): any[] {
+/**
+ * Trust statements of an AWS role (CloudFormation or Terraform), or of a data document written as one. Given the
+ * run's resources, a data document used by another resource has none of its own.
+ */
+export function trustStatements(resource: NeutralResource, resources?: readonly NeutralResource[]): any[] {
+  if (resources !== undefined && isUsedPolicyDocument(resource, resources)) return [];
   if (resource.type === 'AWS::IAM::Role') return asList(parseDocument(resource.properties.AssumeRolePolicyDocument)?.Statement);
   if (resource.type === 'aws_iam_role') return asList(parseDocument(resource.properties.assume_role_policy)?.Statement);
+  // A data document written as a trust: statements naming a principal and allowing sts:AssumeRole*.
+  if (resource.type === TERRAFORM_POLICY_DOCUMENT) {
+    return asList(parseDocument(resource.properties.json)?.Statement).filter((statement: any) => hasPrincipal(statement) && assumesRole(statement));
+  }
   return [];
 }
 
@@ -51,6 +133,8 @@ export function attachedPolicyArns(resource: NeutralResource): unknown[] {
   if (['aws_iam_role_policy_attachment', 'aws_iam_user_policy_attachment', 'aws_iam_group_policy_attachment', 'aws_iam_policy_attachment'].includes(resource.type)) {
     return [p.policy_arn];
   }
+  // An IAM Identity Center permission set: every user assigned to it gets the policy in the account.
+  if (resource.type === 'aws_ssoadmin_managed_policy_attachment') return [p.managed_policy_arn];
   if (['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'].includes(resource.type)) return asList(p.ManagedPolicyArns);
   if (resource.type === 'aws_iam_role') return asList(p.managed_policy_arns);
   return [];

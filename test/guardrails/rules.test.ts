@@ -9,6 +9,7 @@
 import { cases as awsCases } from './cases/aws';
 import type { CaseBuilders, Kind } from './cases/builders';
 import { cases as gcpK8sAzureCases } from './cases/gcp-k8s-azure';
+import { cases as policyDocumentCases } from './cases/policy-documents';
 import { ALL_RULES, COMPLIANT, evaluate, GuardrailRule, NeutralResource, NOT_APPLICABLE, RuleResult, staticCredential } from '../../src/guardrails';
 
 const TODAY = '2026-11-22';
@@ -156,6 +157,7 @@ const add = (ruleId: string, kind: Kind, name: string, resource: NeutralResource
 const CASE_MODULES: ReadonlyArray<(addCase: typeof add, build: CaseBuilders) => void> = [
   awsCases,
   gcpK8sAzureCases,
+  policyDocumentCases,
 ];
 for (const register of CASE_MODULES) register(add, { cfn, tf, k8s, OWNED_TAGS, OWNED_TF_TAGS, OWNED_LABELS });
 

@@ -148,6 +148,8 @@ describe('values known only after apply', () => {
   test('a policy known only after apply is reported unreadable, never compliant', () => {
     expect(findingLines(output.resources)).toEqual([
       'aws_iam_policy.artifacts KL-G-POLICY-UNREADABLE [Field::policy]: policy is ${known after apply: aws_s3_bucket.artifacts.arn}, which is not a JSON policy document',
+      // An inline policy block of a role, computed at apply (issue 16: inline policies are checked too).
+      'aws_iam_role.reader KL-G-POLICY-UNREADABLE [Field::inline_policy.policy]: inline_policy read policy is ${known after apply: aws_s3_bucket.artifacts.arn}, which is not a JSON policy document',
       'module.ci.aws_iam_role_policy.publish[0] KL-G-POLICY-UNREADABLE [Field::policy]: policy is ${known after apply: var.bucket_arn}, which is not a JSON policy document',
     ]);
   });

@@ -33,13 +33,13 @@ export const awsPodIdentityUnscoped: GuardrailRule = {
   info: 'An EKS Pod Identity trust does not pin the namespace and service account of the pods.',
   explanation: 'EKS Pod Identity assumes the role for whichever pods a Pod Identity association names. Without StringEquals conditions on the session tags `aws:RequestTag/kubernetes-namespace` and `aws:RequestTag/kubernetes-service-account`, anyone who can create an association in any cluster of the account can hand the role to pods of any namespace or service account.',
   fix: 'add StringEquals conditions on aws:RequestTag/kubernetes-namespace and aws:RequestTag/kubernetes-service-account (and aws:RequestTag/eks-cluster-arn), as the EKS workload constructs write them',
-  check(resource) {
+  check(resource, context) {
     const found: RuleFinding[] = [];
     const add = (finding: RuleFinding) => {
       if (!found.some((f) => f.key === finding.key)) found.push(finding);
     };
     let podIdentity = 0;
-    for (const statement of trustStatements(resource)) {
+    for (const statement of trustStatements(resource, context.resources)) {
       if (statement?.Effect !== 'Allow') continue;
       const services = asList<unknown>(statement.Principal?.Service).map((s) => literal(s).toLowerCase());
       if (!services.includes(EKS_POD_IDENTITY_PRINCIPAL) || !allowsAssumeRole(statement)) continue;

@@ -50,10 +50,10 @@ export const awsPrincipalWildcard: GuardrailRule = {
   info: 'A role trust admits every AWS principal, or every user and role of an account, with no condition narrowing it.',
   explanation: 'Principal `*` lets any user or role of any AWS account assume the role. A whole account (`:root`, or an account id) lets every user and role of that account whose own policies allow sts:AssumeRole assume it, including the role\'s own account: who can assume is then decided outside the trust, by every identity policy of the account.',
   fix: 'name the exact role or user ARNs that may assume the role, or add a StringEquals condition on aws:PrincipalArn, aws:PrincipalOrgID or aws:PrincipalAccount (sts:ExternalId for a third-party account)',
-  check(resource) {
+  check(resource, context) {
     const found: RuleFinding[] = [];
     let applicable = false;
-    for (const statement of trustStatements(resource)) {
+    for (const statement of trustStatements(resource, context.resources)) {
       if (statement?.Effect !== 'Allow' || statement.Principal === undefined) continue;
       const principals = statement.Principal === '*' ? ['*'] : asList<unknown>(statement.Principal?.AWS).map((p) => literal(p));
       if (principals.length === 0) continue;

@@ -60,7 +60,7 @@ export const federatedTrustUnpinned: GuardrailRule = {
   info: 'A federated (OIDC) trust does not pin the token\'s subject and audience.',
   explanation: 'Without a `sub` condition, every token of the issuer (for GitHub: every repository on github.com) can assume the role; a `*` before the repository in the subject admits other organizations or repositories, because StringLike `*` also matches `/` and `:`. After the repository, a `*` that reaches the ref or environment (`repo:OWNER/REPO:*`, `…:ref:refs/heads/*`, `…:environment:*`) admits pull_request runs or runs of any branch or environment, which anyone with write access can create without review; `…:pull_request` admits pull-request runs, which execute unreviewed code.',
   fix: 'pin `ISSUER:aud` and `ISSUER:sub` with StringEquals to the exact repository and ref or environment (CiOidcTrust does this), using StringLike only for a declared tag pattern after the repository; trust pull requests only from a separate, read-only role',
-  check(resource) {
+  check(resource, context) {
     const found: RuleFinding[] = [];
     // One finding per key: a second statement of the same provider without a (positive) sub condition is the same
     // finding (the provider's sub is not pinned), whatever its message.
@@ -68,7 +68,7 @@ export const federatedTrustUnpinned: GuardrailRule = {
       if (!found.some((f) => f.key === finding.key)) found.push(finding);
     };
     let federatedStatements = 0;
-    for (const statement of trustStatements(resource)) {
+    for (const statement of trustStatements(resource, context.resources)) {
       if (statement?.Effect !== 'Allow') continue;
       const federated = statement.Principal?.Federated;
       if (federated === undefined || !allowsWebIdentity(statement)) continue;

@@ -1,6 +1,6 @@
 import { kubernetesServiceAccountSubject, parseKubernetesServiceAccountSubject } from '../../core/facts/subjects';
 import { namespaceOf, podServiceAccount, podSpec } from '../../synth/kubernetes';
-import { statementConditions, trustStatements } from '../../synth/policy';
+import { statementConditions, TERRAFORM_POLICY_DOCUMENT, trustStatements } from '../../synth/policy';
 import { literal } from '../../synth/values';
 import { GuardrailRule, NeutralResource, NOT_APPLICABLE, verdict } from '../model';
 
@@ -14,6 +14,8 @@ function workloadSubject(resource: NeutralResource): string | undefined {
 
 /** The Kubernetes service account subjects a role trusts exactly (`StringEquals`), as the grammar reads them. */
 function trustedSubjects(resource: NeutralResource): string[] {
+  // A data document is no role: the role that uses it holds the trust.
+  if (resource.type === TERRAFORM_POLICY_DOCUMENT) return [];
   return trustStatements(resource)
     .flatMap((s) => statementConditions(s).filter((c) => c.operator === 'StringEquals').flatMap((c) => c.values))
     .map(literal).map(parseKubernetesServiceAccountSubject)

@@ -12,8 +12,8 @@ export const wildcardAction: GuardrailRule = {
   info: 'A policy allows a wildcard action.',
   explanation: 'A `*` (or `?`) in an action grants every present and future action it matches, including destructive and privilege-escalating ones, so the identity\'s real permissions cannot be reviewed.',
   fix: 'list the exact actions the identity needs',
-  check(resource) {
-    const statements = permissionStatements(resource);
+  check(resource, context) {
+    const statements = permissionStatements(resource, context.resources);
     if (statements.length === 0) return NOT_APPLICABLE;
     return verdict(statements.filter((s) => s?.Effect === 'Allow').flatMap((s): RuleFinding[] => [
       ...asList<unknown>(s.Action).filter((a): a is string => typeof a === 'string' && isGlob(a)).map((a) => ({ key: `Action::${a}`, message: `Action ${a}` })),

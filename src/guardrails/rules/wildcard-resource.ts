@@ -13,8 +13,8 @@ export const wildcardResource: GuardrailRule = {
   info: 'A policy allows actions on every resource ("*"), or on every resource of a type.',
   explanation: 'Actions that accept a resource ARN should name it: with "*" (or `arn:aws:s3:::*`, `…:role/*`) the identity can act on every bucket, repository, role or key of the account. Only a few actions accept nothing but "*" (e.g. ecr:GetAuthorizationToken).',
   fix: 'name the exact resource ARNs; keep "*" only for actions that accept nothing else, in their own statement',
-  check(resource) {
-    const statements = permissionStatements(resource);
+  check(resource, context) {
+    const statements = permissionStatements(resource, context.resources);
     if (statements.length === 0) return NOT_APPLICABLE;
     const allows = statements.filter((s) => s?.Effect === 'Allow');
     return verdict([

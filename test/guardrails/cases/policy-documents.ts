@@ -1,0 +1,65 @@
+/**
+ * Cases of the policy documents issue 16 reads: a `data "aws_iam_policy_document"` on its own (its JSON, as a plan
+ * or Keyless's evaluation of the module gives it), checked by the permission and trust rules unless another
+ * resource of the run uses it (then it is checked there, once); `aws_iam_role` inline policy blocks and unknown
+ * data documents for KL-G-POLICY-UNREADABLE; IAM Identity Center permission sets.
+ */
+import type { AddCase, CaseBuilders } from './builders';
+
+const S3_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] };
+const READ_ONE = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-artifacts/*' }] };
+const TRUST_ANYONE = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: '*' } }] };
+const BUCKET_POLICY = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Principal: { AWS: '*' }, Resource: 'arn:aws:s3:::site/*' }] };
+const STAR_MESSAGE = 'Principal * admits every user and role of every AWS account, and no condition narrows it to an organization, account, principal or source';
+
+export function cases(add: AddCase, b: CaseBuilders): void {
+  const { tf } = b;
+  const doc = (name: string, json: unknown) => ({ ...tf('data.aws_iam_policy_document', name, json === undefined ? {} : { json: JSON.stringify(json, null, 2) }), id: `data.aws_iam_policy_document.${name}` });
+
+  // KL-G-WILDCARD-ACTION / -RESOURCE on a document nothing uses; none when a policy of the run holds its JSON.
+  add('KL-G-WILDCARD-ACTION', 'finding', 'a data document on its own with s3:*', doc('deploy', S3_ALL), [['Action::s3:*', 'Action s3:*']]);
+  add('KL-G-WILDCARD-RESOURCE', 'finding', 'a data document on its own with Resource *', doc('deploy', S3_ALL), [['Action::s3:*', 'Resource * for s3:*']]);
+  add('KL-G-WILDCARD-ACTION', 'compliant', 'a data document with exact actions', doc('read', READ_ONE), []);
+  add('KL-G-WILDCARD-ACTION', 'not applicable', 'a data document used by a policy of the run (same JSON, other formatting): checked there',
+    doc('deploy', S3_ALL), [], [tf('aws_iam_role_policy', 'deploy', { role: 'ci', policy: JSON.stringify(S3_ALL) })]);
+  add('KL-G-WILDCARD-RESOURCE', 'not applicable', 'a data document an inline policy block of a role uses',
+    doc('deploy', S3_ALL), [], [tf('aws_iam_role', 'ci', { assume_role_policy: '{}', inline_policy: [{ name: 'deploy', policy: JSON.stringify(S3_ALL) }] })]);
+  add('KL-G-WILDCARD-ACTION', 'not applicable', 'a data document whose statements name a principal (a resource policy)', doc('site', BUCKET_POLICY), []);
+
+  // KL-G-AWS-PRINCIPAL-WILDCARD on a data document written as a trust; a bucket policy is no trust.
+  add('KL-G-AWS-PRINCIPAL-WILDCARD', 'finding', 'a data document written as a trust of anyone', doc('trust', TRUST_ANYONE), [['Principal::*', STAR_MESSAGE]]);
+  add('KL-G-AWS-PRINCIPAL-WILDCARD', 'not applicable', 'a data document that is a bucket policy (no sts:AssumeRole)', doc('site', BUCKET_POLICY), []);
+  add('KL-G-AWS-PRINCIPAL-WILDCARD', 'not applicable', 'a trust document a role of the run uses: the role is checked',
+    doc('trust', TRUST_ANYONE), [], [tf('aws_iam_role', 'ci', { assume_role_policy: JSON.stringify(TRUST_ANYONE) })]);
+
+  // KL-G-POLICY-UNREADABLE: inline policy blocks; data documents whose JSON is not known.
+  add('KL-G-POLICY-UNREADABLE', 'finding', 'an inline policy block given as a reference', tf('aws_iam_role', 'ci', {
+    assume_role_policy: '{}', inline_policy: [{ name: 'deploy', policy: '${data.aws_iam_policy_document.deploy.json}' }],
+  }), [['Field::inline_policy.policy', 'inline_policy deploy policy is ${data.aws_iam_policy_document.deploy.json}, which is not a JSON policy document']]);
+  add('KL-G-POLICY-UNREADABLE', 'finding', 'an inline policy block (object form) known after apply', tf('aws_iam_role', 'ci', {
+    assume_role_policy: '{}', inline_policy: { policy: '${known after apply}' },
+  }), [['Field::inline_policy.policy', 'inline_policy 0 policy is ${known after apply}, which is not a JSON policy document']]);
+  add('KL-G-POLICY-UNREADABLE', 'compliant', 'a role with literal inline policies', tf('aws_iam_role', 'ci', {
+    assume_role_policy: '{}', inline_policy: [{ name: 'read', policy: JSON.stringify(READ_ONE) }],
+  }), []);
+  add('KL-G-POLICY-UNREADABLE', 'finding', 'a data document whose statements are not known (no json), used by nothing', doc('dynamic', undefined),
+    [['Field::json', 'the document\'s statements are not known without a cloud (dynamic blocks, source or override documents, values known at apply): its JSON cannot be read']]);
+  add('KL-G-POLICY-UNREADABLE', 'not applicable', 'an unknown data document a policy refers to: the policy is reported', doc('dynamic', undefined), [],
+    [tf('aws_iam_policy', 'p', { policy: '${data.aws_iam_policy_document.dynamic.json}' })]);
+  add('KL-G-POLICY-UNREADABLE', 'compliant', 'a data document with its JSON', doc('read', READ_ONE), []);
+
+  // IAM Identity Center permission sets: what every assigned user gets in the account.
+  add('KL-G-WILDCARD-ACTION', 'finding', 'a permission set inline policy with s3:*', tf('aws_ssoadmin_permission_set_inline_policy', 'ops', {
+    instance_arn: 'arn:aws:sso:::instance/ssoins-1', permission_set_arn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-1', inline_policy: JSON.stringify(S3_ALL),
+  }), [['Action::s3:*', 'Action s3:*']]);
+  add('KL-G-AWS-ADMIN-POLICY', 'finding', 'AdministratorAccess attached to a permission set', tf('aws_ssoadmin_managed_policy_attachment', 'admin', {
+    instance_arn: 'arn:aws:sso:::instance/ssoins-1',
+    permission_set_arn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-1',
+    managed_policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+  }), [['ManagedPolicy::AdministratorAccess', 'managed policy AdministratorAccess']]);
+  add('KL-G-AWS-ADMIN-POLICY', 'compliant', 'a read-only policy attached to a permission set', tf('aws_ssoadmin_managed_policy_attachment', 'read', {
+    instance_arn: 'arn:aws:sso:::instance/ssoins-1',
+    permission_set_arn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-1',
+    managed_policy_arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+  }), []);
+}
