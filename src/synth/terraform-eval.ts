@@ -367,9 +367,12 @@ function named(value: unknown): Array<[string, any]> {
 
 const PRIMITIVE_TYPES = new Set(['string', 'number', 'bool']);
 
+/** A local or variable declared twice (an error to Terraform). */
+const DECLARED_TWICE = Symbol('declared twice');
+
 /** One module: locals, variables and policy documents of every document of one directory. */
 class Module {
-  private readonly locals = new Map<string, { value: unknown; text: string }>();
+  private readonly locals = new Map<string, unknown>();
   private readonly localValues = new Map<string, Value>();
   private readonly evaluating = new Set<string>();
   private readonly variables = new Map<string, any>();
@@ -378,10 +381,11 @@ class Module {
 
   constructor(documents: readonly any[], private readonly assigned: Readonly<Record<string, unknown>> = {}) {
     for (const document of documents) {
+      // A name declared twice is an error to Terraform: such a local or variable is unknown here, never one of the two.
       for (const block of blocks(document?.locals)) {
-        for (const [name, value] of Object.entries(block)) this.locals.set(name, { value, text: `local.${name}` });
+        for (const [name, value] of Object.entries(block)) this.locals.set(name, this.locals.has(name) ? DECLARED_TWICE : value);
       }
-      for (const [name, block] of named(document?.variable)) this.variables.set(name, block);
+      for (const [name, block] of named(document?.variable)) this.variables.set(name, this.variables.has(name) ? DECLARED_TWICE : block);
       for (const [name, block] of named(document?.data?.aws_iam_policy_document)) {
         this.policyDocuments.set(name, [...(this.policyDocuments.get(name) ?? []), block]);
       }
@@ -523,6 +527,7 @@ class Module {
       case 'var': {
         const name = attr(0);
         const variable = name === undefined ? undefined : this.variables.get(name);
+        if (variable === DECLARED_TWICE) return new Unknown(text, false);
         // A value from the module's variable files (terraform.tfvars, *.auto.tfvars) wins over the default, as in Terraform.
         if (name !== undefined && Object.hasOwn(this.assigned, name) && this.assigned[name] !== null) return follow(this.assigned[name], 1);
         if (variable && Object.hasOwn(variable, 'default') && variable.default !== null) return follow(variable.default, 1);
@@ -553,9 +558,9 @@ class Module {
   private local(name: string, depth: number): Value {
     if (this.localValues.has(name)) return this.localValues.get(name);
     const local = this.locals.get(name);
-    if (!local || this.evaluating.has(name)) return new Unknown(`local.${name}`, false);
+    if (!this.locals.has(name) || local === DECLARED_TWICE || this.evaluating.has(name)) return new Unknown(`local.${name}`, false);
     this.evaluating.add(name);
-    const value = this.value(local.value, depth + 1);
+    const value = this.value(local, depth + 1);
     this.evaluating.delete(name);
     this.localValues.set(name, value);
     return value;

@@ -172,6 +172,13 @@ describe('evaluation: jsonencode, locals, variable defaults and templates', () =
     expect(policyOf('${jsonencode(local.doc)}', extra)).toBe('{"Statement":[{"Action":["s3:GetObject"],"Resource":"arn:aws:s3:::b"}]}');
   });
 
+  test('falsy locals are values; a local or variable declared twice (an error to Terraform) is unknown', () => {
+    expect(policyOf('${jsonencode([local.f, local.z, local.e])}', { locals: { f: false, z: 0, e: '' } })).toBe('[false,0,""]');
+    const twice = [{ locals: { a: 1 }, variable: { v: { default: 'x' } } }, { locals: [{ a: 2 }], variable: { v: [{ default: 'y' }] } }];
+    const [, document] = evaluateTerraformDocuments([...twice.slice(0, 1), { ...twice[1], resource: { t: { n: { a: '${local.a}', b: '${var.v}' } } } }]);
+    expect(block(document, 't', 'n')).toEqual({ a: '${local.a}', b: '${var.v}' });
+  });
+
   test('templates interpolate known values; an unknown string keeps its `${…}`; `$${` is a literal `${`', () => {
     const document = {
       variable: { env: { default: 'prod' }, region: { type: 'string' } },
