@@ -1,4 +1,5 @@
 /** Ownership as synthesized: the tags, labels or descriptions an identity resource carries, decoded once. */
+import { kubernetesObject } from './kubernetes';
 import { NeutralResource } from './model';
 import { asList } from './values';
 import { decodeOwnershipDescription, decodeOwnershipTags, OWNERSHIP_PREFIX } from '../core/ownership';
@@ -26,13 +27,14 @@ export function ownershipFieldsOf(resource: NeutralResource): Record<string, str
     case 'google_service_account':
       // Service accounts have no labels: Keyless writes `key=value; …` into the description.
       return decodeOwnershipDescription(p.description);
-    case 'ServiceAccount':
-      if (resource.format !== 'kubernetes') return undefined;
+    default: {
+      // A ServiceAccount manifest, or Terraform's `kubernetes_service_account(_v1)` read as one.
+      const object = kubernetesObject(resource);
+      if (object?.kind !== 'ServiceAccount') return undefined;
       return {
-        ...decodeOwnershipTags(p.metadata?.labels, OWNERSHIP_PREFIX.kubernetes),
-        ...decodeOwnershipTags(p.metadata?.annotations, OWNERSHIP_PREFIX.kubernetes),
+        ...decodeOwnershipTags(object.metadata?.labels, OWNERSHIP_PREFIX.kubernetes),
+        ...decodeOwnershipTags(object.metadata?.annotations, OWNERSHIP_PREFIX.kubernetes),
       };
-    default:
-      return undefined;
+    }
   }
 }

@@ -9,6 +9,7 @@
 import { cases as awsCases } from './cases/aws';
 import type { CaseBuilders, Kind } from './cases/builders';
 import { cases as gcpK8sAzureCases } from './cases/gcp-k8s-azure';
+import { cases as kubernetesTerraformCases } from './cases/kubernetes-terraform';
 import { cases as policyDocumentCases } from './cases/policy-documents';
 import { ALL_RULES, COMPLIANT, evaluate, GuardrailRule, NeutralResource, NOT_APPLICABLE, RuleResult, staticCredential } from '../../src/guardrails';
 
@@ -158,6 +159,7 @@ const CASE_MODULES: ReadonlyArray<(addCase: typeof add, build: CaseBuilders) => 
   awsCases,
   gcpK8sAzureCases,
   policyDocumentCases,
+  kubernetesTerraformCases,
 ];
 for (const register of CASE_MODULES) register(add, { cfn, tf, k8s, OWNED_TAGS, OWNED_TF_TAGS, OWNED_LABELS });
 

@@ -1,15 +1,19 @@
 import { kubernetesServiceAccountSubject, parseKubernetesServiceAccountSubject } from '../../core/facts/subjects';
-import { namespaceOf, podServiceAccount, podSpec } from '../../synth/kubernetes';
+import { kubernetesObject, namespaceOf, podServiceAccount, podSpec } from '../../synth/kubernetes';
 import { statementConditions, TERRAFORM_POLICY_DOCUMENT, trustStatements } from '../../synth/policy';
 import { literal } from '../../synth/values';
 import { GuardrailRule, NeutralResource, NOT_APPLICABLE, verdict } from '../model';
 
-/** The service account subject a Kubernetes workload runs as, or undefined (not a workload, or `default`). */
+/**
+ * The service account subject a Kubernetes workload (a manifest, or Terraform's `kubernetes_*`) runs as, or
+ * undefined (not a workload, or `default`).
+ */
 function workloadSubject(resource: NeutralResource): string | undefined {
-  if (resource.format !== 'kubernetes') return undefined;
-  const spec = podSpec(resource.properties);
+  const object = kubernetesObject(resource);
+  if (object === undefined) return undefined;
+  const spec = podSpec(object);
   const name = spec === undefined ? undefined : podServiceAccount(spec);
-  return name === undefined || name === 'default' ? undefined : kubernetesServiceAccountSubject(namespaceOf(resource.properties), name);
+  return name === undefined || name === 'default' ? undefined : kubernetesServiceAccountSubject(namespaceOf(object), name);
 }
 
 /** The Kubernetes service account subjects a role trusts exactly (`StringEquals`), as the grammar reads them. */
@@ -32,11 +36,12 @@ export const sharedIdentity: GuardrailRule = {
   explanation: 'A service account used by two workloads, or a Kubernetes subject trusted by two roles, gives each workload the permissions of the other: one compromise becomes two.',
   fix: 'give each workload its own ServiceAccount and cloud identity',
   check(resource, context) {
-    if (resource.format === 'kubernetes') {
+    const object = kubernetesObject(resource);
+    if (object !== undefined) {
       const subject = workloadSubject(resource);
       if (subject === undefined) return NOT_APPLICABLE;
       const others = context.resources.filter((other) => other !== resource && other.file === resource.file && workloadSubject(other) === subject);
-      const account = `${namespaceOf(resource.properties)}/${podServiceAccount(podSpec(resource.properties))}`;
+      const account = `${namespaceOf(object)}/${podServiceAccount(podSpec(object))}`;
       return verdict(others.length > 0 ? [{
         key: `Subject::${subject}`,
         message: `ServiceAccount ${account} is also used by ${others.map((o) => `${o.type} ${o.id}`).join(', ')}`,

@@ -1,3 +1,4 @@
+import { kubernetesObject } from '../../synth/kubernetes';
 import { GuardrailRule, NOT_APPLICABLE, verdict } from '../model';
 
 const STATIC: Record<string, string> = {
@@ -24,8 +25,9 @@ export const staticCredential: GuardrailRule = {
     if (resource.type === 'AWS::IAM::User') {
       return verdict(resource.properties.LoginProfile ? [{ key: 'Credential::LoginProfile', message: 'an IAM user with a console password (LoginProfile)' }] : []);
     }
-    if (resource.format === 'kubernetes' && resource.type === 'Secret') {
-      return verdict(resource.properties.type === 'kubernetes.io/service-account-token'
+    const object = kubernetesObject(resource);
+    if (object?.kind === 'Secret') {
+      return verdict(object.type === 'kubernetes.io/service-account-token'
         ? [{ key: 'Credential::kubernetes.io/service-account-token', message: 'a long-lived ServiceAccount token Secret' }]
         : []);
     }
