@@ -2,7 +2,7 @@ import { Drafts, ownershipFrom, RecordDraft, sourceOf } from './draft';
 import { makePermission, makeSubject } from './entries';
 import { parseKubernetesServiceAccountGroup, parseKubernetesServiceAccountSubject } from '../core/facts/subjects';
 import { decodeOwnershipTags, OWNERSHIP_PREFIX } from '../core/ownership';
-import { namespaceOf as podNamespace, podServiceAccount, podSpec } from '../synth/kubernetes';
+import { kubernetesObject, namespaceOf as podNamespace, podServiceAccount, podSpec } from '../synth/kubernetes';
 import { NeutralResource } from '../synth/model';
 import { asList } from '../synth/values';
 
@@ -39,8 +39,11 @@ interface KubernetesContext {
 /** Kubernetes ServiceAccounts: workloads using them, RBAC bindings, bound cloud identities, token secrets. */
 export function kubernetesRecords(resources: readonly NeutralResource[], drafts: Drafts, relativeFile: (file: string) => string): void {
   const byContext = new Map<string, NeutralResource[]>();
-  for (const r of resources) {
-    if (r.format !== 'kubernetes') continue;
+  for (const resource of resources) {
+    // Manifests, and Terraform's kubernetes_* resources read as the objects they create (synth kubernetesObject).
+    const object = kubernetesObject(resource);
+    if (object === undefined || typeof object.kind !== 'string') continue;
+    const r: NeutralResource = resource.format === 'kubernetes' ? resource : { ...resource, type: object.kind, properties: object };
     const context = manifestContext(relativeFile(r.file));
     if (!byContext.has(context)) byContext.set(context, []);
     byContext.get(context)!.push(r);
