@@ -67,9 +67,9 @@ const SURFACE: Record<string, Surface> = {
     source: 'guardrails/index',
     values: [
       'ALL_RULES', 'COMPLIANT', 'KeylessPolicyValidation', 'NOT_APPLICABLE', 'RULE_ERROR_KEY', 'UnreadableInputError', 'addAwsGuardrails',
-      'addKubernetesGuardrails', 'addTerraformGuardrails', 'awsAdminPolicy', 'azureFicAudience', 'cloudFormationResources', 'describeException',
+      'addKubernetesGuardrails', 'addTerraformGuardrails', 'awsAdminPolicy', 'awsBreakGlassMfa', 'awsPodIdentityUnscoped', 'awsPrincipalWildcard', 'azureFicAudience', 'cloudFormationResources', 'describeException',
       'evaluate', 'exceptionIsLive', 'exceptionMatches', 'exceptionProblems', 'exceptionTier', 'federatedTrustUnpinned', 'formatFinding', 'gcpBasicRole',
-      'gcpPrincipalsetWildcard', 'gcpProviderUnpinned', 'k8sAutomount', 'k8sClusterAdmin', 'k8sDefaultSa', 'k8sRbacWildcard',
+      'gcpDefaultSa', 'gcpPrincipalsetWildcard', 'gcpProviderUnpinned', 'gcpSaImpersonation', 'k8sAutomount', 'k8sClusterAdmin', 'k8sDefaultSa', 'k8sRbacEscalation', 'k8sRbacWildcard',
       'kubernetesResources', 'ownership', 'policyUnreadable', 'readSynthesizedOutput', 'reportFails', 'sessionOverTier', 'sharedIdentity',
       'staticCredential', 'terraformProviders', 'terraformResources', 'validateExceptions', 'verdict', 'wildcardAction', 'wildcardResource',
     ],
@@ -181,9 +181,9 @@ describe('the exports map names exactly these entry points, with their types', (
     expect(manifest.typesVersions).toEqual({ '*': expected });
   });
 
-  test('only constructs is a required peer: every framework is an optional one', () => {
+  test('only constructs is a required peer: every framework, and the HCL parser, is an optional one', () => {
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual(
-      ['@cdktf/provider-azurerm', '@cdktf/provider-google', 'aws-cdk-lib', 'cdk8s', 'cdktf', 'constructs'],
+      ['@cdktf/hcl2json', '@cdktf/provider-azurerm', '@cdktf/provider-google', 'aws-cdk-lib', 'cdk8s', 'cdktf', 'constructs'],
     );
     expect(manifest.peerDependenciesMeta).toEqual({
       'aws-cdk-lib': { optional: true },
@@ -191,6 +191,7 @@ describe('the exports map names exactly these entry points, with their types', (
       'cdktf': { optional: true },
       '@cdktf/provider-google': { optional: true },
       '@cdktf/provider-azurerm': { optional: true },
+      '@cdktf/hcl2json': { optional: true },
     });
   });
 
