@@ -127,6 +127,15 @@ export function trustStatements(resource: NeutralResource, resources?: readonly 
   return [];
 }
 
+/**
+ * Statements of a data document written as a resource policy (they name a principal and do not assume a role: a
+ * bucket, key or queue policy built with `data "aws_iam_policy_document"`), unless a resource of the run uses it.
+ */
+export function resourcePolicyStatements(resource: NeutralResource, resources?: readonly NeutralResource[]): any[] {
+  if (resource.type !== TERRAFORM_POLICY_DOCUMENT || (resources !== undefined && isUsedPolicyDocument(resource, resources))) return [];
+  return asList(parseDocument(resource.properties.json)?.Statement).filter((statement: any) => hasPrincipal(statement) && !assumesRole(statement));
+}
+
 /** Managed policy ARNs attached by a resource (role, user or group properties, or a Terraform attachment). */
 export function attachedPolicyArns(resource: NeutralResource): unknown[] {
   const p = resource.properties;

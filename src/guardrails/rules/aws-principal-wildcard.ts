@@ -1,6 +1,6 @@
 import { AWS_ACCOUNT_NARROWING_KEYS, AWS_ID_VALUED_KEYS, AWS_PRINCIPAL_NARROWING_KEYS } from '../../core/facts/aws-trust-keys';
 import { isGlob } from '../../synth/glob';
-import { StatementCondition, statementConditions, trustStatements } from '../../synth/policy';
+import { resourcePolicyStatements, StatementCondition, statementConditions, trustStatements } from '../../synth/policy';
 import { asList, literal } from '../../synth/values';
 import { GuardrailRule, NOT_APPLICABLE, RuleFinding, verdict } from '../model';
 
@@ -47,7 +47,7 @@ function wholeAccount(principal: string): string | undefined {
  */
 export const awsPrincipalWildcard: GuardrailRule = {
   id: 'KL-G-AWS-PRINCIPAL-WILDCARD',
-  info: 'A role trust admits every AWS principal, or every user and role of an account, with no condition narrowing it.',
+  info: 'A role trust admits every AWS principal, or every user and role of an account, or a resource policy document every AWS principal, with no condition narrowing it.',
   explanation: 'Principal `*` lets any user or role of any AWS account assume the role. A whole account (`:root`, or an account id) lets every user and role of that account whose own policies allow sts:AssumeRole assume it, including the role\'s own account: who can assume is then decided outside the trust, by every identity policy of the account.',
   fix: 'name the exact role or user ARNs that may assume the role, or add a StringEquals condition on aws:PrincipalArn, aws:PrincipalOrgID or aws:PrincipalAccount (sts:ExternalId for a third-party account)',
   check(resource, context) {
@@ -70,6 +70,17 @@ export const awsPrincipalWildcard: GuardrailRule = {
           ? { key, message: 'Principal * admits every user and role of every AWS account, and no condition narrows it to an organization, account, principal or source' }
           : { key, message: `Principal ${principal} admits every user and role of account ${account} allowed sts:AssumeRole, and no condition narrows it to a principal, organization, source or external id` });
       }
+    }
+    // A data document written as a resource policy (bucket, key, queue…): `*` grants its actions to every AWS
+    // principal. A whole account there is the usual cross-account grant and is not judged.
+    for (const statement of resourcePolicyStatements(resource, context.resources)) {
+      if (statement?.Effect !== 'Allow') continue;
+      applicable = true;
+      const principals = statement.Principal === '*' ? ['*'] : asList<unknown>(statement.Principal?.AWS).map((p) => literal(p));
+      if (!principals.includes('*') || statementConditions(statement).some((c) => narrows(c, AWS_PRINCIPAL_NARROWING_KEYS))) continue;
+      if (found.some((f) => f.key === 'Principal::*')) continue;
+      const actions = asList<unknown>(statement.Action).map((a) => literal(a)).join(', ') || 'its NotAction complement';
+      found.push({ key: 'Principal::*', message: `Principal * is allowed ${actions} by this resource policy document: every AWS principal of every account, and no condition narrows it to an organization, account, principal or source` });
     }
     return applicable ? verdict(found) : NOT_APPLICABLE;
   },

@@ -28,7 +28,15 @@ export function cases(add: AddCase, b: CaseBuilders): void {
 
   // KL-G-AWS-PRINCIPAL-WILDCARD on a data document written as a trust; a bucket policy is no trust.
   add('KL-G-AWS-PRINCIPAL-WILDCARD', 'finding', 'a data document written as a trust of anyone', doc('trust', TRUST_ANYONE), [['Principal::*', STAR_MESSAGE]]);
-  add('KL-G-AWS-PRINCIPAL-WILDCARD', 'not applicable', 'a data document that is a bucket policy (no sts:AssumeRole)', doc('site', BUCKET_POLICY), []);
+  add('KL-G-AWS-PRINCIPAL-WILDCARD', 'finding', 'a data document that is a resource policy granting Principal * (no sts:AssumeRole)', doc('site', BUCKET_POLICY),
+    [['Principal::*', 'Principal * is allowed s3:GetObject by this resource policy document: every AWS principal of every account, and no condition narrows it to an organization, account, principal or source']]);
+  add('KL-G-AWS-PRINCIPAL-WILDCARD', 'compliant', 'a resource policy document granting Principal * within the organization', doc('site', {
+    Version: '2012-10-17', Statement: [{ ...BUCKET_POLICY.Statement[0], Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }],
+  }), []);
+  add('KL-G-AWS-PRINCIPAL-WILDCARD', 'compliant', 'a resource policy document granting another account', doc('site', {
+    Version: '2012-10-17', Statement: [{ ...BUCKET_POLICY.Statement[0], Principal: { AWS: 'arn:aws:iam::444455556666:root' } }],
+  }), []);
+  add('KL-G-AWS-PRINCIPAL-WILDCARD', 'not applicable', 'a data document of identity-policy statements only', doc('read', READ_ONE), []);
   add('KL-G-AWS-PRINCIPAL-WILDCARD', 'not applicable', 'a trust document a role of the run uses: the role is checked',
     doc('trust', TRUST_ANYONE), [], [tf('aws_iam_role', 'ci', { assume_role_policy: JSON.stringify(TRUST_ANYONE) })]);
 
