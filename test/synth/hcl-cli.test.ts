@@ -51,6 +51,16 @@ describe('keyless check on HCL', () => {
       + 'aws_iam_policy.file [Field::policy]: policy is ${file("${path.module}/policy.json")}, which is not a JSON policy document.');
   });
 
+  test('data-documents: a document no resource uses is checked as a document; an undetermined one is unreadable', () => {
+    const { code, lines } = run(['check', path.join(HCL, 'data-documents'), ...TODAY]);
+    expect(code).toBe(1);
+    expect(lines.slice(0, -1).map((l) => l.replace(/\]: .*$/, ']'))).toEqual([
+      'KL-G-WILDCARD-ACTION data-documents/main.tf data.aws_iam_policy_document data.aws_iam_policy_document.admin [Action::*]',
+      'KL-G-WILDCARD-RESOURCE data-documents/main.tf data.aws_iam_policy_document data.aws_iam_policy_document.admin [Action::*]',
+      'KL-G-POLICY-UNREADABLE data-documents/main.tf data.aws_iam_policy_document data.aws_iam_policy_document.undetermined [Field::json]',
+    ]);
+  });
+
   test('a syntax error: exit 2 naming FILE:LINE:COLUMN', () => {
     expect(run(['check', path.join(HCL, 'syntax-error')])).toEqual({
       code: 2,
