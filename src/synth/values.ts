@@ -6,8 +6,16 @@ export function asList<T>(value: T | T[] | undefined): T[] {
   return value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
 }
 
-/** A document given as an object or, in Terraform, as a JSON string; undefined when the string is not JSON. */
+/**
+ * A document given as an object or, in Terraform, as a JSON string; in CloudFormation also as `Fn::Sub` of a JSON
+ * string (`!Sub | {…}`: its `${…}` placeholders stay in the strings, as written). Undefined when the string is not JSON.
+ */
 export function parseDocument(value: unknown): any {
+  const sub = (value as any)?.['Fn::Sub'];
+  if (sub !== undefined && Object.keys(value as object).length === 1) {
+    const body = Array.isArray(sub) ? sub[0] : sub;
+    return typeof body === 'string' ? parseDocument(body) : undefined;
+  }
   if (typeof value === 'string') {
     try {
       return JSON.parse(value);

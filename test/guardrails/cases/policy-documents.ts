@@ -13,7 +13,7 @@ const BUCKET_POLICY = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Ac
 const STAR_MESSAGE = 'Principal * admits every user and role of every AWS account, and no condition narrows it to an organization, account, principal or source';
 
 export function cases(add: AddCase, b: CaseBuilders): void {
-  const { tf } = b;
+  const { cfn, tf } = b;
   const doc = (name: string, json: unknown) => ({ ...tf('data.aws_iam_policy_document', name, json === undefined ? {} : { json: JSON.stringify(json, null, 2) }), id: `data.aws_iam_policy_document.${name}` });
 
   // KL-G-WILDCARD-ACTION / -RESOURCE on a document nothing uses; none when a policy of the run holds its JSON.
@@ -39,6 +39,13 @@ export function cases(add: AddCase, b: CaseBuilders): void {
   add('KL-G-AWS-PRINCIPAL-WILDCARD', 'not applicable', 'a data document of identity-policy statements only', doc('read', READ_ONE), []);
   add('KL-G-AWS-PRINCIPAL-WILDCARD', 'not applicable', 'a trust document a role of the run uses: the role is checked',
     doc('trust', TRUST_ANYONE), [], [tf('aws_iam_role', 'ci', { assume_role_policy: JSON.stringify(TRUST_ANYONE) })]);
+
+  // CloudFormation `!Sub |` of a JSON trust: read as the document (its placeholders stay in the strings).
+  const subTrust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 'arn:aws:iam::${AWS::AccountId}:root' } }] });
+  add('KL-G-AWS-PRINCIPAL-WILDCARD', 'finding', 'a CloudFormation trust written as !Sub of a JSON string', cfn('AWS::IAM::Role', { AssumeRolePolicyDocument: { 'Fn::Sub': subTrust } }),
+    [['Principal::arn:aws:iam::${AWS::AccountId}:root', 'Principal arn:aws:iam::${AWS::AccountId}:root admits every user and role of account ${AWS::AccountId} allowed sts:AssumeRole, and no condition narrows it to a principal, organization, source or external id']]);
+  add('KL-G-WILDCARD-ACTION', 'finding', 'a CloudFormation policy written as !Sub [JSON, variables]', cfn('AWS::IAM::ManagedPolicy', { PolicyDocument: { 'Fn::Sub': [JSON.stringify(S3_ALL), { Bucket: 'b' }] } }),
+    [['Action::s3:*', 'Action s3:*']]);
 
   // KL-G-POLICY-UNREADABLE: inline policy blocks; data documents whose JSON is not known.
   add('KL-G-POLICY-UNREADABLE', 'finding', 'an inline policy block given as a reference', tf('aws_iam_role', 'ci', {
