@@ -377,6 +377,7 @@ class Module {
   private readonly evaluating = new Set<string>();
   private readonly variables = new Map<string, any>();
   private readonly policyDocuments = new Map<string, any[]>();
+  private readonly managedPolicies = new Map<string, any[]>();
   private readonly policyJson = new Map<string, Value>();
 
   constructor(documents: readonly any[], private readonly assigned: Readonly<Record<string, unknown>> = {}) {
@@ -386,8 +387,10 @@ class Module {
         for (const [name, value] of Object.entries(block)) this.locals.set(name, this.locals.has(name) ? DECLARED_TWICE : value);
       }
       for (const [name, block] of named(document?.variable)) this.variables.set(name, this.variables.has(name) ? DECLARED_TWICE : block);
-      for (const [name, block] of named(document?.data?.aws_iam_policy_document)) {
-        this.policyDocuments.set(name, [...(this.policyDocuments.get(name) ?? []), block]);
+      for (const data of blocks(document?.data)) {
+        const add = (map: Map<string, any[]>, [name, block]: [string, any]) => map.set(name, [...(map.get(name) ?? []), block]);
+        for (const entry of named(data.aws_iam_policy_document)) add(this.policyDocuments, entry);
+        for (const entry of named(data.aws_iam_policy)) add(this.managedPolicies, entry);
       }
     }
   }
@@ -537,6 +540,11 @@ class Module {
       case 'data': {
         if (attr(0) === 'aws_iam_policy_document' && attr(1) !== undefined && attr(2) === 'json' && node.path.length === 3) {
           return this.policyDocument(attr(1)!, text, depth);
+        }
+        // A policy looked up by its ARN has that ARN (`data.aws_iam_policy.x.arn` of `arn = "arn:aws:iam::aws:policy/…"`).
+        const lookup = attr(0) === 'aws_iam_policy' && attr(2) === 'arn' && node.path.length === 3 ? this.managedPolicies.get(attr(1)!) : undefined;
+        if (lookup?.length === 1 && typeof lookup[0].arn === 'string' && !lookup[0].arn.includes('${') && lookup[0].count === undefined && lookup[0].for_each === undefined) {
+          return lookup[0].arn;
         }
         return new Unknown(text, node.path.length >= 3);
       }

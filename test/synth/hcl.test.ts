@@ -292,8 +292,19 @@ describe('evaluation: data.aws_iam_policy_document.X.json as the AWS provider wr
     expect(documentOf(data)).toBe('${data.aws_iam_policy_document.d.json}');
   });
 
+  test('data.aws_iam_policy.X.arn of a policy looked up by a literal ARN is that ARN; looked up by name, unknown', () => {
+    const data = { aws_iam_policy: { by_arn: [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }], by_name: { name: 'AdministratorAccess' } } };
+    const document = { data: [data], resource: { aws_iam_role_policy_attachment: { a: { policy_arn: '${data.aws_iam_policy.by_arn.arn}' }, b: { policy_arn: '${data.aws_iam_policy.by_name.arn}' } } } };
+    const [out] = evaluateTerraformDocuments([document]);
+    expect([block(out, 'aws_iam_role_policy_attachment', 'a').policy_arn, block(out, 'aws_iam_role_policy_attachment', 'b').policy_arn])
+      .toEqual(['arn:aws:iam::aws:policy/AdministratorAccess', '${data.aws_iam_policy.by_name.arn}']);
+  });
+
   test('a document defined twice, or not at all, is not evaluated', () => {
     expect(policyOf('${data.aws_iam_policy_document.none.json}')).toBe('${data.aws_iam_policy_document.none.json}');
+    // `data` as a list of blocks (HCL converters' form) is read too.
+    expect(policyOf('${data.aws_iam_policy_document.d.json}', { data: [{ aws_iam_policy_document: [{ d: [{ statement: [{ actions: ['s3:GetObject'] }] }] }] }] }))
+      .toBe(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject' }] }, null, 2));
     const twice = [{ data: { aws_iam_policy_document: { d: { statement: [] } } } }, { data: { aws_iam_policy_document: { d: { statement: [] } } }, resource: { aws_iam_policy: { p: { policy: '${data.aws_iam_policy_document.d.json}' } } } }];
     expect(block(evaluateTerraformDocuments(twice)[1], 'aws_iam_policy', 'p').policy).toBe('${data.aws_iam_policy_document.d.json}');
   });
