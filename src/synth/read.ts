@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments, Tags } from 'yaml';
-import { parseHclFiles } from './hcl';
+import { parseHclFiles, readVariableFiles } from './hcl';
 import { NeutralResource, ResourceFormat, SynthOutput, TerraformProvider, UnreadableInputError } from './model';
 import { evaluateTerraformDocuments } from './terraform-eval';
 import { isTerraformJson, readTerraformDocument, terraformJsonProblem, terraformJsonProviders, terraformJsonResources } from './terraform-json';
@@ -99,14 +99,16 @@ export function readSynthesizedOutput(targets: readonly string[]): SynthOutput {
     const hcl = read.filter((entry) => entry.kind === 'hcl');
     parseHclFiles(hcl.map((entry) => entry.absolute)).forEach((document, i) => { hcl[i].document = document; });
     // One Terraform module is one directory: its `.tf` and Terraform JSON documents are evaluated together
-    // (locals, variable defaults, data documents, jsonencode).
+    // (locals, variables, data documents, jsonencode). Variables take the values of the directory's variable files
+    // (terraform.tfvars, terraform.tfvars.json, *.auto.tfvars(.json)) as Terraform loads them, else their defaults.
     const modules = new Map<string, ReadFile[]>();
     for (const entry of read.filter((e) => e.kind === 'hcl' || e.kind === 'terraform')) {
       const dir = path.dirname(entry.absolute);
       modules.set(dir, [...(modules.get(dir) ?? []), entry]);
     }
-    for (const module of modules.values()) {
-      evaluateTerraformDocuments(module.map((entry) => entry.document)).forEach((document, i) => { module[i].document = document; });
+    for (const [dir, module] of modules) {
+      const variables = readVariableFiles(dir);
+      evaluateTerraformDocuments(module.map((entry) => entry.document), { variables }).forEach((document, i) => { module[i].document = document; });
     }
     for (const entry of read) {
       const { label, document } = entry;
