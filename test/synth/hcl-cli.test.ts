@@ -61,6 +61,16 @@ describe('keyless check on HCL', () => {
     ]);
   });
 
+  test('tfvars: the module\'s variable files win over the defaults (the pinned default subject is widened by terraform.tfvars)', () => {
+    const { code, lines } = run(['check', path.join(HCL, 'tfvars'), ...TODAY]);
+    expect(code).toBe(1);
+    expect(lines.filter((l) => l.startsWith('KL-G-FEDERATED-TRUST-UNPINNED')).map((l) => l.replace(/\]: .*$/, ']')))
+      .toEqual(['KL-G-FEDERATED-TRUST-UNPINNED tfvars/main.tf aws_iam_role aws_iam_role.deploy [Subject::repo:acme/api:*]']);
+    expect(lines[lines.length - 1]).toMatch(/^keyless check: 2 resources in 1 files, /);
+    // The bucket of b.auto.tfvars.json, the last variable file.
+    expect(run(['inventory', path.join(HCL, 'tfvars'), ...TODAY]).lines).toContain('- `s3:GetObject on arn:aws:s3:::acme-auto-b/*`');
+  });
+
   test('a syntax error: exit 2 naming FILE:LINE:COLUMN', () => {
     expect(run(['check', path.join(HCL, 'syntax-error')])).toEqual({
       code: 2,
