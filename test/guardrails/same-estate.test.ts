@@ -155,16 +155,13 @@ describe('the same estate in every format gives the same findings', () => {
 const findingsIn = (...dirs: string[]): string[] => check(dirs.map((d) => path.join('differences', d))).findings
   .map((f) => `${f.type} ${f.resource} ${f.ruleId} [${f.key}]`).sort();
 
-/**
- * Cases where the formats do not agree today. A bug is written with the expected, format-independent result under
- * `test.failing`: it passes while the bug is there, and fails once the bug is fixed; then turn it into a plain `test`.
- */
-describe('known differences between formats', () => {
-  // BUG: KL-G-OWNERSHIP skips a `default` ServiceAccount only when it is a manifest (rules/ownership.ts tests
+/** Cases where the formats disagreed (two bugs, fixed), and one documented difference. */
+describe('differences between formats', () => {
+  // Fixed: KL-G-OWNERSHIP skipped a `default` ServiceAccount only when it was a manifest (rules/ownership.ts tests
   // `resource.type === 'ServiceAccount' && resource.properties.metadata?.name`, not synth `kubernetesObject`):
   // Terraform's `kubernetes_default_service_account(_v1)` and a `kubernetes_service_account(_v1)` named `default`
-  // get Field::owner, Field::environment and Field::review-by findings that the same manifests do not.
-  test.failing('a default ServiceAccount: the same findings as a manifest and as Terraform', () => {
+  // got Field::owner, Field::environment and Field::review-by findings that the same manifests do not.
+  test('a default ServiceAccount: the same findings as a manifest and as Terraform', () => {
     const manifest = findingsIn('default-sa/kubernetes').map((line) => line.replace(/^ServiceAccount (\S+)\/default /, '$1 '));
     const terraform = findingsIn('default-sa/terraform')
       .map((line) => line.replace(/^kubernetes_default_service_account_v1 kubernetes_default_service_account_v1\.payments /, 'payments ')
@@ -176,15 +173,15 @@ describe('known differences between formats', () => {
     expect(terraform.sort()).toEqual(manifest);
   });
 
-  // BUG: with the OIDC provider named by reference, KL-G-FEDERATED-TRUST-UNPINNED keys the missing aud by the
+  // Fixed: with the OIDC provider named by reference, KL-G-FEDERATED-TRUST-UNPINNED keyed the missing aud by the
   // unresolved reference, which differs by format: `Condition::${{"Fn::GetAtt":["GithubOidc","Arn"]}}:aud`
   // (CloudFormation; the rule reads the principal with `literal`, not with the template's resolver `cfnString`, which
   // resolves `Fn::GetAtt` of an OIDC provider of the template) and
   // `Condition::${aws_iam_openid_connect_provider.github.arn}:aud` (HCL), where a literal provider ARN gives
   // `Condition::token.actions.githubusercontent.com:aud`. The issuer is known in both: the provider's URL, and the
-  // statement's own `token.actions.githubusercontent.com:sub` key. An exception written for one format does not
-  // cover the same finding in the other.
-  test.failing('an OIDC provider named by reference: the same keys in CloudFormation and HCL', () => {
+  // statement's own `token.actions.githubusercontent.com:sub` key, which the rule now uses. An exception written for
+  // one format did not cover the same finding in the other.
+  test('an OIDC provider named by reference: the same keys in CloudFormation and HCL', () => {
     const expected = ['KL-G-FEDERATED-TRUST-UNPINNED [Condition::token.actions.githubusercontent.com:aud]', 'KL-G-FEDERATED-TRUST-UNPINNED [Subject::repo:acme/payments-api:*]'];
     const strip = (line: string) => line.replace(/^\S+ \S+ /, '');
     expect(findingsIn('oidc-reference/cloudformation').map(strip)).toEqual(expected);

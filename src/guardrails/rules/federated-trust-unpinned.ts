@@ -40,6 +40,12 @@ function pinsRef(conditions: ReadonlyArray<{ operator: string; key: string; valu
     && values.length > 0 && values.map(literal).every((v) => /^refs\/(heads|tags)\/[^*?]+$/.test(v)));
 }
 
+/** The issuer a statement's claim conditions name (`token.actions.githubusercontent.com:sub` → its host), if one. */
+function issuerOfClaimKeys(conditions: ReadonlyArray<{ key: string }>): string | undefined {
+  const issuers = new Set(conditions.map((c) => /^([^:${}]+\.[^:${}]+):[^:]+$/.exec(c.key)?.[1]).filter((i): i is string => i !== undefined));
+  return issuers.size === 1 ? [...issuers][0] : undefined;
+}
+
 /** `a`, `a and b`, `a, b and c`. */
 function and(items: readonly string[]): string {
   return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
@@ -74,8 +80,11 @@ export const federatedTrustUnpinned: GuardrailRule = {
       if (federated === undefined || !allowsWebIdentity(statement)) continue;
       federatedStatements++;
       const principal = literal(federated);
-      const provider = federatedProviderName(principal) ?? principal;
       const keys = (suffix: string) => statementConditions(statement).filter((c) => c.key.endsWith(`:${suffix}`));
+      // A provider named by reference (`!GetAtt Provider.Arn`, `${aws_iam_openid_connect_provider.x.arn}`): its
+      // issuer is the prefix of the statement's own claim keys (`ISSUER:sub`), so that the finding has the same key
+      // in every format.
+      const provider = federatedProviderName(principal) ?? issuerOfClaimKeys(statementConditions(statement)) ?? principal;
       const subs = keys('sub');
       const refPinned = pinsRef(keys('ref'));
       if (keys('aud').length === 0) add({ key: `Condition::${provider}:aud`, message: `trust of ${provider} has no aud condition` });

@@ -1,5 +1,6 @@
 import { isIsoDate } from '../../core/dates';
 import { fail, quote } from '../../core/errors';
+import { kubernetesObject } from '../../synth/kubernetes';
 import { ownershipFieldsOf } from '../../synth/ownership';
 import { GuardrailRule, NOT_APPLICABLE, verdict } from '../model';
 
@@ -14,7 +15,10 @@ export const ownership: GuardrailRule = {
   explanation: 'Identities nobody owns are never reviewed, rotated or deleted. Every identity carries its owner, its environment and a review-by date, and is reviewed by then.',
   fix: 'declare ownership (owner, purpose, environment, tier, reviewBy): Keyless constructs render it as tags, labels or descriptions; for hand-written resources add the keyless:owner, keyless:environment and keyless:review-by tags',
   check(resource, context) {
-    if (resource.type === 'ServiceAccount' && resource.properties.metadata?.name === 'default') return NOT_APPLICABLE;
+    // The namespace's default ServiceAccount (a manifest, or Terraform's kubernetes_(default_)service_account) belongs
+    // to the namespace: KL-G-K8S-DEFAULT-SA judges its use.
+    const object = kubernetesObject(resource);
+    if (object?.kind === 'ServiceAccount' && object.metadata?.name === 'default') return NOT_APPLICABLE;
     const fields = ownershipFieldsOf(resource);
     if (fields === undefined) return NOT_APPLICABLE;
     const missing = ['owner', 'environment', 'review-by'].filter((f) => !fields[f]);
