@@ -39,22 +39,29 @@ function documentKey(value: string): string {
   }
 }
 
-/** Every policy string the resources of a run hold (except data documents'), as {@link documentKey}s, once per run. */
-const usedDocuments = new WeakMap<readonly NeutralResource[], Set<string>>();
+/** What the policies of a run hold: their JSON documents (as {@link documentKey}s), and the strings that are not JSON. */
+interface UsedPolicies { readonly documents: Set<string>; readonly unparsed: string[] }
 
-function policyStrings(resources: readonly NeutralResource[]): Set<string> {
+/** The policies of a run's resources (not data documents'), once per run. */
+const usedDocuments = new WeakMap<readonly NeutralResource[], UsedPolicies>();
+
+function usedPolicies(resources: readonly NeutralResource[]): UsedPolicies {
   let found = usedDocuments.get(resources);
   if (found === undefined) {
-    found = new Set();
+    const used: UsedPolicies = { documents: new Set(), unparsed: [] };
+    const add = (value: unknown) => {
+      if (typeof value !== 'string') return;
+      if (parseDocument(value) === undefined) used.unparsed.push(value);
+      else used.documents.add(documentKey(value));
+    };
     for (const r of resources) {
+      // Only the policies the rules read count as a use; a resource Terraform never creates (`count = 0`) is none.
       if (r.type === TERRAFORM_POLICY_DOCUMENT || !Object.hasOwn(TERRAFORM_POLICY_ATTRIBUTES, r.type)) continue;
-      const value = r.properties?.[TERRAFORM_POLICY_ATTRIBUTES[r.type]];
-      if (typeof value === 'string') found.add(documentKey(value));
-      if (r.type === 'aws_iam_role') {
-        for (const block of nestedBlocks(r.properties.inline_policy)) if (typeof block.policy === 'string') found.add(documentKey(block.policy));
-      }
+      if (r.properties?.count === 0 || r.properties?.count === '0') continue;
+      add(r.properties?.[TERRAFORM_POLICY_ATTRIBUTES[r.type]]);
+      if (r.type === 'aws_iam_role') for (const block of nestedBlocks(r.properties.inline_policy)) add(block.policy);
     }
-    usedDocuments.set(resources, found);
+    usedDocuments.set(resources, found = used);
   }
   return found;
 }
@@ -66,13 +73,15 @@ function policyStrings(resources: readonly NeutralResource[]): Set<string> {
  */
 export function isUsedPolicyDocument(resource: NeutralResource, resources: readonly NeutralResource[]): boolean {
   if (resource.type !== TERRAFORM_POLICY_DOCUMENT) return false;
-  const used = policyStrings(resources);
+  const used = usedPolicies(resources);
   const json = resource.properties.json;
-  if (typeof json === 'string' && used.has(documentKey(json))) return true;
+  if (typeof json === 'string' && used.documents.has(documentKey(json))) return true;
   const name = /^data\.aws_iam_policy_document\.(.+)$/.exec(resource.id)?.[1];
   if (name === undefined) return false;
-  const reference = `data.aws_iam_policy_document.${name}.json`;
-  return [...used].some((value) => value.includes(reference));
+  // A reference counts only as Terraform writes one (`${data.aws_iam_policy_document.NAME.json}`) in a policy that
+  // is not JSON (so KL-G-POLICY-UNREADABLE reports it there): text inside a JSON document (a Sid) is no use.
+  const reference = new RegExp(`\\$\\{\\s*data\\.aws_iam_policy_document\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.json\\s*\\}`);
+  return used.unparsed.some((value) => reference.test(value));
 }
 
 /**

@@ -25,6 +25,22 @@ export function cases(add: AddCase, b: CaseBuilders): void {
   add('KL-G-WILDCARD-RESOURCE', 'not applicable', 'a data document an inline policy block of a role uses',
     doc('deploy', S3_ALL), [], [tf('aws_iam_role', 'ci', { assume_role_policy: '{}', inline_policy: [{ name: 'deploy', policy: JSON.stringify(S3_ALL) }] })]);
   add('KL-G-WILDCARD-ACTION', 'not applicable', 'a data document whose statements name a principal (a resource policy)', doc('site', BUCKET_POLICY), []);
+  // An attacker's decoys (found in review): text naming the document inside another JSON policy, and a consumer
+  // Terraform never creates, do not make the document "used" (its findings would vanish from both places).
+  add('KL-G-WILDCARD-ACTION', 'finding', 'a data document whose name appears only as text (a Sid) in another policy', doc('deploy', S3_ALL),
+    [['Action::s3:*', 'Action s3:*']], [tf('aws_iam_policy', 'decoy', {
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'data.aws_iam_policy_document.deploy.json', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/k' },
+        ],
+      }),
+    })]);
+  add('KL-G-AWS-PRINCIPAL-WILDCARD', 'finding', 'a resource policy document whose only other consumer has count = 0', doc('site', BUCKET_POLICY),
+    [['Principal::*', 'Principal * is allowed s3:GetObject by this resource policy document: every AWS principal of every account, and no condition narrows it to an organization, account, principal or source']],
+    [tf('aws_iam_policy', 'decoy', { count: 0, policy: JSON.stringify(BUCKET_POLICY) })]);
+  add('KL-G-WILDCARD-ACTION', 'not applicable', 'a data document a policy refers to as Terraform writes it (${data…json}, not JSON)', doc('deploy', S3_ALL), [],
+    [tf('aws_iam_policy', 'p', { policy: '${data.aws_iam_policy_document.deploy.json}' })]);
 
   // KL-G-AWS-PRINCIPAL-WILDCARD on a data document written as a trust; a bucket policy is no trust.
   add('KL-G-AWS-PRINCIPAL-WILDCARD', 'finding', 'a data document written as a trust of anyone', doc('trust', TRUST_ANYONE), [['Principal::*', STAR_MESSAGE]]);
