@@ -8,7 +8,7 @@
  * an earlier version of the rules missed (each test says what was missed); they are caught now.
  */
 import * as path from 'path';
-import { evaluate, Finding, GuardrailReport, NeutralResource, readSynthesizedOutput } from '../../src/guardrails';
+import { ALL_RULES, evaluate, Finding, GuardrailReport, NeutralResource, readSynthesizedOutput } from '../../src/guardrails';
 
 const TODAY = '2026-11-22';
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'guardrails');
@@ -195,6 +195,32 @@ const INSECURE: Record<string, string[]> = {
     'KL-G-K8S-DEFAULT-SA [Subject::system:serviceaccounts:apps]: binds group system:serviceaccounts:apps (every service account, including default)',
   ],
 
+  // Issue 16: AWS trusts (Terraform JSON), GCP impersonation and default service accounts, RBAC escalation.
+  'insecure/aws-trusts.tf.json aws_iam_role aws_iam_role.anyone': [
+    'KL-G-AWS-PRINCIPAL-WILDCARD [Principal::*]: Principal * admits every user and role of every AWS account, and no condition narrows it to an organization, account, principal or source',
+  ],
+  'insecure/aws-trusts.tf.json aws_iam_role aws_iam_role.break_glass': [
+    'KL-G-AWS-BREAK-GLASS-MFA [Statement[0].Condition::aws:MultiFactorAuthPresent]: trust statement 0 ({"AWS":"arn:aws:iam::111122223333:user/alice"}) has no Bool aws:MultiFactorAuthPresent "true" condition: the role can be assumed without MFA',
+  ],
+  'insecure/aws-trusts.tf.json aws_iam_role_policy aws_iam_role_policy.deploy': [
+    'KL-G-POLICY-UNREADABLE [Field::policy]: policy is ${data.aws_iam_policy_document.deploy.json}, which is not a JSON policy document',
+  ],
+  'insecure/aws-trusts.tf.json aws_iam_role aws_iam_role.pods': [
+    'KL-G-AWS-POD-IDENTITY-UNSCOPED [Condition::aws:RequestTag/kubernetes-namespace]: Pod Identity trust has no positive aws:RequestTag/kubernetes-namespace condition: pods of every namespace can be given the role',
+    'KL-G-AWS-POD-IDENTITY-UNSCOPED [Condition::aws:RequestTag/kubernetes-service-account]: Pod Identity trust has no positive aws:RequestTag/kubernetes-service-account condition: pods of every service account can be given the role',
+  ],
+  'insecure/gcp-impersonation.tf.json google_project_iam_member google_project_iam_member.default_compute': [
+    'KL-G-GCP-DEFAULT-SA [Member::serviceAccount:123456789012-compute@developer.gserviceaccount.com]: roles/storage.admin for serviceAccount:123456789012-compute@developer.gserviceaccount.com, the Compute Engine default service account',
+  ],
+  'insecure/gcp-impersonation.tf.json google_project_iam_member google_project_iam_member.token_creator': [
+    'KL-G-GCP-SA-IMPERSONATION [Member::group:developers@acme.example]: roles/iam.serviceAccountTokenCreator on project acme-prod for group:developers@acme.example: impersonates every service account there',
+  ],
+  'insecure/k8s-escalation.yaml ClusterRole role-granter': [
+    'KL-G-K8S-RBAC-ESCALATION [Rules[0].Verb::bind]: rules[0] grants bind on clusterroles',
+    'KL-G-K8S-RBAC-ESCALATION [Rules[0].Verb::escalate]: rules[0] grants escalate on clusterroles',
+    'KL-G-K8S-RBAC-ESCALATION [Rules[1].Verb::impersonate]: rules[1] grants impersonate on serviceaccounts',
+  ],
+
   // Kubernetes (JSON `List`).
   'insecure/k8s-list.json DaemonSet kube-system/node-agent': [
     'KL-G-K8S-AUTOMOUNT [Field::automountServiceAccountToken]: pod spec automountServiceAccountToken is "unset (true)"',
@@ -215,8 +241,11 @@ describe('guardrail corpus: hand-written insecure output', () => {
       { file: 'insecure/aws-ownership.template.json', format: 'cloudformation' },
       { file: 'insecure/aws-permissions.template.json', format: 'cloudformation' },
       { file: 'insecure/aws-static-credentials.template.json', format: 'cloudformation' },
+      { file: 'insecure/aws-trusts.tf.json', format: 'terraform' },
       { file: 'insecure/azure-ci.tf.json', format: 'terraform' },
       { file: 'insecure/gcp-ci.tf.json', format: 'terraform' },
+      { file: 'insecure/gcp-impersonation.tf.json', format: 'terraform' },
+      { file: 'insecure/k8s-escalation.yaml', format: 'kubernetes' },
       { file: 'insecure/k8s-list.json', format: 'kubernetes' },
       { file: 'insecure/k8s-rbac.yaml', format: 'kubernetes' },
       { file: 'insecure/k8s-shared.yaml', format: 'kubernetes' },
@@ -229,13 +258,13 @@ describe('guardrail corpus: hand-written insecure output', () => {
     expect(corpus.report.resourcesChecked).toBe(Object.keys(INSECURE).length);
   });
 
-  test('holds at least 25 insecure resources, in every format, covering 17 rules (the issue-16 rules have their cases in rules.test.ts and the format fixtures)', () => {
+  test('holds at least 25 insecure resources, in every format, covering every rule', () => {
     const insecure = Object.entries(INSECURE).filter(([, findings]) => findings.length > 0);
     expect(insecure.length).toBeGreaterThanOrEqual(25);
     const formats = new Set(insecure.map(([key]) => corpus.resources.find((r) => keyOf(r.file, r.type, r.id) === key)!.format));
     expect([...formats].sort()).toEqual(['cloudformation', 'kubernetes', 'terraform']);
     const rules = new Set(insecure.flatMap(([, findings]) => findings.map((f) => f.slice(0, f.indexOf(' ')))));
-    expect(rules.size).toBe(17);
+    expect([...rules].sort()).toEqual(ALL_RULES.map((r) => r.id).sort());
   });
 
   test.each(Object.entries(INSECURE))('%s', (key, expected) => {
