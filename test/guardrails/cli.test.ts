@@ -90,7 +90,7 @@ describe('keyless check (CLI)', () => {
     const { code, lines } = run(['check', path.join(FIXTURES, 'insecure'), '--today', TODAY]);
     expect(code).toBe(1);
     const summary = lines.pop();
-    expect(summary).toBe(`keyless check: 67 resources in 13 files, ${lines.length} findings, 0 excepted, 0 exception errors`);
+    expect(summary).toBe(`keyless check: 74 resources in 16 files, ${lines.length} findings, 0 excepted, 0 exception errors`);
     expect(lines.length).toBeGreaterThanOrEqual(70);
     const fixes = new Map(ALL_RULES.map((r) => [r.id, r.fix]));
     for (const l of lines) {
