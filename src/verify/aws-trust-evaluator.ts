@@ -114,7 +114,11 @@ function parseStatement(raw: unknown, index: number): Statement {
     for (const [opText, block] of Object.entries(raw.Condition)) {
       const op = parseOperator(opText);
       if (!isObject(block)) refuse(`${where}.Condition.${opText}: not an object of keys`);
+      const seen = new Set<string>();
       for (const [key, rawValues] of Object.entries(block)) {
+        // Keys are case-insensitive: two spellings of one key in one block would be ambiguous.
+        if (seen.has(key.toLowerCase())) refuse(`${where}.Condition.${opText}: key "${key}" appears twice (keys are case-insensitive)`);
+        seen.add(key.toLowerCase());
         const values = stringList(rawValues, `${where}.Condition.${opText}.${key}`, true);
         if (values.some((v) => v.includes('${'))) refuse(`${where}.Condition.${opText}.${key}: policy variables are not evaluated`);
         if (op.base) op.base.validate(values);

@@ -214,7 +214,21 @@ describe('evaluateTrust agrees with the IAM simulator engine', () => {
     const pairs = fc.sample(fc.tuple(policyArb, requestArb), { seed: SEED, numRuns: PAIRS });
     const counts = { 'allow': 0, 'deny': 0, 'implicit-deny': 0 };
     const disagreements: string[] = [];
+    const coverage = new Map<string, number>();
+    const see = (feature: string): void => void coverage.set(feature, (coverage.get(feature) ?? 0) + 1);
     for (const [policy, request] of pairs) {
+      for (const statement of policy.Statement) {
+        if (statement.Effect === 'Deny') see('Deny');
+        if (statement.NotAction) see('NotAction');
+        if (statement.NotPrincipal) see('NotPrincipal');
+        for (const op of Object.keys((statement.Condition ?? {}) as object)) {
+          see(op.replace(/^(ForAnyValue|ForAllValues):/, '').replace(/IfExists$/, ''));
+          if (op.endsWith('IfExists')) see('IfExists');
+          if (op.startsWith('ForAnyValue:')) see('ForAnyValue');
+          if (op.startsWith('ForAllValues:')) see('ForAllValues');
+        }
+      }
+      if (Object.values(request.context).some((v) => Array.isArray(v) && v.length > 1)) see('multivalued request key');
       expect(validateTrustPolicy(policy)).toEqual([]);
       const ours = evaluateTrust(policy, request).decision;
       const theirs = simulate(policy, request);
@@ -226,8 +240,13 @@ describe('evaluateTrust agrees with the IAM simulator engine', () => {
     expect(counts.allow).toBeGreaterThan(100);
     expect(counts.deny).toBeGreaterThan(100);
     expect(counts['implicit-deny']).toBeGreaterThan(100);
+    // Every operator and feature is exercised many times.
+    const features = [...new Set(Object.values(OPERATORS).flat()), 'Null', 'IfExists', 'ForAnyValue', 'ForAllValues', 'Deny', 'NotAction',
+      'NotPrincipal', 'multivalued request key'];
+    expect(features.filter((f) => (coverage.get(f) ?? 0) < 30)).toEqual([]);
     // Printed for the record (differential-test counts).
-    process.stdout.write(`aws-trust-differential: ${PAIRS} pairs, ${PAIRS - disagreements.length} agreements, ${JSON.stringify(counts)}\n`);
+    process.stdout.write(`aws-trust-differential: ${PAIRS} pairs, ${PAIRS - disagreements.length} agreements, ${JSON.stringify(counts)}\n`
+      + `coverage (statements or conditions using each): ${JSON.stringify(Object.fromEntries([...coverage].sort()))}\n`);
   });
 
   test('through the helper podIdentityAssumeRoleAllowed, on the pairs it can express', () => {

@@ -261,6 +261,7 @@ describe('refusals: never an allow', () => {
     ['an unknown Effect', { Statement: { Effect: 'allow', Principal: '*', Action: '*' } }],
     ['an unknown principal type', { Statement: { Effect: 'Allow', Principal: { CanonicalUser: 'x' }, Action: '*' } }],
     ['not an object', 'policy'],
+    ['one condition key twice in one block', allowIf({ StringEquals: { [SUB]: 'a', [SUB.toUpperCase()]: 'b' } })],
   ])('%s', (_, policy) => {
     expect(() => evaluateTrust(policy, request({ [SUB]: 'a' }))).toThrow(UnsupportedTrustPolicyError);
     expect(tryEvaluateTrust(policy, request({ [SUB]: 'a' }))).toEqual({ decision: 'unsupported', reason: expect.any(String) });
