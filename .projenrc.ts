@@ -114,14 +114,15 @@ project.eslint?.addRules({
       { target: './src/synth', from: upperLayers, message: 'synth/ is the neutral model: it imports only core/' },
       { target: './src/inventory', from: ['./src/guardrails/rules', './src/constructs', './src/templates', './src/cli'], message: 'the inventory reads synth/ and core/facts/, never the rules or the renderers' },
       { target: './src/guardrails', from: ['./src/inventory', './src/constructs', './src/templates', './src/cli'], message: 'guardrails read synth/ and core/, never the inventory or the renderers' },
+      { target: './src/verify', from: upperLayers, message: 'verify/ evaluates trusts over synth/ and core/ only (issue 17): no renderer, rule or inventory' },
     ],
   }],
 });
-// core/ and synth/ load without any framework installed; templates compose constructs and import no framework.
+// core/, synth/ and verify/ load without any framework installed; templates compose constructs and import no framework.
 const frameworkPackages = ['aws-cdk-lib', 'aws-cdk-lib/*', 'cdktf', 'cdk8s', '@cdktf/*', 'constructs'];
 project.eslint?.addOverride({
-  files: ['src/core/**/*.ts', 'src/synth/**/*.ts'],
-  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: frameworkPackages, message: 'core/ and synth/ are framework-free' }] }] },
+  files: ['src/core/**/*.ts', 'src/synth/**/*.ts', 'src/verify/**/*.ts'],
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: frameworkPackages, message: 'core/, synth/ and verify/ are framework-free' }] }] },
 });
 project.eslint?.addOverride({
   files: ['src/templates/**/*.ts'],
