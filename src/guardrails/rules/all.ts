@@ -1,0 +1,24 @@
+/** Every Keyless guardrail rule, one export per line (index.ts builds ALL_RULES from this module's exports). */
+export { awsAdminPolicy } from './aws-admin-policy';
+export { awsBreakGlassMfa } from './aws-break-glass-mfa';
+export { awsPodIdentityUnscoped } from './aws-pod-identity-unscoped';
+export { awsPrincipalWildcard } from './aws-principal-wildcard';
+export { azureFicAudience } from './azure-fic-audience';
+export { federatedTrustUnpinned } from './federated-trust-unpinned';
+export { gcpBasicRole } from './gcp-basic-role';
+export { gcpDefaultSa } from './gcp-default-sa';
+export { gcpPrincipalsetWildcard } from './gcp-principalset-wildcard';
+export { gcpProviderUnpinned } from './gcp-provider-unpinned';
+export { gcpSaImpersonation } from './gcp-sa-impersonation';
+export { k8sAutomount } from './k8s-automount';
+export { k8sClusterAdmin } from './k8s-cluster-admin';
+export { k8sDefaultSa } from './k8s-default-sa';
+export { k8sRbacEscalation } from './k8s-rbac-escalation';
+export { k8sRbacWildcard } from './k8s-rbac-wildcard';
+export { ownership } from './ownership';
+export { policyUnreadable } from './policy-unreadable';
+export { sessionOverTier } from './session-over-tier';
+export { sharedIdentity } from './shared-identity';
+export { staticCredential } from './static-credential';
+export { wildcardAction } from './wildcard-action';
+export { wildcardResource } from './wildcard-resource';
