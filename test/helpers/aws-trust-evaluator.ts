@@ -23,12 +23,13 @@ const simulateDist = path.dirname(require.resolve('@cloud-copilot/iam-simulate')
 const load = createRequire(__filename);
 const internal = <T>(file: string): T => load(path.join(simulateDist, file)) as T;
 
-const { authorize } = internal<{ authorize(request: unknown): RequestAnalysis }>('core_engine/CoreSimulatorEngine.js');
-const { AwsRequestImpl } = internal<{
+/** The simulator's core engine and request types (also the reference of test/verify/aws-trust-differential.test.ts). */
+export const { authorize } = internal<{ authorize(request: unknown): RequestAnalysis }>('core_engine/CoreSimulatorEngine.js');
+export const { AwsRequestImpl } = internal<{
   AwsRequestImpl: new (principal: string, resource: { resource: string; accountId: string }, action: string, context: unknown) => unknown;
 }>('request/request.js');
-const { RequestContextImpl } = internal<{ RequestContextImpl: new (values: Record<string, string>) => unknown }>('requestContext.js');
-const { DiscoveryContextKeyConstraints } = internal<{ DiscoveryContextKeyConstraints: new (constraints: unknown[]) => unknown }>(
+export const { RequestContextImpl } = internal<{ RequestContextImpl: new (values: Record<string, string | string[]>) => unknown }>('requestContext.js');
+export const { DiscoveryContextKeyConstraints } = internal<{ DiscoveryContextKeyConstraints: new (constraints: unknown[]) => unknown }>(
   'context_keys/discoveryContextKeyConstraints.js');
 
 type CfnTemplate = { Resources?: Record<string, { Type: string; Properties?: Record<string, any> }> };

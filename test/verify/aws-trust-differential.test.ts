@@ -24,25 +24,14 @@
  * Also not generated, because the evaluator refuses them (UnsupportedTrustPolicyError) rather than guess: single-
  * valued operators on a multivalued request key, policy variables, `Null` with a set operator.
  */
-import { createRequire } from 'module';
-import * as path from 'path';
 import { loadPolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
-import type { RequestAnalysis } from '@cloud-copilot/iam-simulate';
 import * as fc from 'fast-check';
 import { evaluateTrust, type TrustDecision, type TrustPrincipalType, type TrustRequest } from '../../src/verify/aws-trust-evaluator';
-import { ACCOUNT, podIdentityAssumeRoleAllowed } from '../helpers/aws-trust-evaluator';
+// The simulator engine, as test/helpers/aws-trust-evaluator.ts loads it.
+import {
+  ACCOUNT, authorize, AwsRequestImpl, DiscoveryContextKeyConstraints, podIdentityAssumeRoleAllowed, RequestContextImpl,
+} from '../helpers/aws-trust-evaluator';
 
-// ---- The simulator engine, loaded exactly as test/helpers/aws-trust-evaluator.ts loads it.
-const simulateDist = path.dirname(require.resolve('@cloud-copilot/iam-simulate'));
-const load = createRequire(__filename);
-const internal = <T>(file: string): T => load(path.join(simulateDist, file)) as T;
-const { authorize } = internal<{ authorize(request: unknown): RequestAnalysis }>('core_engine/CoreSimulatorEngine.js');
-const { AwsRequestImpl } = internal<{
-  AwsRequestImpl: new (principal: string, resource: { resource: string; accountId: string }, action: string, context: unknown) => unknown;
-}>('request/request.js');
-const { RequestContextImpl } = internal<{ RequestContextImpl: new (values: Record<string, string | string[]>) => unknown }>('requestContext.js');
-const { DiscoveryContextKeyConstraints } = internal<{ DiscoveryContextKeyConstraints: new (constraints: unknown[]) => unknown }>(
-  'context_keys/discoveryContextKeyConstraints.js');
 
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/Deploy`;
 
