@@ -167,12 +167,20 @@ export function readVariableFiles(dir: string): Record<string, unknown> {
 }
 
 /**
+ * The Terraform JSON documents of one module directory (`.tf` parsed, `.tf.json`), evaluated together with the
+ * directory's variable files, in the order given: what the reader does for every module.
+ */
+export function evaluateModule(dir: string, documents: readonly any[]): any[] {
+  return evaluateTerraformDocuments(documents, { variables: readVariableFiles(dir) });
+}
+
+/**
  * One Terraform module: the `.tf` files given (all of one directory), parsed and evaluated together (locals,
  * variables and data documents are shared; the directory's variable files set variables), as Terraform JSON
  * documents in the order given. `.tf.json` documents
  * of the same directory can be passed in `json` so that they share the module (they are returned after the HCL ones).
  */
 export function readHclModule(files: readonly string[], json: readonly any[] = []): any[] {
-  const variables = files.length > 0 ? readVariableFiles(path.dirname(files[0])) : {};
-  return evaluateTerraformDocuments([...parseHclFiles(files), ...json], { variables });
+  const documents = [...parseHclFiles(files), ...json];
+  return files.length > 0 ? evaluateModule(path.dirname(files[0]), documents) : evaluateTerraformDocuments(documents);
 }

@@ -1,9 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments, Tags } from 'yaml';
-import { parseHclFiles, readVariableFiles } from './hcl';
+import { evaluateModule, parseHclFiles } from './hcl';
 import { NeutralResource, ResourceFormat, SynthOutput, TerraformProvider, UnreadableInputError } from './model';
-import { evaluateTerraformDocuments } from './terraform-eval';
 import { isTerraformJson, readTerraformDocument, terraformJsonProblem, terraformJsonProviders, terraformJsonResources } from './terraform-json';
 import { terraformShowKind, terraformShowOutput } from './terraform-plan';
 
@@ -107,8 +106,7 @@ export function readSynthesizedOutput(targets: readonly string[]): SynthOutput {
       modules.set(dir, [...(modules.get(dir) ?? []), entry]);
     }
     for (const [dir, module] of modules) {
-      const variables = readVariableFiles(dir);
-      evaluateTerraformDocuments(module.map((entry) => entry.document), { variables }).forEach((document, i) => { module[i].document = document; });
+      evaluateModule(dir, module.map((entry) => entry.document)).forEach((document, i) => { module[i].document = document; });
     }
     for (const entry of read) {
       const { label, document } = entry;
