@@ -4,7 +4,7 @@ import { condition, makePermission, makeSubject } from './entries';
 import { Condition } from './model';
 import { AWS_ADMIN_POLICY, AWS_ASSUME_ROLE_ACTIONS, AWS_ESCALATION_ACTIONS, AWS_WILDCARD_ONLY_ACTIONS } from '../core/facts/aws-policies';
 import { globCovers, isGlob } from '../synth/glob';
-import { isWildcardResourceArn, statementConditions } from '../synth/policy';
+import { claimKeyIssuer, isWildcardResourceArn, statementConditions } from '../synth/policy';
 import { asList } from '../synth/values';
 
 /** Resolves an intrinsic or reference to a string. */
@@ -70,8 +70,7 @@ function summarise(operator: string, key: string, values: string[]): string {
 function claimKey(key: string, issuer: string | undefined): string | undefined {
   const colon = key.lastIndexOf(':');
   if (colon < 0) return undefined;
-  const prefix = key.slice(0, colon);
-  return prefix === issuer || /[./]/.test(prefix) ? key.slice(colon + 1) : undefined;
+  return key.slice(0, colon) === issuer || claimKeyIssuer(key) !== undefined ? key.slice(colon + 1) : undefined;
 }
 
 interface StatementConditions {

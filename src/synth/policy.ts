@@ -158,6 +158,18 @@ export function attachedPolicyArns(resource: NeutralResource): unknown[] {
   return [];
 }
 
+/**
+ * The issuer a condition key names, when it is a federated token's claim (`ISSUER:claim`:
+ * `token.actions.githubusercontent.com:sub`, `oidc.eks.REGION.amazonaws.com/id/X:sub`): the part before the last `:`
+ * when it looks like a host or URL path (a `.` or `/`), not a global key's service (`aws:`, `sts:`).
+ */
+export function claimKeyIssuer(key: string): string | undefined {
+  const colon = key.lastIndexOf(':');
+  if (colon < 0) return undefined;
+  const prefix = key.slice(0, colon);
+  return /[./]/.test(prefix) ? prefix : undefined;
+}
+
 /** One condition of a statement: operator, key and values as written. */
 export interface StatementCondition {
   /** IAM operator, with any `ForAnyValue:` / `ForAllValues:` prefix and `IfExists` suffix. */

@@ -1,7 +1,7 @@
 import { broadCiSubjects, ciSubjectRepository, subjectAdmitsPullRequest } from '../../core/facts/ci-subject-breadth';
 import { subjectIsPinned } from '../../core/facts/subjects';
 import { globCovers, globMatches } from '../../synth/glob';
-import { statementConditions, trustStatements } from '../../synth/policy';
+import { claimKeyIssuer, statementConditions, trustStatements } from '../../synth/policy';
 import { asList, federatedProviderName, literal } from '../../synth/values';
 import { GuardrailRule, NOT_APPLICABLE, RuleFinding, verdict } from '../model';
 
@@ -40,9 +40,9 @@ function pinsRef(conditions: ReadonlyArray<{ operator: string; key: string; valu
     && values.length > 0 && values.map(literal).every((v) => /^refs\/(heads|tags)\/[^*?]+$/.test(v)));
 }
 
-/** The issuer a statement's claim conditions name (`token.actions.githubusercontent.com:sub` → its host), if one. */
+/** The one issuer a statement's claim conditions name (`token.actions.githubusercontent.com:sub`), if exactly one. */
 function issuerOfClaimKeys(conditions: ReadonlyArray<{ key: string }>): string | undefined {
-  const issuers = new Set(conditions.map((c) => /^([^:${}]+\.[^:${}]+):[^:]+$/.exec(c.key)?.[1]).filter((i): i is string => i !== undefined));
+  const issuers = new Set(conditions.map((c) => claimKeyIssuer(c.key)).filter((i): i is string => i !== undefined));
   return issuers.size === 1 ? [...issuers][0] : undefined;
 }
 
