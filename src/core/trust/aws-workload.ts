@@ -1,6 +1,7 @@
 import { AwsCondition, AWS_STS_AUDIENCE } from './aws';
 import { checkIssuerUrl } from '../ci/policy';
 import { fail, quote, ValidationContext } from '../errors';
+import { EKS_POD_IDENTITY_NAMESPACE_TAG, EKS_POD_IDENTITY_SERVICE_ACCOUNT_TAG } from '../facts/aws-trust-keys';
 import { KubernetesServiceAccountRef, serviceAccountSubject } from '../kubernetes';
 import { iamLiteral, requireLiterals } from '../literal';
 import { describeValue } from '../props';
@@ -189,8 +190,8 @@ export function podIdentityTrust(
         StringEquals: {
           'aws:RequestTag/eks-cluster-arn': clusterArn,
           'aws:RequestTag/eks-cluster-name': iamLiteral(clusterName, ctx, 'eks.clusterName'),
-          'aws:RequestTag/kubernetes-namespace': iamLiteral(serviceAccount.namespace, ctx, 'serviceAccount.namespace'),
-          'aws:RequestTag/kubernetes-service-account': iamLiteral(serviceAccount.name, ctx, 'serviceAccount.name'),
+          [EKS_POD_IDENTITY_NAMESPACE_TAG]: iamLiteral(serviceAccount.namespace, ctx, 'serviceAccount.namespace'),
+          [EKS_POD_IDENTITY_SERVICE_ACCOUNT_TAG]: iamLiteral(serviceAccount.name, ctx, 'serviceAccount.name'),
           'aws:SourceAccount': location.account,
         },
       },
