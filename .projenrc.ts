@@ -36,13 +36,14 @@ const project = new typescript.TypeScriptProject({
   pullRequestTemplate: false,
   sampleCode: false,
 
-  // Runtime: YAML for reading Kubernetes manifests in the guardrails and the CLI (ISC).
-  deps: ['yaml@^2.8.0'],
+  // Runtime: YAML for reading Kubernetes manifests in the guardrails and the CLI (ISC); CEL for `keyless verify`'s
+  // evaluation of GCP attribute mappings and conditions (Apache-2.0; its dependencies @bufbuild/cel-spec Apache-2.0,
+  // @bufbuild/re2 MIT, @bufbuild/protobuf Apache-2.0 / BSD-3-Clause).
+  deps: ['yaml@^2.8.0', '@bufbuild/cel@0.6.1'],
   bin: { keyless: 'lib/cli/keyless.js' },
   peerDeps: Object.entries({ ...frameworks, ...optionalPeers }).map(([name, version]) => `${name}@^${version}`),
   devDeps: [
     ...Object.entries({ ...frameworks, ...optionalPeers }).map(([name, version]) => `${name}@${version}`),
-    '@bufbuild/cel@0.6.1',
     'kubernetes-models@5.1.0',
     '@cloud-copilot/iam-simulate@0.1.173',
     '@cloud-copilot/iam-policy@0.1.109',
