@@ -1,0 +1,192 @@
+/**
+ * `keyless verify`'s orchestration: every federated trust of the output (aws.ts, gcp.ts, azure.ts), the legitimate
+ * identities it was written for and the forged variants around each (tokens.ts, forge.ts), every token evaluated by
+ * the trust's own evaluator, and a verdict per trust (see model.ts).
+ */
+import { awsTrusts } from './aws';
+import { azureTrusts } from './azure';
+import { forgedVariants } from './forge';
+import { gcpTrusts } from './gcp';
+import {
+  Decision, Evaluated, ForgedVariant, LegitimateIdentity, Token, TrustResult, TrustVerdict, VERIFY_SCHEMA_VERSION, VerifyReport, VerifyTrust,
+} from './model';
+import { legitimateIdentities } from './tokens';
+import type { SynthOutput } from '../synth/model';
+
+/**
+ * Claims that name who a trust is for: when verify had to invent one of them, the trust pins no repository, project,
+ * namespace or service account.
+ */
+const PINNING_CLAIMS: ReadonlySet<string> = new Set([
+  'sub', 'repository', 'repository_id', 'project_path', 'project_id', 'namespace', 'serviceaccount',
+  'kubernetes-namespace', 'kubernetes-service-account',
+]);
+
+/** JSON with sorted object keys: one text per token, whatever the order its claims were built in. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as any)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** One line naming a token: its issuer, `sub` and `aud` (Pod Identity and GKE: the identity it carries). */
+export function tokenSummary(token: Token): string {
+  const c = token.claims;
+  const show = (v: unknown) => (v === undefined ? '(none)' : Array.isArray(v) ? v.join(',') : typeof v === 'object' ? canonicalJson(v) : String(v));
+  if (token.platform === 'eks-pod-identity') {
+    return `cluster ${show(c['eks-cluster-arn'])}, service account ${show(c['kubernetes-namespace'])}/${show(c['kubernetes-service-account'])}`;
+  }
+  if (token.platform === 'gke') {
+    return `project ${show(c.project)}, cluster ${show(c.location)}/${show(c.cluster)}, service account ${show(c.namespace)}/${show(c.serviceaccount)}`;
+  }
+  return `iss=${token.issuer} sub=${show(c.sub)} aud=${show(c.aud)}`;
+}
+
+/** Evaluates one token; an evaluator that throws is `unsupported`, never a crash and never an allow. */
+function decide(trust: VerifyTrust, token: Token): Decision {
+  try {
+    return trust.evaluate(token);
+  } catch (error) {
+    return { outcome: 'unsupported', detail: `the evaluator failed: ${(error as Error)?.message ?? String(error)}` };
+  }
+}
+
+function notEvaluable(trust: VerifyTrust, reason: string, legitimate: Evaluated[] = [], forged: Evaluated[] = []): TrustResult {
+  return {
+    id: trust.id,
+    cloud: trust.cloud,
+    kind: trust.kind,
+    identity: trust.identity,
+    location: trust.location,
+    resources: trust.resources,
+    verdict: 'not-evaluable',
+    problems: [`not evaluable: ${reason}`],
+    unpinned: false,
+    legitimate,
+    forged,
+    counts: {
+      legitimateAdmitted: legitimate.filter((e) => e.decision.outcome === 'admitted').length,
+      legitimate: legitimate.length,
+      forgedDenied: forged.filter((e) => !e.sharedByDesign && e.decision.outcome === 'denied').length,
+      forged: forged.filter((e) => !e.sharedByDesign).length,
+    },
+    unevaluable: reason,
+  };
+}
+
+/** The forged variants of every legitimate identity, without duplicates and without any legitimate token. */
+function forgedOf(trust: VerifyTrust, legitimate: readonly LegitimateIdentity[]): ForgedVariant[] {
+  const seen = new Set(legitimate.map((l) => canonicalJson(l.token)));
+  const variants: ForgedVariant[] = [];
+  for (const identity of legitimate) {
+    for (const variant of forgedVariants(trust, identity)) {
+      const key = canonicalJson(variant.token);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      variants.push(variant);
+    }
+  }
+  return variants;
+}
+
+/** Verifies one trust. */
+export function verifyTrust(trust: VerifyTrust): TrustResult {
+  if (trust.unevaluable !== undefined) return notEvaluable(trust, trust.unevaluable);
+  const identities = legitimateIdentities(trust);
+  if (identities.length === 0) return notEvaluable(trust, 'no legitimate identity can be derived from the trust');
+  const legitimate: Evaluated[] = identities.map((l) => ({ description: l.description, token: l.token, decision: decide(trust, l.token) }));
+  const forged: Evaluated[] = forgedOf(trust, identities).map((v) => ({
+    description: v.description,
+    family: v.family,
+    token: v.token,
+    decision: decide(trust, v.token),
+    ...(v.sharedByDesign !== undefined ? { sharedByDesign: v.sharedByDesign } : {}),
+  }));
+  const unsupported = [...legitimate, ...forged].find((e) => e.decision.outcome === 'unsupported');
+  if (unsupported) return notEvaluable(trust, unsupported.decision.detail, legitimate, forged);
+
+  const invented = [...new Set(identities.flatMap((l) => l.invented))].filter((c) => PINNING_CLAIMS.has(c)).sort();
+  const unpinned = invented.length > 0;
+  const problems: string[] = [];
+  if (unpinned) problems.push(`unpinned: the trust constrains no ${invented.map((c) => `\`${c}\``).join(', ')}: any value is admitted`);
+  for (const e of forged) {
+    if (e.decision.outcome === 'admitted' && !e.sharedByDesign) {
+      problems.push(`forged token admitted (${e.family}): ${e.description}: ${tokenSummary(e.token)}`);
+    }
+  }
+  for (const e of legitimate) {
+    if (e.decision.outcome !== 'admitted') problems.push(`legitimate identity refused: ${e.description}: ${e.decision.detail}`);
+  }
+  const forgedAdmitted = forged.some((e) => e.decision.outcome === 'admitted' && !e.sharedByDesign);
+  const legitimateRefused = legitimate.some((e) => e.decision.outcome !== 'admitted');
+  const verdict: TrustVerdict = forgedAdmitted || unpinned ? 'weak' : legitimateRefused ? 'broken' : 'sound';
+  return {
+    id: trust.id,
+    cloud: trust.cloud,
+    kind: trust.kind,
+    identity: trust.identity,
+    location: trust.location,
+    resources: trust.resources,
+    verdict,
+    problems,
+    unpinned,
+    legitimate,
+    forged,
+    counts: {
+      legitimateAdmitted: legitimate.filter((e) => e.decision.outcome === 'admitted').length,
+      legitimate: legitimate.length,
+      forgedDenied: forged.filter((e) => !e.sharedByDesign && e.decision.outcome === 'denied').length,
+      forged: forged.filter((e) => !e.sharedByDesign).length,
+    },
+  };
+}
+
+/** Every federated trust of the output, with unique ids (a repeated id gets `#2`, `#3`…), sorted by id. */
+export function readTrusts(output: SynthOutput): { trusts: VerifyTrust[]; warnings: string[] } {
+  const trusts: VerifyTrust[] = [];
+  const warnings: string[] = [];
+  for (const reader of [awsTrusts, gcpTrusts, azureTrusts]) {
+    const read = reader(output);
+    trusts.push(...read.trusts);
+    warnings.push(...read.warnings);
+  }
+  const count = new Map<string, number>();
+  const unique = trusts.map((t) => {
+    const n = (count.get(t.id) ?? 0) + 1;
+    count.set(t.id, n);
+    return n === 1 ? t : { ...t, id: `${t.id}#${n}` };
+  });
+  unique.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { trusts: unique, warnings: [...new Set(warnings)].sort() };
+}
+
+/** Verifies every federated trust of the output. */
+export function verify(output: SynthOutput): VerifyReport {
+  const { trusts, warnings } = readTrusts(output);
+  const results = trusts.map(verifyTrust);
+  const by = (v: TrustVerdict) => results.filter((r) => r.verdict === v).length;
+  return {
+    schemaVersion: VERIFY_SCHEMA_VERSION,
+    sources: output.files.map((f) => ({ file: f.file, format: f.format })),
+    trusts: results,
+    summary: {
+      trusts: results.length,
+      sound: by('sound'),
+      weak: by('weak'),
+      broken: by('broken'),
+      notEvaluable: by('not-evaluable'),
+      legitimateTokens: results.reduce((n, r) => n + r.legitimate.length, 0),
+      forgedTokens: results.reduce((n, r) => n + r.counts.forged, 0),
+      forgedAdmitted: results.reduce((n, r) => n + r.forged.filter((e) => e.decision.outcome === 'admitted' && !e.sharedByDesign).length, 0),
+    },
+    warnings,
+  };
+}
+
+/** Whether a report fails a run (exit 1): a weak or broken trust. Not-evaluable trusts are reported, and fail only when asked. */
+export function verifyFails(report: VerifyReport, options: { readonly failOnNotEvaluable?: boolean } = {}): boolean {
+  return report.trusts.some((t) => t.verdict === 'weak' || t.verdict === 'broken' || (options.failOnNotEvaluable === true && t.verdict === 'not-evaluable'));
+}
