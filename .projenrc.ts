@@ -192,7 +192,7 @@ project.addTask('synth', {
 
 // The CLI from a clone, without a build: `npm run keyless -- check out/` (installed users run `npx keyless`).
 project.addTask('keyless', {
-  description: 'Run the keyless CLI from the source (check | inventory | diff)',
+  description: 'Run the keyless CLI from the source (check | inventory | diff | verify)',
   exec: 'ts-node --transpile-only -P test/tsconfig.json src/cli/keyless.ts',
   receiveArgs: true,
 });
@@ -200,6 +200,11 @@ project.addTask('keyless', {
 project.addTask('bench', {
   description: 'Benchmark synthesis time and memory against a raw-framework baseline (N = 10 … 5,000)',
   exec: 'ts-node --transpile-only -P test/tsconfig.json scripts/bench/run.ts',
+});
+
+project.addTask('bench:verify', {
+  description: 'Time `keyless verify` over N hand-written federated trusts (BENCH_VERIFY_SIZES, default 1,000)',
+  exec: 'ts-node --transpile-only -P test/tsconfig.json scripts/bench/verify.ts',
 });
 
 project.addTask('docgen', {
