@@ -183,7 +183,9 @@ describe('verifyJson', () => {
     });
     expect(json.trusts[2].unevaluable).toBe('SAML federation is not modelled');
     expect(json.schemaVersion).toBe(1);
-    expect(json.summary).toEqual({ trusts: 4, sound: 1, weak: 1, broken: 1, notEvaluable: 1, legitimateTokens: 3, forgedTokens: 3, forgedAdmitted: 1 });
+    expect(json.summary).toEqual({
+      trusts: 4, sound: 1, weak: 1, broken: 1, notEvaluable: 1, legitimateTokens: 3, forgedTokens: 3, forgedAdmitted: 1,
+    });
     expect(json.warnings).toEqual(['infra/main.tf: module "x" is not read']);
   });
 
