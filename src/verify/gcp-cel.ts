@@ -1,0 +1,232 @@
+/**
+ * CEL as GCP workload identity federation evaluates it: attribute mappings and attribute conditions, run with
+ * `@bufbuild/cel` (Apache-2.0), and the reading of an attribute condition into the claim requirements it states.
+ *
+ * GCP: "Each value must be a Common Expression Language function … You can use the `assertion` keyword in the
+ * expression to access a JSON representation of the authentication credential"; the attribute condition may reference
+ * `assertion`, `google` and `attribute`, and "must output a boolean representing whether to allow the federation"
+ * (https://cloud.google.com/iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools.providers).
+ */
+import { celEnv, celError, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
+import { ClaimRequirement, ClaimValue } from './model';
+import { conjuncts, splitTop, unwrap } from '../synth/cel';
+import { globCovers, globMatches, isGlob } from '../synth/glob';
+
+type Program = (bindings: Record<string, CelInput>) => CelResult;
+
+/** Each expression parsed and planned once (one provider's condition is evaluated for many tokens). */
+const PROGRAMS = new Map<string, Program | { syntaxError: string }>();
+
+/** The planned program of an expression, or its syntax error (GCP refuses to create a provider with one). */
+function programOf(expression: string): Program | { syntaxError: string } {
+  let program = PROGRAMS.get(expression);
+  if (program === undefined) {
+    try {
+      const planned = plan(celEnv(), parse(expression)) as Program;
+      program = (bindings) => {
+        try {
+          return planned(bindings);
+        } catch (e) {
+          return celError(e);
+        }
+      };
+    } catch (e) {
+      program = { syntaxError: e instanceof Error ? e.message : String(e) };
+    }
+    PROGRAMS.set(expression, program);
+  }
+  return program;
+}
+
+/** The syntax error of a CEL expression, or undefined when it parses and plans. */
+export function celSyntaxError(expression: string): string | undefined {
+  const program = programOf(expression);
+  return typeof program === 'function' ? undefined : program.syntaxError;
+}
+
+/** The value a CEL expression yields, as plain JS (CEL lists as arrays), or the evaluation error. */
+export type CelOutcome = { readonly value: unknown } | { readonly error: string };
+
+/** Plain JS of a CEL value: lists become arrays (strings, numbers, booleans stay as they are). */
+function plain(value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && Symbol.iterator in value && typeof value !== 'string' && !(value instanceof Map)) {
+    return [...(value as Iterable<unknown>)].map(plain);
+  }
+  return value;
+}
+
+/** The token's claims as CEL input: the JSON representation (objects as maps, lists as lists, numbers as doubles). */
+export function assertionOf(claims: { readonly [claim: string]: ClaimValue }): CelInput {
+  return claims as unknown as CelInput;
+}
+
+/** Evaluates an expression that parses (check {@link celSyntaxError} first). */
+export function evaluateCel(expression: string, bindings: Record<string, CelInput>): CelOutcome {
+  const program = programOf(expression);
+  if (typeof program !== 'function') return { error: `syntax error: ${program.syntaxError}` };
+  const result = program(bindings);
+  return isCelError(result) ? { error: result.message } : { value: plain(result) };
+}
+
+/** A single-quoted or double-quoted CEL string literal without escapes, as its value. */
+function stringLiteral(text: string): string | undefined {
+  const match = /^'([^'\\]*)'$|^"([^"\\]*)"$/.exec(text.trim());
+  return match ? (match[1] ?? match[2]) : undefined;
+}
+
+/** A list of CEL string literals `['a', "b"]`, as its values. */
+function stringList(text: string): string[] | undefined {
+  const t = text.trim();
+  if (!t.startsWith('[') || !t.endsWith(']')) return undefined;
+  const items = t.slice(1, -1).trim() === '' ? [] : splitList(t.slice(1, -1));
+  const values = items.map(stringLiteral);
+  return values.every((v): v is string => v !== undefined) ? values : undefined;
+}
+
+/** Splits the items of a list literal on top-level commas outside quotes. */
+function splitList(text: string): string[] {
+  const items: string[] = [];
+  let quote: string | undefined;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '\'' || c === '"') {
+      quote = c;
+    } else if (c === ',') {
+      items.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  items.push(text.slice(start));
+  return items.map((item) => item.trim());
+}
+
+/** A variable reference: `assertion.X`, `assertion['X']`, `attribute.X`, `google.subject`. */
+const VARIABLE = String.raw`(assertion|attribute|google)(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^'\\]+)'\s*\]|\[\s*"([^"\\]+)"\s*\])`;
+
+/** One requirement a condition term states on a variable (`assertion.ref`, `attribute.repository`, `google.subject`). */
+export interface TermRequirement {
+  readonly variable: 'assertion' | 'attribute' | 'google';
+  readonly name: string;
+  readonly requirement: ClaimRequirement;
+}
+
+function variableOf(match: RegExpExecArray, offset = 1): { variable: TermRequirement['variable']; name: string } {
+  return { variable: match[offset] as TermRequirement['variable'], name: match[offset + 1] ?? match[offset + 2] ?? match[offset + 3] };
+}
+
+/**
+ * The requirement one positive term states: `V == 'v'` (either side), `V in ['a', 'b']`, `V.startsWith('p')` (glob
+ * `p*`, unless `p` itself holds a glob character); undefined for any other term (negations, functions, numbers),
+ * which the evaluator still evaluates but which does not describe a legitimate value.
+ */
+export function termRequirement(term: string): TermRequirement | undefined {
+  const t = unwrap(term);
+  let m = new RegExp(`^${VARIABLE}\\s*==\\s*(.+)$`).exec(t);
+  if (m && stringLiteral(m[5]) !== undefined) return { ...variableOf(m), requirement: { values: [stringLiteral(m[5])!], glob: false } };
+  m = new RegExp(`^(.+?)\\s*==\\s*${VARIABLE}$`).exec(t);
+  if (m && stringLiteral(m[1]) !== undefined) return { ...variableOf(m, 2), requirement: { values: [stringLiteral(m[1])!], glob: false } };
+  m = new RegExp(`^${VARIABLE}\\s+in\\s+(\\[.*\\])$`).exec(t);
+  const list = m ? stringList(m[5]) : undefined;
+  if (m && list !== undefined && list.length > 0) return { ...variableOf(m), requirement: { values: list, glob: false } };
+  m = new RegExp(`^${VARIABLE}\\.startsWith\\(\\s*(.+?)\\s*\\)$`).exec(t);
+  const prefix = m ? stringLiteral(m[5]) : undefined;
+  if (m && prefix !== undefined && !isGlob(prefix)) return { ...variableOf(m), requirement: { values: [`${prefix}*`], glob: true } };
+  return undefined;
+}
+
+/** Requirements keyed `variable.name` (`assertion.ref`): one way in. */
+export type TermRequirements = ReadonlyMap<string, TermRequirement>;
+
+/** Intersects two requirements on one variable; undefined when no value satisfies both (the way in is impossible). */
+export function intersect(a: ClaimRequirement, b: ClaimRequirement): ClaimRequirement | undefined {
+  if (!a.glob && !b.glob) {
+    const values = a.values.filter((v) => b.values.includes(v));
+    return values.length > 0 ? { values, glob: false } : undefined;
+  }
+  if (!a.glob || !b.glob) {
+    const [exact, glob] = a.glob ? [b, a] : [a, b];
+    const values = exact.values.filter((v) => glob.values.some((g) => globMatches(g, v)));
+    return values.length > 0 ? { values, glob: false } : undefined;
+  }
+  // Both globs: the patterns of each that the other covers (the narrower ones); if none, keep the first.
+  const within = (x: ClaimRequirement, y: ClaimRequirement): string[] => x.values.filter((v) => y.values.some((g) => globCovers(g, v)));
+  const values = [...new Set([...within(a, b), ...within(b, a)])];
+  return { values: values.length > 0 ? values : a.values, glob: true };
+}
+
+/** Merges two ways in (all requirements of both); undefined when contradictory. */
+export function mergeRequirements(a: TermRequirements, b: TermRequirements): Map<string, TermRequirement> | undefined {
+  const merged = new Map(a);
+  for (const [key, term] of b) {
+    const known = merged.get(key);
+    if (known === undefined) {
+      merged.set(key, term);
+      continue;
+    }
+    const requirement = intersect(known.requirement, term.requirement);
+    if (requirement === undefined) return undefined;
+    merged.set(key, { ...term, requirement });
+  }
+  return merged;
+}
+
+/** At most this many ways in are derived from one condition (the rest are still evaluated, never described). */
+export const MAX_ALTERNATIVES = 16;
+
+/**
+ * The ways into an attribute condition, as requirements: a top-level `||` gives one way per disjunct; within one,
+ * every conjunct that states a requirement adds it, and a parenthesised disjunction of requirements is one
+ * requirement of several values when it constrains one variable, else one way per disjunct. Terms that state no
+ * requirement are skipped. An empty condition (undefined) is one way with no requirement.
+ */
+export function conditionAlternatives(condition: string | undefined): Map<string, TermRequirement>[] {
+  if (condition === undefined || condition.trim() === '') return [new Map()];
+  const ways: Map<string, TermRequirement>[] = [];
+  for (const disjunct of splitTop(unwrap(condition), '||')) {
+    let partial: Map<string, TermRequirement>[] = [new Map()];
+    for (const conjunct of conjuncts(disjunct)) {
+      const options = termOptions(conjunct);
+      if (options === undefined) continue;
+      partial = partial.flatMap((way) => options.flatMap((option) => {
+        const merged = mergeRequirements(way, option);
+        return merged === undefined ? [] : [merged];
+      })).slice(0, MAX_ALTERNATIVES);
+    }
+    ways.push(...partial);
+  }
+  return ways.slice(0, MAX_ALTERNATIVES);
+}
+
+/** The options one conjunct gives: one requirement, a disjunction of requirements, or undefined (states none). */
+function termOptions(conjunct: string): Map<string, TermRequirement>[] | undefined {
+  const single = termRequirement(conjunct);
+  if (single !== undefined) return [new Map([[`${single.variable}.${single.name}`, single]])];
+  const disjuncts = splitTop(unwrap(conjunct), '||');
+  if (disjuncts.length < 2) return undefined;
+  const terms = disjuncts.map(termRequirement);
+  if (terms.some((t) => t === undefined)) return undefined; // a disjunct we cannot read: the conjunct states nothing we know
+  const defined = terms as TermRequirement[];
+  const keys = new Set(defined.map((t) => `${t.variable}.${t.name}`));
+  if (keys.size === 1) {
+    const values = [...new Set(defined.flatMap((t) => t.requirement.values))];
+    // An exact value in a glob requirement matches itself (values holding `*` or `?` are not read as exact: see termRequirement).
+    const glob = defined.some((t) => t.requirement.glob);
+    return [new Map([[[...keys][0], { ...defined[0], requirement: { values, glob } }]])];
+  }
+  return defined.map((t) => new Map([[`${t.variable}.${t.name}`, t]]));
+}
+
+/** The claim an attribute mapping expression copies unchanged (`assertion.X` / `assertion['X']`), if it is that simple. */
+export function mappedClaim(expression: string): string | undefined {
+  const m = new RegExp(`^${VARIABLE}$`).exec(unwrap(expression));
+  return m && m[1] === 'assertion' ? (m[2] ?? m[3] ?? m[4]) : undefined;
+}
+
+/** The constant an attribute mapping yields whatever the token (`'ledger-deploy'`), if it is a string literal. */
+export function mappedConstant(expression: string): string | undefined {
+  return stringLiteral(unwrap(expression));
+}
