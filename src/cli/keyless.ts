@@ -12,6 +12,10 @@
  *   changed per identity, as a pull-request comment (Markdown), JSON and SARIF; with `--fail-on broadening`, exits 1
  *   when an identity was broadened or added. Exits 2 on unusable input, never reporting "no changes" for output it
  *   could not read.
+ * - `keyless verify DIR…`: every federated trust evaluated against the tokens its legitimate identities get and a
+ *   documented family of forged variants; prints one line per trust, writes JSON, SARIF and a pull-request comment
+ *   (Markdown); exits 1 on a weak trust (a forged token admitted, or nothing pinned) or a broken one (a legitimate
+ *   token refused), 2 on unusable input, never reporting "verified" for output it could not read.
  */
 import * as fs from 'fs';
 import { today } from '../core/clock';
@@ -26,20 +30,26 @@ import { InventoryInput, readInventoryInput, readInventoryPlanSides } from '../i
 import { buildInventory } from '../inventory/records';
 import { inventoryCsv, inventoryJson, inventoryMarkdown } from '../inventory/report';
 import { diffSarif, locateResource } from '../inventory/sarif';
+import { SynthOutput } from '../synth/model';
 import { readSynthesizedOutput, UnreadableInputError } from '../synth/read';
+import { VerifyReport } from '../verify/model';
+import { verifyJson, verifyMarkdown, verifySarif, verifySummaryLines } from '../verify/report';
+import { verify, verifyFails } from '../verify/verify';
 
 const USAGE = 'usage: keyless check DIR|FILE… [--exceptions FILE.json] [--report FILE.json] [--mode error|report] [--today YYYY-MM-DD]';
 const INVENTORY_USAGE = 'usage: keyless inventory DIR|FILE… [--json FILE] [--csv FILE] [--markdown FILE] [--exceptions FILE.json] [--today YYYY-MM-DD]';
 const DIFF_USAGE = 'usage: keyless diff BASE HEAD|PLAN.json [--markdown FILE] [--json FILE] [--sarif FILE] [--fail-on broadening|any|never] [--today YYYY-MM-DD]';
+const VERIFY_USAGE = 'usage: keyless verify DIR|FILE… [--json FILE] [--sarif FILE] [--markdown FILE]';
 
 /** Runs the CLI; returns the exit code. Output goes through `write`. */
 export function main(argv: readonly string[], write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): number {
   const [command, ...rest] = argv;
   if (command === 'inventory') return inventoryCommand(rest, write);
   if (command === 'diff') return diffCommand(rest, write);
+  if (command === 'verify') return verifyCommand(rest, write);
   if (command !== 'check') {
     // No or an unknown command: every command's usage.
-    for (const usage of [USAGE, INVENTORY_USAGE, DIFF_USAGE]) write(usage);
+    for (const usage of [USAGE, INVENTORY_USAGE, DIFF_USAGE, VERIFY_USAGE]) write(usage);
     return 2;
   }
   try {
@@ -237,6 +247,72 @@ function diffCommand(rest: readonly string[], write: (line: string) => void): nu
     const fails = diffFails(diff, failOn);
     write(`keyless diff: ${s.broadened} broadened, ${s.added} added, ${s.removed} removed, ${s.narrowed} narrowed, ${s.changed} otherwise changed, ${s.unchanged} unchanged`
       + `${fails ? ` (fails --fail-on ${failOn})` : ''}`);
+    return fails ? 1 : 0;
+  });
+}
+
+/** Writes one report file; a file that cannot be written is unusable output (exit 2), never a stack trace. */
+function writeReport(option: string, file: string, content: string): void {
+  try {
+    fs.writeFileSync(file, content);
+  } catch (error) {
+    throw new UnreadableInputError(`${option} ${file}: cannot be written (${(error as Error).message})`);
+  }
+}
+
+/**
+ * The output verify reads: the inventory's reader first, which refuses what would make the result silently
+ * incomplete (a missing path, an unknown format, a partial CDK or cdktf output), then the neutral model with the
+ * Terraform provider blocks (GCP trusts take a grant's project from its `google` provider), which the inventory's
+ * input does not carry.
+ */
+function readVerifyInput(targets: readonly string[]): { input: InventoryInput; output: SynthOutput } {
+  const input = readInventoryInput(targets);
+  const providers = input.files.some((f) => f.format === 'terraform') ? readSynthesizedOutput(targets).providers : [];
+  return { input, output: { resources: input.resources, providers, files: input.files as SynthOutput['files'] } };
+}
+
+/** Runs verify; a failure inside it is reported as the reason (exit 2), never as a stack trace and never as a pass. */
+function runVerify(output: SynthOutput): VerifyReport {
+  try {
+    return verify(output);
+  } catch (error) {
+    if (error instanceof UnreadableInputError) throw error;
+    throw new UnreadableInputError(`verify failed: ${String((error as Error)?.message ?? error).split('\n')[0]}: nothing was verified`);
+  }
+}
+
+/** `keyless verify DIR…`: one line per trust and the counts; `--json`, `--sarif`, `--markdown` write the reports. */
+function verifyCommand(rest: readonly string[], write: (line: string) => void): number {
+  return guarded(write, () => {
+    const { positional, values } = parseArguments(rest, ['--json', '--sarif', '--markdown'], VERIFY_USAGE);
+    if (positional.length === 0) throw new UnreadableInputError(`no directory or file given. ${VERIFY_USAGE}`);
+    const { input, output } = readVerifyInput(positional);
+    const report = runVerify(output);
+    const locate = (file: string, resource: string) => {
+      const onDisk = input.absoluteFile(file);
+      return onDisk && fs.existsSync(onDisk) ? locateResource(fs.readFileSync(onDisk, 'utf8'), resource) : undefined;
+    };
+    const outputs: Array<[string, () => string]> = [
+      ['--json', () => verifyJson(report)],
+      ['--sarif', () => `${JSON.stringify(verifySarif(report, { locate }), null, 2)}\n`],
+      ['--markdown', () => verifyMarkdown(report)],
+    ];
+    for (const [option, render] of outputs) {
+      const file = values.get(option);
+      if (file !== undefined) writeReport(option, file, render());
+    }
+    for (const line of verifySummaryLines(report)) write(line);
+    for (const warning of [...new Set([...input.warnings, ...report.warnings])]) write(`warning: ${warning}`);
+    const s = report.summary;
+    const files = `${report.sources.length} file${report.sources.length === 1 ? '' : 's'}`;
+    if (s.trusts === 0) {
+      write(`keyless verify: no federated trust found in ${files}: nothing to verify`);
+      return 0;
+    }
+    const fails = verifyFails(report);
+    write(`keyless verify: ${s.trusts} trust${s.trusts === 1 ? '' : 's'} in ${files}: ${s.weak} weak, ${s.broken} broken, ${s.notEvaluable} not evaluable, ${s.sound} sound; `
+      + `${s.legitimateTokens} legitimate tokens, ${s.forgedTokens} forged tokens, ${s.forgedAdmitted} forged admitted${fails ? ' (fails: weak or broken trusts)' : ''}`);
     return fails ? 1 : 0;
   });
 }
