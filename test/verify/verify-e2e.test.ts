@@ -328,7 +328,9 @@ describe.each(Object.keys(EXPECTED))('verify %s', (fixture) => {
       expect(trust.problems).toEqual([]);
       expect(trust.legitimate.filter((l) => l.decision.outcome !== 'admitted').map(show)).toEqual([]);
       expect(forged.filter((f) => f.decision.outcome !== 'denied').map(show)).toEqual([]);
-      const all = { legitimateAdmitted: trust.legitimate.length, legitimate: trust.legitimate.length, forgedDenied: forged.length, forged: forged.length };
+      const all = {
+        legitimateAdmitted: trust.legitimate.length, legitimate: trust.legitimate.length, forgedDenied: forged.length, forged: forged.length,
+      };
       expect(trust.counts).toEqual(all);
     }
 
