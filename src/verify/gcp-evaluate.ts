@@ -21,7 +21,7 @@ import type { CelInput } from '@bufbuild/cel';
 import { assertionOf, celSyntaxError, evaluateCel } from './gcp-cel';
 import { FederatedGrant, GkeMember, PoolMember, WifProvider } from './gcp-read';
 import { Decision, Token } from './model';
-import { attributesOf } from '../synth/terraform';
+import { attributesOf, nestedBlock } from '../synth/terraform';
 
 /** `google.subject`: "Cannot exceed 127 bytes" (providers REST reference, attributeMapping). */
 export const GCP_SUBJECT_MAX_BYTES = 127;
@@ -42,9 +42,9 @@ export function wifProblem(input: WifTrustInput): string | undefined {
   const { provider } = input;
   const a = provider.attributes;
   const where = `${provider.resource.file}:${provider.resource.id}`;
-  if (a.aws !== undefined || a.saml !== undefined || a.x509 !== undefined) {
-    return `${where}: only OIDC providers are evaluated (this one is ${a.aws !== undefined ? 'AWS' : a.saml !== undefined ? 'SAML' : 'X.509'})`;
-  }
+  // A plan lists every block, the unset ones empty (`aws: []`): only a block with content makes the provider that kind.
+  const other = (['aws', 'saml', 'x509'] as const).find((kind) => nestedBlock(a[kind]) !== undefined);
+  if (other !== undefined) return `${where}: only OIDC providers are evaluated (this one is ${{ aws: 'AWS', saml: 'SAML', x509: 'X.509' }[other]})`;
   if (provider.oidc === undefined) return `${where}: the provider has no oidc block`;
   if (typeof provider.oidc.issuer_uri !== 'string' || unresolved(provider.oidc.issuer_uri)) {
     return `${where}: oidc.issuer_uri is not resolved: ${JSON.stringify(provider.oidc.issuer_uri)}`;
