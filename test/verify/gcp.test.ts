@@ -319,6 +319,18 @@ describe('gcpTrusts: workload identity federation', () => {
     const trusts = gcpTrusts({ ...planned, files: [{ file: 'plan.json', format: 'terraform' }] }).trusts;
     expect(trusts.map((t) => [t.id, t.unevaluable, t.alternatives])).toEqual([[TRUST, undefined, only(document).alternatives]]);
     expect(trusts[0].evaluate(payments())).toEqual({ outcome: 'admitted', detail: `admitted by ${member} (roles/iam.workloadIdentityUser, plan.json:google_service_account_iam_member.wif)` });
+
+    // A condition known only after apply is not evaluable.
+    const address = 'google_iam_workload_identity_pool_provider.github';
+    const unknown = {
+      ...plan,
+      resource_changes: [{ address, change: { after_unknown: { attribute_condition: true } } }],
+      configuration: { root_module: { resources: [{ address, expressions: { attribute_condition: { references: ['random_id.x.hex', 'random_id.x'] } } }] } },
+    };
+    const later = gcpTrusts({ ...terraformShowOutput(unknown, 'plan.json'), files: [] }).trusts;
+    expect(later.map((t) => t.unevaluable)).toEqual([
+      `plan.json:${address}: attribute_condition is not resolved: "\${known after apply: random_id.x.hex}"`,
+    ]);
   });
 });
 
