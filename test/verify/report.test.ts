@@ -1,4 +1,7 @@
 import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { FORGED_FAMILIES } from '../../src/verify/forge';
 import { Evaluated, Token, TrustResult, VERIFY_SCHEMA_VERSION, VerifyReport } from '../../src/verify/model';
 import { VERIFY_COMMENT_MARKER, verifyJson, verifyMarkdown, verifySarif, verifySummaryLines } from '../../src/verify/report';
 
@@ -510,5 +513,23 @@ describe('verifySummaryLines', () => {
       'broken azure:fic:deployer/github (infra/main.tf azurerm_federated_identity_credential.github): legitimate 0/1 admitted, forged 0/0 denied',
       `  ${BROKEN.problems[0]}`,
     ]);
+  });
+});
+
+describe('README', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = (heading: string) => readme.slice(readme.indexOf(`### ${heading}\n`), readme.indexOf('\n### ', readme.indexOf(`### ${heading}\n`) + 1));
+
+  test('the forged-token families table is FORGED_FAMILIES, in order', () => {
+    const rows = section('Forged-token families').split('\n').filter((l) => l.startsWith('| `'));
+    expect(rows).toEqual(FORGED_FAMILIES.map((f) => `| \`${f.family}\` | ${f.platforms.join(', ')} | ${f.description.replace(/\|/g, '\\|')} |`));
+  });
+
+  test('the SARIF rules table is the rules verifySarif declares', () => {
+    const rules = (verifySarif(report([])) as any).runs[0].tool.driver.rules;
+    const rows = section('Reports').split('\n').filter((l) => l.startsWith('  | `KL-V-'));
+    expect(rows.map((l) => l.split('|').slice(1, 4).map((c) => c.trim()))).toEqual(
+      rules.map((r: any) => [`\`${r.id}\``, r.defaultConfiguration.level, r.properties['security-severity']]),
+    );
   });
 });
