@@ -409,9 +409,11 @@ function sameDocument(a: string, b: unknown): boolean {
 
 /** Positive string operators: their values are what a legitimate token carries (`Like`: globs). */
 function positiveOperator(operator: string): { glob: boolean } | undefined {
-  const match = /^(?:ForAnyValue:)?String(Equals|EqualsIgnoreCase|Like)(?:IfExists)?$/i.exec(operator);
+  // ArnEquals and ArnLike both take wildcards ("Amazon Resource Name (ARN) condition operators",
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN).
+  const match = /^(?:ForAnyValue:)?(String(?:Equals|EqualsIgnoreCase|Like)|Arn(?:Equals|Like))(?:IfExists)?$/i.exec(operator);
   if (!match) return undefined;
-  return { glob: match[1].toLowerCase() === 'like' };
+  return { glob: /like$/i.test(match[1]) || /^arn/i.test(match[1]) };
 }
 
 /** The positive requirements of a statement on keys `prefix + NAME` (case-insensitive prefix), by NAME. */
@@ -582,9 +584,12 @@ function evaluateWebIdentity(policy: Policy, providers: ReadonlyMap<string, Oidc
   if (provider?.clientIds !== undefined) {
     const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.map(String) : [];
     if (!audiences.some((a) => provider.clientIds!.includes(a))) {
+      const ids = provider.clientIds.join(', ') || 'no client id';
       return {
         outcome: 'denied',
-        detail: `${audiences.length === 0 ? 'the token has no audience' : `the token's audience ${JSON.stringify(aud)} is not a client id of`} the OIDC provider ${host} (${provider.clientIds.join(', ') || 'no client ids'})`,
+        detail: audiences.length === 0
+          ? `the token has no audience: the OIDC provider ${host} accepts ${ids}`
+          : `the token's audience ${JSON.stringify(aud)} is not a client id of the OIDC provider ${host} (${ids})`,
       };
     }
   }
@@ -596,7 +601,7 @@ function evaluateWebIdentity(policy: Policy, providers: ReadonlyMap<string, Oidc
     if (v !== undefined) context[`${prefix}:${claim}`] = v;
   }
   const request: TrustRequest = { action: WEB_IDENTITY, principal: { type: 'Federated', id: provider?.arn ?? providerArn(account, host) }, context };
-  return evaluateOne(policy, request, (key) => {
+  const { outcome, detail } = evaluateOne(policy, request, (key) => {
     const colon = key.lastIndexOf(':');
     const claim = key.slice(colon + 1);
     const ours = colon > 0 && key.slice(0, colon).toLowerCase() === prefix.toLowerCase();
@@ -605,6 +610,7 @@ function evaluateWebIdentity(policy: Policy, providers: ReadonlyMap<string, Oidc
     }
     return '';
   });
+  return { outcome, detail };
 }
 
 function evaluatePodIdentity(policy: Policy, token: Token): Decision {
