@@ -44,10 +44,9 @@ function githubRole(name: string, operator: 'StringEquals' | 'StringLike', sub: 
           Effect: 'Allow',
           Principal: { Federated: PROVIDER },
           Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: {
-            StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-            [operator]: { 'token.actions.githubusercontent.com:sub': sub },
-          },
+          Condition: operator === 'StringEquals'
+            ? { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': sub } }
+            : { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' }, StringLike: { 'token.actions.githubusercontent.com:sub': sub } },
         }],
       },
     },
@@ -233,22 +232,33 @@ describe('keyless verify', () => {
           ReleaseRole: githubRole('release', 'StringEquals', 'repo:acme/app:ref:refs/heads/main'),
         },
       });
-      const json = path.join(tmp, 'v.json');
-      const result = run(['verify', out, '--json', json]);
+      const [json, sarif, md] = ['v.json', 'v.sarif', 'v.md'].map((n) => path.join(tmp, n));
+      const result = run(['verify', out, '--json', json, '--sarif', sarif, '--markdown', md]);
       expect(result.code).toBe(1);
       const parsed = JSON.parse(fs.readFileSync(json, 'utf8'));
-      const byResource = new Map<string, any>(parsed.trusts.map((t: any) => [t.location.resource, t]));
-      const deploy = byResource.get('DeployRole');
-      const release = byResource.get('ReleaseRole');
-      expect([deploy.verdict, release.verdict]).toEqual(['weak', 'sound']);
+      expect(parsed.trusts.map((t: any) => [t.id, t.location.resource, t.verdict, t.unpinned])).toEqual([
+        ['aws:role:deploy', 'DeployRole', 'weak', true],
+        ['aws:role:release', 'ReleaseRole', 'sound', false],
+      ]);
+      const [deploy, release] = parsed.trusts;
+      // `repo:acme/*` admits any repository of acme, any ref, pull requests and any environment.
       const admitted = deploy.forged.filter((e: any) => e.decision.outcome === 'admitted');
-      expect(admitted.length).toBeGreaterThan(0);
+      expect(admitted.map((e: any) => e.family)).toEqual(['repository-prefix', 'other-repository', 'other-branch', 'tag', 'pull-request', 'other-environment']);
       for (const e of admitted) expect(e.token.claims.sub).toMatch(/^repo:acme\//);
       expect(release.forged.filter((e: any) => e.decision.outcome === 'admitted')).toEqual([]);
       expect(release.counts.legitimateAdmitted).toBe(release.counts.legitimate);
-      expect(result.lines[0]).toBe(`weak ${deploy.id} (out/app.template.json DeployRole): legitimate ${deploy.counts.legitimateAdmitted}/${deploy.counts.legitimate} admitted, `
+      expect(result.lines[0]).toBe(`weak aws:role:deploy (out/app.template.json DeployRole): legitimate ${deploy.counts.legitimateAdmitted}/${deploy.counts.legitimate} admitted, `
         + `forged ${deploy.counts.forgedDenied}/${deploy.counts.forged} denied`);
-      expect(result.lines.at(-1)).toMatch(/^keyless verify: 2 trusts in 1 file: 1 weak, 0 broken, 0 not evaluable, 1 sound; .* \(fails: weak or broken trusts\)$/);
+      expect(result.lines.filter((l) => l.startsWith('  forged token admitted ('))).toHaveLength(6);
+      expect(result.lines.at(-1)).toMatch(/^keyless verify: 2 trusts in 1 file: 1 weak, 0 broken, 0 not evaluable, 1 sound; .* 6 forged admitted \(fails: weak or broken trusts\)$/);
+      const results = JSON.parse(fs.readFileSync(sarif, 'utf8')).runs[0].results;
+      expect(results.map((r: any) => [r.ruleId, r.properties.trust])).toEqual([['KL-V-FORGED-ADMITTED', 'aws:role:deploy'], ['KL-V-UNPINNED', 'aws:role:deploy']]);
+      const line = results[0].locations[0].physicalLocation.region.startLine;
+      expect(fs.readFileSync(path.join(out, 'app.template.json'), 'utf8').split('\n')[line - 1]).toBe('    "DeployRole": {');
+      const comment = fs.readFileSync(md, 'utf8').split('\n');
+      const first = comment.findIndex((l) => l.startsWith('**Forged token admitted**'));
+      expect(comment[first]).toMatch(/^\*\*Forged token admitted\*\* \(`repository-prefix`\): /);
+      expect(comment[first + 5]).toMatch(/^\| `sub` \| `repo:acme\/[^`]+` \| `repo:acme\/[^`]+-forged:ref:refs\/heads\/[^`]+` \|$/);
     });
 
     test('a sound trust only: exit 0', () => {

@@ -6,6 +6,7 @@
  * Every output is deterministic: trusts by id, tokens by family and description, claims by name.
  */
 import { createHash } from 'crypto';
+import { FORGED_FAMILIES } from './forge';
 import { ClaimValue, Evaluated, Token, TrustKind, TrustResult, VerifyReport } from './model';
 
 /** Marks the comment, so CI can find and edit its own previous comment. */
@@ -52,10 +53,15 @@ function sortedClaims(claims: { readonly [claim: string]: ClaimValue }): { [clai
   return sorted;
 }
 
-/** Tokens in report order: by family, then description, then the token's canonical text. */
+/** A family's rank: its place in FORGED_FAMILIES (identity-level families first), unknown families after, by name. */
+const FAMILY_RANK: ReadonlyMap<string, number> = new Map(FORGED_FAMILIES.map((f, i) => [f.family, i] as const).reverse());
+
+/** Tokens in report order: by family (FORGED_FAMILIES order, then name), then description, then the token's canonical text. */
 function sortedEvaluated(list: readonly Evaluated[]): Evaluated[] {
+  const rank = (e: Evaluated) => (e.family === undefined ? -1 : FAMILY_RANK.get(e.family) ?? FORGED_FAMILIES.length);
   const key = (e: Evaluated) => [e.family ?? '', e.description, e.token.issuer, canonical(e.token.claims as ClaimValue)];
   return [...list].sort((a, b) => {
+    if (rank(a) !== rank(b)) return rank(a) - rank(b);
     const [ka, kb] = [key(a), key(b)];
     for (let i = 0; i < ka.length; i++) {
       const c = byText(ka[i], kb[i]);
@@ -203,7 +209,7 @@ function trustResults(t: TrustResult): Array<{ rule: RuleId; message: string; ke
   }
   const admitted = admittedForgeries(t);
   if (admitted.length > 0) {
-    const families = [...new Set(admitted.map((e) => e.family ?? 'forged'))].sort(byText);
+    const families = [...new Set(admitted.map((e) => e.family ?? 'forged'))];
     const first = (family: string) => admitted.find((e) => (e.family ?? 'forged') === family)!;
     const listed = families.map((f) => `${f} (${tokenLine(first(f).token)})`).join('; ');
     results.push({
@@ -296,14 +302,27 @@ function text(value: string): string {
   return value.replace(/([\\`*_[\]<>|#])/g, '\\$1').replace(/\r?\n/g, ' ');
 }
 
-/** A claim value in a table cell: inline code, or *absent*. */
-function cell(value: ClaimValue | undefined): string {
-  return value === undefined ? '*absent*' : code(canonical(value));
+/** Text with `inline code` spans (as problems write them): the spans as code, the rest escaped. */
+function richText(value: string): string {
+  return value.split('`').map((part, i) => (i % 2 === 1 ? code(part) : text(part))).join('');
 }
 
-/** Claims of `forged` that differ from `legitimate` (either side absent counts), sorted by name. */
+/** A claim value in a table cell: inline code, *empty* or *absent*. */
+function cell(value: ClaimValue | undefined): string {
+  if (value === undefined) return '*absent*';
+  const shown = canonical(value);
+  return shown === '' ? '*empty*' : code(shown);
+}
+
+/**
+ * Claims that differ between any two tokens (the token id and its times: RFC 7519 `jti`, `iat`, `nbf`, `exp`,
+ * https://www.rfc-editor.org/rfc/rfc7519#section-4.1): never shown as a difference.
+ */
+const PER_TOKEN_CLAIMS: ReadonlySet<string> = new Set(['jti', 'iat', 'nbf', 'exp']);
+
+/** Claims of `forged` that differ from `legitimate` (either side absent counts), sorted by name; per-token claims left out. */
 function differingClaims(legitimate: Token, forged: Token): string[] {
-  const names = [...new Set([...Object.keys(legitimate.claims), ...Object.keys(forged.claims)])].sort(byText);
+  const names = [...new Set([...Object.keys(legitimate.claims), ...Object.keys(forged.claims)])].filter((n) => !PER_TOKEN_CLAIMS.has(n)).sort(byText);
   return names.filter((n) => canonical(legitimate.claims[n]) !== canonical(forged.claims[n]) || (n in legitimate.claims) !== (n in forged.claims));
 }
 
@@ -360,13 +379,13 @@ function countsLine(t: TrustResult): string {
 function trustSection(t: TrustResult): string[] {
   const lines = [`#### ${text(trustTitle(t))}`, '', whereLine(t), ''];
   if (t.verdict === 'not-evaluable') {
-    lines.push(`Not evaluable: ${text(t.unevaluable ?? t.problems.join('; '))}. This trust is not verified.`, '');
+    lines.push(`Not evaluable: ${richText(t.unevaluable ?? t.problems.join('; '))}. This trust is not verified.`, '');
     return lines;
   }
   lines.push(countsLine(t), '');
   if (t.unpinned) {
     const problem = t.problems.find((p) => p.startsWith('unpinned'));
-    lines.push(`**Unpinned**: ${problem ? text(problem.replace(/^unpinned: /, '')) : 'the trust pins no repository, project, namespace or service account'}. `
+    lines.push(`**Unpinned**: ${problem ? richText(problem.replace(/^unpinned: /, '')) : 'the trust pins no repository, project, namespace or service account'}. `
       + 'The legitimate token below has invented values for what the trust does not name.', '');
   }
   const admitted = admittedForgeries(t);
@@ -378,7 +397,7 @@ function trustSection(t: TrustResult): string[] {
   }
   if (admitted.length > MAX_TOKENS_SHOWN) {
     const rest = admitted.slice(MAX_TOKENS_SHOWN);
-    lines.push(`… and ${rest.length} more forged token${rest.length === 1 ? '' : 's'} admitted (${[...new Set(rest.map((e) => e.family ?? 'forged'))].sort(byText).map(code).join(', ')}): see the JSON report.`, '');
+    lines.push(`… and ${rest.length} more forged token${rest.length === 1 ? '' : 's'} admitted (${[...new Set(rest.map((e) => e.family ?? 'forged'))].map(code).join(', ')}): see the JSON report.`, '');
   }
   for (const e of refusedLegitimate(t)) {
     lines.push(`**Legitimate token refused**: ${text(e.description)}`, '');

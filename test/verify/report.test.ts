@@ -130,13 +130,13 @@ function report(trusts: TrustResult[], warnings: string[] = []): VerifyReport {
 const FULL = report([WEAK, SOUND, BROKEN, NOT_EVALUABLE], ['infra/main.tf: module "x" is not read']);
 
 describe('verifyJson', () => {
-  test('is canonical: trusts by id, sources by file, tokens by family, claims by name', () => {
+  test('is canonical: trusts by id, sources by file, tokens by family (FORGED_FAMILIES order), claims by name', () => {
     const json = JSON.parse(verifyJson(FULL));
     expect(json.trusts.map((t: any) => t.id)).toEqual(['aws:role:deploy', 'aws:role:reader', 'aws:role:saml', 'azure:fic:deployer/github']);
     expect(json.sources).toEqual([{ file: 'app/stack.template.json', format: 'cloudformation' }, { file: 'infra/main.tf', format: 'terraform' }]);
     const deploy = json.trusts[0];
-    expect(deploy.forged.map((e: any) => e.family)).toEqual(['other-branch', 'other-owner']);
-    expect(Object.keys(deploy.forged[0].token.claims)).toEqual(['aud', 'iss', 'ref', 'repository', 'sub']);
+    expect(deploy.forged.map((e: any) => e.family)).toEqual(['other-owner', 'other-branch']);
+    expect(Object.keys(deploy.forged[1].token.claims)).toEqual(['aud', 'iss', 'ref', 'repository', 'sub']);
     expect(deploy).toEqual({
       id: 'aws:role:deploy',
       cloud: 'aws',
@@ -159,18 +159,6 @@ describe('verifyJson', () => {
       }],
       forged: [
         {
-          description: 'a branch the trust does not name',
-          family: 'other-branch',
-          token: {
-            platform: 'github',
-            issuer: GITHUB,
-            claims: {
-              aud: 'sts.amazonaws.com', iss: GITHUB, ref: 'refs/heads/keyless-forged', repository: 'acme/app', sub: 'repo:acme/app:ref:refs/heads/keyless-forged',
-            },
-          },
-          decision: { outcome: 'admitted', detail: 'statement 0 allows sts:AssumeRoleWithWebIdentity' },
-        },
-        {
           description: 'a repository of another owner with the same name (keyless-attacker/app)',
           family: 'other-owner',
           token: {
@@ -181,6 +169,18 @@ describe('verifyJson', () => {
             },
           },
           decision: { outcome: 'denied', detail: 'statement 0: StringLike token.actions.githubusercontent.com:sub does not match' },
+        },
+        {
+          description: 'a branch the trust does not name',
+          family: 'other-branch',
+          token: {
+            platform: 'github',
+            issuer: GITHUB,
+            claims: {
+              aud: 'sts.amazonaws.com', iss: GITHUB, ref: 'refs/heads/keyless-forged', repository: 'acme/app', sub: 'repo:acme/app:ref:refs/heads/keyless-forged',
+            },
+          },
+          decision: { outcome: 'admitted', detail: 'statement 0 allows sts:AssumeRoleWithWebIdentity' },
         },
       ],
     });
@@ -273,7 +273,7 @@ describe('verifySarif', () => {
     ]);
   });
 
-  test('an unpinned trust that admits forgeries has both results; families are listed once, sorted', () => {
+  test('an unpinned trust that admits forgeries has both results; families are listed once, in FORGED_FAMILIES order', () => {
     const unpinned = result({
       id: 'aws:role:open',
       verdict: 'weak',
@@ -289,8 +289,8 @@ describe('verifySarif', () => {
     const results = (verifySarif(report([unpinned])) as any).runs[0].results;
     expect(results.map((r: any) => [r.ruleId, r.message.text, r.properties.families])).toEqual([
       ['KL-V-FORGED-ADMITTED', 'AWS role (OIDC federation) open (aws:role:open) admits 3 forged tokens: '
-        + 'other-branch (iss=https://token.actions.githubusercontent.com sub=repo:acme/app:ref:refs/heads/keyless-forged aud=sts.amazonaws.com); '
-        + 'other-owner (iss=https://token.actions.githubusercontent.com sub=repo:keyless-attacker/app:ref:refs/heads/main aud=sts.amazonaws.com)', ['other-branch', 'other-owner']],
+        + 'other-owner (iss=https://token.actions.githubusercontent.com sub=repo:keyless-attacker/app:ref:refs/heads/main aud=sts.amazonaws.com); '
+        + 'other-branch (iss=https://token.actions.githubusercontent.com sub=repo:acme/app:ref:refs/heads/keyless-forged aud=sts.amazonaws.com)', ['other-owner', 'other-branch']],
       ['KL-V-UNPINNED', 'AWS role (OIDC federation) open (aws:role:open) pins no identity: unpinned: the trust constrains no `repository`, `sub`: any value is admitted', undefined],
     ]);
   });
@@ -385,24 +385,24 @@ describe('verifyMarkdown', () => {
     ]);
   });
 
-  test('a missing audience shows as absent; the forged token is compared with the closest legitimate one', () => {
+  test('a missing audience shows as absent, an empty claim as empty, jti never; the forged token is compared with the closest legitimate one', () => {
     const trust = result({
       id: 'aws:role:two',
       verdict: 'weak',
       legitimate: [
         { ...LEGIT_MAIN, description: 'GitHub acme/app, tag v1', token: github('repo:acme/app:ref:refs/tags/v1', { ref: 'refs/tags/v1', ref_type: 'tag' }) },
-        LEGIT_MAIN,
+        { ...LEGIT_MAIN, token: github('repo:acme/app:ref:refs/heads/main', { ref: 'refs/heads/main', jti: 'legitimate-id' }) },
       ],
       forged: [{
         description: 'no audience',
         family: 'missing-audience',
-        token: github('repo:acme/app:ref:refs/heads/main', { ref: 'refs/heads/main' }, null),
+        token: github('repo:acme/app:ref:refs/heads/main', { ref: 'refs/heads/main', jti: 'forged-id', base_ref: '' }, null),
         decision: admitted('statement 0'),
       }],
     });
     const lines = verifyMarkdown(report([trust])).split('\n');
     const start = lines.indexOf('**Forged token admitted** (`missing-audience`): no audience');
-    expect(lines.slice(start, start + 8)).toEqual([
+    expect(lines.slice(start, start + 9)).toEqual([
       '**Forged token admitted** (`missing-audience`): no audience',
       '',
       '| Claim | Legitimate | Forged |',
@@ -410,9 +410,10 @@ describe('verifyMarkdown', () => {
       '| issuer | `https://token.actions.githubusercontent.com` | `https://token.actions.githubusercontent.com` |',
       '| `sub` | `repo:acme/app:ref:refs/heads/main` | `repo:acme/app:ref:refs/heads/main` |',
       '| `aud` | `sts.amazonaws.com` | *absent* |',
+      '| `base_ref` | *absent* | *empty* |',
       '',
     ]);
-    expect(lines[start + 8]).toBe('<sub>Forged from: GitHub acme/app, ref refs/heads/main. Admitted by: statement 0</sub>');
+    expect(lines[start + 9]).toBe('<sub>Forged from: GitHub acme/app, ref refs/heads/main. Admitted by: statement 0</sub>');
   });
 
   test('Pod Identity sessions: no sub or aud rows, only the session tags that differ', () => {
@@ -464,9 +465,9 @@ describe('verifyMarkdown', () => {
     });
     const md = verifyMarkdown(report([trust]));
     const lines = md.split('\n');
-    expect(lines).toContain('**Unpinned**: the trust constrains no \\`sub\\`: any value is admitted. The legitimate token below has invented values for what the trust does not name.');
+    expect(lines).toContain('**Unpinned**: the trust constrains no `sub`: any value is admitted. The legitimate token below has invented values for what the trust does not name.');
     expect(lines.filter((l) => l.startsWith('**Forged token admitted**'))).toHaveLength(5);
-    expect(lines).toContain('… and 2 more forged tokens admitted (`pull-request`, `tag`): see the JSON report.');
+    expect(lines).toContain('… and 2 more forged tokens admitted (`tag`, `pull-request`): see the JSON report.');
     expect(lines.slice(lines.indexOf('### Shared by design'), lines.indexOf('### Shared by design') + 4)).toEqual([
       '### Shared by design', '', '- `aws:role:open` (`same-project-other-cluster`): one pool per project', '',
     ]);
