@@ -133,6 +133,25 @@ function resolveCfnDocument(value: unknown, resolve: (v: unknown) => string): an
   return value;
 }
 
+/**
+ * aws-cdk-lib's `CfnJson` (a `Custom::AWSCDKCfnJson` resource whose `Value` attribute is its `Value` property parsed
+ * as JSON), which CDK uses for condition blocks with token-valued keys (shared/REFERENCE.md, "AWS"): replaced by the
+ * parsed value when its JSON resolves.
+ */
+function cfnJsonValues(value: unknown, byId: ReadonlyMap<string, NeutralResource>, resolve: (v: unknown) => string): any {
+  if (Array.isArray(value)) return value.map((v) => cfnJsonValues(v, byId, resolve));
+  if (!isObject(value)) return value;
+  const getAtt = value['Fn::GetAtt'];
+  if (Object.keys(value).length === 1 && Array.isArray(getAtt) && getAtt[1] === 'Value') {
+    const target = byId.get(String(getAtt[0]));
+    if (target?.type === 'Custom::AWSCDKCfnJson') {
+      const parsed = parseDocument(resolve(target.properties?.Value));
+      if (parsed !== undefined) return parsed;
+    }
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cfnJsonValues(v, byId, resolve)]));
+}
+
 /** A Federated principal's OIDC provider host, or undefined (unresolved, SAML, something else). */
 function oidcHost(principal: string): string | undefined {
   const match = /:oidc-provider\/(.+)$/.exec(principal);
@@ -240,7 +259,7 @@ class AwsReader {
     const stack = r.file.replace(/^.*\//, '').replace(/\.template\.(json|ya?ml)$|\.(json|ya?ml)$/, '');
     const name = r.properties?.RoleName !== undefined ? resolve(r.properties.RoleName) : `${stack}/${r.id}`;
     const role = this.emptyRole(name, r);
-    const raw = parseDocument(r.properties?.AssumeRolePolicyDocument);
+    const raw = cfnJsonValues(parseDocument(r.properties?.AssumeRolePolicyDocument), byId, resolve);
     if (!isObject(raw)) return { ...role, unreadable: 'the trust policy (AssumeRolePolicyDocument) is not a JSON document' };
     // Federated principals by reference to a provider of the template (the native AWS::IAM::OIDCProvider, or CDK's
     // Lambda-backed Custom::AWSCDKOpenIdConnectProvider, whose ARN cfnString cannot spell).

@@ -174,6 +174,47 @@ describe('CloudFormation', () => {
   });
 });
 
+test('CloudFormation: a condition block in aws-cdk-lib\'s CfnJson (token-valued keys)', () => {
+  const { trusts } = read('cfnjson', {
+    'cdk.template.json': {
+      Resources: {
+        Provider: { Type: 'AWS::IAM::OIDCProvider', Properties: { Url: EKS, ClientIdList: ['sts.amazonaws.com'] } },
+        Condition: {
+          Type: 'Custom::AWSCDKCfnJson',
+          Properties: {
+            Value: { 'Fn::Join': ['', ['{"', { 'Fn::Select': [1, { 'Fn::Split': [':oidc-provider/', { Ref: 'Provider' }] }] }, ':sub":"system:serviceaccount:payments:api"}']] },
+          },
+        },
+        Literal: {
+          Type: 'Custom::AWSCDKCfnJson',
+          Properties: { Value: '{"oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789:sub":"system:serviceaccount:payments:api"}' },
+        },
+        Split: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            RoleName: 'split',
+            AssumeRolePolicyDocument: {
+              Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: { Ref: 'Provider' } }, Condition: { StringEquals: { 'Fn::GetAtt': ['Condition', 'Value'] } } }],
+            },
+          },
+        },
+        Cdk: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            RoleName: 'cdk',
+            AssumeRolePolicyDocument: {
+              Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: { Ref: 'Provider' } }, Condition: { StringEquals: { 'Fn::GetAtt': ['Literal', 'Value'] } } }],
+            },
+          },
+        },
+      },
+    },
+  });
+  expect(trust(trusts, 'aws:role:cdk').alternatives).toEqual([{ issuer: EKS, claims: { sub: { values: ['system:serviceaccount:payments:api'], glob: false } } }]);
+  // Fn::Select / Fn::Split are not resolved: the condition is not known, so the trust is not evaluable.
+  expect(trust(trusts, 'aws:role:split').unevaluable).toBe('Statement[0]: ${Condition.Value} is not resolved');
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 describe('Terraform JSON', () => {
   const providers = {
