@@ -593,6 +593,21 @@ function requestValue(value: ClaimValue | undefined): string | readonly string[]
   return undefined;
 }
 
+/**
+ * The `HOST:aud` request value. A Kubernetes projected token carries `aud` as a list (`["sts.amazonaws.com"]`) and
+ * IRSA trusts condition it with a plain `StringEquals` (EKS User Guide, "Assign IAM roles to Kubernetes service
+ * accounts", https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html), so a one-element
+ * list is one value; of several audiences, the one client id of the provider they hold, when exactly one; otherwise
+ * the list, multivalued (which a single-valued operator does not evaluate: the decision is then `unsupported`).
+ */
+function audienceValue(value: ClaimValue | undefined, provider: OidcProvider | undefined): string | readonly string[] | undefined {
+  const v = requestValue(value);
+  if (typeof v === 'string' || v === undefined) return v;
+  if (v.length === 1) return v[0];
+  const clients = provider?.clientIds === undefined ? [] : v.filter((a) => provider.clientIds!.includes(a));
+  return clients.length === 1 ? clients[0] : v;
+}
+
 function evaluateWebIdentity(policy: Policy, providers: ReadonlyMap<string, OidcProvider>, token: Token): Decision {
   if (token.platform === 'eks-pod-identity') return { outcome: 'denied', detail: 'an EKS Pod Identity session does not call sts:AssumeRoleWithWebIdentity' };
   const host = issuerOf(token.issuer);
@@ -616,7 +631,7 @@ function evaluateWebIdentity(policy: Policy, providers: ReadonlyMap<string, Oidc
   const prefix = provider?.host ?? host;
   for (const [claim, value] of Object.entries(token.claims).sort(([a], [b]) => a.localeCompare(b))) {
     if (!awsStsExposesClaim(issuerUrl, claim)) continue;
-    const v = requestValue(value);
+    const v = claim === 'aud' ? audienceValue(value, provider) : requestValue(value);
     if (v !== undefined) context[`${prefix}:${claim}`] = v;
   }
   const request: TrustRequest = { action: WEB_IDENTITY, principal: { type: 'Federated', id: provider?.arn ?? providerArn(account, host) }, context };

@@ -172,6 +172,16 @@ describe('CloudFormation', () => {
     expect(irsa.evaluate(token)).toEqual({ outcome: 'admitted', detail: 'Statement[0] allows sts:AssumeRoleWithWebIdentity' });
     expect(irsa.evaluate({ ...token, claims: { ...token.claims, sub: 'system:serviceaccount:payments:other' } }).outcome).toBe('denied');
   });
+
+  test('a Kubernetes token\'s aud list: one element is one value; several, the provider\'s one client id among them', () => {
+    const deploy = trust(trusts, 'aws:role:deploy');
+    expect(deploy.evaluate(github({ ...MAIN, aud: ['sts.amazonaws.com'] }))).toEqual({ outcome: 'admitted', detail: 'Statement[0] (Sid Main) allows sts:AssumeRoleWithWebIdentity' });
+    expect(deploy.evaluate(github({ ...MAIN, aud: ['other', 'sts.amazonaws.com'] })).outcome).toBe('admitted');
+    const irsa = trust(trusts, 'aws:role:app/Irsa');
+    const token: Token = { platform: 'kubernetes', issuer: EKS, claims: { iss: EKS, aud: ['a', 'b'], sub: 'system:serviceaccount:payments:api' } };
+    // No provider in the output, no aud condition: the multivalued key is not read by any condition.
+    expect(irsa.evaluate(token).outcome).toBe('admitted');
+  });
 });
 
 test('CloudFormation: a condition block in aws-cdk-lib\'s CfnJson (token-valued keys)', () => {
