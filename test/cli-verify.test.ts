@@ -208,6 +208,40 @@ describe('keyless verify', () => {
       expect(fs.readFileSync(path.join(out, 'app.template.json'), 'utf8').split('\n')[line - 1]).toBe('    "DeployRole": {');
     });
 
+    test('SARIF locates the trust in CloudFormation YAML, HCL and a plan', () => {
+      file('out/app.template.yaml', [
+        'Resources:',
+        '  Other:',
+        '    Type: AWS::SNS::Topic',
+        '  DeployRole:',
+        '    Type: AWS::IAM::Role',
+        '    Properties:',
+        '      RoleName: deploy',
+        '',
+      ].join('\n'));
+      file('out/main.tf', ['variable "x" {', '  default = 1', '}', '', 'resource "aws_iam_role" "ci" {', '  name = "ci"', '}', ''].join('\n'));
+      file('plan/plan.json', {
+        format_version: '1.2',
+        terraform_version: '1.9.0',
+        planned_values: { root_module: { resources: [{ address: 'aws_iam_role.exporter', mode: 'managed', type: 'aws_iam_role', name: 'exporter', values: { name: 'exporter' } }] } },
+      });
+      const at = (id: string, f: string, resource: string): TrustResult => ({ ...trust(id, 'weak', resource), location: { file: f, resource } });
+      mockReport = (output) => report([
+        at('aws:role:deploy', 'out/app.template.yaml', 'DeployRole'),
+        at('aws:role:ci', 'out/main.tf', 'aws_iam_role.ci'),
+        at('aws:role:exporter', 'plan/plan.json', 'aws_iam_role.exporter'),
+      ], output);
+      const sarif = path.join(tmp, 'v.sarif');
+      expect(run(['verify', out, path.join(tmp, 'plan', 'plan.json'), '--sarif', sarif]).code).toBe(1);
+      const results = JSON.parse(fs.readFileSync(sarif, 'utf8')).runs[0].results;
+      const lines = results.map((r: any) => {
+        const { artifactLocation, region } = r.locations[0].physicalLocation;
+        return [r.properties.trust, artifactLocation.uri, region.startLine];
+      });
+      expect(lines).toEqual([['aws:role:ci', 'out/main.tf', 5], ['aws:role:deploy', 'out/app.template.yaml', 4], ['aws:role:exporter', 'plan/plan.json', 8]]);
+      expect(fs.readFileSync(path.join(tmp, 'plan', 'plan.json'), 'utf8').split('\n')[7]).toBe('          "address": "aws_iam_role.exporter",');
+    });
+
     test('a broken trust: exit 1; sound and not evaluable trusts only: exit 0', () => {
       template();
       mockReport = (output) => report([trust('aws:role:deploy', 'broken', 'DeployRole')], output);

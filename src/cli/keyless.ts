@@ -272,6 +272,25 @@ function readVerifyInput(targets: readonly string[]): { input: InventoryInput; o
   return { input, output: { resources: input.resources, providers, files: input.files as SynthOutput['files'] } };
 }
 
+/**
+ * The line where a trust's resource is written: as the inventory locates it (a JSON key, a Kubernetes `name:`), else
+ * a CloudFormation YAML logical id (`  DeployRole:`), an HCL block (`resource "aws_iam_role" "ci"`, `data "…" "…"`)
+ * or a plan's `"address": "aws_iam_role.ci"` (the first, `planned_values`).
+ */
+function locateTrust(content: string, resource: string): number | undefined {
+  const json = locateResource(content, resource);
+  if (json !== undefined) return json;
+  const lines = content.split('\n');
+  const found = (test: (line: string) => boolean) => {
+    const index = lines.findIndex(test);
+    return index >= 0 ? index + 1 : undefined;
+  };
+  const hcl = /^(?:module\.[^.]+\.)*(data\.)?([^.]+)\.([^.[]+)/.exec(resource);
+  return found((l) => /^\s*"address":\s*"/.test(l) && l.includes(`"address": ${JSON.stringify(resource)}`))
+    ?? (hcl ? found((l) => l.trim().startsWith(`${hcl[1] ? 'data' : 'resource'} "${hcl[2]}" "${hcl[3]}"`)) : undefined)
+    ?? (/^[A-Za-z0-9]+$/.test(resource) ? found((l) => new RegExp(`^\\s+${resource}:\\s*$`).test(l)) : undefined);
+}
+
 /** Runs verify; a failure inside it is reported as the reason (exit 2), never as a stack trace and never as a pass. */
 function runVerify(output: SynthOutput): VerifyReport {
   try {
@@ -291,7 +310,7 @@ function verifyCommand(rest: readonly string[], write: (line: string) => void): 
     const report = runVerify(output);
     const locate = (file: string, resource: string) => {
       const onDisk = input.absoluteFile(file);
-      return onDisk && fs.existsSync(onDisk) ? locateResource(fs.readFileSync(onDisk, 'utf8'), resource) : undefined;
+      return onDisk && fs.existsSync(onDisk) ? locateTrust(fs.readFileSync(onDisk, 'utf8'), resource) : undefined;
     };
     const outputs: Array<[string, () => string]> = [
       ['--json', () => verifyJson(report)],

@@ -315,10 +315,11 @@ function cell(value: ClaimValue | undefined): string {
 }
 
 /**
- * Claims that differ between any two tokens (the token id and its times: RFC 7519 `jti`, `iat`, `nbf`, `exp`,
- * https://www.rfc-editor.org/rfc/rfc7519#section-4.1): never shown as a difference.
+ * Claims that differ between any two tokens, never shown as a difference: the token id and its times (RFC 7519 `jti`,
+ * `iat`, `nbf`, `exp`, https://www.rfc-editor.org/rfc/rfc7519#section-4.1) and a Pod Identity session's pod UID
+ * (`kubernetes-pod-uid`, one per pod: https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html).
  */
-const PER_TOKEN_CLAIMS: ReadonlySet<string> = new Set(['jti', 'iat', 'nbf', 'exp']);
+const PER_TOKEN_CLAIMS: ReadonlySet<string> = new Set(['jti', 'iat', 'nbf', 'exp', 'kubernetes-pod-uid']);
 
 /** Claims of `forged` that differ from `legitimate` (either side absent counts), sorted by name; per-token claims left out. */
 function differingClaims(legitimate: Token, forged: Token): string[] {

@@ -416,7 +416,7 @@ describe('verifyMarkdown', () => {
     expect(lines[start + 9]).toBe('<sub>Forged from: GitHub acme/app, ref refs/heads/main. Admitted by: statement 0</sub>');
   });
 
-  test('Pod Identity sessions: no sub or aud rows, only the session tags that differ', () => {
+  test('Pod Identity sessions: no sub or aud rows, only the session tags that differ (not the pod UID)', () => {
     const session = (namespace: string): Token => ({
       platform: 'eks-pod-identity',
       issuer: 'arn:aws:eks:eu-west-1:111122223333:cluster/prod',
@@ -424,6 +424,7 @@ describe('verifyMarkdown', () => {
         'eks-cluster-arn': 'arn:aws:eks:eu-west-1:111122223333:cluster/prod',
         'eks-cluster-name': 'prod',
         'kubernetes-namespace': namespace,
+        'kubernetes-pod-uid': `uid-${namespace}`,
         'kubernetes-service-account': 'api',
       },
     });
