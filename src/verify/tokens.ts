@@ -513,11 +513,10 @@ export function tokenPlatform(trust: Pick<VerifyTrust, 'kind'>, alternative: Tru
   if (issuer === GITLAB_COM_ISSUER || subs.some((sub) => sub.startsWith('project_path:'))) return 'gitlab';
   if (subs.some((sub) => sub.startsWith('system:serviceaccount:'))) return 'kubernetes';
   if (issuer !== undefined && (parseEksIssuer(issuer) || parseAksIssuer(issuer))) return 'kubernetes';
-  if (issuer === undefined) {
-    if (subs.some((sub) => /^(repo|repository_owner_id|repository_id|repository_owner|repository):/.test(sub))) return 'github';
-    if (['repository', 'repository_owner', 'repository_owner_id', 'repository_id'].some((claim) => claim in alternative.claims)) return 'github';
-    if (['project_path', 'namespace_path', 'project_id'].some((claim) => claim in alternative.claims)) return 'gitlab';
-  }
+  // Another issuer (GitHub Enterprise Server, a self-managed GitLab) or none: the claims' grammar tells.
+  if (subs.some((sub) => /^(repo|repository_owner_id|repository_id|repository_owner|repository):/.test(sub))) return 'github';
+  if (['repository', 'repository_owner', 'repository_owner_id', 'repository_id'].some((claim) => claim in alternative.claims)) return 'github';
+  if (['project_path', 'namespace_path', 'project_id'].some((claim) => claim in alternative.claims)) return 'gitlab';
   return 'oidc';
 }
 

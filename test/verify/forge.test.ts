@@ -1,0 +1,329 @@
+import { FORGED_FAMILIES, forgedVariants } from '../../src/verify/forge';
+import type { ClaimRequirement, Token, TrustAlternative, TrustKind } from '../../src/verify/model';
+import { legitimateIdentities, sameToken } from '../../src/verify/tokens';
+import * as oracle from '../helpers/tokens';
+
+const GH = 'https://token.actions.githubusercontent.com';
+const EKS = 'https://oidc.eks.us-west-2.amazonaws.com/id/5C4D9F3A1B2E8C7D6F5A4B3C2D1E0F9A';
+const AKS = 'https://westeurope.oic.prod-aks.azure.com/72f988bf-86f1-41af-91ab-2d7cd011db47/3f2e1d0c-5b4a-4c3d-9e8f-7a6b5c4d3e2f/';
+const eq = (...values: string[]): ClaimRequirement => ({ values, glob: false });
+const like = (...values: string[]): ClaimRequirement => ({ values, glob: true });
+const trust = (kind: TrustKind, ...alternatives: TrustAlternative[]) => ({ kind, alternatives });
+type Trust = ReturnType<typeof trust>;
+
+/** family → sub (or, without sub, the issuer) of each variant of the trust's first legitimate identity. */
+const variants = (t: Trust, index = 0) => forgedVariants(t, legitimateIdentities(t)[index]);
+const subs = (t: Trust, index = 0) => variants(t, index).map((v) => [v.family, v.token.claims.sub ?? v.token.issuer]);
+
+describe('FORGED_FAMILIES', () => {
+  test('the documented families, in order', () => {
+    expect(FORGED_FAMILIES.map((f) => f.family)).toEqual([
+      'other-owner', 'owner-prefix', 'repository-prefix', 'other-repository', 'fork', 'other-group', 'group-prefix', 'other-project',
+      'project-prefix', 'fork-merge-request', 'other-namespace', 'other-service-account', 'namespace-prefix', 'service-account-prefix',
+      'other-branch', 'tag', 'other-tag', 'pull-request', 'other-environment', 'no-environment', 'other-workflow', 'unprotected-ref',
+      'recreated-repository', 'other-owner-id', 'id-prefix', 'other-project-id', 'other-subject', 'wrong-audience', 'missing-audience',
+      'other-issuer', 'self-managed-instance', 'other-cluster', 'other-region', 'other-account', 'other-project', 'same-project-other-cluster',
+    ]);
+    expect(FORGED_FAMILIES.every((f) => f.description.length > 10 && f.platforms.length > 0)).toBe(true);
+  });
+});
+
+describe('GitHub', () => {
+  const branch = trust('aws-oidc', { issuer: GH, claims: { sub: eq('repo:acme/app:ref:refs/heads/main'), aud: eq('sts.amazonaws.com') } });
+
+  test('name-based branch: every family, no id family (no id is pinned)', () => {
+    expect(subs(branch)).toEqual([
+      ['other-owner', 'repo:keyless-attacker/app:ref:refs/heads/main'],
+      ['owner-prefix', 'repo:acme-forged/app:ref:refs/heads/main'],
+      ['repository-prefix', 'repo:acme/app-forged:ref:refs/heads/main'],
+      ['other-repository', 'repo:acme/keyless-forged:ref:refs/heads/main'],
+      ['fork', 'repo:keyless-attacker/app:pull_request'],
+      ['other-branch', 'repo:acme/app:ref:refs/heads/keyless-forged'],
+      ['tag', 'repo:acme/app:ref:refs/tags/keyless-forged'],
+      ['pull-request', 'repo:acme/app:pull_request'],
+      ['other-environment', 'repo:acme/app:environment:keyless-forged'],
+      ['wrong-audience', 'repo:acme/app:ref:refs/heads/main'],
+      ['missing-audience', 'repo:acme/app:ref:refs/heads/main'],
+      ['other-issuer', 'repo:acme/app:ref:refs/heads/main'],
+      ['other-issuer', 'repo:acme/app:ref:refs/heads/main'],
+    ]);
+    const byFamily = Object.fromEntries(variants(branch).map((v) => [`${v.family}:${v.token.issuer}`, v]));
+    expect(byFamily[`wrong-audience:${GH}`].token.claims.aud).toBe('https://keyless-forged.example');
+    expect('aud' in byFamily[`missing-audience:${GH}`].token.claims).toBe(false);
+    expect(Object.keys(byFamily).filter((key) => key.startsWith('other-issuer:'))).toEqual([
+      `other-issuer:${GH}/keyless-forged`, `other-issuer:${GH}.keyless-forged.example`,
+    ]);
+    expect(byFamily[`other-issuer:${GH}/keyless-forged`].token.claims.enterprise).toBe('keyless-forged');
+  });
+
+  test('an exact forged token: the fork, every claim naming the fork', () => {
+    const fork = variants(branch).find((v) => v.family === 'fork')!;
+    expect(fork.description).toBe('the fork keyless-attacker/app in a pull_request run');
+    expect(fork.token.claims).toMatchObject({
+      repository: 'keyless-attacker/app',
+      repository_owner: 'keyless-attacker',
+      repository_owner_id: '990001',
+      repository_id: '990015',
+      event_name: 'pull_request',
+      ref: 'refs/pull/1/merge',
+      head_ref: 'keyless-forged',
+      base_ref: 'main',
+      ref_protected: 'false',
+      job_workflow_ref: 'keyless-attacker/app/.github/workflows/deploy.yml@refs/pull/1/merge',
+      aud: 'sts.amazonaws.com',
+      sub: 'repo:keyless-attacker/app:pull_request',
+    });
+  });
+
+  test('environment subject: no run-level variant that leaves the constrained claims as they are (other-branch)', () => {
+    expect(variants(trust('aws-oidc', { issuer: GH, claims: { sub: eq('repo:acme/app:environment:production') } })).map((v) => v.family)).toEqual([
+      'other-owner', 'owner-prefix', 'repository-prefix', 'other-repository', 'fork', 'pull-request', 'other-environment', 'no-environment',
+      'wrong-audience', 'missing-audience', 'other-issuer', 'other-issuer',
+    ]);
+    // AWS can AND the ref: then another branch (keeping the environment) is generated.
+    const anded = trust('aws-oidc', { issuer: GH, claims: { sub: eq('repo:acme/app:environment:production'), ref: eq('refs/heads/main') } });
+    expect(subs(anded).filter(([family]) => ['other-branch', 'tag', 'no-environment'].includes(family as string))).toEqual([
+      ['other-branch', 'repo:acme/app:environment:production'],
+      ['tag', 'repo:acme/app:environment:production'],
+      ['no-environment', 'repo:acme/app:ref:refs/heads/main'],
+    ]);
+  });
+
+  test('ID-based subject: the id families', () => {
+    const ids = trust('azure-fic', { issuer: GH, claims: { sub: eq('repo:acme@1342004/app@86301532:ref:refs/tags/v1.0.0'), aud: eq('api://AzureADTokenExchange') } });
+    expect(subs(ids).filter(([family]) => /id|recreated|tag/.test(family as string))).toEqual([
+      ['other-tag', 'repo:acme@1342004/app@86301532:ref:refs/tags/keyless-forged'],
+      ['recreated-repository', 'repo:acme@1342004/app@990016:ref:refs/tags/v1.0.0'],
+      ['other-owner-id', 'repo:acme@990017/app@990018:ref:refs/tags/v1.0.0'],
+      ['id-prefix', 'repo:acme@1342004/app@863015321:ref:refs/tags/v1.0.0'],
+      ['id-prefix', 'repo:acme@13420041/app@990019:ref:refs/tags/v1.0.0'],
+    ]);
+  });
+
+  test('recreated-repository only when an id is pinned: a repository_id claim pins it, the name-based subject does not', () => {
+    const families = (t: Trust) => variants(t).map((v) => v.family).filter((f) => ['recreated-repository', 'other-owner-id', 'id-prefix'].includes(f));
+    expect(families(branch)).toEqual([]);
+    const byRepositoryId = trust('gcp-workload-identity', { issuer: GH, claims: { repository: eq('acme/app'), repository_id: eq('86301532') } });
+    expect(families(byRepositoryId)).toEqual(['recreated-repository', 'id-prefix']);
+    const recreated = variants(byRepositoryId).find((v) => v.family === 'recreated-repository')!;
+    expect([recreated.token.claims.repository, recreated.token.claims.repository_id, recreated.token.claims.sub])
+      .toEqual(['acme/app', '990016', 'repo:acme/app:ref:refs/heads/main']);
+    const template = trust('aws-oidc', { issuer: GH, claims: { sub: like('repository_owner_id:1342004:repository_id:86301532:*') } });
+    expect(families(template)).toEqual(['recreated-repository', 'other-owner-id', 'id-prefix', 'id-prefix']);
+  });
+
+  test('other-workflow only when the workflow is constrained', () => {
+    const pinned = trust('aws-oidc', {
+      issuer: GH, claims: { sub: eq('repo:acme/app:ref:refs/heads/main'), job_workflow_ref: eq('acme/app/.github/workflows/deploy.yml@refs/heads/main') },
+    });
+    const other = variants(pinned).find((v) => v.family === 'other-workflow')!;
+    expect([other.token.claims.job_workflow_ref, other.token.claims.workflow_ref, other.token.claims.sub]).toEqual([
+      'acme/app/.github/workflows/keyless-forged.yml@refs/heads/main', 'acme/app/.github/workflows/keyless-forged.yml@refs/heads/main',
+      'repo:acme/app:ref:refs/heads/main',
+    ]);
+    expect(variants(branch).some((v) => v.family === 'other-workflow')).toBe(false);
+  });
+
+  test('a variant equal to a legitimate token of the trust is dropped (pull-request when pull_request is admitted)', () => {
+    const both = trust('aws-oidc', { issuer: GH, claims: { sub: eq('repo:acme/app:ref:refs/heads/main', 'repo:acme/app:pull_request') } });
+    const legitimate = legitimateIdentities(both);
+    expect(legitimate.map((l) => l.token.claims.sub)).toEqual(['repo:acme/app:ref:refs/heads/main', 'repo:acme/app:pull_request']);
+    expect(forgedVariants(both, legitimate[0]).map((v) => v.family)).not.toContain('pull-request');
+  });
+
+  // Every GitHub token, legitimate or forged, has the claims the independent oracle computes for its run.
+  test('every variant is self-consistent (differential against the test oracle)', () => {
+    const trusts = [
+      branch,
+      trust('aws-oidc', { issuer: GH, claims: { sub: like('repo:acme@1342004/app@86301532:environment:production', 'repo:acme/*') } }),
+      trust('gcp-workload-identity', { issuer: `${GH}/acme-corp`, claims: { repository_id: eq('86301532'), ref: like('refs/tags/v*') } }),
+      trust('aws-oidc', { issuer: GH, claims: { sub: eq('repository_owner_id:1342004:repository_id:86301532:ref:refs/heads/main') } }),
+    ];
+    let checked = 0;
+    for (const t of trusts) {
+      for (const legit of legitimateIdentities(t)) {
+        for (const token of [legit.token, ...forgedVariants(t, legit).map((v) => v.token)]) {
+          const c = token.claims as Record<string, string>;
+          const [owner, repository] = c.repository.split('/');
+          const sub = c.sub;
+          const expected = oracle.githubToken({
+            owner,
+            repository,
+            ownerId: c.repository_owner_id,
+            repositoryId: c.repository_id,
+            ref: c.ref,
+            environment: c.environment,
+            event: c.event_name as oracle.GitHubRun['event'],
+            jobWorkflowRef: c.job_workflow_ref,
+            iss: token.issuer,
+            aud: 'aud' in c ? c.aud : null,
+            workflow: c.workflow,
+            ...(sub.startsWith(`repo:${owner}@`) ? { format: 'immutable' as const } : {}),
+            ...(sub.startsWith('repository_owner_id:') ? { subjectClaimKeys: ['repository_owner_id', 'repository_id', 'context'] } : {}),
+          });
+          for (const [claim, value] of Object.entries(expected)) expect([sub, claim, c[claim]]).toEqual([sub, claim, value]);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+});
+
+describe('GitLab', () => {
+  const ledger = trust('aws-oidc', {
+    issuer: 'https://gitlab.com', claims: { sub: eq('project_path:acme/finance/ledger:ref_type:branch:ref:main'), aud: eq('sts.amazonaws.com') },
+  });
+
+  test('SaaS: every family', () => {
+    expect(subs(ledger)).toEqual([
+      ['other-group', 'project_path:keyless-attacker/ledger:ref_type:branch:ref:main'],
+      ['group-prefix', 'project_path:acme-forged/finance/ledger:ref_type:branch:ref:main'],
+      ['other-project', 'project_path:acme/finance/keyless-forged:ref_type:branch:ref:main'],
+      ['project-prefix', 'project_path:acme/finance/ledger-forged:ref_type:branch:ref:main'],
+      ['fork-merge-request', 'project_path:keyless-attacker/ledger:ref_type:branch:ref:main'],
+      ['other-branch', 'project_path:acme/finance/ledger:ref_type:branch:ref:keyless-forged'],
+      ['tag', 'project_path:acme/finance/ledger:ref_type:tag:ref:keyless-forged'],
+      ['wrong-audience', 'project_path:acme/finance/ledger:ref_type:branch:ref:main'],
+      ['missing-audience', 'project_path:acme/finance/ledger:ref_type:branch:ref:main'],
+      ['self-managed-instance', 'project_path:acme/finance/ledger:ref_type:branch:ref:main'],
+    ]);
+    const self = variants(ledger).find((v) => v.family === 'self-managed-instance')!;
+    expect([self.token.issuer, self.token.claims.iss, self.token.claims.aud]).toEqual(['https://gitlab.keyless-forged.example', 'https://gitlab.keyless-forged.example', 'sts.amazonaws.com']);
+  });
+
+  test('the fork merge request names the fork in project_* and the parent in job_project_*', () => {
+    const fork = variants(ledger).find((v) => v.family === 'fork-merge-request')!;
+    expect(fork.token.claims).toMatchObject({
+      project_path: 'keyless-attacker/ledger',
+      namespace_path: 'keyless-attacker',
+      job_project_path: 'acme/finance/ledger',
+      source_project_path: 'keyless-attacker/ledger',
+      ref_protected: 'false',
+      pipeline_source: 'merge_request_event',
+    });
+  });
+
+  test('self-managed, ids and protection pinned: other-project-id and unprotected-ref', () => {
+    const managed = trust('gcp-workload-identity', {
+      issuer: 'https://gitlab.example.com', claims: { project_path: eq('platform/deploy'), project_id: eq('77'), ref_protected: eq('true') },
+    });
+    expect(subs(managed).filter(([family]) => ['unprotected-ref', 'other-project-id', 'self-managed-instance', 'other-branch'].includes(family as string))).toEqual([
+      ['other-branch', 'project_path:platform/deploy:ref_type:branch:ref:keyless-forged'],
+      ['unprotected-ref', 'project_path:platform/deploy:ref_type:branch:ref:main'],
+      ['other-project-id', 'project_path:platform/deploy:ref_type:branch:ref:main'],
+      ['self-managed-instance', 'project_path:platform/deploy:ref_type:branch:ref:main'],
+    ]);
+    const unprotected = variants(managed).find((v) => v.family === 'unprotected-ref')!;
+    expect([unprotected.token.claims.ref_protected, unprotected.token.claims.pipeline_source, unprotected.token.claims.source_project_path])
+      .toEqual(['false', 'merge_request_event', 'platform/deploy']);
+  });
+});
+
+describe('Kubernetes, Pod Identity, GKE, other OIDC', () => {
+  test('EKS: namespace, service account, cluster, region, audience', () => {
+    const eks = trust('aws-oidc', { issuer: EKS, claims: { sub: eq('system:serviceaccount:payments:api'), aud: eq('sts.amazonaws.com') } });
+    expect(variants(eks).map((v) => [v.family, v.token.claims.sub, v.token.issuer, v.token.claims.aud])).toEqual([
+      ['other-namespace', 'system:serviceaccount:keyless-forged:api', EKS, ['sts.amazonaws.com']],
+      ['other-service-account', 'system:serviceaccount:payments:keyless-forged', EKS, ['sts.amazonaws.com']],
+      ['namespace-prefix', 'system:serviceaccount:payments-forged:api', EKS, ['sts.amazonaws.com']],
+      ['service-account-prefix', 'system:serviceaccount:payments:api-forged', EKS, ['sts.amazonaws.com']],
+      ['wrong-audience', 'system:serviceaccount:payments:api', EKS, ['https://keyless-forged.example']],
+      ['missing-audience', 'system:serviceaccount:payments:api', EKS, undefined],
+      ['other-cluster', 'system:serviceaccount:payments:api', 'https://oidc.eks.us-west-2.amazonaws.com/id/F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0F0', ['sts.amazonaws.com']],
+      ['other-region', 'system:serviceaccount:payments:api', 'https://oidc.eks.eu-west-1.amazonaws.com/id/5C4D9F3A1B2E8C7D6F5A4B3C2D1E0F9A', ['sts.amazonaws.com']],
+    ]);
+    const ns = variants(eks)[0].token.claims['kubernetes.io'] as { namespace: string; serviceaccount: { name: string } };
+    expect([ns.namespace, ns.serviceaccount.name]).toEqual(['keyless-forged', 'api']);
+  });
+
+  test('AKS: other cluster and region keep the tenant and the trailing slash', () => {
+    const aks = trust('azure-fic', { issuer: AKS, claims: { sub: eq('system:serviceaccount:payments:api'), aud: eq('api://AzureADTokenExchange') } });
+    expect(variants(aks).filter((v) => v.family.startsWith('other-') && v.family !== 'other-namespace' && v.family !== 'other-service-account')
+      .map((v) => [v.family, v.token.issuer])).toEqual([
+      ['other-cluster', 'https://westeurope.oic.prod-aks.azure.com/72f988bf-86f1-41af-91ab-2d7cd011db47/00000000-0000-0000-0000-00000000f0f0/'],
+      ['other-region', 'https://eastus.oic.prod-aks.azure.com/72f988bf-86f1-41af-91ab-2d7cd011db47/3f2e1d0c-5b4a-4c3d-9e8f-7a6b5c4d3e2f/'],
+    ]);
+  });
+
+  test('Pod Identity: namespace, service account, cluster, region, account', () => {
+    const arn = 'arn:aws:eks:us-east-1:123456789012:cluster/prod';
+    const pod = trust('aws-pod-identity', { claims: { 'kubernetes-namespace': eq('payments'), 'kubernetes-service-account': eq('api'), 'aws:SourceArn': eq(arn) } });
+    expect(variants(pod).map((v) => [v.family, v.token.issuer, v.token.claims['kubernetes-namespace'], v.token.claims['kubernetes-service-account']])).toEqual([
+      ['other-namespace', arn, 'keyless-forged', 'api'],
+      ['other-service-account', arn, 'payments', 'keyless-forged'],
+      ['namespace-prefix', arn, 'payments-forged', 'api'],
+      ['service-account-prefix', arn, 'payments', 'api-forged'],
+      ['other-cluster', 'arn:aws:eks:us-east-1:123456789012:cluster/keyless-forged', 'payments', 'api'],
+      ['other-region', 'arn:aws:eks:eu-west-1:123456789012:cluster/prod', 'payments', 'api'],
+      ['other-account', 'arn:aws:eks:us-east-1:999999999999:cluster/prod', 'payments', 'api'],
+    ]);
+    expect(variants(pod)[4].token.claims['eks-cluster-name']).toBe('keyless-forged');
+  });
+
+  test('GKE: the other cluster of the project is shared by design, never a forgery', () => {
+    const gke = trust('gcp-gke', { claims: { project: eq('shop'), namespace: eq('payments'), serviceaccount: eq('api') } });
+    const forged = variants(gke);
+    expect(forged.map((v) => [v.family, v.token.issuer, v.token.claims.namespace, v.token.claims.serviceaccount, v.sharedByDesign !== undefined])).toEqual([
+      ['other-namespace', 'https://container.googleapis.com/v1/projects/shop/locations/us-central1/clusters/legit-cluster', 'keyless-forged', 'api', false],
+      ['other-service-account', 'https://container.googleapis.com/v1/projects/shop/locations/us-central1/clusters/legit-cluster', 'payments', 'keyless-forged', false],
+      ['other-project', 'https://container.googleapis.com/v1/projects/keyless-forged-project/locations/us-central1/clusters/legit-cluster', 'payments', 'api', false],
+      ['same-project-other-cluster', 'https://container.googleapis.com/v1/projects/shop/locations/us-central1/clusters/keyless-forged', 'payments', 'api', true],
+    ]);
+    expect(forged[3].sharedByDesign).toBe('every cluster of project shop shares the workload pool shop.svc.id.goog: GKE gives payments/api of any of them the same '
+      + 'identity (identity sameness, https://cloud.google.com/kubernetes-engine/docs/concepts/workload-identity); '
+      + 'issuer https://container.googleapis.com/v1/projects/shop/locations/us-central1/clusters/keyless-forged');
+  });
+
+  test('other OIDC issuers: subject, audience, issuer', () => {
+    const tfc = trust('azure-fic', { issuer: 'https://app.terraform.io', claims: { sub: eq('organization:acme:project:infra:workspace:prod:run_phase:apply'), aud: eq('api://x') } });
+    expect(variants(tfc).map((v) => [v.family, v.token.issuer, v.token.claims.sub, v.token.claims.aud])).toEqual([
+      ['other-subject', 'https://app.terraform.io', 'keyless-forged', 'api://x'],
+      ['wrong-audience', 'https://app.terraform.io', 'organization:acme:project:infra:workspace:prod:run_phase:apply', 'https://keyless-forged.example'],
+      ['missing-audience', 'https://app.terraform.io', 'organization:acme:project:infra:workspace:prod:run_phase:apply', undefined],
+      ['other-issuer', 'https://keyless-forged.example', 'organization:acme:project:infra:workspace:prod:run_phase:apply', 'api://x'],
+    ]);
+  });
+});
+
+describe('forgedVariants', () => {
+  test('no forged variant equals a legitimate token, none repeats, every family is documented for its platform', () => {
+    const trusts: Trust[] = [
+      trust('aws-oidc', {
+        issuer: GH, claims: { sub: like('repo:acme/app:*', 'repo:acme/app:ref:refs/heads/keyless-forged', 'repo:keyless-attacker/app:pull_request') },
+      }),
+      trust('aws-oidc', { issuer: 'https://gitlab.com', claims: { sub: like('project_path:acme/*') } }),
+      trust('aws-oidc', { issuer: EKS, claims: { sub: like('system:serviceaccount:*') } }),
+      trust('aws-pod-identity'),
+      trust('gcp-gke', { claims: { project: eq('shop'), namespace: eq('keyless-forged', 'payments'), serviceaccount: eq('api') } }),
+    ];
+    for (const t of trusts) {
+      const legitimate = legitimateIdentities(t);
+      for (const legit of legitimate) {
+        const forged = forgedVariants(t, legit);
+        expect(forged.length).toBeGreaterThan(2);
+        const tokens: Token[] = [];
+        for (const variant of forged) {
+          expect(legitimate.some((l) => sameToken(l.token, variant.token))).toBe(false);
+          expect(tokens.some((known) => sameToken(known, variant.token))).toBe(false);
+          tokens.push(variant.token);
+          const family = FORGED_FAMILIES.find((f) => f.family === variant.family && f.platforms.includes(legit.token.platform));
+          expect([variant.family, legit.token.platform, family !== undefined]).toEqual([variant.family, legit.token.platform, true]);
+        }
+      }
+    }
+  });
+
+  test('GKE: another namespace that is itself admitted is no forgery', () => {
+    const gke = trust('gcp-gke', { claims: { project: eq('shop'), namespace: eq('keyless-forged', 'payments'), serviceaccount: eq('api') } });
+    expect(variants(gke, 1).map((v) => v.family)).toEqual(['other-service-account', 'other-project', 'same-project-other-cluster']);
+  });
+
+  test('refuses an identity that is not the trust\'s', () => {
+    const a = trust('aws-oidc', { issuer: EKS, claims: { sub: eq('system:serviceaccount:a:b') } });
+    const b = trust('aws-oidc', { issuer: EKS, claims: { sub: eq('system:serviceaccount:a:c') } });
+    expect(() => forgedVariants(a, legitimateIdentities(b)[0])).toThrow(
+      `forgedVariants: "EKS service account a/c of ${EKS}" is not a legitimate identity of this trust (derive it with legitimateIdentities)`,
+    );
+  });
+});
