@@ -264,7 +264,8 @@ describe('Kubernetes, Pod Identity, GKE, other OIDC', () => {
   test('GKE: the other cluster of the project is shared by design, never a forgery', () => {
     const gke = trust('gcp-gke', { claims: { project: eq('shop'), namespace: eq('payments'), serviceaccount: eq('api') } });
     const forged = variants(gke);
-    const rows = forged.map((v) => [v.family, v.token.issuer, v.token.claims.namespace, v.token.claims.serviceaccount, v.sharedByDesign !== undefined]);
+    const rows = forged.map((v) =>
+      [v.family, v.token.issuer, v.token.claims.namespace, v.token.claims.serviceaccount, v.sharedByDesign !== undefined]);
     expect(rows).toEqual([
       ['other-namespace', 'https://container.googleapis.com/v1/projects/shop/locations/us-central1/clusters/legit-cluster', 'keyless-forged', 'api', false],
       ['other-service-account', 'https://container.googleapis.com/v1/projects/shop/locations/us-central1/clusters/legit-cluster', 'payments', 'keyless-forged', false],
