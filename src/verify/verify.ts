@@ -8,28 +8,29 @@ import { azureTrusts } from './azure';
 import { forgedVariants } from './forge';
 import { gcpTrusts } from './gcp';
 import {
-  Decision, Evaluated, ForgedVariant, LegitimateIdentity, Token, TrustResult, TrustVerdict, VERIFY_SCHEMA_VERSION, VerifyReport, VerifyTrust,
+  Decision, Evaluated, ForgedVariant, LegitimateIdentity, Token, TokenPlatform, TrustResult, TrustVerdict, VERIFY_SCHEMA_VERSION, VerifyReport, VerifyTrust,
 } from './model';
-import { legitimateIdentities } from './tokens';
+import { canonicalJson, legitimateIdentities } from './tokens';
 import type { SynthOutput } from '../synth/model';
 
 /**
- * Claims that name who a trust is for: when verify had to invent one of them, the trust pins no repository, project,
- * namespace or service account.
+ * What pins a trust to whom it is for, per platform: groups of claims of which at least one must be constrained by the
+ * trust (verify did not invent it). GitHub: the repository by name or by id; GitLab: the project by path or by id;
+ * a Kubernetes or other OIDC token: its subject; Pod Identity and GKE: the namespace and the service account.
  */
-const PINNING_CLAIMS: ReadonlySet<string> = new Set([
-  'sub', 'repository', 'repository_id', 'project_path', 'project_id', 'namespace', 'serviceaccount',
-  'kubernetes-namespace', 'kubernetes-service-account',
-]);
+const PINS: Readonly<Record<TokenPlatform, ReadonlyArray<readonly string[]>>> = {
+  'github': [['repository', 'repository_id']],
+  'gitlab': [['project_path', 'project_id']],
+  'kubernetes': [['sub']],
+  'oidc': [['sub']],
+  'eks-pod-identity': [['kubernetes-namespace'], ['kubernetes-service-account']],
+  'gke': [['namespace'], ['serviceaccount']],
+};
 
-/** JSON with sorted object keys: one text per token, whatever the order its claims were built in. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as any)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+/** The claims a legitimate identity left unpinned: for each pin group none of whose claims the trust constrains, its claims. */
+function unpinnedClaims(identity: LegitimateIdentity): string[] {
+  const invented = new Set(identity.invented);
+  return PINS[identity.token.platform].filter((group) => group.every((claim) => invented.has(claim))).flat();
 }
 
 /** One line naming a token: its issuer, `sub` and `aud` (Pod Identity and GKE: the identity it carries). */
@@ -108,10 +109,10 @@ export function verifyTrust(trust: VerifyTrust): TrustResult {
   const unsupported = [...legitimate, ...forged].find((e) => e.decision.outcome === 'unsupported');
   if (unsupported) return notEvaluable(trust, unsupported.decision.detail, legitimate, forged);
 
-  const invented = [...new Set(identities.flatMap((l) => l.invented))].filter((c) => PINNING_CLAIMS.has(c)).sort();
+  const invented = [...new Set(identities.flatMap(unpinnedClaims))].sort();
   const unpinned = invented.length > 0;
   const problems: string[] = [];
-  if (unpinned) problems.push(`unpinned: the trust constrains no ${invented.map((c) => `\`${c}\``).join(', ')}: any value is admitted`);
+  if (unpinned) problems.push(`unpinned: the trust constrains none of ${invented.map((c) => `\`${c}\``).join(', ')}: any value is admitted`);
   for (const e of forged) {
     if (e.decision.outcome === 'admitted' && !e.sharedByDesign) {
       problems.push(`forged token admitted (${e.family}): ${e.description}: ${tokenSummary(e.token)}`);
