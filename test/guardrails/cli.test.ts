@@ -13,6 +13,7 @@ const TODAY = '2026-11-22';
 const USAGE = 'usage: keyless check DIR|FILE… [--exceptions FILE.json] [--report FILE.json] [--mode error|report] [--today YYYY-MM-DD]';
 const INVENTORY_USAGE = 'usage: keyless inventory DIR|FILE… [--json FILE] [--csv FILE] [--markdown FILE] [--exceptions FILE.json] [--today YYYY-MM-DD]';
 const DIFF_USAGE = 'usage: keyless diff BASE HEAD|PLAN.json [--markdown FILE] [--json FILE] [--sarif FILE] [--fail-on broadening|any|never] [--today YYYY-MM-DD]';
+const VERIFY_USAGE = 'usage: keyless verify DIR|FILE… [--json FILE] [--sarif FILE] [--markdown FILE]';
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'guardrails');
 const STATIC_FIX = 'remove the credential and use federation: CiOidcTrust for CI, WorkloadIdentity for workloads';
 
@@ -294,8 +295,8 @@ describe('keyless check (CLI)', () => {
   });
 
   test.each<[string, string[], string[]]>([
-    ['no command', [], [USAGE, INVENTORY_USAGE, DIFF_USAGE]],
-    ['another command', ['scan', 'out'], [USAGE, INVENTORY_USAGE, DIFF_USAGE]],
+    ['no command', [], [USAGE, INVENTORY_USAGE, DIFF_USAGE, VERIFY_USAGE]],
+    ['another command', ['scan', 'out'], [USAGE, INVENTORY_USAGE, DIFF_USAGE, VERIFY_USAGE]],
     ['no path', ['check'], [USAGE]],
     ['only options', ['check', '--mode', 'report'], [USAGE]],
     ['an unknown mode', ['check', 'out', '--mode', 'strict'], [USAGE]],
