@@ -49,6 +49,11 @@ export const FORGED_FAMILIES: ReadonlyArray<ForgedFamily> = [
   { family: 'tag', platforms: ['github', 'gitlab'], description: `a run on a tag (${FORGED_MARKER}) where the legitimate run is on a branch (when constrained)` },
   { family: 'other-tag', platforms: ['github', 'gitlab'], description: `a run on another tag (${FORGED_MARKER}) (when constrained)` },
   { family: 'pull-request', platforms: ['github'], description: 'a pull_request run of the repository (any contributor\'s branch) (when constrained)' },
+  {
+    family: 'pull-request-contributor',
+    platforms: ['github'],
+    description: `where the legitimate run is a pull_request run: another contributor's pull request (${ATTACKER_OWNER}, another head branch), unreviewed code`,
+  },
   { family: 'other-environment', platforms: ['github'], description: `a job in another environment (${FORGED_MARKER}) (when constrained)` },
   { family: 'no-environment', platforms: ['github'], description: 'the same job without its environment (skipping its reviewers and rules) (when constrained)' },
   { family: 'other-workflow', platforms: ['github'], description: `another workflow file of the repository (${FORGED_MARKER}.yml) (when constrained)` },
@@ -161,6 +166,19 @@ function githubCandidates(run: GitHubRun, pinsIds: { repository: boolean; owner:
       profile: github({ environment: otherThan(run.environment ?? '', FORGED_MARKER) }),
     },
   ];
+  if ((run.event ?? 'push') === 'pull_request') {
+    // A trust written for pull_request runs admits every pull request of the repository: GitHub's token names the base
+    // repository, whoever opened it and whatever its head branch holds (OIDC reference: `sub` `repo:O/R:pull_request`,
+    // `head_ref`, `actor`), so the code that runs with the identity is unreviewed.
+    result.push({
+      family: 'pull-request-contributor',
+      description: `a pull_request run of ${name} opened by another contributor (${ATTACKER_OWNER}) from another head branch (${FORGED_MARKER}-change): unreviewed code`,
+      profile: github({
+        headRef: `${FORGED_MARKER}-change`,
+        extra: { ...(run.extra ?? {}), actor: ATTACKER_OWNER, actor_id: forgedId('990020', ...ids) },
+      }),
+    });
+  }
   if (run.environment !== undefined) {
     result.push({
       family: 'no-environment',

@@ -841,7 +841,7 @@ function deriveGitLab(issuer: string | undefined, wanted: ReadonlyMap<string, Wa
     if (!keyed || keyed.keys.length === 0) return undefined;
     for (const key of keyed.keys) claims.set(key, keyed.values.get(key)!);
     const last = keyed.keys[keyed.keys.length - 1];
-    if (keyed.span && (last === 'project_path' || last === 'job_project_path')) {
+    if (keyed.span && (last === 'project_path' || last === 'job_project_path') && /[*?]/.test(keyed.values.get(last)!.value)) {
       // `project_path:acme/*`: the glob swallows the project's end and the rest.
       claims.delete(last);
       const path = keyed.values.get(last)!.value;
@@ -956,6 +956,8 @@ function deriveKubernetes(issuer: string | undefined, wanted: ReadonlyMap<string
   const invented = [
     ...(issuer === undefined ? ['iss'] : []),
     ...(aud?.pinned ? [] : ['aud']),
+    ...(namespace.pinned ? [] : ['namespace']),
+    ...(serviceAccount.pinned ? [] : ['serviceaccount']),
     ...(namespace.pinned && serviceAccount.pinned ? [] : ['sub']),
   ];
   return { profile: { platform: 'kubernetes', run }, invented };

@@ -16,15 +16,16 @@ import type { SynthOutput } from '../synth/model';
 /**
  * What pins a trust to whom it is for, per platform: groups of claims of which at least one must be constrained by the
  * trust (verify did not invent it). GitHub: the repository by name or by id; GitLab: the project by path or by id;
- * a Kubernetes or other OIDC token: its subject; Pod Identity and GKE: the namespace and the service account.
+ * a Kubernetes workload (service account token, Pod Identity, GKE): its namespace; another OIDC token: its subject.
+ * A trust pinned this far can still be weak (every service account of a namespace): its forged variants say so.
  */
 const PINS: Readonly<Record<TokenPlatform, ReadonlyArray<readonly string[]>>> = {
   'github': [['repository', 'repository_id']],
   'gitlab': [['project_path', 'project_id']],
-  'kubernetes': [['sub']],
+  'kubernetes': [['namespace']],
   'oidc': [['sub']],
-  'eks-pod-identity': [['kubernetes-namespace'], ['kubernetes-service-account']],
-  'gke': [['namespace'], ['serviceaccount']],
+  'eks-pod-identity': [['kubernetes-namespace']],
+  'gke': [['namespace']],
 };
 
 /** The claims a legitimate identity left unpinned: for each pin group none of whose claims the trust constrains, its claims. */

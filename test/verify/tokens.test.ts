@@ -326,7 +326,7 @@ describe('legitimateIdentities', () => {
       { issuer: EKS, claims: { sub: eq('system:serviceaccount:payments:api'), aud: eq('sts.amazonaws.com') } },
       { issuer: EKS, claims: { sub: like('system:serviceaccount:payments:*'), aud: eq('sts.amazonaws.com') } })).toEqual([
       [`EKS service account payments/api of ${EKS}`, 'system:serviceaccount:payments:api', []],
-      [`EKS service account payments/legit of ${EKS}`, 'system:serviceaccount:payments:legit', ['sub']],
+      [`EKS service account payments/legit of ${EKS}`, 'system:serviceaccount:payments:legit', ['serviceaccount', 'sub']],
     ]);
     const [aks] = legitimateIdentities(trust('azure-fic', { issuer: AKS, claims: { sub: eq('system:serviceaccount:payments:api'), aud: eq('api://AzureADTokenExchange') } }));
     expect(aks.token).toEqual(kubernetesToken({ issuer: AKS, namespace: 'payments', serviceAccount: 'api', aud: ['api://AzureADTokenExchange'] }));

