@@ -8,7 +8,8 @@ import { azureTrusts } from './azure';
 import { forgedVariants } from './forge';
 import { gcpTrusts } from './gcp';
 import {
-  Decision, Evaluated, ForgedVariant, LegitimateIdentity, Token, TokenPlatform, TrustResult, TrustVerdict, VERIFY_SCHEMA_VERSION, VerifyReport, VerifyTrust,
+  Decision, Evaluated, ForgedVariant, LegitimateIdentity, Token, TokenPlatform, TrustResult, TrustVerdict,
+  VERIFY_SCHEMA_VERSION, VerifyReport, VerifyTrust,
 } from './model';
 import { canonicalJson, legitimateIdentities } from './tokens';
 import type { SynthOutput } from '../synth/model';
