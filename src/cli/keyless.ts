@@ -261,15 +261,13 @@ function writeReport(option: string, file: string, content: string): void {
 }
 
 /**
- * The output verify reads: the inventory's reader first, which refuses what would make the result silently
- * incomplete (a missing path, an unknown format, a partial CDK or cdktf output), then the neutral model with the
- * Terraform provider blocks (GCP trusts take a grant's project from its `google` provider), which the inventory's
- * input does not carry.
+ * The output verify reads: the inventory's reader, which refuses what would make the result silently incomplete (a
+ * missing path, an unknown format, a partial CDK or cdktf output), with the Terraform provider blocks (GCP trusts take
+ * a grant's project from its `google` provider).
  */
 function readVerifyInput(targets: readonly string[]): { input: InventoryInput; output: SynthOutput } {
   const input = readInventoryInput(targets);
-  const providers = input.files.some((f) => f.format === 'terraform') ? readSynthesizedOutput(targets).providers : [];
-  return { input, output: { resources: input.resources, providers, files: input.files as SynthOutput['files'] } };
+  return { input, output: { resources: input.resources, providers: [...input.providers], files: input.files as SynthOutput['files'] } };
 }
 
 /**

@@ -10,6 +10,8 @@ export interface InventoryInput {
   readonly resources: NeutralResource[];
   /** Files recognised, with their format. */
   readonly files: Array<{ readonly file: string; readonly format: string }>;
+  /** Terraform provider blocks, per file (a GCP provider's default project, `keyless verify`'s readers). */
+  readonly providers: readonly TerraformProvider[];
   /** A file label → its path relative to the directory given (what identity ids may depend on). */
   readonly relativeFile: (file: string) => string;
   /** A file label → the path on disk (to locate resources for SARIF). */
@@ -119,6 +121,7 @@ function inventoryInput(
   return {
     resources,
     files,
+    providers,
     relativeFile: (file) => relative.get(file) ?? file,
     absoluteFile: (file) => absolute.get(file),
     defaultGoogleProject,
