@@ -145,6 +145,7 @@ const entryPoints: Record<string, string> = {
   './templates': 'templates/index',
   './guardrails': 'guardrails/index',
   './inventory': 'inventory/index',
+  './verify': 'verify/index',
 };
 project.package.addField('exports', {
   ...Object.fromEntries(Object.entries(entryPoints).map(([subpath, file]) => [subpath, { types: `./lib/${file}.d.ts`, default: `./lib/${file}.js` }])),

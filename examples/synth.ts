@@ -5,6 +5,7 @@
  *   out/terraform/  cdktf output (stacks/<name>/cdk.tf.json)
  *   out/k8s/        cdk8s manifests (*.k8s.yaml)
  *   out/guardrails.json, out/inventory.json, out/report.md
+ *   out/verify.json  `keyless verify` of every federated trust (every one must be sound, or the synthesis fails)
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -16,6 +17,7 @@ import * as cdktf from 'cdktf';
 import { KeylessError } from '../src';
 import { addAwsGuardrails, addKubernetesGuardrails, addTerraformGuardrails, evaluate, readSynthesizedOutput } from '../src/guardrails';
 import { writeInventory } from '../src/inventory';
+import { verify, verifyJson } from '../src/verify';
 import { awsBreakGlass, azureBreakGlass, gcpBreakGlass } from './platform/break-glass';
 import { awsPlatform, azurePlatform, gcpPlatform } from './platform/ci-trust';
 import { awsFleet } from './platform/fleet';
@@ -72,11 +74,26 @@ export function synthExamples(outdir: string): void {
   k8sApp.synth();
 
   // The findings report, over everything synthesized, next to the output (machine-readable).
-  const { resources, files } = readSynthesizedOutput([path.join(outdir, 'aws'), path.join(outdir, 'terraform'), path.join(outdir, 'k8s')]);
+  const output = readSynthesizedOutput([path.join(outdir, 'aws'), path.join(outdir, 'terraform'), path.join(outdir, 'k8s')]);
+  const { resources, files } = output;
   const report = evaluate(resources, { today: EXAMPLES_TODAY });
   fs.writeFileSync(path.join(outdir, 'guardrails.json'), `${JSON.stringify({ files, ...report }, null, 2)}\n`);
   // The identity inventory and its report (out/inventory.json, out/report.md).
   writeInventory([path.join(outdir, 'aws'), path.join(outdir, 'terraform'), path.join(outdir, 'k8s')], outdir, { today: EXAMPLES_TODAY });
+  // Every federated trust, evaluated with legitimate and forged tokens (out/verify.json): the examples must all be sound.
+  const verified = verify(output);
+  fs.writeFileSync(path.join(outdir, 'verify.json'), verifyJson(verified));
+  const unsound = verified.trusts.filter((t) => t.verdict !== 'sound');
+  if (unsound.length > 0) {
+    throw new ExamplesNotVerifiedError(unsound.map((t) => `${t.verdict} ${t.id} (${t.location.file} ${t.location.resource}): ${t.problems.join('; ')}`));
+  }
+}
+
+/** A trust of the examples that `keyless verify` does not find sound: the synthesis fails with each one's problems. */
+class ExamplesNotVerifiedError extends Error {
+  constructor(readonly lines: readonly string[]) {
+    super(`keyless verify: ${lines.length} trust${lines.length === 1 ? '' : 's'} of the examples not sound (see out/verify.json):\n${lines.join('\n')}`);
+  }
 }
 
 /** The stacks and charts the platform team gives the checkout team. */
@@ -102,7 +119,7 @@ if (require.main === module) {
   try {
     synthExamples(path.resolve(__dirname, '..', 'out'));
   } catch (error) {
-    if (error instanceof KeylessError || (error instanceof Error && /^Validation failed/.test(error.message))) {
+    if (error instanceof KeylessError || error instanceof ExamplesNotVerifiedError || (error instanceof Error && /^Validation failed/.test(error.message))) {
       // A refused declaration or a guardrail finding: the message says where, what and how to fix it; no stack trace.
       process.stderr.write(`keyless: ${error.message}\n`);
       process.exit(1);

@@ -4,7 +4,7 @@
 //
 // The namespaces load on first use (src/namespaces/): importing the root loads no framework, so a team installs only
 // the frameworks it uses. `@keyless/constructs/aws`, `/gcp`, `/azure`, `/k8s`, `/templates`, `/guardrails` and
-// `/inventory` are the same entry points, imported directly.
+// `/inventory` and `/verify` are the same entry points, imported directly.
 
 export { KeylessError } from './core/errors';
 export type { KeylessErrorDetails, ReferenceFramework, ValidationContext } from './core/errors';
@@ -45,3 +45,4 @@ export * as k8s from './namespaces/k8s';
 export * as templates from './namespaces/templates';
 export * as guardrails from './namespaces/guardrails';
 export * as inventory from './namespaces/inventory';
+export * as verify from './namespaces/verify';

@@ -20,7 +20,7 @@ interface Surface {
 const SURFACE: Record<string, Surface> = {
   '.': {
     source: 'index',
-    values: ['Access', 'GitHubActions', 'GitLabCi', 'KeylessError', 'aws', 'azure', 'gcp', 'guardrails', 'inventory', 'k8s', 'templates'],
+    values: ['Access', 'GitHubActions', 'GitLabCi', 'KeylessError', 'aws', 'azure', 'gcp', 'guardrails', 'inventory', 'k8s', 'templates', 'verify'],
     types: [
       'AccessGrants', 'AwsAccessStatement', 'AzureAccessGrant', 'CiPlatform', 'CiRepositoryIdentity', 'CiResolveOptions', 'CiTrustPolicy',
       'ClaimPin', 'ClaimRequirement', 'GcpAccessGrant', 'GitHubActionsProps', 'GitHubSubjectFormat', 'GitLabCiProps', 'ICiSource',
@@ -93,10 +93,23 @@ const SURFACE: Record<string, Surface> = {
       'SubjectKind', 'TrustedSubject', 'WriteInventoryOptions',
     ],
   },
+  './verify': {
+    source: 'verify/index',
+    values: [
+      'FORGED_FAMILIES', 'UnsupportedTrustPolicyError', 'VERIFY_COMMENT_MARKER', 'VERIFY_SCHEMA_VERSION', 'awsTrusts', 'azureTrusts',
+      'evaluateTrust', 'forgedVariants', 'gcpTrusts', 'legitimateIdentities', 'readTrusts', 'tokenSummary', 'tryEvaluateTrust', 'verify',
+      'verifyFails', 'verifyJson', 'verifyMarkdown', 'verifySarif', 'verifySummaryLines', 'verifyTrust',
+    ],
+    types: [
+      'ClaimRequirement', 'ClaimValue', 'Decision', 'Evaluated', 'ForgedFamily', 'ForgedVariant', 'LegitimateIdentity', 'Token',
+      'TokenPlatform', 'TrustAlternative', 'TrustDecision', 'TrustKind', 'TrustLocation', 'TrustPrincipalType', 'TrustRequest',
+      'TrustResult', 'TrustUnsupported', 'TrustVerdict', 'VerifyMarkdownOptions', 'VerifyReport', 'VerifySarifOptions', 'VerifyTrust',
+    ],
+  },
 };
 
 /** The root's namespaces are the entry points: `aws` is `@keyless/constructs/aws`. */
-const NAMESPACES = ['aws', 'gcp', 'azure', 'k8s', 'templates', 'guardrails', 'inventory'];
+const NAMESPACES = ['aws', 'gcp', 'azure', 'k8s', 'templates', 'guardrails', 'inventory', 'verify'];
 
 /** Every name each module exports, types included, read from the source (syntax and binding only: no type check). */
 function declaredExports(): (source: string) => string[] {

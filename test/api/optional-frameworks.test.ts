@@ -41,7 +41,7 @@ beforeAll(() => {
   return reports;
 });
 
-const ROOT_KEYS = ['KeylessError', 'GitHubActions', 'GitLabCi', 'Access', 'aws', 'gcp', 'azure', 'k8s', 'templates', 'guardrails', 'inventory'];
+const ROOT_KEYS = ['KeylessError', 'GitHubActions', 'GitLabCi', 'Access', 'aws', 'gcp', 'azure', 'k8s', 'templates', 'guardrails', 'inventory', 'verify'];
 const HINT = 'next to @keyless/constructs, or import only the entry points of the frameworks you use (e.g. `@keyless/constructs/aws`).';
 const missing = (entry: string, renders: string, which: string, install: string): { keyless: boolean; message: string } => ({
   keyless: true,
@@ -91,8 +91,8 @@ describe('an AWS-only install: aws-cdk-lib and constructs, no cdktf, cdk8s or cd
     expect([...new Set(report.resolveAttempts.map((attempt) => attempt.request))].sort()).toEqual(AWS_ONLY.slice().sort());
   });
 
-  test('the inventory and the guardrails load without them', () => {
-    expect([report.errors.inventory, report.errors.guardrails]).toEqual([null, null]);
+  test('the inventory, the guardrails and verify load without them', () => {
+    expect([report.errors.inventory, report.errors.guardrails, report.errors.verify]).toEqual([null, null, null]);
   });
 });
 
@@ -106,6 +106,6 @@ describe('a GCP-only install: no aws-cdk-lib, no cdk8s, no azurerm provider', ()
       message: '[KL-FRAMEWORK-MISSING] @keyless/constructs: `aws` renders with aws-cdk-lib, which is not installed (a peer dependency of'
         + ` @keyless/constructs, which npm installs only when asked). Fix: \`npm i aws-cdk-lib@^2.276.0\` ${HINT}`,
     });
-    expect([report.errors.gcp, report.errors['entry point gcp'], report.errors.inventory]).toEqual([null, null, null]);
+    expect([report.errors.gcp, report.errors['entry point gcp'], report.errors.inventory, report.errors.verify]).toEqual([null, null, null, null]);
   });
 });
