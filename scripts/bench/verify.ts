@@ -1,7 +1,7 @@
 /**
  * `npm run bench:verify`: the time `keyless verify` takes over N hand-written federated trusts (default 1,000), a
  * third each AWS (a GitHub role trust in CloudFormation), GCP (a GitHub workload identity provider with its
- * service-account binding, Terraform JSON) and Azure (a GitHub federated credential, Terraform JSON), read from disk
+ * service-account binding, one pool each, Terraform JSON) and Azure (a GitHub federated credential, Terraform JSON), read from disk
  * and verified in-process: median of BENCH_REPEATS (default 3) runs, with peak RSS. BENCH_VERIFY_SIZES=1000,5000
  * measures several sizes.
  */
@@ -46,15 +46,16 @@ function writeEstate(n: number): string {
   }
   fs.writeFileSync(path.join(dir, 'aws.template.json'), JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: resources }));
   const google: Record<string, Record<string, unknown>> = {
-    google_iam_workload_identity_pool: { ci: { project: 'acme-prod', workload_identity_pool_id: 'ci' } },
+    google_iam_workload_identity_pool: {},
     google_iam_workload_identity_pool_provider: {},
     google_service_account: {},
     google_service_account_iam_member: {},
   };
   for (let i = 0; i < per; i++) {
+    google.google_iam_workload_identity_pool[`ci_${i}`] = { project: 'acme-prod', workload_identity_pool_id: `ci-${i}` };
     google.google_iam_workload_identity_pool_provider[`github_${i}`] = {
       project: 'acme-prod',
-      workload_identity_pool_id: 'ci',
+      workload_identity_pool_id: `ci-${i}`,
       workload_identity_pool_provider_id: `github-${i}`,
       attribute_mapping: { 'google.subject': 'assertion.sub', 'attribute.repository': 'assertion.repository' },
       attribute_condition: `assertion.repository_id == '${7000000 + i}' && assertion.ref == 'refs/heads/main'`,
@@ -64,7 +65,7 @@ function writeEstate(n: number): string {
     google.google_service_account_iam_member[`deploy_${i}`] = {
       service_account_id: `\${google_service_account.deploy_${i}.name}`,
       role: 'roles/iam.workloadIdentityUser',
-      member: `principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/ci/attribute.repository/acme/service-${i}`,
+      member: `principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/ci-${i}/attribute.repository/acme/service-${i}`,
     };
   }
   fs.writeFileSync(path.join(dir, 'gcp.tf.json'), JSON.stringify({ resource: google }));

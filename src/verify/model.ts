@@ -124,6 +124,12 @@ export interface LegitimateIdentity {
   readonly token: Token;
   /** Claims verify had to invent because the trust does not constrain them (e.g. `repository` of an unpinned trust). */
   readonly invented: readonly string[];
+  /**
+   * Set when the platform never issues this token: the trust requires a value no run can have (an issuer with a
+   * trailing slash GitHub never writes, a repository named `*` in an exact subject). The identity then counts as
+   * refused, with this reason, whatever the evaluator says.
+   */
+  readonly impossible?: string;
 }
 
 /** A token and its decision. */

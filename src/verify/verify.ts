@@ -100,7 +100,12 @@ export function verifyTrust(trust: VerifyTrust): TrustResult {
   if (trust.unevaluable !== undefined) return notEvaluable(trust, trust.unevaluable);
   const identities = legitimateIdentities(trust);
   if (identities.length === 0) return notEvaluable(trust, 'no legitimate identity can be derived from the trust');
-  const legitimate: Evaluated[] = identities.map((l) => ({ description: l.description, token: l.token, decision: decide(trust, l.token) }));
+  // A token the platform never issues is refused whatever the trust says: the trust is written for nobody.
+  const legitimate: Evaluated[] = identities.map((l) => ({
+    description: l.description,
+    token: l.token,
+    decision: l.impossible !== undefined ? { outcome: 'denied', detail: `no such token is issued: ${l.impossible}` } : decide(trust, l.token),
+  }));
   const forged: Evaluated[] = forgedOf(trust, identities).map((v) => ({
     description: v.description,
     family: v.family,
@@ -114,7 +119,7 @@ export function verifyTrust(trust: VerifyTrust): TrustResult {
   const invented = [...new Set(identities.flatMap(unpinnedClaims))].sort();
   const unpinned = invented.length > 0;
   const problems: string[] = [];
-  if (unpinned) problems.push(`unpinned: the trust constrains none of ${invented.map((c) => `\`${c}\``).join(', ')}: any value is admitted`);
+  if (unpinned) problems.push(`unpinned: the trust pins none of ${invented.map((c) => `\`${c}\``).join(', ')} to one value: verify chose one, and others are admitted`);
   for (const e of forged) {
     if (e.decision.outcome === 'admitted' && !e.sharedByDesign) {
       problems.push(`forged token admitted (${e.family}): ${e.description}: ${tokenSummary(e.token)}`);
