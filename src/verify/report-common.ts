@@ -1,0 +1,97 @@
+/**
+ * What the reports of `keyless verify` (./report.ts, ./report-sarif.ts, ./report-markdown.ts) share: the order of
+ * trusts and tokens, a claim value as text, and the names of trusts and tokens.
+ */
+import { FORGED_FAMILIES } from './forge';
+import { ClaimValue, Evaluated, Token, TrustKind, TrustResult, VerifyReport } from './model';
+import { canonicalJson } from './tokens';
+
+/** A trust kind as people read it. */
+export const KIND_LABELS: Record<TrustKind, string> = {
+  'aws-oidc': 'AWS role (OIDC federation)',
+  'aws-pod-identity': 'AWS role (EKS Pod Identity)',
+  'gcp-workload-identity': 'GCP workload identity federation',
+  'gcp-gke': 'GCP GKE workload identity',
+  'azure-fic': 'Azure federated identity credential',
+};
+
+/**
+ * A claim value as one stable text (object keys sorted), as the reports show it: a string as is (not quoted), a list,
+ * number or boolean as its canonical JSON, an object with its keys sorted and its values in this same text (so its
+ * strings unquoted). Not canonicalJson's text: a string is shown unquoted, and `''` stands for an absent claim.
+ */
+export function claimText(value: ClaimValue | undefined): string {
+  if (value === undefined) return '';
+  if (Array.isArray(value)) return canonicalJson(value);
+  if (typeof value === 'object') {
+    const object = value as { readonly [key: string]: ClaimValue };
+    return `{${Object.keys(object).sort().map((k) => `${JSON.stringify(k)}:${claimText(object[k])}`).join(',')}}`;
+  }
+  return typeof value === 'string' ? value : canonicalJson(value);
+}
+
+/** Compares two strings by code unit (locale-independent, so the order is the same on every machine). */
+export function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A claim set with its keys sorted (nested objects too). */
+export function sortedClaims(claims: { readonly [claim: string]: ClaimValue }): { [claim: string]: ClaimValue } {
+  const sorted: { [claim: string]: ClaimValue } = {};
+  for (const key of Object.keys(claims).sort(byText)) {
+    const value = claims[key];
+    sorted[key] = value !== null && typeof value === 'object' && !Array.isArray(value) ? sortedClaims(value as { readonly [k: string]: ClaimValue }) : value;
+  }
+  return sorted;
+}
+
+/** A family's rank: its place in FORGED_FAMILIES (identity-level families first), unknown families after, by name. */
+const FAMILY_RANK: ReadonlyMap<string, number> = new Map(FORGED_FAMILIES.map((f, i) => [f.family, i] as const).reverse());
+
+/** Tokens in report order: by family (FORGED_FAMILIES order, then name), then description, then the token's canonical text. */
+export function sortedEvaluated(list: readonly Evaluated[]): Evaluated[] {
+  const rank = (e: Evaluated) => (e.family === undefined ? -1 : FAMILY_RANK.get(e.family) ?? FORGED_FAMILIES.length);
+  const key = (e: Evaluated) => [e.family ?? '', e.description, e.token.issuer, claimText(e.token.claims as ClaimValue)];
+  return [...list].sort((a, b) => {
+    if (rank(a) !== rank(b)) return rank(a) - rank(b);
+    const [ka, kb] = [key(a), key(b)];
+    for (let i = 0; i < ka.length; i++) {
+      const c = byText(ka[i], kb[i]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+}
+
+/** Trusts sorted by id. */
+export function sortedTrusts(report: VerifyReport): TrustResult[] {
+  return [...report.trusts].sort((a, b) => byText(a.id, b.id));
+}
+
+/** Forged tokens that got in (shared-by-design variants are notes, not forgeries). */
+export function admittedForgeries(t: TrustResult): Evaluated[] {
+  return sortedEvaluated(t.forged.filter((e) => e.decision.outcome === 'admitted' && e.sharedByDesign === undefined));
+}
+
+/** Legitimate tokens that were not admitted. */
+export function refusedLegitimate(t: TrustResult): Evaluated[] {
+  return sortedEvaluated(t.legitimate.filter((e) => e.decision.outcome !== 'admitted'));
+}
+
+/** One line naming a token: its issuer, `sub` and `aud` (Pod Identity and GKE: the identity it carries). */
+export function tokenLine(token: Token): string {
+  const c = token.claims;
+  const show = (v: ClaimValue | undefined) => (v === undefined ? '(none)' : Array.isArray(v) ? v.join(',') : claimText(v));
+  if (token.platform === 'eks-pod-identity') {
+    return `cluster ${show(c['eks-cluster-arn'] ?? token.issuer)}, service account ${show(c['kubernetes-namespace'])}/${show(c['kubernetes-service-account'])}`;
+  }
+  if (token.platform === 'gke') {
+    return `project ${show(c.project)}, cluster ${show(c.location)}/${show(c.cluster)}, service account ${show(c.namespace)}/${show(c.serviceaccount)}`;
+  }
+  return `iss=${token.issuer} sub=${show(c.sub)} aud=${show(c.aud)}`;
+}
+
+/** A trust kind and identity, for messages. */
+export function trustTitle(t: TrustResult): string {
+  return `${KIND_LABELS[t.kind]} ${t.identity}`;
+}
