@@ -120,7 +120,8 @@ function variableOf(match: RegExpExecArray, offset = 1): { variable: TermRequire
 
 /**
  * The requirement one positive term states: `V == 'v'` (either side), `V in ['a', 'b']`, `V.startsWith('p')` (glob
- * `p*`, unless `p` itself holds a glob character); undefined for any other term (negations, functions, numbers),
+ * `p*`, unless `p` itself holds a glob character), `V.matches('^LIT')` / `V.matches('^LIT$')` (a literal anchored
+ * pattern: see anchoredLiteral); undefined for any other term (negations, functions, numbers),
  * which the evaluator still evaluates but which does not describe a legitimate value.
  */
 export function termRequirement(term: string): TermRequirement | undefined {
@@ -135,7 +136,23 @@ export function termRequirement(term: string): TermRequirement | undefined {
   m = new RegExp(`^${VARIABLE}\\.startsWith\\(\\s*(.+?)\\s*\\)$`).exec(t);
   const prefix = m ? stringLiteral(m[5]) : undefined;
   if (m && prefix !== undefined && !isGlob(prefix)) return { ...variableOf(m), requirement: { values: [`${prefix}*`], glob: true } };
+  m = new RegExp(`^${VARIABLE}\\.matches\\(\\s*(.+?)\\s*\\)$`).exec(t);
+  const anchored = m ? anchoredLiteral(stringLiteral(m[5])) : undefined;
+  if (m && anchored !== undefined) return { ...variableOf(m), requirement: anchored };
   return undefined;
+}
+
+/**
+ * An RE2 pattern anchored at the start whose body is a literal (no metacharacter): `^LIT$` is the value LIT, `^LIT`
+ * every value starting with it (glob `LIT*`). CEL `matches` is an unanchored search (cel-spec, "matches"), so an
+ * unanchored pattern states no prefix and gives no requirement; nor does a body with `.`, a class or a quantifier.
+ */
+function anchoredLiteral(pattern: string | undefined): ClaimRequirement | undefined {
+  if (pattern === undefined || !pattern.startsWith('^')) return undefined;
+  const exact = pattern.endsWith('$') && pattern.length > 1;
+  const body = pattern.slice(1, exact ? -1 : undefined);
+  if (body === '' || /[.[\]()*+?{}|\\^$]/.test(body)) return undefined;
+  return exact ? { values: [body], glob: false } : { values: [`${body}*`], glob: true };
 }
 
 /** Requirements keyed `variable.name` (`assertion.ref`): one way in. */

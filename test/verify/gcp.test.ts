@@ -4,6 +4,7 @@ import { SynthOutput } from '../../src/synth/model';
 import { readSynthesizedOutput, terraformProviders, terraformResources } from '../../src/synth/read';
 import { terraformShowOutput } from '../../src/synth/terraform-plan';
 import { gcpTrusts } from '../../src/verify/gcp';
+import { termRequirement } from '../../src/verify/gcp-cel';
 import { Token, VerifyTrust } from '../../src/verify/model';
 import { synthesizedExamples } from '../helpers/examples';
 import { admitted, findWorkloadIdentityProvider, gcpTokenExchange, resolvePoolId } from '../helpers/gcp-token-exchange';
@@ -419,5 +420,22 @@ describe('gcpTrusts on the examples, differentially against the independent exch
     expect(outcomes.filter(([, ours, theirs]) => ours !== theirs)).toEqual([]);
     // Neither side admits everything or nothing: the comparison decides something.
     expect(new Set(outcomes.map(([, ours]) => ours))).toEqual(new Set(['admitted', 'denied']));
+  });
+});
+
+describe('termRequirement: the legitimate value a condition term states', () => {
+  test.each<[string, ReturnType<typeof termRequirement>]>([
+    ["assertion.ref == 'refs/heads/main'", { variable: 'assertion', name: 'ref', requirement: { values: ['refs/heads/main'], glob: false } }],
+    ["assertion.ref.startsWith('refs/tags/v')", { variable: 'assertion', name: 'ref', requirement: { values: ['refs/tags/v*'], glob: true } }],
+    ["assertion.sub.matches('^repo:acme/app:ref:refs/heads/main')",
+      { variable: 'assertion', name: 'sub', requirement: { values: ['repo:acme/app:ref:refs/heads/main*'], glob: true } }],
+    ["assertion.sub.matches('^repo:acme/app:ref:refs/heads/main$')",
+      { variable: 'assertion', name: 'sub', requirement: { values: ['repo:acme/app:ref:refs/heads/main'], glob: false } }],
+    // Unanchored (CEL matches searches anywhere), a `.` (any character) or a quantifier: no stated value.
+    ["assertion.sub.matches('repo:acme/app')", undefined],
+    ["assertion.repository.matches('^acme/app.$')", undefined],
+    ["assertion.repository.matches('^acme/ap+$')", undefined],
+  ])('%s', (term, expected) => {
+    expect(termRequirement(term)).toEqual(expected);
   });
 });
