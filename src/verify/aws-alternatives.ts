@@ -6,14 +6,16 @@ import {
   allowsAction, EKS_POD_IDENTITY_SERVICE, federatedOf, isObject, OidcProvider, oidcHost, Policy, servicesOf, WEB_IDENTITY,
 } from './aws-policy';
 import type { ClaimRequirement, TrustAlternative } from './model';
-import { isGlob } from '../synth/glob';
+import { byText } from './order';
+import { globMatches, isGlob } from '../synth/glob';
 import { asList, safeJson } from '../synth/values';
 
 /** Positive string operators: their values are what a legitimate token carries (`Like`: globs). */
 function positiveOperator(operator: string): { glob: boolean } | undefined {
   // ArnEquals and ArnLike both take wildcards ("Amazon Resource Name (ARN) condition operators",
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN).
-  const match = /^(?:ForAnyValue:)?(String(?:Equals|EqualsIgnoreCase|Like)|Arn(?:Equals|Like))(?:IfExists)?$/i.exec(operator);
+  // ForAllValues: on a single-valued key STS always sets (`sub`, `aud`) holds exactly when the plain operator does.
+  const match = /^(?:ForAnyValue:|ForAllValues:)?(String(?:Equals|EqualsIgnoreCase|Like)|Arn(?:Equals|Like))(?:IfExists)?$/i.exec(operator);
   if (!match) return undefined;
   return { glob: /like$/i.test(match[1]) || /^arn/i.test(match[1]) };
 }
@@ -39,14 +41,14 @@ function requirements(statement: any, keyName: (key: string) => string | undefin
 
 /** Requirements sorted by claim name. */
 function sortedClaims(claims: Record<string, ClaimRequirement>): Record<string, ClaimRequirement> {
-  return Object.fromEntries(Object.entries(claims).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(claims).sort(([a], [b]) => byText(a, b)));
 }
 
 /** Alternatives without duplicates, in the order of their JSON text. */
 function uniqueAlternatives(alternatives: TrustAlternative[]): TrustAlternative[] {
   const byKey = new Map<string, TrustAlternative>();
   for (const a of alternatives) byKey.set(safeJson(a), a);
-  return [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, a]) => a);
+  return [...byKey.entries()].sort(([a], [b]) => byText(a, b)).map(([, a]) => a);
 }
 
 /** The alternatives of an `aws-oidc` trust: per Allow statement of sts:AssumeRoleWithWebIdentity and provider, its claims. */
@@ -57,14 +59,57 @@ export function oidcAlternatives(policy: Policy, providers: ReadonlyMap<string, 
     for (const principal of federatedOf(statement)) {
       const host = oidcHost(principal);
       if (host === undefined || !providers.has(host)) continue;
-      const claims = requirements(statement, (key) => {
-        const colon = key.lastIndexOf(':');
-        return colon > 0 && key.slice(0, colon).toLowerCase() === host.toLowerCase() ? key.slice(colon + 1) : undefined;
-      });
+      const claims = narrowedByDenials(requirements(statement, claimOfHost(host)), policy, principal, host);
       alternatives.push({ issuer: `https://${host}`, claims: sortedClaims(claims) });
     }
   }
   return uniqueAlternatives(alternatives);
+}
+
+/**
+ * The claim a condition key of the provider names: `HOST:CLAIM` → CLAIM, lower-cased (condition key names are not
+ * case-sensitive, "IAM JSON policy elements: Condition": `…:Sub` is `…:sub`, and token claims are lower-case).
+ */
+function claimOfHost(host: string): (key: string) => string | undefined {
+  return (key) => {
+    const colon = key.lastIndexOf(':');
+    return colon > 0 && key.slice(0, colon).toLowerCase() === host.toLowerCase() ? key.slice(colon + 1).toLowerCase() : undefined;
+  };
+}
+
+/**
+ * An Allow statement's requirements, narrowed by the Deny statements of the same principal whose one condition is a
+ * negated string operator on a claim (`Deny … StringNotEquals sub [v…]` denies every token whose `sub` is not one of
+ * them: a legitimate token carries one of them). A requirement the Allow already states is intersected with the
+ * Deny's values (the values of the Allow's requirement the Deny leaves admitted); a Deny that leaves none is ignored.
+ */
+function narrowedByDenials(
+  claims: Record<string, ClaimRequirement>, policy: Policy, principal: string, host: string,
+): Record<string, ClaimRequirement> {
+  const out = { ...claims };
+  for (const statement of policy.Statement) {
+    if (statement?.Effect !== 'Deny' || !allowsAction(statement, WEB_IDENTITY)) continue;
+    if (statement.Principal !== '*' && !federatedOf(statement).includes(principal)) continue;
+    const blocks = Object.entries(isObject(statement.Condition) ? statement.Condition : {});
+    if (blocks.length !== 1 || !isObject(blocks[0][1]) || Object.keys(blocks[0][1]).length !== 1) continue;
+    const negated = /^String(NotEquals|NotLike)(?:IfExists)?$/i.exec(blocks[0][0]);
+    const [key, raw] = Object.entries(blocks[0][1])[0];
+    const claim = claimOfHost(host)(key);
+    if (!negated || claim === undefined) continue;
+    const values = asList<unknown>(raw).map(String).sort();
+    const denied: ClaimRequirement = { values, glob: /like/i.test(negated[1]) && values.some(isGlob) };
+    const allowed = out[claim];
+    if (allowed === undefined) {
+      out[claim] = denied;
+      continue;
+    }
+    // The Allow's values the Deny leaves admitted (an exact Deny value inside an Allow glob, or an Allow value the Deny names).
+    const kept = denied.glob
+      ? allowed.values.filter((v) => !allowed.glob && denied.values.some((d) => globMatches(d, v)))
+      : denied.values.filter((v) => (allowed.glob ? allowed.values.some((a) => globMatches(a, v)) : allowed.values.includes(v)));
+    if (kept.length > 0) out[claim] = { values: kept, glob: false };
+  }
+  return out;
 }
 
 /** `arn:P:eks:R:A:podidentityassociation/C/ID` (globs allowed) → the cluster ARN pattern `arn:P:eks:R:A:cluster/C`. */
@@ -81,7 +126,7 @@ export function podIdentityAlternatives(policy: Policy, associations: ReadonlyAr
   const fromStatements: Array<Record<string, ClaimRequirement>> = [];
   for (const statement of policy.Statement) {
     if (statement?.Effect !== 'Allow' || !servicesOf(statement).includes(EKS_POD_IDENTITY_SERVICE) || !allowsAction(statement, 'sts:AssumeRole')) continue;
-    const claims = requirements(statement, (key) => (/^aws:RequestTag\//i.test(key) ? key.slice('aws:RequestTag/'.length) : undefined));
+    const claims = requirements(statement, (key) => (/^aws:RequestTag\//i.test(key) ? key.slice('aws:RequestTag/'.length).toLowerCase() : undefined));
     // The cluster facts of the source keys, as a requirement on the `eks-cluster-arn` session tag.
     if (claims['eks-cluster-arn'] === undefined) {
       const source = requirements(statement, (key) => (/^aws:Source(Arn|Account)$/i.test(key) ? key.slice(4).toLowerCase() : undefined));

@@ -10,6 +10,7 @@ import {
 } from './aws-policy';
 import { tryEvaluateTrust, type TrustRequest } from './aws-trust-evaluator';
 import type { ClaimValue, Decision, Token } from './model';
+import { byText } from './order';
 import { awsStsExposesClaim } from '../core/facts/aws-sts-claims';
 import { asList, issuerOf } from '../synth/values';
 
@@ -115,7 +116,7 @@ export function evaluateWebIdentity(policy: Policy, providers: ReadonlyMap<strin
   }
   const context: Context = {};
   const prefix = provider?.host ?? host;
-  for (const [claim, value] of Object.entries(token.claims).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [claim, value] of Object.entries(token.claims).sort(([a], [b]) => byText(a, b))) {
     if (!awsStsExposesClaim(issuerUrl, claim)) continue;
     const v = claim === 'aud' ? audienceValue(value, provider) : requestValue(value);
     if (v !== undefined) context[`${prefix}:${claim}`] = v;
@@ -137,7 +138,7 @@ export function evaluateWebIdentity(policy: Policy, providers: ReadonlyMap<strin
 export function evaluatePodIdentity(policy: Policy, token: Token): Decision {
   if (token.platform !== 'eks-pod-identity') return { outcome: 'denied', detail: `a ${token.platform} token is not an EKS Pod Identity session: only the EKS Auth API assumes this role` };
   const cluster = /^arn:([^:]+):eks:([^:]+):(\d{12}):cluster\/(.+)$/.exec(token.issuer);
-  const tags = Object.entries(token.claims).filter(([, v]) => typeof v === 'string').sort(([a], [b]) => a.localeCompare(b)) as Array<[string, string]>;
+  const tags = Object.entries(token.claims).filter(([, v]) => typeof v === 'string').sort(([a], [b]) => byText(a, b)) as Array<[string, string]>;
   const context: Context = {};
   for (const [key, value] of tags) context[`aws:RequestTag/${key}`] = value;
   context['aws:TagKeys'] = tags.map(([key]) => key);

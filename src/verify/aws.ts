@@ -39,6 +39,7 @@ import {
 } from './aws-policy';
 import { AwsReader } from './aws-read';
 import type { Decision, VerifyTrust } from './model';
+import { byText } from './order';
 import type { NeutralResource, SynthOutput } from '../synth/model';
 import { asList, safeJson } from '../synth/values';
 
@@ -144,6 +145,6 @@ export function awsTrusts(output: SynthOutput): { trusts: VerifyTrust[]; warning
       trusts.push(podIdentityTrust(reader, role, policy, pods, base));
     }
   }
-  trusts.sort((a, b) => a.id.localeCompare(b.id));
+  trusts.sort((a, b) => byText(a.id, b.id));
   return { trusts, warnings: [...new Set(warnings)].sort() };
 }

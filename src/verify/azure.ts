@@ -16,6 +16,7 @@
  * not evaluated.
  */
 import type { Decision, Token, TrustAlternative, VerifyTrust } from './model';
+import { byText } from './order';
 import { NeutralResource, SynthOutput } from '../synth/model';
 import { attributesOf, TerraformIndex } from '../synth/terraform';
 import { asList, safeJson } from '../synth/values';
@@ -125,6 +126,6 @@ export function azureTrusts(output: SynthOutput): { trusts: VerifyTrust[]; warni
     if (seen.has(key)) warnings.push(`${t.location.file}:${t.location.resource}: same issuer and subject as ${seen.get(key)} on ${t.identity} (Entra refuses the second)`);
     else seen.set(key, `${t.location.file}:${t.location.resource}`);
   }
-  trusts.sort((a, b) => a.id.localeCompare(b.id));
+  trusts.sort((a, b) => byText(a.id, b.id));
   return { trusts, warnings: warnings.sort() };
 }

@@ -243,6 +243,41 @@ export function mappedClaim(expression: string): string | undefined {
   return m && m[1] === 'assertion' ? (m[2] ?? m[3] ?? m[4]) : undefined;
 }
 
+/**
+ * A top-level conditional `C ? A : B` (outside quotes, parentheses and brackets; the first top-level `?` and its
+ * matching `:`), as its three parts; undefined for any other expression.
+ */
+export function splitTernary(expression: string): { condition: string; then: string; otherwise: string } | undefined {
+  const e = unwrap(expression);
+  let depth = 0;
+  let quote: string | undefined;
+  let question = -1;
+  let nested = 0;
+  for (let i = 0; i < e.length; i++) {
+    const c = e[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '\'' || c === '"') {
+      quote = c;
+    } else if (c === '(' || c === '[' || c === '{') {
+      depth++;
+    } else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+    } else if (depth === 0 && c === '?') {
+      if (question < 0) question = i;
+      else nested++;
+    } else if (depth === 0 && c === ':' && question >= 0) {
+      if (nested > 0) {
+        nested--;
+      } else {
+        return { condition: e.slice(0, question).trim(), then: e.slice(question + 1, i).trim(), otherwise: e.slice(i + 1).trim() };
+      }
+    }
+  }
+  return undefined;
+}
+
 /** The constant an attribute mapping yields whatever the token (`'ledger-deploy'`), if it is a string literal. */
 export function mappedConstant(expression: string): string | undefined {
   return stringLiteral(unwrap(expression));

@@ -21,6 +21,7 @@ import type { CelInput } from '@bufbuild/cel';
 import { assertionOf, celSyntaxError, evaluateCel } from './gcp-cel';
 import { FederatedGrant, GkeMember, PoolMember, WifProvider } from './gcp-read';
 import { Decision, Token } from './model';
+import { byText } from './order';
 import { attributesOf, nestedBlock } from '../synth/terraform';
 
 /** `google.subject`: "Cannot exceed 127 bytes" (providers REST reference, attributeMapping). */
@@ -122,7 +123,7 @@ export function wifDecision(input: WifTrustInput, token: Token): Decision {
     if ('value' in result && Array.isArray(result.value)) groups.push(...result.value.filter((g): g is string => typeof g === 'string'));
   }
   const attributes: Record<string, string> = {};
-  for (const [key, expression] of Object.entries(mapping).sort(([x], [y]) => x.localeCompare(y))) {
+  for (const [key, expression] of Object.entries(mapping).sort(([x], [y]) => byText(x, y))) {
     if (!key.startsWith('attribute.')) continue;
     const result = evaluateCel(expression, { assertion });
     if ('value' in result && typeof result.value === 'string') attributes[key.slice('attribute.'.length)] = result.value;

@@ -7,10 +7,13 @@
  * (https://cloud.google.com/iam/docs/workload-identity-federation#mapping): a member of pool P admits a token
  * exchanged at any provider of P, so every provider of P is its own way into a target granted to P's principals.
  */
-import { conditionAlternatives, intersect, mappedClaim, mappedConstant, MAX_ALTERNATIVES, type TermRequirement } from './gcp-cel';
+import {
+  conditionAlternatives, intersect, mappedClaim, mappedConstant, MAX_ALTERNATIVES, splitTernary, termRequirement, type TermRequirement,
+} from './gcp-cel';
 import { gcpAudiences, gkeDecision, wifDecision, wifProblem, type WifTrustInput } from './gcp-evaluate';
 import { constructPathOf, FederatedGrant, GcpResolver, gkeMemberOf, GkeMember, parsePoolMember, PoolMember, wifProviders, WifProvider } from './gcp-read';
 import { ClaimRequirement, TrustAlternative, VerifyTrust } from './model';
+import { byText } from './order';
 import { SynthOutput } from '../synth/model';
 
 export { IMPERSONATION_ROLES } from './gcp-read';
@@ -61,7 +64,7 @@ export function gcpTrusts(output: SynthOutput): { trusts: VerifyTrust[]; warning
       warnings.push(`${label(provider.resource)}: no IAM grant in the output names a principal of pool ${provider.poolId}; not verified`);
     }
   }
-  return { trusts: trusts.sort((a, b) => a.id.localeCompare(b.id)), warnings: [...new Set(warnings)].sort() };
+  return { trusts: trusts.sort((a, b) => byText(a.id, b.id)), warnings: [...new Set(warnings)].sort() };
 }
 
 /** The trust of a provider of the members' pool on one target. */
@@ -69,7 +72,7 @@ function wifTrust(provider: WifProvider, grants: readonly PoolGrant[]): VerifyTr
   const target = grants[0].target;
   const members = [...new Set(grants.map((g) => g.member))].sort();
   const number = grants.map((g) => g.parsed.number).find((n) => n !== undefined) ?? provider.number;
-  const input: WifTrustInput = { provider, grants: [...grants].sort((a, b) => a.member.localeCompare(b.member)), number };
+  const input: WifTrustInput = { provider, grants: [...grants].sort((a, b) => byText(a.member, b.member)), number };
   const unevaluable = wifProblem(input);
   const resources = [provider.resource, ...(provider.pool ? [provider.pool] : []), ...grants.map((g) => g.resource)];
   if (target.serviceAccount) resources.push(target.serviceAccount);
@@ -143,14 +146,23 @@ type Way = Map<string, ClaimRequirement>;
  */
 function wifAlternatives(input: WifTrustInput, members: readonly string[]): TrustAlternative[] {
   const mapping: Record<string, unknown> = input.provider.attributes.attribute_mapping ?? {};
-  const through = (attribute: string, requirement: ClaimRequirement): Way | undefined => {
-    const expression = mapping[attribute];
-    if (typeof expression !== 'string') return new Map();
+  // What a mapping expression yielding `requirement` says of the token: a copied claim's value, a constant (always or
+  // never), or for `C ? A : B` the branch that can yield it (the `then` branch with C's own requirement, when C states one).
+  const yields = (expression: string, requirement: ClaimRequirement): Way | undefined => {
     const claim = mappedClaim(expression);
     if (claim !== undefined) return new Map([[claim, requirement]]);
     const constant = mappedConstant(expression);
-    if (constant === undefined) return new Map();
-    return intersect({ values: [constant], glob: false }, requirement) === undefined ? undefined : new Map();
+    if (constant !== undefined) return intersect({ values: [constant], glob: false }, requirement) === undefined ? undefined : new Map();
+    const ternary = splitTernary(expression);
+    if (ternary === undefined) return new Map();
+    const stated = termRequirement(ternary.condition);
+    const when = stated?.variable === 'assertion' ? new Map([[stated.name, stated.requirement]]) : new Map<string, ClaimRequirement>();
+    const then = yields(ternary.then, requirement);
+    return (then !== undefined ? merge(when, then) : undefined) ?? yields(ternary.otherwise, requirement);
+  };
+  const through = (attribute: string, requirement: ClaimRequirement): Way | undefined => {
+    const expression = mapping[attribute];
+    return typeof expression === 'string' ? yields(expression, requirement) : new Map();
   };
   const termWay = (terms: ReadonlyMap<string, TermRequirement>): Way | undefined => {
     let way: Way | undefined = new Map();
@@ -182,7 +194,7 @@ function wifAlternatives(input: WifTrustInput, members: readonly string[]): Trus
   }
   const issuer: string = input.provider.oidc.issuer_uri;
   const unique = new Map(ways.map((way) => {
-    const claims = Object.fromEntries([...way.entries()].sort(([a], [b]) => a.localeCompare(b)));
+    const claims = Object.fromEntries([...way.entries()].sort(([a], [b]) => byText(a, b)));
     return [JSON.stringify(claims), { issuer, claims }];
   }));
   return [...unique.values()].slice(0, MAX_ALTERNATIVES);

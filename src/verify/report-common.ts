@@ -4,6 +4,7 @@
  */
 import { FORGED_FAMILIES } from './forge';
 import { ClaimValue, Evaluated, Token, TrustKind, TrustResult, VerifyReport } from './model';
+import { byText } from './order';
 import { canonicalJson } from './tokens';
 
 /** A trust kind as people read it. */
@@ -30,10 +31,7 @@ export function claimText(value: ClaimValue | undefined): string {
   return typeof value === 'string' ? value : canonicalJson(value);
 }
 
-/** Compares two strings by code unit (locale-independent, so the order is the same on every machine). */
-export function byText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { byText } from './order';
 
 /** A claim set with its keys sorted (nested objects too). */
 export function sortedClaims(claims: { readonly [claim: string]: ClaimValue }): { [claim: string]: ClaimValue } {

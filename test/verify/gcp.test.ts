@@ -4,7 +4,7 @@ import { SynthOutput } from '../../src/synth/model';
 import { readSynthesizedOutput, terraformProviders, terraformResources } from '../../src/synth/read';
 import { terraformShowOutput } from '../../src/synth/terraform-plan';
 import { gcpTrusts } from '../../src/verify/gcp';
-import { termRequirement } from '../../src/verify/gcp-cel';
+import { splitTernary, termRequirement } from '../../src/verify/gcp-cel';
 import { Token, VerifyTrust } from '../../src/verify/model';
 import { synthesizedExamples } from '../helpers/examples';
 import { admitted, findWorkloadIdentityProvider, gcpTokenExchange, resolvePoolId } from '../helpers/gcp-token-exchange';
@@ -437,5 +437,19 @@ describe('termRequirement: the legitimate value a condition term states', () => 
     ["assertion.repository.matches('^acme/ap+$')", undefined],
   ])('%s', (term, expected) => {
     expect(termRequirement(term)).toEqual(expected);
+  });
+});
+
+describe('splitTernary: a mapping written as a conditional', () => {
+  test.each<[string, ReturnType<typeof splitTernary>]>([
+    ["assertion.repository_owner == 'acme' ? assertion.sub : 'nobody'",
+      { condition: "assertion.repository_owner == 'acme'", then: 'assertion.sub', otherwise: "'nobody'" }],
+    // A `?` or `:` inside a string or a nested conditional belongs to its part.
+    ["assertion.ref == 'a:b?' ? (x ? 'y' : 'z') : assertion.sub", { condition: "assertion.ref == 'a:b?'", then: "(x ? 'y' : 'z')", otherwise: 'assertion.sub' }],
+    ["a ? b ? 'c' : 'd' : 'e'", { condition: 'a', then: "b ? 'c' : 'd'", otherwise: "'e'" }],
+    ['assertion.sub', undefined],
+    ["assertion.sub.startsWith('repo:')", undefined],
+  ])('%s', (expression, expected) => {
+    expect(splitTernary(expression)).toEqual(expected);
   });
 });
