@@ -34,8 +34,8 @@
 import { oidcAlternatives, podIdentityAlternatives } from './aws-alternatives';
 import { evaluatePodIdentity, evaluateWebIdentity } from './aws-evaluate';
 import {
-  actions, allowsActionOnly, EKS_POD_IDENTITY_SERVICE, federatedOf, isObject, isSamlPrincipal, label, Policy,
-  podIdentityStatements, RoleTrust, servicesOf,
+  actions, allowsAction, allowsActionOnly, EKS_POD_IDENTITY_SERVICE, federatedOf, isObject, isSamlPrincipal, label, Policy,
+  podIdentityStatements, RoleTrust, servicesOf, WEB_IDENTITY,
 } from './aws-policy';
 import { AwsReader } from './aws-read';
 import type { Decision, VerifyTrust } from './model';
@@ -107,6 +107,8 @@ export function awsTrusts(output: SynthOutput): { trusts: VerifyTrust[]; warning
       if (/oidc-provider|openid_connect_provider|OIDCProvider|AssumeRoleWithWebIdentity|saml-provider|pods\.eks\.amazonaws\.com/.test(text)) {
         const reason = role.unreadable!;
         trusts.push({ ...base, id: `aws:role:${role.name}`, kind: 'aws-oidc', resources: [...role.resources].sort(), alternatives: [], unevaluable: reason, evaluate: notEvaluated(reason) });
+      } else {
+        warnings.push(`${label(role.resource)}: the trust policy cannot be read (${role.unreadable}): not verified`);
       }
       continue;
     }
@@ -115,6 +117,14 @@ export function awsTrusts(output: SynthOutput): { trusts: VerifyTrust[]; warning
     const oidc = indexed.filter(({ statement }) => federatedOf(statement).some((p) => !isSamlPrincipal(p)) && !allowsActionOnly(statement, 'sts:AssumeRoleWithSAML'));
     const saml = indexed.filter(({ statement }) => federatedOf(statement).some(isSamlPrincipal) || actions(statement).some((a) => /^sts:AssumeRoleWithSAML$/i.test(a)));
     const pods = indexed.filter(({ statement }) => servicesOf(statement).includes(EKS_POD_IDENTITY_SERVICE));
+    // Every principal (`"*"`, `{"AWS": "*"}`) allowed sts:AssumeRoleWithWebIdentity: whichever IAM OIDC provider of the
+    // account issued the token, the conditions alone decide. Reported, never verified.
+    const everyone = indexed.filter(({ statement }) => statement?.Effect === 'Allow' && allowsAction(statement, WEB_IDENTITY)
+      && (statement.Principal === '*' || asList<unknown>(statement.Principal?.AWS).includes('*')));
+    if (everyone.length > 0 && oidc.length === 0) {
+      const reason = `Statement[${everyone[0].index}] allows sts:AssumeRoleWithWebIdentity to every principal ("*"): a token of any OIDC provider of the account is judged by its conditions alone, which verify does not evaluate`;
+      trusts.push({ ...base, id: `aws:role:${role.name}`, kind: 'aws-oidc', resources: [...role.resources].sort(), alternatives: [], unevaluable: reason, evaluate: notEvaluated(reason) });
+    }
 
     if (oidc.length > 0) {
       const reason = unresolvedReason(role, oidc.map((s) => s.index));

@@ -672,3 +672,38 @@ describe('differential: the examples\' templates against the IAM simulator oracl
     expect(compared).toBeGreaterThan(10);
   });
 });
+
+describe('never silently unverified', () => {
+  test('a web-identity trust of every principal ("*") is not evaluable; an unreadable trust policy is a warning', () => {
+    const result = read('everyone', {
+      'roles.template.json': {
+        Resources: {
+          Star: {
+            Type: 'AWS::IAM::Role',
+            Properties: {
+              RoleName: 'star',
+              AssumeRolePolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [{
+                  Effect: 'Allow',
+                  Principal: '*',
+                  Action: 'sts:AssumeRoleWithWebIdentity',
+                  Condition: { StringEquals: { 'token.actions.githubusercontent.com:sub': 'repo:acme/app:ref:refs/heads/main' } },
+                }],
+              },
+            },
+          },
+          Broken: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'broken', AssumeRolePolicyDocument: '{not json' } },
+        },
+      },
+    });
+    expect(result.trusts.map((t) => [t.id, t.unevaluable])).toEqual([[
+      'aws:role:star',
+      'Statement[0] allows sts:AssumeRoleWithWebIdentity to every principal ("*"): a token of any OIDC provider of the account is judged by its '
+        + 'conditions alone, which verify does not evaluate',
+    ]]);
+    expect(result.warnings).toEqual([
+      'everyone/roles.template.json:Broken: the trust policy cannot be read (the trust policy (AssumeRolePolicyDocument) is not a JSON document): not verified',
+    ]);
+  });
+});
