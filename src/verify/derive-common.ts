@@ -88,4 +88,6 @@ export const literalPrefix = (value: string): string => value.split(/[*?]/)[0];
 export interface Derived {
   readonly profile: TokenProfile;
   readonly invented: readonly string[];
+  /** Set when the platform never issues a token the trust requires (see LegitimateIdentity.impossible): why. */
+  readonly impossible?: string;
 }

@@ -3,7 +3,7 @@ import {
   Derived, Field, fieldOf, instantiateGlob, isPattern, literal, literalPrefix, readKeyedSubject, Wanted,
 } from './derive-common';
 import type { MutableClaims } from './tokens-common';
-import { GitHubRun, GitHubSubjectForm } from './tokens-github';
+import { githubIssuerOf, GitHubRun, GitHubSubjectForm } from './tokens-github';
 import { GITHUB_ISSUER } from '../core/ci/github-repository';
 import { globMatches } from '../synth/glob';
 
@@ -95,6 +95,22 @@ function setGitHubContext(claims: Map<string, Wanted>, context: Wanted): void {
   // Any other pattern (`*`): the context is the representative's (a push to main).
 }
 
+/**
+ * Why GitHub never issues the token a trust requires, if it does not: an issuer written otherwise than GitHub writes
+ * it (`real`), an owner or repository name GitHub does not allow. GitHub: owner (user or organization) names are
+ * alphanumeric characters or single hyphens (https://docs.github.com/en/enterprise-cloud@latest/admin/managing-iam/iam-configuration-reference/username-considerations-for-external-authentication);
+ * repository names are letters, digits, `.`, `-` and `_` (GitHub replaces any other character by `-` when it creates
+ * the repository: https://docs.github.com/en/repositories/creating-and-managing-repositories/creating-a-new-repository).
+ */
+function githubImpossible(issuer: string | undefined, real: string | undefined, owner: Field, repository: Field): string | undefined {
+  if (issuer !== undefined && real !== undefined && real !== issuer) return `GitHub's issuer is ${real}, not ${issuer}`;
+  if (owner.pinned && !/^[A-Za-z0-9-]+$/.test(owner.value)) return `GitHub allows no owner named "${owner.value}" (letters, digits and -)`;
+  if (repository.pinned && !/^[A-Za-z0-9._-]+$/.test(repository.value)) {
+    return `GitHub allows no repository named "${repository.value}" (letters, digits, ., _ and -)`;
+  }
+  return undefined;
+}
+
 const DEFAULT_OWNER = 'legit-owner';
 const DEFAULT_REPOSITORY = 'legit-repo';
 const DEFAULT_OWNER_ID = '100001';
@@ -158,8 +174,9 @@ export function deriveGitHub(issuer: string | undefined, wanted: ReadonlyMap<str
     workflowPath = ownWorkflow[3];
     jobWorkflowRef = undefined;
   }
+  const realIssuer = issuer !== undefined ? githubIssuerOf(issuer) : undefined;
   const run: GitHubRun = {
-    issuer: issuer ?? GITHUB_ISSUER,
+    issuer: realIssuer ?? issuer ?? GITHUB_ISSUER,
     owner: owner.value,
     repository: repository.value,
     ownerId: ownerId.value,
@@ -186,5 +203,6 @@ export function deriveGitHub(issuer: string | undefined, wanted: ReadonlyMap<str
     ...(ref.pinned ? [] : ['ref']),
     ...(environment && !environment.pinned ? ['environment'] : []),
   ];
-  return { profile: { platform: 'github', run }, invented };
+  const impossible = githubImpossible(issuer, realIssuer, owner, repository);
+  return { profile: { platform: 'github', run }, invented, ...(impossible !== undefined ? { impossible } : {}) };
 }

@@ -69,8 +69,11 @@ export function deriveGitLab(issuer: string | undefined, wanted: ReadonlyMap<str
   }
   const refField: Field = ref === undefined ? { value: refType === 'tag' ? 'v1.0.0' : 'main', pinned: false }
     : fieldOf(ref, refType === 'tag' ? 'tag' : 'name', refType === 'tag' ? 'v1.0.0' : 'main');
+  // GitLab's issuer is the instance URL without a trailing slash (`iss`: "the issuer of the token, which is the domain
+  // of the GitLab instance", https://docs.gitlab.com/ci/secrets/id_token_authentication/#token-payload).
+  const realIssuer = issuer?.replace(/\/+$/, '');
   const run: GitLabRun = {
-    instance: issuer ?? GITLAB_COM_ISSUER,
+    instance: realIssuer || GITLAB_COM_ISSUER,
     projectPath: project.value,
     namespaceId: namespaceId.value,
     projectId: projectId.value,
@@ -91,5 +94,6 @@ export function deriveGitLab(issuer: string | undefined, wanted: ReadonlyMap<str
     ...(projectId.pinned ? [] : ['project_id']),
     ...(refField.pinned ? [] : ['ref']),
   ];
-  return { profile: { platform: 'gitlab', run }, invented };
+  const impossible = issuer !== undefined && realIssuer !== issuer ? `GitLab's issuer is ${realIssuer}, not ${issuer}` : undefined;
+  return { profile: { platform: 'gitlab', run }, invented, ...(impossible !== undefined ? { impossible } : {}) };
 }

@@ -30,3 +30,11 @@ export function audienceCandidates(wrong: TokenProfile, missing: TokenProfile): 
     { family: 'missing-audience', description: 'a token without an aud claim', profile: missing },
   ];
 }
+
+/** A branch or tag name in another case (upper case, else lower case), or undefined when it has no letter. */
+export function otherCase(name: string): string | undefined {
+  const upper = name.toUpperCase();
+  if (upper !== name) return upper;
+  const lower = name.toLowerCase();
+  return lower !== name ? lower : undefined;
+}

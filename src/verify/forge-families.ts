@@ -19,7 +19,17 @@ const TOKEN_PLATFORMS: readonly TokenPlatform[] = ['github', 'gitlab', 'kubernet
 export const FORGED_FAMILIES: ReadonlyArray<ForgedFamily> = [
   { family: 'other-owner', platforms: ['github'], description: `a repository with the same name under another owner (${ATTACKER_OWNER})` },
   { family: 'owner-prefix', platforms: ['github'], description: 'an owner whose name extends the legitimate owner\'s (OWNER-forged)' },
+  {
+    family: 'owner-pattern',
+    platforms: ['github'],
+    description: `where the trust's owner is a pattern (\`acm?\`, \`a*e\`): an owner it admits, registered by the attacker (\`?\` another letter, \`*\` ${ATTACKER_OWNER})`,
+  },
   { family: 'repository-prefix', platforms: ['github'], description: 'a repository of the owner whose name extends the legitimate one (REPO-forged)' },
+  {
+    family: 'repository-pattern',
+    platforms: ['github'],
+    description: `where the trust's repository is a pattern (\`ap?\`, \`a*p\`): a repository of the owner it admits (\`?\` another letter, \`*\` ${ATTACKER_OWNER})`,
+  },
   { family: 'other-repository', platforms: ['github'], description: `another repository of the same owner (${FORGED_MARKER})` },
   { family: 'fork', platforms: ['github'], description: `the attacker's fork (${ATTACKER_OWNER}/REPO) in a pull_request run` },
   { family: 'other-group', platforms: ['gitlab'], description: `a project with the same name in another group (${ATTACKER_OWNER})` },
@@ -36,8 +46,23 @@ export const FORGED_FAMILIES: ReadonlyArray<ForgedFamily> = [
   { family: 'namespace-prefix', platforms: ['kubernetes', 'eks-pod-identity'], description: 'a namespace whose name extends the legitimate one (NS-forged)' },
   { family: 'service-account-prefix', platforms: ['kubernetes', 'eks-pod-identity'], description: 'a service account whose name extends the legitimate one (SA-forged)' },
   { family: 'other-branch', platforms: ['github', 'gitlab'], description: `a run on another branch (${FORGED_MARKER}) (when constrained)` },
+  {
+    family: 'branch-prefix',
+    platforms: ['github', 'gitlab'],
+    description: `a run on a branch whose name extends the legitimate one (BRANCH-${FORGED_MARKER}: any contributor pushes it) (when constrained)`,
+  },
   { family: 'tag', platforms: ['github', 'gitlab'], description: `a run on a tag (${FORGED_MARKER}) where the legitimate run is on a branch (when constrained)` },
   { family: 'other-tag', platforms: ['github', 'gitlab'], description: `a run on another tag (${FORGED_MARKER}) (when constrained)` },
+  {
+    family: 'tag-prefix',
+    platforms: ['github', 'gitlab'],
+    description: `a run on a tag whose name extends the legitimate one (TAG-${FORGED_MARKER}), where the trust names one tag exactly (when constrained)`,
+  },
+  {
+    family: 'ref-case',
+    platforms: ['github', 'gitlab'],
+    description: 'a run on the legitimate branch or tag name in another case (refs/heads/MAIN: Git refs are case-sensitive, another ref) (when constrained)',
+  },
   { family: 'pull-request', platforms: ['github'], description: 'a pull_request run of the repository (any contributor\'s branch) (when constrained)' },
   {
     family: 'pull-request-contributor',
@@ -68,7 +93,23 @@ export const FORGED_FAMILIES: ReadonlyArray<ForgedFamily> = [
   },
 ];
 
-/** Families generated only when the variant changes a claim the alternative constrains. */
+/**
+ * Families generated only when the variant changes a claim the alternative constrains, or when the alternative
+ * constrains none of the run's context claims (RUN_CONTEXT_CLAIMS: then every branch, tag and pull request of the
+ * repository gets in, as with `repo:OWNER/REPO:*`).
+ */
 export const WHEN_CONSTRAINED: ReadonlySet<string> = new Set([
-  'other-branch', 'tag', 'other-tag', 'pull-request', 'other-environment', 'no-environment', 'other-workflow', 'unprotected-ref',
+  'other-branch', 'branch-prefix', 'tag', 'other-tag', 'tag-prefix', 'ref-case', 'pull-request', 'other-environment', 'no-environment',
+  'other-workflow', 'unprotected-ref',
 ]);
+
+/**
+ * The claims that say which run of a repository or project a token is for (its ref, environment, workflow, event):
+ * an alternative that constrains none of them admits every run. GitHub: `sub` carries the context
+ * (https://docs.github.com/en/actions/reference/security/oidc); GitLab: `sub` carries the ref
+ * (https://docs.gitlab.com/ci/secrets/id_token_authentication/).
+ */
+export const RUN_CONTEXT_CLAIMS: Readonly<Partial<Record<TokenPlatform, readonly string[]>>> = {
+  github: ['sub', 'ref', 'ref_type', 'environment', 'job_workflow_ref', 'workflow', 'workflow_ref', 'event_name', 'head_ref', 'base_ref'],
+  gitlab: ['sub', 'ref', 'ref_type', 'ref_protected', 'environment', 'pipeline_source'],
+};

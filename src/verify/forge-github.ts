@@ -1,5 +1,6 @@
 /** The forged variants of a GitHub Actions run (sources: see tokens.ts). */
-import { audienceCandidates, Candidate, forgedId, otherThan } from './forge-common';
+import { audienceCandidates, Candidate, forgedId, otherCase, otherThan } from './forge-common';
+import { patternCandidates } from './forge-github-patterns';
 import type { TrustAlternative } from './model';
 import { ATTACKER_OWNER, FORGED_AUDIENCE, FORGED_MARKER } from './tokens-common';
 import { githubEnterpriseSlug, GitHubRun } from './tokens-github';
@@ -23,6 +24,8 @@ interface GitHubForge {
   readonly attacker: string;
   /** The run with changes. */
   readonly github: (changes: Partial<GitHubRun>) => TokenProfile;
+  /** Whether the trust names the run's ref exactly (not a representative of a pattern, not invented). */
+  readonly refPinned: boolean;
 }
 
 /** Another owner, an owner or repository whose name extends the legitimate one, another repository, the attacker's fork. */
@@ -65,20 +68,47 @@ function identityCandidates({ run, ids, attacker, github }: GitHubForge): Candid
   ];
 }
 
-/** Runs of the repository on another branch or tag, a pull request, another environment or none, another workflow. */
-function runCandidates({ run, name, ids, github }: GitHubForge): Candidate[] {
+/**
+ * Runs of the repository on another branch, a branch extending the legitimate one, a tag (another tag, one extending
+ * an exactly named tag), the ref in another case.
+ */
+function refCandidates({ run, name, github, refPinned }: GitHubForge): Candidate[] {
+  const push = { event: 'push', headRef: undefined, baseRef: undefined } as const;
   const branch = `refs/heads/${FORGED_MARKER}`;
   const tag = `refs/tags/${FORGED_MARKER}`;
-  const onTag = run.ref.startsWith('refs/tags/');
+  const [, kind, refName] = /^refs\/(heads|tags)\/(.+)$/.exec(run.ref) ?? [];
+  const result: Candidate[] = [{ family: 'other-branch', description: `a run of ${name} on another branch (${branch})`, profile: github({ ref: branch, ...push }) }];
+  if (kind === 'heads') {
+    const extended = `${run.ref}-${FORGED_MARKER}`;
+    result.push({ family: 'branch-prefix', description: `a run of ${name} on a branch extending ${refName} (${extended})`, profile: github({ ref: extended, ...push }) });
+  }
+  if (kind === 'tags') {
+    result.push({ family: 'other-tag', description: `a run of ${name} on another tag (${tag})`, profile: github({ ref: tag, ...push }) });
+    if (refPinned) {
+      const extended = `${run.ref}-${FORGED_MARKER}`;
+      result.push({ family: 'tag-prefix', description: `a run of ${name} on a tag extending ${refName} (${extended})`, profile: github({ ref: extended, ...push }) });
+    }
+  } else {
+    result.push({ family: 'tag', description: `a run of ${name} on a tag (${tag})`, profile: github({ ref: tag, ...push }) });
+  }
+  const cased = refName !== undefined ? otherCase(refName) : undefined;
+  if (cased !== undefined) {
+    // Git refs are case-sensitive (refs/heads/MAIN is another branch, outside main's protection): unprotected.
+    const ref = `refs/${kind}/${cased}`;
+    result.push({
+      family: 'ref-case',
+      description: `a run of ${name} on ${ref} (${refName} in another case: another ref)`,
+      profile: github({ ref, ...push, extra: { ...(run.extra ?? {}), ref_protected: 'false' } }),
+    });
+  }
+  return result;
+}
+
+/** Runs of the repository in a pull request, another environment or none, another workflow. */
+function runCandidates(forge: GitHubForge): Candidate[] {
+  const { run, name, ids, github } = forge;
   const result: Candidate[] = [
-    {
-      family: 'other-branch',
-      description: `a run of ${name} on another branch (${branch})`,
-      profile: github({ ref: branch, event: 'push', headRef: undefined, baseRef: undefined }),
-    },
-    onTag
-      ? { family: 'other-tag', description: `a run of ${name} on another tag (${tag})`, profile: github({ ref: tag, event: 'push', headRef: undefined, baseRef: undefined }) }
-      : { family: 'tag', description: `a run of ${name} on a tag (${tag})`, profile: github({ ref: tag, event: 'push', headRef: undefined, baseRef: undefined }) },
+    ...refCandidates(forge),
     {
       family: 'pull-request',
       description: `a pull_request run of ${name} (refs/pull/1/merge)`,
@@ -170,8 +200,16 @@ function issuerCandidates({ run, github }: GitHubForge): Candidate[] {
   ];
 }
 
+/** What the GitHub candidates know of the trust beyond the run. */
+export interface GitHubForgeOptions {
+  /** Whether the trust names the run's ref exactly (then a tag extending it is a forgery). @default false */
+  readonly refPinned?: boolean;
+  /** The alternative the run was derived for (its owner and repository patterns give the attacker's names). */
+  readonly alternative?: TrustAlternative;
+}
+
 /** The candidates of a GitHub run, in FORGED_FAMILIES' order; the id families only when the trust pins an id. */
-export function githubCandidates(run: GitHubRun, pinsIds: GitHubPinnedIds): Candidate[] {
+export function githubCandidates(run: GitHubRun, pinsIds: GitHubPinnedIds, options: GitHubForgeOptions = {}): Candidate[] {
   const github = (changes: Partial<GitHubRun>): TokenProfile => ({ platform: 'github', run: { ...run, ...changes } });
   const forge: GitHubForge = {
     run,
@@ -179,9 +217,17 @@ export function githubCandidates(run: GitHubRun, pinsIds: GitHubPinnedIds): Cand
     ids: [run.ownerId, run.repositoryId],
     attacker: otherThan(run.owner, ATTACKER_OWNER),
     github,
+    refPinned: options.refPinned ?? false,
   };
+  const identity = identityCandidates(forge);
+  const patterns = options.alternative ? patternCandidates(run, options.alternative) : [];
+  // FORGED_FAMILIES' order: other-owner, owner-prefix, owner-pattern, repository-prefix, repository-pattern, …
   return [
-    ...identityCandidates(forge),
+    ...identity.slice(0, 2),
+    ...patterns.filter((candidate) => candidate.family === 'owner-pattern'),
+    identity[2],
+    ...patterns.filter((candidate) => candidate.family === 'repository-pattern'),
+    ...identity.slice(3),
     ...runCandidates(forge),
     ...idCandidates(forge, pinsIds),
     ...audienceCandidates(github({ aud: FORGED_AUDIENCE }), github({ aud: null })),

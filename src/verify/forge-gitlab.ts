@@ -1,12 +1,44 @@
 /** The forged variants of a GitLab CI job (sources: see tokens.ts). */
-import { audienceCandidates, Candidate, forgedId, lastSegment, otherThan } from './forge-common';
+import { audienceCandidates, Candidate, forgedId, lastSegment, otherCase, otherThan } from './forge-common';
 import { ATTACKER_OWNER, FORGED_AUDIENCE, FORGED_MARKER } from './tokens-common';
 import type { GitLabRun } from './tokens-gitlab';
 import type { TokenProfile } from './tokens-profile';
 import { GITLAB_COM_ISSUER } from '../core/ci/gitlab';
 
-/** The candidates of a GitLab job; the project-id family only when the trust pins an id. */
-export function gitlabCandidates(run: GitLabRun, pinsIds: boolean): Candidate[] {
+/**
+ * Pipelines on another branch, a branch extending the legitimate one, a tag (another tag, one extending an exactly
+ * named tag: `refPinned`), the ref in another case (Git refs are case-sensitive). All unprotected.
+ */
+function refCandidates(run: GitLabRun, refPinned: boolean): Candidate[] {
+  const gitlab = (changes: Partial<GitLabRun>): TokenProfile => ({ platform: 'gitlab', run: { ...run, ...changes, refProtected: false } });
+  const onTag = run.refType === 'tag';
+  const extended = `${run.ref}-${FORGED_MARKER}`;
+  const result: Candidate[] = [
+    { family: 'other-branch', description: `a pipeline of ${run.projectPath} on another branch (${FORGED_MARKER})`, profile: gitlab({ refType: 'branch', ref: FORGED_MARKER }) },
+  ];
+  if (!onTag) {
+    result.push(
+      { family: 'branch-prefix', description: `a pipeline of ${run.projectPath} on a branch extending ${run.ref} (${extended})`, profile: gitlab({ ref: extended }) },
+      { family: 'tag', description: `a pipeline of ${run.projectPath} on a tag (${FORGED_MARKER})`, profile: gitlab({ refType: 'tag', ref: FORGED_MARKER }) },
+    );
+  } else {
+    result.push({ family: 'other-tag', description: `a pipeline of ${run.projectPath} on another tag (${FORGED_MARKER})`, profile: gitlab({ ref: FORGED_MARKER }) });
+    if (refPinned) {
+      result.push({ family: 'tag-prefix', description: `a pipeline of ${run.projectPath} on a tag extending ${run.ref} (${extended})`, profile: gitlab({ ref: extended }) });
+    }
+  }
+  const cased = otherCase(run.ref);
+  if (cased !== undefined) {
+    result.push({ family: 'ref-case', description: `a pipeline of ${run.projectPath} on ${cased} (${run.ref} in another case: another ref)`, profile: gitlab({ ref: cased }) });
+  }
+  return result;
+}
+
+/**
+ * The candidates of a GitLab job; the project-id family only when the trust pins an id; a tag extending the
+ * legitimate one only when the trust names the ref exactly (`refPinned`).
+ */
+export function gitlabCandidates(run: GitLabRun, pinsIds: boolean, refPinned = false): Candidate[] {
   const gitlab = (changes: Partial<GitLabRun>): TokenProfile => ({ platform: 'gitlab', run: { ...run, ...changes } });
   const ids = [run.namespaceId, run.projectId];
   const segments = run.projectPath.split('/');
@@ -14,7 +46,6 @@ export function gitlabCandidates(run: GitLabRun, pinsIds: boolean): Candidate[] 
   const group = segments.slice(0, -1).join('/');
   const attacker = otherThan(segments[0], ATTACKER_OWNER);
   const instance = run.instance ?? GITLAB_COM_ISSUER;
-  const onTag = run.refType === 'tag';
   const forgedPath = `${attacker}/${project}`;
   const result: Candidate[] = [
     {
@@ -48,14 +79,7 @@ export function gitlabCandidates(run: GitLabRun, pinsIds: boolean): Candidate[] 
         fork: { projectPath: forgedPath, namespaceId: forgedId('990027', ...ids), projectId: forgedId('990028', ...ids) },
       }),
     },
-    {
-      family: 'other-branch',
-      description: `a pipeline of ${run.projectPath} on another branch (${FORGED_MARKER})`,
-      profile: gitlab({ refType: 'branch', ref: FORGED_MARKER, refProtected: false }),
-    },
-    onTag
-      ? { family: 'other-tag', description: `a pipeline of ${run.projectPath} on another tag (${FORGED_MARKER})`, profile: gitlab({ ref: FORGED_MARKER, refProtected: false }) }
-      : { family: 'tag', description: `a pipeline of ${run.projectPath} on a tag (${FORGED_MARKER})`, profile: gitlab({ refType: 'tag', ref: FORGED_MARKER, refProtected: false }) },
+    ...refCandidates(run, refPinned),
     {
       family: 'unprotected-ref',
       description: `a merge-request pipeline of ${run.projectPath} on ${run.ref} (ref_protected "false")`,

@@ -9,7 +9,7 @@
  * forge-kubernetes.ts (Kubernetes, EKS Pod Identity, GKE, other OIDC) with forge-common.ts.
  */
 import type { Candidate } from './forge-common';
-import { WHEN_CONSTRAINED } from './forge-families';
+import { RUN_CONTEXT_CLAIMS, WHEN_CONSTRAINED } from './forge-families';
 import { githubCandidates, githubPinsIds } from './forge-github';
 import { gitlabCandidates } from './forge-gitlab';
 import { gkeCandidates, kubernetesCandidates, oidcCandidates, podIdentityCandidates } from './forge-kubernetes';
@@ -19,14 +19,14 @@ import { canonicalJson, claimOf, legitimateProfiles, profileToken, sameToken, To
 export { FORGED_FAMILIES } from './forge-families';
 export type { ForgedFamily } from './forge-families';
 
-function candidatesOf(profile: TokenProfile, alternative: TrustAlternative): Candidate[] {
+function candidatesOf(profile: TokenProfile, alternative: TrustAlternative, refPinned: boolean): Candidate[] {
   switch (profile.platform) {
-    case 'github': return githubCandidates(profile.run, githubPinsIds(alternative));
+    case 'github': return githubCandidates(profile.run, githubPinsIds(alternative), { refPinned, alternative });
     case 'gitlab': {
       const subs = alternative.claims.sub?.values ?? [];
       const pinsIds = ['project_id', 'namespace_id', 'job_project_id', 'job_namespace_id'].some((claim) => claim in alternative.claims)
         || subs.some((sub) => /(^|:)(project_id|namespace_id|job_project_id):\d/.test(sub));
-      return gitlabCandidates(profile.run, pinsIds);
+      return gitlabCandidates(profile.run, pinsIds, refPinned);
     }
     case 'kubernetes': return kubernetesCandidates(profile.run);
     case 'eks-pod-identity': return podIdentityCandidates(profile.run);
@@ -43,11 +43,18 @@ function changesConstrained(variant: Token, legitimate: Token, alternative: Trus
   return Object.keys(alternative.claims).some((claim) => !sameValue(claimOf(variant, claim), claimOf(legitimate, claim)));
 }
 
+/** Whether an alternative constrains a claim that says which run of the repository or project a token is for. */
+function constrainsRun(platform: Token['platform'], alternative: TrustAlternative): boolean {
+  const claims = RUN_CONTEXT_CLAIMS[platform];
+  return claims === undefined || claims.some((claim) => claim in alternative.claims);
+}
+
 /**
  * The forged variants of a legitimate identity of a trust (which must come from legitimateIdentities(trust)), in the
  * order of FORGED_FAMILIES' platforms' lists: the identity-level families always, the run-level families (branch,
- * tag, pull request, environment, workflow, protection) only when they change a claim the alternative constrains, the
- * id families only when the trust pins an id. A variant equal to a legitimate token of the trust, or to an earlier
+ * tag, pull request, environment, workflow, protection) only when they change a claim the alternative constrains or
+ * when the alternative constrains none of the run's context claims (RUN_CONTEXT_CLAIMS: it admits every run), the id
+ * families only when the trust pins an id. A variant equal to a legitimate token of the trust, or to an earlier
  * variant, is dropped.
  */
 export function forgedVariants(trust: Pick<VerifyTrust, 'kind' | 'alternatives'>, legit: LegitimateIdentity): ForgedVariant[] {
@@ -56,9 +63,11 @@ export function forgedVariants(trust: Pick<VerifyTrust, 'kind' | 'alternatives'>
   if (!entry) throw new Error(`forgedVariants: "${legit.description}" is not a legitimate identity of this trust (derive it with legitimateIdentities)`);
   const legitimateTokens = profiles.map((candidate) => candidate.identity.token);
   const result: ForgedVariant[] = [];
-  for (const candidate of candidatesOf(entry.profile, entry.alternative)) {
+  const everyRun = !constrainsRun(legit.token.platform, entry.alternative);
+  const refPinned = !entry.identity.invented.includes('ref');
+  for (const candidate of candidatesOf(entry.profile, entry.alternative, refPinned)) {
     const token = profileToken(candidate.profile);
-    if (WHEN_CONSTRAINED.has(candidate.family) && !changesConstrained(token, legit.token, entry.alternative)) continue;
+    if (WHEN_CONSTRAINED.has(candidate.family) && !everyRun && !changesConstrained(token, legit.token, entry.alternative)) continue;
     if (legitimateTokens.some((known) => sameToken(known, token)) || result.some((known) => sameToken(known.token, token))) continue;
     result.push({
       family: candidate.family,

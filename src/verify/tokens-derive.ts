@@ -72,7 +72,12 @@ function alternativeIdentities(trust: Pick<VerifyTrust, 'kind'>, alternative: Tr
   }
   if (chosen.length === 0) chosen.push(candidates[0]);
   return chosen.map(({ derived, token }) => ({
-    identity: { description: describeProfile(derived.profile), token, invented: [...new Set(derived.invented)].sort() },
+    identity: {
+      description: describeProfile(derived.profile),
+      token,
+      invented: [...new Set(derived.invented)].sort(),
+      ...(derived.impossible !== undefined ? { impossible: derived.impossible } : {}),
+    },
     profile: derived.profile,
     alternative,
   }));

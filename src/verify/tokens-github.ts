@@ -47,6 +47,21 @@ export function githubEnterpriseSlug(issuer: string): string | undefined {
   return issuer.startsWith(`${GITHUB_ISSUER}/`) ? issuer.slice(GITHUB_ISSUER.length + 1) : undefined;
 }
 
+/**
+ * The issuer GitHub writes for an issuer a trust names, when the trust names GitHub's issuer (in any case, with or
+ * without trailing slashes): exactly `https://token.actions.githubusercontent.com`, or `…/SLUG` for an enterprise with
+ * a unique issuer (OIDC reference, https://docs.github.com/en/actions/reference/security/oidc). Undefined for another
+ * issuer.
+ */
+export function githubIssuerOf(issuer: string): string | undefined {
+  const trimmed = issuer.replace(/\/+$/, '');
+  const base = trimmed.slice(0, GITHUB_ISSUER.length);
+  if (base.toLowerCase() !== GITHUB_ISSUER) return undefined;
+  const rest = trimmed.slice(GITHUB_ISSUER.length);
+  if (rest === '') return GITHUB_ISSUER;
+  return /^\/[^/]+$/.test(rest) ? `${GITHUB_ISSUER}${rest}` : undefined;
+}
+
 /** The `context` part of a GitHub subject: the environment, pull_request, or the ref. */
 export function githubContext(run: Pick<GitHubRun, 'environment' | 'event' | 'ref'>): string {
   if (run.environment !== undefined) return `environment:${run.environment}`;

@@ -1,7 +1,7 @@
 /** Token profiles (the parameters of a token) and reading a trust's alternatives against a token (sources: see tokens.ts). */
 import type { ClaimRequirement, ClaimValue, Token, TokenPlatform, TrustAlternative, VerifyTrust } from './model';
 import type { Claims } from './tokens-common';
-import { githubEnterpriseSlug, GitHubRun, githubToken } from './tokens-github';
+import { githubIssuerOf, GitHubRun, githubToken } from './tokens-github';
 import { GitLabRun, gitlabToken } from './tokens-gitlab';
 import {
   GkeWorkload, gkeToken, KubernetesRun, kubernetesToken, OidcSubject, oidcToken, parseAksIssuer, parseClusterArn, parseEksIssuer,
@@ -76,8 +76,8 @@ export function tokenPlatform(trust: Pick<VerifyTrust, 'kind'>, alternative: Tru
   if (trust.kind === 'aws-pod-identity') return 'eks-pod-identity';
   const issuer = alternative.issuer;
   const subs = alternative.claims.sub?.values ?? [];
-  if (issuer !== undefined && (issuer === GITHUB_ISSUER || githubEnterpriseSlug(issuer) !== undefined)) return 'github';
-  if (issuer === GITLAB_COM_ISSUER || subs.some((sub) => sub.startsWith('project_path:'))) return 'gitlab';
+  if (issuer !== undefined && githubIssuerOf(issuer) !== undefined) return 'github';
+  if (issuer?.replace(/\/+$/, '') === GITLAB_COM_ISSUER || subs.some((sub) => sub.startsWith('project_path:'))) return 'gitlab';
   if (subs.some((sub) => sub.startsWith('system:serviceaccount:'))) return 'kubernetes';
   if (issuer !== undefined && (parseEksIssuer(issuer) || parseAksIssuer(issuer))) return 'kubernetes';
   // Another issuer (GitHub Enterprise Server, a self-managed GitLab) or none: the claims' grammar tells.

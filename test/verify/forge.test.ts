@@ -18,9 +18,9 @@ const subs = (t: Trust, index = 0) => variants(t, index).map((v) => [v.family, v
 describe('FORGED_FAMILIES', () => {
   test('the documented families, in order', () => {
     expect(FORGED_FAMILIES.map((f) => f.family)).toEqual([
-      'other-owner', 'owner-prefix', 'repository-prefix', 'other-repository', 'fork', 'other-group', 'group-prefix', 'other-project',
-      'project-prefix', 'fork-merge-request', 'other-namespace', 'other-service-account', 'namespace-prefix', 'service-account-prefix',
-      'other-branch', 'tag', 'other-tag', 'pull-request', 'pull-request-contributor', 'other-environment', 'no-environment', 'other-workflow', 'unprotected-ref',
+      'other-owner', 'owner-prefix', 'owner-pattern', 'repository-prefix', 'repository-pattern', 'other-repository', 'fork', 'other-group',
+      'group-prefix', 'other-project', 'project-prefix', 'fork-merge-request', 'other-namespace', 'other-service-account', 'namespace-prefix',
+      'service-account-prefix', 'other-branch', 'branch-prefix', 'tag', 'other-tag', 'tag-prefix', 'ref-case', 'pull-request', 'pull-request-contributor', 'other-environment', 'no-environment', 'other-workflow', 'unprotected-ref',
       'recreated-repository', 'other-owner-id', 'id-prefix', 'other-project-id', 'other-subject', 'wrong-audience', 'missing-audience',
       'other-issuer', 'self-managed-instance', 'other-cluster', 'other-region', 'other-account', 'other-project', 'same-project-other-cluster',
     ]);
@@ -39,7 +39,9 @@ describe('GitHub', () => {
       ['other-repository', 'repo:acme/keyless-forged:ref:refs/heads/main'],
       ['fork', 'repo:keyless-attacker/app:pull_request'],
       ['other-branch', 'repo:acme/app:ref:refs/heads/keyless-forged'],
+      ['branch-prefix', 'repo:acme/app:ref:refs/heads/main-keyless-forged'],
       ['tag', 'repo:acme/app:ref:refs/tags/keyless-forged'],
+      ['ref-case', 'repo:acme/app:ref:refs/heads/MAIN'],
       ['pull-request', 'repo:acme/app:pull_request'],
       ['other-environment', 'repo:acme/app:environment:keyless-forged'],
       ['wrong-audience', 'repo:acme/app:ref:refs/heads/main'],
@@ -93,6 +95,7 @@ describe('GitHub', () => {
     const ids = trust('azure-fic', { issuer: GH, claims: { sub: eq('repo:acme@1342004/app@86301532:ref:refs/tags/v1.0.0'), aud: eq('api://AzureADTokenExchange') } });
     expect(subs(ids).filter(([family]) => /id|recreated|tag/.test(family as string))).toEqual([
       ['other-tag', 'repo:acme@1342004/app@86301532:ref:refs/tags/keyless-forged'],
+      ['tag-prefix', 'repo:acme@1342004/app@86301532:ref:refs/tags/v1.0.0-keyless-forged'],
       ['recreated-repository', 'repo:acme@1342004/app@990016:ref:refs/tags/v1.0.0'],
       ['other-owner-id', 'repo:acme@990017/app@990018:ref:refs/tags/v1.0.0'],
       ['id-prefix', 'repo:acme@1342004/app@863015321:ref:refs/tags/v1.0.0'],
@@ -183,7 +186,9 @@ describe('GitLab', () => {
       ['project-prefix', 'project_path:acme/finance/ledger-forged:ref_type:branch:ref:main'],
       ['fork-merge-request', 'project_path:keyless-attacker/ledger:ref_type:branch:ref:main'],
       ['other-branch', 'project_path:acme/finance/ledger:ref_type:branch:ref:keyless-forged'],
+      ['branch-prefix', 'project_path:acme/finance/ledger:ref_type:branch:ref:main-keyless-forged'],
       ['tag', 'project_path:acme/finance/ledger:ref_type:tag:ref:keyless-forged'],
+      ['ref-case', 'project_path:acme/finance/ledger:ref_type:branch:ref:MAIN'],
       ['wrong-audience', 'project_path:acme/finance/ledger:ref_type:branch:ref:main'],
       ['missing-audience', 'project_path:acme/finance/ledger:ref_type:branch:ref:main'],
       ['self-managed-instance', 'project_path:acme/finance/ledger:ref_type:branch:ref:main'],
