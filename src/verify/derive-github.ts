@@ -97,8 +97,9 @@ function setGitHubContext(claims: Map<string, Wanted>, context: Wanted): void {
 
 /**
  * Why GitHub never issues the token a trust requires, if it does not: an issuer written otherwise than GitHub writes
- * it (`real`), an owner or repository name GitHub does not allow. GitHub: owner (user or organization) names are
- * alphanumeric characters or single hyphens (https://docs.github.com/en/enterprise-cloud@latest/admin/managing-iam/iam-configuration-reference/username-considerations-for-external-authentication);
+ * it (`real`), an owner or repository name GitHub does not allow. GitHub: owner (user or organization) names "may only
+ * contain alphanumeric characters or single hyphens" (the sign-up form; also
+ * https://docs.github.com/en/enterprise-cloud@latest/admin/managing-iam/iam-configuration-reference/username-considerations-for-external-authentication);
  * repository names are letters, digits, `.`, `-` and `_` (GitHub replaces any other character by `-` when it creates
  * the repository: https://docs.github.com/en/repositories/creating-and-managing-repositories/creating-a-new-repository).
  */

@@ -1,6 +1,6 @@
 import { FORGED_FAMILIES, forgedVariants } from '../../src/verify/forge';
 import type { ClaimRequirement, Token, TrustAlternative, TrustKind } from '../../src/verify/model';
-import { legitimateIdentities, sameToken } from '../../src/verify/tokens';
+import { legitimateIdentities, meetsAlternative, sameToken } from '../../src/verify/tokens';
 import * as oracle from '../helpers/tokens';
 
 const GH = 'https://token.actions.githubusercontent.com';
@@ -332,5 +332,118 @@ describe('forgedVariants', () => {
     expect(() => forgedVariants(a, legitimateIdentities(b)[0])).toThrow(
       `forgedVariants: "EKS service account a/c of ${EKS}" is not a legitimate identity of this trust (derive it with legitimateIdentities)`,
     );
+  });
+});
+
+describe('refs: branch-prefix, tag-prefix, ref-case', () => {
+  const aws = (sub: ClaimRequirement, issuer = GH) => trust('aws-oidc', { issuer, claims: { sub, aud: eq('sts.amazonaws.com') } });
+  /** family → sub of the variants of these families, and whether the trust's own alternative admits each. */
+  const refVariants = (t: Trust, families: string[]) => variants(t)
+    .filter((v) => families.includes(v.family)).map((v) => [v.family, v.token.claims.sub, meetsAlternative(v.token, t.alternatives[0])]);
+  const REF_FAMILIES = ['other-branch', 'branch-prefix', 'tag', 'other-tag', 'tag-prefix', 'ref-case'];
+
+  test('GitHub main*: a branch extending the representative gets in (the pattern is no declared branch)', () => {
+    expect(refVariants(aws(like('repo:acme/app:ref:refs/heads/main*')), REF_FAMILIES)).toEqual([
+      ['other-branch', 'repo:acme/app:ref:refs/heads/keyless-forged', false],
+      ['branch-prefix', 'repo:acme/app:ref:refs/heads/mainlegit-keyless-forged', true],
+      ['tag', 'repo:acme/app:ref:refs/tags/keyless-forged', false],
+      ['ref-case', 'repo:acme/app:ref:refs/heads/MAINLEGIT', false],
+    ]);
+    const prefix = variants(aws(like('repo:acme/app:ref:refs/heads/main*'))).find((v) => v.family === 'branch-prefix')!;
+    expect([prefix.token.claims.ref, prefix.token.claims.ref_protected, prefix.token.claims.ref_type, prefix.description])
+      .toEqual(['refs/heads/mainlegit-keyless-forged', 'false', 'branch', 'a run of acme/app on a branch extending mainlegit (refs/heads/mainlegit-keyless-forged)']);
+  });
+
+  test('GitHub tags: a tag extending an exact tag; none for a declared tag pattern (v*), which stays sound', () => {
+    expect(refVariants(aws(eq('repo:acme/app:ref:refs/tags/v1.2.3')), REF_FAMILIES)).toEqual([
+      ['other-branch', 'repo:acme/app:ref:refs/heads/keyless-forged', false],
+      ['other-tag', 'repo:acme/app:ref:refs/tags/keyless-forged', false],
+      ['tag-prefix', 'repo:acme/app:ref:refs/tags/v1.2.3-keyless-forged', false],
+      ['ref-case', 'repo:acme/app:ref:refs/tags/V1.2.3', false],
+    ]);
+    expect(refVariants(aws(like('repo:acme/app:ref:refs/tags/v*')), REF_FAMILIES)).toEqual([
+      ['other-branch', 'repo:acme/app:ref:refs/heads/keyless-forged', false],
+      ['other-tag', 'repo:acme/app:ref:refs/tags/keyless-forged', false],
+      ['ref-case', 'repo:acme/app:ref:refs/tags/V1.0.0', false],
+    ]);
+    // A tag without a letter has no other case.
+    expect(refVariants(aws(eq('repo:acme/app:ref:refs/tags/1.0.0')), ['ref-case'])).toEqual([]);
+  });
+
+  test('ref-case: upper case, else lower case; unprotected; the owner and repository keep their case', () => {
+    const upper = variants(aws(eq('repo:acme/app:ref:refs/heads/RELEASE'))).find((v) => v.family === 'ref-case')!;
+    expect([upper.token.claims.sub, upper.token.claims.ref_protected, upper.token.claims.repository])
+      .toEqual(['repo:acme/app:ref:refs/heads/release', 'false', 'acme/app']);
+    const mixed = variants(aws(eq('repo:Acme/App:ref:refs/heads/Main'))).find((v) => v.family === 'ref-case')!;
+    expect(mixed.token.claims.sub).toBe('repo:Acme/App:ref:refs/heads/MAIN');
+  });
+
+  test('GitLab main*: branch-prefix, ref-case; a tag extending an exact tag', () => {
+    const gitlab = (sub: ClaimRequirement) => aws(sub, 'https://gitlab.com');
+    expect(refVariants(gitlab(like('project_path:acme/app:ref_type:branch:ref:main*')), REF_FAMILIES)).toEqual([
+      ['other-branch', 'project_path:acme/app:ref_type:branch:ref:keyless-forged', false],
+      ['branch-prefix', 'project_path:acme/app:ref_type:branch:ref:mainlegit-keyless-forged', true],
+      ['tag', 'project_path:acme/app:ref_type:tag:ref:keyless-forged', false],
+      ['ref-case', 'project_path:acme/app:ref_type:branch:ref:MAINLEGIT', false],
+    ]);
+    expect(refVariants(gitlab(eq('project_path:acme/app:ref_type:tag:ref:v2')), REF_FAMILIES)).toEqual([
+      ['other-branch', 'project_path:acme/app:ref_type:branch:ref:keyless-forged', false],
+      ['other-tag', 'project_path:acme/app:ref_type:tag:ref:keyless-forged', false],
+      ['tag-prefix', 'project_path:acme/app:ref_type:tag:ref:v2-keyless-forged', false],
+      ['ref-case', 'project_path:acme/app:ref_type:tag:ref:V2', false],
+    ]);
+    expect(refVariants(gitlab(like('project_path:acme/app:ref_type:tag:ref:v*')), ['tag-prefix'])).toEqual([]);
+    const cased = variants(gitlab(eq('project_path:acme/app:ref_type:branch:ref:main'))).find((v) => v.family === 'ref-case')!;
+    expect([cased.token.claims.ref, cased.token.claims.ref_path, cased.token.claims.ref_protected]).toEqual(['MAIN', 'refs/heads/MAIN', 'false']);
+  });
+});
+
+describe('run-level families when the trust constrains no run context claim', () => {
+  const RUN_FAMILIES = ['other-branch', 'branch-prefix', 'tag', 'ref-case', 'pull-request', 'other-environment', 'other-workflow', 'unprotected-ref'];
+  const runFamilies = (t: Trust) => variants(t).map((v) => v.family).filter((f) => RUN_FAMILIES.includes(f));
+
+  test.each<[string, TrustAlternative]>([
+    ['GitHub repository claim', { issuer: GH, claims: { repository: eq('acme/app'), aud: eq('sts.amazonaws.com') } }],
+    ['GitHub repository_id claim', { issuer: GH, claims: { repository_id: eq('76543210'), aud: eq('sts.amazonaws.com') } }],
+  ])('%s: every run of the repository is a forgery to try', (_name, alternative) => {
+    expect(runFamilies(trust('aws-oidc', alternative))).toEqual(['other-branch', 'branch-prefix', 'tag', 'ref-case', 'pull-request', 'other-environment', 'other-workflow']);
+  });
+
+  test('GitLab project_path claim: branches, tags, unprotected refs', () => {
+    const t = trust('gcp-workload-identity', { issuer: 'https://gitlab.com', claims: { project_path: eq('acme/app'), aud: eq('x') } });
+    expect(runFamilies(t)).toEqual(['other-branch', 'branch-prefix', 'tag', 'ref-case', 'unprotected-ref']);
+  });
+
+  test('a constrained context keeps the rule: an environment subject gets no branch variant, a ref claim no environment variant', () => {
+    const environment = trust('aws-oidc', { issuer: GH, claims: { sub: eq('repo:acme/app:environment:production') } });
+    expect(runFamilies(environment)).toEqual(['pull-request', 'other-environment']);
+    const ref = trust('gcp-workload-identity', { issuer: GH, claims: { repository: eq('acme/app'), ref: eq('refs/heads/main') } });
+    expect(runFamilies(ref)).toEqual(['other-branch', 'branch-prefix', 'tag', 'ref-case', 'pull-request']);
+  });
+});
+
+describe('owner-pattern and repository-pattern', () => {
+  const patterns = (t: Trust) => variants(t).filter((v) => v.family.endsWith('-pattern'))
+    .map((v) => [v.family, v.token.claims.repository, meetsAlternative(v.token, t.alternatives[0])]);
+
+  test.each<[string, TrustAlternative, Array<[string, string, boolean]>]>([
+    ['? in the owner', { issuer: GH, claims: { sub: like('repo:acm?/app:ref:refs/heads/main') } }, [['owner-pattern', 'acmq/app', true]]],
+    ['* inside the owner', { issuer: GH, claims: { sub: like('repo:a*e/app:ref:refs/heads/main') } }, [['owner-pattern', 'akeyless-attackere/app', true]]],
+    // The ID-based subject pins the owner's id: the attacker's account has another one, so the pattern alone does not let it in.
+    ['ID-based subject', { issuer: GH, claims: { sub: like('repo:ac?e@1342004/app@86301532:ref:refs/heads/main') } }, [['owner-pattern', 'acqe/app', false]]],
+    ['? in the repository', { issuer: GH, claims: { sub: like('repo:acme/ap?:ref:refs/heads/main') } }, [['repository-pattern', 'acme/apq', true]]],
+    ['repository claim', { issuer: GH, claims: { repository: like('a?me/a*p') } }, [['owner-pattern', 'aqme/alegitp', true], ['repository-pattern', 'axme/akeyless-attackerp', true]]],
+    ['repository_owner claim', { issuer: GH, claims: { repository_owner: like('acme-*-team'), repository: like('*/app') } }, [['owner-pattern', 'acme-keyless-attacker-team/app', true]]],
+    // Only `*` (other-owner, other-repository cover it), or no pattern: nothing.
+    ['repo:acme/*', { issuer: GH, claims: { sub: like('repo:acme/*') } }, []],
+    ['an exact subject', { issuer: GH, claims: { sub: eq('repo:acm?/app:ref:refs/heads/main') } }, []],
+  ])('%s', (_name, alternative, expected) => {
+    expect(patterns(trust('aws-oidc', alternative))).toEqual(expected);
+  });
+
+  test('a ? filled like the legitimate owner takes another letter', () => {
+    const t = trust('aws-oidc', { issuer: GH, claims: { sub: like('repo:acm?/app:ref:refs/heads/main'), repository_owner: eq('acmq') } });
+    const owner = variants(t).find((v) => v.family === 'owner-pattern')!;
+    expect([owner.token.claims.repository_owner, owner.description]).toEqual(['acmz', 'an owner the pattern acm? admits, registered by the attacker (acmz/app)']);
   });
 });

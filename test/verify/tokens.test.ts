@@ -1,6 +1,6 @@
 import type { ClaimRequirement, Token, TrustAlternative, TrustKind } from '../../src/verify/model';
 import {
-  GitHubRun, githubToken, gitlabToken, gkeToken, instantiateGlob, kubernetesToken, legitimateIdentities, MAX_LEGITIMATE_IDENTITIES,
+  githubIssuerOf, GitHubRun, githubToken, gitlabToken, gkeToken, instantiateGlob, kubernetesToken, legitimateIdentities, MAX_LEGITIMATE_IDENTITIES,
   meetsAlternative, podIdentityToken, tokenPlatform,
 } from '../../src/verify/tokens';
 import * as oracle from '../helpers/tokens';
@@ -207,6 +207,8 @@ describe('Kubernetes, Pod Identity and GKE tokens', () => {
 describe('tokenPlatform', () => {
   test.each<[string, TrustKind, TrustAlternative, string]>([
     ['github.com issuer', 'aws-oidc', { issuer: GH, claims: {} }, 'github'],
+    ['github.com issuer with a trailing slash, in another case', 'azure-fic', { issuer: 'https://Token.Actions.GitHubUserContent.com/', claims: {} }, 'github'],
+    ['gitlab.com with a trailing slash', 'azure-fic', { issuer: 'https://gitlab.com/', claims: {} }, 'gitlab'],
     ['enterprise issuer', 'azure-fic', { issuer: `${GH}/acme`, claims: {} }, 'github'],
     ['gitlab.com', 'aws-oidc', { issuer: 'https://gitlab.com', claims: {} }, 'gitlab'],
     ['self-managed GitLab by its subject', 'aws-oidc', { issuer: 'https://gitlab.example.com', claims: { sub: eq('project_path:a/b:ref_type:branch:ref:main') } }, 'gitlab'],
@@ -398,5 +400,63 @@ describe('legitimateIdentities', () => {
       'repo:acme/app:ref:refs/tags/v1.0.0', 'project_path:acme/legit:ref_type:branch:ref:main', 'system:serviceaccount:x:y', 'repo:acme@1/app@2:pull_request',
     ]);
     expect(identities.every((i) => alternatives.some((a) => meetsAlternative(i.token, a)))).toBe(true);
+  });
+});
+
+describe('githubIssuerOf', () => {
+  test.each<[string, string | undefined]>([
+    [GH, GH],
+    [`${GH}/`, GH],
+    ['HTTPS://TOKEN.ACTIONS.GITHUBUSERCONTENT.COM//', GH],
+    [`${GH}/acme`, `${GH}/acme`],
+    [`${GH}/acme/`, `${GH}/acme`],
+    [`${GH}/a/b`, undefined],
+    [`${GH}.example`, undefined],
+    ['https://github.example.com/_services/token', undefined],
+  ])('%s → %s', (issuer, real) => expect(githubIssuerOf(issuer)).toBe(real));
+});
+
+describe('legitimateIdentities: tokens the platform never issues (impossible)', () => {
+  const impossible = (alternative: TrustAlternative) =>
+    legitimateIdentities(trust('azure-fic', alternative)).map((identity) => [identity.token.issuer, identity.token.claims.sub, identity.impossible]);
+  const main = eq('repo:acme/app:ref:refs/heads/main');
+
+  test('an issuer written otherwise than GitHub writes it: the token carries GitHub\'s issuer', () => {
+    expect(impossible({ issuer: `${GH}/`, claims: { sub: main } })).toEqual([
+      [GH, 'repo:acme/app:ref:refs/heads/main', `GitHub's issuer is ${GH}, not ${GH}/`],
+    ]);
+    expect(impossible({ issuer: 'https://Token.Actions.GitHubUserContent.com', claims: { sub: main } })).toEqual([
+      [GH, 'repo:acme/app:ref:refs/heads/main', `GitHub's issuer is ${GH}, not https://Token.Actions.GitHubUserContent.com`],
+    ]);
+    const [enterprise] = legitimateIdentities(trust('azure-fic', { issuer: `${GH}/acme/`, claims: { sub: main } }));
+    expect([enterprise.token.issuer, enterprise.token.claims.iss, enterprise.token.claims.enterprise, enterprise.impossible])
+      .toEqual([`${GH}/acme`, `${GH}/acme`, 'acme', `GitHub's issuer is ${GH}/acme, not ${GH}/acme/`]);
+  });
+
+  test('an exact owner or repository name GitHub does not allow', () => {
+    expect(impossible({ issuer: GH, claims: { sub: eq('repo:acme/*:ref:refs/heads/main') } })).toEqual([
+      [GH, 'repo:acme/*:ref:refs/heads/main', 'GitHub allows no repository named "*" (letters, digits, ., _ and -)'],
+    ]);
+    expect(impossible({ issuer: GH, claims: { sub: eq('repo:acme corp/app:ref:refs/heads/main') } })).toEqual([
+      [GH, 'repo:acme corp/app:ref:refs/heads/main', 'GitHub allows no owner named "acme corp" (letters, digits and -)'],
+    ]);
+    expect(impossible({ issuer: GH, claims: { repository: eq('acme/a?p') } })[0][2]).toBe('GitHub allows no repository named "a?p" (letters, digits, ., _ and -)');
+  });
+
+  test('possible tokens: GitHub\'s own issuers, patterns, names GitHub allows (dots, underscores)', () => {
+    expect(impossible({ issuer: GH, claims: { sub: main } })).toEqual([[GH, 'repo:acme/app:ref:refs/heads/main', undefined]]);
+    expect(impossible({ issuer: `${GH}/acme`, claims: { sub: main } })).toEqual([[`${GH}/acme`, 'repo:acme/app:ref:refs/heads/main', undefined]]);
+    expect(impossible({ issuer: GH, claims: { sub: like('repo:acme/*:ref:refs/heads/main') } })).toEqual([[GH, 'repo:acme/legit:ref:refs/heads/main', undefined]]);
+    expect(impossible({ issuer: GH, claims: { sub: eq('repo:my-org2/my_app.js:ref:refs/heads/main') } }))
+      .toEqual([[GH, 'repo:my-org2/my_app.js:ref:refs/heads/main', undefined]]);
+    expect('impossible' in legitimateIdentities(trust('aws-oidc', { issuer: GH, claims: { sub: main } }))[0]).toBe(false);
+  });
+
+  test('GitLab: the instance URL without a trailing slash', () => {
+    const sub = eq('project_path:acme/app:ref_type:branch:ref:main');
+    expect(legitimateIdentities(trust('azure-fic', { issuer: 'https://gitlab.example.com/', claims: { sub } }))
+      .map((identity) => [identity.token.issuer, identity.token.claims.iss, identity.impossible]))
+      .toEqual([['https://gitlab.example.com', 'https://gitlab.example.com', 'GitLab\'s issuer is https://gitlab.example.com, not https://gitlab.example.com/']]);
+    expect(legitimateIdentities(trust('azure-fic', { issuer: 'https://gitlab.example.com', claims: { sub } }))[0].impossible).toBeUndefined();
   });
 });
