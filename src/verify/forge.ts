@@ -5,7 +5,8 @@
  * `keyless-attacker`, branch `refs/heads/keyless-forged`) so that it never matches a reasonable declared pattern by
  * accident. Sources: see tokens.ts (GitHub, GitLab, Kubernetes, EKS, AKS, GKE documentation).
  *
- * The families are listed in forge-families.ts, the candidates built in forge-github.ts, forge-gitlab.ts and
+ * The families are listed in forge-families.ts, the candidates built in forge-github.ts (owner and repository patterns:
+ * forge-github-patterns.ts), forge-gitlab.ts and
  * forge-kubernetes.ts (Kubernetes, EKS Pod Identity, GKE, other OIDC) with forge-common.ts.
  */
 import type { Candidate } from './forge-common';
