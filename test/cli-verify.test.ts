@@ -277,14 +277,16 @@ describe('keyless verify', () => {
       const [deploy, release] = parsed.trusts;
       // `repo:acme/*` admits any repository of acme, any ref, pull requests and any environment.
       const admitted = deploy.forged.filter((e: any) => e.decision.outcome === 'admitted');
-      expect(admitted.map((e: any) => e.family)).toEqual(['repository-prefix', 'other-repository', 'other-branch', 'tag', 'pull-request', 'other-environment']);
+      expect(admitted.map((e: any) => e.family)).toEqual([
+        'repository-prefix', 'other-repository', 'other-branch', 'branch-prefix', 'tag', 'ref-case', 'pull-request', 'other-environment',
+      ]);
       for (const e of admitted) expect(e.token.claims.sub).toMatch(/^repo:acme\//);
       expect(release.forged.filter((e: any) => e.decision.outcome === 'admitted')).toEqual([]);
       expect(release.counts.legitimateAdmitted).toBe(release.counts.legitimate);
       expect(result.lines[0]).toBe(`weak aws:role:deploy (out/app.template.json DeployRole): legitimate ${deploy.counts.legitimateAdmitted}/${deploy.counts.legitimate} admitted, `
         + `forged ${deploy.counts.forgedDenied}/${deploy.counts.forged} denied`);
-      expect(result.lines.filter((l) => l.startsWith('  forged token admitted ('))).toHaveLength(6);
-      expect(result.lines.at(-1)).toMatch(/^keyless verify: 2 trusts in 1 file: 1 weak, 0 broken, 0 not evaluable, 1 sound; .* 6 forged admitted \(fails: weak or broken trusts\)$/);
+      expect(result.lines.filter((l) => l.startsWith('  forged token admitted ('))).toHaveLength(8);
+      expect(result.lines.at(-1)).toMatch(/^keyless verify: 2 trusts in 1 file: 1 weak, 0 broken, 0 not evaluable, 1 sound; .* 8 forged admitted \(fails: weak or broken trusts\)$/);
       const results = JSON.parse(fs.readFileSync(sarif, 'utf8')).runs[0].results;
       expect(results.map((r: any) => [r.ruleId, r.properties.trust])).toEqual([['KL-V-FORGED-ADMITTED', 'aws:role:deploy'], ['KL-V-UNPINNED', 'aws:role:deploy']]);
       const line = results[0].locations[0].physicalLocation.region.startLine;
