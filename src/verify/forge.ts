@@ -15,7 +15,7 @@ import { githubCandidates, githubPinsIds } from './forge-github';
 import { gitlabCandidates } from './forge-gitlab';
 import { gkeCandidates, kubernetesCandidates, oidcCandidates, podIdentityCandidates } from './forge-kubernetes';
 import type { ClaimValue, ForgedVariant, LegitimateIdentity, Token, TrustAlternative, VerifyTrust } from './model';
-import { canonicalJson, claimOf, legitimateProfiles, profileToken, sameToken, TokenProfile } from './tokens';
+import { canonicalJson, claimOf, legitimateProfiles, profileToken, sameToken, TokenProfile, tokenKey } from './tokens';
 
 export { FORGED_FAMILIES } from './forge-families';
 export type { ForgedFamily } from './forge-families';
@@ -62,14 +62,17 @@ export function forgedVariants(trust: Pick<VerifyTrust, 'kind' | 'alternatives'>
   const profiles = legitimateProfiles(trust);
   const entry = profiles.find((candidate) => sameToken(candidate.identity.token, legit.token));
   if (!entry) throw new Error(`forgedVariants: "${legit.description}" is not a legitimate identity of this trust (derive it with legitimateIdentities)`);
-  const legitimateTokens = profiles.map((candidate) => candidate.identity.token);
+  // Every token seen (the legitimate ones, then each variant kept), by canonical text: a repeated one is dropped.
+  const seen = new Set(profiles.map((candidate) => tokenKey(candidate.identity.token)));
   const result: ForgedVariant[] = [];
   const everyRun = !constrainsRun(legit.token.platform, entry.alternative);
   const refPinned = !entry.identity.invented.includes('ref');
   for (const candidate of candidatesOf(entry.profile, entry.alternative, refPinned)) {
     const token = profileToken(candidate.profile);
     if (WHEN_CONSTRAINED.has(candidate.family) && !everyRun && !changesConstrained(token, legit.token, entry.alternative)) continue;
-    if (legitimateTokens.some((known) => sameToken(known, token)) || result.some((known) => sameToken(known.token, token))) continue;
+    const key = tokenKey(token);
+    if (seen.has(key)) continue;
+    seen.add(key);
     result.push({
       family: candidate.family,
       description: candidate.description,

@@ -40,9 +40,22 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Each token's canonical text, computed once (tokens are never changed after they are built). */
+const TOKEN_KEYS = new WeakMap<Token, string>();
+
+/** A token's canonical text (platform, issuer and every claim, keys sorted): equal texts, equal tokens. */
+export function tokenKey(token: Token): string {
+  let key = TOKEN_KEYS.get(token);
+  if (key === undefined) {
+    key = canonicalJson(token);
+    TOKEN_KEYS.set(token, key);
+  }
+  return key;
+}
+
 /** Whether two tokens are the same (platform, issuer and every claim). */
 export function sameToken(a: Token, b: Token): boolean {
-  return canonicalJson(a) === canonicalJson(b);
+  return a === b || tokenKey(a) === tokenKey(b);
 }
 
 /** `jti` and times, added to a token's claims. */

@@ -83,8 +83,20 @@ function alternativeIdentities(trust: Pick<VerifyTrust, 'kind'>, alternative: Tr
   }));
 }
 
+/** Each trust's legitimate profiles, derived once (legitimateIdentities and forgedVariants of every identity ask for them). */
+const PROFILES = new WeakMap<object, LegitimateProfile[]>();
+
 /** The legitimate identities of a trust with their profiles (see legitimateIdentities). */
 export function legitimateProfiles(trust: Pick<VerifyTrust, 'kind' | 'alternatives'>): LegitimateProfile[] {
+  let profiles = PROFILES.get(trust);
+  if (profiles === undefined) {
+    profiles = deriveProfiles(trust);
+    PROFILES.set(trust, profiles);
+  }
+  return profiles;
+}
+
+function deriveProfiles(trust: Pick<VerifyTrust, 'kind' | 'alternatives'>): LegitimateProfile[] {
   const alternatives: readonly TrustAlternative[] = trust.alternatives.length > 0 ? trust.alternatives : [{ claims: {} }];
   const perAlternative = alternatives.map((alternative) => alternativeIdentities(trust, alternative));
   // Round robin over the alternatives, so that a cap keeps one identity of each alternative first.

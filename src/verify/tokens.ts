@@ -55,7 +55,7 @@ import { GITHUB_ISSUER } from '../core/ci/github-repository';
 import { GITLAB_COM_ISSUER } from '../core/ci/gitlab';
 
 export { GITHUB_ISSUER, GITLAB_COM_ISSUER };
-export { ATTACKER_OWNER, canonicalJson, FORGED_AUDIENCE, FORGED_MARKER, sameToken, stableUuid } from './tokens-common';
+export { ATTACKER_OWNER, canonicalJson, FORGED_AUDIENCE, FORGED_MARKER, sameToken, stableUuid, tokenKey } from './tokens-common';
 export { githubContext, githubEnterpriseSlug, githubIssuerOf, githubToken } from './tokens-github';
 export type { GitHubRun, GitHubSubjectForm } from './tokens-github';
 export { gitlabToken } from './tokens-gitlab';

@@ -11,7 +11,7 @@ import {
   Decision, Evaluated, ForgedVariant, LegitimateIdentity, Token, TokenPlatform, TrustResult, TrustVerdict,
   VERIFY_SCHEMA_VERSION, VerifyReport, VerifyTrust,
 } from './model';
-import { canonicalJson, legitimateIdentities } from './tokens';
+import { canonicalJson, legitimateIdentities, tokenKey } from './tokens';
 import type { SynthOutput } from '../synth/model';
 
 /**
@@ -82,11 +82,11 @@ function notEvaluable(trust: VerifyTrust, reason: string, legitimate: Evaluated[
 
 /** The forged variants of every legitimate identity, without duplicates and without any legitimate token. */
 function forgedOf(trust: VerifyTrust, legitimate: readonly LegitimateIdentity[]): ForgedVariant[] {
-  const seen = new Set(legitimate.map((l) => canonicalJson(l.token)));
+  const seen = new Set(legitimate.map((l) => tokenKey(l.token)));
   const variants: ForgedVariant[] = [];
   for (const identity of legitimate) {
     for (const variant of forgedVariants(trust, identity)) {
-      const key = canonicalJson(variant.token);
+      const key = tokenKey(variant.token);
       if (seen.has(key)) continue;
       seen.add(key);
       variants.push(variant);
