@@ -1,5 +1,6 @@
 import { Change, ChangeType, diffFails, FailOn, IdentityChange, InventoryDiff } from './diff';
 import { code, identityFacts, identityTitle, text } from './markdown';
+import { packSections } from '../core/report';
 
 /** Marks the comment, so CI can find and edit its own previous comment. */
 export const DIFF_COMMENT_MARKER = '<!-- keyless-identity-diff -->';
@@ -106,29 +107,8 @@ export function diffMarkdown(diff: InventoryDiff, options: DiffMarkdownOptions =
   const footer = ['<sub>Identities are matched by id (cloud:kind:name). A subject or permission already admitted by one in base is not a broadening: tightening a pattern or a condition is narrowing.</sub>'];
   if (diff.warnings.length > 0) footer.unshift('### Warnings', '', ...diff.warnings.map((w) => `- ${text(w)}`), '');
   const limit = options.maxLength ?? MAX_COMMENT_LENGTH;
-  let length = [...lines, ...footer].join('\n').length;
-  let shown = 0;
-  let full = false;
-  for (const [status, title] of SECTIONS) {
-    if (full) break;
-    const identities = diff.identities.filter((i) => i.status === status);
-    if (identities.length === 0) continue;
-    const heading = [`### ${title} (${identities.length})`, ''];
-    let headed = false;
-    for (const identity of identities) {
-      const section = identitySection(identity);
-      const size = [...(headed ? [] : heading), ...section].join('\n').length + 1;
-      if (length + size > limit) {
-        full = true;
-        break;
-      }
-      if (!headed) lines.push(...heading);
-      headed = true;
-      lines.push(...section);
-      length += size;
-      shown++;
-    }
-  }
+  const sections = SECTIONS.map(([status, title]) => ({ title, items: diff.identities.filter((i) => i.status === status) }));
+  const { shown } = packSections(lines, footer, limit, sections, identitySection);
   if (shown < diff.identities.length) lines.push(`… ${diff.identities.length - shown} more changed identities are not shown (comment size limit): see the JSON report.`, '');
   lines.push(...footer);
   return `${lines.join('\n')}\n`;

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { ChangeType, InventoryDiff } from './diff';
 import { kindLabel } from './model';
+import { sarifLog } from '../core/report';
 
 /** What each broadening means, for code scanning rules. */
 const RULES: Array<{ type: ChangeType; id: string; name: string; level: 'error' | 'warning'; severity: string; description: string }> = [
@@ -50,28 +51,10 @@ export function diffSarif(diff: InventoryDiff, options: SarifOptions = {}): obje
       });
     }
   }
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'keyless-identity-diff',
-          semanticVersion: '1.0.0',
-          rules: RULES.map((r) => ({
-            id: r.id,
-            name: r.name,
-            shortDescription: { text: r.description.split(':')[0].replace(/\.$/, '') },
-            fullDescription: { text: r.description },
-            help: { text: `${r.description} Read the pull-request comment of \`keyless diff\` for who can now assume the identity or what it can now do.` },
-            defaultConfiguration: { level: r.level },
-            properties: { 'tags': ['security', 'identity'], 'security-severity': r.severity },
-          })),
-        },
-      },
-      results,
-    }],
-  };
+  return sarifLog('keyless-identity-diff', ['security', 'identity'], RULES.map((r) => ({
+    ...r,
+    help: `${r.description} Read the pull-request comment of \`keyless diff\` for who can now assume the identity or what it can now do.`,
+  })), results);
 }
 
 /**

@@ -1,11 +1,12 @@
 /** CEL expressions as written in GCP attribute conditions and IAM conditions: top-level structure only. */
 
-/** Splits a CEL expression on a top-level `&&` or `||`, outside quotes, parentheses and brackets. */
-export function splitTop(expression: string, operator: '&&' | '||'): string[] {
-  const parts: string[] = [];
+/**
+ * The positions of an expression's top-level characters: outside quotes (with their `\\` escapes) and outside
+ * parentheses, brackets and braces.
+ */
+export function* topLevel(expression: string): Generator<number> {
   let depth = 0;
   let quote: string | undefined;
-  let start = 0;
   for (let i = 0; i < expression.length; i++) {
     const c = expression[i];
     if (quote) {
@@ -13,14 +14,24 @@ export function splitTop(expression: string, operator: '&&' | '||'): string[] {
       else if (c === quote) quote = undefined;
     } else if (c === '\'' || c === '"') {
       quote = c;
-    } else if (c === '(' || c === '[') {
+    } else if (c === '(' || c === '[' || c === '{') {
       depth++;
-    } else if (c === ')' || c === ']') {
+    } else if (c === ')' || c === ']' || c === '}') {
       depth--;
-    } else if (depth === 0 && expression.startsWith(operator, i)) {
+    } else if (depth === 0) {
+      yield i;
+    }
+  }
+}
+
+/** Splits a CEL expression on a top-level operator (`&&`, `||`, or the `,` between list items); empty parts are dropped. */
+export function splitTop(expression: string, operator: '&&' | '||' | ','): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (const i of topLevel(expression)) {
+    if (i >= start && expression.startsWith(operator, i)) {
       parts.push(expression.slice(start, i));
       start = i + operator.length;
-      i += operator.length - 1;
     }
   }
   parts.push(expression.slice(start));

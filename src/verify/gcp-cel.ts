@@ -9,7 +9,7 @@
  */
 import { celEnv, celError, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
 import { ClaimRequirement, ClaimValue } from './model';
-import { conjuncts, splitTop, unwrap } from '../synth/cel';
+import { conjuncts, splitTop, topLevel, unwrap } from '../synth/cel';
 import { globCovers, globMatches, isGlob } from '../synth/glob';
 
 type Program = (bindings: Record<string, CelInput>) => CelResult;
@@ -78,31 +78,11 @@ function stringLiteral(text: string): string | undefined {
 function stringList(text: string): string[] | undefined {
   const t = text.trim();
   if (!t.startsWith('[') || !t.endsWith(']')) return undefined;
-  const items = t.slice(1, -1).trim() === '' ? [] : splitList(t.slice(1, -1));
+  const items = t.slice(1, -1).trim() === '' ? [] : splitTop(t.slice(1, -1), ',');
   const values = items.map(stringLiteral);
   return values.every((v): v is string => v !== undefined) ? values : undefined;
 }
 
-/** Splits the items of a list literal on top-level commas outside quotes. */
-function splitList(text: string): string[] {
-  const items: string[] = [];
-  let quote: string | undefined;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === '\'' || c === '"') {
-      quote = c;
-    } else if (c === ',') {
-      items.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  items.push(text.slice(start));
-  return items.map((item) => item.trim());
-}
 
 /** A variable reference: `assertion.X`, `assertion['X']`, `attribute.X`, `google.subject`. */
 const VARIABLE = String.raw`(assertion|attribute|google)(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^'\\]+)'\s*\]|\[\s*"([^"\\]+)"\s*\])`;
@@ -249,30 +229,15 @@ export function mappedClaim(expression: string): string | undefined {
  */
 export function splitTernary(expression: string): { condition: string; then: string; otherwise: string } | undefined {
   const e = unwrap(expression);
-  let depth = 0;
-  let quote: string | undefined;
   let question = -1;
   let nested = 0;
-  for (let i = 0; i < e.length; i++) {
-    const c = e[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === '\'' || c === '"') {
-      quote = c;
-    } else if (c === '(' || c === '[' || c === '{') {
-      depth++;
-    } else if (c === ')' || c === ']' || c === '}') {
-      depth--;
-    } else if (depth === 0 && c === '?') {
+  for (const i of topLevel(e)) {
+    if (e[i] === '?') {
       if (question < 0) question = i;
       else nested++;
-    } else if (depth === 0 && c === ':' && question >= 0) {
-      if (nested > 0) {
-        nested--;
-      } else {
-        return { condition: e.slice(0, question).trim(), then: e.slice(question + 1, i).trim(), otherwise: e.slice(i + 1).trim() };
-      }
+    } else if (e[i] === ':' && question >= 0) {
+      if (nested === 0) return { condition: e.slice(0, question).trim(), then: e.slice(question + 1, i).trim(), otherwise: e.slice(i + 1).trim() };
+      nested--;
     }
   }
   return undefined;

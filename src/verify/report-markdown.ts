@@ -7,6 +7,7 @@ import type { ClaimValue, Evaluated, Token, TrustResult, VerifyReport } from './
 import {
   admittedForgeries, byText, claimText, KIND_LABELS, refusedLegitimate, sortedEvaluated, sortedTrusts, tokenLine, trustTitle,
 } from './report-common';
+import { packSections } from '../core/report';
 
 /** Marks the comment, so CI can find and edit its own previous comment. */
 export const VERIFY_COMMENT_MARKER = '<!-- keyless-verify -->';
@@ -178,30 +179,11 @@ export function verifyMarkdown(report: VerifyReport, options: VerifyMarkdownOpti
   footer.push('<sub>Each trust is evaluated with its cloud\'s rules against the tokens its legitimate identities get and a documented family of forged variants '
     + '(see the README, "Verify: forged-token evaluation"). Sound means every legitimate token was admitted and every forged one denied.</sub>');
   const limit = options.maxLength ?? MAX_COMMENT_LENGTH;
-  let length = [...lines, ...footer].join('\n').length;
-  let shown = 0;
-  let full = false;
   const sections: Array<[TrustResult['verdict'], string]> = [['weak', 'Weak'], ['broken', 'Broken'], ['not-evaluable', 'Not evaluable']];
-  for (const [verdict, title] of sections) {
-    if (full) break;
-    const selected = trusts.filter((t) => t.verdict === verdict);
-    if (selected.length === 0) continue;
-    const heading = [`### ${title} (${selected.length})`, ''];
-    let headed = false;
-    for (const t of selected) {
-      const section = trustSection(t);
-      const size = [...(headed ? [] : heading), ...section].join('\n').length + 1;
-      if (length + size > limit) {
-        full = true;
-        break;
-      }
-      if (!headed) lines.push(...heading);
-      headed = true;
-      lines.push(...section);
-      length += size;
-      shown++;
-    }
-  }
+  const bySection = sections.map(([verdict, title]) => ({ title, items: trusts.filter((t) => t.verdict === verdict) }));
+  const packed = packSections(lines, footer, limit, bySection, trustSection);
+  let { shown, length } = packed;
+  const full = packed.full;
   const sound = trusts.filter((t) => t.verdict === 'sound');
   if (!full && sound.length > 0) {
     const heading = [`### Sound (${sound.length})`, '', '| Trust | Kind | Identity | Legitimate admitted | Forged denied |', '| --- | --- | --- | --- | --- |'];

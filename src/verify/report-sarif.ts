@@ -5,6 +5,7 @@
 import { createHash } from 'crypto';
 import type { TrustResult, VerifyReport } from './model';
 import { admittedForgeries, refusedLegitimate, sortedTrusts, tokenLine, trustTitle } from './report-common';
+import { sarifLog } from '../core/report';
 
 /** SARIF rules of verify. */
 const RULES = [
@@ -115,26 +116,8 @@ export function verifySarif(report: VerifyReport, options: VerifySarifOptions = 
       });
     }
   }
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'keyless-verify',
-          semanticVersion: '1.0.0',
-          rules: RULES.map((r) => ({
-            id: r.id,
-            name: r.name,
-            shortDescription: { text: r.description.split(':')[0].replace(/\.$/, '') },
-            fullDescription: { text: r.description },
-            help: { text: `${r.description} ${r.help} Read the pull-request comment of \`keyless verify\` for the token that got in or was refused.` },
-            defaultConfiguration: { level: r.level },
-            properties: { 'tags': ['security', 'identity', 'federation'], 'security-severity': r.severity },
-          })),
-        },
-      },
-      results,
-    }],
-  };
+  return sarifLog('keyless-verify', ['security', 'identity', 'federation'], RULES.map((r) => ({
+    ...r,
+    help: `${r.description} ${r.help} Read the pull-request comment of \`keyless verify\` for the token that got in or was refused.`,
+  })), results);
 }

@@ -57,6 +57,16 @@ function decide(trust: VerifyTrust, token: Token): Decision {
   }
 }
 
+/** Legitimate tokens admitted / all, forged tokens denied / all (shared-by-design variants are no forgery). */
+function countsOf(legitimate: readonly Evaluated[], forged: readonly Evaluated[]): TrustResult['counts'] {
+  return {
+    legitimateAdmitted: legitimate.filter((e) => e.decision.outcome === 'admitted').length,
+    legitimate: legitimate.length,
+    forgedDenied: forged.filter((e) => !e.sharedByDesign && e.decision.outcome === 'denied').length,
+    forged: forged.filter((e) => !e.sharedByDesign).length,
+  };
+}
+
 function notEvaluable(trust: VerifyTrust, reason: string, legitimate: Evaluated[] = [], forged: Evaluated[] = []): TrustResult {
   return {
     id: trust.id,
@@ -70,12 +80,7 @@ function notEvaluable(trust: VerifyTrust, reason: string, legitimate: Evaluated[
     unpinned: false,
     legitimate,
     forged,
-    counts: {
-      legitimateAdmitted: legitimate.filter((e) => e.decision.outcome === 'admitted').length,
-      legitimate: legitimate.length,
-      forgedDenied: forged.filter((e) => !e.sharedByDesign && e.decision.outcome === 'denied').length,
-      forged: forged.filter((e) => !e.sharedByDesign).length,
-    },
+    counts: countsOf(legitimate, forged),
     unevaluable: reason,
   };
 }
@@ -143,12 +148,7 @@ export function verifyTrust(trust: VerifyTrust): TrustResult {
     unpinned,
     legitimate,
     forged,
-    counts: {
-      legitimateAdmitted: legitimate.filter((e) => e.decision.outcome === 'admitted').length,
-      legitimate: legitimate.length,
-      forgedDenied: forged.filter((e) => !e.sharedByDesign && e.decision.outcome === 'denied').length,
-      forged: forged.filter((e) => !e.sharedByDesign).length,
-    },
+    counts: countsOf(legitimate, forged),
   };
 }
 
