@@ -1,7 +1,8 @@
 // `keyless verify` as a library: every federated trust of synthesized output (any tool's), evaluated with the tokens
 // its legitimate identities get and with forged variants around them. Framework-free (no aws-cdk-lib, cdktf or cdk8s).
 export * from './model';
-export { verify, verifyTrust, readTrusts, verifyFails, tokenSummary } from './verify';
+export { verify, verifyTrust, readTrusts, verifyFails } from './verify';
+export { tokenSummary } from './report-common';
 export { awsTrusts } from './aws';
 export { gcpTrusts } from './gcp';
 export { azureTrusts } from './azure';

@@ -77,7 +77,7 @@ export function refusedLegitimate(t: TrustResult): Evaluated[] {
 }
 
 /** One line naming a token: its issuer, `sub` and `aud` (Pod Identity and GKE: the identity it carries). */
-export function tokenLine(token: Token): string {
+export function tokenSummary(token: Token): string {
   const c = token.claims;
   const show = (v: ClaimValue | undefined) => (v === undefined ? '(none)' : Array.isArray(v) ? v.join(',') : claimText(v));
   if (token.platform === 'eks-pod-identity') {

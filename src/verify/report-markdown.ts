@@ -5,7 +5,7 @@
  */
 import type { ClaimValue, Evaluated, Token, TrustResult, VerifyReport } from './model';
 import {
-  admittedForgeries, byText, claimText, KIND_LABELS, refusedLegitimate, sortedEvaluated, sortedTrusts, tokenLine, trustTitle,
+  admittedForgeries, byText, claimText, KIND_LABELS, refusedLegitimate, sortedEvaluated, sortedTrusts, tokenSummary, trustTitle,
 } from './report-common';
 import { packSections } from '../core/report';
 
@@ -137,7 +137,7 @@ function trustSection(t: TrustResult): string[] {
   }
   if (t.unpinned && admitted.length === 0 && refusedLegitimate(t).length === 0) {
     for (const e of sortedEvaluated(t.legitimate).slice(0, 1)) {
-      lines.push(`Admitted with invented values: ${text(e.description)} (${code(tokenLine(e.token))})`, '');
+      lines.push(`Admitted with invented values: ${text(e.description)} (${code(tokenSummary(e.token))})`, '');
     }
   }
   return lines;

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'crypto';
 import type { TrustResult, VerifyReport } from './model';
-import { admittedForgeries, refusedLegitimate, sortedTrusts, tokenLine, trustTitle } from './report-common';
+import { admittedForgeries, refusedLegitimate, sortedTrusts, tokenSummary, trustTitle } from './report-common';
 import { sarifLog } from '../core/report';
 
 /** SARIF rules of verify. */
@@ -62,7 +62,7 @@ function trustResults(t: TrustResult): Array<{ rule: RuleId; message: string; ke
   if (admitted.length > 0) {
     const families = [...new Set(admitted.map((e) => e.family ?? 'forged'))];
     const first = (family: string) => admitted.find((e) => (e.family ?? 'forged') === family)!;
-    const listed = families.map((f) => `${f} (${tokenLine(first(f).token)})`).join('; ');
+    const listed = families.map((f) => `${f} (${tokenSummary(first(f).token)})`).join('; ');
     results.push({
       rule: 'KL-V-FORGED-ADMITTED',
       message: `${trustTitle(t)} (${t.id}) admits ${admitted.length} forged token${admitted.length === 1 ? '' : 's'}: ${listed}`,
@@ -76,7 +76,7 @@ function trustResults(t: TrustResult): Array<{ rule: RuleId; message: string; ke
   }
   const refused = refusedLegitimate(t);
   if (refused.length > 0) {
-    const listed = refused.map((e) => `${e.description} (${tokenLine(e.token)}): ${e.decision.detail}`).join('; ');
+    const listed = refused.map((e) => `${e.description} (${tokenSummary(e.token)}): ${e.decision.detail}`).join('; ');
     results.push({ rule: 'KL-V-LEGITIMATE-REFUSED', message: `${trustTitle(t)} (${t.id}) refuses ${refused.length} legitimate token${refused.length === 1 ? '' : 's'}: ${listed}`, key: '' });
   }
   return results;

@@ -11,7 +11,8 @@ import {
   Decision, Evaluated, ForgedVariant, LegitimateIdentity, Token, TokenPlatform, TrustResult, TrustVerdict,
   VERIFY_SCHEMA_VERSION, VerifyReport, VerifyTrust,
 } from './model';
-import { canonicalJson, legitimateIdentities, tokenKey } from './tokens';
+import { tokenSummary } from './report-common';
+import { legitimateIdentities, tokenKey } from './tokens';
 import type { SynthOutput } from '../synth/model';
 
 /**
@@ -33,19 +34,6 @@ const PINS: Readonly<Record<TokenPlatform, ReadonlyArray<readonly string[]>>> = 
 function unpinnedClaims(identity: LegitimateIdentity): string[] {
   const invented = new Set(identity.invented);
   return PINS[identity.token.platform].filter((group) => group.every((claim) => invented.has(claim))).flat();
-}
-
-/** One line naming a token: its issuer, `sub` and `aud` (Pod Identity and GKE: the identity it carries). */
-export function tokenSummary(token: Token): string {
-  const c = token.claims;
-  const show = (v: unknown) => (v === undefined ? '(none)' : Array.isArray(v) ? v.join(',') : typeof v === 'object' ? canonicalJson(v) : String(v));
-  if (token.platform === 'eks-pod-identity') {
-    return `cluster ${show(c['eks-cluster-arn'])}, service account ${show(c['kubernetes-namespace'])}/${show(c['kubernetes-service-account'])}`;
-  }
-  if (token.platform === 'gke') {
-    return `project ${show(c.project)}, cluster ${show(c.location)}/${show(c.cluster)}, service account ${show(c.namespace)}/${show(c.serviceaccount)}`;
-  }
-  return `iss=${token.issuer} sub=${show(c.sub)} aud=${show(c.aud)}`;
 }
 
 /** Evaluates one token; an evaluator that throws is `unsupported`, never a crash and never an allow. */
