@@ -17,17 +17,12 @@ export const KIND_LABELS: Record<TrustKind, string> = {
 };
 
 /**
- * A claim value as one stable text (object keys sorted), as the reports show it: a string as is (not quoted), a list,
- * number or boolean as its canonical JSON, an object with its keys sorted and its values in this same text (so its
- * strings unquoted). Not canonicalJson's text: a string is shown unquoted, and `''` stands for an absent claim.
+ * A claim value as one stable text, as the reports show it: a string as is (not quoted), anything else (a list,
+ * number, boolean or object) as its canonical JSON (keys sorted), so a nested claim (`kubernetes.io`) reads as valid
+ * JSON; `''` stands for an absent claim.
  */
 export function claimText(value: ClaimValue | undefined): string {
   if (value === undefined) return '';
-  if (Array.isArray(value)) return canonicalJson(value);
-  if (typeof value === 'object') {
-    const object = value as { readonly [key: string]: ClaimValue };
-    return `{${Object.keys(object).sort().map((k) => `${JSON.stringify(k)}:${claimText(object[k])}`).join(',')}}`;
-  }
   return typeof value === 'string' ? value : canonicalJson(value);
 }
 
