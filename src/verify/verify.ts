@@ -55,7 +55,7 @@ function countsOf(legitimate: readonly Evaluated[], forged: readonly Evaluated[]
   };
 }
 
-function notEvaluable(trust: VerifyTrust, reason: string, legitimate: Evaluated[] = [], forged: Evaluated[] = []): TrustResult {
+function notEvaluable(trust: VerifyTrust, reason: string): TrustResult {
   return {
     id: trust.id,
     cloud: trust.cloud,
@@ -66,9 +66,9 @@ function notEvaluable(trust: VerifyTrust, reason: string, legitimate: Evaluated[
     verdict: 'not-evaluable',
     problems: [`not evaluable: ${reason}`],
     unpinned: false,
-    legitimate,
-    forged,
-    counts: countsOf(legitimate, forged),
+    legitimate: [],
+    forged: [],
+    counts: countsOf([], []),
     unevaluable: reason,
   };
 }
@@ -107,7 +107,8 @@ export function verifyTrust(trust: VerifyTrust): TrustResult {
     ...(v.sharedByDesign !== undefined ? { sharedByDesign: v.sharedByDesign } : {}),
   }));
   const unsupported = [...legitimate, ...forged].find((e) => e.decision.outcome === 'unsupported');
-  if (unsupported) return notEvaluable(trust, unsupported.decision.detail, legitimate, forged);
+  // One token the evaluator cannot decide leaves the trust undecided: none of its tokens counts as evaluated.
+  if (unsupported) return notEvaluable(trust, unsupported.decision.detail);
 
   const invented = [...new Set(identities.flatMap(unpinnedClaims))].sort();
   const unpinned = invented.length > 0;
