@@ -46,6 +46,8 @@ class Module {
   private readonly policyDocuments = new Map<string, any[]>();
   private readonly managedPolicies = new Map<string, any[]>();
   private readonly policyJson = new Map<string, Value>();
+  /** The names a `for` expression binds while its body is evaluated. */
+  private readonly scope = new Map<string, Value>();
 
   constructor(documents: readonly any[], private readonly assigned: Readonly<Record<string, unknown>> = {}) {
     for (const document of documents) {
@@ -136,6 +138,8 @@ class Module {
         return this.call(node, src, depth);
       case 'ref':
         return this.reference(node, src, depth);
+      case 'for':
+        return this.tupleFor(node, src, depth);
       default:
         return new Unknown(text(), false);
     }
@@ -172,6 +176,29 @@ class Module {
     }
   }
 
+  /** `[for V in C : E]` over a known list (V each element, K its index) or object (K each key, V its value, by key). */
+  private tupleFor(node: Extract<Node, { k: 'for' }>, src: string, depth: number): Value {
+    const unknown = new Unknown(src.slice(node.s, node.e), false);
+    const collection = this.expr(node.collection, src, depth + 1);
+    if (collection instanceof Unknown || collection === null || typeof collection !== 'object') return unknown;
+    const entries: Array<[Value, Value]> = Array.isArray(collection)
+      ? collection.map((v, i) => [i, v])
+      : Object.keys(collection).sort().map((k) => [k, (collection as Record<string, Value>)[k]]);
+    const names = [node.value, ...(node.key !== undefined ? [node.key] : [])];
+    if (names.some((n) => this.scope.has(n))) return unknown; // a nested `for` shadowing a name: not evaluated
+    const items: Value[] = [];
+    for (const [key, value] of entries) {
+      this.scope.set(node.value, value);
+      if (node.key !== undefined) this.scope.set(node.key, key);
+      try {
+        items.push(this.expr(node.body, src, depth + 1));
+      } finally {
+        for (const n of names) this.scope.delete(n);
+      }
+    }
+    return this.collect(items, (known) => known);
+  }
+
   private reference(node: Extract<Node, { k: 'ref' }>, src: string, depth: number): Value {
     const text = src.slice(node.s, node.e);
     const attr = (i: number) => {
@@ -189,6 +216,7 @@ class Module {
       }
       return v;
     };
+    if (this.scope.has(node.root)) return follow(this.scope.get(node.root), 0);
     switch (node.root) {
       case 'local': {
         const name = attr(0);

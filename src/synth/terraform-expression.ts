@@ -13,6 +13,8 @@ export type Node =
   | { k: 'object'; items: Array<{ key: Node; value: Node }>; s: number; e: number }
   | { k: 'call'; name: string; args: Node[]; expand: boolean; s: number; e: number }
   | { k: 'ref'; root: string; path: Array<{ attr: string } | { index: Node }>; s: number; e: number }
+  // A tuple `for` expression without a filter: `[for V in C : E]` / `[for K, V in C : E]`.
+  | { k: 'for'; key?: string; value: string; collection: Node; body: Node; s: number; e: number }
   | { k: 'opaque'; s: number; e: number };
 
 export class ParseError extends Error {}
@@ -168,7 +170,7 @@ export class Parser {
     }
     if (c === '[') {
       this.pos++;
-      if (this.isFor()) return this.skipFor(s, ']');
+      if (this.isFor()) return this.tupleFor(s);
       const items: Node[] = [];
       while (!this.eat(']')) {
         items.push(this.expression());
@@ -222,6 +224,33 @@ export class Parser {
   private isFor(): boolean {
     this.ws();
     return /^for[ \t\n]/.test(this.src.slice(this.pos, this.pos + 4));
+  }
+
+  /**
+   * A tuple `for` expression (Terraform, "for Expressions"): `[for V in C : E]` or `[for K, V in C : E]`, read into a
+   * node; with an `if` filter (or anything else after E) the rest is skipped and the whole is opaque.
+   */
+  private tupleFor(s: number): Node {
+    const start = this.pos;
+    this.pos += 3; // `for`
+    const first = this.identifier();
+    const second = this.eat(',') ? this.identifier() : undefined;
+    this.ws();
+    if (first === undefined || (this.eat(',') && second === undefined) || !/^in[ \t\n]/.test(this.src.slice(this.pos, this.pos + 3))) {
+      this.pos = start;
+      return this.skipFor(s, ']');
+    }
+    this.pos += 2;
+    const collection = this.expression();
+    if (!this.eat(':')) {
+      this.pos = start;
+      return this.skipFor(s, ']');
+    }
+    const body = this.expression();
+    if (!this.eat(']')) return this.skipFor(s, ']');
+    return second === undefined
+      ? { k: 'for', value: first, collection, body, s, e: this.pos }
+      : { k: 'for', key: first, value: second, collection, body, s, e: this.pos };
   }
 
   /** A `for` expression, skipped (never evaluated): balanced brackets, strings and heredocs respected. */

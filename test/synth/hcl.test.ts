@@ -188,6 +188,17 @@ describe('evaluation: jsonencode, locals, variable defaults and templates', () =
     expect(evaluated(document, 'aws_iam_role', 'r')).toEqual({ name: 'prod-ci-2', path: '/${var.region}/', description: 'uses ${aws:username}', tags: '${local.missing}' });
   });
 
+  test('a tuple for expression over a known list or object is evaluated, each element (or key and value) bound in its body', () => {
+    expect(JSON.parse(policyOf('${jsonencode({ Condition = { StringEquals = { "token.actions.githubusercontent.com:sub" = '
+      + '[for b in local.branches : "repo:acme/app:ref:refs/heads/${b}"] } } })}', { locals: { branches: ['main', 'release'] } }) as string)).toEqual({
+      Condition: { StringEquals: { 'token.actions.githubusercontent.com:sub': ['repo:acme/app:ref:refs/heads/main', 'repo:acme/app:ref:refs/heads/release'] } },
+    });
+    // Over an object: K each key (sorted, as Terraform iterates maps), V its value; over a list, K is the index.
+    expect(JSON.parse(policyOf('${jsonencode({ Sid = [for k, v in local.m : "${k}=${v}"], Index = [for i, v in ["a", "b"] : "${i}${v}"] })}', {
+      locals: { m: { b: '2', a: '1' } },
+    }) as string)).toEqual({ Sid: ['a=1', 'b=2'], Index: ['0a', '1b'] });
+  });
+
   test('a resource attribute or a string variable inside a literal document stays a `${…}` string; the document is read', () => {
     expect(JSON.parse(policyOf('${jsonencode({ Statement = [{ Principal = { AWS = aws_iam_role.x.arn }, Resource = "${aws_s3_bucket.b.arn}/*", Sid = var.sid }] })}', {
       variable: { sid: { type: 'string' } },
@@ -200,7 +211,9 @@ describe('evaluation: jsonencode, locals, variable defaults and templates', () =
     ['a function Keyless does not model', '${jsonencode({ Action = distinct(["s3:GetObject"]) })}'],
     ['a conditional', '${jsonencode({ Action = var.actions == null ? "*" : "s3:GetObject" })}'],
     ['an operator', '${jsonencode({ Action = !var.flag })}'],
-    ['a for expression', '${jsonencode({ Action = [for a in ["s3:GetObject"] : a] })}'],
+    ['a for expression with a filter', '${jsonencode({ Action = [for a in ["s3:GetObject"] : a if a != ""] })}'],
+    ['a for expression over an unknown list', '${jsonencode({ Action = [for a in var.actions : a] })}'],
+    ['an object for expression', '${jsonencode({ Action = { for a in ["s3:GetObject"] : a => a } })}'],
     ['a splat', '${jsonencode({ Resource = aws_s3_bucket.b[*].arn })}'],
     ['each.value', '${jsonencode({ Action = each.value })}'],
     ['a module output', '${jsonencode({ Action = module.m.actions })}'],
