@@ -59,11 +59,28 @@ export function oidcAlternatives(policy: Policy, providers: ReadonlyMap<string, 
     for (const principal of federatedOf(statement)) {
       const host = oidcHost(principal);
       if (host === undefined || !providers.has(host)) continue;
-      const claims = narrowedByDenials(requirements(statement, claimOfHost(host)), policy, principal, host);
+      const written = { ...foreignRequirements(statement, host), ...requirements(statement, claimOfHost(host)) };
+      const claims = narrowedByDenials(written, policy, principal, host);
       alternatives.push({ issuer: `https://${host}`, claims: sortedClaims(claims) });
     }
   }
   return uniqueAlternatives(alternatives);
+}
+
+/**
+ * The requirements a statement states on another provider's keys (`OTHER-HOST:CLAIM`, a host: it has a dot), for the
+ * claims it states none of under its own principal's host: a copy of cluster A's conditions under cluster B's
+ * principal was written for the service account they name, whose token (B's) STS then refuses, since STS sets only the
+ * keys of the provider the token is for ("Available keys for AWS OIDC federation": `HOST:sub`, `HOST:aud` of the
+ * provider, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif).
+ * The legitimate identity is then refused, and the trust reported broken rather than unpinned.
+ */
+function foreignRequirements(statement: any, host: string): Record<string, ClaimRequirement> {
+  return requirements(statement, (key) => {
+    const colon = key.lastIndexOf(':');
+    const prefix = key.slice(0, colon).toLowerCase();
+    return colon > 0 && prefix.includes('.') && prefix !== host.toLowerCase() ? key.slice(colon + 1).toLowerCase() : undefined;
+  });
 }
 
 /**
@@ -126,7 +143,12 @@ export function podIdentityAlternatives(policy: Policy, associations: ReadonlyAr
   const fromStatements: Array<Record<string, ClaimRequirement>> = [];
   for (const statement of policy.Statement) {
     if (statement?.Effect !== 'Allow' || !servicesOf(statement).includes(EKS_POD_IDENTITY_SERVICE) || !allowsAction(statement, 'sts:AssumeRole')) continue;
-    const claims = requirements(statement, (key) => (/^aws:RequestTag\//i.test(key) ? key.slice('aws:RequestTag/'.length).toLowerCase() : undefined));
+    // Session tags are `aws:RequestTag/KEY`; a condition on `aws:PrincipalTag/KEY` (the tags of the calling principal,
+    // which the service principal pods.eks.amazonaws.com does not carry: "aws:PrincipalTag/tag-key",
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag)
+    // was meant for the session tag of that name: read as it, so that the session it was written for is refused.
+    const tagOf = (prefix: RegExp) => (key: string) => (prefix.test(key) ? key.slice(key.indexOf('/') + 1).toLowerCase() : undefined);
+    const claims = { ...requirements(statement, tagOf(/^aws:PrincipalTag\//i)), ...requirements(statement, tagOf(/^aws:RequestTag\//i)) };
     // The cluster facts of the source keys, as a requirement on the `eks-cluster-arn` session tag.
     if (claims['eks-cluster-arn'] === undefined) {
       const source = requirements(statement, (key) => (/^aws:Source(Arn|Account)$/i.test(key) ? key.slice(4).toLowerCase() : undefined));

@@ -1,7 +1,10 @@
 /** The Kubernetes, EKS Pod Identity, GKE and other OIDC workloads a combination of a trust's values was written for. */
 import { Derived, Field, fieldOf, isPattern, literal, literalPrefix, Wanted } from './derive-common';
+import { accountOf, clusterArnOf, kubernetesNameProblem } from './derive-names';
 import type { MutableClaims } from './tokens-common';
-import { GkeWorkload, KubernetesRun, OidcSubject, parseClusterArn, parseGkeIssuer, PodIdentitySession } from './tokens-kubernetes';
+import {
+  GkeWorkload, KubernetesRun, OidcSubject, parseAksIssuer, parseClusterArn, parseGkeIssuer, PodIdentitySession,
+} from './tokens-kubernetes';
 
 /** Reads `system:serviceaccount:NS:SA` (with globs): namespace and service account fields. */
 function readKubernetesSubject(wanted: Wanted): { namespace: Field; serviceAccount: Field } | undefined {
@@ -27,6 +30,18 @@ function readKubernetesSubject(wanted: Wanted): { namespace: Field; serviceAccou
 
 const DEFAULT_KUBERNETES_ISSUER = 'https://kubernetes.default.svc';
 
+/**
+ * The issuer a cluster writes in its tokens' `iss` for an issuer a trust names: an AKS-managed issuer always ends with
+ * `/` (`az aks show --query oidcIssuerProfile.issuerUrl` prints `https://REGION.oic.prod-aks.azure.com/TENANT/UUID/`,
+ * https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster, "Retrieve the OIDC issuer URL"), so a trust
+ * naming it without the slash gets AKS's token with it, and each cloud's evaluator applies its own comparison (Entra's
+ * is exact: https://learn.microsoft.com/graph/api/resources/federatedidentitycredential; IAM's provider is a host/path).
+ */
+function clusterIssuer(issuer: string | undefined): string {
+  if (issuer === undefined) return DEFAULT_KUBERNETES_ISSUER;
+  return parseAksIssuer(issuer) !== undefined && !issuer.endsWith('/') ? `${issuer}/` : issuer;
+}
+
 /** The pod of one combination of wanted values, or undefined when the subject is not a service account's. */
 export function deriveKubernetes(issuer: string | undefined, wanted: ReadonlyMap<string, Wanted>): Derived | undefined {
   let namespace: Field = { value: 'legit', pinned: false };
@@ -49,7 +64,7 @@ export function deriveKubernetes(issuer: string | undefined, wanted: ReadonlyMap
     }
   }
   const run: KubernetesRun = {
-    issuer: issuer ?? DEFAULT_KUBERNETES_ISSUER,
+    issuer: clusterIssuer(issuer),
     namespace: namespace.value,
     serviceAccount: serviceAccount.value,
     ...(aud ? { aud: [aud.value] } : {}),
@@ -62,7 +77,8 @@ export function deriveKubernetes(issuer: string | undefined, wanted: ReadonlyMap
     ...(serviceAccount.pinned ? [] : ['serviceaccount']),
     ...(namespace.pinned && serviceAccount.pinned ? [] : ['sub']),
   ];
-  return { profile: { platform: 'kubernetes', run }, invented };
+  const impossible = kubernetesNameProblem(namespace, serviceAccount);
+  return { profile: { platform: 'kubernetes', run }, invented, ...(impossible !== undefined ? { impossible } : {}) };
 }
 
 const DEFAULT_CLUSTER_ARN = 'arn:aws:eks:us-east-1:111122223333:cluster/legit-cluster';
@@ -82,13 +98,14 @@ export function derivePodIdentity(issuer: string | undefined, wanted: ReadonlyMa
     } else if (claim === 'kubernetes-service-account') {
       serviceAccount = fieldOf(value, 'name');
     } else if (claim === 'eks-cluster-arn' || claim === 'aws:SourceArn') {
-      const arn = parseClusterArn(fieldOf(value, 'name').value);
+      // A pattern instantiated field by field, its account as twelve digits (`arn:aws:eks:*:11112222333?:cluster/c`).
+      const arn = parseClusterArn(isPattern(value) ? clusterArnOf(value.value) ?? '' : value.value);
       if (arn) ({ partition, region, account, name } = arn);
       arnPinned = arnPinned || !isPattern(value);
     } else if (claim === 'eks-cluster-name') {
       name = fieldOf(value, 'name').value;
     } else if (claim === 'aws:SourceAccount') {
-      account = fieldOf(value, 'id').value;
+      account = (isPattern(value) ? accountOf(value.value, '1') : value.value) ?? account;
     } else {
       extra[claim] = fieldOf(value, 'name').value;
     }
@@ -104,7 +121,8 @@ export function derivePodIdentity(issuer: string | undefined, wanted: ReadonlyMa
     ...(namespace.pinned ? [] : ['kubernetes-namespace']),
     ...(serviceAccount.pinned ? [] : ['kubernetes-service-account']),
   ];
-  return { profile: { platform: 'eks-pod-identity', run }, invented };
+  const impossible = kubernetesNameProblem(namespace, serviceAccount);
+  return { profile: { platform: 'eks-pod-identity', run }, invented, ...(impossible !== undefined ? { impossible } : {}) };
 }
 
 /** The GKE workload of one combination of wanted values. */
@@ -138,7 +156,8 @@ export function deriveGke(issuer: string | undefined, wanted: ReadonlyMap<string
     ...(project.pinned ? [] : ['project']),
     ...(serviceAccount.pinned ? [] : ['serviceaccount']),
   ];
-  return { profile: { platform: 'gke', run }, invented };
+  const impossible = kubernetesNameProblem(namespace, serviceAccount);
+  return { profile: { platform: 'gke', run }, invented, ...(impossible !== undefined ? { impossible } : {}) };
 }
 
 const DEFAULT_OIDC_ISSUER = 'https://legit-issuer.example';
