@@ -45,6 +45,16 @@ export const FORGED_FAMILIES: ReadonlyArray<ForgedFamily> = [
   { family: 'other-service-account', platforms: ['kubernetes', 'eks-pod-identity', 'gke'], description: `another service account of the namespace (${FORGED_MARKER})` },
   { family: 'namespace-prefix', platforms: ['kubernetes', 'eks-pod-identity'], description: 'a namespace whose name extends the legitimate one (NS-forged)' },
   { family: 'service-account-prefix', platforms: ['kubernetes', 'eks-pod-identity'], description: 'a service account whose name extends the legitimate one (SA-forged)' },
+  {
+    family: 'namespace-pattern',
+    platforms: ['kubernetes', 'eks-pod-identity', 'gke'],
+    description: `where the trust's namespace is a pattern (\`pay?\`, \`team-*\`): another namespace it admits (\`?\` another letter, \`*\` ${FORGED_MARKER})`,
+  },
+  {
+    family: 'service-account-pattern',
+    platforms: ['kubernetes', 'eks-pod-identity', 'gke'],
+    description: `where the trust's service account is a pattern (\`deploy-?\`, \`ci-*\`): another service account of the namespace it admits (\`?\` another letter, \`*\` ${FORGED_MARKER})`,
+  },
   { family: 'other-branch', platforms: ['github', 'gitlab'], description: `a run on another branch (${FORGED_MARKER}) (when constrained)` },
   {
     family: 'branch-prefix',
@@ -84,7 +94,11 @@ export const FORGED_FAMILIES: ReadonlyArray<ForgedFamily> = [
   { family: 'self-managed-instance', platforms: ['gitlab'], description: 'the same paths on another GitLab instance (a self-managed one the attacker runs)' },
   { family: 'other-cluster', platforms: ['kubernetes', 'eks-pod-identity'], description: 'the same namespace and service account in another cluster (same region)' },
   { family: 'other-region', platforms: ['kubernetes', 'eks-pod-identity'], description: 'the same cluster id (EKS, AKS) or name (Pod Identity) in another region' },
-  { family: 'other-account', platforms: ['eks-pod-identity'], description: 'a cluster of the same name and region in another AWS account' },
+  {
+    family: 'other-account',
+    platforms: ['eks-pod-identity'],
+    description: 'a cluster of the same name and region in another AWS account (one the trust\'s account pattern admits, when it has one: `11112222333?`)',
+  },
   { family: 'other-project', platforms: ['gke'], description: 'the same namespace and service account in a cluster of another project (another workload pool)' },
   {
     family: 'same-project-other-cluster',

@@ -1,5 +1,7 @@
 /** The forged variants of Kubernetes service accounts, EKS Pod Identity sessions, GKE workloads and other OIDC subjects. */
 import { audienceCandidates, Candidate, otherThan } from './forge-common';
+import { kubernetesPatternCandidates, patternAccount } from './forge-kubernetes-patterns';
+import type { TrustAlternative } from './model';
 import { FORGED_AUDIENCE, FORGED_MARKER } from './tokens-common';
 import {
   GkeWorkload, gkeIssuer, KubernetesRun, OidcSubject, parseAksIssuer, parseClusterArn, parseEksIssuer, PodIdentitySession,
@@ -29,11 +31,13 @@ function otherClusterIssuers(issuer: string): { cluster: string; region?: string
   return { cluster: issuer.endsWith('/') ? `${issuer}${FORGED_MARKER}/` : `${issuer}/${FORGED_MARKER}` };
 }
 /** The candidates of a pod's service account token. */
-export function kubernetesCandidates(run: KubernetesRun): Candidate[] {
+export function kubernetesCandidates(run: KubernetesRun, alternative: TrustAlternative = { claims: {} }): Candidate[] {
   const kube = (changes: Partial<KubernetesRun>): TokenProfile => ({ platform: 'kubernetes', run: { ...run, ...changes } });
   const issuers = otherClusterIssuers(run.issuer);
+  const names = (namespace: string, serviceAccount: string) => kube({ namespace, serviceAccount });
   const result: Candidate[] = [
-    ...serviceAccountCandidates(run.namespace, run.serviceAccount, (namespace, serviceAccount) => kube({ namespace, serviceAccount })),
+    ...serviceAccountCandidates(run.namespace, run.serviceAccount, names),
+    ...kubernetesPatternCandidates('kubernetes', alternative, run.namespace, run.serviceAccount, names),
     ...audienceCandidates(kube({ aud: [FORGED_AUDIENCE] }), kube({ aud: null })),
     {
       family: 'other-cluster',
@@ -72,21 +76,27 @@ function serviceAccountCandidates(
   ];
 }
 /** The candidates of an EKS Pod Identity session. */
-export function podIdentityCandidates(run: PodIdentitySession): Candidate[] {
+export function podIdentityCandidates(run: PodIdentitySession, alternative: TrustAlternative = { claims: {} }): Candidate[] {
   const pod = (changes: Partial<PodIdentitySession>): TokenProfile => ({ platform: 'eks-pod-identity', run: { ...run, ...changes } });
-  const result = serviceAccountCandidates(run.namespace, run.serviceAccount, (namespace, serviceAccount) => pod({ namespace, serviceAccount }));
+  const names = (namespace: string, serviceAccount: string) => pod({ namespace, serviceAccount });
+  const result = [
+    ...serviceAccountCandidates(run.namespace, run.serviceAccount, names),
+    ...kubernetesPatternCandidates('eks-pod-identity', alternative, run.namespace, run.serviceAccount, names),
+  ];
   const arn = parseClusterArn(run.clusterArn);
   if (arn) {
     const at = (region: string, account: string, name: string): string => `arn:${arn.partition}:eks:${region}:${account}:cluster/${name}`;
     const cluster = at(arn.region, arn.account, otherThan(arn.name, FORGED_MARKER));
     const region = at(arn.region === 'eu-west-1' ? 'us-east-1' : 'eu-west-1', arn.account, arn.name);
-    const account = at(arn.region, arn.account === '999999999999' ? '888888888888' : '999999999999', arn.name);
+    // Another owner's account: one the trust's account pattern admits when it has one, else 999999999999.
+    const attacker = patternAccount(alternative, run.clusterArn, arn.account);
+    const account = at(arn.region, attacker ?? (arn.account === '999999999999' ? '888888888888' : '999999999999'), arn.name);
     result.push(
       { family: 'other-cluster', description: `${run.namespace}/${run.serviceAccount} in another cluster of the account (${cluster})`, profile: pod({ clusterArn: cluster }) },
       { family: 'other-region', description: `${run.namespace}/${run.serviceAccount} in a cluster of the same name in another region (${region})`, profile: pod({ clusterArn: region }) },
       {
         family: 'other-account',
-        description: `${run.namespace}/${run.serviceAccount} in a cluster of the same name in another account (${account})`,
+        description: `${run.namespace}/${run.serviceAccount} in a cluster of the same name in another account${attacker !== undefined ? ' the account pattern admits' : ''} (${account})`,
         profile: pod({ clusterArn: account }),
       },
     );
@@ -94,13 +104,15 @@ export function podIdentityCandidates(run: PodIdentitySession): Candidate[] {
   return result;
 }
 /** The candidates of a GKE workload (the same-project cluster is shared by design). */
-export function gkeCandidates(run: GkeWorkload): Candidate[] {
+export function gkeCandidates(run: GkeWorkload, alternative: TrustAlternative = { claims: {} }): Candidate[] {
   const gke = (changes: Partial<GkeWorkload>): TokenProfile => ({ platform: 'gke', run: { ...run, ...changes } });
   const project = otherThan(run.project, `${FORGED_MARKER}-project`);
   const cluster = otherThan(run.cluster, FORGED_MARKER);
-  const sa = serviceAccountCandidates(run.namespace, run.serviceAccount, (namespace, serviceAccount) => gke({ namespace, serviceAccount }));
+  const names = (namespace: string, serviceAccount: string) => gke({ namespace, serviceAccount });
+  const sa = serviceAccountCandidates(run.namespace, run.serviceAccount, names);
   return [
     ...sa.filter((candidate) => candidate.family === 'other-namespace' || candidate.family === 'other-service-account'),
+    ...kubernetesPatternCandidates('gke', alternative, run.namespace, run.serviceAccount, names),
     {
       family: 'other-project',
       description: `${run.namespace}/${run.serviceAccount} in a cluster of another project (workload pool ${project}.svc.id.goog)`,

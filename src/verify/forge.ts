@@ -7,7 +7,8 @@
  *
  * The families are listed in forge-families.ts, the candidates built in forge-github.ts (owner and repository patterns:
  * forge-github-patterns.ts), forge-gitlab.ts and
- * forge-kubernetes.ts (Kubernetes, EKS Pod Identity, GKE, other OIDC) with forge-common.ts.
+ * forge-kubernetes.ts (Kubernetes, EKS Pod Identity, GKE, other OIDC; namespace and service account patterns:
+ * forge-kubernetes-patterns.ts) with forge-common.ts.
  */
 import type { Candidate } from './forge-common';
 import { RUN_CONTEXT_CLAIMS, WHEN_CONSTRAINED } from './forge-families';
@@ -29,9 +30,9 @@ function candidatesOf(profile: TokenProfile, alternative: TrustAlternative, refP
         || subs.some((sub) => /(^|:)(project_id|namespace_id|job_project_id):\d/.test(sub));
       return gitlabCandidates(profile.run, pinsIds, refPinned);
     }
-    case 'kubernetes': return kubernetesCandidates(profile.run);
-    case 'eks-pod-identity': return podIdentityCandidates(profile.run);
-    case 'gke': return gkeCandidates(profile.run);
+    case 'kubernetes': return kubernetesCandidates(profile.run, alternative);
+    case 'eks-pod-identity': return podIdentityCandidates(profile.run, alternative);
+    case 'gke': return gkeCandidates(profile.run, alternative);
     case 'oidc': return oidcCandidates(profile.run);
   }
 }

@@ -20,7 +20,7 @@ describe('FORGED_FAMILIES', () => {
     expect(FORGED_FAMILIES.map((f) => f.family)).toEqual([
       'other-owner', 'owner-prefix', 'owner-pattern', 'repository-prefix', 'repository-pattern', 'other-repository', 'fork', 'other-group',
       'group-prefix', 'other-project', 'project-prefix', 'fork-merge-request', 'other-namespace', 'other-service-account', 'namespace-prefix',
-      'service-account-prefix', 'other-branch', 'branch-prefix', 'tag', 'other-tag', 'tag-prefix', 'ref-case', 'pull-request', 'pull-request-contributor', 'other-environment', 'no-environment', 'other-workflow', 'unprotected-ref',
+      'service-account-prefix', 'namespace-pattern', 'service-account-pattern', 'other-branch', 'branch-prefix', 'tag', 'other-tag', 'tag-prefix', 'ref-case', 'pull-request', 'pull-request-contributor', 'other-environment', 'no-environment', 'other-workflow', 'unprotected-ref',
       'recreated-repository', 'other-owner-id', 'id-prefix', 'other-project-id', 'other-subject', 'wrong-audience', 'missing-audience',
       'other-issuer', 'self-managed-instance', 'other-cluster', 'other-region', 'other-account', 'other-project', 'same-project-other-cluster',
     ]);
