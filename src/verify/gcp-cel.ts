@@ -14,6 +14,9 @@ import { globCovers, globMatches, isGlob } from '../synth/glob';
 
 type Program = (bindings: Record<string, CelInput>) => CelResult;
 
+/** The standard environment (no extension): what verify evaluates. */
+const ENV = celEnv();
+
 /** Each expression parsed and planned once (one provider's condition is evaluated for many tokens). */
 const PROGRAMS = new Map<string, Program | { syntaxError: string }>();
 
@@ -22,7 +25,7 @@ function programOf(expression: string): Program | { syntaxError: string } {
   let program = PROGRAMS.get(expression);
   if (program === undefined) {
     try {
-      const planned = plan(celEnv(), parse(expression)) as Program;
+      const planned = plan(ENV, parse(expression)) as Program;
       program = (bindings) => {
         try {
           return planned(bindings);
@@ -44,8 +47,45 @@ export function celSyntaxError(expression: string): string | undefined {
   return typeof program === 'function' ? undefined : program.syntaxError;
 }
 
-/** The value a CEL expression yields, as plain JS (CEL lists as arrays), or the evaluation error. */
-export type CelOutcome = { readonly value: unknown } | { readonly error: string };
+/**
+ * The value a CEL expression yields, as plain JS (CEL lists as arrays), or the evaluation error. `unsupported` marks an
+ * error of the library rather than of the token: an unbound function or no matching overload (see {@link celUnsupported}).
+ */
+export type CelOutcome = { readonly value: unknown } | { readonly error: string; readonly unsupported: boolean };
+
+/**
+ * Whether an evaluation error says what @bufbuild/cel lacks rather than what GCP would also reject: `unbound function`
+ * (a function outside its standard library, such as GCP's `extract`, documented for attribute mappings in
+ * https://cloud.google.com/iam/docs/workload-identity-federation-with-other-clouds, or a cel-go strings-extension
+ * function, https://github.com/google/cel-go/blob/master/ext/README.md) and `found no matching overload` (cel-go may
+ * hold overloads this library does not: the same call cannot be told to fail in GCP). Such a token is undecided,
+ * never denied. Every other error — a claim the token lacks (`field not found`), an index out of range, a division by
+ * zero — is an error GCP's CEL raises as well, and an erroring mapping or condition rejects the exchange.
+ */
+export function celUnsupported(message: string): boolean {
+  return /^(unbound function|found no matching overload)\b/.test(message);
+}
+
+/** The functions an expression calls that @bufbuild/cel's standard environment does not define (operators excepted), sorted. */
+export function unboundFunctions(expression: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = parse(expression);
+  } catch {
+    return [];
+  }
+  const names = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    const call = node as { case?: unknown; value?: { function?: unknown } };
+    if (call.case === 'callExpr' && typeof call.value?.function === 'string' && /^[A-Za-z]/.test(call.value.function)) names.add(call.value.function);
+    for (const child of Object.values(node)) walk(child);
+  };
+  // Only the expression itself: the source info records macro calls (`has`, `exists`) that the parser has expanded.
+  walk((parsed as { expr?: unknown }).expr);
+  return [...names].filter((name) => ENV.funcs.find(name) === undefined).sort();
+}
+
 
 /** Plain JS of a CEL value: lists become arrays (strings, numbers, booleans stay as they are). */
 function plain(value: unknown): unknown {
@@ -63,9 +103,9 @@ export function assertionOf(claims: { readonly [claim: string]: ClaimValue }): C
 /** Evaluates an expression that parses (check {@link celSyntaxError} first). */
 export function evaluateCel(expression: string, bindings: Record<string, CelInput>): CelOutcome {
   const program = programOf(expression);
-  if (typeof program !== 'function') return { error: `syntax error: ${program.syntaxError}` };
+  if (typeof program !== 'function') return { error: `syntax error: ${program.syntaxError}`, unsupported: false };
   const result = program(bindings);
-  return isCelError(result) ? { error: result.message } : { value: plain(result) };
+  return isCelError(result) ? { error: result.message, unsupported: celUnsupported(result.message) } : { value: plain(result) };
 }
 
 /** A single-quoted or double-quoted CEL string literal without escapes, as its value. */
@@ -241,6 +281,36 @@ export function splitTernary(expression: string): { condition: string; then: str
     }
   }
   return undefined;
+}
+
+/** The claim a one-item list mapping copies (`[assertion.X]`, as `google.groups` is often mapped), if it is that simple. */
+export function mappedListClaim(expression: string): string | undefined {
+  const e = unwrap(expression);
+  if (!e.startsWith('[') || !e.endsWith(']')) return undefined;
+  const items = splitTop(e.slice(1, -1), ',');
+  return items.length === 1 ? mappedClaim(items[0]) : undefined;
+}
+
+/**
+ * A mapping that wraps one claim in string literals (`'gh:' + assertion.sub`, `assertion.sub + '@ci'`), as the literal
+ * prefix, the claim and the literal suffix; undefined for any other expression.
+ */
+export function mappedConcat(expression: string): { prefix: string; claim: string; suffix: string } | undefined {
+  const e = unwrap(expression);
+  const parts: string[] = [];
+  let start = 0;
+  for (const i of topLevel(e)) {
+    if (e[i] === '+') {
+      parts.push(e.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(e.slice(start).trim());
+  const claims = parts.map((part) => ({ part, claim: mappedClaim(part), text: stringLiteral(part) }));
+  const at = claims.findIndex((c) => c.claim !== undefined);
+  if (parts.length < 2 || at < 0 || claims.some((c, i) => i !== at && c.text === undefined)) return undefined;
+  const text = (list: typeof claims) => list.map((c) => c.text).join('');
+  return { prefix: text(claims.slice(0, at)), claim: claims[at].claim!, suffix: text(claims.slice(at + 1)) };
 }
 
 /** The constant an attribute mapping yields whatever the token (`'ledger-deploy'`), if it is a string literal. */

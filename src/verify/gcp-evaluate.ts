@@ -18,7 +18,7 @@
  * `principalSet://…/POOL/attribute.NAME/VALUE` per custom attribute, and `principalSet://…/POOL/*` for any of them.
  */
 import type { CelInput } from '@bufbuild/cel';
-import { assertionOf, celSyntaxError, evaluateCel } from './gcp-cel';
+import { assertionOf, celSyntaxError, evaluateCel, unboundFunctions } from './gcp-cel';
 import { FederatedGrant, GkeMember, PoolMember, WifProvider } from './gcp-read';
 import { Decision, Token } from './model';
 import { byText } from './order';
@@ -35,6 +35,9 @@ export interface WifTrustInput {
   /** The pool's project number (from a member or the provider's audiences), when known. */
   readonly number?: string;
 }
+
+/** Why a call outside @bufbuild/cel's standard library makes a provider not evaluable (see celUnsupported in gcp-cel.ts). */
+const UNBOUND = 'which verify\'s CEL (the standard library of @bufbuild/cel) does not evaluate: GCP\'s own result is not known';
 
 const unresolved = (value: unknown): boolean => typeof value === 'string' && value.includes('${');
 
@@ -66,10 +69,14 @@ export function wifProblem(input: WifTrustInput): string | undefined {
     if (typeof expression !== 'string' || unresolved(expression)) return `${where}: attribute_mapping ${key} is not resolved: ${JSON.stringify(expression)}`;
     const error = celSyntaxError(expression);
     if (error !== undefined) return `${where}: attribute_mapping ${key} is not valid CEL: ${error}`;
+    const functions = unboundFunctions(expression);
+    if (functions.length > 0) return `${where}: attribute_mapping ${key} calls ${functions.join(', ')}, ${UNBOUND}`;
   }
   const condition = a.attribute_condition;
   if (condition !== undefined && (typeof condition !== 'string' || unresolved(condition))) return `${where}: attribute_condition is not resolved: ${JSON.stringify(condition)}`;
   if (typeof condition === 'string' && celSyntaxError(condition) !== undefined) return `${where}: attribute_condition is not valid CEL: ${celSyntaxError(condition)}`;
+  const functions = typeof condition === 'string' ? unboundFunctions(condition) : [];
+  if (functions.length > 0) return `${where}: attribute_condition calls ${functions.join(', ')}, ${UNBOUND}`;
   const member = input.grants.find((g) => unresolved(g.member));
   if (member !== undefined) return `${member.resource.file}:${member.resource.id}: member ${member.member} is not resolved`;
   const pool = provider.pool === undefined ? undefined : attributesOf(provider.pool);
@@ -92,6 +99,24 @@ const denied = (detail: string): Decision => ({ outcome: 'denied', detail });
 
 /** The decision of the exchange and the IAM check for one token (never called when {@link wifProblem} is set). */
 export function wifDecision(input: WifTrustInput, token: Token): Decision {
+  return wifOutcome(input, token).decision;
+}
+
+/** A decision and, when admitted, the grant whose member admitted the token. */
+export interface WifOutcome {
+  readonly decision: Decision;
+  readonly grant?: WifTrustInput['grants'][number];
+}
+
+const undecided = (detail: string): WifOutcome => ({ decision: { outcome: 'unsupported', detail } });
+
+/** {@link wifDecision}, with the admitting grant. */
+export function wifOutcome(input: WifTrustInput, token: Token): WifOutcome {
+  const outcome = exchange(input, token);
+  return 'outcome' in outcome ? { decision: outcome } : outcome;
+}
+
+function exchange(input: WifTrustInput, token: Token): Decision | WifOutcome {
   const problem = wifProblem(input);
   if (problem !== undefined) return { outcome: 'unsupported', detail: problem };
   const { provider } = input;
@@ -112,7 +137,10 @@ export function wifDecision(input: WifTrustInput, token: Token): Decision {
   const assertion = assertionOf(token.claims);
   const mapping: Record<string, string> = a.attribute_mapping;
   const subjectResult = evaluateCel(mapping['google.subject'], { assertion });
-  if ('error' in subjectResult) return denied(`google.subject mapping ${quoted(mapping['google.subject'])} failed: ${subjectResult.error}`);
+  if ('error' in subjectResult) {
+    const detail = `google.subject mapping ${quoted(mapping['google.subject'])} failed: ${subjectResult.error}`;
+    return subjectResult.unsupported ? undecided(detail) : denied(detail);
+  }
   const subject = subjectResult.value;
   if (typeof subject !== 'string' || subject === '') return denied(`google.subject is not a non-empty string: ${quoted(subject)}`);
   const bytes = Buffer.byteLength(subject, 'utf8');
@@ -120,27 +148,31 @@ export function wifDecision(input: WifTrustInput, token: Token): Decision {
   const groups: string[] = [];
   if (typeof mapping['google.groups'] === 'string') {
     const result = evaluateCel(mapping['google.groups'], { assertion });
+    if ('error' in result && result.unsupported) return undecided(`google.groups mapping ${quoted(mapping['google.groups'])} failed: ${result.error}`);
     if ('value' in result && Array.isArray(result.value)) groups.push(...result.value.filter((g): g is string => typeof g === 'string'));
   }
   const attributes: Record<string, string> = {};
   for (const [key, expression] of Object.entries(mapping).sort(([x], [y]) => byText(x, y))) {
     if (!key.startsWith('attribute.')) continue;
     const result = evaluateCel(expression, { assertion });
+    if ('error' in result && result.unsupported) return undecided(`${key} mapping ${quoted(expression)} failed: ${result.error}`);
     if ('value' in result && typeof result.value === 'string') attributes[key.slice('attribute.'.length)] = result.value;
   }
   const condition: unknown = a.attribute_condition;
   if (typeof condition === 'string') {
     const google = { subject, groups } as unknown as CelInput;
     const result = evaluateCel(condition, { assertion, attribute: attributes as unknown as CelInput, google });
-    if ('error' in result) return denied(`attribute_condition failed: ${result.error}`);
+    if ('error' in result) return result.unsupported ? undecided(`attribute_condition failed: ${result.error}`) : denied(`attribute_condition failed: ${result.error}`);
     if (result.value !== true) return denied(`attribute_condition is ${quoted(result.value)}`);
   }
 
   const rests = [`subject/${subject}`, ...groups.map((g) => `group/${g}`), ...Object.entries(attributes).map(([key, value]) => `attribute.${key}/${value}`)];
   for (const grant of input.grants) {
-    const { kind, rest } = grant.parsed;
+    const { kind, rest, number } = grant.parsed;
+    // A member names its pool by project number and id: one of another project's pool of the same id is not this one.
+    if (number !== undefined && input.number !== undefined && number !== input.number) continue;
     const matches = rest === '*' ? kind === 'principalSet' : kind === 'principal' ? rest === rests[0] : rest !== rests[0] && rests.includes(rest);
-    if (matches) return { outcome: 'admitted', detail: `admitted by ${grant.member} (${grant.role}, ${grant.resource.file}:${grant.resource.id})` };
+    if (matches) return { decision: { outcome: 'admitted', detail: `admitted by ${grant.member} (${grant.role}, ${grant.resource.file}:${grant.resource.id})` }, grant };
   }
   const pool0 = `iam.googleapis.com/projects/${input.number ?? 'NUMBER'}/locations/global/workloadIdentityPools/${provider.poolId}`;
   const principals = [`principal://${pool0}/${rests[0]}`, ...rests.slice(1).map((rest) => `principalSet://${pool0}/${rest}`)];
@@ -153,6 +185,8 @@ export function wifDecision(input: WifTrustInput, token: Token): Decision {
  * so only the project, namespace and Kubernetes service account decide; the cluster does not.
  */
 export function gkeDecision(member: GkeMember, grants: readonly FederatedGrant[], token: Token): Decision {
+  const impossible = gkeMemberProblem(member);
+  if (impossible !== undefined) return denied(impossible);
   if (token.platform !== 'gke') return denied(`a ${token.platform} token does not hold a GKE workload identity of ${member.pool}`);
   const { project, namespace, serviceaccount } = token.claims;
   if (`${String(project)}.svc.id.goog` !== member.pool) return denied(`the workload's pool is ${String(project)}.svc.id.goog, not ${member.pool}`);
@@ -162,4 +196,25 @@ export function gkeDecision(member: GkeMember, grants: readonly FederatedGrant[]
   }
   const grant = grants[0];
   return { outcome: 'admitted', detail: `admitted by ${member.member} (${grant.role}, ${grant.resource.file}:${grant.resource.id})` };
+}
+
+/** A namespace is an RFC 1123 DNS label (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names). */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A ServiceAccount name is a DNS subdomain (same page, #dns-subdomain-names; https://kubernetes.io/docs/concepts/security/service-accounts/). */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Why no workload can hold a GKE member, or undefined. GKE matches `PROJECT_ID.svc.id.goog[NAMESPACE/KSA]` literally:
+ * the member has no wildcard (https://cloud.google.com/kubernetes-engine/docs/concepts/workload-identity), so a
+ * namespace or Kubernetes service account that is not a valid Kubernetes name (`*`, upper case) names no workload.
+ */
+export function gkeMemberProblem(member: GkeMember): string | undefined {
+  if (member.namespace.length > 63 || !DNS_LABEL.test(member.namespace)) {
+    return `no workload holds ${member.member}: the namespace ${quoted(member.namespace)} is not a Kubernetes namespace name (an RFC 1123 DNS label), and GKE has no wildcard in a member`;
+  }
+  const ksa = member.serviceAccount;
+  if (ksa !== undefined && (ksa.length > 253 || !DNS_SUBDOMAIN.test(ksa))) {
+    return `no workload holds ${member.member}: the Kubernetes service account ${quoted(ksa)} is not a ServiceAccount name (a DNS subdomain), and GKE has no wildcard in a member`;
+  }
+  return undefined;
 }

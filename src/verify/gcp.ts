@@ -5,15 +5,18 @@
  *
  * Principals are per pool, mappings and conditions per provider
  * (https://cloud.google.com/iam/docs/workload-identity-federation#mapping): a member of pool P admits a token
- * exchanged at any provider of P, so every provider of P is its own way into a target granted to P's principals.
+ * exchanged at any provider of P, so every provider of P is its own way into a target granted to P's principals, and
+ * each provider × target trust is evaluated at the pool level (see poolDecision). A pool is named by project NUMBER
+ * and pool id (`projects/NUMBER/locations/global/workloadIdentityPools/POOL`, https://cloud.google.com/iam/docs/principal-identifiers;
+ * a pool id is unique within its project only, https://cloud.google.com/iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools):
+ * members are grouped by both (see localNumber).
  */
-import {
-  conditionAlternatives, intersect, mappedClaim, mappedConstant, MAX_ALTERNATIVES, splitTernary, termRequirement, type TermRequirement,
-} from './gcp-cel';
-import { gcpAudiences, gkeDecision, wifDecision, wifProblem, type WifTrustInput } from './gcp-evaluate';
+import { wifAlternatives } from './gcp-alternatives';
+import { gkeDecision, wifOutcome, wifProblem, type WifTrustInput } from './gcp-evaluate';
 import { constructPathOf, FederatedGrant, GcpResolver, gkeMemberOf, GkeMember, parsePoolMember, PoolMember, wifProviders, WifProvider } from './gcp-read';
-import { ClaimRequirement, TrustAlternative, VerifyTrust } from './model';
+import { ClaimRequirement, Decision, ForgedVariant, Token, VerifyTrust } from './model';
 import { byText } from './order';
+import { legitimateIdentities } from './tokens';
 import { SynthOutput } from '../synth/model';
 
 export { IMPERSONATION_ROLES } from './gcp-read';
@@ -21,12 +24,28 @@ export { IMPERSONATION_ROLES } from './gcp-read';
 /** One member of a pool granted on one target, with the grant. */
 interface PoolGrant extends FederatedGrant { readonly parsed: PoolMember }
 
+/**
+ * A provider × target trust. Principals are per pool: another provider of the pool (another issuer) can mint the same
+ * member, so the trust also offers, as forged variants, the legitimate tokens the pool's other providers derive for the
+ * same target (family `other-provider-of-pool`); its evaluator admits them when they reach a member this provider's own
+ * legitimate identities hold (see poolDecision).
+ */
+export interface GcpPoolTrust extends VerifyTrust {
+  /** The forged variants the pool adds to the platform families (forge.ts): empty for a pool of one provider. */
+  additionalForged(): ForgedVariant[];
+}
+
+/** The forged-variant family of the legitimate tokens of another provider of the same pool. */
+export const OTHER_PROVIDER_OF_POOL = 'other-provider-of-pool';
+
 const label = (r: { file: string; id: string }): string => `${r.file}:${r.id}`;
+const defined = <T>(value: T | undefined): value is T => value !== undefined;
 
 /**
  * The GCP trusts of synthesized output, sorted by id, and what could not be read (sorted). A provider whose pool no
- * grant names is a warning, not a trust (it gives nothing); a grant to a pool no provider of the output belongs to,
- * or to a provider that cannot be read, is a trust with `unevaluable` set.
+ * grant names is a warning, not a trust (it gives nothing); a grant to a pool no provider of the output belongs to
+ * (another pool id, or the same id under another project number), or to a provider that cannot be read, is a trust
+ * with `unevaluable` set.
  */
 export function gcpTrusts(output: SynthOutput): { trusts: VerifyTrust[]; warnings: string[] } {
   const resolver = new GcpResolver(output.resources, output.providers);
@@ -51,14 +70,7 @@ export function gcpTrusts(output: SynthOutput): { trusts: VerifyTrust[]; warning
     }
   }
   for (const [key, { member, grants }] of gke) trusts.push(gkeTrust(key, member, grants));
-  for (const [pool, targets] of byPool) {
-    const numbers = new Set([...targets.values()].flat().map((g) => g.parsed.number).filter((n) => n !== undefined));
-    const own = providers.filter((p) => p.poolId === pool && (p.number === undefined || numbers.size === 0 || numbers.has(p.number)));
-    for (const grants of targets.values()) {
-      if (own.length === 0) trusts.push(orphanTrust(pool, grants, providers));
-      for (const provider of own) trusts.push(wifTrust(provider, grants));
-    }
-  }
+  for (const [pool, targets] of byPool) trusts.push(...poolTrusts(pool, targets, providers));
   for (const provider of providers) {
     if (provider.poolId !== undefined && !byPool.has(provider.poolId)) {
       warnings.push(`${label(provider.resource)}: no IAM grant in the output names a principal of pool ${provider.poolId}; not verified`);
@@ -67,16 +79,76 @@ export function gcpTrusts(output: SynthOutput): { trusts: VerifyTrust[]; warning
   return { trusts: trusts.sort((a, b) => byText(a.id, b.id)), warnings: [...new Set(warnings)].sort() };
 }
 
+/**
+ * The project number of a provider's pool: the one its allowed audiences name; else the one the pool's other providers
+ * name, else the one the pool's members name, when there is exactly one (the output names no other, and the default
+ * audience is computed from it); with several, which is this provider's own cannot be told: `ambiguous` says so and the
+ * provider's trusts are not evaluable (no member of an unmatched number is ever read as local). Undefined when nothing
+ * names a number (every member names the pool by reference: then wifProblem says the default audience is unknown).
+ */
+type LocalNumber = { readonly number?: string; readonly ambiguous?: string };
+function localNumber(provider: WifProvider, providerNumbers: readonly string[], memberNumbers: readonly string[]): LocalNumber {
+  if (provider.number !== undefined) return { number: provider.number };
+  const [named, by] = providerNumbers.length > 0 ? [providerNumbers, 'its other providers\' allowed_audiences'] : [memberNumbers, 'its members'];
+  if (named.length <= 1) return named.length === 1 ? { number: named[0] } : {};
+  return {
+    ambiguous: `${label(provider.resource)}: the project number of pool ${provider.poolId} is not in the output (no allowed_audiences name it) and ${by} name `
+      + `projects ${named.join(', ')}: which of them holds this provider cannot be told, nor which members are of its pool`,
+  };
+}
+
+/** The trusts of one pool id: per provider × target, and the members no provider of the output belongs to. */
+function poolTrusts(pool: string, targets: ReadonlyMap<string, PoolGrant[]>, providers: readonly WifProvider[]): VerifyTrust[] {
+  const own = providers.filter((p) => p.poolId === pool);
+  const numbers = (values: Array<string | undefined>) => [...new Set(values.filter(defined))].sort();
+  const memberNumbers = numbers([...targets.values()].flat().map((g) => g.parsed.number));
+  const locals = new Map(own.map((p) => [p, localNumber(p, numbers(own.map((o) => o.number)), memberNumbers)]));
+  const ambiguous = [...locals.values()].some((l) => l.ambiguous !== undefined);
+  const localNumbers = new Set([...locals.values()].map((l) => l.number).filter(defined));
+  const trusts: VerifyTrust[] = [];
+  for (const grants of targets.values()) {
+    // A member naming the pool by reference (no number) names the output's own pool.
+    const group = own.map((provider) => {
+      const { number, ambiguous: reason } = locals.get(provider)!;
+      const mine = reason !== undefined ? grants : grants.filter((g) => g.parsed.number === undefined || g.parsed.number === number);
+      return { provider, grants: mine, number, reason };
+    }).filter((entry) => entry.grants.length > 0);
+    trusts.push(...wifTrusts(group));
+    if (ambiguous) continue; // the ambiguous provider's trusts name every member
+    const foreign = grants.filter((g) => own.length === 0 || (g.parsed.number !== undefined && !localNumbers.has(g.parsed.number)));
+    for (const number of new Set(foreign.map((g) => g.parsed.number))) {
+      trusts.push(orphanTrust(pool, number, foreign.filter((g) => g.parsed.number === number), providers));
+    }
+  }
+  return trusts;
+}
+
+interface PoolSibling { readonly input: WifTrustInput; readonly trust: VerifyTrust }
+
+/** The trusts of the providers of one pool on one target, each knowing the others (its siblings of the same number). */
+function wifTrusts(group: ReadonlyArray<{ provider: WifProvider; grants: PoolGrant[]; number?: string; reason?: string }>): GcpPoolTrust[] {
+  const built: Array<PoolSibling & { trust: GcpPoolTrust; number?: string }> = [];
+  for (const { provider, grants, number, reason } of group) {
+    const siblings = (): PoolSibling[] => built.filter((b) =>
+      b.input.provider !== provider && b.number === number && b.trust.unevaluable === undefined);
+    built.push({ ...wifTrust(provider, grants, number, reason, siblings), number });
+  }
+  return built.map((b) => b.trust);
+}
+
 /** The trust of a provider of the members' pool on one target. */
-function wifTrust(provider: WifProvider, grants: readonly PoolGrant[]): VerifyTrust {
+function wifTrust(
+  provider: WifProvider, grants: readonly PoolGrant[], number: string | undefined, ambiguous: string | undefined, siblings: () => PoolSibling[],
+): PoolSibling & { trust: GcpPoolTrust } {
   const target = grants[0].target;
   const members = [...new Set(grants.map((g) => g.member))].sort();
-  const number = grants.map((g) => g.parsed.number).find((n) => n !== undefined) ?? provider.number;
-  const input: WifTrustInput = { provider, grants: [...grants].sort((a, b) => byText(a.member, b.member)), number };
-  const unevaluable = wifProblem(input);
+  const sorted = [...grants].sort((a, b) => byText(a.member, b.member));
+  const input: WifTrustInput = { provider, grants: sorted, ...(number === undefined ? {} : { number }) };
+  const unevaluable = ambiguous ?? wifProblem(input);
   const resources = [provider.resource, ...(provider.pool ? [provider.pool] : []), ...grants.map((g) => g.resource)];
   if (target.serviceAccount) resources.push(target.serviceAccount);
-  return {
+  let held: Set<string> | undefined;
+  const trust: GcpPoolTrust = {
     id: `gcp:${provider.poolId}/${provider.providerId}->${target.key}`,
     cloud: 'gcp',
     kind: 'gcp-workload-identity',
@@ -85,16 +157,65 @@ function wifTrust(provider: WifProvider, grants: readonly PoolGrant[]): VerifyTr
     resources: [...new Set(resources.map(label))].sort(),
     alternatives: unevaluable === undefined ? wifAlternatives(input, members) : [],
     ...(unevaluable === undefined ? {} : { unevaluable }),
-    evaluate: (token) => wifDecision(input, token),
+    evaluate: (token) => {
+      if (unevaluable !== undefined) return { outcome: 'unsupported', detail: unevaluable };
+      held ??= heldMembers(trust, input);
+      return poolDecision(input, held, siblings(), token);
+    },
+    additionalForged: () => (unevaluable !== undefined ? [] : otherProviderVariants(input, siblings())),
   };
+  return { input, trust };
 }
 
-/** A grant to a pool no readable provider of the output belongs to. */
-function orphanTrust(pool: string, grants: readonly PoolGrant[], providers: readonly WifProvider[]): VerifyTrust {
+/** The members that admit the trust's own legitimate identities (at its own provider). */
+function heldMembers(trust: VerifyTrust, input: WifTrustInput): Set<string> {
+  const tokens = legitimateIdentities(trust).filter((l) => l.impossible === undefined).map((l) => l.token);
+  return new Set(tokens.map((token) => wifOutcome(input, token).grant?.member).filter(defined));
+}
+
+/**
+ * The pool-level decision: the caller picks the provider in the STS request (its audience names it), so a token is
+ * exchanged at this provider, or else at another provider of the pool; a token the other provider admits counts when
+ * the member it reaches is one this provider's legitimate identities hold (the member meant for them is minted for
+ * another identity). A sibling that is not evaluable is skipped here: it is its own not-evaluable trust of the target.
+ */
+function poolDecision(input: WifTrustInput, held: ReadonlySet<string>, siblings: readonly PoolSibling[], token: Token): Decision {
+  const own = wifOutcome(input, token);
+  if (own.decision.outcome !== 'denied') return own.decision;
+  for (const sibling of siblings) {
+    const other = wifOutcome(sibling.input, token);
+    if (other.decision.outcome === 'admitted' && other.grant !== undefined && held.has(other.grant.member)) {
+      const { poolId, providerId } = sibling.input.provider;
+      return { outcome: 'admitted', detail: `exchanged at provider ${poolId}/${providerId} of the same pool, ${other.decision.detail}: a member this provider's legitimate identities hold` };
+    }
+  }
+  return own.decision;
+}
+
+/**
+ * The legitimate tokens of the pool's other providers whose issuer differs (their names are another namespace: GitHub
+ * `acme/app` and gitlab.com `acme/app` are unrelated parties), as forged variants of this trust. Providers of the same
+ * issuer name the same parties: their identities are the author's own, and each such provider is judged on its trust.
+ */
+function otherProviderVariants(input: WifTrustInput, siblings: readonly PoolSibling[]): ForgedVariant[] {
+  const issuer: unknown = input.provider.oidc?.issuer_uri;
+  return siblings.filter((s) => s.input.provider.oidc?.issuer_uri !== issuer).flatMap((s) => {
+    const { poolId, providerId } = s.input.provider;
+    return legitimateIdentities(s.trust).filter((l) => l.impossible === undefined).map((l) => ({
+      family: OTHER_PROVIDER_OF_POOL,
+      description: `a token provider ${poolId}/${providerId} of the same pool exchanges (issuer ${String(s.input.provider.oidc.issuer_uri)}): ${l.description}`,
+      token: l.token,
+    }));
+  });
+}
+
+/** Grants of one target to a pool (pool id, project number) no readable provider of the output belongs to. */
+function orphanTrust(pool: string, number: string | undefined, grants: readonly PoolGrant[], providers: readonly WifProvider[]): VerifyTrust {
   const target = grants[0].target;
   const unresolved = providers.filter((p) => p.poolId === undefined).map((p) => ` (${label(p.resource)}: ${p.poolProblem})`).join('');
   const members = [...new Set(grants.map((g) => g.member))].sort();
-  const unevaluable = `no workload identity pool provider of pool ${pool} is in the output${unresolved}: the members ${members.join(', ')} cannot be evaluated`;
+  const which = number === undefined ? `pool ${pool}` : `pool ${pool} of project ${number}`;
+  const unevaluable = `no workload identity pool provider of ${which} is in the output${unresolved}: the members ${members.join(', ')} cannot be evaluated`;
   return {
     id: `gcp:${pool}/?->${target.key}`,
     cloud: 'gcp',
@@ -134,81 +255,3 @@ function location(resource: WifProvider['resource']): VerifyTrust['location'] {
   return { file: resource.file, resource: resource.id, ...(constructPath === undefined ? {} : { constructPath }) };
 }
 
-type Way = Map<string, ClaimRequirement>;
-
-/**
- * The ways into a provider × target: every way of the attribute condition (gcp-cel.ts) combined with every member
- * (one way per member: `subject/S` requires the claim `google.subject` copies to be S, `attribute.NAME/VALUE` the
- * claim `attribute.NAME` copies to be VALUE — a constant mapping either always or never yields it —, a group or the
- * whole pool requires nothing), plus the issuer and the accepted audiences. Requirements on `attribute.X` and
- * `google.subject` in the condition are read through the mapping the same way; those a mapping does not copy from one
- * claim state nothing. Contradictory combinations are dropped.
- */
-function wifAlternatives(input: WifTrustInput, members: readonly string[]): TrustAlternative[] {
-  const mapping: Record<string, unknown> = input.provider.attributes.attribute_mapping ?? {};
-  // What a mapping expression yielding `requirement` says of the token: a copied claim's value, a constant (always or
-  // never), or for `C ? A : B` the branch that can yield it (the `then` branch with C's own requirement, when C states one).
-  const yields = (expression: string, requirement: ClaimRequirement): Way | undefined => {
-    const claim = mappedClaim(expression);
-    if (claim !== undefined) return new Map([[claim, requirement]]);
-    const constant = mappedConstant(expression);
-    if (constant !== undefined) return intersect({ values: [constant], glob: false }, requirement) === undefined ? undefined : new Map();
-    const ternary = splitTernary(expression);
-    if (ternary === undefined) return new Map();
-    const stated = termRequirement(ternary.condition);
-    const when = stated?.variable === 'assertion' ? new Map([[stated.name, stated.requirement]]) : new Map<string, ClaimRequirement>();
-    const then = yields(ternary.then, requirement);
-    return (then !== undefined ? merge(when, then) : undefined) ?? yields(ternary.otherwise, requirement);
-  };
-  const through = (attribute: string, requirement: ClaimRequirement): Way | undefined => {
-    const expression = mapping[attribute];
-    return typeof expression === 'string' ? yields(expression, requirement) : new Map();
-  };
-  const termWay = (terms: ReadonlyMap<string, TermRequirement>): Way | undefined => {
-    let way: Way | undefined = new Map();
-    for (const term of terms.values()) {
-      const key = term.variable === 'assertion' ? undefined : term.variable === 'attribute' ? `attribute.${term.name}` : `google.${term.name}`;
-      const part = key === undefined ? new Map([[term.name, term.requirement]]) : through(key, term.requirement);
-      way = part === undefined ? undefined : merge(way, part);
-      if (way === undefined) return undefined;
-    }
-    return way;
-  };
-  const memberWay = (member: string): Way | undefined => {
-    const rest = parsePoolMember(member)?.rest ?? '';
-    const subject = /^subject\/(.+)$/.exec(rest);
-    if (subject) return through('google.subject', { values: [subject[1]], glob: false });
-    const attribute = /^attribute\.([a-z0-9_]+)\/(.+)$/.exec(rest);
-    if (attribute) return through(`attribute.${attribute[1]}`, { values: [attribute[2]], glob: false });
-    return new Map();
-  };
-  const conditionWays = conditionAlternatives(input.provider.attributes.attribute_condition).map(termWay).filter((w): w is Way => w !== undefined);
-  const memberWays = members.map(memberWay).filter((w): w is Way => w !== undefined);
-  const audiences = gcpAudiences(input);
-  const ways: Way[] = [];
-  for (const condition of conditionWays) {
-    for (const member of memberWays.length > 0 ? memberWays : [new Map()]) {
-      const way = merge(merge(condition, member), new Map([['aud', { values: audiences, glob: false }]]));
-      if (way !== undefined) ways.push(way);
-    }
-  }
-  const issuer: string = input.provider.oidc.issuer_uri;
-  const unique = new Map(ways.map((way) => {
-    const claims = Object.fromEntries([...way.entries()].sort(([a], [b]) => byText(a, b)));
-    return [JSON.stringify(claims), { issuer, claims }];
-  }));
-  return [...unique.values()].slice(0, MAX_ALTERNATIVES);
-}
-
-/** Both ways at once; undefined when contradictory. */
-function merge(a: Way | undefined, b: Way | undefined): Way | undefined {
-  if (a === undefined || b === undefined) return undefined;
-  const merged = new Map(a);
-  for (const [claim, requirement] of b) {
-    const known = merged.get(claim);
-    const next = known === undefined ? requirement : intersect(known, requirement);
-    if (next === undefined) return undefined;
-    merged.set(claim, next);
-  }
-  return merged;
-}

@@ -83,7 +83,7 @@ describe('gcpTrusts: workload identity federation', () => {
   test('a condition pinning repository_id, owner id and ref: one trust, its ways in, exact decisions', () => {
     const member = `${SET}/attribute.repository_id/86301532`;
     const trust = only(stack({ attribute_condition: PINNED }, [member]));
-    expect({ ...trust, evaluate: undefined }).toEqual({
+    expect({ ...trust, evaluate: undefined, additionalForged: undefined }).toEqual({
       id: TRUST,
       cloud: 'gcp',
       kind: 'gcp-workload-identity',
@@ -211,11 +211,11 @@ describe('gcpTrusts: workload identity federation', () => {
     const member = `${SET}/attribute.repository_id/86301532`;
     const unresolved = gcpTrusts(output(stack({ workload_identity_pool_id: '${var.pool}' }, [member])));
     expect(unresolved.trusts.map((t) => [t.id, t.unevaluable])).toEqual([[`gcp:ci/?->${SA}`,
-      `no workload identity pool provider of pool ci is in the output (${PROVIDER}: workload_identity_pool_id is not resolved: "\${var.pool}"): the members ${member} cannot be evaluated`]]);
+      `no workload identity pool provider of pool ci of project ${NUM} is in the output (${PROVIDER}: workload_identity_pool_id is not resolved: "\${var.pool}"): the members ${member} cannot be evaluated`]]);
     const other = 'principalSet://iam.googleapis.com/projects/999/locations/global/workloadIdentityPools/other/attribute.repository/acme/app';
     const elsewhere = gcpTrusts(output(stack({}, [other])));
     expect(elsewhere.trusts.map((t) => [t.id, t.unevaluable, t.evaluate(payments()).outcome])).toEqual([[`gcp:other/?->${SA}`,
-      `no workload identity pool provider of pool other is in the output: the members ${other} cannot be evaluated`, 'unsupported']]);
+      `no workload identity pool provider of pool other of project 999 is in the output: the members ${other} cannot be evaluated`, 'unsupported']]);
     expect(elsewhere.warnings).toEqual([`${PROVIDER}: no IAM grant in the output names a principal of pool ci; not verified`]);
     const variable = gcpTrusts(output(stack({}, ['${var.member}'])));
     expect(variable).toEqual({
