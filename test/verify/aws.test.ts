@@ -10,6 +10,7 @@ import * as path from 'path';
 import { readSynthesizedOutput } from '../../src/synth/read';
 import { awsTrusts, POD_IDENTITY_ASSOCIATION_PLACEHOLDER } from '../../src/verify/aws';
 import type { Token, TrustAlternative, VerifyTrust } from '../../src/verify/model';
+import { verifyTrust } from '../../src/verify/verify';
 import { assumeRoleWithWebIdentityAllowed, podIdentityAssumeRoleAllowed } from '../helpers/aws-trust-evaluator';
 import { synthesizedExamples } from '../helpers/examples';
 
@@ -596,6 +597,61 @@ describe('not evaluable', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+describe('trusts no token satisfies', () => {
+  const A = 'oidc.eks.eu-west-1.amazonaws.com/id/AAAA';
+  const B = 'oidc.eks.eu-west-1.amazonaws.com/id/BBBB';
+  const role = (name: string, statement: object) => ({ Type: 'AWS::IAM::Role', Properties: { RoleName: name, AssumeRolePolicyDocument: { Statement: [statement] } } });
+  const irsa = (operator: string) => ({
+    Effect: 'Allow',
+    Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${B}` },
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Condition: { [operator]: { [`${A}:aud`]: 'sts.amazonaws.com', [`${A}:sub`]: 'system:serviceaccount:payments:api' } },
+  });
+  let trusts: VerifyTrust[];
+  beforeAll(() => {
+    trusts = read('dead', {
+      'dead.template.json': {
+        Resources: {
+          WrongPrefix: role('wrong-prefix', irsa('StringEquals')),
+          WrongPrefixIfExists: role('wrong-prefix-ifexists', irsa('StringEqualsIfExists')),
+          PrincipalTag: role('principal-tag', {
+            Effect: 'Allow',
+            Principal: { Service: 'pods.eks.amazonaws.com' },
+            Action: ['sts:AssumeRole', 'sts:TagSession'],
+            Condition: { StringEquals: { 'aws:PrincipalTag/kubernetes-namespace': 'orders', 'aws:RequestTag/kubernetes-service-account': 'orders-api' } },
+          }),
+        },
+      },
+    }).trusts;
+  });
+
+  test('condition keys of another provider than the principal: read as the alternative, whose token (the principal\'s) STS refuses', () => {
+    const dead = trust(trusts, 'aws:role:wrong-prefix');
+    expect(dead.alternatives).toEqual([{
+      issuer: `https://${B}`,
+      claims: { aud: { values: ['sts.amazonaws.com'], glob: false }, sub: { values: ['system:serviceaccount:payments:api'], glob: false } },
+    }]);
+    const result = verifyTrust(dead);
+    expect([result.verdict, result.unpinned]).toEqual(['broken', false]);
+    expect(result.legitimate[0].decision.detail).toBe(`implicitly denied: Statement[0]: StringEquals ${A}:aud ["sts.amazonaws.com"] does not hold for an absent key`);
+    // With IfExists the absent keys pass: every service account of cluster B gets in.
+    const open = verifyTrust(trust(trusts, 'aws:role:wrong-prefix-ifexists'));
+    expect([open.verdict, open.forged.filter((e) => e.decision.outcome === 'admitted').map((e) => e.family).slice(0, 2)])
+      .toEqual(['weak', ['other-namespace', 'other-service-account']]);
+  });
+
+  test('Pod Identity conditions on aws:PrincipalTag: read as the session tag, which the session carries as aws:RequestTag only', () => {
+    const dead = trust(trusts, 'aws:role:principal-tag#pod-identity');
+    expect(dead.alternatives).toEqual([{
+      claims: { 'kubernetes-namespace': { values: ['orders'], glob: false }, 'kubernetes-service-account': { values: ['orders-api'], glob: false } },
+    }]);
+    const result = verifyTrust(dead);
+    expect([result.verdict, result.unpinned]).toEqual(['broken', false]);
+    expect(result.legitimate[0].decision.detail).toBe(
+      'sts:AssumeRole: implicitly denied: Statement[0]: StringEquals aws:PrincipalTag/kubernetes-namespace ["orders"] does not hold for an absent key');
+  });
+});
+
 describe('differential: the examples\' templates against the IAM simulator oracle', () => {
   const dir = synthesizedExamples();
   const templates = fs.readdirSync(path.join(dir, 'aws')).filter((f) => f.endsWith('.template.json'));

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { readSynthesizedOutput } from '../../src/synth/read';
 import { azureTrusts } from '../../src/verify/azure';
 import type { Token, VerifyTrust } from '../../src/verify/model';
+import { verifyTrust } from '../../src/verify/verify';
 import { azureTokenAccepted } from '../helpers/azure-token-exchange';
 import { synthesizedExamples } from '../helpers/examples';
 
@@ -184,6 +185,37 @@ test('a plan, and a second credential with the same issuer and subject on one id
     'plan/plan.json:azurerm_federated_identity_credential.b: same issuer and subject as plan/plan.json:azurerm_federated_identity_credential.a on deploy (Entra refuses the second)',
   ]);
   expect(trusts[0].evaluate(token(GH, 'repo:acme/app:environment:prod', EXCHANGE)).outcome).toBe('admitted');
+});
+
+describe('credentials no token matches', () => {
+  // AKS prints its issuer with a trailing slash (`az aks show --query oidcIssuerProfile.issuerUrl`:
+  // https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster) and writes it so in `iss`; Entra compares exactly.
+  const credential = (name: string, issuer: string, subject: string) => ({ name, resource_group_name: 'rg', parent_id: '${azurerm_user_assigned_identity.api.id}', issuer, subject, audience: [EXCHANGE] });
+  let trusts: VerifyTrust[];
+  beforeAll(() => {
+    trusts = read('dead', {
+      'main.tf.json': {
+        resource: {
+          azurerm_user_assigned_identity: { api: { name: 'api', location: 'westeurope', resource_group_name: 'rg' } },
+          azurerm_federated_identity_credential: {
+            noslash: credential('noslash', AKS.slice(0, -1), 'system:serviceaccount:payments:api'),
+            upper: credential('upper', AKS, 'system:serviceaccount:Payments:api'),
+            good: credential('good', AKS, 'system:serviceaccount:payments:api'),
+          },
+        },
+      },
+    }).trusts;
+  });
+
+  test.each([
+    ['azure:fic:api/noslash', 'broken', `issuer "${AKS}" is not "${AKS.slice(0, -1)}" (compared exactly)`],
+    ['azure:fic:api/upper', 'broken', 'no such token is issued: a Kubernetes namespace is a lower-case RFC 1123 label (a-z, 0-9, "-"): no namespace is named "Payments"'],
+    ['azure:fic:api/good', 'sound', undefined],
+  ])('%s is %s', (id, verdict, refusal) => {
+    const result = verifyTrust(trust(trusts, id));
+    expect([result.verdict, result.unpinned, result.legitimate[0].decision.outcome === 'admitted' ? undefined : result.legitimate[0].decision.detail])
+      .toEqual([verdict, false, refusal]);
+  });
 });
 
 describe('differential: the examples\' Azure stacks against the token-exchange oracle', () => {

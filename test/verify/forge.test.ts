@@ -422,6 +422,42 @@ describe('run-level families when the trust constrains no run context claim', ()
   });
 });
 
+describe('namespace-pattern and service-account-pattern; other-account from an account pattern', () => {
+  const patterns = (t: Trust) => variants(t).filter((v) => v.family.endsWith('-pattern'))
+    .map((v) => [v.family, v.token.claims.sub ?? `${v.token.claims['kubernetes-namespace'] ?? v.token.claims.namespace}/${v.token.claims['kubernetes-service-account'] ?? v.token.claims.serviceaccount}`,
+      meetsAlternative(v.token, t.alternatives[0])]);
+
+  test.each<[string, TrustKind, TrustAlternative, Array<[string, string, boolean]>]>([
+    ['IRSA ? in the service account', 'aws-oidc', { issuer: EKS, claims: { sub: like('system:serviceaccount:payments:deploy-?') } },
+      [['service-account-pattern', 'system:serviceaccount:payments:deploy-q', true]]],
+    ['IRSA * inside the namespace', 'aws-oidc', { issuer: EKS, claims: { sub: like('system:serviceaccount:team-*-prod:api') } },
+      [['namespace-pattern', 'system:serviceaccount:team-keyless-forged-prod:api', true]]],
+    ['a namespace glob that swallows the service account', 'aws-oidc', { issuer: EKS, claims: { sub: like('system:serviceaccount:pay*') } },
+      [['namespace-pattern', 'system:serviceaccount:paykeyless-forged:legit', true]]],
+    ['Pod Identity tags', 'aws-pod-identity', { claims: { 'kubernetes-namespace': like('orders-?'), 'kubernetes-service-account': like('api-*') } },
+      [['namespace-pattern', 'orders-q/api-legit', true], ['service-account-pattern', 'orders-x/api-keyless-forged', true]]],
+    ['GKE', 'gcp-gke', { claims: { project: eq('shop'), namespace: eq('payments'), serviceaccount: like('ci-?') } },
+      [['service-account-pattern', 'payments/ci-q', true]]],
+    // Only `*` (other-namespace, other-service-account cover it), or no pattern: nothing.
+    ['system:serviceaccount:payments:*', 'aws-oidc', { issuer: EKS, claims: { sub: like('system:serviceaccount:payments:*') } }, []],
+    ['an exact subject', 'aws-oidc', { issuer: EKS, claims: { sub: eq('system:serviceaccount:payments:deploy-?') } }, []],
+  ])('%s', (_name, kind, alternative, expected) => {
+    expect(patterns(trust(kind, alternative))).toEqual(expected);
+  });
+
+  test('Pod Identity: the other account is one the trust\'s account pattern admits', () => {
+    const account = (pattern: string) => {
+      const t = trust('aws-pod-identity', { claims: { 'eks-cluster-arn': like(`arn:aws:eks:*:${pattern}:cluster/payments`), 'kubernetes-namespace': eq('orders') } });
+      const other = variants(t).find((v) => v.family === 'other-account')!;
+      return [other.token.issuer, meetsAlternative(other.token, t.alternatives[0])];
+    };
+    expect(account('11112222333?')).toEqual(['arn:aws:eks:us-east-1:111122223334:cluster/payments', true]);
+    expect(account('11112222*')).toEqual(['arn:aws:eks:us-east-1:111122224444:cluster/payments', true]);
+    expect(account('111122223333')).toEqual(['arn:aws:eks:us-east-1:999999999999:cluster/payments', false]);
+    expect(account('*')).toEqual(['arn:aws:eks:us-east-1:999999999999:cluster/payments', true]);
+  });
+});
+
 describe('owner-pattern and repository-pattern', () => {
   const patterns = (t: Trust) => variants(t).filter((v) => v.family.endsWith('-pattern'))
     .map((v) => [v.family, v.token.claims.repository, meetsAlternative(v.token, t.alternatives[0])]);

@@ -416,6 +416,40 @@ describe('githubIssuerOf', () => {
   ])('%s → %s', (issuer, real) => expect(githubIssuerOf(issuer)).toBe(real));
 });
 
+describe('legitimateIdentities: Kubernetes names, AKS issuers, Pod Identity accounts', () => {
+  const identities = (kind: TrustKind, alternative: TrustAlternative) => legitimateIdentities(trust(kind, alternative));
+
+  test('a namespace or service account outside the Kubernetes name grammar (RFC 1123): impossible, in every kind', () => {
+    expect(identities('azure-fic', { issuer: AKS, claims: { sub: eq('system:serviceaccount:Payments:api') } }).map((i) => i.impossible)).toEqual([
+      'a Kubernetes namespace is a lower-case RFC 1123 label (a-z, 0-9, "-"): no namespace is named "Payments"',
+    ]);
+    expect(identities('aws-oidc', { issuer: EKS, claims: { sub: eq('system:serviceaccount:payments:API_deploy') } })[0].impossible).toBe(
+      'a Kubernetes service account name is a lower-case DNS subdomain (a-z, 0-9, "-", "."): no service account is named "API_deploy"');
+    expect(identities('aws-pod-identity', { claims: { 'kubernetes-namespace': eq('orders-'), 'kubernetes-service-account': eq('api') } })[0].impossible)
+      .toMatch(/no namespace is named "orders-"/);
+    expect(identities('gcp-gke', { claims: { project: eq('shop'), namespace: eq('payments'), serviceaccount: eq('*') } })[0].impossible)
+      .toMatch(/no service account is named "\*"/);
+    // Valid names (dots in a service account), and patterns (verify's instance, not the trust's): possible.
+    expect(identities('aws-oidc', { issuer: EKS, claims: { sub: eq('system:serviceaccount:kube-system:ebs.csi-controller') } })[0].impossible).toBeUndefined();
+    expect(identities('aws-oidc', { issuer: EKS, claims: { sub: like('system:serviceaccount:Pay*:api') } })[0].impossible).toBeUndefined();
+  });
+
+  test('an AKS issuer without its trailing slash: the token carries the issuer as AKS writes it (with the slash)', () => {
+    const [identity] = identities('azure-fic', { issuer: AKS.slice(0, -1), claims: { sub: eq('system:serviceaccount:payments:api') } });
+    expect([identity.token.issuer, identity.token.claims.iss, identity.impossible]).toEqual([AKS, AKS, undefined]);
+    expect(identities('azure-fic', { issuer: AKS, claims: { sub: eq('system:serviceaccount:payments:api') } })[0].token.issuer).toBe(AKS);
+  });
+
+  test('a Pod Identity account pattern: a twelve-digit account it admits', () => {
+    const cluster = (pattern: string) => identities('aws-pod-identity', {
+      claims: { 'eks-cluster-arn': like(`arn:aws:eks:*:${pattern}:cluster/payments`), 'kubernetes-namespace': eq('orders') },
+    })[0].token.issuer;
+    expect(cluster('11112222333?')).toBe('arn:aws:eks:us-east-1:111122223331:cluster/payments');
+    expect(cluster('11112222*')).toBe('arn:aws:eks:us-east-1:111122221111:cluster/payments');
+    expect(cluster('123456789012')).toBe('arn:aws:eks:us-east-1:123456789012:cluster/payments');
+  });
+});
+
 describe('legitimateIdentities: tokens the platform never issues (impossible)', () => {
   const impossible = (alternative: TrustAlternative) =>
     legitimateIdentities(trust('azure-fic', alternative)).map((identity) => [identity.token.issuer, identity.token.claims.sub, identity.impossible]);
