@@ -11,13 +11,24 @@ import { globMatches, isGlob } from '../synth/glob';
 import { asList, safeJson } from '../synth/values';
 
 /** Positive string operators: their values are what a legitimate token carries (`Like`: globs). */
-function positiveOperator(operator: string): { glob: boolean } | undefined {
+function positiveOperator(operator: string): { glob: boolean; ignoreCase: boolean } | undefined {
   // ArnEquals and ArnLike both take wildcards ("Amazon Resource Name (ARN) condition operators",
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN).
   // ForAllValues: on a single-valued key STS always sets (`sub`, `aud`) holds exactly when the plain operator does.
   const match = /^(?:ForAnyValue:|ForAllValues:)?(String(?:Equals|EqualsIgnoreCase|Like)|Arn(?:Equals|Like))(?:IfExists)?$/i.exec(operator);
   if (!match) return undefined;
-  return { glob: /like$/i.test(match[1]) || /^arn/i.test(match[1]) };
+  return { glob: /like$/i.test(match[1]) || /^arn/i.test(match[1]), ignoreCase: /ignorecase$/i.test(match[1]) };
+}
+
+/**
+ * A value as the legitimate token carries it. Under an `…IgnoreCase` operator a Kubernetes name (a service account
+ * subject, a Pod Identity namespace or service account tag) is the lower-case one, the only spelling Kubernetes
+ * allows (RFC 1123 names: see derive-names.ts); other values stay as written.
+ */
+function carried(name: string, value: string, ignoreCase: boolean): string {
+  if (!ignoreCase) return value;
+  const kubernetes = (name === 'sub' && /^system:serviceaccount:/i.test(value)) || name === 'kubernetes-namespace' || name === 'kubernetes-service-account';
+  return kubernetes ? value.toLowerCase() : value;
 }
 
 /** The positive requirements of a statement on keys `prefix + NAME` (case-insensitive prefix), by NAME. */
@@ -29,7 +40,7 @@ function requirements(statement: any, keyName: (key: string) => string | undefin
     for (const [key, raw] of Object.entries(block)) {
       const name = keyName(key);
       if (name === undefined) continue;
-      const values = asList<unknown>(raw).map(String).sort();
+      const values = asList<unknown>(raw).map((v) => carried(name, String(v), positive.ignoreCase)).sort();
       const glob = positive.glob && values.some(isGlob);
       // Two operators on one key: the exact one is the narrower reading of what the legitimate token carries.
       if (found[name] !== undefined && !found[name].glob) continue;

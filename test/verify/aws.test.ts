@@ -614,6 +614,12 @@ describe('trusts no token satisfies', () => {
         Resources: {
           WrongPrefix: role('wrong-prefix', irsa('StringEquals')),
           WrongPrefixIfExists: role('wrong-prefix-ifexists', irsa('StringEqualsIfExists')),
+          IgnoreCase: role('ignore-case', {
+            Effect: 'Allow',
+            Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${A}` },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition: { StringEquals: { [`${A}:aud`]: 'sts.amazonaws.com' }, StringEqualsIgnoreCase: { [`${A}:sub`]: 'system:serviceaccount:Payments:API' } },
+          }),
           PrincipalTag: role('principal-tag', {
             Effect: 'Allow',
             Principal: { Service: 'pods.eks.amazonaws.com' },
@@ -638,6 +644,13 @@ describe('trusts no token satisfies', () => {
     const open = verifyTrust(trust(trusts, 'aws:role:wrong-prefix-ifexists'));
     expect([open.verdict, open.forged.filter((e) => e.decision.outcome === 'admitted').map((e) => e.family).slice(0, 2)])
       .toEqual(['weak', ['other-namespace', 'other-service-account']]);
+  });
+
+  test('an upper-case Kubernetes name under StringEqualsIgnoreCase: the lower-case service account Kubernetes allows gets in (not broken)', () => {
+    const t = trust(trusts, 'aws:role:ignore-case');
+    expect(t.alternatives[0].claims.sub).toEqual({ values: ['system:serviceaccount:payments:api'], glob: false });
+    const result = verifyTrust(t);
+    expect([result.verdict, result.legitimate.map((e) => e.decision.outcome)]).toEqual(['sound', ['admitted']]);
   });
 
   test('Pod Identity conditions on aws:PrincipalTag: read as the session tag, which the session carries as aws:RequestTag only', () => {
