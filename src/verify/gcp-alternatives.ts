@@ -2,11 +2,9 @@
  * The ways into a GCP workload identity federation trust (one provider × one target), read from the provider's
  * attribute condition and mapping and from the target's members: see {@link wifAlternatives}.
  */
-import {
-  conditionAlternatives, intersect, mappedClaim, mappedConcat, mappedConstant, mappedListClaim, MAX_ALTERNATIVES, splitTernary, termRequirement,
-  type TermRequirement,
-} from './gcp-cel';
+import { conditionAlternatives, intersect, MAX_ALTERNATIVES, termRequirement, type TermRequirement } from './gcp-cel';
 import { gcpAudiences, type WifTrustInput } from './gcp-evaluate';
+import { mappedClaim, mappedConcat, mappedConstant, mappedListClaim, splitTernary } from './gcp-mapping';
 import { parsePoolMember } from './gcp-read';
 import { ClaimRequirement, TrustAlternative } from './model';
 import { byText } from './order';

@@ -9,7 +9,7 @@
  */
 import { celEnv, celError, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
 import { ClaimRequirement, ClaimValue } from './model';
-import { conjuncts, splitTop, topLevel, unwrap } from '../synth/cel';
+import { conjuncts, splitTop, unwrap } from '../synth/cel';
 import { globCovers, globMatches, isGlob } from '../synth/glob';
 
 type Program = (bindings: Record<string, CelInput>) => CelResult;
@@ -109,7 +109,7 @@ export function evaluateCel(expression: string, bindings: Record<string, CelInpu
 }
 
 /** A single-quoted or double-quoted CEL string literal without escapes, as its value. */
-function stringLiteral(text: string): string | undefined {
+export function stringLiteral(text: string): string | undefined {
   const match = /^'([^'\\]*)'$|^"([^"\\]*)"$/.exec(text.trim());
   return match ? (match[1] ?? match[2]) : undefined;
 }
@@ -125,7 +125,7 @@ function stringList(text: string): string[] | undefined {
 
 
 /** A variable reference: `assertion.X`, `assertion['X']`, `attribute.X`, `google.subject`. */
-const VARIABLE = String.raw`(assertion|attribute|google)(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^'\\]+)'\s*\]|\[\s*"([^"\\]+)"\s*\])`;
+export const VARIABLE = String.raw`(assertion|attribute|google)(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*'([^'\\]+)'\s*\]|\[\s*"([^"\\]+)"\s*\])`;
 
 /** One requirement a condition term states on a variable (`assertion.ref`, `attribute.repository`, `google.subject`). */
 export interface TermRequirement {
@@ -255,65 +255,4 @@ function termOptions(conjunct: string): Map<string, TermRequirement>[] | undefin
     return [new Map([[[...keys][0], { ...defined[0], requirement: { values, glob } }]])];
   }
   return defined.map((t) => new Map([[`${t.variable}.${t.name}`, t]]));
-}
-
-/** The claim an attribute mapping expression copies unchanged (`assertion.X` / `assertion['X']`), if it is that simple. */
-export function mappedClaim(expression: string): string | undefined {
-  const m = new RegExp(`^${VARIABLE}$`).exec(unwrap(expression));
-  return m && m[1] === 'assertion' ? (m[2] ?? m[3] ?? m[4]) : undefined;
-}
-
-/**
- * A top-level conditional `C ? A : B` (outside quotes, parentheses and brackets; the first top-level `?` and its
- * matching `:`), as its three parts; undefined for any other expression.
- */
-export function splitTernary(expression: string): { condition: string; then: string; otherwise: string } | undefined {
-  const e = unwrap(expression);
-  let question = -1;
-  let nested = 0;
-  for (const i of topLevel(e)) {
-    if (e[i] === '?') {
-      if (question < 0) question = i;
-      else nested++;
-    } else if (e[i] === ':' && question >= 0) {
-      if (nested === 0) return { condition: e.slice(0, question).trim(), then: e.slice(question + 1, i).trim(), otherwise: e.slice(i + 1).trim() };
-      nested--;
-    }
-  }
-  return undefined;
-}
-
-/** The claim a one-item list mapping copies (`[assertion.X]`, as `google.groups` is often mapped), if it is that simple. */
-export function mappedListClaim(expression: string): string | undefined {
-  const e = unwrap(expression);
-  if (!e.startsWith('[') || !e.endsWith(']')) return undefined;
-  const items = splitTop(e.slice(1, -1), ',');
-  return items.length === 1 ? mappedClaim(items[0]) : undefined;
-}
-
-/**
- * A mapping that wraps one claim in string literals (`'gh:' + assertion.sub`, `assertion.sub + '@ci'`), as the literal
- * prefix, the claim and the literal suffix; undefined for any other expression.
- */
-export function mappedConcat(expression: string): { prefix: string; claim: string; suffix: string } | undefined {
-  const e = unwrap(expression);
-  const parts: string[] = [];
-  let start = 0;
-  for (const i of topLevel(e)) {
-    if (e[i] === '+') {
-      parts.push(e.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  parts.push(e.slice(start).trim());
-  const claims = parts.map((part) => ({ part, claim: mappedClaim(part), text: stringLiteral(part) }));
-  const at = claims.findIndex((c) => c.claim !== undefined);
-  if (parts.length < 2 || at < 0 || claims.some((c, i) => i !== at && c.text === undefined)) return undefined;
-  const text = (list: typeof claims) => list.map((c) => c.text).join('');
-  return { prefix: text(claims.slice(0, at)), claim: claims[at].claim!, suffix: text(claims.slice(at + 1)) };
-}
-
-/** The constant an attribute mapping yields whatever the token (`'ledger-deploy'`), if it is a string literal. */
-export function mappedConstant(expression: string): string | undefined {
-  return stringLiteral(unwrap(expression));
 }

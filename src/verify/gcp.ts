@@ -16,7 +16,7 @@ import { gkeDecision, wifOutcome, wifProblem, type WifTrustInput } from './gcp-e
 import { constructPathOf, FederatedGrant, GcpResolver, gkeMemberOf, GkeMember, parsePoolMember, PoolMember, wifProviders, WifProvider } from './gcp-read';
 import { ClaimRequirement, Decision, ForgedVariant, Token, VerifyTrust } from './model';
 import { byText } from './order';
-import { legitimateIdentities } from './tokens';
+import { legitimateIdentities, tokenKey } from './tokens';
 import { SynthOutput } from '../synth/model';
 
 export { IMPERSONATION_ROLES } from './gcp-read';
@@ -199,9 +199,12 @@ function poolDecision(input: WifTrustInput, held: ReadonlySet<string>, siblings:
  */
 function otherProviderVariants(input: WifTrustInput, siblings: readonly PoolSibling[]): ForgedVariant[] {
   const issuer: unknown = input.provider.oidc?.issuer_uri;
+  const seen = new Set<string>();
   return siblings.filter((s) => s.input.provider.oidc?.issuer_uri !== issuer).flatMap((s) => {
     const { poolId, providerId } = s.input.provider;
-    return legitimateIdentities(s.trust).filter((l) => l.impossible === undefined).map((l) => ({
+    const fresh = (key: string): boolean => !seen.has(key) && seen.add(key) !== undefined;
+    const identities = legitimateIdentities(s.trust).filter((l) => l.impossible === undefined && fresh(tokenKey(l.token)));
+    return identities.map((l) => ({
       family: OTHER_PROVIDER_OF_POOL,
       description: `a token provider ${poolId}/${providerId} of the same pool exchanges (issuer ${String(s.input.provider.oidc.issuer_uri)}): ${l.description}`,
       token: l.token,

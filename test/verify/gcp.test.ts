@@ -3,8 +3,9 @@ import * as path from 'path';
 import { SynthOutput } from '../../src/synth/model';
 import { readSynthesizedOutput, terraformProviders, terraformResources } from '../../src/synth/read';
 import { terraformShowOutput } from '../../src/synth/terraform-plan';
-import { gcpTrusts } from '../../src/verify/gcp';
-import { splitTernary, termRequirement } from '../../src/verify/gcp-cel';
+import { GcpPoolTrust, gcpTrusts } from '../../src/verify/gcp';
+import { celUnsupported, termRequirement, unboundFunctions } from '../../src/verify/gcp-cel';
+import { mappedConcat, splitTernary } from '../../src/verify/gcp-mapping';
 import { Token, VerifyTrust } from '../../src/verify/model';
 import { synthesizedExamples } from '../helpers/examples';
 import { admitted, findWorkloadIdentityProvider, gcpTokenExchange, resolvePoolId } from '../helpers/gcp-token-exchange';
@@ -373,6 +374,18 @@ describe('gcpTrusts: GKE members', () => {
     expect(sa.evaluate(payments())).toEqual({ outcome: 'denied', detail: 'a github token does not hold a GKE workload identity of acme-prod.svc.id.goog' });
     expect(trusts[0].evaluate(gke({ ...workload, serviceaccount: 'any' })).outcome).toBe('admitted');
   });
+
+  test('a member naming no Kubernetes name (GKE has no wildcard) admits no workload', () => {
+    const member = 'serviceAccount:acme-prod.svc.id.goog[payments/*]';
+    const document = { resource: { google_service_account_iam_member: { wi: { service_account_id: 'projects/acme-prod/serviceAccounts/api@acme-prod.iam.gserviceaccount.com', role: 'roles/iam.workloadIdentityUser', member } } } };
+    const [trust] = gcpTrusts(output(document)).trusts;
+    expect(trust.evaluate(gke({ ...workload, serviceaccount: '*' }))).toEqual({
+      outcome: 'denied',
+      detail: `no workload holds ${member}: the Kubernetes service account "*" is not a ServiceAccount name (a DNS subdomain), and GKE has no wildcard in a member`,
+    });
+    document.resource.google_service_account_iam_member.wi.member = 'serviceAccount:acme-prod.svc.id.goog[Payments/api]';
+    expect(gcpTrusts(output(document)).trusts[0].evaluate(gke({ ...workload, namespace: 'Payments' })).detail).toContain('the namespace "Payments" is not a Kubernetes namespace name');
+  });
 });
 
 describe('gcpTrusts on the examples, differentially against the independent exchange model', () => {
@@ -420,6 +433,67 @@ describe('gcpTrusts on the examples, differentially against the independent exch
     expect(outcomes.filter(([, ours, theirs]) => ours !== theirs)).toEqual([]);
     // Neither side admits everything or nothing: the comparison decides something.
     expect(new Set(outcomes.map(([, ours]) => ours))).toEqual(new Set(['admitted', 'denied']));
+  });
+});
+
+describe('gcpTrusts: pools of one id in two projects, CEL outside the evaluated subset, providers sharing a pool', () => {
+  const member = `${SET}/attribute.repository_id/86301532`;
+  const elsewhere = 'principalSet://iam.googleapis.com/projects/999/locations/global/workloadIdentityPools/ci/*';
+  test('a member of pool ci of another project is its own not-evaluable trust; the local trust ignores it', () => {
+    const oidc = { issuer_uri: GITHUB_ISSUER, allowed_audiences: [AUD] };
+    const { trusts } = gcpTrusts(output(stack({ attribute_condition: PINNED, oidc }, [member, elsewhere])));
+    expect(trusts.map((t) => [t.id, t.unevaluable])).toEqual([
+      [`gcp:ci/?->${SA}`, `no workload identity pool provider of pool ci of project 999 is in the output: the members ${elsewhere} cannot be evaluated`],
+      [TRUST, undefined],
+    ]);
+    expect(trusts[1].evaluate(payments({ ref: 'refs/heads/other' })).outcome).toBe('denied');
+    expect(trusts[1].evaluate(payments()).outcome).toBe('admitted');
+  });
+  test('no allowed_audiences and members naming two numbers: which pool is local cannot be told', () => {
+    const [trust] = gcpTrusts(output(stack({ attribute_condition: PINNED }, [member, elsewhere]))).trusts;
+    expect([trust.id, trust.unevaluable]).toEqual([TRUST, `${PROVIDER}: the project number of pool ci is not in the output (no allowed_audiences name it) and its members `
+      + 'name projects 123456789012, 999: which of them holds this provider cannot be told, nor which members are of its pool']);
+  });
+  test('a function @bufbuild/cel lacks makes the provider not evaluable; library errors are undecided, token errors denials', () => {
+    const trust = only(stack({ attribute_condition: "assertion.ref.extract('refs/{kind}/') == 'tags'" }, [member]));
+    expect(trust.unevaluable).toBe(`${PROVIDER}: attribute_condition calls extract, which verify's CEL (the standard library of @bufbuild/cel) does not evaluate: `
+      + "GCP's own result is not known");
+    expect(unboundFunctions("assertion.sub.lowerAscii() == 'x' && has(assertion.ref) && assertion.l.exists(x, x.startsWith('a'))")).toEqual(['lowerAscii']);
+    expect([celUnsupported('unbound function: extract'), celUnsupported("found no matching overload for 'size' applied to '(double)'"), celUnsupported('field not found: x')])
+      .toEqual([true, true, false]);
+    const typed = only(stack({ attribute_condition: 'size(assertion.repository_id) > 0' }, [member]));
+    expect(typed.evaluate({ ...payments(), claims: { ...payments().claims, repository_id: 86301532 } })).toEqual({
+      outcome: 'unsupported', detail: "attribute_condition failed: found no matching overload for 'size' applied to '(double)'",
+    });
+  });
+  test('group and prefixed-subject mappings are inverted into the claim they wrap', () => {
+    expect(mappedConcat("'gh:' + assertion.sub + '@ci'")).toEqual({ prefix: 'gh:', claim: 'sub', suffix: '@ci' });
+    expect(mappedConcat('assertion.sub + assertion.ref')).toBeUndefined();
+    const groups = only(stack({ attribute_mapping: { 'google.subject': 'assertion.sub', 'google.groups': '[assertion.repository]' } }, [`${SET}/group/acme/app`]));
+    expect(groups.alternatives).toEqual([{ issuer: GITHUB_ISSUER, claims: { aud: AUDIENCES, repository: exact('acme/app') } }]);
+    const subjects = [`${ONE}/subject/gh:repo:acme/app:ref:refs/heads/main`, `${ONE}/subject/repo:x/y:ref:z`];
+    const prefixed = only(stack({ attribute_mapping: { 'google.subject': "'gh:' + assertion.sub" } }, subjects));
+    expect(prefixed.alternatives).toEqual([{ issuer: GITHUB_ISSUER, claims: { aud: AUDIENCES, sub: exact('repo:acme/app:ref:refs/heads/main') } }]);
+  });
+  test('another issuer\'s provider of the pool minting the same member: its legitimate tokens are forged variants, admitted', () => {
+    const document = stack({ attribute_condition: PINNED }, [member]);
+    document.resource.google_iam_workload_identity_pool_provider.gitlab = {
+      workload_identity_pool_id: 'ci',
+      workload_identity_pool_provider_id: 'gitlab',
+      attribute_mapping: { 'google.subject': 'assertion.sub', 'attribute.repository_id': 'assertion.project_id' },
+      oidc: { issuer_uri: 'https://gitlab.com' },
+    };
+    const [github, gitlab] = gcpTrusts(output(document)).trusts as GcpPoolTrust[];
+    const forged = github.additionalForged();
+    // One per accepted audience of the GitLab provider (its default, with and without `https:`).
+    const gitlabAud = `iam.googleapis.com/${POOL}/providers/gitlab`;
+    expect(forged.map((v) => [v.family, v.token.issuer, v.token.claims.project_id, v.token.claims.aud]))
+      .toEqual([`https://${gitlabAud}`, `//${gitlabAud}`].map((aud) => ['other-provider-of-pool', 'https://gitlab.com', '86301532', aud]));
+    expect(github.evaluate(forged[0].token)).toEqual({
+      outcome: 'admitted',
+      detail: `exchanged at provider ci/gitlab of the same pool, admitted by ${member} ${grant()}: a member this provider's legitimate identities hold`,
+    });
+    expect(gitlab.additionalForged().map((v) => v.token.issuer)).toEqual([GITHUB_ISSUER, GITHUB_ISSUER]);
   });
 });
 
