@@ -99,6 +99,11 @@ export const FORGED_FAMILIES: ReadonlyArray<ForgedFamily> = [
     platforms: ['eks-pod-identity'],
     description: 'a cluster of the same name and region in another AWS account (one the trust\'s account pattern admits, when it has one: `11112222333?`)',
   },
+  {
+    family: 'other-provider-of-pool',
+    platforms: TOKEN_PLATFORMS,
+    description: 'GCP: a legitimate token of another provider (another issuer) of the same workload identity pool, which can mint the same principals',
+  },
   { family: 'other-project', platforms: ['gke'], description: 'the same namespace and service account in a cluster of another project (another workload pool)' },
   {
     family: 'same-project-other-cluster',

@@ -101,6 +101,11 @@ export interface VerifyTrust {
   readonly unevaluable?: string;
   /** The trust's evaluator (never called when `unevaluable` is set). */
   evaluate(token: Token): Decision;
+  /**
+   * Forged variants the reader adds to the platform families (forge.ts): tokens of other trusts that reach the same
+   * grant, e.g. the legitimate tokens of another provider of the same GCP pool (`other-provider-of-pool`).
+   */
+  additionalForged?(): readonly ForgedVariant[];
 }
 
 /** A forged variant of a legitimate token. */

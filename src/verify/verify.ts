@@ -73,7 +73,7 @@ function notEvaluable(trust: VerifyTrust, reason: string): TrustResult {
   };
 }
 
-/** The forged variants of every legitimate identity, without duplicates and without any legitimate token. */
+/** The forged variants of every legitimate identity, then the reader's own (additionalForged), without duplicates and without any legitimate token. */
 function forgedOf(trust: VerifyTrust, legitimate: readonly LegitimateIdentity[]): ForgedVariant[] {
   const seen = new Set(legitimate.map((l) => tokenKey(l.token)));
   const variants: ForgedVariant[] = [];
@@ -84,6 +84,12 @@ function forgedOf(trust: VerifyTrust, legitimate: readonly LegitimateIdentity[])
       seen.add(key);
       variants.push(variant);
     }
+  }
+  for (const variant of trust.additionalForged?.() ?? []) {
+    const key = tokenKey(variant.token);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    variants.push(variant);
   }
   return variants;
 }

@@ -22,7 +22,7 @@ describe('FORGED_FAMILIES', () => {
       'group-prefix', 'other-project', 'project-prefix', 'fork-merge-request', 'other-namespace', 'other-service-account', 'namespace-prefix',
       'service-account-prefix', 'namespace-pattern', 'service-account-pattern', 'other-branch', 'branch-prefix', 'tag', 'other-tag', 'tag-prefix', 'ref-case', 'pull-request', 'pull-request-contributor', 'other-environment', 'no-environment', 'other-workflow', 'unprotected-ref',
       'recreated-repository', 'other-owner-id', 'id-prefix', 'other-project-id', 'other-subject', 'wrong-audience', 'missing-audience',
-      'other-issuer', 'self-managed-instance', 'other-cluster', 'other-region', 'other-account', 'other-project', 'same-project-other-cluster',
+      'other-issuer', 'self-managed-instance', 'other-cluster', 'other-region', 'other-account', 'other-provider-of-pool', 'other-project', 'same-project-other-cluster',
     ]);
     expect(FORGED_FAMILIES.every((f) => f.description.length > 10 && f.platforms.length > 0)).toBe(true);
   });
