@@ -55,14 +55,14 @@ function countsOf(legitimate: readonly Evaluated[], forged: readonly Evaluated[]
   };
 }
 
+/** What a result says of the trust itself. */
+function about(trust: VerifyTrust): Pick<TrustResult, 'id' | 'cloud' | 'kind' | 'identity' | 'location' | 'resources'> {
+  return { id: trust.id, cloud: trust.cloud, kind: trust.kind, identity: trust.identity, location: trust.location, resources: trust.resources };
+}
+
 function notEvaluable(trust: VerifyTrust, reason: string): TrustResult {
   return {
-    id: trust.id,
-    cloud: trust.cloud,
-    kind: trust.kind,
-    identity: trust.identity,
-    location: trust.location,
-    resources: trust.resources,
+    ...about(trust),
     verdict: 'not-evaluable',
     problems: [`not evaluable: ${reason}`],
     unpinned: false,
@@ -132,12 +132,7 @@ export function verifyTrust(trust: VerifyTrust): TrustResult {
   const legitimateRefused = legitimate.some((e) => e.decision.outcome !== 'admitted');
   const verdict: TrustVerdict = forgedAdmitted || unpinned ? 'weak' : legitimateRefused ? 'broken' : 'sound';
   return {
-    id: trust.id,
-    cloud: trust.cloud,
-    kind: trust.kind,
-    identity: trust.identity,
-    location: trust.location,
-    resources: trust.resources,
+    ...about(trust),
     verdict,
     problems,
     unpinned,
