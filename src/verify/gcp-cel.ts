@@ -66,8 +66,20 @@ export function celUnsupported(message: string): boolean {
   return /^(unbound function|found no matching overload)\b/.test(message);
 }
 
+/** The unbound functions of each expression, found once (every token's exchange asks again). */
+const UNBOUND = new Map<string, readonly string[]>();
+
 /** The functions an expression calls that @bufbuild/cel's standard environment does not define (operators excepted), sorted. */
-export function unboundFunctions(expression: string): string[] {
+export function unboundFunctions(expression: string): readonly string[] {
+  let found = UNBOUND.get(expression);
+  if (found === undefined) {
+    found = findUnboundFunctions(expression);
+    UNBOUND.set(expression, found);
+  }
+  return found;
+}
+
+function findUnboundFunctions(expression: string): string[] {
   let parsed: unknown;
   try {
     parsed = parse(expression);

@@ -41,8 +41,20 @@ const UNBOUND = 'which verify\'s CEL (the standard library of @bufbuild/cel) doe
 
 const unresolved = (value: unknown): boolean => typeof value === 'string' && value.includes('${');
 
+/** Each input's problem, found once (every token's exchange asks again); `null` for none. */
+const PROBLEMS = new WeakMap<WifTrustInput, string | null>();
+
 /** Why a provider × target trust cannot be evaluated, or undefined. */
 export function wifProblem(input: WifTrustInput): string | undefined {
+  let problem = PROBLEMS.get(input);
+  if (problem === undefined) {
+    problem = findWifProblem(input) ?? null;
+    PROBLEMS.set(input, problem);
+  }
+  return problem ?? undefined;
+}
+
+function findWifProblem(input: WifTrustInput): string | undefined {
   const { provider } = input;
   const a = provider.attributes;
   const where = `${provider.resource.file}:${provider.resource.id}`;
