@@ -38,3 +38,17 @@ export function otherCase(name: string): string | undefined {
   const lower = name.toLowerCase();
   return lower !== name ? lower : undefined;
 }
+
+/**
+ * The attacker's instance of a name pattern: `*` filled with `filler`, `?` with a letter (`q`, else `z` when that
+ * gives the legitimate name); undefined when it is no pattern, or only `*` (the other-owner / other-namespace /
+ * other-service-account families cover that).
+ */
+export function attackerName(pattern: string, legitimate: string, filler: string): string | undefined {
+  if (!/[*?]/.test(pattern) || /^\*+$/.test(pattern)) return undefined;
+  for (const letter of ['q', 'z']) {
+    const name = pattern.replace(/\*/g, filler).replace(/\?/g, letter);
+    if (name !== legitimate) return name;
+  }
+  return undefined;
+}

@@ -5,21 +5,11 @@
  * Anyone can register a GitHub account or repository of such a name. IAM StringLike: `*` any run of characters, `?`
  * one character (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String).
  */
-import { Candidate, forgedId } from './forge-common';
+import { attackerName, Candidate, forgedId } from './forge-common';
 import type { TrustAlternative } from './model';
 import { ATTACKER_OWNER } from './tokens-common';
 import { GitHubRun, githubToken } from './tokens-github';
 import { globMatches } from '../synth/glob';
-
-/** The attacker's name for a pattern (undefined when it is no pattern, or only `*`: other-owner covers that). */
-function attackerName(pattern: string, legitimate: string): string | undefined {
-  if (!/[*?]/.test(pattern) || /^\*+$/.test(pattern)) return undefined;
-  for (const letter of ['q', 'z']) {
-    const name = pattern.replace(/\*/g, ATTACKER_OWNER).replace(/\?/g, letter);
-    if (name !== legitimate) return name;
-  }
-  return undefined;
-}
 
 /** The owner and repository patterns of an alternative that the legitimate run meets (its subject, `repository`, `repository_owner`). */
 function namePatterns(run: GitHubRun, alternative: TrustAlternative): { owners: string[]; repositories: string[] } {
@@ -53,7 +43,7 @@ export function patternCandidates(run: GitHubRun, alternative: TrustAlternative)
   const { owners, repositories } = namePatterns(run, alternative);
   const result: Candidate[] = [];
   for (const pattern of owners) {
-    const owner = attackerName(pattern, run.owner);
+    const owner = attackerName(pattern, run.owner, ATTACKER_OWNER);
     if (owner === undefined) continue;
     result.push({
       family: 'owner-pattern',
@@ -62,7 +52,7 @@ export function patternCandidates(run: GitHubRun, alternative: TrustAlternative)
     });
   }
   for (const pattern of repositories) {
-    const repository = attackerName(pattern, run.repository);
+    const repository = attackerName(pattern, run.repository, ATTACKER_OWNER);
     if (repository === undefined) continue;
     result.push({
       family: 'repository-pattern',

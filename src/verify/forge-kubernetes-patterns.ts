@@ -9,21 +9,11 @@
  * Also the attacker's account of an account pattern (`aws:SourceAccount` `11112222333?`) for Pod Identity's other-account.
  */
 import { clusterArnAccountPattern, otherAccountOf } from './derive-names';
-import type { Candidate } from './forge-common';
+import { attackerName, type Candidate } from './forge-common';
 import type { TrustAlternative } from './model';
 import { FORGED_MARKER } from './tokens-common';
 import type { TokenProfile } from './tokens-profile';
 import { globMatches } from '../synth/glob';
-
-/** The attacker's name for a pattern (undefined when it is no pattern, or only `*`: other-namespace / other-service-account cover that). */
-function attackerName(pattern: string, legitimate: string): string | undefined {
-  if (!/[*?]/.test(pattern) || /^\*+$/.test(pattern)) return undefined;
-  for (const letter of ['q', 'z']) {
-    const name = pattern.replace(/\*/g, FORGED_MARKER).replace(/\?/g, letter);
-    if (name !== legitimate) return name;
-  }
-  return undefined;
-}
 
 /** The glob values of a claim of the alternative that a legitimate value matches. */
 function globsOf(alternative: TrustAlternative, claim: string, legitimate: string): string[] {
@@ -74,7 +64,7 @@ export function kubernetesPatternCandidates(
   const { namespaces, serviceAccounts } = namePatterns(platform, alternative, namespace, serviceAccount);
   const result: Candidate[] = [];
   for (const pattern of namespaces) {
-    const name = attackerName(pattern, namespace);
+    const name = attackerName(pattern, namespace, FORGED_MARKER);
     if (name === undefined) continue;
     result.push({
       family: 'namespace-pattern',
@@ -83,7 +73,7 @@ export function kubernetesPatternCandidates(
     });
   }
   for (const pattern of serviceAccounts) {
-    const name = attackerName(pattern, serviceAccount);
+    const name = attackerName(pattern, serviceAccount, FORGED_MARKER);
     if (name === undefined) continue;
     result.push({
       family: 'service-account-pattern',
