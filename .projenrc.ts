@@ -50,6 +50,7 @@ const project = new typescript.TypeScriptProject({
     'typedoc@0.28.20',
     'typedoc-plugin-markdown@4.14.1',
     'fast-check@4.11.0', // property-based tests (test/property/), MIT
+    '@actions/workflow-parser@0.3.61', // GitHub's own workflow parser: validates the generated workflows (test/ci/), MIT
     'jest-environment-node@30.5.2', // the tests' environment (test/setup/environment.ts), jest's own, same version
     // The real CLIs, run on examples/cli/ by test/real-clis.test.ts (aws-cdk: the CLI line released with aws-cdk-lib 2.276).
     'aws-cdk@2.1148.1',
