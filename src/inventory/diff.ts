@@ -1,3 +1,4 @@
+import { ADMISSION_POLICY, otherSideApplies, REPOSITORY_SIDE, sideEmitted } from './both-sides';
 import { duration } from './markdown';
 import { permissionCovers, subjectCovers } from './match';
 import { Cloud, IdentityKind, IdentityRecord, Inventory, Permission, RecordOwnership, TrustedSubject } from './model';
@@ -77,8 +78,28 @@ const OWNERSHIP_FIELDS: Array<[keyof RecordOwnership, string]> = [
   ['owner', 'owner'], ['environment', 'environment'], ['reviewBy', 'review-by'], ['tier', 'tier'], ['purpose', 'purpose'], ['expires', 'expires'],
 ];
 
-/** Attributes whose removal (or change to `true`) widens access. */
-const WIDENING_ATTRIBUTES: Record<string, (before: string | undefined, after: string | undefined) => Direction> = {
+/**
+ * The other side of a trust (both-sides.ts) no longer emitted is less oversight: a broadening, also when the attribute
+ * went away while the head record still has the trust it is about (the repository side or the Kubernetes output was
+ * dropped). A side emitted that was not is a narrowing; anything else (a file renamed, `missing` ↔ `opted-out`) is neutral.
+ */
+function otherSide(attribute: string) {
+  return (before: string | undefined, after: string | undefined, head: IdentityRecord): Direction => {
+    const was = sideEmitted(before);
+    const now = sideEmitted(after);
+    if (was && !now) return after !== undefined || otherSideApplies(head, attribute) ? 'broadening' : 'neutral';
+    return !was && now ? 'narrowing' : 'neutral';
+  };
+}
+
+/** Why losing an other side is a broadening, as the change's reason. */
+const OTHER_SIDE_REASONS: Record<string, string> = {
+  [REPOSITORY_SIDE]: 'repository side no longer emitted',
+  [ADMISSION_POLICY]: 'admission policy no longer emitted',
+};
+
+/** Attributes whose removal (or change to `true`) widens access, or whose change loses oversight. */
+const WIDENING_ATTRIBUTES: Record<string, (before: string | undefined, after: string | undefined, head: IdentityRecord) => Direction> = {
   permissionsBoundary: (before, after) => (before !== undefined && after === undefined ? 'broadening' : before === undefined && after !== undefined ? 'narrowing' : 'neutral'),
   automountServiceAccountToken: (before, after) => (after === 'true' && before !== 'true' ? 'broadening' : before === 'true' && after === 'false' ? 'narrowing' : 'neutral'),
   tokenAutomountedBy: (before, after) => {
@@ -87,6 +108,8 @@ const WIDENING_ATTRIBUTES: Record<string, (before: string | undefined, after: st
     return a.some((w) => !b.has(w)) ? 'broadening' : a.length < b.size ? 'narrowing' : 'neutral';
   },
   disabled: (before, after) => (before === 'true' && after !== 'true' ? 'broadening' : after === 'true' && before !== 'true' ? 'narrowing' : 'neutral'),
+  [REPOSITORY_SIDE]: otherSide(REPOSITORY_SIDE),
+  [ADMISSION_POLICY]: otherSide(ADMISSION_POLICY),
 };
 
 function subjectReasons(subject: TrustedSubject, base: readonly TrustedSubject[]): string[] {
@@ -230,9 +253,10 @@ function recordChanges(base: IdentityRecord, head: IdentityRecord): Change[] {
     const was = base.attributes[key];
     const now = head.attributes[key];
     if (was === now) continue;
-    const direction = WIDENING_ATTRIBUTES[key]?.(was, now) ?? 'neutral';
+    const direction = WIDENING_ATTRIBUTES[key]?.(was, now, head) ?? 'neutral';
     const what = was === undefined ? `${key} set to ${now}` : now === undefined ? `${key} removed (was ${was})` : `${key} changed from ${was} to ${now}`;
-    changes.push({ type: 'attribute-changed', direction, text: what, ...none, field: key, before: was, after: now, source: here });
+    const reasons = direction === 'broadening' && OTHER_SIDE_REASONS[key] !== undefined ? [OTHER_SIDE_REASONS[key]] : [];
+    changes.push({ type: 'attribute-changed', direction, text: what, ...none, reasons, field: key, before: was, after: now, source: here });
   }
   return changes;
 }

@@ -1,17 +1,38 @@
 import { Drafts, ownershipFrom, RecordDraft, sourceOf } from './draft';
 import { makePermission, makeSubject } from './entries';
+import { ADMISSION_POLICY_ANNOTATION, ADMISSION_POLICY_OPT_OUT_ANNOTATION, admissionPolicyOf } from './kubernetes-admission';
 import { parseKubernetesServiceAccountGroup, parseKubernetesServiceAccountSubject } from '../core/facts/subjects';
 import { decodeOwnershipTags, OWNERSHIP_PREFIX } from '../core/ownership';
 import { kubernetesObject, namespaceOf as podNamespace, podServiceAccount, podSpec } from '../synth/kubernetes';
 import { NeutralResource } from '../synth/model';
 import { asList } from '../synth/values';
 
-/** Annotations that bind a ServiceAccount to a cloud identity, and how the identity reads. */
-const CLOUD_BINDINGS: Array<[string, string]> = [
-  ['eks.amazonaws.com/role-arn', 'aws role'],
-  ['iam.gke.io/gcp-service-account', 'gcp service account'],
-  ['azure.workload.identity/client-id', 'azure client-id'],
+/** Annotations that bind a ServiceAccount to a cloud identity, how the identity reads, and its cloud. */
+const CLOUD_BINDINGS: Array<[string, string, ServiceAccountBinding['cloud']]> = [
+  ['eks.amazonaws.com/role-arn', 'aws role', 'aws'],
+  ['iam.gke.io/gcp-service-account', 'gcp service account', 'gcp'],
+  ['azure.workload.identity/client-id', 'azure client-id', 'azure'],
 ];
+
+/** A cloud identity a ServiceAccount's annotation names: an AWS role ARN, a GCP service account email, an Azure client id. */
+export interface ServiceAccountBinding {
+  readonly cloud: 'aws' | 'gcp' | 'azure';
+  readonly value: string;
+}
+
+/** A ServiceAccount defined in the output, with what the two-sides pass (both-sides.ts) needs to know of it. */
+export interface ServiceAccountSide {
+  /** Its record id. */
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** The cloud identities its annotations name. */
+  readonly bindings: readonly ServiceAccountBinding[];
+  /** It carries Keyless' admission-policy annotation or opt-out (Keyless declared it identity-bound). */
+  readonly declared: boolean;
+  /** Its admission policy as the chart gives it (see kubernetes-admission.ts). */
+  readonly admissionPolicy: string;
+}
 /** Annotations that set the projected token lifetime of the cloud webhooks (EKS, Azure workload identity). */
 const TOKEN_EXPIRATION = ['eks.amazonaws.com/token-expiration', 'azure.workload.identity/service-account-token-expiration'];
 
@@ -36,8 +57,12 @@ interface KubernetesContext {
   readonly account: (namespace: string, name: string, at: NeutralResource, defined: boolean) => RecordDraft;
 }
 
-/** Kubernetes ServiceAccounts: workloads using them, RBAC bindings, bound cloud identities, token secrets. */
-export function kubernetesRecords(resources: readonly NeutralResource[], drafts: Drafts, relativeFile: (file: string) => string): void {
+/**
+ * Kubernetes ServiceAccounts: workloads using them, RBAC bindings, bound cloud identities, token secrets. Returns every
+ * ServiceAccount defined, with its cloud bindings and admission policy, for the two-sides pass.
+ */
+export function kubernetesRecords(resources: readonly NeutralResource[], drafts: Drafts, relativeFile: (file: string) => string): ServiceAccountSide[] {
+  const sides: ServiceAccountSide[] = [];
   const byContext = new Map<string, NeutralResource[]>();
   for (const resource of resources) {
     // Manifests, and Terraform's kubernetes_* resources read as the objects they create (synth kubernetesObject).
@@ -52,30 +77,39 @@ export function kubernetesRecords(resources: readonly NeutralResource[], drafts:
     const ctx: KubernetesContext = {
       objects,
       accounts: objects.filter((o) => o.type === 'ServiceAccount'),
-      account: (namespace, name, at, defined) => drafts.get('kubernetes', 'service-account', `${context ? `${context}/` : ''}${namespace}/${name}`, at, defined),
+      account: (namespace, name, at, defined) => drafts.get('kubernetes', 'service-account', recordName(context, namespace, name), at, defined),
     };
-    serviceAccounts(ctx);
+    sides.push(...serviceAccounts(ctx, context));
     workloads(ctx);
     tokenSecrets(ctx);
     rbacBindings(ctx);
   }
+  return sides;
+}
+
+/** A ServiceAccount record's name: `CONTEXT/NAMESPACE/NAME` (without the context for top-level manifests). */
+function recordName(context: string, namespace: string, name: string): string {
+  return `${context ? `${context}/` : ''}${namespace}/${name}`;
 }
 
 /** An object's namespace, as the rules read it (`default` when unset or empty). */
 const namespaceOf = (o: NeutralResource): string => podNamespace(o.properties);
 
-function serviceAccounts({ accounts, account }: KubernetesContext): void {
+function serviceAccounts({ objects, accounts, account }: KubernetesContext, context: string): ServiceAccountSide[] {
+  const sides: ServiceAccountSide[] = [];
   for (const o of accounts) {
     const metadata = o.properties.metadata ?? {};
     const draft = account(namespaceOf(o), String(metadata.name), o, true);
+    const bindings: ServiceAccountBinding[] = [];
     draft.ownership = ownershipFrom({
       ...decodeOwnershipTags(metadata.labels, OWNERSHIP_PREFIX.kubernetes),
       ...decodeOwnershipTags(metadata.annotations, OWNERSHIP_PREFIX.kubernetes),
     });
     draft.attributes.automountServiceAccountToken = String(o.properties.automountServiceAccountToken ?? true);
-    for (const [annotation, label] of CLOUD_BINDINGS) {
+    for (const [annotation, label, cloud] of CLOUD_BINDINGS) {
       const value = metadata.annotations?.[annotation];
       if (typeof value === 'string') {
+        bindings.push({ cloud, value });
         draft.permissions.push(makePermission({ kind: 'impersonation', action: 'impersonate', scope: `${label} ${value}`, wildcard: false, privileged: false, source: sourceOf(o) }));
       }
     }
@@ -83,7 +117,16 @@ function serviceAccounts({ accounts, account }: KubernetesContext): void {
       const seconds = Number(metadata.annotations?.[annotation]);
       if (Number.isFinite(seconds) && seconds > 0) draft.maxSessionSeconds = Math.max(draft.maxSessionSeconds ?? 0, seconds);
     }
+    sides.push({
+      id: Drafts.id('kubernetes', 'service-account', recordName(context, namespaceOf(o), String(metadata.name))),
+      namespace: namespaceOf(o),
+      name: String(metadata.name),
+      bindings,
+      declared: [ADMISSION_POLICY_ANNOTATION, ADMISSION_POLICY_OPT_OUT_ANNOTATION].some((a) => metadata.annotations?.[a] !== undefined),
+      admissionPolicy: admissionPolicyOf(o, namespaceOf(o), objects),
+    });
   }
+  return sides;
 }
 
 /** Workloads: the service account they run as (`default` when unset or empty), automount, projected tokens. */

@@ -1,3 +1,4 @@
+import { ADMISSION_POLICY, REPOSITORY_SIDE, sideEmitted, sideStates } from './both-sides';
 import { Cloud, CredentialType, IdentityRecord, InventoryMetrics } from './model';
 
 /** Exception use, from the guardrail run of the inventory. */
@@ -25,6 +26,16 @@ function ratio(part: number, whole: number): number {
  * - Blast radius: allowed (action or role) × scope entries per identity, wildcard entries counted apart.
  * - Exception debt: live guardrail exceptions in use, the findings they cover, and expired exceptions.
  * - Privileged identities: administrative or escalating permissions, or break-glass access.
+ * - Repository side: defined identities with a `repositorySide` attribute (a CI trust, with the repository-side
+ *   manifest among the inputs): `emitted` (the manifest lists files for it) or `missing`.
+ * - Admission policy: defined Kubernetes ServiceAccounts with an `admissionPolicy` attribute (bound to a cloud
+ *   identity): `emitted` (a ValidatingAdmissionPolicy protecting it and a binding that denies), `optedOut` (the chart
+ *   opted out, with a reason), `missing` (anything else, including a policy that is unbound, audit-only or fails open).
+ * - Both sides: of the defined cloud identities (not Kubernetes ServiceAccounts) whose other side was looked for (a
+ *   `repositorySide` or `admissionPolicy` attribute), those whose every other side is emitted. For a CI trust: its
+ *   repository side is emitted. For a workload identity: an admission policy is emitted on every ServiceAccount bound
+ *   to it (an opted-out or unprotected one lets another pod of the namespace borrow it; a trusted ServiceAccount that
+ *   is not in the output is missing). An identity with both kinds of trust needs both.
  */
 export function computeMetrics(identities: readonly IdentityRecord[], exceptions: ExceptionCounts): InventoryMetrics {
   const defined = identities.filter((i) => i.defined);
@@ -45,6 +56,12 @@ export function computeMetrics(identities: readonly IdentityRecord[], exceptions
     .sort((a, b) => b.entries - a.entries || b.wildcardEntries - a.wildcardEntries || (a.id < b.id ? -1 : 1));
   const privileged = identities.filter((i) => i.privileged).map((i) => i.id);
   const overdue = identities.filter((i) => i.reviewOverdue).map((i) => i.id);
+  const withRepositorySide = defined.filter((i) => i.attributes[REPOSITORY_SIDE] !== undefined);
+  const repositoryMissing = withRepositorySide.filter((i) => !sideEmitted(i.attributes[REPOSITORY_SIDE])).map((i) => i.id);
+  const bound = defined.filter((i) => i.cloud === 'kubernetes' && i.attributes[ADMISSION_POLICY] !== undefined);
+  const admission = (state: string) => bound.filter((i) => sideStates(i.attributes[ADMISSION_POLICY])[0] === state).map((i) => i.id);
+  const looked = defined.filter((i) => i.cloud !== 'kubernetes' && (i.attributes[REPOSITORY_SIDE] !== undefined || i.attributes[ADMISSION_POLICY] !== undefined));
+  const incomplete = looked.filter((i) => [REPOSITORY_SIDE, ADMISSION_POLICY].some((a) => i.attributes[a] !== undefined && !sideEmitted(i.attributes[a]))).map((i) => i.id);
   return {
     identities: { defined: defined.length, referenced: identities.length - defined.length },
     byCloud,
@@ -56,5 +73,14 @@ export function computeMetrics(identities: readonly IdentityRecord[], exceptions
     exceptionDebt: { exceptions: exceptions.liveExceptions, exceptedFindings: exceptions.exceptedFindings, expired: exceptions.expiredExceptions },
     privilegedIdentities: { count: privileged.length, ids: privileged },
     reviewOverdue: { count: overdue.length, ids: overdue },
+    repositorySide: { emitted: withRepositorySide.length - repositoryMissing.length, missing: repositoryMissing.length, missingIds: repositoryMissing },
+    admissionPolicy: {
+      emitted: admission('emitted').length,
+      optedOut: admission('opted-out').length,
+      missing: admission('missing').length,
+      optedOutIds: admission('opted-out'),
+      missingIds: admission('missing'),
+    },
+    bothSides: { complete: looked.length - incomplete.length, total: looked.length, ratio: ratio(looked.length - incomplete.length, looked.length), incompleteIds: incomplete },
   };
 }

@@ -218,6 +218,18 @@ export interface InventoryMetrics {
   readonly privilegedIdentities: { readonly count: number; readonly ids: readonly string[] };
   /** Identities past their review-by date. */
   readonly reviewOverdue: { readonly count: number; readonly ids: readonly string[] };
+  /** Defined identities with a CI trust: repository side emitted, or missing (only with a repository-side manifest among the inputs). */
+  readonly repositorySide: { readonly emitted: number; readonly missing: number; readonly missingIds: readonly string[] };
+  /** Defined identity-bound Kubernetes ServiceAccounts: admission policy emitted, opted out, or missing. */
+  readonly admissionPolicy: {
+    readonly emitted: number;
+    readonly optedOut: number;
+    readonly missing: number;
+    readonly optedOutIds: readonly string[];
+    readonly missingIds: readonly string[];
+  };
+  /** Defined cloud identities whose other side was looked for, and those with it emitted (see metrics.ts). */
+  readonly bothSides: { readonly complete: number; readonly total: number; readonly ratio: number; readonly incompleteIds: readonly string[] };
 }
 
 /** The whole inventory. */

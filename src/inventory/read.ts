@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { defaultProvider, NeutralResource, providerOf, TerraformProvider } from '../synth/model';
+import { readRepositorySide, RepositorySide, repositorySideDocument } from './repository-manifest';
 import { readSynthesizedOutput, UnreadableInputError } from '../synth/read';
 import { readPlanSides } from '../synth/terraform-plan';
 
@@ -22,6 +23,8 @@ export interface InventoryInput {
   readonly googleProject?: (resource: NeutralResource) => string | undefined;
   /** Input that was skipped, worth knowing. */
   readonly warnings: string[];
+  /** Repository-side manifests read (`out/ci/manifest.json`), see {@link readInventoryInput}. */
+  readonly repositorySides: readonly RepositorySide[];
 }
 
 /** What each output format looks like, for error messages. */
@@ -59,6 +62,11 @@ function walk(dir: string): string[] {
  * an inventory or a diff silently incomplete: a missing path, an unreadable or unparseable file, a path with no
  * recognisable output, a single file in an unknown format, and a CDK or cdktf manifest that lists a stack whose
  * template is missing (a partial output). Every refusal is an {@link UnreadableInputError} naming the path.
+ *
+ * The repository side (`out/ci/manifest.json`, see repository-manifest.ts) is read when it is among the paths: the
+ * manifest itself, its directory (`out/ci`, whose files are repository configuration, not identity output), or any
+ * directory above it (`out/`). Sibling directories of the paths given are not searched: what is read is what was
+ * named. A manifest given alone is refused (it describes identities of the output it came with).
  */
 export function readInventoryInput(targets: readonly string[]): InventoryInput {
   if (targets.length === 0) throw new UnreadableInputError('no directory or file given');
@@ -68,9 +76,25 @@ export function readInventoryInput(targets: readonly string[]): InventoryInput {
   const relative = new Map<string, string>();
   const absolute = new Map<string, string>();
   const warnings: string[] = [];
+  const repositorySides: RepositorySide[] = [];
+  const manifestsRead = new Set<string>();
+  const sideOnly: string[] = [];
+  const readSide = (manifest: string, root: string, document: unknown) => {
+    if (manifestsRead.has(path.resolve(manifest))) return;
+    manifestsRead.add(path.resolve(manifest));
+    repositorySides.push(readRepositorySide(manifest, path.join(path.basename(path.resolve(root)), path.relative(root, manifest)), document));
+  };
   for (const target of targets) {
     const stat = fs.statSync(target, { throwIfNoEntry: false });
     if (!stat) throw new UnreadableInputError(`${target}: no such file or directory`);
+    // The repository-side directory (or its manifest): repository configuration, read through its manifest only.
+    const sideManifest = stat.isDirectory() ? path.join(target, 'manifest.json') : target;
+    const sideDocument = repositorySideDocument(sideManifest);
+    if (sideDocument !== undefined) {
+      readSide(sideManifest, stat.isDirectory() ? target : path.dirname(target), sideDocument);
+      sideOnly.push(target);
+      continue;
+    }
     let read: ReturnType<typeof readSynthesizedOutput>;
     try {
       read = readSynthesizedOutput([target]);
@@ -86,6 +110,8 @@ export function readInventoryInput(targets: readonly string[]): InventoryInput {
       throw new UnreadableInputError(stat.isDirectory() ? `${target}: no identity output found: expected ${FORMATS} below it` : `${target}: unknown format: expected ${FORMATS}`);
     }
     for (const manifest of all.filter((f) => path.basename(f) === 'manifest.json')) {
+      const document = repositorySideDocument(manifest);
+      if (document !== undefined) readSide(manifest, root, document);
       for (const listed of listedOutputs(manifest)) {
         if (!fs.existsSync(path.join(path.dirname(manifest), listed))) {
           throw new UnreadableInputError(`${manifest}: lists ${listed}, which is missing: the output is partial (re-run the synthesis)`);
@@ -101,13 +127,16 @@ export function readInventoryInput(targets: readonly string[]): InventoryInput {
     providers.push(...read.providers);
     files.push(...read.files);
   }
-  return inventoryInput(resources, providers, files, relative, absolute, warnings);
+  if (files.length === 0) {
+    throw new UnreadableInputError(`${sideOnly.join(', ')}: the repository side only: give it with the output it describes (e.g. out/aws out/terraform out/k8s out/ci), or the out directory`);
+  }
+  return inventoryInput(resources, providers, files, relative, absolute, warnings, repositorySides);
 }
 
 /** The input of one side, with the provider lookups the inventory needs. */
 function inventoryInput(
   resources: NeutralResource[], providers: TerraformProvider[], files: Array<{ file: string; format: string }>,
-  relative: ReadonlyMap<string, string>, absolute: ReadonlyMap<string, string>, warnings: string[],
+  relative: ReadonlyMap<string, string>, absolute: ReadonlyMap<string, string>, warnings: string[], repositorySides: readonly RepositorySide[] = [],
 ): InventoryInput {
   // The default `google` provider block of each file (kept by the reader): where a grant names no project.
   const defaultGoogleProject = (file: string): string | undefined => {
@@ -127,6 +156,7 @@ function inventoryInput(
     defaultGoogleProject,
     googleProject,
     warnings,
+    repositorySides,
   };
 }
 

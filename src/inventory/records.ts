@@ -1,5 +1,6 @@
 import { awsRecords } from './aws';
 import { azureRecords } from './azure';
+import { recordBothSides } from './both-sides';
 import { Drafts, RecordDraft } from './draft';
 import { uniqueSorted } from './entries';
 import { gcpRecords } from './gcp';
@@ -9,6 +10,7 @@ import { CredentialType, IdentityRecord, Inventory, INVENTORY_SCHEMA_VERSION, Pe
 import { InventoryInput } from './read';
 import { evaluate } from '../guardrails/engine';
 import { GuardrailException } from '../guardrails/exceptions';
+import { kubernetesObject } from '../synth/kubernetes';
 import { TerraformIndex } from '../synth/terraform';
 
 /** Options for {@link buildInventory}. */
@@ -42,7 +44,13 @@ export function buildInventory(input: Pick<InventoryInput, 'resources' | 'files'
   awsRecords(input.resources, drafts, index);
   gcpRecords(input.resources, drafts, index, input.googleProject ?? ((r) => input.defaultGoogleProject?.(r.file)));
   azureRecords(input.resources, drafts, index);
-  kubernetesRecords(input.resources, drafts, input.relativeFile ?? ((file) => file));
+  const serviceAccounts = kubernetesRecords(input.resources, drafts, input.relativeFile ?? ((file) => file));
+  const repositorySides = input.repositorySides ?? [];
+  const sideWarnings = recordBothSides(drafts, {
+    serviceAccounts,
+    repositorySides,
+    kubernetesRead: input.resources.some((r) => kubernetesObject(r) !== undefined),
+  });
 
   const guardrails = evaluate(input.resources, { today: options.today, exceptions: options.exceptions ?? [] });
   const findingsAt = new Map<string, typeof guardrails.findings>();
@@ -89,11 +97,11 @@ export function buildInventory(input: Pick<InventoryInput, 'resources' | 'files'
     };
   }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-  const warnings = uniqueSorted([...input.warnings, ...drafts.warnings, ...guardrails.exceptionErrors]);
+  const warnings = uniqueSorted([...input.warnings, ...drafts.warnings, ...sideWarnings, ...guardrails.exceptionErrors]);
   return {
     schemaVersion: INVENTORY_SCHEMA_VERSION,
     asOf: options.today,
-    sources: [...input.files].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
+    sources: [...input.files, ...repositorySides.map((side) => ({ file: side.file, format: 'repository-side' }))].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
     identities,
     metrics: computeMetrics(identities, {
       liveExceptions: new Set(guardrails.excepted.map((f) => f.exception)).size,

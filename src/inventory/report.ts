@@ -1,3 +1,4 @@
+import { ADMISSION_POLICY, REPOSITORY_SIDE, sideStates } from './both-sides';
 import { code, duration, identityFacts, identityTitle, percent, text } from './markdown';
 import { IdentityRecord, Inventory } from './model';
 
@@ -48,6 +49,16 @@ export function inventoryCsv(inventory: Inventory): string {
   return `${rows.map((row) => row.join(',')).join('\r\n')}\r\n`;
 }
 
+/** Flags for an other side that is not emitted: `repository side missing`, `admission policy missing` / `opted out`. */
+function otherSideFlags(record: IdentityRecord): string[] {
+  const repository = sideStates(record.attributes[REPOSITORY_SIDE]);
+  const admission = sideStates(record.attributes[ADMISSION_POLICY]);
+  return [
+    ...(repository.includes('missing') ? ['repository side missing'] : []),
+    ...(admission.includes('missing') ? ['admission policy missing'] : admission.includes('opted-out') ? ['admission policy opted out'] : []),
+  ];
+}
+
 /** The inventory as a Markdown report: metrics, a table of identities, and each identity's trust and permissions. */
 export function inventoryMarkdown(inventory: Inventory): string {
   const m = inventory.metrics;
@@ -64,6 +75,17 @@ export function inventoryMarkdown(inventory: Inventory): string {
   lines.push(`| Exception debt | ${m.exceptionDebt.exceptions} live exceptions covering ${m.exceptionDebt.exceptedFindings} findings; ${m.exceptionDebt.expired} expired |`);
   lines.push(`| Privileged identities | ${m.privilegedIdentities.count}${m.privilegedIdentities.count > 0 ? `: ${m.privilegedIdentities.ids.map(code).join(', ')}` : ''} |`);
   lines.push(`| Review overdue | ${m.reviewOverdue.count}${m.reviewOverdue.count > 0 ? `: ${m.reviewOverdue.ids.map(code).join(', ')}` : ''} |`);
+  const ids = (list: readonly string[]) => (list.length > 0 ? ` (${list.map(code).join(', ')})` : '');
+  const repository = m.repositorySide;
+  lines.push(inventory.sources.some((source) => source.format === 'repository-side')
+    ? `| Repository side | ${repository.emitted} of ${repository.emitted + repository.missing} CI identities have their repository side emitted; ${repository.missing} missing${ids(repository.missingIds)} |`
+    : '| Repository side | not checked: no repository-side manifest (`ci/manifest.json`) among the inputs |');
+  const admission = m.admissionPolicy;
+  lines.push(`| Admission policy | ${admission.emitted} of ${admission.emitted + admission.optedOut + admission.missing} identity-bound ServiceAccounts have an admission policy emitted; `
+    + `${admission.optedOut} opted out${ids(admission.optedOutIds)}; ${admission.missing} missing${ids(admission.missingIds)} |`);
+  const both = m.bothSides;
+  lines.push(`| Both sides | ${both.complete} of ${both.total} cloud identities with a CI or ServiceAccount trust have the other side emitted (${percent(both.ratio)})`
+    + `${both.incompleteIds.length > 0 ? `; not: ${both.incompleteIds.map(code).join(', ')}` : ''} |`);
   lines.push(`| Credential types | ${Object.entries(m.byCredentialType).map(([type, n]) => `${type} ${n}`).join(', ')} |`);
   lines.push('');
   lines.push('## Identities', '', '| identity | owner | environment | tier | review-by | credential | session | trusted subjects | blast radius | flags |', '|---|---|---|---|---|---|---|---|---|---|');
@@ -75,6 +97,7 @@ export function inventoryMarkdown(inventory: Inventory): string {
       ...(r.reviewOverdue ? ['review overdue'] : []),
       ...(r.findings.length > 0 ? [`${r.findings.length} findings`] : []),
       ...(r.exceptions.length > 0 ? [`${r.exceptions.length} exceptions`] : []),
+      ...otherSideFlags(r),
     ];
     const o = r.ownership;
     lines.push(`| ${code(r.id)} | ${text(o.owner ?? '—')} | ${text(o.environment ?? '—')} | ${o.tier ?? '—'} | ${o.reviewBy ?? o.expires ?? '—'} | ${r.credentialType} | ${duration(r.maxSessionSeconds)} | ${r.trustedSubjects.length} | ${r.blastRadius.entries}${r.blastRadius.wildcardEntries > 0 ? ` (${r.blastRadius.wildcardEntries} wildcard)` : ''} | ${flags.join(', ')} |`);

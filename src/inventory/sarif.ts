@@ -11,7 +11,7 @@ const RULES: Array<{ type: ChangeType; id: string; name: string; level: 'error' 
   { type: 'credential-changed', id: 'KL-D-STATIC-CREDENTIAL', name: 'StaticCredential', level: 'error', severity: '8.0', description: 'An identity now has a static, long-lived credential (key, secret, password or token secret).' },
   { type: 'session-increased', id: 'KL-D-SESSION-INCREASED', name: 'SessionIncreased', level: 'warning', severity: '4.0', description: 'An identity\'s credentials now live longer.' },
   { type: 'ownership-removed', id: 'KL-D-OWNERSHIP-REMOVED', name: 'OwnershipRemoved', level: 'warning', severity: '3.0', description: 'An identity lost its owner, environment, tier or review-by date.' },
-  { type: 'attribute-changed', id: 'KL-D-GUARD-REMOVED', name: 'GuardRemoved', level: 'warning', severity: '5.0', description: 'A limit on an identity was removed (permissions boundary, disabled state) or its token is now mounted into pods.' },
+  { type: 'attribute-changed', id: 'KL-D-GUARD-REMOVED', name: 'GuardRemoved', level: 'warning', severity: '5.0', description: 'A limit on an identity was removed (permissions boundary, disabled state), its token is now mounted into pods, or the other side of its trust (repository side, admission policy) is no longer emitted.' },
 ];
 
 /** Options for {@link diffSarif}. */

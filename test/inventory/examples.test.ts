@@ -81,7 +81,11 @@ describe('inventory of the synthesized examples', () => {
       'service pods.eks.amazonaws.com (eks-cluster-arn=arn:aws:eks:eu-west-1:123456789012:cluster/prod-eu, eks-cluster-name=prod-eu, '
         + 'kubernetes-namespace=checkout-api, kubernetes-service-account=checkout-api, source-account=123456789012)',
     ]);
-    expect(record('aws:role:checkout-api').attributes).toEqual({ podIdentity: 'prod-eu/checkout-api/checkout-api' });
+    expect(record('aws:role:checkout-api').attributes).toEqual({
+      podIdentity: 'prod-eu/checkout-api/checkout-api',
+      // The association names the cluster, not a chart: the unannotated checkout-api/checkout-api of the EKS chart.
+      admissionPolicy: 'missing (ServiceAccount team-checkout-eks/checkout-api/checkout-api)',
+    });
   });
 
   test('GCP: the provider trusts the pinned repository\'s subjects; impersonation reaches the service account through the pool', () => {

@@ -182,6 +182,11 @@ describe('inventory of hand-written output', () => {
       exceptionDebt: { exceptions: 0, exceptedFindings: 0, expired: 0 },
       privilegedIdentities: { count: 1, ids: ['gcp:break-glass-binding:group:sre@example.com'] },
       reviewOverdue: { count: 0, ids: [] },
+      // No repository-side manifest among the inputs: nothing counted. The one bound ServiceAccount (app/app, to an AWS
+      // role defined elsewhere) has no admission policy; the GCP service account that trusts app/app has no ServiceAccount bound to it.
+      repositorySide: { emitted: 0, missing: 0, missingIds: [] },
+      admissionPolicy: { emitted: 0, optedOut: 0, missing: 1, optedOutIds: [], missingIds: ['kubernetes:service-account:k8s/app/app'] },
+      bothSides: { complete: 0, total: 1, ratio: 0, incompleteIds: ['gcp:service-account:app-runtime@acme-prod.iam.gserviceaccount.com'] },
     });
     expect(blastRadius.total).toBe(16);
     expect(blastRadius.max).toBe(3);

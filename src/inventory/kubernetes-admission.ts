@@ -1,0 +1,62 @@
+import { NeutralResource } from '../synth/model';
+import { asList } from '../synth/values';
+
+/**
+ * The cluster side of an identity-bound ServiceAccount, read back from its chart: the ValidatingAdmissionPolicy
+ * Keyless writes next to it (only the bound workload may run as it, its identity annotations are fixed), or the
+ * chart's opt-out.
+ *
+ * Keyless' annotations (src/constructs/k8s): the ServiceAccount names its policy in `keyless.dev/admission-policy`
+ * (or says `opted-out`, with the reason in `keyless.dev/admission-policy-opt-out`); the policy names the
+ * ServiceAccount it protects in `keyless.dev/protects-service-account` (`NAMESPACE/NAME`).
+ * Kubernetes facts: ValidatingAdmissionPolicy is GA in admissionregistration.k8s.io/v1 since 1.30; a policy does
+ * nothing without a ValidatingAdmissionPolicyBinding naming it (`spec.policyName`), refuses requests only when the
+ * binding's `validationActions` include `Deny` (`Warn` / `Audit` only report), and with `failurePolicy: Ignore` admits
+ * a request whose expressions fail to evaluate.
+ */
+export const ADMISSION_POLICY_ANNOTATION = 'keyless.dev/admission-policy';
+/** The reason a chart opted out of the admission policy (with the cluster version). */
+export const ADMISSION_POLICY_OPT_OUT_ANNOTATION = 'keyless.dev/admission-policy-opt-out';
+/** On the policy and its binding: the `NAMESPACE/NAME` of the ServiceAccount it protects. */
+export const PROTECTS_SERVICE_ACCOUNT_ANNOTATION = 'keyless.dev/protects-service-account';
+/** The value of {@link ADMISSION_POLICY_ANNOTATION} when the chart opted out. */
+export const OPTED_OUT = 'opted-out';
+
+/** One line, without the `; ` that separates the entries of a cloud identity's `admissionPolicy`. */
+function oneLine(value: string): string {
+  return value.replace(/\s+/g, ' ').replace(/;/g, ',').trim();
+}
+
+/**
+ * The `admissionPolicy` of a ServiceAccount among the objects of its manifest context: `emitted: NAME` when the policy
+ * its annotation names (or, without the annotation, a policy that names it) protects it and a binding enforces it
+ * (`Deny`, not failing open); `opted-out: REASON`; `missing` when nothing protects it, and `missing: WHY` when the
+ * annotation or the policy promises a protection the objects do not give.
+ */
+export function admissionPolicyOf(serviceAccount: NeutralResource, namespace: string, objects: readonly NeutralResource[]): string {
+  const annotations = serviceAccount.properties.metadata?.annotations ?? {};
+  const named = annotations[ADMISSION_POLICY_ANNOTATION];
+  const reason = annotations[ADMISSION_POLICY_OPT_OUT_ANNOTATION];
+  const key = `${namespace}/${serviceAccount.properties.metadata?.name}`;
+  if (named === OPTED_OUT || (named === undefined && reason !== undefined)) {
+    return `opted-out: ${typeof reason === 'string' && reason.trim() !== '' ? oneLine(reason) : `(no reason given in ${ADMISSION_POLICY_OPT_OUT_ANNOTATION})`}`;
+  }
+  const policies = objects.filter((o) => o.type === 'ValidatingAdmissionPolicy');
+  const protects = (o: NeutralResource) => o.properties.metadata?.annotations?.[PROTECTS_SERVICE_ACCOUNT_ANNOTATION];
+  const policy = typeof named === 'string'
+    ? policies.find((o) => o.properties.metadata?.name === named)
+    : policies.find((o) => protects(o) === key);
+  if (policy === undefined) return typeof named === 'string' ? `missing: policy ${oneLine(named)} is not among the manifests of its chart` : 'missing';
+  const name = String(policy.properties.metadata?.name);
+  if (protects(policy) !== key) {
+    return `missing: policy ${name} protects ${typeof protects(policy) === 'string' ? oneLine(protects(policy)) : 'no ServiceAccount'} (${PROTECTS_SERVICE_ACCOUNT_ANNOTATION}), not ${key}`;
+  }
+  if (policy.properties.spec?.failurePolicy === 'Ignore') return `missing: policy ${name} fails open (failurePolicy Ignore)`;
+  const bindings = objects.filter((o) => o.type === 'ValidatingAdmissionPolicyBinding' && o.properties.spec?.policyName === name);
+  if (bindings.length === 0) return `missing: policy ${name} has no ValidatingAdmissionPolicyBinding`;
+  if (!bindings.some((b) => asList<string>(b.properties.spec?.validationActions).includes('Deny'))) {
+    const actions = [...new Set(bindings.flatMap((b) => asList<string>(b.properties.spec?.validationActions).map(String)))].sort();
+    return `missing: policy ${name} is bound with validationActions ${actions.length > 0 ? actions.join(', ') : '(none)'}, without Deny`;
+  }
+  return `emitted: ${name}`;
+}
