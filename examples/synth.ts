@@ -6,6 +6,7 @@
  *   out/k8s/        cdk8s manifests (*.k8s.yaml)
  *   out/guardrails.json, out/inventory.json, out/report.md
  *   out/verify.json  `keyless verify` of every federated trust (every one must be sound, or the synthesis fails)
+ *   out/ci/         the repository side of every CI trust: subject template and workflow per repository (manifest.json)
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,7 +15,7 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import * as cdk from 'aws-cdk-lib/core';
 import * as cdk8s from 'cdk8s';
 import * as cdktf from 'cdktf';
-import { KeylessError } from '../src';
+import { KeylessError, writeRepositorySide } from '../src';
 import { addAwsGuardrails, addKubernetesGuardrails, addTerraformGuardrails, evaluate, readSynthesizedOutput } from '../src/guardrails';
 import { writeInventory } from '../src/inventory';
 import { verify, verifyJson } from '../src/verify';
@@ -72,6 +73,8 @@ export function synthExamples(outdir: string): void {
   awsApp.synth();
   tfApp.synth();
   k8sApp.synth();
+  // The other side of every CI trust, from the same declarations: subject template and workflow per repository (out/ci/).
+  writeRepositorySide([awsApp, tfApp], outdir);
 
   // The findings report, over everything synthesized, next to the output (machine-readable).
   const output = readSynthesizedOutput([path.join(outdir, 'aws'), path.join(outdir, 'terraform'), path.join(outdir, 'k8s')]);

@@ -23,6 +23,9 @@ export type {
   ICiSource,
 } from './core/ci/policy';
 
+export { writeRepositorySide } from './constructs/private/repository-side';
+export type { RepositorySideIdentityRef, RepositorySideManifest, RepositorySideRepository } from './core/ci/repository-side';
+
 export type { Ownership } from './core/ownership';
 export type { RiskTier } from './core/tier';
 export type { KubernetesServiceAccountRef } from './core/kubernetes';

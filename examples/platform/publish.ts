@@ -29,11 +29,13 @@ const RELEASE_WORKFLOW = 'acme/workflows/.github/workflows/release.yml@refs/head
  */
 const releaseEnvironment = GitHubActions.repository({ ...repo, environments: ['release'], jobWorkflowRef: RELEASE_WORKFLOW });
 /**
- * The same, for Azure, which checks only the subject: the repository's OIDC subject template includes
- * `job_workflow_ref` (`include_claim_keys: ["repository_owner_id","repository_id","context","job_workflow_ref"]`).
+ * The same, for Azure, which checks only the subject: the pinned workflow must be in `sub`, so the repository's OIDC
+ * subject template includes `job_workflow_ref` (`include_claim_keys: ["repository_owner_id","repository_id","context",
+ * "job_workflow_ref"]`). A repository has one template and payments-api's other trusts expect the default one, so the
+ * Azure publishers trust the release repository payments-release, whose template includes it (out/ci/ writes both).
  */
 const releaseEnvironmentInSubject = GitHubActions.repository({
-  ...repo, environments: ['release'], jobWorkflowRef: RELEASE_WORKFLOW, jobWorkflowRefInSubject: true,
+  ...repo, repository: 'payments-release', repositoryId: '86301544', environments: ['release'], jobWorkflowRef: RELEASE_WORKFLOW, jobWorkflowRefInSubject: true,
 });
 
 export function awsPublishers(app: cdk.App): cdk.Stack {

@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Duration, Tags } from 'aws-cdk-lib/core';
+import { Duration, Stack, Tags, Token } from 'aws-cdk-lib/core';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { sharedOidcProvider } from './private/oidc-provider';
 import { checkManagedPolicyProp, checkOidcProviderProp } from './private/props';
@@ -12,6 +13,7 @@ import { AWS_STS_AUDIENCE, awsWebIdentityTrust } from '../../core/trust/aws';
 import { validationContext } from '../private/context';
 import { claimAwsRoleName } from './private/role-name';
 import { resolveCiTrust } from '../private/ci-source';
+import { registerRepositorySide } from '../private/repository-side';
 
 /** Props of an AWS {@link CiOidcTrust}. */
 export interface CiOidcTrustProps {
@@ -128,5 +130,14 @@ export class CiOidcTrust extends Construct implements iam.IGrantable {
     this.role = role;
     this.grantPrincipal = role;
     this.roleArn = role.roleArn;
+
+    // The ARN is written into the repository's workflow only when the account and the region's partition are literal.
+    const { account, region } = Stack.of(this);
+    const literalRegion = Token.isUnresolved(region) ? undefined : region;
+    const partition = literalRegion === undefined ? undefined : RegionInfo.get(literalRegion).partition;
+    const roleArn = Token.isUnresolved(account) || partition === undefined ? undefined : `arn:${partition}:iam::${account}:role/${this.roleName}`;
+    registerRepositorySide(this, () => ({
+      construct: this.node.path, trust: this.trust, login: { cloud: 'aws', roleName: this.roleName, roleArn, region: literalRegion, audience: this.audience },
+    }));
   }
 }

@@ -1,6 +1,7 @@
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CiTrustPolicy, ICiSource } from '../../core/ci/policy';
 import { fail, quote } from '../../core/errors';
@@ -10,7 +11,9 @@ import { azureFederatedTrust } from '../../core/trust/azure';
 import { validationContext } from '../private/context';
 import { terraformValidationContext } from '../private/terraform-reference';
 import { ownedUserAssignedIdentity } from './private/identity';
+import { resourceGroupNameOf } from './private/repository-side';
 import { resolveCiTrust } from '../private/ci-source';
+import { registerRepositorySide } from '../private/repository-side';
 import { terraformConfig } from '../private/terraform';
 
 /** Props of an Azure {@link CiOidcTrust}. */
@@ -64,6 +67,8 @@ export class CiOidcTrust extends Construct {
   public readonly principalId: string;
   /** Client id, for `azure/login` (`client-id`). Known after apply. */
   public readonly clientId: string;
+  /** Terraform output with the client id, for the CI job's sign-in (`azure/login` `client-id`, `az login --username`). */
+  public readonly clientIdOutput: TerraformOutput;
   /** Tenant id. Known after apply. */
   public readonly tenantId: string;
   /** The federated credentials, in subject order. */
@@ -88,6 +93,22 @@ export class CiOidcTrust extends Construct {
     this.principalId = this.identity.principalId;
     this.clientId = this.identity.clientId;
     this.tenantId = this.identity.tenantId;
+    this.clientIdOutput = new TerraformOutput(this, 'ClientId', {
+      value: this.identity.clientId,
+      description: `Client id of ${this.identity.nameInput}, for the CI job's sign-in (azure/login client-id, az login --username)`,
+    });
+    registerRepositorySide(this, () => ({
+      construct: this.node.path,
+      trust: this.trust,
+      login: {
+        cloud: 'azure',
+        identityName: this.identity.nameInput!,
+        resourceGroupName: resourceGroupNameOf(this, resourceGroupName),
+        clientIdOutput: TerraformStack.of(this).getLogicalId(this.clientIdOutput),
+        terraformStack: TerraformStack.of(this).node.id,
+        audience: decision.audience,
+      },
+    }));
 
     this.federatedCredentials = [];
     for (const credential of decision.credentials) {

@@ -12,6 +12,7 @@ import { gcpServiceAccount, workloadIdentityUserBindings } from '../../core/trus
 import { appRegistry } from '../private/app-registry';
 import { resolveCiTrust } from '../private/ci-source';
 import { validationContext } from '../private/context';
+import { registerRepositorySide } from '../private/repository-side';
 import { terraformConfig } from '../private/terraform';
 import { claimGcpPoolResource, claimGcpServiceAccountId } from '../private/uniqueness';
 
@@ -191,5 +192,10 @@ export class CiOidcTrust extends Construct {
         }));
       }
     }
+    registerRepositorySide(this, () => ({
+      construct: this.node.path,
+      trust: this.trust,
+      login: { cloud: 'gcp', project, poolId, providerId, providerName: this.providerName, audience: this.audience, serviceAccountEmail: this.serviceAccountEmail },
+    }));
   }
 }
