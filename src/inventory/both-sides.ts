@@ -165,7 +165,8 @@ export function recordBothSides(drafts: Drafts, input: BothSidesInput): string[]
       if (trusted.length === 0) continue;
       const values: string[] = [];
       for (const account of trusted) {
-        const accounts = input.serviceAccounts.filter((a) => a.namespace === account.namespace && a.name === account.name && bindsTo(a, draft, account.via));
+        const accounts = input.serviceAccounts
+          .filter((a) => a.namespace === account.namespace && a.name === account.name && bindsTo(a, draft, account.via));
         if (accounts.length === 0) values.push(`missing: no ServiceAccount ${account.namespace}/${account.name} bound to it in the Kubernetes output`);
         for (const a of accounts) {
           bound.add(a.id);

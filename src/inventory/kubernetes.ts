@@ -61,7 +61,9 @@ interface KubernetesContext {
  * Kubernetes ServiceAccounts: workloads using them, RBAC bindings, bound cloud identities, token secrets. Returns every
  * ServiceAccount defined, with its cloud bindings and admission policy, for the two-sides pass.
  */
-export function kubernetesRecords(resources: readonly NeutralResource[], drafts: Drafts, relativeFile: (file: string) => string): ServiceAccountSide[] {
+export function kubernetesRecords(
+  resources: readonly NeutralResource[], drafts: Drafts, relativeFile: (file: string) => string,
+): ServiceAccountSide[] {
   const sides: ServiceAccountSide[] = [];
   const byContext = new Map<string, NeutralResource[]>();
   for (const resource of resources) {

@@ -61,7 +61,9 @@ export function computeMetrics(identities: readonly IdentityRecord[], exceptions
   const bound = defined.filter((i) => i.cloud === 'kubernetes' && i.attributes[ADMISSION_POLICY] !== undefined);
   const admission = (state: string) => bound.filter((i) => sideStates(i.attributes[ADMISSION_POLICY])[0] === state).map((i) => i.id);
   const looked = defined.filter((i) => i.cloud !== 'kubernetes' && (i.attributes[REPOSITORY_SIDE] !== undefined || i.attributes[ADMISSION_POLICY] !== undefined));
-  const incomplete = looked.filter((i) => [REPOSITORY_SIDE, ADMISSION_POLICY].some((a) => i.attributes[a] !== undefined && !sideEmitted(i.attributes[a]))).map((i) => i.id);
+  const incomplete = looked
+    .filter((i) => [REPOSITORY_SIDE, ADMISSION_POLICY].some((a) => i.attributes[a] !== undefined && !sideEmitted(i.attributes[a])))
+    .map((i) => i.id);
   return {
     identities: { defined: defined.length, referenced: identities.length - defined.length },
     byCloud,
@@ -73,7 +75,11 @@ export function computeMetrics(identities: readonly IdentityRecord[], exceptions
     exceptionDebt: { exceptions: exceptions.liveExceptions, exceptedFindings: exceptions.exceptedFindings, expired: exceptions.expiredExceptions },
     privilegedIdentities: { count: privileged.length, ids: privileged },
     reviewOverdue: { count: overdue.length, ids: overdue },
-    repositorySide: { emitted: withRepositorySide.length - repositoryMissing.length, missing: repositoryMissing.length, missingIds: repositoryMissing },
+    repositorySide: {
+      emitted: withRepositorySide.length - repositoryMissing.length,
+      missing: repositoryMissing.length,
+      missingIds: repositoryMissing,
+    },
     admissionPolicy: {
       emitted: admission('emitted').length,
       optedOut: admission('opted-out').length,
@@ -81,6 +87,11 @@ export function computeMetrics(identities: readonly IdentityRecord[], exceptions
       optedOutIds: admission('opted-out'),
       missingIds: admission('missing'),
     },
-    bothSides: { complete: looked.length - incomplete.length, total: looked.length, ratio: ratio(looked.length - incomplete.length, looked.length), incompleteIds: incomplete },
+    bothSides: {
+      complete: looked.length - incomplete.length,
+      total: looked.length,
+      ratio: ratio(looked.length - incomplete.length, looked.length),
+      incompleteIds: incomplete,
+    },
   };
 }

@@ -8,9 +8,11 @@
  * Inventory {
  *   schemaVersion: 1
  *   asOf: "YYYY-MM-DD"                 date review-by and exception expiry were checked against
- *   sources: [{ file, format }]        files read: format is cloudformation | terraform | kubernetes
+ *   sources: [{ file, format }]        files read: format is cloudformation | terraform | kubernetes | repository-side
+ *                                      (the repository-side manifest, `ci/manifest.json`, see read.ts)
  *   identities: IdentityRecord[]       sorted by id
- *   metrics: InventoryMetrics          see metrics.ts
+ *   metrics: InventoryMetrics          see metrics.ts; repositorySide, admissionPolicy and bothSides count the
+ *                                      attributes of the same names
  *   warnings: string[]                 what could not be resolved (never silently dropped)
  * }
  * IdentityRecord {
@@ -35,7 +37,21 @@
  *                      finding key an exception's findingKey names (e.g. "Action::s3:*")
  *   exceptions         [{ ruleId, findingKey?, reason, owner, expires }]: live guardrail exceptions covering it
  *                      (exception debt)
- *   attributes         cloud-specific facts, e.g. permissionsBoundary, automountServiceAccountToken, podIdentity
+ *   attributes         cloud-specific facts, e.g. permissionsBoundary, automountServiceAccountToken, podIdentity,
+ *                      and the other side of the trust (both-sides.ts), when it applies:
+ *     repositorySide   identities with a CI trust (GitHub Actions, GitLab CI tokens) or listed in the repository-side
+ *                      manifest, only when that manifest is among the inputs: "emitted: FILE, FILE…" (the files
+ *                      emitted for it, relative to the out dir, sorted) or "missing"
+ *     admissionPolicy  a Kubernetes service account bound to a cloud identity (a cloud annotation, Keyless'
+ *                      `keyless.dev/admission-policy` annotations, or a cloud identity of the output it can obtain):
+ *                      "emitted: POLICY" (a ValidatingAdmissionPolicy of its chart protects it, a binding denies),
+ *                      "opted-out: REASON" (the chart's `keyless.dev/admission-policy-opt-out`), "missing", or
+ *                      "missing: WHY" (the named policy is absent, protects another service account, is unbound,
+ *                      audit-only or fails open).
+ *                      A cloud identity trusted by service accounts (`system:serviceaccount:NS:NAME`, EKS Pod
+ *                      Identity), only when Kubernetes objects are among the inputs: one entry per service account
+ *                      bound to it, "STATE (ServiceAccount CONTEXT/NS/NAME)", sorted and joined by "; ", or
+ *                      "missing: no ServiceAccount NS/NAME bound to it in the Kubernetes output"
  * }
  * TrustedSubject {
  *   text      normalised, one line: "KIND ISSUER claim=value… (condition, …)", e.g.

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { defaultProvider, NeutralResource, providerOf, TerraformProvider } from '../synth/model';
 import { readRepositorySide, RepositorySide, repositorySideDocument } from './repository-manifest';
+import { defaultProvider, NeutralResource, providerOf, TerraformProvider } from '../synth/model';
 import { readSynthesizedOutput, UnreadableInputError } from '../synth/read';
 import { readPlanSides } from '../synth/terraform-plan';
 
