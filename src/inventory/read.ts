@@ -106,12 +106,27 @@ export function readInventoryInput(targets: readonly string[]): InventoryInput {
     }
     const root = stat.isDirectory() ? target : path.dirname(target);
     const all = stat.isDirectory() ? walk(target) : [target];
+    // Below the out dir, the repository-side directory holds repository configuration (a `github_*` Terraform
+    // resource, workflows), not identity output: left out as when `out/ci` is given itself.
+    const label = (file: string) => path.join(path.basename(path.resolve(root)), path.relative(root, file));
+    const sideDirs = all.filter((f) => repositorySideDocument(f) !== undefined).map((f) => `${path.dirname(label(f))}${path.sep}`);
+    if (sideDirs.length > 0) {
+      const outside = (file: string) => !sideDirs.some((dir) => file.startsWith(dir));
+      read = {
+        resources: read.resources.filter((r) => outside(r.file)),
+        providers: read.providers.filter((p) => outside(p.file)),
+        files: read.files.filter((f) => outside(f.file)),
+      };
+    }
     if (read.files.length === 0) {
       throw new UnreadableInputError(stat.isDirectory() ? `${target}: no identity output found: expected ${FORMATS} below it` : `${target}: unknown format: expected ${FORMATS}`);
     }
     for (const manifest of all.filter((f) => path.basename(f) === 'manifest.json')) {
       const document = repositorySideDocument(manifest);
-      if (document !== undefined) readSide(manifest, root, document);
+      if (document !== undefined) {
+        readSide(manifest, root, document);
+        continue;
+      }
       for (const listed of listedOutputs(manifest)) {
         if (!fs.existsSync(path.join(path.dirname(manifest), listed))) {
           throw new UnreadableInputError(`${manifest}: lists ${listed}, which is missing: the output is partial (re-run the synthesis)`);

@@ -22,7 +22,7 @@ import { NeutralResource, UnreadableInputError } from '../../src/synth/model';
  */
 const OUT = path.join(__dirname, '..', 'fixtures', 'inventory-sides', 'out');
 const TODAY = '2026-11-22';
-const FILES = 'ci/github/acme/app/oidc-subject.json, ci/github/acme/app/workflow.yml';
+const FILES = 'ci/github/acme/app/oidc-subject-template.tf, ci/github/acme/app/oidc-subject.json, ci/github/acme/app/workflow.yml';
 const OPT_OUT = 'opted-out: cluster runs Kubernetes 1.29, ValidatingAdmissionPolicy is GA since 1.30';
 const AUDIT_ONLY = 'missing: policy keyless-legacy-legacy is bound with validationActions Audit, Warn, without Deny';
 const OTHER_ACCOUNT = 'missing: policy keyless-app-app protects app/app (keyless.dev/protects-service-account), not app/reports';
@@ -70,6 +70,7 @@ describe('both sides of each trust, read from the output', () => {
     // An unbound ServiceAccount (tools/tools) gets no admission policy; the GitHub repository side is read from the manifest only.
     expect(whole.identities.find((r) => r.id === 'kubernetes:service-account:cluster-eks/tools/tools')!.attributes).toEqual({ automountServiceAccountToken: 'false' });
     expect(whole.sources.filter((s) => s.format === 'repository-side')).toEqual([{ file: 'out/ci/manifest.json', format: 'repository-side' }]);
+    // The ci dir's own files (a github_* Terraform resource, a workflow) are repository configuration: not sources.
     expect(whole.sources.map((s) => s.file)).toEqual([
       'out/aws/app.template.json', 'out/ci/manifest.json', 'out/k8s/cluster-aks.k8s.yaml', 'out/k8s/cluster-eks.k8s.yaml', 'out/terraform/cloud.tf.json',
     ]);
