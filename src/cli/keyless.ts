@@ -7,7 +7,9 @@
  * - `keyless check DIR…`: the Keyless guardrails. Prints each finding (rule, file, type, resource, `[finding key]`,
  *   message, fix) and exits 1 on any finding not covered by a live exception or any exception error (invalid,
  *   expired, or living longer than the tier allows), 2 on unusable input.
- * - `keyless inventory DIR…`: every identity as a record (JSON, CSV, Markdown) and the programme metrics.
+ * - `keyless inventory DIR…`: every identity as a record (JSON, CSV, Markdown) and the programme metrics. Given the
+ *   out dir (`out/`) or the repository-side dir (`out/ci`) with the rest, it also records which CI trusts have their
+ *   repository side emitted (`out/ci/manifest.json`); the admission policies are read from the Kubernetes manifests.
  * - `keyless diff BASE HEAD` (or `keyless diff PLAN.json`: a plan's prior state against its planned values): what
  *   changed per identity, as a pull-request comment (Markdown), JSON and SARIF; with `--fail-on broadening`, exits 1
  *   when an identity was broadened or added. Exits 2 on unusable input, never reporting "no changes" for output it
