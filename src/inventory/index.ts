@@ -2,6 +2,7 @@
 export * from './model';
 export { readInventoryInput } from './read';
 export type { InventoryInput } from './read';
+export type { RepositorySide } from './repository-manifest';
 export { buildInventory } from './records';
 export type { BuildInventoryOptions } from './records';
 export { computeMetrics } from './metrics';
