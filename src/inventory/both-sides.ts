@@ -41,10 +41,11 @@ export function ciPlatformOf(subject: TrustedSubject): 'github-actions' | 'gitla
   if (subject.kind !== 'oidc' && subject.kind !== 'pool') return undefined;
   const subs = subject.claims.sub ?? [];
   if (subs.some((s) => parseKubernetesServiceAccountSubject(s) !== undefined)) return undefined;
-  const claims = Object.keys(subject.claims).map((c) => c.replace(/^attribute\./, ''));
-  if (subs.some((s) => s.startsWith('project_path:')) || claims.some((c) => GITLAB_CLAIMS.includes(c)) || subject.issuer === issuerOf(GITLAB_COM_ISSUER)) return 'gitlab-ci';
   const github = issuerOf(GITHUB_ISSUER);
   if (subject.issuer === github || subject.issuer.startsWith(`${github}/`)) return 'github-actions';
+  if (subject.issuer === issuerOf(GITLAB_COM_ISSUER)) return 'gitlab-ci';
+  const claims = Object.keys(subject.claims).map((c) => c.replace(/^attribute\./, ''));
+  if (subs.some((s) => s.startsWith('project_path:')) || claims.some((c) => GITLAB_CLAIMS.includes(c))) return 'gitlab-ci';
   if (subs.some((s) => GITHUB_SUBJECT_HEADS.some((head) => s.startsWith(head))) || claims.some((c) => GITHUB_CLAIMS.includes(c))) return 'github-actions';
   return undefined;
 }
