@@ -141,9 +141,10 @@ describe('examples', () => {
       `assertion.repository_id == '86301532' && assertion.repository_owner_id == '1342004' && assertion.sub.startsWith('${IMMUTABLE}:ref:refs/tags/v')`,
     ]);
     const credentials = terraform('platform-publish-azure').resource.azurerm_federated_identity_credential;
+    // The release repository payments-release: its subject template includes job_workflow_ref (payments-api keeps the default).
     expect(Object.values(credentials).map((c: any) => c.subject)).toEqual([
-      `repository_owner_id:1342004:repository_id:86301532:environment:release:job_workflow_ref:${WORKFLOW}`,
-      `repository_owner_id:1342004:repository_id:86301532:environment:release:job_workflow_ref:${WORKFLOW}`,
+      `repository_owner_id:1342004:repository_id:86301544:environment:release:job_workflow_ref:${WORKFLOW}`,
+      `repository_owner_id:1342004:repository_id:86301544:environment:release:job_workflow_ref:${WORKFLOW}`,
     ]);
   });
 

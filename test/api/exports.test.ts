@@ -20,12 +20,12 @@ interface Surface {
 const SURFACE: Record<string, Surface> = {
   '.': {
     source: 'index',
-    values: ['Access', 'GitHubActions', 'GitLabCi', 'KeylessError', 'aws', 'azure', 'gcp', 'guardrails', 'inventory', 'k8s', 'templates', 'verify'],
+    values: ['Access', 'GitHubActions', 'GitLabCi', 'KeylessError', 'aws', 'azure', 'gcp', 'guardrails', 'inventory', 'k8s', 'templates', 'verify', 'writeRepositorySide'],
     types: [
       'AccessGrants', 'AwsAccessStatement', 'AzureAccessGrant', 'CiPlatform', 'CiRepositoryIdentity', 'CiResolveOptions', 'CiTrustPolicy',
       'ClaimPin', 'ClaimRequirement', 'GcpAccessGrant', 'GitHubActionsProps', 'GitHubSubjectFormat', 'GitLabCiProps', 'ICiSource',
       'KeylessErrorDetails', 'KubernetesServiceAccountRef', 'Ownership', 'ReadObjectsTargets', 'ReadSecretTargets', 'ReferenceFramework',
-      'RiskTier', 'SendMessagesTargets', 'ValidationContext',
+      'RepositorySideIdentityRef', 'RepositorySideManifest', 'RepositorySideRepository', 'RiskTier', 'SendMessagesTargets', 'ValidationContext',
     ],
   },
   './aws': {

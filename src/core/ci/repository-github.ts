@@ -83,7 +83,7 @@ export function hclString(value: string): string {
   const escaped = value
     .replace(/[\\"]/g, (c) => `\\${c}`)
     .replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')
-    .replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+    .replace(/\$\{|%\{/g, (sequence) => (sequence === '${' ? '$${' : '%%{'));
   return `"${escaped}"`;
 }
 
