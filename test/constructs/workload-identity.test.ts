@@ -197,6 +197,8 @@ describe('k8s WorkloadServiceAccount', () => {
         annotations: {
           'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/payments-api',
           'eks.amazonaws.com/token-expiration': '3600',
+          // The ValidatingAdmissionPolicy that lets only the bound workload run as it (test/k8s-admission).
+          'keyless.dev/admission-policy': 'keyless-payments.payments-api',
           'keyless.dev/environment': 'production',
           'keyless.dev/owner': 'team-payments',
           'keyless.dev/purpose': 'deploy payments-api from CI',
@@ -228,7 +230,8 @@ describe('k8s WorkloadServiceAccount', () => {
     const aks = new azure.WorkloadIdentity(tfStack(), 'Api', { name: 'payments-api', ownership: OWNERSHIP, serviceAccount, clusterIssuerUrl: AKS_ISSUER, resourceGroupName: 'rg-identity', location: 'westeurope' });
     const account = new WorkloadServiceAccount(scope, 'Sa', { ...serviceAccount, ownership: OWNERSHIP, identity: CloudIdentityBinding.azure(aks, '6f1c2a9e-3b7d-4c1e-9a55-0d2f8e4b7c31') });
     account.bindWorkload(deployment(scope));
-    const [sa, deploy] = Testing.synth(scope);
+    const objects = Testing.synth(scope);
+    const [sa, deploy] = ['ServiceAccount', 'Deployment'].map((kind) => objects.find((o) => o.kind === kind));
     expect(sa.metadata.annotations['azure.workload.identity/client-id']).toBe('6f1c2a9e-3b7d-4c1e-9a55-0d2f8e4b7c31');
     expect(deploy.spec.template.metadata.labels).toEqual({ 'app': 'payments-api', 'azure.workload.identity/use': 'true' });
   });

@@ -6,3 +6,4 @@ requireFrameworks('k8s');
 
 export * from './ownership-metadata';
 export * from './workload-service-account';
+export * from './identity-admission-policy';

@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CloudIdentityBinding } from './cloud-identity-binding';
+import { IdentityAdmissionPolicy } from './identity-admission-policy';
 import { podLabelPatches, podSpecPath, projectedTokenPatches, readPodTemplate, workloadManifest } from './pod-template';
 import { fail } from '../../core/errors';
 import { checkServiceAccountRef, resolveTokenExpiration } from '../../core/kubernetes';
@@ -20,7 +21,8 @@ export interface WorkloadServiceAccountProps {
   readonly ownership: Ownership;
   /**
    * The cloud identity bound to this service account. Checked: that identity must trust exactly this namespace
-   * and name.
+   * and name. An identity-bound service account gets an {@link IdentityAdmissionPolicy} in its chart, which lets
+   * only the workload given to `bindWorkload` run as it.
    *
    * @default - no cloud identity
    */
@@ -66,6 +68,15 @@ export class WorkloadServiceAccount extends Construct {
   public readonly ownership: Ownership;
   /** The workload bound, once `bindWorkload` was called. */
   public boundWorkload?: ApiObject;
+  /** The annotations the cloud identity needs (`eks.amazonaws.com/role-arn`, …), as rendered; empty without identity. */
+  public readonly identityAnnotations: Readonly<Record<string, string>>;
+  /**
+   * The admission policy that lets only the bound workload run as this service account (every identity-bound one
+   * has it).
+   *
+   * @default - none without an identity
+   */
+  public readonly admissionPolicy?: IdentityAdmissionPolicy;
   private readonly identity?: CloudIdentityBinding;
 
   constructor(scope: Construct, id: string, props: WorkloadServiceAccountProps) {
@@ -96,6 +107,7 @@ export class WorkloadServiceAccount extends Construct {
       }
       annotations = props.identity._annotations(this.ownership.tier, ctx);
     }
+    this.identityAnnotations = sortKeys(annotations);
     const owned = kubernetesOwnership(this.ownership);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
@@ -108,6 +120,7 @@ export class WorkloadServiceAccount extends Construct {
       },
       automountServiceAccountToken: false,
     });
+    if (props.identity !== undefined) this.admissionPolicy = new IdentityAdmissionPolicy(this, 'AdmissionPolicy', { serviceAccount: this });
   }
 
   /**

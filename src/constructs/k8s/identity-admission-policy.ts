@@ -1,0 +1,182 @@
+import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { workloadManifest } from './pod-template';
+import type { WorkloadServiceAccount } from './workload-service-account';
+import { fail } from '../../core/errors';
+import {
+  ADMISSION_POLICY_ANNOTATION, ADMISSION_POLICY_API_VERSION, ADMISSION_POLICY_OPT_OUT_ANNOTATION, ADMISSION_POLICY_OPTED_OUT,
+  AdmissionOptOut, admissionPolicyName, boundWorkloadOf, identityAdmissionMetadata, identityAdmissionPolicyBindingSpec,
+  identityAdmissionPolicySpec, IdentityAdmissionInput, resolveAdmissionOptOut,
+} from '../../core/kubernetes-admission';
+import { kubernetesOwnership } from '../../core/ownership';
+import { checkObjectProp, checkPropsObject, describeValue } from '../../core/props';
+import { validationContext } from '../private/context';
+
+export type { AdmissionOptOut } from '../../core/kubernetes-admission';
+
+/** Options of {@link IdentityAdmissionPolicy.optOut}. */
+export interface AdmissionPolicyOptOutOptions {
+  /**
+   * The Kubernetes version of the chart's cluster, `MAJOR.MINOR` (e.g. `"1.29"`): older than 1.30, where
+   * ValidatingAdmissionPolicy is not GA. A version of 1.30 or newer is refused.
+   */
+  readonly kubernetesVersion: string;
+  /** Why the chart goes without the policy, one line (3–200 characters), recorded on each ServiceAccount. */
+  readonly reason: string;
+}
+
+/** Props of an {@link IdentityAdmissionPolicy}. */
+export interface IdentityAdmissionPolicyProps {
+  /** The ServiceAccount to protect. */
+  readonly serviceAccount: WorkloadServiceAccount;
+}
+
+/** The opt-out of each chart. */
+const OPT_OUTS = new WeakMap<Chart, AdmissionOptOut>();
+/** The policy of each ServiceAccount, so that a second one (the same cluster-scoped names) is refused. */
+const POLICIES = new WeakMap<WorkloadServiceAccount, IdentityAdmissionPolicy>();
+
+/**
+ * A ValidatingAdmissionPolicy and its ValidatingAdmissionPolicyBinding (`admissionregistration.k8s.io/v1`, GA since
+ * Kubernetes 1.30) that stop other pods of the namespace from borrowing an identity-bound ServiceAccount. Every
+ * `WorkloadServiceAccount` with an `identity` creates one, as its `admissionPolicy`.
+ *
+ * The policy lets a pod name the ServiceAccount only when it is created by the controller of the bound workload's kind
+ * (the ReplicaSet controller for a Deployment's pods, …), controlled by that workload's object, with its pod labels
+ * and `automountServiceAccountToken: false`; lets only the bound workload (and the ReplicaSets or Jobs its
+ * controller creates for it) name it in a pod template; and keeps the ServiceAccount's cloud identity annotations and
+ * `automountServiceAccountToken: false` exactly as declared. A ServiceAccount bound to no workload admits no pod.
+ * The policy is rendered at synthesis, from the bound workload's manifest as it is then.
+ *
+ * For a cluster older than 1.30, opt the chart out with {@link IdentityAdmissionPolicy.optOut}.
+ *
+ * @see https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
+ */
+export class IdentityAdmissionPolicy extends Construct {
+  /**
+   * Renders no admission policy in `chart`, for a cluster older than Kubernetes 1.30, and records why on each
+   * identity-bound ServiceAccount of the chart (`keyless.dev/admission-policy: opted-out` and
+   * `keyless.dev/admission-policy-opt-out`). Applies to the ServiceAccounts created in the chart before and after the
+   * call; once per chart.
+   */
+  public static optOut(chart: Chart, options: AdmissionPolicyOptOutOptions): void {
+    if (!Chart.isChart(chart)) {
+      fail({
+        code: 'KL-PROP-TYPE',
+        path: 'IdentityAdmissionPolicy.optOut',
+        prop: 'chart',
+        problem: `is ${describeValue(chart)}: expected the cdk8s Chart of the cluster that runs a Kubernetes older than 1.30`,
+        fix: 'pass the chart: `IdentityAdmissionPolicy.optOut(chart, { kubernetesVersion: "1.29", reason })`',
+      });
+    }
+    const ctx = validationContext(chart);
+    const optOut = resolveAdmissionOptOut(options, ctx);
+    const previous = OPT_OUTS.get(chart);
+    if (previous !== undefined) {
+      fail({
+        code: 'KL-K8S-ADMISSION-OPT-OUT',
+        path: ctx.path,
+        prop: 'chart',
+        problem: `already opted out (${previous.annotation}): a chart opts out once, for its one cluster`,
+        fix: 'call `IdentityAdmissionPolicy.optOut` once per chart',
+      });
+    }
+    OPT_OUTS.set(chart, optOut);
+    for (const construct of chart.node.findAll()) {
+      if (construct instanceof IdentityAdmissionPolicy && Chart.of(construct) === chart) construct.applyOptOut(optOut);
+    }
+  }
+
+  /** The opt-out of a chart, if it opted out. */
+  public static optOutOf(chart: Chart): AdmissionOptOut | undefined {
+    return OPT_OUTS.get(chart);
+  }
+
+  /** The name of the policy and of its binding (`keyless-NAMESPACE.NAME`). */
+  public readonly name: string;
+  /** The ServiceAccount protected. */
+  public readonly serviceAccount: WorkloadServiceAccount;
+  private policyObject?: ApiObject;
+  private bindingObject?: ApiObject;
+  private optOutValue?: AdmissionOptOut;
+
+  constructor(scope: Construct, id: string, props: IdentityAdmissionPolicyProps) {
+    super(scope, id);
+    const ctx = validationContext(this);
+    checkPropsObject(props, ctx, '{ serviceAccount }');
+    const serviceAccount = checkObjectProp<WorkloadServiceAccount>(props.serviceAccount, ctx, 'serviceAccount', {
+      expected: 'a WorkloadServiceAccount',
+      fix: 'pass the WorkloadServiceAccount to protect (an identity-bound one creates its policy itself: `account.admissionPolicy`)',
+      test: (value) => ApiObject.isApiObject((value as WorkloadServiceAccount).apiObject) && typeof (value as WorkloadServiceAccount).namespace === 'string',
+    });
+    const existing = POLICIES.get(serviceAccount);
+    if (existing !== undefined) {
+      fail({
+        code: 'KL-K8S-ADMISSION-DUPLICATE',
+        path: ctx.path,
+        prop: 'serviceAccount',
+        problem: `is ${serviceAccount.namespace}/${serviceAccount.name}, already protected by ${existing.node.path}: a second policy of the same cluster-scoped name would replace the first`,
+        fix: 'use the existing policy (`account.admissionPolicy`)',
+      });
+    }
+    POLICIES.set(serviceAccount, this);
+    this.serviceAccount = serviceAccount;
+    const ref = { namespace: serviceAccount.namespace, name: serviceAccount.name };
+    this.name = admissionPolicyName(ref);
+    const optOut = OPT_OUTS.get(Chart.of(this));
+    if (optOut !== undefined) {
+      this.applyOptOut(optOut);
+      return;
+    }
+    const metadata = identityAdmissionMetadata(ref, kubernetesOwnership(serviceAccount.ownership).labels);
+    const input = (): IdentityAdmissionInput => ({
+      serviceAccount: ref,
+      identityAnnotations: serviceAccount.identityAnnotations,
+      labels: metadata.labels,
+      // The workload is bound after the ServiceAccount is created, and patched later still: read at synthesis.
+      workload: serviceAccount.boundWorkload === undefined
+        ? undefined
+        : boundWorkloadOf(workloadManifest(serviceAccount.boundWorkload, validationContext(serviceAccount)), validationContext(serviceAccount)),
+    });
+    this.policyObject = new ApiObject(this, 'Policy', {
+      apiVersion: ADMISSION_POLICY_API_VERSION,
+      kind: 'ValidatingAdmissionPolicy',
+      metadata,
+      spec: Lazy.any({ produce: () => identityAdmissionPolicySpec(input()) }),
+    });
+    this.bindingObject = new ApiObject(this, 'Binding', {
+      apiVersion: ADMISSION_POLICY_API_VERSION,
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata,
+      spec: identityAdmissionPolicyBindingSpec({ serviceAccount: ref, identityAnnotations: {}, labels: metadata.labels }),
+    });
+    serviceAccount.apiObject.metadata.addAnnotation(ADMISSION_POLICY_ANNOTATION, this.name);
+  }
+
+  /** Escape hatch: the ValidatingAdmissionPolicy object; undefined when the chart opted out. */
+  public get policy(): ApiObject | undefined {
+    return this.policyObject;
+  }
+
+  /** Escape hatch: the ValidatingAdmissionPolicyBinding object; undefined when the chart opted out. */
+  public get binding(): ApiObject | undefined {
+    return this.bindingObject;
+  }
+
+  /** The chart's opt-out, when it opted out: no policy is rendered. */
+  public get optedOut(): AdmissionOptOut | undefined {
+    return this.optOutValue;
+  }
+
+  /** Removes the policy and binding, and records the opt-out on the ServiceAccount. */
+  private applyOptOut(optOut: AdmissionOptOut): void {
+    this.node.tryRemoveChild('Policy');
+    this.node.tryRemoveChild('Binding');
+    this.policyObject = undefined;
+    this.bindingObject = undefined;
+    this.optOutValue = optOut;
+    const metadata = this.serviceAccount.apiObject.metadata;
+    metadata.addAnnotation(ADMISSION_POLICY_ANNOTATION, ADMISSION_POLICY_OPTED_OUT);
+    metadata.addAnnotation(ADMISSION_POLICY_OPT_OUT_ANNOTATION, optOut.annotation);
+  }
+}
