@@ -22,6 +22,16 @@ export const PROTECTS_SERVICE_ACCOUNT_ANNOTATION = 'keyless.dev/protects-service
 /** The value of {@link ADMISSION_POLICY_ANNOTATION} when the chart opted out. */
 export const OPTED_OUT = 'opted-out';
 
+/**
+ * The namespace a policy's `matchConstraints` or a binding's `matchResources` selects by name, when it is not
+ * `namespace` (the `kubernetes.io/metadata.name` label, which Kubernetes sets on every namespace since 1.21); undefined
+ * when it selects `namespace` or does not select by that label (other selectors are not evaluated here).
+ */
+function selectedNamespace(match: any, namespace: string): string | undefined {
+  const selected = match?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+  return typeof selected === 'string' && selected !== namespace ? selected : undefined;
+}
+
 /** One line, without the `; ` that separates the entries of a cloud identity's `admissionPolicy`. */
 function oneLine(value: string): string {
   return value.replace(/\s+/g, ' ').replace(/;/g, ',').trim();
@@ -31,7 +41,8 @@ function oneLine(value: string): string {
  * The `admissionPolicy` of a ServiceAccount among the objects of its manifest context: `emitted: NAME` when the policy
  * its annotation names (or, without the annotation, a policy that names it) protects it and a binding enforces it
  * (`Deny`, not failing open); `opted-out: REASON`; `missing` when nothing protects it, and `missing: WHY` when the
- * annotation or the policy promises a protection the objects do not give.
+ * annotation or the policy promises a protection the objects do not give (the policy is absent, protects another
+ * ServiceAccount, fails open or matches another namespace; no binding, or none in its namespace that denies).
  */
 export function admissionPolicyOf(serviceAccount: NeutralResource, namespace: string, objects: readonly NeutralResource[]): string {
   const annotations = serviceAccount.properties.metadata?.annotations ?? {};
@@ -52,8 +63,14 @@ export function admissionPolicyOf(serviceAccount: NeutralResource, namespace: st
     return `missing: policy ${name} protects ${typeof protects(policy) === 'string' ? oneLine(protects(policy)) : 'no ServiceAccount'} (${PROTECTS_SERVICE_ACCOUNT_ANNOTATION}), not ${key}`;
   }
   if (policy.properties.spec?.failurePolicy === 'Ignore') return `missing: policy ${name} fails open (failurePolicy Ignore)`;
-  const bindings = objects.filter((o) => o.type === 'ValidatingAdmissionPolicyBinding' && o.properties.spec?.policyName === name);
-  if (bindings.length === 0) return `missing: policy ${name} has no ValidatingAdmissionPolicyBinding`;
+  const elsewhere = selectedNamespace(policy.properties.spec?.matchConstraints, namespace);
+  if (elsewhere !== undefined) return `missing: policy ${name} matches namespace ${elsewhere} only, not ${namespace}`;
+  const policyBindings = objects.filter((o) => o.type === 'ValidatingAdmissionPolicyBinding' && o.properties.spec?.policyName === name);
+  if (policyBindings.length === 0) return `missing: policy ${name} has no ValidatingAdmissionPolicyBinding`;
+  const bindings = policyBindings.filter((b) => selectedNamespace(b.properties.spec?.matchResources, namespace) === undefined);
+  if (bindings.length === 0) {
+    return `missing: policy ${name} is bound in namespace ${selectedNamespace(policyBindings[0].properties.spec?.matchResources, namespace)} only, not ${namespace}`;
+  }
   if (!bindings.some((b) => asList<string>(b.properties.spec?.validationActions).includes('Deny'))) {
     const actions = [...new Set(bindings.flatMap((b) => asList<string>(b.properties.spec?.validationActions).map(String)))].sort();
     return `missing: policy ${name} is bound with validationActions ${actions.length > 0 ? actions.join(', ') : '(none)'}, without Deny`;
