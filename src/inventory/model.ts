@@ -46,8 +46,9 @@
  *                      `keyless.dev/admission-policy` annotations, or a cloud identity of the output it can obtain):
  *                      "emitted: POLICY" (a ValidatingAdmissionPolicy of its chart protects it, a binding denies),
  *                      "opted-out: REASON" (the chart's `keyless.dev/admission-policy-opt-out`), "missing", or
- *                      "missing: WHY" (the named policy is absent, protects another service account, is unbound,
- *                      audit-only or fails open).
+ *                      "missing: WHY" (the named policy is absent, protects another service account, fails open,
+ *                      matches another namespace, or has no binding in its namespace that denies). REASON and WHY are
+ *                      one line, `;` written as `,`.
  *                      A cloud identity trusted by service accounts (`system:serviceaccount:NS:NAME`, EKS Pod
  *                      Identity), only when Kubernetes objects are among the inputs: one entry per service account
  *                      bound to it, "STATE (ServiceAccount CONTEXT/NS/NAME)", sorted and joined by "; ", or
