@@ -17,8 +17,9 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { synthesizedExamples } from './helpers/examples';
 import { OWNERSHIP, TODAY } from './helpers/synth';
+import { CLOUDS, render, WORKLOADS } from './k8s-admission/fixtures';
 import * as aws from '../src/constructs/aws';
-import { BindWorkloadOptions, CloudIdentityBinding, WorkloadServiceAccount } from '../src/constructs/k8s';
+import { BindWorkloadOptions, CloudIdentityBinding, IdentityAdmissionPolicy, WorkloadServiceAccount } from '../src/constructs/k8s';
 
 type Obj = Record<string, any>;
 
@@ -38,7 +39,8 @@ import { createInterface } from 'readline';
 import { Pod, ServiceAccount } from 'kubernetes-models/v1';
 import { DaemonSet, Deployment, ReplicaSet, StatefulSet } from 'kubernetes-models/apps/v1';
 import { CronJob, Job } from 'kubernetes-models/batch/v1';
-const models = new Map([ServiceAccount, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob]
+import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
+const models = new Map([ServiceAccount, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding]
   .map((model) => [model.apiVersion + '/' + model.kind, model]));
 for await (const line of createInterface({ input: process.stdin })) {
   const results = JSON.parse(line).map((object) => {
@@ -182,8 +184,8 @@ const CONFIGURATIONS: Configuration[] = [
   },
 ];
 
-/** Synthesizes a WorkloadServiceAccount bound to the workload: `[ServiceAccount, workload]`. */
-function synthesize(configuration: Configuration): { serviceAccount: Obj; workload: Obj } {
+/** Synthesizes a WorkloadServiceAccount bound to the workload: the ServiceAccount, its admission policy and binding (with an identity), the workload. */
+function synthesize(configuration: Configuration): { serviceAccount: Obj; workload: Obj; admission: Obj[] } {
   const app = Testing.app();
   app.node.setContext('keyless:today', TODAY);
   const chart = new Chart(app, 'test');
@@ -193,8 +195,9 @@ function synthesize(configuration: Configuration): { serviceAccount: Obj; worklo
   const workload = new ApiObject(chart, 'Workload', JSON.parse(JSON.stringify(configuration.workload)));
   account.bindWorkload(workload, configuration.options);
   const objects = Testing.synth(chart) as Obj[];
-  expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', configuration.workload.kind]);
-  return { serviceAccount: objects[0], workload: objects[1] };
+  const admission = configuration.identity === undefined ? [] : ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'];
+  expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', ...admission, configuration.workload.kind]);
+  return { serviceAccount: objects[0], workload: objects[objects.length - 1], admission: objects.slice(1, -1) };
 }
 
 const podSpecOf = (workload: Obj): Obj => workload.kind === 'CronJob'
@@ -242,6 +245,20 @@ describe('Kubernetes schemas', () => {
       expect(result).toEqual({ ok: false, error: 'no model for apps/v1beta1/Deployment' });
     });
 
+    test('a ValidatingAdmissionPolicy with failurePolicy "Deny", a binding without policyName, a binding that "Refuse"s', async () => {
+      const vap = 'admissionregistration.k8s.io/v1';
+      const results = await validate([
+        { apiVersion: vap, kind: 'ValidatingAdmissionPolicy', metadata: { name: 'p' }, spec: { failurePolicy: 'Deny', validations: [{ expression: 'true' }] } },
+        { apiVersion: vap, kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'p' }, spec: { validationActions: ['Deny'] } },
+        { apiVersion: vap, kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'p' }, spec: { policyName: 'p', validationActions: ['Refuse'] } },
+      ]);
+      expect(results.map((r) => r.error)).toEqual([
+        'data/spec/failurePolicy must be equal to one of the allowed values',
+        'data/spec must have required property policyName',
+        'data/spec/validationActions/0 must be equal to one of the allowed values',
+      ]);
+    });
+
     test('a valid object passes (the controls fail for their error, not for the harness)', async () => {
       expect(await validate([{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'payments-api', namespace: 'payments' }, automountServiceAccountToken: false }]))
         .toEqual([{ ok: true }]);
@@ -262,10 +279,12 @@ describe('Kubernetes schemas', () => {
       }).filter((object) => object !== null);
     });
 
-    test('hold the platform and app-team ServiceAccounts, Deployments and CronJobs', () => {
+    test('hold the platform and app-team ServiceAccounts, Deployments and CronJobs, and an admission policy per ServiceAccount', () => {
       const count = (kind: string) => objects.filter((o) => `${o.apiVersion} ${o.kind}` === kind).length;
       // payments-api on three clusters; checkout-api and checkout-reconcile on EKS, GKE (and checkout-api on AKS).
-      expect([count('v1 ServiceAccount'), count('apps/v1 Deployment'), count('batch/v1 CronJob'), objects.length]).toEqual([8, 6, 2, 16]);
+      expect([count('v1 ServiceAccount'), count('apps/v1 Deployment'), count('batch/v1 CronJob'), objects.length]).toEqual([8, 6, 2, 32]);
+      // Every ServiceAccount is identity-bound: each has its ValidatingAdmissionPolicy and binding.
+      expect([count('admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy'), count('admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding')]).toEqual([8, 8]);
     });
 
     test('every object is valid', async () => {
@@ -274,11 +293,11 @@ describe('Kubernetes schemas', () => {
   });
 
   describe.each(CONFIGURATIONS.map((c) => [c.name, c] as const))('WorkloadServiceAccount: %s', (_name, configuration) => {
-    const { serviceAccount, workload } = synthesize(configuration);
+    const { serviceAccount, workload, admission } = synthesize(configuration);
     const podSpec = podSpecOf(workload);
 
-    test('the ServiceAccount and the workload are valid', async () => {
-      expect(await invalid([serviceAccount, workload])).toEqual([]);
+    test('the ServiceAccount, its admission policy and binding, and the workload are valid', async () => {
+      expect(await invalid([serviceAccount, ...admission, workload])).toEqual([]);
     });
 
     test('the workload runs as the ServiceAccount without automounted token', () => {
@@ -321,5 +340,29 @@ describe('Kubernetes schemas', () => {
         expect(serviceAccount.metadata.annotations['azure.workload.identity/client-id']).toBe('6f1c2a9e-3b7d-4c1e-9a55-0d2f8e4b7c31');
       });
     }
+  });
+
+  describe('admission policies: every workload kind and cloud, bound to no workload, and an opted-out chart', () => {
+    const renders = CLOUDS.flatMap((cloud) => [...Object.keys(WORKLOADS), undefined].map((kind) => ({ name: `${cloud.name}, ${kind ?? 'no workload'}`, rendered: render(cloud, kind) })));
+
+    test('render a policy and a binding each (40 configurations)', () => {
+      expect(renders).toHaveLength(CLOUDS.length * 8);
+      for (const { rendered } of renders) expect([rendered.policy?.kind, rendered.binding?.kind]).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+    });
+
+    test('every ServiceAccount, policy, binding and workload is valid', async () => {
+      expect(await invalid(renders.flatMap(({ rendered }) => rendered.objects))).toEqual([]);
+    });
+
+    test('an opted-out chart\'s ServiceAccount is valid', async () => {
+      const app = Testing.app();
+      app.node.setContext('keyless:today', TODAY);
+      const chart = new Chart(app, 'old-cluster');
+      IdentityAdmissionPolicy.optOut(chart, { kubernetesVersion: '1.29', reason: 'prod-eu runs 1.29 until its upgrade' });
+      new WorkloadServiceAccount(chart, 'ServiceAccount', { namespace: 'payments', name: 'payments-api', ownership: OWNERSHIP, identity: CLOUDS[0].identity() });
+      const objects = Testing.synth(chart) as Obj[];
+      expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount']);
+      expect(await invalid(objects)).toEqual([]);
+    });
   });
 });

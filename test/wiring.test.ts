@@ -104,8 +104,8 @@ describe('examples wiring: ServiceAccount → cloud identity → trust', () => {
     for (const c of charts) {
       expect(serviceAccountsOf(c).map((sa) => `${sa.metadata.namespace}/${sa.metadata.name}`)).toEqual(['payments/payments-api']);
       expect(workloadsOf(c).map((w) => `${w.kind} ${w.metadata.namespace}/${w.metadata.name}`)).toEqual(['Deployment payments/payments-api']);
-      // Nothing else that could carry a pod or an identity.
-      expect(c.objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'ServiceAccount']);
+      // Nothing else that could carry a pod or an identity; the admission policy and its binding guard the ServiceAccount.
+      expect(c.objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'ServiceAccount', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
     }
   });
 

@@ -55,8 +55,11 @@ const SURFACE: Record<string, Surface> = {
   },
   './k8s': {
     source: 'constructs/k8s/index',
-    values: ['CloudIdentityBinding', 'WorkloadServiceAccount', 'addOwnershipMetadata'],
-    types: ['AwsWorkloadIdentityRef', 'AzureWorkloadIdentityRef', 'BindWorkloadOptions', 'GcpWorkloadIdentityRef', 'WorkloadServiceAccountProps'],
+    values: ['CloudIdentityBinding', 'IdentityAdmissionPolicy', 'WorkloadServiceAccount', 'addOwnershipMetadata'],
+    types: [
+      'AdmissionOptOut', 'AdmissionPolicyOptOutOptions', 'AwsWorkloadIdentityRef', 'AzureWorkloadIdentityRef', 'BindWorkloadOptions',
+      'GcpWorkloadIdentityRef', 'IdentityAdmissionPolicyProps', 'WorkloadServiceAccountProps',
+    ],
   },
   './templates': {
     source: 'templates/index',
