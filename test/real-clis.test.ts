@@ -209,7 +209,8 @@ test('cdk8s synth runs k8s.ts: the ServiceAccount does not automount its token a
   const run = succeeded('k8s');
   expect(fs.readdirSync(run.outdir).filter((f) => f.endsWith('.k8s.yaml'))).toEqual(['cli-payments-api-aks.k8s.yaml']);
   const objects = parseAllDocuments(fs.readFileSync(path.join(run.outdir, 'cli-payments-api-aks.k8s.yaml'), 'utf8')).map((d) => d.toJS());
-  expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount']);
+  // The ServiceAccount is bound to no workload: its admission policy admits no pod (test/k8s-admission).
+  expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
   const [account] = objects;
   expect(account.automountServiceAccountToken).toBe(false);
   expect(account.metadata).toMatchObject({ name: 'payments-api', namespace: 'payments' });

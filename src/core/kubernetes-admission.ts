@@ -270,11 +270,23 @@ export interface AdmissionValidation {
   readonly reason?: 'Forbidden';
 }
 
-/** A message, and the same with the object's own name (`messageExpression`, computed when the validation fails). */
-function refusal(subject: { static: string; named: string }, why: string, dynamicWhy?: string): Pick<AdmissionValidation, 'message' | 'messageExpression'> {
+/** How a refusal names what it refuses: in the message (`a Pod`), and by its own name in the message expression. */
+interface Refused {
+  readonly static: string;
+  /** A CEL expression, e.g. `'Pod ' + object.metadata.name`. */
+  readonly named: string;
+  /** What follows the subject, e.g. ` may not run as ServiceAccount NS/NAME`. */
+  readonly verb: string;
+}
+
+/**
+ * A message, and the same with the object's own name (`messageExpression`, evaluated when the validation fails;
+ * `dynamicWhy` appends request facts, e.g. the requester).
+ */
+function refusal(subject: Refused, why: string, dynamicWhy?: string): Pick<AdmissionValidation, 'message' | 'messageExpression'> {
   return {
-    message: `${subject.static}: ${why}`,
-    messageExpression: `${subject.named} + ${celString(`: ${why}`)}${dynamicWhy ?? ''}`,
+    message: `${subject.static}${subject.verb}: ${why}`,
+    messageExpression: `${subject.named} + ${celString(`${subject.verb}: ${why}`)}${dynamicWhy ?? ''}`,
   };
 }
 
@@ -290,7 +302,7 @@ function describeWorkload(workload: BoundWorkload): { title: string; runsAsIt: s
 
 /** The validations for pods (CREATE) that name the ServiceAccount. */
 function podValidations(sa: string, workload: BoundWorkload | undefined): AdmissionValidation[] {
-  const pod = { static: `a Pod may not run as ServiceAccount ${sa}`, named: `'Pod ' + object.metadata.name + ${celString(` may not run as ServiceAccount ${sa}`)}` };
+  const pod: Refused = { static: 'a Pod', named: '\'Pod \' + object.metadata.name', verb: ` may not run as ServiceAccount ${sa}` };
   const notPod = `${KIND} != 'Pod'`;
   if (workload === undefined) {
     return [{
@@ -347,10 +359,7 @@ function podValidations(sa: string, workload: BoundWorkload | undefined): Admiss
 
 /** The validations for workload objects (CREATE, UPDATE) whose pod template names the ServiceAccount. */
 function workloadValidations(sa: string, workload: BoundWorkload | undefined): AdmissionValidation[] {
-  const object = {
-    static: `a workload may not run as ServiceAccount ${sa}`,
-    named: `${KIND} + ' ' + object.metadata.name + ${celString(` may not run as ServiceAccount ${sa}`)}`,
-  };
+  const object: Refused = { static: 'a workload', named: `${KIND} + ' ' + object.metadata.name`, verb: ` may not run as ServiceAccount ${sa}` };
   const guard = NOT_NEW_TEMPLATE;
   if (workload === undefined) {
     return [{ expression: guard, ...refusal(object, 'it is bound to a cloud identity and to no workload, so no workload runs as it'), reason: 'Forbidden' }];
