@@ -83,8 +83,8 @@ describe('inventory of the synthesized examples', () => {
     ]);
     expect(record('aws:role:checkout-api').attributes).toEqual({
       podIdentity: 'prod-eu/checkout-api/checkout-api',
-      // The association names the cluster, not a chart: the unannotated checkout-api/checkout-api of the EKS chart.
-      admissionPolicy: 'missing (ServiceAccount team-checkout-eks/checkout-api/checkout-api)',
+      // The association names the cluster, not a chart: the checkout-api/checkout-api of the EKS chart (no cloud annotation).
+      admissionPolicy: 'emitted: keyless-checkout-api.checkout-api (ServiceAccount team-checkout-eks/checkout-api/checkout-api)',
     });
   });
 
@@ -137,6 +137,46 @@ describe('inventory of the synthesized examples', () => {
     expect(permissions('kubernetes:service-account:payments-api-eks/payments/payments-api')).toEqual(['impersonate on aws role arn:aws:iam::123456789012:role/payments-api']);
     expect(permissions('kubernetes:service-account:payments-api-gke/payments/payments-api')).toEqual(['impersonate on gcp service account payments-api@acme-payments-prod.iam.gserviceaccount.com']);
     expect(subjects('kubernetes:service-account:payments-api-aks/payments/payments-api')).toEqual(['workload Deployment payments/payments-api']);
+  });
+
+  test('both sides: every CI trust has its repository side (out/ci), every bound ServiceAccount its admission policy', () => {
+    const out = synthesizedExamples();
+    const sides = buildInventory(readInventoryInput([...dirs, path.join(out, 'ci')]), { today: TODAY });
+    const attribute = (id: string, name: string) => sides.identities.find((r) => r.id === id)?.attributes[name];
+    expect(sides.warnings).toEqual([]);
+    expect(sides.sources.filter((s) => s.format === 'repository-side')).toEqual([{ file: 'ci/manifest.json', format: 'repository-side' }]);
+    // Every CI identity (GitHub and GitLab, on three clouds, the impersonated GCP service account too) is in the manifest.
+    expect(sides.identities.filter((r) => r.attributes.repositorySide !== undefined).map((r) => r.id)).toEqual([
+      'aws:role:checkout-image', 'aws:role:ledger-deploy', 'aws:role:payments-api-bundle', 'aws:role:payments-api-deploy', 'aws:role:payments-api-image',
+      'aws:role:payments-client-pkg', 'azure:user-assigned-identity:rg-payments-identity/payments-api-bundle',
+      'azure:user-assigned-identity:rg-payments-identity/payments-api-deploy', 'azure:user-assigned-identity:rg-payments-identity/payments-api-image',
+      'gcp:service-account:ledger-deploy@acme-payments-prod.iam.gserviceaccount.com', 'gcp:workload-identity-provider:acme-checkout-prod/checkout-image/checkout-image',
+      'gcp:workload-identity-provider:acme-payments-prod/ci-github/payments-api-deploy', 'gcp:workload-identity-provider:acme-payments-prod/ci-gitlab/ledger-deploy',
+      'gcp:workload-identity-provider:acme-payments-prod/ci-publish/payments-api-image', 'gcp:workload-identity-provider:acme-payments-prod/payments-api-bundle/payments-api-bundle',
+    ]);
+    expect(sides.metrics.repositorySide).toEqual({ emitted: 15, missing: 0, missingIds: [] });
+    const ledger = 'ci/gitlab/gitlab.com/acme/finance/ledger';
+    expect(attribute('gcp:service-account:ledger-deploy@acme-payments-prod.iam.gserviceaccount.com', 'repositorySide'))
+      .toBe(`emitted: ${ledger}/README.md, ${ledger}/gitlab-ci/aws-ledger-deploy.yml, ${ledger}/gitlab-ci/gcp-ledger-deploy.yml`);
+    // Every identity-bound ServiceAccount of the six charts has its policy, and so has each cloud identity bound to one.
+    expect(sides.metrics.admissionPolicy).toEqual({ emitted: 8, optedOut: 0, missing: 0, optedOutIds: [], missingIds: [] });
+    expect(attribute('kubernetes:service-account:payments-api-eks/payments/payments-api', 'admissionPolicy')).toBe('emitted: keyless-payments.payments-api');
+    expect(attribute('aws:role:payments-api', 'admissionPolicy')).toBe('emitted: keyless-payments.payments-api (ServiceAccount payments-api-eks/payments/payments-api)');
+    expect(attribute('aws:role:checkout-api', 'admissionPolicy'))
+      .toBe('emitted: keyless-checkout-api.checkout-api (ServiceAccount team-checkout-eks/checkout-api/checkout-api)');
+    // The batch jobs' IRSA roles trust ServiceAccounts that no chart of the examples defines.
+    expect(sides.metrics.bothSides).toEqual({
+      complete: 23,
+      total: 29,
+      ratio: 0.7931,
+      incompleteIds: ['aws:role:batch-churn-score', 'aws:role:batch-fx-rates-load', 'aws:role:batch-invoice-render', 'aws:role:batch-ledger-export',
+        'aws:role:batch-payout-report', 'aws:role:batch-refund-audit'],
+    });
+    expect(attribute('aws:role:batch-churn-score', 'admissionPolicy')).toBe('missing: no ServiceAccount batch/churn-score bound to it in the Kubernetes output');
+    // The whole out dir reads the same records (its ci/ files are not identity output).
+    const whole = buildInventory(readInventoryInput([out]), { today: TODAY });
+    expect(whole.identities.map((r) => [r.id, r.attributes])).toEqual(sides.identities.map((r) => [r.id, r.attributes]));
+    expect(whole.sources.filter((s) => s.file.startsWith(`${path.basename(out)}/ci/`))).toEqual([{ file: `${path.basename(out)}/ci/manifest.json`, format: 'repository-side' }]);
   });
 
   test('programme metrics: no static credential, no wildcard, only break-glass is privileged, one unowned entitlement', () => {
