@@ -154,10 +154,11 @@ export function boundWorkloadOf(manifest: unknown, ctx: ValidationContext, prop 
 
 /** A Kubernetes version a chart opts out for, and why, as the ServiceAccounts' annotations record it. */
 export interface AdmissionOptOut {
-  /** `MAJOR.MINOR`, older than 1.30. */
+  /** The cluster's version, `1.MINOR`, older than 1.30. */
   readonly kubernetesVersion: string;
+  /** Why the chart goes without the policy, as given. */
   readonly reason: string;
-  /** The value of {@link ADMISSION_POLICY_OPT_OUT_ANNOTATION}. */
+  /** The value of the ServiceAccounts' `keyless.dev/admission-policy-opt-out` annotation: the version and the reason. */
   readonly annotation: string;
 }
 
