@@ -112,7 +112,7 @@ jobs:
 # Generated from the declaration: regenerate it with the trust, do not edit it by hand. Copy it to .github/workflows/aws-payments-api-deploy.yml.
 # Trust: GitHub Actions acme/payments-api (environment:production on refs/heads/main, refs/tags/v*; immutable subject).
 # Subject form: immutable, repo:acme@1342004/payments-api@86301532:…: the default of repositories created, renamed or transferred since mid-2026; \
-an older repository opts in in its Actions OIDC settings (not on GitHub Enterprise Server).
+an older repository opts in through its Actions OIDC settings (not on GitHub Enterprise Server).
 # Subject template: GitHub's default (oidc-subject-template.json).
 # Example \`sub\` of a run the trust admits: repo:acme@1342004/payments-api@86301532:environment:production
 # The job must also run on refs/heads/main, refs/tags/v*: the trust checks the \`ref\` claim, since \`sub\` names only the environment.

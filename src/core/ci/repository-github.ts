@@ -45,7 +45,7 @@ function formSentence(runs: GitHubRuns): string {
   }
   switch (runs.form) {
     case 'immutable':
-      return `immutable, ${immutable}: the default of repositories created, renamed or transferred since mid-2026; an older repository opts in in its Actions OIDC settings (not on GitHub Enterprise Server)`;
+      return `immutable, ${immutable}: the default of repositories created, renamed or transferred since mid-2026; an older repository opts in through its Actions OIDC settings (not on GitHub Enterprise Server)`;
     case 'both':
       return `either ${named} or ${immutable}, while the repository switches: once its runs' \`sub\` shows the immutable form, declare \`subjectFormat: "immutable"\``;
     default:
