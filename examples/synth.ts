@@ -82,7 +82,7 @@ export function synthExamples(outdir: string): void {
   const report = evaluate(resources, { today: EXAMPLES_TODAY });
   fs.writeFileSync(path.join(outdir, 'guardrails.json'), `${JSON.stringify({ files, ...report }, null, 2)}\n`);
   // The identity inventory and its report (out/inventory.json, out/report.md).
-  writeInventory([path.join(outdir, 'aws'), path.join(outdir, 'terraform'), path.join(outdir, 'k8s')], outdir, { today: EXAMPLES_TODAY });
+  writeInventory([path.join(outdir, 'aws'), path.join(outdir, 'terraform'), path.join(outdir, 'k8s'), path.join(outdir, 'ci')], outdir, { today: EXAMPLES_TODAY });
   // Every federated trust, evaluated with legitimate and forged tokens (out/verify.json): the examples must all be sound.
   const verified = verify(output);
   fs.writeFileSync(path.join(outdir, 'verify.json'), verifyJson(verified));

@@ -92,7 +92,7 @@ const SURFACE: Record<string, Surface> = {
     types: [
       'BlastRadius', 'BuildInventoryOptions', 'Change', 'ChangeType', 'Cloud', 'Condition', 'CredentialType', 'DiffMarkdownOptions',
       'Direction', 'ExceptionCounts', 'ExceptionUse', 'FailOn', 'IdentityChange', 'IdentityKind', 'IdentityRecord', 'Inventory',
-      'InventoryDiff', 'InventoryInput', 'InventoryMetrics', 'Permission', 'PermissionKind', 'RecordOwnership', 'SarifOptions',
+      'InventoryDiff', 'InventoryInput', 'InventoryMetrics', 'Permission', 'PermissionKind', 'RecordOwnership', 'RepositorySide', 'SarifOptions',
       'SubjectKind', 'TrustedSubject', 'WriteInventoryOptions',
     ],
   },
