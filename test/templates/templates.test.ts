@@ -27,7 +27,10 @@ describe('DeployService', () => {
       scope: '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg-checkout/providers/Microsoft.ServiceBus/namespaces/acme-checkout/queues/checkout-orders',
     })]);
     for (const chart of [t.eksChart, t.gkeChart, t.aksChart]) {
-      const [serviceAccount, deployment] = K8sTesting.synth(chart);
+      const objects = K8sTesting.synth(chart);
+      // The ServiceAccount, its admission policy and binding (test/k8s-admission), the Deployment.
+      expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'Deployment']);
+      const [serviceAccount, , , deployment] = objects;
       expect(serviceAccount.kind).toBe('ServiceAccount');
       expect(serviceAccount.automountServiceAccountToken).toBe(false);
       const pod = deployment.spec.template.spec;
@@ -99,7 +102,7 @@ describe('ScheduledJob', () => {
     expect(Object.values(tfResources(tf(t.gcpStack), 'google_secret_manager_secret_iam_member'))).toEqual([expect.objectContaining({
       project: 'acme-checkout-prod', secret_id: 'psp-api-key', role: 'roles/secretmanager.secretAccessor', member: 'serviceAccount:checkout-reconcile@acme-checkout-prod.iam.gserviceaccount.com',
     })]);
-    const cronJob = K8sTesting.synth(t.eksChart)[1];
+    const cronJob = K8sTesting.synth(t.eksChart).find((o) => o.kind === 'CronJob');
     expect(cronJob.kind).toBe('CronJob');
     expect(cronJob.spec.schedule).toBe('15 2 * * *');
     expect(cronJob.spec.concurrencyPolicy).toBe('Forbid');
