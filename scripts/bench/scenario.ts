@@ -1,7 +1,7 @@
 /**
  * The benchmark scenario: N workload identities, each on AWS (an IRSA role), GCP (a Google service account the
  * Kubernetes service account may impersonate), Azure (a user-assigned identity with one federated credential) and
- * Kubernetes (the ServiceAccount, annotated for AWS). Built with Keyless, or with the raw frameworks producing the
+ * Kubernetes (the ServiceAccount, annotated for AWS, with its admission policy and binding). Built with Keyless, or with the raw frameworks producing the
  * same resources (the baseline).
  */
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
@@ -18,6 +18,7 @@ import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
 import * as k8s from '../../src/constructs/k8s';
+import { ADMISSION_POLICY_ANNOTATION, admissionPolicyName, identityAdmissionPolicy, identityAdmissionPolicyBinding } from '../../src/core/kubernetes-admission';
 import { Ownership } from '../../src/core/ownership';
 
 export const ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/5C2E9F0A7B8D4E1F9A3C6B0D2E4F8A1C';
@@ -104,6 +105,7 @@ export function baseline(apps: BenchApps, n: number): void {
     }
     const { name, serviceAccount } = names(i);
     const subject = `system:serviceaccount:${serviceAccount.namespace}:${serviceAccount.name}`;
+    const identityAnnotations = { 'eks.amazonaws.com/role-arn': `arn:aws:iam::123456789012:role/${name}`, 'eks.amazonaws.com/token-expiration': '3600' };
     const role = new iam.Role(awsStack, name, {
       roleName: name,
       description: `Workload ${serviceAccount.namespace}/${serviceAccount.name}. Owner team-bench: benchmark workload`,
@@ -132,9 +134,14 @@ export function baseline(apps: BenchApps, n: number): void {
       metadata: {
         ...serviceAccount,
         labels: k8sLabels,
-        annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::123456789012:role/${name}`, 'eks.amazonaws.com/token-expiration': '3600', ...k8sAnnotations },
+        annotations: { ...identityAnnotations, ...k8sAnnotations, [ADMISSION_POLICY_ANNOTATION]: admissionPolicyName(serviceAccount) },
       },
     });
+    // The admission policy and binding Keyless renders beside an identity-bound ServiceAccount: the same objects, as
+    // raw ApiObjects (their content is the policy itself, so it is built by the same pure function).
+    const admission = { serviceAccount, identityAnnotations, labels: k8sLabels };
+    new cdk8s.ApiObject(chart, `${name}-policy`, identityAdmissionPolicy(admission) as cdk8s.ApiObjectProps);
+    new cdk8s.ApiObject(chart, `${name}-binding`, identityAdmissionPolicyBinding(admission) as cdk8s.ApiObjectProps);
   }
 }
 
