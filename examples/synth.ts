@@ -21,7 +21,7 @@ import { writeInventory } from '../src/inventory';
 import { verify, verifyJson } from '../src/verify';
 import { awsBreakGlass, azureBreakGlass, gcpBreakGlass } from './platform/break-glass';
 import { awsPlatform, azurePlatform, gcpPlatform } from './platform/ci-trust';
-import { awsFleet } from './platform/fleet';
+import { awsFleet, kubernetesFleet } from './platform/fleet';
 import { awsPublishers, azurePublishers, gcpPublishers } from './platform/publish';
 import { awsWorkload, azureWorkload, gcpWorkload, kubernetesWorkloads } from './platform/workload';
 import { checkoutPublisher, checkoutService, reconciliationJob, TeamTargets } from './templates/app-team';
@@ -57,7 +57,7 @@ export function synthExamples(outdir: string): void {
   gcpPublishers(tfApp);
   azurePublishers(tfApp);
   awsBreakGlass(awsApp);
-  awsFleet(awsApp);
+  kubernetesFleet(k8sApp, awsFleet(awsApp));
   gcpBreakGlass(tfApp);
   azureBreakGlass(tfApp);
 

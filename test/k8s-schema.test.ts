@@ -281,10 +281,10 @@ describe('Kubernetes schemas', () => {
 
     test('hold the platform and app-team ServiceAccounts, Deployments and CronJobs, and an admission policy per ServiceAccount', () => {
       const count = (kind: string) => objects.filter((o) => `${o.apiVersion} ${o.kind}` === kind).length;
-      // payments-api on three clusters; checkout-api and checkout-reconcile on EKS, GKE (and checkout-api on AKS).
-      expect([count('v1 ServiceAccount'), count('apps/v1 Deployment'), count('batch/v1 CronJob'), objects.length]).toEqual([8, 6, 2, 32]);
+      // payments-api on three clusters; checkout-api and checkout-reconcile on EKS, GKE (and checkout-api on AKS); six batch CronJobs on EKS.
+      expect([count('v1 ServiceAccount'), count('apps/v1 Deployment'), count('batch/v1 CronJob'), objects.length]).toEqual([14, 6, 8, 56]);
       // Every ServiceAccount is identity-bound: each has its ValidatingAdmissionPolicy and binding.
-      expect([count('admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy'), count('admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding')]).toEqual([8, 8]);
+      expect([count('admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy'), count('admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding')]).toEqual([14, 14]);
     });
 
     test('every object is valid', async () => {
