@@ -6,6 +6,7 @@ import { GitHubActions, GitLabCi } from '../../src';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import { collectRepositorySide } from '../../src/constructs/private/repository-side';
+import { terraformLabel } from '../../src/core/ci/repository-github';
 import { CiRepositorySideIdentity, renderRepositorySide } from '../../src/core/ci/repository-side';
 import { OWNERSHIP, TODAY } from '../helpers/synth';
 
@@ -44,7 +45,13 @@ describe('attack: one variable for two identities', () => {
       new azure.CiOidcTrust(stack, `Deploy-${group}`, { name: 'app-deploy', ownership: OWNERSHIP, source, resourceGroupName: group, location: 'westeurope' });
     }
     const read = variablesRead(files(collectRepositorySide([app])), 'client-id');
-    expect(Object.keys(read)).toEqual(['azure-app-deploy-1.yml', 'azure-app-deploy-2.yml']);
+    // Named by their resource groups, not numbered: a number follows the identities' order and moves to another
+    // identity when a trust is added, and a regenerated file would then overwrite the wrong copied workflow.
+    expect(Object.keys(read)).toEqual(['azure-app-deploy-rg-prod.yml', 'azure-app-deploy-rg-staging.yml']);
+    expect(read).toEqual({
+      'azure-app-deploy-rg-prod.yml': '${{ vars.AZURE_CLIENT_ID_APP_DEPLOY_RG_PROD }}',
+      'azure-app-deploy-rg-staging.yml': '${{ vars.AZURE_CLIENT_ID_APP_DEPLOY_RG_STAGING }}',
+    });
     expect(new Set(Object.values(read)).size).toBe(2);
   });
 
@@ -181,5 +188,14 @@ describe('attack: Terraform of several repositories', () => {
       .map(([, content]) => /^resource "github_actions_repository_oidc_subject_claim_customization_template" "([^"]+)"/m.exec(content)![1]);
     expect(labels).toHaveLength(2);
     expect(new Set(labels).size).toBe(2);
+  });
+
+  test('GIVEN an owner that starts with a digit, and repositories that differ only in . and _ WHEN labelled THEN each label is an identifier and no two are equal', () => {
+    // Terraform identifiers start with a letter or `_` (1acme_app is refused: "A name must start with a letter or underscore").
+    const repositories = [['1acme', 'app'], ['acme', 'a.b'], ['acme', 'a_b'], ['acme', 'a-b'], ['acme', 'ab'], ['acme', '.github'], ['acme', '_x'], ['a', 'cme_x']];
+    const labels = repositories.map(([owner, repository]) => terraformLabel(owner, repository));
+    expect(labels.slice(0, 5)).toEqual(['_1acme_app', expect.stringMatching(/^acme_a_b_[0-9a-f]{8}$/), expect.stringMatching(/^acme_a_b_[0-9a-f]{8}$/), 'acme_a-b', 'acme_ab']);
+    for (const label of labels) expect(label).toMatch(/^[A-Za-z_][A-Za-z0-9_-]*$/);
+    expect(new Set(labels).size).toBe(labels.length);
   });
 });

@@ -197,7 +197,7 @@ jobs:
         },
       },
     });
-    const reusable = YAML.parse(file([identity], `${DIR}/workflows/azure-payments-api-deploy.reusable.yml`));
+    const reusable = YAML.parse(file([identity], `${DIR}/reusable/acme/workflows/release.reusable.yml`));
     expect(Object.keys(reusable.on.workflow_call.inputs)).toEqual(['environment', 'client-id', 'tenant-id', 'subscription-id', 'audience']);
     expect(reusable.jobs.deploy.environment).toBe('${{ inputs.environment }}');
     expect(reusable.jobs.deploy.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
@@ -239,11 +239,14 @@ describe('the GitLab job of an identity', () => {
 # Keyless: aws:role:payments-api-deploy (Platform/Ledger), for acme/finance/ledger on https://gitlab.com.
 # Generated from the declaration: regenerate it with the trust, do not edit it by hand. Add the job to .gitlab-ci.yml.
 # Trust: GitLab CI acme/finance/ledger (ref_type:branch:ref:main, ref_type:tag:ref:v2.0.0, ref_type:tag:ref:release-*).
-# GitLab has no subject template: \`sub\` is project_path:PATH:ref_type:branch|tag:ref:NAME of the pipeline's ref.
+# \`sub\` follows the project setting ci_id_token_sub_claim_components, which must be ["project_path","ref_type","ref"] (GitLab's default):
+# project_path:PATH:ref_type:branch|tag:ref:NAME of the pipeline's ref (README.md says how to check and set it).
 # Example \`sub\` of a pipeline the trust admits: project_path:acme/finance/ledger:ref_type:branch:ref:main
 # The rules run the job only in pipelines of the trusted branches and tags (not in merge request pipelines).
 # Protect those branches and tags (project settings): AWS checks only \`sub\`, which does not say whether the ref is protected.
+# stage: deploy is one of GitLab's default stages (build, test, deploy); a .gitlab-ci.yml that lists its own \`stages:\` must list it, or set the job's stage to one it lists.
 # The AWS CLI and SDKs call sts:AssumeRoleWithWebIdentity themselves from AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE.
+# The script sets AWS_ROLE_ARN itself: a CI/CD variable of that name (project, group, instance) would override a job variable.
 
 aws-payments-api-deploy:
   stage: deploy
@@ -254,10 +257,9 @@ aws-payments-api-deploy:
     - if: $CI_COMMIT_BRANCH == "main"
     - if: $CI_COMMIT_TAG == "v2.0.0"
     - if: $CI_COMMIT_TAG =~ /^release-/
-  variables:
-    AWS_ROLE_ARN: arn:aws:iam::123456789012:role/payments-api-deploy
-    AWS_REGION: eu-west-1
   script:
+    - export AWS_ROLE_ARN='arn:aws:iam::123456789012:role/payments-api-deploy'
+    - export AWS_REGION='eu-west-1'
     - export AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp)"
     - printf '%s' "$AWS_ID_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE"
     - aws sts get-caller-identity
@@ -268,8 +270,9 @@ aws-payments-api-deploy:
     const login = { ...GCP_LOGIN, serviceAccountEmail: 'ledger@acme-payments-prod.iam.gserviceaccount.com' };
     const job = YAML.parse(file([gitlab({ projectPath: 'acme/finance/ledger', branches: ['main'] }, login)], `${LEDGER}/gitlab-ci/gcp-payments-api-deploy.yml`))['gcp-payments-api-deploy'];
     expect(job.id_tokens).toEqual({ GCP_ID_TOKEN: { aud: GCP_LOGIN.audience } });
-    expect(job.variables).toEqual({ GCP_WORKLOAD_IDENTITY_PROVIDER: GCP_LOGIN.providerName, GCP_SERVICE_ACCOUNT: login.serviceAccountEmail });
-    expect(job.script).toContain('gcloud iam workload-identity-pools create-cred-config "$GCP_WORKLOAD_IDENTITY_PROVIDER" --service-account="$GCP_SERVICE_ACCOUNT" '
+    // The values are in the script: a project CI/CD variable of the same name would override a job variable.
+    expect(job.variables).toBeUndefined();
+    expect(job.script).toContain(`gcloud iam workload-identity-pools create-cred-config '${GCP_LOGIN.providerName}' --service-account='${login.serviceAccountEmail}' `
       + '--credential-source-file="$GCP_TOKEN_FILE" --output-file="$GOOGLE_APPLICATION_CREDENTIALS"');
   });
 
@@ -342,15 +345,15 @@ describe('one repository, one of each', () => {
       .toThrow('[KL-CI-REPO-IDS] B/Trust: `source.repositoryId` needs the ids 1342004/99 for acme/payments-api, but A/Trust needs 1342004/86301532');
   });
 
-  test('GIVEN two identities of one name in one repository (two accounts) WHEN rendered THEN their workflows are numbered in a stable order', () => {
+  test('GIVEN two identities of one name in one repository (two accounts) WHEN rendered THEN their workflows are named by their accounts', () => {
     const files = render(
       github({ owner: 'acme', repository: 'payments-api', branches: ['main'] }, AWS_LOGIN, 'Prod/Deploy'),
       github({ owner: 'acme', repository: 'payments-api', branches: ['main'] }, { ...AWS_LOGIN, roleArn: 'arn:aws:iam::210987654321:role/payments-api-deploy' }, 'Dev/Deploy'),
     );
     expect([...files.keys()].filter((f) => f.includes('/workflows/'))).toEqual([
-      `${DIR}/workflows/aws-payments-api-deploy-1.yml`, `${DIR}/workflows/aws-payments-api-deploy-2.yml`,
+      `${DIR}/workflows/aws-payments-api-deploy-123456789012.yml`, `${DIR}/workflows/aws-payments-api-deploy-210987654321.yml`,
     ]);
-    expect(files.get(`${DIR}/workflows/aws-payments-api-deploy-1.yml`)).toContain('(Dev/Deploy)');
+    expect(files.get(`${DIR}/workflows/aws-payments-api-deploy-210987654321.yml`)).toContain('(Dev/Deploy)');
   });
 });
 
@@ -382,7 +385,10 @@ describe('the manifest', () => {
           platform: 'gitlab-ci',
           repository: 'acme/finance/ledger',
           issuer: 'https://gitlab.com',
-          files: ['ci/gitlab/gitlab.com/acme/finance/ledger/README.md', 'ci/gitlab/gitlab.com/acme/finance/ledger/gitlab-ci/gcp-payments-api-deploy.yml'],
+          files: [
+            'ci/gitlab/gitlab.com/acme/finance/ledger/README.md', 'ci/gitlab/gitlab.com/acme/finance/ledger/gitlab-ci/gcp-payments-api-deploy.yml',
+            'ci/gitlab/gitlab.com/acme/finance/ledger/id-token-sub-claim-components.json',
+          ],
           identities: [
             { id: 'gcp:service-account:ledger@acme-payments-prod.iam.gserviceaccount.com', construct: 'Ci/Ledger', cloud: 'gcp' },
             { id: 'gcp:workload-identity-provider:acme-payments-prod/ci-github/payments-api-deploy', construct: 'Ci/Ledger', cloud: 'gcp' },

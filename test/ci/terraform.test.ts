@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { github, IDS, WORKFLOW } from './fixtures';
-import { hclString } from '../../src/core/ci/repository-github';
+import { hclString, terraformLabel } from '../../src/core/ci/repository-github';
 import { renderRepositorySide } from '../../src/core/ci/repository-side';
 import { synthesizedExamples } from '../helpers/examples';
 
@@ -62,5 +62,16 @@ describe('the subject template as Terraform', () => {
       terraform(dir, ['init', '-input=false', '-no-color']);
       return terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color']);
     })).toThrow(/undeclared input variable|Reference to undeclared/);
+  });
+
+  test('GIVEN owners that start with a digit and repositories with . and _ WHEN labelled THEN Terraform accepts every label as a name, and refuses the unprefixed one', () => {
+    const labels = [['1acme', 'app'], ['acme', 'a.b'], ['acme', 'a_b'], ['acme', '.github'], ['0', 'x']].map(([owner, repository]) => terraformLabel(owner, repository));
+    const config = (names: string[]) => names.map((name) => `output "${name}" {\n  value = "x"\n}\n`).join('\n');
+    const validate = (names: string[]) => inTempDir({ 'main.tf': config(names) }, (dir) => {
+      terraform(dir, ['init', '-input=false', '-no-color']);
+      return terraform(dir, ['validate', '-no-color']);
+    });
+    expect(validate(labels)).toContain('The configuration is valid');
+    expect(() => validate(['1acme_app'])).toThrow(/A name must start with a letter or underscore/);
   });
 });

@@ -134,6 +134,36 @@ describe('GitHub workflows', () => {
       .toContain('sub repo:acme/payments-api:environment:production');
   });
 
+  test('GIVEN AWS, GCP and Azure callers of one reusable workflow in two repositories WHEN rendered THEN each repository holds the same shape, valid for the parser, optional where a caller omits an input', () => {
+    const files = renderRepositorySide([
+      github({ ...IDS, subjectFormat: 'immutable', environments: ['release'], jobWorkflowRef: WORKFLOW }, AWS_LOGIN, 'Api/Aws'),
+      github({ ...IDS, subjectFormat: 'immutable', environments: ['release'], jobWorkflowRef: WORKFLOW }, GCP_LOGIN, 'Api/Gcp'),
+      github({ owner: 'acme', repository: 'ledger', branches: ['main'], jobWorkflowRef: WORKFLOW.replace('@refs/heads/main', '@refs/tags/v1') }, AZURE_LOGIN, 'Ledger/Azure'),
+    ]).files;
+    const shapes = [...files].filter(([name]) => name.endsWith('.reusable.yml'));
+    expect(shapes.map(([name]) => name)).toEqual([
+      'ci/github/acme/ledger/reusable/acme/workflows/release.reusable.yml', 'ci/github/acme/payments-api/reusable/acme/workflows/release.reusable.yml',
+    ]);
+    expect(shapes[0][1]).toBe(shapes[1][1]);
+    const shape = YAML.parse(shapes[0][1]);
+    expect(Object.fromEntries(Object.entries(shape.on.workflow_call.inputs).map(([input, spec]: [string, any]) => [input, spec.required]))).toEqual({
+      'environment': false,
+      'role-to-assume': false,
+      'aws-region': false,
+      'workload_identity_provider': false,
+      'client-id': false,
+      'tenant-id': false,
+      'subscription-id': false,
+      'audience': false,
+    });
+    expect(shape.jobs.deploy.steps.map((step: any) => step.if)).toEqual([
+      undefined, 'inputs.role-to-assume != \'\'', 'inputs.role-to-assume != \'\'', 'inputs.workload_identity_provider != \'\'',
+      'inputs.workload_identity_provider != \'\'', 'inputs.client-id != \'\'', 'inputs.client-id != \'\'',
+    ]);
+    expect(shapes[0][1]).toContain('# (refs/heads/main, refs/tags/v1: the `job_workflow_ref` the trusts pin). It serves every caller:');
+    for (const result of parseGitHubWorkflows([{ name: 'shape.yml', content: shapes[0][1] }])) expect(result.errors).toEqual([]);
+  });
+
   test('GIVEN an invalid workflow WHEN parsed THEN the parser reports it (the validation can fail)', () => {
     const [result] = parseGitHubWorkflows([{ name: 'bad.yml', content: 'on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    environmnt: production\n    steps: []\n' }]);
     expect(result.errors).toContain('bad.yml (Line: 5, Col: 5): Unexpected value \'environmnt\'');

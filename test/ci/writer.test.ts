@@ -76,7 +76,8 @@ describe('writeRepositorySide', () => {
     });
     const ledgerJob = YAML.parse(read('ci/gitlab/gitlab.com/acme/finance/ledger/gitlab-ci/aws-ledger-deploy.yml'))['aws-ledger-deploy'];
     expect(ledgerJob.id_tokens).toEqual({ AWS_ID_TOKEN: { aud: 'sts.amazonaws.com' } });
-    expect(ledgerJob.variables.AWS_ROLE_ARN).toBe('arn:aws:iam::123456789012:role/ledger-deploy');
+    expect(ledgerJob.variables).toBeUndefined();
+    expect(ledgerJob.script[0]).toBe("export AWS_ROLE_ARN='arn:aws:iam::123456789012:role/ledger-deploy'");
   });
 
   test('GIVEN an Azure trust WHEN written THEN the workflow names the ClientId output the stack synthesizes', () => {

@@ -157,7 +157,7 @@ describe('inventory of the synthesized examples', () => {
     expect(sides.metrics.repositorySide).toEqual({ emitted: 15, missing: 0, missingIds: [] });
     const ledger = 'ci/gitlab/gitlab.com/acme/finance/ledger';
     expect(attribute('gcp:service-account:ledger-deploy@acme-payments-prod.iam.gserviceaccount.com', 'repositorySide'))
-      .toBe(`emitted: ${ledger}/README.md, ${ledger}/gitlab-ci/aws-ledger-deploy.yml, ${ledger}/gitlab-ci/gcp-ledger-deploy.yml`);
+      .toBe(`emitted: ${ledger}/README.md, ${ledger}/gitlab-ci/aws-ledger-deploy.yml, ${ledger}/gitlab-ci/gcp-ledger-deploy.yml, ${ledger}/id-token-sub-claim-components.json`);
     // Every identity-bound ServiceAccount of the seven charts has its policy, and so has each cloud identity bound to one.
     expect(sides.metrics.admissionPolicy).toEqual({ emitted: 14, optedOut: 0, missing: 0, optedOutIds: [], missingIds: [] });
     expect(attribute('kubernetes:service-account:payments-api-eks/payments/payments-api', 'admissionPolicy')).toBe('emitted: keyless-payments.payments-api');

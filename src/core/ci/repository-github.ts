@@ -1,6 +1,7 @@
 import * as YAML from 'yaml';
-import { code, exampleSubject, GitHubRuns, githubRuns, variableName } from './repository-runs';
-import type { NamedIdentity, RepositoryGroup } from './repository-side';
+import { code, compare, exampleSubject, GitHubRuns, githubRuns, variableName } from './repository-runs';
+import { NamedIdentity, pathSegment, RepositoryGroup } from './repository-side';
+import { contentId } from '../content-id';
 import { fail, quote } from '../errors';
 
 /**
@@ -20,19 +21,47 @@ export const GITHUB_ACTIONS = {
   azure: 'azure/login@v2',
 } as const;
 
-/** Every file of one GitHub repository, by path relative to the out directory. */
-export function githubRepositoryFiles(group: RepositoryGroup): Map<string, string> {
+const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+const ENTERPRISE_ISSUER_API = 'https://docs.github.com/en/enterprise-cloud@latest/rest/actions/oidc#set-the-github-actions-oidc-custom-issuer-policy-for-an-enterprise';
+
+/** YAML of a workflow: every object written out where it is used (never `&anchor` / `*alias`), no line folding. */
+export function yamlText(value: unknown, comment: readonly string[]): string {
+  const doc = new YAML.Document(value, { aliasDuplicateObjects: false });
+  doc.commentBefore = comment.map((line) => ` ${line}`).join('\n');
+  return doc.toString({ lineWidth: 0, nullStr: '' });
+}
+
+/**
+ * Every file of one GitHub repository, by path relative to the out directory. `shapes` holds the shape of every
+ * reusable workflow any trust pins (see {@link reusableWorkflowShapes}), one per workflow whoever calls it.
+ */
+export function githubRepositoryFiles(group: RepositoryGroup, shapes: ReadonlyMap<string, ReusableShape>): Map<string, string> {
   const files = new Map<string, string>();
   const runs = group.identities.map((identity) => githubRuns(identity));
-  const keys = runs[0].subjectClaimKeys;
+  const repo = repositoryRuns(runs);
+  const keys = repo.subjectClaimKeys;
   const payload = keys === undefined ? { use_default: true } : { use_default: false, include_claim_keys: [...keys] };
   files.set(`${group.dir}/oidc-subject-template.json`, `${JSON.stringify(payload, null, 2)}\n`);
-  files.set(`${group.dir}/oidc-subject-template.tf`, subjectTemplateTerraform(group, runs[0]));
+  files.set(`${group.dir}/oidc-subject-template.tf`, subjectTemplateTerraform(group, repo));
+  const used = new Map<string, ReusableShape>();
   group.identities.forEach((identity, i) => {
-    for (const [name, content] of githubWorkflows(identity, runs[i], group)) files.set(`${group.dir}/workflows/${name}`, content);
+    const shape = runs[i].jobWorkflowRef === undefined ? undefined : shapes.get(reusableKey(runs[i].jobWorkflowRef!));
+    if (shape !== undefined) used.set(shape.file, shape);
+    files.set(`${group.dir}/workflows/${identity.stem}.yml`, githubWorkflow(identity, runs[i], repo, group, shape));
   });
-  files.set(`${group.dir}/README.md`, githubReadme(group, runs, files));
+  for (const shape of used.values()) files.set(`${group.dir}/${shape.file}`, shape.content);
+  files.set(`${group.dir}/README.md`, githubReadme(group, repo, [...used.values()]));
   return files;
+}
+
+/**
+ * The runs of the repository as a whole: the subject form every trust of it admits (immutable where one trust
+ * requires it, since "both" admits it too; checkAgreement refused immutable with name-based) and the ids.
+ */
+function repositoryRuns(runs: readonly GitHubRuns[]): GitHubRuns {
+  const form = runs.some((r) => r.form === 'immutable') ? 'immutable' : runs.some((r) => r.form === 'name-based') ? 'name-based' : 'both';
+  const ids = runs.find((r) => r.ownerId !== undefined && r.repositoryId !== undefined) ?? runs[0];
+  return { ...runs[0], form, ownerId: ids.ownerId, repositoryId: ids.repositoryId };
 }
 
 /** What the subject form means for the repository, in one sentence. */
@@ -55,7 +84,7 @@ function formSentence(runs: GitHubRuns): string {
 
 /** The Terraform resource of the integrations/github provider for the template, formatted as `terraform fmt` does. */
 function subjectTemplateTerraform(group: RepositoryGroup, runs: GitHubRuns): string {
-  const label = `${runs.owner}_${runs.repository}`.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^(?=[0-9-])/, 'r_');
+  const label = terraformLabel(runs.owner, runs.repository);
   const attributes: [string, string][] = [['repository', hclString(runs.repository)], ['use_default', String(runs.subjectClaimKeys === undefined)]];
   if (runs.subjectClaimKeys !== undefined) attributes.push(['include_claim_keys', `[${runs.subjectClaimKeys.map(hclString).join(', ')}]`]);
   const width = Math.max(...attributes.map(([key]) => key.length));
@@ -70,6 +99,23 @@ function subjectTemplateTerraform(group: RepositoryGroup, runs: GitHubRuns): str
     '}',
     '',
   ].join('\n');
+}
+
+/**
+ * The resource label of a repository's template, unique per repository and a valid identifier (a letter or `_`
+ * first, then letters, digits, `_` and `-`), so that the templates of many repositories share one root module.
+ * `OWNER_REPO` where that spells the repository unambiguously (owners hold letters, digits and `-`; a repository
+ * without `.` or `_`), else `OWNER_REPO_HASH` (`.` written as `_`, HASH of the lower-case `OWNER/REPO`: GitHub names
+ * are case-insensitive); `_` first for an owner that starts with a digit. The plain form has one `_` after the
+ * prefix and the hashed form two or more, so no two repositories share a label.
+ *
+ * @see https://developer.hashicorp.com/terraform/language/syntax/configuration#identifiers
+ */
+export function terraformLabel(owner: string, repository: string): string {
+  const plain = /^[A-Za-z0-9-]+$/.test(owner) && /^[A-Za-z0-9-]+$/.test(repository);
+  const slug = `${owner}_${repository}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  const label = plain ? slug : `${slug}_${contentId(`${owner}/${repository}`.toLowerCase()).slice(0, 8)}`;
+  return /^[A-Za-z]/.test(label) ? label : `_${label}`;
 }
 
 /**
@@ -116,9 +162,9 @@ function loginInputs(identity: NamedIdentity): { inputs: Record<string, string>;
   switch (login.cloud) {
     case 'aws': {
       const notes: string[] = [];
-      const arn = login.roleArn ?? `\${{ vars.${variableName('AWS_ROLE_ARN', login.roleName)} }}`;
+      const arn = login.roleArn ?? `\${{ vars.${variableName('AWS_ROLE_ARN', identity)} }}`;
       if (login.roleArn === undefined) {
-        notes.push(`role-to-assume: the stack is not pinned to an account and region, so Keyless does not know the ARN: set the variable ${variableName('AWS_ROLE_ARN', login.roleName)} to arn:PARTITION:iam::ACCOUNT:role/${login.roleName} of the account it deploys to`);
+        notes.push(`role-to-assume: the stack is not pinned to an account and region, so Keyless does not know the ARN: set the variable ${variableName('AWS_ROLE_ARN', identity)} to arn:PARTITION:iam::ACCOUNT:role/${login.roleName} of the account it deploys to`);
       }
       if (login.region === undefined) notes.push('aws-region: the stack has no literal region: set the variable AWS_REGION');
       return { inputs: { 'role-to-assume': arn, 'aws-region': login.region ?? '${{ vars.AWS_REGION }}', 'audience': login.audience }, notes };
@@ -131,7 +177,7 @@ function loginInputs(identity: NamedIdentity): { inputs: Record<string, string>;
       return { inputs, notes };
     }
     case 'azure': {
-      const clientId = variableName('AZURE_CLIENT_ID', login.identityName);
+      const clientId = variableName('AZURE_CLIENT_ID', identity);
       return {
         inputs: {
           'client-id': `\${{ vars.${clientId} }}`,
@@ -148,9 +194,11 @@ function loginInputs(identity: NamedIdentity): { inputs: Record<string, string>;
   }
 }
 
-function loginStep(identity: NamedIdentity, inputs: Record<string, string>): Record<string, unknown> {
+function loginStep(identity: NamedIdentity, inputs: Record<string, string>, anyOfCloud = false): Record<string, unknown> {
   const login = identity.login;
-  const who = login.cloud === 'aws' ? `AWS as role ${login.roleName}` : login.cloud === 'gcp' ? `Google Cloud through provider ${login.providerId}` : `Azure as identity ${login.identityName}`;
+  const who = anyOfCloud
+    ? { aws: 'AWS', gcp: 'Google Cloud', azure: 'Azure' }[login.cloud]
+    : login.cloud === 'aws' ? `AWS as role ${login.roleName}` : login.cloud === 'gcp' ? `Google Cloud through provider ${login.providerId}` : `Azure as identity ${login.identityName}`;
   return { name: `Sign in to ${who}`, uses: GITHUB_ACTIONS[login.cloud], with: inputs };
 }
 
@@ -164,8 +212,10 @@ function reusableWorkflowUses(jobWorkflowRef: string): string {
   return jobWorkflowRef.replace(/@refs\/(heads|tags)\//, '@');
 }
 
-/** The workflow (and, with a pinned reusable workflow, the shape the reusable workflow must have) of one identity. */
-function githubWorkflows(identity: NamedIdentity, runs: GitHubRuns, group: RepositoryGroup): [string, string][] {
+/** The workflow of one identity: its jobs sign in, or call the pinned reusable workflow (whose shape is `shape`). */
+function githubWorkflow(
+  identity: NamedIdentity, runs: GitHubRuns, repo: GitHubRuns, group: RepositoryGroup, shape: ReusableShape | undefined,
+): string {
   const environments = runs.environments.map((env, i) => literalForWorkflow(env, identity, `source.environments[${i}]`));
   const on: Record<string, unknown> = {};
   const push: Record<string, string[]> = {};
@@ -193,18 +243,14 @@ function githubWorkflows(identity: NamedIdentity, runs: GitHubRuns, group: Repos
       };
   });
 
-  const header = workflowHeader(identity, runs, group, notes);
-  const workflow = new YAML.Document({ name: workflowName(identity), on, permissions: { contents: 'read' }, jobs });
-  workflow.commentBefore = header.map((line) => ` ${line}`).join('\n');
-  const files: [string, string][] = [[`${identity.stem}.yml`, workflow.toString({ lineWidth: 0, nullStr: '' })]];
-  if (reusable !== undefined) files.push([`${identity.stem}.reusable.yml`, reusableWorkflow(identity, runs, inputs, environments.length > 0)]);
-  return files;
+  const header = workflowHeader(identity, runs, repo, group, notes, shape);
+  return yamlText({ name: workflowName(identity), on, permissions: { contents: 'read' }, jobs }, header);
 }
 
 function workflowName(identity: NamedIdentity): string {
   const login = identity.login;
   const name = login.cloud === 'aws' ? login.roleName : login.cloud === 'gcp' ? login.providerId : login.identityName;
-  return `${name} (${login.cloud === 'aws' ? 'AWS' : login.cloud === 'gcp' ? 'GCP' : 'Azure'})`;
+  return `${name} (${CLOUD_LABEL[login.cloud]})`;
 }
 
 /** `deploy`, or one `deploy-ENV` per environment (job ids: letters, digits, `-` and `_`, starting with a letter or `_`). */
@@ -220,14 +266,16 @@ function jobIdsFor(environments: readonly string[]): string[] {
   });
 }
 
-function workflowHeader(identity: NamedIdentity, runs: GitHubRuns, group: RepositoryGroup, notes: readonly string[]): string[] {
+function workflowHeader(
+  identity: NamedIdentity, runs: GitHubRuns, repo: GitHubRuns, group: RepositoryGroup, notes: readonly string[], shape: ReusableShape | undefined,
+): string[] {
   const trust = identity.trust;
   const refs = [...runs.branches.map((b) => `refs/heads/${b}`), ...runs.tags.map((t) => `refs/tags/${t}`), ...runs.tagPrefixes.map((p) => `refs/tags/${p}*`)];
   const lines = [
     `Keyless: ${identity.ids.join(' and ')} (${identity.construct}), for ${group.path}.`,
     `Generated from the declaration: regenerate it with the trust, do not edit it by hand. Copy it to .github/workflows/${identity.stem}.yml.`,
     `Trust: ${trust.summary}.`,
-    `Subject form: ${formSentence(runs).replace(/`/g, '')}.`,
+    `Subject form: ${formSentence(repo).replace(/`/g, '')}.`,
     `Subject template: ${runs.subjectClaimKeys === undefined ? 'GitHub\'s default' : `include_claim_keys ${JSON.stringify(runs.subjectClaimKeys)}`} (oidc-subject-template.json).`,
     `Example \`sub\` of a run the trust admits: ${exampleSubject(trust)}`,
   ];
@@ -237,7 +285,7 @@ function workflowHeader(identity: NamedIdentity, runs: GitHubRuns, group: Reposi
   }
   if (runs.jobWorkflowRef !== undefined) {
     lines.push(`The job runs the reusable workflow ${runs.jobWorkflowRef} (the \`job_workflow_ref\` the trust pins), which signs in with these inputs;`);
-    lines.push(`${identity.stem}.reusable.yml shows the shape it must have.`);
+    lines.push(`../${shape!.file} shows the shape it must have (it belongs in ${shape!.repository} at ${shape!.path}).`);
   }
   lines.push(...notes);
   lines.push('Actions are pinned by major version: pin each to a full commit SHA (and let Dependabot or Renovate update it).');
@@ -249,41 +297,126 @@ function namesNoRef(runs: GitHubRuns): boolean {
   return runs.branches.length + runs.tags.length + runs.tagPrefixes.length === 0;
 }
 
-/** The shape the pinned reusable workflow must have: the environment from its input, and the sign-in. */
-function reusableWorkflow(identity: NamedIdentity, runs: GitHubRuns, inputs: Record<string, string>, withEnvironment: boolean): string {
-  const names = [...(withEnvironment ? ['environment'] : []), ...Object.keys(inputs)];
-  const workflowInputs = Object.fromEntries(names.map((name) => [name, { type: 'string', required: true }]));
-  const fromInputs = Object.fromEntries(Object.keys(inputs).map((name) => [name, `\${{ inputs.${name} }}`]));
-  const job = {
-    'runs-on': 'ubuntu-latest',
-    ...(withEnvironment ? { environment: '${{ inputs.environment }}' } : {}),
-    'permissions': { 'contents': 'read', 'id-token': 'write' },
-    'steps': [{ uses: GITHUB_ACTIONS.checkout }, loginStep(identity, fromInputs), checkStep(identity)],
-  };
-  const doc = new YAML.Document({ name: workflowName(identity), on: { workflow_call: { inputs: workflowInputs } }, permissions: { contents: 'read' }, jobs: { deploy: job } });
-  doc.commentBefore = [
-    ` Keyless: the shape the reusable workflow ${runs.jobWorkflowRef} must have for ${identity.ids.join(' and ')}`,
-    ` (${identity.construct}): it lives in ${runs.jobWorkflowRef!.split('/.github/')[0]}, not in this repository.`,
-    ' It sets the environment from its input (the token\'s `sub` names it) and signs in with the caller\'s inputs.',
-    ' Actions are pinned by major version: pin each to a full commit SHA.',
-  ].join('\n');
-  return doc.toString({ lineWidth: 0, nullStr: '' });
+/** The shape a pinned reusable workflow must have, written into the directory of every repository that calls it. */
+export interface ReusableShape {
+  /** Path under the caller repository's directory: `reusable/OWNER/REPO/NAME.reusable.yml`. */
+  readonly file: string;
+  /** `OWNER/REPO` the reusable workflow lives in. */
+  readonly repository: string;
+  /** Its path there, `.github/workflows/NAME.yml`. */
+  readonly path: string;
+  readonly content: string;
 }
 
-function githubReadme(group: RepositoryGroup, runs: readonly GitHubRuns[], files: Map<string, string>): string {
-  const first = runs[0];
-  const keys = first.subjectClaimKeys;
+const WORKFLOW_FILE = /^([^/]+)\/([^/]+)\/(\.github\/workflows\/([^/@]+))@/;
+
+/** One reusable workflow, whatever its ref: owner and repository case-insensitively (as GitHub names them), then the path. */
+function reusableKey(jobWorkflowRef: string): string {
+  const [, owner, repository, path] = WORKFLOW_FILE.exec(jobWorkflowRef)!;
+  return `${owner.toLowerCase()}/${repository.toLowerCase()}/${path}`;
+}
+
+/** The inputs a caller may pass, in the order the shape lists them. */
+const INPUT_ORDER = ['environment', 'role-to-assume', 'aws-region', 'workload_identity_provider', 'service_account', 'client-id', 'tenant-id', 'subscription-id', 'audience'];
+/** The input that only a caller of the cloud passes: the cloud's steps run when it is set. */
+const CLOUD_INPUT = { aws: 'role-to-assume', gcp: 'workload_identity_provider', azure: 'client-id' } as const;
+const CLOUDS = ['aws', 'gcp', 'azure'] as const;
+
+/**
+ * The shape of every reusable workflow the trusts pin, by {@link reusableKey}: ONE per workflow, serving every caller
+ * of every repository (one file has one `on.workflow_call.inputs`, and GitHub refuses a call that passes an input the
+ * workflow does not define or omits a required one). An input is required when every caller passes it, else optional;
+ * the sign-in steps of a cloud run only for that cloud's callers when callers of several clouds share the workflow.
+ */
+export function reusableWorkflowShapes(groups: readonly RepositoryGroup[]): Map<string, ReusableShape> {
+  const callers = new Map<string, { identity: NamedIdentity; runs: GitHubRuns; group: RepositoryGroup }[]>();
+  for (const group of groups) {
+    for (const identity of group.identities) {
+      const runs = githubRuns(identity);
+      if (runs.jobWorkflowRef === undefined) continue;
+      const key = reusableKey(runs.jobWorkflowRef);
+      callers.set(key, [...(callers.get(key) ?? []), { identity, runs, group }]);
+    }
+  }
+  const shapes = new Map<string, ReusableShape>();
+  for (const [key, all] of [...callers].sort(([a], [b]) => compare(a, b))) {
+    const refs = [...new Set(all.map((c) => c.runs.jobWorkflowRef!))].sort(compare);
+    const [, owner, repository, path, name] = WORKFLOW_FILE.exec(refs[0])!;
+    const passed = all.map(({ identity, runs }) => [...(runs.environments.length > 0 ? ['environment'] : []), ...Object.keys(loginInputs(identity).inputs)]);
+    const names = INPUT_ORDER.filter((input) => passed.some((given) => given.includes(input)));
+    const required = (input: string) => passed.every((given) => given.includes(input));
+    const inputs = Object.fromEntries(names.map((input) => [input, { type: 'string', required: required(input) }]));
+    const clouds = CLOUDS.filter((cloud) => all.some((c) => c.identity.login.cloud === cloud));
+    const steps: Record<string, unknown>[] = [{ uses: GITHUB_ACTIONS.checkout }];
+    for (const cloud of clouds) {
+      const first = all.find((c) => c.identity.login.cloud === cloud)!.identity;
+      const own = names.filter((input) => all.some((c) => c.identity.login.cloud === cloud && loginInputs(c.identity).inputs[input] !== undefined));
+      const condition = clouds.length > 1 ? { if: `inputs.${CLOUD_INPUT[cloud]} != ''` } : {};
+      // `if:` after the step's name, where a reviewer reads which callers run it.
+      for (const { name: stepName, ...step } of [loginStep(first, Object.fromEntries(own.map((input) => [input, `\${{ inputs.${input} }}`])), all.length > 1), checkStep(first)]) {
+        steps.push({ name: stepName, ...condition, ...step });
+      }
+    }
+    const job = {
+      'runs-on': 'ubuntu-latest',
+      ...(names.includes('environment') ? { environment: '${{ inputs.environment }}' } : {}),
+      'permissions': { 'contents': 'read', 'id-token': 'write' },
+      steps,
+    };
+    const from = all.map(({ identity, group }) => `${identity.ids.join(' and ')} (${identity.construct}) in ${group.path}`).sort(compare);
+    const comment = [
+      `Keyless: the shape the reusable workflow ${owner}/${repository}/${path} must have: it belongs in ${owner}/${repository} at ${path}`,
+      `(${refs.map((ref) => ref.slice(ref.indexOf('@') + 1)).join(', ')}: the \`job_workflow_ref\` the trusts pin). It serves every caller:`,
+      ...from.map((line) => `- ${line}`),
+      'Generated from the declarations: regenerate it with them, do not edit it by hand.',
+      `It ${names.includes('environment') ? 'sets the environment from its input (the token\'s `sub` names it) and ' : ''}signs in with the caller's inputs.`,
+      ...(names.some((input) => !required(input)) ? ['An input only some callers pass is optional (GitHub refuses a call that omits a required input).'] : []),
+      ...(clouds.length > 1 ? ['Callers of several clouds share it: the steps of a cloud run only when its sign-in input is set.'] : []),
+      'Actions are pinned by major version: pin each to a full commit SHA.',
+    ];
+    const workflow = { name: `${name} (reusable: ${clouds.map((cloud) => CLOUD_LABEL[cloud]).join(', ')})`, on: { workflow_call: { inputs } }, permissions: { contents: 'read' }, jobs: { deploy: job } };
+    const file = ['reusable', owner, repository, `${name.replace(/\.ya?ml$/, '')}.reusable.yml`].map((segment) => pathSegment(segment, all[0].identity.construct)).join('/');
+    shapes.set(key, { file, repository: `${owner}/${repository}`, path, content: yamlText(workflow, comment) });
+  }
+  return shapes;
+}
+
+const CLOUD_LABEL = { aws: 'AWS', gcp: 'GCP', azure: 'Azure' } as const;
+
+function githubReadme(group: RepositoryGroup, repo: GitHubRuns, shapes: readonly ReusableShape[]): string {
+  const keys = repo.subjectClaimKeys;
   const rows = group.identities.map((identity) => {
-    const workflows = [...files.keys()].filter((f) => f.startsWith(`${group.dir}/workflows/${identity.stem}.`)).map((f) => f.slice(group.dir.length + 1));
-    return `| ${identity.ids.map(code).join('<br>')} | ${workflows.map(code).join('<br>')} | ${code(exampleSubject(identity.trust))} | ${code(identity.construct)} |`;
+    const workflow = `workflows/${identity.stem}.yml`;
+    return `| ${identity.ids.map(code).join('<br>')} | ${code(workflow)} | ${code(exampleSubject(identity.trust))} | ${code(identity.construct)} |`;
   });
+  const enterprise = group.issuer.startsWith(`${GITHUB_ISSUER}/`) ? group.issuer.slice(GITHUB_ISSUER.length + 1) : undefined;
+  const enterpriseLines = enterprise === undefined ? [] : [
+    `- The enterprise ${code(enterprise)} must issue its tokens with this issuer: until it sets its custom issuer policy, every run's`,
+    `  \`iss\` is ${code(GITHUB_ISSUER)} and no trust matches ([REST API](${ENTERPRISE_ISSUER_API}), an enterprise owner, once):`,
+    '',
+    '  ```sh',
+    `  gh api --method PUT enterprises/${enterprise}/actions/oidc/customization/issuer -F include_enterprise_slug=true`,
+    '  ```',
+  ];
+  const reusableLines = shapes.length === 0 ? [] : [
+    '',
+    '## 3. The reusable workflows the trusts pin',
+    '',
+    'These do not go into this repository: each belongs in the repository and at the path it names, and serves every caller',
+    'Keyless knows of (the comment at its top lists them).',
+    '',
+    '| Shape | Belongs in | At |',
+    '| --- | --- | --- |',
+    ...shapes.map((shape) => `| ${code(shape.file)} | ${code(shape.repository)} | ${code(shape.path)} |`),
+  ];
   return [
     `# ${group.path}: the repository side of its CI trusts`,
     '',
     'Generated by Keyless from the declarations of the trusts below: regenerate it with them, do not edit it by hand.',
     '',
     `- Issuer: ${code(group.issuer)}`,
-    `- Subject form the repository must emit: ${formSentence(first)}.`,
+    ...enterpriseLines,
+    `- Subject form the repository must emit: ${formSentence(repo)}.`,
     `- OIDC subject claim template: ${keys === undefined
       ? '`{"use_default": true}`, GitHub\'s default (set explicitly, so that an organization template does not apply)'
       : `\`include_claim_keys: ${JSON.stringify(keys)}\``}.`,
@@ -301,13 +434,14 @@ function githubReadme(group: RepositoryGroup, runs: readonly GitHubRuns[], files
     '',
     '## 2. Add the workflows',
     '',
-    'Copy each workflow to `.github/workflows/` and replace its last step with the job\'s work. The comments at the top of each',
+    'Copy each workflow below to `.github/workflows/` and replace its last step with the job\'s work. The comments at the top of each',
     'say which variables to set. Then compare the `sub` of the first run (the cloud\'s sign-in log shows it) with the example:',
     `a different form or context means the repository does not emit what the trust expects ([GitHub OIDC reference](${OIDC_DOCS})).`,
     '',
     '| Identity | Workflow | Example `sub` | Construct |',
     '| --- | --- | --- | --- |',
     ...rows,
+    ...reusableLines,
     '',
   ].join('\n');
 }

@@ -4,18 +4,46 @@ import type { NamedIdentity, RepositoryGroup } from './repository-side';
 import { fail, quote } from '../errors';
 
 /**
- * The GitLab side of a project's CI trusts: one `.gitlab-ci.yml` job per identity, with the `id_tokens` audience, the
- * rules for the trusted branches and tags, and the sign-in commands. GitLab has no subject template to set.
+ * The GitLab side of a project's CI trusts: the `sub` claim components the trusts expect (the project setting
+ * `ci_id_token_sub_claim_components`), and one `.gitlab-ci.yml` job per identity, with the `id_tokens` audience, the
+ * rules for the trusted branches and tags, and the sign-in commands.
  */
 
 const ID_TOKEN_DOCS = 'https://docs.gitlab.com/ci/secrets/id_token_authentication/';
+/**
+ * The project setting that decides `sub` (since GitLab 17.x): each component as `claim:value`, joined with `:`.
+ * The default reproduces the form Keyless trusts; `["project_path","ref"]` and others drop or reorder parts.
+ *
+ * @see https://gitlab.com/gitlab-org/gitlab/-/merge_requests/160562
+ * @see https://gitlab.com/gitlab-org/gitlab/-/issues/477260 (set with PUT /projects/:id)
+ */
+export const SUB_CLAIM_COMPONENTS = ['project_path', 'ref_type', 'ref'] as const;
+const SUB_CLAIM_DOCS = 'https://gitlab.com/gitlab-org/gitlab/-/issues/477260';
+const SUB_CLAIM_TEXT = JSON.stringify(SUB_CLAIM_COMPONENTS);
 
 /** Every file of one GitLab project, by path relative to the out directory. */
 export function gitlabProjectFiles(group: RepositoryGroup): Map<string, string> {
   const files = new Map<string, string>();
+  files.set(`${group.dir}/id-token-sub-claim-components.json`, `${JSON.stringify({ ci_id_token_sub_claim_components: SUB_CLAIM_COMPONENTS }, null, 2)}\n`);
   for (const identity of group.identities) files.set(`${group.dir}/gitlab-ci/${identity.stem}.yml`, gitlabJob(identity, gitlabRuns(identity), group));
   files.set(`${group.dir}/README.md`, gitlabReadme(group));
   return files;
+}
+
+/**
+ * YAML as GitLab reads it: Ruby's Psych parses `.gitlab-ci.yml` as YAML 1.1, where plain `yes`, `no`, `on`, `off`,
+ * `012` or `1:20` are not strings, so every such string is quoted (the yaml library's 1.1 schema decides which); and
+ * every object is written where it is used (no `&anchor` / `*alias`).
+ */
+export function gitlabYaml(value: unknown, comment: readonly string[]): string {
+  const doc = new YAML.Document(value, { version: '1.1', aliasDuplicateObjects: false });
+  doc.commentBefore = comment.map((line) => ` ${line}`).join('\n');
+  return doc.toString({ lineWidth: 0, nullStr: '' });
+}
+
+/** A shell word that holds `value` literally (single quotes; a `'` inside written as `'\''`). */
+function shellWord(value: string): string {
+  return `'${value.replace(/'/g, "'\\''")}'`;
 }
 
 /** Refuses a value GitLab would expand (`$VAR`) where the job writes it. */
@@ -50,7 +78,9 @@ export function gitlabRegexLiteral(value: string): string {
 /** The `rules:if` conditions of the trusted branches, tags and tag prefixes. */
 function rules(runs: GitLabRuns): { if: string }[] {
   const exact = (variable: string, name: string) => {
-    const literal = gitlabStringLiteral(name);
+    // GitLab before 18.5 expands `$VAR` inside a quoted string of `rules:if` (gitlab-org/gitlab#578297): a name holding
+    // `$` is matched by a regular expression, where `\$` is the character.
+    const literal = name.includes('$') ? '' : gitlabStringLiteral(name);
     return literal !== '' ? `${variable} == ${literal}` : `${variable} =~ /^${gitlabRegexLiteral(name)}$/`;
   };
   return [
@@ -60,24 +90,30 @@ function rules(runs: GitLabRuns): { if: string }[] {
   ];
 }
 
-/** The token variable, variables, script and explaining notes of the identity's sign-in. */
-function signIn(identity: NamedIdentity): { token: string; variables: Record<string, string>; script: string[]; notes: string[] } {
+/**
+ * The token variable, script and explaining notes of the identity's sign-in. Values Keyless knows are written into the
+ * script, not into the job's `variables:`: a project, group or instance CI/CD variable of the same name (a common
+ * `AWS_ROLE_ARN`) takes precedence over the job's, and the job would sign in as that role instead.
+ *
+ * @see https://docs.gitlab.com/ci/variables/#cicd-variable-precedence
+ */
+function signIn(identity: NamedIdentity): { token: string; script: string[]; notes: string[] } {
   const login = identity.login;
   switch (login.cloud) {
     case 'aws': {
       const notes: string[] = [];
-      const arnVariable = variableName('AWS_ROLE_ARN', login.roleName);
+      const arnVariable = variableName('AWS_ROLE_ARN', identity);
       if (login.roleArn === undefined) {
-        notes.push(`AWS_ROLE_ARN: the stack is not pinned to an account and region, so Keyless does not know the ARN: set the CI/CD variable ${arnVariable} to arn:PARTITION:iam::ACCOUNT:role/${login.roleName}`);
+        notes.push(`${arnVariable}: the stack is not pinned to an account and region, so Keyless does not know the ARN: set the CI/CD variable ${arnVariable} to arn:PARTITION:iam::ACCOUNT:role/${login.roleName}`);
       }
       if (login.region === undefined) notes.push('AWS_REGION: the stack has no literal region: set the CI/CD variable AWS_REGION');
-      const variables: Record<string, string> = { AWS_ROLE_ARN: login.roleArn ?? `$${arnVariable}` };
-      if (login.region !== undefined) variables.AWS_REGION = login.region;
       notes.push('The AWS CLI and SDKs call sts:AssumeRoleWithWebIdentity themselves from AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE.');
+      notes.push('The script sets AWS_ROLE_ARN itself: a CI/CD variable of that name (project, group, instance) would override a job variable.');
       return {
         token: 'AWS_ID_TOKEN',
-        variables,
         script: [
+          `export AWS_ROLE_ARN=${login.roleArn === undefined ? `"$${arnVariable}"` : shellWord(login.roleArn)}`,
+          ...(login.region === undefined ? [] : [`export AWS_REGION=${shellWord(login.region)}`]),
           'export AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp)"',
           'printf \'%s\' "$AWS_ID_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE"',
           'aws sts get-caller-identity',
@@ -86,17 +122,14 @@ function signIn(identity: NamedIdentity): { token: string; variables: Record<str
       };
     }
     case 'gcp': {
-      const variables: Record<string, string> = { GCP_WORKLOAD_IDENTITY_PROVIDER: login.providerName };
-      if (login.serviceAccountEmail !== undefined) variables.GCP_SERVICE_ACCOUNT = login.serviceAccountEmail;
-      const impersonate = login.serviceAccountEmail === undefined ? '' : ' --service-account="$GCP_SERVICE_ACCOUNT"';
+      const impersonate = login.serviceAccountEmail === undefined ? '' : ` --service-account=${shellWord(login.serviceAccountEmail)}`;
       return {
         token: 'GCP_ID_TOKEN',
-        variables,
         script: [
           'GCP_TOKEN_FILE="$(mktemp)"',
           'printf \'%s\' "$GCP_ID_TOKEN" > "$GCP_TOKEN_FILE"',
           'export GOOGLE_APPLICATION_CREDENTIALS="$(mktemp)"',
-          `gcloud iam workload-identity-pools create-cred-config "$GCP_WORKLOAD_IDENTITY_PROVIDER"${impersonate} --credential-source-file="$GCP_TOKEN_FILE" --output-file="$GOOGLE_APPLICATION_CREDENTIALS"`,
+          `gcloud iam workload-identity-pools create-cred-config ${shellWord(login.providerName)}${impersonate} --credential-source-file="$GCP_TOKEN_FILE" --output-file="$GOOGLE_APPLICATION_CREDENTIALS"`,
           'gcloud auth login --cred-file="$GOOGLE_APPLICATION_CREDENTIALS"',
           'gcloud auth list',
         ],
@@ -104,10 +137,9 @@ function signIn(identity: NamedIdentity): { token: string; variables: Record<str
       };
     }
     case 'azure': {
-      const clientId = variableName('AZURE_CLIENT_ID', login.identityName);
+      const clientId = variableName('AZURE_CLIENT_ID', identity);
       return {
         token: 'AZURE_ID_TOKEN',
-        variables: {},
         script: [
           `az login --service-principal --username "$${clientId}" --tenant "$AZURE_TENANT_ID" --federated-token "$AZURE_ID_TOKEN"`,
           'az account set --subscription "$AZURE_SUBSCRIPTION_ID"',
@@ -124,27 +156,26 @@ function signIn(identity: NamedIdentity): { token: string; variables: Record<str
 
 /** One job of `.gitlab-ci.yml` for an identity. */
 function gitlabJob(identity: NamedIdentity, runs: GitLabRuns, group: RepositoryGroup): string {
-  const { token, variables, script, notes } = signIn(identity);
+  const { token, script, notes } = signIn(identity);
   const job: Record<string, unknown> = {
     stage: 'deploy',
     id_tokens: { [token]: { aud: literalForGitLab(identity.login.audience, identity, 'audience') } },
     rules: rules(runs),
+    script,
   };
-  if (Object.keys(variables).length > 0) job.variables = variables;
-  job.script = script;
-  const doc = new YAML.Document({ [identity.stem]: job });
   const header = [
     `Keyless: ${identity.ids.join(' and ')} (${identity.construct}), for ${group.path} on ${group.issuer}.`,
     'Generated from the declaration: regenerate it with the trust, do not edit it by hand. Add the job to .gitlab-ci.yml.',
     `Trust: ${identity.trust.summary}.`,
-    'GitLab has no subject template: `sub` is project_path:PATH:ref_type:branch|tag:ref:NAME of the pipeline\'s ref.',
+    `\`sub\` follows the project setting ci_id_token_sub_claim_components, which must be ${SUB_CLAIM_TEXT} (GitLab's default):`,
+    'project_path:PATH:ref_type:branch|tag:ref:NAME of the pipeline\'s ref (README.md says how to check and set it).',
     `Example \`sub\` of a pipeline the trust admits: ${exampleSubject(identity.trust)}`,
     'The rules run the job only in pipelines of the trusted branches and tags (not in merge request pipelines).',
     protectionNote(identity, runs),
+    'stage: deploy is one of GitLab\'s default stages (build, test, deploy); a .gitlab-ci.yml that lists its own `stages:` must list it, or set the job\'s stage to one it lists.',
     ...notes,
   ];
-  doc.commentBefore = header.map((line) => ` ${line}`).join('\n');
-  return doc.toString({ lineWidth: 0, nullStr: '' });
+  return gitlabYaml({ [identity.stem]: job }, header);
 }
 
 /** Why the trusted branches and tags must be protected, for the identity's cloud. */
@@ -156,7 +187,13 @@ function protectionNote(identity: NamedIdentity, runs: GitLabRuns): string {
   return `Protect those branches and tags (project settings): ${checks} only \`sub\`, which does not say whether the ref is protected.`;
 }
 
+/** The REST API base of the instance whose issuer is `issuer` (the instance URL). */
+function apiBase(issuer: string): string {
+  return `${issuer.replace(/\/+$/, '')}/api/v4`;
+}
+
 function gitlabReadme(group: RepositoryGroup): string {
+  const projectApi = `${apiBase(group.issuer)}/projects/${encodeURIComponent(group.path)}`;
   const rows = group.identities.map((identity) => {
     const job = `gitlab-ci/${identity.stem}.yml`;
     return `| ${identity.ids.map(code).join('<br>')} | ${code(job)} | ${code(exampleSubject(identity.trust))} | ${code(identity.construct)} |`;
@@ -167,7 +204,15 @@ function gitlabReadme(group: RepositoryGroup): string {
     'Generated by Keyless from the declarations of the trusts below: regenerate it with them, do not edit it by hand.',
     '',
     `- Instance (issuer): ${code(group.issuer)}`,
-    '- GitLab has no subject template: `sub` is `project_path:PATH:ref_type:branch|tag:ref:NAME`.',
+    `- \`sub\` claim components: ${code(SUB_CLAIM_TEXT)}, GitLab's default, so that \`sub\` is \`project_path:PATH:ref_type:branch|tag:ref:NAME\`.`,
+    '  The project setting `ci_id_token_sub_claim_components` decides `sub`; with another value (`["project_path","ref"]`, …) no',
+    `  trust matches. Check it, and set it with the [REST API](${SUB_CLAIM_DOCS}) (\`PUT /projects/:id\`):`,
+    '',
+    '  ```sh',
+    `  curl --fail --header "PRIVATE-TOKEN: $GITLAB_TOKEN" ${projectApi} | jq -c .ci_id_token_sub_claim_components`,
+    '  curl --fail --request PUT --header "PRIVATE-TOKEN: $GITLAB_TOKEN" --header \'Content-Type: application/json\' \\',
+    `    --data @id-token-sub-claim-components.json ${projectApi}`,
+    '  ```',
     '',
     'Add each job to `.gitlab-ci.yml` and replace its last command with the job\'s work. Each job requests an ID token with the',
     `audience its trust requires (\`id_tokens\`, [GitLab docs](${ID_TOKEN_DOCS})); the comments at its top say which CI/CD variables to set.`,

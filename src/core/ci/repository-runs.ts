@@ -1,6 +1,6 @@
 import type { GitHubSubjectFormat } from './github';
 import type { CiTrustPolicy } from './policy';
-import type { CiRepositorySideIdentity } from './repository-side';
+import type { CiRepositorySideIdentity, NamedIdentity } from './repository-side';
 import { fail, quote } from '../errors';
 
 /** The runs a CI trust admits, read back from its subjects and claim requirements: what the repository side serves. */
@@ -152,9 +152,12 @@ export function code(text: string): string {
   return `${fence}${fence.length > 1 ? ' ' : ''}${text.replace(/\|/g, '\\|')}${fence.length > 1 ? ' ' : ''}${fence}`;
 }
 
-/** `NAME_WITH_UNDERSCORES` for a GitHub variable of one identity (letters, digits and `_`, not starting with a digit). */
-export function variableName(prefix: string, name: string): string {
-  return `${prefix}_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+/**
+ * `PREFIX_SUFFIX`, a repository or CI/CD variable of one identity (letters, digits and `_`, starting with the prefix's
+ * letter), unique in its repository: see {@link NamedIdentity.variable}.
+ */
+export function variableName(prefix: string, identity: NamedIdentity): string {
+  return `${prefix}_${identity.variable}`;
 }
 
 /** Code-point order, for byte-identical output whatever the locale. */

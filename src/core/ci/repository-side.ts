@@ -1,7 +1,8 @@
 import type { CiPlatform, CiTrustPolicy } from './policy';
-import { githubRepositoryFiles } from './repository-github';
+import { githubRepositoryFiles, reusableWorkflowShapes } from './repository-github';
 import { gitlabProjectFiles } from './repository-gitlab';
 import { compare, templateText } from './repository-runs';
+import { contentId } from '../content-id';
 import { fail, quote } from '../errors';
 
 /**
@@ -111,8 +112,17 @@ export interface RepositorySideManifest {
 export interface NamedIdentity extends CiRepositorySideIdentity {
   /** Inventory ids (a GCP trust with impersonation has two: the provider and the service account). */
   readonly ids: readonly string[];
-  /** File name stem of its workflow, unique in its repository, e.g. `aws-payments-api-deploy`. */
+  /**
+   * File name stem of its workflow, e.g. `aws-payments-api-deploy`: unique in its repository case-insensitively
+   * (macOS and Windows file systems), and derived from the identity alone (see `uniqueNames`).
+   */
   readonly stem: string;
+  /**
+   * Suffix of its repository or CI/CD variables, e.g. `PAYMENTS_API_DEPLOY` (`vars.AZURE_CLIENT_ID_PAYMENTS_API_DEPLOY`):
+   * letters, digits and `_`, unique among the identities of its cloud in its repository, so that no job reads the
+   * value of another identity.
+   */
+  readonly variable: string;
 }
 
 /** A repository's identities, which agree on everything a repository has once. */
@@ -140,8 +150,10 @@ export function renderRepositorySide(
 ): { files: Map<string, string>; manifest: RepositorySideManifest } {
   const files = new Map<string, string>();
   const repositories: RepositorySideRepository[] = [];
-  for (const group of groupByRepository(identities)) {
-    const own = group.platform === 'github-actions' ? githubRepositoryFiles(group) : gitlabProjectFiles(group);
+  const groups = groupByRepository(identities);
+  const shapes = reusableWorkflowShapes(groups.filter((group) => group.platform === 'github-actions'));
+  for (const group of groups) {
+    const own = group.platform === 'github-actions' ? githubRepositoryFiles(group, shapes) : gitlabProjectFiles(group);
     for (const [file, content] of own) files.set(file, content);
     repositories.push({
       platform: group.platform,
@@ -248,21 +260,80 @@ function checkAgreement(identities: readonly CiRepositorySideIdentity[]): void {
   }
 }
 
-function withStems(identities: readonly CiRepositorySideIdentity[]): NamedIdentity[] {
-  const base = (i: CiRepositorySideIdentity) => {
-    const login = i.login;
-    return `${login.cloud}-${login.cloud === 'aws' ? login.roleName : login.cloud === 'gcp' ? login.providerId : login.identityName}`;
-  };
-  const counts = new Map<string, number>();
-  for (const identity of identities) counts.set(base(identity), (counts.get(base(identity)) ?? 0) + 1);
-  const seen = new Map<string, number>();
-  return identities.map((identity) => {
-    const stem = base(identity);
-    // The same name in two accounts or projects: numbered in the identities' (sorted) order.
-    const n = (seen.get(stem) ?? 0) + 1;
-    seen.set(stem, n);
-    return { ...identity, ids: inventoryIds(identity.login), stem: counts.get(stem)! > 1 ? `${stem}-${n}` : stem };
+/** The name an identity's files and variables start from: its role, provider or identity name. */
+function identityName(login: CiCloudLogin): string {
+  return login.cloud === 'aws' ? login.roleName : login.cloud === 'gcp' ? login.providerId : login.identityName;
+}
+
+/**
+ * Where an identity's name is unique, readable: the AWS account (from a literal ARN), the GCP project, the Azure
+ * resource group. Names one identity among same-named ones of a repository.
+ */
+function identityScope(login: CiCloudLogin): string | undefined {
+  switch (login.cloud) {
+    case 'aws': return login.roleArn?.split(':')[4] || undefined;
+    case 'gcp': return login.project;
+    case 'azure': return login.resourceGroupName;
+  }
+}
+
+/** A short hash of everything that makes the identity what it is, for same-named identities without a distinct scope. */
+function identityHash(identity: CiRepositorySideIdentity): string {
+  return contentId(JSON.stringify([identity.construct, identity.login, identity.trust.exactSubjects, identity.trust.subjectPatterns])).slice(0, 8);
+}
+
+/**
+ * Names unique in one repository under `fold` (case-insensitive file systems; variable names, which GitHub reads
+ * case-insensitively and which write every other character as `_`). A name is its base, derived from the identity
+ * alone; same-named identities (equal once folded) each get their scope, or, where scopes do not tell them apart,
+ * the hash of their content: never a position, so adding a trust never renames an identity of another name.
+ */
+function uniqueNames(
+  identities: readonly CiRepositorySideIdentity[],
+  base: (identity: CiRepositorySideIdentity) => string,
+  qualify: (name: string, qualifier: string) => string,
+  fold: (name: string) => string,
+): string[] {
+  const bases = identities.map(base);
+  const count = (names: readonly string[], name: string) => names.filter((other) => fold(other) === fold(name)).length;
+  const injective = (names: readonly string[]) => names.every((name) => count(names, name) === 1);
+  const hashed = bases.map((name, i) => (count(bases, name) === 1 ? name : qualify(name, identityHash(identities[i]))));
+  const scoped = bases.map((name, i) => {
+    if (count(bases, name) === 1) return name;
+    const same = identities.filter((_, j) => fold(bases[j]) === fold(name));
+    const scopes = same.map((identity) => identityScope(identity.login));
+    const names = scopes.map((scope) => (scope === undefined ? undefined : qualify(name, scope)));
+    // Scopes only where they tell every same-named identity apart, so that one identity's name never depends on another's scope.
+    return names.every((n) => n !== undefined) && injective(names as string[]) ? qualify(name, identityScope(identities[i].login)!) : hashed[i];
   });
+  const names = injective(scoped) ? scoped : hashed;
+  const twin = names.findIndex((name) => count(names, name) > 1);
+  if (twin >= 0) {
+    const other = identities[names.findIndex((name, j) => j !== twin && fold(name) === fold(names[twin]))];
+    fail({
+      code: 'KL-CI-REPO-DUPLICATE',
+      path: identities[twin].construct,
+      prop: 'source',
+      problem: `declares the same identity for ${identities[twin].trust.repository!.path} as ${other.construct}, so their workflows would be one file`,
+      fix: 'declare each CI trust once',
+    });
+  }
+  return names;
+}
+
+function withStems(identities: readonly CiRepositorySideIdentity[]): NamedIdentity[] {
+  const stems = uniqueNames(identities, (i) => `${i.login.cloud}-${identityName(i.login)}`,
+    (name, qualifier) => `${name}-${qualifier.replace(/[^A-Za-z0-9._-]+/g, '-')}`, (name) => name.toLowerCase());
+  // Variables are per cloud (AWS_ROLE_ARN_…, AZURE_CLIENT_ID_…): the cloud is in the folded name, not in the suffix.
+  const variableFold = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  const variables = uniqueNames(identities, (i) => `${i.login.cloud}:${identityName(i.login)}`,
+    (name, qualifier) => `${name}_${qualifier}`, variableFold);
+  return identities.map((identity, i) => ({
+    ...identity,
+    ids: inventoryIds(identity.login),
+    stem: stems[i],
+    variable: variableFold(variables[i].slice(identity.login.cloud.length + 1)),
+  }));
 }
 
 /**
