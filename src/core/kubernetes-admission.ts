@@ -12,8 +12,8 @@
 import { contentId } from './content-id';
 import { fail, quote, ValidationContext } from './errors';
 import {
-  BoundWorkloadKind, CLOUD_IDENTITY_ANNOTATION_PREFIXES, CONTROLLER_TITLES, controllerUsernames, KubernetesController,
-  POD_TEMPLATE_HASH_LABEL, WORKLOAD_CHAINS,
+  BoundWorkloadKind, CLOUD_IDENTITY_ANNOTATION_PREFIXES, CLOUD_WEBHOOK_POD_LABELS, CONTROLLER_TITLES, controllerUsernames, KubernetesController,
+  POD_TEMPLATE_HASH_LABEL, PROJECTED_TOKEN_GA_MINOR, TOKEN_REQUESTER_PREFIXES, WORKLOAD_CHAINS,
 } from './facts/kubernetes-controllers';
 import { KubernetesServiceAccountRef } from './kubernetes';
 import { MANAGED_BY, OWNERSHIP_PREFIX, sortKeys } from './ownership';
@@ -44,8 +44,12 @@ const MAX_NAME = 253;
 export interface BoundWorkload {
   readonly kind: BoundWorkloadKind;
   readonly name: string;
-  /** The labels of its pod template (the pod's own labels for a Pod). */
-  readonly podLabels: Readonly<Record<string, string>>;
+  /**
+   * The pod labels the policy requires: the workload's `spec.selector.matchLabels` (immutable in apps/v1, so the same
+   * for every release and rollback) and the labels a cloud webhook reads on the pod (`azure.workload.identity/use`).
+   * Other pod template labels (a version, Helm's chart label) change per release and are not required.
+   */
+  readonly requiredLabels: Readonly<Record<string, string>>;
 }
 
 /** What the admission policy of one identity-bound ServiceAccount is decided from. */
@@ -95,9 +99,26 @@ const TEMPLATE_PATH: Readonly<Record<BoundWorkloadKind, readonly string[]>> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
 
+/** Where a workload kind holds its label selector, from the object's root (none: a bare Pod). */
+const SELECTOR_PATH: Readonly<Record<BoundWorkloadKind, readonly string[] | undefined>> = {
+  Pod: undefined,
+  Deployment: ['spec', 'selector'],
+  ReplicaSet: ['spec', 'selector'],
+  StatefulSet: ['spec', 'selector'],
+  DaemonSet: ['spec', 'selector'],
+  Job: ['spec', 'selector'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'selector'],
+};
+
+function readPath(root: unknown, path: readonly string[]): unknown {
+  let value = root;
+  for (const key of path) value = isObject(value) ? value[key] : undefined;
+  return value;
+}
+
 /**
- * The bound workload as its rendered manifest reads: kind, name and pod template labels, checked (the policy
- * compares them with what the API server sees).
+ * The bound workload as its rendered manifest reads: kind, name, and the pod labels the policy requires (selector
+ * labels and cloud webhook labels), checked (the policy compares them with what the API server sees).
  */
 export function boundWorkloadOf(manifest: unknown, ctx: ValidationContext, prop = 'workload'): BoundWorkload {
   const kind = isObject(manifest) ? manifest.kind : undefined;
@@ -122,8 +143,7 @@ export function boundWorkloadOf(manifest: unknown, ctx: ValidationContext, prop 
       fix: `give the ${workloadKind} a literal name, e.g. "payments-api"`,
     });
   }
-  let template: unknown = manifest;
-  for (const key of TEMPLATE_PATH[workloadKind]) template = isObject(template) ? template[key] : undefined;
+  const template = readPath(manifest, TEMPLATE_PATH[workloadKind]);
   const labels: unknown = isObject(template) && isObject(template.metadata) ? template.metadata.labels : undefined;
   const where = [...TEMPLATE_PATH[workloadKind], 'metadata', 'labels'].join('.');
   if (labels !== undefined && !isObject(labels)) {
@@ -149,7 +169,26 @@ export function boundWorkloadOf(manifest: unknown, ctx: ValidationContext, prop 
     }
     podLabels[key] = value;
   }
-  return { kind: workloadKind, name, podLabels: sortKeys(podLabels) };
+  const required: Record<string, string> = {};
+  for (const key of CLOUD_WEBHOOK_POD_LABELS) if (key in podLabels) required[key] = podLabels[key];
+  const selectorPath = SELECTOR_PATH[workloadKind];
+  const matchLabels = selectorPath === undefined ? undefined : readPath(manifest, [...selectorPath, 'matchLabels']);
+  if (selectorPath !== undefined && isObject(matchLabels)) {
+    for (const [key, value] of Object.entries(matchLabels)) {
+      // The API server refuses a selector that does not select the template (apps/v1): a mismatch is refused here too.
+      if (podLabels[key] !== value) {
+        fail({
+          code: 'KL-K8S-ADMISSION-WORKLOAD',
+          path: ctx.path,
+          prop: `${prop}.${selectorPath.join('.')}.matchLabels`,
+          problem: `holds ${quote(key)}: ${describeValue(value)}, which \`${where}\` does not carry: the selector must select the pod template, and the policy requires the selector's labels on every pod`,
+          fix: 'give the pod template the selector\'s labels, or select on the template\'s labels',
+        });
+      }
+      required[key] = value as string;
+    }
+  }
+  return { kind: workloadKind, name, requiredLabels: sortKeys(required) };
 }
 
 /** A Kubernetes version a chart opts out for, and why, as the ServiceAccounts' annotations record it. */
@@ -172,7 +211,11 @@ export function resolveAdmissionOptOut(input: unknown, ctx: ValidationContext): 
     fail({ code: 'KL-PROP-TYPE', path: ctx.path, prop: 'options', problem: `is ${describeValue(input)}: expected the cluster's version and the reason`, fix: `give ${example}` });
   }
   const version = input.kubernetesVersion;
-  const match = typeof version === 'string' ? /^v?1\.(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,3}))?$/.exec(version) : null;
+  // As `kubectl version` prints a server: `1.29`, `v1.29.10`, and the providers' builds `v1.29.10-eks-7f9249a`,
+  // `v1.29.8-gke.1031000`, `v1.29.4+k3s1` (a SemVer pre-release or build suffix after the patch).
+  const match = typeof version === 'string'
+    ? /^v?1\.(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,3})([-+][0-9A-Za-z][-+.0-9A-Za-z]{0,63})?)?$/.exec(version)
+    : null;
   if (match === null) {
     fail({
       code: 'KL-K8S-ADMISSION-OPT-OUT',
@@ -183,6 +226,16 @@ export function resolveAdmissionOptOut(input: unknown, ctx: ValidationContext): 
     });
   }
   const minor = Number(match[1]);
+  if (minor < PROJECTED_TOKEN_GA_MINOR) {
+    fail({
+      code: 'KL-K8S-ADMISSION-OPT-OUT',
+      path: ctx.path,
+      prop: 'kubernetesVersion',
+      problem: `is ${quote(version)}: Kubernetes 1.${minor} predates projected service account tokens (GA in 1.${PROJECTED_TOKEN_GA_MINOR}), which every workload identity Keyless binds reads, so no such cluster runs one`,
+      fix: `give the cluster's version (1.${PROJECTED_TOKEN_GA_MINOR}–1.${ADMISSION_POLICY_GA_MINOR - 1}) as \`kubectl version\` reports it; a cluster of 1.${ADMISSION_POLICY_GA_MINOR} or newer enforces the policy: remove the opt-out`,
+      docs: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#serviceaccount-token-volume-projection',
+    });
+  }
   if (minor >= ADMISSION_POLICY_GA_MINOR) {
     fail({
       code: 'KL-K8S-ADMISSION-OPT-OUT',
@@ -301,10 +354,65 @@ function describeWorkload(workload: BoundWorkload): { title: string; runsAsIt: s
   return { title, runsAsIt };
 }
 
+const POD: Refused = { static: 'a Pod', named: '\'Pod \' + object.metadata.name', verb: '' };
+const podRefused = (sa: string): Refused => ({ ...POD, verb: ` may not run as ServiceAccount ${sa}` });
+const REQUESTED_BY = ' + \'; requested by \' + request.userInfo.username';
+
+/**
+ * Whether the pod's `containers` or `initContainers` (`field`) keep their images on an UPDATE, by container name. The
+ * API server refuses a pod UPDATE that adds, removes, renames or reorders containers (ValidatePodUpdate lets only
+ * `image` change in them) and container names are unique in a pod, so the same names both ways, each with the same
+ * image, compare them by name and position.
+ */
+function sameImages(field: 'containers' | 'initContainers'): string {
+  const now = `(has(object.spec.${field}) ? object.spec.${field} : [])`;
+  const before = `(has(oldObject.spec.${field}) ? oldObject.spec.${field} : [])`;
+  return `${now}.all(c, ${before}.exists(o, o.name == c.name && o.image == c.image)) && ${before}.all(o, ${now}.exists(c, c.name == o.name))`;
+}
+
+/**
+ * The validations of running pods that name the ServiceAccount (UPDATE): a pod's `spec.containers[*].image` and
+ * `spec.initContainers[*].image` are mutable (ValidatePodUpdate), and an ephemeral container (`kubectl debug`) runs in
+ * the pod with its ServiceAccount; no controller of the bound workload does either. Labels, annotations, finalizers and
+ * owner references change freely; `pods/status` is not matched.
+ */
+function podUpdateValidations(sa: string): AdmissionValidation[] {
+  const pod = podRefused(sa);
+  const notPodUpdate = `${KIND} != 'Pod' || request.operation != 'UPDATE'`;
+  return [
+    {
+      expression: `${notPodUpdate} || request.subResource != 'ephemeralcontainers'`,
+      ...refusal(pod, 'no ephemeral container is added to a pod that runs as it (pods/ephemeralcontainers, kubectl debug)', REQUESTED_BY),
+      reason: 'Forbidden',
+    },
+    {
+      expression: `${notPodUpdate} || (${sameImages('containers')} && ${sameImages('initContainers')})`,
+      ...refusal(pod, 'a running pod keeps its container and init container images (a new image runs as new pods of the bound workload)', REQUESTED_BY),
+      reason: 'Forbidden',
+    },
+  ];
+}
+
+/**
+ * The validation of TokenRequests (`serviceaccounts/token` CREATE, `kubectl create token`) for the ServiceAccount: a
+ * token of the ServiceAccount is its cloud identity without any pod. Nodes (the kubelet, projecting a pod's token) and
+ * `kube-system` service accounts (control-plane agents) request them.
+ */
+function tokenRequestValidations(sa: string): AdmissionValidation[] {
+  const allowed = TOKEN_REQUESTER_PREFIXES.map((prefix) => `request.userInfo.username.startsWith(${celString(prefix)})`).join(' || ');
+  const why = `only nodes (${TOKEN_REQUESTER_PREFIXES[0]}*, the kubelet projecting the token of a pod it runs) and control-plane agents (${TOKEN_REQUESTER_PREFIXES[1]}*) request its tokens`;
+  return [{
+    expression: `${KIND} != 'TokenRequest' || ${allowed}`,
+    message: `a TokenRequest may not mint a token of ServiceAccount ${sa}: ${why}`,
+    messageExpression: `'TokenRequest by ' + request.userInfo.username + ${celString(` may not mint a token of ServiceAccount ${sa}: ${why}`)}`,
+    reason: 'Forbidden',
+  }];
+}
+
 /** The validations for pods (CREATE) that name the ServiceAccount. */
 function podValidations(sa: string, workload: BoundWorkload | undefined): AdmissionValidation[] {
-  const pod: Refused = { static: 'a Pod', named: '\'Pod \' + object.metadata.name', verb: ` may not run as ServiceAccount ${sa}` };
-  const notPod = `${KIND} != 'Pod'`;
+  const pod = podRefused(sa);
+  const notPod = `${KIND} != 'Pod' || request.operation != 'CREATE'`;
   if (workload === undefined) {
     return [{
       expression: notPod,
@@ -343,10 +451,10 @@ function podValidations(sa: string, workload: BoundWorkload | undefined): Admiss
     }
     validations.push({ expression: `${notPod} || (${owner})`, ...refusal(pod, `its controller (metadata.ownerReferences) must be ${ownerText}`), reason: 'Forbidden' });
   }
-  if (Object.keys(workload.podLabels).length > 0) {
+  if (Object.keys(workload.requiredLabels).length > 0) {
     validations.push({
-      expression: `${notPod} || (${carriesLabels('object.metadata', workload.podLabels)})`,
-      ...refusal(pod, `it must carry the pod labels of ${title} (${labelList(workload.podLabels)})`),
+      expression: `${notPod} || (${carriesLabels('object.metadata', workload.requiredLabels)})`,
+      ...refusal(pod, `it must carry the pod labels of ${title} (${labelList(workload.requiredLabels)})`),
       reason: 'Forbidden',
     });
   }
@@ -385,10 +493,10 @@ function workloadValidations(sa: string, workload: BoundWorkload | undefined): A
     validations.push({ expression: guard, ...refusal(object, `only Pod ${workload.name} runs as it`, ' + \'; requested by \' + request.userInfo.username'), reason: 'Forbidden' });
     return validations;
   }
-  if (Object.keys(workload.podLabels).length > 0) {
+  if (Object.keys(workload.requiredLabels).length > 0) {
     validations.push({
-      expression: `${guard} || (has(variables.podTemplate.metadata) && ${carriesLabels('variables.podTemplate.metadata', workload.podLabels)})`,
-      ...refusal(object, `its pod template must carry the pod labels of ${title} (${labelList(workload.podLabels)})`),
+      expression: `${guard} || (has(variables.podTemplate.metadata) && ${carriesLabels('variables.podTemplate.metadata', workload.requiredLabels)})`,
+      ...refusal(object, `its pod template must carry the pod labels of ${title} (${labelList(workload.requiredLabels)})`),
       reason: 'Forbidden',
     });
   }
@@ -431,10 +539,16 @@ function labelList(labels: Readonly<Record<string, string>>): string {
   return Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(', ');
 }
 
-/** The resources the policy is asked about: pods (CREATE; a pod's service account is immutable), the workloads, the ServiceAccount. */
+/**
+ * The resources the policy is asked about: pods (CREATE, and UPDATE for their images; a pod's service account is
+ * immutable) and their ephemeral containers, the workloads, the ServiceAccount and its tokens. `pods/status` and the
+ * workloads' `scale` are not: they run nothing new.
+ */
 const RESOURCE_RULES = [
-  { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' },
+  { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'], scope: 'Namespaced' },
+  { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods/ephemeralcontainers'], scope: 'Namespaced' },
   { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['serviceaccounts'], scope: 'Namespaced' },
+  { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['serviceaccounts/token'], scope: 'Namespaced' },
   { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], scope: 'Namespaced' },
   { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['cronjobs', 'jobs'], scope: 'Namespaced' },
 ];
@@ -467,6 +581,8 @@ export function identityAdmissionPolicySpec(input: IdentityAdmissionInput): Reco
   const sa = `${namespace}/${name}`;
   const matchCondition = [
     `(${kindIs('ServiceAccount')} && object.metadata.name == ${celString(name)})`,
+    // A TokenRequest is created as a subresource of the ServiceAccount: its name is the request's.
+    `(${kindIs('TokenRequest')} && request.subResource == 'token' && request.name == ${celString(name)})`,
     `(${kindIs('Pod')} && (${namesServiceAccount('object.spec', name)}))`,
     `(${kindIs('CronJob')} && (${namesServiceAccount(`${templateOf('object', 'CronJob')}.spec`, name)}))`,
     `(${KIND} in ${list(TEMPLATE_KINDS)} && (${namesServiceAccount(`${templateOf('object', 'other')}.spec`, name)}))`,
@@ -483,6 +599,8 @@ export function identityAdmissionPolicySpec(input: IdentityAdmissionInput): Reco
     validations: [
       ...serviceAccountValidations(sa, input.identityAnnotations),
       ...podValidations(sa, input.workload),
+      ...podUpdateValidations(sa),
+      ...tokenRequestValidations(sa),
       ...workloadValidations(sa, input.workload),
     ],
   };

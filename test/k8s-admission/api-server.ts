@@ -32,8 +32,10 @@ export interface AdmissionAttempt {
   readonly username: string;
   /** The namespace's labels; the API server always sets `kubernetes.io/metadata.name`. */
   readonly namespaceLabels?: Record<string, string>;
-  /** A subresource (`status`, `scale`, `ephemeralcontainers`…). */
+  /** A subresource (`status`, `scale`, `ephemeralcontainers`, `token`…). */
   readonly subResource?: string;
+  /** `request.name`, when it is not the object's own name (a TokenRequest is named by its ServiceAccount). */
+  readonly name?: string;
 }
 
 /** The answer: admitted (and whether the policy applied at all), or denied with the API server's message. */
@@ -43,6 +45,8 @@ export type Admission = { readonly allowed: true; readonly evaluated: boolean } 
 const RESOURCES: Record<string, { group: string; version: string; resource: string }> = {
   'v1/Pod': { group: '', version: 'v1', resource: 'pods' },
   'v1/ServiceAccount': { group: '', version: 'v1', resource: 'serviceaccounts' },
+  // `serviceaccounts/token` takes and returns an authentication.k8s.io/v1 TokenRequest (pkg/registry/core/serviceaccount/storage/token.go).
+  'authentication.k8s.io/v1/TokenRequest': { group: '', version: 'v1', resource: 'serviceaccounts' },
   'v1/ConfigMap': { group: '', version: 'v1', resource: 'configmaps' },
   'apps/v1/Deployment': { group: 'apps', version: 'v1', resource: 'deployments' },
   'apps/v1/ReplicaSet': { group: 'apps', version: 'v1', resource: 'replicasets' },
@@ -146,7 +150,7 @@ export function admit(policy: Obj, binding: Obj, attempt: AdmissionAttempt): Adm
       subResource: attempt.subResource ?? '',
       requestKind: { group, version, kind: subject.kind },
       requestResource: resource,
-      name: subject.metadata.name,
+      name: attempt.name ?? subject.metadata.name,
       namespace,
       operation: attempt.operation,
       userInfo: { username: attempt.username, groups: ['system:authenticated'] },

@@ -84,21 +84,28 @@ describe('IdentityAdmissionPolicy next to a WorkloadServiceAccount', () => {
     expect(find(scope, 'ServiceAccount').metadata.annotations['keyless.dev/admission-policy']).toBeUndefined();
   });
 
-  test('rendered at synthesis: a workload bound after the ServiceAccount, and pod labels patched after the binding, are what the policy admits', () => {
+  test('rendered at synthesis: a workload bound after the ServiceAccount, and selector labels patched after the binding, are what the policy admits', () => {
     const scope = chart();
     const sa = account(scope);
     const workload = deployment(scope);
     sa.bindWorkload(workload);
-    workload.addJsonPatch(JsonPatch.add('/spec/template/metadata/labels/app.kubernetes.io~1version', '1.4.2'));
+    workload.addJsonPatch(
+      JsonPatch.add('/spec/selector/matchLabels/tier', 'api'),
+      JsonPatch.add('/spec/template/metadata/labels/tier', 'api'),
+      JsonPatch.add('/spec/template/metadata/labels/app.kubernetes.io~1version', '1.4.2'),
+    );
     const objects = Testing.synth(scope) as Obj[];
     const [policy, binding, rendered] = ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'Deployment'].map((k) => objects.find((o) => o.kind === k)!);
     const pod = podOf(replicaSetOf(rendered));
     expect(admit(policy, binding, { operation: 'CREATE', object: pod, username: USERS.replicaSetController })).toEqual({ allowed: true, evaluated: true });
+    // A per-release label is not required: the previous release's pods lack it (or carry another value).
     delete pod.metadata.labels['app.kubernetes.io/version'];
+    expect(admit(policy, binding, { operation: 'CREATE', object: pod, username: USERS.replicaSetController })).toEqual({ allowed: true, evaluated: true });
+    delete pod.metadata.labels.tier;
     expect(admit(policy, binding, { operation: 'CREATE', object: pod, username: USERS.replicaSetController })).toEqual({
       allowed: false,
       message: 'ValidatingAdmissionPolicy \'keyless-payments.payments-api\' with binding \'keyless-payments.payments-api\' denied request: Pod payments-api-7d4b9c8f6d-x7k2p '
-        + 'may not run as ServiceAccount payments/payments-api: it must carry the pod labels of Deployment payments-api (app.kubernetes.io/name=payments-api, app.kubernetes.io/version=1.4.2)',
+        + 'may not run as ServiceAccount payments/payments-api: it must carry the pod labels of Deployment payments-api (app.kubernetes.io/name=payments-api, tier=api)',
     });
   });
 
@@ -166,10 +173,18 @@ describe('names', () => {
     expect(dotted.length).toBeLessThanOrEqual(253);
   });
 
-  test('the bound workload is read from its manifest: kind, name and pod template labels', () => {
+  test('the bound workload is read from its manifest: kind, name, and the selector\'s and cloud webhook\'s pod labels', () => {
     const ctx = { path: 'p', today: TODAY };
-    expect(boundWorkloadOf(WORKLOADS.CronJob, ctx)).toEqual({ kind: 'CronJob', name: NAME, podLabels: { 'app.kubernetes.io/name': NAME } });
-    expect(boundWorkloadOf(WORKLOADS.Pod, ctx)).toEqual({ kind: 'Pod', name: NAME, podLabels: { 'app.kubernetes.io/name': NAME } });
+    expect(boundWorkloadOf(WORKLOADS.Deployment, ctx)).toEqual({ kind: 'Deployment', name: NAME, requiredLabels: { 'app.kubernetes.io/name': NAME } });
+    expect(boundWorkloadOf(WORKLOADS.CronJob, ctx)).toEqual({ kind: 'CronJob', name: NAME, requiredLabels: {} });
+    expect(boundWorkloadOf(WORKLOADS.Pod, ctx)).toEqual({ kind: 'Pod', name: NAME, requiredLabels: {} });
+    const aks = structuredClone(WORKLOADS.Job);
+    aks.spec.template.metadata.labels = { ...aks.spec.template.metadata.labels, 'azure.workload.identity/use': 'true', 'app.kubernetes.io/version': '1.4.2' };
+    expect(boundWorkloadOf(aks, ctx)).toEqual({ kind: 'Job', name: NAME, requiredLabels: { 'azure.workload.identity/use': 'true' } });
+    const unselected = structuredClone(WORKLOADS.StatefulSet);
+    unselected.spec.selector.matchLabels = { app: 'other' };
+    expect(() => boundWorkloadOf(unselected, ctx)).toThrow(
+      '[KL-K8S-ADMISSION-WORKLOAD] p: `workload.spec.selector.matchLabels` holds "app": "other", which `spec.template.metadata.labels` does not carry: the selector must select the pod template, and the policy requires the selector\'s labels on every pod. Fix: give the pod template the selector\'s labels, or select on the template\'s labels.');
     expect(() => boundWorkloadOf({ kind: 'ReplicationController', metadata: { name: NAME } }, ctx)).toThrow(
       '[KL-K8S-WORKLOAD-KIND] p: `workload` is a "ReplicationController": the admission policy knows the controllers of Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob. Fix: bind the object that owns the pod template.');
     expect(() => boundWorkloadOf({ kind: 'Job', metadata: { name: 'Payments' } }, ctx)).toThrow(
@@ -213,15 +228,34 @@ describe('IdentityAdmissionPolicy.optOut: clusters older than Kubernetes 1.30', 
     });
   });
 
-  test('per chart: another chart of the app keeps its policy; a nested chart is its own chart', () => {
+  test('per chart: another chart of the app keeps its policy; a chart nested in the opted-out one (same cluster) is opted out too', () => {
     const scope = chart('old');
     const other = new Chart(scope.node.scope as any, 'new');
     const nested = new Chart(scope, 'nested');
+    const deeper = new Chart(nested, 'deeper');
+    const before = account(deeper);
     IdentityAdmissionPolicy.optOut(scope, options);
     account(other);
     account(nested);
     expect(kinds(other)).toContain('ValidatingAdmissionPolicy keyless-payments.payments-api');
-    expect(kinds(nested)).toContain('ValidatingAdmissionPolicy keyless-payments.payments-api');
+    expect(kinds(nested)).toEqual(['ServiceAccount payments-api']);
+    expect(annotations(nested)).toMatchObject(OPTED_OUT);
+    expect(kinds(deeper)).toEqual(['ServiceAccount payments-api']);
+    expect(before.admissionPolicy?.optedOut?.kubernetesVersion).toBe('1.29');
+    expect(IdentityAdmissionPolicy.optOutOf(nested)?.kubernetesVersion).toBe('1.29');
+    expect(IdentityAdmissionPolicy.optOutOf(other)).toBeUndefined();
+    expect(() => IdentityAdmissionPolicy.optOut(nested, options)).toThrow(
+      '[KL-K8S-ADMISSION-OPT-OUT] old/nested: `chart` already opted out with old, the chart it is nested in (Kubernetes 1.29 (ValidatingAdmissionPolicy is GA from 1.30): prod-eu runs 1.29 until its upgrade): a chart opts out once, for its one cluster. Fix: call `IdentityAdmissionPolicy.optOut` once per chart, on the outermost chart of the cluster.');
+  });
+
+  test('a nested chart that opted out first keeps its own opt-out when the chart holding it opts out', () => {
+    const scope = chart('old');
+    const nested = new Chart(scope, 'nested');
+    IdentityAdmissionPolicy.optOut(nested, { kubernetesVersion: '1.28', reason: options.reason });
+    account(nested);
+    IdentityAdmissionPolicy.optOut(scope, options);
+    expect(IdentityAdmissionPolicy.optOutOf(nested)?.kubernetesVersion).toBe('1.28');
+    expect(annotations(nested)['keyless.dev/admission-policy-opt-out']).toBe('Kubernetes 1.28 (ValidatingAdmissionPolicy is GA from 1.30): prod-eu runs 1.29 until its upgrade');
   });
 
   test.each([
@@ -229,11 +263,23 @@ describe('IdentityAdmissionPolicy.optOut: clusters older than Kubernetes 1.30', 
     ['1.33.2', '`kubernetesVersion` is "1.33.2": ValidatingAdmissionPolicy is GA'],
     ['1.29.', '`kubernetesVersion` is "1.29.": expected the cluster\'s Kubernetes version as MAJOR.MINOR, e.g. "1.29". Fix: give the version `kubectl version` reports for the cluster\'s server, e.g. "1.29".'],
     ['2.0', '`kubernetesVersion` is "2.0": expected the cluster\'s Kubernetes version as MAJOR.MINOR'],
+    ['1.3', '`kubernetesVersion` is "1.3": Kubernetes 1.3 predates projected service account tokens (GA in 1.20), which every workload identity Keyless binds reads, so no such cluster runs one. Fix: give the cluster\'s version (1.20–1.29) as `kubectl version` reports it; a cluster of 1.30 or newer enforces the policy: remove the opt-out. See https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#serviceaccount-token-volume-projection'],
+    ['1.19', '`kubernetesVersion` is "1.19": Kubernetes 1.19 predates projected service account tokens (GA in 1.20)'],
+    ['v1.31.2-eks-7f9249a', '`kubernetesVersion` is "v1.31.2-eks-7f9249a": ValidatingAdmissionPolicy is GA'],
+    ['1.29-eks', '`kubernetesVersion` is "1.29-eks": expected'],
+    ['v1.29.10-', '`kubernetesVersion` is "v1.29.10-": expected'],
     ['latest', '`kubernetesVersion` is "latest": expected'],
     [129, '`kubernetesVersion` is 129: expected'],
   ])('version %p is refused', (kubernetesVersion, message) => {
     expect(() => IdentityAdmissionPolicy.optOut(chart(), { kubernetesVersion: kubernetesVersion as string, reason: options.reason })).toThrow(`[KL-K8S-ADMISSION-OPT-OUT] cluster: ${message}`);
   });
+
+  test.each([['1.29', '1.29'], ['v1.20.0', '1.20'], ['v1.28.15-eks-a737599', '1.28'], ['v1.27.16-gke.2703000', '1.27'], ['v1.29.4+k3s1', '1.29']])(
+    'version %p opts out as %p', (kubernetesVersion, minor) => {
+      const scope = chart();
+      IdentityAdmissionPolicy.optOut(scope, { kubernetesVersion, reason: options.reason });
+      expect(IdentityAdmissionPolicy.optOutOf(scope)?.kubernetesVersion).toBe(minor);
+    });
 
   test('the boundary: 1.29 opts out, 1.30 does not', () => {
     expect(() => IdentityAdmissionPolicy.optOut(chart(), { kubernetesVersion: '1.29', reason: options.reason })).not.toThrow();

@@ -150,6 +150,7 @@ export const USERS = {
   jobController: 'system:serviceaccount:kube-system:job-controller',
   cronJobController: 'system:serviceaccount:kube-system:cronjob-controller',
   garbageCollector: 'system:serviceaccount:kube-system:generic-garbage-collector',
+  kubelet: 'system:node:ip-10-0-1-23.ec2.internal',
 } as const;
 
 /** The controller that creates each kind's pods (and its intermediate objects). */

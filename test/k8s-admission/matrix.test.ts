@@ -86,9 +86,17 @@ function attackerPod(name: string, extra: Obj = {}, spec: Obj = { serviceAccount
   };
 }
 
-/** The pod-template labels the rendered workload's pods carry, as the messages list them. */
-function labelText(cloud: Cloud): string {
-  return Object.entries({ 'app.kubernetes.io/name': NAME, ...cloud.podLabels }).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(', ');
+/** Kinds whose manifest has `spec.selector.matchLabels` (`app.kubernetes.io/name: payments-api`, fixtures.ts). */
+const SELECTOR_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
+
+/** The pod labels the policy requires: the workload's selector labels and the cloud webhook's label. */
+function requiredLabels(cloud: Cloud, kind: string): Record<string, string> {
+  return { ...(SELECTOR_KINDS.includes(kind) ? { 'app.kubernetes.io/name': NAME } : {}), ...cloud.podLabels };
+}
+
+/** The required labels, as the messages list them. */
+function labelText(cloud: Cloud, kind: string): string {
+  return Object.entries(requiredLabels(cloud, kind)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(', ');
 }
 
 const podRefused = (pod: string, why: string) => ({ refused: `${DENIED}Pod ${pod} may not run as ${SA}: ${why}` });
@@ -138,6 +146,24 @@ function serviceAccountCases(cloud: Cloud, rendered: Rendered): Case[] {
     attempt: create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: NAME, namespace: NAMESPACE }, automountServiceAccountToken: false }, USERS.alice),
     expected: declared.length === 0 ? 'allowed' : { refused: `${DENIED}${SA} must keep annotation ${declared[0]}: ${JSON.stringify(cloud.annotations[declared[0]])}, its cloud identity as declared; this request removes or changes it` },
   });
+  const tokenRequest = (name: string): Obj => ({
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    metadata: { name, namespace: NAMESPACE },
+    spec: { audiences: ['sts.amazonaws.com'], expirationSeconds: 3600 },
+  });
+  const token = (username: string, name = NAME): AdmissionAttempt => ({ ...create(tokenRequest(name), username), subResource: 'token' });
+  cases.push({
+    name: 'a token of the ServiceAccount requested by a user (kubectl create token)',
+    attempt: token(USERS.alice),
+    expected: {
+      refused: `${DENIED}TokenRequest by ${USERS.alice} may not mint a token of ${SA}: only nodes (system:node:*, the kubelet projecting the token of a pod it runs) `
+        + 'and control-plane agents (system:serviceaccount:kube-system:*) request its tokens',
+    },
+  });
+  cases.push({ name: 'a token of the ServiceAccount requested by a node (the kubelet projecting a pod\'s token)', attempt: token(USERS.kubelet), expected: 'allowed' });
+  cases.push({ name: 'a token of the ServiceAccount requested by a kube-system service account (a node agent)', attempt: token('system:serviceaccount:kube-system:gke-metadata-server'), expected: 'allowed' });
+  cases.push({ name: 'a token of another ServiceAccount, by a user (not matched)', attempt: token(USERS.alice, 'batch'), expected: 'not-matched' });
   cases.push({
     name: 'another ServiceAccount of the namespace (not matched)',
     attempt: create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'batch', namespace: NAMESPACE, annotations: { 'eks.amazonaws.com/role-arn': 'x' } } }, USERS.alice),
@@ -150,7 +176,8 @@ function serviceAccountCases(cloud: Cloud, rendered: Rendered): Case[] {
 function boundCases(cloud: Cloud, kind: string, rendered: Rendered): Case[] {
   const workload = withPodMirror(clone(rendered.workload!));
   const k = KINDS[kind];
-  const labels = labelText(cloud);
+  const labels = labelText(cloud, kind);
+  const required = requiredLabels(cloud, kind);
   const cases: Case[] = [];
 
   // Admitted: the workload, what its controllers create, and updates of them.
@@ -163,7 +190,17 @@ function boundCases(cloud: Cloud, kind: string, rendered: Rendered): Case[] {
     const newImage = clone(workload);
     templateOf(newImage).spec.containers[0].image = 'registry.example.com/payments-api:1.5.0';
     cases.push({ name: `the ${kind} updated with a new image`, attempt: update(workload, newImage, USERS.deployer), expected: 'allowed' });
+    const newVersion = clone(workload);
+    templateOf(newVersion).metadata.labels['app.kubernetes.io/version'] = '1.5.0';
+    cases.push({ name: `the ${kind} updated with a new per-release label on its pod template`, attempt: update(workload, newVersion, USERS.deployer), expected: 'allowed' });
   }
+  const previousRelease = clone(pod);
+  previousRelease.metadata.labels['app.kubernetes.io/version'] = '1.4.0';
+  cases.push({
+    name: 'a pod with a per-release label its template no longer has (an older ReplicaSet, revision or Job)',
+    attempt: create(previousRelease, POD_CREATOR[kind] ?? USERS.deployer),
+    expected: 'allowed',
+  });
   if (kind === 'Deployment' || kind === 'CronJob') {
     const made = kind === 'Deployment' ? replicaSetOf(workload) : jobOf(workload);
     const finalizing = clone(made);
@@ -179,11 +216,25 @@ function boundCases(cloud: Cloud, kind: string, rendered: Rendered): Case[] {
     attempt: { ...create({ ...attackerPod('debug'), metadata: { ...attackerPod('debug').metadata, namespace: 'sandbox' } }, USERS.alice) },
     expected: 'not-matched',
   });
-  cases.push({ name: 'an UPDATE of a running pod (not matched: a pod\'s service account is immutable)', attempt: update(pod, { ...clone(pod), metadata: { ...pod.metadata, labels: { ...pod.metadata.labels, x: 'y' } } }, USERS.alice), expected: 'not-matched' });
+  // Running pods: a pod's service account is immutable, its images are not (ValidatePodUpdate).
+  cases.push({ name: 'a running pod relabelled, its images unchanged', attempt: update(pod, { ...clone(pod), metadata: { ...pod.metadata, labels: { ...pod.metadata.labels, x: 'y' } } }, USERS.alice), expected: 'allowed' });
+  const orphan = clone(pod);
+  delete orphan.metadata.ownerReferences;
+  cases.push({ name: 'a running pod orphaned by the garbage collector', attempt: update(pod, orphan, USERS.garbageCollector), expected: 'allowed' });
+  cases.push({ name: 'a pod\'s status written by the kubelet (pods/status, not matched)', attempt: { ...update(pod, pod, USERS.kubelet), subResource: 'status' }, expected: 'not-matched' });
+  const swapped = clone(pod);
+  swapped.spec.containers[0].image = 'ghcr.io/attacker/shell:latest';
+  const keepsImages = 'a running pod keeps its container and init container images (a new image runs as new pods of the bound workload)';
+  cases.push({ name: 'a running pod given another image (kubectl set image pod/…)', attempt: update(pod, swapped, USERS.alice), expected: podRefused(pod.metadata.name, `${keepsImages}; requested by ${USERS.alice}`) });
+  const withInit = { ...clone(pod), spec: { ...clone(pod.spec), initContainers: [{ name: 'proxy', image: 'registry.example.com/proxy:1.0', restartPolicy: 'Always' }] } };
+  const initSwapped = clone(withInit);
+  initSwapped.spec.initContainers[0].image = 'ghcr.io/attacker/shell:latest';
+  cases.push({ name: 'a running pod\'s init container given another image', attempt: update(withInit, initSwapped, USERS.alice), expected: podRefused(pod.metadata.name, `${keepsImages}; requested by ${USERS.alice}`) });
+  const debugged = { ...clone(pod), spec: { ...clone(pod.spec), ephemeralContainers: [{ name: 'debugger', image: 'busybox', targetContainerName: 'api' }] } };
   cases.push({
-    name: 'an ephemeral container added to the bound pod (not matched; RBAC must guard pods/ephemeralcontainers)',
-    attempt: { ...update(pod, pod, USERS.alice), subResource: 'ephemeralcontainers' },
-    expected: 'not-matched',
+    name: 'an ephemeral container added to the bound pod (kubectl debug, pods/ephemeralcontainers)',
+    attempt: { ...update(pod, debugged, USERS.alice), subResource: 'ephemeralcontainers' },
+    expected: podRefused(pod.metadata.name, `no ephemeral container is added to a pod that runs as it (pods/ephemeralcontainers, kubectl debug); requested by ${USERS.alice}`),
   });
 
   // Refused: pods.
@@ -210,9 +261,11 @@ function boundCases(cloud: Cloud, kind: string, rendered: Rendered): Case[] {
     notController.metadata.ownerReferences = notController.metadata.ownerReferences.map((r: Obj) => ({ ...r, controller: false }));
     cases.push({ name: 'a pod by the right controller whose owner reference is not its controller', attempt: create(notController, POD_CREATOR[kind]!), expected: podRefused(pod.metadata.name, `its controller (metadata.ownerReferences) must be ${k.owner}`) });
   }
-  const unlabelled = clone(pod);
-  delete unlabelled.metadata.labels['app.kubernetes.io/name'];
-  cases.push({ name: 'a pod without the workload\'s pod labels', attempt: create(unlabelled, POD_CREATOR[kind] ?? USERS.deployer), expected: podRefused(pod.metadata.name, `it must carry the pod labels of ${kind} payments-api (${labels})`) });
+  if (Object.keys(required).length > 0) {
+    const unlabelled = clone(pod);
+    for (const key of Object.keys(required)) delete unlabelled.metadata.labels[key];
+    cases.push({ name: 'a pod without the selector\'s and the cloud webhook\'s labels', attempt: create(unlabelled, POD_CREATOR[kind] ?? USERS.deployer), expected: podRefused(pod.metadata.name, `it must carry the pod labels of ${kind} payments-api (${labels})`) });
+  }
   const automount = clone(pod);
   automount.spec.automountServiceAccountToken = true;
   cases.push({
@@ -267,9 +320,15 @@ function boundCases(cloud: Cloud, kind: string, rendered: Rendered): Case[] {
     const automountTemplate = clone(workload);
     templateOf(automountTemplate).spec.automountServiceAccountToken = true;
     cases.push({ name: `the ${kind} updated with automountServiceAccountToken: true`, attempt: update(workload, automountTemplate, USERS.deployer), expected: workloadRefused(kind, NAME, 'its pod template must set automountServiceAccountToken: false') });
-    const relabelled = clone(workload);
-    delete templateOf(relabelled).metadata.labels['app.kubernetes.io/name'];
-    cases.push({ name: `the ${kind} updated without its pod labels`, attempt: update(workload, relabelled, USERS.deployer), expected: workloadRefused(kind, NAME, `its pod template must carry the pod labels of ${kind} payments-api (${labels})`) });
+    if (Object.keys(required).length > 0) {
+      const relabelled = clone(workload);
+      for (const key of Object.keys(required)) delete templateOf(relabelled).metadata.labels[key];
+      cases.push({
+        name: `the ${kind} updated without the selector's and the cloud webhook's labels on its pod template`,
+        attempt: update(workload, relabelled, USERS.deployer),
+        expected: workloadRefused(kind, NAME, `its pod template must carry the pod labels of ${kind} payments-api (${labels})`),
+      });
+    }
   }
   return cases;
 }

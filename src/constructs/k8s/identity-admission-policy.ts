@@ -17,8 +17,10 @@ export type { AdmissionOptOut } from '../../core/kubernetes-admission';
 /** Options of {@link IdentityAdmissionPolicy.optOut}. */
 export interface AdmissionPolicyOptOutOptions {
   /**
-   * The Kubernetes version of the chart's cluster, `MAJOR.MINOR` (e.g. `"1.29"`): older than 1.30, where
-   * ValidatingAdmissionPolicy is not GA. A version of 1.30 or newer is refused.
+   * The Kubernetes version of the chart's cluster, `MAJOR.MINOR` (e.g. `"1.29"`) or as `kubectl version` reports the
+   * server (`"v1.29.10-eks-7f9249a"`, `"v1.29.8-gke.1031000"`, `"v1.29.4+k3s1"`): 1.20 to 1.29, where
+   * ValidatingAdmissionPolicy is not GA. A version of 1.30 or newer is refused, and so is one older than 1.20 (no
+   * projected service account tokens, so no workload identity; `"1.3"` is likely a typo of 1.30).
    */
   readonly kubernetesVersion: string;
   /** Why the chart goes without the policy, one line (3–200 characters), recorded on each ServiceAccount. */
@@ -33,6 +35,19 @@ export interface IdentityAdmissionPolicyProps {
 
 /** The opt-out of each chart. */
 const OPT_OUTS = new WeakMap<Chart, AdmissionOptOut>();
+
+/**
+ * The opt-out that covers `chart`: its own, or that of the nearest chart it is nested in. A nested chart is rendered
+ * to its own manifest file in the same output directory (cdk8s `chartToKube`: each object in its closest chart), for
+ * the same cluster as the chart that holds it.
+ */
+function coveringOptOut(chart: Chart): { chart: Chart; optOut: AdmissionOptOut } | undefined {
+  for (const scope of [...chart.node.scopes].reverse()) {
+    const optOut = Chart.isChart(scope) ? OPT_OUTS.get(scope) : undefined;
+    if (optOut !== undefined) return { chart: scope as Chart, optOut };
+  }
+  return undefined;
+}
 /** The policy of each ServiceAccount, so that a second one (the same cluster-scoped names) is refused. */
 const POLICIES = new WeakMap<WorkloadServiceAccount, IdentityAdmissionPolicy>();
 
@@ -42,10 +57,12 @@ const POLICIES = new WeakMap<WorkloadServiceAccount, IdentityAdmissionPolicy>();
  * `WorkloadServiceAccount` with an `identity` creates one, as its `admissionPolicy`.
  *
  * The policy lets a pod name the ServiceAccount only when it is created by the controller of the bound workload's kind
- * (the ReplicaSet controller for a Deployment's pods, …), controlled by that workload's object, with its pod labels
- * and `automountServiceAccountToken: false`; lets only the bound workload (and the ReplicaSets or Jobs its
- * controller creates for it) name it in a pod template; and keeps the ServiceAccount's cloud identity annotations and
- * `automountServiceAccountToken: false` exactly as declared. A ServiceAccount bound to no workload admits no pod.
+ * (the ReplicaSet controller for a Deployment's pods, …), controlled by that workload's object, with the workload's
+ * selector labels (and the cloud webhook's label) and `automountServiceAccountToken: false`; refuses a new image in a
+ * running pod, an ephemeral container, and a token minted for the ServiceAccount by anyone but a node or `kube-system`;
+ * lets only the bound workload (and the ReplicaSets or Jobs its controller creates for it) name it in a pod template;
+ * and keeps the ServiceAccount's cloud identity annotations and `automountServiceAccountToken: false` exactly as
+ * declared. A ServiceAccount bound to no workload admits no pod.
  * The policy is rendered at synthesis, from the bound workload's manifest as it is then.
  *
  * For a cluster older than 1.30, opt the chart out with {@link IdentityAdmissionPolicy.optOut}.
@@ -56,8 +73,9 @@ export class IdentityAdmissionPolicy extends Construct {
   /**
    * Renders no admission policy in `chart`, for a cluster older than Kubernetes 1.30, and records why on each
    * identity-bound ServiceAccount of the chart (`keyless.dev/admission-policy: opted-out` and
-   * `keyless.dev/admission-policy-opt-out`). Applies to the ServiceAccounts created in the chart before and after the
-   * call; once per chart.
+   * `keyless.dev/admission-policy-opt-out`). Applies to the ServiceAccounts created in the chart and in the charts
+   * nested in it (the same cluster), before and after the call; once per chart, and not again in a nested chart. A
+   * nested chart's own earlier opt-out is kept for its ServiceAccounts.
    */
   public static optOut(chart: Chart, options: AdmissionPolicyOptOutOptions): void {
     if (!Chart.isChart(chart)) {
@@ -71,25 +89,26 @@ export class IdentityAdmissionPolicy extends Construct {
     }
     const ctx = validationContext(chart);
     const optOut = resolveAdmissionOptOut(options, ctx);
-    const previous = OPT_OUTS.get(chart);
+    const previous = coveringOptOut(chart);
     if (previous !== undefined) {
+      const by = previous.chart === chart ? '' : ` with ${previous.chart.node.path}, the chart it is nested in`;
       fail({
         code: 'KL-K8S-ADMISSION-OPT-OUT',
         path: ctx.path,
         prop: 'chart',
-        problem: `already opted out (${previous.annotation}): a chart opts out once, for its one cluster`,
-        fix: 'call `IdentityAdmissionPolicy.optOut` once per chart',
+        problem: `already opted out${by} (${previous.optOut.annotation}): a chart opts out once, for its one cluster`,
+        fix: `call \`IdentityAdmissionPolicy.optOut\` once per chart${by === '' ? '' : ', on the outermost chart of the cluster'}`,
       });
     }
     OPT_OUTS.set(chart, optOut);
     for (const construct of chart.node.findAll()) {
-      if (construct instanceof IdentityAdmissionPolicy && Chart.of(construct) === chart) construct.applyOptOut(optOut);
+      if (construct instanceof IdentityAdmissionPolicy && coveringOptOut(Chart.of(construct))?.chart === chart) construct.applyOptOut(optOut);
     }
   }
 
-  /** The opt-out of a chart, if it opted out. */
+  /** The opt-out that covers a chart: its own, or that of the chart it is nested in; undefined when none opted out. */
   public static optOutOf(chart: Chart): AdmissionOptOut | undefined {
-    return OPT_OUTS.get(chart);
+    return coveringOptOut(chart)?.optOut;
   }
 
   /** The name of the policy and of its binding (`keyless-NAMESPACE.NAME`). */
@@ -123,9 +142,9 @@ export class IdentityAdmissionPolicy extends Construct {
     this.serviceAccount = serviceAccount;
     const ref = { namespace: serviceAccount.namespace, name: serviceAccount.name };
     this.name = admissionPolicyName(ref);
-    const optOut = OPT_OUTS.get(Chart.of(this));
-    if (optOut !== undefined) {
-      this.applyOptOut(optOut);
+    const covering = coveringOptOut(Chart.of(this));
+    if (covering !== undefined) {
+      this.applyOptOut(covering.optOut);
       return;
     }
     const metadata = identityAdmissionMetadata(ref, kubernetesOwnership(serviceAccount.ownership).labels);

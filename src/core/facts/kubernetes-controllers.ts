@@ -102,3 +102,34 @@ export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
  * https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html).
  */
 export const CLOUD_IDENTITY_ANNOTATION_PREFIXES: readonly string[] = ['azure.workload.identity/', 'eks.amazonaws.com/', 'iam.gke.io/'];
+
+/**
+ * Pod label keys a cloud's mutating webhook reads on the pod itself: AKS workload identity injects the token and
+ * environment only into pods labelled `azure.workload.identity/use: "true"`
+ * (https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html#pod).
+ * EKS (IRSA, Pod Identity) and GKE read the ServiceAccount, not pod labels.
+ */
+export const CLOUD_WEBHOOK_POD_LABELS: readonly string[] = ['azure.workload.identity/use'];
+
+/**
+ * Requesters that may create a TokenRequest (`serviceaccounts/token`) for an identity-bound ServiceAccount:
+ * - nodes (`system:node:NAME`): the kubelet mints the projected token of each pod it runs through the TokenRequest API
+ *   ("the kubelet will request and store the token on behalf of the Pod",
+ *   https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#serviceaccount-token-volume-projection), which IRSA, EKS
+ *   Pod Identity and AKS read (their webhooks add a projected `serviceAccountToken` volume to the pod:
+ *   https://docs.aws.amazon.com/eks/latest/userguide/pod-id-how-it-works.html); the Node authorizer limits a kubelet
+ *   to the pods bound to its node;
+ * - `kube-system` service accounts: control-plane agents. GKE's gke-metadata-server (a `kube-system` DaemonSet) serves
+ *   a pod its ServiceAccount's Google token without a projected volume in the pod, so it obtains the Kubernetes token
+ *   itself; Google does not document its requester, so every `kube-system` service account is kept (whoever may
+ *   run pods in `kube-system` is the cluster's administrator already).
+ */
+export const TOKEN_REQUESTER_PREFIXES: readonly string[] = ['system:node:', 'system:serviceaccount:kube-system:'];
+
+/**
+ * The oldest Kubernetes minor version that runs a workload identity Keyless binds: projected service account tokens
+ * (TokenRequest and TokenRequestProjection) are GA from Kubernetes 1.20
+ * (https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#serviceaccount-token-volume-projection,
+ * kubernetes CHANGELOG-1.20), and IRSA, EKS Pod Identity, GKE and AKS workload identity all read one.
+ */
+export const PROJECTED_TOKEN_GA_MINOR = 20;
