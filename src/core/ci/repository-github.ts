@@ -1,6 +1,6 @@
 import * as YAML from 'yaml';
-import { code, compare, exampleSubject, GitHubRuns, githubRuns, variableName } from './repository-runs';
-import { NamedIdentity, pathSegment, RepositoryGroup } from './repository-side';
+import { code, compare, exampleSubject, GitHubRuns, githubRuns, pathSegment, variableName } from './repository-runs';
+import type { NamedIdentity, RepositoryGroup } from './repository-side';
 import { contentId } from '../content-id';
 import { fail, quote } from '../errors';
 

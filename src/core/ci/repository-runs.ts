@@ -164,3 +164,21 @@ export function variableName(prefix: string, identity: NamedIdentity): string {
 export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * A directory name from a validated repository, project or host name. Repository names are validated (no `/`, not
+ * `.` or `..`), so this never fails for a trust Keyless decided; it is the guard that no path leaves `out/ci/`.
+ */
+export function pathSegment(segment: string, construct: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (segment === '' || segment === '.' || segment === '..' || /[/\\\x00-\x1f\x7f:]/.test(segment)) {
+    fail({
+      code: 'KL-CI-REPO-PATH',
+      path: construct,
+      prop: 'source',
+      problem: `names the repository directory ${quote(segment)}, which is not a single file name under out/ci/`,
+      fix: 'declare the repository or project with its exact, validated name',
+    });
+  }
+  return segment;
+}

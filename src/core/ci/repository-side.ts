@@ -1,9 +1,11 @@
 import type { CiPlatform, CiTrustPolicy } from './policy';
 import { githubRepositoryFiles, reusableWorkflowShapes } from './repository-github';
 import { gitlabProjectFiles } from './repository-gitlab';
-import { compare, templateText } from './repository-runs';
+import { compare, pathSegment, templateText } from './repository-runs';
 import { contentId } from '../content-id';
 import { fail, quote } from '../errors';
+
+export { pathSegment } from './repository-runs';
 
 /**
  * The repository side of every CI trust: what the repository or project must do for the trust to match its runs
@@ -334,22 +336,4 @@ function withStems(identities: readonly CiRepositorySideIdentity[]): NamedIdenti
     stem: stems[i],
     variable: variableFold(variables[i].slice(identity.login.cloud.length + 1)),
   }));
-}
-
-/**
- * A directory name from a validated repository, project or host name. Repository names are validated (no `/`, not
- * `.` or `..`), so this never fails for a trust Keyless decided; it is the guard that no path leaves `out/ci/`.
- */
-export function pathSegment(segment: string, construct: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (segment === '' || segment === '.' || segment === '..' || /[/\\\x00-\x1f\x7f:]/.test(segment)) {
-    fail({
-      code: 'KL-CI-REPO-PATH',
-      path: construct,
-      prop: 'source',
-      problem: `names the repository directory ${quote(segment)}, which is not a single file name under out/ci/`,
-      fix: 'declare the repository or project with its exact, validated name',
-    });
-  }
-  return segment;
 }
