@@ -279,16 +279,21 @@ function identityScope(login: CiCloudLogin): string | undefined {
   }
 }
 
-/** A short hash of everything that makes the identity what it is, for same-named identities without a distinct scope. */
+/**
+ * A short hash of what the identity is (its construct path and cloud ids), for same-named identities without a distinct
+ * scope: never of its subjects or login, so that editing a trust never renames its workflow or variable.
+ */
 function identityHash(identity: CiRepositorySideIdentity): string {
-  return contentId(JSON.stringify([identity.construct, identity.login, identity.trust.exactSubjects, identity.trust.subjectPatterns])).slice(0, 8);
+  return contentId(JSON.stringify([identity.construct, ...inventoryIds(identity.login)])).slice(0, 8);
 }
 
 /**
  * Names unique in one repository under `fold` (case-insensitive file systems; variable names, which GitHub reads
  * case-insensitively and which write every other character as `_`). A name is its base, derived from the identity
- * alone; same-named identities (equal once folded) each get their scope, or, where scopes do not tell them apart,
- * the hash of their content: never a position, so adding a trust never renames an identity of another name.
+ * alone; same-named identities (equal once folded) each get their scope where the scopes tell them apart, else the
+ * hash of what they are. An identity whose plain name equals such a qualified name is itself qualified (it yields:
+ * the qualified name was decided from the other identity alone), so adding a trust never renames an identity of
+ * another name and never hands one identity's name (and variable) to another.
  */
 function uniqueNames(
   identities: readonly CiRepositorySideIdentity[],
@@ -297,21 +302,31 @@ function uniqueNames(
   fold: (name: string) => string,
 ): string[] {
   const bases = identities.map(base);
-  const count = (names: readonly string[], name: string) => names.filter((other) => fold(other) === fold(name)).length;
-  const injective = (names: readonly string[]) => names.every((name) => count(names, name) === 1);
-  const hashed = bases.map((name, i) => (count(bases, name) === 1 ? name : qualify(name, identityHash(identities[i]))));
-  const scoped = bases.map((name, i) => {
-    if (count(bases, name) === 1) return name;
-    const same = identities.filter((_, j) => fold(bases[j]) === fold(name));
-    const scopes = same.map((identity) => identityScope(identity.login));
-    const names = scopes.map((scope) => (scope === undefined ? undefined : qualify(name, scope)));
-    // Scopes only where they tell every same-named identity apart, so that one identity's name never depends on another's scope.
-    return names.every((n) => n !== undefined) && injective(names as string[]) ? qualify(name, identityScope(identities[i].login)!) : hashed[i];
+  const hashed = bases.map((name, i) => qualify(name, identityHash(identities[i])));
+  const sameNamed = (i: number) => bases.filter((other) => fold(other) === fold(bases[i])).length > 1;
+  // Same-named identities: their scopes where those tell every one of them apart, so that one identity's name never
+  // depends on another's scope; else hashes.
+  const qualified = bases.map((name, i) => {
+    if (!sameNamed(i)) return undefined;
+    const scopes = identities.filter((_, j) => fold(bases[j]) === fold(name)).map((identity) => identityScope(identity.login));
+    const names = scopes.map((scope) => (scope === undefined ? undefined : fold(qualify(name, scope))));
+    const distinct = names.every((n) => n !== undefined) && new Set(names).size === names.length;
+    return distinct ? qualify(name, identityScope(identities[i].login)!) : hashed[i];
   });
-  const names = injective(scoped) ? scoped : hashed;
-  const twin = names.findIndex((name) => count(names, name) > 1);
+  const taken = new Set(qualified.filter((name): name is string => name !== undefined).map(fold));
+  // A plain name another identity's qualified name already holds yields: its own scope, else its hash.
+  const names = bases.map((name, i) => {
+    if (qualified[i] !== undefined) return qualified[i]!;
+    if (!taken.has(fold(name))) return name;
+    const scope = identityScope(identities[i].login);
+    return scope === undefined ? hashed[i] : qualify(name, scope);
+  });
+  const count = (name: string) => names.filter((other) => fold(other) === fold(name)).length;
+  // A yielded name that still meets another takes its hash; what still collides is one identity declared twice.
+  const yielded = names.map((name, i) => (qualified[i] === undefined && name !== bases[i] && count(name) > 1 ? hashed[i] : name));
+  const twin = yielded.findIndex((name) => yielded.filter((other) => fold(other) === fold(name)).length > 1);
   if (twin >= 0) {
-    const other = identities[names.findIndex((name, j) => j !== twin && fold(name) === fold(names[twin]))];
+    const other = identities[yielded.findIndex((name, j) => j !== twin && fold(name) === fold(yielded[twin]))];
     fail({
       code: 'KL-CI-REPO-DUPLICATE',
       path: identities[twin].construct,
@@ -320,7 +335,7 @@ function uniqueNames(
       fix: 'declare each CI trust once',
     });
   }
-  return names;
+  return yielded;
 }
 
 function withStems(identities: readonly CiRepositorySideIdentity[]): NamedIdentity[] {
