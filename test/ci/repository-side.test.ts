@@ -191,14 +191,15 @@ jobs:
         with: {
           'environment': 'release',
           'client-id': '${{ vars.AZURE_CLIENT_ID_PAYMENTS_API_DEPLOY }}',
-          'tenant-id': '${{ vars.AZURE_TENANT_ID }}',
-          'subscription-id': '${{ vars.AZURE_SUBSCRIPTION_ID }}',
+          'cloud': 'azure',
+          'tenant-id': '${{ vars.AZURE_TENANT_ID_PAYMENTS_API_DEPLOY }}',
+          'subscription-id': '${{ vars.AZURE_SUBSCRIPTION_ID_PAYMENTS_API_DEPLOY }}',
           'audience': 'api://AzureADTokenExchange',
         },
       },
     });
     const reusable = YAML.parse(file([identity], `${DIR}/reusable/acme/workflows/release.reusable.yml`));
-    expect(Object.keys(reusable.on.workflow_call.inputs)).toEqual(['environment', 'client-id', 'tenant-id', 'subscription-id', 'audience']);
+    expect(Object.keys(reusable.on.workflow_call.inputs)).toEqual(['environment', 'cloud', 'client-id', 'tenant-id', 'subscription-id', 'audience']);
     expect(reusable.jobs.deploy.environment).toBe('${{ inputs.environment }}');
     expect(reusable.jobs.deploy.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
     expect(reusable.jobs.deploy.steps[1]).toEqual({
@@ -217,7 +218,7 @@ jobs:
     const content = file([github({ owner: 'acme', repository: 'payments-api', branches: ['main'] }, { ...AWS_LOGIN, roleArn: undefined, region: undefined })],
       `${DIR}/workflows/aws-payments-api-deploy.yml`);
     expect(YAML.parse(content).jobs.deploy.steps[1].with).toEqual({
-      'role-to-assume': '${{ vars.AWS_ROLE_ARN_PAYMENTS_API_DEPLOY }}', 'aws-region': '${{ vars.AWS_REGION }}', 'audience': 'sts.amazonaws.com',
+      'role-to-assume': '${{ vars.AWS_ROLE_ARN_PAYMENTS_API_DEPLOY }}', 'aws-region': '${{ vars.AWS_REGION_PAYMENTS_API_DEPLOY }}', 'audience': 'sts.amazonaws.com',
     });
     expect(content).toContain('# role-to-assume: the stack is not pinned to an account and region, so Keyless does not know the ARN: '
       + 'set the variable AWS_ROLE_ARN_PAYMENTS_API_DEPLOY to arn:PARTITION:iam::ACCOUNT:role/payments-api-deploy of the account it deploys to');
@@ -247,6 +248,7 @@ describe('the GitLab job of an identity', () => {
 # stage: deploy is one of GitLab's default stages (build, test, deploy); a .gitlab-ci.yml that lists its own \`stages:\` must list it, or set the job's stage to one it lists.
 # The AWS CLI and SDKs call sts:AssumeRoleWithWebIdentity themselves from AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE.
 # The script sets AWS_ROLE_ARN itself: a CI/CD variable of that name (project, group, instance) would override a job variable.
+# It unsets static keys and AWS_PROFILE first: the CLI and SDKs would use them before the web identity, and the job would run as their user.
 
 aws-payments-api-deploy:
   stage: deploy
@@ -254,15 +256,16 @@ aws-payments-api-deploy:
     AWS_ID_TOKEN:
       aud: sts.amazonaws.com
   rules:
-    - if: $CI_COMMIT_BRANCH == "main"
-    - if: $CI_COMMIT_TAG == "v2.0.0"
-    - if: $CI_COMMIT_TAG =~ /^release-/
+    - if: '$CI_COMMIT_BRANCH == "main"'
+    - if: '$CI_COMMIT_TAG == "v2.0.0"'
+    - if: '$CI_COMMIT_TAG =~ /^release-/'
   script:
-    - export AWS_ROLE_ARN='arn:aws:iam::123456789012:role/payments-api-deploy'
-    - export AWS_REGION='eu-west-1'
-    - export AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp)"
-    - printf '%s' "$AWS_ID_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE"
-    - aws sts get-caller-identity
+    - 'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE'
+    - "export AWS_ROLE_ARN='arn:aws:iam::123456789012:role/payments-api-deploy'"
+    - "export AWS_REGION='eu-west-1'"
+    - 'export AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp)"'
+    - "printf '%s' \\"$AWS_ID_TOKEN\\" > \\"$AWS_WEB_IDENTITY_TOKEN_FILE\\""
+    - 'aws sts get-caller-identity'
 `);
   });
 
@@ -279,7 +282,7 @@ aws-payments-api-deploy:
   test('GIVEN Azure WHEN rendered THEN the job signs in with az login --federated-token and the client id from a CI/CD variable', () => {
     const job = YAML.parse(file([gitlab({ projectPath: 'acme/finance/ledger', branches: ['main'] }, AZURE_LOGIN)], `${LEDGER}/gitlab-ci/azure-payments-api-deploy.yml`))['azure-payments-api-deploy'];
     expect(job.id_tokens).toEqual({ AZURE_ID_TOKEN: { aud: 'api://AzureADTokenExchange' } });
-    expect(job.script[0]).toBe('az login --service-principal --username "$AZURE_CLIENT_ID_PAYMENTS_API_DEPLOY" --tenant "$AZURE_TENANT_ID" --federated-token "$AZURE_ID_TOKEN"');
+    expect(job.script[0]).toBe('az login --service-principal --username "$AZURE_CLIENT_ID_PAYMENTS_API_DEPLOY" --tenant "$AZURE_TENANT_ID_PAYMENTS_API_DEPLOY" --federated-token "$AZURE_ID_TOKEN"');
   });
 
   test('GIVEN branch names with quotes WHEN rendered THEN each rules:if compares the exact name', () => {

@@ -148,6 +148,7 @@ describe('GitHub workflows', () => {
     const shape = YAML.parse(shapes[0][1]);
     expect(Object.fromEntries(Object.entries(shape.on.workflow_call.inputs).map(([input, spec]: [string, any]) => [input, spec.required]))).toEqual({
       'environment': false,
+      'cloud': true,
       'role-to-assume': false,
       'aws-region': false,
       'workload_identity_provider': false,
@@ -157,8 +158,8 @@ describe('GitHub workflows', () => {
       'audience': false,
     });
     expect(shape.jobs.deploy.steps.map((step: any) => step.if)).toEqual([
-      undefined, 'inputs.role-to-assume != \'\'', 'inputs.role-to-assume != \'\'', 'inputs.workload_identity_provider != \'\'',
-      'inputs.workload_identity_provider != \'\'', 'inputs.client-id != \'\'', 'inputs.client-id != \'\'',
+      undefined, 'inputs.cloud == \'aws\'', 'inputs.cloud == \'aws\'', 'inputs.cloud == \'gcp\'',
+      'inputs.cloud == \'gcp\'', 'inputs.cloud == \'azure\'', 'inputs.cloud == \'azure\'',
     ]);
     expect(shapes[0][1]).toContain('# (refs/heads/main, refs/tags/v1: the `job_workflow_ref` the trusts pin). It serves every caller:');
     for (const result of parseGitHubWorkflows([{ name: 'shape.yml', content: shapes[0][1] }])) expect(result.errors).toEqual([]);

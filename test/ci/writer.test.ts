@@ -77,7 +77,7 @@ describe('writeRepositorySide', () => {
     const ledgerJob = YAML.parse(read('ci/gitlab/gitlab.com/acme/finance/ledger/gitlab-ci/aws-ledger-deploy.yml'))['aws-ledger-deploy'];
     expect(ledgerJob.id_tokens).toEqual({ AWS_ID_TOKEN: { aud: 'sts.amazonaws.com' } });
     expect(ledgerJob.variables).toBeUndefined();
-    expect(ledgerJob.script[0]).toBe("export AWS_ROLE_ARN='arn:aws:iam::123456789012:role/ledger-deploy'");
+    expect(ledgerJob.script.slice(0, 2)).toEqual(['unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE', "export AWS_ROLE_ARN='arn:aws:iam::123456789012:role/ledger-deploy'"]);
   });
 
   test('GIVEN an Azure trust WHEN written THEN the workflow names the ClientId output the stack synthesizes', () => {
@@ -107,7 +107,7 @@ describe('writeRepositorySide', () => {
     new aws.CiOidcTrust(new cdk.Stack(a, 'agnostic'), 'Deploy', { name: 'payments-api-deploy', ownership: OWNERSHIP, source: paymentsApi });
     writeRepositorySide([a], outdir);
     expect(YAML.parse(read('ci/github/acme/payments-api/workflows/aws-payments-api-deploy.yml')).jobs.deploy.steps[1].with).toEqual({
-      'role-to-assume': '${{ vars.AWS_ROLE_ARN_PAYMENTS_API_DEPLOY }}', 'aws-region': '${{ vars.AWS_REGION }}', 'audience': 'sts.amazonaws.com',
+      'role-to-assume': '${{ vars.AWS_ROLE_ARN_PAYMENTS_API_DEPLOY }}', 'aws-region': '${{ vars.AWS_REGION_PAYMENTS_API_DEPLOY }}', 'audience': 'sts.amazonaws.com',
     });
   });
 

@@ -166,8 +166,9 @@ function loginInputs(identity: NamedIdentity): { inputs: Record<string, string>;
       if (login.roleArn === undefined) {
         notes.push(`role-to-assume: the stack is not pinned to an account and region, so Keyless does not know the ARN: set the variable ${variableName('AWS_ROLE_ARN', identity)} to arn:PARTITION:iam::ACCOUNT:role/${login.roleName} of the account it deploys to`);
       }
-      if (login.region === undefined) notes.push('aws-region: the stack has no literal region: set the variable AWS_REGION');
-      return { inputs: { 'role-to-assume': arn, 'aws-region': login.region ?? '${{ vars.AWS_REGION }}', 'audience': login.audience }, notes };
+      const region = variableName('AWS_REGION', identity);
+      if (login.region === undefined) notes.push(`aws-region: the stack has no literal region: set the variable ${region} to the region it deploys to`);
+      return { inputs: { 'role-to-assume': arn, 'aws-region': login.region ?? `\${{ vars.${region} }}`, 'audience': login.audience }, notes };
     }
     case 'gcp': {
       const inputs: Record<string, string> = { workload_identity_provider: login.providerName };
@@ -178,16 +179,18 @@ function loginInputs(identity: NamedIdentity): { inputs: Record<string, string>;
     }
     case 'azure': {
       const clientId = variableName('AZURE_CLIENT_ID', identity);
+      const tenantId = variableName('AZURE_TENANT_ID', identity);
+      const subscriptionId = variableName('AZURE_SUBSCRIPTION_ID', identity);
       return {
         inputs: {
           'client-id': `\${{ vars.${clientId} }}`,
-          'tenant-id': '${{ vars.AZURE_TENANT_ID }}',
-          'subscription-id': '${{ vars.AZURE_SUBSCRIPTION_ID }}',
+          'tenant-id': `\${{ vars.${tenantId} }}`,
+          'subscription-id': `\${{ vars.${subscriptionId} }}`,
           'audience': login.audience,
         },
         notes: [
           `client-id: known only after apply: \`terraform output -raw ${login.clientIdOutput}\` in the stack ${login.terraformStack} (cdktf: out/terraform/stacks/${login.terraformStack}); set it as the variable ${clientId}`,
-          'tenant-id, subscription-id: the tenant of the identity and the subscription its roles are assigned in (`az account show`)',
+          `tenant-id, subscription-id: the tenant of this identity and the subscription its roles are assigned in (\`az account show\`), as the variables ${tenantId} and ${subscriptionId} (per identity: identities of one repository may live in other subscriptions)`,
         ],
       };
     }
@@ -234,7 +237,7 @@ function githubWorkflow(
   const reusable = runs.jobWorkflowRef === undefined ? undefined : reusableWorkflowUses(runs.jobWorkflowRef);
   (environments.length > 0 ? environments : [undefined]).forEach((environment, i) => {
     jobs[jobIds[i]] = reusable !== undefined
-      ? { permissions, uses: reusable, with: { ...(environment === undefined ? {} : { environment }), ...inputs } }
+      ? { permissions, uses: reusable, with: { ...(environment === undefined ? {} : { environment }), cloud: identity.login.cloud, ...inputs } }
       : {
         'runs-on': 'ubuntu-latest',
         ...(environment === undefined ? {} : { environment }),
@@ -317,9 +320,7 @@ function reusableKey(jobWorkflowRef: string): string {
 }
 
 /** The inputs a caller may pass, in the order the shape lists them. */
-const INPUT_ORDER = ['environment', 'role-to-assume', 'aws-region', 'workload_identity_provider', 'service_account', 'client-id', 'tenant-id', 'subscription-id', 'audience'];
-/** The input that only a caller of the cloud passes: the cloud's steps run when it is set. */
-const CLOUD_INPUT = { aws: 'role-to-assume', gcp: 'workload_identity_provider', azure: 'client-id' } as const;
+const INPUT_ORDER = ['environment', 'cloud', 'role-to-assume', 'aws-region', 'workload_identity_provider', 'service_account', 'client-id', 'tenant-id', 'subscription-id', 'audience'];
 const CLOUDS = ['aws', 'gcp', 'azure'] as const;
 
 /**
@@ -342,7 +343,7 @@ export function reusableWorkflowShapes(groups: readonly RepositoryGroup[]): Map<
   for (const [key, all] of [...callers].sort(([a], [b]) => compare(a, b))) {
     const refs = [...new Set(all.map((c) => c.runs.jobWorkflowRef!))].sort(compare);
     const [, owner, repository, path, name] = WORKFLOW_FILE.exec(refs[0])!;
-    const passed = all.map(({ identity, runs }) => [...(runs.environments.length > 0 ? ['environment'] : []), ...Object.keys(loginInputs(identity).inputs)]);
+    const passed = all.map(({ identity, runs }) => [...(runs.environments.length > 0 ? ['environment'] : []), 'cloud', ...Object.keys(loginInputs(identity).inputs)]);
     const names = INPUT_ORDER.filter((input) => passed.some((given) => given.includes(input)));
     const required = (input: string) => passed.every((given) => given.includes(input));
     const inputs = Object.fromEntries(names.map((input) => [input, { type: 'string', required: required(input) }]));
@@ -351,7 +352,9 @@ export function reusableWorkflowShapes(groups: readonly RepositoryGroup[]): Map<
     for (const cloud of clouds) {
       const first = all.find((c) => c.identity.login.cloud === cloud)!.identity;
       const own = names.filter((input) => all.some((c) => c.identity.login.cloud === cloud && loginInputs(c.identity).inputs[input] !== undefined));
-      const condition = clouds.length > 1 ? { if: `inputs.${CLOUD_INPUT[cloud]} != ''` } : {};
+      // Gated on the literal cloud every caller passes, never on a sign-in value: an unset variable is '' (GitHub's
+      // vars context), and a step gated on it would be skipped with a green run instead of failing at sign-in.
+      const condition = clouds.length > 1 ? { if: `inputs.cloud == '${cloud}'` } : {};
       // `if:` after the step's name, where a reviewer reads which callers run it.
       for (const { name: stepName, ...step } of [loginStep(first, Object.fromEntries(own.map((input) => [input, `\${{ inputs.${input} }}`])), all.length > 1), checkStep(first)]) {
         steps.push({ name: stepName, ...condition, ...step });
@@ -371,7 +374,7 @@ export function reusableWorkflowShapes(groups: readonly RepositoryGroup[]): Map<
       'Generated from the declarations: regenerate it with them, do not edit it by hand.',
       `It ${names.includes('environment') ? 'sets the environment from its input (the token\'s `sub` names it) and ' : ''}signs in with the caller's inputs.`,
       ...(names.some((input) => !required(input)) ? ['An input only some callers pass is optional (GitHub refuses a call that omits a required input).'] : []),
-      ...(clouds.length > 1 ? ['Callers of several clouds share it: the steps of a cloud run only when its sign-in input is set.'] : []),
+      ...(clouds.length > 1 ? ['Callers of several clouds share it: the steps of a cloud run only for the callers that pass that `cloud`.'] : []),
       'Actions are pinned by major version: pin each to a full commit SHA.',
     ];
     const workflow = { name: `${name} (reusable: ${clouds.map((cloud) => CLOUD_LABEL[cloud]).join(', ')})`, on: { workflow_call: { inputs } }, permissions: { contents: 'read' }, jobs: { deploy: job } };

@@ -30,13 +30,26 @@ export function gitlabProjectFiles(group: RepositoryGroup): Map<string, string> 
   return files;
 }
 
+/** A plain scalar every YAML 1.1 reader, Psych included, reads back as this string. */
+const SAFE_PLAIN = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+/** YAML 1.1 booleans and nulls (https://yaml.org/type/bool.html, https://yaml.org/type/null.html), case-insensitively. */
+const YAML11_WORDS = /^(y|n|yes|no|true|false|on|off|null)$/i;
+
 /**
- * YAML as GitLab reads it: Ruby's Psych parses `.gitlab-ci.yml` as YAML 1.1, where plain `yes`, `no`, `on`, `off`,
- * `012` or `1:20` are not strings, so every such string is quoted (the yaml library's 1.1 schema decides which); and
- * every object is written where it is used (no `&anchor` / `*alias`).
+ * YAML as GitLab reads it: Ruby's Psych parses `.gitlab-ci.yml` as YAML 1.1 and its scalar scanner reads more than
+ * the spec (`:word` as a Symbol, `1,000` as 1000; ruby/psych lib/psych/scalar_scanner.rb), so every string that is not
+ * a conservative safe word is quoted, rather than only those a 1.1 schema resolves; and every object is written where
+ * it is used (no `&anchor` / `*alias`).
  */
 export function gitlabYaml(value: unknown, comment: readonly string[]): string {
   const doc = new YAML.Document(value, { version: '1.1', aliasDuplicateObjects: false });
+  YAML.visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && (!SAFE_PLAIN.test(node.value) || YAML11_WORDS.test(node.value))) {
+        node.type = node.value.includes('\'') || /[\n\r\t]/.test(node.value) ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
+      }
+    },
+  });
   doc.commentBefore = comment.map((line) => ` ${line}`).join('\n');
   return doc.toString({ lineWidth: 0, nullStr: '' });
 }
@@ -106,14 +119,19 @@ function signIn(identity: NamedIdentity): { token: string; script: string[]; not
       if (login.roleArn === undefined) {
         notes.push(`${arnVariable}: the stack is not pinned to an account and region, so Keyless does not know the ARN: set the CI/CD variable ${arnVariable} to arn:PARTITION:iam::ACCOUNT:role/${login.roleName}`);
       }
-      if (login.region === undefined) notes.push('AWS_REGION: the stack has no literal region: set the CI/CD variable AWS_REGION');
+      const regionVariable = variableName('AWS_REGION', identity);
+      if (login.region === undefined) notes.push(`${regionVariable}: the stack has no literal region: set the CI/CD variable ${regionVariable} to the region it deploys to`);
       notes.push('The AWS CLI and SDKs call sts:AssumeRoleWithWebIdentity themselves from AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE.');
       notes.push('The script sets AWS_ROLE_ARN itself: a CI/CD variable of that name (project, group, instance) would override a job variable.');
+      notes.push('It unsets static keys and AWS_PROFILE first: the CLI and SDKs would use them before the web identity, and the job would run as their user.');
       return {
         token: 'AWS_ID_TOKEN',
         script: [
+          // Static keys and a profile come before the web identity in the CLI's and SDKs' credential chain
+          // (https://docs.aws.amazon.com/cli/latest/userguide/cli-chap-configure.html#configure-precedence).
+          'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE',
           `export AWS_ROLE_ARN=${login.roleArn === undefined ? `"$${arnVariable}"` : shellWord(login.roleArn)}`,
-          ...(login.region === undefined ? [] : [`export AWS_REGION=${shellWord(login.region)}`]),
+          `export AWS_REGION=${login.region === undefined ? `"$${regionVariable}"` : shellWord(login.region)}`,
           'export AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp)"',
           'printf \'%s\' "$AWS_ID_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE"',
           'aws sts get-caller-identity',
@@ -138,16 +156,18 @@ function signIn(identity: NamedIdentity): { token: string; script: string[]; not
     }
     case 'azure': {
       const clientId = variableName('AZURE_CLIENT_ID', identity);
+      const tenantId = variableName('AZURE_TENANT_ID', identity);
+      const subscriptionId = variableName('AZURE_SUBSCRIPTION_ID', identity);
       return {
         token: 'AZURE_ID_TOKEN',
         script: [
-          `az login --service-principal --username "$${clientId}" --tenant "$AZURE_TENANT_ID" --federated-token "$AZURE_ID_TOKEN"`,
-          'az account set --subscription "$AZURE_SUBSCRIPTION_ID"',
+          `az login --service-principal --username "$${clientId}" --tenant "$${tenantId}" --federated-token "$AZURE_ID_TOKEN"`,
+          `az account set --subscription "$${subscriptionId}"`,
           'az account show',
         ],
         notes: [
           `${clientId}: known only after apply: \`terraform output -raw ${login.clientIdOutput}\` in the stack ${login.terraformStack} (cdktf: out/terraform/stacks/${login.terraformStack}); set it as a CI/CD variable`,
-          'AZURE_TENANT_ID, AZURE_SUBSCRIPTION_ID: the tenant of the identity and the subscription its roles are assigned in (`az account show`)',
+          `${tenantId}, ${subscriptionId}: the tenant of this identity and the subscription its roles are assigned in (\`az account show\`), per identity: identities of one project may live in other subscriptions`,
         ],
       };
     }
