@@ -409,6 +409,38 @@ function tokenRequestValidations(sa: string): AdmissionValidation[] {
   }];
 }
 
+/** The Secret type the legacy tokens controller fills with a long-lived token, and the annotation naming its ServiceAccount. */
+const LEGACY_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+const LEGACY_TOKEN_SA_ANNOTATION = 'kubernetes.io/service-account.name';
+/** The tokens controller runs in kube-controller-manager with its root credentials (rootClientBuilder "tokens-controller"). */
+const CONTROLLER_MANAGER = 'system:kube-controller-manager';
+
+/** Whether `object` (a Secret) is a legacy token Secret of the ServiceAccount `name`. */
+function legacyTokenOf(object: string, name: string): string {
+  return `has(${object}.type) && ${object}.type == ${celString(LEGACY_TOKEN_TYPE)} && has(${object}.metadata.annotations)`
+    + ` && ${celString(LEGACY_TOKEN_SA_ANNOTATION)} in ${object}.metadata.annotations && ${object}.metadata.annotations[${celString(LEGACY_TOKEN_SA_ANNOTATION)}] == ${celString(name)}`;
+}
+
+/**
+ * The validation of legacy token Secrets (type `kubernetes.io/service-account-token`, annotation
+ * `kubernetes.io/service-account.name`) of the ServiceAccount: a user creates one, the tokens controller of
+ * kube-controller-manager fills it (UPDATE) with a token that never expires, the ServiceAccount's cloud identity
+ * without any pod. Only the control plane creates one or points one at the ServiceAccount; an UPDATE of a Secret that
+ * already named it (the controller filling it, a label) is admitted.
+ */
+function legacyTokenValidations(sa: string, name: string): AdmissionValidation[] {
+  const prefix = TOKEN_REQUESTER_PREFIXES[1];
+  const controlPlane = `request.userInfo.username == ${celString(CONTROLLER_MANAGER)} || request.userInfo.username.startsWith(${celString(prefix)})`;
+  const named = `(request.operation == 'UPDATE' && ${legacyTokenOf('oldObject', name)})`;
+  const why = `only the control plane (${CONTROLLER_MANAGER}, ${prefix}*) creates a long-lived token Secret of it (${LEGACY_TOKEN_TYPE}); request a short-lived projected token instead`;
+  return [{
+    expression: `${KIND} != 'Secret' || ${controlPlane} || ${named}`,
+    message: `a Secret may not hold a long-lived token of ServiceAccount ${sa}: ${why}`,
+    messageExpression: `'Secret ' + object.metadata.name + ' by ' + request.userInfo.username + ${celString(` may not hold a long-lived token of ServiceAccount ${sa}: ${why}`)}`,
+    reason: 'Forbidden',
+  }];
+}
+
 /** The validations for pods (CREATE) that name the ServiceAccount. */
 function podValidations(sa: string, workload: BoundWorkload | undefined): AdmissionValidation[] {
   const pod = podRefused(sa);
@@ -541,7 +573,8 @@ function labelList(labels: Readonly<Record<string, string>>): string {
 
 /**
  * The resources the policy is asked about: pods (CREATE, and UPDATE for their images; a pod's service account is
- * immutable) and their ephemeral containers, the workloads, the ServiceAccount and its tokens. `pods/status` and the
+ * immutable) and their ephemeral containers, the workloads, the ServiceAccount, its tokens and legacy token Secrets
+ * (a Secret's type is immutable; DELETE is not matched). `pods/status` and the
  * workloads' `scale` are not: they run nothing new.
  */
 const RESOURCE_RULES = [
@@ -549,6 +582,7 @@ const RESOURCE_RULES = [
   { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods/ephemeralcontainers'], scope: 'Namespaced' },
   { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['serviceaccounts'], scope: 'Namespaced' },
   { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['serviceaccounts/token'], scope: 'Namespaced' },
+  { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['secrets'], scope: 'Namespaced' },
   { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], scope: 'Namespaced' },
   { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['cronjobs', 'jobs'], scope: 'Namespaced' },
 ];
@@ -583,6 +617,7 @@ export function identityAdmissionPolicySpec(input: IdentityAdmissionInput): Reco
     `(${kindIs('ServiceAccount')} && object.metadata.name == ${celString(name)})`,
     // A TokenRequest is created as a subresource of the ServiceAccount: its name is the request's.
     `(${kindIs('TokenRequest')} && request.subResource == 'token' && request.name == ${celString(name)})`,
+    `(${kindIs('Secret')} && ${legacyTokenOf('object', name)})`,
     `(${kindIs('Pod')} && (${namesServiceAccount('object.spec', name)}))`,
     `(${kindIs('CronJob')} && (${namesServiceAccount(`${templateOf('object', 'CronJob')}.spec`, name)}))`,
     `(${KIND} in ${list(TEMPLATE_KINDS)} && (${namesServiceAccount(`${templateOf('object', 'other')}.spec`, name)}))`,
@@ -601,6 +636,7 @@ export function identityAdmissionPolicySpec(input: IdentityAdmissionInput): Reco
       ...podValidations(sa, input.workload),
       ...podUpdateValidations(sa),
       ...tokenRequestValidations(sa),
+      ...legacyTokenValidations(sa, name),
       ...workloadValidations(sa, input.workload),
     ],
   };

@@ -48,6 +48,7 @@ const RESOURCES: Record<string, { group: string; version: string; resource: stri
   // `serviceaccounts/token` takes and returns an authentication.k8s.io/v1 TokenRequest (pkg/registry/core/serviceaccount/storage/token.go).
   'authentication.k8s.io/v1/TokenRequest': { group: '', version: 'v1', resource: 'serviceaccounts' },
   'v1/ConfigMap': { group: '', version: 'v1', resource: 'configmaps' },
+  'v1/Secret': { group: '', version: 'v1', resource: 'secrets' },
   'apps/v1/Deployment': { group: 'apps', version: 'v1', resource: 'deployments' },
   'apps/v1/ReplicaSet': { group: 'apps', version: 'v1', resource: 'replicasets' },
   'apps/v1/StatefulSet': { group: 'apps', version: 'v1', resource: 'statefulsets' },

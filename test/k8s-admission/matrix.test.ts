@@ -164,6 +164,46 @@ function serviceAccountCases(cloud: Cloud, rendered: Rendered): Case[] {
   cases.push({ name: 'a token of the ServiceAccount requested by a node (the kubelet projecting a pod\'s token)', attempt: token(USERS.kubelet), expected: 'allowed' });
   cases.push({ name: 'a token of the ServiceAccount requested by a kube-system service account (a node agent)', attempt: token('system:serviceaccount:kube-system:gke-metadata-server'), expected: 'allowed' });
   cases.push({ name: 'a token of another ServiceAccount, by a user (not matched)', attempt: token(USERS.alice, 'batch'), expected: 'not-matched' });
+  // The legacy flow: a user creates the Secret, the tokens controller (kube-controller-manager) fills it with UPDATE.
+  const legacySecret = (serviceAccount: string, data?: Obj): Obj => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: `${serviceAccount}-token`, namespace: NAMESPACE, annotations: { 'kubernetes.io/service-account.name': serviceAccount } },
+    type: 'kubernetes.io/service-account-token',
+    ...(data === undefined ? {} : { data }),
+  });
+  const legacyRefused = (username: string) => ({
+    refused: `${DENIED}Secret ${NAME}-token by ${username} may not hold a long-lived token of ${SA}: only the control plane (system:kube-controller-manager, `
+      + 'system:serviceaccount:kube-system:*) creates a long-lived token Secret of it (kubernetes.io/service-account-token); request a short-lived projected token instead',
+  });
+  cases.push({ name: 'a legacy token Secret of the ServiceAccount created by a user', attempt: create(legacySecret(NAME), USERS.alice), expected: legacyRefused(USERS.alice) });
+  cases.push({ name: 'a legacy token Secret of the ServiceAccount created by a deployer', attempt: create(legacySecret(NAME), USERS.deployer), expected: legacyRefused(USERS.deployer) });
+  cases.push({
+    name: 'a legacy token Secret of another ServiceAccount pointed at the ServiceAccount by a user (UPDATE)',
+    attempt: update(legacySecret('batch'), { ...legacySecret('batch'), metadata: { ...legacySecret('batch').metadata, name: `${NAME}-token`, annotations: { 'kubernetes.io/service-account.name': NAME } } }, USERS.alice),
+    expected: legacyRefused(USERS.alice),
+  });
+  cases.push({
+    name: 'the tokens controller filling a legacy token Secret of the ServiceAccount (kube-controller-manager, UPDATE)',
+    attempt: update(legacySecret(NAME), legacySecret(NAME, { token: 'ZXlK', namespace: 'cGF5bWVudHM=' }), USERS.manager),
+    expected: 'allowed',
+  });
+  cases.push({
+    name: 'a legacy token Secret of the ServiceAccount filled by a kube-system service account (UPDATE)',
+    attempt: update(legacySecret(NAME), legacySecret(NAME, { token: 'ZXlK' }), 'system:serviceaccount:kube-system:tokens-controller'),
+    expected: 'allowed',
+  });
+  cases.push({
+    name: 'a label added to an existing legacy token Secret of the ServiceAccount by a user (UPDATE)',
+    attempt: update(legacySecret(NAME), { ...legacySecret(NAME), metadata: { ...legacySecret(NAME).metadata, labels: { team: 'payments' } } }, USERS.alice),
+    expected: 'allowed',
+  });
+  cases.push({ name: 'a legacy token Secret of another ServiceAccount, by a user (not matched)', attempt: create(legacySecret('batch'), USERS.alice), expected: 'not-matched' });
+  cases.push({
+    name: 'an Opaque Secret annotated with the ServiceAccount, by a user (not matched)',
+    attempt: create({ ...legacySecret(NAME), type: 'Opaque' }, USERS.alice),
+    expected: 'not-matched',
+  });
   cases.push({
     name: 'another ServiceAccount of the namespace (not matched)',
     attempt: create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'batch', namespace: NAMESPACE, annotations: { 'eks.amazonaws.com/role-arn': 'x' } } }, USERS.alice),
