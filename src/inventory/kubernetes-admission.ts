@@ -1,3 +1,6 @@
+import {
+  ADMISSION_POLICY_ANNOTATION, ADMISSION_POLICY_OPT_OUT_ANNOTATION, ADMISSION_POLICY_OPTED_OUT as OPTED_OUT, PROTECTS_SERVICE_ACCOUNT_ANNOTATION,
+} from '../core/kubernetes-admission';
 import { NeutralResource } from '../synth/model';
 import { asList } from '../synth/values';
 
@@ -6,7 +9,7 @@ import { asList } from '../synth/values';
  * Keyless writes next to it (only the bound workload may run as it, its identity annotations are fixed), or the
  * chart's opt-out.
  *
- * Keyless' annotations (src/constructs/k8s): the ServiceAccount names its policy in `keyless.dev/admission-policy`
+ * Keyless' annotations (src/core/kubernetes-admission.ts): the ServiceAccount names its policy in `keyless.dev/admission-policy`
  * (or says `opted-out`, with the reason in `keyless.dev/admission-policy-opt-out`); the policy names the
  * ServiceAccount it protects in `keyless.dev/protects-service-account` (`NAMESPACE/NAME`).
  * Kubernetes facts: ValidatingAdmissionPolicy is GA in admissionregistration.k8s.io/v1 since 1.30; a policy does
@@ -14,13 +17,6 @@ import { asList } from '../synth/values';
  * binding's `validationActions` include `Deny` (`Warn` / `Audit` only report), and with `failurePolicy: Ignore` admits
  * a request whose expressions fail to evaluate.
  */
-export const ADMISSION_POLICY_ANNOTATION = 'keyless.dev/admission-policy';
-/** The reason a chart opted out of the admission policy (with the cluster version). */
-export const ADMISSION_POLICY_OPT_OUT_ANNOTATION = 'keyless.dev/admission-policy-opt-out';
-/** On the policy and its binding: the `NAMESPACE/NAME` of the ServiceAccount it protects. */
-export const PROTECTS_SERVICE_ACCOUNT_ANNOTATION = 'keyless.dev/protects-service-account';
-/** The value of {@link ADMISSION_POLICY_ANNOTATION} when the chart opted out. */
-export const OPTED_OUT = 'opted-out';
 
 /**
  * The namespace a policy's `matchConstraints` or a binding's `matchResources` selects by name, when it is not

@@ -1,7 +1,8 @@
 import { Drafts, ownershipFrom, RecordDraft, sourceOf } from './draft';
 import { makePermission, makeSubject } from './entries';
-import { ADMISSION_POLICY_ANNOTATION, ADMISSION_POLICY_OPT_OUT_ANNOTATION, admissionPolicyOf } from './kubernetes-admission';
+import { admissionPolicyOf } from './kubernetes-admission';
 import { parseKubernetesServiceAccountGroup, parseKubernetesServiceAccountSubject } from '../core/facts/subjects';
+import { ADMISSION_POLICY_ANNOTATION, ADMISSION_POLICY_OPT_OUT_ANNOTATION } from '../core/kubernetes-admission';
 import { decodeOwnershipTags, OWNERSHIP_PREFIX } from '../core/ownership';
 import { kubernetesObject, namespaceOf as podNamespace, podServiceAccount, podSpec } from '../synth/kubernetes';
 import { NeutralResource } from '../synth/model';
