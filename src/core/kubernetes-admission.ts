@@ -15,7 +15,7 @@ import {
   BoundWorkloadKind, CLOUD_IDENTITY_ANNOTATION_PREFIXES, CLOUD_WEBHOOK_POD_LABELS, CONTROLLER_TITLES, controllerUsernames, KubernetesController,
   POD_TEMPLATE_HASH_LABEL, PROJECTED_TOKEN_GA_MINOR, TOKEN_REQUESTER_PREFIXES, WORKLOAD_CHAINS,
 } from './facts/kubernetes-controllers';
-import { KubernetesServiceAccountRef } from './kubernetes';
+import { DNS1123_SUBDOMAIN, KubernetesServiceAccountRef } from './kubernetes';
 import { MANAGED_BY, OWNERSHIP_PREFIX, sortKeys } from './ownership';
 import { describeValue, isObject } from './props';
 import { celString } from './trust/cel';
@@ -79,7 +79,6 @@ export function admissionPolicyName(ref: KubernetesServiceAccountRef): string {
 const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
 const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 function isLabelKey(key: string): boolean {
   const slash = key.lastIndexOf('/');

@@ -12,7 +12,8 @@ export interface KubernetesServiceAccountRef {
 }
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A DNS-1123 subdomain (object names such as a ServiceAccount or a cluster-scoped policy), without its 253-character bound. */
+export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const K8S_NAMES_DOCS = 'https://kubernetes.io/docs/concepts/overview/working-with-objects/names/';
 /** Namespaces of the control plane, where no application identity belongs. */
 const SYSTEM_NAMESPACES = ['kube-node-lease', 'kube-public', 'kube-system'];
