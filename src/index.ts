@@ -26,6 +26,10 @@ export type {
 export { writeRepositorySide } from './constructs/private/repository-side';
 export type { RepositorySideIdentityRef, RepositorySideManifest, RepositorySideRepository } from './core/ci/repository-side';
 
+export { routeDetections } from './constructs/private/detections';
+export type { AwsDetectionRoute, AzureDetectionRoute, DetectionRoutes, GcpDetectionRoute, IdentityDetectionsOptions } from './core/detections';
+export type { Revocation } from './core/revocation';
+
 export type { Ownership } from './core/ownership';
 export type { RiskTier } from './core/tier';
 export type { KubernetesServiceAccountRef } from './core/kubernetes';

@@ -20,12 +20,12 @@ interface Surface {
 const SURFACE: Record<string, Surface> = {
   '.': {
     source: 'index',
-    values: ['Access', 'GitHubActions', 'GitLabCi', 'KeylessError', 'aws', 'azure', 'gcp', 'guardrails', 'inventory', 'k8s', 'templates', 'verify', 'writeRepositorySide'],
+    values: ['Access', 'GitHubActions', 'GitLabCi', 'KeylessError', 'aws', 'azure', 'gcp', 'guardrails', 'inventory', 'k8s', 'routeDetections', 'templates', 'verify', 'writeRepositorySide'],
     types: [
-      'AccessGrants', 'AwsAccessStatement', 'AzureAccessGrant', 'CiPlatform', 'CiRepositoryIdentity', 'CiResolveOptions', 'CiTrustPolicy',
-      'ClaimPin', 'ClaimRequirement', 'GcpAccessGrant', 'GitHubActionsProps', 'GitHubSubjectFormat', 'GitLabCiProps', 'ICiSource',
-      'KeylessErrorDetails', 'KubernetesServiceAccountRef', 'Ownership', 'ReadObjectsTargets', 'ReadSecretTargets', 'ReferenceFramework',
-      'RepositorySideIdentityRef', 'RepositorySideManifest', 'RepositorySideRepository', 'RiskTier', 'SendMessagesTargets', 'ValidationContext',
+      'AccessGrants', 'AwsAccessStatement', 'AwsDetectionRoute', 'AzureAccessGrant', 'AzureDetectionRoute', 'CiPlatform', 'CiRepositoryIdentity', 'CiResolveOptions', 'CiTrustPolicy',
+      'ClaimPin', 'ClaimRequirement', 'DetectionRoutes', 'GcpAccessGrant', 'GcpDetectionRoute', 'GitHubActionsProps', 'GitHubSubjectFormat', 'GitLabCiProps', 'ICiSource',
+      'IdentityDetectionsOptions', 'KeylessErrorDetails', 'KubernetesServiceAccountRef', 'Ownership', 'ReadObjectsTargets', 'ReadSecretTargets', 'ReferenceFramework',
+      'RepositorySideIdentityRef', 'RepositorySideManifest', 'RepositorySideRepository', 'Revocation', 'RiskTier', 'SendMessagesTargets', 'ValidationContext',
     ],
   },
   './aws': {

@@ -41,7 +41,7 @@ beforeAll(() => {
   return reports;
 });
 
-const ROOT_KEYS = ['KeylessError', 'GitHubActions', 'GitLabCi', 'writeRepositorySide', 'Access', 'aws', 'gcp', 'azure', 'k8s', 'templates', 'guardrails', 'inventory', 'verify'];
+const ROOT_KEYS = ['KeylessError', 'GitHubActions', 'GitLabCi', 'writeRepositorySide', 'routeDetections', 'Access', 'aws', 'gcp', 'azure', 'k8s', 'templates', 'guardrails', 'inventory', 'verify'];
 const HINT = 'next to @keyless/constructs, or import only the entry points of the frameworks you use (e.g. `@keyless/constructs/aws`).';
 const missing = (entry: string, renders: string, which: string, install: string): { keyless: boolean; message: string } => ({
   keyless: true,

@@ -1,6 +1,6 @@
 import * as cdk from 'aws-cdk-lib/core';
 import { Testing, TerraformStack } from 'cdktf';
-import { Ownership } from '../../src';
+import { DetectionRoutes, Ownership } from '../../src';
 
 /** Fixed "today" for deterministic review-by checks in tests. */
 export const TODAY = '2026-11-22';
@@ -13,16 +13,27 @@ export const OWNERSHIP: Ownership = {
   reviewBy: '2027-04-30',
 };
 
-/** An aws-cdk-lib stack in an app with a pinned date. */
+/** Where the test apps send detections (tier 1 identities are watched by default and need a route). */
+export const DETECTION_ROUTES: DetectionRoutes = {
+  aws: { topicArn: 'arn:aws:sns:eu-west-1:123456789012:security-alerts' },
+  gcp: { notificationChannels: ['projects/acme-security/notificationChannels/1234567890'] },
+  azure: {
+    actionGroupId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/security/providers/microsoft.insights/actionGroups/soc',
+    logAnalyticsWorkspaceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/security/providers/microsoft.operationalinsights/workspaces/entra-signins',
+  },
+};
+
+/** An aws-cdk-lib stack in an app with a pinned date and the test detection routes. */
 export function awsStack(id = 'Platform'): cdk.Stack {
-  const app = new cdk.App({ context: { 'keyless:today': TODAY } });
+  const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
   return new cdk.Stack(app, id, { analyticsReporting: false });
 }
 
-/** A cdktf stack in an app with a pinned date. */
+/** A cdktf stack in an app with a pinned date and the test detection routes. */
 export function tfStack(id = 'platform'): TerraformStack {
   const app = Testing.app();
   app.node.setContext('keyless:today', TODAY);
+  app.node.setContext('keyless:detections', DETECTION_ROUTES);
   return new TerraformStack(app, id);
 }
 
