@@ -15,7 +15,7 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import * as cdk from 'aws-cdk-lib/core';
 import * as cdk8s from 'cdk8s';
 import * as cdktf from 'cdktf';
-import { KeylessError, writeRepositorySide } from '../src';
+import { DetectionRoutes, KeylessError, routeDetections, writeRepositorySide } from '../src';
 import { addAwsGuardrails, addKubernetesGuardrails, addTerraformGuardrails, evaluate, readSynthesizedOutput } from '../src/guardrails';
 import { writeInventory } from '../src/inventory';
 import { verify, verifyJson } from '../src/verify';
@@ -33,6 +33,16 @@ import { checkoutPublisher, checkoutService, reconciliationJob, TeamTargets } fr
  */
 export const EXAMPLES_TODAY = '2026-11-22';
 
+/** The security team's alert targets: an SNS topic, Cloud Monitoring channel, Azure action group and sign-in log workspace. */
+export const EXAMPLE_DETECTION_ROUTES: DetectionRoutes = {
+  aws: { topicArn: 'arn:aws:sns:eu-west-1:123456789012:security-identity-alerts' },
+  gcp: { notificationChannels: ['projects/acme-security/notificationChannels/4417283949201934'] },
+  azure: {
+    actionGroupId: '/subscriptions/8f3b2c1d-0a4e-4b6f-9c7d-2e1f0a9b8c7d/resourceGroups/security/providers/microsoft.insights/actionGroups/identity-alerts',
+    logAnalyticsWorkspaceId: '/subscriptions/8f3b2c1d-0a4e-4b6f-9c7d-2e1f0a9b8c7d/resourceGroups/security/providers/microsoft.operationalinsights/workspaces/entra-signins',
+  },
+};
+
 export function synthExamples(outdir: string): void {
   fs.rmSync(outdir, { recursive: true, force: true });
   const context = { 'keyless:today': EXAMPLES_TODAY };
@@ -47,6 +57,9 @@ export function synthExamples(outdir: string): void {
   const tfApp = new cdktf.App({ outdir: path.join(outdir, 'terraform'), stackTraces: false, context });
   const k8sApp = new cdk8s.App({ outdir: path.join(outdir, 'k8s') });
   k8sApp.node.setContext('keyless:today', EXAMPLES_TODAY);
+  // Where every watched identity's detections go (tier 1 identities are watched by default), declared once per app.
+  routeDetections(awsApp, EXAMPLE_DETECTION_ROUTES);
+  routeDetections(tfApp, EXAMPLE_DETECTION_ROUTES);
 
   // Platform team: CI trusts, one service on three clusters, publishers, break-glass.
   awsPlatform(awsApp);

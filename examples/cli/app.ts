@@ -23,7 +23,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk from 'aws-cdk-lib/core';
 import * as cdk8s from 'cdk8s';
 import * as cdktf from 'cdktf';
-import { GitHubActions, Ownership } from '../../src';
+import { DetectionRoutes, GitHubActions, Ownership } from '../../src';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
@@ -55,6 +55,16 @@ const serviceAccount = { namespace: 'payments', name: 'payments-api' };
 /** Known once the Azure stack is applied (`terraform output -raw` of the identity's client id). */
 const AKS_CLIENT_ID = '6f1c2a9e-3b7d-4c1e-9a55-0d2f8e4b7c31';
 
+/** The security team's alert targets (tier 1 identities are watched by default). */
+const CLI_DETECTION_ROUTES: DetectionRoutes = {
+  aws: { topicArn: 'arn:aws:sns:eu-west-1:123456789012:security-identity-alerts' },
+  gcp: { notificationChannels: ['projects/acme-security/notificationChannels/4417283949201934'] },
+  azure: {
+    actionGroupId: '/subscriptions/8f3b2c1d-0a4e-4b6f-9c7d-2e1f0a9b8c7d/resourceGroups/security/providers/microsoft.insights/actionGroups/identity-alerts',
+    logAnalyticsWorkspaceId: '/subscriptions/8f3b2c1d-0a4e-4b6f-9c7d-2e1f0a9b8c7d/resourceGroups/security/providers/microsoft.operationalinsights/workspaces/entra-signins',
+  },
+};
+
 export interface CliApps {
   readonly aws: cdk.App;
   readonly terraform: cdktf.App;
@@ -71,7 +81,8 @@ export type Framework = 'aws' | 'terraform' | 'k8s';
  */
 export function buildApps(synthesizing: Framework): CliApps {
   const violation = process.env.KEYLESS_EXAMPLE_VIOLATION === '1';
-  const context = { 'keyless:today': CLI_EXAMPLE_TODAY };
+  // Where the watched identities' detections go: the `keyless:detections` context value (it could as well be in cdk.json).
+  const context = { 'keyless:today': CLI_EXAMPLE_TODAY, 'keyless:detections': CLI_DETECTION_ROUTES };
 
   // aws-cdk-lib: guardrails once per app, on every stack.
   const awsApp = new cdk.App({ stackTraces: false, context: { ...context, 'aws:cdk:disable-creation-stack-traces': true } });
