@@ -6,6 +6,7 @@ import {
 } from '../../core/break-glass';
 import { fail, quote } from '../../core/errors';
 import { Ownership, resolveOwnership } from '../../core/ownership';
+import { resolveRevocation, Revocation } from '../../core/revocation';
 import { validationContext } from '../private/context';
 import { terraformConfig } from '../private/terraform';
 
@@ -30,6 +31,18 @@ export interface BreakGlassAssignmentProps {
   readonly maxExpiryDays?: number;
   /** @default 'eligible' */
   readonly mode?: AzureBreakGlassMode;
+  /**
+   * Revokes the access: no PIM assignment is rendered, so applying removes the eligible (or active) assignment and
+   * the principal can no longer activate (or hold) the role. The declaration stays, with its justification and
+   * expiry, so that the review sees who was revoked and why; PIM assignments carry no tags, so the revocation is
+   * readable on the construct (`revocation`), not on an Azure resource. Entra access tokens already issued stay
+   * valid until they expire, but the removed assignment stops applying to them within about 10 minutes (Azure RBAC
+   * propagation).
+   *
+   * @default - not revoked
+   * @see https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected
+   */
+  readonly revoked?: Revocation;
 }
 
 /**
@@ -42,8 +55,18 @@ export interface BreakGlassAssignmentProps {
 export class BreakGlassAssignment extends Construct {
   /** The resolved expiry. */
   public readonly expiry: BreakGlassExpiry;
-  /** The assignment. */
-  public readonly assignment: PimEligibleRoleAssignment | PimActiveRoleAssignment;
+  /**
+   * The assignment.
+   *
+   * @default - none when the access is revoked
+   */
+  public readonly assignment?: PimEligibleRoleAssignment | PimActiveRoleAssignment;
+  /**
+   * The revocation, when the access is revoked.
+   *
+   * @default - not revoked
+   */
+  public readonly revocation?: Revocation;
 
   constructor(scope: Construct, id: string, props: BreakGlassAssignmentProps) {
     super(scope, id);
@@ -62,13 +85,16 @@ export class BreakGlassAssignment extends Construct {
       justification: azurePimJustification(props.justification, ownership.owner, this.expiry.date),
       schedule: { expiration: { endDateTime: this.expiry.instant } },
     };
+    this.revocation = resolveRevocation(props.revoked, ctx);
     const mode = props.mode ?? 'eligible';
+    if (mode !== 'eligible' && mode !== 'active') {
+      fail({ code: 'KL-BG-AZ-MODE', path: ctx.path, prop: 'mode', problem: `is ${quote(mode)}: expected "eligible" or "active"`, fix: 'use "eligible" so that the role is activated only when needed' });
+    }
+    if (this.revocation !== undefined) return;
     if (mode === 'eligible') {
       this.assignment = new PimEligibleRoleAssignment(this, 'Eligible', terraformConfig(this, common));
-    } else if (mode === 'active') {
-      this.assignment = new PimActiveRoleAssignment(this, 'Active', terraformConfig(this, common));
     } else {
-      fail({ code: 'KL-BG-AZ-MODE', path: ctx.path, prop: 'mode', problem: `is ${quote(mode)}: expected "eligible" or "active"`, fix: 'use "eligible" so that the role is activated only when needed' });
+      this.assignment = new PimActiveRoleAssignment(this, 'Active', terraformConfig(this, common));
     }
   }
 }

@@ -1,15 +1,20 @@
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
+import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CiTrustPolicy, ICiSource } from '../../core/ci/policy';
+import { IdentityDetectionsOptions } from '../../core/detections';
 import { fail, quote } from '../../core/errors';
 import { checkIdentityName } from '../../core/names';
 import { Ownership, resolveOwnership } from '../../core/ownership';
+import { resolveRevocation, Revocation } from '../../core/revocation';
 import { azureFederatedTrust } from '../../core/trust/azure';
 import { validationContext } from '../private/context';
+import { IdentityDetectionDecision, identityDetections } from '../private/detections';
 import { terraformValidationContext } from '../private/terraform-reference';
+import { azureIdentityMarkers, renderAzureDetections } from './private/detections';
 import { ownedUserAssignedIdentity } from './private/identity';
 import { resourceGroupNameOf } from './private/repository-side';
 import { resolveCiTrust } from '../private/ci-source';
@@ -37,6 +42,32 @@ export interface CiOidcTrustProps {
    * @default - `name`
    */
   readonly identityName?: string;
+  /**
+   * Whether the identity is watched: a scheduled query alert (`azurerm_monitor_scheduled_query_rules_alert_v2`) on
+   * its federated sign-ins that Entra ID refuses (no federated credential matches the token's issuer, subject or
+   * audience), run on the workspace and sent to the action group declared with `routeDetections` (context
+   * `keyless:detections`). Without a workspace in that route no alert can be written: the identity is tagged
+   * `keyless-detections` = `no-workspace`. Successful sign-ins from an undeclared subject are not detectable on
+   * Azure: the sign-in log records neither the token's issuer nor its subject. An opted-out tier 1 identity is tagged
+   * `keyless-detections-opt-out` = the reason.
+   *
+   * @default - on for tier 1 (a route must be declared), off for tiers 2 and 3
+   * @see https://learn.microsoft.com/azure/azure-monitor/reference/tables/aadmanagedidentitysigninlogs
+   */
+  readonly detections?: IdentityDetectionsOptions;
+  /**
+   * Revokes the identity: no federated identity credential is rendered (no token is exchanged for it any more, from
+   * the apply on), nor any role assignment made with `assignRole`; the identity is kept, tagged `keyless-revoked` =
+   * the moment and `keyless-revoked-reason`, and stays watched. Time to effect: Entra access tokens already issued
+   * cannot be revoked and stay valid until they expire (managed identity tokens live about 24 hours), but removing
+   * the role assignments takes them off every resource the assignments granted within about 10 minutes (Azure RBAC
+   * propagation). Remove the prop to restore the identity.
+   *
+   * @default - not revoked
+   * @see https://learn.microsoft.com/entra/identity-platform/configurable-token-lifetimes#access-tokens
+   * @see https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected
+   */
+  readonly revoked?: Revocation;
 }
 
 /** A role to assign to the identity. */
@@ -79,6 +110,20 @@ export class CiOidcTrust extends Construct {
   public readonly ownership: Ownership;
   /** The decided trust. */
   public readonly trust: CiTrustPolicy;
+  /** Whether the identity is watched, and where its alerts go. */
+  public readonly detections: IdentityDetectionDecision<'azure'>;
+  /**
+   * The refused sign-in alert.
+   *
+   * @default - none when detections are off or the route has no workspace
+   */
+  public readonly detectionRule?: MonitorScheduledQueryRulesAlertV2;
+  /**
+   * The revocation, when the identity is revoked.
+   *
+   * @default - not revoked
+   */
+  public readonly revocation?: Revocation;
   private readonly roleAssignmentScopes = new Set<string>();
 
   constructor(scope: Construct, id: string, props: CiOidcTrustProps) {
@@ -86,7 +131,10 @@ export class CiOidcTrust extends Construct {
     const ctx = terraformValidationContext(this);
     this.ownership = resolveOwnership(props.ownership, ctx);
     const name = checkIdentityName(props.name, ctx);
-    const { identity, resourceGroupName } = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx);
+    this.detections = identityDetections(this, 'azure', props.detections, this.ownership.tier, ctx);
+    this.revocation = resolveRevocation(props.revoked, ctx);
+    const owned = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx, azureIdentityMarkers(this.detections, this.revocation));
+    const { identity, resourceGroupName } = owned;
     this.identity = identity;
     this.trust = resolveCiTrust(this, props.source, ctx, this.ownership.tier);
     const decision = azureFederatedTrust(this.trust, ctx);
@@ -110,8 +158,11 @@ export class CiOidcTrust extends Construct {
       },
     }));
 
+    this.detectionRule = renderAzureDetections(this, this.detections, owned);
+
     this.federatedCredentials = [];
-    for (const credential of decision.credentials) {
+    // Revoked: no credential, so Entra ID matches no token to this identity (the evaluator's "no credential matches").
+    for (const credential of this.revocation === undefined ? decision.credentials : []) {
       const previous = this.federatedCredentials[this.federatedCredentials.length - 1];
       this.federatedCredentials.push(new FederatedIdentityCredential(this, `Credential-${credential.name}`, terraformConfig(this, {
         name: credential.name,
@@ -127,8 +178,11 @@ export class CiOidcTrust extends Construct {
 
   /**
    * Assigns a role to the identity at a scope. The only way this construct grants anything.
+   *
+   * @returns the role assignment; undefined when the identity is revoked (the options are still checked, and nothing
+   * is rendered)
    */
-  public assignRole(id: string, options: AzureRoleAssignmentOptions): RoleAssignment {
+  public assignRole(id: string, options: AzureRoleAssignmentOptions): RoleAssignment | undefined {
     const ctx = validationContext(this);
     if ((options.roleDefinitionName === undefined) === (options.roleDefinitionId === undefined)) {
       fail({ code: 'KL-AZ-ROLE', path: `${ctx.path}/${id}`, prop: 'roleDefinitionName', problem: 'and `roleDefinitionId` are both given or both missing', fix: 'give exactly one of them' });
@@ -141,6 +195,7 @@ export class CiOidcTrust extends Construct {
       fail({ code: 'KL-AZ-ROLE-DUPLICATE', path: `${ctx.path}/${id}`, prop: 'scope', problem: `assigns ${quote(options.roleDefinitionName ?? options.roleDefinitionId)} at ${quote(options.scope)} a second time`, fix: 'assign each role once per scope' });
     }
     this.roleAssignmentScopes.add(key);
+    if (this.revocation !== undefined) return undefined;
     return new RoleAssignment(this, id, terraformConfig(this, {
       scope: options.scope,
       roleDefinitionName: options.roleDefinitionName,

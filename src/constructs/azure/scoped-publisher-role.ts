@@ -3,10 +3,12 @@ import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { Construct } from 'constructs';
 import { CiOidcTrust } from './ci-oidc-trust';
 import { ICiSource } from '../../core/ci/policy';
+import { IdentityDetectionsOptions } from '../../core/detections';
 import { fail, quote, ValidationContext } from '../../core/errors';
 import { snapshotDeclaration } from '../../core/literal';
 import { Ownership } from '../../core/ownership';
 import { AzurePublishGrant, blobContainerGrant, checkPublisherTrust, containerRegistryPushGrant } from '../../core/publish';
+import { Revocation } from '../../core/revocation';
 import { resolveCiTrust } from '../private/ci-source';
 import { validationContext } from '../private/context';
 import { terraformConfig } from '../private/terraform';
@@ -68,6 +70,20 @@ export interface ScopedPublisherRoleProps {
   readonly location: string;
   /** @default - `name` */
   readonly identityName?: string;
+  /**
+   * Whether the publisher's identity is watched for refused federated sign-ins; passed to its {@link CiOidcTrust}.
+   *
+   * @default - on for tier 1 (a route must be declared), off for tiers 2 and 3
+   */
+  readonly detections?: IdentityDetectionsOptions;
+  /**
+   * Revokes the publisher: no federated credential and no publish role assignment are rendered (the custom role
+   * definition of a blob container, which grants nothing by itself, is kept); see {@link CiOidcTrustProps.revoked}
+   * for the time to effect.
+   *
+   * @default - not revoked
+   */
+  readonly revoked?: Revocation;
 }
 
 /**
@@ -80,8 +96,18 @@ export class ScopedPublisherRole extends Construct {
   public readonly trust: CiOidcTrust;
   /** The role assignment, exactly as rendered: the built-in role or the custom role spec, scope and condition. */
   public readonly grant: AzurePublishGrant;
-  /** The role assignment resource. */
-  public readonly roleAssignment: RoleAssignment;
+  /**
+   * The role assignment resource.
+   *
+   * @default - none when the publisher is revoked
+   */
+  public readonly roleAssignment?: RoleAssignment;
+  /**
+   * The revocation, when the publisher is revoked (the trust's).
+   *
+   * @default - not revoked
+   */
+  public readonly revocation?: Revocation;
   /**
    * The custom role definition resource (blob containers).
    *
@@ -105,7 +131,10 @@ export class ScopedPublisherRole extends Construct {
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       identityName: props.identityName,
+      detections: props.detections,
+      revoked: props.revoked,
     });
+    this.revocation = this.trust.revocation;
     const role = this.grant.customRole;
     if (role === undefined) {
       this.roleAssignment = this.trust.assignRole('Publish', {

@@ -1,6 +1,7 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { WorkloadIdentity } from './workload-identity';
 import { AzureAccessAssignment } from '../../core/grants';
 import { terraformConfig } from '../private/terraform';
 
@@ -14,8 +15,12 @@ export function isAzureStack(value: unknown): boolean {
   return TerraformStack.isStack(value);
 }
 
-/** One role assignment per decided assignment, under its content-derived id, for `principalId`. */
+/**
+ * One role assignment per decided assignment, under its content-derived id, for `principalId`; none for a revoked
+ * identity (`scope` a {@link WorkloadIdentity} with `revoked`), whose grants are what revocation removes.
+ */
 export function renderAzureAccessAssignments(scope: Construct, principalId: string, assignments: readonly AzureAccessAssignment[]): void {
+  if (scope instanceof WorkloadIdentity && scope.revocation !== undefined) return;
   for (const { id, grant } of assignments) {
     new RoleAssignment(scope, id, terraformConfig(scope, {
       scope: grant.scope,

@@ -1,13 +1,18 @@
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
+import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { IdentityDetectionsOptions } from '../../core/detections';
 import { checkServiceAccountRef, KubernetesServiceAccountRef } from '../../core/kubernetes';
 import { checkIdentityName } from '../../core/names';
 import { Ownership, resolveOwnership } from '../../core/ownership';
+import { resolveRevocation, Revocation } from '../../core/revocation';
 import { aksFederatedCredential, checkClusterIssuerUrl } from '../../core/trust/azure-workload';
 import { claimWorkloadBinding } from '../private/bindings';
+import { IdentityDetectionDecision, identityDetections } from '../private/detections';
 import { terraformValidationContext } from '../private/terraform-reference';
+import { azureIdentityMarkers, renderAzureDetections } from './private/detections';
 import { ownedUserAssignedIdentity } from './private/identity';
 import { terraformConfig } from '../private/terraform';
 
@@ -30,6 +35,27 @@ export interface WorkloadIdentityProps {
   readonly location: string;
   /** @default - `name` */
   readonly identityName?: string;
+  /**
+   * Whether the identity is watched: a scheduled query alert on its federated sign-ins that Entra ID refuses (a token
+   * whose issuer, subject or audience the credential does not match), on the workspace and action group declared
+   * with `routeDetections`. Without a workspace in that route no alert is written and the identity is tagged
+   * `keyless-detections` = `no-workspace`; an opted-out tier 1 identity is tagged `keyless-detections-opt-out`.
+   *
+   * @default - on for tier 1 (a route must be declared), off for tiers 2 and 3
+   * @see https://learn.microsoft.com/azure/azure-monitor/reference/tables/aadmanagedidentitysigninlogs
+   */
+  readonly detections?: IdentityDetectionsOptions;
+  /**
+   * Revokes the identity: the federated credential is not rendered (the service account's tokens are exchanged no
+   * more from the apply on), nor the role assignments a workload template grants it; the identity is kept, tagged
+   * `keyless-revoked` and `keyless-revoked-reason`, and stays watched. Entra access tokens already issued stay valid
+   * until they expire (about 24 hours for managed identity tokens) on whatever a role assignment still grants; the
+   * removed assignments stop applying within about 10 minutes.
+   *
+   * @default - not revoked
+   * @see https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected
+   */
+  readonly revoked?: Revocation;
 }
 
 /**
@@ -44,8 +70,26 @@ export interface WorkloadIdentityProps {
 export class WorkloadIdentity extends Construct {
   /** Escape hatch: the identity. */
   public readonly identity: UserAssignedIdentity;
-  /** The federated credential. */
-  public readonly federatedCredential: FederatedIdentityCredential;
+  /**
+   * The federated credential.
+   *
+   * @default - none when the identity is revoked
+   */
+  public readonly federatedCredential?: FederatedIdentityCredential;
+  /** Whether the identity is watched, and where its alerts go. */
+  public readonly detections: IdentityDetectionDecision<'azure'>;
+  /**
+   * The refused sign-in alert.
+   *
+   * @default - none when detections are off or the route has no workspace
+   */
+  public readonly detectionRule?: MonitorScheduledQueryRulesAlertV2;
+  /**
+   * The revocation, when the identity is revoked.
+   *
+   * @default - not revoked
+   */
+  public readonly revocation?: Revocation;
   /** Principal id, for role assignments (known after apply). */
   public readonly principalId: string;
   /** Client id (known after apply). */
@@ -62,20 +106,26 @@ export class WorkloadIdentity extends Construct {
     const ctx = terraformValidationContext(this);
     this.ownership = resolveOwnership(props.ownership, ctx);
     const name = checkIdentityName(props.name, ctx);
-    const { identity, resourceGroupName } = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx);
+    this.detections = identityDetections(this, 'azure', props.detections, this.ownership.tier, ctx);
+    this.revocation = resolveRevocation(props.revoked, ctx);
+    const owned = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx, azureIdentityMarkers(this.detections, this.revocation));
+    const { identity, resourceGroupName } = owned;
     this.identity = identity;
     this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
     const credential = aksFederatedCredential(checkClusterIssuerUrl(props.clusterIssuerUrl, ctx), this.serviceAccount);
     claimWorkloadBinding(this, 'Azure', `${credential.subject} of issuer ${credential.issuer}`, 'serviceAccount');
 
-    this.federatedCredential = new FederatedIdentityCredential(this, 'Credential', terraformConfig(this, {
-      name: credential.name,
-      resourceGroupName,
-      parentId: this.identity.id,
-      issuer: credential.issuer,
-      subject: credential.subject,
-      audience: [credential.audience],
-    }));
+    if (this.revocation === undefined) {
+      this.federatedCredential = new FederatedIdentityCredential(this, 'Credential', terraformConfig(this, {
+        name: credential.name,
+        resourceGroupName,
+        parentId: this.identity.id,
+        issuer: credential.issuer,
+        subject: credential.subject,
+        audience: [credential.audience],
+      }));
+    }
+    this.detectionRule = renderAzureDetections(this, this.detections, owned);
     this.principalId = this.identity.principalId;
     this.clientId = this.identity.clientId;
     this.clientIdOutput = new TerraformOutput(this, 'ClientId', {
