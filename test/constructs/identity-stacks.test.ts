@@ -2,16 +2,17 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk from 'aws-cdk-lib/core';
 import { IdentityStacks, WorkloadIdentity } from '../../src/constructs/aws';
-import { OWNERSHIP, TODAY } from '../helpers/synth';
+import { DETECTION_ROUTES, OWNERSHIP, TODAY } from '../helpers/synth';
 
 const ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/5C2E9F0A7B8D4E1F9A3C6B0D2E4F8A1C';
 
 describe('IdentityStacks', () => {
   test('spreads identities over stacks, each within its budget (identities plus the shared OIDC provider)', () => {
-    const app = new cdk.App({ context: { 'keyless:today': TODAY } });
+    const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
     const stacks = new IdentityStacks(app, 'identities', { env: { account: '123456789012', region: 'eu-west-1' }, maxResourcesPerStack: 40 });
-    for (let i = 0; i < 100; i++) {
-      new WorkloadIdentity(stacks.stackFor(1), `w${i}`, {
+    // A watched IRSA identity is two resources: its role and its detection rule.
+    for (let i = 0; i < 50; i++) {
+      new WorkloadIdentity(stacks.stackFor(2), `w${i}`, {
         name: `workload-${String(i).padStart(3, '0')}`,
         ownership: OWNERSHIP,
         serviceAccount: { namespace: 'bench', name: `svc-${i}` },
@@ -21,12 +22,12 @@ describe('IdentityStacks', () => {
     expect(stacks.stacks.map((s) => s.stackName)).toEqual(['identities', 'identities-2', 'identities-3']);
     const templates = stacks.stacks.map((s) => Template.fromStack(s).toJSON());
     // The budget reserves one resource per stack for the provider; only the first stack of the account holds it.
-    expect(templates.map((t) => Object.keys(t.Resources).length)).toEqual([40, 39, 22]);
+    expect(templates.map((t) => Object.keys(t.Resources).length)).toEqual([39, 38, 24]);
     const providers = templates.map((t) => Object.values(t.Resources as Record<string, { Type: string }>).filter((r) => r.Type === 'AWS::IAM::OIDCProvider').length);
     expect(providers).toEqual([1, 0, 0]);
     // The other shards import it by its ARN and deploy after the shard that creates it.
     expect(stacks.stacks.slice(1).map((s) => s.dependencies.map((d) => d.stackName))).toEqual([['identities'], ['identities']]);
-    const federated = new Set(Object.values(templates[1].Resources as Record<string, any>)
+    const federated = new Set(Object.values(templates[1].Resources as Record<string, any>).filter((r) => r.Type === 'AWS::IAM::Role')
       .map((r) => JSON.stringify(r.Properties?.AssumeRolePolicyDocument?.Statement?.[0]?.Principal?.Federated)));
     expect([...federated]).toEqual([JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::123456789012:oidc-provider/${ISSUER.replace('https://', '')}`]] })]);
   });

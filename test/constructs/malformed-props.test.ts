@@ -16,7 +16,7 @@ import * as k8s from '../../src/constructs/k8s';
 import { awsRoleDescription } from '../../src/core/names';
 import { checkDurationSeconds, checkObjectProp, describeValue } from '../../src/core/props';
 import { CiPublishArtifact, DeployService, ScheduledJob } from '../../src/templates';
-import { awsStack, OWNERSHIP, TODAY, tfStack } from '../helpers/synth';
+import { awsStack, DETECTION_ROUTES, OWNERSHIP, tfStack, TODAY } from '../helpers/synth';
 
 // Tier 1 identities: the repository is pinned by its ids (it emits name-based subjects).
 const IDS = { ownerId: '1342004', repositoryId: '86301532', subjectFormat: 'name-based' } as const;
@@ -27,7 +27,7 @@ const ECR = 'arn:aws:ecr:eu-west-1:123456789012:repository/api';
 const BG_OWNERSHIP = { ...OWNERSHIP, owner: 'team-sre', purpose: 'emergency repair' };
 
 function envStack(): cdk.Stack {
-  return new cdk.Stack(new cdk.App({ context: { 'keyless:today': TODAY } }), 'Platform', { env: { account: '123456789012', region: 'eu-west-1' } });
+  return new cdk.Stack(new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'Platform', { env: { account: '123456789012', region: 'eu-west-1' } });
 }
 function chart(): Chart {
   const app = Testing.app();
@@ -73,7 +73,7 @@ const bind = (kind: string, spec: unknown, options?: unknown) => () => {
   Testing.synth(scope);
 };
 const clusters = () => {
-  const app = new cdk.App({ context: { 'keyless:today': TODAY } });
+  const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
   const stack = new cdk.Stack(app, 'Aws', { env: { account: '123456789012', region: 'eu-west-1' } });
   return { eks: { stack, chart: chart(), eks: { kind: 'pod-identity', clusterName: 'prod-eu' } } };
 };

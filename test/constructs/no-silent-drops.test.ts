@@ -10,7 +10,7 @@ import { Access, aws, azure, GitHubActions, k8s } from '../../src';
 import { CiPublishArtifact, DeployService, ScheduledJob } from '../../src/templates';
 import { assumeRoleWithWebIdentityAllowed } from '../helpers/aws-trust-evaluator';
 import { azureTokenAccepted } from '../helpers/azure-token-exchange';
-import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
+import { DETECTION_ROUTES, OWNERSHIP, tfJson, tfResources, tfStack, TODAY } from '../helpers/synth';
 import { teamTargets } from '../helpers/team';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:checkout/psp-api-key-AbC123';
@@ -103,7 +103,7 @@ describe('a workload runs as one service account', () => {
 describe('one service account, one EKS mechanism', () => {
   const IRSA_ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
   const serviceAccount = { namespace: 'payments', name: 'payments-api' };
-  const stack = (region = 'eu-west-1') => new cdk.Stack(new cdk.App({ context: { 'keyless:today': TODAY } }), 'Platform', { env: { account: '123456789012', region } });
+  const stack = (region = 'eu-west-1') => new cdk.Stack(new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'Platform', { env: { account: '123456789012', region } });
 
   test('IRSA and Pod Identity for the same namespace/name in one account and region are refused, naming both', () => {
     const s = stack();
@@ -223,7 +223,7 @@ describe('issuers exactly as the clusters emit them', () => {
 
   const EKS_ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
   const irsa = (issuerUrl: string) => {
-    const stack = new cdk.Stack(new cdk.App({ context: { 'keyless:today': TODAY } }), 'Platform', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const stack = new cdk.Stack(new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'Platform', { env: { account: '123456789012', region: 'eu-west-1' } });
     new aws.WorkloadIdentity(stack, 'Api', { name: 'payments-api', ownership: OWNERSHIP, serviceAccount, eks: { kind: 'irsa', issuerUrl } });
     return Template.fromStack(stack).toJSON();
   };

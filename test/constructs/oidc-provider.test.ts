@@ -8,6 +8,7 @@ import { App, Stack } from 'aws-cdk-lib/core';
 import { CiOidcTrust } from '../../src/constructs/aws';
 import { GitHubActions } from '../../src/core';
 import { assumeRoleWithWebIdentityAllowed } from '../helpers/aws-trust-evaluator';
+import { DETECTION_ROUTES } from '../helpers/synth';
 import { githubToken, PAYMENTS } from '../helpers/tokens';
 
 const OWNERSHIP = { owner: 'team-payments', purpose: 'deploy payments-api from CI', environment: 'production', tier: 1, reviewBy: '2027-04-30' } as const;
@@ -15,7 +16,7 @@ const source = GitHubActions.repository({ ...PAYMENTS, subjectFormat: 'name-base
 const providersOf = (stack: Stack) => Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, any>).filter((r) => r.Type === 'AWS::IAM::OIDCProvider');
 
 describe('one OIDC provider per issuer per account, across stacks', () => {
-  const app = new App({ context: { 'keyless:today': '2026-11-22' } });
+  const app = new App({ context: { 'keyless:today': '2026-11-22', 'keyless:detections': DETECTION_ROUTES } });
   const env = { account: '123456789012', region: 'eu-west-1' };
   const ci = new Stack(app, 'Ci', { env });
   const release = new Stack(app, 'Release', { env: { ...env, region: 'us-east-1' } });
@@ -48,7 +49,7 @@ describe('one OIDC provider per issuer per account, across stacks', () => {
 });
 
 test('environment-agnostic stacks share one provider too (they are assumed to be deployed to one account)', () => {
-  const app = new App({ context: { 'keyless:today': '2026-11-22' } });
+  const app = new App({ context: { 'keyless:today': '2026-11-22', 'keyless:detections': DETECTION_ROUTES } });
   const a = new Stack(app, 'A');
   const b = new Stack(app, 'B');
   new CiOidcTrust(a, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source });

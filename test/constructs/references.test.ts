@@ -18,7 +18,7 @@ import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
 import { Access, GitHubActions } from '../../src/core';
 import { DeployService } from '../../src/templates';
-import { OWNERSHIP as TEAM_OWNERSHIP } from '../helpers/synth';
+import { DETECTION_ROUTES, OWNERSHIP as TEAM_OWNERSHIP } from '../helpers/synth';
 import { teamTargets } from '../helpers/team';
 import { PAYMENTS } from '../helpers/tokens';
 
@@ -29,21 +29,21 @@ const policyOf = (stack: Stack) => Object.values(Template.fromStack(stack).toJSO
 
 describe('aws-cdk-lib: the repository or bucket just created', () => {
   test('ECR: `repo.repositoryArn` is accepted and the grant is exactly that repository (Fn::GetAtt)', () => {
-    const stack = new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Publish');
+    const stack = new Stack(new App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'Publish');
     const repo = new ecr.Repository(stack, 'Repo');
     new aws.ScopedPublisherRole(stack, 'Publisher', { name: 'payments-image', ownership: OWNERSHIP, source, target: aws.AwsPublishTarget.ecrRepository({ repositoryArn: repo.repositoryArn }) });
     const push = policyOf(stack).find((s: any) => s.Sid === 'PushToRepository');
     expect(push.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Repo/), 'Arn'] });
   });
   test('S3: `bucket.bucketName` is accepted; the prefix stays literal', () => {
-    const stack = new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Publish');
+    const stack = new Stack(new App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'Publish');
     const bucket = new s3.Bucket(stack, 'Artifacts');
     new aws.ScopedPublisherRole(stack, 'Publisher', { name: 'payments-bundle', ownership: OWNERSHIP, source, target: aws.AwsPublishTarget.s3Prefix({ bucketName: bucket.bucketName, prefix: 'payments-api' }) });
     const put = policyOf(stack).find((s: any) => s.Sid === 'PutUnderPrefix');
     expect(put.Resource).toEqual({ 'Fn::Join': ['', ['arn:aws:s3:::', { Ref: expect.stringMatching(/^Artifacts/) }, '/payments-api/*']] });
   });
   test('a CfnParameter as the repository ARN stays refused (it could be `*` at deploy time)', () => {
-    const stack = new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Publish');
+    const stack = new Stack(new App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'Publish');
     const arn = new CfnParameter(stack, 'Arn').valueAsString;
     expect(() => new aws.ScopedPublisherRole(stack, 'Publisher', { name: 'payments-image', ownership: OWNERSHIP, source, target: aws.AwsPublishTarget.ecrRepository({ repositoryArn: arn }) }))
       .toThrow('[KL-LITERAL-TOKEN] Publish/Publisher: `target.repositoryArn` is an unresolved token');
@@ -51,7 +51,7 @@ describe('aws-cdk-lib: the repository or bucket just created', () => {
 });
 
 describe('cdktf: the bucket or resource group just created', () => {
-  const tf = () => new TerraformStack(Testing.app({ context: { 'keyless:today': TODAY } }), 'platform');
+  const tf = () => new TerraformStack(Testing.app({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'platform');
   test('GCS: `bucket.name` is accepted; the condition names it through the reference', () => {
     const stack = tf();
     const bucket = new StorageBucket(stack, 'Artifacts', { name: 'acme-artifacts', location: 'EU' });
@@ -88,14 +88,14 @@ describe('cdktf: the bucket or resource group just created', () => {
 
 describe('references whose values are arbitrary are not accepted', () => {
   test('a custom resource attribute (its handler returns any value at deploy time)', () => {
-    const stack = new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Publish');
+    const stack = new Stack(new App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'Publish');
     const lookup = new CustomResource(stack, 'Lookup', { serviceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:lookup' });
     expect(() => new aws.ScopedPublisherRole(stack, 'Publisher', {
       name: 'payments-image', ownership: OWNERSHIP, source, target: aws.AwsPublishTarget.ecrRepository({ repositoryArn: lookup.getAttString('Arn') }),
     })).toThrow('[KL-LITERAL-TOKEN] Publish/Publisher: `target.repositoryArn` is an unresolved token');
   });
   test('a terraform_data output', () => {
-    const stack = new TerraformStack(Testing.app({ context: { 'keyless:today': TODAY } }), 'platform');
+    const stack = new TerraformStack(Testing.app({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'platform');
     const data = new TerraformResource(stack, 'Data', { terraformResourceType: 'terraform_data' });
     expect(() => new gcp.ScopedPublisherRole(stack, 'Publisher', {
       name: 'payments-bundle',

@@ -4,7 +4,7 @@ import { GitHubActions, GitLabCi } from '../../src';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
-import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
+import { DETECTION_ROUTES, OWNERSHIP, tfJson, tfResources, tfStack, TODAY } from '../helpers/synth';
 
 // Tier 1 publishers: the repository is pinned by its ids; it emits name-based subjects.
 const IDS = { ownerId: '1342004', repositoryId: '86301532', subjectFormat: 'name-based' } as const;
@@ -16,7 +16,7 @@ const releaseEnvironment = GitHubActions.repository({ owner: 'acme', repository:
 const SUB = '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg-artifacts/providers';
 
 function stack(): cdk.Stack {
-  const app = new cdk.App({ context: { 'keyless:today': TODAY } });
+  const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
   return new cdk.Stack(app, 'Publish', { env: { account: '123456789012', region: 'eu-west-1' }, analyticsReporting: false });
 }
 

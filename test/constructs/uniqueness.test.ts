@@ -8,6 +8,7 @@ import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
 import { GitHubActions } from '../../src/core';
+import { DETECTION_ROUTES } from '../helpers/synth';
 import { PAYMENTS } from '../helpers/tokens';
 
 const TODAY = '2026-11-22';
@@ -16,7 +17,7 @@ const source = GitHubActions.repository({ ...PAYMENTS, subjectFormat: 'name-base
 
 describe('IAM role names: unique per account, across stacks', () => {
   const trust = (stack: Stack, id: string, name = 'payments-deploy') => new aws.CiOidcTrust(stack, id, { name, ownership: OWNERSHIP, source });
-  const app = () => new App({ context: { 'keyless:today': TODAY } });
+  const app = () => new App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
 
   test('two stacks of one account: the second is refused, naming both', () => {
     const a = app();
@@ -51,7 +52,7 @@ describe('IAM role names: unique per account, across stacks', () => {
 
 describe('GCP: pools per project, providers per pool, service accounts per project', () => {
   const common = { ownership: OWNERSHIP, source, project: 'acme-payments-prod', projectNumber: '412345678901' };
-  const tf = () => Testing.app({ context: { 'keyless:today': TODAY } });
+  const tf = () => Testing.app({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
 
   test('two trusts creating one pool id in one project: the second must reuse it', () => {
     const app = tf();
@@ -88,7 +89,7 @@ describe('GCP: pools per project, providers per pool, service accounts per proje
 
 describe('Azure: identity names per resource group', () => {
   test('two identities of one name in one resource group (names compared as Azure does, case-insensitively)', () => {
-    const app = Testing.app({ context: { 'keyless:today': TODAY } });
+    const app = Testing.app({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
     const props = { ownership: OWNERSHIP, source, location: 'westeurope' };
     new azure.CiOidcTrust(new TerraformStack(app, 'ci'), 'One', { ...props, name: 'payments-deploy', resourceGroupName: 'rg-ci' });
     expect(() => new azure.CiOidcTrust(new TerraformStack(app, 'release'), 'Two', { ...props, name: 'payments-deploy', resourceGroupName: 'RG-CI' })).toThrow(

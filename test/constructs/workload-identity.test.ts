@@ -5,14 +5,14 @@ import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
 import { CloudIdentityBinding, WorkloadServiceAccount } from '../../src/constructs/k8s';
-import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
+import { DETECTION_ROUTES, OWNERSHIP, tfJson, tfResources, tfStack, TODAY } from '../helpers/synth';
 
 const serviceAccount = { namespace: 'payments', name: 'payments-api' };
 const ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/5C2E9F0A7B8D4E1F9A3C6B0D2E4F8A1C';
 const AKS_ISSUER = 'https://westeurope.oic.prod-aks.azure.com/2f3b8c4d-1a2b-4c3d-8e9f-0a1b2c3d4e5f/7a8b9c0d-1e2f-4a3b-9c8d-7e6f5a4b3c2d/';
 
 function envStack(): cdk.Stack {
-  const app = new cdk.App({ context: { 'keyless:today': TODAY } });
+  const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
   return new cdk.Stack(app, 'Workloads', { env: { account: '123456789012', region: 'eu-west-1' }, analyticsReporting: false });
 }
 

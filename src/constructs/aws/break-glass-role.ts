@@ -13,7 +13,10 @@ import { fail } from '../../core/errors';
 import { awsRoleDescription, checkAwsRoleName, checkIdentityName } from '../../core/names';
 import { AWS_BREAK_GLASS_TAG, awsOwnershipTags, OWNERSHIP_PREFIX, Ownership, resolveOwnership } from '../../core/ownership';
 import { checkDurationSeconds, checkListProp, checkObjectListProp, checkObjectProp, checkPropsObject } from '../../core/props';
+import { resolveRevocation, Revocation } from '../../core/revocation';
+import { awsRevokedTrustStatement } from '../../core/trust/aws-revocation';
 import { validationContext } from '../private/context';
+import { renderAwsRevokedPolicyAndTags } from './private/detect-revoke';
 import { claimAwsRoleName } from './private/role-name';
 
 /** Props of an AWS {@link BreakGlassRole}. */
@@ -42,6 +45,17 @@ export interface BreakGlassRoleProps {
   readonly alarmTargets?: events.IRuleTarget[];
   /** @default - `name` */
   readonly roleName?: string;
+  /**
+   * Revokes the role before its expiry: the trust gains an explicit `Deny` (Sid `KeylessRevoked`) of
+   * `sts:AssumeRole` and `sts:SetSourceIdentity` for every named human, and the inline policy `keyless-revoked`
+   * denies every action to sessions issued before `sessionsIssuedBefore` (`aws:TokenIssueTime`), as the IAM
+   * console's "Revoke active sessions" does. Tagged `keyless:revoked` and `keyless:revoked-reason`; the alarm rule
+   * stays.
+   *
+   * @default - not revoked
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html
+   */
+  readonly revoked?: Revocation;
 }
 
 /**
@@ -70,6 +84,8 @@ export class BreakGlassRole extends Construct {
   public readonly maxSessionDuration = Duration.seconds(BREAK_GLASS_SESSION_SECONDS);
   /** The validated ownership. */
   public readonly ownership: Ownership;
+  /** The revocation, when the role is revoked. */
+  public readonly revocation?: Revocation;
 
   constructor(scope: Construct, id: string, props: BreakGlassRoleProps) {
     super(scope, id);
@@ -88,6 +104,7 @@ export class BreakGlassRole extends Construct {
     const statements = checkPolicyStatementListProp(props.statements, ctx, 'statements');
     const managedPolicies = checkManagedPolicyListProp(props.managedPolicies, ctx, 'managedPolicies');
     const permissionsBoundary = checkManagedPolicyProp(props.permissionsBoundary, ctx, 'permissionsBoundary');
+    this.revocation = resolveRevocation(props.revoked, ctx);
     const alarmTopic = checkObjectProp<sns.ITopic | undefined>(props.alarmTopic, ctx, 'alarmTopic', {
       optional: true,
       expected: 'an SNS topic (`sns.ITopic`, with its `topicArn`)',
@@ -129,21 +146,23 @@ export class BreakGlassRole extends Construct {
     // Every string of the trust below is validated to exclude `$` (core/break-glass: IAM user or role ARNs,
     // source identities of `[\w+=,.@-]`, an ISO date), so none can read as an IAM policy variable.
     // The trust is written whole, one statement per human: aws-cdk-lib has no principal for sts:SetSourceIdentity.
-    (role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = {
-      Version: '2012-10-17',
-      Statement: this.humans.map((human, i) => ({
-        Sid: `BreakGlass${i}${human.sourceIdentity.replace(/[^A-Za-z0-9]/g, '')}`,
-        Effect: 'Allow',
-        Principal: { AWS: human.principalArn },
-        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
-        Condition: awsBreakGlassConditions(human, this.expiry, mfaAge),
-      })),
-    };
+    const actions = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
+    const allows: object[] = this.humans.map((human, i) => ({
+      Sid: `BreakGlass${i}${human.sourceIdentity.replace(/[^A-Za-z0-9]/g, '')}`,
+      Effect: 'Allow',
+      Principal: { AWS: human.principalArn },
+      Action: actions,
+      Condition: awsBreakGlassConditions(human, this.expiry, mfaAge),
+    }));
+    const denies = this.revocation === undefined ? []
+      : [awsRevokedTrustStatement(this.humans.map((human) => ({ principal: { AWS: human.principalArn }, actions })))];
+    (role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = { Version: '2012-10-17', Statement: [...allows, ...denies] };
     if (statements.length > 0) {
       new iam.Policy(this, 'Permissions', { policyName: `${this.roleName}-permissions`, roles: [role], statements });
     }
     const tags = { ...awsOwnershipTags(this.ownership), [AWS_BREAK_GLASS_TAG]: 'true', [`${OWNERSHIP_PREFIX.aws}expires`]: this.expiry.date };
     for (const [key, value] of Object.entries(tags)) Tags.of(role).add(key, value);
+    if (this.revocation !== undefined) renderAwsRevokedPolicyAndTags(this, role, this.revocation);
 
     this.alarmRule = new events.Rule(this, 'AssumeRoleAlarm', {
       description: `Break-glass role ${this.roleName} was assumed`,

@@ -1,3 +1,4 @@
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Duration, Stack, Tags, Token } from 'aws-cdk-lib/core';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
@@ -5,14 +6,19 @@ import { Construct } from 'constructs';
 import { sharedOidcProvider } from './private/oidc-provider';
 import { checkManagedPolicyProp, checkOidcProviderProp } from './private/props';
 import { CiTrustPolicy, ICiSource } from '../../core/ci/policy';
+import { IdentityDetectionsOptions, ResolvedDetections } from '../../core/detections';
+import { awsDetectionDescription, awsWebIdentityDetectionPattern } from '../../core/detections/aws';
 import { awsRoleDescription, checkAwsRoleName, checkIdentityName } from '../../core/names';
 import { awsOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
 import { checkDurationSeconds, checkPropsObject } from '../../core/props';
+import { resolveRevocation, Revocation } from '../../core/revocation';
 import { checkAwsSessionBounds, resolveSessionSeconds } from '../../core/tier';
 import { AWS_STS_AUDIENCE, awsWebIdentityTrust } from '../../core/trust/aws';
 import { validationContext } from '../private/context';
+import { renderAwsDetections, renderAwsRevocation, resolvedDetections } from './private/detect-revoke';
 import { claimAwsRoleName } from './private/role-name';
 import { resolveCiTrust } from '../private/ci-source';
+import { identityDetections } from '../private/detections';
 import { registerRepositorySide } from '../private/repository-side';
 
 /** Props of an AWS {@link CiOidcTrust}. */
@@ -58,6 +64,34 @@ export interface CiOidcTrustProps {
    * @default - none
    */
   readonly permissionsBoundary?: iam.IManagedPolicy;
+  /**
+   * Whether the role is watched: one EventBridge rule on the default bus matches CloudTrail's
+   * `AssumeRoleWithWebIdentity` for this role when the call is refused (an `errorCode`: a token the trust rejects)
+   * or when it succeeds for a subject (`userIdentity.userName`) the trust was not declared for, and notifies the SNS
+   * topic declared with `routeDetections(app, { aws: { topicArn } })`. An opted-out tier 1 role carries the tag
+   * `keyless:detections-opt-out` with the reason.
+   *
+   * Quotas: EventBridge allows 300 rules per event bus per account and Region by default (100 in af-south-1 and
+   * eu-south-1; adjustable), and at most 30 rules containing wildcards per bus (not adjustable); a role whose trust
+   * declares subject patterns uses a wildcard. More watched roles in one account and Region than that need a raised
+   * quota (or fewer, broader detections outside Keyless). CloudTrail must record the STS endpoint's Region: the
+   * rule sees the events of the Region it is deployed in.
+   *
+   * @default - on for tier 1 (a detection route is then required), off for tiers 2 and 3
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html
+   */
+  readonly detections?: IdentityDetectionsOptions;
+  /**
+   * Revokes the role: its trust gains an explicit `Deny` (Sid `KeylessRevoked`) of `sts:AssumeRoleWithWebIdentity`
+   * for its OIDC provider, so no new session is issued, and the inline policy `keyless-revoked` denies every action
+   * to sessions issued before `sessionsIssuedBefore` (`aws:TokenIssueTime`), as the IAM console's "Revoke active
+   * sessions" does. Tagged `keyless:revoked` and `keyless:revoked-reason`. The detections stay on.
+   *
+   * @default - not revoked
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html
+   */
+  readonly revoked?: Revocation;
 }
 
 /**
@@ -90,6 +124,12 @@ export class CiOidcTrust extends Construct implements iam.IGrantable {
   public readonly trust: CiTrustPolicy;
   /** Escape hatch: the underlying role. Changing its trust bypasses every check Keyless made. */
   public readonly roleResource: iam.Role;
+  /** The effective detections (on, or off with the opt-out reason of a tier 1 role). */
+  public readonly detections: ResolvedDetections;
+  /** The detection rule, when the role is watched. */
+  public readonly detectionRule?: events.CfnRule;
+  /** The revocation, when the role is revoked. */
+  public readonly revocation?: Revocation;
 
   constructor(scope: Construct, id: string, props: CiOidcTrustProps) {
     super(scope, id);
@@ -107,6 +147,9 @@ export class CiOidcTrust extends Construct implements iam.IGrantable {
     const seconds = checkAwsSessionBounds(resolveSessionSeconds(requested, this.ownership.tier, ctx), ctx);
     this.maxSessionDuration = Duration.seconds(seconds);
     const permissionsBoundary = checkManagedPolicyProp(props.permissionsBoundary, ctx, 'permissionsBoundary');
+    this.revocation = resolveRevocation(props.revoked, ctx);
+    const detections = identityDetections(this, 'aws', props.detections, this.ownership.tier, ctx);
+    this.detections = resolvedDetections(detections);
 
     this.oidcProvider = checkOidcProviderProp(props.oidcProvider, ctx, 'oidcProvider')
       ?? sharedOidcProvider(this, decision.providerUrl, this.audience);
@@ -125,6 +168,7 @@ export class CiOidcTrust extends Construct implements iam.IGrantable {
       }));
     }
     for (const [key, value] of Object.entries(awsOwnershipTags(this.ownership))) Tags.of(role).add(key, value);
+    renderAwsRevocation(this, role, this.revocation, [{ principal: { Federated: this.oidcProvider.oidcProviderArn }, actions: ['sts:AssumeRoleWithWebIdentity'] }]);
 
     this.roleResource = role;
     this.role = role;
@@ -136,6 +180,8 @@ export class CiOidcTrust extends Construct implements iam.IGrantable {
     const literalRegion = Token.isUnresolved(region) ? undefined : region;
     const partition = literalRegion === undefined ? undefined : RegionInfo.get(literalRegion).partition;
     const roleArn = Token.isUnresolved(account) || partition === undefined ? undefined : `arn:${partition}:iam::${account}:role/${this.roleName}`;
+    this.detectionRule = renderAwsDetections(this, role, detections, () => awsWebIdentityDetectionPattern(roleArn ?? role.roleArn, this.trust, ctx),
+      awsDetectionDescription(this.roleName, 'web-identity'), ctx);
     registerRepositorySide(this, () => ({
       construct: this.node.path, trust: this.trust, login: { cloud: 'aws', roleName: this.roleName, roleArn, region: literalRegion, audience: this.audience },
     }));

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { CiOidcTrust } from './ci-oidc-trust';
 import { awsValidationContext } from './private/reference';
 import { ICiSource } from '../../core/ci/policy';
+import { IdentityDetectionsOptions, ResolvedDetections } from '../../core/detections';
 import { ValidationContext } from '../../core/errors';
 import { keylessBrand, requireKeylessDeclaration, snapshotDeclaration } from '../../core/literal';
 import { Ownership } from '../../core/ownership';
@@ -11,6 +12,7 @@ import {
   AwsPublishStatement, checkPublisherTrust, CodeArtifactPackageTarget, codeArtifactPublishStatements, EcrRepositoryTarget,
   ecrPushStatements, S3PrefixTarget, s3PublishStatements,
 } from '../../core/publish';
+import { Revocation } from '../../core/revocation';
 import { resolveCiTrust } from '../private/ci-source';
 
 const AWS_PUBLISH_TARGET: unique symbol = keylessBrand('AwsPublishTarget') as any;
@@ -79,6 +81,21 @@ export interface ScopedPublisherRoleProps {
   readonly audience?: string;
   /** @default - none */
   readonly permissionsBoundary?: iam.IManagedPolicy;
+  /**
+   * Whether the role is watched for refused and foreign assumptions (see `CiOidcTrustProps.detections`: one
+   * EventBridge rule under `Trust/Detections`).
+   *
+   * @default - on for tier 1 (a detection route is then required), off for tiers 2 and 3
+   */
+  readonly detections?: IdentityDetectionsOptions;
+  /**
+   * Revokes the role (see `CiOidcTrustProps.revoked`): no new session, every action denied to sessions issued
+   * before the moment. The publish policy stays rendered, overridden by the explicit denies.
+   *
+   * @default - not revoked
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html
+   */
+  readonly revoked?: Revocation;
 }
 
 /**
@@ -94,6 +111,10 @@ export class ScopedPublisherRole extends Construct {
   public readonly statements: readonly AwsPublishStatement[];
   /** The policy holding them. */
   public readonly policy: iam.Policy;
+  /** The effective detections of the role (those of `trust`). */
+  public readonly detections: ResolvedDetections;
+  /** The revocation, when the role is revoked (that of `trust`). */
+  public readonly revocation?: Revocation;
 
   constructor(scope: Construct, id: string, props: ScopedPublisherRoleProps) {
     super(scope, id);
@@ -115,7 +136,11 @@ export class ScopedPublisherRole extends Construct {
       oidcProvider: props.oidcProvider,
       audience: props.audience,
       permissionsBoundary: props.permissionsBoundary,
+      detections: props.detections,
+      revoked: props.revoked,
     });
+    this.detections = this.trust.detections;
+    this.revocation = this.trust.revocation;
     this.role = this.trust.role;
     this.policy = new iam.Policy(this, 'Publish', {
       policyName: `${this.trust.roleName}-publish`,

@@ -1,20 +1,29 @@
 import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Duration, Stack, Tags, Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
+import { renderAwsDetections, renderAwsRevocation, resolvedDetections } from './private/detect-revoke';
 import { sharedOidcProvider } from './private/oidc-provider';
 import { checkManagedPolicyProp, checkOidcProviderProp } from './private/props';
 import { claimAwsRoleName } from './private/role-name';
+import { IdentityDetectionsOptions, ResolvedDetections } from '../../core/detections';
+import {
+  AwsDetectionPattern, awsDetectionDescription, awsPodIdentityDetectionPattern, awsWebIdentityDetectionPattern,
+} from '../../core/detections/aws';
 import { fail, ValidationContext } from '../../core/errors';
 import { checkServiceAccountRef, KubernetesServiceAccountRef, serviceAccountSubject } from '../../core/kubernetes';
 import { awsRoleDescription, checkAwsRoleName, checkIdentityName } from '../../core/names';
 import { awsOwnershipTags, Ownership, resolveOwnership } from '../../core/ownership';
 import { checkDurationSeconds, checkPropsObject, describeValue, isObject } from '../../core/props';
+import { resolveRevocation, Revocation } from '../../core/revocation';
 import { checkAwsSessionBounds, resolveSessionSeconds } from '../../core/tier';
+import { AwsTrustGrant } from '../../core/trust/aws-revocation';
 import { AwsRoleTrustStatement, awsRoleArn, checkPodIdentityBinding, irsaTrust, podIdentityTrust } from '../../core/trust/aws-workload';
 import { appRegistry } from '../private/app-registry';
 import { claimWorkloadBinding } from '../private/bindings';
 import { validationContext } from '../private/context';
+import { identityDetections } from '../private/detections';
 
 /** IAM Roles for Service Accounts: the cluster's OIDC issuer is federated into IAM. */
 export interface EksIrsaBinding {
@@ -98,6 +107,32 @@ export interface WorkloadIdentityProps {
   readonly maxSessionDuration?: Duration;
   /** Permissions boundary. @default - none */
   readonly permissionsBoundary?: iam.IManagedPolicy;
+  /**
+   * Whether the role is watched by one EventBridge rule on the default bus (CloudTrail), notifying the SNS topic
+   * declared with `routeDetections(app, { aws: { topicArn } })`:
+   * - IRSA: `AssumeRoleWithWebIdentity` for this role that is refused (`errorCode`) or that succeeds for a subject
+   *   (`userIdentity.userName`) other than `system:serviceaccount:NS:SA`;
+   * - Pod Identity: refused `AssumeRole` calls for this role. The pod's service account is only in the call's
+   *   session tags, an array an event pattern cannot correlate, so a foreign service account is not matched (the
+   *   trust's session-tag conditions refuse it, which the refused branch reports).
+   *
+   * An opted-out tier 1 role carries the tag `keyless:detections-opt-out`. EventBridge quota: 300 rules per bus per
+   * account and Region by default (adjustable); more watched roles there need a raised quota.
+   *
+   * @default - on for tier 1 (a detection route is then required), off for tiers 2 and 3
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+   */
+  readonly detections?: IdentityDetectionsOptions;
+  /**
+   * Revokes the role: its trust gains an explicit `Deny` (Sid `KeylessRevoked`) of the trust's actions for its
+   * principal (the OIDC provider for IRSA; `pods.eks.amazonaws.com` with `sts:AssumeRole` and `sts:TagSession` for
+   * Pod Identity), and the inline policy `keyless-revoked` denies every action to sessions issued before
+   * `sessionsIssuedBefore` (`aws:TokenIssueTime`). Tagged `keyless:revoked` and `keyless:revoked-reason`.
+   *
+   * @default - not revoked
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_revoke-sessions.html
+   */
+  readonly revoked?: Revocation;
 }
 
 /**
@@ -131,6 +166,14 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
   public readonly podIdentityAssociation?: CfnPodIdentityAssociation;
   /** Escape hatch: the underlying role. Changing its trust bypasses every check Keyless made. */
   public readonly roleResource: iam.Role;
+  /** The effective detections (on, or off with the opt-out reason of a tier 1 role). */
+  public readonly detections: ResolvedDetections;
+  /** The detection rule, when the role is watched. */
+  public readonly detectionRule?: events.CfnRule;
+  /** The revocation, when the role is revoked. */
+  public readonly revocation?: Revocation;
+  private trustGrant?: AwsTrustGrant;
+  private detectionPattern?: (roleArn: string) => AwsDetectionPattern;
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
@@ -144,6 +187,9 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
     const requested = checkDurationSeconds(props.maxSessionDuration, ctx, 'maxSessionDuration');
     const seconds = checkAwsSessionBounds(resolveSessionSeconds(requested, this.ownership.tier, ctx), ctx);
     this.maxSessionDuration = Duration.seconds(seconds);
+    this.revocation = resolveRevocation(props.revoked, ctx);
+    const detections = identityDetections(this, 'aws', props.detections, this.ownership.tier, ctx);
+    this.detections = resolvedDetections(detections);
     const eks: unknown = props.eks;
     const common: RoleCommonProps = {
       roleName: this.roleName,
@@ -168,6 +214,13 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
       });
     }
     for (const [key, value] of Object.entries(awsOwnershipTags(this.ownership))) Tags.of(this.roleResource).add(key, value);
+    renderAwsRevocation(this, this.roleResource, this.revocation, [this.trustGrant!]);
+    const stack = Stack.of(this);
+    // The rule matches the ARN the caller passes: literal when the account and region are known, else the role's Arn.
+    const roleArn = Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)
+      ? this.roleResource.roleArn : awsRoleArn(stack.account, stack.region, this.roleName);
+    this.detectionRule = renderAwsDetections(this, this.roleResource, detections, () => this.detectionPattern!(roleArn),
+      awsDetectionDescription(this.roleName, this.mechanism === 'irsa' ? 'web-identity' : 'pod-identity'), ctx);
     this.role = this.roleResource;
     this.grantPrincipal = this.roleResource;
   }
@@ -207,6 +260,8 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
     claimEksMechanism(this, 'irsa', trust.subject, trust.region, `issuer ${trust.issuerUrl}`);
     const { oidcProviderUrl, clientId } = trust.statement.principal;
     const provider = oidcProvider ?? sharedOidcProvider(this, oidcProviderUrl, clientId);
+    this.trustGrant = { principal: { Federated: provider.oidcProviderArn }, actions: trust.statement.actions };
+    this.detectionPattern = (roleArn) => awsWebIdentityDetectionPattern(roleArn, { exactSubjects: [trust.subject], subjectPatterns: [] }, ctx);
     return new iam.Role(this, 'Role', {
       ...common,
       assumedBy: new DecidedTrust(new iam.WebIdentityPrincipal(provider.oidcProviderArn), trust.statement),
@@ -222,6 +277,8 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
     claimEksMechanism(this, 'pod-identity', subject, stack.region, `cluster ${clusterName}`);
     const location = { partition: stack.partition, region: stack.region, account: stack.account };
     const trust = podIdentityTrust(clusterName, this.serviceAccount, location, ctx);
+    this.trustGrant = { principal: { Service: trust.statement.principal.service }, actions: trust.statement.actions };
+    this.detectionPattern = (roleArn) => awsPodIdentityDetectionPattern(roleArn);
     const role = new iam.Role(this, 'Role', {
       ...common,
       assumedBy: new DecidedTrust(new iam.ServicePrincipal(trust.statement.principal.service), trust.statement),

@@ -1,0 +1,65 @@
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Tags } from 'aws-cdk-lib/core';
+import { Construct } from 'constructs';
+import { ResolvedDetections } from '../../../core/detections';
+import { AWS_DETECTION_RULE_STATE, AwsDetectionPattern, awsDetectionsOptOutTagValue } from '../../../core/detections/aws';
+import { ValidationContext } from '../../../core/errors';
+import { OWNERSHIP_PREFIX } from '../../../core/ownership';
+import { Revocation } from '../../../core/revocation';
+import {
+  AWS_REVOKED_POLICY_NAME, awsRevokedSessionsStatement, awsRevokedTags, awsRevokedTrustStatement, AwsTrustGrant,
+} from '../../../core/trust/aws-revocation';
+import { IdentityDetectionDecision } from '../../private/detections';
+
+/** The role tag carrying the opt-out reason of a tier 1 identity that is not watched. */
+export const AWS_DETECTIONS_OPT_OUT_TAG = `${OWNERSHIP_PREFIX.aws}detections-opt-out`;
+
+/** The readable form of a detections decision (without the route). */
+export function resolvedDetections(decision: IdentityDetectionDecision<'aws'>): ResolvedDetections {
+  if (decision.enabled) return { enabled: true };
+  return decision.optOutReason === undefined ? { enabled: false } : { enabled: false, optOutReason: decision.optOutReason };
+}
+
+/**
+ * Renders the decided detections of a role: the one rule `Detections` (default bus, all management events, the
+ * route's SNS topic as its one target), or the opt-out tag. Returns the rule, if any.
+ */
+export function renderAwsDetections(
+  scope: Construct, role: iam.Role, decision: IdentityDetectionDecision<'aws'>, pattern: () => AwsDetectionPattern, description: string,
+  ctx: ValidationContext,
+): events.CfnRule | undefined {
+  if (!decision.enabled) {
+    if (decision.optOutReason !== undefined) Tags.of(role).add(AWS_DETECTIONS_OPT_OUT_TAG, awsDetectionsOptOutTagValue(decision.optOutReason, ctx));
+    return undefined;
+  }
+  // The L1 rule: aws-cdk-lib's L2 refuses an imported topic of another account or Region as a target
+  // (CannotCreateCrossAccountRuleForImportedResource), and the route names the platform team's topic by ARN.
+  return new events.CfnRule(scope, 'Detections', {
+    description,
+    eventPattern: pattern(),
+    // STS AssumeRole* are read-only management events: only this state delivers them (EventBridge, "Receiving read-only management events from AWS services").
+    state: AWS_DETECTION_RULE_STATE,
+    targets: [{ id: 'Target0', arn: decision.route.topicArn }],
+  });
+}
+
+/**
+ * Renders a revocation on a role whose trust aws-cdk-lib writes: the `KeylessRevoked` deny appended to its trust,
+ * the `keyless-revoked` policy and the tags.
+ */
+export function renderAwsRevocation(scope: Construct, role: iam.Role, revocation: Revocation | undefined, grants: readonly AwsTrustGrant[]): void {
+  if (revocation === undefined) return;
+  role.assumeRolePolicy!.addStatements(iam.PolicyStatement.fromJson(awsRevokedTrustStatement(grants)));
+  renderAwsRevokedPolicyAndTags(scope, role, revocation);
+}
+
+/** The `keyless-revoked` policy (AWS::IAM::Policy on the role) and the revocation tags. */
+export function renderAwsRevokedPolicyAndTags(scope: Construct, role: iam.Role, revocation: Revocation): void {
+  new iam.Policy(scope, 'Revoked', {
+    policyName: AWS_REVOKED_POLICY_NAME,
+    roles: [role],
+    statements: [iam.PolicyStatement.fromJson(awsRevokedSessionsStatement(revocation))],
+  });
+  for (const [key, value] of Object.entries(awsRevokedTags(revocation))) Tags.of(role).add(key, value);
+}
