@@ -253,16 +253,20 @@ export function gcpLabelValue(value: string): string {
  * Labels never carry anything the label rules refuse: emails, dots and capitals are replaced by `_`, and the
  * exact value is kept in the description.
  */
-export function gcpOwnership(ownership: Ownership, ctx: ValidationContext, prop = 'ownership'): GcpOwnership {
+export function gcpOwnership(
+  ownership: Ownership, ctx: ValidationContext, prop = 'ownership', markers: ReadonlyArray<readonly [string, string]> = [],
+): GcpOwnership {
   const labels = Object.fromEntries(ownershipFields(ownership).map(([key, value]) => [`${OWNERSHIP_PREFIX.gcp}${key}`, gcpLabelValue(value)]));
-  const description = encodeOwnershipDescription(ownershipFields(ownership));
+  // Markers (revocation, detections opt-out) follow the ownership fields, in the order given.
+  const description = encodeOwnershipDescription([...ownershipFields(ownership), ...markers]);
   if (description.length > GCP_DESCRIPTION_MAX) {
+    const also = markers.length > 0 ? ` (or the ${markers.map(([key]) => `\`${key}\``).join(', ')} text)` : '';
     fail({
       code: 'KL-OWN-GCP-DESCRIPTION',
       path: ctx.path,
       prop: `${prop}.purpose`,
       problem: `makes the GCP ownership description ${description.length} characters long, over the ${GCP_DESCRIPTION_MAX}-character limit of a GCP description (service accounts and workload identity pools have no labels, so ownership is carried there)`,
-      fix: `shorten \`${prop}.purpose\` or \`${prop}.owner\` by ${description.length - GCP_DESCRIPTION_MAX} characters`,
+      fix: `shorten \`${prop}.purpose\` or \`${prop}.owner\`${also} by ${description.length - GCP_DESCRIPTION_MAX} characters`,
     });
   }
   return { labels, description };

@@ -12,6 +12,7 @@ import { GitHubActions, GitLabCi } from '../../src/core';
 import {
   admitted, findWorkloadIdentityProvider, gcpTokenExchange, GcpExchangeResult, synthesizedMembers, TerraformJson,
 } from '../helpers/gcp-token-exchange';
+import { DETECTION_ROUTES } from '../helpers/synth';
 import { Claims, githubToken, gitlabToken, LEDGER, PAYMENTS } from '../helpers/tokens';
 
 const PROJECT = 'acme-ci-prod';
@@ -20,7 +21,7 @@ const POOL = 'shared-ci';
 const OWNERSHIP = { owner: 'team-ledger', purpose: 'deploy ledger from CI', environment: 'production', tier: 1, reviewBy: '2027-04-30' } as const;
 const POOL_RESOURCE = `iam.googleapis.com/projects/${PROJECT_NUMBER}/locations/global/workloadIdentityPools/${POOL}`;
 
-const app = Testing.app({ context: { 'keyless:today': '2026-11-22' } });
+const app = Testing.app({ context: { 'keyless:today': '2026-11-22', 'keyless:detections': DETECTION_ROUTES } });
 const stack = new TerraformStack(app, 'shared');
 const common = { ownership: OWNERSHIP, project: PROJECT, projectNumber: PROJECT_NUMBER, poolId: POOL };
 // gitlab.com, pinned by namespace and project id: the production deploy.

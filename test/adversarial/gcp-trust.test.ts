@@ -12,6 +12,7 @@ import {
   admitted, authorizedBy, findWorkloadIdentityProvider, gcpTokenExchange, resolvePoolId, synthesizedMembers,
   TerraformJson, WorkloadIdentityProviderResource,
 } from '../helpers/gcp-token-exchange';
+import { DETECTION_ROUTES } from '../helpers/synth';
 import {
   branchWithoutEnvironmentGitHubTokens, Claims, environmentOnOtherRefGitHubTokens, forgedGitHubTokens, forgedGitLabTokens,
   forgedImmutableGitHubTokens, githubToken, LEDGER, legitimateEnvironmentOnBranchTokens, legitimateGitHubTokens,
@@ -38,7 +39,7 @@ interface Synthesized {
 }
 
 function synthesize(props: Omit<CiOidcTrustProps, 'ownership' | 'project' | 'projectNumber'>): Synthesized {
-  const app = Testing.app({ context: { 'keyless:today': '2026-11-22' } });
+  const app = Testing.app({ context: { 'keyless:today': '2026-11-22', 'keyless:detections': DETECTION_ROUTES } });
   const stack = new TerraformStack(app, 'test');
   const trust = new CiOidcTrust(stack, 'Deploy', { ...props, ownership: { ...OWNERSHIP }, project: PROJECT, projectNumber: PROJECT_NUMBER });
   if (trust.access === 'direct') {

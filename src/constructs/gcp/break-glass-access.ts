@@ -9,6 +9,7 @@ import {
 import { fail, quote } from '../../core/errors';
 import { checkGcpProjectId, checkIdentityName } from '../../core/names';
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
+import { resolveRevocation, Revocation } from '../../core/revocation';
 import { appRegistry } from '../private/app-registry';
 import { validationContext } from '../private/context';
 import { shortHash } from '../private/hash';
@@ -58,6 +59,21 @@ export interface BreakGlassAccessProps {
    * `roles/resourcemanager.*` → `cloudresourcemanager.googleapis.com`); none for other roles, which are refused
    */
   readonly auditService?: string;
+  /**
+   * Revokes the access (remove the prop to restore it): neither the conditional role bindings nor the PAM
+   * entitlement is rendered, so no member holds or may request the role. The audit log configuration stays, so any
+   * residual use is still recorded. GCP resources that remain carry no description for the moment and reason: they
+   * are on the construct (`revocation`) and in the declaration.
+   *
+   * Time to effect: removed bindings typically 2 minutes, up to 7 or more (IAM access change propagation). A PAM
+   * grant already active (at most one hour) is not documented to end with its entitlement: revoke it with
+   * `gcloud pam grants revoke`.
+   *
+   * @default - not revoked
+   * @see https://cloud.google.com/iam/docs/access-change-propagation
+   * @see https://cloud.google.com/iam/docs/pam-revoke-grants
+   */
+  readonly revoked?: Revocation;
 }
 
 /**
@@ -84,6 +100,8 @@ export class BreakGlassAccess extends Construct {
   public readonly auditConfig: ProjectIamAuditConfig;
   /** Every audit log configuration, one per audit service of the role (Bigtable roles have two). */
   public readonly auditConfigs: readonly ProjectIamAuditConfig[];
+  /** The revocation, when the access is revoked. */
+  public readonly revocation?: Revocation;
 
   constructor(scope: Construct, id: string, props: BreakGlassAccessProps) {
     super(scope, id);
@@ -100,9 +118,11 @@ export class BreakGlassAccess extends Construct {
     this.conditionExpression = `request.time < timestamp("${this.expiry.instant}")`;
     const description = gcpOwnership(ownership, ctx).description;
     const mode = props.mode ?? 'conditional-binding';
+    this.revocation = resolveRevocation(props.revoked, ctx);
 
     if (mode === 'conditional-binding') {
-      for (const member of members) {
+      // Revoked: no member holds the role.
+      for (const member of this.revocation ? [] : members) {
         new ProjectIamMember(this, `Member-${shortHash(member)}`, terraformConfig(this, {
           project,
           role,
@@ -116,24 +136,27 @@ export class BreakGlassAccess extends Construct {
       if (overlap.length > 0) {
         fail({ code: 'KL-BG-SELF-APPROVAL', path: ctx.path, prop: 'approvers', problem: `include ${overlap.map((o) => quote(o)).join(', ')}, who can also request: nobody approves their own break-glass`, fix: 'name approvers who are not requesters, e.g. the security on-call group' });
       }
-      this.entitlement = new PrivilegedAccessManagerEntitlement(this, 'Entitlement', terraformConfig(this, {
-        parent: `projects/${project}`,
-        location: 'global',
-        entitlementId: name,
-        maxRequestDuration: `${BREAK_GLASS_SESSION_SECONDS}s`,
-        eligibleUsers: [{ principals: [...members] }],
-        requesterJustificationConfig: { unstructured: {} },
-        approvalWorkflow: {
-          manualApprovals: { requireApproverJustification: true, steps: [{ approvalsNeeded: 1, approvers: { principals: approvers } }] },
-        },
-        privilegedAccess: {
-          gcpIamAccess: {
-            resource: `//cloudresourcemanager.googleapis.com/projects/${project}`,
-            resourceType: 'cloudresourcemanager.googleapis.com/Project',
-            roleBindings: [{ role, conditionExpression: this.conditionExpression }],
+      // Revoked: nobody may request the role.
+      if (!this.revocation) {
+        this.entitlement = new PrivilegedAccessManagerEntitlement(this, 'Entitlement', terraformConfig(this, {
+          parent: `projects/${project}`,
+          location: 'global',
+          entitlementId: name,
+          maxRequestDuration: `${BREAK_GLASS_SESSION_SECONDS}s`,
+          eligibleUsers: [{ principals: [...members] }],
+          requesterJustificationConfig: { unstructured: {} },
+          approvalWorkflow: {
+            manualApprovals: { requireApproverJustification: true, steps: [{ approvalsNeeded: 1, approvers: { principals: approvers } }] },
           },
-        },
-      }));
+          privilegedAccess: {
+            gcpIamAccess: {
+              resource: `//cloudresourcemanager.googleapis.com/projects/${project}`,
+              resourceType: 'cloudresourcemanager.googleapis.com/Project',
+              roleBindings: [{ role, conditionExpression: this.conditionExpression }],
+            },
+          },
+        }));
+      }
     } else {
       fail({ code: 'KL-BG-GCP-MODE', path: ctx.path, prop: 'mode', problem: `is ${quote(mode)}: expected "conditional-binding" or "privileged-access-manager"`, fix: 'use "privileged-access-manager" when an approval is required' });
     }

@@ -4,14 +4,19 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { GcpDetection, gcpIdentityMarkers, renderGcpDetections, requiredAuditLogs } from './detections';
 import { CiTrustPolicy, ICiSource } from '../../core/ci/policy';
+import { IdentityDetectionsOptions, ResolvedDetections } from '../../core/detections';
+import { federatedSubjectPrincipal, foreignImpersonationDetection, GcpDetectionSpec, GcpRequiredAuditLog, refusedExchangeDetection } from '../../core/detections/gcp';
 import { checkGcpPoolId, checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
+import { resolveRevocation, Revocation } from '../../core/revocation';
 import { GcpAccessMode, gcpPoolResource, gcpWorkloadIdentityProvider, resolveGcpAccessMode } from '../../core/trust/gcp';
 import { gcpServiceAccount, workloadIdentityUserBindings } from '../../core/trust/gcp-workload';
 import { appRegistry } from '../private/app-registry';
 import { resolveCiTrust } from '../private/ci-source';
 import { validationContext } from '../private/context';
+import { identityDetections } from '../private/detections';
 import { registerRepositorySide } from '../private/repository-side';
 import { terraformConfig } from '../private/terraform';
 import { claimGcpPoolResource, claimGcpServiceAccountId } from '../private/uniqueness';
@@ -80,6 +85,39 @@ export interface CiOidcTrustProps {
    * @default - `name`
    */
   readonly serviceAccountId?: string;
+  /**
+   * Whether the identity is watched: a log-based metric and an alert policy on refused token exchanges at this
+   * trust's provider (STS `ExchangeToken` with an error status) and, with `impersonation`, on `GenerateAccessToken`
+   * for the service account by any principal but the declared subjects. Alerts go to the notification channels
+   * declared once with `routeDetections(app, { gcp: { notificationChannels } })`.
+   *
+   * The audit logs they read are Data Access logs, off by default: enable `ADMIN_READ` for `sts.googleapis.com` and
+   * `iam.googleapis.com`, and `ADMIN_READ` and `DATA_READ` for `iamcredentials.googleapis.com`, on the project (or
+   * its folder or organization). Keyless does not render those `google_project_iam_audit_config` resources: they are
+   * authoritative per project and service, and usually owned by the platform's logging setup (see
+   * `requiredAuditLogs`).
+   *
+   * @default - on for tier 1 (a route is then required), off for tiers 2 and 3
+   * @see https://cloud.google.com/iam/docs/audit-logging/examples-workload-identity
+   */
+  readonly detections?: IdentityDetectionsOptions;
+  /**
+   * Revokes the identity (remove the prop to restore it). The provider, which is this trust's own, is disabled: STS
+   * refuses new exchanges. With `impersonation`, the `roles/iam.workloadIdentityUser` bindings are not rendered and
+   * the service account is disabled, which rejects its access tokens already issued. The pool stays enabled (other
+   * trusts may share it). The moment and reason are written into the provider's and service account's descriptions
+   * (`revoked=…; revoked-reason=…`). Detections stay on: an attempt to use a revoked identity is what they report.
+   *
+   * Time to effect: disabling the service account rejects its existing access tokens at once; removed bindings take
+   * typically 2 minutes, up to 7 or more (IAM access change propagation). Federated tokens already issued by the
+   * provider stay valid until they expire (at most 1 hour): roles you granted to `members` yourself keep working for
+   * them until then, unless you remove those grants too.
+   *
+   * @default - not revoked
+   * @see https://cloud.google.com/iam/docs/access-change-propagation
+   * @see https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/disable
+   */
+  readonly revoked?: Revocation;
 }
 
 /**
@@ -124,6 +162,14 @@ export class CiOidcTrust extends Construct {
   public readonly ownership: Ownership;
   /** The decided trust. */
   public readonly trust: CiTrustPolicy;
+  /** Whether the identity is watched (and, when not on tier 1, the opt-out reason). */
+  public readonly detections: ResolvedDetections;
+  /** The rendered detections: refused exchange, and foreign impersonation with `impersonation`. Empty when off. */
+  public readonly detectionRules: readonly GcpDetection[];
+  /** The Data Access audit logs the detections read (enable them on the project; Keyless does not). */
+  public readonly requiredAuditLogs: readonly GcpRequiredAuditLog[];
+  /** The revocation, when the identity is revoked. */
+  public readonly revocation?: Revocation;
 
   constructor(scope: Construct, id: string, props: CiOidcTrustProps) {
     super(scope, id);
@@ -137,7 +183,11 @@ export class CiOidcTrust extends Construct {
     this.access = resolveGcpAccessMode(props.access, props.serviceAccountId, ctx);
     this.trust = resolveCiTrust(this, props.source, ctx, this.ownership.tier);
     const decision = gcpWorkloadIdentityProvider(this.trust, { projectNumber, poolId, providerId }, ctx);
+    const watch = identityDetections(this, 'gcp', props.detections, this.ownership.tier, ctx);
+    this.detections = watch.enabled ? { enabled: true } : watch;
+    this.revocation = resolveRevocation(props.revoked, ctx);
     const owned = gcpOwnership(this.ownership, ctx);
+    const marked = gcpOwnership(this.ownership, ctx, 'ownership', gcpIdentityMarkers(watch, this.revocation));
 
     claimGcpPoolResource(this, 'provider', project, poolId, providerId);
     // Pool ids are unique per project: trusts of one stack share the pool the first of them creates (the provider
@@ -161,7 +211,8 @@ export class CiOidcTrust extends Construct {
       workloadIdentityPoolId: pool ? pool.workloadIdentityPoolId : poolId,
       workloadIdentityPoolProviderId: providerId,
       displayName: providerId,
-      description: owned.description,
+      description: marked.description,
+      disabled: this.revocation ? true : undefined,
       attributeMapping: { ...decision.attributeMapping },
       attributeCondition: decision.attributeCondition,
       oidc: { issuerUri: decision.issuerUri, allowedAudiences: [...decision.allowedAudiences] },
@@ -178,12 +229,14 @@ export class CiOidcTrust extends Construct {
         project: account.project,
         accountId: account.accountId,
         displayName: account.accountId,
-        description: owned.description,
+        description: marked.description,
+        disabled: this.revocation ? true : undefined,
       }));
       this.serviceAccount = serviceAccount;
       this.serviceAccountEmail = account.email;
       this.serviceAccountMember = account.member;
-      for (const binding of workloadIdentityUserBindings(this.members)) {
+      // Revoked: nobody may impersonate the account.
+      for (const binding of this.revocation ? [] : workloadIdentityUserBindings(this.members)) {
         new ServiceAccountIamMember(this, binding.id, terraformConfig(this, {
           serviceAccountId: serviceAccount.name,
           role: binding.role,
@@ -192,6 +245,16 @@ export class CiOidcTrust extends Construct {
         }));
       }
     }
+    const location = { projectNumber, poolId, providerId };
+    const specs: GcpDetectionSpec[] = [refusedExchangeDetection(name, location)];
+    if (this.serviceAccountEmail !== undefined) {
+      specs.push(foreignImpersonationDetection(name, this.serviceAccountEmail, this.serviceAccountEmail.split('@')[0], {
+        exact: this.trust.exactSubjects.map((subject) => federatedSubjectPrincipal(location, subject)),
+        prefixes: this.trust.subjectPatterns.map((pattern) => federatedSubjectPrincipal(location, pattern.slice(0, -1))),
+      }));
+    }
+    this.detectionRules = watch.enabled ? renderGcpDetections(this, project, name, this.ownership, ctx, watch.route.notificationChannels, specs, this.revocation) : [];
+    this.requiredAuditLogs = watch.enabled ? requiredAuditLogs(specs) : [];
     registerRepositorySide(this, () => ({
       construct: this.node.path,
       trust: this.trust,

@@ -11,3 +11,6 @@ export * from './break-glass-access';
 // Types of the props and results above that are decided in core.
 export type { BreakGlassExpiry } from '../../core/break-glass';
 export type { GcpPublishGrant } from '../../core/publish';
+export type { GcpDetection } from './detections';
+export type { GcpDetectionKind, GcpRequiredAuditLog } from '../../core/detections/gcp';
+export type { ResolvedDetections } from '../../core/detections';

@@ -3,12 +3,14 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import { Construct } from 'constructs';
 import { CiOidcTrust } from './ci-oidc-trust';
 import { ICiSource } from '../../core/ci/policy';
+import { IdentityDetectionsOptions, ResolvedDetections } from '../../core/detections';
 import { fail, quote, ValidationContext } from '../../core/errors';
 import { keylessBrand, requireKeylessDeclaration, snapshotDeclaration } from '../../core/literal';
 import { checkGcpProjectId } from '../../core/names';
 import { Ownership } from '../../core/ownership';
 import { checkObjectProp } from '../../core/props';
 import { artifactRegistryWriterGrant, checkPublisherTrust, GcpPublishGrant, storagePrefixGrant } from '../../core/publish';
+import { Revocation } from '../../core/revocation';
 import { resolveCiTrust } from '../private/ci-source';
 import { shortHash } from '../private/hash';
 import { terraformConfig } from '../private/terraform';
@@ -103,6 +105,22 @@ export interface ScopedPublisherRoleProps {
   readonly useExistingPool?: boolean;
   /** @default - `name` */
   readonly providerId?: string;
+  /**
+   * Whether the publisher is watched: refused token exchanges at its provider alert the notification channels
+   * declared with `routeDetections` (see `CiOidcTrustProps.detections`, which this is passed to).
+   *
+   * @default - on for tier 1 (a route is then required), off for tiers 2 and 3
+   */
+  readonly detections?: IdentityDetectionsOptions;
+  /**
+   * Revokes the publisher (remove the prop to restore it): the writer binding on the target is not rendered and the
+   * provider is disabled (see `CiOidcTrustProps.revoked`, which this is passed to). Time to effect: the binding's
+   * removal typically 2 minutes, up to 7 or more (IAM access change propagation).
+   *
+   * @default - not revoked
+   * @see https://cloud.google.com/iam/docs/access-change-propagation
+   */
+  readonly revoked?: Revocation;
 }
 
 /**
@@ -112,8 +130,12 @@ export interface ScopedPublisherRoleProps {
 export class ScopedPublisherRole extends Construct {
   /** The CI trust. */
   public readonly trust: CiOidcTrust;
-  /** The role granted and its condition, exactly as rendered. */
+  /** The role granted and its condition, exactly as rendered (not rendered when revoked). */
   public readonly grant: GcpPublishGrant;
+  /** Whether the publisher is watched (the inner trust's decision). */
+  public readonly detections: ResolvedDetections;
+  /** The revocation, when the publisher is revoked. */
+  public readonly revocation?: Revocation;
 
   constructor(scope: Construct, id: string, props: ScopedPublisherRoleProps) {
     super(scope, id);
@@ -136,9 +158,14 @@ export class ScopedPublisherRole extends Construct {
       useExistingPool: props.useExistingPool,
       providerId: props.providerId,
       access: 'direct',
+      detections: props.detections,
+      revoked: props.revoked,
     });
+    this.detections = this.trust.detections;
+    this.revocation = this.trust.revocation;
     const { target, kind } = props.target;
-    this.trust.members.forEach((member) => {
+    // Revoked: the federated principals may no longer publish.
+    (this.revocation ? [] : this.trust.members).forEach((member) => {
       if (kind === 'artifact-registry') {
         const registry = target as ArtifactRegistryTarget;
         new ArtifactRegistryRepositoryIamMember(this, `Writer-${shortHash(member)}`, terraformConfig(this, {

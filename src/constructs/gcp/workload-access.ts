@@ -3,6 +3,7 @@ import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { WorkloadIdentity } from './workload-identity';
 import { GcpAccessBinding } from '../../core/grants';
 import { terraformConfig } from '../private/terraform';
 
@@ -18,8 +19,10 @@ export function isGcpStack(value: unknown): boolean {
   return TerraformStack.isStack(value);
 }
 
-/** One IAM member resource per decided binding, under its content-derived id, for `member`. */
+/** One IAM member resource per decided binding, under its content-derived id, for `member` (none for a revoked identity). */
 export function renderGcpAccessBindings(scope: Construct, member: string, bindings: readonly GcpAccessBinding[]): void {
+  // A revoked identity's grants are not rendered: its principal may no longer act (see `WorkloadIdentityProps.revoked`).
+  if (scope instanceof WorkloadIdentity && scope.revocation !== undefined) return;
   for (const { id, grant } of bindings) {
     if (grant.kind === 'storage-bucket') {
       new StorageBucketIamMember(scope, id, terraformConfig(scope, { bucket: grant.resource, role: grant.role, member, condition: grant.condition }));

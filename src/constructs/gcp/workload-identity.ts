@@ -1,13 +1,18 @@
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Construct } from 'constructs';
+import { GcpDetection, gcpIdentityMarkers, renderGcpDetections, requiredAuditLogs } from './detections';
+import { IdentityDetectionsOptions, ResolvedDetections } from '../../core/detections';
+import { foreignImpersonationDetection, GcpRequiredAuditLog } from '../../core/detections/gcp';
 import { checkServiceAccountRef, KubernetesServiceAccountRef } from '../../core/kubernetes';
 import { checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
+import { resolveRevocation, Revocation } from '../../core/revocation';
 import { GcpAccessMode, resolveGcpAccessMode } from '../../core/trust/gcp';
 import { gkeWorkloadIdentity, GkeWorkloadIdentitySpec, gkeWorkloadPool } from '../../core/trust/gcp-workload';
 import { claimWorkloadBinding } from '../private/bindings';
 import { validationContext } from '../private/context';
+import { identityDetections } from '../private/detections';
 import { terraformConfig } from '../private/terraform';
 import { claimGcpServiceAccountId } from '../private/uniqueness';
 
@@ -37,6 +42,33 @@ export interface WorkloadIdentityProps {
   readonly access?: GkeAccessMode;
   /** Google service account id, with `impersonation`. @default - `name` */
   readonly serviceAccountId?: string;
+  /**
+   * Whether the identity is watched. With `impersonation`: a log-based metric and an alert policy on
+   * `GenerateAccessToken` for the Google service account by any principal but
+   * `serviceAccount:PROJECT.svc.id.goog[NS/KSA]`, to the notification channels declared with `routeDetections`. It
+   * reads the Data Access logs (`ADMIN_READ`, `DATA_READ`) of `iamcredentials.googleapis.com`, which Keyless does not
+   * enable (see `requiredAuditLogs`). With `direct` access there is nothing Keyless can watch (the workload's own
+   * principal is the only one, and GKE's token exchange happens in the cluster's metadata server): no resource is
+   * rendered and `detectionRules` is empty.
+   *
+   * @default - on for tier 1 (a route is then required), off for tiers 2 and 3
+   * @see https://cloud.google.com/iam/docs/audit-logging/audit-logging-iamcreds
+   */
+  readonly detections?: IdentityDetectionsOptions;
+  /**
+   * Revokes the identity (remove the prop to restore it). With `impersonation`, the `roles/iam.workloadIdentityUser`
+   * binding is not rendered and the Google service account is disabled (its issued access tokens are rejected at
+   * once); the access grants templates render for the identity (`renderGcpAccessBindings`) are not rendered either.
+   * With `direct` access, those grants to the workload's principal are what is removed. The moment and reason are
+   * written into the service account's description.
+   *
+   * Time to effect: a disabled service account's tokens are rejected at once; removed bindings take typically 2
+   * minutes, up to 7 or more (IAM access change propagation). Roles you granted to `member` yourself stay.
+   *
+   * @default - not revoked
+   * @see https://cloud.google.com/iam/docs/access-change-propagation
+   */
+  readonly revoked?: Revocation;
 }
 
 /**
@@ -63,6 +95,14 @@ export class WorkloadIdentity extends Construct {
   public readonly serviceAccount: KubernetesServiceAccountRef;
   /** The validated ownership. */
   public readonly ownership: Ownership;
+  /** Whether the identity is watched (and, when not on tier 1, the opt-out reason). */
+  public readonly detections: ResolvedDetections;
+  /** The rendered detections (foreign impersonation, with `impersonation`). */
+  public readonly detectionRules: readonly GcpDetection[];
+  /** The Data Access audit logs the detections read (enable them on the project; Keyless does not). */
+  public readonly requiredAuditLogs: readonly GcpRequiredAuditLog[];
+  /** The revocation, when the identity is revoked. */
+  public readonly revocation?: Revocation;
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
@@ -72,6 +112,9 @@ export class WorkloadIdentity extends Construct {
     this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
     const project = checkGcpProjectId(props.project, ctx);
     this.access = resolveGcpAccessMode(props.access, props.serviceAccountId, ctx);
+    const watch = identityDetections(this, 'gcp', props.detections, this.ownership.tier, ctx);
+    this.detections = watch.enabled ? { enabled: true } : watch;
+    this.revocation = resolveRevocation(props.revoked, ctx);
     const { namespace, name: ksa } = this.serviceAccount;
     claimWorkloadBinding(this, 'GCP', `${namespace}/${ksa} in workload pool ${gkeWorkloadPool(project)}`, 'serviceAccount');
 
@@ -91,11 +134,13 @@ export class WorkloadIdentity extends Construct {
         project: account.project,
         accountId: account.accountId,
         displayName: account.accountId,
-        description: gcpOwnership(this.ownership, ctx).description,
+        description: gcpOwnership(this.ownership, ctx, 'ownership', gcpIdentityMarkers(watch, this.revocation)).description,
+        disabled: this.revocation ? true : undefined,
       }));
       this.googleServiceAccount = googleServiceAccount;
       this.googleServiceAccountEmail = account.email;
-      for (const binding of decision.bindings) {
+      // Revoked: the Kubernetes service account may no longer impersonate the account.
+      for (const binding of this.revocation ? [] : decision.bindings) {
         new ServiceAccountIamMember(this, binding.id, terraformConfig(this, {
           serviceAccountId: googleServiceAccount.name,
           role: binding.role,
@@ -103,5 +148,8 @@ export class WorkloadIdentity extends Construct {
         }));
       }
     }
+    const specs = account === undefined ? [] : [foreignImpersonationDetection(name, account.email, account.accountId, { exact: [decision.workloadMember] })];
+    this.detectionRules = watch.enabled ? renderGcpDetections(this, project, name, this.ownership, ctx, watch.route.notificationChannels, specs, this.revocation) : [];
+    this.requiredAuditLogs = watch.enabled ? requiredAuditLogs(specs) : [];
   }
 }

@@ -1,0 +1,100 @@
+import { LoggingMetric } from '@cdktf/provider-google/lib/logging-metric';
+import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { Construct } from 'constructs';
+import { GcpDetectionKind, GcpDetectionSpec, GcpRequiredAuditLog } from '../../core/detections/gcp';
+import { ValidationContext } from '../../core/errors';
+import { gcpLabelValue, gcpOwnership, Ownership, OWNERSHIP_PREFIX } from '../../core/ownership';
+import { Revocation, REVOKED_KEY, REVOKED_REASON_KEY } from '../../core/revocation';
+import { IdentityDetectionDecision } from '../private/detections';
+import { terraformConfig } from '../private/terraform';
+
+/**
+ * Renders the GCP detections of an identity (see core/detections/gcp) and the ownership markers of revocation and
+ * detections opt-out. Not exported from `@keyless/constructs/gcp`: the identity constructs call it.
+ *
+ * Quotas (per project, where the metrics and policies live): 500 user-defined log-based metrics (Cloud Logging,
+ * "Quotas and limits", https://cloud.google.com/logging/quotas) and 500 alerting policies per metrics scope (Cloud
+ * Monitoring, "Quotas and limits", https://cloud.google.com/monitoring/quotas). A watched identity uses one metric and
+ * one policy per detection: one for direct access, two with impersonation.
+ */
+
+/** One rendered detection. */
+export interface GcpDetection {
+  /** What it watches. */
+  readonly kind: GcpDetectionKind;
+  /** The log-based metric (a counter of the matching audit log entries). */
+  readonly metric: LoggingMetric;
+  /** The alert policy: the metric above 0 in a one-minute window, to the route's notification channels. */
+  readonly alertPolicy: MonitoringAlertPolicy;
+  /** The rendered Logging filter. */
+  readonly filter: string;
+}
+
+const ID: Record<GcpDetectionKind, string> = { 'refused-exchange': 'RefusedExchange', 'foreign-impersonation': 'ForeignImpersonation' };
+
+/** Description markers: the detections opt-out reason and the revocation, `key=value` after the ownership fields. */
+export function gcpIdentityMarkers(decision: IdentityDetectionDecision<'gcp'>, revocation: Revocation | undefined): Array<[string, string]> {
+  const markers: Array<[string, string]> = [];
+  if (!decision.enabled && decision.optOutReason !== undefined) markers.push(['detections-opt-out', decision.optOutReason]);
+  if (revocation) markers.push([REVOKED_KEY, revocation.sessionsIssuedBefore], [REVOKED_REASON_KEY, revocation.reason]);
+  return markers;
+}
+
+/** The audit logs a set of detections reads, deduplicated and sorted. */
+export function requiredAuditLogs(specs: readonly GcpDetectionSpec[]): GcpRequiredAuditLog[] {
+  const all = new Map(specs.flatMap((spec) => spec.requiredAuditLogs).map((log) => [`${log.service}|${log.logType}`, log]));
+  return [...all.keys()].sort().map((key) => all.get(key)!);
+}
+
+/**
+ * One `google_logging_metric` and one `google_monitoring_alert_policy` per detection, under `scope/Detections`. The
+ * condition names the metric by its literal type (`logging.googleapis.com/user/NAME`) and depends on the metric, so the
+ * metric exists before the policy.
+ */
+export function renderGcpDetections(
+  scope: Construct, project: string, identity: string, ownership: Ownership, ctx: ValidationContext,
+  channels: readonly string[], specs: readonly GcpDetectionSpec[], revocation: Revocation | undefined,
+): GcpDetection[] {
+  if (specs.length === 0) return [];
+  const container = new Construct(scope, 'Detections');
+  const ownershipLabels = gcpOwnership(ownership, ctx).labels;
+  return specs.map((spec) => {
+    const metric = new LoggingMetric(container, `${ID[spec.kind]}Metric`, terraformConfig(container, {
+      project,
+      name: spec.metricName,
+      description: `${spec.displayName}. Counts the matching audit log entries.`,
+      filter: spec.filterText,
+      metricDescriptor: { metricKind: 'DELTA', valueType: 'INT64', unit: '1', displayName: spec.subject },
+    }));
+    const userLabels: Record<string, string> = {
+      ...ownershipLabels,
+      [`${OWNERSHIP_PREFIX.gcp}identity`]: gcpLabelValue(identity),
+      [`${OWNERSHIP_PREFIX.gcp}detection`]: spec.kind,
+    };
+    if (revocation) userLabels[`${OWNERSHIP_PREFIX.gcp}${REVOKED_KEY}`] = gcpLabelValue(revocation.sessionsIssuedBefore);
+    const alertPolicy = new MonitoringAlertPolicy(container, `${ID[spec.kind]}Alert`, terraformConfig(container, {
+      project,
+      displayName: spec.displayName,
+      combiner: 'OR',
+      severity: 'CRITICAL',
+      conditions: [{
+        displayName: `${spec.metricName} > 0`,
+        conditionThreshold: {
+          // A log-based metric of audit logs: the metric type alone selects its time series.
+          filter: `metric.type="logging.googleapis.com/user/${spec.metricName}"`,
+          comparison: 'COMPARISON_GT',
+          thresholdValue: 0,
+          duration: '0s',
+          aggregations: [{ alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_SUM', crossSeriesReducer: 'REDUCE_SUM' }],
+          trigger: { count: 1 },
+        },
+      }],
+      notificationChannels: [...channels],
+      documentation: { content: spec.documentation, mimeType: 'text/markdown', subject: spec.subject },
+      alertStrategy: { autoClose: '1800s' },
+      userLabels: Object.fromEntries(Object.entries(userLabels).sort(([a], [b]) => (a < b ? -1 : 1))),
+      dependsOn: [metric],
+    }));
+    return { kind: spec.kind, metric, alertPolicy, filter: spec.filterText };
+  });
+}

@@ -1,0 +1,212 @@
+import { gcpPoolResource, GcpProviderLocation } from '../trust/gcp';
+
+/**
+ * The GCP detections of a federated identity, decided before any construct renders them: a log-based metric filter
+ * (Logging query language) and what the alert policy says when it fires.
+ *
+ * Sources (each field below is named where it is used):
+ * - Security Token Service audit logging, https://cloud.google.com/iam/docs/audit-logging/audit-logging-sts: service
+ *   `sts.googleapis.com`, methods `google.identity.sts.v1.SecurityTokenService.ExchangeToken` and `…v1beta…`,
+ *   Data Access audit logs of type ADMIN_READ.
+ * - Example logs for Workload Identity Federation, https://cloud.google.com/iam/docs/audit-logging/examples-workload-identity:
+ *   `protoPayload.resourceName` is the workload identity pool provider the token is exchanged at,
+ *   `protoPayload.authenticationInfo.principalSubject` the token's subject; Data Access logs ("Admin Read") must be
+ *   enabled for the IAM and Security Token Service APIs.
+ * - Service Account Credentials audit logging, https://cloud.google.com/iam/docs/audit-logging/audit-logging-iamcreds:
+ *   service `iamcredentials.googleapis.com`, method `GenerateAccessToken`, Data Access audit logs.
+ * - Example logs for service accounts, https://cloud.google.com/iam/docs/audit-logging/examples-service-accounts: the
+ *   entry's monitored resource is `service_account`, labelled with the account's `email_id`.
+ * - AuditLog `ServiceAccountDelegationInfo.principal_subject` (Security Command Center reference): federated principals
+ *   are `principal://iam.googleapis.com/POOL/subject/SUBJECT`; GKE workloads keep the legacy
+ *   `serviceAccount:PROJECT.svc.id.goog[NS/KSA]`.
+ * - Logging query language, https://cloud.google.com/logging/docs/view/logging-query-language: `=` equality, `=~`
+ *   RE2 regular expression, `>` numeric comparison; a comparison with a missing field is false (so `NOT` of it is true).
+ *   String literals are double-quoted with `\"` and `\\` escapes (Google API filtering, https://google.aip.dev/160).
+ */
+
+/** The Logging query language operators the detections use. */
+export type LoggingOperator = '=' | '=~' | '>';
+
+/** One comparison: `field OPERATOR value`. */
+export interface LoggingClause {
+  /** A LogEntry field path, e.g. `protoPayload.serviceName`. Never user text. */
+  readonly field: string;
+  /** `=` (equal), `=~` (RE2 regular expression), `>` (numeric greater than). */
+  readonly operator: LoggingOperator;
+  /** A string (quoted and escaped when rendered) or a number. */
+  readonly value: string | number;
+}
+
+/** A term of a filter: one clause, any of several clauses, or none of them. Terms are ANDed. */
+export type LoggingTerm =
+  | { readonly kind: 'clause'; readonly clause: LoggingClause }
+  | { readonly kind: 'any'; readonly clauses: readonly LoggingClause[] }
+  | { readonly kind: 'none'; readonly clauses: readonly LoggingClause[] };
+
+/** A Logging filter in structured form: every term must hold. */
+export interface LoggingFilter {
+  readonly terms: readonly LoggingTerm[];
+}
+
+/** A Data Access audit log that must be enabled on the project for a detection to see anything. */
+export interface GcpRequiredAuditLog {
+  /** The service, e.g. `sts.googleapis.com`. */
+  readonly service: string;
+  /** The log type its method is recorded under. */
+  readonly logType: 'ADMIN_READ' | 'DATA_READ';
+}
+
+/** What a detection watches. */
+export type GcpDetectionKind = 'refused-exchange' | 'foreign-impersonation';
+
+/** One decided detection: a log-based metric and what its alert policy says. */
+export interface GcpDetectionSpec {
+  /** What it watches (the `keyless-detection` label). */
+  readonly kind: GcpDetectionKind;
+  /** The log-based metric's name, unique per project (`keyless/…`). */
+  readonly metricName: string;
+  /** The filter, structured. */
+  readonly filter: LoggingFilter;
+  /** The filter, rendered: exactly what the log-based metric carries. */
+  readonly filterText: string;
+  /** The alert policy's display name, `Keyless detections for …`. */
+  readonly displayName: string;
+  /** The alert notification's subject. */
+  readonly subject: string;
+  /** What fired and what to do (markdown). */
+  readonly documentation: string;
+  /** The audit logs the filter reads. */
+  readonly requiredAuditLogs: readonly GcpRequiredAuditLog[];
+}
+
+const STS_METHODS = ['google.identity.sts.v1.SecurityTokenService.ExchangeToken', 'google.identity.sts.v1beta.SecurityTokenService.ExchangeToken'];
+// The audit logging page filters on `GenerateAccessToken`; the fully qualified name is the method's RPC name.
+const GENERATE_ACCESS_TOKEN_METHODS = ['GenerateAccessToken', 'google.iam.credentials.v1.IAMCredentials.GenerateAccessToken'];
+const PRINCIPAL_SUBJECT = 'protoPayload.authenticationInfo.principalSubject';
+
+/** A Logging query language string literal: double quotes, `\` and `"` escaped with a backslash. */
+export function loggingString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * An RE2 pattern matching `text` literally. Metacharacters go into a character class (`[.]`) rather than behind a
+ * backslash, so the pattern survives one more level of string quoting unchanged; the four that cannot stand in a class
+ * on their own (`\ [ ] ^`) are backslash-escaped.
+ */
+export function regexLiteral(text: string): string {
+  return [...text].map((ch) => ('.+*?()|{}$'.includes(ch) ? `[${ch}]` : '\\[]^'.includes(ch) ? `\\${ch}` : ch)).join('');
+}
+
+function renderClause(clause: LoggingClause): string {
+  const value = typeof clause.value === 'number' ? String(clause.value) : loggingString(clause.value);
+  return `${clause.field}${clause.operator}${value}`;
+}
+
+function renderTerm(term: LoggingTerm): string {
+  if (term.kind === 'clause') return renderClause(term.clause);
+  const any = term.clauses.map(renderClause);
+  const group = any.length === 1 ? any[0] : `(${any.join(' OR ')})`;
+  return term.kind === 'any' ? group : `NOT ${any.length === 1 ? `(${group})` : group}`;
+}
+
+/** Renders a structured filter as a Logging query language string, deterministically: terms in order, ANDed. */
+export function renderLoggingFilter(filter: LoggingFilter): string {
+  return filter.terms.map(renderTerm).join(' AND ');
+}
+
+const clause = (field: string, operator: LoggingOperator, value: string | number): LoggingTerm => ({ kind: 'clause', clause: { field, operator, value } });
+const anyOf = (field: string, values: readonly string[]): LoggingTerm => ({ kind: 'any', clauses: values.map((value) => ({ field, operator: '=', value })) });
+
+/** The provider's resource name, `projects/NUMBER/locations/global/workloadIdentityPools/POOL/providers/ID`. */
+export function gcpProviderResource(location: GcpProviderLocation): string {
+  return `${gcpPoolResource(location)}/providers/${location.providerId}`;
+}
+
+/** The principal a federated token of a subject holds (and `principalSubject` records): `principal://…/POOL/subject/SUB`. */
+export function federatedSubjectPrincipal(location: Pick<GcpProviderLocation, 'projectNumber' | 'poolId'>, subject: string): string {
+  return `principal://iam.googleapis.com/${gcpPoolResource({ ...location, providerId: '' })}/subject/${subject}`;
+}
+
+/**
+ * Refused token exchanges at one workload identity pool provider: STS `ExchangeToken` entries whose resource is the
+ * provider (a name ending in `projects/…/providers/ID`, with or without the `//iam.googleapis.com/` prefix) and whose
+ * status is an error (`protoPayload.status.code` > 0: the token's issuer, audience or attribute condition was refused).
+ * A probe with a forged or foreign token, or a pipeline whose trust drifted.
+ *
+ * One per provider: every Keyless trust owns its provider (provider ids are unique per pool), so a pool shared by
+ * several trusts has one detection per trust, each naming only its own provider.
+ */
+export function refusedExchangeDetection(identity: string, location: GcpProviderLocation): GcpDetectionSpec {
+  const provider = gcpProviderResource(location);
+  const filter: LoggingFilter = {
+    terms: [
+      clause('protoPayload.serviceName', '=', 'sts.googleapis.com'),
+      anyOf('protoPayload.methodName', STS_METHODS),
+      clause('protoPayload.resourceName', '=~', `(^|/)${regexLiteral(provider)}$`),
+      clause('protoPayload.status.code', '>', 0),
+    ],
+  };
+  return {
+    kind: 'refused-exchange',
+    metricName: `keyless/refused-exchange/${location.poolId}/${location.providerId}`,
+    filter,
+    filterText: renderLoggingFilter(filter),
+    displayName: `Keyless detections for ${identity}: refused token exchange at provider ${location.providerId}`,
+    subject: `Keyless: refused token exchange for ${identity}`,
+    documentation: [
+      `**What fired**: the Security Token Service refused a token exchange at the workload identity pool provider \`${provider}\` (identity \`${identity}\`).`,
+      'Its issuer, audience or attribute condition did not admit the token: someone presented a forged or foreign token, or a pipeline no longer matches the trust.',
+      '',
+      '**What to do**: open the `sts.googleapis.com` Data Access audit log entries for this provider (`protoPayload.authenticationInfo.principalSubject` is the token\'s subject, `protoPayload.status` the reason).',
+      'If the subject is not one of your pipelines, treat the token as leaked: revoke the identity with `revoked: { sessionsIssuedBefore, reason }` and rotate what the token came from.',
+    ].join('\n'),
+    // The examples page asks for the IAM API's "Admin Read" logs too, for every step of the exchange.
+    requiredAuditLogs: [{ service: 'iam.googleapis.com', logType: 'ADMIN_READ' }, { service: 'sts.googleapis.com', logType: 'ADMIN_READ' }],
+  };
+}
+
+/** The principals declared to impersonate a service account: exact `principalSubject` values and prefixes. */
+export interface DeclaredImpersonators {
+  /** Exact principals, e.g. `principal://…/subject/repo:acme/app:ref:refs/heads/main`. */
+  readonly exact: readonly string[];
+  /** Principal prefixes (subject patterns), e.g. `principal://…/subject/repo:acme/app:ref:refs/tags/v`. */
+  readonly prefixes?: readonly string[];
+}
+
+/**
+ * `GenerateAccessToken` on one service account by any principal other than the declared ones (succeeded or not): the
+ * account's impersonation binding was widened, or another provider of a shared pool minted a principal this trust was
+ * not written for. One per identity (per service account).
+ */
+export function foreignImpersonationDetection(identity: string, serviceAccountEmail: string, accountId: string, declared: DeclaredImpersonators): GcpDetectionSpec {
+  const declaredClauses: LoggingClause[] = [
+    ...[...new Set(declared.exact)].sort().map((value): LoggingClause => ({ field: PRINCIPAL_SUBJECT, operator: '=', value })),
+    ...[...new Set(declared.prefixes ?? [])].sort().map((prefix): LoggingClause => ({ field: PRINCIPAL_SUBJECT, operator: '=~', value: `^${regexLiteral(prefix)}` })),
+  ];
+  const filter: LoggingFilter = {
+    terms: [
+      clause('protoPayload.serviceName', '=', 'iamcredentials.googleapis.com'),
+      anyOf('protoPayload.methodName', GENERATE_ACCESS_TOKEN_METHODS),
+      clause('resource.type', '=', 'service_account'),
+      clause('resource.labels.email_id', '=', serviceAccountEmail),
+      { kind: 'none', clauses: declaredClauses },
+    ],
+  };
+  return {
+    kind: 'foreign-impersonation',
+    metricName: `keyless/foreign-impersonation/${accountId}`,
+    filter,
+    filterText: renderLoggingFilter(filter),
+    displayName: `Keyless detections for ${identity}: impersonation of ${serviceAccountEmail} by an undeclared principal`,
+    subject: `Keyless: undeclared principal impersonated ${accountId}`,
+    documentation: [
+      `**What fired**: a principal other than the ones \`${identity}\` declares asked for an access token of \`${serviceAccountEmail}\` (\`GenerateAccessToken\`).`,
+      'The impersonation binding was widened outside the declaration, or another provider of a shared pool minted a principal this trust was not written for.',
+      '',
+      '**What to do**: open the `iamcredentials.googleapis.com` Data Access audit log entries for the account (`protoPayload.authenticationInfo.principalSubject` names the caller).',
+      'Remove any binding on the account that the declaration does not make; if the caller is unknown, revoke the identity with `revoked: { sessionsIssuedBefore, reason }`.',
+    ].join('\n'),
+    requiredAuditLogs: [{ service: 'iamcredentials.googleapis.com', logType: 'DATA_READ' }, { service: 'iamcredentials.googleapis.com', logType: 'ADMIN_READ' }],
+  };
+}
