@@ -253,7 +253,9 @@ export class CiOidcTrust extends Construct {
         prefixes: this.trust.subjectPatterns.map((pattern) => federatedSubjectPrincipal(location, pattern.slice(0, -1))),
       }));
     }
-    this.detectionRules = watch.enabled ? renderGcpDetections(this, project, name, this.ownership, ctx, watch.route.notificationChannels, specs, this.revocation) : [];
+    this.detectionRules = watch.enabled
+      ? renderGcpDetections(this, project, name, this.ownership, ctx, watch.route.notificationChannels, specs, this.revocation)
+      : [];
     this.requiredAuditLogs = watch.enabled ? requiredAuditLogs(specs) : [];
     registerRepositorySide(this, () => ({
       construct: this.node.path,

@@ -148,8 +148,11 @@ export class WorkloadIdentity extends Construct {
         }));
       }
     }
-    const specs = account === undefined ? [] : [foreignImpersonationDetection(name, account.email, account.accountId, { exact: [decision.workloadMember] })];
-    this.detectionRules = watch.enabled ? renderGcpDetections(this, project, name, this.ownership, ctx, watch.route.notificationChannels, specs, this.revocation) : [];
+    const specs = account === undefined ? []
+      : [foreignImpersonationDetection(name, account.email, account.accountId, { exact: [decision.workloadMember] })];
+    this.detectionRules = watch.enabled
+      ? renderGcpDetections(this, project, name, this.ownership, ctx, watch.route.notificationChannels, specs, this.revocation)
+      : [];
     this.requiredAuditLogs = watch.enabled ? requiredAuditLogs(specs) : [];
   }
 }

@@ -179,7 +179,9 @@ export interface DeclaredImpersonators {
  * account's impersonation binding was widened, or another provider of a shared pool minted a principal this trust was
  * not written for. One per identity (per service account).
  */
-export function foreignImpersonationDetection(identity: string, serviceAccountEmail: string, accountId: string, declared: DeclaredImpersonators): GcpDetectionSpec {
+export function foreignImpersonationDetection(
+  identity: string, serviceAccountEmail: string, accountId: string, declared: DeclaredImpersonators,
+): GcpDetectionSpec {
   const declaredClauses: LoggingClause[] = [
     ...[...new Set(declared.exact)].sort().map((value): LoggingClause => ({ field: PRINCIPAL_SUBJECT, operator: '=', value })),
     ...[...new Set(declared.prefixes ?? [])].sort().map((prefix): LoggingClause => ({ field: PRINCIPAL_SUBJECT, operator: '=~', value: `^${regexLiteral(prefix)}` })),

@@ -1,0 +1,288 @@
+import { TerraformStack, Testing } from 'cdktf';
+import { GitHubActions } from '../../src';
+import { CiOidcTrust, GcpPublishTarget, ScopedPublisherRole, WorkloadIdentity } from '../../src/constructs/gcp';
+import { terraformConfig } from '../../src/constructs/private/terraform';
+import {
+  foreignImpersonationDetection, LoggingClause, LoggingFilter, loggingString, refusedExchangeDetection, regexLiteral, renderLoggingFilter,
+} from '../../src/core/detections/gcp';
+import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
+import { terraformReads } from '../helpers/terraform-eval';
+
+const PROJECT = 'acme-payments-prod';
+const NUMBER = '412345678901';
+const POOL = `projects/${NUMBER}/locations/global/workloadIdentityPools/ci-github`;
+const PROVIDER = `${POOL}/providers/payments-deploy`;
+const CHANNEL = 'projects/acme-security/notificationChannels/1234567890';
+const SA = 'payments-deploy@acme-payments-prod.iam.gserviceaccount.com';
+const source = GitHubActions.repository({
+  owner: 'acme', repository: 'payments-api', ownerId: '1342004', repositoryId: '86301532', subjectFormat: 'name-based', branches: ['main'], tagPatterns: ['v*'],
+});
+const common = { name: 'payments-deploy', ownership: OWNERSHIP, source, project: PROJECT, projectNumber: NUMBER, poolId: 'ci-github' };
+
+const REFUSED_FILTER = 'protoPayload.serviceName="sts.googleapis.com"'
+  + ' AND (protoPayload.methodName="google.identity.sts.v1.SecurityTokenService.ExchangeToken"'
+  + ' OR protoPayload.methodName="google.identity.sts.v1beta.SecurityTokenService.ExchangeToken")'
+  + ` AND protoPayload.resourceName=~"(^|/)${PROVIDER.replace(/\./g, '[.]')}$"`
+  + ' AND protoPayload.status.code>0';
+const SUBJECT = `principal://iam.googleapis.com/${POOL}/subject`;
+const FOREIGN_FILTER = 'protoPayload.serviceName="iamcredentials.googleapis.com"'
+  + ' AND (protoPayload.methodName="GenerateAccessToken" OR protoPayload.methodName="google.iam.credentials.v1.IAMCredentials.GenerateAccessToken")'
+  + ` AND resource.type="service_account" AND resource.labels.email_id="${SA}"`
+  + ` AND NOT (protoPayload.authenticationInfo.principalSubject="${SUBJECT}/repo:acme/payments-api:ref:refs/heads/main"`
+  + ` OR protoPayload.authenticationInfo.principalSubject=~"^principal://iam[.]googleapis[.]com/${POOL}/subject/repo:acme/payments-api:ref:refs/tags/v")`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// An evaluator of the structured clauses over a LogEntry (JSON), as the Logging query language defines them
+// (https://cloud.google.com/logging/docs/view/logging-query-language): `=` equality, `=~` RE2 regular expression
+// (JavaScript's RegExp agrees with RE2 on the anchors, groups and classes used here), `>` numeric; a comparison with
+// a missing field is false, so `NOT` of it is true.
+// ---------------------------------------------------------------------------------------------------------------
+function field(entry: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), entry);
+}
+function holds(clause: LoggingClause, entry: unknown): boolean {
+  const value = field(entry, clause.field);
+  if (value === undefined) return false;
+  if (clause.operator === '>') return typeof value === 'number' && value > (clause.value as number);
+  if (typeof value !== 'string') return false;
+  return clause.operator === '=' ? value === clause.value : new RegExp(clause.value as string).test(value);
+}
+function matches(filter: LoggingFilter, entry: unknown): boolean {
+  return filter.terms.every((term) => {
+    if (term.kind === 'clause') return holds(term.clause, entry);
+    const any = term.clauses.some((c) => holds(c, entry));
+    return term.kind === 'any' ? any : !any;
+  });
+}
+
+// Sample entries built from "Example logs for Workload Identity Federation"
+// (https://cloud.google.com/iam/docs/audit-logging/examples-workload-identity): the STS ExchangeToken entry with
+// `authenticationInfo.principalSubject`, `metadata.mapped_principal` and the provider as `resourceName`; a refused
+// exchange carries the AuditLog `status` (google.rpc.Status, https://cloud.google.com/logging/docs/reference/audit/auditlog/rest/Shared.Types/AuditLog).
+function exchangeEntry(provider: string, status?: { code: number; message: string }) {
+  return {
+    logName: `projects/${PROJECT}/logs/cloudaudit.googleapis.com%2Fdata_access`,
+    protoPayload: {
+      '@type': 'type.googleapis.com/google.cloud.audit.AuditLog',
+      'authenticationInfo': { principalSubject: 'repo:acme/payments-api:ref:refs/heads/main' },
+      'metadata': { mapped_principal: `principal://iam.googleapis.com/${POOL}/subject/repo:acme/payments-api:ref:refs/heads/main` },
+      'methodName': 'google.identity.sts.v1.SecurityTokenService.ExchangeToken',
+      'resourceName': provider,
+      'serviceName': 'sts.googleapis.com',
+      ...(status ? { status } : {}),
+    },
+    resource: { type: 'audited_resource' },
+  };
+}
+// Built from "Example logs for service accounts" (https://cloud.google.com/iam/docs/audit-logging/examples-service-accounts):
+// the GenerateAccessToken entry on resource `service_account` labelled with `email_id`; the caller's
+// `principalSubject` as the workload identity examples write it.
+function impersonationEntry(principalSubject: string | undefined, email = SA) {
+  return {
+    logName: `projects/${PROJECT}/logs/cloudaudit.googleapis.com%2Fdata_access`,
+    protoPayload: {
+      '@type': 'type.googleapis.com/google.cloud.audit.AuditLog',
+      'authenticationInfo': principalSubject === undefined ? { principalEmail: 'mallory@example.com' } : { principalSubject },
+      'methodName': 'GenerateAccessToken',
+      'request': { '@type': 'type.googleapis.com/google.iam.credentials.v1.GenerateAccessTokenRequest', 'name': `projects/-/serviceAccounts/${email}` },
+      'serviceName': 'iamcredentials.googleapis.com',
+    },
+    resource: { type: 'service_account', labels: { email_id: email, project_id: PROJECT, unique_id: '123456789012345678901' } },
+  };
+}
+
+describe('GCP detection filters (core/detections/gcp)', () => {
+  const refused = refusedExchangeDetection('payments-deploy', { projectNumber: NUMBER, poolId: 'ci-github', providerId: 'payments-deploy' });
+  const foreign = foreignImpersonationDetection('payments-deploy', SA, 'payments-deploy', {
+    exact: [`${SUBJECT}/repo:acme/payments-api:ref:refs/heads/main`], prefixes: [`${SUBJECT}/repo:acme/payments-api:ref:refs/tags/v`],
+  });
+
+  test('refused exchange: STS ExchangeToken at exactly this provider with an error status', () => {
+    expect(refused.filterText).toBe(REFUSED_FILTER);
+    expect(refused.metricName).toBe('keyless/refused-exchange/ci-github/payments-deploy');
+    expect(refused.requiredAuditLogs).toEqual([{ service: 'iam.googleapis.com', logType: 'ADMIN_READ' }, { service: 'sts.googleapis.com', logType: 'ADMIN_READ' }]);
+  });
+
+  test('refused exchange: samples from the documentation', () => {
+    expect(matches(refused.filter, exchangeEntry(PROVIDER, { code: 7, message: 'The given credential is rejected by the attribute condition.' }))).toBe(true);
+    expect(matches(refused.filter, exchangeEntry(`//iam.googleapis.com/${PROVIDER}`, { code: 3, message: 'Invalid audience' }))).toBe(true);
+    expect(matches(refused.filter, exchangeEntry(PROVIDER))).toBe(false); // succeeded
+    expect(matches(refused.filter, exchangeEntry(PROVIDER, { code: 0, message: '' }))).toBe(false);
+    expect(matches(refused.filter, exchangeEntry(`${POOL}/providers/other-deploy`, { code: 7, message: 'rejected' }))).toBe(false);
+    expect(matches(refused.filter, exchangeEntry(`${POOL}/providers/payments-deploy-2`, { code: 7, message: 'rejected' }))).toBe(false);
+    expect(matches(refused.filter, exchangeEntry(`${POOL}/providers/x-payments-deploy`.replace('providers/x-', 'providers/xpayments/'), { code: 7, message: 'r' })))
+      .toBe(false);
+  });
+
+  test('foreign impersonation: GenerateAccessToken on the account by anyone but the declared subjects', () => {
+    expect(foreign.filterText).toBe(FOREIGN_FILTER);
+    expect(foreign.metricName).toBe('keyless/foreign-impersonation/payments-deploy');
+  });
+
+  test('foreign impersonation: samples from the documentation', () => {
+    expect(matches(foreign.filter, impersonationEntry(`${SUBJECT}/repo:acme/payments-api:ref:refs/heads/main`))).toBe(false);
+    expect(matches(foreign.filter, impersonationEntry(`${SUBJECT}/repo:acme/payments-api:ref:refs/tags/v1.2.3`))).toBe(false);
+    expect(matches(foreign.filter, impersonationEntry(`${SUBJECT}/repo:acme/payments-api:ref:refs/heads/feature`))).toBe(true);
+    expect(matches(foreign.filter, impersonationEntry(`${SUBJECT}/repo:mallory/payments-api:ref:refs/heads/main`))).toBe(true);
+    // A subject that embeds the declared one after another prefix: the pattern is anchored.
+    expect(matches(foreign.filter, impersonationEntry(`${SUBJECT}/x${SUBJECT}/repo:acme/payments-api:ref:refs/tags/v1`))).toBe(true);
+    expect(matches(foreign.filter, impersonationEntry(undefined))).toBe(true); // a human caller: no principalSubject
+    expect(matches(foreign.filter, impersonationEntry('user:mallory@example.com'))).toBe(true);
+    expect(matches(foreign.filter, impersonationEntry('user:mallory@example.com', 'other@acme-payments-prod.iam.gserviceaccount.com'))).toBe(false);
+  });
+
+  test('values are quoted for the Logging query language; regular expression metacharacters stand in classes', () => {
+    expect(loggingString('a"b\\c')).toBe('"a\\"b\\\\c"');
+    expect(regexLiteral('a.b+c*(d)|e$^[f]\\')).toBe('a[.]b[+]c[*][(]d[)][|]e[$]\\^\\[f\\]\\\\');
+    expect(renderLoggingFilter({ terms: [{ kind: 'none', clauses: [{ field: 'x', operator: '=', value: 'q"' }] }] })).toBe('NOT (x="q\\"")');
+  });
+
+  test('Terraform reads the rendered filter back verbatim, `${` and `%{` included', () => {
+    const tricky = foreignImpersonationDetection('payments-deploy', SA, 'payments-deploy', { exact: [`${SUBJECT}/repo:a/$\{var.x}:%{ if true }`] });
+    const stack = tfStack();
+    const config = terraformConfig(stack, { filter: tricky.filterText, refused: refused.filterText });
+    expect(config.filter).toContain('$${var.x}');
+    expect(terraformReads([config.filter, config.refused])).toEqual([tricky.filterText, refused.filterText]);
+  });
+});
+
+describe('GCP detection resources', () => {
+  test('CiOidcTrust with impersonation: two metrics and two alert policies to the route, labelled', () => {
+    const stack = tfStack();
+    const trust = new CiOidcTrust(stack, 'Trust', { ...common, access: 'impersonation' });
+    const json = tfJson(stack);
+    expect(trust.detections).toEqual({ enabled: true });
+    expect(trust.detectionRules.map((d) => d.kind)).toEqual(['refused-exchange', 'foreign-impersonation']);
+    expect(trust.requiredAuditLogs).toEqual([
+      { service: 'iam.googleapis.com', logType: 'ADMIN_READ' },
+      { service: 'iamcredentials.googleapis.com', logType: 'ADMIN_READ' },
+      { service: 'iamcredentials.googleapis.com', logType: 'DATA_READ' },
+      { service: 'sts.googleapis.com', logType: 'ADMIN_READ' },
+    ]);
+    const metrics = Object.values(tfResources(json, 'google_logging_metric')) as any[];
+    expect(metrics.map((m) => [m.name, m.project, m.filter]).sort()).toEqual([
+      ['keyless/foreign-impersonation/payments-deploy', PROJECT, FOREIGN_FILTER],
+      ['keyless/refused-exchange/ci-github/payments-deploy', PROJECT, REFUSED_FILTER],
+    ]);
+    expect(metrics.find((m) => m.name.startsWith('keyless/refused'))!.metric_descriptor).toEqual({ metric_kind: 'DELTA', value_type: 'INT64', unit: '1', display_name: 'Keyless: refused token exchange for payments-deploy' });
+    const policies = Object.values(tfResources(json, 'google_monitoring_alert_policy')) as any[];
+    expect(policies).toHaveLength(2);
+    const refused = policies.find((p) => p.user_labels['keyless-detection'] === 'refused-exchange');
+    const foreign = policies.find((p) => p.user_labels['keyless-detection'] === 'foreign-impersonation');
+    expect(refused.display_name).toBe('Keyless detections for payments-deploy: refused token exchange at provider payments-deploy');
+    expect(foreign.display_name).toBe(`Keyless detections for payments-deploy: impersonation of ${SA} by an undeclared principal`);
+    expect(refused.notification_channels).toEqual([CHANNEL]);
+    expect(refused.combiner).toBe('OR');
+    expect(refused.conditions).toEqual([{
+      display_name: 'keyless/refused-exchange/ci-github/payments-deploy > 0',
+      condition_threshold: {
+        filter: 'metric.type="logging.googleapis.com/user/keyless/refused-exchange/ci-github/payments-deploy"',
+        comparison: 'COMPARISON_GT',
+        threshold_value: 0,
+        duration: '0s',
+        aggregations: [{ alignment_period: '60s', per_series_aligner: 'ALIGN_SUM', cross_series_reducer: 'REDUCE_SUM' }],
+        trigger: { count: 1 },
+      },
+    }]);
+    expect(refused.user_labels).toEqual({
+      'keyless-detection': 'refused-exchange',
+      'keyless-environment': 'production',
+      'keyless-identity': 'payments-deploy',
+      'keyless-managed-by': 'keyless',
+      'keyless-owner': 'team-payments',
+      'keyless-purpose': 'deploy_payments-api_from_ci',
+      'keyless-review-by': '2027-04-30',
+      'keyless-tier': '1',
+    });
+    expect(foreign.user_labels['keyless-detection']).toBe('foreign-impersonation');
+    expect(refused.documentation.mime_type).toBe('text/markdown');
+    expect(refused.documentation.content).toContain(`**What fired**: the Security Token Service refused a token exchange at the workload identity pool provider \`${PROVIDER}\``);
+    expect(refused.documentation.content).toContain('**What to do**');
+    expect(refused.depends_on).toEqual([expect.stringContaining('google_logging_metric.')]);
+  });
+
+  test('direct access: the refused-exchange detection only', () => {
+    const stack = tfStack();
+    const trust = new CiOidcTrust(stack, 'Trust', common);
+    expect(trust.detectionRules.map((d) => d.kind)).toEqual(['refused-exchange']);
+    expect(Object.keys(tfResources(tfJson(stack), 'google_monitoring_alert_policy'))).toHaveLength(1);
+  });
+
+  test('trusts sharing a pool each watch their own provider, listed once', () => {
+    const stack = tfStack();
+    new CiOidcTrust(stack, 'A', common);
+    new CiOidcTrust(stack, 'B', { ...common, name: 'payments-release', providerId: 'payments-release' });
+    const filters = (Object.values(tfResources(tfJson(stack), 'google_logging_metric')) as any[]).map((m) => m.filter as string);
+    expect(filters).toHaveLength(2);
+    expect(filters[0]).toContain('/providers/payments-deploy$"');
+    expect(filters[1]).toContain('/providers/payments-release$"');
+  });
+
+  test('GKE impersonation: foreign impersonation of the Google service account; direct access: nothing to watch', () => {
+    const stack = tfStack();
+    const gke = new WorkloadIdentity(stack, 'Api', {
+      name: 'payments-api', ownership: OWNERSHIP, serviceAccount: { namespace: 'payments', name: 'payments-api' }, project: PROJECT, access: 'impersonation',
+    });
+    const direct = new WorkloadIdentity(stack, 'Worker', {
+      name: 'payments-worker', ownership: OWNERSHIP, serviceAccount: { namespace: 'payments', name: 'worker' }, project: PROJECT, projectNumber: NUMBER,
+    });
+    expect(gke.detectionRules.map((d) => d.filter)).toEqual([
+      'protoPayload.serviceName="iamcredentials.googleapis.com"'
+      + ' AND (protoPayload.methodName="GenerateAccessToken" OR protoPayload.methodName="google.iam.credentials.v1.IAMCredentials.GenerateAccessToken")'
+      + ' AND resource.type="service_account" AND resource.labels.email_id="payments-api@acme-payments-prod.iam.gserviceaccount.com"'
+      + ' AND NOT (protoPayload.authenticationInfo.principalSubject="serviceAccount:acme-payments-prod.svc.id.goog[payments/payments-api]")',
+    ]);
+    expect(direct.detections).toEqual({ enabled: true });
+    expect(direct.detectionRules).toEqual([]);
+    expect(Object.keys(tfResources(tfJson(stack), 'google_logging_metric'))).toHaveLength(1);
+  });
+
+  test('ScopedPublisherRole passes detections to its trust', () => {
+    const stack = tfStack();
+    const role = new ScopedPublisherRole(stack, 'Publisher', {
+      name: 'payments-publish',
+      ownership: OWNERSHIP,
+      source,
+      project: PROJECT,
+      projectNumber: NUMBER,
+      target: GcpPublishTarget.storagePrefix({ bucket: 'acme-artifacts', prefix: 'payments-api/releases' }),
+      detections: { enabled: false, reason: 'watched by the SOC SIEM, SEC-881' },
+    });
+    expect(role.detections).toEqual({ enabled: false, optOutReason: 'watched by the SOC SIEM, SEC-881' });
+    expect(tfResources(tfJson(stack), 'google_logging_metric')).toEqual({});
+  });
+});
+
+describe('GCP detections: defaults, opt-out, route', () => {
+  test('tier 1 opt-out: nothing rendered, the reason in the provider description', () => {
+    const stack = tfStack();
+    const trust = new CiOidcTrust(stack, 'Trust', { ...common, detections: { enabled: false, reason: 'watched by the SOC SIEM, SEC-881' } });
+    const json = tfJson(stack);
+    expect(trust.detections).toEqual({ enabled: false, optOutReason: 'watched by the SOC SIEM, SEC-881' });
+    expect(trust.requiredAuditLogs).toEqual([]);
+    expect(tfResources(json, 'google_logging_metric')).toEqual({});
+    expect(tfResources(json, 'google_monitoring_alert_policy')).toEqual({});
+    const [provider] = Object.values(tfResources(json, 'google_iam_workload_identity_pool_provider')) as any[];
+    expect(provider.description).toBe('environment=production; managed-by=keyless; owner=team-payments; purpose=deploy payments-api from CI; '
+      + 'review-by=2027-04-30; tier=1; detections-opt-out=watched by the SOC SIEM, SEC-881');
+  });
+
+  test('tiers 2 and 3 are off by default and may opt in', () => {
+    const stack = tfStack();
+    const off = new CiOidcTrust(stack, 'Off', { ...common, ownership: { ...OWNERSHIP, tier: 2 } });
+    const on = new CiOidcTrust(stack, 'On', { ...common, name: 'payments-staging', providerId: 'payments-staging', ownership: { ...OWNERSHIP, tier: 3 }, detections: { enabled: true } });
+    expect(off.detections).toEqual({ enabled: false });
+    expect(off.detectionRules).toEqual([]);
+    expect(on.detectionRules.map((d) => d.kind)).toEqual(['refused-exchange']);
+  });
+
+  test('a watched identity without a GCP route is refused', () => {
+    const app = Testing.app({ context: { 'keyless:today': TODAY } });
+    const stack = new TerraformStack(app, 'platform');
+    expect(() => new CiOidcTrust(stack, 'Trust', common)).toThrow(
+      '[KL-DETECT-NO-ROUTE] platform/Trust: `detections` is on (the default for tier 1) but no GCP detection target is declared where the identity sits '
+      + '(context `keyless:detections`): refused and foreign assumptions would alert no one. Fix: declare the target once, before the identities: '
+      + '`routeDetections(app, { gcp: { notificationChannels: ["projects/acme-sec/notificationChannels/123"] } })`; '
+      + 'or opt this identity out with `detections: { enabled: false, reason }`.');
+  });
+});
