@@ -1,0 +1,319 @@
+/**
+ * AWS detections: one EventBridge rule per watched role. The rendered pattern is asserted exactly, then evaluated
+ * against sample events with an independent matcher: moto's EventBridge pattern engine (`moto.events.models.
+ * EventPattern`, Python), run in a child process. moto implements every operator the rules use (`$or`, `exists`,
+ * `anything-but` with a list and with `wildcard`), so no matcher of our own is needed.
+ *
+ * Sample events: the CloudTrail record of `AssumeRoleWithWebIdentity` from the IAM User Guide ("Logging IAM and AWS
+ * STS API calls with AWS CloudTrail", example web identity event: `userIdentity.type` `WebIdentityUser`,
+ * `userName` the token's user id, `requestParameters.roleArn`), with the subject and role of these tests; a refused
+ * call adds `errorCode` and `errorMessage` and has no `responseElements` (STS API Reference,
+ * AssumeRoleWithWebIdentity errors; CloudTrail record contents, `errorCode`). The EventBridge envelope is that of
+ * "AWS API Call via CloudTrail" events (EventBridge User Guide, "Events from AWS services").
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cdk from 'aws-cdk-lib/core';
+import { GitHubActions, Ownership } from '../../src';
+import { AwsPublishTarget, CiOidcTrust, ScopedPublisherRole, WorkloadIdentity } from '../../src/constructs/aws';
+import { awsWebIdentityDetectionPattern } from '../../src/core/detections/aws';
+import { DETECTION_ROUTES, OWNERSHIP, TODAY } from '../helpers/synth';
+import { PAYMENTS } from '../helpers/tokens';
+
+const ACCOUNT = '123456789012';
+const TOPIC = DETECTION_ROUTES.aws!.topicArn;
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/payments-deploy`;
+const SUB_MAIN = 'repo:acme/payments-api:ref:refs/heads/main';
+const payments = GitHubActions.repository({ ...PAYMENTS, subjectFormat: 'name-based', branches: ['main'], tagPatterns: ['v*'] });
+
+function stackIn(context: Record<string, unknown> = { 'keyless:detections': DETECTION_ROUTES }): cdk.Stack {
+  const app = new cdk.App({ context: { 'keyless:today': TODAY, ...context } });
+  return new cdk.Stack(app, 'Platform', { env: { account: ACCOUNT, region: 'eu-west-1' }, analyticsReporting: false });
+}
+
+function rules(stack: cdk.Stack): any[] {
+  return Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'));
+}
+
+function roleTags(stack: cdk.Stack): Record<string, string> {
+  const [role] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role')) as any[];
+  return Object.fromEntries(role.Properties.Tags.map((t: any) => [t.Key, t.Value]));
+}
+
+/** Which of `events` moto's EventBridge engine matches against `pattern`; throws when python3 or moto is missing. */
+function motoMatches(pattern: object, events: object[]): boolean[] {
+  const script = [
+    'import json, sys',
+    'from moto.events.models import EventPattern',
+    'data = json.load(sys.stdin)',
+    'p = EventPattern.load(json.dumps(data["pattern"]))',
+    'print(json.dumps([p.matches_event(e) for e in data["events"]]))',
+  ].join('\n');
+  const run = spawnSync('python3', ['-c', script], { input: JSON.stringify({ pattern, events }), encoding: 'utf8' });
+  if (run.error) throw new Error(`python3 could not run (the independent EventBridge matcher needs python3 with moto): ${run.error.message}`);
+  if (run.status !== 0) throw new Error(`moto's EventPattern failed (is moto installed? \`pip install moto\`): ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+/** An EventBridge "AWS API Call via CloudTrail" event around a CloudTrail `AssumeRoleWithWebIdentity` record. */
+function webIdentityEvent(options: { roleArn?: string; subject: string; errorCode?: string }): object {
+  const roleArn = options.roleArn ?? ROLE_ARN;
+  const detail: Record<string, unknown> = {
+    eventVersion: '1.08',
+    userIdentity: {
+      type: 'WebIdentityUser',
+      principalId: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com:sts.amazonaws.com:${options.subject}`,
+      userName: options.subject,
+      identityProvider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+    },
+    eventTime: '2026-11-22T10:00:00Z',
+    eventSource: 'sts.amazonaws.com',
+    eventName: 'AssumeRoleWithWebIdentity',
+    awsRegion: 'eu-west-1',
+    sourceIPAddress: '192.0.2.101',
+    userAgent: 'aws-sdk-nodejs/2.1692.0 linux/v20.11.0 configure-aws-credentials-for-github-actions',
+    requestParameters: { roleArn, roleSessionName: 'GitHubActions', durationSeconds: 3600 },
+    eventType: 'AwsApiCall',
+    recipientAccountId: ACCOUNT,
+  };
+  if (options.errorCode === undefined) {
+    detail.responseElements = {
+      provider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+      subjectFromWebIdentityToken: options.subject,
+      audience: 'sts.amazonaws.com',
+      assumedRoleUser: { assumedRoleId: 'AROACQRSTUVWRAOEXAMPLE:GitHubActions', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/payments-deploy/GitHubActions` },
+    };
+  } else {
+    detail.errorCode = options.errorCode;
+    detail.errorMessage = options.errorCode === 'AccessDenied' ? 'Not authorized to perform sts:AssumeRoleWithWebIdentity' : 'Couldn\'t retrieve verification key from your identity provider';
+    detail.responseElements = null;
+  }
+  return {
+    'version': '0',
+    'id': '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+    'detail-type': 'AWS API Call via CloudTrail',
+    'source': 'aws.sts',
+    'account': ACCOUNT,
+    'time': '2026-11-22T10:00:00Z',
+    'region': 'eu-west-1',
+    'resources': [],
+    detail,
+  };
+}
+
+/** An `AssumeRole` record as EKS makes it for a Pod Identity association (the service principal calls STS). */
+function podIdentityEvent(options: { roleArn: string; errorCode?: string }): object {
+  const detail: Record<string, unknown> = {
+    eventVersion: '1.08',
+    userIdentity: { type: 'AWSService', invokedBy: 'pods.eks.amazonaws.com' },
+    eventSource: 'sts.amazonaws.com',
+    eventName: 'AssumeRole',
+    awsRegion: 'eu-west-1',
+    requestParameters: {
+      roleArn: options.roleArn,
+      roleSessionName: 'eks-prod-payments-7d9f8c-1b2c',
+      tags: [{ key: 'kubernetes-namespace', value: 'payments' }, { key: 'kubernetes-service-account', value: 'api' }],
+    },
+    eventType: 'AwsApiCall',
+    recipientAccountId: ACCOUNT,
+  };
+  if (options.errorCode !== undefined) Object.assign(detail, { errorCode: options.errorCode, errorMessage: 'User: pods.eks.amazonaws.com is not authorized to perform: sts:TagSession' });
+  return { 'version': '0', 'id': 'a1', 'detail-type': 'AWS API Call via CloudTrail', 'source': 'aws.sts', 'account': ACCOUNT, 'time': '2026-11-22T10:00:00Z', 'region': 'eu-west-1', 'resources': [], detail };
+}
+
+describe('aws detections: CiOidcTrust', () => {
+  test('GIVEN a tier 1 trust with a branch and a tag pattern WHEN synthesized THEN one rule with the exact pattern, state, target and description', () => {
+    const stack = stackIn();
+    const trust = new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
+    const all = rules(stack);
+    expect(all).toHaveLength(1);
+    expect(trust.detections).toEqual({ enabled: true });
+    expect(trust.detectionRule).toBeDefined();
+    expect(trust.detectionRule!.node.path).toBe('Platform/Deploy/Detections');
+    expect(all[0].Properties).toEqual({
+      Description: 'Keyless detections for role payments-deploy: refused AssumeRoleWithWebIdentity calls, and assumptions by a subject the trust was not declared for',
+      State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+      Targets: [{ Id: 'Target0', Arn: TOPIC }],
+      EventPattern: {
+        'source': ['aws.sts'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        'detail': {
+          eventSource: ['sts.amazonaws.com'],
+          eventName: ['AssumeRoleWithWebIdentity'],
+          requestParameters: { roleArn: [ROLE_ARN] },
+          $or: [
+            { errorCode: [{ exists: true }] },
+            { userIdentity: { userName: [{ 'anything-but': { wildcard: [SUB_MAIN, 'repo:acme/payments-api:ref:refs/tags/v*'] } }] } },
+          ],
+        },
+      },
+    });
+  });
+
+  test('GIVEN the rendered pattern WHEN moto evaluates documented sample events THEN refused and foreign calls for this role match, declared ones and other roles do not', () => {
+    const stack = stackIn();
+    new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
+    const pattern = rules(stack)[0].Properties.EventPattern;
+    const samples: Array<[string, object, boolean]> = [
+      ['legitimate: main, admitted', webIdentityEvent({ subject: SUB_MAIN }), false],
+      ['legitimate: a release tag the pattern admits', webIdentityEvent({ subject: 'repo:acme/payments-api:ref:refs/tags/v1.4.0' }), false],
+      ['refused: AccessDenied for a foreign subject', webIdentityEvent({ subject: 'repo:acme/payments-api:pull_request', errorCode: 'AccessDenied' }), true],
+      ['refused: InvalidIdentityToken, even for the declared subject', webIdentityEvent({ subject: SUB_MAIN, errorCode: 'InvalidIdentityToken' }), true],
+      ['foreign: admitted for a pull request (trust drift)', webIdentityEvent({ subject: 'repo:acme/payments-api:pull_request' }), true],
+      ['foreign: a tag outside the pattern', webIdentityEvent({ subject: 'repo:acme/payments-api:ref:refs/tags/x1' }), true],
+      ['foreign: a fork with the same prefix', webIdentityEvent({ subject: 'repo:acme/payments-api-fork:ref:refs/heads/main' }), true],
+      ['another role: foreign subject, not this rule', webIdentityEvent({ roleArn: `arn:aws:iam::${ACCOUNT}:role/other`, subject: 'repo:evil/x:ref:refs/heads/main' }), false],
+      ['another role: refused, not this rule', webIdentityEvent({ roleArn: `arn:aws:iam::${ACCOUNT}:role/other`, subject: SUB_MAIN, errorCode: 'AccessDenied' }), false],
+    ];
+    const matched = motoMatches(pattern, samples.map(([, event]) => event));
+    expect(samples.map(([name], i) => [name, matched[i]])).toEqual(samples.map(([name, , expected]) => [name, expected]));
+  });
+
+  test('GIVEN exact subjects only WHEN the pattern is built THEN a plain anything-but list (no wildcard, outside the 30-rule wildcard quota)', () => {
+    const pattern = awsWebIdentityDetectionPattern(ROLE_ARN, { exactSubjects: ['b', 'a*x'], subjectPatterns: [] }, { path: 'T', today: TODAY });
+    expect((pattern.detail.$or as any[])[1]).toEqual({ userIdentity: { userName: [{ 'anything-but': ['a*x', 'b'] }] } });
+    const withPattern = awsWebIdentityDetectionPattern(ROLE_ARN, { exactSubjects: ['a*x\\y'], subjectPatterns: ['p\\q*'] }, { path: 'T', today: TODAY });
+    // `*` and `\` of literals are escaped in a wildcard value; only the pattern's trailing `*` stays a wildcard.
+    expect((withPattern.detail.$or as any[])[1]).toEqual({ userIdentity: { userName: [{ 'anything-but': { wildcard: ['a\\*x\\\\y', 'p\\\\q*'] } }] } });
+    const event = (subject: string) => webIdentityEvent({ subject });
+    expect(motoMatches(withPattern, [event('a*x\\y'), event('aZx\\y'), event('p\\q-1'), event('pq-1')])).toEqual([false, true, false, true]);
+  });
+
+  test('GIVEN an unknown account WHEN synthesized THEN the rule names the role by its Arn attribute', () => {
+    const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
+    const stack = new cdk.Stack(app, 'Agnostic');
+    new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
+    const [rule] = rules(stack);
+    const roleId = Object.keys(Template.fromStack(stack).findResources('AWS::IAM::Role'))[0];
+    expect(rule.Properties.EventPattern.detail.requestParameters).toEqual({ roleArn: [{ 'Fn::GetAtt': [roleId, 'Arn'] }] });
+  });
+});
+
+describe('aws detections: WorkloadIdentity and ScopedPublisherRole', () => {
+  test('GIVEN IRSA WHEN synthesized THEN the foreign branch names exactly the service account subject, and moto agrees', () => {
+    const stack = stackIn();
+    new WorkloadIdentity(stack, 'Api', {
+      name: 'payments-api',
+      ownership: OWNERSHIP,
+      serviceAccount: { namespace: 'payments', name: 'api' },
+      eks: { kind: 'irsa', issuerUrl: 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE' },
+    });
+    const [rule] = rules(stack);
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/payments-api`;
+    expect(rule.Properties.EventPattern.detail).toEqual({
+      eventSource: ['sts.amazonaws.com'],
+      eventName: ['AssumeRoleWithWebIdentity'],
+      requestParameters: { roleArn: [roleArn] },
+      $or: [{ errorCode: [{ exists: true }] }, { userIdentity: { userName: [{ 'anything-but': ['system:serviceaccount:payments:api'] }] } }],
+    });
+    const events = [
+      webIdentityEvent({ roleArn, subject: 'system:serviceaccount:payments:api' }),
+      webIdentityEvent({ roleArn, subject: 'system:serviceaccount:payments:worker' }),
+      webIdentityEvent({ roleArn, subject: 'system:serviceaccount:payments:api', errorCode: 'InvalidIdentityToken' }),
+    ];
+    expect(motoMatches(rule.Properties.EventPattern, events)).toEqual([false, true, true]);
+  });
+
+  test('GIVEN Pod Identity WHEN synthesized THEN refused AssumeRole calls for the role only, and moto agrees', () => {
+    const stack = stackIn();
+    new WorkloadIdentity(stack, 'Api', {
+      name: 'payments-api', ownership: OWNERSHIP, serviceAccount: { namespace: 'payments', name: 'api' }, eks: { kind: 'pod-identity', clusterName: 'prod' },
+    });
+    const [rule] = rules(stack);
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/payments-api`;
+    expect(rule.Properties.Description).toBe('Keyless detections for role payments-api: refused AssumeRole calls by EKS Pod Identity');
+    expect(rule.Properties.EventPattern).toEqual({
+      'source': ['aws.sts'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      'detail': { eventSource: ['sts.amazonaws.com'], eventName: ['AssumeRole'], requestParameters: { roleArn: [roleArn] }, errorCode: [{ exists: true }] },
+    });
+    const events = [
+      podIdentityEvent({ roleArn }),
+      podIdentityEvent({ roleArn, errorCode: 'AccessDenied' }),
+      podIdentityEvent({ roleArn: `arn:aws:iam::${ACCOUNT}:role/other`, errorCode: 'AccessDenied' }),
+    ];
+    expect(motoMatches(rule.Properties.EventPattern, events)).toEqual([false, true, false]);
+  });
+
+  test('GIVEN a ScopedPublisherRole WHEN synthesized THEN its inner trust carries the one rule and the decision is readable on both', () => {
+    const stack = stackIn();
+    const publisher = new ScopedPublisherRole(stack, 'Publish', {
+      name: 'payments-publish',
+      ownership: OWNERSHIP,
+      source: GitHubActions.repository({ ...PAYMENTS, subjectFormat: 'name-based', tagPatterns: ['v*'] }),
+      target: AwsPublishTarget.ecrRepository({ repositoryArn: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/payments/api` }),
+    });
+    expect(rules(stack)).toHaveLength(1);
+    expect(publisher.detections).toEqual({ enabled: true });
+    expect(publisher.trust.detectionRule!.node.path).toBe('Platform/Publish/Trust/Detections');
+    expect(rules(stack)[0].Properties.EventPattern.detail.$or[1]).toEqual(
+      { userIdentity: { userName: [{ 'anything-but': { wildcard: ['repo:acme/payments-api:ref:refs/tags/v*'] } }] } });
+  });
+});
+
+describe('aws detections: defaults, opt-out and route', () => {
+  const tier = (t: 1 | 2 | 3): Ownership => ({ ...OWNERSHIP, tier: t });
+
+  test('GIVEN tier 1 opting out without a reason WHEN created THEN refused with the exact error', () => {
+    expect(() => new CiOidcTrust(stackIn(), 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments, detections: { enabled: false } }))
+      .toThrow('[KL-DETECT-OPT-OUT] Platform/Deploy: `detections.reason` is undefined: a tier 1 identity is watched for refused and foreign assumptions unless the opt-out says why, in 3–100 characters. '
+        + 'Fix: give the reason, e.g. `detections: { enabled: false, reason: "watched by the SOC CloudTrail rules, SEC-881" }`, or remove `detections`.');
+  });
+
+  test('GIVEN tier 1 opting out with a reason WHEN synthesized THEN no rule and the reason as the opt-out tag', () => {
+    const stack = stackIn();
+    const trust = new CiOidcTrust(stack, 'Deploy', {
+      name: 'payments-deploy', ownership: OWNERSHIP, source: payments, detections: { enabled: false, reason: 'watched by the SOC CloudTrail rules SEC-881' },
+    });
+    expect(rules(stack)).toHaveLength(0);
+    expect(trust.detectionRule).toBeUndefined();
+    expect(trust.detections).toEqual({ enabled: false, optOutReason: 'watched by the SOC CloudTrail rules SEC-881' });
+    expect(roleTags(stack)['keyless:detections-opt-out']).toBe('watched by the SOC CloudTrail rules SEC-881');
+  });
+
+  test('GIVEN an opt-out reason with a comma WHEN created THEN refused: IAM tag values do not accept it', () => {
+    expect(() => new CiOidcTrust(stackIn(), 'Deploy', {
+      name: 'payments-deploy', ownership: OWNERSHIP, source: payments, detections: { enabled: false, reason: 'watched by the SOC, SEC-881' },
+    })).toThrow('[KL-DETECT-OPT-OUT] Platform/Deploy: `detections.reason` is "watched by the SOC, SEC-881": on AWS it is written as the role tag `keyless:detections-opt-out`, '
+      + 'and IAM tag values accept only letters, digits, spaces and `_ . : / = + - @`. Fix: write the reason without `,`, `(` or `)`, e.g. "watched by the SOC CloudTrail rules SEC-881". '
+      + 'See https://docs.aws.amazon.com/IAM/latest/APIReference/API_Tag.html');
+  });
+
+  test.each([2, 3] as const)('GIVEN tier %i WHEN synthesized without a route THEN off by default; on when asked', (t) => {
+    const bare = stackIn({});
+    const off = new CiOidcTrust(bare, 'Deploy', { name: 'payments-deploy', ownership: tier(t), source: payments });
+    expect(off.detections).toEqual({ enabled: false });
+    expect(rules(bare)).toHaveLength(0);
+    expect(roleTags(bare)['keyless:detections-opt-out']).toBeUndefined();
+    const routed = stackIn();
+    new CiOidcTrust(routed, 'Deploy', { name: 'payments-deploy', ownership: tier(t), source: payments, detections: { enabled: true } });
+    expect(rules(routed)).toHaveLength(1);
+  });
+
+  test('GIVEN a tier 1 identity and no route WHEN created THEN KL-DETECT-NO-ROUTE, exactly', () => {
+    expect(() => new CiOidcTrust(stackIn({}), 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments })).toThrow(
+      '[KL-DETECT-NO-ROUTE] Platform/Deploy: `detections` is on (the default for tier 1) but no AWS detection target is declared where the identity sits (context `keyless:detections`): '
+      + 'refused and foreign assumptions would alert no one. Fix: declare the target once, before the identities: '
+      + '`routeDetections(app, { aws: { topicArn: "arn:aws:sns:eu-west-1:123456789012:security-alerts" } })`; or opt this identity out with `detections: { enabled: false, reason }`.');
+  });
+});
+
+describe('aws detections and revocation: cfn-lint', () => {
+  test('GIVEN a watched, revoked CI role and a revoked Pod Identity role WHEN cfn-lint checks the template THEN it is clean', () => {
+    const stack = stackIn();
+    const revoked = { sessionsIssuedBefore: '2026-12-03T10:15:00Z', reason: 'INC-4711 runner token leaked' };
+    new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments, revoked });
+    new WorkloadIdentity(stack, 'Api', {
+      name: 'payments-api', ownership: OWNERSHIP, serviceAccount: { namespace: 'payments', name: 'api' }, eks: { kind: 'pod-identity', clusterName: 'prod' }, revoked,
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-aws-detect-'));
+    const file = path.join(dir, 'template.json');
+    fs.writeFileSync(file, JSON.stringify(Template.fromStack(stack).toJSON(), null, 1));
+    const run = spawnSync('cfn-lint', [file], { encoding: 'utf8' });
+    if (run.error) throw new Error(`cfn-lint could not run (install it: \`pip install cfn-lint\`): ${run.error.message}`);
+    expect({ status: run.status, output: `${run.stdout}${run.stderr}` }).toEqual({ status: 0, output: '' });
+  });
+});
