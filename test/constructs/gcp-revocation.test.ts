@@ -1,0 +1,147 @@
+import { GitHubActions, Revocation } from '../../src';
+import { BreakGlassAccess, CiOidcTrust, GcpPublishTarget, ScopedPublisherRole, WorkloadIdentity } from '../../src/constructs/gcp';
+import { renderGcpAccessBindings } from '../../src/constructs/gcp/workload-access';
+import {
+  admitted, findWorkloadIdentityProvider, gcpTokenExchange, synthesizedMembers, TerraformJson,
+} from '../helpers/gcp-token-exchange';
+import { OWNERSHIP, tfJson, tfResources, tfStack } from '../helpers/synth';
+import { githubToken, PAYMENTS } from '../helpers/tokens';
+
+const PROJECT = 'acme-payments-prod';
+const NUMBER = '412345678901';
+const AUDIENCE = `https://iam.googleapis.com/projects/${NUMBER}/locations/global/workloadIdentityPools/ci-github/providers/payments-deploy`;
+const REVOKED: Revocation = { sessionsIssuedBefore: '2026-12-03T10:15:00Z', reason: 'INC-4711 runner token leaked' };
+const DESCRIPTION = 'environment=production; managed-by=keyless; owner=team-payments; purpose=deploy payments-api from CI; review-by=2027-04-30; tier=1';
+const REVOKED_DESCRIPTION = `${DESCRIPTION}; revoked=2026-12-03T10:15:00Z; revoked-reason=INC-4711 runner token leaked`;
+const source = GitHubActions.repository({ ...PAYMENTS, subjectFormat: 'name-based', branches: ['main'] });
+const common = { name: 'payments-deploy', ownership: OWNERSHIP, source, project: PROJECT, projectNumber: NUMBER, poolId: 'ci-github' };
+const mainToken = githubToken({ ...PAYMENTS, ref: 'refs/heads/main', aud: AUDIENCE });
+
+function synthTrust(revoked?: Revocation, access: 'direct' | 'impersonation' = 'impersonation') {
+  const stack = tfStack();
+  const trust = new CiOidcTrust(stack, 'Trust', { ...common, access, revoked });
+  return { trust, json: tfJson(stack) as TerraformJson & Record<string, any> };
+}
+
+/** Whether the legitimate token is exchanged and then admitted by the synthesized impersonation bindings. */
+function impersonates(json: TerraformJson): boolean {
+  const result = gcpTokenExchange({ stack: json, provider: findWorkloadIdentityProvider(json), projectNumber: NUMBER, poolId: 'ci-github', claims: mainToken });
+  return admitted(result, synthesizedMembers(json, 'google_service_account_iam_member', 'roles/iam.workloadIdentityUser'));
+}
+
+describe('GCP revocation: CiOidcTrust', () => {
+  test('revoked: no impersonation binding, provider and service account disabled, the moment and reason in their descriptions', () => {
+    const { trust, json } = synthTrust(REVOKED);
+    expect(trust.revocation).toEqual(REVOKED);
+    expect(tfResources(json, 'google_service_account_iam_member')).toEqual({});
+    const [provider] = Object.values(tfResources(json, 'google_iam_workload_identity_pool_provider')) as any[];
+    const [account] = Object.values(tfResources(json, 'google_service_account')) as any[];
+    const [pool] = Object.values(tfResources(json, 'google_iam_workload_identity_pool')) as any[];
+    expect(provider.disabled).toBe(true);
+    expect(provider.description).toBe(REVOKED_DESCRIPTION);
+    expect(account.disabled).toBe(true);
+    expect(account.description).toBe(REVOKED_DESCRIPTION);
+    // The pool may be shared by other trusts: it stays enabled and unmarked.
+    expect(pool.disabled).toBeUndefined();
+    expect(pool.description).toBe(DESCRIPTION);
+    // Detections stay: an attempt to use the revoked identity is what they report.
+    const policies = Object.values(tfResources(json, 'google_monitoring_alert_policy')) as any[];
+    expect(policies.map((p) => p.user_labels['keyless-revoked'])).toEqual(['2026-12-03t10_15_00z', '2026-12-03t10_15_00z']);
+  });
+
+  test('not revoked: nothing disabled, no marker', () => {
+    const { trust, json } = synthTrust();
+    expect(trust.revocation).toBeUndefined();
+    const [provider] = Object.values(tfResources(json, 'google_iam_workload_identity_pool_provider')) as any[];
+    expect(provider.disabled).toBeUndefined();
+    expect(provider.description).toBe(DESCRIPTION);
+    expect(Object.keys(tfResources(json, 'google_service_account_iam_member'))).toHaveLength(1);
+  });
+
+  test('drill: the legitimate token that impersonated before revocation obtains no role after it', () => {
+    const before = synthTrust();
+    expect(impersonates(before.json)).toBe(true);
+    const after = synthTrust(REVOKED);
+    // No binding admits its principal any more...
+    expect(impersonates(after.json)).toBe(false);
+    expect(synthesizedMembers(after.json, 'google_service_account_iam_member', 'roles/iam.workloadIdentityUser')).toEqual([]);
+    // ...STS refuses new exchanges at the disabled provider, and the disabled account's issued tokens are rejected.
+    expect(findWorkloadIdentityProvider(after.json).config.disabled).toBe(true);
+    expect((Object.values(tfResources(after.json, 'google_service_account'))[0] as any).disabled).toBe(true);
+  });
+
+  test('a revocation that overflows the 256-character description is refused with the fix', () => {
+    const stack = tfStack();
+    const purpose = 'deploy payments-api from CI to the production project with the release tags of the payments team';
+    expect(() => new CiOidcTrust(stack, 'Trust', { ...common, ownership: { ...OWNERSHIP, purpose }, revoked: { ...REVOKED, reason: `INC-4711 ${'x'.repeat(90)}` } }))
+      .toThrow('[KL-OWN-GCP-DESCRIPTION] platform/Trust: `ownership.purpose` makes the GCP ownership description 345 characters long, over the 256-character limit '
+        + 'of a GCP description (service accounts and workload identity pools have no labels, so ownership is carried there). '
+        + 'Fix: shorten `ownership.purpose` or `ownership.owner` (or the `revoked`, `revoked-reason` text) by 89 characters.');
+  });
+});
+
+describe('GCP revocation: ScopedPublisherRole, WorkloadIdentity, BreakGlassAccess', () => {
+  test('ScopedPublisherRole: the writer binding is not rendered; before, the token held it', () => {
+    const publisher = (revoked?: Revocation) => {
+      const stack = tfStack();
+      const role = new ScopedPublisherRole(stack, 'Publisher', {
+        name: 'payments-deploy',
+        ownership: OWNERSHIP,
+        source,
+        project: PROJECT,
+        projectNumber: NUMBER,
+        poolId: 'ci-github',
+        revoked,
+        target: GcpPublishTarget.storagePrefix({ bucket: 'acme-artifacts', prefix: 'payments-api/releases' }),
+      });
+      return { role, json: tfJson(stack) as TerraformJson };
+    };
+    const allowed = (json: TerraformJson) => admitted(
+      gcpTokenExchange({ stack: json, provider: findWorkloadIdentityProvider(json), projectNumber: NUMBER, poolId: 'ci-github', claims: mainToken }),
+      synthesizedMembers(json, 'google_storage_bucket_iam_member', 'roles/storage.objectCreator'));
+    expect(allowed(publisher().json)).toBe(true);
+    const after = publisher(REVOKED);
+    expect(after.role.revocation).toEqual(REVOKED);
+    expect(tfResources(after.json, 'google_storage_bucket_iam_member')).toEqual({});
+    expect(allowed(after.json)).toBe(false);
+    expect(findWorkloadIdentityProvider(after.json).config.disabled).toBe(true);
+  });
+
+  test('WorkloadIdentity: no workloadIdentityUser binding, the Google service account disabled, no template grants', () => {
+    const stack = tfStack();
+    const gke = new WorkloadIdentity(stack, 'Api', {
+      name: 'payments-api',
+      ownership: OWNERSHIP,
+      serviceAccount: { namespace: 'payments', name: 'payments-api' },
+      project: PROJECT,
+      access: 'impersonation',
+      revoked: REVOKED,
+    });
+    renderGcpAccessBindings(gke, gke.member, [{
+      id: 'Reader', grant: { kind: 'storage-bucket', resource: 'acme-artifacts', role: 'roles/storage.objectViewer' } as any,
+    }]);
+    const json = tfJson(stack);
+    expect(gke.revocation).toEqual(REVOKED);
+    expect(tfResources(json, 'google_service_account_iam_member')).toEqual({});
+    expect(tfResources(json, 'google_storage_bucket_iam_member')).toEqual({});
+    const [account] = Object.values(tfResources(json, 'google_service_account')) as any[];
+    expect(account.disabled).toBe(true);
+    expect(account.description).toBe('environment=production; managed-by=keyless; owner=team-payments; purpose=deploy payments-api from CI; '
+      + 'review-by=2027-04-30; tier=1; revoked=2026-12-03T10:15:00Z; revoked-reason=INC-4711 runner token leaked');
+  });
+
+  test('BreakGlassAccess: neither bindings nor PAM entitlement; the audit log configuration stays', () => {
+    const stack = tfStack();
+    const base = { ownership: OWNERSHIP, project: PROJECT, role: 'roles/cloudsql.admin', members: ['user:oncall@acme.example'], expires: '2026-12-20' };
+    const binding = new BreakGlassAccess(stack, 'Binding', { ...base, name: 'db-breakglass', revoked: REVOKED });
+    const pam = new BreakGlassAccess(stack, 'Pam', {
+      ...base, name: 'db-breakglass-pam', mode: 'privileged-access-manager', approvers: ['group:security-oncall@acme.example'], revoked: REVOKED,
+    });
+    const json = tfJson(stack);
+    expect(binding.revocation).toEqual(REVOKED);
+    expect(pam.entitlement).toBeUndefined();
+    expect(tfResources(json, 'google_project_iam_member')).toEqual({});
+    expect(tfResources(json, 'google_privileged_access_manager_entitlement')).toEqual({});
+    expect(Object.values(tfResources(json, 'google_project_iam_audit_config')).map((c: any) => c.service)).toEqual(['cloudsql.googleapis.com']);
+  });
+});
