@@ -16,6 +16,7 @@ import { Access, GitHubActions, GitHubActionsProps, terraformLiteral } from '../
 import { assumeRoleWithWebIdentityAllowed } from '../helpers/aws-trust-evaluator';
 import { AzureRequest, BLOB_PATH, conditionAllows } from '../helpers/azure-abac';
 import { admitted, findWorkloadIdentityProvider, gcpTokenExchange, synthesizedMembers, TerraformJson } from '../helpers/gcp-token-exchange';
+import { DETECTION_ROUTES } from '../helpers/synth';
 import { terraformReads } from '../helpers/terraform-eval';
 import { Claims, githubToken, PAYMENTS } from '../helpers/tokens';
 
@@ -35,7 +36,7 @@ const github = (props: Partial<GitHubActionsProps>) => GitHubActions.repository(
 const run = (ref: string, overrides: Partial<Parameters<typeof githubToken>[0]> = {}): Claims => githubToken({ ...PAYMENTS, ref, ...overrides });
 
 function tfApp(): TerraformStack {
-  return new TerraformStack(Testing.app({ context: { 'keyless:today': TODAY } }), 'test');
+  return new TerraformStack(Testing.app({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'test');
 }
 
 /** The provider's strings as Terraform evaluates them, substituted into its configuration. */

@@ -52,14 +52,14 @@ export function requiredAuditLogs(specs: readonly GcpDetectionSpec[]): GcpRequir
  * metric exists before the policy.
  */
 export function renderGcpDetections(
-  scope: Construct, project: string, identity: string, ownership: Ownership, ctx: ValidationContext,
+  identityScope: Construct, project: string, identity: string, ownership: Ownership, ctx: ValidationContext,
   channels: readonly string[], specs: readonly GcpDetectionSpec[], revocation: Revocation | undefined,
 ): GcpDetection[] {
   if (specs.length === 0) return [];
-  const container = new Construct(scope, 'Detections');
+  const scope = new Construct(identityScope, 'Detections');
   const ownershipLabels = gcpOwnership(ownership, ctx).labels;
   return specs.map((spec) => {
-    const metric = new LoggingMetric(container, `${ID[spec.kind]}Metric`, terraformConfig(container, {
+    const metric = new LoggingMetric(scope, `${ID[spec.kind]}Metric`, terraformConfig(scope, {
       project,
       name: spec.metricName,
       description: `${spec.displayName}. Counts the matching audit log entries.`,
@@ -72,7 +72,7 @@ export function renderGcpDetections(
       [`${OWNERSHIP_PREFIX.gcp}detection`]: spec.kind,
     };
     if (revocation) userLabels[`${OWNERSHIP_PREFIX.gcp}${REVOKED_KEY}`] = gcpLabelValue(revocation.sessionsIssuedBefore);
-    const alertPolicy = new MonitoringAlertPolicy(container, `${ID[spec.kind]}Alert`, terraformConfig(container, {
+    const alertPolicy = new MonitoringAlertPolicy(scope, `${ID[spec.kind]}Alert`, terraformConfig(scope, {
       project,
       displayName: spec.displayName,
       combiner: 'OR',
