@@ -17,7 +17,7 @@ export interface IdentityDetectionsOptions {
   readonly enabled: boolean;
   /**
    * Why a tier 1 identity is not watched (required when `enabled` is false on tier 1), e.g. `watched by the SOC's
-   * own CloudTrail rules, ticket SEC-881`. 3–100 characters.
+   * own CloudTrail rules SEC-881`. 3–100 characters of letters, digits, spaces and `_ . : / = + - @`.
    */
   readonly reason?: string;
 }
@@ -74,7 +74,8 @@ export interface DetectionRoutes {
 /** The context key holding the {@link DetectionRoutes}. */
 export const DETECTION_ROUTES_CONTEXT = 'keyless:detections';
 
-const REASON = /^[\p{L}\p{N} _.:/=+\-@,()]{3,100}$/u;
+// The AWS IAM tag value character set ([\p{L}\p{Z}\p{N}_.:/=+\-@]*, IAM TagRole API), the strictest target: the reason is written as a tag or label.
+const REASON = /^[\p{L}\p{N} _.:/=+\-@]{3,100}$/u;
 
 /**
  * Resolves an identity's `detections` prop against its tier.
@@ -97,8 +98,8 @@ export function resolveDetectionsOption(value: unknown, tier: RiskTier, ctx: Val
       code: 'KL-DETECT-OPT-OUT',
       path: ctx.path,
       prop: `${prop}.reason`,
-      problem: `is ${describeValue(value.reason)}: a tier 1 identity is watched for refused and foreign assumptions unless the opt-out says why, in 3–100 characters`,
-      fix: 'give the reason, e.g. `detections: { enabled: false, reason: "watched by the SOC CloudTrail rules, SEC-881" }`, or remove `detections`',
+      problem: `is ${describeValue(value.reason)}: a tier 1 identity is watched for refused and foreign assumptions unless the opt-out says why, in 3–100 characters of letters, digits, spaces and \`_ . : / = + - @\` (it is written as a tag or label)`,
+      fix: 'give the reason, e.g. `detections: { enabled: false, reason: "watched by the SOC CloudTrail rules SEC-881" }`, or remove `detections`',
     });
   }
   return { enabled: false, optOutReason: value.reason };

@@ -259,8 +259,8 @@ describe('aws detections: defaults, opt-out and route', () => {
 
   test('GIVEN tier 1 opting out without a reason WHEN created THEN refused with the exact error', () => {
     expect(() => new CiOidcTrust(stackIn(), 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments, detections: { enabled: false } }))
-      .toThrow('[KL-DETECT-OPT-OUT] Platform/Deploy: `detections.reason` is undefined: a tier 1 identity is watched for refused and foreign assumptions unless the opt-out says why, in 3–100 characters. '
-        + 'Fix: give the reason, e.g. `detections: { enabled: false, reason: "watched by the SOC CloudTrail rules, SEC-881" }`, or remove `detections`.');
+      .toThrow('[KL-DETECT-OPT-OUT] Platform/Deploy: `detections.reason` is undefined: a tier 1 identity is watched for refused and foreign assumptions unless the opt-out says why, in 3–100 characters of letters, digits, spaces and `_ . : / = + - @` (it is written as a tag or label). '
+        + 'Fix: give the reason, e.g. `detections: { enabled: false, reason: "watched by the SOC CloudTrail rules SEC-881" }`, or remove `detections`.');
   });
 
   test('GIVEN tier 1 opting out with a reason WHEN synthesized THEN no rule and the reason as the opt-out tag', () => {
@@ -277,9 +277,9 @@ describe('aws detections: defaults, opt-out and route', () => {
   test('GIVEN an opt-out reason with a comma WHEN created THEN refused: IAM tag values do not accept it', () => {
     expect(() => new CiOidcTrust(stackIn(), 'Deploy', {
       name: 'payments-deploy', ownership: OWNERSHIP, source: payments, detections: { enabled: false, reason: 'watched by the SOC, SEC-881' },
-    })).toThrow('[KL-DETECT-OPT-OUT] Platform/Deploy: `detections.reason` is "watched by the SOC, SEC-881": on AWS it is written as the role tag `keyless:detections-opt-out`, '
-      + 'and IAM tag values accept only letters, digits, spaces and `_ . : / = + - @`. Fix: write the reason without `,`, `(` or `)`, e.g. "watched by the SOC CloudTrail rules SEC-881". '
-      + 'See https://docs.aws.amazon.com/IAM/latest/APIReference/API_Tag.html');
+    })).toThrow('[KL-DETECT-OPT-OUT] Platform/Deploy: `detections.reason` is "watched by the SOC, SEC-881": a tier 1 identity is watched for refused and foreign assumptions '
+      + 'unless the opt-out says why, in 3–100 characters of letters, digits, spaces and `_ . : / = + - @` (it is written as a tag or label). '
+      + 'Fix: give the reason, e.g. `detections: { enabled: false, reason: "watched by the SOC CloudTrail rules SEC-881" }`, or remove `detections`.');
   });
 
   test.each([2, 3] as const)('GIVEN tier %i WHEN synthesized without a route THEN off by default; on when asked', (t) => {

@@ -104,14 +104,14 @@ describe('azure detections: the refused sign-in alert', () => {
 
   test('a tier 1 opt-out renders no alert and tags the reason; tiers 2 and 3 are off unless asked for', () => {
     const stack = tfStack();
-    new CiOidcTrust(stack, 'Out', { ...common, name: 'payments-out', detections: { enabled: false, reason: 'watched by the SOC Sentinel rules, SEC-881' } });
+    new CiOidcTrust(stack, 'Out', { ...common, name: 'payments-out', detections: { enabled: false, reason: 'watched by the SOC Sentinel rules SEC-881' } });
     new CiOidcTrust(stack, 'Tier2', { ...common, name: 'payments-tier2', ownership: { ...OWNERSHIP, tier: 2 } });
     new CiOidcTrust(stack, 'Tier3', { ...common, name: 'payments-tier3', ownership: { ...OWNERSHIP, tier: 3 } });
     new CiOidcTrust(stack, 'Tier3On', { ...common, name: 'payments-tier3on', ownership: { ...OWNERSHIP, tier: 3 }, detections: { enabled: true } });
     const json = tfJson(stack);
     expect(Object.values(tfResources(json, 'azurerm_monitor_scheduled_query_rules_alert_v2')).map((a: any) => a.name)).toEqual(['keyless-refused-signin-payments-tier3on']);
     const tags = Object.fromEntries(Object.values(tfResources(json, 'azurerm_user_assigned_identity')).map((i: any) => [i.name, i.tags['keyless-detections-opt-out']]));
-    expect(tags).toEqual({ 'payments-out': 'watched by the SOC Sentinel rules, SEC-881', 'payments-tier2': undefined, 'payments-tier3': undefined, 'payments-tier3on': undefined });
+    expect(tags).toEqual({ 'payments-out': 'watched by the SOC Sentinel rules SEC-881', 'payments-tier2': undefined, 'payments-tier3': undefined, 'payments-tier3on': undefined });
   });
 
   test('a tier 1 identity without an Azure route is refused (KL-DETECT-NO-ROUTE)', () => {

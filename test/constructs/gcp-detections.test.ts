@@ -246,9 +246,9 @@ describe('GCP detection resources', () => {
       project: PROJECT,
       projectNumber: NUMBER,
       target: GcpPublishTarget.storagePrefix({ bucket: 'acme-artifacts', prefix: 'payments-api/releases' }),
-      detections: { enabled: false, reason: 'watched by the SOC SIEM, SEC-881' },
+      detections: { enabled: false, reason: 'watched by the SOC SIEM SEC-881' },
     });
-    expect(role.detections).toEqual({ enabled: false, optOutReason: 'watched by the SOC SIEM, SEC-881' });
+    expect(role.detections).toEqual({ enabled: false, optOutReason: 'watched by the SOC SIEM SEC-881' });
     expect(tfResources(tfJson(stack), 'google_logging_metric')).toEqual({});
   });
 });
@@ -256,15 +256,15 @@ describe('GCP detection resources', () => {
 describe('GCP detections: defaults, opt-out, route', () => {
   test('tier 1 opt-out: nothing rendered, the reason in the provider description', () => {
     const stack = tfStack();
-    const trust = new CiOidcTrust(stack, 'Trust', { ...common, detections: { enabled: false, reason: 'watched by the SOC SIEM, SEC-881' } });
+    const trust = new CiOidcTrust(stack, 'Trust', { ...common, detections: { enabled: false, reason: 'watched by the SOC SIEM SEC-881' } });
     const json = tfJson(stack);
-    expect(trust.detections).toEqual({ enabled: false, optOutReason: 'watched by the SOC SIEM, SEC-881' });
+    expect(trust.detections).toEqual({ enabled: false, optOutReason: 'watched by the SOC SIEM SEC-881' });
     expect(trust.requiredAuditLogs).toEqual([]);
     expect(tfResources(json, 'google_logging_metric')).toEqual({});
     expect(tfResources(json, 'google_monitoring_alert_policy')).toEqual({});
     const [provider] = Object.values(tfResources(json, 'google_iam_workload_identity_pool_provider')) as any[];
     expect(provider.description).toBe('environment=production; managed-by=keyless; owner=team-payments; purpose=deploy payments-api from CI; '
-      + 'review-by=2027-04-30; tier=1; detections-opt-out=watched by the SOC SIEM, SEC-881');
+      + 'review-by=2027-04-30; tier=1; detections-opt-out=watched by the SOC SIEM SEC-881');
   });
 
   test('tiers 2 and 3 are off by default and may opt in', () => {

@@ -26,7 +26,7 @@ describe('routeDetections and the route lookup', () => {
       '[KL-DETECT-NO-ROUTE] Stack/Deploy: `detections` is on (the default for tier 1) but no GCP detection target is declared where the identity sits (context `keyless:detections`): refused and foreign assumptions would alert no one. Fix: declare the target once, before the identities: `routeDetections(app, { gcp: { notificationChannels: ["projects/acme-sec/notificationChannels/123"] } })`; or opt this identity out with `detections: { enabled: false, reason }`.');
     expect(() => identityDetections(id, 'azure', { enabled: true }, 3, ctx(id))).toThrow(/^\[KL-DETECT-NO-ROUTE\] Stack\/Deploy: `detections` is on \(asked for\) but no AZURE detection target/);
     expect(identityDetections(id, 'gcp', undefined, 2, ctx(id))).toEqual({ enabled: false });
-    expect(identityDetections(id, 'gcp', { enabled: false, reason: 'SOC rules, SEC-881' }, 1, ctx(id))).toEqual({ enabled: false, optOutReason: 'SOC rules, SEC-881' });
+    expect(identityDetections(id, 'gcp', { enabled: false, reason: 'SOC rules SEC-881' }, 1, ctx(id))).toEqual({ enabled: false, optOutReason: 'SOC rules SEC-881' });
   });
 
   test('GIVEN a hand-written context value (cdk.json) THEN it is validated where it is read', () => {

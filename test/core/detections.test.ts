@@ -16,11 +16,12 @@ describe('detections option against the tier', () => {
   });
 
   test('GIVEN a tier 1 opt-out THEN it needs a reason, which is kept', () => {
-    expect(resolveDetectionsOption({ enabled: false, reason: 'watched by the SOC CloudTrail rules, SEC-881' }, 1, ctx))
-      .toEqual({ enabled: false, optOutReason: 'watched by the SOC CloudTrail rules, SEC-881' });
-    for (const reason of [undefined, '', 'no', 'x'.repeat(101), 'a ${b}']) {
+    expect(resolveDetectionsOption({ enabled: false, reason: 'watched by the SOC CloudTrail rules SEC-881' }, 1, ctx))
+      .toEqual({ enabled: false, optOutReason: 'watched by the SOC CloudTrail rules SEC-881' });
+    // A comma or parentheses: IAM tag values refuse them, and the reason is written as a tag.
+    for (const reason of [undefined, '', 'no', 'x'.repeat(101), 'a ${b}', 'watched by the SOC, SEC-881', 'SOC (SEC-881)']) {
       expect(() => resolveDetectionsOption({ enabled: false, reason }, 1, ctx)).toThrow(
-        `[KL-DETECT-OPT-OUT] App/Stack/Deploy: \`detections.reason\` is ${reason === undefined ? 'undefined' : JSON.stringify(reason)}: a tier 1 identity is watched for refused and foreign assumptions unless the opt-out says why, in 3–100 characters. Fix: give the reason, e.g. \`detections: { enabled: false, reason: "watched by the SOC CloudTrail rules, SEC-881" }\`, or remove \`detections\`.`);
+        `[KL-DETECT-OPT-OUT] App/Stack/Deploy: \`detections.reason\` is ${reason === undefined ? 'undefined' : JSON.stringify(reason)}: a tier 1 identity is watched for refused and foreign assumptions unless the opt-out says why, in 3–100 characters of letters, digits, spaces and \`_ . : / = + - @\` (it is written as a tag or label). Fix: give the reason, e.g. \`detections: { enabled: false, reason: "watched by the SOC CloudTrail rules SEC-881" }\`, or remove \`detections\`.`);
     }
   });
 

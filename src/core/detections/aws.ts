@@ -135,20 +135,3 @@ export function awsDetectionDescription(roleName: string, mechanism: 'web-identi
   return `Keyless detections for role ${roleName}: ${what}`.slice(0, 512);
 }
 
-// AWS IAM tag values: [\p{L}\p{Z}\p{N}_.:/=+\-@]* (IAM TagRole API).
-const IAM_TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
-
-/** The opt-out reason as an IAM tag value; refused when it has a character IAM tags do not accept. */
-export function awsDetectionsOptOutTagValue(reason: string, ctx: ValidationContext): string {
-  if (!IAM_TAG_VALUE.test(reason)) {
-    fail({
-      code: 'KL-DETECT-OPT-OUT',
-      path: ctx.path,
-      prop: 'detections.reason',
-      problem: `is ${quote(reason)}: on AWS it is written as the role tag \`keyless:detections-opt-out\`, and IAM tag values accept only letters, digits, spaces and \`_ . : / = + - @\``,
-      fix: 'write the reason without `,`, `(` or `)`, e.g. "watched by the SOC CloudTrail rules SEC-881"',
-      docs: 'https://docs.aws.amazon.com/IAM/latest/APIReference/API_Tag.html',
-    });
-  }
-  return reason;
-}

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Tags } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { ResolvedDetections } from '../../../core/detections';
-import { AWS_DETECTION_RULE_STATE, AwsDetectionPattern, awsDetectionsOptOutTagValue } from '../../../core/detections/aws';
+import { AWS_DETECTION_RULE_STATE, AwsDetectionPattern } from '../../../core/detections/aws';
 import { ValidationContext } from '../../../core/errors';
 import { OWNERSHIP_PREFIX } from '../../../core/ownership';
 import { Revocation } from '../../../core/revocation';
@@ -30,7 +30,7 @@ export function renderAwsDetections(
   ctx: ValidationContext,
 ): events.CfnRule | undefined {
   if (!decision.enabled) {
-    if (decision.optOutReason !== undefined) Tags.of(role).add(AWS_DETECTIONS_OPT_OUT_TAG, awsDetectionsOptOutTagValue(decision.optOutReason, ctx));
+    if (decision.optOutReason !== undefined) Tags.of(role).add(AWS_DETECTIONS_OPT_OUT_TAG, decision.optOutReason);
     return undefined;
   }
   // The L1 rule: aws-cdk-lib's L2 refuses an imported topic of another account or Region as a target
