@@ -10,6 +10,7 @@ import { awsTrustKeyAudit } from './aws-trust-keys';
 import { CiOidcTrust } from '../../src/constructs/aws';
 import { GitHubActions, GitHubActionsProps, GitLabCi, ICiSource } from '../../src/core';
 import { assumeRoleWithWebIdentityAllowed } from '../helpers/aws-trust-evaluator';
+import { DETECTION_ROUTES } from '../helpers/synth';
 import {
   branchWithoutEnvironmentGitHubTokens, Claims, environmentOnOtherRefGitHubTokens, forgedGitHubTokens, forgedGitLabTokens,
   forgedImmutableGitHubTokens, githubToken, LEDGER, legitimateEnvironmentOnBranchTokens, legitimateGitHubTokens,
@@ -26,7 +27,7 @@ const audit = awsTrustKeyAudit();
 
 /** Synthesizes a CiOidcTrust for `source` (in an app of its own) and returns the CloudFormation template. */
 function synth(source: ICiSource, importedProviderArn?: string): object {
-  const app = new App({ context: { 'keyless:today': '2026-11-22' } });
+  const app = new App({ context: { 'keyless:today': '2026-11-22', 'keyless:detections': DETECTION_ROUTES } });
   const stack = new Stack(app, 'Trusts');
   const oidcProvider = importedProviderArn === undefined ? undefined : iam.OidcProviderNative.fromOidcProviderArn(stack, 'Provider', importedProviderArn);
   new CiOidcTrust(stack, 'Deploy', { name: ROLE, ownership: OWNERSHIP, source, oidcProvider });
@@ -249,8 +250,8 @@ describe('GitHub Actions trust with an imported OIDC provider', () => {
   const template = synth(github(), arn);
   const allowed = (claims: Claims) => assumeRoleWithWebIdentityAllowed(template, ROLE, claims);
 
-  test('sanity: no provider is created', () => {
-    expect(Object.values((template as { Resources: Record<string, { Type: string }> }).Resources).map((r) => r.Type)).toEqual(['AWS::IAM::Role']);
+  test('sanity: no provider is created (the role and its detection rule only)', () => {
+    expect(Object.values((template as { Resources: Record<string, { Type: string }> }).Resources).map((r) => r.Type)).toEqual(['AWS::IAM::Role', 'AWS::Events::Rule']);
   });
 
   test.each(cases(nameForm(legitimateEnvironmentOnBranchTokens(AUD))))('allows %s', (_name, claims) => {

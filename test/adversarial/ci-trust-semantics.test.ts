@@ -24,7 +24,7 @@ import { GitHubActions, GitHubActionsProps, GitHubSubjectFormat, GitLabCi, GitLa
 import { assumeRoleWithWebIdentityAllowed, GITHUB_STS_CLAIM_KEYS } from '../helpers/aws-trust-evaluator';
 import { azureTokenAccepted } from '../helpers/azure-token-exchange';
 import { admitted, findWorkloadIdentityProvider, gcpTokenExchange, synthesizedMembers, TerraformJson } from '../helpers/gcp-token-exchange';
-import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
+import { DETECTION_ROUTES, OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
 import {
   branchWithoutEnvironmentGitHubTokens, Claims, environmentOnOtherRefGitHubTokens, forkMergeRequestGitLabTokens, GITHUB_ISSUER,
   githubToken, GitHubRun, LEDGER, legitimateEnvironmentOnBranchTokens, legitimateGitLabTokens, NamedToken, PAYMENTS,
@@ -54,13 +54,13 @@ interface Rendered {
 /** Synthesizes the cloud's CiOidcTrust for `source`, each in an app of its own (one declaration per app). */
 function render(cloud: Cloud, source: ICiSource): Rendered {
   if (cloud === 'aws') {
-    const stack = new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Trusts');
+    const stack = new Stack(new App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'Trusts');
     new awsc.CiOidcTrust(stack, 'Deploy', { name: ROLE, ownership: OWNERSHIP, source });
     const template = audit.record(Template.fromStack(stack).toJSON());
     return { template, admits: (claims) => assumeRoleWithWebIdentityAllowed(template, ROLE, { ...claims, aud: 'sts.amazonaws.com' }) };
   }
   if (cloud === 'gcp') {
-    const stack = new TerraformStack(Testing.app({ context: { 'keyless:today': TODAY } }), 'test');
+    const stack = new TerraformStack(Testing.app({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'test');
     const trust = new gcpc.CiOidcTrust(stack, 'Deploy', { name: ROLE, ownership: OWNERSHIP, project: PROJECT, projectNumber: PROJECT_NUMBER, source });
     trust.members.forEach((member, i) => new ProjectIamMember(stack, `Grant${i}`, { project: PROJECT, role: GCP_ROLE, member }));
     const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
@@ -314,7 +314,7 @@ describe('d. jobWorkflowRef', () => {
           expect(trust.admits(run({ jobWorkflowRef: WORKFLOW, subjectClaimKeys: customKeys(format === 'immutable' ? 'name-based' : 'immutable') }))).toBe(false);
         });
         test('the resolved trust names the include_claim_keys to set', () => {
-          const stack = new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Keys');
+          const stack = new Stack(new App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'Keys');
           expect(new awsc.CiOidcTrust(stack, 'Deploy', { name: ROLE, ownership: OWNERSHIP, source }).trust.subjectClaimKeys).toEqual(customKeys(format));
         });
       });

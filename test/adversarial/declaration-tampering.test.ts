@@ -13,12 +13,13 @@ import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
 import { GitHubActions, GitLabCi, ICiSource } from '../../src/core';
 import { assumeRoleWithWebIdentityAllowed } from '../helpers/aws-trust-evaluator';
+import { DETECTION_ROUTES } from '../helpers/synth';
 import { githubToken, PAYMENTS as PAYMENTS_IDS } from '../helpers/tokens';
 
 const TODAY = '2026-11-22';
 const OWNERSHIP = { owner: 'team-payments', purpose: 'deploy payments-api from CI', environment: 'production', tier: 1, reviewBy: '2027-04-30' } as const;
-const awsStack = () => new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Platform');
-const tfStack = () => new TerraformStack(Testing.app({ context: { 'keyless:today': TODAY } }), 'platform');
+const awsStack = () => new Stack(new App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'Platform');
+const tfStack = () => new TerraformStack(Testing.app({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'platform');
 const gcpCommon = { ownership: OWNERSHIP, project: 'acme-payments-prod', projectNumber: '412345678901' };
 /** The repository with its ids, emitting the name-based subject; the tokens below are name-based. */
 const PAYMENTS = { ...PAYMENTS_IDS, subjectFormat: 'name-based' } as const;

@@ -176,11 +176,11 @@ describe('Terraform template sequences in publish and access prefixes', () => {
 
 describe('IAM policy variables', () => {
   const awsTrust = (branch: string) => {
-    const stack = new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Trusts');
+    const stack = new Stack(new App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'Trusts');
     return new aws.CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: github({ branches: [branch] }) });
   };
   test('a branch containing `${` is refused on AWS in the ref key too (environment AND branches)', () => {
-    const stack = new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Trusts');
+    const stack = new Stack(new App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'Trusts');
     expect(() => new aws.CiOidcTrust(stack, 'Deploy', {
       name: 'payments-deploy', ownership: OWNERSHIP, source: github({ environments: ['production'], branches: ['${aws.username}'] }),
     })).toThrow('[KL-AWS-POLICY-VARIABLE] Trusts/Deploy: `source` renders "refs/heads/${aws.username}" into an IAM policy');
@@ -200,7 +200,7 @@ describe('IAM policy variables', () => {
     expect(allowed(run('refs/heads/release$x{2}'))).toBe(false);
   });
   test('an S3 publish prefix or read prefix containing `${` is refused', () => {
-    const stack = new Stack(new App({ context: { 'keyless:today': TODAY } }), 'Publish');
+    const stack = new Stack(new App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } }), 'Publish');
     expect(() => new aws.ScopedPublisherRole(stack, 'Publisher', {
       name: 'payments-publish',
       ownership: OWNERSHIP,

@@ -18,7 +18,7 @@ import { evaluatePermission, permissionAllowed, PermissionRequest } from '../hel
 import { assumeRoleWithWebIdentityAllowed } from '../helpers/aws-trust-evaluator';
 import { AzureAssignment, azureAllowed, azureAssignments, AzureRequest, BLOB_PATH, conditionAllows } from '../helpers/azure-abac';
 import { evaluateCel } from '../helpers/gcp-token-exchange';
-import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
+import { DETECTION_ROUTES, OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
 import { Claims, githubToken, GitHubRun, PAYMENTS as PAYMENTS_IDS } from '../helpers/tokens';
 
 const ACCOUNT = '123456789012';
@@ -30,7 +30,7 @@ const audit = awsTrustKeyAudit();
 
 /** Synthesizes one AWS ScopedPublisherRole in an account-bound stack and returns the CloudFormation template. */
 function synthAws(name: string, target: aws.AwsPublishTarget, source: ICiSource = GitHubActions.repository({ ...PAYMENTS, tagPatterns: ['v*'] })): object {
-  const app = new App({ context: { 'keyless:today': TODAY } });
+  const app = new App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
   const stack = new Stack(app, 'Publish', { env: { account: ACCOUNT, region: 'eu-west-1' }, analyticsReporting: false });
   new aws.ScopedPublisherRole(stack, 'Publisher', { name, ownership: OWNERSHIP, source, target });
   return audit.record(Template.fromStack(stack).toJSON());

@@ -17,7 +17,7 @@ import * as gcp from '../../src/constructs/gcp';
 import { assumeRoleWithWebIdentityAllowed, EKS_POD_IDENTITY_PRINCIPAL, podIdentityAssumeRoleAllowed, PodIdentityRequest } from '../helpers/aws-trust-evaluator';
 import { azureTokenAccepted } from '../helpers/azure-token-exchange';
 import { authorizedBy, synthesizedMembers } from '../helpers/gcp-token-exchange';
-import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
+import { DETECTION_ROUTES, OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
 import type { Claims } from '../helpers/tokens';
 
 const audit = awsTrustKeyAudit();
@@ -64,7 +64,7 @@ describe('AWS IRSA: forged service account tokens against the synthesized trust'
   const ROLE = 'payments-api';
   const STAGING_ROLE = 'payments-api-staging';
 
-  const app = new App({ context: { 'keyless:today': TODAY } });
+  const app = new App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
   // An explicit environment, as IRSA needs for the annotation's role ARN. The evaluator is told the same account,
   // so the role, the template's OIDC providers and any account id in the trust live in one account, as in AWS.
   const stack = new Stack(app, 'Workloads', { env: { account: ACCOUNT_ID, region: 'eu-west-1' }, analyticsReporting: false });
@@ -150,7 +150,7 @@ describe('AWS EKS Pod Identity: forged agent requests against the synthesized tr
   const ROLE = 'payments-api';
   const clusterArn = (account: string, name: string, region = 'eu-west-1') => `arn:aws:eks:${region}:${account}:cluster/${name}`;
 
-  const app = new App({ context: { 'keyless:today': TODAY } });
+  const app = new App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
   const stack = new Stack(app, 'Workloads', { env: { account: ACCOUNT_ID, region: 'eu-west-1' }, analyticsReporting: false });
   const identity = new aws.WorkloadIdentity(stack, 'PaymentsApi', {
     name: ROLE, ownership: OWNERSHIP, serviceAccount: SERVICE_ACCOUNT, eks: { kind: 'pod-identity', clusterName: CLUSTER },

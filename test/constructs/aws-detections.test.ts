@@ -17,7 +17,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cdk from 'aws-cdk-lib/core';
-import { GitHubActions, Ownership } from '../../src';
+import { GitHubActions, Ownership, routeDetections } from '../../src';
 import { AwsPublishTarget, CiOidcTrust, ScopedPublisherRole, WorkloadIdentity } from '../../src/constructs/aws';
 import { awsWebIdentityDetectionPattern } from '../../src/core/detections/aws';
 import { DETECTION_ROUTES, OWNERSHIP, TODAY } from '../helpers/synth';
@@ -298,6 +298,21 @@ describe('aws detections: defaults, opt-out and route', () => {
       '[KL-DETECT-NO-ROUTE] Platform/Deploy: `detections` is on (the default for tier 1) but no AWS detection target is declared where the identity sits (context `keyless:detections`): '
       + 'refused and foreign assumptions would alert no one. Fix: declare the target once, before the identities: '
       + '`routeDetections(app, { aws: { topicArn: "arn:aws:sns:eu-west-1:123456789012:security-alerts" } })`; or opt this identity out with `detections: { enabled: false, reason }`.');
+  });
+
+  test('GIVEN a topic of another Region than the stack WHEN created THEN refused: EventBridge delivers to same-Region targets only', () => {
+    const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
+    const stack = new cdk.Stack(app, 'Virginia', { env: { account: ACCOUNT, region: 'us-east-1' }, analyticsReporting: false });
+    expect(() => new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments })).toThrow(
+      '[KL-DETECT-ROUTE-REGION] Virginia/Deploy: `keyless:detections.aws.topicArn` is "arn:aws:sns:eu-west-1:123456789012:security-alerts", a topic in eu-west-1, '
+      + 'but the role\'s detection rule is in us-east-1: EventBridge delivers to targets in the rule\'s own Region only, so no alert would arrive. '
+      + 'Fix: declare a topic of us-east-1 for this stack, before its identities: `routeDetections(stack, { aws: { topicArn: "arn:aws:sns:us-east-1:ACCOUNT:NAME" } })`. '
+      + 'See https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification');
+    // The fix it names works: a stack-level route overrides the app's.
+    const fixed = new cdk.Stack(app, 'VirginiaFixed', { env: { account: ACCOUNT, region: 'us-east-1' }, analyticsReporting: false });
+    routeDetections(fixed, { aws: { topicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:security-alerts` } });
+    const trust = new CiOidcTrust(fixed, 'Deploy', { name: 'payments-deploy-us', ownership: OWNERSHIP, source: payments });
+    expect(trust.detectionRule?.targets).toEqual([{ id: 'Target0', arn: `arn:aws:sns:us-east-1:${ACCOUNT}:security-alerts` }]);
   });
 });
 

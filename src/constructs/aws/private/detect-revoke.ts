@@ -1,10 +1,10 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Tags } from 'aws-cdk-lib/core';
+import { Stack, Tags, Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { ResolvedDetections } from '../../../core/detections';
 import { AWS_DETECTION_RULE_STATE, AwsDetectionPattern } from '../../../core/detections/aws';
-import { ValidationContext } from '../../../core/errors';
+import { fail, quote, ValidationContext } from '../../../core/errors';
 import { OWNERSHIP_PREFIX } from '../../../core/ownership';
 import { Revocation } from '../../../core/revocation';
 import {
@@ -32,6 +32,20 @@ export function renderAwsDetections(
   if (!decision.enabled) {
     if (decision.optOutReason !== undefined) Tags.of(role).add(AWS_DETECTIONS_OPT_OUT_TAG, decision.optOutReason);
     return undefined;
+  }
+  // "The targets you associate with a rule must be in the same Region as the rule" (AWS re:Post, "Why isn't my SNS
+  // topic receiving EventBridge notifications?"; only event buses can be cross-Region targets): refused here.
+  const region = Stack.of(scope).region;
+  const topicRegion = decision.route.topicArn.split(':')[3];
+  if (!Token.isUnresolved(region) && topicRegion !== region) {
+    fail({
+      code: 'KL-DETECT-ROUTE-REGION',
+      path: ctx.path,
+      prop: 'keyless:detections.aws.topicArn',
+      problem: `is ${quote(decision.route.topicArn)}, a topic in ${topicRegion}, but the role's detection rule is in ${region}: EventBridge delivers to targets in the rule's own Region only, so no alert would arrive`,
+      fix: `declare a topic of ${region} for this stack, before its identities: \`routeDetections(stack, { aws: { topicArn: "arn:aws:sns:${region}:ACCOUNT:NAME" } })\``,
+      docs: 'https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification',
+    });
   }
   // The L1 rule: aws-cdk-lib's L2 refuses an imported topic of another account or Region as a target
   // (CannotCreateCrossAccountRuleForImportedResource), and the route names the platform team's topic by ARN.
