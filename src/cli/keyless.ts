@@ -330,7 +330,7 @@ function verifyCommand(rest: readonly string[], write: (line: string) => void): 
       return 0;
     }
     const fails = verifyFails(report);
-    write(`keyless verify: ${s.trusts} trust${s.trusts === 1 ? '' : 's'} in ${files}: ${s.weak} weak, ${s.broken} broken, ${s.notEvaluable} not evaluable, ${s.sound} sound; `
+    write(`keyless verify: ${s.trusts} trust${s.trusts === 1 ? '' : 's'} in ${files}: ${s.weak} weak, ${s.broken} broken, ${s.notEvaluable} not evaluable, ${s.sound} sound${(s.revoked ?? 0) > 0 ? `, ${s.revoked} revoked` : ''}; `
       + `${s.legitimateTokens} legitimate tokens, ${s.forgedTokens} forged tokens, ${s.forgedAdmitted} forged admitted${fails ? ' (fails: weak or broken trusts)' : ''}`);
     return fails ? 1 : 0;
   });

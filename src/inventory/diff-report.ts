@@ -24,6 +24,11 @@ const LABELS: Record<ChangeType, string> = {
   'ownership-removed': 'Ownership removed',
   'ownership-changed': 'Ownership changed',
   'attribute-changed': 'Attribute changed',
+  'identity-revoked': 'Revoked',
+  'identity-unrevoked': 'No longer revoked',
+  'revocation-changed': 'Revocation changed',
+  'detections-removed': 'Detections removed',
+  'detections-added': 'Detections added',
 };
 
 const SECTIONS: Array<[IdentityChange['status'], string]> = [
@@ -45,6 +50,11 @@ function changeLine(change: Change): string {
     case 'permission-narrowed':
       detail = change.reasons.includes('deny added') ? `now denied: ${value}` : change.counterparts.length > 0 ? `${value} now only ${replacedBy}` : `can no longer do ${value}`;
       break;
+    case 'identity-revoked': detail = `revoked at ${text(change.after ?? '')}`; break;
+    case 'identity-unrevoked': detail = `no longer revoked (was revoked at ${text(change.before ?? '')})`; break;
+    case 'revocation-changed': detail = `${text(change.before ?? '')} → ${text(change.after ?? '')}${why([])}`; break;
+    case 'detections-removed': detail = `no longer watched: ${code(change.after ?? '')} (was ${code(change.before ?? '')}; ${change.reasons.join('; ')})`; break;
+    case 'detections-added': detail = `now ${code(change.after ?? '')}${change.before !== undefined ? ` (was ${code(change.before)})` : ''}`; break;
     case 'ownership-removed': detail = `${change.field} (was ${text(change.before ?? '')})`; break;
     case 'ownership-changed':
     case 'attribute-changed': detail = `${change.field}: ${change.before === undefined ? '—' : code(change.before)} → ${change.after === undefined ? '—' : code(change.after)}`; break;

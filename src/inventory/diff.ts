@@ -1,7 +1,9 @@
 import { ADMISSION_POLICY, otherSideApplies, REPOSITORY_SIDE, sideEmitted } from './both-sides';
+import { DETECTIONS } from './detections';
 import { duration } from './markdown';
 import { permissionCovers, subjectCovers } from './match';
 import { Cloud, IdentityKind, IdentityRecord, Inventory, Permission, RecordOwnership, TrustedSubject } from './model';
+import { REVOKED_OPERATOR } from './revocation';
 
 /** Version of the diff JSON schema. */
 export const DIFF_SCHEMA_VERSION = 1;
@@ -14,7 +16,9 @@ export type ChangeType =
   | 'session-increased' | 'session-decreased'
   | 'credential-changed'
   | 'ownership-removed' | 'ownership-changed'
-  | 'attribute-changed';
+  | 'attribute-changed'
+  | 'identity-revoked' | 'identity-unrevoked' | 'revocation-changed'
+  | 'detections-removed' | 'detections-added';
 
 /** Whether a change gives more access (or less oversight), less, or neither. */
 export type Direction = 'broadening' | 'narrowing' | 'neutral';
@@ -133,9 +137,91 @@ function permissionReasons(permission: Permission, base: readonly Permission[]):
   return reasons;
 }
 
-/** The changes between two records of one identity: trust, permissions, then the record's other facts. */
+/** A subject as it reads without the `revoked` condition (revocation.ts), to tell a revocation from a trust change. */
+function unrevokedKey(subject: TrustedSubject): string {
+  const conditions = subject.conditions.filter((c) => c.operator !== REVOKED_OPERATOR).map((c) => c.text).sort();
+  return JSON.stringify([subject.kind, subject.issuer, subject.claims, conditions]);
+}
+
+/**
+ * The changes between two records of one identity: revocation, trust, permissions, then the record's other facts.
+ * Revoking an identity is one narrowing (`identity-revoked`): the subjects it no longer admits because of it are not
+ * listed again as trust narrowed. Restoring it is one broadening (`identity-unrevoked`): its subjects, the same but
+ * for the `revoked` condition, are not listed again as trust broadened (any other subject still is).
+ */
 function compare(base: IdentityRecord, head: IdentityRecord): Change[] {
-  return [...trustChanges(base, head), ...permissionChanges(base, head), ...recordChanges(base, head)];
+  const revocation = revocationChanges(base, head);
+  let trust = trustChanges(base, head);
+  if (revocation.some((c) => c.type === 'identity-revoked')) trust = trust.filter((c) => c.type !== 'trust-narrowed');
+  if (revocation.some((c) => c.type === 'identity-unrevoked')) {
+    const before = new Set(base.trustedSubjects.map(unrevokedKey));
+    const restored = new Set(head.trustedSubjects.filter((s) => before.has(unrevokedKey(s))).map((s) => s.text));
+    const restoredOnly = (c: Change) => c.counterparts.length > 0 && c.counterparts.every((t) => restored.has(t));
+    trust = trust.filter((c) => !(c.type === 'trust-broadened' && restored.has(c.value!)) && !(c.type === 'trust-narrowed' && restoredOnly(c)));
+  }
+  return [...revocation, ...trust, ...permissionChanges(base, head), ...recordChanges(base, head)];
+}
+
+/**
+ * Revoked (narrowing), no longer revoked (broadening), the moment moved: later denies more of the sessions issued
+ * before it (narrowing), earlier fewer (broadening); only the reason changed: neutral.
+ */
+function revocationChanges(base: IdentityRecord, head: IdentityRecord): Change[] {
+  const here = `${head.file}:${head.resource}`;
+  const none = { reasons: [] as string[], counterparts: [] as string[], field: 'revoked', source: here };
+  const was = base.revoked ?? null;
+  const now = head.revoked ?? null;
+  const show = (r: NonNullable<IdentityRecord['revoked']>) => `${r.at} (${r.reason})`;
+  if (was === null && now === null) return [];
+  if (was === null) return [{ type: 'identity-revoked', direction: 'narrowing', text: `revoked at ${show(now!)}`, ...none, after: show(now!) }];
+  if (now === null) {
+    return [{ type: 'identity-unrevoked', direction: 'broadening', text: `no longer revoked (was revoked at ${show(was)})`, ...none, reasons: ['revocation removed'], before: show(was) }];
+  }
+  if (was.at !== now.at) {
+    const later = now.at > was.at;
+    return [{
+      type: 'revocation-changed',
+      direction: later ? 'narrowing' : 'broadening',
+      text: `revocation moment moved from ${was.at} to ${now.at}${later ? '' : ' (sessions issued in between are no longer denied)'}`,
+      ...none,
+      reasons: later ? [] : ['revocation moment moved earlier'],
+      before: show(was),
+      after: show(now),
+    }];
+  }
+  if (was.reason !== now.reason) {
+    return [{ type: 'revocation-changed', direction: 'neutral', text: `revocation reason changed from ${was.reason} to ${now.reason}`, ...none, before: show(was), after: show(now) }];
+  }
+  return [];
+}
+
+/**
+ * Detections lost (`watched` before, anything else now, the identity still federated) are less oversight: a change to
+ * review, `detections-removed`, not a trust broadening, though it counts as one for the gate (as losing the other side
+ * of a trust does). Detections gained: `detections-added`, a narrowing. Other changes (the resources watching it):
+ * an attribute change.
+ */
+function detectionChange(was: string | undefined, now: string | undefined, here: string): Change | undefined {
+  const watchedBefore = was?.startsWith('watched') ?? false;
+  const watchedNow = now?.startsWith('watched') ?? false;
+  const none = {
+    counterparts: [] as string[],
+    field: DETECTIONS,
+    source: here,
+    ...(was !== undefined ? { before: was } : {}),
+    ...(now !== undefined ? { after: now } : {}),
+  };
+  if (watchedBefore && !watchedNow && now !== undefined) {
+    return {
+      type: 'detections-removed',
+      direction: 'broadening',
+      text: `no longer watched for refused and foreign assumptions: ${now} (was ${was})`,
+      reasons: [now.startsWith('opted-out') ? 'detections opted out' : 'detections removed'],
+      ...none,
+    };
+  }
+  if (!watchedBefore && watchedNow) return { type: 'detections-added', direction: 'narrowing', text: `now ${now}${was !== undefined ? ` (was ${was})` : ''}`, reasons: [], ...none };
+  return undefined;
 }
 
 const texts = (entries: ReadonlyArray<{ readonly text: string }>) => new Set(entries.map((e) => e.text));
@@ -253,6 +339,11 @@ function recordChanges(base: IdentityRecord, head: IdentityRecord): Change[] {
     const was = base.attributes[key];
     const now = head.attributes[key];
     if (was === now) continue;
+    const detection = key === DETECTIONS ? detectionChange(was, now, here) : undefined;
+    if (detection) {
+      changes.push(detection);
+      continue;
+    }
     const direction = WIDENING_ATTRIBUTES[key]?.(was, now, head) ?? 'neutral';
     const what = was === undefined ? `${key} set to ${now}` : now === undefined ? `${key} removed (was ${was})` : `${key} changed from ${was} to ${now}`;
     const reasons = direction === 'broadening' && OTHER_SIDE_REASONS[key] !== undefined ? [OTHER_SIDE_REASONS[key]] : [];

@@ -1,4 +1,4 @@
-import { Cloud, CredentialType, IdentityKind, Permission, RecordOwnership, TrustedSubject } from './model';
+import { Cloud, CredentialType, IdentityKind, Permission, RecordOwnership, Revoked, TrustedSubject } from './model';
 import { parseRiskTier } from '../core/tier';
 import { NeutralResource } from '../synth/model';
 
@@ -21,6 +21,10 @@ export interface RecordDraft {
   readonly attributes: Record<string, string>;
   /** Human, time-boxed access. */
   breakGlass: boolean;
+  /** Set when the identity is revoked (revocation.ts). */
+  revoked?: Revoked;
+  /** The detections state found for it (detections.ts), when anything was found. */
+  detections?: string;
 }
 
 /** `file:resource-id`, the form findings and exceptions use. */

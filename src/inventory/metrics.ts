@@ -1,4 +1,5 @@
 import { ADMISSION_POLICY, REPOSITORY_SIDE, sideEmitted, sideStates } from './both-sides';
+import { DETECTIONS } from './detections';
 import { Cloud, CredentialType, IdentityRecord, InventoryMetrics } from './model';
 
 /** Exception use, from the guardrail run of the inventory. */
@@ -36,6 +37,10 @@ function ratio(part: number, whole: number): number {
  *   repository side is emitted. For a workload identity: an admission policy is emitted on every ServiceAccount bound
  *   to it (an opted-out or unprotected one lets another pod of the namespace borrow it; a trusted ServiceAccount that
  *   is not in the output is missing). An identity with both kinds of trust needs both.
+ * - Identities with detections: of the defined federated cloud identities (those with a `detections` attribute),
+ *   the ones `watched`; opted out and missing ones listed by id. A revoked identity counts like any other (it keeps
+ *   its detections: an attempt to use it is what should alert).
+ * - Revoked identities: records with `revoked` set.
  */
 export function computeMetrics(identities: readonly IdentityRecord[], exceptions: ExceptionCounts): InventoryMetrics {
   const defined = identities.filter((i) => i.defined);
@@ -64,6 +69,10 @@ export function computeMetrics(identities: readonly IdentityRecord[], exceptions
   const incomplete = looked
     .filter((i) => [REPOSITORY_SIDE, ADMISSION_POLICY].some((a) => i.attributes[a] !== undefined && !sideEmitted(i.attributes[a])))
     .map((i) => i.id);
+  const detected = defined.filter((i) => i.attributes[DETECTIONS] !== undefined);
+  const detectionState = (prefix: string) => detected.filter((i) => i.attributes[DETECTIONS].startsWith(prefix)).map((i) => i.id);
+  const watched = detectionState('watched').length;
+  const revoked = identities.filter((i) => i.revoked !== null).map((i) => i.id);
   return {
     identities: { defined: defined.length, referenced: identities.length - defined.length },
     byCloud,
@@ -87,6 +96,14 @@ export function computeMetrics(identities: readonly IdentityRecord[], exceptions
       optedOutIds: admission('opted-out'),
       missingIds: admission('missing'),
     },
+    identitiesWithDetections: {
+      watched,
+      total: detected.length,
+      ratio: ratio(watched, detected.length),
+      optedOutIds: detectionState('opted-out'),
+      missingIds: detectionState('missing'),
+    },
+    revokedIdentities: { count: revoked.length, ids: revoked },
     bothSides: {
       complete: looked.length - incomplete.length,
       total: looked.length,

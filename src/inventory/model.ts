@@ -12,7 +12,8 @@
  *                                      (the repository-side manifest, `ci/manifest.json`, see read.ts)
  *   identities: IdentityRecord[]       sorted by id
  *   metrics: InventoryMetrics          see metrics.ts; repositorySide, admissionPolicy and bothSides count the
- *                                      attributes of the same names
+ *                                      attributes of the same names, identitiesWithDetections the `detections`
+ *                                      attribute, revokedIdentities the records with `revoked`
  *   warnings: string[]                 what could not be resolved (never silently dropped)
  * }
  * IdentityRecord {
@@ -37,6 +38,13 @@
  *                      finding key an exception's findingKey names (e.g. "Action::s3:*")
  *   exceptions         [{ ruleId, findingKey?, reason, owner, expires }]: live guardrail exceptions covering it
  *                      (exception debt)
+ *   revoked            { at, reason } or null: the identity is revoked (revocation.ts): `at` is the moment sessions issued
+ *                      before it are denied (AWS) or the revocation was declared, `reason` why. Read from AWS role tags
+ *                      `keyless:revoked` / `keyless:revoked-reason`, GCP ownership descriptions `revoked=` /
+ *                      `revoked-reason=`, Azure tags `keyless-revoked` / `keyless-revoked-reason`; an AWS role with no
+ *                      tags whose trust denies every assumption and whose policy denies every action to sessions with
+ *                      `aws:TokenIssueTime` before a moment is revoked at that moment, reason "not declared (…)".
+ *                      Its trusted subjects stay listed, each with the condition `revoked AT` (operator `revoked`).
  *   attributes         cloud-specific facts, e.g. permissionsBoundary, automountServiceAccountToken, podIdentity,
  *                      and the other side of the trust (both-sides.ts), when it applies:
  *     repositorySide   identities with a CI trust (GitHub Actions, GitLab CI tokens) or listed in the repository-side
@@ -53,6 +61,11 @@
  *                      Identity), only when Kubernetes objects are among the inputs: one entry per service account
  *                      bound to it, "STATE (ServiceAccount CONTEXT/NS/NAME)", sorted and joined by "; ", or
  *                      "missing: no ServiceAccount NS/NAME bound to it in the Kubernetes output"
+ *     detections       defined federated cloud identities (AWS, GCP, Azure; see detections.ts): "watched: FILE:RESOURCE, …"
+ *                      (the detection resources found for it, sorted), "opted-out: REASON" (the opt-out tag or field),
+ *                      "missing: no Log Analytics workspace" (Azure tag `keyless-detections=no-workspace`),
+ *                      "missing: WHY, …" (a rule naming it that does not deliver: "rule X is DISABLED", "rule X has no
+ *                      target", "alert policy X is disabled", "query rule X has no action group"…), or "missing"
  * }
  * TrustedSubject {
  *   text      normalised, one line: "KIND ISSUER claim=value… (condition, …)", e.g.
@@ -179,6 +192,14 @@ export interface ExceptionUse {
   readonly expires: string;
 }
 
+/** A revoked identity: since when, and why. */
+export interface Revoked {
+  /** The moment (`YYYY-MM-DDTHH:MM:SSZ` as declared): AWS sessions issued before it are denied every action. */
+  readonly at: string;
+  /** Why, as declared (`not declared (…)` for a revocation written by hand). */
+  readonly reason: string;
+}
+
 /** Size of what an identity may do. */
 export interface BlastRadius {
   /** Allowed (action or role) × scope entries. */
@@ -208,6 +229,8 @@ export interface IdentityRecord {
   readonly reviewOverdue: boolean;
   readonly findings: ReadonlyArray<{ readonly ruleId: string; readonly key: string; readonly message: string }>;
   readonly exceptions: readonly ExceptionUse[];
+  /** When and why the identity was revoked, or null. */
+  readonly revoked: Revoked | null;
   readonly attributes: Readonly<Record<string, string>>;
 }
 
@@ -245,6 +268,16 @@ export interface InventoryMetrics {
     readonly optedOutIds: readonly string[];
     readonly missingIds: readonly string[];
   };
+  /** Defined federated cloud identities (AWS, GCP, Azure) watched by a detection, of all of them; opted out and missing listed. */
+  readonly identitiesWithDetections: {
+    readonly watched: number;
+    readonly total: number;
+    readonly ratio: number;
+    readonly optedOutIds: readonly string[];
+    readonly missingIds: readonly string[];
+  };
+  /** Revoked identities (defined or referenced), by id. */
+  readonly revokedIdentities: { readonly count: number; readonly ids: readonly string[] };
   /** Defined cloud identities whose other side was looked for, and those with it emitted (see metrics.ts). */
   readonly bothSides: { readonly complete: number; readonly total: number; readonly ratio: number; readonly incompleteIds: readonly string[] };
 }

@@ -1,13 +1,15 @@
 import { awsRecords } from './aws';
 import { azureRecords } from './azure';
 import { recordBothSides } from './both-sides';
+import { DETECTIONS, detectionsState, readDetectionsAndRevocations } from './detections';
 import { Drafts, RecordDraft } from './draft';
-import { uniqueSorted } from './entries';
+import { makeSubject, uniqueSorted } from './entries';
 import { gcpRecords } from './gcp';
 import { kubernetesRecords } from './kubernetes';
 import { computeMetrics } from './metrics';
 import { CredentialType, IdentityRecord, Inventory, INVENTORY_SCHEMA_VERSION, Permission, TrustedSubject } from './model';
 import { InventoryInput } from './read';
+import { REVOKED_OPERATOR, revokedCondition } from './revocation';
 import { evaluate } from '../guardrails/engine';
 import { GuardrailException } from '../guardrails/exceptions';
 import { kubernetesObject } from '../synth/kubernetes';
@@ -34,6 +36,19 @@ function credentialTypeOf(draft: RecordDraft, subjects: readonly TrustedSubject[
   return subjects.length > 0 ? 'federated' : 'unknown';
 }
 
+/** A subject of a revoked identity: the same, with the `revoked AT` condition (once). */
+function revokedSubject(subject: TrustedSubject, revoked: NonNullable<RecordDraft['revoked']>): TrustedSubject {
+  if (subject.conditions.some((c) => c.operator === REVOKED_OPERATOR)) return subject;
+  return makeSubject({
+    kind: subject.kind,
+    issuer: subject.issuer,
+    claims: subject.claims,
+    conditions: [...subject.conditions, revokedCondition(revoked)],
+    source: subject.source,
+    wildcard: subject.wildcard,
+  });
+}
+
 /**
  * Builds the inventory of everything read: one record per identity, with its trust, permissions, ownership,
  * credential type and session, its guardrail findings and exceptions, and the programme metrics.
@@ -44,6 +59,7 @@ export function buildInventory(input: Pick<InventoryInput, 'resources' | 'files'
   awsRecords(input.resources, drafts, index);
   gcpRecords(input.resources, drafts, index, input.googleProject ?? ((r) => input.defaultGoogleProject?.(r.file)));
   azureRecords(input.resources, drafts, index);
+  readDetectionsAndRevocations(input.resources, drafts, index);
   const serviceAccounts = kubernetesRecords(input.resources, drafts, input.relativeFile ?? ((file) => file));
   const repositorySides = input.repositorySides ?? [];
   const sideWarnings = recordBothSides(drafts, {
@@ -58,11 +74,13 @@ export function buildInventory(input: Pick<InventoryInput, 'resources' | 'files'
   const exceptedAt = new Map<string, typeof guardrails.excepted>();
   for (const f of guardrails.excepted) exceptedAt.set(`${f.file}:${f.resource}`, [...(exceptedAt.get(`${f.file}:${f.resource}`) ?? []), f]);
   const identities: IdentityRecord[] = drafts.entries().map(([id, draft]) => {
-    const subjects = byText(draft.subjects);
+    const subjects = byText(draft.revoked ? draft.subjects.map((s) => revokedSubject(s, draft.revoked!)) : draft.subjects);
     const permissions: Permission[] = byText(draft.permissions);
     const allowed = permissions.filter((p) => p.effect === 'allow');
     const resources = uniqueSorted(draft.resources);
     const credentialType = credentialTypeOf(draft, subjects);
+    // Detections are about federated cloud identities (a Kubernetes ServiceAccount is watched through the identity it binds to).
+    if (draft.defined && credentialType === 'federated' && draft.cloud !== 'kubernetes') draft.attributes[DETECTIONS] = detectionsState(draft);
     const privilegedReasons = uniqueSorted([...draft.privilegedReasons, ...(credentialType === 'human-break-glass' && draft.privilegedReasons.length === 0 ? ['break-glass access'] : [])]);
     const reviewBy = draft.ownership.reviewBy ?? (draft.breakGlass ? draft.ownership.expires : undefined);
     return {
@@ -93,6 +111,7 @@ export function buildInventory(input: Pick<InventoryInput, 'resources' | 'files'
           expires: f.exception.expires,
         }))
         .filter((e, i, all) => all.findIndex((o) => o.ruleId === e.ruleId && o.findingKey === e.findingKey && o.reason === e.reason) === i),
+      revoked: draft.revoked ?? null,
       attributes: Object.fromEntries(Object.entries(draft.attributes).sort(([a], [b]) => (a < b ? -1 : 1))),
     };
   }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -1,4 +1,5 @@
 import { ADMISSION_POLICY, REPOSITORY_SIDE, sideStates } from './both-sides';
+import { DETECTIONS } from './detections';
 import { code, duration, identityFacts, identityTitle, percent, text } from './markdown';
 import { IdentityRecord, Inventory } from './model';
 
@@ -29,6 +30,8 @@ const CSV_COLUMNS: Array<[string, (r: IdentityRecord) => unknown]> = [
   ['privileged', (r) => r.privileged],
   ['privileged_reasons', (r) => r.privilegedReasons.join('\n')],
   ['review_overdue', (r) => r.reviewOverdue],
+  ['revoked', (r) => (r.revoked ? `${r.revoked.at} ${r.revoked.reason}` : '')],
+  ['detections', (r) => r.attributes[DETECTIONS]],
   ['findings', (r) => r.findings.map((f) => `${f.ruleId} ${f.message}`).join('\n')],
   ['exceptions', (r) => r.exceptions.map((e) => `${e.ruleId} (${e.owner}, until ${e.expires}): ${e.reason}`).join('\n')],
   ['file', (r) => r.file],
@@ -59,6 +62,13 @@ function otherSideFlags(record: IdentityRecord): string[] {
   ];
 }
 
+/** Flags for detections that do not watch the identity: `not watched`, `detections opted out`. */
+function detectionFlags(record: IdentityRecord): string[] {
+  const state = record.attributes[DETECTIONS];
+  if (state === undefined || state.startsWith('watched')) return [];
+  return state.startsWith('opted-out') ? ['detections opted out'] : ['not watched'];
+}
+
 /** The inventory as a Markdown report: metrics, a table of identities, and each identity's trust and permissions. */
 export function inventoryMarkdown(inventory: Inventory): string {
   const m = inventory.metrics;
@@ -86,6 +96,10 @@ export function inventoryMarkdown(inventory: Inventory): string {
   const both = m.bothSides;
   lines.push(`| Both sides | ${both.complete} of ${both.total} cloud identities with a CI or ServiceAccount trust have the other side emitted (${percent(both.ratio)})`
     + `${both.incompleteIds.length > 0 ? `; not: ${both.incompleteIds.map(code).join(', ')}` : ''} |`);
+  const detections = m.identitiesWithDetections;
+  lines.push(`| Identities with detections | ${detections.watched} of ${detections.total} federated identities are watched for refused and foreign assumptions (${percent(detections.ratio)}); `
+    + `${detections.optedOutIds.length} opted out${ids(detections.optedOutIds)}; ${detections.missingIds.length} missing${ids(detections.missingIds)} |`);
+  lines.push(`| Revoked identities | ${m.revokedIdentities.count}${m.revokedIdentities.count > 0 ? `: ${m.revokedIdentities.ids.map(code).join(', ')}` : ''} |`);
   lines.push(`| Credential types | ${Object.entries(m.byCredentialType).map(([type, n]) => `${type} ${n}`).join(', ')} |`);
   lines.push('');
   lines.push('## Identities', '', '| identity | owner | environment | tier | review-by | credential | session | trusted subjects | blast radius | flags |', '|---|---|---|---|---|---|---|---|---|---|');
@@ -98,14 +112,24 @@ export function inventoryMarkdown(inventory: Inventory): string {
       ...(r.findings.length > 0 ? [`${r.findings.length} findings`] : []),
       ...(r.exceptions.length > 0 ? [`${r.exceptions.length} exceptions`] : []),
       ...otherSideFlags(r),
+      ...detectionFlags(r),
+      ...(r.revoked ? [`revoked ${r.revoked.at}`] : []),
     ];
     const o = r.ownership;
     lines.push(`| ${code(r.id)} | ${text(o.owner ?? '—')} | ${text(o.environment ?? '—')} | ${o.tier ?? '—'} | ${o.reviewBy ?? o.expires ?? '—'} | ${r.credentialType} | ${duration(r.maxSessionSeconds)} | ${r.trustedSubjects.length} | ${r.blastRadius.entries}${r.blastRadius.wildcardEntries > 0 ? ` (${r.blastRadius.wildcardEntries} wildcard)` : ''} | ${flags.join(', ')} |`);
   }
   lines.push('');
+  const revoked = inventory.identities.filter((r) => r.revoked !== null);
+  if (revoked.length > 0) {
+    lines.push('## Revoked identities', '', '| identity | revoked at | reason |', '|---|---|---|');
+    for (const r of revoked) lines.push(`| ${code(r.id)} | ${r.revoked!.at} | ${text(r.revoked!.reason)} |`);
+    lines.push('');
+  }
   lines.push('## Details', '');
   for (const r of inventory.identities) {
     lines.push(`### ${identityTitle(r)}`, '', `${code(r.id)} · ${identityFacts(r)}`, '');
+    if (r.revoked) lines.push(`**Revoked** at ${r.revoked.at}: ${text(r.revoked.reason)}.${r.trustedSubjects.length > 0 ? ' Every subject below is refused.' : ''}`, '');
+    if (r.attributes[DETECTIONS] !== undefined) lines.push(`Detections: ${code(r.attributes[DETECTIONS])}.`, '');
     lines.push(r.trustedSubjects.length > 0 ? 'Can be assumed by:' : 'Can be assumed by: nobody in this output.');
     for (const s of r.trustedSubjects) lines.push(`- ${code(s.text)}${s.wildcard ? ' (wildcard)' : ''}${s.pullRequest ? ' (admits pull_request runs)' : ''}`);
     lines.push('', r.permissions.length > 0 ? 'Can do:' : 'Can do: nothing granted in this output.');

@@ -11,6 +11,9 @@ const RULES: Array<{ type: ChangeType; id: string; name: string; level: 'error' 
   { type: 'credential-changed', id: 'KL-D-STATIC-CREDENTIAL', name: 'StaticCredential', level: 'error', severity: '8.0', description: 'An identity now has a static, long-lived credential (key, secret, password or token secret).' },
   { type: 'session-increased', id: 'KL-D-SESSION-INCREASED', name: 'SessionIncreased', level: 'warning', severity: '4.0', description: 'An identity\'s credentials now live longer.' },
   { type: 'ownership-removed', id: 'KL-D-OWNERSHIP-REMOVED', name: 'OwnershipRemoved', level: 'warning', severity: '3.0', description: 'An identity lost its owner, environment, tier or review-by date.' },
+  { type: 'identity-unrevoked', id: 'KL-D-REVOCATION-REMOVED', name: 'RevocationRemoved', level: 'error', severity: '8.0', description: 'A revoked identity is no longer revoked: its trust admits its subjects again and its sessions are no longer denied.' },
+  { type: 'revocation-changed', id: 'KL-D-REVOCATION-EARLIER', name: 'RevocationEarlier', level: 'warning', severity: '6.0', description: 'A revocation\'s moment moved earlier: sessions issued between the two moments are no longer denied.' },
+  { type: 'detections-removed', id: 'KL-D-DETECTIONS-REMOVED', name: 'DetectionsRemoved', level: 'warning', severity: '5.0', description: 'A federated identity is no longer watched for refused and foreign assumptions (its detection was removed, disabled or opted out): less oversight, not more access.' },
   { type: 'attribute-changed', id: 'KL-D-GUARD-REMOVED', name: 'GuardRemoved', level: 'warning', severity: '5.0', description: 'A limit on an identity was removed (permissions boundary, disabled state), its token is now mounted into pods, or the other side of its trust (repository side, admission policy) is no longer emitted.' },
 ];
 

@@ -99,6 +99,10 @@ export interface VerifyTrust {
   readonly alternatives: readonly TrustAlternative[];
   /** Set when the trust cannot be evaluated (unresolved reference, unmodelled federation such as SAML): why. */
   readonly unevaluable?: string;
+  /** Set when the identity is revoked (./revoked.ts): its legitimate tokens must be refused. */
+  readonly revocation?: VerifyRevocation;
+  /** A revoked identity no trust reads any more (its bindings or credentials are not rendered): nothing to evaluate. */
+  readonly withoutCredential?: boolean;
   /** The trust's evaluator (never called when `unevaluable` is set). */
   evaluate(token: Token): Decision;
   /**
@@ -106,6 +110,12 @@ export interface VerifyTrust {
    * grant, e.g. the legitimate tokens of another provider of the same GCP pool (`other-provider-of-pool`).
    */
   additionalForged?(): readonly ForgedVariant[];
+}
+
+/** A revoked identity: since when, and why (as declared). */
+export interface VerifyRevocation {
+  readonly at: string;
+  readonly reason: string;
 }
 
 /** A forged variant of a legitimate token. */
@@ -146,8 +156,11 @@ export interface Evaluated {
   readonly sharedByDesign?: string;
 }
 
-/** The verdict on one trust. */
-export type TrustVerdict = 'sound' | 'weak' | 'broken' | 'not-evaluable';
+/**
+ * The verdict on one trust. `revoked`: the identity is revoked and every token, legitimate or forged, is refused (as
+ * declared); a revoked identity that still admits its legitimate token is `broken`.
+ */
+export type TrustVerdict = 'sound' | 'weak' | 'broken' | 'not-evaluable' | 'revoked';
 
 /** The result of one trust. */
 export interface TrustResult {
@@ -167,6 +180,8 @@ export interface TrustResult {
   /** Counts: legitimate admitted / total, forged denied / total (shared-by-design variants not counted as forged). */
   readonly counts: { readonly legitimateAdmitted: number; readonly legitimate: number; readonly forgedDenied: number; readonly forged: number };
   readonly unevaluable?: string;
+  /** The revocation, when the identity is revoked. */
+  readonly revocation?: VerifyRevocation;
 }
 
 /** Version of the verify JSON schema. */
@@ -184,6 +199,8 @@ export interface VerifyReport {
     readonly weak: number;
     readonly broken: number;
     readonly notEvaluable: number;
+    /** Revoked identities whose every token is refused (always set by verify; optional for reports built by hand). */
+    readonly revoked?: number;
     readonly legitimateTokens: number;
     readonly forgedTokens: number;
     readonly forgedAdmitted: number;

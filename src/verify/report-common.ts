@@ -3,7 +3,7 @@
  * trusts and tokens, a claim value as text, and the names of trusts and tokens.
  */
 import { FORGED_FAMILIES } from './forge';
-import { ClaimValue, Evaluated, Token, TrustKind, TrustResult, VerifyReport } from './model';
+import { ClaimValue, Evaluated, Token, TrustKind, TrustResult, VerifyReport, VerifyRevocation } from './model';
 import { byText } from './order';
 import { canonicalJson } from './tokens';
 
@@ -68,7 +68,21 @@ export function admittedForgeries(t: TrustResult): Evaluated[] {
 
 /** Legitimate tokens that were not admitted. */
 export function refusedLegitimate(t: TrustResult): Evaluated[] {
+  // A revoked identity's legitimate tokens are refused as declared: no problem.
+  if (t.revocation !== undefined) return [];
   return sortedEvaluated(t.legitimate.filter((e) => e.decision.outcome !== 'admitted'));
+}
+
+/** What a revoked trust says when it holds: every legitimate token refused, as declared. */
+export function revokedNote(revocation: VerifyRevocation, tokens: number): string {
+  return tokens === 0
+    ? `revoked at ${revocation.at} (${revocation.reason}): no binding or credential is left, no token is admitted`
+    : `revoked at ${revocation.at} (${revocation.reason}): legitimate tokens refused as declared`;
+}
+
+/** The legitimate tokens a revoked identity still admits (each is a problem: the revocation does not hold). */
+export function admittedDespiteRevocation(t: TrustResult): Evaluated[] {
+  return t.revocation === undefined ? [] : sortedEvaluated(t.legitimate.filter((e) => e.decision.outcome === 'admitted'));
 }
 
 /** One line naming a token: its issuer, `sub` and `aud` (Pod Identity and GKE: the identity it carries). */

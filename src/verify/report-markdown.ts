@@ -5,7 +5,8 @@
  */
 import type { ClaimValue, Evaluated, Token, TrustResult, VerifyReport } from './model';
 import {
-  admittedForgeries, byText, claimText, KIND_LABELS, refusedLegitimate, sortedEvaluated, sortedTrusts, tokenSummary, trustTitle,
+  admittedDespiteRevocation, admittedForgeries, byText, claimText, KIND_LABELS, refusedLegitimate, revokedNote, sortedEvaluated, sortedTrusts,
+  tokenSummary, trustTitle,
 } from './report-common';
 import { packSections } from '../core/report';
 
@@ -112,6 +113,10 @@ function trustSection(t: TrustResult): string[] {
     lines.push(`Not evaluable: ${richText(t.unevaluable ?? t.problems.join('; '))}. This trust is not verified.`, '');
     return lines;
   }
+  if (t.revocation !== undefined) {
+    lines.push(`**Revoked** at ${text(t.revocation.at)}: ${text(t.revocation.reason)}.${t.verdict === 'revoked' ? ` ${text(revokedNote(t.revocation, t.counts.legitimate).replace(/^revoked at [^:]*: /, ''))}.` : ''}`, '');
+  }
+  for (const e of admittedDespiteRevocation(t)) lines.push(`**Legitimate token admitted despite the revocation**: ${text(e.description)}. Admitted by: ${text(e.decision.detail)}`, '');
   lines.push(countsLine(t), '');
   if (t.unpinned) {
     const problem = t.problems.find((p) => p.startsWith('unpinned'));
@@ -168,7 +173,8 @@ export function verifyMarkdown(report: VerifyReport, options: VerifyMarkdownOpti
   if (trusts.length === 0) {
     lines.push(`**No federated trust found** in ${report.sources.length} file${report.sources.length === 1 ? '' : 's'}: nothing to verify.`, '');
   } else {
-    lines.push(`**${s.trusts} trust${s.trusts === 1 ? '' : 's'}: ${s.weak} weak, ${s.broken} broken, ${s.notEvaluable} not evaluable, ${s.sound} sound**; `
+    lines.push(`**${s.trusts} trust${s.trusts === 1 ? '' : 's'}: ${s.weak} weak, ${s.broken} broken, ${s.notEvaluable} not evaluable, ${s.sound} sound`
+      + `${(s.revoked ?? 0) > 0 ? `, ${s.revoked} revoked` : ''}**; `
       + `${s.legitimateTokens} legitimate tokens, ${s.forgedTokens} forged tokens, ${s.forgedAdmitted} forged admitted.`, '');
     if (s.weak + s.broken > 0) lines.push('This fails `keyless verify`: a weak trust admits a forged token or pins no identity, a broken one refuses its legitimate token.', '');
   }
@@ -179,7 +185,7 @@ export function verifyMarkdown(report: VerifyReport, options: VerifyMarkdownOpti
   footer.push('<sub>Each trust is evaluated with its cloud\'s rules against the tokens its legitimate identities get and a documented family of forged variants '
     + '(see the README, "Verify: forged-token evaluation"). Sound means every legitimate token was admitted and every forged one denied.</sub>');
   const limit = options.maxLength ?? MAX_COMMENT_LENGTH;
-  const sections: Array<[TrustResult['verdict'], string]> = [['weak', 'Weak'], ['broken', 'Broken'], ['not-evaluable', 'Not evaluable']];
+  const sections: Array<[TrustResult['verdict'], string]> = [['weak', 'Weak'], ['broken', 'Broken'], ['not-evaluable', 'Not evaluable'], ['revoked', 'Revoked']];
   const bySection = sections.map(([verdict, title]) => ({ title, items: trusts.filter((t) => t.verdict === verdict) }));
   const packed = packSections(lines, footer, limit, bySection, trustSection);
   let { shown, length } = packed;

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'crypto';
 import type { TrustResult, VerifyReport } from './model';
-import { admittedForgeries, refusedLegitimate, sortedTrusts, tokenSummary, trustTitle } from './report-common';
+import { admittedDespiteRevocation, admittedForgeries, refusedLegitimate, sortedTrusts, tokenSummary, trustTitle } from './report-common';
 import { sarifLog } from '../core/report';
 
 /** SARIF rules of verify. */
@@ -32,6 +32,14 @@ const RULES = [
     severity: '4.0',
     description: 'A legitimate token is refused: the identity the trust was written for cannot get in (a wrong audience or issuer, or a claim the cloud does not see).',
     help: 'Compare the refused token with the trust: the reason names the first requirement it fails.',
+  },
+  {
+    id: 'KL-V-REVOKED-ADMITTED',
+    name: 'RevokedTokenAdmitted',
+    level: 'error',
+    severity: '9.0',
+    description: 'A revoked identity still admits its legitimate token: the revocation does not hold (no explicit Deny, a binding or federated credential still rendered).',
+    help: 'Check that the revocation is rendered (AWS: the trust\'s KeylessRevoked Deny; GCP: no binding; Azure: no federated credential), then re-run `keyless verify`.',
   },
   {
     id: 'KL-V-NOT-EVALUABLE',
@@ -78,6 +86,15 @@ function trustResults(t: TrustResult): Array<{ rule: RuleId; message: string; ke
   if (refused.length > 0) {
     const listed = refused.map((e) => `${e.description} (${tokenSummary(e.token)}): ${e.decision.detail}`).join('; ');
     results.push({ rule: 'KL-V-LEGITIMATE-REFUSED', message: `${trustTitle(t)} (${t.id}) refuses ${refused.length} legitimate token${refused.length === 1 ? '' : 's'}: ${listed}`, key: '' });
+  }
+  const despite = admittedDespiteRevocation(t);
+  if (despite.length > 0) {
+    const listed = despite.map((e) => `${e.description} (${tokenSummary(e.token)}): ${e.decision.detail}`).join('; ');
+    results.push({
+      rule: 'KL-V-REVOKED-ADMITTED',
+      message: `${trustTitle(t)} (${t.id}) is revoked at ${t.revocation!.at} (${t.revocation!.reason}) but admits ${despite.length} legitimate token${despite.length === 1 ? '' : 's'}: ${listed}`,
+      key: '',
+    });
   }
   return results;
 }

@@ -8,7 +8,7 @@
  * order and texts they share.
  */
 import type { Evaluated, TrustResult, VerifyReport } from './model';
-import { byText, sortedClaims, sortedEvaluated, sortedTrusts } from './report-common';
+import { byText, revokedNote, sortedClaims, sortedEvaluated, sortedTrusts } from './report-common';
 
 export { VERIFY_COMMENT_MARKER, verifyMarkdown } from './report-markdown';
 export type { VerifyMarkdownOptions } from './report-markdown';
@@ -42,6 +42,7 @@ function trustJson(t: TrustResult): object {
     verdict: t.verdict,
     problems: [...t.problems],
     unpinned: t.unpinned,
+    ...(t.revocation !== undefined ? { revocation: { at: t.revocation.at, reason: t.revocation.reason } } : {}),
     ...(t.unevaluable !== undefined ? { unevaluable: t.unevaluable } : {}),
     counts: {
       legitimateAdmitted: t.counts.legitimateAdmitted, legitimate: t.counts.legitimate, forgedDenied: t.counts.forgedDenied, forged: t.counts.forged,
@@ -75,7 +76,8 @@ export function verifySummaryLines(report: VerifyReport): string[] {
   const lines: string[] = [];
   for (const t of sortedTrusts(report)) {
     const c = t.counts;
-    const counts = t.verdict === 'not-evaluable' ? 'not verified' : `legitimate ${c.legitimateAdmitted}/${c.legitimate} admitted, forged ${c.forgedDenied}/${c.forged} denied`;
+    const tally = `legitimate ${c.legitimateAdmitted}/${c.legitimate} admitted, forged ${c.forgedDenied}/${c.forged} denied`;
+    const counts = t.verdict === 'not-evaluable' ? 'not verified' : t.verdict === 'revoked' ? `${revokedNote(t.revocation!, c.legitimate)}, ${tally}` : tally;
     lines.push(`${t.verdict} ${t.id} (${t.location.file} ${t.location.resource}): ${counts}`);
     for (const problem of t.problems) lines.push(`  ${problem}`);
   }

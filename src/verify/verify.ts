@@ -12,6 +12,7 @@ import {
   VERIFY_SCHEMA_VERSION, VerifyReport, VerifyTrust,
 } from './model';
 import { tokenSummary } from './report-common';
+import { withRevocations } from './revoked';
 import { legitimateIdentities, tokenKey } from './tokens';
 import type { SynthOutput } from '../synth/model';
 
@@ -56,8 +57,21 @@ function countsOf(legitimate: readonly Evaluated[], forged: readonly Evaluated[]
 }
 
 /** What a result says of the trust itself. */
-function about(trust: VerifyTrust): Pick<TrustResult, 'id' | 'cloud' | 'kind' | 'identity' | 'location' | 'resources'> {
-  return { id: trust.id, cloud: trust.cloud, kind: trust.kind, identity: trust.identity, location: trust.location, resources: trust.resources };
+function about(trust: VerifyTrust): Pick<TrustResult, 'id' | 'cloud' | 'kind' | 'identity' | 'location' | 'resources' | 'revocation'> {
+  return {
+    id: trust.id,
+    cloud: trust.cloud,
+    kind: trust.kind,
+    identity: trust.identity,
+    location: trust.location,
+    resources: trust.resources,
+    ...(trust.revocation !== undefined ? { revocation: trust.revocation } : {}),
+  };
+}
+
+/** A revoked identity with no trust left to evaluate (GCP, Azure: bindings and credentials not rendered). */
+function revokedWithoutCredential(trust: VerifyTrust & { revocation: NonNullable<VerifyTrust['revocation']> }): TrustResult {
+  return { ...about(trust), verdict: 'revoked', problems: [], unpinned: false, legitimate: [], forged: [], counts: countsOf([], []) };
 }
 
 function notEvaluable(trust: VerifyTrust, reason: string): TrustResult {
@@ -97,6 +111,10 @@ function forgedOf(trust: VerifyTrust, legitimate: readonly LegitimateIdentity[])
 /** Verifies one trust. */
 export function verifyTrust(trust: VerifyTrust): TrustResult {
   if (trust.unevaluable !== undefined) return notEvaluable(trust, trust.unevaluable);
+  const revocation = trust.revocation;
+  if (revocation !== undefined && trust.withoutCredential === true) {
+    return revokedWithoutCredential({ ...trust, revocation });
+  }
   const identities = legitimateIdentities(trust);
   if (identities.length === 0) return notEvaluable(trust, 'no legitimate identity can be derived from the trust');
   // A token the platform never issues is refused whatever the trust says: the trust is written for nobody.
@@ -117,7 +135,8 @@ export function verifyTrust(trust: VerifyTrust): TrustResult {
   if (unsupported) return notEvaluable(trust, unsupported.decision.detail);
 
   const invented = [...new Set(identities.flatMap(unpinnedClaims))].sort();
-  const unpinned = invented.length > 0;
+  // A revoked trust refuses every token: what it would pin no longer matters.
+  const unpinned = invented.length > 0 && revocation === undefined;
   const problems: string[] = [];
   if (unpinned) problems.push(`unpinned: the trust pins none of ${invented.map((c) => `\`${c}\``).join(', ')} to one value: verify chose one, and others are admitted`);
   for (const e of forged) {
@@ -126,11 +145,18 @@ export function verifyTrust(trust: VerifyTrust): TrustResult {
     }
   }
   for (const e of legitimate) {
-    if (e.decision.outcome !== 'admitted') problems.push(`legitimate identity refused: ${e.description}: ${e.decision.detail}`);
+    if (revocation !== undefined) {
+      if (e.decision.outcome === 'admitted') problems.push(`revoked at ${revocation.at} (${revocation.reason}) but the legitimate identity is still admitted: ${e.description}: ${e.decision.detail}`);
+    } else if (e.decision.outcome !== 'admitted') {
+      problems.push(`legitimate identity refused: ${e.description}: ${e.decision.detail}`);
+    }
   }
   const forgedAdmitted = forged.some((e) => e.decision.outcome === 'admitted' && !e.sharedByDesign);
   const legitimateRefused = legitimate.some((e) => e.decision.outcome !== 'admitted');
-  const verdict: TrustVerdict = forgedAdmitted || unpinned ? 'weak' : legitimateRefused ? 'broken' : 'sound';
+  const legitimateAdmitted = legitimate.some((e) => e.decision.outcome === 'admitted');
+  const verdict: TrustVerdict = forgedAdmitted || unpinned ? 'weak'
+    : revocation !== undefined ? (legitimateAdmitted ? 'broken' : 'revoked')
+      : legitimateRefused ? 'broken' : 'sound';
   return {
     ...about(trust),
     verdict,
@@ -152,7 +178,7 @@ export function readTrusts(output: SynthOutput): { trusts: VerifyTrust[]; warnin
     warnings.push(...read.warnings);
   }
   const count = new Map<string, number>();
-  const unique = trusts.map((t) => {
+  const unique = withRevocations(trusts, output).map((t) => {
     const n = (count.get(t.id) ?? 0) + 1;
     count.set(t.id, n);
     return n === 1 ? t : { ...t, id: `${t.id}#${n}` };
@@ -176,6 +202,7 @@ export function verify(output: SynthOutput): VerifyReport {
       weak: by('weak'),
       broken: by('broken'),
       notEvaluable: by('not-evaluable'),
+      revoked: by('revoked'),
       legitimateTokens: results.reduce((n, r) => n + r.legitimate.length, 0),
       forgedTokens: results.reduce((n, r) => n + r.counts.forged, 0),
       forgedAdmitted: results.reduce((n, r) => n + r.forged.filter((e) => e.decision.outcome === 'admitted' && !e.sharedByDesign).length, 0),

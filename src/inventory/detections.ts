@@ -1,0 +1,254 @@
+/**
+ * Whether each federated identity is watched (issue 19): the detection resources found for it in the output, its
+ * opt-out, or why it is not watched; and whether it is revoked (revocation.ts). Every index is built once, so the cost
+ * is linear in the resources (no identity × rule scan).
+ *
+ * What counts as a detection of an identity:
+ * - AWS (CloudFormation): an `AWS::Events::Rule` whose `EventPattern.detail.requestParameters.roleArn` names the role
+ *   (`Fn::GetAtt [ROLE, Arn]`, or an ARN literal or built with `Fn::Join` / `Fn::Sub` whose `role/…NAME` is the
+ *   role's name), on the default bus, with at least one target, in state `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`:
+ *   a rule `ENABLED` does not receive read-only management events delivered by CloudTrail, which
+ *   `AssumeRoleWithWebIdentity` is (EventBridge User Guide, "Receiving read-only management events from AWS services",
+ *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html).
+ *   Opt-out: role tag `keyless:detections-opt-out`.
+ * - GCP: a `google_monitoring_alert_policy` that is enabled and has a notification channel, whose `user_labels`
+ *   `keyless-identity` is the identity's label value (gcpLabelValue of its name, service account id, pool provider id)
+ *   or whose condition filter, or the filter of the `google_logging_metric` it alerts on, names the service account
+ *   email or the `workloadIdentityPools/POOL/providers/ID` of the identity. Opt-out: `detections-opt-out=` in the
+ *   ownership description.
+ * - Azure: an `azurerm_monitor_scheduled_query_rules_alert_v2` tagged `keyless-identity` = the identity's name
+ *   (`NAME` or `RESOURCE_GROUP/NAME`), enabled, with an action group. Tag `keyless-detections` = `no-workspace` on the
+ *   identity: not watched, no Log Analytics workspace. Opt-out: tag `keyless-detections-opt-out`.
+ *
+ * AWS detections written in Terraform (`aws_cloudwatch_event_rule`) are not read: such identities read `missing`.
+ */
+import { Drafts, RecordDraft, sourceOf } from './draft';
+import { awsRoleRevocation, azureRevocation, gcpRevocation } from './revocation';
+import { decodeOwnershipDescription, decodeOwnershipTags, gcpLabelValue, OWNERSHIP_PREFIX } from '../core/ownership';
+import { NeutralResource } from '../synth/model';
+import { attributesOf, TerraformIndex } from '../synth/terraform';
+import { asList, cfnString, parseDocument, safeJson } from '../synth/values';
+
+/** The inventory attribute holding an identity's detections state. */
+export const DETECTIONS = 'detections';
+
+/** Field (after the ownership prefix, or in a GCP description) holding a tier-1 identity's opt-out reason. */
+export const DETECTIONS_OPT_OUT_KEY = 'detections-opt-out';
+/** Azure tag (after the prefix) saying why no detection is rendered, and its value when the route has no workspace. */
+export const DETECTIONS_STATE_KEY = 'detections';
+export const NO_WORKSPACE = 'no-workspace';
+
+/** The EventBridge state that receives read-only CloudTrail management events (STS AssumeRole* among them). */
+const ALL_MANAGEMENT_EVENTS = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+
+/** What was found for one identity. */
+interface Evidence {
+  readonly watched: Set<string>;
+  /** Why a detection resource naming the identity does not count, per resource. */
+  readonly broken: string[];
+  optedOut?: string;
+  noWorkspace?: boolean;
+}
+
+/** One line: `;` and line breaks written as `,` / space (the attribute is one line of `; `-free text). */
+const oneLine = (value: string) => value.replace(/\r?\n/g, ' ').replace(/;/g, ',');
+
+/** The detections state of an identity, as the `detections` attribute writes it, from what was found. */
+function stateOf(evidence: Evidence | undefined): string {
+  if (!evidence) return 'missing';
+  if (evidence.watched.size > 0) return `watched: ${[...evidence.watched].sort().join(', ')}`;
+  if (evidence.optedOut !== undefined) return `opted-out: ${oneLine(evidence.optedOut)}`;
+  if (evidence.noWorkspace) return 'missing: no Log Analytics workspace';
+  if (evidence.broken.length > 0) return `missing: ${[...new Set(evidence.broken)].sort().join(', ')}`;
+  return 'missing';
+}
+
+/**
+ * Reads revocations and detections onto the drafts (after every cloud's reader ran: an AWS role's permissions, which
+ * hold the session-revoking policy, come from several resources).
+ */
+export function readDetectionsAndRevocations(resources: readonly NeutralResource[], drafts: Drafts, index: TerraformIndex): void {
+  const bySource = new Map<string, RecordDraft>();
+  for (const [, draft] of drafts.entries()) if (draft.defined) bySource.set(`${draft.file}:${draft.resource}`, draft);
+  const evidence = new Map<RecordDraft, Evidence>();
+  const of = (draft: RecordDraft): Evidence => {
+    let e = evidence.get(draft);
+    if (!e) evidence.set(draft, e = { watched: new Set(), broken: [] });
+    return e;
+  };
+  const roles = new Map<string, Map<string, NeutralResource>>();
+  const gcpLabels = new Map<string, RecordDraft[]>();
+  const gcpNames = new Map<string, RecordDraft>();
+  const azureNames = new Map<string, RecordDraft>();
+  const label = (key: string, draft: RecordDraft) => {
+    const list = gcpLabels.get(key) ?? [];
+    if (!list.includes(draft)) list.push(draft);
+    gcpLabels.set(key, list);
+  };
+  const byFile = new Map<string, Map<string, NeutralResource>>();
+  for (const r of resources) {
+    if (r.format === 'cloudformation') {
+      if (!byFile.has(r.file)) byFile.set(r.file, new Map());
+      byFile.get(r.file)!.set(r.id, r);
+    }
+    const draft = bySource.get(sourceOf(r));
+    if (!draft) continue;
+    if (r.type === 'AWS::IAM::Role' || r.type === 'aws_iam_role') {
+      draft.revoked = awsRoleRevocation(r, draft, drafts.warnings);
+      const tags = r.format === 'cloudformation'
+        ? Object.fromEntries(asList<any>(r.properties?.Tags).filter((t) => typeof t?.Key === 'string')
+          .map((t) => [t.Key, typeof t.Value === 'string' ? t.Value : safeJson(t.Value)]))
+        : attributesOf(r).tags;
+      const optOut = decodeOwnershipTags(tags, OWNERSHIP_PREFIX.aws)[DETECTIONS_OPT_OUT_KEY];
+      if (optOut !== undefined) of(draft).optedOut = optOut;
+      if (r.format === 'cloudformation') {
+        if (!roles.has(r.file)) roles.set(r.file, new Map());
+        roles.get(r.file)!.set(r.id, r);
+      }
+    } else if (r.type === 'google_service_account' || r.type === 'google_iam_workload_identity_pool_provider') {
+      const p = attributesOf(r);
+      const pool = r.type === 'google_iam_workload_identity_pool_provider' ? index.target(r.file, p.workload_identity_pool_id) : undefined;
+      const poolDescription = pool ? attributesOf(pool).description : undefined;
+      draft.revoked = gcpRevocation(p.description, poolDescription);
+      const optOut = decodeOwnershipDescription(p.description)[DETECTIONS_OPT_OUT_KEY]
+        ?? decodeOwnershipDescription(poolDescription)[DETECTIONS_OPT_OUT_KEY];
+      if (optOut !== undefined) of(draft).optedOut = optOut;
+      label(gcpLabelValue(draft.name), draft);
+      if (r.type === 'google_service_account') {
+        label(gcpLabelValue(index.resolve(r.file, p.account_id)), draft);
+        gcpNames.set(draft.name.toLowerCase(), draft);
+      } else {
+        const providerId = index.resolve(r.file, p.workload_identity_pool_provider_id);
+        const poolId = draft.name.split('/')[1];
+        label(gcpLabelValue(providerId), draft);
+        label(gcpLabelValue(`${poolId}/${providerId}`), draft);
+        gcpNames.set(`workloadidentitypools/${poolId}/providers/${providerId}`.toLowerCase(), draft);
+      }
+    } else if (r.type === 'azurerm_user_assigned_identity') {
+      draft.revoked = azureRevocation(r);
+      const fields = decodeOwnershipTags(attributesOf(r).tags, OWNERSHIP_PREFIX.azure);
+      if (fields[DETECTIONS_OPT_OUT_KEY] !== undefined) of(draft).optedOut = fields[DETECTIONS_OPT_OUT_KEY];
+      if (fields[DETECTIONS_STATE_KEY] === NO_WORKSPACE) of(draft).noWorkspace = true;
+      azureNames.set(draft.name.toLowerCase(), draft);
+      azureNames.set(draft.name.slice(draft.name.indexOf('/') + 1).toLowerCase(), draft);
+    }
+  }
+
+  // AWS: EventBridge rules, by the role their pattern names.
+  for (const [file, byId] of byFile) {
+    const stack = file.replace(/^.*\//, '').replace(/\.template\.(json|ya?ml)$|\.(json|ya?ml)$/, '');
+    const nameOf = (r: NeutralResource, prop: string) => (typeof r.properties[prop] === 'string' ? r.properties[prop] : `${stack}/${r.id}`);
+    const fileRoles = roles.get(file) ?? new Map<string, NeutralResource>();
+    const roleByName = new Map<string, NeutralResource>();
+    for (const role of fileRoles.values()) roleByName.set(nameOf(role, 'RoleName'), role);
+    for (const rule of byId.values()) {
+      if (rule.type !== 'AWS::Events::Rule') continue;
+      const pattern = parseDocument(rule.properties?.EventPattern);
+      const named = new Set<RecordDraft>();
+      for (const value of asList<unknown>(pattern?.detail?.requestParameters?.roleArn)) {
+        const getAtt = (value as any)?.['Fn::GetAtt'];
+        const logical = Array.isArray(getAtt) ? String(getAtt[0]) : typeof getAtt === 'string' ? getAtt.split('.')[0] : undefined;
+        const role = logical !== undefined ? fileRoles.get(logical) : undefined;
+        if (role) {
+          named.add(bySource.get(sourceOf(role))!);
+          continue;
+        }
+        if (typeof value !== 'string' && (value === null || typeof value !== 'object' || logical !== undefined)) continue;
+        const arn = cfnString(value, byId, nameOf);
+        const name = /:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+        if (name === undefined) continue;
+        const target = roleByName.get(name);
+        const draft = target ? bySource.get(sourceOf(target)) : drafts.find('aws', 'role', name);
+        if (draft) named.add(draft);
+      }
+      if (named.size === 0) continue;
+      const problem = eventRuleProblem(rule);
+      for (const draft of named) {
+        if (problem) of(draft).broken.push(`rule ${rule.id} ${problem}`);
+        else of(draft).watched.add(sourceOf(rule));
+      }
+    }
+  }
+
+  // GCP: alert policies, by their label or the filters they (or their log-based metrics) read.
+  const google = resources.filter((r) => r.format === 'terraform' && (r.type === 'google_monitoring_alert_policy' || r.type === 'google_logging_metric'));
+  const metrics = new Map<string, NeutralResource>();
+  for (const m of google) {
+    if (m.type !== 'google_logging_metric') continue;
+    metrics.set(`${m.file}\0${m.id}`, m);
+    metrics.set(`${m.file}\0name:${index.resolve(m.file, attributesOf(m).name)}`, m);
+  }
+  const namedIn = (text: string): RecordDraft[] => {
+    const found: RecordDraft[] = [];
+    for (const email of text.toLowerCase().match(/[a-z0-9-]+@[a-z0-9-]+\.iam\.gserviceaccount\.com/g) ?? []) {
+      const d = gcpNames.get(email);
+      if (d) found.push(d);
+    }
+    for (const provider of text.toLowerCase().match(/workloadidentitypools\/[a-z0-9-]+\/providers\/[a-z0-9-]+/g) ?? []) {
+      const d = gcpNames.get(provider);
+      if (d) found.push(d);
+    }
+    return found;
+  };
+  for (const policy of google) {
+    if (policy.type !== 'google_monitoring_alert_policy') continue;
+    const p = attributesOf(policy);
+    const named = new Set<RecordDraft>();
+    const labelValue = p.user_labels?.['keyless-identity'];
+    if (typeof labelValue === 'string') for (const d of gcpLabels.get(labelValue) ?? []) named.add(d);
+    const used: NeutralResource[] = [];
+    for (const c of asList<any>(p.conditions)) {
+      for (const block of [c?.condition_threshold, c?.condition_matched_log, c?.condition_absent].flatMap((b) => asList<any>(b))) {
+        const filter = typeof block?.filter === 'string' ? block.filter : '';
+        for (const d of namedIn(index.resolve(policy.file, filter))) named.add(d);
+        const target = index.target(policy.file, /\$\{google_logging_metric\.[^}]+\}/.exec(filter)?.[0]);
+        const byName = /logging\.googleapis\.com\/user\/([A-Za-z0-9_.\-/]+)/.exec(index.resolve(policy.file, filter))?.[1];
+        const metric = target?.type === 'google_logging_metric' ? target : byName ? metrics.get(`${policy.file}\0name:${byName}`) : undefined;
+        if (metric) used.push(metric);
+      }
+    }
+    for (const metric of used) {
+      for (const d of namedIn(index.resolve(metric.file, attributesOf(metric).filter ?? ''))) named.add(d);
+    }
+    if (named.size === 0) continue;
+    const problem = p.enabled === false ? 'is disabled'
+      : asList<unknown>(p.notification_channels).length === 0 ? 'has no notification channel' : undefined;
+    const sources = [sourceOf(policy), ...used.map(sourceOf)];
+    for (const draft of named) {
+      if (problem) of(draft).broken.push(`alert policy ${policy.id} ${problem}`);
+      else sources.forEach((s) => of(draft).watched.add(s));
+    }
+  }
+
+  // Azure: scheduled query rules, by their `keyless-identity` tag.
+  for (const rule of resources) {
+    if (rule.format !== 'terraform' || rule.type !== 'azurerm_monitor_scheduled_query_rules_alert_v2') continue;
+    const p = attributesOf(rule);
+    const tag = p.tags?.[`${OWNERSHIP_PREFIX.azure}identity`];
+    const draft = typeof tag === 'string' ? azureNames.get(tag.toLowerCase()) : undefined;
+    if (!draft) continue;
+    const groups = asList<any>(p.action).flatMap((a) => asList<unknown>(a?.action_groups));
+    const problem = p.enabled === false ? 'is disabled' : groups.length === 0 ? 'has no action group' : undefined;
+    if (problem) of(draft).broken.push(`query rule ${rule.id} ${problem}`);
+    else of(draft).watched.add(sourceOf(rule));
+  }
+
+  for (const [draft, e] of evidence) draft.detections = stateOf(e);
+}
+
+/** Why an EventBridge rule does not deliver the role's STS events, or undefined when it does. */
+function eventRuleProblem(rule: NeutralResource): string | undefined {
+  const p = rule.properties ?? {};
+  const state = typeof p.State === 'string' ? p.State : 'ENABLED';
+  if (state === 'DISABLED') return 'is DISABLED';
+  if (state !== ALL_MANAGEMENT_EVENTS) return `is ${state}, which does not receive read-only CloudTrail management events (sts:AssumeRoleWithWebIdentity): needs ${ALL_MANAGEMENT_EVENTS}`;
+  const bus = typeof p.EventBusName === 'string' ? p.EventBusName : 'default';
+  if (bus !== 'default') return `is on event bus ${bus}, not the default bus CloudTrail delivers to`;
+  if (asList<unknown>(p.Targets).length === 0) return 'has no target';
+  return undefined;
+}
+
+/** The `detections` attribute of a federated identity: its state, `missing` when nothing was found. */
+export function detectionsState(draft: RecordDraft): string {
+  return draft.detections ?? 'missing';
+}
