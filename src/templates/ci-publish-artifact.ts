@@ -1,4 +1,5 @@
 import { checkPublishClouds, checkTemplateProps, claimTemplateName, templatePath } from './checks';
+import { identityOptions, TemplateIdentityOptions } from './identity-options';
 import * as aws from '../constructs/aws';
 import type { Stack } from '../constructs/aws/workload-access';
 import * as azure from '../constructs/azure';
@@ -11,7 +12,7 @@ import { checkIdentityName } from '../core/names';
 import { Ownership } from '../core/ownership';
 
 /** Props of {@link CiPublishArtifact}. */
-export interface CiPublishArtifactProps {
+export interface CiPublishArtifactProps extends TemplateIdentityOptions {
   /** Artifact name: the publishers are named after it. */
   readonly name: string;
   /** Ownership (publishing is tier 1). */
@@ -43,7 +44,7 @@ export class CiPublishArtifact {
       fail({ code: 'KL-TPL-NO-TARGET', path: ctx.path, prop: 'aws', problem: 'and `gcp` and `azure` are all missing: the artifact is published nowhere', fix: 'name at least one cloud' });
     }
     claimTemplateName('CiPublishArtifact', props.name, [['aws.stack', props.aws?.stack], ['gcp.stack', props.gcp?.stack], ['azure.stack', props.azure?.stack]], ctx);
-    const common = { name: props.name, ownership: props.ownership, source: props.source };
+    const common = { name: props.name, ownership: props.ownership, source: props.source, ...identityOptions(props) };
     if (props.aws) this.aws = new aws.ScopedPublisherRole(props.aws.stack, `Publish-${props.name}`, { ...common, target: props.aws.target });
     if (props.gcp) {
       this.gcp = new gcp.ScopedPublisherRole(props.gcp.stack, `Publish-${props.name}`, {

@@ -1,4 +1,5 @@
 import { checkAccessList, checkClusterTargets, claimTemplateName, clusterScopes, checkImage, checkReplicas, checkTemplateProps, templatePath } from './checks';
+import { TemplateIdentityOptions } from './identity-options';
 import { Access } from '../core/access';
 import { today } from '../core/clock';
 import { checkNamespace } from '../core/kubernetes';
@@ -7,7 +8,7 @@ import { Ownership } from '../core/ownership';
 import { ClusterTargets, deployOnClusters, hardenedContainer, WorkloadOnClusters } from './private/clusters';
 
 /** Props of {@link DeployService}. */
-export interface DeployServiceProps extends ClusterTargets {
+export interface DeployServiceProps extends ClusterTargets, TemplateIdentityOptions {
   /** Service name: the ServiceAccount, Deployment and identity names (6–30 characters of `[a-z0-9-]`). */
   readonly name: string;
   /** Owner, purpose, environment, tier, review-by. */

@@ -7,4 +7,5 @@ requireFrameworks('templates');
 export * from './deploy-service';
 export * from './scheduled-job';
 export * from './ci-publish-artifact';
+export type { TemplateIdentityOptions } from './identity-options';
 export type { AksTarget, ClusterTargets, EksTarget, GkeTarget, WorkloadOnClusters } from './private/clusters';

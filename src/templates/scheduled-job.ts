@@ -1,4 +1,5 @@
 import { checkAccess, checkAccessList, checkClusterTargets, claimTemplateName, clusterScopes, checkImage, checkTemplateProps, templatePath } from './checks';
+import { TemplateIdentityOptions } from './identity-options';
 import { Access } from '../core/access';
 import { today } from '../core/clock';
 import { fail } from '../core/errors';
@@ -9,7 +10,7 @@ import { describeValue } from '../core/props';
 import { ClusterTargets, deployOnClusters, hardenedContainer, WorkloadOnClusters } from './private/clusters';
 
 /** Props of {@link ScheduledJob}. */
-export interface ScheduledJobProps extends ClusterTargets {
+export interface ScheduledJobProps extends ClusterTargets, TemplateIdentityOptions {
   /** Job name (6–30 characters of `[a-z0-9-]`). */
   readonly name: string;
   /** Ownership. */

@@ -45,7 +45,7 @@ describe('azure detections: the refused sign-in alert', () => {
     const trust = new CiOidcTrust(stack, 'Trust', common);
     const json = tfJson(stack);
     const [identityId] = Object.keys(tfResources(json, 'azurerm_user_assigned_identity'));
-    expect(trust.detections).toEqual({ enabled: true, route: DETECTION_ROUTES.azure });
+    expect(trust.detections).toEqual({ enabled: true });
     expect(tfResources(json, 'azurerm_monitor_scheduled_query_rules_alert_v2')).toEqual({
       Trust_Detections_92DB93ED: {
         name: 'keyless-refused-signin-payments-deploy',

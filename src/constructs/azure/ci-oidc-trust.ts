@@ -5,14 +5,14 @@ import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CiTrustPolicy, ICiSource } from '../../core/ci/policy';
-import { IdentityDetectionsOptions } from '../../core/detections';
+import { IdentityDetectionsOptions, ResolvedDetections } from '../../core/detections';
 import { fail, quote } from '../../core/errors';
 import { checkIdentityName } from '../../core/names';
 import { Ownership, resolveOwnership } from '../../core/ownership';
 import { resolveRevocation, Revocation } from '../../core/revocation';
 import { azureFederatedTrust } from '../../core/trust/azure';
 import { validationContext } from '../private/context';
-import { IdentityDetectionDecision, identityDetections } from '../private/detections';
+import { identityDetections } from '../private/detections';
 import { terraformValidationContext } from '../private/terraform-reference';
 import { azureIdentityMarkers, renderAzureDetections } from './private/detections';
 import { ownedUserAssignedIdentity } from './private/identity';
@@ -111,7 +111,7 @@ export class CiOidcTrust extends Construct {
   /** The decided trust. */
   public readonly trust: CiTrustPolicy;
   /** Whether the identity is watched, and where its alerts go. */
-  public readonly detections: IdentityDetectionDecision<'azure'>;
+  public readonly detections: ResolvedDetections;
   /**
    * The refused sign-in alert.
    *
@@ -131,9 +131,10 @@ export class CiOidcTrust extends Construct {
     const ctx = terraformValidationContext(this);
     this.ownership = resolveOwnership(props.ownership, ctx);
     const name = checkIdentityName(props.name, ctx);
-    this.detections = identityDetections(this, 'azure', props.detections, this.ownership.tier, ctx);
+    const detections = identityDetections(this, 'azure', props.detections, this.ownership.tier, ctx);
+    this.detections = detections.enabled ? { enabled: true } : detections;
     this.revocation = resolveRevocation(props.revoked, ctx);
-    const owned = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx, azureIdentityMarkers(this.detections, this.revocation));
+    const owned = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx, azureIdentityMarkers(detections, this.revocation));
     const { identity, resourceGroupName } = owned;
     this.identity = identity;
     this.trust = resolveCiTrust(this, props.source, ctx, this.ownership.tier);
@@ -158,7 +159,7 @@ export class CiOidcTrust extends Construct {
       },
     }));
 
-    this.detectionRule = renderAzureDetections(this, this.detections, owned);
+    this.detectionRule = renderAzureDetections(this, detections, owned);
 
     this.federatedCredentials = [];
     // Revoked: no credential, so Entra ID matches no token to this identity (the evaluator's "no credential matches").

@@ -3,7 +3,7 @@ import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { Construct } from 'constructs';
 import { CiOidcTrust } from './ci-oidc-trust';
 import { ICiSource } from '../../core/ci/policy';
-import { IdentityDetectionsOptions } from '../../core/detections';
+import { IdentityDetectionsOptions, ResolvedDetections } from '../../core/detections';
 import { fail, quote, ValidationContext } from '../../core/errors';
 import { snapshotDeclaration } from '../../core/literal';
 import { Ownership } from '../../core/ownership';
@@ -108,6 +108,8 @@ export class ScopedPublisherRole extends Construct {
    * @default - not revoked
    */
   public readonly revocation?: Revocation;
+  /** The effective detections of the publisher (those of `trust`). */
+  public readonly detections: ResolvedDetections;
   /**
    * The custom role definition resource (blob containers).
    *
@@ -135,6 +137,7 @@ export class ScopedPublisherRole extends Construct {
       revoked: props.revoked,
     });
     this.revocation = this.trust.revocation;
+    this.detections = this.trust.detections;
     const role = this.grant.customRole;
     if (role === undefined) {
       this.roleAssignment = this.trust.assignRole('Publish', {

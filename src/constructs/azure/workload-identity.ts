@@ -3,14 +3,14 @@ import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/m
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { IdentityDetectionsOptions } from '../../core/detections';
+import { IdentityDetectionsOptions, ResolvedDetections } from '../../core/detections';
 import { checkServiceAccountRef, KubernetesServiceAccountRef } from '../../core/kubernetes';
 import { checkIdentityName } from '../../core/names';
 import { Ownership, resolveOwnership } from '../../core/ownership';
 import { resolveRevocation, Revocation } from '../../core/revocation';
 import { aksFederatedCredential, checkClusterIssuerUrl } from '../../core/trust/azure-workload';
 import { claimWorkloadBinding } from '../private/bindings';
-import { IdentityDetectionDecision, identityDetections } from '../private/detections';
+import { identityDetections } from '../private/detections';
 import { terraformValidationContext } from '../private/terraform-reference';
 import { azureIdentityMarkers, renderAzureDetections } from './private/detections';
 import { ownedUserAssignedIdentity } from './private/identity';
@@ -77,7 +77,7 @@ export class WorkloadIdentity extends Construct {
    */
   public readonly federatedCredential?: FederatedIdentityCredential;
   /** Whether the identity is watched, and where its alerts go. */
-  public readonly detections: IdentityDetectionDecision<'azure'>;
+  public readonly detections: ResolvedDetections;
   /**
    * The refused sign-in alert.
    *
@@ -106,9 +106,10 @@ export class WorkloadIdentity extends Construct {
     const ctx = terraformValidationContext(this);
     this.ownership = resolveOwnership(props.ownership, ctx);
     const name = checkIdentityName(props.name, ctx);
-    this.detections = identityDetections(this, 'azure', props.detections, this.ownership.tier, ctx);
+    const detections = identityDetections(this, 'azure', props.detections, this.ownership.tier, ctx);
+    this.detections = detections.enabled ? { enabled: true } : detections;
     this.revocation = resolveRevocation(props.revoked, ctx);
-    const owned = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx, azureIdentityMarkers(this.detections, this.revocation));
+    const owned = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx, azureIdentityMarkers(detections, this.revocation));
     const { identity, resourceGroupName } = owned;
     this.identity = identity;
     this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
@@ -125,7 +126,7 @@ export class WorkloadIdentity extends Construct {
         audience: [credential.audience],
       }));
     }
-    this.detectionRule = renderAzureDetections(this, this.detections, owned);
+    this.detectionRule = renderAzureDetections(this, detections, owned);
     this.principalId = this.identity.principalId;
     this.clientId = this.identity.clientId;
     this.clientIdOutput = new TerraformOutput(this, 'ClientId', {

@@ -12,6 +12,7 @@ import { Access } from '../../core/access';
 import { fail, ValidationContext } from '../../core/errors';
 import { awsWorkloadStatements, azureWorkloadAssignments, checkGrantedOnEveryCluster, gcpWorkloadBindings } from '../../core/grants';
 import { Ownership } from '../../core/ownership';
+import { identityOptions, TemplateIdentityOptions } from '../identity-options';
 
 /** An EKS cluster the workload runs on. */
 export interface EksTarget {
@@ -93,6 +94,8 @@ export function deployOnClusters(
     ownership: Ownership;
     access: readonly Access[];
     workload: WorkloadFactory;
+    detections?: TemplateIdentityOptions['detections'];
+    revoked?: TemplateIdentityOptions['revoked'];
     /** The prop of each intent in the template's props, for messages. @default - `access[i]` */
     accessProps?: readonly string[];
   },
@@ -102,6 +105,7 @@ export function deployOnClusters(
     fail({ code: 'KL-TPL-NO-TARGET', path: ctx.path, prop: 'eks', problem: 'and `gke` and `aks` are all missing: the workload runs nowhere', fix: 'name at least one cluster the team uses' });
   }
   const serviceAccount = { namespace: props.namespace, name: props.name };
+  const options = identityOptions(props);
   const accessProps = props.accessProps ?? props.access.map((_, i) => `access[${i}]`);
   // Access targets may name the resource granted on by a reference to it in the app (never a deploy-time input).
   const referenceCtx: ValidationContext = {
@@ -124,7 +128,7 @@ export function deployOnClusters(
   let aks: WorkloadOnClusters['aks'];
   if (props.eks) {
     const identity = new aws.WorkloadIdentity(props.eks.stack, scopeId, {
-      name: props.name, ownership: props.ownership, serviceAccount, eks: props.eks.eks,
+      name: props.name, ownership: props.ownership, serviceAccount, eks: props.eks.eks, ...options,
     });
     renderAwsAccessPolicy(identity, awsWorkloadStatements(grants, ctx));
     eks = { identity, ...bound(props.eks.chart, CloudIdentityBinding.aws(identity)) };
@@ -137,6 +141,7 @@ export function deployOnClusters(
       project: props.gke.project,
       projectNumber: props.gke.projectNumber,
       access: props.gke.projectNumber ? 'direct' : 'impersonation',
+      ...options,
     });
     renderGcpAccessBindings(identity, identity.member, gcpWorkloadBindings(grants, ctx, terraformReferenceKey));
     gke = { identity, ...bound(props.gke.chart, CloudIdentityBinding.gcp(identity)) };
@@ -149,6 +154,7 @@ export function deployOnClusters(
       clusterIssuerUrl: props.aks.clusterIssuerUrl,
       resourceGroupName: props.aks.resourceGroupName,
       location: props.aks.location,
+      ...options,
     });
     renderAzureAccessAssignments(identity, identity.principalId, azureWorkloadAssignments(grants, ctx, terraformReferenceKey));
     if (props.aks.chart) {
