@@ -27,7 +27,7 @@ export { writeRepositorySide } from './constructs/private/repository-side';
 export type { RepositorySideIdentityRef, RepositorySideManifest, RepositorySideRepository } from './core/ci/repository-side';
 
 export { routeDetections } from './constructs/private/detections';
-export type { AwsDetectionRoute, AzureDetectionRoute, DetectionRoutes, GcpDetectionRoute, IdentityDetectionsOptions } from './core/detections';
+export type { AwsDetectionRoute, AzureDetectionRoute, DetectionRoutes, GcpDetectionRoute, IdentityDetectionsOptions, ResolvedDetections } from './core/detections';
 export type { Revocation } from './core/revocation';
 
 export type { Ownership } from './core/ownership';

@@ -25,7 +25,7 @@ const SURFACE: Record<string, Surface> = {
       'AccessGrants', 'AwsAccessStatement', 'AwsDetectionRoute', 'AzureAccessGrant', 'AzureDetectionRoute', 'CiPlatform', 'CiRepositoryIdentity', 'CiResolveOptions', 'CiTrustPolicy',
       'ClaimPin', 'ClaimRequirement', 'DetectionRoutes', 'GcpAccessGrant', 'GcpDetectionRoute', 'GitHubActionsProps', 'GitHubSubjectFormat', 'GitLabCiProps', 'ICiSource',
       'IdentityDetectionsOptions', 'KeylessErrorDetails', 'KubernetesServiceAccountRef', 'Ownership', 'ReadObjectsTargets', 'ReadSecretTargets', 'ReferenceFramework',
-      'RepositorySideIdentityRef', 'RepositorySideManifest', 'RepositorySideRepository', 'Revocation', 'RiskTier', 'SendMessagesTargets', 'ValidationContext',
+      'RepositorySideIdentityRef', 'RepositorySideManifest', 'RepositorySideRepository', 'ResolvedDetections', 'Revocation', 'RiskTier', 'SendMessagesTargets', 'ValidationContext',
     ],
   },
   './aws': {
@@ -42,7 +42,7 @@ const SURFACE: Record<string, Surface> = {
     values: ['BreakGlassAccess', 'CiOidcTrust', 'GcpPublishTarget', 'ScopedPublisherRole', 'WorkloadIdentity'],
     types: [
       'ArtifactRegistryTarget', 'BreakGlassAccessProps', 'BreakGlassExpiry', 'CiOidcTrustProps', 'GcpAccessMode', 'GcpBreakGlassMode',
-      'GcpPublishGrant', 'GkeAccessMode', 'ScopedPublisherRoleProps', 'StoragePrefixTarget', 'WorkloadIdentityProps',
+      'GcpDetection', 'GcpDetectionKind', 'GcpPublishGrant', 'GcpRequiredAuditLog', 'GkeAccessMode', 'ScopedPublisherRoleProps', 'StoragePrefixTarget', 'WorkloadIdentityProps',
     ],
   },
   './azure': {
@@ -64,7 +64,7 @@ const SURFACE: Record<string, Surface> = {
   './templates': {
     source: 'templates/index',
     values: ['CiPublishArtifact', 'DeployService', 'ScheduledJob'],
-    types: ['AksTarget', 'CiPublishArtifactProps', 'ClusterTargets', 'DeployServiceProps', 'EksTarget', 'GkeTarget', 'ScheduledJobProps', 'WorkloadOnClusters'],
+    types: ['AksTarget', 'CiPublishArtifactProps', 'ClusterTargets', 'DeployServiceProps', 'EksTarget', 'GkeTarget', 'ScheduledJobProps', 'TemplateIdentityOptions', 'WorkloadOnClusters'],
   },
   './guardrails': {
     source: 'guardrails/index',
@@ -92,7 +92,7 @@ const SURFACE: Record<string, Surface> = {
     types: [
       'BlastRadius', 'BuildInventoryOptions', 'Change', 'ChangeType', 'Cloud', 'Condition', 'CredentialType', 'DiffMarkdownOptions',
       'Direction', 'ExceptionCounts', 'ExceptionUse', 'FailOn', 'IdentityChange', 'IdentityKind', 'IdentityRecord', 'Inventory',
-      'InventoryDiff', 'InventoryInput', 'InventoryMetrics', 'Permission', 'PermissionKind', 'RecordOwnership', 'RepositorySide', 'SarifOptions',
+      'InventoryDiff', 'InventoryInput', 'InventoryMetrics', 'Permission', 'PermissionKind', 'RecordOwnership', 'RepositorySide', 'Revoked', 'SarifOptions',
       'SubjectKind', 'TrustedSubject', 'WriteInventoryOptions',
     ],
   },
@@ -106,7 +106,7 @@ const SURFACE: Record<string, Surface> = {
     types: [
       'ClaimRequirement', 'ClaimValue', 'Decision', 'Evaluated', 'ForgedFamily', 'ForgedVariant', 'LegitimateIdentity', 'Token',
       'TokenPlatform', 'TrustAlternative', 'TrustDecision', 'TrustKind', 'TrustLocation', 'TrustPrincipalType', 'TrustRequest',
-      'TrustResult', 'TrustUnsupported', 'TrustVerdict', 'VerifyMarkdownOptions', 'VerifyReport', 'VerifySarifOptions', 'VerifyTrust',
+      'TrustResult', 'TrustUnsupported', 'TrustVerdict', 'VerifyMarkdownOptions', 'VerifyReport', 'VerifyRevocation', 'VerifySarifOptions', 'VerifyTrust',
     ],
   },
 };

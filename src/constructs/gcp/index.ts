@@ -13,4 +13,3 @@ export type { BreakGlassExpiry } from '../../core/break-glass';
 export type { GcpPublishGrant } from '../../core/publish';
 export type { GcpDetection } from './detections';
 export type { GcpDetectionKind, GcpRequiredAuditLog } from '../../core/detections/gcp';
-export type { ResolvedDetections } from '../../core/detections';
