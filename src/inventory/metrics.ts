@@ -37,7 +37,8 @@ function ratio(part: number, whole: number): number {
  *   repository side is emitted. For a workload identity: an admission policy is emitted on every ServiceAccount bound
  *   to it (an opted-out or unprotected one lets another pod of the namespace borrow it; a trusted ServiceAccount that
  *   is not in the output is missing). An identity with both kinds of trust needs both.
- * - Identities with detections: of the defined federated cloud identities (those with a `detections` attribute),
+ * - Identities with detections: of the defined federated cloud identities (those with a `detections` attribute,
+ *   revoked identities whose credentials are gone included),
  *   the ones `watched`; opted out and missing ones listed by id. A revoked identity counts like any other (it keeps
  *   its detections: an attempt to use it is what should alert).
  * - Revoked identities: records with `revoked` set.

@@ -61,7 +61,8 @@
  *                      Identity), only when Kubernetes objects are among the inputs: one entry per service account
  *                      bound to it, "STATE (ServiceAccount CONTEXT/NS/NAME)", sorted and joined by "; ", or
  *                      "missing: no ServiceAccount NS/NAME bound to it in the Kubernetes output"
- *     detections       defined federated cloud identities (AWS, GCP, Azure; see detections.ts): "watched: FILE:RESOURCE, …"
+ *     detections       defined federated cloud identities (AWS, GCP, Azure; see detections.ts), and revoked ones whose
+ *                      credentials are no longer rendered: "watched: FILE:RESOURCE, …"
  *                      (the detection resources found for it, sorted), "opted-out: REASON" (the opt-out tag or field),
  *                      "missing: no Log Analytics workspace" (Azure tag `keyless-detections=no-workspace`),
  *                      "missing: WHY, …" (a rule naming it that does not deliver: "rule X is DISABLED", "rule X has no

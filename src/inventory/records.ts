@@ -79,8 +79,10 @@ export function buildInventory(input: Pick<InventoryInput, 'resources' | 'files'
     const allowed = permissions.filter((p) => p.effect === 'allow');
     const resources = uniqueSorted(draft.resources);
     const credentialType = credentialTypeOf(draft, subjects);
-    // Detections are about federated cloud identities (a Kubernetes ServiceAccount is watched through the identity it binds to).
-    if (draft.defined && credentialType === 'federated' && draft.cloud !== 'kubernetes') draft.attributes[DETECTIONS] = detectionsState(draft);
+    // Detections are about federated cloud identities (a Kubernetes ServiceAccount is watched through the identity it binds
+    // to), revoked ones included: a revoked GCP or Azure identity keeps no credential, but an attempt to use it should alert.
+    const watchable = credentialType === 'federated' || (draft.revoked !== undefined && credentialType === 'unknown');
+    if (draft.defined && watchable && draft.cloud !== 'kubernetes') draft.attributes[DETECTIONS] = detectionsState(draft);
     const privilegedReasons = uniqueSorted([...draft.privilegedReasons, ...(credentialType === 'human-break-glass' && draft.privilegedReasons.length === 0 ? ['break-glass access'] : [])]);
     const reviewBy = draft.ownership.reviewBy ?? (draft.breakGlass ? draft.ownership.expires : undefined);
     return {

@@ -106,7 +106,10 @@ function countsLine(t: TrustResult): string {
   return `Legitimate tokens admitted: ${c.legitimateAdmitted}/${c.legitimate}; forged tokens denied: ${c.forgedDenied}/${c.forged}.`;
 }
 
-/** The comment section of a weak, broken or not evaluable trust. */
+/** A clause as a sentence: its first letter upper-case. */
+const sentence = (clause: string): string => clause.charAt(0).toUpperCase() + clause.slice(1);
+
+/** The comment section of a weak, broken, not evaluable or revoked trust. */
 function trustSection(t: TrustResult): string[] {
   const lines = [`#### ${text(trustTitle(t))}`, '', whereLine(t), ''];
   if (t.verdict === 'not-evaluable') {
@@ -114,7 +117,7 @@ function trustSection(t: TrustResult): string[] {
     return lines;
   }
   if (t.revocation !== undefined) {
-    lines.push(`**Revoked** at ${text(t.revocation.at)}: ${text(t.revocation.reason)}.${t.verdict === 'revoked' ? ` ${text(revokedNote(t.revocation, t.counts.legitimate).replace(/^revoked at [^:]*: /, ''))}.` : ''}`, '');
+    lines.push(`**Revoked** at ${text(t.revocation.at)}: ${text(t.revocation.reason)}.${t.verdict === 'revoked' ? ` ${text(sentence(revokedNote(t.revocation, t.counts.legitimate).replace(/^revoked at .*?\): /, '')))}.` : ''}`, '');
   }
   for (const e of admittedDespiteRevocation(t)) lines.push(`**Legitimate token admitted despite the revocation**: ${text(e.description)}. Admitted by: ${text(e.decision.detail)}`, '');
   lines.push(countsLine(t), '');

@@ -141,11 +141,11 @@ describe('both sides of each trust, read from the output', () => {
     expect(lines).toContain('| Both sides | 5 of 12 cloud identities with a CI or ServiceAccount trust have the other side emitted (41.67%); not: `aws:role:api`, `aws:role:batch`, '
       + '`aws:role:legacy`, `aws:role:tools-publish`, `aws:role:worker`, `azure:user-assigned-identity:rg-id/reports`, `gcp:service-account:app-ci@acme-prod.iam.gserviceaccount.com` |');
     // Unowned hand-written output: the ownership guardrail's findings come first.
-    expect(lines).toContain('| `aws:role:tools-publish` | — | — | — | — | federated | 1 h | 1 | 0 | 3 findings, repository side missing |');
-    expect(lines).toContain('| `aws:role:worker` | — | — | — | — | federated | 1 h | 1 | 0 | 3 findings, admission policy opted out |');
+    expect(lines).toContain('| `aws:role:tools-publish` | — | — | — | — | federated | 1 h | 1 | 0 | 3 findings, repository side missing, not watched |');
+    expect(lines).toContain('| `aws:role:worker` | — | — | — | — | federated | 1 h | 1 | 0 | 3 findings, admission policy opted out, not watched |');
     expect(lines).toContain('| `kubernetes:service-account:cluster-eks/legacy/legacy` | — | — | — | — | unknown | not declared | 0 | 1 | 3 findings, admission policy missing |');
-    expect(lines).toContain('| `aws:role:app-runtime` | — | — | — | — | federated | 1 h | 1 | 0 | 3 findings |');
-    expect(lines).toContain('Attributes: admissionPolicy `emitted: keyless-app-app (ServiceAccount cluster-eks/app/app)`.');
+    expect(lines).toContain('| `aws:role:app-runtime` | — | — | — | — | federated | 1 h | 1 | 0 | 3 findings, not watched |');
+    expect(lines).toContain('Attributes: admissionPolicy `emitted: keyless-app-app (ServiceAccount cluster-eks/app/app)`, detections `missing`.');
   });
 });
 

@@ -220,21 +220,24 @@ describe('revocation and detections in the inventory', () => {
     expect(detections('gcp:service-account:deploy@acme-prod.iam.gserviceaccount.com')).toBe('missing: alert policy google_monitoring_alert_policy.foreign is disabled');
     expect(detections('azure:user-assigned-identity:rg-ci/deploy')).toBe(`watched: ${TF_AZURE}:azurerm_monitor_scheduled_query_rules_alert_v2.deploy`);
     expect(detections('azure:user-assigned-identity:rg-ci/nows')).toBe('missing: no Log Analytics workspace');
-    // Only federated identities are watched: a revoked identity with no credential left has no detections state.
-    expect(detections('gcp:service-account:old@acme-prod.iam.gserviceaccount.com')).toBeUndefined();
-    expect(detections('azure:user-assigned-identity:rg-ci/old')).toBeUndefined();
+    // A revoked identity with no credential left is still one to watch (an attempt to use it should alert): none here.
+    expect(detections('gcp:service-account:old@acme-prod.iam.gserviceaccount.com')).toBe('missing');
+    expect(detections('azure:user-assigned-identity:rg-ci/old')).toBe('missing');
+    // Not federated: no detections state (a Kubernetes ServiceAccount or a static credential would not have one either).
+    expect(record('azure:user-assigned-identity:rg-ci/old').credentialType).toBe('unknown');
   });
 
   test('metrics: identities with detections and revoked identities', () => {
     expect(inventory.metrics.identitiesWithDetections).toEqual({
-      // 8 AWS roles, the GCP provider and service account, 2 Azure identities; watched: app, old, the provider, Azure deploy.
+      // 8 AWS roles, the GCP provider and 2 service accounts, 3 Azure identities; watched: app, old, the provider, Azure deploy.
       watched: 4,
-      total: 12,
-      ratio: 0.3333,
+      total: 14,
+      ratio: 0.2857,
       optedOutIds: ['aws:role:opt-out'],
       missingIds: [
         'aws:role:deny-only', 'aws:role:enabled', 'aws:role:hand', 'aws:role:no-target', 'aws:role:unwatched',
-        'azure:user-assigned-identity:rg-ci/nows', 'gcp:service-account:deploy@acme-prod.iam.gserviceaccount.com',
+        'azure:user-assigned-identity:rg-ci/nows', 'azure:user-assigned-identity:rg-ci/old',
+        'gcp:service-account:deploy@acme-prod.iam.gserviceaccount.com', 'gcp:service-account:old@acme-prod.iam.gserviceaccount.com',
       ],
     });
     expect(inventory.metrics.revokedIdentities).toEqual({
@@ -245,9 +248,10 @@ describe('revocation and detections in the inventory', () => {
 
   test('Markdown: both metrics, the revoked identities with when and why, each identity\'s detections', () => {
     const markdown = inventoryMarkdown(inventory);
-    expect(markdown).toContain('| Identities with detections | 4 of 12 federated identities are watched for refused and foreign assumptions (33.33%); 1 opted out (`aws:role:opt-out`); '
-      + '7 missing (`aws:role:deny-only`, `aws:role:enabled`, `aws:role:hand`, `aws:role:no-target`, `aws:role:unwatched`, `azure:user-assigned-identity:rg-ci/nows`, '
-      + '`gcp:service-account:deploy@acme-prod.iam.gserviceaccount.com`) |');
+    expect(markdown).toContain('| Identities with detections | 4 of 14 federated identities are watched for refused and foreign assumptions (28.57%); 1 opted out (`aws:role:opt-out`); '
+      + '9 missing (`aws:role:deny-only`, `aws:role:enabled`, `aws:role:hand`, `aws:role:no-target`, `aws:role:unwatched`, `azure:user-assigned-identity:rg-ci/nows`, '
+      + '`azure:user-assigned-identity:rg-ci/old`, `gcp:service-account:deploy@acme-prod.iam.gserviceaccount.com`, '
+      + '`gcp:service-account:old@acme-prod.iam.gserviceaccount.com`) |');
     expect(markdown).toContain('| Revoked identities | 4: `aws:role:hand`, `aws:role:old`, `azure:user-assigned-identity:rg-ci/old`, `gcp:service-account:old@acme-prod.iam.gserviceaccount.com` |');
     expect(markdown).toContain([
       '## Revoked identities', '', '| identity | revoked at | reason |', '|---|---|---|',

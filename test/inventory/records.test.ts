@@ -92,7 +92,8 @@ describe('inventory of hand-written output', () => {
       'ec2:StopInstances on arn:aws:ec2:eu-west-1:${AWS::AccountId}:instance/*',
     ]);
     expect(role.blastRadius).toEqual({ entries: 2, wildcardEntries: 2 });
-    expect(role.attributes).toEqual({ permissionsBoundary: 'arn:aws:iam::${AWS::AccountId}:policy/ops-boundary' });
+    // Hand-written output has no EventBridge rule for the role: not watched.
+    expect(role.attributes).toEqual({ detections: 'missing', permissionsBoundary: 'arn:aws:iam::${AWS::AccountId}:policy/ops-boundary' });
     expect(role.resources).toEqual(['base/aws/legacy.template.yaml:OpsPolicy', 'base/aws/legacy.template.yaml:OpsRole']);
   });
 
@@ -187,6 +188,18 @@ describe('inventory of hand-written output', () => {
       repositorySide: { emitted: 0, missing: 0, missingIds: [] },
       admissionPolicy: { emitted: 0, optedOut: 0, missing: 1, optedOutIds: [], missingIds: ['kubernetes:service-account:k8s/app/app'] },
       bothSides: { complete: 0, total: 1, ratio: 0, incompleteIds: ['gcp:service-account:app-runtime@acme-prod.iam.gserviceaccount.com'] },
+      // The 9 federated identities but the 2 Kubernetes ServiceAccounts; hand-written, none has a detection resource.
+      identitiesWithDetections: {
+        watched: 0,
+        total: 7,
+        ratio: 0,
+        optedOutIds: [],
+        missingIds: [
+          'aws:role:app-deploy', 'aws:role:ops-automation', 'aws:role:tf-deploy', 'aws:role:tf-old', 'azure:user-assigned-identity:rg-id/app-deploy',
+          'gcp:service-account:app-runtime@acme-prod.iam.gserviceaccount.com', 'gcp:workload-identity-provider:acme-prod/ci-github/app-deploy',
+        ],
+      },
+      revokedIdentities: { count: 0, ids: [] },
     });
     expect(blastRadius.total).toBe(16);
     expect(blastRadius.max).toBe(3);
@@ -258,19 +271,20 @@ describe('reports', () => {
     expect(Object.keys(parsed)).toEqual(['schemaVersion', 'asOf', 'sources', 'identities', 'metrics', 'warnings']);
     expect(Object.keys(parsed.identities[0])).toEqual([
       'id', 'cloud', 'kind', 'name', 'defined', 'file', 'resource', 'resources', 'ownership', 'credentialType', 'maxSessionSeconds',
-      'trustedSubjects', 'permissions', 'blastRadius', 'privileged', 'privilegedReasons', 'reviewOverdue', 'findings', 'exceptions', 'attributes',
+      'trustedSubjects', 'permissions', 'blastRadius', 'privileged', 'privilegedReasons', 'reviewOverdue', 'findings', 'exceptions', 'revoked', 'attributes',
     ]);
+    expect(parsed.identities.every((r: any) => r.revoked === null)).toBe(true);
   });
 
   test('CSV: one row per identity, lists one per line inside quoted cells', () => {
     const rows = inventoryCsv(inventory).split('\r\n');
     expect(rows[0]).toBe('id,cloud,kind,name,defined,owner,purpose,environment,tier,review_by,expires,credential_type,max_session_seconds,trusted_subjects,permissions,'
-      + 'blast_radius,wildcard_entries,wildcard_subjects,privileged,privileged_reasons,review_overdue,findings,exceptions,file,resource');
+      + 'blast_radius,wildcard_entries,wildcard_subjects,privileged,privileged_reasons,review_overdue,revoked,detections,findings,exceptions,file,resource');
     expect(rows[1]).toBe('aws:role:app-deploy,aws,role,app-deploy,true,team-app,,production,1,2027-03-31,,federated,3600,'
       + 'oidc token.actions.githubusercontent.com sub=repo:acme/* aud=sts.amazonaws.com,'
       + '"kms:Decrypt on arn:aws:kms:eu-west-1:123456789012:key/1111aaaa-2222-4bbb-8333-cccc4444dddd\n'
       + 'kms:GenerateDataKey on arn:aws:kms:eu-west-1:123456789012:key/1111aaaa-2222-4bbb-8333-cccc4444dddd\n'
-      + 's3:PutObject on arn:aws:s3:::acme-artifacts/app/*",3,0,1,false,,false,'
+      + 's3:PutObject on arn:aws:s3:::acme-artifacts/app/*",3,0,1,false,,false,,missing,'
       + 'KL-G-FEDERATED-TRUST-UNPINNED DeployRole: sub repo:acme/* does not pin the owner and repository literally,,base/aws/app.template.json,DeployRole');
     expect(inventoryCsv(inventory).match(/\r\n(aws|azure|gcp|kubernetes):/g)).toHaveLength(13);
   });
@@ -280,7 +294,12 @@ describe('reports', () => {
     expect(lines).toContain('| Static credential ratio | 2 of 12 machine identities (16.67%) |');
     expect(lines).toContain('| Ownership coverage | 8 of 13 identities have an owner (61.54%); 8 also an environment and a review-by or expiry date |');
     expect(lines).toContain('| Wildcards | 3 (1 in trust, 2 in permissions) |');
-    expect(lines).toContain('| `aws:role:ops-automation` | team-ops | production | — | 2027-02-28 | federated | 1 h | 1 | 2 (2 wildcard) | wildcard, 2 findings |');
+    expect(lines).toContain('| `aws:role:ops-automation` | team-ops | production | — | 2027-02-28 | federated | 1 h | 1 | 2 (2 wildcard) | wildcard, 2 findings, not watched |');
+    expect(lines).toContain('| Identities with detections | 0 of 7 federated identities are watched for refused and foreign assumptions (0%); 0 opted out; 7 missing '
+      + '(`aws:role:app-deploy`, `aws:role:ops-automation`, `aws:role:tf-deploy`, `aws:role:tf-old`, `azure:user-assigned-identity:rg-id/app-deploy`, '
+      + '`gcp:service-account:app-runtime@acme-prod.iam.gserviceaccount.com`, `gcp:workload-identity-provider:acme-prod/ci-github/app-deploy`) |');
+    expect(lines).toContain('| Revoked identities | 0 |');
+    expect(lines).not.toContain('## Revoked identities');
     expect(lines).toContain('- `oidc token.actions.githubusercontent.com sub=repo:acme/* aud=sts.amazonaws.com` (wildcard) (admits pull_request runs)');
     expect(lines.filter((l) => l.startsWith('### '))).toHaveLength(13);
   });

@@ -222,6 +222,7 @@ describe('verifySarif', () => {
       ['KL-V-FORGED-ADMITTED', 'error', '9.0'],
       ['KL-V-UNPINNED', 'error', '8.0'],
       ['KL-V-LEGITIMATE-REFUSED', 'error', '4.0'],
+      ['KL-V-REVOKED-ADMITTED', 'error', '9.0'],
       ['KL-V-NOT-EVALUABLE', 'warning', '3.0'],
     ]);
     expect(located).toEqual(['app/stack.template.json:DeployRole', 'app/stack.template.json:SamlRole', 'infra/main.tf:azurerm_federated_identity_credential.github']);
