@@ -22,6 +22,7 @@ import { verify, verifyJson } from '../src/verify';
 import { awsBreakGlass, azureBreakGlass, gcpBreakGlass } from './platform/break-glass';
 import { awsPlatform, azurePlatform, gcpPlatform } from './platform/ci-trust';
 import { awsFleet, kubernetesFleet } from './platform/fleet';
+import { awsIncident, azureIncident, gcpIncident } from './platform/incident';
 import { awsPublishers, azurePublishers, gcpPublishers } from './platform/publish';
 import { awsWorkload, azureWorkload, gcpWorkload, kubernetesWorkloads } from './platform/workload';
 import { checkoutPublisher, checkoutService, reconciliationJob, TeamTargets } from './templates/app-team';
@@ -73,6 +74,10 @@ export function synthExamples(outdir: string): void {
   kubernetesFleet(k8sApp, awsFleet(awsApp));
   gcpBreakGlass(tfApp);
   azureBreakGlass(tfApp);
+  // Incident: one pipeline's identity revoked on every cloud (examples/platform/incident.ts).
+  awsIncident(awsApp);
+  gcpIncident(tfApp);
+  azureIncident(tfApp);
 
   // App team: golden-path templates on the stacks and charts the platform team gives it.
   const team = teamTargets(awsApp, tfApp, k8sApp);
@@ -99,7 +104,8 @@ export function synthExamples(outdir: string): void {
   // Every federated trust, evaluated with legitimate and forged tokens (out/verify.json): the examples must all be sound.
   const verified = verify(output);
   fs.writeFileSync(path.join(outdir, 'verify.json'), verifyJson(verified));
-  const unsound = verified.trusts.filter((t) => t.verdict !== 'sound');
+  // A revoked identity admits no token, as declared (examples/platform/incident.ts): that is the expected verdict too.
+  const unsound = verified.trusts.filter((t) => t.verdict !== 'sound' && t.verdict !== 'revoked');
   if (unsound.length > 0) {
     throw new ExamplesNotVerifiedError(unsound.map((t) => `${t.verdict} ${t.id} (${t.location.file} ${t.location.resource}): ${t.problems.join('; ')}`));
   }

@@ -23,6 +23,8 @@ const ownership: Ownership = {
   reviewBy: '2027-04-30',
 };
 const serviceAccount = { namespace: 'payments', name: 'payments-api' };
+/** Tier 2 identities are not watched by default: the platform team watches this one on every cloud. */
+const detections = { enabled: true };
 
 /** Known only after the Azure stack is applied: `terraform output -raw` of the identity's ClientId output. */
 export const PAYMENTS_API_AKS_CLIENT_ID = '6f1c2a9e-3b7d-4c1e-9a55-0d2f8e4b7c31';
@@ -41,6 +43,7 @@ export function awsWorkload(app: cdk.App): aws.WorkloadIdentity {
     name: 'payments-api',
     ownership,
     serviceAccount,
+    detections, // tier 2: watched by choice
     eks: { kind: 'irsa', issuerUrl: 'https://oidc.eks.eu-west-1.amazonaws.com/id/5C2E9F0A7B8D4E1F9A3C6B0D2E4F8A1C' },
   });
   identity.role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -55,7 +58,7 @@ export function gcpWorkload(app: cdktf.App): gcp.WorkloadIdentity {
   new cdktf.LocalBackend(stack, { path: 'terraform.platform-workload-gcp.tfstate' });
   new GoogleProvider(stack, 'google', { project: 'acme-payments-prod' });
   const identity = new gcp.WorkloadIdentity(stack, 'PaymentsApi', {
-    name: 'payments-api', ownership, serviceAccount, project: 'acme-payments-prod', access: 'impersonation',
+    name: 'payments-api', ownership, serviceAccount, project: 'acme-payments-prod', access: 'impersonation', detections,
   });
   new StorageBucketIamMember(stack, 'SettlementsReader', {
     bucket: 'acme-settlements', role: 'roles/storage.objectViewer', member: identity.member,
@@ -71,6 +74,7 @@ export function azureWorkload(app: cdktf.App): azure.WorkloadIdentity {
     name: 'payments-api',
     ownership,
     serviceAccount,
+    detections,
     clusterIssuerUrl: 'https://westeurope.oic.prod-aks.azure.com/2f3b8c4d-1a2b-4c3d-8e9f-0a1b2c3d4e5f/7a8b9c0d-1e2f-4a3b-9c8d-7e6f5a4b3c2d/',
     resourceGroupName: 'rg-payments-identity',
     location: 'westeurope',

@@ -42,6 +42,7 @@ export function checkoutService(t: TeamTargets): DeployService {
   return new DeployService({
     name: 'checkout-api',
     ownership,
+    detections: { enabled: true }, // tier 2 opts in: every identity of the team is watched
     image: 'registry.example.com/checkout-api:3.1.0',
     eks,
     gke,
@@ -59,6 +60,7 @@ export function reconciliationJob(t: TeamTargets): ScheduledJob {
   return new ScheduledJob({
     name: 'checkout-reconcile',
     ownership: { ...ownership, purpose: 'nightly checkout reconciliation' },
+    detections: { enabled: true },
     image: 'registry.example.com/checkout-reconcile:3.1.0',
     schedule: '15 2 * * *',
     eks: clusters(t).eks,
