@@ -16,7 +16,7 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { parseAllDocuments } from 'yaml';
 import { synthesizedExamples } from './helpers/examples';
-import { OWNERSHIP, TODAY } from './helpers/synth';
+import { DETECTION_ROUTES, OWNERSHIP, TODAY } from './helpers/synth';
 import { CLOUDS, render, WORKLOADS } from './k8s-admission/fixtures';
 import * as aws from '../src/constructs/aws';
 import { BindWorkloadOptions, CloudIdentityBinding, IdentityAdmissionPolicy, WorkloadServiceAccount } from '../src/constructs/k8s';
@@ -146,7 +146,7 @@ const SIDECAR = {
 
 /** An IRSA identity for payments/payments-api, in a stack with an explicit environment (for the role ARN). */
 function irsaIdentity(): aws.WorkloadIdentity {
-  const app = new AwsApp({ context: { 'keyless:today': TODAY } });
+  const app = new AwsApp({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
   const stack = new Stack(app, 'Workload', { env: { account: '123456789012', region: 'eu-west-1' }, analyticsReporting: false });
   return new aws.WorkloadIdentity(stack, 'PaymentsApi', {
     name: 'payments-api',
@@ -188,6 +188,7 @@ const CONFIGURATIONS: Configuration[] = [
 function synthesize(configuration: Configuration): { serviceAccount: Obj; workload: Obj; admission: Obj[] } {
   const app = Testing.app();
   app.node.setContext('keyless:today', TODAY);
+  app.node.setContext('keyless:detections', DETECTION_ROUTES);
   const chart = new Chart(app, 'test');
   const account = new WorkloadServiceAccount(chart, 'ServiceAccount', {
     namespace: 'payments', name: 'payments-api', ownership: OWNERSHIP, identity: configuration.identity?.(),
@@ -357,6 +358,7 @@ describe('Kubernetes schemas', () => {
     test('an opted-out chart\'s ServiceAccount is valid', async () => {
       const app = Testing.app();
       app.node.setContext('keyless:today', TODAY);
+      app.node.setContext('keyless:detections', DETECTION_ROUTES);
       const chart = new Chart(app, 'old-cluster');
       IdentityAdmissionPolicy.optOut(chart, { kubernetesVersion: '1.29', reason: 'prod-eu runs 1.29 until its upgrade' });
       new WorkloadServiceAccount(chart, 'ServiceAccount', { namespace: 'payments', name: 'payments-api', ownership: OWNERSHIP, identity: CLOUDS[0].identity() });

@@ -30,13 +30,26 @@ export interface ResolvedDetections {
   readonly optOutReason?: string;
 }
 
-/** Where AWS detections are sent: an SNS topic, by literal ARN. */
+/**
+ * Where AWS detections are sent: an SNS topic by literal ARN, per Region. An EventBridge rule delivers to targets of
+ * its own Region only, so each Region with watched roles needs its topic there.
+ */
 export interface AwsDetectionRoute {
   /**
-   * The SNS topic's ARN, literally, e.g. `arn:aws:sns:eu-west-1:123456789012:security-alerts`. Its access policy
+   * The SNS topic's ARN, literally, e.g. `arn:aws:sns:eu-west-1:123456789012:security-alerts`: the target of rules
+   * in its Region (and of environment-agnostic stacks, whose Region is not known at synthesis). Its access policy
    * must allow `events.amazonaws.com` to `sns:Publish` (and its KMS key, if any, to be used by EventBridge).
+   *
+   * @default - none: `topicArnsByRegion` names every Region's topic
    */
-  readonly topicArn: string;
+  readonly topicArn?: string;
+  /**
+   * One topic per Region, by Region name, e.g. `{ "us-east-1": "arn:aws:sns:us-east-1:123456789012:security-alerts" }`;
+   * a Region listed here takes its topic from here, before `topicArn`.
+   *
+   * @default - none
+   */
+  readonly topicArnsByRegion?: Record<string, string>;
 }
 
 /** Where GCP detections are sent: Cloud Monitoring notification channels, by full name. */
@@ -122,11 +135,38 @@ function badRoute(ctx: ValidationContext, prop: string, value: unknown, expected
 
 /** Validates the AWS route. */
 export function checkAwsDetectionRoute(value: unknown, ctx: ValidationContext): AwsDetectionRoute {
-  if (!isObject(value) || typeof value.topicArn !== 'string' || !SNS_TOPIC_ARN.test(value.topicArn)) {
-    badRoute(ctx, 'aws.topicArn', isObject(value) ? value.topicArn : value, 'an SNS topic ARN `arn:aws:sns:REGION:ACCOUNT:NAME`',
-      '`routeDetections(app, { aws: { topicArn: "arn:aws:sns:eu-west-1:123456789012:security-alerts" } })`');
+  const example = '`routeDetections(app, { aws: { topicArn: "arn:aws:sns:eu-west-1:123456789012:security-alerts" } })`';
+  const topicArn = isObject(value) ? value.topicArn : undefined;
+  const byRegion = isObject(value) ? value.topicArnsByRegion : undefined;
+  if (topicArn === undefined && byRegion === undefined) {
+    badRoute(ctx, 'aws.topicArn', topicArn, 'an SNS topic ARN `arn:aws:sns:REGION:ACCOUNT:NAME` (or `topicArnsByRegion`)', example);
   }
-  return { topicArn: value.topicArn };
+  if (topicArn !== undefined && (typeof topicArn !== 'string' || !SNS_TOPIC_ARN.test(topicArn))) {
+    badRoute(ctx, 'aws.topicArn', topicArn, 'an SNS topic ARN `arn:aws:sns:REGION:ACCOUNT:NAME`', example);
+  }
+  const regions: Record<string, string> = {};
+  if (byRegion !== undefined) {
+    if (!isObject(byRegion)) {
+      badRoute(ctx, 'aws.topicArnsByRegion', byRegion, 'an object of Region name to SNS topic ARN', '`topicArnsByRegion: { "us-east-1": "arn:aws:sns:us-east-1:123456789012:security-alerts" }`');
+    }
+    for (const region of Object.keys(byRegion).sort()) {
+      const arn = byRegion[region];
+      if (typeof arn !== 'string' || !SNS_TOPIC_ARN.test(arn) || arn.split(':')[3] !== region) {
+        badRoute(ctx, `aws.topicArnsByRegion.${region}`, arn, `an SNS topic ARN of the Region ${region}, \`arn:aws:sns:${region}:ACCOUNT:NAME\``,
+          `\`topicArnsByRegion: { "${region}": "arn:aws:sns:${region}:123456789012:security-alerts" }\``);
+      }
+      regions[region] = arn;
+    }
+  }
+  return {
+    ...(topicArn === undefined ? {} : { topicArn: topicArn as string }),
+    ...(byRegion === undefined ? {} : { topicArnsByRegion: regions }),
+  };
+}
+
+/** The route's topic for a rule in `region` (undefined when the stack's Region is not known at synthesis). */
+export function awsDetectionTopic(route: AwsDetectionRoute, region: string | undefined): string | undefined {
+  return (region === undefined ? undefined : route.topicArnsByRegion?.[region]) ?? route.topicArn;
 }
 
 /** Validates the GCP route. */

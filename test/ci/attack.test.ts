@@ -8,7 +8,7 @@ import * as azure from '../../src/constructs/azure';
 import { collectRepositorySide } from '../../src/constructs/private/repository-side';
 import { terraformLabel } from '../../src/core/ci/repository-github';
 import { CiRepositorySideIdentity, renderRepositorySide } from '../../src/core/ci/repository-side';
-import { OWNERSHIP, TODAY } from '../helpers/synth';
+import { DETECTION_ROUTES, OWNERSHIP, TODAY } from '../helpers/synth';
 
 /**
  * Attacks on the repository side (out/ci/): inputs for which what is written is wrong, unsafe or misleading once a
@@ -18,10 +18,11 @@ import { OWNERSHIP, TODAY } from '../helpers/synth';
 
 const files = (identities: CiRepositorySideIdentity[]) => renderRepositorySide(identities).files;
 const workflows = (all: Map<string, string>) => [...all].filter(([name]) => name.endsWith('.yml') && !name.endsWith('.reusable.yml'));
-const awsApp = () => new cdk.App({ context: { 'keyless:today': TODAY } });
+const awsApp = () => new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
 const tfApp = () => {
   const app = Testing.app();
   app.node.setContext('keyless:today', TODAY);
+  app.node.setContext('keyless:detections', DETECTION_ROUTES);
   return app;
 };
 

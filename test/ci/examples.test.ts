@@ -29,9 +29,15 @@ describe('the examples\' repository side (out/ci/)', () => {
     }
   });
 
-  test('GIVEN the inventory WHEN compared THEN the manifest names exactly the identities trusted by a CI issuer, by their inventory ids', () => {
+  test('GIVEN the inventory WHEN compared THEN the manifest names exactly the identities trusted by a CI issuer and not revoked, by their inventory ids', () => {
     const inventory = JSON.parse(fs.readFileSync(path.join(outdir, 'inventory.json'), 'utf8'));
+    // A revoked identity (examples/platform/incident.ts) has no repository side: its pipeline must not log in.
+    expect(inventory.identities.filter((record: any) => record.revoked !== null).map((record: any) => record.id).sort()).toEqual([
+      'aws:role:nightly-export', 'azure:user-assigned-identity:rg-data-identity/nightly-export',
+      'gcp:service-account:nightly-export@acme-data-prod.iam.gserviceaccount.com', 'gcp:workload-identity-provider:acme-data-prod/ci-github/nightly-export',
+    ]);
     const ciIdentities = inventory.identities
+      .filter((record: any) => record.revoked === null)
       .filter((record: any) => (record.trustedSubjects ?? []).some((s: any) => CI_ISSUERS.includes(s.issuer) || /\/ci-gitlab$/.test(s.issuer ?? '')))
       .map((record: any) => record.id).sort();
     const listed = manifest.repositories.flatMap((r: any) => r.identities.map((i: any) => i.id)).sort();

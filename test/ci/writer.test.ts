@@ -11,7 +11,7 @@ import { GitHubActions, GitLabCi, writeRepositorySide } from '../../src';
 import * as aws from '../../src/constructs/aws';
 import * as azure from '../../src/constructs/azure';
 import * as gcp from '../../src/constructs/gcp';
-import { OWNERSHIP, TODAY } from '../helpers/synth';
+import { DETECTION_ROUTES, OWNERSHIP, TODAY } from '../helpers/synth';
 
 /** The writer over real construct trees: what each CI trust registers, and what lands in out/ci/. */
 
@@ -19,11 +19,12 @@ const IMMUTABLE = { owner: 'acme', repository: 'payments-api', ownerId: '1342004
 const paymentsApi = GitHubActions.repository({ ...IMMUTABLE, environments: ['production'], branches: ['main'] });
 const ledger = GitLabCi.project({ projectPath: 'acme/finance/ledger', branches: ['main'] });
 
-const awsApp = () => new cdk.App({ context: { 'keyless:today': TODAY } });
+const awsApp = () => new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
 const pinned = (app: cdk.App, id = 'platform-ci-aws') => new cdk.Stack(app, id, { env: { account: '123456789012', region: 'eu-west-1' }, analyticsReporting: false });
 const tfApp = () => {
   const app = Testing.app();
   app.node.setContext('keyless:today', TODAY);
+  app.node.setContext('keyless:detections', DETECTION_ROUTES);
   return app;
 };
 

@@ -24,7 +24,7 @@ import { DETECTION_ROUTES, OWNERSHIP, TODAY } from '../helpers/synth';
 import { PAYMENTS } from '../helpers/tokens';
 
 const ACCOUNT = '123456789012';
-const TOPIC = DETECTION_ROUTES.aws!.topicArn;
+const TOPIC = DETECTION_ROUTES.aws!.topicArn!;
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/payments-deploy`;
 const SUB_MAIN = 'repo:acme/payments-api:ref:refs/heads/main';
 const payments = GitHubActions.repository({ ...PAYMENTS, subjectFormat: 'name-based', branches: ['main'], tagPatterns: ['v*'] });
@@ -301,18 +301,31 @@ describe('aws detections: defaults, opt-out and route', () => {
   });
 
   test('GIVEN a topic of another Region than the stack WHEN created THEN refused: EventBridge delivers to same-Region targets only', () => {
-    const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
+    const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': { aws: { topicArn: TOPIC } } } });
     const stack = new cdk.Stack(app, 'Virginia', { env: { account: ACCOUNT, region: 'us-east-1' }, analyticsReporting: false });
     expect(() => new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments })).toThrow(
-      '[KL-DETECT-ROUTE-REGION] Virginia/Deploy: `keyless:detections.aws.topicArn` is "arn:aws:sns:eu-west-1:123456789012:security-alerts", a topic in eu-west-1, '
+      '[KL-DETECT-ROUTE-REGION] Virginia/Deploy: `keyless:detections.aws` is "arn:aws:sns:eu-west-1:123456789012:security-alerts", a topic in eu-west-1, '
       + 'but the role\'s detection rule is in us-east-1: EventBridge delivers to targets in the rule\'s own Region only, so no alert would arrive. '
-      + 'Fix: declare a topic of us-east-1 for this stack, before its identities: `routeDetections(stack, { aws: { topicArn: "arn:aws:sns:us-east-1:ACCOUNT:NAME" } })`. '
+      + 'Fix: name a topic of us-east-1: `routeDetections(app, { aws: { topicArnsByRegion: { "us-east-1": "arn:aws:sns:us-east-1:ACCOUNT:NAME" } } })`. '
       + 'See https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification');
-    // The fix it names works: a stack-level route overrides the app's.
-    const fixed = new cdk.Stack(app, 'VirginiaFixed', { env: { account: ACCOUNT, region: 'us-east-1' }, analyticsReporting: false });
-    routeDetections(fixed, { aws: { topicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:security-alerts` } });
-    const trust = new CiOidcTrust(fixed, 'Deploy', { name: 'payments-deploy-us', ownership: OWNERSHIP, source: payments });
-    expect(trust.detectionRule?.targets).toEqual([{ id: 'Target0', arn: `arn:aws:sns:us-east-1:${ACCOUNT}:security-alerts` }]);
+  });
+
+  test('GIVEN topics per Region WHEN roles are created in two Regions THEN each rule targets its own Region\'s topic', () => {
+    const app = new cdk.App({ context: { 'keyless:today': TODAY } });
+    routeDetections(app, { aws: { topicArnsByRegion: { 'eu-west-1': TOPIC, 'us-east-1': `arn:aws:sns:us-east-1:${ACCOUNT}:security-alerts` } } });
+    const eu = new cdk.Stack(app, 'Ireland', { env: { account: ACCOUNT, region: 'eu-west-1' }, analyticsReporting: false });
+    const us = new cdk.Stack(app, 'Virginia', { env: { account: ACCOUNT, region: 'us-east-1' }, analyticsReporting: false });
+    expect(new CiOidcTrust(eu, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments }).detectionRule?.targets).toEqual([{ id: 'Target0', arn: TOPIC }]);
+    expect(new CiOidcTrust(us, 'Deploy', { name: 'payments-deploy-us', ownership: OWNERSHIP, source: payments }).detectionRule?.targets)
+      .toEqual([{ id: 'Target0', arn: `arn:aws:sns:us-east-1:${ACCOUNT}:security-alerts` }]);
+    // A Region with no topic, and an environment-agnostic stack, are refused with what to give.
+    const tokyo = new cdk.Stack(app, 'Tokyo', { env: { account: ACCOUNT, region: 'ap-northeast-1' }, analyticsReporting: false });
+    expect(() => new CiOidcTrust(tokyo, 'Deploy', { name: 'payments-deploy-jp', ownership: OWNERSHIP, source: payments }))
+      .toThrow(/^\[KL-DETECT-ROUTE-REGION\] Tokyo\/Deploy: `keyless:detections.aws` names no topic for this Region, but the role's detection rule is in ap-northeast-1/);
+    const agnostic = new cdk.Stack(app, 'Agnostic', { analyticsReporting: false });
+    expect(() => new CiOidcTrust(agnostic, 'Deploy', { name: 'payments-deploy-any', ownership: OWNERSHIP, source: payments })).toThrow(
+      '[KL-DETECT-ROUTE-REGION] Agnostic/Deploy: `keyless:detections.aws.topicArn` is not given and the stack is environment-agnostic (its Region is known only at deployment), '
+      + 'so `topicArnsByRegion` cannot pick the rule\'s topic. Fix: give the stack an explicit `env: { account, region }`, or a `topicArn` for the Region it deploys to.');
   });
 });
 

@@ -1,4 +1,4 @@
-import { checkAwsDetectionRoute, checkAzureDetectionRoute, checkGcpDetectionRoute, resolveDetectionsOption } from '../../src/core/detections';
+import { awsDetectionTopic, checkAwsDetectionRoute, checkAzureDetectionRoute, checkGcpDetectionRoute, resolveDetectionsOption } from '../../src/core/detections';
 
 const ctx = { path: 'App/Stack/Deploy', today: '2026-12-03' };
 const SUB = '00000000-0000-0000-0000-000000000000';
@@ -56,5 +56,17 @@ describe('detection routes', () => {
     expect(() => checkAzureDetectionRoute({ actionGroupId: 'soc' }, ctx)).toThrow(/^\[KL-DETECT-ROUTE\] App\/Stack\/Deploy: `keyless:detections.azure.actionGroupId` is "soc": expected an action group resource id/);
     expect(() => checkAzureDetectionRoute({ actionGroupId, logAnalyticsWorkspaceId: '${var.ws}' }, ctx))
       .toThrow(/^\[KL-DETECT-ROUTE\] App\/Stack\/Deploy: `keyless:detections.azure.logAnalyticsWorkspaceId` is "\$\{var.ws\}": expected a Log Analytics workspace resource id/);
+  });
+});
+
+describe('AWS topics per Region', () => {
+  test('a Region\'s topic must be of that Region; the default topic serves the others', () => {
+    const route = checkAwsDetectionRoute({ topicArn: 'arn:aws:sns:eu-west-1:123456789012:a', topicArnsByRegion: { 'us-east-1': 'arn:aws:sns:us-east-1:123456789012:b' } }, ctx);
+    expect(awsDetectionTopic(route, 'us-east-1')).toBe('arn:aws:sns:us-east-1:123456789012:b');
+    expect(awsDetectionTopic(route, 'eu-west-1')).toBe('arn:aws:sns:eu-west-1:123456789012:a');
+    expect(awsDetectionTopic(route, undefined)).toBe('arn:aws:sns:eu-west-1:123456789012:a');
+    expect(() => checkAwsDetectionRoute({ topicArnsByRegion: { 'us-east-1': 'arn:aws:sns:us-west-2:123456789012:b' } }, ctx)).toThrow(
+      '[KL-DETECT-ROUTE] App/Stack/Deploy: `keyless:detections.aws.topicArnsByRegion.us-east-1` is "arn:aws:sns:us-west-2:123456789012:b": expected an SNS topic ARN of the Region us-east-1, `arn:aws:sns:us-east-1:ACCOUNT:NAME` (detections are routed there; a token or a typo would send them nowhere). Fix: give it literally, e.g. `topicArnsByRegion: { "us-east-1": "arn:aws:sns:us-east-1:123456789012:security-alerts" }`.');
+    expect(() => checkAwsDetectionRoute({}, ctx)).toThrow(/^\[KL-DETECT-ROUTE\] App\/Stack\/Deploy: `keyless:detections.aws.topicArn` is undefined: expected an SNS topic ARN/);
   });
 });

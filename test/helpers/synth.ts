@@ -15,7 +15,10 @@ export const OWNERSHIP: Ownership = {
 
 /** Where the test apps send detections (tier 1 identities are watched by default and need a route). */
 export const DETECTION_ROUTES: DetectionRoutes = {
-  aws: { topicArn: 'arn:aws:sns:eu-west-1:123456789012:security-alerts' },
+  aws: {
+    topicArn: 'arn:aws:sns:eu-west-1:123456789012:security-alerts',
+    topicArnsByRegion: { 'us-east-1': 'arn:aws:sns:us-east-1:123456789012:security-alerts' },
+  },
   gcp: { notificationChannels: ['projects/acme-security/notificationChannels/1234567890'] },
   azure: {
     actionGroupId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/security/providers/microsoft.insights/actionGroups/soc',

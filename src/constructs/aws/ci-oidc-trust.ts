@@ -182,8 +182,11 @@ export class CiOidcTrust extends Construct implements iam.IGrantable {
     const roleArn = Token.isUnresolved(account) || partition === undefined ? undefined : `arn:${partition}:iam::${account}:role/${this.roleName}`;
     this.detectionRule = renderAwsDetections(this, role, detections, () => awsWebIdentityDetectionPattern(roleArn ?? role.roleArn, this.trust, ctx),
       awsDetectionDescription(this.roleName, 'web-identity'), ctx);
-    registerRepositorySide(this, () => ({
-      construct: this.node.path, trust: this.trust, login: { cloud: 'aws', roleName: this.roleName, roleArn, region: literalRegion, audience: this.audience },
-    }));
+    // A revoked identity has no repository side: its pipeline must not log in (and would be refused).
+    if (this.revocation === undefined) {
+      registerRepositorySide(this, () => ({
+        construct: this.node.path, trust: this.trust, login: { cloud: 'aws', roleName: this.roleName, roleArn, region: literalRegion, audience: this.audience },
+      }));
+    }
   }
 }

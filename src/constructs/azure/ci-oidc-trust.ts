@@ -146,18 +146,21 @@ export class CiOidcTrust extends Construct {
       value: this.identity.clientId,
       description: `Client id of ${this.identity.nameInput}, for the CI job's sign-in (azure/login client-id, az login --username)`,
     });
-    registerRepositorySide(this, () => ({
-      construct: this.node.path,
-      trust: this.trust,
-      login: {
-        cloud: 'azure',
-        identityName: this.identity.nameInput!,
-        resourceGroupName: resourceGroupNameOf(this, resourceGroupName),
-        clientIdOutput: TerraformStack.of(this).getLogicalId(this.clientIdOutput),
-        terraformStack: TerraformStack.of(this).node.id,
-        audience: decision.audience,
-      },
-    }));
+    // A revoked identity has no repository side: its pipeline must not log in (and would be refused).
+    if (this.revocation === undefined) {
+      registerRepositorySide(this, () => ({
+        construct: this.node.path,
+        trust: this.trust,
+        login: {
+          cloud: 'azure',
+          identityName: this.identity.nameInput!,
+          resourceGroupName: resourceGroupNameOf(this, resourceGroupName),
+          clientIdOutput: TerraformStack.of(this).getLogicalId(this.clientIdOutput),
+          terraformStack: TerraformStack.of(this).node.id,
+          audience: decision.audience,
+        },
+      }));
+    }
 
     this.detectionRule = renderAzureDetections(this, detections, owned);
 

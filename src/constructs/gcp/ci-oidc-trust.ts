@@ -257,10 +257,13 @@ export class CiOidcTrust extends Construct {
       ? renderGcpDetections(this, project, name, this.ownership, ctx, watch.route.notificationChannels, specs, this.revocation)
       : [];
     this.requiredAuditLogs = watch.enabled ? requiredAuditLogs(specs) : [];
-    registerRepositorySide(this, () => ({
-      construct: this.node.path,
-      trust: this.trust,
-      login: { cloud: 'gcp', project, poolId, providerId, providerName: this.providerName, audience: this.audience, serviceAccountEmail: this.serviceAccountEmail },
-    }));
+    // A revoked identity has no repository side: its pipeline must not log in (and would be refused).
+    if (this.revocation === undefined) {
+      registerRepositorySide(this, () => ({
+        construct: this.node.path,
+        trust: this.trust,
+        login: { cloud: 'gcp', project, poolId, providerId, providerName: this.providerName, audience: this.audience, serviceAccountEmail: this.serviceAccountEmail },
+      }));
+    }
   }
 }

@@ -2,7 +2,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Stack, Tags, Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
-import { ResolvedDetections } from '../../../core/detections';
+import { awsDetectionTopic, ResolvedDetections } from '../../../core/detections';
 import { AWS_DETECTION_RULE_STATE, AwsDetectionPattern } from '../../../core/detections/aws';
 import { fail, quote, ValidationContext } from '../../../core/errors';
 import { OWNERSHIP_PREFIX } from '../../../core/ownership';
@@ -35,15 +35,26 @@ export function renderAwsDetections(
   }
   // "The targets you associate with a rule must be in the same Region as the rule" (AWS re:Post, "Why isn't my SNS
   // topic receiving EventBridge notifications?"; only event buses can be cross-Region targets): refused here.
-  const region = Stack.of(scope).region;
-  const topicRegion = decision.route.topicArn.split(':')[3];
-  if (!Token.isUnresolved(region) && topicRegion !== region) {
+  const stackRegion = Stack.of(scope).region;
+  const region = Token.isUnresolved(stackRegion) ? undefined : stackRegion;
+  const topicArn = awsDetectionTopic(decision.route, region);
+  if (topicArn === undefined || (region !== undefined && topicArn.split(':')[3] !== region)) {
+    const given = topicArn === undefined ? 'names no topic for this Region' : `is ${quote(topicArn)}, a topic in ${topicArn.split(':')[3]}`;
+    if (region === undefined) {
+      fail({
+        code: 'KL-DETECT-ROUTE-REGION',
+        path: ctx.path,
+        prop: 'keyless:detections.aws.topicArn',
+        problem: 'is not given and the stack is environment-agnostic (its Region is known only at deployment), so `topicArnsByRegion` cannot pick the rule\'s topic',
+        fix: 'give the stack an explicit `env: { account, region }`, or a `topicArn` for the Region it deploys to',
+      });
+    }
     fail({
       code: 'KL-DETECT-ROUTE-REGION',
       path: ctx.path,
-      prop: 'keyless:detections.aws.topicArn',
-      problem: `is ${quote(decision.route.topicArn)}, a topic in ${topicRegion}, but the role's detection rule is in ${region}: EventBridge delivers to targets in the rule's own Region only, so no alert would arrive`,
-      fix: `declare a topic of ${region} for this stack, before its identities: \`routeDetections(stack, { aws: { topicArn: "arn:aws:sns:${region}:ACCOUNT:NAME" } })\``,
+      prop: 'keyless:detections.aws',
+      problem: `${given}, but the role's detection rule is in ${region}: EventBridge delivers to targets in the rule's own Region only, so no alert would arrive`,
+      fix: `name a topic of ${region}: \`routeDetections(app, { aws: { topicArnsByRegion: { "${region}": "arn:aws:sns:${region}:ACCOUNT:NAME" } } })\``,
       docs: 'https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification',
     });
   }
@@ -54,7 +65,7 @@ export function renderAwsDetections(
     eventPattern: pattern(),
     // STS AssumeRole* are read-only management events: only this state delivers them (EventBridge, "Receiving read-only management events from AWS services").
     state: AWS_DETECTION_RULE_STATE,
-    targets: [{ id: 'Target0', arn: decision.route.topicArn }],
+    targets: [{ id: 'Target0', arn: topicArn }],
   });
 }
 
