@@ -4,12 +4,16 @@
  * baseline. It has none of Keyless's validation.
  */
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
+import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { LoggingMetric } from '@cdktf/provider-google/lib/logging-metric';
+import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk from 'aws-cdk-lib/core';
 import { ApiObject } from 'cdk8s';
@@ -41,6 +45,16 @@ export function checkoutServiceRaw(t: TeamTargets): void {
     roles: [role],
     statements: [new iam.PolicyStatement({ sid: 'SendMessages', actions: ['sqs:SendMessage'], resources: ['arn:aws:sqs:eu-west-1:123456789012:checkout-orders'] })],
   });
+  // AWS detection: refused Pod Identity AssumeRole calls for the role, to the security topic.
+  new events.CfnRule(t.awsStack, 'CheckoutApiDetections', {
+    eventPattern: {
+      'source': ['aws.sts'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      'detail': { eventSource: ['sts.amazonaws.com'], eventName: ['AssumeRole'], requestParameters: { roleArn: [role.roleArn] }, errorCode: [{ exists: true }] },
+    },
+    state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+    targets: [{ id: 'Target0', arn: 'arn:aws:sns:eu-west-1:123456789012:security-identity-alerts' }],
+  });
   // GCP: a Google service account the KSA may impersonate, and the topic grant.
   const gsa = new ServiceAccount(t.gcpStack, 'CheckoutApiSa', {
     project: 'acme-checkout-prod',
@@ -53,6 +67,24 @@ export function checkoutServiceRaw(t: TeamTargets): void {
   });
   new PubsubTopicIamMember(t.gcpStack, 'CheckoutApiPublisher', {
     project: 'acme-checkout-prod', topic: 'checkout-orders', role: 'roles/pubsub.publisher', member: `serviceAccount:${name}@acme-checkout-prod.iam.gserviceaccount.com`,
+  });
+  // GCP detection: GenerateAccessToken on the service account by anyone but the KSA, to the security channel.
+  const metric = new LoggingMetric(t.gcpStack, 'CheckoutApiForeignImpersonation', {
+    project: 'acme-checkout-prod',
+    name: `foreign-impersonation/${name}`,
+    filter: `protoPayload.serviceName="iamcredentials.googleapis.com" AND protoPayload.methodName="GenerateAccessToken" AND resource.labels.email_id="${name}@acme-checkout-prod.iam.gserviceaccount.com"`
+      + ` AND NOT protoPayload.authenticationInfo.principalSubject="serviceAccount:acme-checkout-prod.svc.id.goog[${namespace}/${name}]"`,
+    metricDescriptor: { metricKind: 'DELTA', valueType: 'INT64', unit: '1' },
+  });
+  new MonitoringAlertPolicy(t.gcpStack, 'CheckoutApiForeignImpersonationAlert', {
+    project: 'acme-checkout-prod',
+    displayName: `${name}: impersonated by an undeclared principal`,
+    combiner: 'OR',
+    notificationChannels: ['projects/acme-security/notificationChannels/4417283949201934'],
+    conditions: [{
+      displayName: 'foreign impersonation',
+      conditionThreshold: { filter: `metric.type="logging.googleapis.com/user/${metric.name}"`, comparison: 'COMPARISON_GT', thresholdValue: 0, duration: '0s' },
+    }],
   });
   // Azure: a user-assigned identity with one federated credential for the AKS issuer.
   const identity = new UserAssignedIdentity(t.azureStack, 'CheckoutApiIdentity', {
@@ -70,6 +102,23 @@ export function checkoutServiceRaw(t: TeamTargets): void {
     subject: `system:serviceaccount:${namespace}:${name}`,
   });
   new TerraformOutput(t.azureStack, 'CheckoutApiClientId', { value: identity.clientId });
+  // Azure detection: refused federated sign-ins of the identity, to the security action group.
+  new MonitorScheduledQueryRulesAlertV2(t.azureStack, 'CheckoutApiRefusedSignIns', {
+    name: `refused-signin-${name}`,
+    resourceGroupName: 'rg-checkout-identity',
+    location: 'westeurope',
+    scopes: ['/subscriptions/8f3b2c1d-0a4e-4b6f-9c7d-2e1f0a9b8c7d/resourceGroups/security/providers/microsoft.operationalinsights/workspaces/entra-signins'],
+    severity: 1,
+    evaluationFrequency: 'PT5M',
+    windowDuration: 'PT10M',
+    criteria: [{
+      query: `AADManagedIdentitySignInLogs | where ServicePrincipalId =~ "${identity.principalId}" | where ResultType != "0"`,
+      timeAggregationMethod: 'Count',
+      operator: 'GreaterThan',
+      threshold: 0,
+    }],
+    action: { actionGroups: ['/subscriptions/8f3b2c1d-0a4e-4b6f-9c7d-2e1f0a9b8c7d/resourceGroups/security/providers/microsoft.insights/actionGroups/identity-alerts'] },
+  });
   new RoleAssignment(t.azureStack, 'CheckoutApiSender', {
     scope: '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg-checkout/providers/Microsoft.ServiceBus/namespaces/acme-checkout/queues/checkout-orders',
     roleDefinitionName: 'Azure Service Bus Data Sender',

@@ -41,8 +41,14 @@ export function gcpIncident(app: cdktf.App): gcp.CiOidcTrust {
   new cdktf.LocalBackend(stack, { path: 'terraform.platform-incident-gcp.tfstate' });
   new GoogleProvider(stack, 'google', { project: 'acme-data-prod' });
   return new gcp.CiOidcTrust(stack, 'NightlyExport', {
-    name: 'nightly-export', ownership, source: exporter, project: 'acme-data-prod', projectNumber: '523456789012', poolId: 'ci-github',
-    access: 'impersonation', revoked: INCIDENT_REVOCATION,
+    name: 'nightly-export',
+    ownership,
+    source: exporter,
+    project: 'acme-data-prod',
+    projectNumber: '523456789012',
+    poolId: 'ci-github',
+    access: 'impersonation',
+    revoked: INCIDENT_REVOCATION,
   });
 }
 

@@ -133,7 +133,7 @@ function bindsTo(account: ServiceAccountSide, draft: RecordDraft, via: TrustedSe
  * Records both sides on the drafts. Returns warnings (repository-side entries for ids the output does not hold).
  *
  * - `repositorySide` (only with a repository-side manifest among the inputs): `emitted: FILE, …` for an identity the
- *   manifest lists, `missing` for one with a CI trust it does not list.
+ *   manifest lists, `missing` for one with a CI trust it does not list (a revoked identity has none to look for).
  * - `admissionPolicy` on a ServiceAccount that is bound (a cloud annotation, Keyless' admission annotations, or a
  *   cloud identity of the output that it can obtain): its policy as the chart gives it.
  * - `admissionPolicy` on a cloud identity trusted by ServiceAccounts (only with Kubernetes objects among the inputs):
@@ -156,7 +156,8 @@ export function recordBothSides(drafts: Drafts, input: BothSidesInput): string[]
     for (const [id, draft] of entries) {
       const files = uniqueSorted(listed.get(id) ?? []);
       if (files.length > 0) draft.attributes[REPOSITORY_SIDE] = `emitted: ${files.join(', ')}`;
-      else if (hasCiTrust(draft.subjects)) draft.attributes[REPOSITORY_SIDE] = 'missing';
+      // A revoked identity has no repository side to look for: Keyless writes none (its pipeline must not log in).
+      else if (hasCiTrust(draft.subjects) && draft.revoked === undefined) draft.attributes[REPOSITORY_SIDE] = 'missing';
     }
   }
   const bound = new Set(input.serviceAccounts.filter((a) => a.bindings.length > 0 || a.declared).map((a) => a.id));

@@ -82,8 +82,8 @@ describe('inventory of the synthesized examples', () => {
         + 'kubernetes-namespace=checkout-api, kubernetes-service-account=checkout-api, source-account=123456789012)',
     ]);
     expect(record('aws:role:checkout-api').attributes).toEqual({
-      // Tier 2: detections are off unless asked for (core/detections.ts), and the example does not ask.
-      detections: 'missing',
+      // Tier 2: detections are off unless asked for (core/detections.ts); the example asks (every example identity is watched).
+      detections: 'watched: aws/team-checkout-aws.template.json:ServicecheckoutapiDetections4E98CE67',
       podIdentity: 'prod-eu/checkout-api/checkout-api',
       // The association names the cluster, not a chart: the checkout-api/checkout-api of the EKS chart (no cloud annotation).
       admissionPolicy: 'emitted: keyless-checkout-api.checkout-api (ServiceAccount team-checkout-eks/checkout-api/checkout-api)',
