@@ -29,14 +29,15 @@ const exporter = GitHubActions.repository({
 /** The one-line change, written once: every session issued before the moment is denied, no new one is issued. */
 export const INCIDENT_REVOCATION: Revocation = { sessionsIssuedBefore: '2026-11-22T09:30:00Z', reason: 'INC-4711 runner token leaked' };
 
-export function awsIncident(app: cdk.App): aws.CiOidcTrust {
+/** `revoked` is the incident's revocation; the drill (test/drill/incident.test.ts) builds the identity before it too (`null`). */
+export function awsIncident(app: cdk.App, revoked: Revocation | null = INCIDENT_REVOCATION): aws.CiOidcTrust {
   const stack = new cdk.Stack(app, 'platform-incident-aws', { env: { account: '123456789012', region: 'eu-west-1' }, analyticsReporting: false });
-  const trust = new aws.CiOidcTrust(stack, 'NightlyExport', { name: 'nightly-export', ownership, source: exporter, revoked: INCIDENT_REVOCATION });
+  const trust = new aws.CiOidcTrust(stack, 'NightlyExport', { name: 'nightly-export', ownership, source: exporter, revoked: revoked ?? undefined });
   trust.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: ['arn:aws:s3:::acme-partner-exports/nightly/*'] }));
   return trust;
 }
 
-export function gcpIncident(app: cdktf.App): gcp.CiOidcTrust {
+export function gcpIncident(app: cdktf.App, revoked: Revocation | null = INCIDENT_REVOCATION): gcp.CiOidcTrust {
   const stack = new cdktf.TerraformStack(app, 'platform-incident-gcp');
   new cdktf.LocalBackend(stack, { path: 'terraform.platform-incident-gcp.tfstate' });
   new GoogleProvider(stack, 'google', { project: 'acme-data-prod' });
@@ -48,16 +49,16 @@ export function gcpIncident(app: cdktf.App): gcp.CiOidcTrust {
     projectNumber: '523456789012',
     poolId: 'ci-github',
     access: 'impersonation',
-    revoked: INCIDENT_REVOCATION,
+    revoked: revoked ?? undefined,
   });
 }
 
-export function azureIncident(app: cdktf.App): azure.CiOidcTrust {
+export function azureIncident(app: cdktf.App, revoked: Revocation | null = INCIDENT_REVOCATION): azure.CiOidcTrust {
   const stack = new cdktf.TerraformStack(app, 'platform-incident-azure');
   new cdktf.LocalBackend(stack, { path: 'terraform.platform-incident-azure.tfstate' });
   new AzurermProvider(stack, 'azurerm', { features: [{}] });
   const trust = new azure.CiOidcTrust(stack, 'NightlyExport', {
-    name: 'nightly-export', ownership, source: exporter, resourceGroupName: 'rg-data-identity', location: 'westeurope', revoked: INCIDENT_REVOCATION,
+    name: 'nightly-export', ownership, source: exporter, resourceGroupName: 'rg-data-identity', location: 'westeurope', revoked: revoked ?? undefined,
   });
   // Declared as usual; while revoked, no assignment is rendered (and none of the identity's federated credentials).
   trust.assignRole('ExportWriter', {
