@@ -51,7 +51,9 @@ const EXAMPLES: Record<Cloud, string> = {
  * its cloud where it sits. A watched identity without a route is refused: silently rendering no alert would be
  * weaker than the default promises.
  */
-export function identityDetections<C extends Cloud>(scope: IConstruct, cloud: C, value: unknown, tier: RiskTier, ctx: ValidationContext): IdentityDetectionDecision<C> {
+export function identityDetections<C extends Cloud>(
+  scope: IConstruct, cloud: C, value: unknown, tier: RiskTier, ctx: ValidationContext,
+): IdentityDetectionDecision<C> {
   const resolved = resolveDetectionsOption(value, tier, ctx);
   if (!resolved.enabled) return resolved as IdentityDetectionDecision<C>;
   const routes: unknown = scope.node.tryGetContext(DETECTION_ROUTES_CONTEXT);
