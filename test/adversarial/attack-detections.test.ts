@@ -1,0 +1,311 @@
+/**
+ * Attacks on the per-identity detections of issue 19 (AWS EventBridge rules, GCP log-based metrics and alert
+ * policies, Azure scheduled query rules), on their routes, and on the inventory's reading of them. A test asserts
+ * the CORRECT behaviour: the ones marked FINDING fail on the code they were written against; the ones marked HELD
+ * pass and prove a defence.
+ *
+ * AWS events are evaluated with moto's EventBridge pattern engine (as test/constructs/aws-detections.test.ts does);
+ * sample records follow the IAM User Guide's example web identity event ("Logging IAM and AWS STS API calls with AWS
+ * CloudTrail") in the "AWS API Call via CloudTrail" envelope (EventBridge User Guide, "Events from AWS services").
+ */
+import { spawnSync } from 'child_process';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cdk from 'aws-cdk-lib/core';
+import { GitHubActions, routeDetections } from '../../src';
+import { CiOidcTrust } from '../../src/constructs/aws';
+import { CiOidcTrust as GcpCiOidcTrust, WorkloadIdentity as GcpWorkloadIdentity } from '../../src/constructs/gcp';
+import { kqlString } from '../../src/core/detections/azure';
+import { loggingString, regexLiteral } from '../../src/core/detections/gcp';
+import { Inventory } from '../../src/inventory/model';
+import { buildInventory } from '../../src/inventory/records';
+import type { NeutralResource } from '../../src/synth/model';
+import { DETECTION_ROUTES, OWNERSHIP, TODAY, tfStack } from '../helpers/synth';
+import { PAYMENTS } from '../helpers/tokens';
+
+const ACCOUNT = '123456789012';
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:security-alerts';
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/payments-deploy`;
+const SUB_MAIN = 'repo:acme/payments-api:ref:refs/heads/main';
+const payments = GitHubActions.repository({ ...PAYMENTS, subjectFormat: 'name-based', branches: ['main'], tagPatterns: ['v*'] });
+
+function stackIn(context: Record<string, unknown> = { 'keyless:detections': DETECTION_ROUTES }, id = 'Platform'): cdk.Stack {
+  const app = new cdk.App({ context: { 'keyless:today': TODAY, ...context } });
+  return new cdk.Stack(app, id, { env: { account: ACCOUNT, region: 'eu-west-1' }, analyticsReporting: false });
+}
+
+function rulesOf(stack: cdk.Stack): any[] {
+  return Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'));
+}
+
+/** moto's EventBridge engine: which events match. */
+function motoMatches(pattern: object, events: object[]): boolean[] {
+  const script = [
+    'import json, sys',
+    'from moto.events.models import EventPattern',
+    'data = json.load(sys.stdin)',
+    'p = EventPattern.load(json.dumps(data["pattern"]))',
+    'print(json.dumps([p.matches_event(e) for e in data["events"]]))',
+  ].join('\n');
+  const run = spawnSync('python3', ['-c', script], { input: JSON.stringify({ pattern, events }), encoding: 'utf8' });
+  if (run.error || run.status !== 0) throw new Error(`moto's EventPattern failed: ${run.error?.message ?? run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+function webIdentityEvent(options: { roleArn?: string; subject: string; errorCode?: string }): object {
+  const detail: Record<string, unknown> = {
+    eventVersion: '1.08',
+    userIdentity: {
+      type: 'WebIdentityUser',
+      principalId: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com:sts.amazonaws.com:${options.subject}`,
+      userName: options.subject,
+      identityProvider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+    },
+    eventSource: 'sts.amazonaws.com',
+    eventName: 'AssumeRoleWithWebIdentity',
+    awsRegion: 'eu-west-1',
+    requestParameters: { roleArn: options.roleArn ?? ROLE_ARN, roleSessionName: 'GitHubActions' },
+    eventType: 'AwsApiCall',
+    recipientAccountId: ACCOUNT,
+  };
+  if (options.errorCode !== undefined) Object.assign(detail, { errorCode: options.errorCode, errorMessage: 'Not authorized to perform sts:AssumeRoleWithWebIdentity' });
+  return { 'version': '0', 'id': 'e1', 'detail-type': 'AWS API Call via CloudTrail', 'source': 'aws.sts', 'account': ACCOUNT, 'time': '2026-11-22T10:00:00Z', 'region': 'eu-west-1', 'resources': [], detail };
+}
+
+describe('attack: AWS detection rules', () => {
+  test('FINDING: a stolen token presented with the role ARN in another letter case still alerts (refused or foreign)', () => {
+    // WRONG: requestParameters.roleArn is matched case-sensitively, but IAM role names "are not distinguished by case" (IAM CreateRole), so a caller naming
+    // `role/Payments-Deploy` reaches the same role while CloudTrail records the caller's spelling: probes and foreign assumptions go unseen after deployment.
+    const stack = stackIn();
+    new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
+    const pattern = rulesOf(stack)[0].Properties.EventPattern;
+    const upper = `arn:aws:iam::${ACCOUNT}:role/Payments-Deploy`;
+    expect(motoMatches(pattern, [
+      webIdentityEvent({ roleArn: upper, subject: 'repo:evil/fork:ref:refs/heads/main', errorCode: 'AccessDenied' }),
+      webIdentityEvent({ roleArn: upper, subject: 'repo:acme/payments-api:pull_request' }),
+    ])).toEqual([true, true]);
+  });
+
+  test('FINDING: 31 watched trusts with tag patterns in one account and Region are refused at synthesis (30 wildcard rules per bus, not adjustable)', () => {
+    // WRONG: each tag-pattern trust renders an `anything-but` `wildcard` rule and nothing counts them; the 31st rule fails the deployment with
+    // LimitExceededException (EventBridge quotas: 30 rules containing wildcards per event bus, not adjustable) instead of a Keyless error at synthesis.
+    const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
+    const stack = new cdk.Stack(app, 'Ids', { env: { account: ACCOUNT, region: 'eu-west-1' }, analyticsReporting: false });
+    const build = () => {
+      for (let i = 0; i < 31; i++) {
+        const source = GitHubActions.repository({ owner: 'acme', repository: `svc-${i}`, subjectFormat: 'name-based', tagPatterns: ['v*'], allowNameOnlyPinning: true });
+        new CiOidcTrust(stack, `T${i}`, { name: `svc-${i}-release`, ownership: OWNERSHIP, source });
+      }
+      app.synth();
+    };
+    let error: unknown;
+    try {
+      build();
+    } catch (e) {
+      error = e;
+    }
+    // The premise: 31 wildcard rules in one account and Region (checked first, so the failure below is the finding).
+    const wildcard = rulesOf(stack).filter((r) => JSON.stringify(r.Properties.EventPattern).includes('"wildcard"'));
+    expect(wildcard).toHaveLength(31);
+    expect(String(error)).toMatch(/30 rules containing wildcards/);
+  });
+
+  test('FINDING: an environment-agnostic stack with a single topicArn cannot deploy its rule to another Region than the topic\'s', () => {
+    // WRONG: the rule targets the eu-west-1 topic whatever Region the agnostic stack is deployed to; deployed in us-east-1, EventBridge delivers
+    // to same-Region targets only, so every alert is lost silently. Fix: a template `Rules` assertion on AWS::Region (or refuse the combination).
+    const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': { aws: { topicArn: TOPIC } } } });
+    const stack = new cdk.Stack(app, 'Agnostic', { analyticsReporting: false });
+    let template: any;
+    try {
+      new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
+      template = Template.fromStack(stack).toJSON();
+    } catch (e) {
+      expect(String(e)).toMatch(/^Error: \[KL-DETECT-ROUTE-REGION\]/);
+      return;
+    }
+    const assertions = JSON.stringify(template.Rules ?? {});
+    expect(assertions).toContain('AWS::Region');
+    expect(assertions).toContain('eu-west-1');
+  });
+
+  test('FINDING: the `keyless:detections` context given as JSON text (`cdk -c`) is reported as a malformed route, not as no route', () => {
+    // WRONG: a string context value is read as "no AWS detection target is declared", sending the platform engineer to add a route they already gave.
+    const stack = stackIn({ 'keyless:detections': JSON.stringify(DETECTION_ROUTES) });
+    expect(() => new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments })).toThrow(/^\[KL-DETECT-ROUTE\]/);
+  });
+
+  test('HELD: a revoked trust keeps its rule, and the declared subject\'s now-refused call alerts', () => {
+    const stack = stackIn();
+    new CiOidcTrust(stack, 'Deploy', {
+      name: 'payments-deploy', ownership: OWNERSHIP, source: payments, revoked: { sessionsIssuedBefore: '2026-12-03T10:15:00Z', reason: 'INC-4711 runner token leaked' },
+    });
+    const [rule] = rulesOf(stack);
+    expect(motoMatches(rule.Properties.EventPattern, [webIdentityEvent({ subject: SUB_MAIN, errorCode: 'AccessDenied' }), webIdentityEvent({ subject: SUB_MAIN })]))
+      .toEqual([true, false]);
+  });
+
+  test('HELD: a fork, a sibling repository with the prefix, and a tag shaped like the pattern in another repository are foreign', () => {
+    const stack = stackIn();
+    new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
+    const [rule] = rulesOf(stack);
+    expect(motoMatches(rule.Properties.EventPattern, [
+      webIdentityEvent({ subject: 'repo:evil/payments-api:ref:refs/heads/main' }),
+      webIdentityEvent({ subject: 'repo:acme/payments-api2:ref:refs/tags/v1' }),
+      webIdentityEvent({ subject: 'repo:acme/payments-api:ref:refs/heads/main2' }),
+      webIdentityEvent({ subject: 'REPO:acme/payments-api:ref:refs/heads/main' }),
+      webIdentityEvent({ subject: 'repo:acme/payments-api:ref:refs/tags/v2.0.0' }),
+    ])).toEqual([true, true, true, true, false]);
+  });
+
+  test('HELD: malformed routes are Keyless errors, never TypeErrors', () => {
+    const app = new cdk.App();
+    const bad: unknown[] = [null, 'arn', { aws: null }, { aws: { topicArnsByRegion: 'x' } }, { aws: { topicArnsByRegion: { 'eu-west-1': 42 } } },
+      { gcp: null }, { gcp: { notificationChannels: 'x' } }, { azure: null }, { azure: { actionGroupId: DETECTION_ROUTES.azure!.actionGroupId, logAnalyticsWorkspaceId: 7 } }];
+    for (const routes of bad) expect(() => routeDetections(app, routes as any)).toThrow(/^\[KL-DETECT-ROUTE\] /);
+  });
+});
+
+describe('attack: GCP detections', () => {
+  const PROJECT = 'acme-payments-prod';
+  const NUMBER = '412345678901';
+  const source = GitHubActions.repository({
+    owner: 'acme', repository: 'payments-api', ownerId: '1342004', repositoryId: '86301532', subjectFormat: 'name-based', branches: ['main'], tagPatterns: ['v*'],
+  });
+  const common = { name: 'payments-deploy', ownership: OWNERSHIP, source, project: PROJECT, projectNumber: NUMBER, poolId: 'ci-github' };
+
+  test('FINDING: a direct-access CI trust alerts when a subject it was not declared for exchanges a token successfully', () => {
+    // WRONG: direct access renders only refused-exchange; if the provider's attribute condition is widened outside Keyless (trust drift), a foreign
+    // subject's successful ExchangeToken (principalSubject recorded in the STS audit log) acts directly on resources and nothing fires.
+    const trust = new GcpCiOidcTrust(tfStack(), 'Trust', common);
+    expect(trust.detectionRules.map((d) => d.kind).length).toBeGreaterThan(1);
+  });
+
+  test('FINDING: a GKE direct-access identity that renders no detection does not read as watched', () => {
+    // WRONG: `detections` reads `{ enabled: true }` while nothing is rendered, so a reviewer (and any report built on the decision) believes the
+    // tier 1 workload is watched; it should say it is not (enabled false with why), or refuse the default.
+    const direct = new GcpWorkloadIdentity(tfStack(), 'Worker', {
+      name: 'payments-worker', ownership: OWNERSHIP, serviceAccount: { namespace: 'payments', name: 'worker' }, project: PROJECT, projectNumber: NUMBER,
+    });
+    expect(direct.detectionRules).toEqual([]);
+    expect(direct.detections.enabled).toBe(false);
+  });
+
+  test('HELD: hostile text cannot leave a Logging string literal or an RE2 literal', () => {
+    expect(loggingString('a"b\\c') ).toBe('"a\\"b\\\\c"');
+    const hostile = 'x") OR protoPayload.serviceName=~(".*';
+    expect(new RegExp(`^${regexLiteral(hostile)}$`).test(hostile)).toBe(true);
+    expect(new RegExp(`^${regexLiteral(hostile)}$`).test('xZ) OR protoPayload')).toBe(false);
+  });
+});
+
+describe('attack: Azure detections', () => {
+  test('HELD: KQL string literals escape quotes, backslashes and line breaks; other control characters are refused', () => {
+    expect(kqlString('a"\n| union *\\')).toBe('"a\\"\\n| union *\\\\"');
+    expect(() => kqlString('a\u0000b')).toThrow(/Keyless internal error/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The inventory's reading of detections, over hand-built output in the shape the constructs write.
+// ---------------------------------------------------------------------------------------------------------------
+const CFN = 'aws/app.template.json';
+const TF_GCP = 'terraform/gcp/cdk.tf.json';
+const TF_AZURE = 'terraform/azure/cdk.tf.json';
+const cfn = (id: string, type: string, properties: any): NeutralResource => ({ format: 'cloudformation', file: CFN, type, id, properties });
+const tf = (file: string, type: string, name: string, properties: any): NeutralResource => ({ format: 'terraform', file, type, id: `${type}.${name}`, properties });
+
+function inventoryOf(resources: NeutralResource[]): Inventory {
+  const files = [...new Set(resources.map((r) => r.file))].map((file) => ({ file, format: file.endsWith('.template.json') ? 'cloudformation' : 'terraform' }));
+  return buildInventory({ resources, files, warnings: [] }, { today: TODAY });
+}
+const detectionsOf = (inventory: Inventory, id: string) => {
+  const found = inventory.identities.find((r) => r.id === id);
+  if (!found) throw new Error(`no record ${id}: ${inventory.identities.map((r) => r.id).join(', ')}`);
+  return found.attributes.detections;
+};
+
+describe('attack: the inventory counts only effective detections', () => {
+  const role = (id: string, name: string) => cfn(id, 'AWS::IAM::Role', {
+    RoleName: name,
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow',
+        Principal: { Federated: { Ref: 'GithubProvider' } },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': `repo:acme/${name}:ref:refs/heads/main` } },
+      }],
+    },
+    Tags: [{ Key: 'keyless:owner', Value: 'platform' }, { Key: 'keyless:tier', Value: '1' }],
+  });
+
+  test('FINDING: a rule that names the role but watches another service\'s events is not "watched"', () => {
+    // WRONG: any rule with requestParameters.roleArn naming the role counts, whatever its source and eventName; this one can never see an
+    // AssumeRoleWithWebIdentity call, yet identitiesWithDetections counts the role as watched.
+    const inventory = inventoryOf([
+      cfn('GithubProvider', 'AWS::IAM::OIDCProvider', { Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com'] }),
+      role('DeployRole', 'app'),
+      cfn('Decoy', 'AWS::Events::Rule', {
+        State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+        EventPattern: { 'source': ['aws.s3'], 'detail-type': ['AWS API Call via CloudTrail'], 'detail': { eventName: ['PassRole'], requestParameters: { roleArn: [{ 'Fn::GetAtt': ['DeployRole', 'Arn'] }] } } },
+        Targets: [{ Id: 'Target0', Arn: TOPIC }],
+      }),
+    ]);
+    expect(detectionsOf(inventory, 'aws:role:app')).not.toMatch(/^watched/);
+  });
+
+  test('FINDING: a watched service account in staging does not make the same account id in production "watched"', () => {
+    // WRONG: alert policies are matched by the `keyless-identity` label, and the bare account id is a label of every service account with that id in
+    // any project; the prod account (no alert at all) reads watched because staging's is.
+    const sa = (name: string, project: string) => [
+      tf(TF_GCP, 'google_service_account', name, { account_id: 'deploy', project, description: 'owner=platform; tier=1' }),
+      tf(TF_GCP, 'google_service_account_iam_member', `${name}_wif`, {
+        service_account_id: `\${google_service_account.${name}.name}`,
+        role: 'roles/iam.workloadIdentityUser',
+        member: `principal://iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/ci-pool/subject/repo:acme/app-${name}:ref:refs/heads/main`,
+      }),
+    ];
+    const inventory = inventoryOf([
+      ...sa('staging', 'acme-staging'),
+      ...sa('prod', 'acme-prod'),
+      tf(TF_GCP, 'google_monitoring_alert_policy', 'staging', {
+        display_name: 'Keyless detections for deploy: impersonation of deploy@acme-staging.iam.gserviceaccount.com by an undeclared principal',
+        combiner: 'OR',
+        user_labels: { 'keyless-identity': 'deploy', 'keyless-detection': 'foreign-impersonation' },
+        notification_channels: ['projects/acme-sec/notificationChannels/123'],
+        conditions: [{ display_name: 'x', condition_threshold: { filter: 'metric.type="logging.googleapis.com/user/keyless/foreign-impersonation/deploy"' } }],
+      }),
+    ]);
+    expect(detectionsOf(inventory, 'gcp:service-account:deploy@acme-staging.iam.gserviceaccount.com')).toMatch(/^watched/);
+    expect(detectionsOf(inventory, 'gcp:service-account:deploy@acme-prod.iam.gserviceaccount.com')).toBe('missing');
+  });
+
+  test('FINDING: two identities of the same name in two resource groups are not confused by the `keyless-identity` tag', () => {
+    // WRONG: the constructs tag the alert with the bare identity name and the inventory keeps one identity per bare name (the last one read), so the
+    // alert of rg-a/deploy is credited to rg-b/deploy and rg-a/deploy, the watched one, reads missing.
+    const uai = (name: string, rg: string, tags: Record<string, string> = {}) => tf(TF_AZURE, 'azurerm_user_assigned_identity', name, {
+      name: 'deploy', resource_group_name: rg, location: 'westeurope', tags: { 'keyless-owner': 'platform', 'keyless-tier': '1', ...tags },
+    });
+    const fic = (name: string, rg: string) => tf(TF_AZURE, 'azurerm_federated_identity_credential', name, {
+      name,
+      resource_group_name: rg,
+      parent_id: `\${azurerm_user_assigned_identity.${name}.id}`,
+      issuer: 'https://token.actions.githubusercontent.com',
+      subject: 'repo:acme/app:environment:production',
+      audience: ['api://AzureADTokenExchange'],
+    });
+    const inventory = inventoryOf([
+      uai('a', 'rg-a'), fic('a', 'rg-a'),
+      tf(TF_AZURE, 'azurerm_monitor_scheduled_query_rules_alert_v2', 'a', {
+        name: 'keyless-refused-signin-deploy',
+        resource_group_name: 'rg-a',
+        enabled: true,
+        tags: { 'keyless-identity': 'deploy', 'keyless-detection': 'refused-exchange' },
+        criteria: [{ query: 'AADManagedIdentitySignInLogs\n| where ServicePrincipalId =~ "${azurerm_user_assigned_identity.a.principal_id}"' }],
+        action: { action_groups: ['/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/security/providers/microsoft.insights/actionGroups/soc'] },
+      }),
+      uai('b', 'rg-b', { 'keyless-detections-opt-out': 'watched by the SOC rules SEC-881' }), fic('b', 'rg-b'),
+    ]);
+    expect(detectionsOf(inventory, 'azure:user-assigned-identity:rg-a/deploy')).toMatch(/^watched/);
+    expect(detectionsOf(inventory, 'azure:user-assigned-identity:rg-b/deploy')).toBe('opted-out: watched by the SOC rules SEC-881');
+  });
+});
