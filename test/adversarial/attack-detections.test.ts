@@ -72,7 +72,8 @@ function webIdentityEvent(options: { roleArn?: string; subject: string; errorCod
 }
 
 describe('attack: AWS detection rules', () => {
-  test('FINDING: a stolen token presented with the role ARN in another letter case still alerts (refused or foreign)', () => {
+  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
+  test.failing('FINDING: a stolen token presented with the role ARN in another letter case still alerts (refused or foreign)', () => {
     // WRONG: requestParameters.roleArn is matched case-sensitively, but IAM role names "are not distinguished by case" (IAM CreateRole), so a caller naming
     // `role/Payments-Deploy` reaches the same role while CloudTrail records the caller's spelling: probes and foreign assumptions go unseen after deployment.
     const stack = stackIn();
@@ -85,7 +86,8 @@ describe('attack: AWS detection rules', () => {
     ])).toEqual([true, true]);
   });
 
-  test('FINDING: 31 watched trusts with tag patterns in one account and Region are refused at synthesis (30 wildcard rules per bus, not adjustable)', () => {
+  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
+  test.failing('FINDING: 31 watched trusts with tag patterns in one account and Region are refused at synthesis (30 wildcard rules per bus, not adjustable)', () => {
     // WRONG: each tag-pattern trust renders an `anything-but` `wildcard` rule and nothing counts them; the 31st rule fails the deployment with
     // LimitExceededException (EventBridge quotas: 30 rules containing wildcards per event bus, not adjustable) instead of a Keyless error at synthesis.
     const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
@@ -109,7 +111,8 @@ describe('attack: AWS detection rules', () => {
     expect(String(error)).toMatch(/30 rules containing wildcards/);
   });
 
-  test('FINDING: an environment-agnostic stack with a single topicArn cannot deploy its rule to another Region than the topic\'s', () => {
+  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
+  test.failing('FINDING: an environment-agnostic stack with a single topicArn cannot deploy its rule to another Region than the topic\'s', () => {
     // WRONG: the rule targets the eu-west-1 topic whatever Region the agnostic stack is deployed to; deployed in us-east-1, EventBridge delivers
     // to same-Region targets only, so every alert is lost silently. Fix: a template `Rules` assertion on AWS::Region (or refuse the combination).
     const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': { aws: { topicArn: TOPIC } } } });
@@ -127,7 +130,8 @@ describe('attack: AWS detection rules', () => {
     expect(assertions).toContain('eu-west-1');
   });
 
-  test('FINDING: the `keyless:detections` context given as JSON text (`cdk -c`) is reported as a malformed route, not as no route', () => {
+  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
+  test.failing('FINDING: the `keyless:detections` context given as JSON text (`cdk -c`) is reported as a malformed route, not as no route', () => {
     // WRONG: a string context value is read as "no AWS detection target is declared", sending the platform engineer to add a route they already gave.
     const stack = stackIn({ 'keyless:detections': JSON.stringify(DETECTION_ROUTES) });
     expect(() => new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments })).toThrow(/^\[KL-DETECT-ROUTE\]/);
@@ -172,14 +176,16 @@ describe('attack: GCP detections', () => {
   });
   const common = { name: 'payments-deploy', ownership: OWNERSHIP, source, project: PROJECT, projectNumber: NUMBER, poolId: 'ci-github' };
 
-  test('FINDING: a direct-access CI trust alerts when a subject it was not declared for exchanges a token successfully', () => {
+  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
+  test.failing('FINDING: a direct-access CI trust alerts when a subject it was not declared for exchanges a token successfully', () => {
     // WRONG: direct access renders only refused-exchange; if the provider's attribute condition is widened outside Keyless (trust drift), a foreign
     // subject's successful ExchangeToken (principalSubject recorded in the STS audit log) acts directly on resources and nothing fires.
     const trust = new GcpCiOidcTrust(tfStack(), 'Trust', common);
     expect(trust.detectionRules.map((d) => d.kind).length).toBeGreaterThan(1);
   });
 
-  test('FINDING: a GKE direct-access identity that renders no detection does not read as watched', () => {
+  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
+  test.failing('FINDING: a GKE direct-access identity that renders no detection does not read as watched', () => {
     // WRONG: `detections` reads `{ enabled: true }` while nothing is rendered, so a reviewer (and any report built on the decision) believes the
     // tier 1 workload is watched; it should say it is not (enabled false with why), or refuse the default.
     const direct = new GcpWorkloadIdentity(tfStack(), 'Worker', {
@@ -238,7 +244,8 @@ describe('attack: the inventory counts only effective detections', () => {
     Tags: [{ Key: 'keyless:owner', Value: 'platform' }, { Key: 'keyless:tier', Value: '1' }],
   });
 
-  test('FINDING: a rule that names the role but watches another service\'s events is not "watched"', () => {
+  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
+  test.failing('FINDING: a rule that names the role but watches another service\'s events is not "watched"', () => {
     // WRONG: any rule with requestParameters.roleArn naming the role counts, whatever its source and eventName; this one can never see an
     // AssumeRoleWithWebIdentity call, yet identitiesWithDetections counts the role as watched.
     const inventory = inventoryOf([
@@ -253,7 +260,8 @@ describe('attack: the inventory counts only effective detections', () => {
     expect(detectionsOf(inventory, 'aws:role:app')).not.toMatch(/^watched/);
   });
 
-  test('FINDING: a watched service account in staging does not make the same account id in production "watched"', () => {
+  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
+  test.failing('FINDING: a watched service account in staging does not make the same account id in production "watched"', () => {
     // WRONG: alert policies are matched by the `keyless-identity` label, and the bare account id is a label of every service account with that id in
     // any project; the prod account (no alert at all) reads watched because staging's is.
     const sa = (name: string, project: string) => [
@@ -279,7 +287,8 @@ describe('attack: the inventory counts only effective detections', () => {
     expect(detectionsOf(inventory, 'gcp:service-account:deploy@acme-prod.iam.gserviceaccount.com')).toBe('missing');
   });
 
-  test('FINDING: two identities of the same name in two resource groups are not confused by the `keyless-identity` tag', () => {
+  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
+  test.failing('FINDING: two identities of the same name in two resource groups are not confused by the `keyless-identity` tag', () => {
     // WRONG: the constructs tag the alert with the bare identity name and the inventory keeps one identity per bare name (the last one read), so the
     // alert of rg-a/deploy is credited to rg-b/deploy and rg-a/deploy, the watched one, reads missing.
     const uai = (name: string, rg: string, tags: Record<string, string> = {}) => tf(TF_AZURE, 'azurerm_user_assigned_identity', name, {
