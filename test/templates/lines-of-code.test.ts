@@ -31,9 +31,9 @@ function inventory(t: TeamTargets): Record<string, number> {
 }
 
 describe('lines of code', () => {
-  test('DeployService needs fewer than 20 lines for AWS, GCP, Azure and three clusters; the hand-written equivalent 137', () => {
+  test('DeployService needs fewer than 20 lines for AWS, GCP, Azure and three clusters; the hand-written equivalent 140', () => {
     expect(codeLines('examples/templates/app-team.ts', /--- The service/, /--- The nightly/)).toBe(17);
-    expect(codeLines('examples/baseline/checkout-service-raw.ts', /BEGIN hand-written/, /END hand-written/)).toBe(137);
+    expect(codeLines('examples/baseline/checkout-service-raw.ts', /BEGIN hand-written/, /END hand-written/)).toBe(140);
   });
 
   test('the hand-written equivalent synthesizes the same kinds and numbers of resources, but the admission policies', () => {
@@ -42,7 +42,7 @@ describe('lines of code', () => {
     const raw = teamTargets();
     checkoutServiceRaw(raw);
     const { ValidatingAdmissionPolicy: policies, ValidatingAdmissionPolicyBinding: bindings, ...rest } = inventory(keyless);
-    // The 137 lines write no admission policy: Keyless adds one policy and binding per cluster's ServiceAccount.
+    // The 140 lines write no admission policy: Keyless adds one policy and binding per cluster's ServiceAccount.
     expect([policies, bindings]).toEqual([3, 3]);
     expect(inventory(raw)).toEqual(rest);
   });
