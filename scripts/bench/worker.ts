@@ -1,4 +1,7 @@
-/** One benchmark measurement in a fresh process: `worker.js keyless|baseline N OUTDIR` prints JSON. */
+/**
+ * One benchmark measurement in a fresh process: `worker.js keyless|baseline|keyless-no-guardrails N OUTDIR` prints
+ * JSON. `keyless-no-guardrails` (not part of `npm run bench`) attributes the guardrails' share of the Keyless time.
+ */
 import * as fs from 'fs';
 import * as path from 'path';
 import { baseline, keyless, newApps, synthAll } from './scenario';
@@ -7,7 +10,9 @@ const [variant, count, outdir] = process.argv.slice(2);
 const n = Number(count);
 const started = process.hrtime.bigint();
 const apps = newApps(outdir);
-(variant === 'keyless' ? keyless : baseline)(apps, n);
+if (variant === 'baseline') baseline(apps, n);
+else if (variant === 'keyless' || variant === 'keyless-no-guardrails') keyless(apps, n, variant === 'keyless');
+else throw new Error(`unknown variant ${variant}: keyless, baseline or keyless-no-guardrails`);
 synthAll(apps);
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
 const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
