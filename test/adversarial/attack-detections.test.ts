@@ -130,11 +130,18 @@ describe('attack: AWS detection rules', () => {
     expect(assertions).toContain('eu-west-1');
   });
 
-  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
-  test.failing('FINDING: the `keyless:detections` context given as JSON text (`cdk -c`) is reported as a malformed route, not as no route', () => {
-    // WRONG: a string context value is read as "no AWS detection target is declared", sending the platform engineer to add a route they already gave.
+  // Fixed finding: a string context value (`cdk -c` gives only strings) was read as "no AWS detection target is declared",
+  // sending the platform engineer to add a route they already gave. JSON text is now parsed; other text is a malformed route.
+  test('the `keyless:detections` context given as JSON text (`cdk -c`) routes the detections; other text is a malformed route, not "no route"', () => {
     const stack = stackIn({ 'keyless:detections': JSON.stringify(DETECTION_ROUTES) });
-    expect(() => new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments })).toThrow(/^\[KL-DETECT-ROUTE\]/);
+    new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
+    expect(rulesOf(stack).map((r) => r.Properties.Targets.map((t: any) => t.Arn))).toEqual([[TOPIC]]);
+    for (const text of [TOPIC, '["x"]', '{"aws":', 'null']) {
+      const bad = stackIn({ 'keyless:detections': text });
+      expect(() => new CiOidcTrust(bad, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments })).toThrow(
+        `[KL-DETECT-ROUTE] Platform/Deploy: \`keyless:detections\` is "${text.replace(/"/g, '\\"')}" (context)`,
+      );
+    }
   });
 
   test('HELD: a revoked trust keeps its rule, and the declared subject\'s now-refused call alerts', () => {

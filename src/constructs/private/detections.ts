@@ -32,6 +32,36 @@ export function routeDetections(scope: IConstruct, routes: DetectionRoutes): voi
   scope.node.setContext(DETECTION_ROUTES_CONTEXT, checked);
 }
 
+/**
+ * The routes in the `keyless:detections` context where `scope` sits. A value given on the CDK command line
+ * (`cdk synth -c keyless:detections='{"aws":…}'`) arrives as text: "context values specified on the command line are
+ * always strings" (AWS CDK Developer Guide, "Context values", https://docs.aws.amazon.com/cdk/v2/guide/context.html),
+ * so JSON text is parsed; anything else that is not an object is a malformed route, never "no route".
+ */
+function contextRoutes(scope: IConstruct, ctx: ValidationContext): Record<string, unknown> | undefined {
+  const value: unknown = scope.node.tryGetContext(DETECTION_ROUTES_CONTEXT);
+  if (value === undefined) return undefined;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      parsed = value;
+    }
+  }
+  if (!isObject(parsed)) {
+    fail({
+      code: 'KL-DETECT-ROUTE',
+      path: ctx.path,
+      prop: DETECTION_ROUTES_CONTEXT,
+      problem: `is ${describeValue(value)} (context): expected an object \`{ aws?, gcp?, azure? }\`, or its JSON text on the command line`,
+      fix: 'declare the targets with `routeDetections(app, { aws: { topicArn: "arn:aws:sns:eu-west-1:123456789012:security-alerts" } })`, '
+        + 'or give the JSON object in cdk.json / `-c keyless:detections=\'{"aws":{"topicArn":"…"}}\'`',
+    });
+  }
+  return parsed;
+}
+
 type Cloud = 'aws' | 'gcp' | 'azure';
 type RouteOf<C extends Cloud> = C extends 'aws' ? AwsDetectionRoute : C extends 'gcp' ? GcpDetectionRoute : AzureDetectionRoute;
 
@@ -56,8 +86,8 @@ export function identityDetections<C extends Cloud>(
 ): IdentityDetectionDecision<C> {
   const resolved = resolveDetectionsOption(value, tier, ctx);
   if (!resolved.enabled) return resolved as IdentityDetectionDecision<C>;
-  const routes: unknown = scope.node.tryGetContext(DETECTION_ROUTES_CONTEXT);
-  const route = isObject(routes) ? routes[cloud] : undefined;
+  const routes = contextRoutes(scope, ctx);
+  const route = routes?.[cloud];
   if (route === undefined) {
     fail({
       code: 'KL-DETECT-NO-ROUTE',
