@@ -37,7 +37,9 @@ function candidatesOf(profile: TokenProfile, alternative: TrustAlternative, refP
   }
 }
 
-const sameValue = (a: ClaimValue | undefined, b: ClaimValue | undefined): boolean => canonicalJson(a ?? null) === canonicalJson(b ?? null);
+/** Whether two claim values are equal (two strings directly, anything else by canonical text). */
+const sameValue = (a: ClaimValue | undefined, b: ClaimValue | undefined): boolean =>
+  (typeof a === 'string' && typeof b === 'string' ? a === b : canonicalJson(a ?? null) === canonicalJson(b ?? null));
 
 /** Whether a variant changes a claim (or the issuer) the alternative constrains. */
 function changesConstrained(variant: Token, legitimate: Token, alternative: TrustAlternative): boolean {

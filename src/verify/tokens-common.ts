@@ -29,15 +29,33 @@ export function stableUuid(text: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** A JSON text of a value with sorted keys: equal texts, equal values. */
+/**
+ * A JSON text of a value with sorted keys: equal texts, equal values. Keys whose value is `undefined` are left out, as
+ * JSON.stringify leaves them out. Written with loops rather than map/filter/join: verify computes it for every token
+ * (about 130,000 over 5,000 identities), and the intermediate arrays were a measurable share of its time.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const object = value as Record<string, unknown>;
-    return `{${Object.keys(object).sort().filter((key) => object[key] !== undefined)
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key])}`).join(',')}}`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) text += ',';
+      // As Array.prototype.join: an element with no JSON text (undefined, a function) is written as nothing.
+      text += canonicalJson(value[i]) ?? '';
+    }
+    return `${text}]`;
   }
-  return JSON.stringify(value);
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object).sort();
+  let text = '{';
+  let first = true;
+  for (const key of keys) {
+    const member = object[key];
+    if (member === undefined) continue;
+    text += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`;
+    first = false;
+  }
+  return `${text}}`;
 }
 
 /** Each token's canonical text, computed once (tokens are never changed after they are built). */
