@@ -7,6 +7,7 @@ import { Condition } from './model';
 import { GCP_ACCESS_TOKEN_SECONDS, GCP_BASIC_ROLES, GCP_IMPERSONATION_ROLES } from '../core/facts/gcp-roles';
 import { GKE_WORKLOAD_POOL_SUFFIX, isGkeServiceAccountMember } from '../core/facts/subjects';
 import { decodeOwnershipDescription } from '../core/ownership';
+import { gcpRevokedPrincipalMarker, TERRAFORM_DATA } from '../core/trust/gcp-revocation';
 import { NeutralResource } from '../synth/model';
 import { attributesOf, TerraformIndex } from '../synth/terraform';
 import { asList, issuerOf } from '../synth/values';
@@ -38,6 +39,7 @@ export function gcpRecords(
     emails: new Map(),
     providers: [],
   };
+  revokedPrincipals(resources, drafts);
   serviceAccounts(ctx);
   workloadIdentityProviders(ctx);
   pamEntitlements(ctx);
@@ -235,4 +237,19 @@ function principal(ctx: GcpContext, member: string, r: NeutralResource, grant: (
   const draft = ctx.drafts.get('gcp', 'principal', member, r, false);
   if (!draft.subjects.some((s) => s.source === sourceOf(r))) draft.subjects.push(memberSubject(member, [], sourceOf(r)));
   grant(draft);
+}
+
+/**
+ * The revocation markers of GKE identities with direct access (core/trust/gcp-revocation.ts): each defines the record
+ * of its principal, with the ownership of its description; readDetectionsAndRevocations reads the revocation.
+ */
+function revokedPrincipals(resources: readonly NeutralResource[], drafts: Drafts): void {
+  for (const r of resources) {
+    if (r.format !== 'terraform' || r.type !== TERRAFORM_DATA) continue;
+    const marker = gcpRevokedPrincipalMarker(attributesOf(r).input);
+    if (!marker) continue;
+    const draft = drafts.get('gcp', 'principal', marker.principal, r, true);
+    draft.ownership = ownershipFrom(decodeOwnershipDescription(marker.description));
+    if (!draft.subjects.some((s) => s.source === sourceOf(r))) draft.subjects.push(memberSubject(marker.principal, [], sourceOf(r)));
+  }
 }

@@ -1,9 +1,11 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { GitHubActions } from '../../src';
 import { CiOidcTrust, GcpPublishTarget, ScopedPublisherRole, WorkloadIdentity } from '../../src/constructs/gcp';
+import { GKE_DIRECT_NOT_WATCHED } from '../../src/constructs/gcp/workload-identity';
 import { terraformConfig } from '../../src/constructs/private/terraform';
 import {
-  foreignImpersonationDetection, LoggingClause, LoggingFilter, loggingString, refusedExchangeDetection, regexLiteral, renderLoggingFilter,
+  foreignExchangeDetection, foreignImpersonationDetection, LoggingClause, LoggingFilter, loggingString, refusedExchangeDetection, regexLiteral,
+  renderLoggingFilter,
 } from '../../src/core/detections/gcp';
 import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
 import { terraformReads } from '../helpers/terraform-eval';
@@ -59,13 +61,13 @@ function matches(filter: LoggingFilter, entry: unknown): boolean {
 // (https://cloud.google.com/iam/docs/audit-logging/examples-workload-identity): the STS ExchangeToken entry with
 // `authenticationInfo.principalSubject`, `metadata.mapped_principal` and the provider as `resourceName`; a refused
 // exchange carries the AuditLog `status` (google.rpc.Status, https://cloud.google.com/logging/docs/reference/audit/auditlog/rest/Shared.Types/AuditLog).
-function exchangeEntry(provider: string, status?: { code: number; message: string }) {
+function exchangeEntry(provider: string, status?: { code: number; message: string }, subject = 'repo:acme/payments-api:ref:refs/heads/main') {
   return {
     logName: `projects/${PROJECT}/logs/cloudaudit.googleapis.com%2Fdata_access`,
     protoPayload: {
       '@type': 'type.googleapis.com/google.cloud.audit.AuditLog',
-      'authenticationInfo': { principalSubject: 'repo:acme/payments-api:ref:refs/heads/main' },
-      'metadata': { mapped_principal: `principal://iam.googleapis.com/${POOL}/subject/repo:acme/payments-api:ref:refs/heads/main` },
+      'authenticationInfo': { principalSubject: subject },
+      'metadata': { mapped_principal: `principal://iam.googleapis.com/${POOL}/subject/${subject}` },
       'methodName': 'google.identity.sts.v1.SecurityTokenService.ExchangeToken',
       'resourceName': provider,
       'serviceName': 'sts.googleapis.com',
@@ -112,6 +114,34 @@ describe('GCP detection filters (core/detections/gcp)', () => {
     expect(matches(refused.filter, exchangeEntry(`${POOL}/providers/payments-deploy-2`, { code: 7, message: 'rejected' }))).toBe(false);
     expect(matches(refused.filter, exchangeEntry(`${POOL}/providers/x-payments-deploy`.replace('providers/x-', 'providers/xpayments/'), { code: 7, message: 'r' })))
       .toBe(false);
+  });
+
+  test('foreign exchange: STS ExchangeToken at exactly this provider, not an error, by an undeclared subject', () => {
+    const foreignExchange = foreignExchangeDetection('payments-deploy', { projectNumber: NUMBER, poolId: 'ci-github', providerId: 'payments-deploy' }, {
+      exact: ['repo:acme/payments-api:ref:refs/heads/main'], prefixes: ['repo:acme/payments-api:ref:refs/tags/v'],
+    });
+    expect(foreignExchange.filterText).toBe(REFUSED_FILTER.replace(' AND protoPayload.status.code>0', '')
+      + ' AND NOT (protoPayload.status.code>0)'
+      + ' AND NOT (protoPayload.authenticationInfo.principalSubject="repo:acme/payments-api:ref:refs/heads/main"'
+      + ' OR protoPayload.authenticationInfo.principalSubject=~"^repo:acme/payments-api:ref:refs/tags/v")');
+    expect(foreignExchange.metricName).toBe('keyless/foreign-exchange/ci-github/payments-deploy');
+    expect(foreignExchange.requiredAuditLogs).toEqual(refused.requiredAuditLogs);
+  });
+
+  test('foreign exchange: samples from the documentation', () => {
+    const foreignExchange = foreignExchangeDetection('payments-deploy', { projectNumber: NUMBER, poolId: 'ci-github', providerId: 'payments-deploy' }, {
+      exact: ['repo:acme/payments-api:ref:refs/heads/main'], prefixes: ['repo:acme/payments-api:ref:refs/tags/v'],
+    });
+    const at = (subject: string, status?: { code: number; message: string }, provider = PROVIDER) =>
+      matches(foreignExchange.filter, exchangeEntry(provider, status, subject));
+    expect(at('repo:acme/payments-api:ref:refs/heads/main')).toBe(false);
+    expect(at('repo:acme/payments-api:ref:refs/tags/v1.2.3')).toBe(false);
+    expect(at('repo:acme/payments-api:ref:refs/heads/feature')).toBe(true);
+    expect(at('repo:acme/payments-api:pull_request', { code: 0, message: '' })).toBe(true); // status OK written out
+    expect(at('repo:mallory/payments-api:ref:refs/heads/main', undefined, `//iam.googleapis.com/${PROVIDER}`)).toBe(true);
+    expect(at('x repo:acme/payments-api:ref:refs/tags/v1')).toBe(true); // the prefix is anchored
+    expect(at('repo:mallory/payments-api:ref:refs/heads/main', { code: 7, message: 'rejected' })).toBe(false); // refused: the other detection
+    expect(at('repo:mallory/payments-api:ref:refs/heads/main', undefined, `${POOL}/providers/other-deploy`)).toBe(false);
   });
 
   test('foreign impersonation: GenerateAccessToken on the account by anyone but the declared subjects', () => {
@@ -201,21 +231,29 @@ describe('GCP detection resources', () => {
     expect(refused.depends_on).toEqual([expect.stringContaining('google_logging_metric.')]);
   });
 
-  test('direct access: the refused-exchange detection only', () => {
+  test('direct access: refused exchange and foreign exchange (a subject the provider was not declared for)', () => {
     const stack = tfStack();
     const trust = new CiOidcTrust(stack, 'Trust', common);
-    expect(trust.detectionRules.map((d) => d.kind)).toEqual(['refused-exchange']);
-    expect(Object.keys(tfResources(tfJson(stack), 'google_monitoring_alert_policy'))).toHaveLength(1);
+    expect(trust.detectionRules.map((d) => d.kind)).toEqual(['refused-exchange', 'foreign-exchange']);
+    expect(trust.detectionRules[1].filter).toContain(' AND NOT (protoPayload.status.code>0) AND NOT (protoPayload.authenticationInfo.principalSubject=');
+    const policies = Object.values(tfResources(tfJson(stack), 'google_monitoring_alert_policy')) as any[];
+    expect(policies.map((p) => [p.user_labels['keyless-detection'], p.display_name]).sort()).toEqual([
+      ['foreign-exchange', 'Keyless detections for payments-deploy: token exchange by an undeclared subject at provider payments-deploy'],
+      ['refused-exchange', 'Keyless detections for payments-deploy: refused token exchange at provider payments-deploy'],
+    ]);
   });
 
   test('trusts sharing a pool each watch their own provider, listed once', () => {
     const stack = tfStack();
     new CiOidcTrust(stack, 'A', common);
     new CiOidcTrust(stack, 'B', { ...common, name: 'payments-release', providerId: 'payments-release' });
-    const filters = (Object.values(tfResources(tfJson(stack), 'google_logging_metric')) as any[]).map((m) => m.filter as string);
-    expect(filters).toHaveLength(2);
-    expect(filters[0]).toContain('/providers/payments-deploy$"');
-    expect(filters[1]).toContain('/providers/payments-release$"');
+    const metrics = (Object.values(tfResources(tfJson(stack), 'google_logging_metric')) as any[]).map((m) => [m.name, /\/providers\/([a-z-]+)\$"/.exec(m.filter)?.[1]]);
+    expect(metrics.sort()).toEqual([
+      ['keyless/foreign-exchange/ci-github/payments-deploy', 'payments-deploy'],
+      ['keyless/foreign-exchange/ci-github/payments-release', 'payments-release'],
+      ['keyless/refused-exchange/ci-github/payments-deploy', 'payments-deploy'],
+      ['keyless/refused-exchange/ci-github/payments-release', 'payments-release'],
+    ]);
   });
 
   test('GKE impersonation: foreign impersonation of the Google service account; direct access: nothing to watch', () => {
@@ -232,9 +270,24 @@ describe('GCP detection resources', () => {
       + ' AND resource.type="service_account" AND resource.labels.email_id="payments-api@acme-payments-prod.iam.gserviceaccount.com"'
       + ' AND NOT (protoPayload.authenticationInfo.principalSubject="serviceAccount:acme-payments-prod.svc.id.goog[payments/payments-api]")',
     ]);
-    expect(direct.detections).toEqual({ enabled: true });
+    expect(direct.detections).toEqual({ enabled: false, optOutReason: GKE_DIRECT_NOT_WATCHED });
+    expect(GKE_DIRECT_NOT_WATCHED).toBe('direct access: no audit log names an undeclared principal for a GKE workload principal');
     expect(direct.detectionRules).toEqual([]);
     expect(Object.keys(tfResources(tfJson(stack), 'google_logging_metric'))).toHaveLength(1);
+  });
+
+  test('GKE direct access: no route is needed, a reason given is kept, `{ enabled: true }` is refused', () => {
+    const app = Testing.app({ context: { 'keyless:today': TODAY } });
+    const stack = new TerraformStack(app, 'platform');
+    const props = { name: 'payments-worker', ownership: OWNERSHIP, serviceAccount: { namespace: 'payments', name: 'worker' }, project: PROJECT, projectNumber: NUMBER };
+    expect(new WorkloadIdentity(stack, 'Default', props).detections).toEqual({ enabled: false, optOutReason: GKE_DIRECT_NOT_WATCHED });
+    expect(new WorkloadIdentity(stack, 'Reason', { ...props, serviceAccount: { namespace: 'payments', name: 'w2' }, detections: { enabled: false, reason: 'watched by the SOC SIEM SEC-881' } })
+      .detections).toEqual({ enabled: false, optOutReason: 'watched by the SOC SIEM SEC-881' });
+    expect(() => new WorkloadIdentity(stack, 'On', { ...props, serviceAccount: { namespace: 'payments', name: 'w3' }, detections: { enabled: true } })).toThrow(
+      '[KL-DETECT-UNSUPPORTED] platform/On: `detections` is `{ enabled: true }` with `access: "direct"`: GKE\'s metadata server exchanges the workload\'s token, '
+      + 'and no documented audit log of that exchange names an undeclared principal, so no detection could be rendered. '
+      + 'Fix: use `access: "impersonation"` (impersonation of the Google service account by any other principal is watched), '
+      + 'or leave `detections` out (the identity then reads `enabled: false` with the reason). See https://cloud.google.com/iam/docs/audit-logging/examples-workload-identity');
   });
 
   test('ScopedPublisherRole passes detections to its trust', () => {
@@ -273,7 +326,7 @@ describe('GCP detections: defaults, opt-out, route', () => {
     const on = new CiOidcTrust(stack, 'On', { ...common, name: 'payments-staging', providerId: 'payments-staging', ownership: { ...OWNERSHIP, tier: 3 }, detections: { enabled: true } });
     expect(off.detections).toEqual({ enabled: false });
     expect(off.detectionRules).toEqual([]);
-    expect(on.detectionRules.map((d) => d.kind)).toEqual(['refused-exchange']);
+    expect(on.detectionRules.map((d) => d.kind)).toEqual(['refused-exchange', 'foreign-exchange']);
   });
 
   test('a watched identity without a GCP route is refused', () => {

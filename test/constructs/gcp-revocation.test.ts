@@ -130,6 +130,31 @@ describe('GCP revocation: ScopedPublisherRole, WorkloadIdentity, BreakGlassAcces
       + 'review-by=2027-04-30; tier=1; revoked=2026-12-03T10:15:00Z; revoked-reason=INC-4711 runner token leaked');
   });
 
+  test('WorkloadIdentity with direct access: no template grants; a terraform_data marker names the principal, ownership and revocation', () => {
+    const stack = tfStack();
+    const gke = new WorkloadIdentity(stack, 'Worker', {
+      name: 'payments-worker', ownership: OWNERSHIP, serviceAccount: { namespace: 'payments', name: 'worker' }, project: PROJECT, projectNumber: NUMBER, revoked: REVOKED,
+    });
+    renderGcpAccessBindings(gke, gke.member, [{
+      id: 'Reader', grant: { kind: 'storage-bucket', resource: 'acme-artifacts', role: 'roles/storage.objectViewer' } as any,
+    }]);
+    const json = tfJson(stack);
+    const principal = `principal://iam.googleapis.com/projects/${NUMBER}/locations/global/workloadIdentityPools/${PROJECT}.svc.id.goog/subject/ns/payments/sa/worker`;
+    expect(gke.member).toBe(principal);
+    expect(tfResources(json, 'google_storage_bucket_iam_member')).toEqual({});
+    const markers = Object.values(tfResources(json, 'terraform_data')) as any[];
+    expect(markers.map((m) => m.input)).toEqual([{
+      keyless_revoked_principal: principal,
+      description: `${DESCRIPTION}; detections-opt-out=direct access: no audit log names an undeclared principal for a GKE workload principal; `
+        + 'revoked=2026-12-03T10:15:00Z; revoked-reason=INC-4711 runner token leaked',
+    }]);
+    expect(gke.revocationMarker).toBeDefined();
+    // Not revoked: no marker.
+    const live = tfStack();
+    new WorkloadIdentity(live, 'Worker', { name: 'payments-worker', ownership: OWNERSHIP, serviceAccount: { namespace: 'payments', name: 'worker' }, project: PROJECT, projectNumber: NUMBER });
+    expect(tfResources(tfJson(live), 'terraform_data')).toEqual({});
+  });
+
   test('BreakGlassAccess: neither bindings nor PAM entitlement; the audit log configuration stays', () => {
     const stack = tfStack();
     const base = { ownership: OWNERSHIP, project: PROJECT, role: 'roles/cloudsql.admin', members: ['user:oncall@acme.example'], expires: '2026-12-20' };

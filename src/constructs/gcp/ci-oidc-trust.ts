@@ -7,7 +7,9 @@ import { Construct } from 'constructs';
 import { GcpDetection, gcpIdentityMarkers, renderGcpDetections, requiredAuditLogs } from './detections';
 import { CiTrustPolicy, ICiSource } from '../../core/ci/policy';
 import { IdentityDetectionsOptions, ResolvedDetections } from '../../core/detections';
-import { federatedSubjectPrincipal, foreignImpersonationDetection, GcpDetectionSpec, GcpRequiredAuditLog, refusedExchangeDetection } from '../../core/detections/gcp';
+import {
+  federatedSubjectPrincipal, foreignExchangeDetection, foreignImpersonationDetection, GcpDetectionSpec, GcpRequiredAuditLog, refusedExchangeDetection,
+} from '../../core/detections/gcp';
 import { checkGcpPoolId, checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
 import { resolveRevocation, Revocation } from '../../core/revocation';
@@ -87,8 +89,10 @@ export interface CiOidcTrustProps {
   readonly serviceAccountId?: string;
   /**
    * Whether the identity is watched: a log-based metric and an alert policy on refused token exchanges at this
-   * trust's provider (STS `ExchangeToken` with an error status) and, with `impersonation`, on `GenerateAccessToken`
-   * for the service account by any principal but the declared subjects. Alerts go to the notification channels
+   * trust's provider (STS `ExchangeToken` with an error status); with `direct` access, on successful exchanges there
+   * by a subject (`principalSubject`, the token's `sub`) the trust does not declare (its attribute condition was
+   * widened); with `impersonation`, on `GenerateAccessToken` for the service account by any principal but the
+   * declared subjects. Alerts go to the notification channels
    * declared once with `routeDetections(app, { gcp: { notificationChannels } })`.
    *
    * The audit logs they read are Data Access logs, off by default: enable `ADMIN_READ` for `sts.googleapis.com` and
@@ -164,7 +168,7 @@ export class CiOidcTrust extends Construct {
   public readonly trust: CiTrustPolicy;
   /** Whether the identity is watched (and, when not on tier 1, the opt-out reason). */
   public readonly detections: ResolvedDetections;
-  /** The rendered detections: refused exchange, and foreign impersonation with `impersonation`. Empty when off. */
+  /** The rendered detections: refused exchange, and foreign exchange (`direct`) or foreign impersonation. Empty when off. */
   public readonly detectionRules: readonly GcpDetection[];
   /** The Data Access audit logs the detections read (enable them on the project; Keyless does not). */
   public readonly requiredAuditLogs: readonly GcpRequiredAuditLog[];
@@ -247,10 +251,13 @@ export class CiOidcTrust extends Construct {
     }
     const location = { projectNumber, poolId, providerId };
     const specs: GcpDetectionSpec[] = [refusedExchangeDetection(name, location)];
-    if (this.serviceAccountEmail !== undefined) {
+    const prefixes = this.trust.subjectPatterns.map((pattern) => pattern.slice(0, -1));
+    if (this.serviceAccountEmail === undefined) {
+      specs.push(foreignExchangeDetection(name, location, { exact: this.trust.exactSubjects, prefixes }));
+    } else {
       specs.push(foreignImpersonationDetection(name, this.serviceAccountEmail, this.serviceAccountEmail.split('@')[0], {
         exact: this.trust.exactSubjects.map((subject) => federatedSubjectPrincipal(location, subject)),
-        prefixes: this.trust.subjectPatterns.map((pattern) => federatedSubjectPrincipal(location, pattern.slice(0, -1))),
+        prefixes: prefixes.map((prefix) => federatedSubjectPrincipal(location, prefix)),
       }));
     }
     this.detectionRules = watch.enabled

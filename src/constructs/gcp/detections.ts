@@ -15,7 +15,8 @@ import { terraformConfig } from '../private/terraform';
  * Quotas (per project, where the metrics and policies live): 500 user-defined log-based metrics (Cloud Logging,
  * "Quotas and limits", https://cloud.google.com/logging/quotas) and 500 alerting policies per metrics scope (Cloud
  * Monitoring, "Quotas and limits", https://cloud.google.com/monitoring/quotas). A watched identity uses one metric and
- * one policy per detection: one for direct access, two with impersonation.
+ * one policy per detection: two per watched CI trust (refused exchange, and foreign exchange with direct access or
+ * foreign impersonation with impersonation), one per watched GKE identity with impersonation.
  */
 
 /** One rendered detection. */
@@ -30,7 +31,9 @@ export interface GcpDetection {
   readonly filter: string;
 }
 
-const ID: Record<GcpDetectionKind, string> = { 'refused-exchange': 'RefusedExchange', 'foreign-impersonation': 'ForeignImpersonation' };
+const ID: Record<GcpDetectionKind, string> = {
+  'refused-exchange': 'RefusedExchange', 'foreign-exchange': 'ForeignExchange', 'foreign-impersonation': 'ForeignImpersonation',
+};
 
 /** Description markers: the detections opt-out reason and the revocation, `key=value` after the ownership fields. */
 export function gcpIdentityMarkers(decision: IdentityDetectionDecision<'gcp'>, revocation: Revocation | undefined): Array<[string, string]> {

@@ -1,18 +1,22 @@
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { GcpDetection, gcpIdentityMarkers, renderGcpDetections, requiredAuditLogs } from './detections';
-import { IdentityDetectionsOptions, ResolvedDetections } from '../../core/detections';
+import { IdentityDetectionsOptions, resolveDetectionsOption, ResolvedDetections } from '../../core/detections';
 import { foreignImpersonationDetection, GcpRequiredAuditLog } from '../../core/detections/gcp';
+import { fail, ValidationContext } from '../../core/errors';
 import { checkServiceAccountRef, KubernetesServiceAccountRef } from '../../core/kubernetes';
 import { checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
-import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
+import { azureOwnershipTags, gcpOwnership, Ownership, OWNERSHIP_PREFIX, resolveOwnership } from '../../core/ownership';
 import { resolveRevocation, Revocation } from '../../core/revocation';
+import { RiskTier } from '../../core/tier';
 import { GcpAccessMode, resolveGcpAccessMode } from '../../core/trust/gcp';
+import { GCP_REVOKED_DESCRIPTION_INPUT, GCP_REVOKED_PRINCIPAL_INPUT } from '../../core/trust/gcp-revocation';
 import { gkeWorkloadIdentity, GkeWorkloadIdentitySpec, gkeWorkloadPool } from '../../core/trust/gcp-workload';
 import { claimWorkloadBinding } from '../private/bindings';
 import { validationContext } from '../private/context';
-import { identityDetections } from '../private/detections';
+import { identityDetections, IdentityDetectionDecision } from '../private/detections';
 import { terraformConfig } from '../private/terraform';
 import { claimGcpServiceAccountId } from '../private/uniqueness';
 
@@ -47,11 +51,13 @@ export interface WorkloadIdentityProps {
    * `GenerateAccessToken` for the Google service account by any principal but
    * `serviceAccount:PROJECT.svc.id.goog[NS/KSA]`, to the notification channels declared with `routeDetections`. It
    * reads the Data Access logs (`ADMIN_READ`, `DATA_READ`) of `iamcredentials.googleapis.com`, which Keyless does not
-   * enable (see `requiredAuditLogs`). With `direct` access there is nothing Keyless can watch (the workload's own
-   * principal is the only one, and GKE's token exchange happens in the cluster's metadata server): no resource is
-   * rendered and `detectionRules` is empty.
+   * enable (see `requiredAuditLogs`). With `direct` access there is nothing Keyless can watch: the workload's own
+   * principal is the only one a grant names, and GKE's metadata server makes the token exchange, of which no
+   * documented audit log names an undeclared principal. The identity then reads `{ enabled: false, optOutReason }`
+   * with that reason (or yours), nothing is rendered, no route is needed, and `{ enabled: true }` is refused
+   * (`KL-DETECT-UNSUPPORTED`); the Data Access logs of the granted resources name the principal that acted.
    *
-   * @default - on for tier 1 (a route is then required), off for tiers 2 and 3
+   * @default - on for tier 1 with `impersonation` (a route is then required), off for tiers 2 and 3 and for `direct`
    * @see https://cloud.google.com/iam/docs/audit-logging/audit-logging-iamcreds
    */
   readonly detections?: IdentityDetectionsOptions;
@@ -59,11 +65,17 @@ export interface WorkloadIdentityProps {
    * Revokes the identity (remove the prop to restore it). With `impersonation`, the `roles/iam.workloadIdentityUser`
    * binding is not rendered and the Google service account is disabled (its issued access tokens are rejected at
    * once); the access grants templates render for the identity (`renderGcpAccessBindings`) are not rendered either.
-   * With `direct` access, those grants to the workload's principal are what is removed. The moment and reason are
-   * written into the service account's description.
+   * With `direct` access, those grants to the workload's principal are what is removed, and a `terraform_data`
+   * resource (`revocationMarker`, Terraform's built-in, no provider or permission) records the principal, the
+   * ownership and the moment and reason, which `keyless inventory` and `keyless verify` read; with `impersonation`
+   * they are written into the service account's description.
    *
    * Time to effect: a disabled service account's tokens are rejected at once; removed bindings take typically 2
-   * minutes, up to 7 or more (IAM access change propagation). Roles you granted to `member` yourself stay.
+   * minutes, up to 7 or more (IAM access change propagation). Roles you granted to `member` yourself stay: with
+   * `direct` access nothing else stands between them and the workload (`keyless verify` then reports the identity
+   * `broken`, naming the grant); remove them too, or deny the principal with an IAM deny policy of your own (Keyless
+   * renders none: managing deny policies takes `roles/iam.denyAdmin` on the organization, and one unsupported
+   * permission rejects the whole policy).
    *
    * @default - not revoked
    * @see https://cloud.google.com/iam/docs/access-change-propagation
@@ -103,6 +115,11 @@ export class WorkloadIdentity extends Construct {
   public readonly requiredAuditLogs: readonly GcpRequiredAuditLog[];
   /** The revocation, when the identity is revoked. */
   public readonly revocation?: Revocation;
+  /**
+   * A revoked identity with `direct` access: the `terraform_data` resource recording its principal, ownership and
+   * revocation (the identity has no other resource of its own to carry them).
+   */
+  public readonly revocationMarker?: DataResource;
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
@@ -112,7 +129,8 @@ export class WorkloadIdentity extends Construct {
     this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
     const project = checkGcpProjectId(props.project, ctx);
     this.access = resolveGcpAccessMode(props.access, props.serviceAccountId, ctx);
-    const watch = identityDetections(this, 'gcp', props.detections, this.ownership.tier, ctx);
+    const watch = this.access === 'direct' ? directDetections(props.detections, this.ownership.tier, ctx)
+      : identityDetections(this, 'gcp', props.detections, this.ownership.tier, ctx);
     this.detections = watch.enabled ? { enabled: true } : watch;
     this.revocation = resolveRevocation(props.revoked, ctx);
     const { namespace, name: ksa } = this.serviceAccount;
@@ -148,6 +166,18 @@ export class WorkloadIdentity extends Construct {
         }));
       }
     }
+    if (account === undefined && this.revocation !== undefined) {
+      this.revocationMarker = new DataResource(this, 'Revoked', terraformConfig(this, {
+        input: {
+          [GCP_REVOKED_PRINCIPAL_INPUT]: decision.member,
+          // `key=value; …` as GCP descriptions carry it, without their 256-character limit (terraform_data has none).
+          [GCP_REVOKED_DESCRIPTION_INPUT]: [
+            ...Object.entries(azureOwnershipTags(this.ownership)).map(([key, value]) => [key.slice(OWNERSHIP_PREFIX.azure.length), value]),
+            ...gcpIdentityMarkers(watch, this.revocation),
+          ].map(([key, value]) => `${key}=${value}`).join('; '),
+        },
+      }));
+    }
     const specs = account === undefined ? []
       : [foreignImpersonationDetection(name, account.email, account.accountId, { exact: [decision.workloadMember] })];
     this.detectionRules = watch.enabled
@@ -155,4 +185,25 @@ export class WorkloadIdentity extends Construct {
       : [];
     this.requiredAuditLogs = watch.enabled ? requiredAuditLogs(specs) : [];
   }
+}
+
+/** Why a GKE identity with direct access is not watched (`detections.optOutReason`, unless the caller gave one). */
+export const GKE_DIRECT_NOT_WATCHED = 'direct access: no audit log names an undeclared principal for a GKE workload principal';
+
+/** The detections of a GKE identity with direct access: off, with a reason; `{ enabled: true }` is refused. */
+function directDetections(value: unknown, tier: RiskTier, ctx: ValidationContext): IdentityDetectionDecision<'gcp'> {
+  const requested = resolveDetectionsOption(value, tier, ctx);
+  if (requested.enabled && value !== undefined) {
+    fail({
+      code: 'KL-DETECT-UNSUPPORTED',
+      path: ctx.path,
+      prop: 'detections',
+      problem: 'is `{ enabled: true }` with `access: "direct"`: GKE\'s metadata server exchanges the workload\'s token, and no documented audit log of that '
+        + 'exchange names an undeclared principal, so no detection could be rendered',
+      fix: 'use `access: "impersonation"` (impersonation of the Google service account by any other principal is watched), '
+        + 'or leave `detections` out (the identity then reads `enabled: false` with the reason)',
+      docs: 'https://cloud.google.com/iam/docs/audit-logging/examples-workload-identity',
+    });
+  }
+  return { enabled: false, optOutReason: requested.optOutReason ?? GKE_DIRECT_NOT_WATCHED };
 }

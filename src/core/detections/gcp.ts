@@ -10,8 +10,9 @@ import { gcpPoolResource, GcpProviderLocation } from '../trust/gcp';
  *   Data Access audit logs of type ADMIN_READ.
  * - Example logs for Workload Identity Federation, https://cloud.google.com/iam/docs/audit-logging/examples-workload-identity:
  *   `protoPayload.resourceName` is the workload identity pool provider the token is exchanged at,
- *   `protoPayload.authenticationInfo.principalSubject` the token's subject; Data Access logs ("Admin Read") must be
- *   enabled for the IAM and Security Token Service APIs.
+ *   `protoPayload.authenticationInfo.principalSubject` the subject of the IdP token (for OIDC issuers, its `sub`
+ *   claim), `protoPayload.metadata.mapped_principal` the `principal://…/subject/…` it maps to; Data Access logs
+ *   ("Admin Read") must be enabled for the IAM and Security Token Service APIs.
  * - Service Account Credentials audit logging, https://cloud.google.com/iam/docs/audit-logging/audit-logging-iamcreds:
  *   service `iamcredentials.googleapis.com`, method `GenerateAccessToken`, Data Access audit logs.
  * - Example logs for service accounts, https://cloud.google.com/iam/docs/audit-logging/examples-service-accounts: the
@@ -57,7 +58,7 @@ export interface GcpRequiredAuditLog {
 }
 
 /** What a detection watches. */
-export type GcpDetectionKind = 'refused-exchange' | 'foreign-impersonation';
+export type GcpDetectionKind = 'refused-exchange' | 'foreign-exchange' | 'foreign-impersonation';
 
 /** One decided detection: a log-based metric and what its alert policy says. */
 export interface GcpDetectionSpec {
@@ -166,6 +167,60 @@ export function refusedExchangeDetection(identity: string, location: GcpProvider
   };
 }
 
+/** The token subjects (`sub` claims) a provider was declared for: exact values and prefixes (subject patterns). */
+export interface DeclaredSubjects {
+  /** Exact subjects, e.g. `repo:acme/app:ref:refs/heads/main`. */
+  readonly exact: readonly string[];
+  /** Subject prefixes, e.g. `repo:acme/app:ref:refs/tags/v` (the pattern `…/v*` without its `*`). */
+  readonly prefixes?: readonly string[];
+}
+
+/** `field = EXACT` and `field =~ ^PREFIX` clauses, deduplicated and sorted (deterministic filter text). */
+function declaredClauses(field: string, declared: DeclaredSubjects): LoggingClause[] {
+  return [
+    ...[...new Set(declared.exact)].sort().map((value): LoggingClause => ({ field, operator: '=', value })),
+    ...[...new Set(declared.prefixes ?? [])].sort().map((prefix): LoggingClause => ({ field, operator: '=~', value: `^${regexLiteral(prefix)}` })),
+  ];
+}
+
+/**
+ * Successful token exchanges at one provider by a subject the trust was not declared for: STS `ExchangeToken` entries
+ * whose resource is the provider, whose status is not an error (`protoPayload.status.code` absent or 0: `NOT
+ * …code>0`), and whose `protoPayload.authenticationInfo.principalSubject` (the token's `sub`, per the Workload Identity
+ * Federation example logs) is none of the declared subjects. The provider's attribute condition admits only those, so
+ * such an entry means the condition was widened outside Keyless: with direct access the foreign subject's federated
+ * token then acts on every resource granted to the trust's members. One per provider, for direct access (with
+ * impersonation, foreign-impersonation watches the account the token must go through).
+ */
+export function foreignExchangeDetection(identity: string, location: GcpProviderLocation, declared: DeclaredSubjects): GcpDetectionSpec {
+  const provider = gcpProviderResource(location);
+  const filter: LoggingFilter = {
+    terms: [
+      clause('protoPayload.serviceName', '=', 'sts.googleapis.com'),
+      anyOf('protoPayload.methodName', STS_METHODS),
+      clause('protoPayload.resourceName', '=~', `(^|/)${regexLiteral(provider)}$`),
+      { kind: 'none', clauses: [{ field: 'protoPayload.status.code', operator: '>', value: 0 }] },
+      { kind: 'none', clauses: declaredClauses(PRINCIPAL_SUBJECT, declared) },
+    ],
+  };
+  return {
+    kind: 'foreign-exchange',
+    metricName: `keyless/foreign-exchange/${location.poolId}/${location.providerId}`,
+    filter,
+    filterText: renderLoggingFilter(filter),
+    displayName: `Keyless detections for ${identity}: token exchange by an undeclared subject at provider ${location.providerId}`,
+    subject: `Keyless: undeclared subject exchanged a token for ${identity}`,
+    documentation: [
+      `**What fired**: the Security Token Service issued a federated token at the workload identity pool provider \`${provider}\` (identity \`${identity}\`) for a subject the trust does not declare.`,
+      'The provider\'s attribute condition admits only the declared subjects: it was widened outside the declaration, and that subject\'s token acts on every resource granted to the trust\'s members.',
+      '',
+      '**What to do**: open the `sts.googleapis.com` Data Access audit log entries for this provider (`protoPayload.authenticationInfo.principalSubject` is the token\'s subject, `protoPayload.metadata.mapped_principal` its principal).',
+      'Restore the attribute condition Keyless renders (re-apply); if the subject is not one of your pipelines, revoke the identity with `revoked: { sessionsIssuedBefore, reason }`.',
+    ].join('\n'),
+    requiredAuditLogs: [{ service: 'iam.googleapis.com', logType: 'ADMIN_READ' }, { service: 'sts.googleapis.com', logType: 'ADMIN_READ' }],
+  };
+}
+
 /** The principals declared to impersonate a service account: exact `principalSubject` values and prefixes. */
 export interface DeclaredImpersonators {
   /** Exact principals, e.g. `principal://…/subject/repo:acme/app:ref:refs/heads/main`. */
@@ -182,17 +237,13 @@ export interface DeclaredImpersonators {
 export function foreignImpersonationDetection(
   identity: string, serviceAccountEmail: string, accountId: string, declared: DeclaredImpersonators,
 ): GcpDetectionSpec {
-  const declaredClauses: LoggingClause[] = [
-    ...[...new Set(declared.exact)].sort().map((value): LoggingClause => ({ field: PRINCIPAL_SUBJECT, operator: '=', value })),
-    ...[...new Set(declared.prefixes ?? [])].sort().map((prefix): LoggingClause => ({ field: PRINCIPAL_SUBJECT, operator: '=~', value: `^${regexLiteral(prefix)}` })),
-  ];
   const filter: LoggingFilter = {
     terms: [
       clause('protoPayload.serviceName', '=', 'iamcredentials.googleapis.com'),
       anyOf('protoPayload.methodName', GENERATE_ACCESS_TOKEN_METHODS),
       clause('resource.type', '=', 'service_account'),
       clause('resource.labels.email_id', '=', serviceAccountEmail),
-      { kind: 'none', clauses: declaredClauses },
+      { kind: 'none', clauses: declaredClauses(PRINCIPAL_SUBJECT, declared) },
     ],
   };
   return {
