@@ -1,8 +1,9 @@
 /** AWS IAM statements read for the inventory: trusted subjects of trust policies, permissions of policies, conditions. */
 import { RecordDraft } from './draft';
 import { condition, makePermission, makeSubject } from './entries';
-import { Condition } from './model';
+import { Condition, TrustedSubject } from './model';
 import { AWS_ADMIN_POLICY, AWS_ASSUME_ROLE_ACTIONS, AWS_ESCALATION_ACTIONS, AWS_WILDCARD_ONLY_ACTIONS } from '../core/facts/aws-policies';
+import { allowIsDenied } from '../synth/aws-trust-denial';
 import { globCovers, isGlob } from '../synth/glob';
 import { claimKeyIssuer, isWildcardResourceArn, statementConditions } from '../synth/policy';
 import { asList } from '../synth/values';
@@ -104,6 +105,9 @@ function splitConditions(statement: any, resolve: Resolve, federated?: { issuer:
 export function trustSubjects(
   draft: RecordDraft, statements: any[], resolve: Resolve, federatedIssuer: (principal: unknown) => string | undefined, source: string,
 ): void {
+  // Where each Allow's subjects start, and whether a Deny covers the statement: a revoked role's subject reads
+  // `revoked` only then (a statement added after the revocation may not be covered).
+  const marks: Array<{ from: number; denied: boolean }> = [];
   for (const statement of statements) {
     const actions = asList<unknown>(statement?.Action).map(String);
     const assumes = actions.some((action) => AWS_ASSUME_ROLE_ACTIONS.some((assume) => globCovers(action, assume, true)));
@@ -112,6 +116,7 @@ export function trustSubjects(
       draft.attributes.trustDenies = 'yes';
       continue;
     }
+    marks.push({ from: draft.subjects.length, denied: allowIsDenied(statement, statements) });
     if (statement.NotPrincipal !== undefined) {
       draft.subjects.push(makeSubject({ kind: 'aws', issuer: '*', source, wildcard: true, conditions: splitConditions(statement, resolve).conditions }));
       continue;
@@ -151,6 +156,12 @@ export function trustSubjects(
       }
     }
   }
+  marks.forEach(({ from, denied }, k) => {
+    if (denied) return;
+    const to = k + 1 < marks.length ? marks[k + 1].from : draft.subjects.length;
+    const undenied: Set<TrustedSubject> = draft.undeniedSubjects ??= new Set();
+    for (const subject of draft.subjects.slice(from, to)) undenied.add(subject);
+  });
 }
 
 /** Permission entries of IAM policy statements. */

@@ -23,6 +23,8 @@ export interface RecordDraft {
   breakGlass: boolean;
   /** Set when the identity is revoked (revocation.ts). */
   revoked?: Revoked;
+  /** AWS: subjects of trust statements no unconditional Deny covers; a revocation does not mark them (aws-statements.ts). */
+  undeniedSubjects?: Set<TrustedSubject>;
   /** The detections state found for it (detections.ts), when anything was found. */
   detections?: string;
 }

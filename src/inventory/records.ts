@@ -74,7 +74,9 @@ export function buildInventory(input: Pick<InventoryInput, 'resources' | 'files'
   const exceptedAt = new Map<string, typeof guardrails.excepted>();
   for (const f of guardrails.excepted) exceptedAt.set(`${f.file}:${f.resource}`, [...(exceptedAt.get(`${f.file}:${f.resource}`) ?? []), f]);
   const identities: IdentityRecord[] = drafts.entries().map(([id, draft]) => {
-    const subjects = byText(draft.revoked ? draft.subjects.map((s) => revokedSubject(s, draft.revoked!)) : draft.subjects);
+    // An AWS subject whose trust statement no Deny covers is not revoked (aws-statements.ts).
+    const revoked = (s: TrustedSubject) => (draft.undeniedSubjects?.has(s) ? s : revokedSubject(s, draft.revoked!));
+    const subjects = byText(draft.revoked ? draft.subjects.map(revoked) : draft.subjects);
     const permissions: Permission[] = byText(draft.permissions);
     const allowed = permissions.filter((p) => p.effect === 'allow');
     const resources = uniqueSorted(draft.resources);

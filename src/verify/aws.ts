@@ -115,7 +115,9 @@ export function awsTrusts(output: SynthOutput): { trusts: VerifyTrust[]; warning
     const policy = role.policy;
     const indexed = policy.Statement.map((statement, index) => ({ statement, index }));
     const oidc = indexed.filter(({ statement }) => federatedOf(statement).some((p) => !isSamlPrincipal(p)) && !allowsActionOnly(statement, 'sts:AssumeRoleWithSAML'));
-    const saml = indexed.filter(({ statement }) => federatedOf(statement).some(isSamlPrincipal) || actions(statement).some((a) => /^sts:AssumeRoleWithSAML$/i.test(a)));
+    // Allow statements only: a Deny of sts:AssumeRoleWithSAML (KeylessRevoked denies every trust action) admits no one.
+    const saml = indexed.filter(({ statement }) => statement?.Effect === 'Allow'
+      && (federatedOf(statement).some(isSamlPrincipal) || actions(statement).some((a) => /^sts:AssumeRoleWithSAML$/i.test(a))));
     const pods = indexed.filter(({ statement }) => servicesOf(statement).includes(EKS_POD_IDENTITY_SERVICE));
     // Every principal (`"*"`, `{"AWS": "*"}`) allowed sts:AssumeRoleWithWebIdentity: whichever IAM OIDC provider of the
     // account issued the token, the conditions alone decide. Reported, never verified.

@@ -116,6 +116,8 @@ export interface VerifyTrust {
 export interface VerifyRevocation {
   readonly at: string;
   readonly reason: string;
+  /** AWS: why the role's trust still admits an assumption no token evaluation covers (no unconditional Deny of it). */
+  readonly gap?: string;
 }
 
 /** A forged variant of a legitimate token. */

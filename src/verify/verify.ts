@@ -154,8 +154,10 @@ export function verifyTrust(trust: VerifyTrust): TrustResult {
   const forgedAdmitted = forged.some((e) => e.decision.outcome === 'admitted' && !e.sharedByDesign);
   const legitimateRefused = legitimate.some((e) => e.decision.outcome !== 'admitted');
   const legitimateAdmitted = legitimate.some((e) => e.decision.outcome === 'admitted');
+  // A gap the tokens do not show (a revoked AWS role's trust statement for another principal, ./revoked.ts).
+  if (revocation?.gap !== undefined && !legitimateAdmitted) problems.push(`revoked at ${revocation.at} (${revocation.reason}) but ${revocation.gap}`);
   const verdict: TrustVerdict = forgedAdmitted || unpinned ? 'weak'
-    : revocation !== undefined ? (legitimateAdmitted ? 'broken' : 'revoked')
+    : revocation !== undefined ? (legitimateAdmitted || revocation.gap !== undefined ? 'broken' : 'revoked')
       : legitimateRefused ? 'broken' : 'sound';
   return {
     ...about(trust),

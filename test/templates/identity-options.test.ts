@@ -45,7 +45,12 @@ describe('templates pass `revoked` and `detections` to every cloud identity they
     const template = Template.fromStack(t.awsStack).toJSON();
     const role = Object.values(template.Resources as Record<string, any>).find((r) => r.Type === 'AWS::IAM::Role');
     expect(role.Properties.AssumeRolePolicyDocument.Statement.filter((s: any) => s.Effect === 'Deny'))
-      .toEqual([{ Sid: 'KeylessRevoked', Effect: 'Deny', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }]);
+      .toEqual([{
+        Sid: 'KeylessRevoked',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: ['sts:AssumeRole', 'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity', 'sts:SetContext', 'sts:SetSourceIdentity', 'sts:TagSession'],
+      }]);
     const policies = Object.values(template.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::IAM::Policy').map((r) => r.Properties.PolicyName);
     expect(policies).toContain('keyless-revoked');
     const gcpJson = JSON.parse(Testing.synth(t.gcpStack));

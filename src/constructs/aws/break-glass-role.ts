@@ -46,8 +46,9 @@ export interface BreakGlassRoleProps {
   /** @default - `name` */
   readonly roleName?: string;
   /**
-   * Revokes the role before its expiry: the trust gains an explicit `Deny` (Sid `KeylessRevoked`) of
-   * `sts:AssumeRole` and `sts:SetSourceIdentity` for every named human, and the inline policy `keyless-revoked`
+   * Revokes the role before its expiry: the trust gains an explicit `Deny` (Sid `KeylessRevoked`) of every
+   * trust action (`sts:AssumeRole*`, `sts:TagSession`, `sts:SetSourceIdentity`, `sts:SetContext`) for every principal
+   * (`"Principal": "*"`), so no statement, not even one added later, issues a new session, and the inline policy `keyless-revoked`
    * denies every action to sessions issued before `sessionsIssuedBefore` (`aws:TokenIssueTime`), as the IAM
    * console's "Revoke active sessions" does. Tagged `keyless:revoked` and `keyless:revoked-reason`; the alarm rule
    * stays.
@@ -155,7 +156,7 @@ export class BreakGlassRole extends Construct {
       Condition: awsBreakGlassConditions(human, this.expiry, mfaAge),
     }));
     const denies = this.revocation === undefined ? []
-      : [awsRevokedTrustStatement(this.humans.map((human) => ({ principal: { AWS: human.principalArn }, actions })))];
+      : [awsRevokedTrustStatement()];
     (role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = { Version: '2012-10-17', Statement: [...allows, ...denies] };
     if (statements.length > 0) {
       new iam.Policy(this, 'Permissions', { policyName: `${this.roleName}-permissions`, roles: [role], statements });

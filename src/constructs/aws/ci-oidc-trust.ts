@@ -83,8 +83,9 @@ export interface CiOidcTrustProps {
    */
   readonly detections?: IdentityDetectionsOptions;
   /**
-   * Revokes the role: its trust gains an explicit `Deny` (Sid `KeylessRevoked`) of `sts:AssumeRoleWithWebIdentity`
-   * for its OIDC provider, so no new session is issued, and the inline policy `keyless-revoked` denies every action
+   * Revokes the role: its trust gains an explicit `Deny` (Sid `KeylessRevoked`) of every
+   * trust action (`sts:AssumeRole*`, `sts:TagSession`, `sts:SetSourceIdentity`, `sts:SetContext`) for every principal
+   * (`"Principal": "*"`), so no statement, not even one added later, issues a new session, and the inline policy `keyless-revoked` denies every action
    * to sessions issued before `sessionsIssuedBefore` (`aws:TokenIssueTime`), as the IAM console's "Revoke active
    * sessions" does. Tagged `keyless:revoked` and `keyless:revoked-reason`. The detections stay on.
    *
@@ -168,7 +169,7 @@ export class CiOidcTrust extends Construct implements iam.IGrantable {
       }));
     }
     for (const [key, value] of Object.entries(awsOwnershipTags(this.ownership))) Tags.of(role).add(key, value);
-    renderAwsRevocation(this, role, this.revocation, [{ principal: { Federated: this.oidcProvider.oidcProviderArn }, actions: ['sts:AssumeRoleWithWebIdentity'] }]);
+    renderAwsRevocation(this, role, this.revocation);
 
     this.roleResource = role;
     this.role = role;

@@ -18,7 +18,6 @@ import { awsOwnershipTags, Ownership, resolveOwnership } from '../../core/owners
 import { checkDurationSeconds, checkPropsObject, describeValue, isObject } from '../../core/props';
 import { resolveRevocation, Revocation } from '../../core/revocation';
 import { checkAwsSessionBounds, resolveSessionSeconds } from '../../core/tier';
-import { AwsTrustGrant } from '../../core/trust/aws-revocation';
 import { AwsRoleTrustStatement, awsRoleArn, checkPodIdentityBinding, irsaTrust, podIdentityTrust } from '../../core/trust/aws-workload';
 import { appRegistry } from '../private/app-registry';
 import { claimWorkloadBinding } from '../private/bindings';
@@ -124,9 +123,9 @@ export interface WorkloadIdentityProps {
    */
   readonly detections?: IdentityDetectionsOptions;
   /**
-   * Revokes the role: its trust gains an explicit `Deny` (Sid `KeylessRevoked`) of the trust's actions for its
-   * principal (the OIDC provider for IRSA; `pods.eks.amazonaws.com` with `sts:AssumeRole` and `sts:TagSession` for
-   * Pod Identity), and the inline policy `keyless-revoked` denies every action to sessions issued before
+   * Revokes the role: its trust gains an explicit `Deny` (Sid `KeylessRevoked`) of every
+   * trust action (`sts:AssumeRole*`, `sts:TagSession`, `sts:SetSourceIdentity`, `sts:SetContext`) for every principal
+   * (`"Principal": "*"`), so no statement, not even one added later, issues a new session, and the inline policy `keyless-revoked` denies every action to sessions issued before
    * `sessionsIssuedBefore` (`aws:TokenIssueTime`). Tagged `keyless:revoked` and `keyless:revoked-reason`.
    *
    * @default - not revoked
@@ -172,7 +171,6 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
   public readonly detectionRule?: events.CfnRule;
   /** The revocation, when the role is revoked. */
   public readonly revocation?: Revocation;
-  private trustGrant?: AwsTrustGrant;
   private detectionPattern?: (roleArn: string) => AwsDetectionPattern;
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
@@ -214,7 +212,7 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
       });
     }
     for (const [key, value] of Object.entries(awsOwnershipTags(this.ownership))) Tags.of(this.roleResource).add(key, value);
-    renderAwsRevocation(this, this.roleResource, this.revocation, [this.trustGrant!]);
+    renderAwsRevocation(this, this.roleResource, this.revocation);
     const stack = Stack.of(this);
     // The rule matches the ARN the caller passes: literal when the account and region are known, else the role's Arn.
     const roleArn = Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)
@@ -260,7 +258,6 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
     claimEksMechanism(this, 'irsa', trust.subject, trust.region, `issuer ${trust.issuerUrl}`);
     const { oidcProviderUrl, clientId } = trust.statement.principal;
     const provider = oidcProvider ?? sharedOidcProvider(this, oidcProviderUrl, clientId);
-    this.trustGrant = { principal: { Federated: provider.oidcProviderArn }, actions: trust.statement.actions };
     this.detectionPattern = (roleArn) => awsWebIdentityDetectionPattern(roleArn, { exactSubjects: [trust.subject], subjectPatterns: [] }, ctx);
     return new iam.Role(this, 'Role', {
       ...common,
@@ -277,7 +274,6 @@ export class WorkloadIdentity extends Construct implements iam.IGrantable {
     claimEksMechanism(this, 'pod-identity', subject, stack.region, `cluster ${clusterName}`);
     const location = { partition: stack.partition, region: stack.region, account: stack.account };
     const trust = podIdentityTrust(clusterName, this.serviceAccount, location, ctx);
-    this.trustGrant = { principal: { Service: trust.statement.principal.service }, actions: trust.statement.actions };
     this.detectionPattern = (roleArn) => awsPodIdentityDetectionPattern(roleArn);
     const role = new iam.Role(this, 'Role', {
       ...common,

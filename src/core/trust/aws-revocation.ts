@@ -4,9 +4,11 @@ import { Revocation, REVOKED_KEY, REVOKED_REASON_KEY } from '../revocation';
 /**
  * The AWS rendering of a revoked role (see `Revocation`), decided before any construct renders it:
  *
- * - the trust gains `KeylessRevoked`, an explicit `Deny` of the same actions for the same principals as its
- *   `Allow` statements, unconditioned: an explicit deny overrides every allow, so no new session is issued
- *   (IAM User Guide, "Policy evaluation logic");
+ * - the trust gains `KeylessRevoked`, an explicit `Deny` of every action a trust policy can allow
+ *   (AWS_TRUST_ACTIONS) for every principal (`"Principal": "*"`), unconditioned: an explicit deny overrides every
+ *   allow (IAM User Guide, "Policy evaluation logic"), and `*` covers every principal (IAM User Guide, "AWS JSON
+ *   policy elements: Principal", "All principals"), so no new session is issued, including through a trust statement
+ *   added after construction (an escape hatch, an aspect, a hand edit);
  * - the role gets the inline policy `keyless-revoked` whose statement `KeylessRevokeOlderSessions` denies every
  *   action to sessions issued before the moment, `DateLessThan` on `aws:TokenIssueTime`: the policy the IAM console's
  *   "Revoke active sessions" attaches (IAM User Guide, "Revoking IAM role temporary security credentials"). Sessions
@@ -21,34 +23,18 @@ export const AWS_REVOKED_POLICY_NAME = 'keyless-revoked';
 /** Sid of the inline policy's statement. */
 export const AWS_REVOKED_POLICY_SID = 'KeylessRevokeOlderSessions';
 
-/** The principals of a trust statement, as IAM writes them (`Federated`, `Service` or `AWS`). */
-export type AwsTrustPrincipals = Record<string, string | string[]>;
+/**
+ * Every action a role trust policy can allow, sorted: the three that issue a session and the three that shape one
+ * (Service Authorization Reference, "Actions, resources, and condition keys for AWS Security Token Service": the
+ * actions whose resource type is `role`).
+ */
+export const AWS_TRUST_ACTIONS: readonly string[] = [
+  'sts:AssumeRole', 'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity', 'sts:SetContext', 'sts:SetSourceIdentity', 'sts:TagSession',
+];
 
-/** A trust statement's principal and actions (its `Allow`), from which the deny is built. */
-export interface AwsTrustGrant {
-  readonly principal: AwsTrustPrincipals;
-  readonly actions: readonly string[];
-}
-
-/** The trust deny statement: the union of the grants' principals and actions, sorted, without conditions. */
-export function awsRevokedTrustStatement(grants: readonly AwsTrustGrant[]): {
-  Sid: string; Effect: 'Deny'; Principal: AwsTrustPrincipals; Action: string[];
-} {
-  const principals = new Map<string, Set<string>>();
-  const actions = new Set<string>();
-  for (const grant of grants) {
-    for (const [kind, values] of Object.entries(grant.principal)) {
-      const set = principals.get(kind) ?? new Set<string>();
-      for (const value of ([] as string[]).concat(values)) set.add(value);
-      principals.set(kind, set);
-    }
-    for (const action of grant.actions) actions.add(action);
-  }
-  const principal = Object.fromEntries([...principals.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([kind, values]) => {
-    const sorted = [...values].sort();
-    return [kind, sorted.length === 1 ? sorted[0] : sorted];
-  }));
-  return { Sid: AWS_REVOKED_TRUST_SID, Effect: 'Deny', Principal: principal, Action: [...actions].sort() };
+/** The trust deny statement: every trust action, for every principal, without conditions. */
+export function awsRevokedTrustStatement(): { Sid: string; Effect: 'Deny'; Principal: '*'; Action: string[] } {
+  return { Sid: AWS_REVOKED_TRUST_SID, Effect: 'Deny', Principal: '*', Action: [...AWS_TRUST_ACTIONS] };
 }
 
 /** The inline policy's statement: deny `*` on `*` to sessions issued before the moment. */

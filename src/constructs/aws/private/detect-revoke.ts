@@ -8,7 +8,7 @@ import { fail, quote, ValidationContext } from '../../../core/errors';
 import { OWNERSHIP_PREFIX } from '../../../core/ownership';
 import { Revocation } from '../../../core/revocation';
 import {
-  AWS_REVOKED_POLICY_NAME, awsRevokedSessionsStatement, awsRevokedTags, awsRevokedTrustStatement, AwsTrustGrant,
+  AWS_REVOKED_POLICY_NAME, awsRevokedSessionsStatement, awsRevokedTags, awsRevokedTrustStatement,
 } from '../../../core/trust/aws-revocation';
 import { IdentityDetectionDecision } from '../../private/detections';
 
@@ -73,9 +73,9 @@ export function renderAwsDetections(
  * Renders a revocation on a role whose trust aws-cdk-lib writes: the `KeylessRevoked` deny appended to its trust,
  * the `keyless-revoked` policy and the tags.
  */
-export function renderAwsRevocation(scope: Construct, role: iam.Role, revocation: Revocation | undefined, grants: readonly AwsTrustGrant[]): void {
+export function renderAwsRevocation(scope: Construct, role: iam.Role, revocation: Revocation | undefined): void {
   if (revocation === undefined) return;
-  role.assumeRolePolicy!.addStatements(iam.PolicyStatement.fromJson(awsRevokedTrustStatement(grants)));
+  role.assumeRolePolicy!.addStatements(iam.PolicyStatement.fromJson(awsRevokedTrustStatement()));
   renderAwsRevokedPolicyAndTags(scope, role, revocation);
 }
 
