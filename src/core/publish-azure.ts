@@ -44,10 +44,14 @@ export interface AzurePublishGrant {
 
 const AZURE_RESOURCE_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/*?]+\/providers\//i;
 
-/** Azure Container Registry: AcrPush on the registry. */
+/**
+ * Azure Container Registry: AcrPush on the registry. Registry names are 5–50 alphanumerics
+ * (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerregistry).
+ */
 export function containerRegistryPushGrant(registryId: string, ctx: ValidationContext, prop = 'target.registryId'): AzurePublishGrant {
   checkPattern(registryId, new RegExp(`${AZURE_RESOURCE_ID.source}Microsoft\\.ContainerRegistry/registries/[A-Za-z0-9]{5,50}$`, 'i'), ctx, prop, 'KL-PUB-ACR-ID',
-    'a registry id is /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.ContainerRegistry/registries/NAME', '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acme');
+    'a registry id is /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.ContainerRegistry/registries/NAME, NAME 5–50 letters and digits',
+    '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acmeregistry');
   return { roleDefinitionName: 'AcrPush', scope: registryId };
 }
 

@@ -16,9 +16,11 @@
  *   or whose condition filter, or the filter of the `google_logging_metric` it alerts on, names the service account
  *   email or the `workloadIdentityPools/POOL/providers/ID` of the identity. Opt-out: `detections-opt-out=` in the
  *   ownership description.
- * - Azure: an `azurerm_monitor_scheduled_query_rules_alert_v2` tagged `keyless-identity` = the identity's name
- *   (`NAME` or `RESOURCE_GROUP/NAME`), enabled, with an action group. Tag `keyless-detections` = `no-workspace` on the
- *   identity: not watched, no Log Analytics workspace. Opt-out: tag `keyless-detections-opt-out`.
+ * - Azure: an `azurerm_monitor_scheduled_query_rules_alert_v2` tagged `keyless-identity`, enabled, with an action
+ *   group, credited to the identity whose object or client id its query references, else to the one the tag names
+ *   (`RESOURCE_GROUP/NAME`, or `NAME` in the rule's resource group): names are unique per resource group only.
+ *   Tag `keyless-detections` = `no-workspace` on the identity: not watched, no Log Analytics workspace. Opt-out: tag
+ *   `keyless-detections-opt-out`.
  *
  * AWS detections written in Terraform (`aws_cloudwatch_event_rule`) are not read: such identities read `missing`.
  */
@@ -79,7 +81,8 @@ export function readDetectionsAndRevocations(resources: readonly NeutralResource
   const roles = new Map<string, Map<string, NeutralResource>>();
   const gcpLabels = new Map<string, RecordDraft[]>();
   const gcpNames = new Map<string, RecordDraft>();
-  const azureNames = new Map<string, RecordDraft>();
+  const azureByGroupAndName = new Map<string, RecordDraft>();
+  const azureByName = new Map<string, RecordDraft[]>();
   const label = (key: string, draft: RecordDraft) => {
     const list = gcpLabels.get(key) ?? [];
     if (!list.includes(draft)) list.push(draft);
@@ -125,12 +128,14 @@ export function readDetectionsAndRevocations(resources: readonly NeutralResource
         gcpNames.set(`workloadidentitypools/${poolId}/providers/${providerId}`.toLowerCase(), draft);
       }
     } else if (r.type === 'azurerm_user_assigned_identity') {
-      draft.revoked = azureRevocation(r);
+      draft.revoked = azureRevocation(r, draft, drafts.warnings);
       const fields = decodeOwnershipTags(attributesOf(r).tags, OWNERSHIP_PREFIX.azure);
       if (fields[DETECTIONS_OPT_OUT_KEY] !== undefined) of(draft).optedOut = fields[DETECTIONS_OPT_OUT_KEY];
       if (fields[DETECTIONS_STATE_KEY] === NO_WORKSPACE) of(draft).noWorkspace = true;
-      azureNames.set(draft.name.toLowerCase(), draft);
-      azureNames.set(draft.name.slice(draft.name.indexOf('/') + 1).toLowerCase(), draft);
+      // Names are unique per resource group only (RESOURCE_GROUP/NAME is the record's name): a bare name may be several.
+      azureByGroupAndName.set(draft.name.toLowerCase(), draft);
+      const bare = draft.name.slice(draft.name.indexOf('/') + 1).toLowerCase();
+      azureByName.set(bare, [...(azureByName.get(bare) ?? []), draft]);
     }
   }
 
@@ -220,20 +225,63 @@ export function readDetectionsAndRevocations(resources: readonly NeutralResource
     }
   }
 
-  // Azure: scheduled query rules, by their `keyless-identity` tag.
+  // Azure: scheduled query rules tagged `keyless-identity`, credited to the identities they watch (azureRuleIdentities).
   for (const rule of resources) {
     if (rule.format !== 'terraform' || rule.type !== 'azurerm_monitor_scheduled_query_rules_alert_v2') continue;
     const p = attributesOf(rule);
-    const tag = p.tags?.[`${OWNERSHIP_PREFIX.azure}identity`];
-    const draft = typeof tag === 'string' ? azureNames.get(tag.toLowerCase()) : undefined;
-    if (!draft) continue;
+    const named = azureRuleIdentities(rule, index, bySource, azureByGroupAndName, azureByName, drafts.warnings);
+    if (named.length === 0) continue;
     const groups = asList<any>(p.action).flatMap((a) => asList<unknown>(a?.action_groups));
     const problem = p.enabled === false ? 'is disabled' : groups.length === 0 ? 'has no action group' : undefined;
-    if (problem) of(draft).broken.push(`query rule ${rule.id} ${problem}`);
-    else of(draft).watched.add(sourceOf(rule));
+    for (const draft of named) {
+      if (problem) of(draft).broken.push(`query rule ${rule.id} ${problem}`);
+      else of(draft).watched.add(sourceOf(rule));
+    }
   }
 
   for (const [draft, e] of evidence) draft.detections = stateOf(e);
+}
+
+/** A Terraform reference to a user-assigned identity's object or client id, as a query reads the identity's sign-ins. */
+const AZURE_IDENTITY_ID_REFERENCE = /\$\{azurerm_user_assigned_identity\.[^.}\s]+\.(?:principal_id|client_id)\}/g;
+
+/**
+ * The identities a scheduled query rule tagged `keyless-identity` watches. Identity names are unique per resource
+ * group, not per subscription, so a bare name is not enough:
+ * 1. the identities whose object or client id the rule's query references (`${azurerm_user_assigned_identity.X.principal_id}`,
+ *    what the constructs render): the query reads exactly their sign-ins;
+ * 2. else the tag: `RESOURCE_GROUP/NAME`, or a bare `NAME` of the rule's own resource group (the constructs put the
+ *    rule in the identity's group), or of the one identity with that name in the output; a bare name several
+ *    resource groups hold, none of them the rule's, is credited to none, with a warning.
+ */
+function azureRuleIdentities(
+  rule: NeutralResource, index: TerraformIndex, bySource: ReadonlyMap<string, RecordDraft>,
+  byGroupAndName: ReadonlyMap<string, RecordDraft>, byName: ReadonlyMap<string, readonly RecordDraft[]>, warnings: string[],
+): RecordDraft[] {
+  const p = attributesOf(rule);
+  const tag = p.tags?.[`${OWNERSHIP_PREFIX.azure}identity`];
+  if (typeof tag !== 'string') return [];
+  const referenced = new Set<RecordDraft>();
+  for (const criterion of asList<any>(p.criteria)) {
+    for (const reference of (typeof criterion?.query === 'string' ? criterion.query : '').match(AZURE_IDENTITY_ID_REFERENCE) ?? []) {
+      const target = index.target(rule.file, reference);
+      const draft = target ? bySource.get(sourceOf(target)) : undefined;
+      if (draft) referenced.add(draft);
+    }
+  }
+  if (referenced.size > 0) return [...referenced];
+  const value = index.resolve(rule.file, tag).toLowerCase();
+  if (value.includes('/')) return byGroupAndName.has(value) ? [byGroupAndName.get(value)!] : [];
+  const group = typeof p.resource_group_name === 'string' ? index.resolve(rule.file, p.resource_group_name).toLowerCase() : undefined;
+  const inGroup = group !== undefined ? byGroupAndName.get(`${group}/${value}`) : undefined;
+  if (inGroup) return [inGroup];
+  const candidates = byName.get(value) ?? [];
+  if (candidates.length === 1) return [candidates[0]];
+  if (candidates.length > 1) {
+    warnings.push(`${sourceOf(rule)} is tagged ${OWNERSHIP_PREFIX.azure}identity=${tag}, a name ${candidates.length} identities have (${candidates.map((d) => d.name).sort().join(', ')}), `
+      + 'and neither its query nor its resource group says which: credited to none (tag it RESOURCE_GROUP/NAME)');
+  }
+  return [];
 }
 
 /** Why an EventBridge rule does not deliver the role's STS events, or undefined when it does. */

@@ -10,7 +10,8 @@
  *   A tagged role whose trust still admits an assumption is reported as revoked, with a warning.
  * - GCP: `revoked=` / `revoked-reason=` in the ownership description (`key=value; …`) of the service account, the
  *   workload identity provider or its pool.
- * - Azure: tags `keyless-revoked` / `keyless-revoked-reason` on the user-assigned identity.
+ * - Azure: tags `keyless-revoked` / `keyless-revoked-reason` on the user-assigned identity; a role assignment that
+ *   still grants a revoked identity something (made with its `principalId`, not `assignRole`) is a warning.
  *
  * The trusted subjects of a revoked identity stay listed, each with a `revoked` condition (text `revoked AT`): the
  * diff reads the condition as a narrowing, and a reviewer sees who could assume the identity before.
@@ -115,7 +116,21 @@ export function gcpRevocation(...descriptions: unknown[]): Revoked | undefined {
   return undefined;
 }
 
-/** The revocation of an Azure user-assigned identity (its tags). */
-export function azureRevocation(identity: NeutralResource): Revoked | undefined {
-  return fromFields(decodeOwnershipTags(tagsOf(identity), OWNERSHIP_PREFIX.azure));
+/**
+ * The revocation of an Azure user-assigned identity (its tags; its draft's permissions already read), with a warning
+ * per role assignment that still grants it something: a revocation withholds only the assignments Keyless makes
+ * (`assignRole`, the templates' grants), and one made by hand with the identity's `principalId` keeps applying to the
+ * Entra access tokens already issued, which cannot be revoked and live about 24 hours for a managed identity
+ * (https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/managed-identities-faq#are-managed-identities-tokens-cached).
+ */
+export function azureRevocation(identity: NeutralResource, draft: RecordDraft, warnings: string[]): Revoked | undefined {
+  const revoked = fromFields(decodeOwnershipTags(tagsOf(identity), OWNERSHIP_PREFIX.azure));
+  if (revoked === undefined) return undefined;
+  for (const permission of draft.permissions) {
+    if (permission.kind !== 'role' || permission.effect !== 'allow') continue;
+    warnings.push(`${sourceOf(identity)} is tagged ${OWNERSHIP_PREFIX.azure}${REVOKED_KEY}=${revoked.at} but role assignment ${permission.source} still grants `
+      + `${permission.action} on ${permission.scope}: the Entra tokens already issued (about 24 hours for a managed identity) keep using it; `
+      + 'remove the assignment, or make it with assignRole, which a revocation withholds');
+  }
+  return revoked;
 }

@@ -63,8 +63,12 @@ export interface CiOidcTrustProps {
    * the role assignments takes them off every resource the assignments granted within about 10 minutes (Azure RBAC
    * propagation). Remove the prop to restore the identity.
    *
+   * Only what Keyless assigns is withheld: a role assignment made outside `assignRole` with `principalId` (or by
+   * hand in Azure) is not removed, keeps granting its role to the tokens already issued, and is listed as a warning
+   * by `keyless inventory`. Make every assignment with `assignRole`, or remove those assignments with the revocation.
+   *
    * @default - not revoked
-   * @see https://learn.microsoft.com/entra/identity-platform/configurable-token-lifetimes#access-tokens
+   * @see https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/managed-identities-faq#are-managed-identities-tokens-cached
    * @see https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected
    */
   readonly revoked?: Revocation;
@@ -94,7 +98,10 @@ export interface AzureRoleAssignmentOptions {
 export class CiOidcTrust extends Construct {
   /** Escape hatch: the identity resource. */
   public readonly identity: UserAssignedIdentity;
-  /** Principal (object) id, for role assignments. Known after apply. */
+  /**
+   * Principal (object) id. Known after apply. Prefer `assignRole`: a role assignment made with this id yourself is
+   * not withheld when the identity is revoked (see `revoked`).
+   */
   public readonly principalId: string;
   /** Client id, for `azure/login` (`client-id`). Known after apply. */
   public readonly clientId: string;
@@ -104,8 +111,17 @@ export class CiOidcTrust extends Construct {
   public readonly tenantId: string;
   /** The federated credentials, in subject order. */
   public readonly federatedCredentials: FederatedIdentityCredential[];
-  /** Entra ID tokens for a federated credential live about one hour; not configurable per identity. */
-  public readonly maxSessionSeconds = 3600;
+  /**
+   * How long the Entra access tokens this identity's federated sign-ins obtain live: about 24 hours. Entra issues
+   * managed identity tokens for about a day, and token lifetime policies cannot shorten them ("We currently don't
+   * support configuring the token lifetimes for managed identity service principals"), so this is longer than the
+   * tier 1 session maximum (3600 seconds) and no prop can lower it; a revocation cannot end issued tokens either
+   * (see `revoked`).
+   *
+   * @see https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/managed-identities-faq#are-managed-identities-tokens-cached
+   * @see https://learn.microsoft.com/entra/identity-platform/configurable-token-lifetimes
+   */
+  public readonly maxSessionSeconds = 86400;
   /** The validated ownership. */
   public readonly ownership: Ownership;
   /** The decided trust. */

@@ -79,7 +79,7 @@ export interface ScopedPublisherRoleProps {
   /**
    * Revokes the publisher: no federated credential and no publish role assignment are rendered (the custom role
    * definition of a blob container, which grants nothing by itself, is kept); see {@link CiOidcTrustProps.revoked}
-   * for the time to effect.
+   * for the time to effect and for role assignments made outside Keyless, which it does not withhold.
    *
    * @default - not revoked
    */

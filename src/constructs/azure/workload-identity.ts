@@ -50,7 +50,9 @@ export interface WorkloadIdentityProps {
    * more from the apply on), nor the role assignments a workload template grants it; the identity is kept, tagged
    * `keyless-revoked` and `keyless-revoked-reason`, and stays watched. Entra access tokens already issued stay valid
    * until they expire (about 24 hours for managed identity tokens) on whatever a role assignment still grants; the
-   * removed assignments stop applying within about 10 minutes.
+   * removed assignments stop applying within about 10 minutes. A role assignment made with `principalId` outside
+   * Keyless is not withheld: it keeps granting its role to the tokens already issued, and `keyless inventory` lists
+   * it as a warning.
    *
    * @default - not revoked
    * @see https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected
@@ -90,7 +92,10 @@ export class WorkloadIdentity extends Construct {
    * @default - not revoked
    */
   public readonly revocation?: Revocation;
-  /** Principal id, for role assignments (known after apply). */
+  /**
+   * Principal id (known after apply). A role assignment made with it outside Keyless is not withheld when the
+   * identity is revoked (see `revoked`).
+   */
   public readonly principalId: string;
   /** Client id (known after apply). */
   public readonly clientId: string;
