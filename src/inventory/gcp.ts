@@ -4,10 +4,11 @@ import {
   admits, celClaims, celConditions, grantScope, memberSubject, privilegedRole, ProviderInfo, qualifier, resourceScope,
 } from './gcp-members';
 import { Condition } from './model';
+import { gcpRevocation } from './revocation';
 import { GCP_ACCESS_TOKEN_SECONDS, GCP_BASIC_ROLES, GCP_IMPERSONATION_ROLES } from '../core/facts/gcp-roles';
 import { GKE_WORKLOAD_POOL_SUFFIX, isGkeServiceAccountMember } from '../core/facts/subjects';
 import { decodeOwnershipDescription } from '../core/ownership';
-import { gcpRevokedPrincipalMarker, TERRAFORM_DATA } from '../core/trust/gcp-revocation';
+import { gcpRevokedBreakGlassMarker, gcpRevokedPrincipalMarker, TERRAFORM_DATA } from '../core/trust/gcp-revocation';
 import { NeutralResource } from '../synth/model';
 import { attributesOf, TerraformIndex } from '../synth/terraform';
 import { asList, issuerOf } from '../synth/values';
@@ -240,16 +241,33 @@ function principal(ctx: GcpContext, member: string, r: NeutralResource, grant: (
 }
 
 /**
- * The revocation markers of GKE identities with direct access (core/trust/gcp-revocation.ts): each defines the record
- * of its principal, with the ownership of its description; readDetectionsAndRevocations reads the revocation.
+ * The revocation markers (core/trust/gcp-revocation.ts), each defining the records of what it revoked, with the
+ * ownership and revocation of its description: a GKE principal with direct access (`gcp:principal:…`), a break-glass
+ * PAM entitlement (`gcp:pam-entitlement:PROJECT/ID`) or its conditional bindings (`gcp:break-glass-binding:MEMBER`,
+ * one per member). The members stay listed as subjects; no role is left to list.
  */
 function revokedPrincipals(resources: readonly NeutralResource[], drafts: Drafts): void {
   for (const r of resources) {
     if (r.format !== 'terraform' || r.type !== TERRAFORM_DATA) continue;
-    const marker = gcpRevokedPrincipalMarker(attributesOf(r).input);
-    if (!marker) continue;
-    const draft = drafts.get('gcp', 'principal', marker.principal, r, true);
-    draft.ownership = ownershipFrom(decodeOwnershipDescription(marker.description));
-    if (!draft.subjects.some((s) => s.source === sourceOf(r))) draft.subjects.push(memberSubject(marker.principal, [], sourceOf(r)));
+    const input = attributesOf(r).input;
+    const gke = gcpRevokedPrincipalMarker(input);
+    const breakGlass = gcpRevokedBreakGlassMarker(input);
+    const marked: Array<[RecordDraft, string[]]> = [];
+    if (gke) marked.push([drafts.get('gcp', 'principal', gke.principal, r, true), [gke.principal]]);
+    if (breakGlass?.mode === 'privileged-access-manager') marked.push([drafts.get('gcp', 'pam-entitlement', breakGlass.entitlement, r, true), breakGlass.members]);
+    if (breakGlass?.mode === 'conditional-binding') breakGlass.members.forEach((m) => marked.push([drafts.get('gcp', 'break-glass-binding', m, r, true), [m]]));
+    const description = (gke ?? breakGlass)?.description;
+    for (const [draft, members] of marked) {
+      draft.ownership = ownershipFrom(decodeOwnershipDescription(description));
+      draft.revoked = gcpRevocation(description);
+      if (breakGlass) {
+        draft.breakGlass = true;
+        draft.credentialType = 'human-break-glass';
+      }
+      for (const member of members) {
+        const subject = memberSubject(member, [], sourceOf(r));
+        if (!draft.subjects.some((s) => s.source === subject.source && s.text === subject.text)) draft.subjects.push(subject);
+      }
+    }
   }
 }

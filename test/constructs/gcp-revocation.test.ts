@@ -1,10 +1,18 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { GitHubActions, Revocation } from '../../src';
 import { BreakGlassAccess, CiOidcTrust, GcpPublishTarget, ScopedPublisherRole, WorkloadIdentity } from '../../src/constructs/gcp';
 import { renderGcpAccessBindings } from '../../src/constructs/gcp/workload-access';
+import { readInventoryInput } from '../../src/inventory/read';
+import { buildInventory } from '../../src/inventory/records';
+import { readSynthesizedOutput } from '../../src/synth/read';
+import { verify } from '../../src/verify/verify';
 import {
   admitted, findWorkloadIdentityProvider, gcpTokenExchange, synthesizedMembers, TerraformJson,
 } from '../helpers/gcp-token-exchange';
-import { OWNERSHIP, tfJson, tfResources, tfStack } from '../helpers/synth';
+import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
 import { githubToken, PAYMENTS } from '../helpers/tokens';
 
 const PROJECT = 'acme-payments-prod';
@@ -16,6 +24,17 @@ const REVOKED_DESCRIPTION = `${DESCRIPTION}; revoked=2026-12-03T10:15:00Z; revok
 const source = GitHubActions.repository({ ...PAYMENTS, subjectFormat: 'name-based', branches: ['main'] });
 const common = { name: 'payments-deploy', ownership: OWNERSHIP, source, project: PROJECT, projectNumber: NUMBER, poolId: 'ci-github' };
 const mainToken = githubToken({ ...PAYMENTS, ref: 'refs/heads/main', aud: AUDIENCE });
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+/** Writes one Terraform stack where the inventory and verify read it. */
+function written(json: object): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcp-revocation-'));
+  dirs.push(dir);
+  fs.mkdirSync(path.join(dir, 'gcp'));
+  fs.writeFileSync(path.join(dir, 'gcp', 'cdk.tf.json'), JSON.stringify(json));
+  return dir;
+}
 
 function synthTrust(revoked?: Revocation, access: 'direct' | 'impersonation' = 'impersonation') {
   const stack = tfStack();
@@ -149,6 +168,13 @@ describe('GCP revocation: ScopedPublisherRole, WorkloadIdentity, BreakGlassAcces
         + 'revoked=2026-12-03T10:15:00Z; revoked-reason=INC-4711 runner token leaked',
     }]);
     expect(gke.revocationMarker).toBeDefined();
+    // The inventory reads it: the principal's record, revoked, with its ownership.
+    const inventory = buildInventory(readInventoryInput([written(json)]), { today: TODAY });
+    const record = inventory.identities.find((r) => r.id === `gcp:principal:${principal}`)!;
+    expect([record.revoked, record.ownership.owner, record.trustedSubjects.map((t) => t.text)]).toEqual([
+      { at: REVOKED.sessionsIssuedBefore, reason: REVOKED.reason }, 'team-payments', [`pool ${PROJECT}.svc.id.goog sub=system:serviceaccount:payments:worker (revoked 2026-12-03T10:15:00Z)`],
+    ]);
+    expect(inventory.metrics.revokedIdentities.ids).toEqual([`gcp:principal:${principal}`]);
     // Not revoked: no marker.
     const live = tfStack();
     new WorkloadIdentity(live, 'Worker', { name: 'payments-worker', ownership: OWNERSHIP, serviceAccount: { namespace: 'payments', name: 'worker' }, project: PROJECT, projectNumber: NUMBER });
@@ -168,5 +194,37 @@ describe('GCP revocation: ScopedPublisherRole, WorkloadIdentity, BreakGlassAcces
     expect(tfResources(json, 'google_project_iam_member')).toEqual({});
     expect(tfResources(json, 'google_privileged_access_manager_entitlement')).toEqual({});
     expect(Object.values(tfResources(json, 'google_project_iam_audit_config')).map((c: any) => c.service)).toEqual(['cloudsql.googleapis.com']);
+    // What was revoked stays readable: a terraform_data marker per access, which the inventory lists revoked.
+    const revokedDescription = `${DESCRIPTION}; expires=2026-12-20; revoked=2026-12-03T10:15:00Z; revoked-reason=INC-4711 runner token leaked`;
+    expect((Object.values(tfResources(json, 'terraform_data')) as any[]).map((m) => m.input)).toEqual([
+      { keyless_revoked_break_glass: 'conditional-binding', entitlement: `${PROJECT}/db-breakglass`, members: ['user:oncall@acme.example'], description: revokedDescription },
+      { keyless_revoked_break_glass: 'privileged-access-manager', entitlement: `${PROJECT}/db-breakglass-pam`, members: ['user:oncall@acme.example'], description: revokedDescription },
+    ]);
+    expect(binding.revocationMarker).toBeDefined();
+    const inventory = buildInventory(readInventoryInput([written(json)]), { today: TODAY });
+    expect(inventory.identities.filter((r) => r.revoked !== null).map((r) => [r.id, r.revoked, r.credentialType, r.ownership.expires])).toEqual([
+      ['gcp:break-glass-binding:user:oncall@acme.example', { at: REVOKED.sessionsIssuedBefore, reason: REVOKED.reason }, 'human-break-glass', '2026-12-20'],
+      [`gcp:pam-entitlement:${PROJECT}/db-breakglass-pam`, { at: REVOKED.sessionsIssuedBefore, reason: REVOKED.reason }, 'human-break-glass', '2026-12-20'],
+    ]);
+  });
+
+  test('a revoked GKE identity with direct access whose principal keeps a grant made outside Keyless: verify reports it broken, naming why', () => {
+    const stack = tfStack();
+    const gke = new WorkloadIdentity(stack, 'Worker', {
+      name: 'payments-worker', ownership: OWNERSHIP, serviceAccount: { namespace: 'payments', name: 'worker' }, project: PROJECT, projectNumber: NUMBER, revoked: REVOKED,
+    });
+    new StorageBucketIamMember(stack, 'UserGrant', { bucket: 'acme-artifacts', role: 'roles/storage.objectViewer', member: gke.member });
+    const report = verify(readSynthesizedOutput([written(tfJson(stack))]));
+    const trust = report.trusts.find((t) => t.id.startsWith(`gcp:gke:${PROJECT}.svc.id.goog[payments/worker]->`))!;
+    expect(trust.verdict).toBe('broken');
+    expect(trust.revocation).toEqual({ at: REVOKED.sessionsIssuedBefore, reason: REVOKED.reason });
+    expect(trust.problems).toEqual([expect.stringMatching(/^revoked at 2026-12-03T10:15:00Z \(INC-4711 runner token leaked\) but the legitimate identity is still admitted: /)]);
+    // Without the outside grant, nothing admits the pod: reported revoked.
+    const clean = tfStack();
+    new WorkloadIdentity(clean, 'Worker', {
+      name: 'payments-worker', ownership: OWNERSHIP, serviceAccount: { namespace: 'payments', name: 'worker' }, project: PROJECT, projectNumber: NUMBER, revoked: REVOKED,
+    });
+    const alone = verify(readSynthesizedOutput([written(tfJson(clean))])).trusts;
+    expect(alone.map((t) => [t.id, t.verdict])).toEqual([[`gcp:revoked:principal://iam.googleapis.com/projects/${NUMBER}/locations/global/workloadIdentityPools/${PROJECT}.svc.id.goog/subject/ns/payments/sa/worker`, 'revoked']]);
   });
 });

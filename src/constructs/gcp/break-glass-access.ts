@@ -1,7 +1,9 @@
 import { PrivilegedAccessManagerEntitlement } from '@cdktf/provider-google/lib/privileged-access-manager-entitlement';
 import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { DataResource } from 'cdktf';
 import { Construct } from 'constructs';
+import { markerDescription } from './detections';
 import {
   BREAK_GLASS_SESSION_SECONDS, BreakGlassExpiry, checkGcpBreakGlass, checkGcpHumans, requireBreakGlassTier, resolveBreakGlassExpiry,
   resolveGcpAuditServices,
@@ -9,7 +11,8 @@ import {
 import { fail, quote } from '../../core/errors';
 import { checkGcpProjectId, checkIdentityName } from '../../core/names';
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
-import { resolveRevocation, Revocation } from '../../core/revocation';
+import { resolveRevocation, Revocation, REVOKED_KEY, REVOKED_REASON_KEY } from '../../core/revocation';
+import { GCP_REVOKED_BREAK_GLASS_INPUT, GCP_REVOKED_DESCRIPTION_INPUT } from '../../core/trust/gcp-revocation';
 import { appRegistry } from '../private/app-registry';
 import { validationContext } from '../private/context';
 import { shortHash } from '../private/hash';
@@ -62,8 +65,9 @@ export interface BreakGlassAccessProps {
   /**
    * Revokes the access (remove the prop to restore it): neither the conditional role bindings nor the PAM
    * entitlement is rendered, so no member holds or may request the role. The audit log configuration stays, so any
-   * residual use is still recorded. GCP resources that remain carry no description for the moment and reason: they
-   * are on the construct (`revocation`) and in the declaration.
+   * residual use is still recorded. A `terraform_data` resource (`revocationMarker`, Terraform's built-in, no provider
+   * or permission) records the mode, the entitlement id, the members, the ownership and the moment and reason, which
+   * `keyless inventory` reads (the access's records stay listed, revoked).
    *
    * Time to effect: removed bindings typically 2 minutes, up to 7 or more (IAM access change propagation). A PAM
    * grant already active (at most one hour) is not documented to end with its entitlement: revoke it with
@@ -102,6 +106,8 @@ export class BreakGlassAccess extends Construct {
   public readonly auditConfigs: readonly ProjectIamAuditConfig[];
   /** The revocation, when the access is revoked. */
   public readonly revocation?: Revocation;
+  /** When revoked: the `terraform_data` resource recording what the access was and its revocation. */
+  public readonly revocationMarker?: DataResource;
 
   constructor(scope: Construct, id: string, props: BreakGlassAccessProps) {
     super(scope, id);
@@ -159,6 +165,19 @@ export class BreakGlassAccess extends Construct {
       }
     } else {
       fail({ code: 'KL-BG-GCP-MODE', path: ctx.path, prop: 'mode', problem: `is ${quote(mode)}: expected "conditional-binding" or "privileged-access-manager"`, fix: 'use "privileged-access-manager" when an approval is required' });
+    }
+
+    if (this.revocation) {
+      this.revocationMarker = new DataResource(this, 'Revoked', terraformConfig(this, {
+        input: {
+          [GCP_REVOKED_BREAK_GLASS_INPUT]: mode,
+          entitlement: `${project}/${name}`,
+          members: [...members],
+          [GCP_REVOKED_DESCRIPTION_INPUT]: markerDescription(ownership, [
+            ['expires', this.expiry.date], [REVOKED_KEY, this.revocation.sessionsIssuedBefore], [REVOKED_REASON_KEY, this.revocation.reason],
+          ]),
+        },
+      }));
     }
 
     // google_project_iam_audit_config is authoritative per (project, service): one per app, shared by every

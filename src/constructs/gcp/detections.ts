@@ -3,7 +3,7 @@ import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-ale
 import { Construct } from 'constructs';
 import { GcpDetectionKind, GcpDetectionSpec, GcpRequiredAuditLog } from '../../core/detections/gcp';
 import { ValidationContext } from '../../core/errors';
-import { gcpLabelValue, gcpOwnership, Ownership, OWNERSHIP_PREFIX } from '../../core/ownership';
+import { azureOwnershipTags, gcpLabelValue, gcpOwnership, Ownership, OWNERSHIP_PREFIX } from '../../core/ownership';
 import { Revocation, REVOKED_KEY, REVOKED_REASON_KEY } from '../../core/revocation';
 import { IdentityDetectionDecision } from '../private/detections';
 import { terraformConfig } from '../private/terraform';
@@ -41,6 +41,16 @@ export function gcpIdentityMarkers(decision: IdentityDetectionDecision<'gcp'>, r
   if (!decision.enabled && decision.optOutReason !== undefined) markers.push(['detections-opt-out', decision.optOutReason]);
   if (revocation) markers.push([REVOKED_KEY, revocation.sessionsIssuedBefore], [REVOKED_REASON_KEY, revocation.reason]);
   return markers;
+}
+
+/**
+ * The ownership fields and markers as `key=value; …`, the GCP description encoding, for a `terraform_data` revocation
+ * marker (core/trust/gcp-revocation.ts): its `input` has no 256-character limit, so none is applied.
+ */
+export function markerDescription(ownership: Ownership, markers: ReadonlyArray<readonly [string, string]>): string {
+  // The Azure tags are the ownership fields under a prefix, every value already validated (core/ownership).
+  const fields = Object.entries(azureOwnershipTags(ownership)).map(([key, value]) => [key.slice(OWNERSHIP_PREFIX.azure.length), value] as const);
+  return [...fields, ...markers].map(([key, value]) => `${key}=${value}`).join('; ');
 }
 
 /** The audit logs a set of detections reads, deduplicated and sorted. */

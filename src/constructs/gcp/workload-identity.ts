@@ -2,13 +2,13 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { DataResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { GcpDetection, gcpIdentityMarkers, renderGcpDetections, requiredAuditLogs } from './detections';
+import { GcpDetection, gcpIdentityMarkers, markerDescription, renderGcpDetections, requiredAuditLogs } from './detections';
 import { IdentityDetectionsOptions, resolveDetectionsOption, ResolvedDetections } from '../../core/detections';
 import { foreignImpersonationDetection, GcpRequiredAuditLog } from '../../core/detections/gcp';
 import { fail, ValidationContext } from '../../core/errors';
 import { checkServiceAccountRef, KubernetesServiceAccountRef } from '../../core/kubernetes';
 import { checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
-import { azureOwnershipTags, gcpOwnership, Ownership, OWNERSHIP_PREFIX, resolveOwnership } from '../../core/ownership';
+import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
 import { resolveRevocation, Revocation } from '../../core/revocation';
 import { RiskTier } from '../../core/tier';
 import { GcpAccessMode, resolveGcpAccessMode } from '../../core/trust/gcp';
@@ -170,11 +170,7 @@ export class WorkloadIdentity extends Construct {
       this.revocationMarker = new DataResource(this, 'Revoked', terraformConfig(this, {
         input: {
           [GCP_REVOKED_PRINCIPAL_INPUT]: decision.member,
-          // `key=value; …` as GCP descriptions carry it, without their 256-character limit (terraform_data has none).
-          [GCP_REVOKED_DESCRIPTION_INPUT]: [
-            ...Object.entries(azureOwnershipTags(this.ownership)).map(([key, value]) => [key.slice(OWNERSHIP_PREFIX.azure.length), value]),
-            ...gcpIdentityMarkers(watch, this.revocation),
-          ].map(([key, value]) => `${key}=${value}`).join('; '),
+          [GCP_REVOKED_DESCRIPTION_INPUT]: markerDescription(this.ownership, gcpIdentityMarkers(watch, this.revocation)),
         },
       }));
     }
