@@ -216,7 +216,7 @@ describe('AWS BreakGlassRole: role properties and alarm', () => {
       'detail-type': ['AWS API Call via CloudTrail'],
       'detail': {
         eventName: ['AssumeRole'],
-        requestParameters: { roleArn: [{ 'Fn::GetAtt': [roleLogicalId, 'Arn'] }] },
+        requestParameters: { roleArn: [{ 'equals-ignore-case': { 'Fn::GetAtt': [roleLogicalId, 'Arn'] } }] },
       },
     });
     expect(rule.Targets).toHaveLength(1);

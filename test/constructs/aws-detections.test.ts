@@ -143,7 +143,7 @@ describe('aws detections: CiOidcTrust', () => {
         'detail': {
           eventSource: ['sts.amazonaws.com'],
           eventName: ['AssumeRoleWithWebIdentity'],
-          requestParameters: { roleArn: [ROLE_ARN] },
+          requestParameters: { roleArn: [{ 'equals-ignore-case': ROLE_ARN }] },
           $or: [
             { errorCode: [{ exists: true }] },
             { userIdentity: { userName: [{ 'anything-but': { wildcard: [SUB_MAIN, 'repo:acme/payments-api:ref:refs/tags/v*'] } }] } },
@@ -167,6 +167,9 @@ describe('aws detections: CiOidcTrust', () => {
       ['foreign: a fork with the same prefix', webIdentityEvent({ subject: 'repo:acme/payments-api-fork:ref:refs/heads/main' }), true],
       ['another role: foreign subject, not this rule', webIdentityEvent({ roleArn: `arn:aws:iam::${ACCOUNT}:role/other`, subject: 'repo:evil/x:ref:refs/heads/main' }), false],
       ['another role: refused, not this rule', webIdentityEvent({ roleArn: `arn:aws:iam::${ACCOUNT}:role/other`, subject: SUB_MAIN, errorCode: 'AccessDenied' }), false],
+      // Role names are not distinguished by case (IAM CreateRole): the same role spelled otherwise is matched; a longer name is not.
+      ['this role in other letters: refused', webIdentityEvent({ roleArn: ROLE_ARN.replace('payments-deploy', 'Payments-Deploy'), subject: SUB_MAIN, errorCode: 'AccessDenied' }), true],
+      ['a role whose name extends this one: refused, not this rule', webIdentityEvent({ roleArn: `${ROLE_ARN}-2`, subject: SUB_MAIN, errorCode: 'AccessDenied' }), false],
     ];
     const matched = motoMatches(pattern, samples.map(([, event]) => event));
     expect(samples.map(([name], i) => [name, matched[i]])).toEqual(samples.map(([name, , expected]) => [name, expected]));
@@ -188,7 +191,7 @@ describe('aws detections: CiOidcTrust', () => {
     new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
     const [rule] = rules(stack);
     const roleId = Object.keys(Template.fromStack(stack).findResources('AWS::IAM::Role'))[0];
-    expect(rule.Properties.EventPattern.detail.requestParameters).toEqual({ roleArn: [{ 'Fn::GetAtt': [roleId, 'Arn'] }] });
+    expect(rule.Properties.EventPattern.detail.requestParameters).toEqual({ roleArn: [{ 'equals-ignore-case': { 'Fn::GetAtt': [roleId, 'Arn'] } }] });
   });
 });
 
@@ -206,7 +209,7 @@ describe('aws detections: WorkloadIdentity and ScopedPublisherRole', () => {
     expect(rule.Properties.EventPattern.detail).toEqual({
       eventSource: ['sts.amazonaws.com'],
       eventName: ['AssumeRoleWithWebIdentity'],
-      requestParameters: { roleArn: [roleArn] },
+      requestParameters: { roleArn: [{ 'equals-ignore-case': roleArn }] },
       $or: [{ errorCode: [{ exists: true }] }, { userIdentity: { userName: [{ 'anything-but': ['system:serviceaccount:payments:api'] }] } }],
     });
     const events = [
@@ -228,14 +231,15 @@ describe('aws detections: WorkloadIdentity and ScopedPublisherRole', () => {
     expect(rule.Properties.EventPattern).toEqual({
       'source': ['aws.sts'],
       'detail-type': ['AWS API Call via CloudTrail'],
-      'detail': { eventSource: ['sts.amazonaws.com'], eventName: ['AssumeRole'], requestParameters: { roleArn: [roleArn] }, errorCode: [{ exists: true }] },
+      'detail': { eventSource: ['sts.amazonaws.com'], eventName: ['AssumeRole'], requestParameters: { roleArn: [{ 'equals-ignore-case': roleArn }] }, errorCode: [{ exists: true }] },
     });
     const events = [
       podIdentityEvent({ roleArn }),
       podIdentityEvent({ roleArn, errorCode: 'AccessDenied' }),
       podIdentityEvent({ roleArn: `arn:aws:iam::${ACCOUNT}:role/other`, errorCode: 'AccessDenied' }),
+      podIdentityEvent({ roleArn: `arn:aws:iam::${ACCOUNT}:role/Payments-API`, errorCode: 'AccessDenied' }),
     ];
-    expect(motoMatches(rule.Properties.EventPattern, events)).toEqual([false, true, false]);
+    expect(motoMatches(rule.Properties.EventPattern, events)).toEqual([false, true, false, true]);
   });
 
   test('GIVEN a ScopedPublisherRole WHEN synthesized THEN its inner trust carries the one rule and the decision is readable on both', () => {

@@ -170,7 +170,8 @@ export class BreakGlassRole extends Construct {
       eventPattern: {
         source: ['aws.sts'],
         detailType: ['AWS API Call via CloudTrail'],
-        detail: { eventName: ['AssumeRole'], requestParameters: { roleArn: [role.roleArn] } },
+        // The role ignoring case, as the detection rules match it (core/detections/aws.ts: a probe naming `role/Payments-…`).
+        detail: { eventName: ['AssumeRole'], requestParameters: { roleArn: [{ 'equals-ignore-case': role.roleArn }] } },
       },
     });
     // AssumeRole is a read-only management event: only this state delivers it (EventBridge, "Receiving read-only management events from AWS services").

@@ -25,6 +25,12 @@ import { fail, quote, ValidationContext } from '../errors';
  * - STS `AssumeRole*` calls are read-only management events: a rule receives them only in state
  *   `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` (EventBridge User Guide, "Receiving read-only management events
  *   from AWS services").
+ * - The role is matched ignoring case (`equals-ignore-case`, supported on event buses: EventBridge User Guide,
+ *   "Comparison operators for use in event patterns"). CloudTrail's `requestParameters` are "the parameters … sent
+ *   with the request" (CloudTrail User Guide, "CloudTrail record contents"), so a call naming `role/Payments-Deploy`
+ *   is recorded so spelled; whether STS resolves it to `payments-deploy` is not documented, but IAM role names "are
+ *   not distinguished by case" (IAM API Reference, CreateRole), so the call is a probe of this role either way, and no
+ *   other role can match (no two roles of an account differ only by case).
  * - Quotas (EventBridge User Guide, "Amazon EventBridge quotas"): 300 rules per event bus per account and Region
  *   (100 in af-south-1 and eu-south-1), adjustable; and 30 rules per event bus containing wildcards, NOT adjustable.
  *   A rule here contains a wildcard only when its trust declares subject patterns.
@@ -101,7 +107,7 @@ export function awsWebIdentityDetectionPattern(roleArn: string, subjects: AwsWat
     'detail': {
       eventSource: ['sts.amazonaws.com'],
       eventName: ['AssumeRoleWithWebIdentity'],
-      requestParameters: { roleArn: [roleArn] },
+      requestParameters: { roleArn: [{ 'equals-ignore-case': roleArn }] },
       $or: [
         { errorCode: [{ exists: true }] },
         { userIdentity: { userName: [awsForeignSubjectMatcher(subjects, ctx)] } },
@@ -121,7 +127,7 @@ export function awsPodIdentityDetectionPattern(roleArn: string): AwsDetectionPat
     'detail': {
       eventSource: ['sts.amazonaws.com'],
       eventName: ['AssumeRole'],
-      requestParameters: { roleArn: [roleArn] },
+      requestParameters: { roleArn: [{ 'equals-ignore-case': roleArn }] },
       errorCode: [{ exists: true }],
     },
   };
