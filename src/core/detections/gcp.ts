@@ -231,8 +231,11 @@ export interface DeclaredImpersonators {
 
 /**
  * `GenerateAccessToken` on one service account by any principal other than the declared ones (succeeded or not): the
- * account's impersonation binding was widened, or another provider of a shared pool minted a principal this trust was
- * not written for. One per identity (per service account).
+ * account's impersonation binding was widened outside the declaration. One per identity (per service account).
+ *
+ * What it cannot see: principals are per pool and keyed by subject only (`principal://…/POOL/subject/SUB`), so a token
+ * another provider of a shared pool exchanges for a declared subject mints a declared principal and does not fire
+ * (the trust's own member, `attribute.keyless_trust`, does not admit it; only a widened binding would).
  */
 export function foreignImpersonationDetection(
   identity: string, serviceAccountEmail: string, accountId: string, declared: DeclaredImpersonators,
@@ -255,7 +258,7 @@ export function foreignImpersonationDetection(
     subject: `Keyless: undeclared principal impersonated ${accountId}`,
     documentation: [
       `**What fired**: a principal other than the ones \`${identity}\` declares asked for an access token of \`${serviceAccountEmail}\` (\`GenerateAccessToken\`).`,
-      'The impersonation binding was widened outside the declaration, or another provider of a shared pool minted a principal this trust was not written for.',
+      'The impersonation binding on the account was widened outside the declaration (a principal it was not written for can obtain its tokens).',
       '',
       '**What to do**: open the `iamcredentials.googleapis.com` Data Access audit log entries for the account (`protoPayload.authenticationInfo.principalSubject` names the caller).',
       'Remove any binding on the account that the declaration does not make; if the caller is unknown, revoke the identity with `revoked: { sessionsIssuedBefore, reason }`.',
