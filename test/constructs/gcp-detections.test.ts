@@ -1,11 +1,10 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { GitHubActions } from '../../src';
 import { CiOidcTrust, GcpPublishTarget, ScopedPublisherRole, WorkloadIdentity } from '../../src/constructs/gcp';
-import { GKE_DIRECT_NOT_WATCHED } from '../../src/constructs/gcp/workload-identity';
 import { terraformConfig } from '../../src/constructs/private/terraform';
 import {
-  foreignExchangeDetection, foreignImpersonationDetection, LoggingClause, LoggingFilter, loggingString, refusedExchangeDetection, regexLiteral,
-  renderLoggingFilter,
+  foreignExchangeDetection, foreignImpersonationDetection, GKE_DIRECT_NOT_WATCHED, LoggingClause, LoggingFilter, loggingString, refusedExchangeDetection,
+  regexLiteral, renderLoggingFilter,
 } from '../../src/core/detections/gcp';
 import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
 import { terraformReads } from '../helpers/terraform-eval';

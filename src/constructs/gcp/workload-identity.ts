@@ -4,7 +4,7 @@ import { DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { GcpDetection, gcpIdentityMarkers, markerDescription, renderGcpDetections, requiredAuditLogs } from './detections';
 import { IdentityDetectionsOptions, resolveDetectionsOption, ResolvedDetections } from '../../core/detections';
-import { foreignImpersonationDetection, GcpRequiredAuditLog } from '../../core/detections/gcp';
+import { foreignImpersonationDetection, GcpRequiredAuditLog, GKE_DIRECT_NOT_WATCHED } from '../../core/detections/gcp';
 import { fail, ValidationContext } from '../../core/errors';
 import { checkServiceAccountRef, KubernetesServiceAccountRef } from '../../core/kubernetes';
 import { checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
@@ -182,9 +182,6 @@ export class WorkloadIdentity extends Construct {
     this.requiredAuditLogs = watch.enabled ? requiredAuditLogs(specs) : [];
   }
 }
-
-/** Why a GKE identity with direct access is not watched (`detections.optOutReason`, unless the caller gave one). */
-export const GKE_DIRECT_NOT_WATCHED = 'direct access: no audit log names an undeclared principal for a GKE workload principal';
 
 /** The detections of a GKE identity with direct access: off, with a reason; `{ enabled: true }` is refused. */
 function directDetections(value: unknown, tier: RiskTier, ctx: ValidationContext): IdentityDetectionDecision<'gcp'> {

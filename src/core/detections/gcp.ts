@@ -80,6 +80,13 @@ export interface GcpDetectionSpec {
   readonly requiredAuditLogs: readonly GcpRequiredAuditLog[];
 }
 
+/**
+ * Why a GKE identity with direct access is not watched (its `detections.optOutReason`, unless the caller gave one):
+ * GKE's metadata server exchanges the workload's token, and no documented audit log of it names an undeclared
+ * principal (the examples page documents the exchanges of workload identity pool providers only).
+ */
+export const GKE_DIRECT_NOT_WATCHED = 'direct access: no audit log names an undeclared principal for a GKE workload principal';
+
 const STS_METHODS = ['google.identity.sts.v1.SecurityTokenService.ExchangeToken', 'google.identity.sts.v1beta.SecurityTokenService.ExchangeToken'];
 // The audit logging page filters on `GenerateAccessToken`; the fully qualified name is the method's RPC name.
 const GENERATE_ACCESS_TOKEN_METHODS = ['GenerateAccessToken', 'google.iam.credentials.v1.IAMCredentials.GenerateAccessToken'];
