@@ -3,8 +3,8 @@ import { GitHubActions } from '../../src';
 import { CiOidcTrust, GcpPublishTarget, ScopedPublisherRole, WorkloadIdentity } from '../../src/constructs/gcp';
 import { terraformConfig } from '../../src/constructs/private/terraform';
 import {
-  foreignExchangeDetection, foreignImpersonationDetection, GKE_DIRECT_NOT_WATCHED, LoggingClause, LoggingFilter, loggingString, refusedExchangeDetection,
-  regexLiteral, renderLoggingFilter,
+  foreignExchangeDetection, foreignImpersonationDetection, GKE_DIRECT_NOT_WATCHED, LoggingClause, LoggingFilter, loggingString,
+  refusedExchangeDetection, regexLiteral, renderLoggingFilter,
 } from '../../src/core/detections/gcp';
 import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
 import { terraformReads } from '../helpers/terraform-eval';
