@@ -53,7 +53,9 @@ describe('detections and revocation over synthesized constructs', () => {
     expect(federated(active).map((r) => [r.id, r.attributes.detections.split(`${label}/`).join('')])).toEqual([
       ['aws:role:payments-deploy', 'watched: aws/Platform.template.json:DeployDetectionsD6FE8FA8'],
       ['azure:user-assigned-identity:rg-identity/payments-deploy', 'watched: azure/cdk.tf.json:azurerm_monitor_scheduled_query_rules_alert_v2.Trust_Detections_92DB93ED'],
-      ['gcp:workload-identity-provider:acme-payments-prod/ci-github/payments-deploy', 'watched: gcp/cdk.tf.json:google_logging_metric.Trust_Detections_RefusedExchangeMetric_ACC0FEC1, '
+      ['gcp:workload-identity-provider:acme-payments-prod/ci-github/payments-deploy', 'watched: gcp/cdk.tf.json:google_logging_metric.Trust_Detections_ForeignExchangeMetric_C1356FBE, '
+        + 'gcp/cdk.tf.json:google_logging_metric.Trust_Detections_RefusedExchangeMetric_ACC0FEC1, '
+        + 'gcp/cdk.tf.json:google_monitoring_alert_policy.Trust_Detections_ForeignExchangeAlert_47B872CA, '
         + 'gcp/cdk.tf.json:google_monitoring_alert_policy.Trust_Detections_RefusedExchangeAlert_81F313D1'],
     ]);
     expect(active.metrics.identitiesWithDetections).toEqual({ watched: 3, total: 3, ratio: 1, optedOutIds: [], missingIds: [] });
