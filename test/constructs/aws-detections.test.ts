@@ -17,6 +17,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cdk from 'aws-cdk-lib/core';
+import { Construct } from 'constructs';
 import { GitHubActions, Ownership, routeDetections } from '../../src';
 import { AwsPublishTarget, CiOidcTrust, ScopedPublisherRole, WorkloadIdentity } from '../../src/constructs/aws';
 import { awsWebIdentityDetectionPattern } from '../../src/core/detections/aws';
@@ -330,6 +331,53 @@ describe('aws detections: defaults, opt-out and route', () => {
     expect(() => new CiOidcTrust(agnostic, 'Deploy', { name: 'payments-deploy-any', ownership: OWNERSHIP, source: payments })).toThrow(
       '[KL-DETECT-ROUTE-REGION] Agnostic/Deploy: `keyless:detections.aws.topicArn` is not given and the stack is environment-agnostic (its Region is known only at deployment), '
       + 'so `topicArnsByRegion` cannot pick the rule\'s topic. Fix: give the stack an explicit `env: { account, region }`, or a `topicArn` for the Region it deploys to.');
+  });
+});
+
+describe('aws detections: an environment-agnostic stack with one topicArn', () => {
+  const agnostic = () => {
+    const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': { aws: { topicArn: TOPIC } } } });
+    return new cdk.Stack(app, 'Agnostic', { analyticsReporting: false });
+  };
+  const ASSERTION = {
+    Assert: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] },
+    AssertDescription: `Keyless detections: this stack's EventBridge rules deliver to ${TOPIC}, an SNS topic in eu-west-1; `
+      + 'EventBridge delivers to targets in the rule\'s own Region only, so deploy the stack to eu-west-1 (or route by Region)',
+  };
+
+  test('GIVEN two watched roles WHEN synthesized THEN one template rule pins the stack to the topic\'s Region, and cfn-lint accepts it', () => {
+    const stack = agnostic();
+    new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
+    new CiOidcTrust(stack, 'Release', { name: 'payments-release', ownership: OWNERSHIP, source: payments });
+    const template = Template.fromStack(stack).toJSON();
+    expect(template.Rules.KeylessDetectionsRegion).toEqual({ Assertions: [ASSERTION] });
+    expect(rules(stack).map((r) => r.Properties.Targets)).toEqual([[{ Id: 'Target0', Arn: TOPIC }], [{ Id: 'Target0', Arn: TOPIC }]]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-aws-region-'));
+    const file = path.join(dir, 'template.json');
+    fs.writeFileSync(file, JSON.stringify(template, null, 1));
+    const run = spawnSync('cfn-lint', [file], { encoding: 'utf8' });
+    if (run.error) throw new Error(`cfn-lint could not run (install it: \`pip install cfn-lint\`): ${run.error.message}`);
+    expect({ status: run.status, output: `${run.stdout}${run.stderr}` }).toEqual({ status: 0, output: '' });
+  });
+
+  test('GIVEN a stack with a Region, or an opted-out role WHEN synthesized THEN no template rule', () => {
+    const pinned = stackIn();
+    new CiOidcTrust(pinned, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
+    expect(Template.fromStack(pinned).toJSON().Rules?.KeylessDetectionsRegion).toBeUndefined();
+    const optedOut = agnostic();
+    new CiOidcTrust(optedOut, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments, detections: { enabled: false, reason: 'watched by SEC-881' } });
+    expect(Template.fromStack(optedOut).toJSON().Rules?.KeylessDetectionsRegion).toBeUndefined();
+  });
+
+  test('GIVEN two topics of different Regions in one agnostic stack WHEN created THEN refused: both Regions cannot hold', () => {
+    const stack = agnostic();
+    new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
+    const scope = new Construct(stack, 'Us');
+    scope.node.setContext('keyless:detections', { aws: { topicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:security-alerts` } });
+    expect(() => new CiOidcTrust(scope, 'Deploy', { name: 'payments-deploy-us', ownership: OWNERSHIP, source: payments })).toThrow(
+      `[KL-DETECT-ROUTE-REGION] Agnostic/Us/Deploy: \`keyless:detections.aws\` is "arn:aws:sns:us-east-1:${ACCOUNT}:security-alerts", a topic in us-east-1, `
+      + 'but the environment-agnostic stack Agnostic already pins its Region to eu-west-1 for another topic. '
+      + 'Fix: give the stack an explicit `env: { account, region }` and route by Region with `topicArnsByRegion`.');
   });
 });
 

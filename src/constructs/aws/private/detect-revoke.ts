@@ -1,6 +1,6 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Stack, Tags, Token } from 'aws-cdk-lib/core';
+import { Aws, CfnRule, Fn, Stack, Tags, Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { awsDetectionTopic, ResolvedDetections } from '../../../core/detections';
 import { AWS_DETECTION_RULE_STATE, AwsDetectionPattern } from '../../../core/detections/aws';
@@ -58,6 +58,7 @@ export function renderAwsDetections(
       docs: 'https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification',
     });
   }
+  if (region === undefined) requireTopicRegion(scope, topicArn, ctx);
   // The L1 rule: aws-cdk-lib's L2 refuses an imported topic of another account or Region as a target
   // (CannotCreateCrossAccountRuleForImportedResource), and the route names the platform team's topic by ARN.
   return new events.CfnRule(scope, 'Detections', {
@@ -66,6 +67,41 @@ export function renderAwsDetections(
     // STS AssumeRole* are read-only management events: only this state delivers them (EventBridge, "Receiving read-only management events from AWS services").
     state: AWS_DETECTION_RULE_STATE,
     targets: [{ id: 'Target0', arn: topicArn }],
+  });
+}
+
+/** Id of the template rule (CloudFormation `Rules`) of an environment-agnostic stack that pins its Region. */
+export const AWS_DETECTIONS_REGION_RULE_ID = 'KeylessDetectionsRegion';
+
+/**
+ * An environment-agnostic stack's detection rules target the one `topicArn`, whose Region is fixed, while the stack
+ * may deploy anywhere: a template rule (CloudFormation User Guide, "Rules": assertions checked before any resource
+ * is created, `Fn::Equals`) refuses the deployment in another Region, where EventBridge could not deliver. Once per
+ * stack; two topics of different Regions in one agnostic stack cannot both hold and are refused.
+ */
+const pinnedRegions = new WeakMap<Stack, string>();
+
+function requireTopicRegion(scope: Construct, topicArn: string, ctx: ValidationContext): void {
+  const stack = Stack.of(scope);
+  const topicRegion = topicArn.split(':')[3];
+  const pinned = pinnedRegions.get(stack);
+  if (pinned !== undefined) {
+    if (pinned === topicRegion) return;
+    fail({
+      code: 'KL-DETECT-ROUTE-REGION',
+      path: ctx.path,
+      prop: 'keyless:detections.aws',
+      problem: `is ${quote(topicArn)}, a topic in ${topicRegion}, but the environment-agnostic stack ${stack.node.path} already pins its Region to ${pinned} for another topic`,
+      fix: 'give the stack an explicit `env: { account, region }` and route by Region with `topicArnsByRegion`',
+    });
+  }
+  pinnedRegions.set(stack, topicRegion);
+  new CfnRule(stack, AWS_DETECTIONS_REGION_RULE_ID, {
+    assertions: [{
+      assert: Fn.conditionEquals(Aws.REGION, topicRegion),
+      assertDescription: `Keyless detections: this stack's EventBridge rules deliver to ${topicArn}, an SNS topic in ${topicRegion}; `
+        + `EventBridge delivers to targets in the rule's own Region only, so deploy the stack to ${topicRegion} (or route by Region)`,
+    }],
   });
 }
 
