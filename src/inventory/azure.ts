@@ -4,6 +4,7 @@ import { Condition } from './model';
 import { parseAzurePimJustification } from '../core/break-glass';
 import { AZURE_PRIVILEGED_ROLE_IDS, AZURE_PRIVILEGED_ROLE_NAME } from '../core/facts/azure-roles';
 import { decodeOwnershipDescription, decodeOwnershipTags, OWNERSHIP_PREFIX } from '../core/ownership';
+import { AZURE_REVOKED_PIM_MARKER_TYPE, azureRevokedPimMarker } from '../core/trust/azure-revocation';
 import { NeutralResource } from '../synth/model';
 import { attributesOf, TerraformIndex } from '../synth/terraform';
 import { asList, issuerOf } from '../synth/values';
@@ -126,30 +127,62 @@ export function azureRecords(resources: readonly NeutralResource[], drafts: Draf
         break;
     }
   }
+  // A revoked break-glass assignment renders no PIM assignment: its marker (core/trust/azure-revocation.ts) keeps the record.
+  for (const r of resources) {
+    if (r.format !== 'terraform' || r.type !== AZURE_REVOKED_PIM_MARKER_TYPE) continue;
+    const marker = azureRevokedPimMarker(attributesOf(r).input);
+    if (!marker) continue;
+    // Revoked: the subject stays listed (with its `revoked` condition), the role is held no more.
+    pimRecord(r, drafts, {
+      granted: false,
+      mode: marker.mode,
+      principal: marker.principalId,
+      role: roleOf(r.file, { role_definition_id: marker.roleDefinitionId }, index),
+      scope: marker.scope,
+      end: marker.expires,
+      justification: marker.justification,
+    });
+  }
 }
 
 /** A PIM (break-glass) role assignment: eligible or active, time-bound, owned through its justification. */
 function pimAssignment(r: NeutralResource, drafts: Drafts, index: TerraformIndex): void {
   const p = attributesOf(r);
+  pimRecord(r, drafts, {
+    granted: true,
+    mode: r.type === 'azurerm_pim_eligible_role_assignment' ? 'eligible' : 'active',
+    principal: index.resolve(r.file, p.principal_id),
+    role: roleOf(r.file, p, index),
+    scope: index.resolve(r.file, p.scope),
+    end: p.schedule?.expiration?.end_date_time,
+    justification: p.justification,
+  });
+}
+
+/** The record of a PIM assignment, rendered (pimAssignment, `granted`) or revoked (its marker): `r` defines it. */
+function pimRecord(
+  r: NeutralResource, drafts: Drafts,
+  fields: { granted: boolean; mode: 'eligible' | 'active'; principal: string; role: string; scope: string; end: unknown; justification: unknown },
+): void {
+  const { mode, principal, role, scope, end } = fields;
   const source = sourceOf(r);
-  const mode = r.type === 'azurerm_pim_eligible_role_assignment' ? 'eligible' : 'active';
-  const principal = index.resolve(r.file, p.principal_id);
   const draft = drafts.get('azure', 'pim-assignment', principal, r, true);
   draft.breakGlass = true;
   draft.credentialType = 'human-break-glass';
-  const role = roleOf(r.file, p, index);
-  const scope = index.resolve(r.file, p.scope);
-  const end = p.schedule?.expiration?.end_date_time;
   const until = typeof end === 'string' ? [untilCondition(end)] : [];
   draft.subjects.push(makeSubject({ kind: 'azure', issuer: principal, conditions: [condition('pim', 'mode', [mode], `pim ${mode}`), ...until], source }));
-  draft.permissions.push(makePermission({ kind: 'role', action: role, scope, conditions: until, wildcard: false, privileged: true, source }));
-  draft.privilegedReasons.push(`break-glass ${role} on ${scope}`);
+  if (fields.granted) {
+    draft.permissions.push(makePermission({ kind: 'role', action: role, scope, conditions: until, wildcard: false, privileged: true, source }));
+    draft.privilegedReasons.push(`break-glass ${role} on ${scope}`);
+  } else {
+    draft.attributes.revokedAssignment = `pim ${mode} ${role} on ${scope}`;
+  }
   // Keyless writes "(owner TEAM, until DATE)" at the end of the justification.
-  const owner = parseAzurePimJustification(p.justification);
+  const owner = parseAzurePimJustification(fields.justification);
   draft.ownership = {
     ...draft.ownership,
     ...(owner ? { owner: owner.owner } : {}),
     ...(typeof end === 'string' ? { expires: end.slice(0, 10) } : owner?.until ? { expires: owner.until } : {}),
   };
-  if (typeof p.justification === 'string') draft.attributes.justification = p.justification;
+  if (typeof fields.justification === 'string') draft.attributes.justification = fields.justification;
 }

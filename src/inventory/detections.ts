@@ -27,6 +27,7 @@
 import { Drafts, RecordDraft, sourceOf } from './draft';
 import { awsRoleRevocation, azureRevocation, gcpRevocation } from './revocation';
 import { decodeOwnershipDescription, decodeOwnershipTags, gcpLabelValue, OWNERSHIP_PREFIX } from '../core/ownership';
+import { AZURE_REVOKED_PIM_MARKER_TYPE, azureRevokedPimMarker } from '../core/trust/azure-revocation';
 import { NeutralResource } from '../synth/model';
 import { attributesOf, TerraformIndex } from '../synth/terraform';
 import { asList, cfnString, parseDocument, safeJson } from '../synth/values';
@@ -127,6 +128,10 @@ export function readDetectionsAndRevocations(resources: readonly NeutralResource
         label(gcpLabelValue(`${poolId}/${providerId}`), draft);
         gcpNames.set(`workloadidentitypools/${poolId}/providers/${providerId}`.toLowerCase(), draft);
       }
+    } else if (r.type === AZURE_REVOKED_PIM_MARKER_TYPE && r.format === 'terraform' && azureRevokedPimMarker(attributesOf(r).input)) {
+      // A revoked Azure break-glass assignment: its marker (core/trust/azure-revocation.ts) holds the moment and reason.
+      const marker = azureRevokedPimMarker(attributesOf(r).input)!;
+      draft.revoked = { at: marker.revoked, reason: marker.revokedReason };
     } else if (r.type === 'azurerm_user_assigned_identity') {
       draft.revoked = azureRevocation(r, draft, drafts.warnings);
       const fields = decodeOwnershipTags(attributesOf(r).tags, OWNERSHIP_PREFIX.azure);

@@ -11,7 +11,8 @@
  * - GCP: `revoked=` / `revoked-reason=` in the ownership description (`key=value; …`) of the service account, the
  *   workload identity provider or its pool.
  * - Azure: tags `keyless-revoked` / `keyless-revoked-reason` on the user-assigned identity; a role assignment that
- *   still grants a revoked identity something (made with its `principalId`, not `assignRole`) is a warning.
+ *   still grants a revoked identity something (made with its `principalId`, not `assignRole`) is a warning. A revoked
+ *   break-glass assignment: the `revoked` / `revoked_reason` of its `terraform_data` marker (core/trust/azure-revocation.ts).
  *
  * The trusted subjects of a revoked identity stay listed, each with a `revoked` condition (text `revoked AT`): the
  * diff reads the condition as a narrowing, and a reviewer sees who could assume the identity before.

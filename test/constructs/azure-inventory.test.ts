@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { GitHubActions } from '../../src';
-import { CiOidcTrust } from '../../src/constructs/azure';
+import { BreakGlassAssignment, CiOidcTrust } from '../../src/constructs/azure';
 import { containerRegistryPushGrant } from '../../src/core/publish-azure';
 import { Inventory } from '../../src/inventory/model';
 import { readInventoryInput } from '../../src/inventory/read';
@@ -138,6 +138,46 @@ describe('azure inventory: a role assignment that survives a revocation', () => 
 
   test('GIVEN the same revoked identity with only assignRole\'s assignment (withheld) WHEN inventoried THEN no warning', () => {
     expect(revokedWith(() => undefined).inventory.warnings).toEqual([]);
+  });
+});
+
+describe('azure inventory: a revoked break-glass assignment', () => {
+  const props = {
+    ownership: { ...OWNERSHIP, tier: 1 as const },
+    scope: '/subscriptions/00000000-0000-0000-0000-000000000000',
+    roleDefinitionId: '/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+    principalId: '9b2c4d6e-8f10-4a2b-9c3d-5e7f9a1b3c5d',
+    justification: 'INC-4711 database restore runbook',
+    expires: '2026-12-15',
+  };
+  const ID = 'azure:pim-assignment:9b2c4d6e-8f10-4a2b-9c3d-5e7f9a1b3c5d';
+  const recordOf = (withRevocation: boolean) => {
+    const stack = tfStack();
+    new BreakGlassAssignment(stack, 'BreakGlass', withRevocation ? { ...props, revoked } : props);
+    const { inventory } = inventoryOfStack(tfJson(stack));
+    return { record: inventory.identities.find((r) => r.id === ID)!, inventory };
+  };
+
+  test('GIVEN the assignment not revoked WHEN inventoried THEN it holds Owner until the expiry (the control)', () => {
+    const { record } = recordOf(false);
+    expect([record.revoked, record.credentialType, record.permissions.map((p) => p.text)]).toEqual([null, 'human-break-glass', ['Owner on /subscriptions/00000000-0000-0000-0000-000000000000 when until 2026-12-15T00:00:00Z']]);
+  });
+
+  test('GIVEN it revoked WHEN inventoried THEN the marker keeps its record: revoked when and why, its owner and expiry, no role held', () => {
+    const { record, inventory } = recordOf(true);
+    expect(record.revoked).toEqual({ at: MOMENT, reason: revoked.reason });
+    expect([record.credentialType, record.ownership.owner, record.ownership.expires]).toEqual(['human-break-glass', 'team-payments', '2026-12-15']);
+    expect(record.trustedSubjects.map((s) => s.text)).toEqual([
+      `azure 9b2c4d6e-8f10-4a2b-9c3d-5e7f9a1b3c5d (pim eligible, revoked ${MOMENT}, until 2026-12-15T00:00:00Z)`,
+    ]);
+    expect(record.permissions).toEqual([]);
+    expect(record.attributes.revokedAssignment).toBe('pim eligible Owner on /subscriptions/00000000-0000-0000-0000-000000000000');
+    expect(inventory.metrics.revokedIdentities).toEqual({ count: 1, ids: [ID] });
+  });
+
+  test('GIVEN a terraform_data that is not a Keyless marker WHEN inventoried THEN no record', () => {
+    const inventory = inventoryOf([tf('terraform_data', 'other', { input: { keyless_revoked_pim_assignment: 'eligible', principal_id: 'x' } })]);
+    expect(inventory.identities).toEqual([]);
   });
 });
 

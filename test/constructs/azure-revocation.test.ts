@@ -150,6 +150,25 @@ describe('azure revocation', () => {
     const json = tfJson(stack);
     expect(tfResources(json, 'azurerm_pim_eligible_role_assignment')).toEqual({});
     expect(tfResources(json, 'azurerm_pim_active_role_assignment')).toEqual({});
+    // PIM assignments carry no tags: a terraform_data marker records what was revoked, for the inventory.
+    expect(tfResources(json, 'terraform_data')).toEqual({
+      BreakGlass_Revoked_188B1BED: {
+        input: {
+          keyless_revoked_pim_assignment: 'eligible',
+          principal_id: props.principalId,
+          role_definition_id: props.roleDefinitionId,
+          scope: props.scope,
+          justification: 'INC-4711 database restore runbook (owner team-payments, until 2026-12-15)',
+          expires: '2026-12-15T00:00:00Z',
+          revoked: '2026-11-22T10:15:00Z',
+          revoked_reason: 'INC-4711 runner token leaked',
+        },
+      },
+    });
+    expect(access.revocationMarker?.friendlyUniqueId).toBe('BreakGlass_Revoked_188B1BED');
+    const active = tfStack();
+    new BreakGlassAssignment(active, 'BreakGlass', props);
+    expect(tfResources(tfJson(active), 'terraform_data')).toEqual({});
     expect(() => new BreakGlassAssignment(tfStack(), 'Bad', { ...props, revoked, mode: 'always' as any })).toThrow(/^\[KL-BG-AZ-MODE\] /);
     expect(() => new BreakGlassAssignment(tfStack(), 'Bad', { ...props, revoked: { ...revoked, sessionsIssuedBefore: '2026-11-22' } }))
       .toThrow(/^\[KL-REVOKE-MOMENT\] platform\/Bad: `revoked.sessionsIssuedBefore` is "2026-11-22": /);

@@ -1,5 +1,6 @@
 import { PimActiveRoleAssignment } from '@cdktf/provider-azurerm/lib/pim-active-role-assignment';
 import { PimEligibleRoleAssignment } from '@cdktf/provider-azurerm/lib/pim-eligible-role-assignment';
+import { DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   azurePimJustification, BreakGlassExpiry, checkAzureBreakGlass, resolveBreakGlassExpiry, requireBreakGlassTier,
@@ -7,6 +8,7 @@ import {
 import { fail, quote } from '../../core/errors';
 import { Ownership, resolveOwnership } from '../../core/ownership';
 import { resolveRevocation, Revocation } from '../../core/revocation';
+import { azureRevokedPimMarkerInput } from '../../core/trust/azure-revocation';
 import { validationContext } from '../private/context';
 import { terraformConfig } from '../private/terraform';
 
@@ -34,10 +36,11 @@ export interface BreakGlassAssignmentProps {
   /**
    * Revokes the access: no PIM assignment is rendered, so applying removes the eligible (or active) assignment and
    * the principal can no longer activate (or hold) the role. The declaration stays, with its justification and
-   * expiry, so that the review sees who was revoked and why; PIM assignments carry no tags, so the revocation is
-   * readable on the construct (`revocation`), not on an Azure resource. Entra access tokens already issued stay
-   * valid until they expire, but the removed assignment stops applying to them within about 10 minutes (Azure RBAC
-   * propagation).
+   * expiry, so that the review sees who was revoked and why. PIM assignments carry no tags, so a `terraform_data`
+   * resource (`revocationMarker`, Terraform's built-in: no provider, no Azure permission) records the mode, principal,
+   * role, scope, justification and expiry with the moment and reason, and `keyless inventory` lists the assignment as
+   * revoked. Entra access tokens already issued stay valid until they expire, but the removed assignment stops
+   * applying to them within about 10 minutes (Azure RBAC propagation).
    *
    * @default - not revoked
    * @see https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected
@@ -67,6 +70,12 @@ export class BreakGlassAssignment extends Construct {
    * @default - not revoked
    */
   public readonly revocation?: Revocation;
+  /**
+   * When revoked: the `terraform_data` resource recording what the assignment was and its revocation.
+   *
+   * @default - none when the access is not revoked
+   */
+  public readonly revocationMarker?: DataResource;
 
   constructor(scope: Construct, id: string, props: BreakGlassAssignmentProps) {
     super(scope, id);
@@ -90,7 +99,21 @@ export class BreakGlassAssignment extends Construct {
     if (mode !== 'eligible' && mode !== 'active') {
       fail({ code: 'KL-BG-AZ-MODE', path: ctx.path, prop: 'mode', problem: `is ${quote(mode)}: expected "eligible" or "active"`, fix: 'use "eligible" so that the role is activated only when needed' });
     }
-    if (this.revocation !== undefined) return;
+    if (this.revocation !== undefined) {
+      this.revocationMarker = new DataResource(this, 'Revoked', terraformConfig(this, {
+        input: azureRevokedPimMarkerInput({
+          mode,
+          principalId: props.principalId,
+          roleDefinitionId: props.roleDefinitionId,
+          scope: props.scope,
+          justification: common.justification,
+          expires: this.expiry.instant,
+          revoked: this.revocation.sessionsIssuedBefore,
+          revokedReason: this.revocation.reason,
+        }),
+      }));
+      return;
+    }
     if (mode === 'eligible') {
       this.assignment = new PimEligibleRoleAssignment(this, 'Eligible', terraformConfig(this, common));
     } else {
