@@ -48,6 +48,12 @@ export function gcpRecords(
     drafts.warnings.push(`${sourceOf(r)}: ${r.type} (an authoritative policy document) is not read: its members are not in the inventory`);
   }
   for (const r of ctx.google.filter((x) => /^google_.+_iam_(member|binding)$/.test(x.type))) iamGrant(ctx, r);
+  // A revoked GKE principal (direct access) has nothing between it and a grant Keyless did not render: say which remain.
+  for (const [id, draft] of drafts.entries()) {
+    if (draft.cloud !== 'gcp' || draft.kind !== 'principal' || draft.revoked === undefined || draft.permissions.length === 0) continue;
+    const grants = [...new Set(draft.permissions.map((p) => `${p.text} (${p.source})`))].sort().join(', ');
+    drafts.warnings.push(`${id} is revoked (${draft.revoked.at}) but is still granted ${grants}: Keyless does not render these grants, so the workload keeps them; remove them`);
+  }
   for (const r of ctx.google.filter((x) => x.type === 'google_service_account_key')) {
     const email = serviceAccountEmail(ctx, r.file, attributesOf(r).service_account_id);
     const draft = drafts.find('gcp', 'service-account', email) ?? drafts.get('gcp', 'service-account', email, r, false);

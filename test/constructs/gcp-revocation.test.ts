@@ -214,7 +214,14 @@ describe('GCP revocation: ScopedPublisherRole, WorkloadIdentity, BreakGlassAcces
       name: 'payments-worker', ownership: OWNERSHIP, serviceAccount: { namespace: 'payments', name: 'worker' }, project: PROJECT, projectNumber: NUMBER, revoked: REVOKED,
     });
     new StorageBucketIamMember(stack, 'UserGrant', { bucket: 'acme-artifacts', role: 'roles/storage.objectViewer', member: gke.member });
-    const report = verify(readSynthesizedOutput([written(tfJson(stack))]));
+    const dir = written(tfJson(stack));
+    // The inventory says which grant survives.
+    const principal = `principal://iam.googleapis.com/projects/${NUMBER}/locations/global/workloadIdentityPools/${PROJECT}.svc.id.goog/subject/ns/payments/sa/worker`;
+    expect(buildInventory(readInventoryInput([dir]), { today: TODAY }).warnings.filter((w) => w.includes('still granted'))).toEqual([
+      `gcp:principal:${principal} is revoked (2026-12-03T10:15:00Z) but is still granted roles/storage.objectViewer on storage_bucket acme-artifacts `
+      + `(${path.basename(dir)}/gcp/cdk.tf.json:google_storage_bucket_iam_member.UserGrant): Keyless does not render these grants, so the workload keeps them; remove them`,
+    ]);
+    const report = verify(readSynthesizedOutput([dir]));
     const trust = report.trusts.find((t) => t.id.startsWith(`gcp:gke:${PROJECT}.svc.id.goog[payments/worker]->`))!;
     expect(trust.verdict).toBe('broken');
     expect(trust.revocation).toEqual({ at: REVOKED.sessionsIssuedBefore, reason: REVOKED.reason });
