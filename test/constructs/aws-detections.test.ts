@@ -15,7 +15,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cdk from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { GitHubActions, Ownership, routeDetections } from '../../src';
@@ -331,6 +331,64 @@ describe('aws detections: defaults, opt-out and route', () => {
     expect(() => new CiOidcTrust(agnostic, 'Deploy', { name: 'payments-deploy-any', ownership: OWNERSHIP, source: payments })).toThrow(
       '[KL-DETECT-ROUTE-REGION] Agnostic/Deploy: `keyless:detections.aws.topicArn` is not given and the stack is environment-agnostic (its Region is known only at deployment), '
       + 'so `topicArnsByRegion` cannot pick the rule\'s topic. Fix: give the stack an explicit `env: { account, region }`, or a `topicArn` for the Region it deploys to.');
+  });
+});
+
+describe('aws detections: EventBridge quotas per default bus (account and Region), app-wide', () => {
+  const appWith = () => new cdk.App({
+    context: {
+      'keyless:today': TODAY,
+      'keyless:detections': {
+        aws: {
+          topicArnsByRegion: {
+            'eu-west-1': TOPIC, 'us-east-1': `arn:aws:sns:us-east-1:${ACCOUNT}:security-alerts`, 'af-south-1': `arn:aws:sns:af-south-1:${ACCOUNT}:security-alerts`,
+          },
+        },
+      },
+    },
+  });
+  const stackOf = (app: cdk.App, id: string, region = 'eu-west-1') => new cdk.Stack(app, id, { env: { account: ACCOUNT, region }, analyticsReporting: false });
+  const trust = (scope: Construct, i: number, pattern: boolean) => new CiOidcTrust(scope, `T${i}`, {
+    name: `svc-${i}-release`,
+    ownership: OWNERSHIP,
+    source: GitHubActions.repository({ owner: 'acme', repository: `svc-${i}`, subjectFormat: 'name-based', allowNameOnlyPinning: true, ...(pattern ? { tagPatterns: ['v*'] } : { tags: ['v1'] }) }),
+  });
+
+  test('GIVEN 30 pattern trusts over two stacks of one account and Region WHEN a 31st is created THEN KL-DETECT-RULE-QUOTA, exactly', () => {
+    const app = appWith();
+    const [a, b] = [stackOf(app, 'A'), stackOf(app, 'B')];
+    for (let i = 0; i < 30; i++) trust(i < 15 ? a : b, i, true);
+    expect(() => trust(b, 30, true)).toThrow(
+      '[KL-DETECT-RULE-QUOTA] B/T30: `source` declares subject patterns, so its detection rule contains a wildcard, and it is Keyless rule number 31 containing '
+      + `wildcards on the default event bus of account ${ACCOUNT} in eu-west-1: EventBridge allows 30 rules containing wildcards per event bus, not adjustable `
+      + '(other rules of the account count too), so the deployment would fail. Fix: pin exact subjects (branches, tags) instead of patterns for some of these '
+      + 'identities, spread them over accounts or Regions, or opt identities that another rule watches out with `detections: { enabled: false, reason }`. '
+      + 'See https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html');
+  });
+
+  test('GIVEN 30 pattern trusts per Region and exact-subject trusts beside them WHEN created THEN no error: each bus holds 30, exact rules have no wildcard', () => {
+    const app = appWith();
+    const [eu, us] = [stackOf(app, 'Eu'), stackOf(app, 'Us', 'us-east-1')];
+    for (let i = 0; i < 30; i++) {
+      trust(eu, i, true);
+      trust(us, 100 + i, true);
+    }
+    for (let i = 30; i < 35; i++) trust(eu, i, false);
+    expect([rules(eu).length, rules(us).length]).toEqual([35, 30]);
+    expect(rules(eu).filter((r) => JSON.stringify(r.Properties.EventPattern).includes('"wildcard"'))).toHaveLength(30);
+  });
+
+  test('GIVEN 101 trusts in af-south-1 (100 rules per bus there, adjustable) WHEN synthesized THEN one warning on the stack that holds the 101st, no error', () => {
+    const app = appWith();
+    const [a, b] = [stackOf(app, 'CapeA', 'af-south-1'), stackOf(app, 'CapeB', 'af-south-1')];
+    for (let i = 0; i < 101; i++) trust(i < 100 ? a : b, i, false);
+    const warning = `Keyless renders 101 EventBridge rules on the default event bus of account ${ACCOUNT} in af-south-1, over its default quota of 100 rules per bus `
+      + '(other rules of the account count too): the deployment fails with LimitExceededException unless the account\'s quota was raised '
+      + '(the EventBridge "Rules" quota, adjustable in Service Quotas: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html)';
+    expect(Annotations.fromStack(b).findWarning('*', Match.stringLikeRegexp('Keyless renders')).map((w) => w.entry.data)).toEqual([
+      `${warning} [ack: @keyless/constructs:detect-rule-quota]`,
+    ]);
+    expect(Annotations.fromStack(a).findWarning('*', Match.stringLikeRegexp('Keyless renders'))).toEqual([]);
   });
 });
 

@@ -16,7 +16,7 @@ import { checkDurationSeconds, checkListProp, checkObjectListProp, checkObjectPr
 import { resolveRevocation, Revocation } from '../../core/revocation';
 import { awsRevokedTrustStatement } from '../../core/trust/aws-revocation';
 import { validationContext } from '../private/context';
-import { renderAwsRevokedPolicyAndTags } from './private/detect-revoke';
+import { countBusRule, renderAwsRevokedPolicyAndTags } from './private/detect-revoke';
 import { claimAwsRoleName } from './private/role-name';
 
 /** Props of an AWS {@link BreakGlassRole}. */
@@ -178,6 +178,8 @@ export class BreakGlassRole extends Construct {
     (this.alarmRule.node.defaultChild as events.CfnRule).state = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
     if (alarmTopic) this.alarmRule.addTarget(new targets.SnsTopic(alarmTopic));
     for (const target of alarmTargets) this.alarmRule.addTarget(target);
+    // The alarm is a rule of the default bus too (no wildcard): counted with the detection rules against its quota.
+    countBusRule(this, false, ctx);
     this.role = role;
   }
 }

@@ -45,6 +45,51 @@ export const AWS_EVENTBRIDGE_RULES_PER_BUS = 300;
 /** EventBridge's fixed quota of rules containing wildcards, per event bus (not adjustable). */
 export const AWS_EVENTBRIDGE_WILDCARD_RULES_PER_BUS = 30;
 
+/** The Regions whose default quota of rules per event bus is 100, not 300 (EventBridge User Guide, "Amazon EventBridge quotas"). */
+const AWS_EVENTBRIDGE_100_RULE_REGIONS: readonly string[] = ['af-south-1', 'eu-south-1'];
+
+/** The Keyless rules counted on one default event bus (one account and Region) so far, the new one included. */
+export interface AwsBusRuleCount {
+  /** `account 123456789012 in eu-west-1`, or the stack's path when its environment is known only at deployment. */
+  readonly bus: string;
+  /** The Region, when known (its default quota may differ). */
+  readonly region?: string;
+  readonly rules: number;
+  readonly wildcardRules: number;
+}
+
+/** Whether an event pattern contains a wildcard filter (what the 30-rule quota counts). */
+export function awsPatternHasWildcard(pattern: AwsDetectionPattern): boolean {
+  return JSON.stringify(pattern).includes('"wildcard"');
+}
+
+/**
+ * Checks the EventBridge quotas of one bus after a Keyless rule is added. Over the 30 rules containing wildcards (not
+ * adjustable) the deployment would fail with LimitExceededException: KL-DETECT-RULE-QUOTA. Over the default quota of
+ * rules (adjustable): the text of a warning, since the account may have raised it. Only Keyless's own rules are
+ * counted; other rules on the bus count too, which the texts say.
+ */
+export function awsBusQuotaWarning(count: AwsBusRuleCount, newRuleHasWildcard: boolean, ctx: ValidationContext): string | undefined {
+  if (newRuleHasWildcard && count.wildcardRules > AWS_EVENTBRIDGE_WILDCARD_RULES_PER_BUS) {
+    fail({
+      code: 'KL-DETECT-RULE-QUOTA',
+      path: ctx.path,
+      prop: 'source',
+      problem: `declares subject patterns, so its detection rule contains a wildcard, and it is Keyless rule number ${count.wildcardRules} containing `
+        + `wildcards on the default event bus of ${count.bus}: EventBridge allows ${AWS_EVENTBRIDGE_WILDCARD_RULES_PER_BUS} rules containing wildcards `
+        + 'per event bus, not adjustable (other rules of the account count too), so the deployment would fail',
+      fix: 'pin exact subjects (branches, tags) instead of patterns for some of these identities, spread them over accounts or Regions, '
+        + 'or opt identities that another rule watches out with `detections: { enabled: false, reason }`',
+      docs: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html',
+    });
+  }
+  const quota = count.region !== undefined && AWS_EVENTBRIDGE_100_RULE_REGIONS.includes(count.region) ? 100 : AWS_EVENTBRIDGE_RULES_PER_BUS;
+  if (count.rules !== quota + 1) return undefined;
+  return `Keyless renders ${count.rules} EventBridge rules on the default event bus of ${count.bus}, over its default quota of ${quota} rules per bus `
+    + '(other rules of the account count too): the deployment fails with LimitExceededException unless the account\'s quota was raised '
+    + '(the EventBridge "Rules" quota, adjustable in Service Quotas: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html)';
+}
+
 /** An EventBridge event pattern as CloudFormation writes it (`detail-type`, not `detailType`). */
 export interface AwsDetectionPattern {
   readonly 'source': readonly string[];

@@ -1,9 +1,9 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Aws, CfnRule, Fn, Stack, Tags, Token } from 'aws-cdk-lib/core';
+import { Annotations, Aws, CfnRule, Fn, Stack, Tags, Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { awsDetectionTopic, ResolvedDetections } from '../../../core/detections';
-import { AWS_DETECTION_RULE_STATE, AwsDetectionPattern } from '../../../core/detections/aws';
+import { AWS_DETECTION_RULE_STATE, awsBusQuotaWarning, AwsDetectionPattern, awsPatternHasWildcard } from '../../../core/detections/aws';
 import { fail, quote, ValidationContext } from '../../../core/errors';
 import { OWNERSHIP_PREFIX } from '../../../core/ownership';
 import { Revocation } from '../../../core/revocation';
@@ -61,13 +61,41 @@ export function renderAwsDetections(
   if (region === undefined) requireTopicRegion(scope, topicArn, ctx);
   // The L1 rule: aws-cdk-lib's L2 refuses an imported topic of another account or Region as a target
   // (CannotCreateCrossAccountRuleForImportedResource), and the route names the platform team's topic by ARN.
-  return new events.CfnRule(scope, 'Detections', {
+  const eventPattern = pattern();
+  const rule = new events.CfnRule(scope, 'Detections', {
     description,
-    eventPattern: pattern(),
+    eventPattern,
     // STS AssumeRole* are read-only management events: only this state delivers them (EventBridge, "Receiving read-only management events from AWS services").
     state: AWS_DETECTION_RULE_STATE,
     targets: [{ id: 'Target0', arn: topicArn }],
   });
+  countBusRule(scope, awsPatternHasWildcard(eventPattern), ctx);
+  return rule;
+}
+
+/** Keyless's rules per default event bus (account and Region), app-wide: every stack of an account and Region shares one bus. */
+const busCounts = new WeakMap<object, Map<string, { rules: number; wildcardRules: number }>>();
+
+/**
+ * Counts a rendered rule on its bus and checks the EventBridge quotas (core/detections/aws.ts awsBusQuotaWarning):
+ * over the 30 wildcard rules, KL-DETECT-RULE-QUOTA (thrown after the rule is rendered, so the tree shows the rule
+ * counted); over the adjustable rule quota, a warning on the stack. Linear: one map entry per bus.
+ */
+export function countBusRule(scope: Construct, wildcard: boolean, ctx: ValidationContext): void {
+  const stack = Stack.of(scope);
+  const known = (v: string) => (Token.isUnresolved(v) ? undefined : v);
+  const [account, region] = [known(stack.account), known(stack.region)];
+  // An environment-agnostic stack's bus is known only at deployment: counted on its own.
+  const bus = account !== undefined && region !== undefined ? `account ${account} in ${region}` : `the stack ${stack.node.path} (environment known only at deployment)`;
+  const root = scope.node.root;
+  const counts = busCounts.get(root) ?? new Map<string, { rules: number; wildcardRules: number }>();
+  busCounts.set(root, counts);
+  const count = counts.get(bus) ?? { rules: 0, wildcardRules: 0 };
+  count.rules += 1;
+  if (wildcard) count.wildcardRules += 1;
+  counts.set(bus, count);
+  const warning = awsBusQuotaWarning({ bus, ...(region !== undefined ? { region } : {}), ...count }, wildcard, ctx);
+  if (warning !== undefined) Annotations.of(stack).addWarningV2('@keyless/constructs:detect-rule-quota', warning);
 }
 
 /** Id of the template rule (CloudFormation `Rules`) of an environment-agnostic stack that pins its Region. */
