@@ -17,8 +17,9 @@
  *   email or the `workloadIdentityPools/POOL/providers/ID` of the identity. Opt-out: `detections-opt-out=` in the
  *   ownership description.
  * - Azure: an `azurerm_monitor_scheduled_query_rules_alert_v2` tagged `keyless-identity`, enabled, with an action
- *   group, credited to the identity whose object or client id its query references, else to the one the tag names
- *   (`RESOURCE_GROUP/NAME`, or `NAME` in the rule's resource group): names are unique per resource group only.
+ *   group and a query of `AADManagedIdentitySignInLogs` (the only log of managed identity sign-ins), credited to the
+ *   identity whose object or client id its query references, else to the one the tag names (`RESOURCE_GROUP/NAME`,
+ *   or `NAME` in the rule's resource group): names are unique per resource group only.
  *   Tag `keyless-detections` = `no-workspace` on the identity: not watched, no Log Analytics workspace. Opt-out: tag
  *   `keyless-detections-opt-out`.
  *
@@ -26,6 +27,7 @@
  */
 import { Drafts, RecordDraft, sourceOf } from './draft';
 import { awsRoleRevocation, azureRevocation, gcpRevocation } from './revocation';
+import { AZURE_MANAGED_IDENTITY_SIGNIN_TABLE } from '../core/detections/azure';
 import { decodeOwnershipDescription, decodeOwnershipTags, gcpLabelValue, OWNERSHIP_PREFIX } from '../core/ownership';
 import { AZURE_REVOKED_PIM_MARKER_TYPE, azureRevokedPimMarker } from '../core/trust/azure-revocation';
 import { NeutralResource } from '../synth/model';
@@ -237,7 +239,10 @@ export function readDetectionsAndRevocations(resources: readonly NeutralResource
     const named = azureRuleIdentities(rule, index, bySource, azureByGroupAndName, azureByName, drafts.warnings);
     if (named.length === 0) continue;
     const groups = asList<any>(p.action).flatMap((a) => asList<unknown>(a?.action_groups));
-    const problem = p.enabled === false ? 'is disabled' : groups.length === 0 ? 'has no action group' : undefined;
+    // Managed identity sign-ins are only in this table (core/detections/azure.ts): a query of another table never sees one.
+    const readsSignIns = asList<any>(p.criteria).some((c) => typeof c?.query === 'string' && SIGNIN_TABLE_TOKEN.test(c.query));
+    const problem = p.enabled === false ? 'is disabled' : groups.length === 0 ? 'has no action group'
+      : !readsSignIns ? `does not query ${AZURE_MANAGED_IDENTITY_SIGNIN_TABLE}, where managed identity sign-ins are logged` : undefined;
     for (const draft of named) {
       if (problem) of(draft).broken.push(`query rule ${rule.id} ${problem}`);
       else of(draft).watched.add(sourceOf(rule));
@@ -246,6 +251,9 @@ export function readDetectionsAndRevocations(resources: readonly NeutralResource
 
   for (const [draft, e] of evidence) draft.detections = stateOf(e);
 }
+
+/** The managed identity sign-in table named as a whole word in a query. */
+const SIGNIN_TABLE_TOKEN = new RegExp(`(^|[^A-Za-z0-9_])${AZURE_MANAGED_IDENTITY_SIGNIN_TABLE}($|[^A-Za-z0-9_])`);
 
 /** A Terraform reference to a user-assigned identity's object or client id, as a query reads the identity's sign-ins. */
 const AZURE_IDENTITY_ID_REFERENCE = /\$\{azurerm_user_assigned_identity\.[^.}\s]+\.(?:principal_id|client_id)\}/g;

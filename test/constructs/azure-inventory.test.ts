@@ -108,6 +108,17 @@ describe('azure inventory: an alert is credited to the identity it watches', () 
     ]);
   });
 
+  test('GIVEN an alert tagged for the identity WHEN its query reads another table THEN not watched, and why', () => {
+    const decoy = alert('decoy', 'rg-a', 'rg-a/deploy');
+    decoy.properties.criteria = [{ query: 'AzureActivity\n| where Caller =~ "${azurerm_user_assigned_identity.a.principal_id}"' }];
+    const inventory = inventoryOf([identity('a', 'rg-a'), credential('a'), decoy]);
+    expect(detections(inventory, 'azure:user-assigned-identity:rg-a/deploy'))
+      .toBe('missing: query rule azurerm_monitor_scheduled_query_rules_alert_v2.decoy does not query AADManagedIdentitySignInLogs, where managed identity sign-ins are logged');
+    // A table whose name only starts with it is another table.
+    decoy.properties.criteria = [{ query: 'AADManagedIdentitySignInLogsArchive\n| where ResultType != "0"' }];
+    expect(detections(inventoryOf([identity('a', 'rg-a'), credential('a'), decoy]), 'azure:user-assigned-identity:rg-a/deploy')).toMatch(/^missing: /);
+  });
+
   test('GIVEN an alert whose query references one identity WHEN its tag and resource group name another THEN the referenced one', () => {
     const referencing = alert('ref', 'rg-b', 'rg-b/deploy');
     referencing.properties.criteria = [{ query: 'AADManagedIdentitySignInLogs\n| where ServicePrincipalId =~ "${azurerm_user_assigned_identity.a.principal_id}"' }];

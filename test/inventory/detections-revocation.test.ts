@@ -159,6 +159,7 @@ function azureResources(): NeutralResource[] {
       name: 'keyless-refused-sign-in-deploy',
       enabled: true,
       tags: { 'keyless-identity': 'rg-ci/deploy', 'keyless-detection': 'refused-sign-in' },
+      criteria: [{ query: 'AADManagedIdentitySignInLogs\n| where ResultType != "0"' }],
       action: { action_groups: [ACTION_GROUP] },
     }),
     uai('nows', { 'keyless-detections': 'no-workspace' }), fic('nows'),
