@@ -2,6 +2,7 @@
 // installed works).
 import type { ApiObject, App, Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
+import { oncePerSynthesis, trackSynthesis } from './synthesis';
 import { guardrailErrors, GuardrailOptions } from './validation';
 import { today } from '../../core/clock';
 import { kubernetesResources } from '../../synth/read';
@@ -25,7 +26,13 @@ function chartResources(scope: IConstruct): NeutralResource[] {
  * app into one error, whether the guardrails are attached to the app or to each chart.
  */
 export function addKubernetesGuardrails(scope: Chart | App, options: GuardrailOptions = {}): void {
+  // cdk8s validates the app once more for every chart it writes: within one `app.synth()` the charts are rendered and
+  // checked once (see synthesis.ts).
+  const app = scope.node.root;
+  trackSynthesis(app, ['synth', 'synthYaml']);
+  const key = {};
   scope.node.addValidation({
-    validate: () => guardrailErrors(chartResources(scope), options, options.today ?? today(scope.node.tryGetContext('keyless:today')), () => chartResources(scope.node.root)),
+    validate: () => oncePerSynthesis(app, key, () =>
+      guardrailErrors(chartResources(scope), options, options.today ?? today(scope.node.tryGetContext('keyless:today')), () => chartResources(app))),
   });
 }
