@@ -10,6 +10,7 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { GitHubActions } from '../../src';
 import { BreakGlassAssignment, CiOidcTrust } from '../../src/constructs/azure';
 import { containerRegistryPushGrant } from '../../src/core/publish-azure';
+import { diffInventories } from '../../src/inventory/diff';
 import { Inventory } from '../../src/inventory/model';
 import { readInventoryInput } from '../../src/inventory/read';
 import { buildInventory } from '../../src/inventory/records';
@@ -184,6 +185,12 @@ describe('azure inventory: a revoked break-glass assignment', () => {
     expect(record.permissions).toEqual([]);
     expect(record.attributes.revokedAssignment).toBe('pim eligible Owner on /subscriptions/00000000-0000-0000-0000-000000000000');
     expect(inventory.metrics.revokedIdentities).toEqual({ count: 1, ids: [ID] });
+  });
+
+  test('GIVEN the revocation WHEN diffed against the assignment THEN one narrowing identity, revoked (not removed)', () => {
+    const change = diffInventories(recordOf(false).inventory, recordOf(true).inventory).identities;
+    expect(change.map((c) => [c.id, c.status])).toEqual([[ID, 'narrowed']]);
+    expect(change[0].changes.filter((c) => c.type === 'identity-revoked').map((c) => c.text)).toEqual([`revoked at ${MOMENT} (${revoked.reason})`]);
   });
 
   test('GIVEN a terraform_data that is not a Keyless marker WHEN inventoried THEN no record', () => {
