@@ -100,6 +100,27 @@ describe('aws revocation: what is rendered', () => {
     expect(awsRevokedTrustStatement()).toEqual(KEYLESS_REVOKED);
   });
 
+  test('GIVEN statements added after construction (another OIDC provider, an IAM role) WHEN a revoked role is evaluated THEN both are refused; open before', () => {
+    // The independent IAM engine: KeylessRevoked's `"Principal": "*"` covers a Federated and an AWS principal alike.
+    const GITLAB = `arn:aws:iam::${ACCOUNT}:oidc-provider/gitlab.com`;
+    const build = (revoked?: Revocation) => {
+      const s = stack();
+      const trust = new CiOidcTrust(s, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source, revoked });
+      trust.roleResource.assumeRolePolicy!.addStatements(
+        new iam.PolicyStatement({ actions: ['sts:AssumeRoleWithWebIdentity'], principals: [new iam.FederatedPrincipal(GITLAB, { StringEquals: { 'gitlab.com:aud': 'sts.amazonaws.com' } })] }),
+        new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/deployer`)] }),
+      );
+      return Template.fromStack(s).toJSON();
+    };
+    const gitlabToken = { iss: 'https://gitlab.com', aud: 'sts.amazonaws.com', sub: 'project_path:evil/x:ref_type:branch:ref:main' };
+    const deployer = { principal: `arn:aws:iam::${ACCOUNT}:role/deployer`, currentTime: '2026-12-04T00:00:00Z' };
+    const [open, revoked] = [build(), build(REVOKED)];
+    expect([assumeRoleWithWebIdentityAllowed(open, 'payments-deploy', gitlabToken, { account: ACCOUNT }), humanAssumeRoleAllowed(open, 'payments-deploy', deployer, { account: ACCOUNT })])
+      .toEqual([true, true]);
+    expect([assumeRoleWithWebIdentityAllowed(revoked, 'payments-deploy', gitlabToken, { account: ACCOUNT }), humanAssumeRoleAllowed(revoked, 'payments-deploy', deployer, { account: ACCOUNT })])
+      .toEqual([false, false]);
+  });
+
   test('GIVEN a malformed moment WHEN created THEN KL-REVOKE-MOMENT names the construct and the prop', () => {
     expect(() => new CiOidcTrust(stack(), 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source, revoked: { sessionsIssuedBefore: '2026-12-03', reason: 'INC-4711' } }))
       .toThrow(/^\[KL-REVOKE-MOMENT\] Platform\/Deploy: `revoked.sessionsIssuedBefore` is "2026-12-03"/);
