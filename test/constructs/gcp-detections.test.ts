@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
 import { GitHubActions } from '../../src';
 import { CiOidcTrust, GcpPublishTarget, ScopedPublisherRole, WorkloadIdentity } from '../../src/constructs/gcp';
@@ -6,6 +9,8 @@ import {
   foreignExchangeDetection, foreignImpersonationDetection, GKE_DIRECT_NOT_WATCHED, LoggingClause, LoggingFilter, loggingString,
   refusedExchangeDetection, regexLiteral, renderLoggingFilter,
 } from '../../src/core/detections/gcp';
+import { readInventoryInput } from '../../src/inventory/read';
+import { buildInventory } from '../../src/inventory/records';
 import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
 import { terraformReads } from '../helpers/terraform-eval';
 
@@ -38,8 +43,8 @@ const FOREIGN_FILTER = 'protoPayload.serviceName="iamcredentials.googleapis.com"
 // (JavaScript's RegExp agrees with RE2 on the anchors, groups and classes used here), `>` numeric; a comparison with
 // a missing field is false, so `NOT` of it is true.
 // ---------------------------------------------------------------------------------------------------------------
-function field(entry: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), entry);
+function field(entry: unknown, fieldPath: string): unknown {
+  return fieldPath.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), entry);
 }
 function holds(clause: LoggingClause, entry: unknown): boolean {
   const value = field(entry, clause.field);
@@ -336,5 +341,28 @@ describe('GCP detections: defaults, opt-out, route', () => {
       + '(context `keyless:detections`): refused and foreign assumptions would alert no one. Fix: declare the target once, before the identities: '
       + '`routeDetections(app, { gcp: { notificationChannels: ["projects/acme-sec/notificationChannels/123"] } })`; '
       + 'or opt this identity out with `detections: { enabled: false, reason }`.');
+  });
+});
+
+describe('GCP detections read back by the inventory', () => {
+  test('the same trust name, pool and provider ids in staging and production: each project\'s alerts count for its own identity only', () => {
+    const stack = tfStack();
+    new CiOidcTrust(stack, 'Staging', { ...common, project: 'acme-payments-stg', projectNumber: '412345678902' });
+    new CiOidcTrust(stack, 'Prod', { ...common, detections: { enabled: false, reason: 'watched by the SOC SIEM SEC-881' } });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gcp-detections-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'gcp'));
+      fs.writeFileSync(path.join(dir, 'gcp', 'cdk.tf.json'), JSON.stringify(tfJson(stack)));
+      const inventory = buildInventory(readInventoryInput([dir]), { today: TODAY });
+      const detections = (id: string) => inventory.identities.find((r) => r.id === id)!.attributes.detections.split(`${path.basename(dir)}/`).join('');
+      expect(detections('gcp:workload-identity-provider:acme-payments-prod/ci-github/payments-deploy')).toBe('opted-out: watched by the SOC SIEM SEC-881');
+      expect(detections('gcp:workload-identity-provider:acme-payments-stg/ci-github/payments-deploy')).toBe('watched: '
+        + 'gcp/cdk.tf.json:google_logging_metric.Staging_Detections_ForeignExchangeMetric_5B6DAFAC, '
+        + 'gcp/cdk.tf.json:google_logging_metric.Staging_Detections_RefusedExchangeMetric_22D45387, '
+        + 'gcp/cdk.tf.json:google_monitoring_alert_policy.Staging_Detections_ForeignExchangeAlert_243A885B, '
+        + 'gcp/cdk.tf.json:google_monitoring_alert_policy.Staging_Detections_RefusedExchangeAlert_CE0510E0');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
