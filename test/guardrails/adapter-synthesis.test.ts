@@ -7,10 +7,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { ServiceAccountKey } from '@cdktf/provider-google/lib/service-account-key';
 import * as cdk8s from 'cdk8s';
-import { addKubernetesGuardrails, k8sAutomount, k8sDefaultSa } from '../../src/guardrails';
+import * as cdktf from 'cdktf';
+import { addKubernetesGuardrails, addTerraformGuardrails, k8sAutomount, k8sDefaultSa } from '../../src/guardrails';
 
 const TODAY = '2026-11-22';
+const STATIC_FIX = 'remove the credential and use federation: CiOidcTrust for CI, WorkloadIdentity for workloads';
 
 const tmpdirs: string[] = [];
 function tmpdir(prefix: string): string {
@@ -85,5 +89,59 @@ describe('cdk8s: addKubernetesGuardrails checks once per app.synth()', () => {
     expect(() => app.synth()).toThrow(`${findings('a')}\n  [a] KL-G-K8S-AUTOMOUNT a.k8s.yaml`);
     // The app's check renders the 4 objects, the chart's check its 2; cdk8s stops before writing.
     expect(render).toHaveBeenCalledTimes(6);
+  });
+});
+
+describe('cdktf: addTerraformGuardrails on the app checks what cdktf wrote in this synthesis', () => {
+  const key = (stack: cdktf.TerraformStack) => new ServiceAccountKey(stack, 'ci_key', {
+    serviceAccountId: 'projects/acme-prod/serviceAccounts/ci@acme-prod.iam.gserviceaccount.com',
+  });
+  const line = (stack: string) => `KL-G-STATIC-CREDENTIAL stacks/${stack}/cdk.tf.json google_service_account_key google_service_account_key.ci_key `
+    + `[Credential::google_service_account_key]: a service account key. Fix: ${STATIC_FIX}`;
+
+  function twoStacks(): { app: cdktf.App; stacks: cdktf.TerraformStack[]; outdir: string } {
+    const outdir = tmpdir('cdktf');
+    const app = new cdktf.App({ outdir, stackTraces: false });
+    addTerraformGuardrails(app, { today: TODAY });
+    // Declared after the guardrails: the stacks present when the app synthesizes are checked.
+    const stacks = ['first', 'second'].map((id) => {
+      const stack = new cdktf.TerraformStack(app, id);
+      new GoogleProvider(stack, 'google', { project: 'acme-prod' });
+      return stack;
+    });
+    return { app, stacks, outdir };
+  }
+
+  test('each stack is rendered once per synthesis (the render cdktf writes), not again by the check', () => {
+    const { app } = twoStacks();
+    const render = jest.spyOn(cdktf.TerraformStack.prototype, 'toTerraform');
+    app.synth();
+    expect(render).toHaveBeenCalledTimes(2);
+  });
+
+  test('a finding added after one synthesis fails the next, and a stack added later is checked', () => {
+    const { app, stacks } = twoStacks();
+    expect(() => app.synth()).not.toThrow();
+    key(stacks[1]);
+    const third = new cdktf.TerraformStack(app, 'third');
+    new GoogleProvider(third, 'google', { project: 'acme-prod' });
+    key(third);
+    expect(() => app.synth()).toThrow(`App-level validation failed with the following errors:\n  ${line('second')}\n  ${line('third')}\n`);
+  });
+
+  test('the checked configuration is the one written to cdk.tf.json', () => {
+    const { app, stacks, outdir } = twoStacks();
+    key(stacks[0]);
+    expect(() => app.synth()).toThrow(line('first'));
+    const written = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'first', 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(written.resource.google_service_account_key)).toEqual(['ci_key']);
+  });
+
+  test('outside app.synth() (Testing.synth) the stack is rendered and checked afresh', () => {
+    const { stacks } = twoStacks();
+    addTerraformGuardrails(stacks[0], { today: TODAY });
+    expect(() => cdktf.Testing.synth(stacks[0], true)).not.toThrow();
+    key(stacks[0]);
+    expect(() => cdktf.Testing.synth(stacks[0], true)).toThrow(`[first] ${line('first')}`);
   });
 });
