@@ -20,10 +20,9 @@
 import { RecordDraft, sourceOf } from './draft';
 import { condition } from './entries';
 import { Condition, Revoked } from './model';
-import { AWS_ASSUME_ROLE_ACTIONS } from '../core/facts/aws-policies';
 import { decodeOwnershipDescription, decodeOwnershipTags, OWNERSHIP_PREFIX } from '../core/ownership';
 import { REVOKED_KEY, REVOKED_REASON_KEY } from '../core/revocation';
-import { globCovers } from '../synth/glob';
+import { trustDeniesEveryAssumption } from '../synth/aws-trust-denial';
 import { NeutralResource } from '../synth/model';
 import { trustStatements } from '../synth/policy';
 import { attributesOf } from '../synth/terraform';
@@ -54,33 +53,7 @@ function tagsOf(resource: NeutralResource): Record<string, string> {
   return tags && typeof tags === 'object' && !Array.isArray(tags) ? Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)])) : {};
 }
 
-/** Principal values of a statement as `TYPE:JSON`, or `*` for every principal. */
-function principalsOf(statement: any): string[] {
-  const principal = statement?.Principal;
-  if (principal === '*') return ['*'];
-  if (!principal || typeof principal !== 'object') return [];
-  return Object.entries(principal).flatMap(([type, values]) => asList<unknown>(values as any).map((v) => (v === '*' ? '*' : `${type}:${safeJson(v)}`)));
-}
-
-const assumeActions = (statement: any): string[] => asList<unknown>(statement?.Action).map(String)
-  .filter((action) => AWS_ASSUME_ROLE_ACTIONS.some((assume) => globCovers(action, assume, true)));
-
-/**
- * Whether a trust denies every assumption it allows: each (principal, assume action) of an Allow statement is covered
- * by a Deny statement without conditions (same principal value or `*`, an action pattern covering it). An explicit
- * Deny wins over any Allow (IAM User Guide, "Policy evaluation logic").
- */
-export function trustDeniesEveryAssumption(statements: readonly any[]): boolean {
-  const denies = statements.filter((s) => s?.Effect === 'Deny' && s.Condition === undefined && s.NotPrincipal === undefined && s.NotAction === undefined)
-    .map((s) => ({ principals: principalsOf(s), actions: asList<unknown>(s.Action).map(String) }));
-  const allows = statements.filter((s) => s?.Effect === 'Allow' && (assumeActions(s).length > 0 || s.NotAction !== undefined));
-  if (allows.length === 0 || denies.length === 0) return false;
-  return allows.every((allow) => {
-    if (allow.NotAction !== undefined || allow.NotPrincipal !== undefined) return false;
-    return principalsOf(allow).every((principal) => assumeActions(allow).every((action) =>
-      denies.some((deny) => (deny.principals.includes('*') || deny.principals.includes(principal)) && deny.actions.some((a) => globCovers(a, action, true)))));
-  });
-}
+export { trustDeniesEveryAssumption } from '../synth/aws-trust-denial';
 
 /** The moment of a `Deny * on * when aws:TokenIssueTime < MOMENT` permission of the role, if it has one. */
 function sessionsRevokedBefore(draft: RecordDraft): string | undefined {
