@@ -27,6 +27,55 @@ function trustedSubjects(resource: NeutralResource): string[] {
 }
 
 /**
+ * The resources of one check, by file and subject: the workloads running as each subject and the roles trusting it, in
+ * the order of the resources. Built once per set of resources (linear), where each check used to scan every resource
+ * of the file again (quadratic in the size of a file).
+ */
+interface SubjectIndex {
+  readonly size: number;
+  readonly workloads: Map<string, NeutralResource[]>;
+  readonly trusts: Map<string, NeutralResource[]>;
+  /** Per file, the first error `workloadSubject` / `trustedSubjects` threw on a resource of the file. */
+  readonly workloadErrors: Map<string, unknown>;
+  readonly trustErrors: Map<string, unknown>;
+}
+
+const indexes = new WeakMap<readonly NeutralResource[], SubjectIndex>();
+
+function subjectIndex(resources: readonly NeutralResource[]): SubjectIndex {
+  const cached = indexes.get(resources);
+  if (cached !== undefined && cached.size === resources.length) return cached;
+  const index: SubjectIndex = { size: resources.length, workloads: new Map(), trusts: new Map(), workloadErrors: new Map(), trustErrors: new Map() };
+  const add = (map: Map<string, NeutralResource[]>, key: string, resource: NeutralResource) => {
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [resource]);
+    else list.push(resource);
+  };
+  for (const resource of resources) {
+    try {
+      const workload = workloadSubject(resource);
+      if (workload !== undefined) add(index.workloads, `${resource.file}\0${workload}`, resource);
+    } catch (error) {
+      if (!index.workloadErrors.has(resource.file)) index.workloadErrors.set(resource.file, error);
+    }
+    try {
+      // Each resource once per subject it trusts (a subject named twice by one role is one trust).
+      for (const subject of new Set(trustedSubjects(resource))) add(index.trusts, `${resource.file}\0${subject}`, resource);
+    } catch (error) {
+      if (!index.trustErrors.has(resource.file)) index.trustErrors.set(resource.file, error);
+    }
+  }
+  indexes.set(resources, index);
+  return index;
+}
+
+/** The other resources of the file in `map` under `subject` (a failed read of the file is thrown, as a scan would). */
+function othersOf(map: Map<string, NeutralResource[]>, errors: Map<string, unknown>, resource: NeutralResource, subject: string): NeutralResource[] {
+  if (errors.has(resource.file)) throw errors.get(resource.file);
+  return (map.get(`${resource.file}\0${subject}`) ?? []).filter((other) => other !== resource);
+}
+
+/**
  * One identity used by several deployable units, within one file. Workloads and trusts are read with the Kubernetes
  * subject grammar (core/facts/subjects). Key: `Subject::system:serviceaccount:NS:NAME`.
  */
@@ -40,7 +89,8 @@ export const sharedIdentity: GuardrailRule = {
     if (object !== undefined) {
       const subject = workloadSubject(resource);
       if (subject === undefined) return NOT_APPLICABLE;
-      const others = context.resources.filter((other) => other !== resource && other.file === resource.file && workloadSubject(other) === subject);
+      const index = subjectIndex(context.resources);
+      const others = othersOf(index.workloads, index.workloadErrors, resource, subject);
       const account = `${namespaceOf(object)}/${podServiceAccount(podSpec(object))}`;
       return verdict(others.length > 0 ? [{
         key: `Subject::${subject}`,
@@ -49,8 +99,9 @@ export const sharedIdentity: GuardrailRule = {
     }
     const mine = trustedSubjects(resource);
     if (mine.length === 0) return NOT_APPLICABLE;
+    const index = subjectIndex(context.resources);
     return verdict(mine.flatMap((subject) => {
-      const others = context.resources.filter((o) => o !== resource && o.file === resource.file && trustedSubjects(o).includes(subject));
+      const others = othersOf(index.trusts, index.trustErrors, resource, subject);
       return others.length > 0 ? [{ key: `Subject::${subject}`, message: `${subject} is also trusted by ${others.map((o) => o.id).join(', ')}` }] : [];
     }));
   },
