@@ -6,15 +6,19 @@
  * What counts as a detection of an identity:
  * - AWS (CloudFormation): an `AWS::Events::Rule` whose `EventPattern.detail.requestParameters.roleArn` names the role
  *   (`Fn::GetAtt [ROLE, Arn]`, or an ARN literal or built with `Fn::Join` / `Fn::Sub` whose `role/…NAME` is the
- *   role's name), on the default bus, with at least one target, in state `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`:
+ *   role's name; either one inside `equals-ignore-case`), whose pattern matches the STS calls that assume it (`source`
+ *   `aws.sts`, the CloudTrail `detail-type`, an `AssumeRole*` `eventName`, `eventSource` `sts.amazonaws.com` when
+ *   given: a rule on another service's events never fires on an assumption), on the default bus, with at least one
+ *   target, in state `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`:
  *   a rule `ENABLED` does not receive read-only management events delivered by CloudTrail, which
  *   `AssumeRoleWithWebIdentity` is (EventBridge User Guide, "Receiving read-only management events from AWS services",
  *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html).
  *   Opt-out: role tag `keyless:detections-opt-out`.
  * - GCP: a `google_monitoring_alert_policy` that is enabled and has a notification channel, whose `user_labels`
  *   `keyless-identity` is the identity's label value (gcpLabelValue of its name, service account id, pool provider id)
- *   or whose condition filter, or the filter of the `google_logging_metric` it alerts on, names the service account
- *   email or the `workloadIdentityPools/POOL/providers/ID` of the identity. Opt-out: `detections-opt-out=` in the
+ *   in the policy's project (several same-named identities: only the one the policy also names), or whose condition
+ *   filter, or the filter of the `google_logging_metric` it alerts on, names the service account email or the
+ *   `workloadIdentityPools/POOL/providers/ID` of the identity. Opt-out: `detections-opt-out=` in the
  *   ownership description.
  * - Azure: an `azurerm_monitor_scheduled_query_rules_alert_v2` tagged `keyless-identity`, enabled, with an action
  *   group and a query of `AADManagedIdentitySignInLogs` (the only log of managed identity sign-ins), credited to the
@@ -30,6 +34,7 @@ import { awsRoleRevocation, azureRevocation, gcpRevocation } from './revocation'
 import { AZURE_MANAGED_IDENTITY_SIGNIN_TABLE } from '../core/detections/azure';
 import { decodeOwnershipDescription, decodeOwnershipTags, gcpLabelValue, OWNERSHIP_PREFIX } from '../core/ownership';
 import { AZURE_REVOKED_PIM_MARKER_TYPE, azureRevokedPimMarker } from '../core/trust/azure-revocation';
+import { gcpRevocationMarkerDescription, TERRAFORM_DATA } from '../core/trust/gcp-revocation';
 import { NeutralResource } from '../synth/model';
 import { attributesOf, TerraformIndex } from '../synth/terraform';
 import { asList, cfnString, parseDocument, safeJson } from '../synth/values';
@@ -83,7 +88,10 @@ export function readDetectionsAndRevocations(resources: readonly NeutralResource
   };
   const roles = new Map<string, Map<string, NeutralResource>>();
   const gcpLabels = new Map<string, RecordDraft[]>();
-  const gcpNames = new Map<string, RecordDraft>();
+  const gcpNames = new Map<string, RecordDraft[]>();
+  const nameGcp = (key: string, draft: RecordDraft) => gcpNames.set(key, [...(gcpNames.get(key) ?? []).filter((d) => d !== draft), draft]);
+  // The project of each GCP identity: a `keyless-identity` label is a bare name, the same in every project.
+  const gcpProjects = new Map<RecordDraft, string>();
   const azureByGroupAndName = new Map<string, RecordDraft>();
   const azureByName = new Map<string, RecordDraft[]>();
   const label = (key: string, draft: RecordDraft) => {
@@ -120,20 +128,28 @@ export function readDetectionsAndRevocations(resources: readonly NeutralResource
         ?? decodeOwnershipDescription(poolDescription)[DETECTIONS_OPT_OUT_KEY];
       if (optOut !== undefined) of(draft).optedOut = optOut;
       label(gcpLabelValue(draft.name), draft);
+      const project = literalProject(index.resolve(r.file, p.project)) ?? /@([a-z0-9-]+)\.iam\.gserviceaccount\.com$/.exec(draft.name)?.[1];
+      if (project !== undefined) gcpProjects.set(draft, project);
       if (r.type === 'google_service_account') {
         label(gcpLabelValue(index.resolve(r.file, p.account_id)), draft);
-        gcpNames.set(draft.name.toLowerCase(), draft);
+        nameGcp(draft.name.toLowerCase(), draft);
       } else {
         const providerId = index.resolve(r.file, p.workload_identity_pool_provider_id);
         const poolId = draft.name.split('/')[1];
         label(gcpLabelValue(providerId), draft);
         label(gcpLabelValue(`${poolId}/${providerId}`), draft);
-        gcpNames.set(`workloadidentitypools/${poolId}/providers/${providerId}`.toLowerCase(), draft);
+        nameGcp(`workloadidentitypools/${poolId}/providers/${providerId}`.toLowerCase(), draft);
       }
     } else if (r.type === AZURE_REVOKED_PIM_MARKER_TYPE && r.format === 'terraform' && azureRevokedPimMarker(attributesOf(r).input)) {
       // A revoked Azure break-glass assignment: its marker (core/trust/azure-revocation.ts) holds the moment and reason.
       const marker = azureRevokedPimMarker(attributesOf(r).input)!;
       draft.revoked = { at: marker.revoked, reason: marker.revokedReason };
+    } else if (r.type === TERRAFORM_DATA && r.format === 'terraform') {
+      // A revocation marker (core/trust/gcp-revocation.ts): a GKE principal with direct access, or a break-glass access.
+      const description = gcpRevocationMarkerDescription(attributesOf(r).input);
+      draft.revoked = gcpRevocation(description);
+      const optOut = decodeOwnershipDescription(description)[DETECTIONS_OPT_OUT_KEY];
+      if (optOut !== undefined) of(draft).optedOut = optOut;
     } else if (r.type === 'azurerm_user_assigned_identity') {
       draft.revoked = azureRevocation(r, draft, drafts.warnings);
       const fields = decodeOwnershipTags(attributesOf(r).tags, OWNERSHIP_PREFIX.azure);
@@ -157,7 +173,9 @@ export function readDetectionsAndRevocations(resources: readonly NeutralResource
       if (rule.type !== 'AWS::Events::Rule') continue;
       const pattern = parseDocument(rule.properties?.EventPattern);
       const named = new Set<RecordDraft>();
-      for (const value of asList<unknown>(pattern?.detail?.requestParameters?.roleArn)) {
+      for (const matcher of asList<unknown>(pattern?.detail?.requestParameters?.roleArn)) {
+        // `{"equals-ignore-case": ARN}` (what Keyless writes, core/detections/aws.ts) names the role as the ARN does.
+        const value = (matcher as any)?.['equals-ignore-case'] ?? matcher;
         const getAtt = (value as any)?.['Fn::GetAtt'];
         const logical = Array.isArray(getAtt) ? String(getAtt[0]) : typeof getAtt === 'string' ? getAtt.split('.')[0] : undefined;
         const role = logical !== undefined ? fileRoles.get(logical) : undefined;
@@ -174,7 +192,7 @@ export function readDetectionsAndRevocations(resources: readonly NeutralResource
         if (draft) named.add(draft);
       }
       if (named.size === 0) continue;
-      const problem = eventRuleProblem(rule);
+      const problem = stsPatternProblem(pattern) ?? eventRuleProblem(rule);
       for (const draft of named) {
         if (problem) of(draft).broken.push(`rule ${rule.id} ${problem}`);
         else of(draft).watched.add(sourceOf(rule));
@@ -184,44 +202,63 @@ export function readDetectionsAndRevocations(resources: readonly NeutralResource
 
   // GCP: alert policies, by their label or the filters they (or their log-based metrics) read.
   const google = resources.filter((r) => r.format === 'terraform' && (r.type === 'google_monitoring_alert_policy' || r.type === 'google_logging_metric'));
-  const metrics = new Map<string, NeutralResource>();
+  // Log-based metrics by name, per project (a policy's `logging.googleapis.com/user/NAME` is its own project's).
+  const metrics = new Map<string, NeutralResource[]>();
   for (const m of google) {
     if (m.type !== 'google_logging_metric') continue;
-    metrics.set(`${m.file}\0${m.id}`, m);
-    metrics.set(`${m.file}\0name:${index.resolve(m.file, attributesOf(m).name)}`, m);
+    const key = `${m.file}\0name:${index.resolve(m.file, attributesOf(m).name)}`;
+    metrics.set(key, [...(metrics.get(key) ?? []), m]);
   }
-  const namedIn = (text: string): RecordDraft[] => {
-    const found: RecordDraft[] = [];
-    for (const email of text.toLowerCase().match(/[a-z0-9-]+@[a-z0-9-]+\.iam\.gserviceaccount\.com/g) ?? []) {
-      const d = gcpNames.get(email);
-      if (d) found.push(d);
-    }
-    for (const provider of text.toLowerCase().match(/workloadidentitypools\/[a-z0-9-]+\/providers\/[a-z0-9-]+/g) ?? []) {
-      const d = gcpNames.get(provider);
-      if (d) found.push(d);
-    }
-    return found;
+  const metricNamed = (file: string, name: string, project: string | undefined): NeutralResource | undefined => {
+    const all = metrics.get(`${file}\0name:${name}`) ?? [];
+    const projectOf = (m: NeutralResource) => literalProject(index.resolve(m.file, attributesOf(m).project)) ?? project;
+    const mine = project === undefined ? all : all.filter((m) => projectOf(m) === project);
+    return mine.length === 1 ? mine[0] : undefined;
+  };
+  // The identities a text names by email or `workloadIdentityPools/POOL/providers/ID`. A provider path (no project
+  // number here) may name providers of several projects: those of `project` only, and none while still ambiguous.
+  const namedIn = (text: string, project: string | undefined): RecordDraft[] => {
+    const keys = [
+      ...text.toLowerCase().match(/[a-z0-9-]+@[a-z0-9-]+\.iam\.gserviceaccount\.com/g) ?? [],
+      ...text.toLowerCase().match(/workloadidentitypools\/[a-z0-9-]+\/providers\/[a-z0-9-]+/g) ?? [],
+    ];
+    return keys.flatMap((key) => {
+      const all = gcpNames.get(key) ?? [];
+      const mine = project === undefined ? all : all.filter((d) => (gcpProjects.get(d) ?? project) === project);
+      return mine.length === 1 ? mine : [];
+    });
   };
   for (const policy of google) {
     if (policy.type !== 'google_monitoring_alert_policy') continue;
     const p = attributesOf(policy);
     const named = new Set<RecordDraft>();
-    const labelValue = p.user_labels?.['keyless-identity'];
-    if (typeof labelValue === 'string') for (const d of gcpLabels.get(labelValue) ?? []) named.add(d);
     const used: NeutralResource[] = [];
+    const policyProject = literalProject(index.resolve(policy.file, p.project));
     for (const c of asList<any>(p.conditions)) {
       for (const block of [c?.condition_threshold, c?.condition_matched_log, c?.condition_absent].flatMap((b) => asList<any>(b))) {
         const filter = typeof block?.filter === 'string' ? block.filter : '';
-        for (const d of namedIn(index.resolve(policy.file, filter))) named.add(d);
+        for (const d of namedIn(index.resolve(policy.file, filter), policyProject)) named.add(d);
         const target = index.target(policy.file, /\$\{google_logging_metric\.[^}]+\}/.exec(filter)?.[0]);
         const byName = /logging\.googleapis\.com\/user\/([A-Za-z0-9_.\-/]+)/.exec(index.resolve(policy.file, filter))?.[1];
-        const metric = target?.type === 'google_logging_metric' ? target : byName ? metrics.get(`${policy.file}\0name:${byName}`) : undefined;
+        const metric = target?.type === 'google_logging_metric' ? target : byName ? metricNamed(policy.file, byName, policyProject) : undefined;
         if (metric) used.push(metric);
       }
     }
     for (const metric of used) {
-      for (const d of namedIn(index.resolve(metric.file, attributesOf(metric).filter ?? ''))) named.add(d);
+      const metricProject = literalProject(index.resolve(metric.file, attributesOf(metric).project)) ?? policyProject;
+      for (const d of namedIn(index.resolve(metric.file, attributesOf(metric).filter ?? ''), metricProject)) named.add(d);
     }
+    // The label names identities of that name in any project: keep those of the policy's project (when it names one);
+    // when several remain (the same account id in staging and production), only the one the policy also names (its
+    // filters, or the email or provider in its display name) counts, never each of them.
+    const labelValue = p.user_labels?.['keyless-identity'];
+    let labelled = typeof labelValue === 'string' ? gcpLabels.get(labelValue) ?? [] : [];
+    if (policyProject !== undefined) labelled = labelled.filter((d) => (gcpProjects.get(d) ?? policyProject) === policyProject);
+    if (labelled.length > 1) {
+      const mentioned = new Set([...named, ...namedIn(typeof p.display_name === 'string' ? index.resolve(policy.file, p.display_name) : '', policyProject)]);
+      labelled = labelled.filter((d) => mentioned.has(d));
+    }
+    labelled.forEach((d) => named.add(d));
     if (named.size === 0) continue;
     const problem = p.enabled === false ? 'is disabled'
       : asList<unknown>(p.notification_channels).length === 0 ? 'has no notification channel' : undefined;
@@ -250,6 +287,11 @@ export function readDetectionsAndRevocations(resources: readonly NeutralResource
   }
 
   for (const [draft, e] of evidence) draft.detections = stateOf(e);
+}
+
+/** A GCP project id given literally (not an unresolved reference), or undefined. */
+function literalProject(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(value) ? value : undefined;
 }
 
 /** The managed identity sign-in table named as a whole word in a query. */
@@ -295,6 +337,27 @@ function azureRuleIdentities(
       + 'and neither its query nor its resource group says which: credited to none (tag it RESOURCE_GROUP/NAME)');
   }
   return [];
+}
+
+/** STS's CloudTrail events that issue a role's sessions (the `eventName` of a detection; core/detections/aws.ts). */
+const STS_ASSUME_EVENTS = ['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity'];
+
+/**
+ * Why an event pattern naming a role cannot see the STS calls that assume it, or undefined when it can: it must
+ * match `source` `aws.sts`, `detail-type` "AWS API Call via CloudTrail", an assume `eventName` and, when it names one,
+ * `eventSource` `sts.amazonaws.com` (EventBridge User Guide, "Events from AWS services": the CloudTrail envelope).
+ * A rule on another service's events (a decoy naming the role, e.g. `iam:PassRole`) never fires on an assumption.
+ */
+function stsPatternProblem(pattern: any): string | undefined {
+  const literals = (value: unknown) => asList<unknown>(value).filter((v): v is string => typeof v === 'string');
+  const source = literals(pattern?.source);
+  if (!source.includes('aws.sts')) return `does not match STS events (source ${source.length > 0 ? source.join(', ') : 'not aws.sts'})`;
+  if (!literals(pattern?.['detail-type']).includes('AWS API Call via CloudTrail')) return 'does not match CloudTrail API calls (detail-type)';
+  const eventSource = pattern?.detail?.eventSource;
+  if (eventSource !== undefined && !literals(eventSource).includes('sts.amazonaws.com')) return 'does not match STS calls (eventSource)';
+  const names = literals(pattern?.detail?.eventName);
+  if (!names.some((name) => STS_ASSUME_EVENTS.includes(name))) return `does not match an assumption (eventName ${names.length > 0 ? names.join(', ') : 'not given'})`;
+  return undefined;
 }
 
 /** Why an EventBridge rule does not deliver the role's STS events, or undefined when it does. */

@@ -7,12 +7,18 @@
  * `revoked=` / `revoked-reason=` in the ownership description of a service account, workload identity provider or
  * pool, Azure tags `keyless-revoked` / `keyless-revoked-reason` on a user-assigned identity. A revoked GCP or Azure
  * identity has no binding or federated credential left, so no trust reads it: it is reported as a trust of its own
- * (`gcp:revoked:NAME`, `azure:revoked:RESOURCE_GROUP/NAME`) that admits nothing.
+ * (`gcp:revoked:NAME`, `azure:revoked:RESOURCE_GROUP/NAME`) that admits nothing. A GKE identity with direct access
+ * carries its marker in a `terraform_data` resource (core/trust/gcp-revocation.ts): grants to its principal that
+ * survive (made outside Keyless) are trusts of their own, which the revocation marks, so a legitimate pod they still
+ * admit makes the verdict `broken`.
  */
 import type { VerifyRevocation, VerifyTrust } from './model';
 import { decodeOwnershipDescription, decodeOwnershipTags, OWNERSHIP_PREFIX } from '../core/ownership';
 import { REVOKED_KEY, REVOKED_REASON_KEY } from '../core/revocation';
+import { gcpRevokedPrincipalMarker, TERRAFORM_DATA } from '../core/trust/gcp-revocation';
+import { trustDeniesEveryAssumption } from '../synth/aws-trust-denial';
 import type { NeutralResource, SynthOutput } from '../synth/model';
+import { trustStatements } from '../synth/policy';
 import { attributesOf, TerraformIndex } from '../synth/terraform';
 import { asList, safeJson } from '../synth/values';
 
@@ -29,6 +35,24 @@ interface RevokedResource {
   readonly revocation: VerifyRevocation;
   /** Set for GCP and Azure identities, which keep no trust once revoked. */
   readonly own?: Pick<VerifyTrust, 'id' | 'cloud' | 'kind' | 'identity'>;
+  /** A GKE principal's marker: the id prefix (`gcp:gke:POOL[NS/KSA]->`) of the trusts of the grants it still has. */
+  readonly gkeTrustPrefix?: string;
+}
+
+/** `gcp:gke:POOL[NS/KSA]->`, the id prefix of the trusts verify builds for a GKE principal's grants (./gcp.ts). */
+function gkeTrustPrefix(principal: string): string | undefined {
+  const m = /^principal:\/\/iam\.googleapis\.com\/projects\/[^/]+\/locations\/global\/workloadIdentityPools\/([^/]+)\/subject\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(principal);
+  return m ? `gcp:gke:${m[1]}[${m[2]}/${m[3]}]->` : undefined;
+}
+
+/**
+ * A revoked AWS role's revocation, with a gap when a trust statement no unconditional Deny covers (added after the
+ * revocation, or a Deny narrowed by hand) still issues sessions, possibly to a principal verify's tokens do not stand
+ * for (an IAM role or user): ../synth/aws-trust-denial.ts.
+ */
+function withAwsTrustGap(role: NeutralResource, revocation: VerifyRevocation): VerifyRevocation {
+  if (trustDeniesEveryAssumption(trustStatements(role))) return revocation;
+  return { ...revocation, gap: 'its trust still admits an assumption that no unconditional Deny covers (a statement added after the revocation?): re-deploy the revocation' };
 }
 
 /** Every revoked identity of the output, by resource label. */
@@ -40,12 +64,12 @@ export function revokedResources(output: SynthOutput): Map<string, RevokedResour
       const tags = Object.fromEntries(asList<any>(r.properties?.Tags).filter((t) => typeof t?.Key === 'string')
         .map((t) => [t.Key, typeof t.Value === 'string' ? t.Value : safeJson(t.Value)]));
       const revocation = fromFields(decodeOwnershipTags(tags, OWNERSHIP_PREFIX.aws));
-      if (revocation) found.set(label(r), { resource: r, revocation });
+      if (revocation) found.set(label(r), { resource: r, revocation: withAwsTrustGap(r, revocation) });
     } else if (r.format !== 'terraform') {
       continue;
     } else if (r.type === 'aws_iam_role') {
       const revocation = fromFields(decodeOwnershipTags(attributesOf(r).tags, OWNERSHIP_PREFIX.aws));
-      if (revocation) found.set(label(r), { resource: r, revocation });
+      if (revocation) found.set(label(r), { resource: r, revocation: withAwsTrustGap(r, revocation) });
     } else if (r.type === 'google_service_account' || r.type === 'google_iam_workload_identity_pool_provider' || r.type === 'google_iam_workload_identity_pool') {
       const p = attributesOf(r);
       const revocation = fromFields(decodeOwnershipDescription(p.description));
@@ -54,6 +78,17 @@ export function revokedResources(output: SynthOutput): Map<string, RevokedResour
         : r.type === 'google_iam_workload_identity_pool' ? index.resolve(r.file, p.workload_identity_pool_id)
           : `${index.resolve(r.file, p.workload_identity_pool_id)}/${index.resolve(r.file, p.workload_identity_pool_provider_id)}`;
       found.set(label(r), { resource: r, revocation, own: { id: `gcp:revoked:${name}`, cloud: 'gcp', kind: 'gcp-workload-identity', identity: name } });
+    } else if (r.type === TERRAFORM_DATA) {
+      // A GKE identity with direct access (core/trust/gcp-revocation.ts): grants to its principal that survive are its trusts.
+      const marker = gcpRevokedPrincipalMarker(attributesOf(r).input);
+      const revocation = marker && fromFields(decodeOwnershipDescription(marker.description));
+      if (!marker || !revocation) continue;
+      found.set(label(r), {
+        resource: r,
+        revocation,
+        gkeTrustPrefix: gkeTrustPrefix(marker.principal),
+        own: { id: `gcp:revoked:${marker.principal}`, cloud: 'gcp', kind: 'gcp-gke', identity: marker.principal },
+      });
     } else if (r.type === 'azurerm_user_assigned_identity') {
       const p = attributesOf(r);
       const revocation = fromFields(decodeOwnershipTags(p.tags, OWNERSHIP_PREFIX.azure));
@@ -73,8 +108,10 @@ export function withRevocations(trusts: readonly VerifyTrust[], output: SynthOut
   const revoked = revokedResources(output);
   if (revoked.size === 0) return [...trusts];
   const used = new Set<string>();
+  const prefixes = [...revoked].filter(([, e]) => e.gkeTrustPrefix !== undefined);
   const marked = trusts.map((trust) => {
-    const hit = trust.resources.find((r) => revoked.has(r));
+    const hit = trust.resources.find((r) => revoked.has(r))
+      ?? prefixes.find(([, e]) => trust.id.startsWith(e.gkeTrustPrefix!))?.[0];
     if (hit === undefined) return trust;
     used.add(hit);
     return { ...trust, revocation: revoked.get(hit)!.revocation };

@@ -72,10 +72,9 @@ function webIdentityEvent(options: { roleArn?: string; subject: string; errorCod
 }
 
 describe('attack: AWS detection rules', () => {
-  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
-  test.failing('FINDING: a stolen token presented with the role ARN in another letter case still alerts (refused or foreign)', () => {
-    // WRONG: requestParameters.roleArn is matched case-sensitively, but IAM role names "are not distinguished by case" (IAM CreateRole), so a caller naming
-    // `role/Payments-Deploy` reaches the same role while CloudTrail records the caller's spelling: probes and foreign assumptions go unseen after deployment.
+  // Fixed finding: requestParameters.roleArn was matched case-sensitively, but IAM role names "are not distinguished by case" (IAM CreateRole) and
+  // CloudTrail records the caller's spelling, so a call naming `role/Payments-Deploy` went unseen. The rule now matches it with `equals-ignore-case`.
+  test('a stolen token presented with the role ARN in another letter case still alerts (refused or foreign)', () => {
     const stack = stackIn();
     new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
     const pattern = rulesOf(stack)[0].Properties.EventPattern;
@@ -86,10 +85,9 @@ describe('attack: AWS detection rules', () => {
     ])).toEqual([true, true]);
   });
 
-  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
-  test.failing('FINDING: 31 watched trusts with tag patterns in one account and Region are refused at synthesis (30 wildcard rules per bus, not adjustable)', () => {
-    // WRONG: each tag-pattern trust renders an `anything-but` `wildcard` rule and nothing counts them; the 31st rule fails the deployment with
-    // LimitExceededException (EventBridge quotas: 30 rules containing wildcards per event bus, not adjustable) instead of a Keyless error at synthesis.
+  // Fixed finding: each tag-pattern trust renders an `anything-but` `wildcard` rule and nothing counted them; the 31st rule failed the deployment with
+  // LimitExceededException (EventBridge quotas: 30 rules containing wildcards per event bus, not adjustable). Now KL-DETECT-RULE-QUOTA at synthesis.
+  test('31 watched trusts with tag patterns in one account and Region are refused at synthesis (30 wildcard rules per bus, not adjustable)', () => {
     const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
     const stack = new cdk.Stack(app, 'Ids', { env: { account: ACCOUNT, region: 'eu-west-1' }, analyticsReporting: false });
     const build = () => {
@@ -111,10 +109,9 @@ describe('attack: AWS detection rules', () => {
     expect(String(error)).toMatch(/30 rules containing wildcards/);
   });
 
-  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
-  test.failing('FINDING: an environment-agnostic stack with a single topicArn cannot deploy its rule to another Region than the topic\'s', () => {
-    // WRONG: the rule targets the eu-west-1 topic whatever Region the agnostic stack is deployed to; deployed in us-east-1, EventBridge delivers
-    // to same-Region targets only, so every alert is lost silently. Fix: a template `Rules` assertion on AWS::Region (or refuse the combination).
+  // Fixed finding: the rule targeted the eu-west-1 topic whatever Region the agnostic stack was deployed to; deployed in us-east-1, EventBridge
+  // delivers to same-Region targets only, so every alert was lost silently. The template now carries a `Rules` assertion on AWS::Region.
+  test('an environment-agnostic stack with a single topicArn cannot deploy its rule to another Region than the topic\'s', () => {
     const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': { aws: { topicArn: TOPIC } } } });
     const stack = new cdk.Stack(app, 'Agnostic', { analyticsReporting: false });
     let template: any;
@@ -183,18 +180,17 @@ describe('attack: GCP detections', () => {
   });
   const common = { name: 'payments-deploy', ownership: OWNERSHIP, source, project: PROJECT, projectNumber: NUMBER, poolId: 'ci-github' };
 
-  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
-  test.failing('FINDING: a direct-access CI trust alerts when a subject it was not declared for exchanges a token successfully', () => {
-    // WRONG: direct access renders only refused-exchange; if the provider's attribute condition is widened outside Keyless (trust drift), a foreign
-    // subject's successful ExchangeToken (principalSubject recorded in the STS audit log) acts directly on resources and nothing fires.
+  test('FINDING: a direct-access CI trust alerts when a subject it was not declared for exchanges a token successfully', () => {
+    // Fixed finding: direct access rendered only refused-exchange; if the provider's attribute condition is widened outside Keyless (trust drift), a
+    // foreign subject's successful ExchangeToken (principalSubject recorded in the STS audit log) acted on resources and nothing fired. It now has
+    // foreign-exchange (test/constructs/gcp-detections.test.ts tests it on the documented sample entries).
     const trust = new GcpCiOidcTrust(tfStack(), 'Trust', common);
     expect(trust.detectionRules.map((d) => d.kind).length).toBeGreaterThan(1);
   });
 
-  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
-  test.failing('FINDING: a GKE direct-access identity that renders no detection does not read as watched', () => {
-    // WRONG: `detections` reads `{ enabled: true }` while nothing is rendered, so a reviewer (and any report built on the decision) believes the
-    // tier 1 workload is watched; it should say it is not (enabled false with why), or refuse the default.
+  test('FINDING: a GKE direct-access identity that renders no detection does not read as watched', () => {
+    // Fixed finding: `detections` read `{ enabled: true }` while nothing was rendered, so a reviewer (and any report built on the decision) believed
+    // the tier 1 workload watched; it now reads enabled false with why (and `{ enabled: true }` is refused).
     const direct = new GcpWorkloadIdentity(tfStack(), 'Worker', {
       name: 'payments-worker', ownership: OWNERSHIP, serviceAccount: { namespace: 'payments', name: 'worker' }, project: PROJECT, projectNumber: NUMBER,
     });
@@ -251,10 +247,9 @@ describe('attack: the inventory counts only effective detections', () => {
     Tags: [{ Key: 'keyless:owner', Value: 'platform' }, { Key: 'keyless:tier', Value: '1' }],
   });
 
-  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
-  test.failing('FINDING: a rule that names the role but watches another service\'s events is not "watched"', () => {
-    // WRONG: any rule with requestParameters.roleArn naming the role counts, whatever its source and eventName; this one can never see an
-    // AssumeRoleWithWebIdentity call, yet identitiesWithDetections counts the role as watched.
+  // Fixed finding: any rule with requestParameters.roleArn naming the role counted, whatever its source and eventName; this one can never
+  // see an AssumeRoleWithWebIdentity call. Only a pattern on STS's assume calls counts now, and the reason is given.
+  test('a rule that names the role but watches another service\'s events is not "watched", and says why', () => {
     const inventory = inventoryOf([
       cfn('GithubProvider', 'AWS::IAM::OIDCProvider', { Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com'] }),
       role('DeployRole', 'app'),
@@ -264,13 +259,32 @@ describe('attack: the inventory counts only effective detections', () => {
         Targets: [{ Id: 'Target0', Arn: TOPIC }],
       }),
     ]);
-    expect(detectionsOf(inventory, 'aws:role:app')).not.toMatch(/^watched/);
+    expect(detectionsOf(inventory, 'aws:role:app')).toBe('missing: rule Decoy does not match STS events (source aws.s3)');
   });
 
-  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
-  test.failing('FINDING: a watched service account in staging does not make the same account id in production "watched"', () => {
-    // WRONG: alert policies are matched by the `keyless-identity` label, and the bare account id is a label of every service account with that id in
-    // any project; the prod account (no alert at all) reads watched because staging's is.
+  const sts = { 'source': ['aws.sts'], 'detail-type': ['AWS API Call via CloudTrail'] };
+  const roleArn = [{ 'equals-ignore-case': { 'Fn::GetAtt': ['DeployRole', 'Arn'] } }];
+  test.each([
+    ['another event name', { ...sts, detail: { eventName: ['PassRole'], requestParameters: { roleArn } } }, 'missing: rule R does not match an assumption (eventName PassRole)'],
+    ['another event source', { ...sts, detail: { eventSource: ['iam.amazonaws.com'], eventName: ['AssumeRoleWithWebIdentity'], requestParameters: { roleArn } } },
+      'missing: rule R does not match STS calls (eventSource)'],
+    ['no detail-type', { source: ['aws.sts'], detail: { eventName: ['AssumeRoleWithWebIdentity'], requestParameters: { roleArn } } },
+      'missing: rule R does not match CloudTrail API calls (detail-type)'],
+    ['the Keyless shape (roleArn ignoring case)', { ...sts, detail: { eventSource: ['sts.amazonaws.com'], eventName: ['AssumeRoleWithWebIdentity'], requestParameters: { roleArn } } },
+      `watched: ${CFN}:R`],
+  ])('a rule on STS with %s reads as its pattern sees the role', (_, EventPattern, expected) => {
+    const inventory = inventoryOf([
+      cfn('GithubProvider', 'AWS::IAM::OIDCProvider', { Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com'] }),
+      role('DeployRole', 'app'),
+      cfn('R', 'AWS::Events::Rule', { State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS', EventPattern, Targets: [{ Id: 'Target0', Arn: TOPIC }] }),
+    ]);
+    expect(detectionsOf(inventory, 'aws:role:app')).toBe(expected);
+  });
+
+  test('FINDING: a watched service account in staging does not make the same account id in production "watched"', () => {
+    // Fixed finding: alert policies were matched by the `keyless-identity` label alone, a bare account id shared by every service account with that id
+    // in any project, so the prod account (no alert at all) read watched because staging's is. Same-named identities now count only the one the
+    // policy's project or text names.
     const sa = (name: string, project: string) => [
       tf(TF_GCP, 'google_service_account', name, { account_id: 'deploy', project, description: 'owner=platform; tier=1' }),
       tf(TF_GCP, 'google_service_account_iam_member', `${name}_wif`, {
@@ -294,8 +308,7 @@ describe('attack: the inventory counts only effective detections', () => {
     expect(detectionsOf(inventory, 'gcp:service-account:deploy@acme-prod.iam.gserviceaccount.com')).toBe('missing');
   });
 
-  // Known open finding (issue 19 closing note): test.failing passes while the defect remains and fails once it is fixed, so flip it to test then.
-  test.failing('FINDING: two identities of the same name in two resource groups are not confused by the `keyless-identity` tag', () => {
+  test('FINDING: two identities of the same name in two resource groups are not confused by the `keyless-identity` tag', () => {
     // WRONG: the constructs tag the alert with the bare identity name and the inventory keeps one identity per bare name (the last one read), so the
     // alert of rg-a/deploy is credited to rg-b/deploy and rg-a/deploy, the watched one, reads missing.
     const uai = (name: string, rg: string, tags: Record<string, string> = {}) => tf(TF_AZURE, 'azurerm_user_assigned_identity', name, {

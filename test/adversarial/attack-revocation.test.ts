@@ -61,36 +61,51 @@ function awsRevokedWithLaterTrust(): object {
   return Template.fromStack(stack).toJSON();
 }
 
-describe('AWS: a trust statement added after construction survives the revocation', () => {
+describe('AWS: a trust statement added after construction does not survive the revocation', () => {
   const template = awsRevokedWithLaterTrust();
   const dir = write(template, {});
+  // The same role with KeylessRevoked narrowed to the principals known at construction (Keyless's output before this fix,
+  // or a Deny narrowed by hand): the later statement is not covered, which inventory and verify must say.
+  const narrowed = JSON.parse(JSON.stringify(template));
+  const role = Object.values(narrowed.Resources as Record<string, any>).find((r) => r.Type === 'AWS::IAM::Role')!;
+  const statements: any[] = role.Properties.AssumeRolePolicyDocument.Statement;
+  const deny = statements.find((s) => s.Sid === 'KeylessRevoked');
+  Object.assign(deny, { Principal: statements[0].Principal, Action: 'sts:AssumeRoleWithWebIdentity' });
+  const narrowedDir = write(narrowed, {});
 
-  // KeylessRevoked denies only the principals known at construction (aws-revocation.ts awsRevokedTrustStatement): a trust
-  // statement added later (escape hatch, an aspect, a hand edit) still issues sessions, issued after the moment, which the
-  // keyless-revoked session policy does not deny either: the revoked role keeps acting after deployment.
-  // Known open finding (issue 19 closing note): test.failing until fixed, then flip to test.
-  test.failing('GIVEN a revoked role whose trust gained an AssumeRole statement WHEN the deployer assumes it after the moment THEN refused', () => {
+  // Fixed finding: KeylessRevoked denied only the principals known at construction (awsRevokedTrustStatement), so a trust
+  // statement added later (escape hatch, an aspect, a hand edit) still issued sessions after the moment. It now denies every
+  // trust action to every principal (`"Principal": "*"`).
+  test('GIVEN a revoked role whose trust gained an AssumeRole statement WHEN the deployer assumes it after the moment THEN refused', () => {
+    expect(deny).toBeDefined();
     expect(humanAssumeRoleAllowed(template, 'payments-deploy', { principal: DEPLOYER, currentTime: '2026-12-04T00:00:00Z' })).toBe(false);
+    // Control: the narrowed Deny lets the deployer in, so the check above is the fix, not the evaluator.
+    expect(humanAssumeRoleAllowed(narrowed, 'payments-deploy', { principal: DEPLOYER, currentTime: '2026-12-04T00:00:00Z' })).toBe(true);
   });
 
-  // verify evaluates only the OIDC tokens: it reports the role `revoked` with no problem while another principal still assumes it.
-  // Known open finding (issue 19 closing note): test.failing until fixed, then flip to test.
-  test.failing('GIVEN the same role WHEN verified THEN it is not reported revoked without a problem', () => {
-    const report = verify(readSynthesizedOutput([dir]));
-    const role = report.trusts.find((t) => t.id === 'aws:role:payments-deploy')!;
-    expect([role.verdict, role.problems.length > 0]).not.toEqual(['revoked', false]);
+  // Fixed finding: verify evaluated only the OIDC tokens and reported the role `revoked` with no problem while another
+  // principal still assumed it. A revoked role whose trust is not wholly denied is now `broken`, with the gap named.
+  test('GIVEN the role with the narrowed Deny WHEN verified THEN it is broken and the problem names the gap', () => {
+    const found = (d: string) => verify(readSynthesizedOutput([d])).trusts.find((t) => t.id === 'aws:role:payments-deploy')!;
+    expect([found(narrowedDir).verdict, found(narrowedDir).problems]).toEqual(['broken', [
+      `revoked at ${MOMENT} (${REVOKED.reason}) but its trust still admits an assumption that no unconditional Deny covers (a statement added after the revocation?): re-deploy the revocation`,
+    ]]);
+    expect([found(dir).verdict, found(dir).problems]).toEqual(['revoked', []]);
   });
 
-  // The inventory lists the surviving principal as `(revoked …)` although no Deny covers it: the reviewer reads it as revoked.
-  // Known open finding (issue 19 closing note): test.failing until fixed, then flip to test.
-  test.failing('GIVEN the same role WHEN inventoried THEN the principal no Deny covers is not marked revoked', () => {
-    const role = inventoryOf(dir).identities.find((r) => r.id === 'aws:role:payments-deploy')!;
-    const deployer = role.trustedSubjects.find((s) => s.text.includes('deployer'))!;
-    expect(deployer.text).toBe(`aws ${DEPLOYER}`);
+  // Fixed finding: the inventory listed the surviving principal as `(revoked …)` although no Deny covered it.
+  test('GIVEN the role with the narrowed Deny WHEN inventoried THEN the principal no Deny covers is not marked revoked; the OIDC subject is', () => {
+    const subjects = (d: string) => inventoryOf(d).identities.find((r) => r.id === 'aws:role:payments-deploy')!.trustedSubjects.map((s) => s.text);
+    expect(subjects(narrowedDir)).toEqual([
+      `aws ${DEPLOYER}`,
+      `oidc token.actions.githubusercontent.com sub=repo:acme/payments-api:ref:refs/heads/main aud=sts.amazonaws.com repository_id=86301532 (revoked ${MOMENT})`,
+    ]);
+    expect(subjects(dir)[0]).toBe(`aws ${DEPLOYER} (revoked ${MOMENT})`);
   });
 
-  test('held: the inventory warns that the tagged role still admits an assumption', () => {
-    expect(inventoryOf(dir).warnings.some((w) => /is tagged keyless:revoked=2026-12-03T10:15:00Z but its trust still admits an assumption/.test(w))).toBe(true);
+  test('held: the inventory warns that the narrowed role still admits an assumption, and not when the Deny covers every principal', () => {
+    const warned = (d: string) => inventoryOf(d).warnings.filter((w) => /is tagged keyless:revoked=2026-12-03T10:15:00Z but its trust still admits an assumption/.test(w));
+    expect([warned(narrowedDir).length, warned(dir).length]).toEqual([1, 0]);
   });
 });
 
@@ -124,19 +139,18 @@ describe('GCP: a revoked GKE identity with direct access', () => {
   new StorageBucketIamMember(gcp, 'UserGrant', { bucket: 'acme-artifacts', role: 'roles/storage.objectViewer', member: gke.member });
   const dir = write(undefined, { gcp: tfJson(gcp) });
 
-  // With direct access nothing carries the revocation marker (workload-identity.ts writes it only into the Google service
-  // account's description): the inventory's `revokedIdentities` misses the identity, so the incident review cannot see it.
-  // Known open finding (issue 19 closing note): test.failing until fixed, then flip to test.
-  test.failing('GIVEN the revoked identity WHEN inventoried THEN it is listed as revoked, when and why', () => {
+  // Fixed finding: with direct access nothing carried the revocation marker (it was written only into the Google service
+  // account's description), so `revokedIdentities` missed the identity. A terraform_data marker now names the principal.
+  test('GIVEN the revoked identity WHEN inventoried THEN it is listed as revoked, when and why', () => {
     const inventory = inventoryOf(dir);
     expect(inventory.metrics.revokedIdentities.count).toBe(1);
     const principal = inventory.identities.find((r) => r.id.endsWith('/subject/ns/payments/sa/api'))!;
     expect(principal.revoked).toEqual({ at: MOMENT, reason: REVOKED.reason });
   });
 
-  // verify reports the surviving binding of the revoked principal `sound`, with the legitimate pod admitted: no sign of the revocation.
-  // Known open finding (issue 19 closing note): test.failing until fixed, then flip to test.
-  test.failing('GIVEN the revoked identity WHEN verified THEN its surviving binding is not reported sound', () => {
+  // Fixed finding: verify reported the surviving binding of the revoked principal `sound`; the marker now revokes its trusts (`broken` while a
+  // grant outside Keyless still admits the pod).
+  test('GIVEN the revoked identity WHEN verified THEN its surviving binding is not reported sound', () => {
     const report = verify(readSynthesizedOutput([dir]));
     const trust = report.trusts.find((t) => t.id.startsWith('gcp:gke:acme-payments-prod.svc.id.goog[payments/api]'))!;
     expect(trust.verdict).not.toBe('sound');
@@ -166,8 +180,7 @@ describe('Azure: a role assignment made with principalId survives the revocation
 
   // Only assignRole's assignments are withheld; one made with `principalId` stays and keeps working for the Entra tokens
   // already issued (about 24 hours), undocumented on the prop, and the inventory reports the identity revoked with no warning.
-  // Known open finding (issue 19 closing note): test.failing until fixed, then flip to test.
-  test.failing('GIVEN the revoked identity still assigned Contributor WHEN inventoried THEN a warning names the surviving assignment', () => {
+  test('GIVEN the revoked identity still assigned Contributor WHEN inventoried THEN a warning names the surviving assignment', () => {
     const inventory = inventoryOf(dir);
     expect(inventory.identities.find((r) => r.id === 'azure:user-assigned-identity:rg-identity/payments-deploy')!.revoked).toEqual({ at: MOMENT, reason: REVOKED.reason });
     expect(inventory.warnings.filter((w) => /revoked/.test(w) && /Contributor|role assignment/.test(w))).toHaveLength(1);
