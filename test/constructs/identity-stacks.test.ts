@@ -32,6 +32,29 @@ describe('IdentityStacks', () => {
     expect([...federated]).toEqual([JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::123456789012:oidc-provider/${ISSUER.replace('https://', '')}`]] })]);
   });
 
+  test('budgets what each identity actually adds (detection rule, grant policy, revoked policy), whatever it reserves', () => {
+    const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });
+    const stacks = new IdentityStacks(app, 'identities', { env: { account: '123456789012', region: 'eu-west-1' }, maxResourcesPerStack: 40 });
+    for (let i = 0; i < 60; i++) {
+      // Each reserves one resource, but takes its role, its detection rule and the policy of a grant added after it;
+      // from the 30th on, a revoked identity also takes its `keyless-revoked` policy.
+      const identity = new WorkloadIdentity(stacks.stackFor(1), `w${i}`, {
+        name: `workload-${String(i).padStart(3, '0')}`,
+        ownership: OWNERSHIP,
+        serviceAccount: { namespace: 'bench', name: `svc-${i}` },
+        eks: { kind: 'irsa', issuerUrl: ISSUER },
+        ...(i >= 30 ? { revoked: { sessionsIssuedBefore: '2026-11-22T10:00:00Z', reason: 'INC-4711 token leaked' } } : {}),
+      });
+      identity.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::data/${i}/*`] }));
+    }
+    const counts = stacks.stacks.map((s) => Object.keys(Template.fromStack(s).toJSON().Resources).length);
+    // Before: one resource budgeted per identity, 39 identities (118 resources) in the first stack. Now: the provider
+    // and 13 identities of 3; 13 of 3 (1 resource budgeted for the provider in each stack); 4 of 3, then the first
+    // revoked identity (budgeted 3, counted 4 once built) and 5 more of 4; then 9 of 4 per stack.
+    expect(counts).toEqual([40, 39, 36, 36, 36, 24]);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(40);
+  });
+
   test('a stack over the CloudFormation limit fails synthesis with the fix', () => {
     const app = new cdk.App();
     const stacks = new IdentityStacks(app, 'identities', { maxResourcesPerStack: 10 });

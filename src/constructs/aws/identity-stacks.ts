@@ -24,15 +24,26 @@ export interface IdentityStacksProps {
 
 /**
  * Spreads identities over as many stacks as CloudFormation's limits need: `stackFor(n)` returns a stack with room
- * for `n` more resources, starting `ID-2`, `ID-3`… as the previous ones fill. Every stack also checks at synthesis
- * that it holds at most 500 resources.
+ * for `n` more resources, starting `ID-2`, `ID-3`… as the previous ones fill. The budget counts what each identity
+ * actually adds: on every call, the resources added to the stack since the previous call (the last identity with its
+ * role, policies, detection rule, revoked policy, association…, and anything added beside it) are counted, and the
+ * next identity is assumed to need at least as many as the largest one so far, so that a reservation smaller than
+ * what the features add cannot push a stack towards the 500-resource limit. Every stack also checks at synthesis
+ * that it holds at most 500 resources (resources added later to an earlier identity are counted only there).
  */
 export class IdentityStacks {
   /** The stacks, in order. */
   public readonly stacks: cdk.Stack[] = [];
   /** The per-stack budget. */
   public readonly maxResourcesPerStack: number;
-  private readonly reserved: number[] = [];
+  /** Per stack: the resources counted in it, plus the reservation of its latest identity (not yet counted). */
+  private readonly used: number[] = [];
+  /** Per stack: how many of its children have been counted. */
+  private readonly countedChildren: number[] = [];
+  /** The reservation of the latest call, not yet counted. */
+  private pending = 0;
+  /** The most resources one reservation turned out to take (the shared OIDC provider aside). */
+  private largestReservation = 0;
 
   constructor(private readonly scope: Construct, private readonly id: string, private readonly props: IdentityStacksProps = {}) {
     const ctx = { path: scope.node.path ? `${scope.node.path}/${id}` : id, today: '' };
@@ -60,7 +71,10 @@ export class IdentityStacks {
     }
   }
 
-  /** A stack with room for `resources` more resources (reserved by this call). */
+  /**
+   * A stack with room for `resources` more resources, or for as many as the largest identity so far took if that is
+   * more (reserved by this call; counted, once the next call comes, as what was actually added).
+   */
   public stackFor(resources = 1): cdk.Stack {
     if (!Number.isInteger(resources) || resources < 1 || resources > this.maxResourcesPerStack - 1) {
       fail({
@@ -71,8 +85,11 @@ export class IdentityStacks {
         fix: 'reserve the resources one identity needs, e.g. `stackFor(3)` for a role, its policy and its association',
       });
     }
+    this.countLatest();
+    // The next identity takes at least what it reserves, and at least what the largest identity so far took.
+    const needed = Math.max(resources, this.largestReservation);
     const last = this.stacks.length - 1;
-    if (last < 0 || this.reserved[last] + resources > this.maxResourcesPerStack) {
+    if (last < 0 || this.used[last] + needed > this.maxResourcesPerStack) {
       const stack = new cdk.Stack(this.scope, this.stacks.length === 0 ? this.id : `${this.id}-${this.stacks.length + 1}`, {
         ...this.props.stackProps, env: this.props.env,
       });
@@ -85,9 +102,32 @@ export class IdentityStacks {
         },
       });
       this.stacks.push(stack);
-      this.reserved.push(1); // the shared OIDC provider of the stack's identities
+      this.used.push(1); // the shared OIDC provider of the stack's identities
+      this.countedChildren.push(0);
     }
-    this.reserved[this.reserved.length - 1] += resources;
+    this.used[this.used.length - 1] += needed;
+    this.pending = needed;
     return this.stacks[this.stacks.length - 1];
+  }
+
+  /**
+   * Replaces the latest reservation by the resources actually added to the latest stack since (its new children's
+   * subtrees: linear over all calls), and remembers the largest reservation.
+   */
+  private countLatest(): void {
+    const last = this.stacks.length - 1;
+    if (last < 0) return;
+    const children = this.stacks[last].node.children;
+    let added = 0;
+    for (const child of children.slice(this.countedChildren[last])) {
+      for (const node of child.node.findAll()) {
+        // The account's OIDC provider is shared by the stack's identities, and budgeted for when the stack starts.
+        if (CfnResource.isCfnResource(node) && node.cfnResourceType !== 'AWS::IAM::OIDCProvider') added += 1;
+      }
+    }
+    this.countedChildren[last] = children.length;
+    this.used[last] += added - this.pending;
+    this.pending = 0;
+    this.largestReservation = Math.max(this.largestReservation, added);
   }
 }
