@@ -77,7 +77,12 @@ function stateOf(evidence: Evidence | undefined): string {
  * Reads revocations and detections onto the drafts (after every cloud's reader ran: an AWS role's permissions, which
  * hold the session-revoking policy, come from several resources).
  */
-export function readDetectionsAndRevocations(resources: readonly NeutralResource[], drafts: Drafts, index: TerraformIndex): void {
+export function readDetectionsAndRevocations(
+  resources: readonly NeutralResource[], drafts: Drafts, index: TerraformIndex, relativeFile: (file: string) => string = (file) => file,
+): void {
+  // Where a detection was found, as the `detections` attribute writes it: the file relative to the directory given, so
+  // that two checkouts of one output (the base and head of a pull request, in directories of different names) agree.
+  const at = (resource: NeutralResource): string => `${relativeFile(resource.file)}:${resource.id}`;
   const bySource = new Map<string, RecordDraft>();
   for (const [, draft] of drafts.entries()) if (draft.defined) bySource.set(`${draft.file}:${draft.resource}`, draft);
   const evidence = new Map<RecordDraft, Evidence>();
@@ -195,7 +200,7 @@ export function readDetectionsAndRevocations(resources: readonly NeutralResource
       const problem = stsPatternProblem(pattern) ?? eventRuleProblem(rule);
       for (const draft of named) {
         if (problem) of(draft).broken.push(`rule ${rule.id} ${problem}`);
-        else of(draft).watched.add(sourceOf(rule));
+        else of(draft).watched.add(at(rule));
       }
     }
   }
@@ -262,7 +267,7 @@ export function readDetectionsAndRevocations(resources: readonly NeutralResource
     if (named.size === 0) continue;
     const problem = p.enabled === false ? 'is disabled'
       : asList<unknown>(p.notification_channels).length === 0 ? 'has no notification channel' : undefined;
-    const sources = [sourceOf(policy), ...used.map(sourceOf)];
+    const sources = [at(policy), ...used.map(at)];
     for (const draft of named) {
       if (problem) of(draft).broken.push(`alert policy ${policy.id} ${problem}`);
       else sources.forEach((s) => of(draft).watched.add(s));
@@ -282,7 +287,7 @@ export function readDetectionsAndRevocations(resources: readonly NeutralResource
       : !readsSignIns ? `does not query ${AZURE_MANAGED_IDENTITY_SIGNIN_TABLE}, where managed identity sign-ins are logged` : undefined;
     for (const draft of named) {
       if (problem) of(draft).broken.push(`query rule ${rule.id} ${problem}`);
-      else of(draft).watched.add(sourceOf(rule));
+      else of(draft).watched.add(at(rule));
     }
   }
 

@@ -59,8 +59,9 @@ export function buildInventory(input: Pick<InventoryInput, 'resources' | 'files'
   awsRecords(input.resources, drafts, index);
   gcpRecords(input.resources, drafts, index, input.googleProject ?? ((r) => input.defaultGoogleProject?.(r.file)));
   azureRecords(input.resources, drafts, index);
-  readDetectionsAndRevocations(input.resources, drafts, index);
-  const serviceAccounts = kubernetesRecords(input.resources, drafts, input.relativeFile ?? ((file) => file));
+  const relativeFile = input.relativeFile ?? ((file: string) => file);
+  readDetectionsAndRevocations(input.resources, drafts, index, relativeFile);
+  const serviceAccounts = kubernetesRecords(input.resources, drafts, relativeFile);
   const repositorySides = input.repositorySides ?? [];
   const sideWarnings = recordBothSides(drafts, {
     serviceAccounts,

@@ -74,11 +74,11 @@ describe('azure inventory: an alert is credited to the identity it watches', () 
     expect(alerts).toEqual(['A_Detections_EA1FD2E6', 'B_Detections_043B1042']);
     // Both alerts carry the same tag: only their queries' references tell the identities apart.
     expect(Object.values(tfResources(json, 'azurerm_monitor_scheduled_query_rules_alert_v2')).map((a: any) => a.tags['keyless-identity'])).toEqual(['payments-deploy', 'payments-deploy']);
-    const { inventory, file } = inventoryOfStack(json);
+    const { inventory } = inventoryOfStack(json);
     expect(detections(inventory, 'azure:user-assigned-identity:rg-a/payments-deploy'))
-      .toBe(`watched: ${file}:azurerm_monitor_scheduled_query_rules_alert_v2.A_Detections_EA1FD2E6`);
+      .toBe('watched: azure/cdk.tf.json:azurerm_monitor_scheduled_query_rules_alert_v2.A_Detections_EA1FD2E6');
     expect(detections(inventory, 'azure:user-assigned-identity:rg-b/payments-deploy'))
-      .toBe(`watched: ${file}:azurerm_monitor_scheduled_query_rules_alert_v2.B_Detections_043B1042`);
+      .toBe('watched: azure/cdk.tf.json:azurerm_monitor_scheduled_query_rules_alert_v2.B_Detections_043B1042');
     expect(inventory.warnings).toEqual([]);
   });
 

@@ -83,7 +83,8 @@ describe('inventory of the synthesized examples', () => {
     ]);
     expect(record('aws:role:checkout-api').attributes).toEqual({
       // Tier 2: detections are off unless asked for (core/detections.ts); the example asks (every example identity is watched).
-      detections: 'watched: aws/team-checkout-aws.template.json:ServicecheckoutapiDetections4E98CE67',
+      // Where the detection is, relative to the directory given (out/aws here).
+      detections: 'watched: team-checkout-aws.template.json:ServicecheckoutapiDetections4E98CE67',
       podIdentity: 'prod-eu/checkout-api/checkout-api',
       // The association names the cluster, not a chart: the checkout-api/checkout-api of the EKS chart (no cloud annotation).
       admissionPolicy: 'emitted: keyless-checkout-api.checkout-api (ServiceAccount team-checkout-eks/checkout-api/checkout-api)',
@@ -172,10 +173,10 @@ describe('inventory of the synthesized examples', () => {
     expect(sides.metrics.bothSides).toEqual({ complete: 29, total: 29, ratio: 1, incompleteIds: [] });
     // The whole out dir reads the same records (its ci/ files are not identity output).
     const whole = buildInventory(readInventoryInput([out]), { today: TODAY });
-    // Detection resources are named by file label, which starts with the directory given (out/aws/… here, aws/… above).
-    const outLabel = `${path.basename(out)}/`;
+    // Detection resources are named by their file relative to the directory given (aws/… here, … above): drop the
+    // first directory of each.
     const relabel = (attributes: Record<string, string>) => (attributes.detections === undefined ? attributes
-      : { ...attributes, detections: attributes.detections.split(outLabel).join('') });
+      : { ...attributes, detections: attributes.detections.replace(/(^watched: |, )[^/,: ]+\//g, '$1') });
     expect(whole.identities.map((r) => [r.id, relabel({ ...r.attributes })])).toEqual(sides.identities.map((r) => [r.id, r.attributes]));
     expect(whole.sources.filter((s) => s.file.startsWith(`${path.basename(out)}/ci/`))).toEqual([{ file: `${path.basename(out)}/ci/manifest.json`, format: 'repository-side' }]);
   });
