@@ -162,12 +162,21 @@ export function recordBothSides(drafts: Drafts, input: BothSidesInput): string[]
   }
   const bound = new Set(input.serviceAccounts.filter((a) => a.bindings.length > 0 || a.declared).map((a) => a.id));
   if (input.kubernetesRead) {
+    // The ServiceAccounts by namespace and name, in input order: one lookup per trusted account instead of a scan of
+    // every ServiceAccount (identities x ServiceAccounts).
+    const byName = new Map<string, ServiceAccountSide[]>();
+    for (const a of input.serviceAccounts) {
+      const key = `${a.namespace}\0${a.name}`;
+      const list = byName.get(key);
+      if (list === undefined) byName.set(key, [a]);
+      else list.push(a);
+    }
     for (const [, draft] of entries.filter(([, d]) => d.cloud !== 'kubernetes')) {
       const trusted = trustedServiceAccounts(draft.subjects, draft.attributes);
       if (trusted.length === 0) continue;
       const values: string[] = [];
       for (const account of trusted) {
-        const accounts = input.serviceAccounts
+        const accounts = (byName.get(`${account.namespace}\0${account.name}`) ?? [])
           .filter((a) => a.namespace === account.namespace && a.name === account.name && bindsTo(a, draft, account.via));
         if (accounts.length === 0) values.push(`missing: no ServiceAccount ${account.namespace}/${account.name} bound to it in the Kubernetes output`);
         for (const a of accounts) {
