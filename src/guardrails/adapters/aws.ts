@@ -55,9 +55,10 @@ export class KeylessPolicyValidation implements IPolicyValidationPluginBeta1 {
 function stackResources(scope: IConstruct): NeutralResource[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Stack: StackClass } = require('aws-cdk-lib/core') as typeof import('aws-cdk-lib/core');
-  // `_toCloudFormation` is aws-cdk-lib's own renderer, used by its synthesizers.
+  // `_toCloudFormation` is aws-cdk-lib's own renderer, used by its synthesizers; it returns the template resolved
+  // (stack.js: each element's fragment and the merged template go through `stack.resolve`).
   return scope.node.findAll().filter((c): c is Stack => StackClass.isStack(c)).flatMap((stack) =>
-    cloudFormationResources(stack.resolve((stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation()), `${stack.artifactId}.template.json`));
+    cloudFormationResources((stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation(), `${stack.artifactId}.template.json`));
 }
 
 /**
