@@ -137,6 +137,7 @@ export function azureRecords(resources: readonly NeutralResource[], drafts: Draf
       granted: false,
       mode: marker.mode,
       principal: marker.principalId,
+      roleDefinition: index.resolve(r.file, marker.roleDefinitionId),
       role: roleOf(r.file, { role_definition_id: marker.roleDefinitionId }, index),
       scope: marker.scope,
       end: marker.expires,
@@ -152,6 +153,7 @@ function pimAssignment(r: NeutralResource, drafts: Drafts, index: TerraformIndex
     granted: true,
     mode: r.type === 'azurerm_pim_eligible_role_assignment' ? 'eligible' : 'active',
     principal: index.resolve(r.file, p.principal_id),
+    roleDefinition: index.resolve(r.file, p.role_definition_id),
     role: roleOf(r.file, p, index),
     scope: index.resolve(r.file, p.scope),
     end: p.schedule?.expiration?.end_date_time,
@@ -159,14 +161,27 @@ function pimAssignment(r: NeutralResource, drafts: Drafts, index: TerraformIndex
   });
 }
 
+/**
+ * The name of a PIM assignment's record: `PRINCIPAL/ROLE_GUID/SCOPE…` (the scope, an ARM id, keeps its slashes). A role
+ * assignment is one principal, one role and one scope ("Understand Azure role assignments":
+ * https://learn.microsoft.com/en-us/azure/role-based-access-control/role-assignments), so a principal's two
+ * assignments are two records, and a revoked one (its marker records the same three) is never merged into a live one.
+ */
+function pimName(principal: string, roleDefinition: string, scope: string): string {
+  const guid = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i.exec(roleDefinition)?.[1]?.toLowerCase();
+  return `${principal}/${guid ?? roleDefinition}${scope.startsWith('/') ? '' : '/'}${scope}`;
+}
+
 /** The record of a PIM assignment, rendered (pimAssignment, `granted`) or revoked (its marker): `r` defines it. */
 function pimRecord(
   r: NeutralResource, drafts: Drafts,
-  fields: { granted: boolean; mode: 'eligible' | 'active'; principal: string; role: string; scope: string; end: unknown; justification: unknown },
+  fields: {
+    granted: boolean; mode: 'eligible' | 'active'; principal: string; roleDefinition: string; role: string; scope: string; end: unknown; justification: unknown;
+  },
 ): void {
   const { mode, principal, role, scope, end } = fields;
   const source = sourceOf(r);
-  const draft = drafts.get('azure', 'pim-assignment', principal, r, true);
+  const draft = drafts.get('azure', 'pim-assignment', pimName(principal, fields.roleDefinition, scope), r, true);
   draft.breakGlass = true;
   draft.credentialType = 'human-break-glass';
   const until = typeof end === 'string' ? [untilCondition(end)] : [];

@@ -40,7 +40,6 @@ export function gcpRecords(
     emails: new Map(),
     providers: [],
   };
-  revokedPrincipals(resources, drafts);
   serviceAccounts(ctx);
   workloadIdentityProviders(ctx);
   pamEntitlements(ctx);
@@ -48,6 +47,8 @@ export function gcpRecords(
     drafts.warnings.push(`${sourceOf(r)}: ${r.type} (an authoritative policy document) is not read: its members are not in the inventory`);
   }
   for (const r of ctx.google.filter((x) => /^google_.+_iam_(member|binding)$/.test(x.type))) iamGrant(ctx, r);
+  // After the grants: a marker never revokes a break-glass record that a live binding or entitlement defines.
+  revokedPrincipals(resources, drafts);
   // A revoked GKE principal (direct access) has nothing between it and a grant Keyless did not render: say which remain.
   for (const [id, draft] of drafts.entries()) {
     if (draft.cloud !== 'gcp' || draft.kind !== 'principal' || draft.revoked === undefined || draft.permissions.length === 0) continue;
@@ -251,6 +252,11 @@ function principal(ctx: GcpContext, member: string, r: NeutralResource, grant: (
  * ownership and revocation of its description: a GKE principal with direct access (`gcp:principal:…`), a break-glass
  * PAM entitlement (`gcp:pam-entitlement:PROJECT/ID`) or its conditional bindings (`gcp:break-glass-binding:MEMBER`,
  * one per member). The members stay listed as subjects; no role is left to list.
+ *
+ * A break-glass record is keyed by member (a binding names no entitlement), so one member's live access and revoked
+ * access are one record: when a live grant (a binding, an entitlement with the same id) already holds a role there,
+ * the record is not read revoked (it would hide a role still held, and count as revoked), and a warning names the
+ * revoked access and the grants that remain. Read after the grants (gcpRecords) so that they are known.
  */
 function revokedPrincipals(resources: readonly NeutralResource[], drafts: Drafts): void {
   for (const r of resources) {
@@ -260,9 +266,21 @@ function revokedPrincipals(resources: readonly NeutralResource[], drafts: Drafts
     const breakGlass = gcpRevokedBreakGlassMarker(input);
     const marked: Array<[RecordDraft, string[]]> = [];
     if (gke) marked.push([drafts.get('gcp', 'principal', gke.principal, r, true), [gke.principal]]);
-    if (breakGlass?.mode === 'privileged-access-manager') marked.push([drafts.get('gcp', 'pam-entitlement', breakGlass.entitlement, r, true), breakGlass.members]);
-    if (breakGlass?.mode === 'conditional-binding') breakGlass.members.forEach((m) => marked.push([drafts.get('gcp', 'break-glass-binding', m, r, true), [m]]));
     const description = (gke ?? breakGlass)?.description;
+    const breakGlassRecord = (kind: 'pam-entitlement' | 'break-glass-binding', name: string, members: string[]) => {
+      const live = drafts.find('gcp', kind, name);
+      if (!live || live.permissions.length === 0) {
+        marked.push([drafts.get('gcp', kind, name, r, true), members]);
+        return;
+      }
+      const revoked = gcpRevocation(description);
+      const when = revoked ? ` (${revoked.at}: ${revoked.reason})` : '';
+      const grants = [...new Set(live.permissions.map((p) => `${p.text} (${p.source})`))].sort().join(', ');
+      drafts.warnings.push(`${Drafts.id('gcp', kind, name)}: ${sourceOf(r)} revokes the break-glass access ${breakGlass!.entitlement}${when}, `
+        + `but the record still holds ${grants}: it is not read revoked; remove any of these grants that belongs to the revoked access`);
+    };
+    if (breakGlass?.mode === 'privileged-access-manager') breakGlassRecord('pam-entitlement', breakGlass.entitlement, breakGlass.members);
+    if (breakGlass?.mode === 'conditional-binding') breakGlass.members.forEach((m) => breakGlassRecord('break-glass-binding', m, [m]));
     for (const [draft, members] of marked) {
       draft.ownership = ownershipFrom(decodeOwnershipDescription(description));
       draft.revoked = gcpRevocation(description);

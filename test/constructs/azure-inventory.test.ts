@@ -162,7 +162,8 @@ describe('azure inventory: a revoked break-glass assignment', () => {
     justification: 'INC-4711 database restore runbook',
     expires: '2026-12-15',
   };
-  const ID = 'azure:pim-assignment:9b2c4d6e-8f10-4a2b-9c3d-5e7f9a1b3c5d';
+  // One record per assignment: principal, role definition (its GUID) and scope.
+  const ID = 'azure:pim-assignment:9b2c4d6e-8f10-4a2b-9c3d-5e7f9a1b3c5d/8e3af657-a8ff-443c-a75c-2fe8c4bcb635/subscriptions/00000000-0000-0000-0000-000000000000';
   const recordOf = (withRevocation: boolean) => {
     const stack = tfStack();
     new BreakGlassAssignment(stack, 'BreakGlass', withRevocation ? { ...props, revoked } : props);

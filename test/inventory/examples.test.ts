@@ -9,6 +9,9 @@ import { writeInventory } from '../../src/inventory/write';
 import { synthesizedExamples } from '../helpers/examples';
 
 const TODAY = '2026-11-22';
+/** The example's Azure break-glass assignment: one record per principal, role definition (GUID) and scope. */
+const AZURE_PIM = 'azure:pim-assignment:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8'
+  + '/subscriptions/3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c/resourceGroups/rg-payments-aks';
 const GITHUB = 'oidc token.actions.githubusercontent.com';
 /** payments-api's immutable subject head (its tokens carry the owner and repository ids). */
 const IMMUTABLE = 'repo:acme@1342004/payments-api@86301532';
@@ -130,8 +133,8 @@ describe('inventory of the synthesized examples', () => {
       'gcp group:sre-oncall@example.com (approval by group:security-oncall@example.com, justification required)',
     ]);
     expect(permissions('gcp:pam-entitlement:acme-payments-prod/payments-gke-break-glass')).toEqual(['roles/container.admin on project acme-payments-prod when until 2027-01-31T00:00:00Z']);
-    expect(subjects('azure:pim-assignment:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d')).toEqual(['azure 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d (pim eligible, until 2027-01-31T00:00:00Z)']);
-    for (const id of ['aws:role:payments-break-glass', 'gcp:pam-entitlement:acme-payments-prod/payments-gke-break-glass', 'azure:pim-assignment:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d']) {
+    expect(subjects(AZURE_PIM)).toEqual(['azure 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d (pim eligible, until 2027-01-31T00:00:00Z)']);
+    for (const id of ['aws:role:payments-break-glass', 'gcp:pam-entitlement:acme-payments-prod/payments-gke-break-glass', AZURE_PIM]) {
       expect(record(id)).toMatchObject({ credentialType: 'human-break-glass', privileged: true, ownership: { expires: '2027-01-31' } });
     }
   });
@@ -186,7 +189,7 @@ describe('inventory of the synthesized examples', () => {
     expect(m.staticCredentialRatio.static).toBe(0);
     expect(m.wildcardCount).toEqual({ trust: 0, permissions: 0, total: 0 });
     expect(m.privilegedIdentities.ids).toEqual([
-      'aws:role:payments-break-glass', 'azure:pim-assignment:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', 'gcp:pam-entitlement:acme-payments-prod/payments-gke-break-glass',
+      'aws:role:payments-break-glass', AZURE_PIM, 'gcp:pam-entitlement:acme-payments-prod/payments-gke-break-glass',
     ]);
     expect(m.identities.referenced).toBe(0);
     // PAM entitlements carry no labels or description: the output does not say who owns it.
