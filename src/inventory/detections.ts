@@ -265,7 +265,8 @@ export function readDetectionsAndRevocations(
     }
     labelled.forEach((d) => named.add(d));
     if (named.size === 0) continue;
-    const problem = p.enabled === false ? 'is disabled'
+    const enabled = terraformEnabled(index, policy.file, p.enabled);
+    const problem = enabled !== true ? enabledProblem(p.enabled, enabled)
       : asList<unknown>(p.notification_channels).length === 0 ? 'has no notification channel' : undefined;
     const sources = [at(policy), ...used.map(at)];
     for (const draft of named) {
@@ -283,7 +284,8 @@ export function readDetectionsAndRevocations(
     const groups = asList<any>(p.action).flatMap((a) => asList<unknown>(a?.action_groups));
     // Managed identity sign-ins are only in this table (core/detections/azure.ts): a query of another table never sees one.
     const readsSignIns = asList<any>(p.criteria).some((c) => typeof c?.query === 'string' && SIGNIN_TABLE_TOKEN.test(c.query));
-    const problem = p.enabled === false ? 'is disabled' : groups.length === 0 ? 'has no action group'
+    const enabled = terraformEnabled(index, rule.file, p.enabled);
+    const problem = enabled !== true ? enabledProblem(p.enabled, enabled) : groups.length === 0 ? 'has no action group'
       : !readsSignIns ? `does not query ${AZURE_MANAGED_IDENTITY_SIGNIN_TABLE}, where managed identity sign-ins are logged` : undefined;
     for (const draft of named) {
       if (problem) of(draft).broken.push(`query rule ${rule.id} ${problem}`);
@@ -292,6 +294,28 @@ export function readDetectionsAndRevocations(
   }
 
   for (const [draft, e] of evidence) draft.detections = stateOf(e);
+}
+
+/**
+ * An alert's `enabled` as Terraform reads it (both `google_monitoring_alert_policy` and
+ * `azurerm_monitor_scheduled_query_rules_alert_v2` default to true when it is absent). Terraform converts a string
+ * where a bool is expected: "true" / "false" (https://developer.hashicorp.com/terraform/language/functions/tobool),
+ * and, as terraform 1.11 reads them (checked offline: an outputs-only configuration), "1" / "0" and the templates
+ * `${true}` / `${false}` (a JSON string is a template). Anything else (a variable, an expression, a reference to an
+ * attribute that is not a literal string) is not known from the output: undefined, and the alert is not credited.
+ */
+function terraformEnabled(index: TerraformIndex, file: string, value: unknown): boolean | undefined {
+  if (value === undefined || value === null) return true;
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return undefined;
+  const text = index.resolve(file, value);
+  const literal = /^\$\{\s*(true|false)\s*\}$/.exec(text)?.[1] ?? text;
+  return literal === 'true' || literal === '1' ? true : literal === 'false' || literal === '0' ? false : undefined;
+}
+
+/** Why an alert whose `enabled` is not true (terraformEnabled) does not count. */
+function enabledProblem(value: unknown, enabled: false | undefined): string {
+  return enabled === false ? 'is disabled' : `has \`enabled\` ${oneLine(safeJson(value))} that the output does not determine to be true`;
 }
 
 /** A GCP project id given literally (not an unresolved reference), or undefined. */
