@@ -267,7 +267,8 @@ export function readDetectionsAndRevocations(
     if (named.size === 0) continue;
     const enabled = terraformEnabled(index, policy.file, p.enabled);
     const problem = enabled !== true ? enabledProblem(p.enabled, enabled)
-      : asList<unknown>(p.notification_channels).length === 0 ? 'has no notification channel' : undefined;
+      : used.map((m) => disabledMetricProblem(index, m)).find((x) => x !== undefined)
+        ?? (asList<unknown>(p.notification_channels).length === 0 ? 'has no notification channel' : undefined);
     const sources = [at(policy), ...used.map(at)];
     for (const draft of named) {
       if (problem) of(draft).broken.push(`alert policy ${policy.id} ${problem}`);
@@ -305,12 +306,30 @@ export function readDetectionsAndRevocations(
  * attribute that is not a literal string) is not known from the output: undefined, and the alert is not credited.
  */
 function terraformEnabled(index: TerraformIndex, file: string, value: unknown): boolean | undefined {
-  if (value === undefined || value === null) return true;
+  return value === undefined || value === null ? true : terraformBool(index, file, value);
+}
+
+/** A bool argument as Terraform reads it (terraformEnabled), or undefined when the output does not determine it. */
+function terraformBool(index: TerraformIndex, file: string, value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
   if (typeof value !== 'string') return undefined;
   const text = index.resolve(file, value);
   const literal = /^\$\{\s*(true|false)\s*\}$/.exec(text)?.[1] ?? text;
   return literal === 'true' || literal === '1' ? true : literal === 'false' || literal === '0' ? false : undefined;
+}
+
+/**
+ * Why an alert on a `google_logging_metric` does not count when the metric is disabled: a disabled logs-based metric
+ * "does not generate any points" (LogMetric `disabled`, https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.metrics),
+ * so the alert never fires. Absent or read as false: undefined; a value the output does not determine is not credited.
+ */
+function disabledMetricProblem(index: TerraformIndex, metric: NeutralResource): string | undefined {
+  const value = attributesOf(metric).disabled;
+  if (value === undefined || value === null) return undefined;
+  const disabled = terraformBool(index, metric.file, value);
+  if (disabled === false) return undefined;
+  return disabled === true ? `alerts on logging metric ${metric.id}, which is disabled`
+    : `alerts on logging metric ${metric.id}, whose \`disabled\` ${oneLine(safeJson(value))} the output does not determine to be false`;
 }
 
 /** Why an alert whose `enabled` is not true (terraformEnabled) does not count. */
