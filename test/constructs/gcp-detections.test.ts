@@ -181,12 +181,12 @@ describe('GCP detection filters (core/detections/gcp)', () => {
 });
 
 describe('GCP detection resources', () => {
-  test('CiOidcTrust with impersonation: two metrics and two alert policies to the route, labelled', () => {
+  test('CiOidcTrust with impersonation: two metrics and two alert policies to the route, labelled (and its pool\'s one pair)', () => {
     const stack = tfStack();
     const trust = new CiOidcTrust(stack, 'Trust', { ...common, access: 'impersonation' });
     const json = tfJson(stack);
     expect(trust.detections).toEqual({ enabled: true });
-    expect(trust.detectionRules.map((d) => d.kind)).toEqual(['refused-exchange', 'foreign-impersonation']);
+    expect(trust.detectionRules.map((d) => d.kind)).toEqual(['refused-exchange', 'foreign-impersonation', 'undeclared-provider-exchange']);
     expect(trust.requiredAuditLogs).toEqual([
       { service: 'iam.googleapis.com', logType: 'ADMIN_READ' },
       { service: 'iamcredentials.googleapis.com', logType: 'ADMIN_READ' },
@@ -197,10 +197,11 @@ describe('GCP detection resources', () => {
     expect(metrics.map((m) => [m.name, m.project, m.filter]).sort()).toEqual([
       ['keyless/foreign-impersonation/payments-deploy', PROJECT, FOREIGN_FILTER],
       ['keyless/refused-exchange/ci-github/payments-deploy', PROJECT, REFUSED_FILTER],
+      ['keyless/undeclared-provider/ci-github/payments-deploy', PROJECT, trust.detectionRules[2].filter],
     ]);
     expect(metrics.find((m) => m.name.startsWith('keyless/refused'))!.metric_descriptor).toEqual({ metric_kind: 'DELTA', value_type: 'INT64', unit: '1', display_name: 'Keyless: refused token exchange for payments-deploy' });
     const policies = Object.values(tfResources(json, 'google_monitoring_alert_policy')) as any[];
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(3);
     const refused = policies.find((p) => p.user_labels['keyless-detection'] === 'refused-exchange');
     const foreign = policies.find((p) => p.user_labels['keyless-detection'] === 'foreign-impersonation');
     expect(refused.display_name).toBe('Keyless detections for payments-deploy: refused token exchange at provider payments-deploy');
@@ -238,16 +239,17 @@ describe('GCP detection resources', () => {
   test('direct access: refused exchange and foreign exchange (a subject the provider was not declared for)', () => {
     const stack = tfStack();
     const trust = new CiOidcTrust(stack, 'Trust', common);
-    expect(trust.detectionRules.map((d) => d.kind)).toEqual(['refused-exchange', 'foreign-exchange']);
+    expect(trust.detectionRules.map((d) => d.kind)).toEqual(['refused-exchange', 'foreign-exchange', 'undeclared-provider-exchange']);
     expect(trust.detectionRules[1].filter).toContain(' AND NOT (protoPayload.status.code>0) AND NOT (protoPayload.authenticationInfo.principalSubject=');
     const policies = Object.values(tfResources(tfJson(stack), 'google_monitoring_alert_policy')) as any[];
     expect(policies.map((p) => [p.user_labels['keyless-detection'], p.display_name]).sort()).toEqual([
       ['foreign-exchange', 'Keyless detections for payments-deploy: token exchange by an undeclared subject at provider payments-deploy'],
       ['refused-exchange', 'Keyless detections for payments-deploy: refused token exchange at provider payments-deploy'],
+      ['undeclared-provider-exchange', 'Keyless detections for pool ci-github: token exchange at a provider Keyless does not declare'],
     ]);
   });
 
-  test('trusts sharing a pool each watch their own provider, listed once', () => {
+  test('trusts sharing a pool each watch their own provider, listed once, and the pool once (no `providers/ID` path in its filter)', () => {
     const stack = tfStack();
     new CiOidcTrust(stack, 'A', common);
     new CiOidcTrust(stack, 'B', { ...common, name: 'payments-release', providerId: 'payments-release' });
@@ -257,6 +259,7 @@ describe('GCP detection resources', () => {
       ['keyless/foreign-exchange/ci-github/payments-release', 'payments-release'],
       ['keyless/refused-exchange/ci-github/payments-deploy', 'payments-deploy'],
       ['keyless/refused-exchange/ci-github/payments-release', 'payments-release'],
+      ['keyless/undeclared-provider/ci-github/payments-deploy', undefined],
     ]);
   });
 
@@ -330,7 +333,7 @@ describe('GCP detections: defaults, opt-out, route', () => {
     const on = new CiOidcTrust(stack, 'On', { ...common, name: 'payments-staging', providerId: 'payments-staging', ownership: { ...OWNERSHIP, tier: 3 }, detections: { enabled: true } });
     expect(off.detections).toEqual({ enabled: false });
     expect(off.detectionRules).toEqual([]);
-    expect(on.detectionRules.map((d) => d.kind)).toEqual(['refused-exchange', 'foreign-exchange']);
+    expect(on.detectionRules.map((d) => d.kind)).toEqual(['refused-exchange', 'foreign-exchange', 'undeclared-provider-exchange']);
   });
 
   test('a watched identity without a GCP route is refused', () => {

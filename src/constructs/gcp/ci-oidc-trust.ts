@@ -4,14 +4,16 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { GcpDetection, gcpIdentityMarkers, renderGcpDetections, requiredAuditLogs } from './detections';
+import { GcpDetection, gcpIdentityMarkers, renderGcpDetections, renderGcpPoolDetection, requiredAuditLogs } from './detections';
 import { CiTrustPolicy, ICiSource } from '../../core/ci/policy';
 import { IdentityDetectionsOptions, ResolvedDetections } from '../../core/detections';
 import {
   federatedSubjectPrincipal, foreignExchangeDetection, foreignImpersonationDetection, GcpDetectionSpec, GcpRequiredAuditLog, refusedExchangeDetection,
 } from '../../core/detections/gcp';
+import { fail, ValidationContext } from '../../core/errors';
 import { checkGcpPoolId, checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
 import { gcpOwnership, Ownership, resolveOwnership } from '../../core/ownership';
+import { describeValue } from '../../core/props';
 import { resolveRevocation, Revocation } from '../../core/revocation';
 import { GcpAccessMode, gcpPoolResource, gcpWorkloadIdentityProvider, resolveGcpAccessMode } from '../../core/trust/gcp';
 import { gcpServiceAccount, workloadIdentityUserBindings } from '../../core/trust/gcp-workload';
@@ -25,6 +27,14 @@ import { claimGcpPoolResource, claimGcpServiceAccountId } from '../private/uniqu
 
 // Per app (construct tree root): the pools Keyless trusts created, by project and pool id.
 const poolsByApp = appRegistry<IamWorkloadIdentityPool>();
+
+/** What the app declares in one pool: its providers (and those vouched for), and the pool's one detection. */
+interface DeclaredPool {
+  readonly providerIds: Set<string>;
+  detection?: GcpDetection;
+}
+// Per app, by project and pool id: one entry per pool, each trust adds its provider (linear in the trusts).
+const declaredPoolsByApp = appRegistry<DeclaredPool>();
 
 /**
  * How the CI job reaches GCP resources.
@@ -64,11 +74,24 @@ export interface CiOidcTrustProps {
    * next to gitlab.com, a provider pinned by name next to one pinned by id) without this trust's pins. The member is
    * therefore always this provider's own `principalSet://…/attribute.keyless_trust/PROVIDER_ID`, which only tokens
    * admitted by this provider's attribute condition carry. The rule for every other provider of the pool: leave
-   * `attribute.keyless_trust` unmapped, or map it to its own provider id (Keyless does).
+   * `attribute.keyless_trust` unmapped, or map it to its own provider id (Keyless does). Nothing enforces that rule,
+   * so a watched trust's pool is watched too: see `otherPoolProviders`.
    *
    * @default false
    */
   readonly useExistingPool?: boolean;
+  /**
+   * Providers of this trust's pool that no Keyless trust of this app declares and that you vouch for: each leaves
+   * `attribute.keyless_trust` unmapped (or maps it to its own id). Any provider of the pool that maps it to this
+   * trust's name mints this trust's `members`, so when any trust of the pool is watched, the app renders one
+   * detection per pool (on the first watched trust): a successful STS `ExchangeToken` at a provider of the pool
+   * other than the app's trusts' providers and these. The audit log names the provider, not the attributes it
+   * mapped, so a provider left out of this list alerts on every exchange. Lists of the trusts of one pool add up.
+   *
+   * @default - none: every provider of the pool but the app's trusts' alerts
+   * @see https://cloud.google.com/iam/docs/audit-logging/examples-workload-identity
+   */
+  readonly otherPoolProviders?: string[];
   /**
    * Workload identity pool provider id (4–32 characters of `[a-z0-9-]`).
    *
@@ -92,7 +115,8 @@ export interface CiOidcTrustProps {
    * trust's provider (STS `ExchangeToken` with an error status); with `direct` access, on successful exchanges there
    * by a subject (`principalSubject`, the token's `sub`) the trust does not declare (its attribute condition was
    * widened); with `impersonation`, on `GenerateAccessToken` for the service account by any principal but the
-   * declared subjects. Alerts go to the notification channels
+   * declared subjects. Once per pool (on the pool's first watched trust in the app), on successful exchanges at a
+   * provider of the pool that no trust of the app declares (see `otherPoolProviders`). Alerts go to the notification channels
    * declared once with `routeDetections(app, { gcp: { notificationChannels } })`.
    *
    * The audit logs they read are Data Access logs, off by default: enable `ADMIN_READ` for `sts.googleapis.com` and
@@ -168,7 +192,11 @@ export class CiOidcTrust extends Construct {
   public readonly trust: CiTrustPolicy;
   /** Whether the identity is watched (and, when not on tier 1, the opt-out reason). */
   public readonly detections: ResolvedDetections;
-  /** The rendered detections: refused exchange, and foreign exchange (`direct`) or foreign impersonation. Empty when off. */
+  /**
+   * The rendered detections: refused exchange, and foreign exchange (`direct`) or foreign impersonation; on the first
+   * watched trust of a pool in the app, also the pool's undeclared-provider exchange (its `filter` lists the providers
+   * declared so far; the metric's, rendered at synthesis, all of them). Empty when off.
+   */
   public readonly detectionRules: readonly GcpDetection[];
   /** The Data Access audit logs the detections read (enable them on the project; Keyless does not). */
   public readonly requiredAuditLogs: readonly GcpRequiredAuditLog[];
@@ -184,6 +212,7 @@ export class CiOidcTrust extends Construct {
     const projectNumber = checkGcpProjectNumber(props.projectNumber, ctx);
     const poolId = checkGcpPoolId(props.poolId ?? name, ctx, 'poolId');
     const providerId = checkGcpPoolId(props.providerId ?? name, ctx, 'providerId');
+    const otherPoolProviders = checkOtherPoolProviders(props.otherPoolProviders, ctx);
     this.access = resolveGcpAccessMode(props.access, props.serviceAccountId, ctx);
     this.trust = resolveCiTrust(this, props.source, ctx, this.ownership.tier);
     const decision = gcpWorkloadIdentityProvider(this.trust, { projectNumber, poolId, providerId }, ctx);
@@ -260,9 +289,21 @@ export class CiOidcTrust extends Construct {
         prefixes: prefixes.map((prefix) => federatedSubjectPrincipal(location, prefix)),
       }));
     }
-    this.detectionRules = watch.enabled
+    const rendered = watch.enabled
       ? renderGcpDetections(this, project, name, this.ownership, ctx, watch.route.notificationChannels, specs, this.revocation)
       : [];
+    // The pool: every trust declares its provider (watched or not, revoked or not); the first watched one renders the
+    // pool's detection, whose filter reads the declared providers when the stack synthesizes.
+    const declaredPools = declaredPoolsByApp(this);
+    let declared = declaredPools.get(`${project}|${poolId}`);
+    if (declared === undefined) declaredPools.set(`${project}|${poolId}`, declared = { providerIds: new Set() });
+    for (const declaredId of [providerId, ...otherPoolProviders]) declared.providerIds.add(declaredId);
+    if (watch.enabled && declared.detection === undefined) {
+      const ids = declared.providerIds;
+      declared.detection = renderGcpPoolDetection(this, project, location, this.ownership, ctx, watch.route.notificationChannels, () => [...ids]);
+      rendered.push(declared.detection);
+    }
+    this.detectionRules = rendered;
     this.requiredAuditLogs = watch.enabled ? requiredAuditLogs(specs) : [];
     // A revoked identity has no repository side: its pipeline must not log in (and would be refused).
     if (this.revocation === undefined) {
@@ -273,4 +314,19 @@ export class CiOidcTrust extends Construct {
       }));
     }
   }
+}
+
+/** `otherPoolProviders`: provider ids (`checkGcpPoolId`), deduplicated. */
+function checkOtherPoolProviders(value: unknown, ctx: ValidationContext): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    fail({
+      code: 'KL-PROP-TYPE',
+      path: ctx.path,
+      prop: 'otherPoolProviders',
+      problem: `is ${describeValue(value)}: expected a list of workload identity pool provider ids`,
+      fix: 'list the provider ids, e.g. `otherPoolProviders: ["gitlab-runners"]`, or remove the prop',
+    });
+  }
+  return [...new Set(value.map((id, i) => checkGcpPoolId(id, ctx, `otherPoolProviders[${i}]`)))];
 }

@@ -58,7 +58,7 @@ export interface GcpRequiredAuditLog {
 }
 
 /** What a detection watches. */
-export type GcpDetectionKind = 'refused-exchange' | 'foreign-exchange' | 'foreign-impersonation';
+export type GcpDetectionKind = 'refused-exchange' | 'foreign-exchange' | 'foreign-impersonation' | 'undeclared-provider-exchange';
 
 /** One decided detection: a log-based metric and what its alert policy says. */
 export interface GcpDetectionSpec {
@@ -228,6 +228,59 @@ export function foreignExchangeDetection(identity: string, location: GcpProvider
   };
 }
 
+/**
+ * Successful token exchanges at a provider of the pool that is none of the declared ones: STS `ExchangeToken` entries
+ * whose resource is a provider of the pool (`…/workloadIdentityPools/POOL/providers/ANY`, with or without the
+ * `//iam.googleapis.com/` prefix: `protoPayload.resourceName` is the provider the token is exchanged at, per the
+ * Workload Identity Federation example logs), whose status is not an error (`NOT …code>0`), at none of
+ * `declaredProviderIds`. Keyless's members are `principalSet://…/POOL/attribute.keyless_trust/NAME`, and any provider
+ * of the pool whose attribute mapping sets `attribute.keyless_trust` to `NAME` mints them: a provider created outside
+ * Keyless (`iam.workloadIdentityPoolProviders.create`) then gives its issuer's tokens every role granted to the trust,
+ * and no per-provider filter sees it. The audit log names the provider but not the attributes it mapped, so the
+ * filter cannot tell a provider that maps `keyless_trust` from one that does not: every undeclared provider fires.
+ *
+ * A refused exchange there mints nothing and is not reported.
+ *
+ * One per pool (per app that declares trusts in it): `declaredProviderIds` are all the providers the app declares
+ * in the pool, plus those the caller vouches for; `location.providerId` is the anchor (the first watched trust's
+ * provider), which names the metric. The declared ids are one RE2 alternation (`providers/(a|b)$`), never a
+ * `providers/ID` path, so the inventory credits this detection to no identity (it watches the pool).
+ */
+export function undeclaredProviderExchangeDetection(
+  location: GcpProviderLocation, declaredProviderIds: readonly string[],
+): GcpDetectionSpec {
+  const pool = gcpPoolResource(location);
+  const declared = [...new Set(declaredProviderIds)].sort().map(regexLiteral);
+  const filter: LoggingFilter = {
+    terms: [
+      clause('protoPayload.serviceName', '=', 'sts.googleapis.com'),
+      anyOf('protoPayload.methodName', STS_METHODS),
+      clause('protoPayload.resourceName', '=~', `(^|/)${regexLiteral(pool)}/providers/[^/]+$`),
+      { kind: 'none', clauses: [{ field: 'protoPayload.status.code', operator: '>', value: 0 }] },
+      { kind: 'none', clauses: [{ field: 'protoPayload.resourceName', operator: '=~', value: `(^|/)${regexLiteral(pool)}/providers/(${declared.join('|')})$` }] },
+    ],
+  };
+  return {
+    kind: 'undeclared-provider-exchange',
+    // Unique per project: the anchor (the first watched trust's provider) is unique in the pool, so two apps that
+    // declare trusts in one pool each render their own. At most 28 + 32 + 1 + 32 = 93 characters: a log-based metric's
+    // name is at most 100 (LogMetric `name`, https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.metrics).
+    metricName: `keyless/undeclared-provider/${location.poolId}/${location.providerId}`,
+    filter,
+    filterText: renderLoggingFilter(filter),
+    displayName: `Keyless detections for pool ${location.poolId}: token exchange at a provider Keyless does not declare`,
+    subject: `Keyless: token exchange at an undeclared provider of pool ${location.poolId}`,
+    documentation: [
+      `**What fired**: the Security Token Service issued a federated token at a provider of the workload identity pool \`${pool}\` that no Keyless trust of this app declares (the metric's filter lists the declared ones).`,
+      'A provider of the pool that maps `attribute.keyless_trust` to a trust\'s name mints that trust\'s members: its tokens act on every resource granted to them.',
+      '',
+      '**What to do**: `protoPayload.resourceName` in the `sts.googleapis.com` Data Access audit log entry names the provider; read its attribute mapping (`gcloud iam workload-identity-pools providers describe`).',
+      'If it maps `attribute.keyless_trust`, delete or disable it and revoke the trusts it could mint with `revoked: { sessionsIssuedBefore, reason }`; if it is legitimate and leaves `attribute.keyless_trust` unmapped, list it in `otherPoolProviders`.',
+    ].join('\n'),
+    requiredAuditLogs: [{ service: 'iam.googleapis.com', logType: 'ADMIN_READ' }, { service: 'sts.googleapis.com', logType: 'ADMIN_READ' }],
+  };
+}
+
 /** The principals declared to impersonate a service account: exact `principalSubject` values and prefixes. */
 export interface DeclaredImpersonators {
   /** Exact principals, e.g. `principal://…/subject/repo:acme/app:ref:refs/heads/main`. */
@@ -242,7 +295,8 @@ export interface DeclaredImpersonators {
  *
  * What it cannot see: principals are per pool and keyed by subject only (`principal://…/POOL/subject/SUB`), so a token
  * another provider of a shared pool exchanges for a declared subject mints a declared principal and does not fire
- * (the trust's own member, `attribute.keyless_trust`, does not admit it; only a widened binding would).
+ * (the trust's own member, `attribute.keyless_trust`, does not admit it; only a widened binding would, or a provider
+ * that maps `attribute.keyless_trust` to the trust's name, which undeclaredProviderExchangeDetection watches for).
  */
 export function foreignImpersonationDetection(
   identity: string, serviceAccountEmail: string, accountId: string, declared: DeclaredImpersonators,
