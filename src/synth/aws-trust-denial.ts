@@ -4,7 +4,7 @@
  * An explicit Deny wins over any Allow (IAM User Guide, "Policy evaluation logic"); `"Principal": "*"` and
  * `{"AWS": "*"}` cover every principal (IAM User Guide, "AWS JSON policy elements: Principal", "All principals").
  */
-import { globCovers } from './glob';
+import { globCovers, globMatches, isGlob } from './glob';
 import { asList, safeJson } from './values';
 import { AWS_ASSUME_ROLE_ACTIONS } from '../core/facts/aws-policies';
 
@@ -23,10 +23,49 @@ function principalsOf(statement: any): string[] {
 const assumeActions = (statement: any): string[] => asList<unknown>(statement?.Action).map(String)
   .filter((action) => AWS_ASSUME_ROLE_ACTIONS.some((assume) => globCovers(action, assume, true)));
 
-/** The unconditional Deny statements of a trust (a condition, `NotPrincipal` or `NotAction` may leave a gap). */
-function unconditionalDenies(statements: readonly any[]): Array<{ principals: string[]; actions: string[] }> {
-  return statements.filter((s) => s?.Effect === 'Deny' && s.Condition === undefined && s.NotPrincipal === undefined && s.NotAction === undefined)
-    .map((s) => ({ principals: principalsOf(s), actions: asList<unknown>(s.Action).map(String) }));
+/** An unconditional Deny: its principals, and its `Action` patterns, or its `NotAction` patterns (`notAction`). */
+interface UnconditionalDeny {
+  readonly principals: string[];
+  readonly actions: string[];
+  readonly notAction: boolean;
+}
+
+/** The unconditional Deny statements of a trust (a condition or `NotPrincipal` may leave a gap). */
+function unconditionalDenies(statements: readonly any[]): UnconditionalDeny[] {
+  return statements.filter((s) => s?.Effect === 'Deny' && s.Condition === undefined && s.NotPrincipal === undefined
+    && (s.Action === undefined) !== (s.NotAction === undefined))
+    .map((s) => s.NotAction !== undefined
+      ? { principals: principalsOf(s), actions: asList<unknown>(s.NotAction).map(String), notAction: true }
+      : { principals: principalsOf(s), actions: asList<unknown>(s.Action).map(String), notAction: false });
+}
+
+/** The literal characters of a glob before its first and after its last wildcard. */
+function literalEnds(pattern: string): [string, string] {
+  const first = pattern.search(/[*?]/);
+  if (first < 0) return [pattern, pattern];
+  const last = Math.max(pattern.lastIndexOf('*'), pattern.lastIndexOf('?'));
+  return [pattern.slice(0, first), pattern.slice(last + 1)];
+}
+
+/**
+ * Whether no action matches both globs (IAM action names ignore case). Sound: two globs are read as disjoint only
+ * when their literal prefixes (or suffixes) differ; any other pair may overlap.
+ */
+function actionsDisjoint(a: string, b: string): boolean {
+  if (!isGlob(b)) return !globMatches(a, b, true);
+  if (!isGlob(a)) return !globMatches(b, a, true);
+  const [[aStart, aEnd], [bStart, bEnd]] = [literalEnds(a.toLowerCase()), literalEnds(b.toLowerCase())];
+  return !(aStart.startsWith(bStart) || bStart.startsWith(aStart)) || !(aEnd.endsWith(bEnd) || bEnd.endsWith(aEnd));
+}
+
+/**
+ * Whether a Deny covers every action an action pattern of an Allow admits: one of its `Action` patterns covers it, or
+ * none of its `NotAction` patterns shares an action with it ("NotAction with Deny": every action but the ones listed is
+ * denied, IAM User Guide, "IAM JSON policy elements: NotAction",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html).
+ */
+function denyCovers(deny: UnconditionalDeny, action: string): boolean {
+  return deny.notAction ? deny.actions.every((listed) => actionsDisjoint(listed, action)) : deny.actions.some((a) => globCovers(a, action, true));
 }
 
 /** The Allow statements of a trust that admit an assumption. */
@@ -36,13 +75,14 @@ export function assumingAllows(statements: readonly any[]): any[] {
 
 /**
  * Whether one Allow statement of a trust is denied whole: each (principal, assume action) of it is covered by an
- * unconditional Deny of the trust (the same principal value or every principal, an action pattern covering it).
+ * unconditional Deny of the trust (the same principal value or every principal, an `Action` pattern covering it or a
+ * `NotAction` list leaving it out).
  */
 export function allowIsDenied(allow: any, statements: readonly any[]): boolean {
   if (allow?.NotAction !== undefined || allow?.NotPrincipal !== undefined) return false;
   const denies = unconditionalDenies(statements);
   return principalsOf(allow).every((principal) => assumeActions(allow).every((action) =>
-    denies.some((deny) => (deny.principals.includes('*') || deny.principals.includes(principal)) && deny.actions.some((a) => globCovers(a, action, true)))));
+    denies.some((deny) => (deny.principals.includes('*') || deny.principals.includes(principal)) && denyCovers(deny, action))));
 }
 
 /** Whether a trust denies every assumption it allows (and allows at least one, and has a Deny). */

@@ -16,10 +16,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as eventbridge from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cdk from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { GitHubActions, Ownership, routeDetections } from '../../src';
-import { AwsPublishTarget, CiOidcTrust, ScopedPublisherRole, WorkloadIdentity } from '../../src/constructs/aws';
+import { AwsPublishTarget, BreakGlassRole, BreakGlassRoleProps, CiOidcTrust, ScopedPublisherRole, WorkloadIdentity } from '../../src/constructs/aws';
 import { awsWebIdentityDetectionPattern } from '../../src/core/detections/aws';
 import { DETECTION_ROUTES, OWNERSHIP, TODAY } from '../helpers/synth';
 import { PAYMENTS } from '../helpers/tokens';
@@ -390,6 +395,18 @@ describe('aws detections: EventBridge quotas per default bus (account and Region
     ]);
     expect(Annotations.fromStack(a).findWarning('*', Match.stringLikeRegexp('Keyless renders'))).toEqual([]);
   });
+
+  test('GIVEN two nested stacks of an environment-agnostic parent with 15 and 15 pattern trusts WHEN a 31st is created in the parent THEN KL-DETECT-RULE-QUOTA on the parent\'s bus', () => {
+    // A nested stack is created by its parent's deployment, in the parent's account and Region (CloudFormation User Guide, "Nested stacks").
+    const app = new cdk.App({ context: { 'keyless:today': TODAY, 'keyless:detections': { aws: { topicArn: TOPIC } } } });
+    const parent = new cdk.Stack(app, 'Parent', { analyticsReporting: false });
+    const [one, two] = [new cdk.NestedStack(parent, 'One'), new cdk.NestedStack(new cdk.NestedStack(parent, 'Outer'), 'Two')];
+    for (let i = 0; i < 30; i++) trust(i < 15 ? one : two, i, true);
+    const other = new cdk.Stack(app, 'Other', { analyticsReporting: false });
+    for (let i = 0; i < 30; i++) trust(other, 100 + i, true);
+    expect(() => trust(parent, 30, true)).toThrow('[KL-DETECT-RULE-QUOTA] Parent/T30: `source` declares subject patterns, so its detection rule contains a wildcard, '
+      + 'and it is Keyless rule number 31 containing wildcards on the default event bus of the stack Parent (environment known only at deployment): ');
+  });
 });
 
 describe('aws detections: an environment-agnostic stack with one topicArn', () => {
@@ -436,6 +453,86 @@ describe('aws detections: an environment-agnostic stack with one topicArn', () =
       `[KL-DETECT-ROUTE-REGION] Agnostic/Us/Deploy: \`keyless:detections.aws\` is "arn:aws:sns:us-east-1:${ACCOUNT}:security-alerts", a topic in us-east-1, `
       + 'but the environment-agnostic stack Agnostic already pins its Region to eu-west-1 for another topic. '
       + 'Fix: give the stack an explicit `env: { account, region }` and route by Region with `topicArnsByRegion`.');
+  });
+});
+
+describe('aws detections: a break-glass alarm in an environment-agnostic stack', () => {
+  const US_TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:security-alerts`;
+  const agnostic = (context: Record<string, unknown> = {}) => new cdk.Stack(new cdk.App({ context: { 'keyless:today': TODAY, ...context } }), 'Agnostic', { analyticsReporting: false });
+  const glass = (scope: Construct, alarm: Pick<BreakGlassRoleProps, 'alarmTopic' | 'alarmTargets'>) => new BreakGlassRole(scope, 'Glass', {
+    name: 'payments-break-glass',
+    ownership: { ...OWNERSHIP, reviewBy: '2027-01-31' },
+    expires: '2027-01-31',
+    humans: [{ principalArn: `arn:aws:iam::${ACCOUNT}:user/alice`, sourceIdentity: 'alice' }],
+    statements: [new iam.PolicyStatement({ actions: ['eks:UpdateNodegroupConfig'], resources: [`arn:aws:eks:eu-west-1:${ACCOUNT}:nodegroup/payments-prod/*`] })],
+    ...alarm,
+  });
+  const regionRule = (stack: cdk.Stack) => Template.fromStack(stack).toJSON().Rules?.KeylessDetectionsRegion;
+  const assertion = (arn: string, what: string, region: string) => ({
+    Assert: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, region] },
+    AssertDescription: `Keyless detections: this stack's EventBridge rules deliver to ${arn}, ${what} in ${region}; `
+      + `EventBridge delivers to targets in the rule's own Region only, so deploy the stack to ${region} (or route by Region)`,
+  });
+
+  test('GIVEN an imported topic of eu-west-1 WHEN synthesized THEN the stack is pinned to eu-west-1 (in the top-level template for a nested stack), and cfn-lint accepts it', () => {
+    const stack = agnostic();
+    glass(stack, { alarmTopic: sns.Topic.fromTopicArn(stack, 'Alerts', TOPIC) });
+    expect(regionRule(stack)).toEqual({ Assertions: [assertion(TOPIC, 'an SNS topic', 'eu-west-1')] });
+    const parent = agnostic();
+    const nested = new cdk.NestedStack(parent, 'Nested');
+    glass(nested, { alarmTopic: sns.Topic.fromTopicArn(nested, 'Alerts', TOPIC) });
+    expect([regionRule(parent), regionRule(nested)]).toEqual([{ Assertions: [assertion(TOPIC, 'an SNS topic', 'eu-west-1')] }, undefined]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-aws-glass-'));
+    const file = path.join(dir, 'template.json');
+    fs.writeFileSync(file, JSON.stringify(Template.fromStack(stack).toJSON(), null, 1));
+    const run = spawnSync('cfn-lint', [file], { encoding: 'utf8' });
+    if (run.error) throw new Error(`cfn-lint could not run (install it: \`pip install cfn-lint\`): ${run.error.message}`);
+    expect({ status: run.status, output: `${run.stdout}${run.stderr}` }).toEqual({ status: 0, output: '' });
+  });
+
+  test('GIVEN a topic the stack creates, an event bus of another Region, or a stack with a Region WHEN synthesized THEN no pin', () => {
+    const own = agnostic();
+    glass(own, { alarmTopic: new sns.Topic(own, 'Alerts') });
+    // An event bus may be a target in another Region (EventBridge User Guide, "Sending and receiving events between AWS Regions").
+    const bus = agnostic();
+    glass(bus, { alarmTargets: [new targets.EventBus(eventbridge.EventBus.fromEventBusArn(bus, 'Central', `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/central`))] });
+    const pinned = stackIn({});
+    glass(pinned, { alarmTopic: sns.Topic.fromTopicArn(pinned, 'Alerts', TOPIC) });
+    expect([regionRule(own), regionRule(bus), regionRule(pinned)]).toEqual([undefined, undefined, undefined]);
+  });
+
+  test('GIVEN a topic and a queue of eu-west-1, or a detection route of the same Region WHEN synthesized THEN one pin', () => {
+    const stack = agnostic({ 'keyless:detections': { aws: { topicArn: TOPIC } } });
+    new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
+    const queue = `arn:aws:sqs:eu-west-1:${ACCOUNT}:break-glass`;
+    glass(stack, { alarmTopic: sns.Topic.fromTopicArn(stack, 'Alerts', TOPIC), alarmTargets: [new targets.SqsQueue(sqs.Queue.fromQueueArn(stack, 'Queue', queue))] });
+    expect(regionRule(stack)).toEqual({ Assertions: [assertion(TOPIC, 'an SNS topic', 'eu-west-1')] });
+  });
+
+  test('GIVEN a topic whose ARN is a parameter WHEN created THEN refused: no Region can be pinned, exactly', () => {
+    const stack = agnostic();
+    const arn = new cdk.CfnParameter(stack, 'AlertsArn').valueAsString;
+    expect(() => glass(stack, { alarmTopic: sns.Topic.fromTopicArn(stack, 'Alerts', arn) })).toThrow(
+      '[KL-DETECT-ROUTE-REGION] Agnostic/Glass: `alarmTopic` is an SNS topic whose Region is known only at deployment (its ARN is a token) and that this stack '
+      + 'does not create, in the environment-agnostic stack Agnostic: no template rule can pin the stack\'s Region to the target\'s, and EventBridge delivers '
+      + 'to targets in the rule\'s own Region only, so an alarm might never arrive. Fix: give the stack an explicit `env: { account, region }`, or a target of '
+      + 'a literal ARN (e.g. `sns.Topic.fromTopicArn(this, "Alerts", "arn:aws:sns:REGION:ACCOUNT:NAME")`) or one the stack itself creates. '
+      + 'See https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification');
+  });
+
+  test('GIVEN a target of another Region than the topic, or than the detection route WHEN created THEN refused: both Regions cannot hold, exactly', () => {
+    const stack = agnostic();
+    const queue = sqs.Queue.fromQueueArn(stack, 'Queue', `arn:aws:sqs:us-east-1:${ACCOUNT}:break-glass`);
+    expect(() => glass(stack, { alarmTopic: sns.Topic.fromTopicArn(stack, 'Alerts', TOPIC), alarmTargets: [new targets.SqsQueue(queue)] })).toThrow(
+      `[KL-DETECT-ROUTE-REGION] Agnostic/Glass: \`alarmTargets[0]\` is "arn:aws:sqs:us-east-1:${ACCOUNT}:break-glass", a target in us-east-1, but the `
+      + 'environment-agnostic stack Agnostic already pins its Region to eu-west-1 for another target. Fix: give the stack an explicit '
+      + '`env: { account, region }`, or name alarm targets in eu-west-1, the Region the stack is pinned to.');
+    const routed = agnostic({ 'keyless:detections': { aws: { topicArn: US_TOPIC } } });
+    new CiOidcTrust(routed, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
+    expect(() => glass(routed, { alarmTopic: sns.Topic.fromTopicArn(routed, 'Alerts', TOPIC) })).toThrow(
+      `[KL-DETECT-ROUTE-REGION] Agnostic/Glass: \`alarmTopic\` is "${TOPIC}", a topic in eu-west-1, but the environment-agnostic stack Agnostic already `
+      + 'pins its Region to us-east-1 for another topic. Fix: give the stack an explicit `env: { account, region }`, or name alarm targets in us-east-1, '
+      + 'the Region the stack is pinned to.');
   });
 });
 

@@ -16,7 +16,7 @@ import { checkDurationSeconds, checkListProp, checkObjectListProp, checkObjectPr
 import { resolveRevocation, Revocation } from '../../core/revocation';
 import { awsRevokedTrustStatement } from '../../core/trust/aws-revocation';
 import { validationContext } from '../private/context';
-import { countBusRule, renderAwsRevokedPolicyAndTags } from './private/detect-revoke';
+import { countBusRule, regionPinnedTarget, renderAwsRevokedPolicyAndTags } from './private/detect-revoke';
 import { claimAwsRoleName } from './private/role-name';
 
 /** Props of an AWS {@link BreakGlassRole}. */
@@ -39,9 +39,15 @@ export interface BreakGlassRoleProps {
   readonly managedPolicies?: iam.IManagedPolicy[];
   /** Permissions boundary. @default - none */
   readonly permissionsBoundary?: iam.IManagedPolicy;
-  /** SNS topic notified of every assumption. Give this or `alarmTargets`. */
+  /**
+   * SNS topic notified of every assumption. Give this or `alarmTargets`.
+   *
+   * EventBridge delivers to targets in the rule's own Region only: in an environment-agnostic stack, a template rule
+   * (`KeylessDetectionsRegion`) refuses a deployment outside the Region of a topic (or target) named by a literal ARN, and a target
+   * whose Region is known only at deployment is refused unless the stack itself creates it.
+   */
   readonly alarmTopic?: sns.ITopic;
-  /** Other EventBridge targets notified of every assumption. @default - none */
+  /** Other EventBridge targets notified of every assumption (the Region rule of `alarmTopic` applies). @default - none */
   readonly alarmTargets?: events.IRuleTarget[];
   /** @default - `name` */
   readonly roleName?: string;
@@ -176,8 +182,9 @@ export class BreakGlassRole extends Construct {
     });
     // AssumeRole is a read-only management event: only this state delivers it (EventBridge, "Receiving read-only management events from AWS services").
     (this.alarmRule.node.defaultChild as events.CfnRule).state = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
-    if (alarmTopic) this.alarmRule.addTarget(new targets.SnsTopic(alarmTopic));
-    for (const target of alarmTargets) this.alarmRule.addTarget(target);
+    // In an environment-agnostic stack, the Region is pinned to the targets' (private/detect-revoke.ts regionPinnedTarget).
+    if (alarmTopic) this.alarmRule.addTarget(regionPinnedTarget(new targets.SnsTopic(alarmTopic), 'alarmTopic', 'an SNS topic', ctx));
+    alarmTargets.forEach((target, i) => this.alarmRule.addTarget(regionPinnedTarget(target, `alarmTargets[${i}]`, 'a target', ctx)));
     // The alarm is a rule of the default bus too (no wildcard): counted with the detection rules against its quota.
     countBusRule(this, false, ctx);
     this.role = role;

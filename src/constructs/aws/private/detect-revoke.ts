@@ -73,6 +73,13 @@ export function renderAwsDetections(
   return rule;
 }
 
+/** The stack whose deployment deploys `stack`: itself, or the top-level stack of a nested stack. */
+function topLevelStack(stack: Stack): Stack {
+  let top = stack;
+  while (top.nestedStackParent !== undefined) top = top.nestedStackParent;
+  return top;
+}
+
 /** Keyless's rules per default event bus (account and Region), app-wide: every stack of an account and Region shares one bus. */
 const busCounts = new WeakMap<object, Map<string, { rules: number; wildcardRules: number }>>();
 
@@ -85,8 +92,11 @@ export function countBusRule(scope: Construct, wildcard: boolean, ctx: Validatio
   const stack = Stack.of(scope);
   const known = (v: string) => (Token.isUnresolved(v) ? undefined : v);
   const [account, region] = [known(stack.account), known(stack.region)];
-  // An environment-agnostic stack's bus is known only at deployment: counted on its own.
-  const bus = account !== undefined && region !== undefined ? `account ${account} in ${region}` : `the stack ${stack.node.path} (environment known only at deployment)`;
+  // An environment-agnostic stack's bus is known only at deployment: counted on its own, with its nested stacks, which
+  // its deployment creates in its own account and Region (CloudFormation User Guide, "Nested stacks":
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html).
+  const bus = account !== undefined && region !== undefined ? `account ${account} in ${region}`
+    : `the stack ${topLevelStack(stack).node.path} (environment known only at deployment)`;
   const root = scope.node.root;
   const counts = busCounts.get(root) ?? new Map<string, { rules: number; wildcardRules: number }>();
   busCounts.set(root, counts);
@@ -105,32 +115,93 @@ export const AWS_DETECTIONS_REGION_RULE_ID = 'KeylessDetectionsRegion';
  * An environment-agnostic stack's detection rules target the one `topicArn`, whose Region is fixed, while the stack
  * may deploy anywhere: a template rule (CloudFormation User Guide, "Rules": assertions checked before any resource
  * is created, `Fn::Equals`) refuses the deployment in another Region, where EventBridge could not deliver. Once per
- * stack; two topics of different Regions in one agnostic stack cannot both hold and are refused.
+ * top-level stack; two targets of different Regions in one agnostic stack (its nested stacks included) cannot both
+ * hold and are refused.
  */
 const pinnedRegions = new WeakMap<Stack, string>();
 
+/** What an agnostic stack's Region is pinned for: the target's ARN and Region, the prop naming it and what it is. */
+interface RegionPin {
+  readonly arn: string;
+  readonly region: string;
+  readonly prop: string;
+  /** `an SNS topic`, `a target`: the rule's description and the error name it. */
+  readonly what: string;
+}
+
 function requireTopicRegion(scope: Construct, topicArn: string, ctx: ValidationContext): void {
-  const stack = Stack.of(scope);
-  const topicRegion = topicArn.split(':')[3];
+  requireRegion(scope, { arn: topicArn, region: topicArn.split(':')[3], prop: 'keyless:detections.aws', what: 'an SNS topic' }, ctx);
+}
+
+function requireRegion(scope: Construct, pin: RegionPin, ctx: ValidationContext): void {
+  // Pinned on the top-level stack: its template's rules are checked before any resource, its nested stacks' included,
+  // is created, and its nested stacks deploy in its Region (CloudFormation User Guide, "Nested stacks").
+  const stack = topLevelStack(Stack.of(scope));
   const pinned = pinnedRegions.get(stack);
   if (pinned !== undefined) {
-    if (pinned === topicRegion) return;
+    if (pinned === pin.region) return;
     fail({
       code: 'KL-DETECT-ROUTE-REGION',
       path: ctx.path,
-      prop: 'keyless:detections.aws',
-      problem: `is ${quote(topicArn)}, a topic in ${topicRegion}, but the environment-agnostic stack ${stack.node.path} already pins its Region to ${pinned} for another topic`,
-      fix: 'give the stack an explicit `env: { account, region }` and route by Region with `topicArnsByRegion`',
+      prop: pin.prop,
+      problem: `is ${quote(pin.arn)}, ${pin.what === 'an SNS topic' ? 'a topic' : pin.what} in ${pin.region}, but the environment-agnostic stack `
+        + `${stack.node.path} already pins its Region to ${pinned} for another ${pin.what === 'an SNS topic' ? 'topic' : 'target'}`,
+      fix: pin.prop === 'keyless:detections.aws' ? 'give the stack an explicit `env: { account, region }` and route by Region with `topicArnsByRegion`'
+        : `give the stack an explicit \`env: { account, region }\`, or name alarm targets in ${pinned}, the Region the stack is pinned to`,
     });
   }
-  pinnedRegions.set(stack, topicRegion);
+  pinnedRegions.set(stack, pin.region);
   new CfnRule(stack, AWS_DETECTIONS_REGION_RULE_ID, {
     assertions: [{
-      assert: Fn.conditionEquals(Aws.REGION, topicRegion),
-      assertDescription: `Keyless detections: this stack's EventBridge rules deliver to ${topicArn}, an SNS topic in ${topicRegion}; `
-        + `EventBridge delivers to targets in the rule's own Region only, so deploy the stack to ${topicRegion} (or route by Region)`,
+      assert: Fn.conditionEquals(Aws.REGION, pin.region),
+      assertDescription: `Keyless detections: this stack's EventBridge rules deliver to ${pin.arn}, ${pin.what} in ${pin.region}; `
+        + `EventBridge delivers to targets in the rule's own Region only, so deploy the stack to ${pin.region} (or route by Region)`,
     }],
   });
+}
+
+/**
+ * Wraps an alarm rule's target so that, when the rule binds it, an environment-agnostic stack's Region is pinned to
+ * the target's: "the targets you associate with a rule must be in the same Region as the rule" (AWS re:Post, "Why
+ * isn't my SNS topic receiving EventBridge notifications?"), and aws-cdk-lib only warns
+ * (`@aws-cdk/aws-events:ruleUnresolvedEnvironment`) when the rule's Region is unresolved. A target the stack itself
+ * (or another agnostic stack: its export is read in the same Region) creates is in the rule's Region; an event bus
+ * may be in another Region (EventBridge User Guide, "Sending and receiving events between AWS Regions",
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html); a target
+ * whose Region is known only at deployment and is not the stack's is refused. Stacks with an explicit Region are left
+ * to aws-cdk-lib, which refuses an imported target of another Region (CannotCreateCrossAccountRuleForImportedResource).
+ */
+export function regionPinnedTarget(target: events.IRuleTarget, prop: string, what: string, ctx: ValidationContext): events.IRuleTarget {
+  return {
+    bind: (rule, id) => {
+      const config = target.bind(rule, id);
+      const stack = Stack.of(rule);
+      if (!Token.isUnresolved(stack.region)) return config;
+      const resource = config.targetResource as { env?: { region?: string } } | undefined;
+      const known = (v: string | undefined) => (v === undefined || Token.isUnresolved(v) ? undefined : v);
+      const region = resource !== undefined ? resource.env?.region ?? Stack.of(config.targetResource!).region
+        : known(config.arn)?.split(':')[3];
+      if (region === stack.region) return config;
+      const literal = known(region);
+      if (literal !== undefined && literal !== '') {
+        const arn = known(config.arn) ?? `${what} in ${literal}`;
+        const bus = /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\//.test(arn);
+        if (!bus) requireRegion(stack, { arn, region: literal, prop, what }, ctx);
+        return config;
+      }
+      fail({
+        code: 'KL-DETECT-ROUTE-REGION',
+        path: ctx.path,
+        prop,
+        problem: `is ${what} whose Region is known only at deployment (its ARN is a token) and that this stack does not create, in the environment-agnostic `
+          + `stack ${stack.node.path}: no template rule can pin the stack's Region to the target's, and EventBridge delivers to targets in the rule's own `
+          + 'Region only, so an alarm might never arrive',
+        fix: 'give the stack an explicit `env: { account, region }`, or a target of a literal ARN (e.g. `sns.Topic.fromTopicArn(this, "Alerts", "arn:aws:sns:REGION:ACCOUNT:NAME")`) '
+          + 'or one the stack itself creates',
+        docs: 'https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification',
+      });
+    },
+  };
 }
 
 /**
