@@ -268,7 +268,7 @@ export function readDetectionsAndRevocations(
     const enabled = terraformEnabled(index, policy.file, p.enabled);
     const problem = enabled !== true ? enabledProblem(p.enabled, enabled)
       : used.map((m) => disabledMetricProblem(index, m)).find((x) => x !== undefined)
-        ?? (asList<unknown>(p.notification_channels).length === 0 ? 'has no notification channel' : undefined);
+        ?? receiversProblem(index, policy.file, asList<unknown>(p.notification_channels), 'google_monitoring_notification_channel', 'notification channel');
     const sources = [at(policy), ...used.map(at)];
     for (const draft of named) {
       if (problem) of(draft).broken.push(`alert policy ${policy.id} ${problem}`);
@@ -286,8 +286,9 @@ export function readDetectionsAndRevocations(
     // Managed identity sign-ins are only in this table (core/detections/azure.ts): a query of another table never sees one.
     const readsSignIns = asList<any>(p.criteria).some((c) => typeof c?.query === 'string' && SIGNIN_TABLE_TOKEN.test(c.query));
     const enabled = terraformEnabled(index, rule.file, p.enabled);
-    const problem = enabled !== true ? enabledProblem(p.enabled, enabled) : groups.length === 0 ? 'has no action group'
-      : !readsSignIns ? `does not query ${AZURE_MANAGED_IDENTITY_SIGNIN_TABLE}, where managed identity sign-ins are logged` : undefined;
+    const problem = enabled !== true ? enabledProblem(p.enabled, enabled)
+      : receiversProblem(index, rule.file, groups, 'azurerm_monitor_action_group', 'action group')
+        ?? (!readsSignIns ? `does not query ${AZURE_MANAGED_IDENTITY_SIGNIN_TABLE}, where managed identity sign-ins are logged` : undefined);
     for (const draft of named) {
       if (problem) of(draft).broken.push(`query rule ${rule.id} ${problem}`);
       else of(draft).watched.add(at(rule));
@@ -330,6 +331,29 @@ function disabledMetricProblem(index: TerraformIndex, metric: NeutralResource): 
   if (disabled === false) return undefined;
   return disabled === true ? `alerts on logging metric ${metric.id}, which is disabled`
     : `alerts on logging metric ${metric.id}, whose \`disabled\` ${oneLine(safeJson(value))} the output does not determine to be false`;
+}
+
+/**
+ * Why an alert's receivers (GCP notification channels, Azure action groups) alert no one: none listed, or every one
+ * listed is a resource of the output whose `enabled` (default true) is not read as true. A disabled channel forwards no
+ * notification (google_monitoring_notification_channel `enabled`: "Whether notifications are forwarded to the described
+ * channel", https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/monitoring_notification_channel#enabled);
+ * a disabled action group's receivers receive no communications (azurerm_monitor_action_group `enabled`,
+ * https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/monitor_action_group#enabled). A
+ * receiver not defined in the output (a literal id) counts: nothing here says it is disabled.
+ */
+function receiversProblem(index: TerraformIndex, file: string, receivers: readonly unknown[], type: string, what: string): string | undefined {
+  if (receivers.length === 0) return `has no ${what}`;
+  const off: string[] = [];
+  for (const receiver of receivers) {
+    const target = index.target(file, receiver);
+    if (target?.type !== type) return undefined;
+    const value = attributesOf(target).enabled;
+    const enabled = terraformEnabled(index, target.file, value);
+    if (enabled === true) return undefined;
+    off.push(`${target.id} ${enabled === false ? 'is disabled' : `has \`enabled\` ${oneLine(safeJson(value))}`}`);
+  }
+  return `has no enabled ${what} (${off.join(', ')})`;
 }
 
 /** Why an alert whose `enabled` is not true (terraformEnabled) does not count. */
