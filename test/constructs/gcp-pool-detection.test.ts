@@ -198,6 +198,25 @@ describe('the pool\'s undeclared-provider exchange detection, rendered', () => {
     }
   });
 
+  test('a pool whose filter would exceed a log-based metric\'s 20,000 characters is refused at the trust that adds the provider over it', () => {
+    const location = { projectNumber: NUMBER, poolId: 'ci-github', providerId: 'payments-deploy' };
+    const empty = undeclaredProviderExchangeDetection(location, []).filterText.length;
+    const id = (i: number) => `p${String(i).padStart(31, '0')}`; // 32 characters, the longest provider id
+    const fits = Math.floor((20000 - empty - 'payments-deploy'.length) / 33);
+    const ids = Array.from({ length: fits }, (_, i) => id(i));
+    const [stack] = app('platform');
+    new CiOidcTrust(stack, 'Deploy', { ...common, otherPoolProviders: ids });
+    const [metric] = poolMetrics(stack);
+    expect(metric.filter.length).toBe(empty + 'payments-deploy'.length + 33 * fits);
+    expect(metric.filter.length).toBeLessThanOrEqual(20000);
+    expect(metric.filter.length).toBeGreaterThan(20000 - 33);
+    expect(() => new CiOidcTrust(stack, 'Over', { ...common, name: 'payments-over', otherPoolProviders: [id(fits)] })).toThrow(
+      '[KL-DETECT-FILTER-LENGTH] platform/Over: `otherPoolProviders` adds providers to pool `ci-github` of project `acme-payments-prod`, whose '
+      + `undeclared-provider detection filter would then be ${empty + 'payments-deploy'.length + 33 * fits + 14 + 33} characters (${fits + 3} providers): `
+      + 'a log-based metric\'s filter holds at most 20000. Fix: put some trusts in another pool (`poolId`), or use shorter provider ids (`providerId`). '
+      + 'See https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.metrics');
+  });
+
   test('`otherPoolProviders` must be a list of provider ids', () => {
     const [stack] = app('platform');
     expect(() => new CiOidcTrust(stack, 'A', { ...common, otherPoolProviders: 'gitlab-runners' as any })).toThrow(

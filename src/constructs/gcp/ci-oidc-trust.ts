@@ -8,7 +8,8 @@ import { GcpDetection, gcpIdentityMarkers, renderGcpDetections, renderGcpPoolDet
 import { CiTrustPolicy, ICiSource } from '../../core/ci/policy';
 import { IdentityDetectionsOptions, ResolvedDetections } from '../../core/detections';
 import {
-  federatedSubjectPrincipal, foreignExchangeDetection, foreignImpersonationDetection, GcpDetectionSpec, GcpRequiredAuditLog, refusedExchangeDetection,
+  federatedSubjectPrincipal, foreignExchangeDetection, foreignImpersonationDetection, GcpDetectionSpec, GcpRequiredAuditLog, LOG_METRIC_FILTER_MAX,
+  refusedExchangeDetection, undeclaredProviderExchangeDetection,
 } from '../../core/detections/gcp';
 import { fail, ValidationContext } from '../../core/errors';
 import { checkGcpPoolId, checkGcpProjectId, checkGcpProjectNumber, checkGcpServiceAccountId, checkIdentityName } from '../../core/names';
@@ -31,6 +32,8 @@ const poolsByApp = appRegistry<IamWorkloadIdentityPool>();
 /** What the app declares in one pool: its providers (and those vouched for), and the pool's one detection. */
 interface DeclaredPool {
   readonly providerIds: Set<string>;
+  /** The length of the pool's filter with `providerIds` (kept as they are added, so the check stays linear). */
+  filterLength: number;
   detection?: GcpDetection;
 }
 // Per app, by project and pool id: one entry per pool, each trust adds its provider (linear in the trusts).
@@ -296,12 +299,31 @@ export class CiOidcTrust extends Construct {
     // pool's detection, whose filter reads the declared providers when the stack synthesizes.
     const declaredPools = declaredPoolsByApp(this);
     let declared = declaredPools.get(`${project}|${poolId}`);
-    if (declared === undefined) declaredPools.set(`${project}|${poolId}`, declared = { providerIds: new Set() });
-    for (const declaredId of [providerId, ...otherPoolProviders]) declared.providerIds.add(declaredId);
+    if (declared === undefined) {
+      // The filter with no provider ends in `providers/()$")`; each id adds its length and, after the first, a `|`.
+      const emptyLength = undeclaredProviderExchangeDetection(location, []).filterText.length;
+      declaredPools.set(`${project}|${poolId}`, declared = { providerIds: new Set(), filterLength: emptyLength - 1 });
+    }
+    for (const declaredId of [providerId, ...otherPoolProviders]) {
+      if (declared.providerIds.has(declaredId)) continue;
+      declared.providerIds.add(declaredId);
+      declared.filterLength += declaredId.length + 1;
+    }
     if (watch.enabled && declared.detection === undefined) {
       const ids = declared.providerIds;
       declared.detection = renderGcpPoolDetection(this, project, location, this.ownership, ctx, watch.route.notificationChannels, () => [...ids]);
       rendered.push(declared.detection);
+    }
+    if (declared.detection !== undefined && declared.filterLength > LOG_METRIC_FILTER_MAX) {
+      fail({
+        code: 'KL-DETECT-FILTER-LENGTH',
+        path: ctx.path,
+        prop: otherPoolProviders.length > 0 ? 'otherPoolProviders' : 'providerId',
+        problem: `adds providers to pool \`${poolId}\` of project \`${project}\`, whose undeclared-provider detection filter would then be `
+          + `${declared.filterLength} characters (${declared.providerIds.size} providers): a log-based metric's filter holds at most ${LOG_METRIC_FILTER_MAX}`,
+        fix: 'put some trusts in another pool (`poolId`), or use shorter provider ids (`providerId`)',
+        docs: 'https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.metrics',
+      });
     }
     this.detectionRules = rendered;
     this.requiredAuditLogs = watch.enabled ? requiredAuditLogs(specs) : [];

@@ -229,6 +229,12 @@ export function foreignExchangeDetection(identity: string, location: GcpProvider
 }
 
 /**
+ * The longest filter a log-based metric may carry: 20,000 characters (LogMetric `filter`, "The maximum length of the
+ * filter is 20000 characters", https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.metrics).
+ */
+export const LOG_METRIC_FILTER_MAX = 20000;
+
+/**
  * Successful token exchanges at a provider of the pool that is none of the declared ones: STS `ExchangeToken` entries
  * whose resource is a provider of the pool (`…/workloadIdentityPools/POOL/providers/ANY`, with or without the
  * `//iam.googleapis.com/` prefix: `protoPayload.resourceName` is the provider the token is exchanged at, per the
