@@ -6,10 +6,10 @@
  * What counts as a detection of an identity:
  * - AWS (CloudFormation): an `AWS::Events::Rule` whose `EventPattern.detail.requestParameters.roleArn` names the role
  *   (`Fn::GetAtt [ROLE, Arn]`, or an ARN literal or built with `Fn::Join` / `Fn::Sub` whose `role/…NAME` is the
- *   role's name; either one inside `equals-ignore-case`), whose pattern matches the STS calls that assume it (`source`
- *   `aws.sts`, the CloudTrail `detail-type`, an `AssumeRole*` `eventName`, `eventSource` `sts.amazonaws.com` when
- *   given: a rule on another service's events never fires on an assumption), on the default bus, with at least one
- *   target, in state `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`:
+ *   role's name; either one inside `equals-ignore-case`, where the name is compared ignoring case), whose pattern
+ *   matches the STS calls that assume it (`source` `aws.sts`, the CloudTrail `detail-type`, an `AssumeRole*`
+ *   `eventName`, `eventSource` `sts.amazonaws.com` when given: a rule on another service's events never fires on an
+ *   assumption), on the default bus, with at least one target, in state `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`:
  *   a rule `ENABLED` does not receive read-only management events delivered by CloudTrail, which
  *   `AssumeRoleWithWebIdentity` is (EventBridge User Guide, "Receiving read-only management events from AWS services",
  *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html).
@@ -168,19 +168,36 @@ export function readDetectionsAndRevocations(
   }
 
   // AWS: EventBridge rules, by the role their pattern names.
+  // Under `equals-ignore-case` a role ARN names the role in any letter case, and IAM role names are unique ignoring
+  // case ("Names are not distinguished by case", IAM API Reference, CreateRole `RoleName`,
+  // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html): looked up by the lower-cased name,
+  // credited only when one role has it (the exact name first).
+  const oneOf = <T>(list: T[] | undefined) => (list?.length === 1 ? list[0] : undefined);
+  const awsRolesByLowerName = new Map<string, RecordDraft[]>();
+  for (const [, draft] of drafts.entries()) {
+    if (draft.cloud !== 'aws' || draft.kind !== 'role') continue;
+    const key = draft.name.toLowerCase();
+    awsRolesByLowerName.set(key, [...(awsRolesByLowerName.get(key) ?? []), draft]);
+  }
   for (const [file, byId] of byFile) {
     const stack = file.replace(/^.*\//, '').replace(/\.template\.(json|ya?ml)$|\.(json|ya?ml)$/, '');
     const nameOf = (r: NeutralResource, prop: string) => (typeof r.properties[prop] === 'string' ? r.properties[prop] : `${stack}/${r.id}`);
     const fileRoles = roles.get(file) ?? new Map<string, NeutralResource>();
     const roleByName = new Map<string, NeutralResource>();
-    for (const role of fileRoles.values()) roleByName.set(nameOf(role, 'RoleName'), role);
+    const roleByLowerName = new Map<string, NeutralResource[]>();
+    for (const role of fileRoles.values()) {
+      const name = nameOf(role, 'RoleName');
+      roleByName.set(name, role);
+      roleByLowerName.set(name.toLowerCase(), [...(roleByLowerName.get(name.toLowerCase()) ?? []), role]);
+    }
     for (const rule of byId.values()) {
       if (rule.type !== 'AWS::Events::Rule') continue;
       const pattern = parseDocument(rule.properties?.EventPattern);
       const named = new Set<RecordDraft>();
       for (const matcher of asList<unknown>(pattern?.detail?.requestParameters?.roleArn)) {
-        // `{"equals-ignore-case": ARN}` (what Keyless writes, core/detections/aws.ts) names the role as the ARN does.
-        const value = (matcher as any)?.['equals-ignore-case'] ?? matcher;
+        // `{"equals-ignore-case": ARN}` (what Keyless writes, core/detections/aws.ts) names the role as the ARN does, in any case.
+        const ignoreCase = (matcher as any)?.['equals-ignore-case'] !== undefined;
+        const value = ignoreCase ? (matcher as any)['equals-ignore-case'] : matcher;
         const getAtt = (value as any)?.['Fn::GetAtt'];
         const logical = Array.isArray(getAtt) ? String(getAtt[0]) : typeof getAtt === 'string' ? getAtt.split('.')[0] : undefined;
         const role = logical !== undefined ? fileRoles.get(logical) : undefined;
@@ -192,8 +209,9 @@ export function readDetectionsAndRevocations(
         const arn = cfnString(value, byId, nameOf);
         const name = /:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
         if (name === undefined) continue;
-        const target = roleByName.get(name);
-        const draft = target ? bySource.get(sourceOf(target)) : drafts.find('aws', 'role', name);
+        const target = roleByName.get(name) ?? (ignoreCase ? oneOf(roleByLowerName.get(name.toLowerCase())) : undefined);
+        const draft = target ? bySource.get(sourceOf(target))
+          : drafts.find('aws', 'role', name) ?? (ignoreCase ? oneOf(awsRolesByLowerName.get(name.toLowerCase())) : undefined);
         if (draft) named.add(draft);
       }
       if (named.size === 0) continue;
