@@ -141,8 +141,7 @@ describe('attack: the app-wide wildcard-rule quota (30 per default bus, not adju
     })).toMatch(/KL-DETECT-RULE-QUOTA/);
   });
 
-  // Open finding (session 28): test.failing passes while the defect remains; flip it to test once fixed.
-  test.failing('FINDING: nested stacks of an environment-agnostic parent deploy to its one account and Region, yet each is counted on its own bus', () => {
+  test('FINDING: nested stacks of an environment-agnostic parent deploy to its one account and Region, yet each is counted on its own bus', () => {
     // A nested stack is deployed by its parent's deployment, in the parent's account and Region (CloudFormation
     // User Guide, "Nested stacks"): two nested stacks of 16 and 15 wildcard rules put 31 on one bus.
     const parent = new cdk.Stack(appWithRoutes({ aws: { topicArn: TOPIC } }), 'Parent', { analyticsReporting: false });
@@ -178,8 +177,7 @@ describe('attack: the agnostic stack\'s Region assertion', () => {
     expect(thrown(() => new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: pinned }))).toMatch(/KL-DETECT-ROUTE-REGION.*us-east-1/);
   });
 
-  // Open finding (session 28): test.failing passes while the defect remains; flip it to test once fixed.
-  test.failing('FINDING: a break-glass role\'s alarm in an environment-agnostic stack is not pinned to its topic\'s Region', () => {
+  test('FINDING: a break-glass role\'s alarm in an environment-agnostic stack is not pinned to its topic\'s Region', () => {
     // The same loss as attack finding 3, for the one rule that must never be lost: deployed to us-east-1, the
     // alarm rule targets an eu-west-1 topic and EventBridge delivers to same-Region targets only, so every use of the
     // break-glass role goes unreported. (With an explicit env, aws-cdk-lib refuses the cross-Region imported topic.)
@@ -281,8 +279,7 @@ describe('attack: decoy AWS rules', () => {
     expect(recordOf(inventoryOf([provider, role, literalRule(`arn:aws:iam::${ACCOUNT}:role/app`)]), 'aws:role:app').attributes.detections).toBe(`watched: ${CFN}:R`);
   });
 
-  // Open finding (session 28): test.failing passes while the defect remains; flip it to test once fixed.
-  test.failing('FINDING: a literal role ARN in another letter case under equals-ignore-case is read case-sensitively (watched role reads missing)', () => {
+  test('FINDING: a literal role ARN in another letter case under equals-ignore-case is read case-sensitively (watched role reads missing)', () => {
     // EventBridge's equals-ignore-case matches `role/APP` for the role `app`, which the inventory's own comment says it reads "as the ARN
     // does": the lookup by name is case-sensitive, so a SOC rule written with the console's spelling reads missing (a false gap in the report).
     expect(recordOf(inventoryOf([provider, role, literalRule(`arn:aws:iam::${ACCOUNT}:role/APP`)]), 'aws:role:app').attributes.detections).toBe(`watched: ${CFN}:R`);
@@ -351,8 +348,7 @@ describe('attack: KeylessRevoked and verify on a revoked role', () => {
     expect(reportOf({ Sid: 'KeylessRevoked', Effect: 'Deny', Principal: '*', Action: SIX }).trust).toMatchObject({ verdict: 'revoked', problems: [] });
   });
 
-  // Open finding (session 28): test.failing passes while the defect remains; flip it to test once fixed.
-  test.failing('FINDING: a Deny of every action but sts:TagSession (NotAction) covers the trust\'s one allowed action, yet verify reads it broken', () => {
+  test('FINDING: a Deny of every action but sts:TagSession (NotAction) covers the trust\'s one allowed action, yet verify reads it broken', () => {
     // Low: an alert on nothing. An explicit Deny with NotAction denies every action it does not list (IAM JSON policy elements: NotAction), so
     // AssumeRoleWithWebIdentity, the only action the trust allows, is denied; trustDeniesEveryAssumption reads Action only and reports a gap.
     expect(reportOf({ Sid: 'HandRevoked', Effect: 'Deny', Principal: '*', NotAction: 'sts:TagSession' }).trust).toMatchObject({ verdict: 'revoked', problems: [] });
@@ -390,8 +386,7 @@ describe('attack: terraform_data revocation markers and the records they define'
   };
   const REVOKED = { sessionsIssuedBefore: '2026-12-03T10:15:00Z', reason: 'INC-4711 runner token leaked' };
 
-  // Open finding (session 28): test.failing passes while the defect remains; flip it to test once fixed.
-  test.failing('FINDING: a member with a live break-glass binding and a revoked one reads revoked, holding the live role', () => {
+  test('FINDING: a member with a live break-glass binding and a revoked one reads revoked, holding the live role', () => {
     // Both BreakGlassAccess records are keyed by member (gcp:break-glass-binding:MEMBER) and merged; the marker defines the merged record (read
     // first), so oncall reads revoked (and counts in revokedIdentities, the diff reads a narrowing) while roles/cloudsql.admin stays granted.
     const stack = tfStack();
@@ -417,8 +412,7 @@ describe('attack: terraform_data revocation markers and the records they define'
     expect(report.trusts.filter((t) => t.id.startsWith('gcp:gke:acme-payments-prod.svc.id.goog[payments/worker]')).map((t) => t.verdict)).toEqual(['broken']);
   });
 
-  // Open finding (session 28): test.failing passes while the defect remains; flip it to test once fixed.
-  test.failing('FINDING: revoking one of a principal\'s two Azure break-glass assignments leaves no revoked record (merged into the live one)', () => {
+  test('FINDING: revoking one of a principal\'s two Azure break-glass assignments leaves no revoked record (merged into the live one)', () => {
     // Records are keyed by principal (azure:pim-assignment:PRINCIPAL): the marker's record merges into the live assignment's, which defines it,
     // so the revocation (when, why) is read nowhere: revokedIdentities is empty and the live record carries `revokedAssignment`.
     const stack = tfStack();
@@ -498,14 +492,35 @@ describe('attack: an alert disabled the way Terraform reads it', () => {
     expect(recordOf(inventoryOf([...azure, azureRule(false)]), AZURE_ID).attributes.detections).not.toMatch(/^watched/);
   });
 
-  // Open finding (session 28): test.failing passes while the defect remains; flip it to test once fixed.
-  test.failing('FINDING: `enabled: "false"` or `"${false}"` (a disabled alert, as Terraform reads it) makes the identity "watched"', () => {
+  test('FINDING: `enabled: "false"` or `"${false}"` (a disabled alert, as Terraform reads it) makes the identity "watched"', () => {
     // Terraform converts the string "false" (and the template "${false}") to the bool false where a bool is expected (checked with the binary
     // below); the inventory tests `enabled === false` only, so a hand-edited disabled GCP policy or Azure query rule reads watched, alerting no one.
     expect(['false', '${false}'].map(terraformReadsFalse)).toEqual([true, true]);
     for (const enabled of ['false', '${false}']) {
       expect(recordOf(inventoryOf([...sa, policy(enabled)]), ID).attributes.detections).not.toMatch(/^watched/);
       expect(recordOf(inventoryOf([...azure, azureRule(enabled)]), AZURE_ID).attributes.detections).not.toMatch(/^watched/);
+    }
+  });
+
+  test('HELD (after the fix): "0", "${ false }" are disabled and "true", "1", "${true}" enabled, as terraform reads them; each read exactly', () => {
+    expect(['0', '${ false }', 'true', '1', '${true}'].map(terraformReadsFalse)).toEqual([true, true, false, false, false]);
+    for (const enabled of ['0', '${ false }']) {
+      expect(recordOf(inventoryOf([...sa, policy(enabled)]), ID).attributes.detections).toBe('missing: alert policy google_monitoring_alert_policy.prod is disabled');
+      expect(recordOf(inventoryOf([...azure, azureRule(enabled)]), AZURE_ID).attributes.detections).toBe('missing: query rule azurerm_monitor_scheduled_query_rules_alert_v2.a is disabled');
+    }
+    for (const enabled of ['true', '1', '${true}']) {
+      expect(recordOf(inventoryOf([...sa, policy(enabled)]), ID).attributes.detections).toBe(`watched: ${TF_GCP}:google_monitoring_alert_policy.prod`);
+      expect(recordOf(inventoryOf([...azure, azureRule(enabled)]), AZURE_ID).attributes.detections).toBe(`watched: ${TF_AZURE}:azurerm_monitor_scheduled_query_rules_alert_v2.a`);
+    }
+  });
+
+  test('HELD (after the fix): an `enabled` the output does not determine (a variable, an expression, a number, TRUE) is not credited, and says so', () => {
+    for (const enabled of ['${var.alerts_on}', '${!var.muted}', 'TRUE', 0]) {
+      const shown = JSON.stringify(enabled);
+      expect(recordOf(inventoryOf([...sa, policy(enabled)]), ID).attributes.detections)
+        .toBe(`missing: alert policy google_monitoring_alert_policy.prod has \`enabled\` ${shown} that the output does not determine to be true`);
+      expect(recordOf(inventoryOf([...azure, azureRule(enabled)]), AZURE_ID).attributes.detections)
+        .toBe(`missing: query rule azurerm_monitor_scheduled_query_rules_alert_v2.a has \`enabled\` ${shown} that the output does not determine to be true`);
     }
   });
 });
@@ -524,8 +539,7 @@ describe('attack: GCP direct access, around the foreign-exchange detection', () 
     expect([direct.detections.enabled, direct.detectionRules]).toEqual([false, []]);
   });
 
-  // Open finding (session 28): test.failing passes while the defect remains; flip it to test once fixed.
-  test.failing('FINDING: an exchange at a provider added to the shared pool outside Keyless, minting the trust\'s principalSet, matches no detection', () => {
+  test('FINDING: an exchange at a provider added to the shared pool outside Keyless, minting the trust\'s principalSet, matches no detection', () => {
     // The members are `principalSet://…/POOL/attribute.keyless_trust/PROVIDER_ID`: any provider of the pool that maps `attribute.keyless_trust` to
     // that constant mints them (the rule the `useExistingPool` docs give other providers is a convention, not enforced). Creating such a provider
     // (iam.workloadIdentityPoolProviders.create, the same drift as widening the attribute condition, which foreign-exchange exists for) gives any
