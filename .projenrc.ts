@@ -15,7 +15,10 @@ const frameworks = {
 
 // HCL (`.tf`) reading in `keyless check|inventory|diff`: HashiCorp's parser, MPL-2.0, so an optional peer dependency
 // (loaded only when a `.tf` file is read, src/synth/hcl.ts) and a pinned dev dependency (tests).
-const optionalPeers = { '@cdktf/hcl2json': '0.21.0' };
+// The fast reader of plain YAML manifests (src/synth/read.ts, used when installed, guarded to read exactly as `yaml`
+// does): js-yaml is MIT, but its one dependency argparse is Python-2.0 (loaded only by js-yaml's own command line), so
+// an optional peer too.
+const optionalPeers = { '@cdktf/hcl2json': '0.21.0', 'js-yaml': '4.3.2' };
 
 const project = new typescript.TypeScriptProject({
   name: 'keyless',
@@ -50,6 +53,7 @@ const project = new typescript.TypeScriptProject({
     'typedoc@0.28.20',
     'typedoc-plugin-markdown@4.14.1',
     'fast-check@4.11.0', // property-based tests (test/property/), MIT
+    '@types/js-yaml@4.0.9',
     '@actions/workflow-parser@0.3.61', // GitHub's own workflow parser: validates the generated workflows (test/ci/), MIT
     'jest-environment-node@30.5.2', // the tests' environment (test/setup/environment.ts), jest's own, same version
     // The real CLIs, run on examples/cli/ by test/real-clis.test.ts (aws-cdk: the CLI line released with aws-cdk-lib 2.276).

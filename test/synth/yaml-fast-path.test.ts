@@ -1,0 +1,125 @@
+/**
+ * The YAML fast path (src/synth/read.ts readYamlDocuments): js-yaml reads a text only when it has none of the features
+ * where js-yaml and `yaml` (the reference reader) could differ; every reading must equal the reference's, and the
+ * examples' manifests must actually take the fast path (else the speed-up is not real and this test proves nothing
+ * about js-yaml).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { dump } from 'js-yaml';
+import { stringify } from 'yaml';
+import { readYamlDocuments, readYamlReference, yamlFastPathApplies } from '../../src/synth/read';
+import { synthesizedExamples } from '../helpers/examples';
+
+function yamlFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return yamlFiles(file);
+    return /\.ya?ml$/.test(entry.name) ? [file] : [];
+  });
+}
+
+/** The reading of both, as comparable values (an error is its message). */
+function both(text: string): { fast: unknown; reference: unknown } {
+  const read = (fn: (t: string) => unknown[]) => {
+    try {
+      return fn(text);
+    } catch (error) {
+      return `error: ${(error as Error).message}`;
+    }
+  };
+  return { fast: read(readYamlDocuments), reference: read(readYamlReference) };
+}
+
+describe('YAML fast path', () => {
+  test('every manifest the examples write reads the same, and the Kubernetes manifests take the fast path', () => {
+    const files = yamlFiles(synthesizedExamples());
+    expect(files.length).toBeGreaterThan(5);
+    const manifests: string[] = [];
+    const fast: string[] = [];
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      const { fast: got, reference } = both(text);
+      expect([file, got]).toEqual([file, reference]);
+      if (file.includes(`${path.sep}k8s${path.sep}`)) manifests.push(file);
+      if (yamlFastPathApplies(text)) fast.push(file);
+    }
+    // Every Kubernetes manifest takes the fast path: the admission policies' CEL (`!=`, `&&`, `!has(…)`, `? … : []`) is
+    // text inside quoted scalars, not YAML syntax. (The CI workflows of out/ci have comments: `yaml` reads them.)
+    expect(manifests.length).toBeGreaterThanOrEqual(7);
+    expect(manifests.filter((file) => !fast.includes(file))).toEqual([]);
+  });
+
+  // Texts where js-yaml alone would read differently (each is a measured difference) or that use a YAML feature the
+  // fast path leaves to `yaml`: they must read exactly as `yaml` reads them.
+  const edges: string[] = [
+    '~: 1', 'null: 1', ': 1', '? [a]\n: 1', '[a]: 1', 'a: {[b]: 1}', 'a: 0b101', 'a: [0b1]', 'a: 1_000', 'a: 2001-12-14', 'a: -0', 'a: 0o17',
+    'a: 0x1F', 'a: .5', 'a: 1e3', 'a: .inf', 'a: "\\u00e9\\x41\\t"', 'a: |-\n  x\n   y\n', 'a: >\n  x\n  y\n\n  z\n', '---\n---\n', '', 'a: 1\n---\n',
+    'a: b\n  c', 'a: [1, {b: 2}]', 'a: {}', 'a: []', "a: 'it''s'", 'a: 12:30', 'a: y', 'a: on', 'a: 1.0', 'a: +1', 'a: 00', 'a: 09',
+    'a: &x 1\nb: *x', '- &x [1]\n- *x', 'a: !!str 1', 'a: !!binary aGVsbG8=', 'a: !Ref Role', 'a: !GetAtt Role.Arn', '--- !!map\na: 1',
+    'base: &b {x: 1}\nmerged:\n  <<: *b\n  y: 2', '# only a comment\n', 'a: 1 # comment\n', '%YAML 1.2\n---\na: 1', 'a:\tb', '\uFEFFa: 1',
+    'a: "x\u2028y"', 'a: x\u0085y', 'a: 1\na: 2', 'a: [1, 2', 'a:\n- 1\n - 2', '"": 1', 'a: {"b":!x c}', 'a: x !y', "a: \"it's\" ",
+    'a: request.kind.kind != \'ServiceAccount\' || (has(object.x) && object.x == false)', 'a: "*"', 'a: x*y', 'a: -1\nb: - x', '... \n',
+    'a: 1\n...\nb: 2\n', '- - - a', `${'k'.repeat(1100)}: 1`, 'a\n  b: 1', '[]: 1', '{}: 1', 'a: []\nb: {}', 'a: [ ]', '- []\n- {}',
+    'a: "x\n  y"', "a: 'x\n\n  y'", 'a: 0b', 'b: +0b1', 'c: -00', 'd: -0.0', 'e: <<', 'f: "<<"', 'a:\n  - b\n  -c', 'a: b: c', '- a: 1\n  b: 2\n- c', 'a: !', 'a: &', 'a: *', '? a\n: b', 'a: 12345678901234567890', 'a: 0.1e-3', 'a: True', 'a: NULL', 'a: ~',
+  ];
+  test.each(edges.map((e) => [JSON.stringify(e).slice(0, 60), e]))('%s reads as `yaml` reads it', (_, text) => {
+    const { fast, reference } = both(text);
+    expect(fast).toEqual(reference);
+  });
+
+  test('without js-yaml (an optional peer dependency) the reader still reads, with `yaml`', () => {
+    jest.isolateModules(() => {
+      jest.doMock('js-yaml', () => {
+        throw new Error("Cannot find module 'js-yaml'");
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const isolated = require('../../src/synth/read') as typeof import('../../src/synth/read');
+      expect(isolated.readYamlDocuments('a: 1\n---\nb: [x]\n')).toEqual([{ a: 1 }, { b: ['x'] }]);
+      expect(() => isolated.readYamlDocuments('a: 1\na: 2\n')).toThrow('Map keys must be unique');
+    });
+  });
+
+  test('generated documents (written by yaml and by js-yaml, every style) read as `yaml` reads them', () => {
+    // A deterministic generator (the test must reproduce): strings made of YAML indicators, look-alikes of other
+    // types, unicode and line breaks, at every depth.
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const atoms = ['', ' ', 'null', '~', 'true', 'False', '0b1', '0o7', '0x1f', '1e3', '.5', '-0', '007', '12:30', 'yes', 'a: b', '- x', '? y', '#c', 'x #c',
+      '&a', '*a', '!t', '%d', '<<', '[a]', '{b: 1}', '"q"', "'s'", 'line\nbreak', 'tab\tx', 'é ü 𝄞', '\u2028', 'arn:aws:iam::123456789012:role/x', '${var.x}', '%{if}',
+      'repo:acme/x:ref:refs/heads/main', ' lead', 'trail ', '---', '...', 'a,b', 'x'.repeat(120)];
+    const gen = (depth: number): unknown => {
+      const kind = next(depth > 3 ? 5 : 7);
+      if (kind === 0) return atoms[next(atoms.length)] + (next(2) ? atoms[next(atoms.length)] : '');
+      if (kind === 1) return next(100000) - 50000;
+      if (kind === 2) return next(2) === 0;
+      if (kind === 3) return null;
+      if (kind === 4) return next(1000) / 7;
+      if (kind === 5) return Array.from({ length: next(4) }, () => gen(depth + 1));
+      const object: Record<string, unknown> = {};
+      for (let i = next(5); i > 0; i--) object[next(3) ? `k${next(9)}` : atoms[next(atoms.length)]] = gen(depth + 1);
+      return object;
+    };
+    let fastTexts = 0;
+    for (let i = 0; i < 400; i++) {
+      const values = Array.from({ length: 1 + next(3) }, () => gen(0));
+      const writers = [
+        () => values.map((v) => stringify(v)).join('---\n'),
+        () => values.map((v) => stringify(v, { lineWidth: 20, minContentWidth: 0 })).join('---\n'),
+        () => values.map((v) => dump(v, { lineWidth: 30 })).join('---\n'),
+        () => values.map((v) => dump(v, { flowLevel: 1 })).join('---\n'),
+      ];
+      for (const write of writers) {
+        const text = write();
+        const { fast, reference } = both(text);
+        expect([text, fast]).toEqual([text, reference]);
+        if (yamlFastPathApplies(text)) fastTexts += 1;
+      }
+    }
+    // The generator reaches the fast path often enough for the comparison to mean something.
+    expect(fastTexts).toBeGreaterThan(200);
+  });
+});
