@@ -15,7 +15,7 @@ const frameworks = {
 
 // HCL (`.tf`) reading in `keyless check|inventory|diff`: HashiCorp's parser, MPL-2.0, so an optional peer dependency
 // (loaded only when a `.tf` file is read, src/synth/hcl.ts) and a pinned dev dependency (tests).
-// The fast reader of plain YAML manifests (src/synth/read.ts, used when installed, guarded to read exactly as `yaml`
+// The fast reader of plain YAML manifests (src/synth/yaml.ts, used when installed, guarded to read exactly as `yaml`
 // does): js-yaml is MIT, but its one dependency argparse is Python-2.0 (loaded only by js-yaml's own command line), so
 // an optional peer too.
 const optionalPeers = { '@cdktf/hcl2json': '0.21.0', 'js-yaml': '4.3.2' };

@@ -1,28 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type * as JsYaml from 'js-yaml';
-import { CST, Lexer, parseAllDocuments, Tags } from 'yaml';
 import { evaluateModule, parseHclFiles } from './hcl';
 import { NeutralResource, ResourceFormat, SynthOutput, TerraformProvider, UnreadableInputError } from './model';
 import { isTerraformJson, readTerraformDocument, terraformJsonProblem, terraformJsonProviders, terraformJsonResources } from './terraform-json';
 import { terraformShowKind, terraformShowOutput } from './terraform-plan';
-
-const INTRINSICS = ['Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or'];
-
-/** CloudFormation's short-form YAML intrinsics (`!Ref`, `!Sub`, `!Join`…), read as their long `Fn::` forms. */
-const CLOUDFORMATION_TAGS: Tags = [
-  { tag: '!Ref', resolve: (value: string) => ({ Ref: value }) },
-  { tag: '!Condition', resolve: (value: string) => ({ Condition: value }) },
-  ...INTRINSICS.flatMap((name) => {
-    const fn = `Fn::${name}`;
-    return [
-      // `!GetAtt Role.Arn` is the scalar form of ["Role", "Arn"].
-      { tag: `!${name}`, resolve: (value: string) => ({ [fn]: name === 'GetAtt' ? value.split('.') : value }) },
-      { tag: `!${name}`, collection: 'seq' as const, resolve: (value: any) => ({ [fn]: value.toJSON() }) },
-      { tag: `!${name}`, collection: 'map' as const, resolve: (value: any) => ({ [fn]: value.toJSON() }) },
-    ];
-  }),
-] as Tags;
+import { readYamlDocuments } from './yaml';
 
 /** CloudFormation template → resources. */
 export function cloudFormationResources(template: any, file: string): NeutralResource[] {
@@ -132,116 +114,6 @@ interface ReadFile {
   readonly label: string;
   readonly kind: 'cloudformation' | 'terraform' | 'hcl' | 'plan' | 'kubernetes';
   document: any;
-}
-
-/** Characters where readers differ (tabs, a byte order mark, control and line-separator characters): `yaml` reads them. */
-const NOT_FOR_FAST_YAML_CHARACTERS = /[\t\uFEFF\u0085\u2028\u2029\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
-
-/** Tokens (yaml's own lexer, CST.tokenType) that the fast path leaves to `yaml`. */
-const NOT_FOR_FAST_YAML_TOKENS: ReadonlySet<string> = new Set([
-  // Tags (`!Ref`, `!!binary`), anchors and aliases (`yaml` limits alias expansion, js-yaml does not), comments
-  // (comment-only documents), directives, complex keys, a byte order mark, a flow error.
-  'tag', 'anchor', 'alias', 'comment', 'directive-line', 'explicit-key-ind', 'byte-order-mark', 'flow-error-end',
-]);
-
-/**
- * Plain scalars the two read differently: binary integers (`0b101`, an integer to js-yaml, a string in YAML 1.2's core
- * schema), minus zero (`-0`, zero to js-yaml), merge keys (`<<`).
- */
-const NOT_FOR_FAST_YAML_PLAIN = /^(?:[-+]?0b|-0+$|<<)/;
-
-/** Whether a value (js-yaml's reading) has a key `null` or `""`: a null key (`~: 1`) is `null` to js-yaml, `""` to `yaml`. */
-function hasNullishKey(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasNullishKey);
-  if (value === null || typeof value !== 'object') return false;
-  for (const key of Object.keys(value)) {
-    if (key === 'null' || key === '') return true;
-    if (hasNullishKey((value as Record<string, unknown>)[key])) return true;
-  }
-  return false;
-}
-
-/**
- * The documents of a YAML text as `yaml` reads them (YAML 1.2, core schema), read with js-yaml (when installed: an
- * optional peer dependency) when the text has none of the features where the two could differ (NOT_FOR_FAST_YAML, a nullish key, anything js-yaml refuses): js-yaml
- * reads the manifests of a large estate about ten times faster (56 MB of Kubernetes manifests: about 1 s against 10 s),
- * and `yaml` stays the reader of everything else, errors included. test/synth/yaml-fast-path.test.ts compares the two
- * over every manifest the examples write and over generated documents.
- */
-export function readYamlDocuments(text: string): unknown[] {
-  const fast = jsYaml();
-  if (fast !== undefined && yamlFastPathApplies(text)) {
-    try {
-      const documents = fast.loadAll(text, undefined, { schema: fast.CORE_SCHEMA });
-      if (!documents.some(hasNullishKey)) return documents;
-    } catch {
-      // A text js-yaml refuses (duplicate keys, bad indentation…): `yaml` reads it, or gives the error.
-    }
-  }
-  return readYamlReference(text);
-}
-
-let loaded: typeof JsYaml | null | undefined;
-
-/** js-yaml, when it is installed (an optional peer dependency: without it every text is read by `yaml`). */
-function jsYaml(): typeof JsYaml | undefined {
-  if (loaded === undefined) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      loaded = require('js-yaml') as typeof JsYaml;
-    } catch {
-      loaded = null;
-    }
-  }
-  return loaded ?? undefined;
-}
-
-/**
- * Whether js-yaml may read a text: it has none of the tokens, plain scalars or characters above (read with `yaml`'s own
- * lexer, so a `!=` or `&&` inside a CEL expression is text, as it is to `yaml`), and no flow collection other than an
- * empty `[]` or `{}` that is not a key (`[a]: 1` is `a` to js-yaml, `[ a ]` to `yaml`). Exported for the differential
- * test (test/synth/yaml-fast-path.test.ts).
- */
-export function yamlFastPathApplies(text: string): boolean {
-  if (NOT_FOR_FAST_YAML_CHARACTERS.test(text)) return false;
-  // What the previous token asks of the next one: a plain scalar's text, the end of an empty flow collection, no key.
-  let expect: 'plain' | 'flow-seq-end' | 'flow-map-end' | 'not-a-key' | undefined;
-  // The length of the last token: `yaml` refuses an implicit key whose `:` is more than 1024 characters after its
-  // start (YAML 1.2, 7.4.1), js-yaml reads it.
-  let last = 0;
-  for (const token of new Lexer().lex(text)) {
-    const type = CST.tokenType(token);
-    if (type === 'space') continue;
-    if (type === 'map-value-ind' && last > 1000) return false;
-    last = token.length;
-    if (expect === 'plain') {
-      expect = undefined;
-      if (type === null && NOT_FOR_FAST_YAML_PLAIN.test(token)) return false;
-      if (type === null) continue;
-    }
-    if (expect === 'flow-seq-end' || expect === 'flow-map-end') {
-      if (type !== expect) return false;
-      expect = 'not-a-key';
-      continue;
-    }
-    if (expect === 'not-a-key') {
-      if (type === 'map-value-ind') return false;
-      expect = undefined;
-    }
-    if (type !== null && NOT_FOR_FAST_YAML_TOKENS.has(type)) return false;
-    if (type === 'scalar') expect = 'plain';
-    else if (type === 'flow-seq-start') expect = 'flow-seq-end';
-    else if (type === 'flow-map-start') expect = 'flow-map-end';
-  }
-  return true;
-}
-
-/** The documents of a YAML text as `yaml` reads them (CloudFormation's short-form tags included); the first error is thrown. */
-export function readYamlReference(text: string): unknown[] {
-  return parseAllDocuments(text, { logLevel: 'silent', customTags: CLOUDFORMATION_TAGS }).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(doc.errors[0].message);
-    return doc.toJS({ maxAliasCount: 100 });
-  });
 }
 
 /** One file, parsed and classified; undefined when it holds no identity resources (CDK manifests, tree.json…). */

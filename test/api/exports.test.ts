@@ -197,9 +197,9 @@ describe('the exports map names exactly these entry points, with their types', (
     expect(manifest.typesVersions).toEqual({ '*': expected });
   });
 
-  test('only constructs is a required peer: every framework, and the HCL parser, is an optional one', () => {
+  test('only constructs is a required peer: every framework, the HCL parser and the fast YAML reader are optional', () => {
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual(
-      ['@cdktf/hcl2json', '@cdktf/provider-azurerm', '@cdktf/provider-google', 'aws-cdk-lib', 'cdk8s', 'cdktf', 'constructs'],
+      ['@cdktf/hcl2json', '@cdktf/provider-azurerm', '@cdktf/provider-google', 'aws-cdk-lib', 'cdk8s', 'cdktf', 'constructs', 'js-yaml'],
     );
     expect(manifest.peerDependenciesMeta).toEqual({
       'aws-cdk-lib': { optional: true },
@@ -208,6 +208,7 @@ describe('the exports map names exactly these entry points, with their types', (
       '@cdktf/provider-google': { optional: true },
       '@cdktf/provider-azurerm': { optional: true },
       '@cdktf/hcl2json': { optional: true },
+      'js-yaml': { optional: true },
     });
   });
 

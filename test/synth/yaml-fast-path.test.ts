@@ -1,5 +1,5 @@
 /**
- * The YAML fast path (src/synth/read.ts readYamlDocuments): js-yaml reads a text only when it has none of the features
+ * The YAML fast path (src/synth/yaml.ts readYamlDocuments): js-yaml reads a text only when it has none of the features
  * where js-yaml and `yaml` (the reference reader) could differ; every reading must equal the reference's, and the
  * examples' manifests must actually take the fast path (else the speed-up is not real and this test proves nothing
  * about js-yaml).
@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { dump } from 'js-yaml';
 import { stringify } from 'yaml';
-import { readYamlDocuments, readYamlReference, yamlFastPathApplies } from '../../src/synth/read';
+import { readYamlDocuments, readYamlReference, yamlFastPathApplies } from '../../src/synth/yaml';
 import { synthesizedExamples } from '../helpers/examples';
 
 function yamlFiles(dir: string): string[] {
@@ -74,7 +74,7 @@ describe('YAML fast path', () => {
         throw new Error("Cannot find module 'js-yaml'");
       });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const isolated = require('../../src/synth/read') as typeof import('../../src/synth/read');
+      const isolated = require('../../src/synth/yaml') as typeof import('../../src/synth/yaml');
       expect(isolated.readYamlDocuments('a: 1\n---\nb: [x]\n')).toEqual([{ a: 1 }, { b: ['x'] }]);
       expect(() => isolated.readYamlDocuments('a: 1\na: 2\n')).toThrow('Map keys must be unique');
     });
