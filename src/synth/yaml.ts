@@ -34,10 +34,25 @@ const NOT_FOR_FAST_YAML_TOKENS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Plain scalars the two read differently: binary integers (`0b101`, an integer to js-yaml, a string in YAML 1.2's core
- * schema), minus zero (`-0`, zero to js-yaml), merge keys (`<<`).
+ * Plain scalars the two may read differently, by allow-list: a plain scalar that starts like a number (`-`, `+`, `.`,
+ * a digit) is left to `yaml` unless it is a plain decimal (`0`, `-12`, `8080`, `1.5`; at most 15 integer digits).
+ * Measured differences it excludes: binary and signed hexadecimal or octal integers (`0b101`, `-0x1F`, `+0o7`:
+ * integers to js-yaml, strings in YAML 1.2's core schema), `+.5` (a number to `yaml`, a string to js-yaml), minus zero
+ * (`-0`). Merge keys (`<<`) too.
  */
-const NOT_FOR_FAST_YAML_PLAIN = /^(?:[-+]?0b|-0+$|<<)/;
+const NUMBER_LIKE = /^[-+.0-9]/;
+const PLAIN_DECIMAL = /^(?:0|-?[1-9][0-9]{0,14})(?:\.[0-9]+)?$/;
+/**
+ * Text no number form of either reader matches (their patterns are anchored at both ends and made of `[0-9A-Za-z_.+-]`,
+ * with a sign only first or after `e`/`E`): a space or another character (`15 2 * * *`, a cron schedule), or a sign
+ * elsewhere (`6f1c2a9e-3b7d-…`, a UUID).
+ */
+const NEVER_A_NUMBER = /[^0-9A-Za-z_.+-]|(?<=.)(?<![eE])[-+]/;
+
+/** Whether a plain scalar must be read by `yaml` (see above). */
+function plainNeedsReference(token: string): boolean {
+  return token.startsWith('<<') || (NUMBER_LIKE.test(token) && !PLAIN_DECIMAL.test(token) && !NEVER_A_NUMBER.test(token));
+}
 
 /** Whether a value (js-yaml's reading) has a key `null` or `""`: a null key (`~: 1`) is `null` to js-yaml, `""` to `yaml`. */
 function hasNullishKey(value: unknown): boolean {
@@ -105,7 +120,7 @@ export function yamlFastPathApplies(text: string): boolean {
     last = token.length;
     if (expect === 'plain') {
       expect = undefined;
-      if (type === null && NOT_FOR_FAST_YAML_PLAIN.test(token)) return false;
+      if (type === null && plainNeedsReference(token)) return false;
       if (type === null) continue;
     }
     if (expect === 'flow-seq-end' || expect === 'flow-map-end') {

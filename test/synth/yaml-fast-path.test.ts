@@ -61,7 +61,9 @@ describe('YAML fast path', () => {
     'a: "x\u2028y"', 'a: x\u0085y', 'a: 1\na: 2', 'a: [1, 2', 'a:\n- 1\n - 2', '"": 1', 'a: {"b":!x c}', 'a: x !y', "a: \"it's\" ",
     'a: request.kind.kind != \'ServiceAccount\' || (has(object.x) && object.x == false)', 'a: "*"', 'a: x*y', 'a: -1\nb: - x', '... \n',
     'a: 1\n...\nb: 2\n', '- - - a', `${'k'.repeat(1100)}: 1`, 'a\n  b: 1', '[]: 1', '{}: 1', 'a: []\nb: {}', 'a: [ ]', '- []\n- {}',
-    'a: "x\n  y"', "a: 'x\n\n  y'", 'a: 0b', 'b: +0b1', 'c: -00', 'd: -0.0', 'e: <<', 'f: "<<"', 'a:\n  - b\n  -c', 'a: b: c', '- a: 1\n  b: 2\n- c', 'a: !', 'a: &', 'a: *', '? a\n: b', 'a: 12345678901234567890', 'a: 0.1e-3', 'a: True', 'a: NULL', 'a: ~',
+    'a: "x\n  y"', "a: 'x\n\n  y'", 'a: 0b', 'b: +0b1', 'c: -00', 'd: -0.0', 'a: -0x1F', 'a: +0x1F', 'a: -0o7', 'a: +0o7', 'a: +.5', 'a: -.5', 'a: 1.', 'a: 0.',
+    'a: 1E3', 'a: 0O7', 'a: 0X1f', 'a: 00.5', 'a: 12e03', 'a: 1234567890123456789', 'a: 10.0.0.1', 'a: 3600s', 'a: 8080', 'a: -12', 'a: 1.50',
+    'a: 15 2 * * *', 'a: 6f1c2a9e-3b7d-4c1e-9a55-0d2f8e4b7c31', 'a: 1e-3', 'a: 1e+3', 'a: 1-3', 'a: 9e-3b', 'a: -1-2', 'a: 1.2.3', 'a: 0x1F-2', 'a: 2e5_', 'e: <<', 'f: "<<"', 'a:\n  - b\n  -c', 'a: b: c', '- a: 1\n  b: 2\n- c', 'a: !', 'a: &', 'a: *', '? a\n: b', 'a: 12345678901234567890', 'a: 0.1e-3', 'a: True', 'a: NULL', 'a: ~',
   ];
   test.each(edges.map((e) => [JSON.stringify(e).slice(0, 60), e]))('%s reads as `yaml` reads it', (_, text) => {
     const { fast, reference } = both(text);
@@ -90,7 +92,8 @@ describe('YAML fast path', () => {
     };
     const atoms = ['', ' ', 'null', '~', 'true', 'False', '0b1', '0o7', '0x1f', '1e3', '.5', '-0', '007', '12:30', 'yes', 'a: b', '- x', '? y', '#c', 'x #c',
       '&a', '*a', '!t', '%d', '<<', '[a]', '{b: 1}', '"q"', "'s'", 'line\nbreak', 'tab\tx', 'é ü 𝄞', '\u2028', 'arn:aws:iam::123456789012:role/x', '${var.x}', '%{if}',
-      'repo:acme/x:ref:refs/heads/main', ' lead', 'trail ', '---', '...', 'a,b', 'x'.repeat(120)];
+      'repo:acme/x:ref:refs/heads/main', ' lead', 'trail ', '---', '...', 'a,b', 'x'.repeat(120),
+      '-0x1F', '+0o7', '+.5', '-.5', '+12', '1.', '9e-3', '6f1c2a9e-3b7d', '15 2 * * *', '1_000', '.inf', '-.inf', '.NaN'];
     const gen = (depth: number): unknown => {
       const kind = next(depth > 3 ? 5 : 7);
       if (kind === 0) return atoms[next(atoms.length)] + (next(2) ? atoms[next(atoms.length)] : '');
