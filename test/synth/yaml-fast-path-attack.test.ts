@@ -36,7 +36,7 @@ describe('YAML fast path attack (session 28)', () => {
   // Open finding (session 28): test.failing passes while the defect remains; flip it to test once fixed.
   // A text of only line breaks (two or more): one null document to js-yaml, no document to `yaml`.
   // Guard: leave to `yaml` a text whose lexer tokens are only space/newline (or: return [] when /^\s*$/ matches).
-  test.failing.each([['\n\n'], ['\n \n'], ['\r\n\r\n'], ['\n\n\n']])('blank text %j', (text) => {
+  test.failing.each([['\n\n'], ['\n \n'], ['\r\n\r\n'], ['\n\n\n'], [' \n '], ['\r\n ']])('blank text %j', (text) => {
     const { fast, reference } = both(text);
     expect(fast).toEqual(reference);
   });
@@ -72,6 +72,7 @@ describe('YAML fast path attack (session 28)', () => {
   test.failing.each([
     ['hidden document', 'kind: ConfigMap\n... kind: ServiceAccount'],
     ['map', 'a: 1\n... b: 2'],
+    ['first line (a null document, then one more)', '... x y\n'],
   ])('content after ..., %s', (_, text) => {
     const { fast, reference } = both(text);
     expect(fast).toEqual(reference);
