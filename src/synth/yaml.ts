@@ -23,8 +23,11 @@ const CLOUDFORMATION_TAGS: Tags = [
   }),
 ] as Tags;
 
-/** Characters where readers differ (tabs, a byte order mark, control and line-separator characters): `yaml` reads them. */
-const NOT_FOR_FAST_YAML_CHARACTERS = /[\t\uFEFF\u0085\u2028\u2029\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
+/** Characters where readers differ (tabs, a byte order mark, control and line-separator characters, a lone CR): `yaml` reads them. */
+const NOT_FOR_FAST_YAML_CHARACTERS = /[\t\uFEFF\u0085\u2028\u2029\x00-\x08\x0B\x0C\x0E-\x1F\x7F]|\r(?!\n)/;
+
+/** The lexer's own markers (document, flow error end, scalar): tokens that are not text of the input. */
+const LEXER_MARKERS: ReadonlySet<string> = new Set([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR]);
 
 /** Tokens (yaml's own lexer, CST.tokenType) that the fast path leaves to `yaml`. */
 const NOT_FOR_FAST_YAML_TOKENS: ReadonlySet<string> = new Set([
@@ -107,17 +110,29 @@ function jsYaml(): typeof JsYaml | undefined {
  * test (test/synth/yaml-fast-path.test.ts).
  */
 export function yamlFastPathApplies(text: string): boolean {
-  if (NOT_FOR_FAST_YAML_CHARACTERS.test(text)) return false;
-  // What the previous token asks of the next one: a plain scalar's text, the end of an empty flow collection, no key.
-  let expect: 'plain' | 'flow-seq-end' | 'flow-map-end' | 'not-a-key' | undefined;
-  // The length of the last token: `yaml` refuses an implicit key whose `:` is more than 1024 characters after its
-  // start (YAML 1.2, 7.4.1), js-yaml reads it.
-  let last = 0;
+  // Text of whitespace only: `yaml` reads no document, js-yaml one null document.
+  if (NOT_FOR_FAST_YAML_CHARACTERS.test(text) || /^\s*$/.test(text)) return false;
+  // What the previous token asks of the next one: a plain scalar's text, the end of an empty flow collection, no key,
+  // the end of a document marker's line.
+  let expect: 'plain' | 'flow-seq-end' | 'flow-map-end' | 'not-a-key' | 'newline' | undefined;
+  // Where each token starts in the text (the lexer's own markers are not text), and where the last token that may be a
+  // key started: `yaml` refuses an implicit key whose `:` is more than 1024 characters after its start (YAML 1.2,
+  // 7.4.1; spaces before the `:` count), js-yaml reads it.
+  let offset = 0;
+  let keyStart = 0;
   for (const token of new Lexer().lex(text)) {
     const type = CST.tokenType(token);
+    const at = offset;
+    if (!LEXER_MARKERS.has(token)) offset += token.length;
     if (type === 'space') continue;
-    if (type === 'map-value-ind' && last > 1000) return false;
-    last = token.length;
+    if (type === 'map-value-ind' && at - keyStart > 1000) return false;
+    if (type !== 'map-value-ind' && type !== 'newline') keyStart = at;
+    if (expect === 'newline') {
+      // `--- kind: ServiceAccount`, `... kind: ServiceAccount`: `yaml` refuses content on a marker's line, js-yaml reads it.
+      if (type !== 'newline') return false;
+      expect = undefined;
+      continue;
+    }
     if (expect === 'plain') {
       expect = undefined;
       if (type === null && plainNeedsReference(token)) return false;
@@ -133,9 +148,17 @@ export function yamlFastPathApplies(text: string): boolean {
       expect = undefined;
     }
     if (type !== null && NOT_FOR_FAST_YAML_TOKENS.has(type)) return false;
+    // A quoted scalar over several lines, or one the lexer ended before its closing quote (an under-indented
+    // continuation: js-yaml folds it in, `yaml` refuses it), and `\U` escapes (js-yaml reads one above U+10FFFF as
+    // garbage, `yaml` refuses it).
+    if ((type === 'double-quoted-scalar' || type === 'single-quoted-scalar') && /[\r\n]/.test(token)) return false;
+    if (type === 'double-quoted-scalar' && !/^"(?:[^"\\]|\\.)*"$/.test(token)) return false;
+    if (type === 'single-quoted-scalar' && !/^'(?:[^']|'')*'$/.test(token)) return false;
+    if (type === 'double-quoted-scalar' && token.includes('\\U')) return false;
     if (type === 'scalar') expect = 'plain';
     else if (type === 'flow-seq-start') expect = 'flow-seq-end';
     else if (type === 'flow-map-start') expect = 'flow-map-end';
+    else if (type === 'doc-start' || type === 'doc-end') expect = 'newline';
   }
   return true;
 }

@@ -1,7 +1,7 @@
 /**
  * Session 28 attack on the YAML fast path (src/synth/yaml.ts readYamlDocuments): texts the fast-path guard lets js-yaml
  * read where js-yaml reads something other than `yaml` (the reference). Every text here passes yamlFastPathApplies as
- * of commit 4229326. Failing ones are open findings (test.failing); 'HELD: …' ones read the same.
+ * of commit 4229326. Each finding is fixed (the guard leaves such text to `yaml`); 'HELD: …' ones read the same.
  */
 import { readYamlDocuments, readYamlReference } from '../../src/synth/yaml';
 
@@ -18,10 +18,10 @@ function both(text: string): { fast: unknown; reference: unknown } {
 }
 
 describe('YAML fast path attack (session 28)', () => {
-  // Open finding (session 28): test.failing passes while the defect remains; flip it to test once fixed.
+  // Fixed finding (session 28): src/synth/yaml.ts now leaves this text to `yaml`.
   // A lone carriage return is a line break to js-yaml, not to `yaml`: a hidden key where `yaml` refuses the text, and
   // quoted and block scalar values read differently. Guard: add /\r(?!\n)/ to NOT_FOR_FAST_YAML_CHARACTERS.
-  test.failing.each([
+  test.each([
     ['hidden key', 'a: 1\rb: 2'],
     ['hidden key (plain)', 'a: x\rb: y'],
     ['double-quoted value', 'a: "x\rkind: ServiceAccount"'],
@@ -33,19 +33,19 @@ describe('YAML fast path attack (session 28)', () => {
     expect(fast).toEqual(reference);
   });
 
-  // Open finding (session 28): test.failing passes while the defect remains; flip it to test once fixed.
+  // Fixed finding (session 28): src/synth/yaml.ts now leaves this text to `yaml`.
   // A text of only line breaks (two or more): one null document to js-yaml, no document to `yaml`.
   // Guard: leave to `yaml` a text whose lexer tokens are only space/newline (or: return [] when /^\s*$/ matches).
-  test.failing.each([['\n\n'], ['\n \n'], ['\r\n\r\n'], ['\n\n\n'], [' \n '], ['\r\n ']])('blank text %j', (text) => {
+  test.each([['\n\n'], ['\n \n'], ['\r\n\r\n'], ['\n\n\n'], [' \n '], ['\r\n ']])('blank text %j', (text) => {
     const { fast, reference } = both(text);
     expect(fast).toEqual(reference);
   });
 
-  // Open finding (session 28): test.failing passes while the defect remains; flip it to test once fixed.
+  // Fixed finding (session 28): src/synth/yaml.ts now leaves this text to `yaml`.
   // The 1024-character implicit-key limit is measured by the key token's length, but the spaces before `:` are skipped:
   // `yaml` refuses the text, js-yaml reads the key. Guard: measure from the key token's start offset to the `:`'s
   // offset (or refuse any line longer than 1000 characters).
-  test.failing.each([
+  test.each([
     ['plain key', `a${' '.repeat(1100)}: 1`],
     ['quoted key', `"a"${' '.repeat(1100)}: 1`],
     ['990-character key, 40 spaces', `"${'k'.repeat(990)}"${' '.repeat(40)}: 1`],
@@ -54,10 +54,10 @@ describe('YAML fast path attack (session 28)', () => {
     expect(fast).toEqual(reference);
   });
 
-  // Open finding (session 28): test.failing passes while the defect remains; flip it to test once fixed.
+  // Fixed finding (session 28): src/synth/yaml.ts now leaves this text to `yaml`.
   // A block collection on the `---` line: `yaml` refuses it, js-yaml reads a document (a hidden ServiceAccount).
   // Guard: after a doc-start token, the next token other than space must be a newline (or the end).
-  test.failing.each([
+  test.each([
     ['map', '--- kind: ServiceAccount'],
     ['seq', '--- - a'],
     ['second document', '- a\n--- - b'],
@@ -66,10 +66,10 @@ describe('YAML fast path attack (session 28)', () => {
     expect(fast).toEqual(reference);
   });
 
-  // Open finding (session 28): test.failing passes while the defect remains; flip it to test once fixed.
+  // Fixed finding (session 28): src/synth/yaml.ts now leaves this text to `yaml`.
   // Content after `...` on its line: `yaml` refuses it, js-yaml reads one more document.
   // Guard: after a doc-end token, the next token other than space must be a newline (or the end).
-  test.failing.each([
+  test.each([
     ['hidden document', 'kind: ConfigMap\n... kind: ServiceAccount'],
     ['map', 'a: 1\n... b: 2'],
     ['first line (a null document, then one more)', '... x y\n'],
@@ -78,11 +78,11 @@ describe('YAML fast path attack (session 28)', () => {
     expect(fast).toEqual(reference);
   });
 
-  // Open finding (session 28): test.failing passes while the defect remains; flip it to test once fixed.
+  // Fixed finding (session 28): src/synth/yaml.ts now leaves this text to `yaml`.
   // A multi-line quoted scalar whose continuation lines are not indented past the parent: `yaml` refuses it ("Missing
   // closing quote"), js-yaml folds it into the value. Guard: leave to `yaml` a quoted scalar token containing a line
   // break (or one whose continuation lines are indented no more than its collection).
-  test.failing.each([
+  test.each([
     ['double, column 0', 'kind: ConfigMap\ndata:\n  a: "x\nkind: ServiceAccount"'],
     ['single, column 0', "a:\n  b: 'x\ny'"],
     ['double, at the parent column', 'a:\n  b: "x\n  y"'],
@@ -95,10 +95,10 @@ describe('YAML fast path attack (session 28)', () => {
     expect(fast).toEqual(reference);
   });
 
-  // Open finding (session 28): test.failing passes while the defect remains; flip it to test once fixed.
+  // Fixed finding (session 28): src/synth/yaml.ts now leaves this text to `yaml`.
   // A \U escape above U+10FFFF: `yaml` refuses it, js-yaml reads garbage (lone surrogates, U+FFFF).
   // Guard: leave to `yaml` a double-quoted scalar with `\U` (or one whose \U code point exceeds 10FFFF).
-  test.failing.each([['a: "\\U00110000"'], ['a: "\\U00110000x"'], ['a: "\\UFFFFFFFF"']])('\\U out of range %j', (text) => {
+  test.each([['a: "\\U00110000"'], ['a: "\\U00110000x"'], ['a: "\\UFFFFFFFF"']])('\\U out of range %j', (text) => {
     const { fast, reference } = both(text);
     expect(fast).toEqual(reference);
   });
