@@ -8,7 +8,6 @@
  * sample records follow the IAM User Guide's example web identity event ("Logging IAM and AWS STS API calls with AWS
  * CloudTrail") in the "AWS API Call via CloudTrail" envelope (EventBridge User Guide, "Events from AWS services").
  */
-import { spawnSync } from 'child_process';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cdk from 'aws-cdk-lib/core';
 import { GitHubActions, routeDetections } from '../../src';
@@ -19,6 +18,7 @@ import { loggingString, regexLiteral } from '../../src/core/detections/gcp';
 import { Inventory } from '../../src/inventory/model';
 import { buildInventory } from '../../src/inventory/records';
 import type { NeutralResource } from '../../src/synth/model';
+import { eventBridgeMatches, webIdentityEvent as cloudTrailWebIdentity } from '../helpers/eventbridge';
 import { DETECTION_ROUTES, OWNERSHIP, TODAY, tfStack } from '../helpers/synth';
 import { PAYMENTS } from '../helpers/tokens';
 
@@ -37,39 +37,9 @@ function rulesOf(stack: cdk.Stack): any[] {
   return Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'));
 }
 
-/** moto's EventBridge engine: which events match. */
-function motoMatches(pattern: object, events: object[]): boolean[] {
-  const script = [
-    'import json, sys',
-    'from moto.events.models import EventPattern',
-    'data = json.load(sys.stdin)',
-    'p = EventPattern.load(json.dumps(data["pattern"]))',
-    'print(json.dumps([p.matches_event(e) for e in data["events"]]))',
-  ].join('\n');
-  const run = spawnSync('python3', ['-c', script], { input: JSON.stringify({ pattern, events }), encoding: 'utf8' });
-  if (run.error || run.status !== 0) throw new Error(`moto's EventPattern failed: ${run.error?.message ?? run.stderr}`);
-  return JSON.parse(run.stdout);
-}
-
-function webIdentityEvent(options: { roleArn?: string; subject: string; errorCode?: string }): object {
-  const detail: Record<string, unknown> = {
-    eventVersion: '1.08',
-    userIdentity: {
-      type: 'WebIdentityUser',
-      principalId: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com:sts.amazonaws.com:${options.subject}`,
-      userName: options.subject,
-      identityProvider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
-    },
-    eventSource: 'sts.amazonaws.com',
-    eventName: 'AssumeRoleWithWebIdentity',
-    awsRegion: 'eu-west-1',
-    requestParameters: { roleArn: options.roleArn ?? ROLE_ARN, roleSessionName: 'GitHubActions' },
-    eventType: 'AwsApiCall',
-    recipientAccountId: ACCOUNT,
-  };
-  if (options.errorCode !== undefined) Object.assign(detail, { errorCode: options.errorCode, errorMessage: 'Not authorized to perform sts:AssumeRoleWithWebIdentity' });
-  return { 'version': '0', 'id': 'e1', 'detail-type': 'AWS API Call via CloudTrail', 'source': 'aws.sts', 'account': ACCOUNT, 'time': '2026-11-22T10:00:00Z', 'region': 'eu-west-1', 'resources': [], detail };
-}
+/** A web identity call naming this test's role unless another is given. */
+const webIdentityEvent = (options: { roleArn?: string; subject: string; errorCode?: string }) =>
+  cloudTrailWebIdentity({ roleArn: ROLE_ARN, ...options });
 
 describe('attack: AWS detection rules', () => {
   // Fixed finding: requestParameters.roleArn was matched case-sensitively, but IAM role names "are not distinguished by case" (IAM CreateRole) and
@@ -79,7 +49,7 @@ describe('attack: AWS detection rules', () => {
     new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
     const pattern = rulesOf(stack)[0].Properties.EventPattern;
     const upper = `arn:aws:iam::${ACCOUNT}:role/Payments-Deploy`;
-    expect(motoMatches(pattern, [
+    expect(eventBridgeMatches(pattern, [
       webIdentityEvent({ roleArn: upper, subject: 'repo:evil/fork:ref:refs/heads/main', errorCode: 'AccessDenied' }),
       webIdentityEvent({ roleArn: upper, subject: 'repo:acme/payments-api:pull_request' }),
     ])).toEqual([true, true]);
@@ -147,7 +117,7 @@ describe('attack: AWS detection rules', () => {
       name: 'payments-deploy', ownership: OWNERSHIP, source: payments, revoked: { sessionsIssuedBefore: '2026-12-03T10:15:00Z', reason: 'INC-4711 runner token leaked' },
     });
     const [rule] = rulesOf(stack);
-    expect(motoMatches(rule.Properties.EventPattern, [webIdentityEvent({ subject: SUB_MAIN, errorCode: 'AccessDenied' }), webIdentityEvent({ subject: SUB_MAIN })]))
+    expect(eventBridgeMatches(rule.Properties.EventPattern, [webIdentityEvent({ subject: SUB_MAIN, errorCode: 'AccessDenied' }), webIdentityEvent({ subject: SUB_MAIN })]))
       .toEqual([true, false]);
   });
 
@@ -155,7 +125,7 @@ describe('attack: AWS detection rules', () => {
     const stack = stackIn();
     new CiOidcTrust(stack, 'Deploy', { name: 'payments-deploy', ownership: OWNERSHIP, source: payments });
     const [rule] = rulesOf(stack);
-    expect(motoMatches(rule.Properties.EventPattern, [
+    expect(eventBridgeMatches(rule.Properties.EventPattern, [
       webIdentityEvent({ subject: 'repo:evil/payments-api:ref:refs/heads/main' }),
       webIdentityEvent({ subject: 'repo:acme/payments-api2:ref:refs/tags/v1' }),
       webIdentityEvent({ subject: 'repo:acme/payments-api:ref:refs/heads/main2' }),

@@ -28,6 +28,7 @@ import { buildInventory } from '../../src/inventory/records';
 import type { NeutralResource } from '../../src/synth/model';
 import { readSynthesizedOutput } from '../../src/synth/read';
 import { verify, verifyFails } from '../../src/verify/verify';
+import { eventBridgeMatches, webIdentityEvent as cloudTrailWebIdentity } from '../helpers/eventbridge';
 import { DETECTION_ROUTES, OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
 import { terraformReads } from '../helpers/terraform-eval';
 
@@ -42,34 +43,8 @@ function tmp(prefix: string): string {
   return dir;
 }
 
-/** moto's EventBridge engine: which events match. */
-function motoMatches(pattern: object, events: object[]): boolean[] {
-  const script = [
-    'import json, sys',
-    'from moto.events.models import EventPattern',
-    'data = json.load(sys.stdin)',
-    'p = EventPattern.load(json.dumps(data["pattern"]))',
-    'print(json.dumps([p.matches_event(e) for e in data["events"]]))',
-  ].join('\n');
-  const run = spawnSync('python3', ['-c', script], { input: JSON.stringify({ pattern, events }), encoding: 'utf8' });
-  if (run.error || run.status !== 0) throw new Error(`moto's EventPattern failed: ${run.error?.message ?? run.stderr}`);
-  return JSON.parse(run.stdout);
-}
-
-function webIdentityEvent(roleArn: string, subject: string, errorCode?: string): object {
-  const detail: Record<string, unknown> = {
-    eventVersion: '1.08',
-    userIdentity: { type: 'WebIdentityUser', userName: subject, identityProvider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com` },
-    eventSource: 'sts.amazonaws.com',
-    eventName: 'AssumeRoleWithWebIdentity',
-    awsRegion: 'eu-west-1',
-    requestParameters: { roleArn, roleSessionName: 'GitHubActions' },
-    eventType: 'AwsApiCall',
-    recipientAccountId: ACCOUNT,
-    ...(errorCode === undefined ? {} : { errorCode }),
-  };
-  return { 'version': '0', 'id': 'e1', 'detail-type': 'AWS API Call via CloudTrail', 'source': 'aws.sts', 'account': ACCOUNT, 'time': '2026-11-22T10:00:00Z', 'region': 'eu-west-1', 'resources': [], detail };
-}
+/** A web identity call for `subject` naming `roleArn`. */
+const webIdentityEvent = (roleArn: string, subject: string, errorCode?: string) => cloudTrailWebIdentity({ roleArn, subject, errorCode });
 
 /** Replaces `{ "Fn::GetAtt": [id, "Arn"] }` by the ARN CloudFormation would put there. */
 function resolveGetAtt(value: unknown, arns: Record<string, string>): unknown {
@@ -112,7 +87,7 @@ describe('attack: the equals-ignore-case role match', () => {
     const [rule] = Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::Events::Rule') as any[];
     expect(rule.Properties.EventPattern.detail.requestParameters.roleArn).toEqual([{ 'equals-ignore-case': { 'Fn::GetAtt': [roleId, 'Arn'] } }]);
     const pattern = resolveGetAtt(rule.Properties.EventPattern, { [roleId]: `arn:aws:iam::${ACCOUNT}:role/payments-deploy` }) as object;
-    expect(motoMatches(pattern, [
+    expect(eventBridgeMatches(pattern, [
       webIdentityEvent(`arn:aws:iam::${ACCOUNT}:role/PAYMENTS-DEPLOY`, 'repo:evil/fork:ref:refs/heads/main'),
       webIdentityEvent(`arn:aws:iam::${ACCOUNT}:role/Payments-Deploy`, 'repo:acme/payments-api:ref:refs/heads/main', 'AccessDenied'),
       webIdentityEvent(`arn:aws:iam::${ACCOUNT}:role/payments-deploy2`, 'repo:evil/fork:ref:refs/heads/main'),

@@ -26,6 +26,7 @@ import { Construct } from 'constructs';
 import { GitHubActions, Ownership, routeDetections } from '../../src';
 import { AwsPublishTarget, BreakGlassRole, BreakGlassRoleProps, CiOidcTrust, ScopedPublisherRole, WorkloadIdentity } from '../../src/constructs/aws';
 import { awsWebIdentityDetectionPattern } from '../../src/core/detections/aws';
+import { eventBridgeMatches, webIdentityEvent as cloudTrailWebIdentity } from '../helpers/eventbridge';
 import { DETECTION_ROUTES, OWNERSHIP, TODAY } from '../helpers/synth';
 import { PAYMENTS } from '../helpers/tokens';
 
@@ -49,66 +50,9 @@ function roleTags(stack: cdk.Stack): Record<string, string> {
   return Object.fromEntries(role.Properties.Tags.map((t: any) => [t.Key, t.Value]));
 }
 
-/** Which of `events` moto's EventBridge engine matches against `pattern`; throws when python3 or moto is missing. */
-function motoMatches(pattern: object, events: object[]): boolean[] {
-  const script = [
-    'import json, sys',
-    'from moto.events.models import EventPattern',
-    'data = json.load(sys.stdin)',
-    'p = EventPattern.load(json.dumps(data["pattern"]))',
-    'print(json.dumps([p.matches_event(e) for e in data["events"]]))',
-  ].join('\n');
-  const run = spawnSync('python3', ['-c', script], { input: JSON.stringify({ pattern, events }), encoding: 'utf8' });
-  if (run.error) throw new Error(`python3 could not run (the independent EventBridge matcher needs python3 with moto): ${run.error.message}`);
-  if (run.status !== 0) throw new Error(`moto's EventPattern failed (is moto installed? \`pip install moto\`): ${run.stderr}`);
-  return JSON.parse(run.stdout);
-}
-
-/** An EventBridge "AWS API Call via CloudTrail" event around a CloudTrail `AssumeRoleWithWebIdentity` record. */
-function webIdentityEvent(options: { roleArn?: string; subject: string; errorCode?: string }): object {
-  const roleArn = options.roleArn ?? ROLE_ARN;
-  const detail: Record<string, unknown> = {
-    eventVersion: '1.08',
-    userIdentity: {
-      type: 'WebIdentityUser',
-      principalId: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com:sts.amazonaws.com:${options.subject}`,
-      userName: options.subject,
-      identityProvider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
-    },
-    eventTime: '2026-11-22T10:00:00Z',
-    eventSource: 'sts.amazonaws.com',
-    eventName: 'AssumeRoleWithWebIdentity',
-    awsRegion: 'eu-west-1',
-    sourceIPAddress: '192.0.2.101',
-    userAgent: 'aws-sdk-nodejs/2.1692.0 linux/v20.11.0 configure-aws-credentials-for-github-actions',
-    requestParameters: { roleArn, roleSessionName: 'GitHubActions', durationSeconds: 3600 },
-    eventType: 'AwsApiCall',
-    recipientAccountId: ACCOUNT,
-  };
-  if (options.errorCode === undefined) {
-    detail.responseElements = {
-      provider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
-      subjectFromWebIdentityToken: options.subject,
-      audience: 'sts.amazonaws.com',
-      assumedRoleUser: { assumedRoleId: 'AROACQRSTUVWRAOEXAMPLE:GitHubActions', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/payments-deploy/GitHubActions` },
-    };
-  } else {
-    detail.errorCode = options.errorCode;
-    detail.errorMessage = options.errorCode === 'AccessDenied' ? 'Not authorized to perform sts:AssumeRoleWithWebIdentity' : 'Couldn\'t retrieve verification key from your identity provider';
-    detail.responseElements = null;
-  }
-  return {
-    'version': '0',
-    'id': '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
-    'detail-type': 'AWS API Call via CloudTrail',
-    'source': 'aws.sts',
-    'account': ACCOUNT,
-    'time': '2026-11-22T10:00:00Z',
-    'region': 'eu-west-1',
-    'resources': [],
-    detail,
-  };
-}
+/** A web identity call naming this test's role unless another is given. */
+const webIdentityEvent = (options: { roleArn?: string; subject: string; errorCode?: string }) =>
+  cloudTrailWebIdentity({ roleArn: ROLE_ARN, ...options });
 
 /** An `AssumeRole` record as EKS makes it for a Pod Identity association (the service principal calls STS). */
 function podIdentityEvent(options: { roleArn: string; errorCode?: string }): object {
@@ -177,7 +121,7 @@ describe('aws detections: CiOidcTrust', () => {
       ['this role in other letters: refused', webIdentityEvent({ roleArn: ROLE_ARN.replace('payments-deploy', 'Payments-Deploy'), subject: SUB_MAIN, errorCode: 'AccessDenied' }), true],
       ['a role whose name extends this one: refused, not this rule', webIdentityEvent({ roleArn: `${ROLE_ARN}-2`, subject: SUB_MAIN, errorCode: 'AccessDenied' }), false],
     ];
-    const matched = motoMatches(pattern, samples.map(([, event]) => event));
+    const matched = eventBridgeMatches(pattern, samples.map(([, event]) => event));
     expect(samples.map(([name], i) => [name, matched[i]])).toEqual(samples.map(([name, , expected]) => [name, expected]));
   });
 
@@ -188,7 +132,7 @@ describe('aws detections: CiOidcTrust', () => {
     // `*` and `\` of literals are escaped in a wildcard value; only the pattern's trailing `*` stays a wildcard.
     expect((withPattern.detail.$or as any[])[1]).toEqual({ userIdentity: { userName: [{ 'anything-but': { wildcard: ['a\\*x\\\\y', 'p\\\\q*'] } }] } });
     const event = (subject: string) => webIdentityEvent({ subject });
-    expect(motoMatches(withPattern, [event('a*x\\y'), event('aZx\\y'), event('p\\q-1'), event('pq-1')])).toEqual([false, true, false, true]);
+    expect(eventBridgeMatches(withPattern, [event('a*x\\y'), event('aZx\\y'), event('p\\q-1'), event('pq-1')])).toEqual([false, true, false, true]);
   });
 
   test('GIVEN an unknown account WHEN synthesized THEN the rule names the role by its Arn attribute', () => {
@@ -223,7 +167,7 @@ describe('aws detections: WorkloadIdentity and ScopedPublisherRole', () => {
       webIdentityEvent({ roleArn, subject: 'system:serviceaccount:payments:worker' }),
       webIdentityEvent({ roleArn, subject: 'system:serviceaccount:payments:api', errorCode: 'InvalidIdentityToken' }),
     ];
-    expect(motoMatches(rule.Properties.EventPattern, events)).toEqual([false, true, true]);
+    expect(eventBridgeMatches(rule.Properties.EventPattern, events)).toEqual([false, true, true]);
   });
 
   test('GIVEN Pod Identity WHEN synthesized THEN refused AssumeRole calls for the role only, and moto agrees', () => {
@@ -245,7 +189,7 @@ describe('aws detections: WorkloadIdentity and ScopedPublisherRole', () => {
       podIdentityEvent({ roleArn: `arn:aws:iam::${ACCOUNT}:role/other`, errorCode: 'AccessDenied' }),
       podIdentityEvent({ roleArn: `arn:aws:iam::${ACCOUNT}:role/Payments-API`, errorCode: 'AccessDenied' }),
     ];
-    expect(motoMatches(rule.Properties.EventPattern, events)).toEqual([false, true, false, true]);
+    expect(eventBridgeMatches(rule.Properties.EventPattern, events)).toEqual([false, true, false, true]);
   });
 
   test('GIVEN a ScopedPublisherRole WHEN synthesized THEN its inner trust carries the one rule and the decision is readable on both', () => {

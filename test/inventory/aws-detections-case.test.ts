@@ -4,10 +4,10 @@
  * (IAM API Reference, CreateRole `RoleName`: "Names are not distinguished by case"), so the rule watches the role
  * whatever the case; an exact matcher is case-sensitive (moto's EventBridge engine agrees) and does not.
  */
-import { spawnSync } from 'child_process';
 import { Inventory } from '../../src/inventory/model';
 import { buildInventory } from '../../src/inventory/records';
 import type { NeutralResource } from '../../src/synth/model';
+import { eventBridgeMatches, webIdentityEvent } from '../helpers/eventbridge';
 import { TODAY } from '../helpers/synth';
 
 const ACCOUNT = '123456789012';
@@ -43,22 +43,8 @@ function inventoryOf(resources: NeutralResource[]): Inventory {
 const detections = (inventory: Inventory) => Object.fromEntries(inventory.identities.map((r) => [r.id, r.attributes.detections]));
 
 /** moto's EventBridge engine: whether `pattern` matches a web identity call naming `roleArn`. */
-function motoMatches(eventPattern: object, roleArn: string): boolean {
-  const script = [
-    'import json, sys',
-    'from moto.events.models import EventPattern',
-    'data = json.load(sys.stdin)',
-    'print(json.dumps(EventPattern.load(json.dumps(data["pattern"])).matches_event(data["event"])))',
-  ].join('\n');
-  const event = {
-    'source': 'aws.sts',
-    'detail-type': 'AWS API Call via CloudTrail',
-    'detail': { eventSource: 'sts.amazonaws.com', eventName: 'AssumeRoleWithWebIdentity', requestParameters: { roleArn } },
-  };
-  const run = spawnSync('python3', ['-c', script], { input: JSON.stringify({ pattern: eventPattern, event }), encoding: 'utf8' });
-  if (run.error || run.status !== 0) throw new Error(`moto's EventPattern failed: ${run.error?.message ?? run.stderr}`);
-  return JSON.parse(run.stdout);
-}
+const motoMatches = (eventPattern: object, roleArn: string): boolean =>
+  eventBridgeMatches(eventPattern, [webIdentityEvent({ roleArn, subject: 'repo:acme/app:ref:refs/heads/main' })])[0];
 
 describe('inventory: an AWS rule naming the role in another letter case', () => {
   const APP = `arn:aws:iam::${ACCOUNT}:role/App`;
