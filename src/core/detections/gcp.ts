@@ -126,6 +126,20 @@ export function renderLoggingFilter(filter: LoggingFilter): string {
 const clause = (field: string, operator: LoggingOperator, value: string | number): LoggingTerm => ({ kind: 'clause', clause: { field, operator, value } });
 const anyOf = (field: string, values: readonly string[]): LoggingTerm => ({ kind: 'any', clauses: values.map((value) => ({ field, operator: '=', value })) });
 
+/**
+ * STS token exchanges (`ExchangeToken`, v1 and v1beta) whose resource name ends in `resource` (an RE2 pattern; the
+ * name is logged with or without the `//iam.googleapis.com/` prefix), and whose status is an error (`refused`) or not.
+ */
+const stsExchanges = (resource: string, refused: boolean): LoggingTerm[] => {
+  const failed: LoggingClause = { field: 'protoPayload.status.code', operator: '>', value: 0 };
+  return [
+    clause('protoPayload.serviceName', '=', 'sts.googleapis.com'),
+    anyOf('protoPayload.methodName', STS_METHODS),
+    clause('protoPayload.resourceName', '=~', `(^|/)${resource}$`),
+    refused ? { kind: 'clause', clause: failed } : { kind: 'none', clauses: [failed] },
+  ];
+};
+
 /** The provider's resource name, `projects/NUMBER/locations/global/workloadIdentityPools/POOL/providers/ID`. */
 export function gcpProviderResource(location: GcpProviderLocation): string {
   return `${gcpPoolResource(location)}/providers/${location.providerId}`;
@@ -149,10 +163,7 @@ export function refusedExchangeDetection(identity: string, location: GcpProvider
   const provider = gcpProviderResource(location);
   const filter: LoggingFilter = {
     terms: [
-      clause('protoPayload.serviceName', '=', 'sts.googleapis.com'),
-      anyOf('protoPayload.methodName', STS_METHODS),
-      clause('protoPayload.resourceName', '=~', `(^|/)${regexLiteral(provider)}$`),
-      clause('protoPayload.status.code', '>', 0),
+      ...stsExchanges(regexLiteral(provider), true),
     ],
   };
   return {
@@ -203,10 +214,7 @@ export function foreignExchangeDetection(identity: string, location: GcpProvider
   const provider = gcpProviderResource(location);
   const filter: LoggingFilter = {
     terms: [
-      clause('protoPayload.serviceName', '=', 'sts.googleapis.com'),
-      anyOf('protoPayload.methodName', STS_METHODS),
-      clause('protoPayload.resourceName', '=~', `(^|/)${regexLiteral(provider)}$`),
-      { kind: 'none', clauses: [{ field: 'protoPayload.status.code', operator: '>', value: 0 }] },
+      ...stsExchanges(regexLiteral(provider), false),
       { kind: 'none', clauses: declaredClauses(PRINCIPAL_SUBJECT, declared) },
     ],
   };
@@ -259,10 +267,7 @@ export function undeclaredProviderExchangeDetection(
   const declared = [...new Set(declaredProviderIds)].sort().map(regexLiteral);
   const filter: LoggingFilter = {
     terms: [
-      clause('protoPayload.serviceName', '=', 'sts.googleapis.com'),
-      anyOf('protoPayload.methodName', STS_METHODS),
-      clause('protoPayload.resourceName', '=~', `(^|/)${regexLiteral(pool)}/providers/[^/]+$`),
-      { kind: 'none', clauses: [{ field: 'protoPayload.status.code', operator: '>', value: 0 }] },
+      ...stsExchanges(`${regexLiteral(pool)}/providers/[^/]+`, false),
       { kind: 'none', clauses: [{ field: 'protoPayload.resourceName', operator: '=~', value: `(^|/)${regexLiteral(pool)}/providers/(${declared.join('|')})$` }] },
     ],
   };
