@@ -53,7 +53,8 @@ export function resolveCfnDocument(value: unknown, resolve: (v: unknown) => stri
 
 /**
  * aws-cdk-lib's `CfnJson` (a `Custom::AWSCDKCfnJson` resource whose `Value` attribute is its `Value` property parsed
- * as JSON), which CDK uses for condition blocks with token-valued keys (shared/REFERENCE.md, "AWS"): replaced by the
+ * as JSON), which CDK uses for condition blocks with token-valued keys (aws-cdk-lib API reference, `CfnJson`,
+ * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.CfnJson.html): replaced by the
  * parsed value when its JSON resolves.
  */
 export function cfnJsonValues(value: unknown, byId: ReadonlyMap<string, NeutralResource>, resolve: (v: unknown) => string): any {
