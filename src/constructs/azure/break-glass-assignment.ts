@@ -10,6 +10,7 @@ import { Ownership, resolveOwnership } from '../../core/ownership';
 import { resolveRevocation, Revocation } from '../../core/revocation';
 import { azureRevokedPimMarkerInput } from '../../core/trust/azure-revocation';
 import { validationContext } from '../private/context';
+import { omitCreationStacks } from '../private/creation-stacks';
 import { terraformConfig } from '../private/terraform';
 
 /** `eligible`: the principal activates the role through PIM when needed; `active`: assigned until the expiry. */
@@ -79,45 +80,50 @@ export class BreakGlassAssignment extends Construct {
 
   constructor(scope: Construct, id: string, props: BreakGlassAssignmentProps) {
     super(scope, id);
-    const ctx = validationContext(this);
-    const ownership = resolveOwnership(props.ownership, ctx);
-    requireBreakGlassTier(ownership, ctx);
-    if (typeof props.scope !== 'string' || !props.scope.startsWith('/') || /[*?]/.test(props.scope)) {
-      fail({ code: 'KL-AZ-SCOPE', path: ctx.path, prop: 'scope', problem: `is ${quote(props.scope)}: a scope is a resource id starting with \`/\` (no wildcards)`, fix: 'give the narrowest scope that resolves the emergency' });
-    }
-    checkAzureBreakGlass(props.principalId, props.roleDefinitionId, props.justification, ctx);
-    this.expiry = resolveBreakGlassExpiry(props.expires, ctx, props.maxExpiryDays);
-    const common = {
-      scope: props.scope,
-      roleDefinitionId: props.roleDefinitionId,
-      principalId: props.principalId,
-      justification: azurePimJustification(props.justification, ownership.owner, this.expiry.date),
-      schedule: { expiration: { endDateTime: this.expiry.instant } },
-    };
-    this.revocation = resolveRevocation(props.revoked, ctx);
-    const mode = props.mode ?? 'eligible';
-    if (mode !== 'eligible' && mode !== 'active') {
-      fail({ code: 'KL-BG-AZ-MODE', path: ctx.path, prop: 'mode', problem: `is ${quote(mode)}: expected "eligible" or "active"`, fix: 'use "eligible" so that the role is activated only when needed' });
-    }
-    if (this.revocation !== undefined) {
-      this.revocationMarker = new DataResource(this, 'Revoked', terraformConfig(this, {
-        input: azureRevokedPimMarkerInput({
-          mode,
-          principalId: props.principalId,
-          roleDefinitionId: props.roleDefinitionId,
-          scope: props.scope,
-          justification: common.justification,
-          expires: this.expiry.instant,
-          revoked: this.revocation.sessionsIssuedBefore,
-          revokedReason: this.revocation.reason,
-        }),
-      }));
-      return;
-    }
-    if (mode === 'eligible') {
-      this.assignment = new PimEligibleRoleAssignment(this, 'Eligible', terraformConfig(this, common));
-    } else {
-      this.assignment = new PimActiveRoleAssignment(this, 'Active', terraformConfig(this, common));
+    const closeWindow = omitCreationStacks(this);
+    try {
+      const ctx = validationContext(this);
+      const ownership = resolveOwnership(props.ownership, ctx);
+      requireBreakGlassTier(ownership, ctx);
+      if (typeof props.scope !== 'string' || !props.scope.startsWith('/') || /[*?]/.test(props.scope)) {
+        fail({ code: 'KL-AZ-SCOPE', path: ctx.path, prop: 'scope', problem: `is ${quote(props.scope)}: a scope is a resource id starting with \`/\` (no wildcards)`, fix: 'give the narrowest scope that resolves the emergency' });
+      }
+      checkAzureBreakGlass(props.principalId, props.roleDefinitionId, props.justification, ctx);
+      this.expiry = resolveBreakGlassExpiry(props.expires, ctx, props.maxExpiryDays);
+      const common = {
+        scope: props.scope,
+        roleDefinitionId: props.roleDefinitionId,
+        principalId: props.principalId,
+        justification: azurePimJustification(props.justification, ownership.owner, this.expiry.date),
+        schedule: { expiration: { endDateTime: this.expiry.instant } },
+      };
+      this.revocation = resolveRevocation(props.revoked, ctx);
+      const mode = props.mode ?? 'eligible';
+      if (mode !== 'eligible' && mode !== 'active') {
+        fail({ code: 'KL-BG-AZ-MODE', path: ctx.path, prop: 'mode', problem: `is ${quote(mode)}: expected "eligible" or "active"`, fix: 'use "eligible" so that the role is activated only when needed' });
+      }
+      if (this.revocation !== undefined) {
+        this.revocationMarker = new DataResource(this, 'Revoked', terraformConfig(this, {
+          input: azureRevokedPimMarkerInput({
+            mode,
+            principalId: props.principalId,
+            roleDefinitionId: props.roleDefinitionId,
+            scope: props.scope,
+            justification: common.justification,
+            expires: this.expiry.instant,
+            revoked: this.revocation.sessionsIssuedBefore,
+            revokedReason: this.revocation.reason,
+          }),
+        }));
+        return;
+      }
+      if (mode === 'eligible') {
+        this.assignment = new PimEligibleRoleAssignment(this, 'Eligible', terraformConfig(this, common));
+      } else {
+        this.assignment = new PimActiveRoleAssignment(this, 'Active', terraformConfig(this, common));
+      }
+    } finally {
+      closeWindow();
     }
   }
 }

@@ -12,6 +12,7 @@ import { Ownership, resolveOwnership } from '../../core/ownership';
 import { resolveRevocation, Revocation } from '../../core/revocation';
 import { azureFederatedTrust } from '../../core/trust/azure';
 import { validationContext } from '../private/context';
+import { omitCreationStacks } from '../private/creation-stacks';
 import { identityDetections } from '../private/detections';
 import { terraformValidationContext } from '../private/terraform-reference';
 import { azureIdentityMarkers, renderAzureDetections } from './private/detections';
@@ -144,55 +145,60 @@ export class CiOidcTrust extends Construct {
 
   constructor(scope: Construct, id: string, props: CiOidcTrustProps) {
     super(scope, id);
-    const ctx = terraformValidationContext(this);
-    this.ownership = resolveOwnership(props.ownership, ctx);
-    const name = checkIdentityName(props.name, ctx);
-    const detections = identityDetections(this, 'azure', props.detections, this.ownership.tier, ctx);
-    this.detections = detections.enabled ? { enabled: true } : detections;
-    this.revocation = resolveRevocation(props.revoked, ctx);
-    const owned = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx, azureIdentityMarkers(detections, this.revocation));
-    const { identity, resourceGroupName } = owned;
-    this.identity = identity;
-    this.trust = resolveCiTrust(this, props.source, ctx, this.ownership.tier);
-    const decision = azureFederatedTrust(this.trust, ctx);
-    this.principalId = this.identity.principalId;
-    this.clientId = this.identity.clientId;
-    this.tenantId = this.identity.tenantId;
-    this.clientIdOutput = new TerraformOutput(this, 'ClientId', {
-      value: this.identity.clientId,
-      description: `Client id of ${this.identity.nameInput}, for the CI job's sign-in (azure/login client-id, az login --username)`,
-    });
-    // A revoked identity has no repository side: its pipeline must not log in (and would be refused).
-    if (this.revocation === undefined) {
-      registerRepositorySide(this, () => ({
-        construct: this.node.path,
-        trust: this.trust,
-        login: {
-          cloud: 'azure',
-          identityName: this.identity.nameInput!,
-          resourceGroupName: resourceGroupNameOf(this, resourceGroupName),
-          clientIdOutput: TerraformStack.of(this).getLogicalId(this.clientIdOutput),
-          terraformStack: TerraformStack.of(this).node.id,
-          audience: decision.audience,
-        },
-      }));
-    }
+    const closeWindow = omitCreationStacks(this);
+    try {
+      const ctx = terraformValidationContext(this);
+      this.ownership = resolveOwnership(props.ownership, ctx);
+      const name = checkIdentityName(props.name, ctx);
+      const detections = identityDetections(this, 'azure', props.detections, this.ownership.tier, ctx);
+      this.detections = detections.enabled ? { enabled: true } : detections;
+      this.revocation = resolveRevocation(props.revoked, ctx);
+      const owned = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx, azureIdentityMarkers(detections, this.revocation));
+      const { identity, resourceGroupName } = owned;
+      this.identity = identity;
+      this.trust = resolveCiTrust(this, props.source, ctx, this.ownership.tier);
+      const decision = azureFederatedTrust(this.trust, ctx);
+      this.principalId = this.identity.principalId;
+      this.clientId = this.identity.clientId;
+      this.tenantId = this.identity.tenantId;
+      this.clientIdOutput = new TerraformOutput(this, 'ClientId', {
+        value: this.identity.clientId,
+        description: `Client id of ${this.identity.nameInput}, for the CI job's sign-in (azure/login client-id, az login --username)`,
+      });
+      // A revoked identity has no repository side: its pipeline must not log in (and would be refused).
+      if (this.revocation === undefined) {
+        registerRepositorySide(this, () => ({
+          construct: this.node.path,
+          trust: this.trust,
+          login: {
+            cloud: 'azure',
+            identityName: this.identity.nameInput!,
+            resourceGroupName: resourceGroupNameOf(this, resourceGroupName),
+            clientIdOutput: TerraformStack.of(this).getLogicalId(this.clientIdOutput),
+            terraformStack: TerraformStack.of(this).node.id,
+            audience: decision.audience,
+          },
+        }));
+      }
 
-    this.detectionRule = renderAzureDetections(this, detections, owned);
+      this.detectionRule = renderAzureDetections(this, detections, owned);
 
-    this.federatedCredentials = [];
-    // Revoked: no credential, so Entra ID matches no token to this identity (the evaluator's "no credential matches").
-    for (const credential of this.revocation === undefined ? decision.credentials : []) {
-      const previous = this.federatedCredentials[this.federatedCredentials.length - 1];
-      this.federatedCredentials.push(new FederatedIdentityCredential(this, `Credential-${credential.name}`, terraformConfig(this, {
-        name: credential.name,
-        resourceGroupName,
-        parentId: this.identity.id,
-        issuer: decision.issuer,
-        subject: credential.subject,
-        audience: [decision.audience],
-        dependsOn: previous ? [previous] : undefined,
-      })));
+      this.federatedCredentials = [];
+      // Revoked: no credential, so Entra ID matches no token to this identity (the evaluator's "no credential matches").
+      for (const credential of this.revocation === undefined ? decision.credentials : []) {
+        const previous = this.federatedCredentials[this.federatedCredentials.length - 1];
+        this.federatedCredentials.push(new FederatedIdentityCredential(this, `Credential-${credential.name}`, terraformConfig(this, {
+          name: credential.name,
+          resourceGroupName,
+          parentId: this.identity.id,
+          issuer: decision.issuer,
+          subject: credential.subject,
+          audience: [decision.audience],
+          dependsOn: previous ? [previous] : undefined,
+        })));
+      }
+    } finally {
+      closeWindow();
     }
   }
 

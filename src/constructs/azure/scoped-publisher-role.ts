@@ -11,6 +11,7 @@ import { AzurePublishGrant, blobContainerGrant, checkPublisherTrust, containerRe
 import { Revocation } from '../../core/revocation';
 import { resolveCiTrust } from '../private/ci-source';
 import { validationContext } from '../private/context';
+import { omitCreationStacks } from '../private/creation-stacks';
 import { terraformConfig } from '../private/terraform';
 
 /** A blob container, optionally narrowed to a path prefix. */
@@ -119,43 +120,48 @@ export class ScopedPublisherRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ScopedPublisherRoleProps) {
     super(scope, id);
-    const ctx = validationContext(this);
-    if (typeof props !== 'object' || props === null) {
-      fail({ code: 'KL-PROP-TYPE', path: ctx.path, prop: 'props', problem: `is ${describe(props)}: expected an object of props`, fix: 'give the props as an object, e.g. `{ name, ownership, source, target, resourceGroupName, location }`' });
-    }
-    checkPublisherTrust(resolveCiTrust(this, props.source, ctx), ctx);
-    const target = checkTarget(props.target, ctx);
-    this.grant = target._grant(ctx, `${props.resourceGroupName}/${props.identityName ?? props.name}`);
-    this.trust = new CiOidcTrust(this, 'Trust', {
-      name: props.name,
-      ownership: props.ownership,
-      source: props.source,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
-      identityName: props.identityName,
-      detections: props.detections,
-      revoked: props.revoked,
-    });
-    this.revocation = this.trust.revocation;
-    this.detections = this.trust.detections;
-    const role = this.grant.customRole;
-    if (role === undefined) {
-      this.roleAssignment = this.trust.assignRole('Publish', {
-        scope: this.grant.scope, roleDefinitionName: this.grant.roleDefinitionName, condition: this.grant.condition,
+    const closeWindow = omitCreationStacks(this);
+    try {
+      const ctx = validationContext(this);
+      if (typeof props !== 'object' || props === null) {
+        fail({ code: 'KL-PROP-TYPE', path: ctx.path, prop: 'props', problem: `is ${describe(props)}: expected an object of props`, fix: 'give the props as an object, e.g. `{ name, ownership, source, target, resourceGroupName, location }`' });
+      }
+      checkPublisherTrust(resolveCiTrust(this, props.source, ctx), ctx);
+      const target = checkTarget(props.target, ctx);
+      this.grant = target._grant(ctx, `${props.resourceGroupName}/${props.identityName ?? props.name}`);
+      this.trust = new CiOidcTrust(this, 'Trust', {
+        name: props.name,
+        ownership: props.ownership,
+        source: props.source,
+        resourceGroupName: props.resourceGroupName,
+        location: props.location,
+        identityName: props.identityName,
+        detections: props.detections,
+        revoked: props.revoked,
       });
-      return;
+      this.revocation = this.trust.revocation;
+      this.detections = this.trust.detections;
+      const role = this.grant.customRole;
+      if (role === undefined) {
+        this.roleAssignment = this.trust.assignRole('Publish', {
+          scope: this.grant.scope, roleDefinitionName: this.grant.roleDefinitionName, condition: this.grant.condition,
+        });
+        return;
+      }
+      this.roleDefinition = new RoleDefinition(this, 'PublishRole', terraformConfig(this, {
+        name: role.name,
+        description: role.description,
+        scope: role.assignableScope,
+        assignableScopes: [role.assignableScope],
+        // Data actions only: no `actions`, so no control-plane operation on the container or the account.
+        permissions: [{ dataActions: [...role.dataActions] }],
+      }));
+      this.roleAssignment = this.trust.assignRole('Publish', {
+        scope: this.grant.scope, roleDefinitionId: this.roleDefinition.roleDefinitionResourceId, condition: this.grant.condition,
+      });
+    } finally {
+      closeWindow();
     }
-    this.roleDefinition = new RoleDefinition(this, 'PublishRole', terraformConfig(this, {
-      name: role.name,
-      description: role.description,
-      scope: role.assignableScope,
-      assignableScopes: [role.assignableScope],
-      // Data actions only: no `actions`, so no control-plane operation on the container or the account.
-      permissions: [{ dataActions: [...role.dataActions] }],
-    }));
-    this.roleAssignment = this.trust.assignRole('Publish', {
-      scope: this.grant.scope, roleDefinitionId: this.roleDefinition.roleDefinitionResourceId, condition: this.grant.condition,
-    });
   }
 }
 

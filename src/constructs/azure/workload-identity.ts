@@ -14,6 +14,7 @@ import { identityDetections } from '../private/detections';
 import { terraformValidationContext } from '../private/terraform-reference';
 import { azureIdentityMarkers, renderAzureDetections } from './private/detections';
 import { ownedUserAssignedIdentity } from './private/identity';
+import { omitCreationStacks } from '../private/creation-stacks';
 import { terraformConfig } from '../private/terraform';
 
 /** Props of an Azure {@link WorkloadIdentity}. */
@@ -108,35 +109,40 @@ export class WorkloadIdentity extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
-    const ctx = terraformValidationContext(this);
-    this.ownership = resolveOwnership(props.ownership, ctx);
-    const name = checkIdentityName(props.name, ctx);
-    const detections = identityDetections(this, 'azure', props.detections, this.ownership.tier, ctx);
-    this.detections = detections.enabled ? { enabled: true } : detections;
-    this.revocation = resolveRevocation(props.revoked, ctx);
-    const owned = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx, azureIdentityMarkers(detections, this.revocation));
-    const { identity, resourceGroupName } = owned;
-    this.identity = identity;
-    this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
-    const credential = aksFederatedCredential(checkClusterIssuerUrl(props.clusterIssuerUrl, ctx), this.serviceAccount);
-    claimWorkloadBinding(this, 'Azure', `${credential.subject} of issuer ${credential.issuer}`, 'serviceAccount');
+    const closeWindow = omitCreationStacks(this);
+    try {
+      const ctx = terraformValidationContext(this);
+      this.ownership = resolveOwnership(props.ownership, ctx);
+      const name = checkIdentityName(props.name, ctx);
+      const detections = identityDetections(this, 'azure', props.detections, this.ownership.tier, ctx);
+      this.detections = detections.enabled ? { enabled: true } : detections;
+      this.revocation = resolveRevocation(props.revoked, ctx);
+      const owned = ownedUserAssignedIdentity(this, name, props, this.ownership, ctx, azureIdentityMarkers(detections, this.revocation));
+      const { identity, resourceGroupName } = owned;
+      this.identity = identity;
+      this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
+      const credential = aksFederatedCredential(checkClusterIssuerUrl(props.clusterIssuerUrl, ctx), this.serviceAccount);
+      claimWorkloadBinding(this, 'Azure', `${credential.subject} of issuer ${credential.issuer}`, 'serviceAccount');
 
-    if (this.revocation === undefined) {
-      this.federatedCredential = new FederatedIdentityCredential(this, 'Credential', terraformConfig(this, {
-        name: credential.name,
-        resourceGroupName,
-        parentId: this.identity.id,
-        issuer: credential.issuer,
-        subject: credential.subject,
-        audience: [credential.audience],
-      }));
+      if (this.revocation === undefined) {
+        this.federatedCredential = new FederatedIdentityCredential(this, 'Credential', terraformConfig(this, {
+          name: credential.name,
+          resourceGroupName,
+          parentId: this.identity.id,
+          issuer: credential.issuer,
+          subject: credential.subject,
+          audience: [credential.audience],
+        }));
+      }
+      this.detectionRule = renderAzureDetections(this, detections, owned);
+      this.principalId = this.identity.principalId;
+      this.clientId = this.identity.clientId;
+      this.clientIdOutput = new TerraformOutput(this, 'ClientId', {
+        value: this.identity.clientId,
+        description: `Client id for the azure.workload.identity/client-id annotation of ${this.serviceAccount.namespace}/${this.serviceAccount.name}`,
+      });
+    } finally {
+      closeWindow();
     }
-    this.detectionRule = renderAzureDetections(this, detections, owned);
-    this.principalId = this.identity.principalId;
-    this.clientId = this.identity.clientId;
-    this.clientIdOutput = new TerraformOutput(this, 'ClientId', {
-      value: this.identity.clientId,
-      description: `Client id for the azure.workload.identity/client-id annotation of ${this.serviceAccount.namespace}/${this.serviceAccount.name}`,
-    });
   }
 }

@@ -15,6 +15,7 @@ import { resolveRevocation, Revocation, REVOKED_KEY, REVOKED_REASON_KEY } from '
 import { GCP_REVOKED_BREAK_GLASS_INPUT, GCP_REVOKED_DESCRIPTION_INPUT } from '../../core/trust/gcp-revocation';
 import { appRegistry } from '../private/app-registry';
 import { validationContext } from '../private/context';
+import { omitCreationStacks } from '../private/creation-stacks';
 import { shortHash } from '../private/hash';
 import { terraformConfig } from '../private/terraform';
 
@@ -111,91 +112,96 @@ export class BreakGlassAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: BreakGlassAccessProps) {
     super(scope, id);
-    const ctx = validationContext(this);
-    const ownership = resolveOwnership(props.ownership, ctx);
-    requireBreakGlassTier(ownership, ctx);
-    const name = checkIdentityName(props.name, ctx);
-    const project = checkGcpProjectId(props.project, ctx);
-    const { role, members } = checkGcpBreakGlass(props.role, props.members, ctx);
-    // Decided before any resource exists: emergency access without audit logs is refused.
-    const auditServices = resolveGcpAuditServices(role, props.auditService, ctx);
-    this.members = members;
-    this.expiry = resolveBreakGlassExpiry(props.expires, ctx, props.maxExpiryDays);
-    this.conditionExpression = `request.time < timestamp("${this.expiry.instant}")`;
-    const description = gcpOwnership(ownership, ctx).description;
-    const mode = props.mode ?? 'conditional-binding';
-    this.revocation = resolveRevocation(props.revoked, ctx);
+    const closeWindow = omitCreationStacks(this);
+    try {
+      const ctx = validationContext(this);
+      const ownership = resolveOwnership(props.ownership, ctx);
+      requireBreakGlassTier(ownership, ctx);
+      const name = checkIdentityName(props.name, ctx);
+      const project = checkGcpProjectId(props.project, ctx);
+      const { role, members } = checkGcpBreakGlass(props.role, props.members, ctx);
+      // Decided before any resource exists: emergency access without audit logs is refused.
+      const auditServices = resolveGcpAuditServices(role, props.auditService, ctx);
+      this.members = members;
+      this.expiry = resolveBreakGlassExpiry(props.expires, ctx, props.maxExpiryDays);
+      this.conditionExpression = `request.time < timestamp("${this.expiry.instant}")`;
+      const description = gcpOwnership(ownership, ctx).description;
+      const mode = props.mode ?? 'conditional-binding';
+      this.revocation = resolveRevocation(props.revoked, ctx);
 
-    if (mode === 'conditional-binding') {
-      // Revoked: no member holds the role.
-      for (const member of this.revocation ? [] : members) {
-        new ProjectIamMember(this, `Member-${shortHash(member)}`, terraformConfig(this, {
-          project,
-          role,
-          member,
-          condition: { title: `break-glass until ${this.expiry.date}`, description, expression: this.conditionExpression },
-        }));
-      }
-    } else if (mode === 'privileged-access-manager') {
-      const approvers = checkGcpHumans(props.approvers, ctx, 'approvers');
-      const overlap = approvers.filter((approver) => members.includes(approver));
-      if (overlap.length > 0) {
-        fail({ code: 'KL-BG-SELF-APPROVAL', path: ctx.path, prop: 'approvers', problem: `include ${overlap.map((o) => quote(o)).join(', ')}, who can also request: nobody approves their own break-glass`, fix: 'name approvers who are not requesters, e.g. the security on-call group' });
-      }
-      // Revoked: nobody may request the role.
-      if (!this.revocation) {
-        this.entitlement = new PrivilegedAccessManagerEntitlement(this, 'Entitlement', terraformConfig(this, {
-          parent: `projects/${project}`,
-          location: 'global',
-          entitlementId: name,
-          maxRequestDuration: `${BREAK_GLASS_SESSION_SECONDS}s`,
-          eligibleUsers: [{ principals: [...members] }],
-          requesterJustificationConfig: { unstructured: {} },
-          approvalWorkflow: {
-            manualApprovals: { requireApproverJustification: true, steps: [{ approvalsNeeded: 1, approvers: { principals: approvers } }] },
-          },
-          privilegedAccess: {
-            gcpIamAccess: {
-              resource: `//cloudresourcemanager.googleapis.com/projects/${project}`,
-              resourceType: 'cloudresourcemanager.googleapis.com/Project',
-              roleBindings: [{ role, conditionExpression: this.conditionExpression }],
+      if (mode === 'conditional-binding') {
+        // Revoked: no member holds the role.
+        for (const member of this.revocation ? [] : members) {
+          new ProjectIamMember(this, `Member-${shortHash(member)}`, terraformConfig(this, {
+            project,
+            role,
+            member,
+            condition: { title: `break-glass until ${this.expiry.date}`, description, expression: this.conditionExpression },
+          }));
+        }
+      } else if (mode === 'privileged-access-manager') {
+        const approvers = checkGcpHumans(props.approvers, ctx, 'approvers');
+        const overlap = approvers.filter((approver) => members.includes(approver));
+        if (overlap.length > 0) {
+          fail({ code: 'KL-BG-SELF-APPROVAL', path: ctx.path, prop: 'approvers', problem: `include ${overlap.map((o) => quote(o)).join(', ')}, who can also request: nobody approves their own break-glass`, fix: 'name approvers who are not requesters, e.g. the security on-call group' });
+        }
+        // Revoked: nobody may request the role.
+        if (!this.revocation) {
+          this.entitlement = new PrivilegedAccessManagerEntitlement(this, 'Entitlement', terraformConfig(this, {
+            parent: `projects/${project}`,
+            location: 'global',
+            entitlementId: name,
+            maxRequestDuration: `${BREAK_GLASS_SESSION_SECONDS}s`,
+            eligibleUsers: [{ principals: [...members] }],
+            requesterJustificationConfig: { unstructured: {} },
+            approvalWorkflow: {
+              manualApprovals: { requireApproverJustification: true, steps: [{ approvalsNeeded: 1, approvers: { principals: approvers } }] },
             },
+            privilegedAccess: {
+              gcpIamAccess: {
+                resource: `//cloudresourcemanager.googleapis.com/projects/${project}`,
+                resourceType: 'cloudresourcemanager.googleapis.com/Project',
+                roleBindings: [{ role, conditionExpression: this.conditionExpression }],
+              },
+            },
+          }));
+        }
+      } else {
+        fail({ code: 'KL-BG-GCP-MODE', path: ctx.path, prop: 'mode', problem: `is ${quote(mode)}: expected "conditional-binding" or "privileged-access-manager"`, fix: 'use "privileged-access-manager" when an approval is required' });
+      }
+
+      if (this.revocation) {
+        this.revocationMarker = new DataResource(this, 'Revoked', terraformConfig(this, {
+          input: {
+            [GCP_REVOKED_BREAK_GLASS_INPUT]: mode,
+            entitlement: `${project}/${name}`,
+            members: [...members],
+            [GCP_REVOKED_DESCRIPTION_INPUT]: markerDescription(ownership, [
+              ['expires', this.expiry.date], [REVOKED_KEY, this.revocation.sessionsIssuedBefore], [REVOKED_REASON_KEY, this.revocation.reason],
+            ]),
           },
         }));
       }
-    } else {
-      fail({ code: 'KL-BG-GCP-MODE', path: ctx.path, prop: 'mode', problem: `is ${quote(mode)}: expected "conditional-binding" or "privileged-access-manager"`, fix: 'use "privileged-access-manager" when an approval is required' });
-    }
 
-    if (this.revocation) {
-      this.revocationMarker = new DataResource(this, 'Revoked', terraformConfig(this, {
-        input: {
-          [GCP_REVOKED_BREAK_GLASS_INPUT]: mode,
-          entitlement: `${project}/${name}`,
-          members: [...members],
-          [GCP_REVOKED_DESCRIPTION_INPUT]: markerDescription(ownership, [
-            ['expires', this.expiry.date], [REVOKED_KEY, this.revocation.sessionsIssuedBefore], [REVOKED_REASON_KEY, this.revocation.reason],
-          ]),
-        },
-      }));
+      // google_project_iam_audit_config is authoritative per (project, service): one per app, shared by every
+      // break-glass access to that service (two would overwrite each other at every apply). The first keeps its id.
+      const configs = auditConfigsByApp(this);
+      this.auditConfigs = auditServices.map((service, i) => {
+        const key = `${project}|${service}`;
+        let config = configs.get(key);
+        if (!config) {
+          config = new ProjectIamAuditConfig(this, i === 0 ? 'AuditLogs' : `AuditLogs-${shortHash(service)}`, terraformConfig(this, {
+            project,
+            service,
+            auditLogConfig: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
+          }));
+          configs.set(key, config);
+        }
+        return config;
+      });
+      this.auditConfig = this.auditConfigs[0];
+    } finally {
+      closeWindow();
     }
-
-    // google_project_iam_audit_config is authoritative per (project, service): one per app, shared by every
-    // break-glass access to that service (two would overwrite each other at every apply). The first keeps its id.
-    const configs = auditConfigsByApp(this);
-    this.auditConfigs = auditServices.map((service, i) => {
-      const key = `${project}|${service}`;
-      let config = configs.get(key);
-      if (!config) {
-        config = new ProjectIamAuditConfig(this, i === 0 ? 'AuditLogs' : `AuditLogs-${shortHash(service)}`, terraformConfig(this, {
-          project,
-          service,
-          auditLogConfig: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
-        }));
-        configs.set(key, config);
-      }
-      return config;
-    });
-    this.auditConfig = this.auditConfigs[0];
   }
 }

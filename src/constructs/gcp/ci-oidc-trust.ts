@@ -21,6 +21,7 @@ import { gcpServiceAccount, workloadIdentityUserBindings } from '../../core/trus
 import { appRegistry } from '../private/app-registry';
 import { resolveCiTrust } from '../private/ci-source';
 import { validationContext } from '../private/context';
+import { omitCreationStacks } from '../private/creation-stacks';
 import { identityDetections } from '../private/detections';
 import { registerRepositorySide } from '../private/repository-side';
 import { terraformConfig } from '../private/terraform';
@@ -208,132 +209,137 @@ export class CiOidcTrust extends Construct {
 
   constructor(scope: Construct, id: string, props: CiOidcTrustProps) {
     super(scope, id);
-    const ctx = validationContext(this);
-    this.ownership = resolveOwnership(props.ownership, ctx);
-    const name = checkIdentityName(props.name, ctx);
-    const project = checkGcpProjectId(props.project, ctx);
-    const projectNumber = checkGcpProjectNumber(props.projectNumber, ctx);
-    const poolId = checkGcpPoolId(props.poolId ?? name, ctx, 'poolId');
-    const providerId = checkGcpPoolId(props.providerId ?? name, ctx, 'providerId');
-    const otherPoolProviders = checkOtherPoolProviders(props.otherPoolProviders, ctx);
-    this.access = resolveGcpAccessMode(props.access, props.serviceAccountId, ctx);
-    this.trust = resolveCiTrust(this, props.source, ctx, this.ownership.tier);
-    const decision = gcpWorkloadIdentityProvider(this.trust, { projectNumber, poolId, providerId }, ctx);
-    const watch = identityDetections(this, 'gcp', props.detections, this.ownership.tier, ctx);
-    this.detections = watch.enabled ? { enabled: true } : watch;
-    this.revocation = resolveRevocation(props.revoked, ctx);
-    const owned = gcpOwnership(this.ownership, ctx);
-    const marked = gcpOwnership(this.ownership, ctx, 'ownership', gcpIdentityMarkers(watch, this.revocation));
+    const closeWindow = omitCreationStacks(this);
+    try {
+      const ctx = validationContext(this);
+      this.ownership = resolveOwnership(props.ownership, ctx);
+      const name = checkIdentityName(props.name, ctx);
+      const project = checkGcpProjectId(props.project, ctx);
+      const projectNumber = checkGcpProjectNumber(props.projectNumber, ctx);
+      const poolId = checkGcpPoolId(props.poolId ?? name, ctx, 'poolId');
+      const providerId = checkGcpPoolId(props.providerId ?? name, ctx, 'providerId');
+      const otherPoolProviders = checkOtherPoolProviders(props.otherPoolProviders, ctx);
+      this.access = resolveGcpAccessMode(props.access, props.serviceAccountId, ctx);
+      this.trust = resolveCiTrust(this, props.source, ctx, this.ownership.tier);
+      const decision = gcpWorkloadIdentityProvider(this.trust, { projectNumber, poolId, providerId }, ctx);
+      const watch = identityDetections(this, 'gcp', props.detections, this.ownership.tier, ctx);
+      this.detections = watch.enabled ? { enabled: true } : watch;
+      this.revocation = resolveRevocation(props.revoked, ctx);
+      const owned = gcpOwnership(this.ownership, ctx);
+      const marked = gcpOwnership(this.ownership, ctx, 'ownership', gcpIdentityMarkers(watch, this.revocation));
 
-    claimGcpPoolResource(this, 'provider', project, poolId, providerId);
-    // Pool ids are unique per project: trusts of one stack share the pool the first of them creates (the provider
-    // references it, so it is created first); in another stack, `useExistingPool` says which trust owns it.
-    const pools = poolsByApp(this);
-    const shared = pools.get(`${project}|${poolId}`);
-    const sharedInStack = shared !== undefined && TerraformStack.of(shared) === TerraformStack.of(this) ? shared : undefined;
-    if (props.useExistingPool !== true && sharedInStack === undefined) {
-      claimGcpPoolResource(this, 'pool', project, poolId, poolId);
-      this.pool = new IamWorkloadIdentityPool(this, 'Pool', terraformConfig(this, {
+      claimGcpPoolResource(this, 'provider', project, poolId, providerId);
+      // Pool ids are unique per project: trusts of one stack share the pool the first of them creates (the provider
+      // references it, so it is created first); in another stack, `useExistingPool` says which trust owns it.
+      const pools = poolsByApp(this);
+      const shared = pools.get(`${project}|${poolId}`);
+      const sharedInStack = shared !== undefined && TerraformStack.of(shared) === TerraformStack.of(this) ? shared : undefined;
+      if (props.useExistingPool !== true && sharedInStack === undefined) {
+        claimGcpPoolResource(this, 'pool', project, poolId, poolId);
+        this.pool = new IamWorkloadIdentityPool(this, 'Pool', terraformConfig(this, {
+          project,
+          workloadIdentityPoolId: poolId,
+          displayName: poolId,
+          description: owned.description,
+        }));
+        pools.set(`${project}|${poolId}`, this.pool);
+      }
+      const pool = this.pool ?? sharedInStack;
+      this.provider = new IamWorkloadIdentityPoolProvider(this, 'Provider', terraformConfig(this, {
         project,
-        workloadIdentityPoolId: poolId,
-        displayName: poolId,
-        description: owned.description,
-      }));
-      pools.set(`${project}|${poolId}`, this.pool);
-    }
-    const pool = this.pool ?? sharedInStack;
-    this.provider = new IamWorkloadIdentityPoolProvider(this, 'Provider', terraformConfig(this, {
-      project,
-      workloadIdentityPoolId: pool ? pool.workloadIdentityPoolId : poolId,
-      workloadIdentityPoolProviderId: providerId,
-      displayName: providerId,
-      description: marked.description,
-      disabled: this.revocation ? true : undefined,
-      attributeMapping: { ...decision.attributeMapping },
-      attributeCondition: decision.attributeCondition,
-      oidc: { issuerUri: decision.issuerUri, allowedAudiences: [...decision.allowedAudiences] },
-    }));
-    this.members = [...decision.members];
-    this.providerName = `${gcpPoolResource({ projectNumber, poolId, providerId })}/providers/${providerId}`;
-    this.audience = decision.allowedAudiences[0];
-
-    if (this.access === 'impersonation') {
-      const accountId = checkGcpServiceAccountId(props.serviceAccountId ?? name, ctx, 'serviceAccountId');
-      claimGcpServiceAccountId(this, project, accountId);
-      const account = gcpServiceAccount(accountId, project);
-      const serviceAccount = new ServiceAccount(this, 'ServiceAccount', terraformConfig(this, {
-        project: account.project,
-        accountId: account.accountId,
-        displayName: account.accountId,
+        workloadIdentityPoolId: pool ? pool.workloadIdentityPoolId : poolId,
+        workloadIdentityPoolProviderId: providerId,
+        displayName: providerId,
         description: marked.description,
         disabled: this.revocation ? true : undefined,
+        attributeMapping: { ...decision.attributeMapping },
+        attributeCondition: decision.attributeCondition,
+        oidc: { issuerUri: decision.issuerUri, allowedAudiences: [...decision.allowedAudiences] },
       }));
-      this.serviceAccount = serviceAccount;
-      this.serviceAccountEmail = account.email;
-      this.serviceAccountMember = account.member;
-      // Revoked: nobody may impersonate the account.
-      for (const binding of this.revocation ? [] : workloadIdentityUserBindings(this.members)) {
-        new ServiceAccountIamMember(this, binding.id, terraformConfig(this, {
-          serviceAccountId: serviceAccount.name,
-          role: binding.role,
-          member: binding.member,
-          dependsOn: [this.provider],
+      this.members = [...decision.members];
+      this.providerName = `${gcpPoolResource({ projectNumber, poolId, providerId })}/providers/${providerId}`;
+      this.audience = decision.allowedAudiences[0];
+
+      if (this.access === 'impersonation') {
+        const accountId = checkGcpServiceAccountId(props.serviceAccountId ?? name, ctx, 'serviceAccountId');
+        claimGcpServiceAccountId(this, project, accountId);
+        const account = gcpServiceAccount(accountId, project);
+        const serviceAccount = new ServiceAccount(this, 'ServiceAccount', terraformConfig(this, {
+          project: account.project,
+          accountId: account.accountId,
+          displayName: account.accountId,
+          description: marked.description,
+          disabled: this.revocation ? true : undefined,
+        }));
+        this.serviceAccount = serviceAccount;
+        this.serviceAccountEmail = account.email;
+        this.serviceAccountMember = account.member;
+        // Revoked: nobody may impersonate the account.
+        for (const binding of this.revocation ? [] : workloadIdentityUserBindings(this.members)) {
+          new ServiceAccountIamMember(this, binding.id, terraformConfig(this, {
+            serviceAccountId: serviceAccount.name,
+            role: binding.role,
+            member: binding.member,
+            dependsOn: [this.provider],
+          }));
+        }
+      }
+      const location = { projectNumber, poolId, providerId };
+      const specs: GcpDetectionSpec[] = [refusedExchangeDetection(name, location)];
+      const prefixes = this.trust.subjectPatterns.map((pattern) => pattern.slice(0, -1));
+      if (this.serviceAccountEmail === undefined) {
+        specs.push(foreignExchangeDetection(name, location, { exact: this.trust.exactSubjects, prefixes }));
+      } else {
+        specs.push(foreignImpersonationDetection(name, this.serviceAccountEmail, this.serviceAccountEmail.split('@')[0], {
+          exact: this.trust.exactSubjects.map((subject) => federatedSubjectPrincipal(location, subject)),
+          prefixes: prefixes.map((prefix) => federatedSubjectPrincipal(location, prefix)),
         }));
       }
-    }
-    const location = { projectNumber, poolId, providerId };
-    const specs: GcpDetectionSpec[] = [refusedExchangeDetection(name, location)];
-    const prefixes = this.trust.subjectPatterns.map((pattern) => pattern.slice(0, -1));
-    if (this.serviceAccountEmail === undefined) {
-      specs.push(foreignExchangeDetection(name, location, { exact: this.trust.exactSubjects, prefixes }));
-    } else {
-      specs.push(foreignImpersonationDetection(name, this.serviceAccountEmail, this.serviceAccountEmail.split('@')[0], {
-        exact: this.trust.exactSubjects.map((subject) => federatedSubjectPrincipal(location, subject)),
-        prefixes: prefixes.map((prefix) => federatedSubjectPrincipal(location, prefix)),
-      }));
-    }
-    const rendered = watch.enabled
-      ? renderGcpDetections(this, project, name, this.ownership, ctx, watch.route.notificationChannels, specs, this.revocation)
-      : [];
-    // The pool: every trust declares its provider (watched or not, revoked or not); the first watched one renders the
-    // pool's detection, whose filter reads the declared providers when the stack synthesizes.
-    const declaredPools = declaredPoolsByApp(this);
-    let declared = declaredPools.get(`${project}|${poolId}`);
-    if (declared === undefined) {
-      // The filter with no provider ends in `providers/()$")`; each id adds its length and, after the first, a `|`.
-      const emptyLength = undeclaredProviderExchangeDetection(location, []).filterText.length;
-      declaredPools.set(`${project}|${poolId}`, declared = { providerIds: new Set(), filterLength: emptyLength - 1 });
-    }
-    for (const declaredId of [providerId, ...otherPoolProviders]) {
-      if (declared.providerIds.has(declaredId)) continue;
-      declared.providerIds.add(declaredId);
-      declared.filterLength += declaredId.length + 1;
-    }
-    if (watch.enabled && declared.detection === undefined) {
-      const ids = declared.providerIds;
-      declared.detection = renderGcpPoolDetection(this, project, location, this.ownership, ctx, watch.route.notificationChannels, () => [...ids]);
-      rendered.push(declared.detection);
-    }
-    if (declared.detection !== undefined && declared.filterLength > LOG_METRIC_FILTER_MAX) {
-      fail({
-        code: 'KL-DETECT-FILTER-LENGTH',
-        path: ctx.path,
-        prop: otherPoolProviders.length > 0 ? 'otherPoolProviders' : 'providerId',
-        problem: `adds providers to pool \`${poolId}\` of project \`${project}\`, whose undeclared-provider detection filter would then be `
-          + `${declared.filterLength} characters (${declared.providerIds.size} providers): a log-based metric's filter holds at most ${LOG_METRIC_FILTER_MAX}`,
-        fix: 'put some trusts in another pool (`poolId`), or use shorter provider ids (`providerId`)',
-        docs: 'https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.metrics',
-      });
-    }
-    this.detectionRules = rendered;
-    this.requiredAuditLogs = watch.enabled ? requiredAuditLogs(specs) : [];
-    // A revoked identity has no repository side: its pipeline must not log in (and would be refused).
-    if (this.revocation === undefined) {
-      registerRepositorySide(this, () => ({
-        construct: this.node.path,
-        trust: this.trust,
-        login: { cloud: 'gcp', project, poolId, providerId, providerName: this.providerName, audience: this.audience, serviceAccountEmail: this.serviceAccountEmail },
-      }));
+      const rendered = watch.enabled
+        ? renderGcpDetections(this, project, name, this.ownership, ctx, watch.route.notificationChannels, specs, this.revocation)
+        : [];
+      // The pool: every trust declares its provider (watched or not, revoked or not); the first watched one renders the
+      // pool's detection, whose filter reads the declared providers when the stack synthesizes.
+      const declaredPools = declaredPoolsByApp(this);
+      let declared = declaredPools.get(`${project}|${poolId}`);
+      if (declared === undefined) {
+        // The filter with no provider ends in `providers/()$")`; each id adds its length and, after the first, a `|`.
+        const emptyLength = undeclaredProviderExchangeDetection(location, []).filterText.length;
+        declaredPools.set(`${project}|${poolId}`, declared = { providerIds: new Set(), filterLength: emptyLength - 1 });
+      }
+      for (const declaredId of [providerId, ...otherPoolProviders]) {
+        if (declared.providerIds.has(declaredId)) continue;
+        declared.providerIds.add(declaredId);
+        declared.filterLength += declaredId.length + 1;
+      }
+      if (watch.enabled && declared.detection === undefined) {
+        const ids = declared.providerIds;
+        declared.detection = renderGcpPoolDetection(this, project, location, this.ownership, ctx, watch.route.notificationChannels, () => [...ids]);
+        rendered.push(declared.detection);
+      }
+      if (declared.detection !== undefined && declared.filterLength > LOG_METRIC_FILTER_MAX) {
+        fail({
+          code: 'KL-DETECT-FILTER-LENGTH',
+          path: ctx.path,
+          prop: otherPoolProviders.length > 0 ? 'otherPoolProviders' : 'providerId',
+          problem: `adds providers to pool \`${poolId}\` of project \`${project}\`, whose undeclared-provider detection filter would then be `
+            + `${declared.filterLength} characters (${declared.providerIds.size} providers): a log-based metric's filter holds at most ${LOG_METRIC_FILTER_MAX}`,
+          fix: 'put some trusts in another pool (`poolId`), or use shorter provider ids (`providerId`)',
+          docs: 'https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.metrics',
+        });
+      }
+      this.detectionRules = rendered;
+      this.requiredAuditLogs = watch.enabled ? requiredAuditLogs(specs) : [];
+      // A revoked identity has no repository side: its pipeline must not log in (and would be refused).
+      if (this.revocation === undefined) {
+        registerRepositorySide(this, () => ({
+          construct: this.node.path,
+          trust: this.trust,
+          login: { cloud: 'gcp', project, poolId, providerId, providerName: this.providerName, audience: this.audience, serviceAccountEmail: this.serviceAccountEmail },
+        }));
+      }
+    } finally {
+      closeWindow();
     }
   }
 }

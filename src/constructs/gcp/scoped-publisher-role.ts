@@ -12,6 +12,7 @@ import { checkObjectProp } from '../../core/props';
 import { artifactRegistryWriterGrant, checkPublisherTrust, GcpPublishGrant, storagePrefixGrant } from '../../core/publish';
 import { Revocation } from '../../core/revocation';
 import { resolveCiTrust } from '../private/ci-source';
+import { omitCreationStacks } from '../private/creation-stacks';
 import { shortHash } from '../private/hash';
 import { terraformConfig } from '../private/terraform';
 import { terraformValidationContext } from '../private/terraform-reference';
@@ -139,43 +140,48 @@ export class ScopedPublisherRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ScopedPublisherRoleProps) {
     super(scope, id);
-    const ctx = terraformValidationContext(this);
-    checkPublisherTrust(resolveCiTrust(this, props.source, ctx), ctx);
-    checkObjectProp<GcpPublishTarget>(props.target, ctx, 'target', {
-      expected: 'a GCP publish target (`GcpPublishTarget.artifactRegistryRepository(…)` or `.storagePrefix(…)`)',
-      fix: 'name the one place the pipeline publishes to, e.g. `target: GcpPublishTarget.storagePrefix({ bucket, prefix })`',
-      methods: ['_grant'],
-    });
-    requireKeylessDeclaration(props.target, 'GcpPublishTarget', ctx, 'target', '`GcpPublishTarget.artifactRegistryRepository(…)` or `.storagePrefix(…)`');
-    this.grant = props.target._grant(ctx);
-    this.trust = new CiOidcTrust(this, 'Trust', {
-      name: props.name,
-      ownership: props.ownership,
-      source: props.source,
-      project: props.project,
-      projectNumber: props.projectNumber,
-      poolId: props.poolId,
-      useExistingPool: props.useExistingPool,
-      providerId: props.providerId,
-      access: 'direct',
-      detections: props.detections,
-      revoked: props.revoked,
-    });
-    this.detections = this.trust.detections;
-    this.revocation = this.trust.revocation;
-    const { target, kind } = props.target;
-    // Revoked: the federated principals may no longer publish.
-    (this.revocation ? [] : this.trust.members).forEach((member) => {
-      if (kind === 'artifact-registry') {
-        const registry = target as ArtifactRegistryTarget;
-        new ArtifactRegistryRepositoryIamMember(this, `Writer-${shortHash(member)}`, terraformConfig(this, {
-          project: registry.project, location: registry.location, repository: registry.repository, role: this.grant.role, member,
-        }));
-      } else {
-        new StorageBucketIamMember(this, `Creator-${shortHash(member)}`, terraformConfig(this, {
-          bucket: (target as StoragePrefixTarget).bucket, role: this.grant.role, member, condition: this.grant.condition,
-        }));
-      }
-    });
+    const closeWindow = omitCreationStacks(this);
+    try {
+      const ctx = terraformValidationContext(this);
+      checkPublisherTrust(resolveCiTrust(this, props.source, ctx), ctx);
+      checkObjectProp<GcpPublishTarget>(props.target, ctx, 'target', {
+        expected: 'a GCP publish target (`GcpPublishTarget.artifactRegistryRepository(…)` or `.storagePrefix(…)`)',
+        fix: 'name the one place the pipeline publishes to, e.g. `target: GcpPublishTarget.storagePrefix({ bucket, prefix })`',
+        methods: ['_grant'],
+      });
+      requireKeylessDeclaration(props.target, 'GcpPublishTarget', ctx, 'target', '`GcpPublishTarget.artifactRegistryRepository(…)` or `.storagePrefix(…)`');
+      this.grant = props.target._grant(ctx);
+      this.trust = new CiOidcTrust(this, 'Trust', {
+        name: props.name,
+        ownership: props.ownership,
+        source: props.source,
+        project: props.project,
+        projectNumber: props.projectNumber,
+        poolId: props.poolId,
+        useExistingPool: props.useExistingPool,
+        providerId: props.providerId,
+        access: 'direct',
+        detections: props.detections,
+        revoked: props.revoked,
+      });
+      this.detections = this.trust.detections;
+      this.revocation = this.trust.revocation;
+      const { target, kind } = props.target;
+      // Revoked: the federated principals may no longer publish.
+      (this.revocation ? [] : this.trust.members).forEach((member) => {
+        if (kind === 'artifact-registry') {
+          const registry = target as ArtifactRegistryTarget;
+          new ArtifactRegistryRepositoryIamMember(this, `Writer-${shortHash(member)}`, terraformConfig(this, {
+            project: registry.project, location: registry.location, repository: registry.repository, role: this.grant.role, member,
+          }));
+        } else {
+          new StorageBucketIamMember(this, `Creator-${shortHash(member)}`, terraformConfig(this, {
+            bucket: (target as StoragePrefixTarget).bucket, role: this.grant.role, member, condition: this.grant.condition,
+          }));
+        }
+      });
+    } finally {
+      closeWindow();
+    }
   }
 }

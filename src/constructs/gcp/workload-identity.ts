@@ -16,6 +16,7 @@ import { GCP_REVOKED_DESCRIPTION_INPUT, GCP_REVOKED_PRINCIPAL_INPUT } from '../.
 import { gkeWorkloadIdentity, GkeWorkloadIdentitySpec, gkeWorkloadPool } from '../../core/trust/gcp-workload';
 import { claimWorkloadBinding } from '../private/bindings';
 import { validationContext } from '../private/context';
+import { omitCreationStacks } from '../private/creation-stacks';
 import { identityDetections, IdentityDetectionDecision } from '../private/detections';
 import { terraformConfig } from '../private/terraform';
 import { claimGcpServiceAccountId } from '../private/uniqueness';
@@ -123,63 +124,68 @@ export class WorkloadIdentity extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
-    const ctx = validationContext(this);
-    this.ownership = resolveOwnership(props.ownership, ctx);
-    const name = checkIdentityName(props.name, ctx);
-    this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
-    const project = checkGcpProjectId(props.project, ctx);
-    this.access = resolveGcpAccessMode(props.access, props.serviceAccountId, ctx);
-    const watch = this.access === 'direct' ? directDetections(props.detections, this.ownership.tier, ctx)
-      : identityDetections(this, 'gcp', props.detections, this.ownership.tier, ctx);
-    this.detections = watch.enabled ? { enabled: true } : watch;
-    this.revocation = resolveRevocation(props.revoked, ctx);
-    const { namespace, name: ksa } = this.serviceAccount;
-    claimWorkloadBinding(this, 'GCP', `${namespace}/${ksa} in workload pool ${gkeWorkloadPool(project)}`, 'serviceAccount');
+    const closeWindow = omitCreationStacks(this);
+    try {
+      const ctx = validationContext(this);
+      this.ownership = resolveOwnership(props.ownership, ctx);
+      const name = checkIdentityName(props.name, ctx);
+      this.serviceAccount = checkServiceAccountRef(props.serviceAccount, ctx);
+      const project = checkGcpProjectId(props.project, ctx);
+      this.access = resolveGcpAccessMode(props.access, props.serviceAccountId, ctx);
+      const watch = this.access === 'direct' ? directDetections(props.detections, this.ownership.tier, ctx)
+        : identityDetections(this, 'gcp', props.detections, this.ownership.tier, ctx);
+      this.detections = watch.enabled ? { enabled: true } : watch;
+      this.revocation = resolveRevocation(props.revoked, ctx);
+      const { namespace, name: ksa } = this.serviceAccount;
+      claimWorkloadBinding(this, 'GCP', `${namespace}/${ksa} in workload pool ${gkeWorkloadPool(project)}`, 'serviceAccount');
 
-    let decision: GkeWorkloadIdentitySpec;
-    if (this.access === 'direct') {
-      decision = gkeWorkloadIdentity(this.serviceAccount, { project, access: 'direct', projectNumber: checkGcpProjectNumber(props.projectNumber, ctx) });
-    } else {
-      const accountId = checkGcpServiceAccountId(props.serviceAccountId ?? name, ctx, 'serviceAccountId');
-      claimGcpServiceAccountId(this, project, accountId);
-      decision = gkeWorkloadIdentity(this.serviceAccount, { project, access: 'impersonation', accountId });
-    }
-    this.workloadMember = decision.workloadMember;
-    this.member = decision.member;
-    const account = decision.googleServiceAccount;
-    if (account !== undefined) {
-      const googleServiceAccount = new ServiceAccount(this, 'ServiceAccount', terraformConfig(this, {
-        project: account.project,
-        accountId: account.accountId,
-        displayName: account.accountId,
-        description: gcpOwnership(this.ownership, ctx, 'ownership', gcpIdentityMarkers(watch, this.revocation)).description,
-        disabled: this.revocation ? true : undefined,
-      }));
-      this.googleServiceAccount = googleServiceAccount;
-      this.googleServiceAccountEmail = account.email;
-      // Revoked: the Kubernetes service account may no longer impersonate the account.
-      for (const binding of this.revocation ? [] : decision.bindings) {
-        new ServiceAccountIamMember(this, binding.id, terraformConfig(this, {
-          serviceAccountId: googleServiceAccount.name,
-          role: binding.role,
-          member: binding.member,
+      let decision: GkeWorkloadIdentitySpec;
+      if (this.access === 'direct') {
+        decision = gkeWorkloadIdentity(this.serviceAccount, { project, access: 'direct', projectNumber: checkGcpProjectNumber(props.projectNumber, ctx) });
+      } else {
+        const accountId = checkGcpServiceAccountId(props.serviceAccountId ?? name, ctx, 'serviceAccountId');
+        claimGcpServiceAccountId(this, project, accountId);
+        decision = gkeWorkloadIdentity(this.serviceAccount, { project, access: 'impersonation', accountId });
+      }
+      this.workloadMember = decision.workloadMember;
+      this.member = decision.member;
+      const account = decision.googleServiceAccount;
+      if (account !== undefined) {
+        const googleServiceAccount = new ServiceAccount(this, 'ServiceAccount', terraformConfig(this, {
+          project: account.project,
+          accountId: account.accountId,
+          displayName: account.accountId,
+          description: gcpOwnership(this.ownership, ctx, 'ownership', gcpIdentityMarkers(watch, this.revocation)).description,
+          disabled: this.revocation ? true : undefined,
+        }));
+        this.googleServiceAccount = googleServiceAccount;
+        this.googleServiceAccountEmail = account.email;
+        // Revoked: the Kubernetes service account may no longer impersonate the account.
+        for (const binding of this.revocation ? [] : decision.bindings) {
+          new ServiceAccountIamMember(this, binding.id, terraformConfig(this, {
+            serviceAccountId: googleServiceAccount.name,
+            role: binding.role,
+            member: binding.member,
+          }));
+        }
+      }
+      if (account === undefined && this.revocation !== undefined) {
+        this.revocationMarker = new DataResource(this, 'Revoked', terraformConfig(this, {
+          input: {
+            [GCP_REVOKED_PRINCIPAL_INPUT]: decision.member,
+            [GCP_REVOKED_DESCRIPTION_INPUT]: markerDescription(this.ownership, gcpIdentityMarkers(watch, this.revocation)),
+          },
         }));
       }
+      const specs = account === undefined ? []
+        : [foreignImpersonationDetection(name, account.email, account.accountId, { exact: [decision.workloadMember] })];
+      this.detectionRules = watch.enabled
+        ? renderGcpDetections(this, project, name, this.ownership, ctx, watch.route.notificationChannels, specs, this.revocation)
+        : [];
+      this.requiredAuditLogs = watch.enabled ? requiredAuditLogs(specs) : [];
+    } finally {
+      closeWindow();
     }
-    if (account === undefined && this.revocation !== undefined) {
-      this.revocationMarker = new DataResource(this, 'Revoked', terraformConfig(this, {
-        input: {
-          [GCP_REVOKED_PRINCIPAL_INPUT]: decision.member,
-          [GCP_REVOKED_DESCRIPTION_INPUT]: markerDescription(this.ownership, gcpIdentityMarkers(watch, this.revocation)),
-        },
-      }));
-    }
-    const specs = account === undefined ? []
-      : [foreignImpersonationDetection(name, account.email, account.accountId, { exact: [decision.workloadMember] })];
-    this.detectionRules = watch.enabled
-      ? renderGcpDetections(this, project, name, this.ownership, ctx, watch.route.notificationChannels, specs, this.revocation)
-      : [];
-    this.requiredAuditLogs = watch.enabled ? requiredAuditLogs(specs) : [];
   }
 }
 
