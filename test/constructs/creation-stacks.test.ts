@@ -9,6 +9,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { WorkloadIdentity as AzureWorkloadIdentity } from '../../src/constructs/azure';
 import { WorkloadIdentity } from '../../src/constructs/gcp';
+import { omitCreationStacks } from '../../src/constructs/private/creation-stacks';
 import { DETECTION_ROUTES, OWNERSHIP, TODAY } from '../helpers/synth';
 
 const gcpProps = {
@@ -88,6 +89,35 @@ describe('creation stacks of the tokens Keyless creates', () => {
       expect(thrown).toBeInstanceOf(Error);
       expect((thrown as Error).message).toContain('platform/Bad');
       expect((thrown as Error).stack).toContain('creation-stacks.test.ts');
+    } finally {
+      Error.prepareStackTrace = saved;
+    }
+  });
+});
+
+describe('omitCreationStacks windows nest', () => {
+  test('a construct of an app with stack traces on, inside a window of one with them off, has the outside formatter back', () => {
+    const saved = Error.prepareStackTrace;
+    const mine = (error: Error) => `mine: ${error.message}`;
+    try {
+      Error.prepareStackTrace = mine;
+      const quiet = stackOf(false);
+      const traced = stackOf(true);
+      const closeOuter = omitCreationStacks(quiet);
+      const inQuiet = Error.prepareStackTrace;
+      expect(inQuiet).not.toBe(mine);
+      expect(new Error('a').stack).toBe('');
+      const closeTraced = omitCreationStacks(traced);
+      expect(Error.prepareStackTrace).toBe(mine);
+      const closeInner = omitCreationStacks(quiet);
+      expect(Error.prepareStackTrace).toBe(inQuiet);
+      closeInner();
+      expect(Error.prepareStackTrace).toBe(mine);
+      closeTraced();
+      expect(Error.prepareStackTrace).toBe(inQuiet);
+      closeOuter();
+      expect(Error.prepareStackTrace).toBe(mine);
+      expect(new Error('b').stack).toBe('mine: b');
     } finally {
       Error.prepareStackTrace = saved;
     }

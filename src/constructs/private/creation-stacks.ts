@@ -8,33 +8,31 @@ import type { IConstruct } from 'constructs';
  * dozens of them per identity (every nested block of a provider resource, every attribute read), so at 5,000
  * identities the formatting alone takes seconds and the kept strings hundreds of megabytes.
  *
- * An app that turned stack traces off (`new cdktf.App({ stackTraces: false })`, which sets the context key `DISABLE_STACK_TRACE_IN_METADATA`) has
- * said it does not want them. Inside a Keyless construct of such an app the stack is captured with a formatter that
+ * An app that turned stack traces off (`new cdktf.App({ stackTraces: false })`, which sets the context key
+ * `DISABLE_STACK_TRACE_IN_METADATA`) has said it does not want them. Inside a Keyless construct of such an app the stack is captured with a formatter that
  * returns no text, so cdktf keeps an empty creation stack: a resolution error on one of these tokens then names no
  * creation stack, as cdktf's own metadata does with `stackTraces: false`. Everything else is unchanged: V8 formats an
  * error's `stack` when it is first read, with the formatter in force then, so an error thrown inside the construct
  * still has its full stack once it leaves it; the previous `Error.prepareStackTrace` is restored on the way out (also
- * when the constructor throws), and nested constructs keep the outermost window.
+ * when the constructor throws).
  */
-let depth = 0;
 const noText = (): string => '';
+/** The formatter in force outside the quiet windows (saved when one opens from outside). */
+let outside: typeof Error.prepareStackTrace;
 
 /**
- * Opens the window for `scope` (a construct of a cdktf app): returns the function that closes it. Call it in a
- * `finally`. Outside an app with `stackTraces: false`, and inside an open window, it does nothing.
+ * Opens the window for `scope` (a construct of a cdktf app): returns the function that closes it, to call in a
+ * `finally`. Windows nest (each restores what was in force when it opened): a construct of an app with stack traces
+ * on, made inside a construct of an app with them off, gets the outside formatter back for its own duration.
  */
 export function omitCreationStacks(scope: IConstruct): () => void {
-  if (depth > 0) {
-    depth++;
-    return () => { depth--; };
-  }
-  if (scope.node.tryGetContext(DISABLE_STACK_TRACE_IN_METADATA) !== true) return () => undefined;
-  const previous = Error.prepareStackTrace;
-  Error.prepareStackTrace = noText;
-  depth = 1;
+  const before = Error.prepareStackTrace;
+  const quiet = scope.node.tryGetContext(DISABLE_STACK_TRACE_IN_METADATA) === true;
+  if (quiet && before !== noText) outside = before;
+  const during = quiet ? noText : before === noText ? outside : before;
+  Error.prepareStackTrace = during;
   return () => {
-    depth = 0;
     // Only if nothing inside replaced it meanwhile (a formatter installed inside the window stays).
-    if (Error.prepareStackTrace === noText) Error.prepareStackTrace = previous;
+    if (Error.prepareStackTrace === during) Error.prepareStackTrace = before;
   };
 }
