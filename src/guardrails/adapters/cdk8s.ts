@@ -2,7 +2,7 @@
 // installed works).
 import type { ApiObject, App, Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { oncePerSynthesis, openSynthesis, Synthesis, trackSynthesis } from './synthesis';
+import { oncePerSynthesis, trackSynthesis } from './synthesis';
 import { guardrailErrors, GuardrailOptions } from './validation';
 import { today } from '../../core/clock';
 import { kubernetesResources } from '../../synth/read';
@@ -15,41 +15,9 @@ function chartResources(scope: IConstruct): NeutralResource[] {
   const charts: Chart[] = scope instanceof cdk8s.App ? [...scope.charts] : cdk8s.Chart.isChart(scope) ? [scope] : [];
   return charts.flatMap((chart) => {
     // ApiObject.toJson, not chart.toJson: the latter runs validations, this one among them.
-    const synthesis = openSynthesis(chart.node.root);
-    const objects = chart.node.findAll().filter((c): c is ApiObject => c instanceof cdk8s.ApiObject)
-      .map((o) => (synthesis === undefined ? o.toJson() : renderedOnce(o, synthesis)));
+    const objects = chart.node.findAll().filter((c): c is ApiObject => c instanceof cdk8s.ApiObject).map((o) => o.toJson());
     return kubernetesResources(objects, `${chart.node.id}.k8s.yaml`);
   });
-}
-
-/**
- * Within one `app.synth()`, the guardrail's render of an object is the one cdk8s writes: cdk8s renders every object
- * again when it writes its chart (`Chart.toJson()` → `ApiObject.toJson()`), after the validations. Nothing changes the
- * tree in between, and what is written is then exactly what was checked. The object's next `toJson()` in the same
- * synthesis takes the kept render (and drops it, so the app's manifests are not all held at once); any other call
- * renders afresh.
- */
-function renderedOnce(object: ApiObject, synthesis: Synthesis): unknown {
-  if (synthesis.rendered.has(object)) return synthesis.rendered.get(object);
-  const json = object.toJson();
-  synthesis.rendered.set(object, json);
-  if (!Object.prototype.hasOwnProperty.call(object, 'toJson')) {
-    const app = object.node.root;
-    Object.defineProperty(object, 'toJson', {
-      configurable: true,
-      writable: true,
-      value: function toJson(this: ApiObject) {
-        const open = openSynthesis(app);
-        if (open?.rendered.has(this)) {
-          const kept = open.rendered.get(this);
-          open.rendered.delete(this);
-          return kept;
-        }
-        return (Object.getPrototypeOf(this) as ApiObject).toJson.call(this);
-      },
-    });
-  }
-  return json;
 }
 
 /**
