@@ -9,9 +9,10 @@ import type { IConstruct } from 'constructs';
  * identities the formatting alone takes seconds and the kept strings hundreds of megabytes.
  *
  * An app that turned stack traces off (`new cdktf.App({ stackTraces: false })`, which sets the context key
- * `DISABLE_STACK_TRACE_IN_METADATA`) has said it does not want them. Inside a Keyless construct of such an app the stack is captured with a formatter that
- * returns no text for cdktf's captures (real errors are formatted as outside), so cdktf keeps an empty creation stack: a resolution error on one of these tokens then names no
- * creation stack, as cdktf's own metadata does with `stackTraces: false`. Everything else is unchanged: V8 formats an
+ * `DISABLE_STACK_TRACE_IN_METADATA`) has said it does not want them. Inside a Keyless construct of such an app the
+ * stack is captured with a formatter that returns no text for cdktf's captures (real errors are formatted as outside),
+ * so cdktf keeps an empty creation stack: a resolution error on one of these tokens then names no creation stack, as
+ * cdktf's own metadata does with `stackTraces: false`. Everything else is unchanged: V8 formats an
  * error's `stack` when it is first read, with the formatter in force then, so an error thrown inside the construct
  * still has its full stack once it leaves it; the previous `Error.prepareStackTrace` is restored on the way out (also
  * when the constructor throws).
