@@ -10,23 +10,10 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import { WorkloadIdentity as AzureWorkloadIdentity } from '../../src/constructs/azure';
 import { WorkloadIdentity } from '../../src/constructs/gcp';
 import { omitCreationStacks } from '../../src/constructs/private/creation-stacks';
-import { DETECTION_ROUTES, OWNERSHIP, TODAY } from '../helpers/synth';
+import { AKS_WORKLOAD_PROPS, DETECTION_ROUTES, GKE_WORKLOAD_PROPS, TODAY } from '../helpers/synth';
 
-const gcpProps = {
-  name: 'payments-api',
-  ownership: OWNERSHIP,
-  serviceAccount: { namespace: 'payments', name: 'payments-api' },
-  project: 'acme-payments-prod',
-  access: 'impersonation' as const,
-};
-const azureProps = {
-  name: 'payments-api',
-  ownership: OWNERSHIP,
-  serviceAccount: { namespace: 'payments', name: 'payments-api' },
-  resourceGroupName: 'rg-payments',
-  location: 'westeurope',
-  clusterIssuerUrl: 'https://westeurope.oic.prod-aks.azure.com/2f3b8c4d-1a2b-4c3d-8e9f-0a1b2c3d4e5f/7a8b9c0d-1e2f-4a3b-9c8d-7e6f5a4b3c2d/',
-};
+const gcpProps = GKE_WORKLOAD_PROPS;
+const azureProps = AKS_WORKLOAD_PROPS;
 
 function stackOf(stackTraces: boolean): TerraformStack {
   const app = new App({ outdir: Testing.app().outdir, stackTraces, context: { 'keyless:today': TODAY, 'keyless:detections': DETECTION_ROUTES } });

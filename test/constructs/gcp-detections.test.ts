@@ -6,11 +6,12 @@ import { GitHubActions } from '../../src';
 import { CiOidcTrust, GcpPublishTarget, ScopedPublisherRole, WorkloadIdentity } from '../../src/constructs/gcp';
 import { terraformConfig } from '../../src/constructs/private/terraform';
 import {
-  foreignExchangeDetection, foreignImpersonationDetection, GKE_DIRECT_NOT_WATCHED, LoggingClause, LoggingFilter, loggingString,
+  foreignExchangeDetection, foreignImpersonationDetection, GKE_DIRECT_NOT_WATCHED, loggingString,
   refusedExchangeDetection, regexLiteral, renderLoggingFilter,
 } from '../../src/core/detections/gcp';
 import { readInventoryInput } from '../../src/inventory/read';
 import { buildInventory } from '../../src/inventory/records';
+import { matches } from '../helpers/logging-filter';
 import { OWNERSHIP, TODAY, tfJson, tfResources, tfStack } from '../helpers/synth';
 import { terraformReads } from '../helpers/terraform-eval';
 
@@ -37,29 +38,6 @@ const FOREIGN_FILTER = 'protoPayload.serviceName="iamcredentials.googleapis.com"
   + ` AND NOT (protoPayload.authenticationInfo.principalSubject="${SUBJECT}/repo:acme/payments-api:ref:refs/heads/main"`
   + ` OR protoPayload.authenticationInfo.principalSubject=~"^principal://iam[.]googleapis[.]com/${POOL}/subject/repo:acme/payments-api:ref:refs/tags/v")`;
 
-// ---------------------------------------------------------------------------------------------------------------
-// An evaluator of the structured clauses over a LogEntry (JSON), as the Logging query language defines them
-// (https://cloud.google.com/logging/docs/view/logging-query-language): `=` equality, `=~` RE2 regular expression
-// (JavaScript's RegExp agrees with RE2 on the anchors, groups and classes used here), `>` numeric; a comparison with
-// a missing field is false, so `NOT` of it is true.
-// ---------------------------------------------------------------------------------------------------------------
-function field(entry: unknown, fieldPath: string): unknown {
-  return fieldPath.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), entry);
-}
-function holds(clause: LoggingClause, entry: unknown): boolean {
-  const value = field(entry, clause.field);
-  if (value === undefined) return false;
-  if (clause.operator === '>') return typeof value === 'number' && value > (clause.value as number);
-  if (typeof value !== 'string') return false;
-  return clause.operator === '=' ? value === clause.value : new RegExp(clause.value as string).test(value);
-}
-function matches(filter: LoggingFilter, entry: unknown): boolean {
-  return filter.terms.every((term) => {
-    if (term.kind === 'clause') return holds(term.clause, entry);
-    const any = term.clauses.some((c) => holds(c, entry));
-    return term.kind === 'any' ? any : !any;
-  });
-}
 
 // Sample entries built from "Example logs for Workload Identity Federation"
 // (https://cloud.google.com/iam/docs/audit-logging/examples-workload-identity): the STS ExchangeToken entry with

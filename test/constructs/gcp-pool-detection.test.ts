@@ -10,9 +10,10 @@ import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
 import { GitHubActions } from '../../src';
 import { CiOidcTrust } from '../../src/constructs/gcp';
-import { LoggingClause, LoggingFilter, undeclaredProviderExchangeDetection } from '../../src/core/detections/gcp';
+import { undeclaredProviderExchangeDetection } from '../../src/core/detections/gcp';
 import { readInventoryInput } from '../../src/inventory/read';
 import { buildInventory } from '../../src/inventory/records';
+import { matches } from '../helpers/logging-filter';
 import { DETECTION_ROUTES, OWNERSHIP, TODAY, tfJson, tfResources } from '../helpers/synth';
 import { terraformReads } from '../helpers/terraform-eval';
 
@@ -44,26 +45,6 @@ function app(...stackIds: string[]): TerraformStack[] {
 
 const metricsOf = (stack: TerraformStack) => Object.values(tfResources(tfJson(stack), 'google_logging_metric')) as any[];
 const poolMetrics = (stack: TerraformStack) => metricsOf(stack).filter((m) => m.name.startsWith('keyless/undeclared-provider/'));
-
-// The Logging query language as it defines the clauses (https://cloud.google.com/logging/docs/view/logging-query-language):
-// `=` equality, `=~` RE2 (JavaScript's RegExp agrees on the anchors, groups, classes and alternation used), `>`
-// numeric; a comparison with a missing field is false, so `NOT` of it is true.
-function field(entry: unknown, fieldPath: string): unknown {
-  return fieldPath.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), entry);
-}
-function holds(clause: LoggingClause, entry: unknown): boolean {
-  const value = field(entry, clause.field);
-  if (value === undefined) return false;
-  if (clause.operator === '>') return typeof value === 'number' && value > (clause.value as number);
-  return typeof value === 'string' && (clause.operator === '=' ? value === clause.value : new RegExp(clause.value as string).test(value));
-}
-function matches(filter: LoggingFilter, entry: unknown): boolean {
-  return filter.terms.every((term) => {
-    if (term.kind === 'clause') return holds(term.clause, entry);
-    const any = term.clauses.some((c) => holds(c, entry));
-    return term.kind === 'any' ? any : !any;
-  });
-}
 
 // Built from "Example logs for Workload Identity Federation" (https://cloud.google.com/iam/docs/audit-logging/examples-workload-identity):
 // the STS ExchangeToken entry, `protoPayload.resourceName` the provider the token is exchanged at,

@@ -13,6 +13,23 @@ export const OWNERSHIP: Ownership = {
   reviewBy: '2027-04-30',
 };
 
+/** A GKE workload identity (impersonation) and an AKS one, for tests that need one of each, any identity. */
+export const GKE_WORKLOAD_PROPS = {
+  name: 'payments-api',
+  ownership: OWNERSHIP,
+  serviceAccount: { namespace: 'payments', name: 'payments-api' },
+  project: 'acme-payments-prod',
+  access: 'impersonation' as const,
+};
+export const AKS_WORKLOAD_PROPS = {
+  name: 'payments-api',
+  ownership: OWNERSHIP,
+  serviceAccount: { namespace: 'payments', name: 'payments-api' },
+  resourceGroupName: 'rg-payments',
+  location: 'westeurope',
+  clusterIssuerUrl: 'https://westeurope.oic.prod-aks.azure.com/2f3b8c4d-1a2b-4c3d-8e9f-0a1b2c3d4e5f/7a8b9c0d-1e2f-4a3b-9c8d-7e6f5a4b3c2d/',
+};
+
 /** Where the test apps send detections (tier 1 identities are watched by default and need a route). */
 export const DETECTION_ROUTES: DetectionRoutes = {
   aws: {
