@@ -26,6 +26,9 @@ const CLOUDFORMATION_TAGS: Tags = [
 /** Characters where readers differ (tabs, a byte order mark, control and line-separator characters, a lone CR): `yaml` reads them. */
 const NOT_FOR_FAST_YAML_CHARACTERS = /[\t\uFEFF\u0085\u2028\u2029\x00-\x08\x0B\x0C\x0E-\x1F\x7F]|\r(?!\n)/;
 
+/** The characters above, and any carriage return (the simple subset has `\n` line breaks only). */
+const NOT_SIMPLE_CHARACTERS = /[\t\r\uFEFF\u0085\u2028\u2029\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
+
 /** The lexer's own markers (document, flow error end, scalar): tokens that are not text of the input. */
 const LEXER_MARKERS: ReadonlySet<string> = new Set([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR]);
 
@@ -77,7 +80,7 @@ function hasNullishKey(value: unknown): boolean {
  */
 export function readYamlDocuments(text: string): unknown[] {
   const fast = jsYaml();
-  if (fast !== undefined && yamlFastPathApplies(text)) {
+  if (fast !== undefined && (simpleBlockYaml(text) || yamlFastPathApplies(text))) {
     try {
       const documents = fast.loadAll(text, undefined, { schema: fast.CORE_SCHEMA });
       if (!documents.some(hasNullishKey)) return documents;
@@ -159,6 +162,117 @@ export function yamlFastPathApplies(text: string): boolean {
     else if (type === 'flow-seq-start') expect = 'flow-seq-end';
     else if (type === 'flow-map-start') expect = 'flow-map-end';
     else if (type === 'doc-start' || type === 'doc-end') expect = 'newline';
+  }
+  return true;
+}
+
+/** Characters no plain scalar of the simple subset starts with: YAML's indicators and the space. */
+const NOT_SIMPLE_PLAIN_FIRST: ReadonlySet<number> = new Set([...' -?:,[]{}#&*!|>\'"%@`'].map((c) => c.charCodeAt(0)));
+/** A one-line double-quoted scalar (its escapes closed, no `\U`) and a one-line single-quoted one, at a text's start. */
+const SIMPLE_DOUBLE_QUOTED = /^"(?:[^"\\\n]|\\[^U\n])*"/;
+const SIMPLE_SINGLE_QUOTED = /^'(?:[^'\n]|'')*'/;
+
+/** Whether a character code is a letter or a digit (ASCII). */
+function isAlphanumeric(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/**
+ * A plain scalar of the simple subset: it starts with no indicator (a `-` only when a letter or digit follows: `-12`),
+ * holds no ` #` (a comment), no `: ` and no final `:` (a mapping), no trailing space, and is not one of the plain
+ * scalars left to `yaml` ({@link plainNeedsReference}).
+ */
+function simplePlain(scalar: string): boolean {
+  if (scalar === '') return false;
+  const first = scalar.charCodeAt(0);
+  if (NOT_SIMPLE_PLAIN_FIRST.has(first) && !(first === 45 && isAlphanumeric(scalar.charCodeAt(1)))) return false;
+  const last = scalar.charCodeAt(scalar.length - 1);
+  if (last === 32 || last === 58 || scalar.includes(' #') || scalar.includes(': ')) return false;
+  // Only a scalar starting like a number (or `<<`) can need `yaml`.
+  return !(first === 60 || first === 43 || first === 45 || first === 46 || (first >= 48 && first <= 57)) || !plainNeedsReference(scalar);
+}
+
+/** Whether a quoted scalar of the simple subset (one line, escapes closed) starts a text: its length, or -1. */
+function simpleQuotedLength(text: string): number {
+  const quoted = (text.charCodeAt(0) === 34 ? SIMPLE_DOUBLE_QUOTED : SIMPLE_SINGLE_QUOTED).exec(text);
+  return quoted ? quoted[0].length : -1;
+}
+
+/** A value of the simple subset, after `key: ` or `- `: a plain scalar, a one-line quoted scalar, `[]` or `{}`. */
+function simpleValue(value: string): boolean {
+  if (value === '[]' || value === '{}') return true;
+  const first = value.charCodeAt(0);
+  if (first === 34 || first === 39) return simpleQuotedLength(value) === value.length;
+  return simplePlain(value);
+}
+
+/** Where a key of the simple subset ends (the index of its `:`, followed by a space or the end), or -1. */
+function simpleKeyEnd(rest: string): number {
+  const first = rest.charCodeAt(0);
+  if (first === 34 || first === 39) {
+    const end = simpleQuotedLength(rest);
+    return end > 0 && rest.charCodeAt(end) === 58 && (end + 1 === rest.length || rest.charCodeAt(end + 1) === 32) ? end : -1;
+  }
+  for (let i = rest.indexOf(':'); i >= 0; i = rest.indexOf(':', i + 1)) {
+    if (i + 1 === rest.length || rest.charCodeAt(i + 1) === 32) return i;
+  }
+  return -1;
+}
+
+/**
+ * Whether a text is in a simple block subset of YAML that {@link yamlFastPathApplies} always accepts, checked line by
+ * line (about ten times cheaper than its lexer): the subset that Kubernetes manifests are written in. Every line is
+ * blank, exactly `---`, or an indentation, sequence indicators (`- `) and then a `key:` with an optional value, or
+ * after a `- ` a value alone. Keys are plain or one-line quoted scalars of at most 1000 characters; values are as in
+ * {@link simpleValue}. A line after a value is never more indented than that value's key (or its `- `), so no plain
+ * scalar continues onto a next line and every scalar's token is the text this function checked. Anything else (a
+ * comment, a tag, an anchor, a block scalar, a flow collection, a CR) is not in the subset: the caller asks
+ * {@link yamlFastPathApplies}. test/synth/yaml-fast-path.test.ts checks that the subset is within it.
+ */
+export function simpleBlockYaml(text: string): boolean {
+  if (NOT_SIMPLE_CHARACTERS.test(text) || /^\s*$/.test(text)) return false;
+  // The column a next line may not be indented beyond (after a value), or -1.
+  let limit = -1;
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    let pos = 0;
+    while (line.charCodeAt(pos) === 32) pos++;
+    if (pos === line.length) continue;
+    if (line === '---') {
+      limit = -1;
+      continue;
+    }
+    if (limit >= 0 && pos > limit) return false;
+    limit = -1;
+    // A document marker (`---`, `...`) with more on its line, or a line starting like one: not in the subset.
+    if (pos === 0 && (line.startsWith('---') || line.startsWith('...'))) return false;
+    let dash = -1;
+    while (line[pos] === '-' && (pos + 1 === line.length || line[pos + 1] === ' ')) {
+      dash = pos++;
+      while (line.charCodeAt(pos) === 32) pos++;
+    }
+    if (pos === line.length) continue;
+    const rest = line.slice(pos);
+    const keyEnd = simpleKeyEnd(rest);
+    if (keyEnd < 0) {
+      // `- value`: a sequence item's scalar; a value alone without `- ` is not in the subset.
+      if (dash < 0 || !simpleValue(rest)) return false;
+      limit = dash;
+      continue;
+    }
+    const key = rest.slice(0, keyEnd);
+    const quotedKey = key.charCodeAt(0) === 34 || key.charCodeAt(0) === 39;
+    if (keyEnd > 1000 || (!quotedKey && (key.includes('#') || !simplePlain(key)))) return false;
+    let from = keyEnd + 1;
+    let to = rest.length;
+    while (rest.charCodeAt(from) === 32) from++;
+    while (to > from && rest.charCodeAt(to - 1) === 32) to--;
+    if (from === to) continue;
+    if (!simpleValue(rest.slice(from, to))) return false;
+    limit = pos;
   }
   return true;
 }

@@ -6,9 +6,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as fc from 'fast-check';
 import { dump } from 'js-yaml';
 import { stringify } from 'yaml';
-import { readYamlDocuments, readYamlReference, yamlFastPathApplies } from '../../src/synth/yaml';
+import { readYamlDocuments, readYamlReference, simpleBlockYaml, yamlFastPathApplies } from '../../src/synth/yaml';
 import { synthesizedExamples } from '../helpers/examples';
 
 function yamlFiles(dir: string): string[] {
@@ -48,6 +49,51 @@ describe('YAML fast path', () => {
     // text inside quoted scalars, not YAML syntax. (The CI workflows of out/ci have comments: `yaml` reads them.)
     expect(manifests.length).toBeGreaterThanOrEqual(7);
     expect(manifests.filter((file) => !fast.includes(file))).toEqual([]);
+    // And they are in the simple subset, checked line by line without the lexer (the cheap check).
+    expect(manifests.filter((file) => !simpleBlockYaml(fs.readFileSync(file, 'utf8')))).toEqual([]);
+  });
+
+  /** The property the line check must keep: what it accepts, the lexer's guard accepts, and js-yaml reads as `yaml`. */
+  function expectWithinGuard(text: string): boolean {
+    const simple = simpleBlockYaml(text);
+    if (simple) {
+      expect([text, yamlFastPathApplies(text)]).toEqual([text, true]);
+      const { fast, reference } = both(text);
+      expect([text, fast]).toEqual([text, reference]);
+    }
+    return simple;
+  }
+
+  test('the simple subset: texts made of YAML line shapes, indicators and look-alikes are accepted only within the guard', () => {
+    // Pieces of lines: indentation, sequence indicators, keys and values, every kind the line check sees or refuses.
+    const indents = ['', ' ', '  ', '   ', '    ', '      '];
+    const dashes = ['', '', '- ', '-  ', '- - ', '-'];
+    const benign = ['a', 'kind', 'app.kubernetes.io/name', 'arn:aws:iam::123456789012:role/x', 'x#y', '-1', '8080', '1.5', '~', 'null', 'true', 'Yes', '"q"',
+      "'it''s'", '[]', '{}', 'é', '𝄞', 'a,b', "(x == 'y') || z", "request.kind.kind != 'ServiceAccount'", '15 2 * * *', '6f1c2a9e-3b7d', '${var.x}'];
+    const nasty = ['x #y', '#c', 'a: b', 'a:', ':a', '-a', '- a', '-0', '+1', '.5', '0x1F', '0o7', '0b1', '1e3', '12:30', '007', '1.', '<<', '<a', '"a\\"b"',
+      '"\\U0001F600"', '"x', "'s'", "'x", '[a]', '{a: 1}', '[ ]', '&x', '*x', '!Ref', '!', '%d', '@x', '`x`', '|', '|-', '>', '?', '? a', '---', '...', '--- a', '... a',
+      'a ', ' a', '\u00a0', 'k'.repeat(1001)];
+    const scalar = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...benign) }, { weight: 1, arbitrary: fc.constantFrom(...nasty) });
+    const line = fc.tuple(fc.constantFrom(...indents), fc.constantFrom(...dashes), scalar,
+      fc.constantFrom(': ', ': ', ':', '', ' :', ':  ', ':\t'), fc.oneof(scalar, fc.constant('')), fc.constantFrom('', '', '', '', ' ', ' # c', '\r'))
+      .map(([indent, dash, key, colon, value, tail]) => `${indent}${dash}${key}${colon}${value}${tail}`);
+    const text = fc.array(fc.oneof({ weight: 8, arbitrary: line }, { weight: 1, arbitrary: fc.constantFrom('---', '', '  ', '...', '--- ', '-') }), { minLength: 1, maxLength: 8 })
+      .chain((lines) => fc.constantFrom('\n', '\n', '\r\n').map((eol) => lines.join(eol)));
+    let accepted = 0;
+    fc.assert(fc.property(text, (t) => {
+      if (expectWithinGuard(t)) accepted += 1;
+    }), { seed: 30, numRuns: 20000 });
+    // The generator reaches the subset often enough for the implication to mean something.
+    expect(accepted).toBeGreaterThan(500);
+  });
+
+  test('the simple subset: a line more indented than the value before it (a continuation) is not in it', () => {
+    for (const text of ['a: b\n  c: d', '- a\n  - b', '- a: b\n    c', 'a: "b"\n  c', 'a: b\n\n   c', 'a:\n  b\n  c', '- - a\n   b']) {
+      expect([text, simpleBlockYaml(text)]).toEqual([text, false]);
+    }
+    for (const text of ['a: b\nc: d', '- a\n- b', '- a: b\n  c: d', 'a:\n  b: c\nd: []', 'a:\n- b\n- "c"', '- - a\n  - b', 'a: 1\n---\nb: 2']) {
+      expect([text, expectWithinGuard(text)]).toEqual([text, true]);
+    }
   });
 
   // Texts where js-yaml alone would read differently (each is a measured difference) or that use a YAML feature the
@@ -68,6 +114,7 @@ describe('YAML fast path', () => {
   test.each(edges.map((e) => [JSON.stringify(e).slice(0, 60), e]))('%s reads as `yaml` reads it', (_, text) => {
     const { fast, reference } = both(text);
     expect(fast).toEqual(reference);
+    expectWithinGuard(text);
   });
 
   test('without js-yaml (an optional peer dependency) the reader still reads, with `yaml`', () => {
@@ -107,6 +154,7 @@ describe('YAML fast path', () => {
       return object;
     };
     let fastTexts = 0;
+    let simpleTexts = 0;
     for (let i = 0; i < 400; i++) {
       const values = Array.from({ length: 1 + next(3) }, () => gen(0));
       const writers = [
@@ -120,9 +168,11 @@ describe('YAML fast path', () => {
         const { fast, reference } = both(text);
         expect([text, fast]).toEqual([text, reference]);
         if (yamlFastPathApplies(text)) fastTexts += 1;
+        if (expectWithinGuard(text)) simpleTexts += 1;
       }
     }
     // The generator reaches the fast path often enough for the comparison to mean something.
     expect(fastTexts).toBeGreaterThan(200);
+    expect(simpleTexts).toBeGreaterThan(30);
   });
 });
