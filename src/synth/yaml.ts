@@ -79,8 +79,10 @@ function hasNullishKey(value: unknown): boolean {
  * over every manifest the examples write and over generated documents.
  */
 export function readYamlDocuments(text: string): unknown[] {
+  const simple = readSimpleYaml(text);
+  if (simple !== undefined) return simple;
   const fast = jsYaml();
-  if (fast !== undefined && (simpleBlockYaml(text) || yamlFastPathApplies(text))) {
+  if (fast !== undefined && yamlFastPathApplies(text)) {
     try {
       const documents = fast.loadAll(text, undefined, { schema: fast.CORE_SCHEMA });
       if (!documents.some(hasNullishKey)) return documents;
@@ -219,21 +221,102 @@ function simpleKeyEnd(rest: string): number {
   return -1;
 }
 
+/** A plain scalar's value as `yaml` resolves it (core schema), within the simple subset: null, a boolean, a plain decimal, or the text. */
+function plainValue(scalar: string): unknown {
+  switch (scalar) {
+    case '~': case 'null': case 'Null': case 'NULL': return null;
+    case 'true': case 'True': case 'TRUE': return true;
+    case 'false': case 'False': case 'FALSE': return false;
+  }
+  // Any other number-like scalar of the subset is one no reader reads as a number (see plainNeedsReference).
+  return PLAIN_DECIMAL.test(scalar) ? Number(scalar) : scalar;
+}
+
 /**
- * Whether a text is in a simple block subset of YAML that {@link yamlFastPathApplies} always accepts, checked line by
- * line (about ten times cheaper than its lexer): the subset that Kubernetes manifests are written in. Every line is
- * blank, exactly `---`, or an indentation, sequence indicators (`- `) and then a `key:` with an optional value, or
- * after a `- ` a value alone. Keys are plain or one-line quoted scalars of at most 1000 characters; values are as in
- * {@link simpleValue}. A line after a value is never more indented than that value's key (or its `- `), so no plain
- * scalar continues onto a next line and every scalar's token is the text this function checked. Anything else (a
- * comment, a tag, an anchor, a block scalar, a flow collection, a CR) is not in the subset: the caller asks
- * {@link yamlFastPathApplies}. test/synth/yaml-fast-path.test.ts checks that the subset is within it.
+ * A scalar's value (after `key: ` or `- `), or NOT_SIMPLE: a quoted scalar with an escape (`\`) is left to the
+ * readers, as is anything {@link simpleValue} refuses.
  */
-export function simpleBlockYaml(text: string): boolean {
-  if (NOT_SIMPLE_CHARACTERS.test(text) || /^\s*$/.test(text)) return false;
+function scalarValue(value: string): unknown {
+  if (value === '[]') return [];
+  if (value === '{}') return {};
+  const first = value.charCodeAt(0);
+  if (first === 34) return value.includes('\\') || simpleQuotedLength(value) !== value.length ? NOT_SIMPLE : value.slice(1, -1);
+  if (first === 39) return simpleQuotedLength(value) !== value.length ? NOT_SIMPLE : value.slice(1, -1).replaceAll("''", "'");
+  return simplePlain(value) ? plainValue(value) : NOT_SIMPLE;
+}
+
+/** The deepest nesting the simple reader reads (Kubernetes manifests nest about 15 levels). */
+const SIMPLE_MAX_DEPTH = 64;
+
+/** What the simple reader gives up on: the text is read by the other readers. */
+const NOT_SIMPLE = Symbol('not simple');
+
+/** A block collection being read: its column, and a key or item whose value may still come on the next lines. */
+interface OpenCollection {
+  readonly column: number;
+  readonly node: Record<string, unknown> | unknown[];
+  /** A mapping's key written as `key:` with nothing after it, the line before: its value is null unless a block follows. */
+  pendingKey?: string;
+  /** A sequence's last item written as `-` alone, the line before: null unless a block follows. */
+  pendingItem?: boolean;
+}
+
+/**
+ * The documents of a text in a simple block subset of YAML, read as `yaml` reads them, or undefined when the text is
+ * not in it (the caller then uses the other readers). The subset is what Kubernetes manifests are written in, and
+ * reading it line by line is several times cheaper than either library. Every line is blank, exactly `---`, or an
+ * indentation, sequence indicators (`- `) and then a `key:` with an optional value, or after a `- ` a value alone.
+ * Keys are plain scalars that resolve to strings or one-line quoted scalars, at most 1000 characters, never repeated
+ * and never `__proto__`. Values are plain scalars (resolved by the core schema: null, booleans, plain decimals,
+ * strings; nothing where the readers disagree: see plainNeedsReference), one-line quoted scalars without escapes, `[]`
+ * and `{}`. A line after a value is never more indented than that value's key (or its `- `), so no plain scalar
+ * continues onto a next line. Anything else (a comment, a tag, an anchor, a block scalar, a flow collection, an
+ * escape, a CR, an empty document, an indentation `yaml` would refuse, nesting deeper than 64) is not in the subset.
+ * test/synth/yaml-fast-path.test.ts compares this reader with `yaml` over generated texts and the examples' manifests.
+ */
+export function readSimpleYaml(text: string): unknown[] | undefined {
+  if (NOT_SIMPLE_CHARACTERS.test(text) || /^\s*$/.test(text)) return undefined;
+  const documents: unknown[] = [];
+  // The document being read: its root, and the collections open from the root to the innermost.
+  let root: unknown = NOT_SIMPLE;
+  let stack: OpenCollection[] = [];
   // The column a next line may not be indented beyond (after a value), or -1.
   let limit = -1;
-  for (let start = 0; start < text.length;) {
+  const endDocument = (): boolean => {
+    if (root === NOT_SIMPLE) return false;
+    documents.push(root);
+    root = NOT_SIMPLE;
+    stack = [];
+    return true;
+  };
+  /** Opens a collection at a column where the previous lines left room for it (a pending key or item, or the root). */
+  const open = (column: number, node: OpenCollection['node'], parent: OpenCollection | undefined): boolean => {
+    if (parent === undefined) {
+      if (root !== NOT_SIMPLE) return false;
+      root = node;
+    } else if (parent.pendingKey !== undefined && !Array.isArray(parent.node)) {
+      parent.node[parent.pendingKey] = node;
+      parent.pendingKey = undefined;
+    } else if (parent.pendingItem && Array.isArray(parent.node)) {
+      parent.node[parent.node.length - 1] = node;
+      parent.pendingItem = false;
+    } else {
+      return false;
+    }
+    // Deep nesting is left to the readers: `yaml` runs out of stack at about 900 levels, where this reader would not.
+    if (stack.length >= SIMPLE_MAX_DEPTH) return false;
+    stack.push({ column, node });
+    return true;
+  };
+  /** Adds a key to a mapping: a repeated key or `__proto__` is left to the readers (`yaml` refuses a repeated key). */
+  const addKey = (map: OpenCollection, key: string, value: unknown): boolean => {
+    const node = map.node as Record<string, unknown>;
+    if (key === '__proto__' || Object.prototype.hasOwnProperty.call(node, key)) return false;
+    node[key] = value;
+    return true;
+  };
+  let start = 0;
+  while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const line = text.slice(start, end);
@@ -242,39 +325,110 @@ export function simpleBlockYaml(text: string): boolean {
     while (line.charCodeAt(pos) === 32) pos++;
     if (pos === line.length) continue;
     if (line === '---') {
+      // A `---` that starts the text opens the first document; any other ends one, which must have content.
+      if ((documents.length > 0 || root !== NOT_SIMPLE || start - 4 > 0) && !endDocument()) return undefined;
       limit = -1;
       continue;
     }
-    if (limit >= 0 && pos > limit) return false;
+    if (limit >= 0 && pos > limit) return undefined;
     limit = -1;
     // A document marker (`---`, `...`) with more on its line, or a line starting like one: not in the subset.
-    if (pos === 0 && (line.startsWith('---') || line.startsWith('...'))) return false;
-    let dash = -1;
-    while (line[pos] === '-' && (pos + 1 === line.length || line[pos + 1] === ' ')) {
-      dash = pos++;
+    if (pos === 0 && (line.startsWith('---') || line.startsWith('...'))) return undefined;
+    const indent = pos;
+    const dashes: number[] = [];
+    while (line.charCodeAt(pos) === 45 && (pos + 1 === line.length || line.charCodeAt(pos + 1) === 32)) {
+      dashes.push(pos++);
       while (line.charCodeAt(pos) === 32) pos++;
     }
-    if (pos === line.length) continue;
+    // Where the line attaches: close the collections more indented than its first token. A key at the column of a
+    // sequence closes the sequence too (`key:` then `- item` at the key's column: the sequence is the key's value).
+    while (stack.length > 0 && stack[stack.length - 1].column > indent) stack.pop();
+    let top: OpenCollection | undefined = stack[stack.length - 1];
+    if (dashes.length === 0 && top !== undefined && Array.isArray(top.node) && top.column === indent) {
+      stack.pop();
+      top = stack[stack.length - 1];
+    }
+    // `top` is now the collection at the line's column, or the one whose pending key or item the line's block fills.
+    let current: OpenCollection | undefined;
+    if (dashes.length > 0) {
+      if (top !== undefined && Array.isArray(top.node) && top.column === indent) {
+        top.pendingItem = false;
+        current = top;
+      } else if (top !== undefined && top.column === indent && !Array.isArray(top.node) && top.pendingKey !== undefined) {
+        if (!open(indent, [], top)) return undefined;
+        current = stack[stack.length - 1];
+      } else if (top === undefined || top.column < indent) {
+        if (!open(indent, [], top)) return undefined;
+        current = stack[stack.length - 1];
+      } else {
+        return undefined;
+      }
+      // Each further `- ` on the line opens a sequence as the item of the one before.
+      for (let i = 1; i < dashes.length; i++) {
+        (current.node as unknown[]).push(null);
+        current.pendingItem = true;
+        if (!open(dashes[i], [], current)) return undefined;
+        current = stack[stack.length - 1];
+      }
+    } else if (top !== undefined && !Array.isArray(top.node) && top.column === indent) {
+      top.pendingKey = undefined;
+      current = top;
+    } else if (top === undefined || top.column < indent) {
+      current = top;
+    } else {
+      return undefined;
+    }
+    if (pos === line.length) {
+      // `-` alone: a null item, unless a block follows.
+      const sequence = current as OpenCollection;
+      (sequence.node as unknown[]).push(null);
+      sequence.pendingItem = true;
+      continue;
+    }
     const rest = line.slice(pos);
     const keyEnd = simpleKeyEnd(rest);
     if (keyEnd < 0) {
       // `- value`: a sequence item's scalar; a value alone without `- ` is not in the subset.
-      if (dash < 0 || !simpleValue(rest)) return false;
-      limit = dash;
+      if (dashes.length === 0) return undefined;
+      const value = scalarValue(rest);
+      if (value === NOT_SIMPLE) return undefined;
+      (current!.node as unknown[]).push(value);
+      limit = dashes[dashes.length - 1];
       continue;
     }
-    const key = rest.slice(0, keyEnd);
-    const quotedKey = key.charCodeAt(0) === 34 || key.charCodeAt(0) === 39;
-    if (keyEnd > 1000 || (!quotedKey && (key.includes('#') || !simplePlain(key)))) return false;
+    const written = rest.slice(0, keyEnd);
+    const quotedKey = written.charCodeAt(0) === 34 || written.charCodeAt(0) === 39;
+    if (keyEnd > 1000 || (!quotedKey && (written.includes('#') || !simplePlain(written)))) return undefined;
+    const key = quotedKey ? scalarValue(written) : plainValue(written);
+    // A key that is not a string (`8080:`, `true:`, `~:`) is left to the readers: they write it as text differently.
+    if (typeof key !== 'string' || (!quotedKey && key !== written)) return undefined;
+    // The mapping the key goes in: the one at its column, or a new one (after `- `, or as a pending key's value).
+    let map: OpenCollection;
+    if (dashes.length > 0) {
+      (current!.node as unknown[]).push(null);
+      current!.pendingItem = true;
+      if (!open(pos, {}, current)) return undefined;
+      map = stack[stack.length - 1];
+    } else if (current !== undefined && current.column === indent && !Array.isArray(current.node)) {
+      map = current;
+    } else {
+      if (!open(indent, {}, current)) return undefined;
+      map = stack[stack.length - 1];
+    }
     let from = keyEnd + 1;
     let to = rest.length;
     while (rest.charCodeAt(from) === 32) from++;
     while (to > from && rest.charCodeAt(to - 1) === 32) to--;
-    if (from === to) continue;
-    if (!simpleValue(rest.slice(from, to))) return false;
+    if (from === to) {
+      if (!addKey(map, key, null)) return undefined;
+      map.pendingKey = key;
+      continue;
+    }
+    const value = scalarValue(rest.slice(from, to));
+    if (value === NOT_SIMPLE || !addKey(map, key, value)) return undefined;
     limit = pos;
   }
-  return true;
+  return endDocument() ? documents : undefined;
 }
 
 /** The documents of a YAML text as `yaml` reads them (CloudFormation's short-form tags included); the first error is thrown. */

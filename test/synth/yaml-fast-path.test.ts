@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { dump } from 'js-yaml';
 import { stringify } from 'yaml';
-import { readYamlDocuments, readYamlReference, simpleBlockYaml, yamlFastPathApplies } from '../../src/synth/yaml';
+import { readSimpleYaml, readYamlDocuments, readYamlReference, yamlFastPathApplies } from '../../src/synth/yaml';
 import { synthesizedExamples } from '../helpers/examples';
 
 function yamlFiles(dir: string): string[] {
@@ -49,22 +49,18 @@ describe('YAML fast path', () => {
     // text inside quoted scalars, not YAML syntax. (The CI workflows of out/ci have comments: `yaml` reads them.)
     expect(manifests.length).toBeGreaterThanOrEqual(7);
     expect(manifests.filter((file) => !fast.includes(file))).toEqual([]);
-    // And they are in the simple subset, checked line by line without the lexer (the cheap check).
-    expect(manifests.filter((file) => !simpleBlockYaml(fs.readFileSync(file, 'utf8')))).toEqual([]);
+    // And they are in the simple subset, read line by line without either library.
+    expect(manifests.filter((file) => readSimpleYaml(fs.readFileSync(file, 'utf8')) === undefined)).toEqual([]);
   });
 
-  /** The property the line check must keep: what it accepts, the lexer's guard accepts, and js-yaml reads as `yaml`. */
+  /** The property the simple reader must keep: what it reads, it reads as `yaml` does (and `yaml` reads it without an error). */
   function expectWithinGuard(text: string): boolean {
-    const simple = simpleBlockYaml(text);
-    if (simple) {
-      expect([text, yamlFastPathApplies(text)]).toEqual([text, true]);
-      const { fast, reference } = both(text);
-      expect([text, fast]).toEqual([text, reference]);
-    }
-    return simple;
+    const simple = readSimpleYaml(text);
+    if (simple !== undefined) expect([text, simple]).toEqual([text, readYamlReference(text)]);
+    return simple !== undefined;
   }
 
-  test('the simple subset: texts made of YAML line shapes, indicators and look-alikes are accepted only within the guard', () => {
+  test('the simple subset: texts made of YAML line shapes, indicators and look-alikes read as `yaml` reads them', () => {
     // Pieces of lines: indentation, sequence indicators, keys and values, every kind the line check sees or refuses.
     const indents = ['', ' ', '  ', '   ', '    ', '      '];
     const dashes = ['', '', '- ', '-  ', '- - ', '-'];
@@ -87,11 +83,40 @@ describe('YAML fast path', () => {
     expect(accepted).toBeGreaterThan(500);
   });
 
+  test('the simple subset: manifests-like documents, written in every indentation style and then mutated line by line, read as `yaml` reads them', () => {
+    const atom = fc.constantFrom('a', 'x y', '-1', '8080', '1.5', 'null', 'true', '', 'arn:aws:iam::1:role/x', "it's", 'a"b', '#x', 'é', '- a', 'k: v');
+    const key = fc.constantFrom('a', 'b', 'kind', 'metadata', 'name', 'app.kubernetes.io/name', 'x y', '"q"', '8080', 'true', '~', '__proto__', '');
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, atom, tie('list'), tie('map')),
+      list: fc.array(tie('node'), { maxLength: 3 }),
+      map: fc.dictionary(key, tie('node'), { maxKeys: 3 }),
+    })).node;
+    const style = fc.constantFrom<Parameters<typeof stringify>[1]>({}, { indentSeq: false }, { indent: 4 }, { indent: 1, indentSeq: false }, { indent: 3 });
+    // A mutation of one line: indented or dedented, repeated, dropped, or a `---` or `-` inserted before it.
+    const mutation = fc.tuple(fc.nat(), fc.constantFrom('indent', 'dedent', 'repeat', 'drop', 'marker', 'dash', 'none', 'none'));
+    let accepted = 0;
+    fc.assert(fc.property(fc.array(value, { minLength: 1, maxLength: 3 }), style, fc.array(mutation, { maxLength: 2 }), (values, options, mutations) => {
+      const lines = values.map((v) => stringify(v, options)).join('---\n').split('\n');
+      for (const [at, kind] of mutations) {
+        const i = at % lines.length;
+        if (kind === 'indent') lines[i] = ` ${lines[i]}`;
+        if (kind === 'dedent') lines[i] = lines[i].replace(/^ /, '');
+        if (kind === 'repeat') lines.splice(i, 0, lines[i]);
+        if (kind === 'drop') lines.splice(i, 1);
+        if (kind === 'marker') lines.splice(i, 0, '---');
+        if (kind === 'dash') lines[i] = lines[i].replace(/^( *)/, '$1- ');
+      }
+      if (expectWithinGuard(lines.join('\n'))) accepted += 1;
+    }), { seed: 31, numRuns: 6000 });
+    expect(accepted).toBeGreaterThan(800);
+  });
+
   test('the simple subset: a line more indented than the value before it (a continuation) is not in it', () => {
     for (const text of ['a: b\n  c: d', '- a\n  - b', '- a: b\n    c', 'a: "b"\n  c', 'a: b\n\n   c', 'a:\n  b\n  c', '- - a\n   b']) {
-      expect([text, simpleBlockYaml(text)]).toEqual([text, false]);
+      expect([text, readSimpleYaml(text)]).toEqual([text, undefined]);
     }
-    for (const text of ['a: b\nc: d', '- a\n- b', '- a: b\n  c: d', 'a:\n  b: c\nd: []', 'a:\n- b\n- "c"', '- - a\n  - b', 'a: 1\n---\nb: 2']) {
+    for (const text of ['a: b\nc: d', '- a\n- b', '- a: b\n  c: d', 'a:\n  b: c\nd: []', 'a:\n- b\n- "c"', '- - a\n  - b', 'a: 1\n---\nb: 2',
+      '---\na: 1\n---\nb: 2', 'a:\n- b\nc: 1', '-\n- a', '-\n  a: 1', 'a:\n  - b:\n    - c\n  -\nd: {}']) {
       expect([text, expectWithinGuard(text)]).toEqual([text, true]);
     }
   });
@@ -160,6 +185,7 @@ describe('YAML fast path', () => {
       const writers = [
         () => values.map((v) => stringify(v)).join('---\n'),
         () => values.map((v) => stringify(v, { lineWidth: 20, minContentWidth: 0 })).join('---\n'),
+        () => values.map((v) => stringify(v, { indentSeq: false, indent: 3 })).join('---\n'),
         () => values.map((v) => dump(v, { lineWidth: 30 })).join('---\n'),
         () => values.map((v) => dump(v, { flowLevel: 1 })).join('---\n'),
       ];
