@@ -16,7 +16,7 @@ import { githubCandidates, githubPinsIds } from './forge-github';
 import { gitlabCandidates } from './forge-gitlab';
 import { gkeCandidates, kubernetesCandidates, oidcCandidates, podIdentityCandidates } from './forge-kubernetes';
 import type { ClaimValue, ForgedVariant, LegitimateIdentity, Token, TrustAlternative, VerifyTrust } from './model';
-import { canonicalJson, claimOf, legitimateProfiles, profileToken, sameToken, TokenProfile, tokenKey } from './tokens';
+import { canonicalJson, claimOf, keyedProfileToken, legitimateProfiles, sameToken, TokenProfile } from './tokens';
 
 export { FORGED_FAMILIES } from './forge-families';
 export type { ForgedFamily } from './forge-families';
@@ -62,25 +62,42 @@ function constrainsRun(platform: Token['platform'], alternative: TrustAlternativ
  * variant, is dropped.
  */
 export function forgedVariants(trust: Pick<VerifyTrust, 'kind' | 'alternatives'>, legit: LegitimateIdentity): ForgedVariant[] {
+  return keyedForgedVariants(trust, legit).map((keyed) => keyed.variant);
+}
+
+/** A forged variant with its token's canonical text (tokenKey(variant.token), exactly). */
+export interface KeyedVariant {
+  readonly variant: ForgedVariant;
+  readonly key: string;
+}
+
+/**
+ * forgedVariants with each token's canonical text, as its builder wrote it: verify.ts drops the variants of one
+ * identity that another identity of the trust already gave, and needs the texts again. They are not cached on the
+ * tokens (a WeakMap would keep a text as long as its token, and the report keeps every token).
+ */
+export function keyedForgedVariants(trust: Pick<VerifyTrust, 'kind' | 'alternatives'>, legit: LegitimateIdentity): KeyedVariant[] {
   const profiles = legitimateProfiles(trust);
   const entry = profiles.find((candidate) => sameToken(candidate.identity.token, legit.token));
   if (!entry) throw new Error(`forgedVariants: "${legit.description}" is not a legitimate identity of this trust (derive it with legitimateIdentities)`);
   // Every token seen (the legitimate ones, then each variant kept), by canonical text: a repeated one is dropped.
-  const seen = new Set(profiles.map((candidate) => tokenKey(candidate.identity.token)));
-  const result: ForgedVariant[] = [];
+  const seen = new Set(profiles.map((candidate) => candidate.key));
+  const result: KeyedVariant[] = [];
   const everyRun = !constrainsRun(legit.token.platform, entry.alternative);
   const refPinned = !entry.identity.invented.includes('ref');
   for (const candidate of candidatesOf(entry.profile, entry.alternative, refPinned)) {
-    const token = profileToken(candidate.profile);
+    const { token, key } = keyedProfileToken(candidate.profile);
     if (WHEN_CONSTRAINED.has(candidate.family) && !everyRun && !changesConstrained(token, legit.token, entry.alternative)) continue;
-    const key = tokenKey(token);
     if (seen.has(key)) continue;
     seen.add(key);
     result.push({
-      family: candidate.family,
-      description: candidate.description,
-      token,
-      ...(candidate.sharedByDesign !== undefined ? { sharedByDesign: candidate.sharedByDesign } : {}),
+      variant: {
+        family: candidate.family,
+        description: candidate.description,
+        token,
+        ...(candidate.sharedByDesign !== undefined ? { sharedByDesign: candidate.sharedByDesign } : {}),
+      },
+      key,
     });
   }
   return result;

@@ -2,8 +2,8 @@
  * What every token verify builds shares: the forged markers, fixed times and commit, `jti`, canonical JSON. Sources: see
  * tokens.ts.
  */
-import { createHash } from 'crypto';
-import type { ClaimValue, Token } from './model';
+import * as crypto from 'crypto';
+import type { ClaimValue, Token, TokenPlatform } from './model';
 
 /** The marker every forged value carries, so that a forged token never matches a reasonable declared pattern by accident. */
 export const FORGED_MARKER = 'keyless-forged';
@@ -23,10 +23,25 @@ export type MutableClaims = { [claim: string]: ClaimValue };
 /** Claims as given (a run's `extra`). */
 export type Claims = { readonly [claim: string]: ClaimValue };
 
-/** A deterministic UUID-shaped identifier of `text` (a SHA-256 prefix), for `jti` and Kubernetes uids. */
+/**
+ * The SHA-256 of a text, in hex. `crypto.hash` (Node 20.12+) is a one-shot call without a Hash object per text: verify
+ * hashes about four texts per token it builds (`jti` and three Kubernetes uids), hundreds of thousands over 5,000
+ * identities. Same bytes (a string is hashed as UTF-8 by both).
+ */
+const sha256Hex: (text: string) => string = typeof (crypto as { hash?: unknown }).hash === 'function'
+  ? (text) => crypto.hash('sha256', text, 'hex')
+  : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
+/** The five groups of a UUID in the first 32 hex digits. */
+const UUID_GROUPS = /^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/s;
+
+/**
+ * A deterministic UUID-shaped identifier of `text` (a SHA-256 prefix), for `jti` and Kubernetes uids. Written with one
+ * `replace` rather than slices joined by a template: the result is one flat string, where the template made a tree of
+ * nine strings, and every token verify returns keeps four of them.
+ */
 export function stableUuid(text: string): string {
-  const hex = createHash('sha256').update(text).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return sha256Hex(text).replace(UUID_GROUPS, '$1-$2-$3-$4-$5');
 }
 
 /**
@@ -76,9 +91,68 @@ export function sameToken(a: Token, b: Token): boolean {
   return a === b || tokenKey(a) === tokenKey(b);
 }
 
-/** `jti` and times, added to a token's claims. */
-export function withJwtClaims(claims: MutableClaims): MutableClaims {
-  return { ...claims, ...TIMES, jti: stableUuid(canonicalJson(claims)) };
+/** A token with its canonical text (what tokenKey returns for it), computed as it is built. */
+export interface KeyedToken {
+  readonly token: Token;
+  /** tokenKey(token), exactly. */
+  readonly key: string;
+}
+
+/** The claims withJwtClaims adds, sorted (canonical order), with the member text of each time. */
+const JWT_KEYS = ['exp', 'iat', 'jti', 'nbf'] as const;
+const TIME_MEMBERS: Readonly<Record<string, string>> = {
+  exp: `"exp":${TIMES.exp}`, iat: `"iat":${TIMES.iat}`, nbf: `"nbf":${TIMES.nbf}`,
+};
+
+/**
+ * A token of a JWT-issuing platform: `claims` with `jti` and times (withJwtClaims), and its canonical text. The `jti`
+ * hashes the canonical text of `claims`; the token's own text is the same members with the four JWT claims merged in,
+ * so each claim is written once per token instead of twice (once for the `jti`, once more for tokenKey), and the key
+ * needs no cache that the token would keep alive. The texts are those of canonicalJson (canonical-json.test.ts and
+ * tokens.test.ts compare them).
+ */
+export function jwtToken(platform: TokenPlatform, issuer: string, claims: MutableClaims): KeyedToken {
+  const keys = Object.keys(claims).sort();
+  const members: string[] = [];
+  const memberKeys: string[] = [];
+  let text = '{';
+  for (const key of keys) {
+    const member = claims[key];
+    if (member === undefined) continue;
+    const written = `${JSON.stringify(key)}:${canonicalJson(member)}`;
+    text += members.length > 0 ? `,${written}` : written;
+    members.push(written);
+    memberKeys.push(key);
+  }
+  const jti = stableUuid(`${text}}`);
+  const full: MutableClaims = { ...claims, ...TIMES, jti };
+  // The token's claims: the members above, less any the JWT claims override, with the JWT claims in their sorted places.
+  let claimsText = '{';
+  let next = 0;
+  const add = (written: string) => {
+    claimsText += claimsText.length > 1 ? `,${written}` : written;
+  };
+  const jwtMember = (key: typeof JWT_KEYS[number]) => (key === 'jti' ? `"jti":${JSON.stringify(jti)}` : TIME_MEMBERS[key]);
+  for (let i = 0; i < members.length; i++) {
+    const key = memberKeys[i];
+    while (next < JWT_KEYS.length && JWT_KEYS[next] < key) add(jwtMember(JWT_KEYS[next++]));
+    if ((JWT_KEYS as readonly string[]).includes(key)) continue;
+    add(members[i]);
+  }
+  while (next < JWT_KEYS.length) add(jwtMember(JWT_KEYS[next++]));
+  const token: Token = { platform, issuer, claims: full };
+  return { token, key: tokenText(platform, issuer, `${claimsText}}`) };
+}
+
+/** canonicalJson of `{ platform, issuer, claims }` given the canonical text of the claims. */
+export function tokenText(platform: TokenPlatform, issuer: string | undefined, claimsText: string): string {
+  const issuerText = issuer === undefined ? '' : `,"issuer":${JSON.stringify(issuer)}`;
+  return `{"claims":${claimsText}${issuerText},"platform":${JSON.stringify(platform)}}`;
+}
+
+/** A token of a platform without JWT claims (EKS Pod Identity, GKE), with its canonical text. */
+export function keyedToken(token: Token): KeyedToken {
+  return { token, key: canonicalJson(token) };
 }
 
 /** An audience claim as given: `null` drops it. */

@@ -4,8 +4,7 @@ import { deriveGitHub } from './derive-github';
 import { deriveGitLab } from './derive-gitlab';
 import { deriveGke, deriveKubernetes, deriveOidc, derivePodIdentity } from './derive-kubernetes';
 import type { LegitimateIdentity, TokenPlatform, TrustAlternative, VerifyTrust } from './model';
-import { sameToken } from './tokens-common';
-import { describeProfile, meetsAlternative, profileToken, TokenProfile, tokenPlatform } from './tokens-profile';
+import { describeProfile, keyedProfileToken, meetsAlternative, TokenProfile, tokenPlatform } from './tokens-profile';
 
 /** The profile of one combination of an alternative's values (a subject outside the platform's grammar → `oidc`). */
 function derive(platform: TokenPlatform, issuer: string | undefined, wanted: ReadonlyMap<string, Wanted>): Derived {
@@ -28,6 +27,8 @@ export interface LegitimateProfile {
   readonly identity: LegitimateIdentity;
   readonly profile: TokenProfile;
   readonly alternative: TrustAlternative;
+  /** The token's canonical text (tokenKey(identity.token)), kept while the trust's profiles are cached. */
+  readonly key: string;
 }
 
 /** The combinations of one value per claim (claims sorted), first ones first, at most MAX_COMBINATIONS. */
@@ -57,8 +58,8 @@ function alternativeIdentities(trust: Pick<VerifyTrust, 'kind'>, alternative: Tr
   const platform = tokenPlatform(trust, alternative);
   const candidates = combinations(alternative).map((combination) => {
     const derived = derive(platform, alternative.issuer, combination);
-    const token = profileToken(derived.profile);
-    return { combination, derived, token, meets: meetsAlternative(token, alternative) };
+    const { token, key } = keyedProfileToken(derived.profile);
+    return { combination, derived, token, key, meets: meetsAlternative(token, alternative) };
   });
   const meeting = candidates.filter((candidate) => candidate.meets);
   const chosen: typeof candidates = [];
@@ -71,7 +72,7 @@ function alternativeIdentities(trust: Pick<VerifyTrust, 'kind'>, alternative: Tr
     }
   }
   if (chosen.length === 0) chosen.push(candidates[0]);
-  return chosen.map(({ derived, token }) => ({
+  return chosen.map(({ derived, token, key }) => ({
     identity: {
       description: describeProfile(derived.profile),
       token,
@@ -80,6 +81,7 @@ function alternativeIdentities(trust: Pick<VerifyTrust, 'kind'>, alternative: Tr
     },
     profile: derived.profile,
     alternative,
+    key,
   }));
 }
 
@@ -106,7 +108,7 @@ function deriveProfiles(trust: Pick<VerifyTrust, 'kind' | 'alternatives'>): Legi
     if (layer.length === 0) break;
     for (const entry of layer) {
       if (result.length >= MAX_LEGITIMATE_IDENTITIES) break;
-      if (!result.some((known) => sameToken(known.identity.token, entry.identity.token))) result.push(entry);
+      if (!result.some((known) => known.key === entry.key)) result.push(entry);
     }
   }
   return result;

@@ -1,6 +1,6 @@
 /** The token of a GitHub Actions run (sources: see tokens.ts). */
 import type { Token } from './model';
-import { Claims, FORGED_MARKER, MutableClaims, setAudience, SHA, withJwtClaims } from './tokens-common';
+import { Claims, FORGED_MARKER, jwtToken, KeyedToken, MutableClaims, setAudience, SHA } from './tokens-common';
 import { GITHUB_ISSUER } from '../core/ci/github-repository';
 
 /** How a GitHub repository names its runs in `sub`. */
@@ -84,6 +84,11 @@ function githubSubject(run: GitHubRun, claims: Claims): string {
 
 /** The full token of a GitHub Actions run. */
 export function githubToken(run: GitHubRun): Token {
+  return keyedGitHubToken(run).token;
+}
+
+/** githubToken with its canonical text (tokenKey). */
+export function keyedGitHubToken(run: GitHubRun): KeyedToken {
   const issuer = run.issuer ?? GITHUB_ISSUER;
   const event = run.event ?? 'push';
   const pull = event === 'pull_request';
@@ -125,5 +130,5 @@ export function githubToken(run: GitHubRun): Token {
   }
   Object.assign(claims, run.extra ?? {});
   claims.sub = githubSubject(run, claims);
-  return { platform: 'github', issuer, claims: withJwtClaims(claims) };
+  return jwtToken('github', issuer, claims);
 }

@@ -1,6 +1,6 @@
 /** The id token of a GitLab CI job (sources: see tokens.ts). */
 import type { ClaimValue, Token } from './model';
-import { Claims, MutableClaims, setAudience, SHA, withJwtClaims } from './tokens-common';
+import { Claims, jwtToken, KeyedToken, MutableClaims, setAudience, SHA } from './tokens-common';
 import { GITLAB_COM_ISSUER } from '../core/ci/gitlab';
 
 /** A merge-request pipeline from a fork, run in the parent project (GitLab 18.2.2 or later). */
@@ -39,6 +39,11 @@ const namespaceOf = (projectPath: string): string => projectPath.split('/').slic
 
 /** The full id token of a GitLab CI job. */
 export function gitlabToken(run: GitLabRun): Token {
+  return keyedGitLabToken(run).token;
+}
+
+/** gitlabToken with its canonical text (tokenKey). */
+export function keyedGitLabToken(run: GitLabRun): KeyedToken {
   const instance = run.instance ?? GITLAB_COM_ISSUER;
   const fork = run.fork;
   const pipelineSource = fork ? 'merge_request_event' : run.pipelineSource ?? 'push';
@@ -90,7 +95,7 @@ export function gitlabToken(run: GitLabRun): Token {
   }
   Object.assign(claims, run.extra ?? {});
   claims.sub = (run.subjectClaimKeys ?? ['project_path', 'ref_type', 'ref']).map((key) => `${key}:${claimText(claims[key])}`).join(':');
-  return { platform: 'gitlab', issuer: instance, claims: withJwtClaims(claims) };
+  return jwtToken('gitlab', instance, claims);
 }
 
 const claimText = (value: ClaimValue | undefined): string => (typeof value === 'string' ? value : value === undefined ? '' : String(value));

@@ -1,6 +1,6 @@
 /** The tokens of Kubernetes service accounts (EKS, AKS, any cluster), EKS Pod Identity, GKE and other OIDC issuers (sources: see tokens.ts). */
 import type { Token } from './model';
-import { Claims, MutableClaims, setAudience, stableUuid, withJwtClaims } from './tokens-common';
+import { Claims, jwtToken, KeyedToken, MutableClaims, setAudience, stableUuid } from './tokens-common';
 import { kubernetesServiceAccountSubject } from '../core/facts/subjects';
 
 /** A pod's projected service account token. */
@@ -35,6 +35,11 @@ function kubernetesDefaultAudience(issuer: string): string {
 
 /** The full projected service account token of a pod. */
 export function kubernetesToken(run: KubernetesRun): Token {
+  return keyedKubernetesToken(run).token;
+}
+
+/** kubernetesToken with its canonical text (tokenKey). */
+export function keyedKubernetesToken(run: KubernetesRun): KeyedToken {
   const pod = `${run.serviceAccount}-7d4b9c8f6-x2x9q`;
   const node = 'ip-10-0-1-23.internal';
   const claims: MutableClaims = {
@@ -50,7 +55,7 @@ export function kubernetesToken(run: KubernetesRun): Token {
   const aud = run.aud === undefined ? [kubernetesDefaultAudience(run.issuer)] : typeof run.aud === 'string' ? [run.aud] : run.aud;
   setAudience(claims, aud, []);
   Object.assign(claims, run.extra ?? {});
-  return { platform: 'kubernetes', issuer: run.issuer, claims: withJwtClaims(claims) };
+  return jwtToken('kubernetes', run.issuer, claims);
 }
 
 /** An EKS Pod Identity association's session. */
@@ -134,7 +139,12 @@ export interface OidcSubject {
 
 /** A token of an OIDC issuer verify knows no grammar of. */
 export function oidcToken(subject: OidcSubject): Token {
+  return keyedOidcToken(subject).token;
+}
+
+/** oidcToken with its canonical text (tokenKey). */
+export function keyedOidcToken(subject: OidcSubject): KeyedToken {
   const claims: MutableClaims = { iss: subject.issuer, sub: subject.sub, ...subject.extra };
   setAudience(claims, subject.aud, []);
-  return { platform: 'oidc', issuer: subject.issuer, claims: withJwtClaims(claims) };
+  return jwtToken('oidc', subject.issuer, claims);
 }

@@ -1,11 +1,11 @@
 /** Token profiles (the parameters of a token) and reading a trust's alternatives against a token (sources: see tokens.ts). */
 import type { ClaimRequirement, ClaimValue, Token, TokenPlatform, TrustAlternative, VerifyTrust } from './model';
-import type { Claims } from './tokens-common';
-import { githubIssuerOf, GitHubRun, githubToken } from './tokens-github';
-import { GitLabRun, gitlabToken } from './tokens-gitlab';
+import { Claims, KeyedToken, keyedToken } from './tokens-common';
+import { githubIssuerOf, GitHubRun, githubToken, keyedGitHubToken } from './tokens-github';
+import { GitLabRun, gitlabToken, keyedGitLabToken } from './tokens-gitlab';
 import {
-  GkeWorkload, gkeToken, KubernetesRun, kubernetesToken, OidcSubject, oidcToken, parseAksIssuer, parseClusterArn, parseEksIssuer,
-  PodIdentitySession, podIdentityToken,
+  GkeWorkload, gkeToken, keyedKubernetesToken, keyedOidcToken, KubernetesRun, kubernetesToken, OidcSubject, oidcToken, parseAksIssuer,
+  parseClusterArn, parseEksIssuer, PodIdentitySession, podIdentityToken,
 } from './tokens-kubernetes';
 import { GITHUB_ISSUER } from '../core/ci/github-repository';
 import { GITLAB_COM_ISSUER } from '../core/ci/gitlab';
@@ -32,6 +32,21 @@ export function profileToken(profile: TokenProfile): Token {
     case 'eks-pod-identity': return podIdentityToken(profile.run);
     case 'gke': return gkeToken(profile.run);
     case 'oidc': return oidcToken(profile.run);
+  }
+}
+
+/**
+ * The token of a profile with its canonical text (tokenKey(token), exactly): verify compares every token it builds with
+ * the others of its trust, and the JWT platforms' builders write that text anyway (for the `jti`).
+ */
+export function keyedProfileToken(profile: TokenProfile): KeyedToken {
+  switch (profile.platform) {
+    case 'github': return keyedGitHubToken(profile.run);
+    case 'gitlab': return keyedGitLabToken(profile.run);
+    case 'kubernetes': return keyedKubernetesToken(profile.run);
+    case 'eks-pod-identity': return keyedToken(podIdentityToken(profile.run));
+    case 'gke': return keyedToken(gkeToken(profile.run));
+    case 'oidc': return keyedOidcToken(profile.run);
   }
 }
 

@@ -56,6 +56,7 @@ import { GITLAB_COM_ISSUER } from '../core/ci/gitlab';
 
 export { GITHUB_ISSUER, GITLAB_COM_ISSUER };
 export { ATTACKER_OWNER, canonicalJson, FORGED_AUDIENCE, FORGED_MARKER, sameToken, stableUuid, tokenKey } from './tokens-common';
+export type { KeyedToken } from './tokens-common';
 export { githubContext, githubEnterpriseSlug, githubIssuerOf, githubToken } from './tokens-github';
 export type { GitHubRun, GitHubSubjectForm } from './tokens-github';
 export { gitlabToken } from './tokens-gitlab';
@@ -64,7 +65,7 @@ export {
   gkeIssuer, gkeToken, kubernetesToken, oidcToken, parseAksIssuer, parseClusterArn, parseEksIssuer, parseGkeIssuer, podIdentityToken,
 } from './tokens-kubernetes';
 export type { GkeWorkload, KubernetesRun, OidcSubject, PodIdentitySession } from './tokens-kubernetes';
-export { claimOf, describeProfile, meetsAlternative, meetsRequirement, profileToken, tokenPlatform } from './tokens-profile';
+export { claimOf, describeProfile, keyedProfileToken, meetsAlternative, meetsRequirement, profileToken, tokenPlatform } from './tokens-profile';
 export type { TokenProfile } from './tokens-profile';
 export { instantiateGlob } from './derive-common';
 export type { GlobKind } from './derive-common';

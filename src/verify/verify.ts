@@ -5,7 +5,7 @@
  */
 import { awsTrusts } from './aws';
 import { azureTrusts } from './azure';
-import { forgedVariants } from './forge';
+import { keyedForgedVariants } from './forge';
 import { gcpTrusts } from './gcp';
 import {
   Decision, Evaluated, ForgedVariant, LegitimateIdentity, Token, TokenPlatform, TrustResult, TrustVerdict,
@@ -13,7 +13,7 @@ import {
 } from './model';
 import { tokenSummary } from './report-common';
 import { withRevocations } from './revoked';
-import { legitimateIdentities, tokenKey } from './tokens';
+import { legitimateIdentities, legitimateProfiles, tokenKey } from './tokens';
 import type { SynthOutput } from '../synth/model';
 
 /**
@@ -87,13 +87,17 @@ function notEvaluable(trust: VerifyTrust, reason: string): TrustResult {
   };
 }
 
-/** The forged variants of every legitimate identity, then the reader's own (additionalForged), without duplicates and without any legitimate token. */
+/**
+ * The forged variants of every legitimate identity, then the reader's own (additionalForged), without duplicates and
+ * without any legitimate token. The texts compared are the ones the builders wrote (keyedForgedVariants, the cached
+ * profiles' keys): the same as tokenKey, without writing each token twice.
+ */
 function forgedOf(trust: VerifyTrust, legitimate: readonly LegitimateIdentity[]): ForgedVariant[] {
-  const seen = new Set(legitimate.map((l) => tokenKey(l.token)));
+  const keys = new Map(legitimateProfiles(trust).map((p) => [p.identity.token, p.key] as const));
+  const seen = new Set(legitimate.map((l) => keys.get(l.token) ?? tokenKey(l.token)));
   const variants: ForgedVariant[] = [];
   for (const identity of legitimate) {
-    for (const variant of forgedVariants(trust, identity)) {
-      const key = tokenKey(variant.token);
+    for (const { variant, key } of keyedForgedVariants(trust, identity)) {
       if (seen.has(key)) continue;
       seen.add(key);
       variants.push(variant);
