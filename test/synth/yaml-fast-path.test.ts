@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { dump } from 'js-yaml';
-import { stringify } from 'yaml';
+import { stringify, ToStringOptions } from 'yaml';
 import { readSimpleYaml, readYamlDocuments, readYamlReference, yamlFastPathApplies } from '../../src/synth/yaml';
 import { synthesizedExamples } from '../helpers/examples';
 
@@ -91,11 +91,12 @@ describe('YAML fast path', () => {
       list: fc.array(tie('node'), { maxLength: 3 }),
       map: fc.dictionary(key, tie('node'), { maxKeys: 3 }),
     })).node;
-    const style = fc.constantFrom<Parameters<typeof stringify>[1]>({}, { indentSeq: false }, { indent: 4 }, { indent: 1, indentSeq: false }, { indent: 3 });
+    const style = fc.constantFrom<ToStringOptions>({}, { indentSeq: false }, { indent: 4 }, { indent: 1, indentSeq: false }, { indent: 3 });
     // A mutation of one line: indented or dedented, repeated, dropped, or a `---` or `-` inserted before it.
     const mutation = fc.tuple(fc.nat(), fc.constantFrom('indent', 'dedent', 'repeat', 'drop', 'marker', 'dash', 'none', 'none'));
     let accepted = 0;
-    fc.assert(fc.property(fc.array(value, { minLength: 1, maxLength: 3 }), style, fc.array(mutation, { maxLength: 2 }), (values, options, mutations) => {
+    const documents = fc.array(value, { minLength: 1, maxLength: 3 });
+    fc.assert(fc.property(documents, style, fc.array(mutation, { maxLength: 2 }), (values, options, mutations) => {
       const lines = values.map((v) => stringify(v, options)).join('---\n').split('\n');
       for (const [at, kind] of mutations) {
         const i = at % lines.length;
