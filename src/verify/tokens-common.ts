@@ -125,7 +125,17 @@ export function jwtToken(platform: TokenPlatform, issuer: string, claims: Mutabl
     memberKeys.push(key);
   }
   const jti = stableUuid(`${text}}`);
-  const full: MutableClaims = { ...claims, ...TIMES, jti };
+  // As `{ ...claims, ...TIMES, jti }`, by assignment: V8 gave each object spread that way a map of its own (about 2 KB
+  // of map and descriptors per token the report keeps), where assignments share the maps of one transition tree.
+  const full: MutableClaims = {};
+  for (const key of Object.keys(claims)) {
+    if (key === '__proto__') Object.defineProperty(full, key, { value: claims[key], enumerable: true, writable: true, configurable: true });
+    else full[key] = claims[key];
+  }
+  full.iat = TIMES.iat;
+  full.nbf = TIMES.nbf;
+  full.exp = TIMES.exp;
+  full.jti = jti;
   // The token's claims: the members above, less any the JWT claims override, with the JWT claims in their sorted places.
   let claimsText = '{';
   let next = 0;

@@ -61,6 +61,18 @@ describe('keyedProfileToken', () => {
   );
 });
 
+describe('the JWT claims', () => {
+  test('in the order `{ ...claims, ...TIMES, jti }` gave, a given `__proto__` claim an own claim', () => {
+    const extra = JSON.parse('{"__proto__": "given", "iat": 1, "zz": "z"}') as Record<string, string>;
+    const { token, key } = keyedProfileToken({ platform: 'oidc', run: { issuer: 'https://issuer.example', sub: 'me', aud: 'x', extra } });
+    expect(Object.keys(token.claims)).toEqual(['iss', 'sub', '__proto__', 'iat', 'zz', 'aud', 'nbf', 'exp', 'jti']);
+    expect(Object.getPrototypeOf(token.claims)).toBe(Object.prototype);
+    expect(token.claims.__proto__).toBe('given');
+    expect(token.claims.iat).toBe(1767225600);
+    expect(key).toBe(canonicalJson(token));
+  });
+});
+
 describe('stableUuid', () => {
   test.each(['', 'node:https://x:n', 'ünïcödé ✓', 'a\nb'])('%j: the SHA-256 prefix as before, one flat string', (text) => {
     expect(stableUuid(text)).toBe(referenceUuid(text));
