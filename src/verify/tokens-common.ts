@@ -44,6 +44,26 @@ export function stableUuid(text: string): string {
   return sha256Hex(text).replace(UUID_GROUPS, '$1-$2-$3-$4-$5');
 }
 
+/** The most texts uuidOf remembers; then it starts again (the cache only saves hashing: any text gives the same uid). */
+export const UUID_CACHE_SIZE = 4096;
+const UUIDS = new Map<string, string>();
+
+/**
+ * stableUuid, remembered for the last texts hashed: the uids a Kubernetes token carries (node, pod, service account)
+ * repeat across the variants of one identity (a wrong audience has the legitimate pod) and across trusts (every
+ * trust's other-cluster variant is in the same forged cluster). A pure function of the text, so nothing of one trust
+ * can reach another; and the tokens that share a uid share one string.
+ */
+export function uuidOf(text: string): string {
+  let uuid = UUIDS.get(text);
+  if (uuid === undefined) {
+    if (UUIDS.size >= UUID_CACHE_SIZE) UUIDS.clear();
+    uuid = stableUuid(text);
+    UUIDS.set(text, uuid);
+  }
+  return uuid;
+}
+
 /**
  * A JSON text of a value with sorted keys: equal texts, equal values. Keys whose value is `undefined` are left out, as
  * JSON.stringify leaves them out. Written with loops rather than map/filter/join: verify computes it for every token

@@ -1,6 +1,6 @@
 /** The tokens of Kubernetes service accounts (EKS, AKS, any cluster), EKS Pod Identity, GKE and other OIDC issuers (sources: see tokens.ts). */
 import type { Token } from './model';
-import { Claims, jwtToken, KeyedToken, MutableClaims, setAudience, stableUuid } from './tokens-common';
+import { Claims, jwtToken, KeyedToken, MutableClaims, setAudience, uuidOf } from './tokens-common';
 import { kubernetesServiceAccountSubject } from '../core/facts/subjects';
 
 /** A pod's projected service account token. */
@@ -46,9 +46,9 @@ export function keyedKubernetesToken(run: KubernetesRun): KeyedToken {
     'iss': run.issuer,
     'kubernetes.io': {
       namespace: run.namespace,
-      node: { name: node, uid: stableUuid(`node:${run.issuer}:${node}`) },
-      pod: { name: pod, uid: stableUuid(`pod:${run.issuer}:${run.namespace}/${pod}`) },
-      serviceaccount: { name: run.serviceAccount, uid: stableUuid(`sa:${run.issuer}:${run.namespace}/${run.serviceAccount}`) },
+      node: { name: node, uid: uuidOf(`node:${run.issuer}:${node}`) },
+      pod: { name: pod, uid: uuidOf(`pod:${run.issuer}:${run.namespace}/${pod}`) },
+      serviceaccount: { name: run.serviceAccount, uid: uuidOf(`sa:${run.issuer}:${run.namespace}/${run.serviceAccount}`) },
     },
     'sub': kubernetesServiceAccountSubject(run.namespace, run.serviceAccount),
   };
@@ -84,7 +84,7 @@ export function podIdentityToken(session: PodIdentitySession): Token {
     'eks-cluster-name': name,
     'kubernetes-namespace': session.namespace,
     'kubernetes-pod-name': pod,
-    'kubernetes-pod-uid': stableUuid(`pod:${session.clusterArn}:${session.namespace}/${pod}`),
+    'kubernetes-pod-uid': uuidOf(`pod:${session.clusterArn}:${session.namespace}/${pod}`),
     'kubernetes-service-account': session.serviceAccount,
     ...session.extra,
   };

@@ -9,6 +9,7 @@ import type { ClaimRequirement, Token, TrustAlternative, TrustKind } from '../..
 import {
   canonicalJson, keyedProfileToken, legitimateIdentities, legitimateProfiles, stableUuid, TokenProfile, tokenKey,
 } from '../../src/verify/tokens';
+import { UUID_CACHE_SIZE, uuidOf } from '../../src/verify/tokens-common';
 
 const EKS = 'https://oidc.eks.us-west-2.amazonaws.com/id/5C4D9F3A1B2E8C7D6F5A4B3C2D1E0F9A';
 const eq = (...values: string[]): ClaimRequirement => ({ values, glob: false });
@@ -76,6 +77,24 @@ describe('the JWT claims', () => {
 describe('stableUuid', () => {
   test.each(['', 'node:https://x:n', 'ünïcödé ✓', 'a\nb'])('%j: the SHA-256 prefix as before, one flat string', (text) => {
     expect(stableUuid(text)).toBe(referenceUuid(text));
+  });
+});
+
+describe('uuidOf', () => {
+  test('the uid of each text, whether remembered or not, past the cache size and back', () => {
+    const texts = Array.from({ length: UUID_CACHE_SIZE + 10 }, (_, i) => `pod:https://k8s.example:ns-${i}/sa-${i}`);
+    for (const text of [...texts, ...texts.slice(0, 20), ...texts.slice(-20)]) expect(uuidOf(text)).toBe(referenceUuid(text));
+  });
+
+  test('the tokens of two trusts that differ only in the issuer get their own uids', () => {
+    const run = { namespace: 'team', serviceAccount: 'deploy' };
+    const a = keyedProfileToken({ platform: 'kubernetes', run: { ...run, issuer: EKS } }).token;
+    const b = keyedProfileToken({ platform: 'kubernetes', run: { ...run, issuer: 'https://k8s.example' } }).token;
+    const uids = (t: Token) => JSON.stringify(t.claims['kubernetes.io']).match(/[0-9a-f]{8}-[0-9a-f-]{27}/g);
+    expect(uids(a)).toEqual([
+      referenceUuid(`node:${EKS}:ip-10-0-1-23.internal`), referenceUuid(`pod:${EKS}:team/deploy-7d4b9c8f6-x2x9q`), referenceUuid(`sa:${EKS}:team/deploy`),
+    ]);
+    expect(uids(b)!.some((uid) => uids(a)!.includes(uid))).toBe(false);
   });
 });
 
