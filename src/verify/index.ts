@@ -2,6 +2,7 @@
 // its legitimate identities get and with forged variants around them. Framework-free (no aws-cdk-lib, cdktf or cdk8s).
 export * from './model';
 export { verify, verifyTrust, readTrusts, verifyFails } from './verify';
+export type { VerifyOptions } from './verify';
 export { tokenSummary } from './report-common';
 export { awsTrusts } from './aws';
 export { gcpTrusts } from './gcp';

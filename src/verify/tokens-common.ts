@@ -32,16 +32,10 @@ const sha256Hex: (text: string) => string = typeof (crypto as { hash?: unknown }
   ? (text) => crypto.hash('sha256', text, 'hex')
   : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
-/** The five groups of a UUID in the first 32 hex digits. */
-const UUID_GROUPS = /^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/s;
-
-/**
- * A deterministic UUID-shaped identifier of `text` (a SHA-256 prefix), for `jti` and Kubernetes uids. Written with one
- * `replace` rather than slices joined by a template: the result is one flat string, where the template made a tree of
- * nine strings, and every token verify returns keeps four of them.
- */
+/** A deterministic UUID-shaped identifier of `text` (a SHA-256 prefix), for `jti` and Kubernetes uids. */
 export function stableUuid(text: string): string {
-  return sha256Hex(text).replace(UUID_GROUPS, '$1-$2-$3-$4-$5');
+  const hex = sha256Hex(text);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** The most texts uuidOf remembers; then it starts again (the cache only saves hashing: any text gives the same uid). */
@@ -118,6 +112,16 @@ export interface KeyedToken {
   readonly key: string;
 }
 
+/**
+ * A claim value whose canonical text its builder wrote (the `kubernetes.io` object, the same shape in every token):
+ * jwtToken uses the text while the claim still holds that very value (a run's `extra` may replace it).
+ */
+export interface WrittenClaim {
+  readonly value: ClaimValue;
+  /** canonicalJson(value), exactly. */
+  readonly text: string;
+}
+
 /** The claims withJwtClaims adds, sorted (canonical order), with the member text of each time. */
 const JWT_KEYS = ['exp', 'iat', 'jti', 'nbf'] as const;
 const TIME_MEMBERS: Readonly<Record<string, string>> = {
@@ -131,7 +135,7 @@ const TIME_MEMBERS: Readonly<Record<string, string>> = {
  * needs no cache that the token would keep alive. The texts are those of canonicalJson (canonical-json.test.ts and
  * tokens.test.ts compare them).
  */
-export function jwtToken(platform: TokenPlatform, issuer: string, claims: MutableClaims): KeyedToken {
+export function jwtToken(platform: TokenPlatform, issuer: string, claims: MutableClaims, written?: WrittenClaim): KeyedToken {
   const keys = Object.keys(claims).sort();
   const members: string[] = [];
   const memberKeys: string[] = [];
@@ -139,9 +143,9 @@ export function jwtToken(platform: TokenPlatform, issuer: string, claims: Mutabl
   for (const key of keys) {
     const member = claims[key];
     if (member === undefined) continue;
-    const written = `${JSON.stringify(key)}:${canonicalJson(member)}`;
-    text += members.length > 0 ? `,${written}` : written;
-    members.push(written);
+    const memberText = `${JSON.stringify(key)}:${written !== undefined && written.value === member ? written.text : canonicalJson(member)}`;
+    text += members.length > 0 ? `,${memberText}` : memberText;
+    members.push(memberText);
     memberKeys.push(key);
   }
   const jti = stableUuid(`${text}}`);
@@ -159,8 +163,8 @@ export function jwtToken(platform: TokenPlatform, issuer: string, claims: Mutabl
   // The token's claims: the members above, less any the JWT claims override, with the JWT claims in their sorted places.
   let claimsText = '{';
   let next = 0;
-  const add = (written: string) => {
-    claimsText += claimsText.length > 1 ? `,${written}` : written;
+  const add = (member: string) => {
+    claimsText += claimsText.length > 1 ? `,${member}` : member;
   };
   const jwtMember = (key: typeof JWT_KEYS[number]) => (key === 'jti' ? `"jti":${JSON.stringify(jti)}` : TIME_MEMBERS[key]);
   for (let i = 0; i < members.length; i++) {

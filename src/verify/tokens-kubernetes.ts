@@ -1,6 +1,6 @@
 /** The tokens of Kubernetes service accounts (EKS, AKS, any cluster), EKS Pod Identity, GKE and other OIDC issuers (sources: see tokens.ts). */
 import type { Token } from './model';
-import { Claims, jwtToken, KeyedToken, MutableClaims, setAudience, uuidOf } from './tokens-common';
+import { Claims, jwtToken, KeyedToken, MutableClaims, setAudience, stableUuid, UUID_CACHE_SIZE, uuidOf, WrittenClaim } from './tokens-common';
 import { kubernetesServiceAccountSubject } from '../core/facts/subjects';
 
 /** A pod's projected service account token. */
@@ -33,6 +33,45 @@ function kubernetesDefaultAudience(issuer: string): string {
   return issuer;
 }
 
+/** The uids of a pod's node, pod and service account. */
+interface KubernetesUids {
+  readonly node: string;
+  readonly pod: string;
+  readonly sa: string;
+}
+
+/** The uids remembered, by issuer, namespace and service account (at most UUID_CACHE_SIZE; then it starts again). */
+const UIDS = new Map<string, Map<string, Map<string, KubernetesUids>>>();
+let uidCount = 0;
+
+/**
+ * The uids of a token: stableUuid of `node:ISSUER:NODE`, `pod:ISSUER:NS/POD` and `sa:ISSUER:NS/SA`, remembered by the
+ * names themselves, so that a token whose pod verify built before (a wrong-audience variant has the legitimate pod) costs
+ * neither a hash nor the texts. A pure function of its arguments: nothing of one trust can reach another.
+ */
+function kubernetesUids(issuer: string, namespace: string, serviceAccount: string, node: string, pod: string): KubernetesUids {
+  let byNamespace = UIDS.get(issuer);
+  let byName = byNamespace?.get(namespace);
+  const known = byName?.get(serviceAccount);
+  if (known !== undefined) return known;
+  if (uidCount >= UUID_CACHE_SIZE) {
+    UIDS.clear();
+    uidCount = 0;
+    byNamespace = undefined;
+    byName = undefined;
+  }
+  const uids: KubernetesUids = {
+    node: uuidOf(`node:${issuer}:${node}`),
+    pod: stableUuid(`pod:${issuer}:${namespace}/${pod}`),
+    sa: stableUuid(`sa:${issuer}:${namespace}/${serviceAccount}`),
+  };
+  if (byNamespace === undefined) UIDS.set(issuer, byNamespace = new Map());
+  if (byName === undefined) byNamespace.set(namespace, byName = new Map());
+  byName.set(serviceAccount, uids);
+  uidCount++;
+  return uids;
+}
+
 /** The full projected service account token of a pod. */
 export function kubernetesToken(run: KubernetesRun): Token {
   return keyedKubernetesToken(run).token;
@@ -42,20 +81,32 @@ export function kubernetesToken(run: KubernetesRun): Token {
 export function keyedKubernetesToken(run: KubernetesRun): KeyedToken {
   const pod = `${run.serviceAccount}-7d4b9c8f6-x2x9q`;
   const node = 'ip-10-0-1-23.internal';
+  const uids = kubernetesUids(run.issuer, run.namespace, run.serviceAccount, node, pod);
+  const kubernetes = {
+    namespace: run.namespace,
+    node: { name: node, uid: uids.node },
+    pod: { name: pod, uid: uids.pod },
+    serviceaccount: { name: run.serviceAccount, uid: uids.sa },
+  };
+  // Its canonical text (keys sorted: namespace, node, pod, serviceaccount; name, uid), written here rather than by
+  // canonicalJson: one text per token verify builds, the nested claim its largest part (tokens.test.ts compares them).
+  const written: WrittenClaim = {
+    value: kubernetes,
+    text: `{"namespace":${JSON.stringify(run.namespace)},"node":{"name":${JSON.stringify(node)},"uid":${JSON.stringify(uids.node)}},`
+      + `"pod":{"name":${JSON.stringify(pod)},"uid":${JSON.stringify(uids.pod)}},`
+      + `"serviceaccount":{"name":${JSON.stringify(run.serviceAccount)},"uid":${JSON.stringify(uids.sa)}}}`,
+  };
   const claims: MutableClaims = {
     'iss': run.issuer,
-    'kubernetes.io': {
-      namespace: run.namespace,
-      node: { name: node, uid: uuidOf(`node:${run.issuer}:${node}`) },
-      pod: { name: pod, uid: uuidOf(`pod:${run.issuer}:${run.namespace}/${pod}`) },
-      serviceaccount: { name: run.serviceAccount, uid: uuidOf(`sa:${run.issuer}:${run.namespace}/${run.serviceAccount}`) },
-    },
+    'kubernetes.io': kubernetes,
     'sub': kubernetesServiceAccountSubject(run.namespace, run.serviceAccount),
   };
   const aud = run.aud === undefined ? [kubernetesDefaultAudience(run.issuer)] : typeof run.aud === 'string' ? [run.aud] : run.aud;
   setAudience(claims, aud, []);
   Object.assign(claims, run.extra ?? {});
-  return jwtToken('kubernetes', run.issuer, claims);
+  // (A name that is no string, which no reader gives, is left to canonicalJson.)
+  const names = typeof run.namespace === 'string' && typeof run.serviceAccount === 'string';
+  return jwtToken('kubernetes', run.issuer, claims, names ? written : undefined);
 }
 
 /** An EKS Pod Identity association's session. */

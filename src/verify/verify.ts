@@ -112,8 +112,22 @@ function forgedOf(trust: VerifyTrust, legitimate: readonly LegitimateIdentity[])
   return variants;
 }
 
-/** Verifies one trust. */
-export function verifyTrust(trust: VerifyTrust): TrustResult {
+/** How much of each trust's evaluation a result keeps (verify, verifyTrust). */
+export interface VerifyOptions {
+  /**
+   * The forged tokens each result keeps in `forged`. `all` (the default): every forged token evaluated, with its
+   * decision (what the JSON, SARIF and Markdown reports write). `admitted`: only the admitted ones (every admitted
+   * forgery and every shared-by-design note); the denied ones are evaluated all the same and counted in `counts` and
+   * the summary, which are those of `all`, as are the verdicts, the problems and verifySummaryLines; only the token
+   * objects are not kept. For a caller that writes no report: 5,000 identities build about 95,000 denied forged
+   * tokens, and keeping them all is most of verify's memory and garbage-collection time.
+   * @default 'all'
+   */
+  readonly forged?: 'all' | 'admitted';
+}
+
+/** Verifies one trust (see VerifyOptions for what the result keeps). */
+export function verifyTrust(trust: VerifyTrust, options: VerifyOptions = {}): TrustResult {
   if (trust.unevaluable !== undefined) return notEvaluable(trust, trust.unevaluable);
   const revocation = trust.revocation;
   if (revocation !== undefined && trust.withoutCredential === true) {
@@ -169,7 +183,7 @@ export function verifyTrust(trust: VerifyTrust): TrustResult {
     problems,
     unpinned,
     legitimate,
-    forged,
+    forged: options.forged === 'admitted' ? forged.filter((e) => e.decision.outcome === 'admitted') : forged,
     counts: countsOf(legitimate, forged),
   };
 }
@@ -193,10 +207,13 @@ export function readTrusts(output: SynthOutput): { trusts: VerifyTrust[]; warnin
   return { trusts: unique, warnings: [...new Set(warnings)].sort() };
 }
 
-/** Verifies every federated trust of the output. */
-export function verify(output: SynthOutput): VerifyReport {
+/**
+ * Verifies every federated trust of the output. With `{ forged: 'admitted' }` the results keep only the admitted forged
+ * tokens (VerifyOptions): same verdicts, problems, counts and summary, for a caller that writes no report.
+ */
+export function verify(output: SynthOutput, options: VerifyOptions = {}): VerifyReport {
   const { trusts, warnings } = readTrusts(output);
-  const results = trusts.map(verifyTrust);
+  const results = trusts.map((trust) => verifyTrust(trust, options));
   const by = (v: TrustVerdict) => results.filter((r) => r.verdict === v).length;
   return {
     schemaVersion: VERIFY_SCHEMA_VERSION,

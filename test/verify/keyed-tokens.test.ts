@@ -75,7 +75,7 @@ describe('the JWT claims', () => {
 });
 
 describe('stableUuid', () => {
-  test.each(['', 'node:https://x:n', 'ünïcödé ✓', 'a\nb'])('%j: the SHA-256 prefix as before, one flat string', (text) => {
+  test.each(['', 'node:https://x:n', 'ünïcödé ✓', 'a\nb'])('%j: the SHA-256 prefix as before', (text) => {
     expect(stableUuid(text)).toBe(referenceUuid(text));
   });
 });
@@ -95,6 +95,22 @@ describe('uuidOf', () => {
       referenceUuid(`node:${EKS}:ip-10-0-1-23.internal`), referenceUuid(`pod:${EKS}:team/deploy-7d4b9c8f6-x2x9q`), referenceUuid(`sa:${EKS}:team/deploy`),
     ]);
     expect(uids(b)!.some((uid) => uids(a)!.includes(uid))).toBe(false);
+  });
+
+  test('a Kubernetes token\'s uids, remembered or not, past the cache size and back', () => {
+    const uids = (namespace: string, serviceAccount: string) =>
+      JSON.stringify(keyedProfileToken({ platform: 'kubernetes', run: { issuer: EKS, namespace, serviceAccount } }).token.claims['kubernetes.io'])
+        .match(/[0-9a-f]{8}-[0-9a-f-]{27}/g);
+    const expected = (namespace: string, serviceAccount: string) => [
+      referenceUuid(`node:${EKS}:ip-10-0-1-23.internal`),
+      referenceUuid(`pod:${EKS}:${namespace}/${serviceAccount}-7d4b9c8f6-x2x9q`),
+      referenceUuid(`sa:${EKS}:${namespace}/${serviceAccount}`),
+    ];
+    const names = Array.from({ length: UUID_CACHE_SIZE + 10 }, (_, i) => [`ns-${i % 7}`, `sa-${i}`] as const);
+    for (const [ns, sa] of [...names, ...names.slice(0, 20), ...names.slice(-20)]) expect(uids(ns, sa)).toEqual(expected(ns, sa));
+    // The same service account name in two namespaces: two pods, two service accounts.
+    expect(uids('a', 'x')).toEqual(expected('a', 'x'));
+    expect(uids('b', 'x')).toEqual(expected('b', 'x'));
   });
 });
 
