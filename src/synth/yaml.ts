@@ -125,11 +125,17 @@ export function yamlFastPathApplies(text: string): boolean {
   // 7.4.1; spaces before the `:` count), js-yaml reads it.
   let offset = 0;
   let keyStart = 0;
+  let emptyItem = false;
   for (const token of new Lexer().lex(text)) {
     const type = CST.tokenType(token);
     const at = offset;
     if (!LEXER_MARKERS.has(token)) offset += token.length;
     if (type === 'space') continue;
+    // An empty sequence item (`-` with nothing after it on its line): js-yaml 4 keeps its sequence open when the next
+    // line is less indented, so a `- ` there becomes an item of the inner sequence (a ServiceAccount hidden inside
+    // another's `secrets`); `yaml` closes it. Left to `yaml` (readSimpleYaml reads such text as `yaml` does).
+    if (emptyItem && type === 'newline') return false;
+    emptyItem = type === 'seq-item-ind';
     if (type === 'map-value-ind' && at - keyStart > 1000) return false;
     if (type !== 'map-value-ind' && type !== 'newline') keyStart = at;
     if (expect === 'newline') {
@@ -165,7 +171,7 @@ export function yamlFastPathApplies(text: string): boolean {
     else if (type === 'flow-map-start') expect = 'flow-map-end';
     else if (type === 'doc-start' || type === 'doc-end') expect = 'newline';
   }
-  return true;
+  return !emptyItem;
 }
 
 /** Characters no plain scalar of the simple subset starts with: YAML's indicators and the space. */
