@@ -34,13 +34,49 @@ function oneLine(value: string): string {
 }
 
 /**
+ * The policies and bindings of a manifest context, indexed once for all its ServiceAccounts (a chart of thousands of
+ * them would otherwise be scanned once per ServiceAccount): the first policy of each name and of each protected
+ * ServiceAccount, in the objects' order, and each policy's bindings in order.
+ */
+export interface AdmissionIndex {
+  readonly policyNamed: ReadonlyMap<string, NeutralResource>;
+  readonly policyProtecting: ReadonlyMap<string, NeutralResource>;
+  readonly bindingsOf: ReadonlyMap<string, readonly NeutralResource[]>;
+}
+
+/** Indexes the ValidatingAdmissionPolicies and their bindings among the objects of one manifest context. */
+export function admissionIndex(objects: readonly NeutralResource[]): AdmissionIndex {
+  const policyNamed = new Map<string, NeutralResource>();
+  const policyProtecting = new Map<string, NeutralResource>();
+  const bindingsOf = new Map<string, NeutralResource[]>();
+  for (const o of objects) {
+    if (o.type === 'ValidatingAdmissionPolicy') {
+      const name = o.properties.metadata?.name;
+      if (typeof name === 'string' && !policyNamed.has(name)) policyNamed.set(name, o);
+      const key = protects(o);
+      if (typeof key === 'string' && !policyProtecting.has(key)) policyProtecting.set(key, o);
+    } else if (o.type === 'ValidatingAdmissionPolicyBinding') {
+      const name = o.properties.spec?.policyName;
+      if (typeof name !== 'string') continue;
+      const list = bindingsOf.get(name);
+      if (list) list.push(o);
+      else bindingsOf.set(name, [o]);
+    }
+  }
+  return { policyNamed, policyProtecting, bindingsOf };
+}
+
+/** The ServiceAccount (`NAMESPACE/NAME`) a policy says it protects. */
+const protects = (o: NeutralResource): unknown => o.properties.metadata?.annotations?.[PROTECTS_SERVICE_ACCOUNT_ANNOTATION];
+
+/**
  * The `admissionPolicy` of a ServiceAccount among the objects of its manifest context: `emitted: NAME` when the policy
  * its annotation names (or, without the annotation, a policy that names it) protects it and a binding enforces it
  * (`Deny`, not failing open); `opted-out: REASON`; `missing` when nothing protects it, and `missing: WHY` when the
  * annotation or the policy promises a protection the objects do not give (the policy is absent, protects another
  * ServiceAccount, fails open or matches another namespace; no binding, or none in its namespace that denies).
  */
-export function admissionPolicyOf(serviceAccount: NeutralResource, namespace: string, objects: readonly NeutralResource[]): string {
+export function admissionPolicyOf(serviceAccount: NeutralResource, namespace: string, index: AdmissionIndex): string {
   const annotations = serviceAccount.properties.metadata?.annotations ?? {};
   const named = annotations[ADMISSION_POLICY_ANNOTATION];
   const reason = annotations[ADMISSION_POLICY_OPT_OUT_ANNOTATION];
@@ -48,20 +84,17 @@ export function admissionPolicyOf(serviceAccount: NeutralResource, namespace: st
   if (named === OPTED_OUT || (named === undefined && reason !== undefined)) {
     return `opted-out: ${typeof reason === 'string' && reason.trim() !== '' ? oneLine(reason) : `(no reason given in ${ADMISSION_POLICY_OPT_OUT_ANNOTATION})`}`;
   }
-  const policies = objects.filter((o) => o.type === 'ValidatingAdmissionPolicy');
-  const protects = (o: NeutralResource) => o.properties.metadata?.annotations?.[PROTECTS_SERVICE_ACCOUNT_ANNOTATION];
-  const policy = typeof named === 'string'
-    ? policies.find((o) => o.properties.metadata?.name === named)
-    : policies.find((o) => protects(o) === key);
+  const policy = typeof named === 'string' ? index.policyNamed.get(named) : index.policyProtecting.get(key);
   if (policy === undefined) return typeof named === 'string' ? `missing: policy ${oneLine(named)} is not among the manifests of its chart` : 'missing';
   const name = String(policy.properties.metadata?.name);
-  if (protects(policy) !== key) {
-    return `missing: policy ${name} protects ${typeof protects(policy) === 'string' ? oneLine(protects(policy)) : 'no ServiceAccount'} (${PROTECTS_SERVICE_ACCOUNT_ANNOTATION}), not ${key}`;
+  const protectedAccount = protects(policy);
+  if (protectedAccount !== key) {
+    return `missing: policy ${name} protects ${typeof protectedAccount === 'string' ? oneLine(protectedAccount) : 'no ServiceAccount'} (${PROTECTS_SERVICE_ACCOUNT_ANNOTATION}), not ${key}`;
   }
   if (policy.properties.spec?.failurePolicy === 'Ignore') return `missing: policy ${name} fails open (failurePolicy Ignore)`;
   const elsewhere = selectedNamespace(policy.properties.spec?.matchConstraints, namespace);
   if (elsewhere !== undefined) return `missing: policy ${name} matches namespace ${elsewhere} only, not ${namespace}`;
-  const policyBindings = objects.filter((o) => o.type === 'ValidatingAdmissionPolicyBinding' && o.properties.spec?.policyName === name);
+  const policyBindings = index.bindingsOf.get(name) ?? [];
   if (policyBindings.length === 0) return `missing: policy ${name} has no ValidatingAdmissionPolicyBinding`;
   const bindings = policyBindings.filter((b) => selectedNamespace(b.properties.spec?.matchResources, namespace) === undefined);
   if (bindings.length === 0) {

@@ -1,6 +1,6 @@
 import { Drafts, ownershipFrom, RecordDraft, sourceOf } from './draft';
 import { makePermission, makeSubject } from './entries';
-import { admissionPolicyOf } from './kubernetes-admission';
+import { admissionIndex, admissionPolicyOf } from './kubernetes-admission';
 import { parseKubernetesServiceAccountGroup, parseKubernetesServiceAccountSubject } from '../core/facts/subjects';
 import { ADMISSION_POLICY_ANNOTATION, ADMISSION_POLICY_OPT_OUT_ANNOTATION } from '../core/kubernetes-admission';
 import { decodeOwnershipTags, OWNERSHIP_PREFIX } from '../core/ownership';
@@ -100,6 +100,7 @@ const namespaceOf = (o: NeutralResource): string => podNamespace(o.properties);
 
 function serviceAccounts({ objects, accounts, account }: KubernetesContext, context: string): ServiceAccountSide[] {
   const sides: ServiceAccountSide[] = [];
+  const admission = admissionIndex(objects);
   for (const o of accounts) {
     const metadata = o.properties.metadata ?? {};
     const draft = account(namespaceOf(o), String(metadata.name), o, true);
@@ -126,7 +127,7 @@ function serviceAccounts({ objects, accounts, account }: KubernetesContext, cont
       name: String(metadata.name),
       bindings,
       declared: [ADMISSION_POLICY_ANNOTATION, ADMISSION_POLICY_OPT_OUT_ANNOTATION].some((a) => metadata.annotations?.[a] !== undefined),
-      admissionPolicy: admissionPolicyOf(o, namespaceOf(o), objects),
+      admissionPolicy: admissionPolicyOf(o, namespaceOf(o), admission),
     });
   }
   return sides;

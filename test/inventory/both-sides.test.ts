@@ -6,7 +6,7 @@ import { ciPlatformOf, sideEmitted, sideStates } from '../../src/inventory/both-
 import { diffInventories } from '../../src/inventory/diff';
 import { diffMarkdown } from '../../src/inventory/diff-report';
 import { makeSubject } from '../../src/inventory/entries';
-import { admissionPolicyOf } from '../../src/inventory/kubernetes-admission';
+import { admissionIndex, admissionPolicyOf } from '../../src/inventory/kubernetes-admission';
 import { Inventory } from '../../src/inventory/model';
 import { readInventoryInput } from '../../src/inventory/read';
 import { buildInventory } from '../../src/inventory/records';
@@ -320,10 +320,15 @@ describe('the admission policy of one ServiceAccount', () => {
     ['a binding in its namespace', account({ 'keyless.dev/admission-policy': 'p' }),
       [policy(), object('ValidatingAdmissionPolicyBinding', { metadata: { name: 'b' }, spec: { policyName: 'p', validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'app' } } } } })],
       'emitted: p'],
+    // The index keeps the objects' order: the first policy of a name, or the first protecting the ServiceAccount, is the one read.
+    ['two policies of the name it gives, the first failing open', account({ 'keyless.dev/admission-policy': 'p' }),
+      [policy({ failurePolicy: 'Ignore' }), policy(), binding(['Deny'])], 'missing: policy p fails open (failurePolicy Ignore)'],
+    ['two policies naming it, the first failing open', account(), [policy({ failurePolicy: 'Ignore' }), policy(), binding(['Deny'])], 'missing: policy p fails open (failurePolicy Ignore)'],
+    ['two bindings, the second with Deny', account({ 'keyless.dev/admission-policy': 'p' }), [policy(), binding(['Warn']), binding(['Deny'])], 'emitted: p'],
     ['an opt-out without reason', account({ 'keyless.dev/admission-policy': 'opted-out' }), [], 'opted-out: (no reason given in keyless.dev/admission-policy-opt-out)'],
     ['a reason without the annotation', account({ 'keyless.dev/admission-policy-opt-out': 'cluster 1.29\n(EKS extended support)' }), [], 'opted-out: cluster 1.29 (EKS extended support)'],
   ])('%s', (_, serviceAccount, objects, expected) => {
-    expect(admissionPolicyOf(serviceAccount, 'app', [serviceAccount, ...objects])).toBe(expected);
+    expect(admissionPolicyOf(serviceAccount, 'app', admissionIndex([serviceAccount, ...objects]))).toBe(expected);
   });
 });
 
