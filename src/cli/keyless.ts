@@ -31,12 +31,12 @@ import { Inventory } from '../inventory/model';
 import { InventoryInput, readInventoryInput, readInventoryPlanSides } from '../inventory/read';
 import { buildInventory } from '../inventory/records';
 import { inventoryCsv, inventoryJson, inventoryMarkdown } from '../inventory/report';
-import { diffSarif, locateResource } from '../inventory/sarif';
+import { diffSarif, resourceLocator } from '../inventory/sarif';
 import { SynthOutput } from '../synth/model';
 import { readSynthesizedOutput, UnreadableInputError } from '../synth/read';
 import { VerifyReport } from '../verify/model';
 import { verifyJson, verifyMarkdown, verifySarif, verifySummaryLines } from '../verify/report';
-import { verify, verifyFails } from '../verify/verify';
+import { verify, verifyFails, VerifyOptions } from '../verify/verify';
 
 const USAGE = 'usage: keyless check DIR|FILE… [--exceptions FILE.json] [--report FILE.json] [--mode error|report] [--today YYYY-MM-DD]';
 const INVENTORY_USAGE = 'usage: keyless inventory DIR|FILE… [--json FILE] [--csv FILE] [--markdown FILE] [--exceptions FILE.json] [--today YYYY-MM-DD]';
@@ -228,10 +228,7 @@ function diffCommand(rest: readonly string[], write: (line: string) => void): nu
       : { base: readSide('base', positional[0]), head: readSide('head', positional[1]) };
     const diff = diffInventories(buildInventory(baseInput, { today: date }), buildInventory(headInput, { today: date }));
     const markdown = diffMarkdown(diff, { failOn });
-    const locate = (file: string, resource: string) => {
-      const onDisk = headInput.absoluteFile(file);
-      return onDisk && fs.existsSync(onDisk) ? locateResource(fs.readFileSync(onDisk, 'utf8'), resource) : undefined;
-    };
+    const locate = perFile((file) => headInput.absoluteFile(file), (content) => resourceLocator(content));
     const outputs: Array<[string, () => string]> = [
       ['--markdown', () => markdown],
       ['--json', () => diffJson(diff)],
@@ -273,14 +270,37 @@ function readVerifyInput(targets: readonly string[]): { input: InventoryInput; o
 }
 
 /**
+ * A locator of the resources of output files for a SARIF report: each file read and indexed once, however many of its
+ * resources the report names (thousands in a large diff). A file that is gone has no locations.
+ */
+function perFile(
+  onDisk: (file: string) => string | undefined, locator: (content: string) => (resource: string) => number | undefined,
+): (file: string, resource: string) => number | undefined {
+  const locators = new Map<string, ((resource: string) => number | undefined) | undefined>();
+  return (file, resource) => {
+    if (!locators.has(file)) {
+      const absolute = onDisk(file);
+      locators.set(file, absolute && fs.existsSync(absolute) ? locator(fs.readFileSync(absolute, 'utf8')) : undefined);
+    }
+    return locators.get(file)?.(resource);
+  };
+}
+
+/**
  * The line where a trust's resource is written: as the inventory locates it (a JSON key, a Kubernetes `name:`), else
  * a CloudFormation YAML logical id (`  DeployRole:`), an HCL block (`resource "aws_iam_role" "ci"`, `data "…" "…"`)
  * or a plan's `"address": "aws_iam_role.ci"` (the first, `planned_values`).
  */
-function locateTrust(content: string, resource: string): number | undefined {
-  const json = locateResource(content, resource);
+function trustLocator(content: string): (resource: string) => number | undefined {
+  const locateResource = resourceLocator(content);
+  let lines: string[] | undefined;
+  return (resource) => locateTrust((lines ??= content.split('\n')), locateResource, resource);
+}
+
+/** {@link trustLocator} for one resource, over the file's lines and its inventory locator. */
+function locateTrust(lines: readonly string[], locateResource: (resource: string) => number | undefined, resource: string): number | undefined {
+  const json = locateResource(resource);
   if (json !== undefined) return json;
-  const lines = content.split('\n');
   const found = (test: (line: string) => boolean) => {
     const index = lines.findIndex(test);
     return index >= 0 ? index + 1 : undefined;
@@ -292,9 +312,9 @@ function locateTrust(content: string, resource: string): number | undefined {
 }
 
 /** Runs verify; a failure inside it is reported as the reason (exit 2), never as a stack trace and never as a pass. */
-function runVerify(output: SynthOutput): VerifyReport {
+function runVerify(output: SynthOutput, options: VerifyOptions): VerifyReport {
   try {
-    return verify(output);
+    return verify(output, options);
   } catch (error) {
     if (error instanceof UnreadableInputError) throw error;
     throw new UnreadableInputError(`verify failed: ${String((error as Error)?.message ?? error).split('\n')[0]}: nothing was verified`);
@@ -307,11 +327,10 @@ function verifyCommand(rest: readonly string[], write: (line: string) => void): 
     const { positional, values } = parseArguments(rest, ['--json', '--sarif', '--markdown'], VERIFY_USAGE);
     if (positional.length === 0) throw new UnreadableInputError(`no directory or file given. ${VERIFY_USAGE}`);
     const { input, output } = readVerifyInput(positional);
-    const report = runVerify(output);
-    const locate = (file: string, resource: string) => {
-      const onDisk = input.absoluteFile(file);
-      return onDisk && fs.existsSync(onDisk) ? locateTrust(fs.readFileSync(onDisk, 'utf8'), resource) : undefined;
-    };
+    // Without a report file, only the terminal lines are written: the denied forged tokens need not be kept (same
+    // verdicts, counts and lines; see VerifyOptions).
+    const report = runVerify(output, values.size === 0 ? { forged: 'admitted' } : {});
+    const locate = perFile((file) => input.absoluteFile(file), trustLocator);
     const outputs: Array<[string, () => string]> = [
       ['--json', () => verifyJson(report)],
       ['--sarif', () => `${JSON.stringify(verifySarif(report, { locate }), null, 2)}\n`],

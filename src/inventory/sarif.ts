@@ -65,10 +65,59 @@ export function diffSarif(diff: InventoryDiff, options: SarifOptions = {}): obje
  * name as a JSON key, or the Kubernetes object's `name:` line.
  */
 export function locateResource(content: string, resource: string): number | undefined {
-  const name = resource.includes('/') ? resource.slice(resource.lastIndexOf('/') + 1) : resource.includes('.') ? resource.slice(resource.indexOf('.') + 1) : resource;
-  const lines = content.split('\n');
-  const key = lines.findIndex((l) => l.includes(`"${name}":`));
-  if (key >= 0) return key + 1;
-  const yaml = lines.findIndex((l) => /^\s*name:\s*/.test(l) && l.replace(/^\s*name:\s*/, '').trim().replace(/^["']|["']$/g, '') === name);
-  return yaml >= 0 ? yaml + 1 : undefined;
+  return resourceLocator(content)(resource);
+}
+
+/** The name {@link locateResource} looks for: after the last `/` (Kubernetes), else after the first `.` (Terraform). */
+function locatedName(resource: string): string {
+  return resource.includes('/') ? resource.slice(resource.lastIndexOf('/') + 1) : resource.includes('.') ? resource.slice(resource.indexOf('.') + 1) : resource;
+}
+
+/**
+ * {@link locateResource} for many resources of one file: the file's JSON keys and `name:` lines are indexed once
+ * (a SARIF report of thousands of changes would otherwise split and scan the file once per resource). The answers are
+ * locateResource's: the first line holding `"NAME":`, else the first `name: NAME` line.
+ */
+export function resourceLocator(content: string): (resource: string) => number | undefined {
+  // Every `"…":` of the text (a name without `"` or a line break is the text between the `":` and the `"` before it),
+  // with the line of its first occurrence.
+  const keys = new Map<string, number>();
+  let line = 1;
+  let counted = 0;
+  for (let close = content.indexOf('":'); close >= 0; close = content.indexOf('":', close + 1)) {
+    for (let nl = content.indexOf('\n', counted); nl >= 0 && nl < close; nl = content.indexOf('\n', nl + 1)) {
+      line++;
+      counted = nl + 1;
+    }
+    const open = content.lastIndexOf('"', close - 1);
+    if (open < 0) continue;
+    const key = content.slice(open + 1, close);
+    if (!keys.has(key)) keys.set(key, line);
+  }
+  let names: Map<string, number> | undefined;
+  const nameLines = (): Map<string, number> => {
+    if (names === undefined) {
+      names = new Map();
+      content.split('\n').forEach((l, i) => {
+        if (!/^\s*name:\s*/.test(l)) return;
+        const value = l.replace(/^\s*name:\s*/, '').trim().replace(/^["']|["']$/g, '');
+        if (!names!.has(value)) names!.set(value, i + 1);
+      });
+    }
+    return names;
+  };
+  let lines: string[] | undefined;
+  return (resource) => {
+    const name = locatedName(resource);
+    if (name.includes('"') || name.includes('\n')) {
+      // A name the index cannot hold (its `"…":` is not the text after the last quote): the lines are searched.
+      lines ??= content.split('\n');
+      const key = lines.findIndex((l) => l.includes(`"${name}":`));
+      if (key >= 0) return key + 1;
+    } else {
+      const key = keys.get(name);
+      if (key !== undefined) return key;
+    }
+    return nameLines().get(name);
+  };
 }
