@@ -223,10 +223,14 @@ function diffCommand(rest: readonly string[], write: (line: string) => void): nu
     const failOn = (values.get('--fail-on') ?? 'never') as FailOn;
     if (!['broadening', 'any', 'never'].includes(failOn)) throw new UnreadableInputError(`--fail-on is ${JSON.stringify(failOn)}: expected broadening, any or never`);
     const date = dateOption(values);
-    const { base: baseInput, head: headInput } = positional.length === 1
-      ? readPlan(positional[0])
-      : { base: readSide('base', positional[0]), head: readSide('head', positional[1]) };
-    const diff = diffInventories(buildInventory(baseInput, { today: date }), buildInventory(headInput, { today: date }));
+    // The base side is built before the head side is read, and its input let go: only the head's (file locations for
+    // SARIF) is kept, so the second side is read with half the heap live.
+    let plan: { base?: InventoryInput; head: InventoryInput } | undefined = positional.length === 1 ? readPlan(positional[0]) : undefined;
+    const baseInventory = buildInventory(plan?.base ?? readSide('base', positional[0]), { today: date });
+    if (plan) plan.base = undefined;
+    const headInput = plan?.head ?? readSide('head', positional[1]);
+    plan = undefined;
+    const diff = diffInventories(baseInventory, buildInventory(headInput, { today: date }));
     const markdown = diffMarkdown(diff, { failOn });
     const locate = perFile((file) => headInput.absoluteFile(file), (content) => resourceLocator(content));
     const outputs: Array<[string, () => string]> = [
