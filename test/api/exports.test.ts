@@ -106,7 +106,7 @@ const SURFACE: Record<string, Surface> = {
     types: [
       'ClaimRequirement', 'ClaimValue', 'Decision', 'Evaluated', 'ForgedFamily', 'ForgedVariant', 'LegitimateIdentity', 'Token',
       'TokenPlatform', 'TrustAlternative', 'TrustDecision', 'TrustKind', 'TrustLocation', 'TrustPrincipalType', 'TrustRequest',
-      'TrustResult', 'TrustUnsupported', 'TrustVerdict', 'VerifyMarkdownOptions', 'VerifyReport', 'VerifyRevocation', 'VerifySarifOptions', 'VerifyTrust',
+      'TrustResult', 'TrustUnsupported', 'TrustVerdict', 'VerifyMarkdownOptions', 'VerifyOptions', 'VerifyReport', 'VerifyRevocation', 'VerifySarifOptions', 'VerifyTrust',
     ],
   },
 };
