@@ -2,6 +2,8 @@ import { IdentityRecord, kindLabel } from './model';
 
 /** Inline code that survives any content: backticks inside get a longer fence, pipes are escaped for tables. */
 export function code(value: string): string {
+  // Most values (ids, names) hold no backtick, pipe or line break: written as they are (an inventory writes ~100,000).
+  if (!/[`|\r\n]/.test(value)) return `\`${value}\``;
   const longest = Math.max(0, ...[...value.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   const padded = longest > 0 || value.startsWith('`') || value.endsWith('`') ? ` ${value} ` : value;
@@ -10,6 +12,7 @@ export function code(value: string): string {
 
 /** Plain text for Markdown: characters that would format are escaped. */
 export function text(value: string): string {
+  if (!/[\\`*_[\]<>|#\r\n]/.test(value)) return value;
   return value.replace(/([\\`*_[\]<>|#])/g, '\\$1').replace(/\r?\n/g, ' ');
 }
 
