@@ -364,18 +364,30 @@ function jsonEncode(value: Value): string {
   return JSON.stringify(canonical(value));
 }
 
-/** Blocks of a document whose attributes are evaluated: resources, data sources and providers. */
-function evaluateBlocks(module: Module, value: unknown, levels: number): unknown {
-  if (levels === 0) return evaluateAttributes(module, value);
-  if (Array.isArray(value)) return value.map((v) => evaluateBlocks(module, v, levels));
+/**
+ * Blocks of a document whose attributes are evaluated: resources, data sources and providers. With `share`, a block
+ * (or nested value) that evaluation leaves unchanged is the input's own object, not a copy: most attributes of a large
+ * output are literals, and copying every object of 45 MB of Terraform JSON was a measurable share of reading it. Data
+ * blocks are always copied (a policy document block gets its `json` attribute below, which must not reach the input).
+ */
+function evaluateBlocks(module: Module, value: unknown, levels: number, share: boolean): unknown {
+  if (levels === 0) return evaluateAttributes(module, value, share);
+  if (Array.isArray(value)) return value.map((v) => evaluateBlocks(module, v, levels, share));
   if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluateBlocks(module, v, levels - 1)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluateBlocks(module, v, levels - 1, share)]));
 }
 
-/** Every attribute of a block (and of its nested blocks): evaluated where known, as written where not. */
-function evaluateAttributes(module: Module, value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => evaluateAttributes(module, v));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluateAttributes(module, v)]));
+/** Every attribute of a block (and of its nested blocks): evaluated where known, as written where not (see evaluateBlocks for `share`). */
+function evaluateAttributes(module: Module, value: unknown, share: boolean): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map((v) => evaluateAttributes(module, v, share));
+    return share && items.every((item, i) => item === value[i]) ? value : items;
+  }
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value);
+    const evaluated = entries.map(([, v]) => evaluateAttributes(module, v, share));
+    return share && evaluated.every((item, i) => item === entries[i][1]) ? value : Object.fromEntries(entries.map(([k], i) => [k, evaluated[i]]));
+  }
   if (typeof value !== 'string') return value;
   const evaluated = module.value(value);
   return evaluated instanceof Unknown || containsUnknown(evaluated) ? value : evaluated;
@@ -402,7 +414,8 @@ export interface EvaluateTerraformOptions {
  * The documents of one Terraform module (all `.tf` and `.tf.json` files of one directory, read as Terraform JSON),
  * with every attribute of their `resource`, `data` and `provider` blocks evaluated as far as the module determines
  * it (see the file's header). Returns new documents in the same order; `locals`, `variable` and the rest are kept as
- * written. An attribute that cannot be evaluated stays the string it was. A `data.aws_iam_policy_document` block whose
+ * written. An attribute that cannot be evaluated stays the string it was. A resource or provider value that evaluation
+ * leaves unchanged is the input's own object (not copied). A `data.aws_iam_policy_document` block whose
  * document the module determines gets its `json` attribute, as in a plan.
  */
 export function evaluateTerraformDocuments(documents: readonly any[], options: EvaluateTerraformOptions = {}): any[] {
@@ -411,16 +424,16 @@ export function evaluateTerraformDocuments(documents: readonly any[], options: E
     if (!document || typeof document !== 'object' || Array.isArray(document)) return document;
     const out: any = { ...document };
     // resource/data: TYPE → NAME → block (each level may also be a list, as HCL converters write); provider: NAME → block.
-    if (document.resource !== undefined) out.resource = evaluateBlocks(module, document.resource, 2);
+    if (document.resource !== undefined) out.resource = evaluateBlocks(module, document.resource, 2, true);
     if (document.data !== undefined) {
-      out.data = evaluateBlocks(module, document.data, 2);
+      out.data = evaluateBlocks(module, document.data, 2, false);
       // A policy document gets the `json` attribute it has in a plan, when the module determines it.
       for (const [name, block] of blocks(out.data).flatMap((d) => named(d.aws_iam_policy_document))) {
         const json = module.policyDocumentJson(name);
         if (json !== undefined) block.json = json;
       }
     }
-    if (document.provider !== undefined) out.provider = evaluateBlocks(module, document.provider, 1);
+    if (document.provider !== undefined) out.provider = evaluateBlocks(module, document.provider, 1, true);
     return out;
   });
 }

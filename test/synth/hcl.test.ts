@@ -323,6 +323,29 @@ describe('evaluation: data.aws_iam_policy_document.X.json as the AWS provider wr
   });
 });
 
+describe('evaluation leaves its input as written', () => {
+  test('literal blocks are shared, evaluated ones copied, the input unchanged (the policy document\'s `json` included)', () => {
+    const input = {
+      locals: { n: 'from-local' },
+      data: { aws_iam_policy_document: { d: { statement: [{ actions: ['s3:GetObject'] }] } } },
+      resource: {
+        aws_iam_role: { literal: { name: 'x', tags: { a: 'b' } }, evaluated: { name: '${local.n}', tags: { a: 'b' } } },
+        aws_iam_policy: { p: { policy: '${data.aws_iam_policy_document.d.json}' } },
+      },
+      provider: { aws: { region: 'eu-west-1' } },
+    };
+    const before = JSON.parse(JSON.stringify(input));
+    const [out] = evaluateTerraformDocuments([input]);
+    expect(input).toEqual(before);
+    expect(out.resource.aws_iam_role.literal).toBe(input.resource.aws_iam_role.literal);
+    expect(out.resource.aws_iam_role.evaluated).toEqual({ name: 'from-local', tags: { a: 'b' } });
+    expect(out.resource.aws_iam_role.evaluated).not.toBe(input.resource.aws_iam_role.evaluated);
+    expect(out.resource.aws_iam_role.evaluated.tags).toBe(input.resource.aws_iam_role.evaluated.tags);
+    expect(out.data.aws_iam_policy_document.d.json).toContain('s3:GetObject');
+    expect((input.data.aws_iam_policy_document.d as Record<string, unknown>).json).toBeUndefined();
+  });
+});
+
 describe('Terraform JSON (`.tf.json`) with expressions is evaluated like HCL', () => {
   test('tf-json/main.tf.json: the data document, jsonencode of locals, a template of a variable default', () => {
     const [document] = evaluateTerraformDocuments([readJson('tf-json/main.tf.json')]);
