@@ -28,12 +28,13 @@ import { formatFinding } from '../guardrails/model';
 import { diffFails, diffInventories, FailOn } from '../inventory/diff';
 import { diffJson, diffMarkdown } from '../inventory/diff-report';
 import { Inventory } from '../inventory/model';
-import { InventoryInput, readInventoryInput, readInventoryPlanSides } from '../inventory/read';
+import { InventoryInput, readInventoryInput, readInventoryInputReusing, readInventoryPlanSides } from '../inventory/read';
 import { buildInventory } from '../inventory/records';
 import { inventoryCsv, inventoryJson, inventoryMarkdown } from '../inventory/report';
 import { diffSarif, resourceLocator } from '../inventory/sarif';
 import { SynthOutput } from '../synth/model';
 import { readSynthesizedOutput, UnreadableInputError } from '../synth/read';
+import { ParsedTexts } from '../synth/read-files';
 import { VerifyReport } from '../verify/model';
 import { verifyJson, verifyMarkdown, verifySarif, verifySummaryLines } from '../verify/report';
 import { verify, verifyFails, VerifyOptions } from '../verify/verify';
@@ -190,10 +191,10 @@ function inventoryCommand(rest: readonly string[], write: (line: string) => void
   });
 }
 
-/** Reads one side of a diff; an unusable side is named in the error. */
-function readSide(side: 'base' | 'head', target: string): InventoryInput {
+/** Reads one side of a diff (keeping, or taking, the files parsed in `parsed`); an unusable side is named in the error. */
+function readSide(side: 'base' | 'head', target: string, parsed: ParsedTexts): InventoryInput {
   try {
-    return readInventoryInput([target]);
+    return readInventoryInputReusing([target], parsed);
   } catch (error) {
     if (error instanceof UnreadableInputError) throw new UnreadableInputError(`${side}: ${error.message}: cannot compare`);
     throw error;
@@ -224,12 +225,15 @@ function diffCommand(rest: readonly string[], write: (line: string) => void): nu
     if (!['broadening', 'any', 'never'].includes(failOn)) throw new UnreadableInputError(`--fail-on is ${JSON.stringify(failOn)}: expected broadening, any or never`);
     const date = dateOption(values);
     // The base side is built before the head side is read, and its input let go: only the head's (file locations for
-    // SARIF) is kept, so the second side is read with half the heap live.
+    // SARIF) is kept, so the second side is read with half the heap live. A head file whose text is the base's is not
+    // parsed again (ParsedTexts).
     let plan: { base?: InventoryInput; head: InventoryInput } | undefined = positional.length === 1 ? readPlan(positional[0]) : undefined;
-    const baseInventory = buildInventory(plan?.base ?? readSide('base', positional[0]), { today: date });
+    let parsed: ParsedTexts | undefined = new ParsedTexts();
+    const baseInventory = buildInventory(plan?.base ?? readSide('base', positional[0], parsed), { today: date });
     if (plan) plan.base = undefined;
-    const headInput = plan?.head ?? readSide('head', positional[1]);
+    const headInput = plan?.head ?? readSide('head', positional[1], parsed.reuse());
     plan = undefined;
+    parsed = undefined;
     const diff = diffInventories(baseInventory, buildInventory(headInput, { today: date }));
     const markdown = diffMarkdown(diff, { failOn });
     const locate = perFile((file) => headInput.absoluteFile(file), (content) => resourceLocator(content));

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readRepositorySide, RepositorySide, repositorySideDocument } from './repository-manifest';
 import { defaultProvider, NeutralResource, providerOf, TerraformProvider } from '../synth/model';
-import { readSynthesizedOutput, UnreadableInputError } from '../synth/read';
+import { UnreadableInputError } from '../synth/read';
+import { ParsedTexts, readOutput } from '../synth/read-files';
 import { readPlanSides } from '../synth/terraform-plan';
 
 /** What the inventory read from a set of directories or files. */
@@ -69,6 +70,11 @@ function walk(dir: string): string[] {
  * named. A manifest given alone is refused (it describes identities of the output it came with).
  */
 export function readInventoryInput(targets: readonly string[]): InventoryInput {
+  return readInventoryInputReusing(targets);
+}
+
+/** {@link readInventoryInput}, keeping or taking parsed files in `parsed` (`keyless diff`'s two sides, see {@link ParsedTexts}). */
+export function readInventoryInputReusing(targets: readonly string[], parsed?: ParsedTexts): InventoryInput {
   if (targets.length === 0) throw new UnreadableInputError('no directory or file given');
   const resources: NeutralResource[] = [];
   const providers: TerraformProvider[] = [];
@@ -95,9 +101,9 @@ export function readInventoryInput(targets: readonly string[]): InventoryInput {
       sideOnly.push(target);
       continue;
     }
-    let read: ReturnType<typeof readSynthesizedOutput>;
+    let read: ReturnType<typeof readOutput>;
     try {
-      read = readSynthesizedOutput([target]);
+      read = readOutput([target], parsed);
     } catch (error) {
       if (error instanceof UnreadableInputError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
