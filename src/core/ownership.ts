@@ -191,17 +191,37 @@ function encodeOwnershipDescription(fields: ReadonlyArray<readonly [string, stri
  * key are ignored.
  */
 export function decodeOwnershipDescription(description: unknown): Record<string, string> {
-  if (typeof description !== 'string') return {};
-  return Object.fromEntries(description.split(';').map((part) => part.trim()).filter((part) => /^[a-z-]+=/.test(part))
-    .map((part) => [part.slice(0, part.indexOf('=')), part.slice(part.indexOf('=') + 1).trim()]));
+  const fields: Record<string, string> = {};
+  if (typeof description !== 'string') return fields;
+  for (const untrimmed of description.split(';')) {
+    const part = untrimmed.trim();
+    if (!OWNERSHIP_DESCRIPTION_PART.test(part)) continue;
+    const equals = part.indexOf('=');
+    setField(fields, part.slice(0, equals), part.slice(equals + 1).trim());
+  }
+  return fields;
+}
+
+/** A `key=value` part of an ownership description (see {@link decodeOwnershipDescription}). */
+const OWNERSHIP_DESCRIPTION_PART = /^[a-z-]+=/;
+
+/**
+ * Sets a decoded field as `Object.fromEntries` would (an own property, the last value of a key kept), `__proto__`
+ * included: the decoders run once per resource of an estate, as loops rather than entries arrays.
+ */
+function setField(fields: Record<string, string>, key: string, value: string): void {
+  if (key === '__proto__') Object.defineProperty(fields, key, { value, enumerable: true, writable: true, configurable: true });
+  else fields[key] = value;
 }
 
 /** Ownership fields of tags or labels with a prefix (see {@link OWNERSHIP_PREFIX}), the prefix removed. */
 export function decodeOwnershipTags(tags: unknown, prefix: string): Record<string, string> {
-  if (!tags || typeof tags !== 'object' || Array.isArray(tags)) return {};
-  return Object.fromEntries(Object.entries(tags as Record<string, unknown>)
-    .filter(([key]) => key.startsWith(prefix))
-    .map(([key, value]) => [key.slice(prefix.length), String(value)]));
+  const fields: Record<string, string> = {};
+  if (!tags || typeof tags !== 'object' || Array.isArray(tags)) return fields;
+  for (const key of Object.keys(tags)) {
+    if (key.startsWith(prefix)) setField(fields, key.slice(prefix.length), String((tags as Record<string, unknown>)[key]));
+  }
+  return fields;
 }
 
 /** Ownership as key/value pairs, before any provider's rules are applied. Sorted by key. */
