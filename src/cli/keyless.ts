@@ -36,7 +36,7 @@ import { SynthOutput } from '../synth/model';
 import { readSynthesizedOutput, UnreadableInputError } from '../synth/read';
 import { ParsedTexts } from '../synth/read-files';
 import { VerifyReport } from '../verify/model';
-import { verifyJson, verifyMarkdown, verifySarif, verifySummaryLines } from '../verify/report';
+import { verifyJsonChunks, verifyMarkdown, verifySarif, verifySummaryLines } from '../verify/report';
 import { verify, verifyFails, VerifyOptions } from '../verify/verify';
 
 const USAGE = 'usage: keyless check DIR|FILE… [--exceptions FILE.json] [--report FILE.json] [--mode error|report] [--today YYYY-MM-DD]';
@@ -258,12 +258,42 @@ function diffCommand(rest: readonly string[], write: (line: string) => void): nu
   });
 }
 
-/** Writes one report file; a file that cannot be written is unusable output (exit 2), never a stack trace. */
-function writeReport(option: string, file: string, content: string): void {
+/**
+ * Writes one report file, whole or piece by piece as the pieces are made; a file that cannot be written is unusable
+ * output (exit 2), never a stack trace.
+ */
+function writeReport(option: string, file: string, content: string | Iterable<string>): void {
+  const writing = (action: () => void): void => {
+    try {
+      action();
+    } catch (error) {
+      throw new UnreadableInputError(`${option} ${file}: cannot be written (${(error as Error).message})`);
+    }
+  };
+  if (typeof content === 'string') {
+    writing(() => fs.writeFileSync(file, content));
+    return;
+  }
+  let fd = -1;
+  writing(() => { fd = fs.openSync(file, 'w'); });
   try {
-    fs.writeFileSync(file, content);
-  } catch (error) {
-    throw new UnreadableInputError(`${option} ${file}: cannot be written (${(error as Error).message})`);
+    // Pieces gathered to about a megabyte per write.
+    let pending: string[] = [];
+    let size = 0;
+    const flush = () => {
+      const text = pending.join('');
+      writing(() => fs.writeFileSync(fd, text));
+      pending = [];
+      size = 0;
+    };
+    for (const piece of content) {
+      pending.push(piece);
+      size += piece.length;
+      if (size >= 1_048_576) flush();
+    }
+    if (pending.length > 0) flush();
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -339,8 +369,8 @@ function verifyCommand(rest: readonly string[], write: (line: string) => void): 
     // verdicts, counts and lines; see VerifyOptions).
     const report = runVerify(output, values.size === 0 ? { forged: 'admitted' } : {});
     const locate = perFile((file) => input.absoluteFile(file), trustLocator);
-    const outputs: Array<[string, () => string]> = [
-      ['--json', () => verifyJson(report)],
+    const outputs: Array<[string, () => string | Iterable<string>]> = [
+      ['--json', () => verifyJsonChunks(report)],
       ['--sarif', () => `${JSON.stringify(verifySarif(report, { locate }), null, 2)}\n`],
       ['--markdown', () => verifyMarkdown(report)],
     ];

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FORGED_FAMILIES } from '../../src/verify/forge';
 import { Evaluated, Token, TrustResult, VERIFY_SCHEMA_VERSION, VerifyReport } from '../../src/verify/model';
-import { VERIFY_COMMENT_MARKER, verifyJson, verifyMarkdown, verifySarif, verifySummaryLines } from '../../src/verify/report';
+import { VERIFY_COMMENT_MARKER, verifyJson, verifyJsonChunks, verifyMarkdown, verifySarif, verifySummaryLines } from '../../src/verify/report';
 
 // Hand-built reports: the reports are tested on their own, independently of the trust readers and the forger.
 
@@ -201,6 +201,29 @@ describe('verifyJson', () => {
     const shuffled = report([NOT_EVALUABLE, BROKEN, weak, SOUND], ['infra/main.tf: module "x" is not read']);
     expect(verifyJson(shuffled)).toBe(verifyJson(FULL));
     expect(verifyJson(FULL).endsWith('}\n')).toBe(true);
+  });
+});
+
+describe('verifyJsonChunks', () => {
+  test('joined, is JSON.stringify(…, null, 2) of the report: with and without trusts, warnings and sources', () => {
+    const noSources = { ...report([SOUND]), sources: [] };
+    for (const r of [FULL, report([]), report([], ['a warning', 'b warning']), report([SOUND]), report([WEAK, SOUND]), noSources]) {
+      const text = [...verifyJsonChunks(r)].join('');
+      expect(text).toBe(verifyJson(r));
+      // Re-laid out from its own parse: every line break and indent is where JSON.stringify puts it.
+      expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+    }
+    expect(verifyJson(report([]))).toContain('\n  "trusts": [],\n  "warnings": []\n}\n');
+    expect(verifyJson(noSources)).toContain('"sources": [],');
+  });
+
+  test('one piece per trust, so that a writer never holds the whole text', () => {
+    const pieces = [...verifyJsonChunks(FULL)];
+    // The head, a piece per trust, the closing of the trusts, the warnings.
+    expect(pieces).toHaveLength(FULL.trusts.length + 3);
+    expect(pieces[1]).toMatch(/^\[\n {4}\{\n {6}"id": "aws:role:deploy",/);
+    expect(pieces[2]).toMatch(/^,\n {4}\{\n {6}"id": "aws:role:reader",/);
+    expect([...verifyJsonChunks(report([]))]).toHaveLength(3);
   });
 });
 
