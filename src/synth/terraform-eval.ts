@@ -377,20 +377,44 @@ function evaluateBlocks(module: Module, value: unknown, levels: number, share: b
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluateBlocks(module, v, levels - 1, share)]));
 }
 
-/** Every attribute of a block (and of its nested blocks): evaluated where known, as written where not (see evaluateBlocks for `share`). */
+/**
+ * Every attribute of a block (and of its nested blocks): evaluated where known, as written where not (see
+ * evaluateBlocks for `share`). With `share`, a list or object is copied only from its first changed item on; every
+ * resource attribute of an estate passes here, most of them unchanged.
+ */
 function evaluateAttributes(module: Module, value: unknown, share: boolean): unknown {
   if (Array.isArray(value)) {
-    const items = value.map((v) => evaluateAttributes(module, v, share));
-    return share && items.every((item, i) => item === value[i]) ? value : items;
+    let items: unknown[] | undefined = share ? undefined : new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = evaluateAttributes(module, value[i], share);
+      if (items === undefined && item !== value[i]) items = value.slice(0, i);
+      if (items !== undefined) items[i] = item;
+    }
+    return items ?? value;
   }
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value);
-    const evaluated = entries.map(([, v]) => evaluateAttributes(module, v, share));
-    return share && evaluated.every((item, i) => item === entries[i][1]) ? value : Object.fromEntries(entries.map(([k], i) => [k, evaluated[i]]));
+    const source = value as Record<string, unknown>;
+    const keys = Object.keys(source);
+    let out: Record<string, unknown> | undefined = share ? undefined : {};
+    for (let i = 0; i < keys.length; i++) {
+      const item = evaluateAttributes(module, source[keys[i]], share);
+      if (out === undefined && item !== source[keys[i]]) {
+        out = {};
+        for (let j = 0; j < i; j++) setOwn(out, keys[j], source[keys[j]]);
+      }
+      if (out !== undefined) setOwn(out, keys[i], item);
+    }
+    return out ?? value;
   }
   if (typeof value !== 'string') return value;
   const evaluated = module.value(value);
   return evaluated instanceof Unknown || containsUnknown(evaluated) ? value : evaluated;
+}
+
+/** Sets an own property as `Object.fromEntries` does: a `__proto__` key is a property, never the prototype. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 function containsUnknown(value: unknown): boolean {

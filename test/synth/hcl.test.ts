@@ -346,6 +346,66 @@ describe('evaluation leaves its input as written', () => {
   });
 });
 
+describe('evaluation copies on write', () => {
+  // Trees as JSON.parse builds them (a `__proto__` key is an own property), leaves literal or `${local.n}`.
+  const tree = fc.letrec((tie) => ({
+    leaf: fc.oneof(fc.constantFrom('x', '${local.n}', 'a ${local.n} b', '$${local.n}', ''), fc.integer(), fc.boolean(), fc.constant(null)),
+    list: fc.array(tie('node'), { maxLength: 4 }),
+    object: fc.array(fc.tuple(fc.constantFrom('a', 'b', '__proto__', '0', '10', 'constructor', 'tags'), tie('node')), { maxLength: 4 }).map((entries) => {
+      const text = `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
+      return JSON.parse(text);
+    }),
+    node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, tie('leaf'), tie('list'), tie('object')),
+  })).object;
+  const evaluatedText = (text: string) => (text === '$${local.n}' ? '${local.n}' : text.replace('${local.n}', 'from-local'));
+  // `$${` is Terraform's escape of `${`: evaluated too (to the literal `${local.n}`).
+  const changes = (value: unknown): boolean => (typeof value === 'string' ? evaluatedText(value) !== value
+    : Array.isArray(value) ? value.some(changes) : value !== null && typeof value === 'object' ? Object.values(value).some(changes) : false);
+  // What evaluation must give: the same own keys in the same order, `__proto__` an own key, strings evaluated.
+  const expected = (value: unknown): unknown => {
+    if (typeof value === 'string') return evaluatedText(value);
+    if (Array.isArray(value)) return value.map(expected);
+    if (value === null || typeof value !== 'object') return value;
+    const out = {};
+    for (const key of Object.keys(value)) {
+      const item = expected((value as Record<string, unknown>)[key]);
+      Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  };
+  const sameShape = (actual: unknown, wanted: unknown): void => {
+    if (wanted === null || typeof wanted !== 'object') {
+      expect(actual).toBe(wanted);
+      return;
+    }
+    expect(Array.isArray(actual)).toBe(Array.isArray(wanted));
+    expect(Object.getPrototypeOf(actual)).toBe(Object.getPrototypeOf(wanted));
+    expect(Object.keys(actual as object)).toEqual(Object.keys(wanted));
+    for (const key of Object.keys(wanted)) sameShape((actual as any)[key], (wanted as any)[key]);
+  };
+  // With `shared`, every value evaluation leaves unchanged is the input's own; every other value (and, in data blocks,
+  // every value) a new one.
+  const copiedWhereWritten = (actual: unknown, input: unknown, shared: boolean): void => {
+    if (input === null || typeof input !== 'object') return;
+    if (shared && !changes(input)) expect(actual).toBe(input);
+    else expect(actual).not.toBe(input);
+    for (const key of Object.keys(input)) copiedWhereWritten((actual as any)[key], (input as any)[key], shared);
+  };
+
+  test('resources share every value evaluation leaves unchanged, data blocks are copied; keys, order and `__proto__` kept', () => {
+    fc.assert(fc.property(tree, tree, (attributes, dataAttributes) => {
+      const input = { locals: { n: 'from-local' }, resource: { t: { r: attributes } }, data: { t: { d: dataAttributes } } };
+      const before = JSON.stringify(input);
+      const [out] = evaluateTerraformDocuments([input]);
+      expect(JSON.stringify(input)).toBe(before);
+      sameShape(out.resource.t.r, expected(attributes));
+      sameShape(out.data.t.d, expected(dataAttributes));
+      copiedWhereWritten(out.resource.t.r, attributes, true);
+      copiedWhereWritten(out.data.t.d, dataAttributes, false);
+    }), { numRuns: 1000 });
+  });
+});
+
 describe('Terraform JSON (`.tf.json`) with expressions is evaluated like HCL', () => {
   test('tf-json/main.tf.json: the data document, jsonencode of locals, a template of a variable default', () => {
     const [document] = evaluateTerraformDocuments([readJson('tf-json/main.tf.json')]);
