@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { synthesizedExamples } from './helpers/examples';
 import { main } from '../src/cli/keyless';
 import type { SynthOutput } from '../src/synth/model';
 import { TrustResult, VERIFY_SCHEMA_VERSION, VerifyReport } from '../src/verify/model';
@@ -10,12 +11,14 @@ import { TrustResult, VERIFY_SCHEMA_VERSION, VerifyReport } from '../src/verify/
 
 let mockReport: ((output: SynthOutput) => VerifyReport) | undefined;
 const mockSeen: SynthOutput[] = [];
+const mockOptions: unknown[] = [];
 jest.mock('../src/verify/verify', () => {
   const actual = () => jest.requireActual('../src/verify/verify');
   return {
-    verify: (output: SynthOutput) => {
+    verify: (output: SynthOutput, options?: unknown) => {
       mockSeen.push(output);
-      return mockReport ? mockReport(output) : actual().verify(output);
+      mockOptions.push(options);
+      return mockReport ? mockReport(output) : actual().verify(output, options);
     },
     verifyFails: (...args: unknown[]) => actual().verifyFails(...args),
   };
@@ -105,6 +108,7 @@ describe('keyless verify', () => {
     fs.mkdirSync(out);
     mockReport = undefined;
     mockSeen.length = 0;
+    mockOptions.length = 0;
   });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const file = (name: string, content: string | object): string => {
@@ -295,6 +299,35 @@ describe('keyless verify', () => {
       const first = comment.findIndex((l) => l.startsWith('**Forged token admitted**'));
       expect(comment[first]).toMatch(/^\*\*Forged token admitted\*\* \(`repository-prefix`\): /);
       expect(comment[first + 5]).toMatch(/^\| `sub` \| `repo:acme\/[^`]+` \| `repo:acme\/[^`]+-forged:ref:refs\/heads\/[^`]+` \|$/);
+    });
+
+    test('without --json, the denied forged tokens are not kept: the lines, SARIF and Markdown are those written beside the JSON', () => {
+      file('out/app.template.json', {
+        Resources: {
+          DeployRole: githubRole('deploy', 'StringLike', 'repo:acme/*'),
+          ReleaseRole: githubRole('release', 'StringEquals', 'repo:acme/app:ref:refs/heads/main'),
+        },
+      });
+      // The examples too: Kubernetes, GKE (shared-by-design variants), Azure and GCP trusts.
+      for (const target of [out, synthesizedExamples()]) {
+        const written = (args: string[], names: string[]) => {
+          const result = run(['verify', target, ...args]);
+          return { result, files: names.map((n) => fs.readFileSync(path.join(tmp, n), 'utf8')) };
+        };
+        mockOptions.length = 0;
+        const all = written(['--json', path.join(tmp, 'a.json'), '--sarif', path.join(tmp, 'a.sarif'), '--markdown', path.join(tmp, 'a.md')], ['a.sarif', 'a.md']);
+        const some = written(['--sarif', path.join(tmp, 's.sarif'), '--markdown', path.join(tmp, 's.md')], ['s.sarif', 's.md']);
+        const none = run(['verify', target]);
+        expect(mockOptions).toEqual([{}, { forged: 'admitted' }, { forged: 'admitted' }]);
+        expect(some.files).toEqual(all.files);
+        expect(some.result).toEqual(all.result);
+        expect(none).toEqual(all.result);
+        // The JSON keeps the denied forgeries the others leave out.
+        const json = JSON.parse(fs.readFileSync(path.join(tmp, 'a.json'), 'utf8'));
+        expect(json.trusts.some((t: any) => t.forged.some((e: any) => e.decision.outcome === 'denied'))).toBe(true);
+      }
+      const comment = fs.readFileSync(path.join(tmp, 'a.md'), 'utf8');
+      expect(comment).toContain('shares the workload pool');
     });
 
     test('a sound trust only: exit 0', () => {

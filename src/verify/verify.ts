@@ -116,11 +116,12 @@ function forgedOf(trust: VerifyTrust, legitimate: readonly LegitimateIdentity[])
 export interface VerifyOptions {
   /**
    * The forged tokens each result keeps in `forged`. `all` (the default): every forged token evaluated, with its
-   * decision (what the JSON, SARIF and Markdown reports write). `admitted`: only the admitted ones (every admitted
-   * forgery and every shared-by-design note); the denied ones are evaluated all the same and counted in `counts` and
-   * the summary, which are those of `all`, as are the verdicts, the problems and verifySummaryLines; only the token
-   * objects are not kept. For a caller that writes no report: 5,000 identities build about 95,000 denied forged
-   * tokens, and keeping them all is most of verify's memory and garbage-collection time.
+   * decision (what the JSON report writes). `admitted`: only the admitted ones (every admitted forgery, and the
+   * shared-by-design variants that got in, which the reports list as notes); the denied ones are evaluated all the
+   * same and counted in `counts` and the summary, which are those of `all`, as are the verdicts, the problems,
+   * verifySummaryLines, verifySarif and verifyMarkdown; only the token objects are not kept. For a caller that writes
+   * no JSON report (`keyless verify` without `--json`): 5,000 identities build about 95,000 denied forged tokens, and
+   * keeping them all is most of verify's memory and garbage-collection time.
    * @default 'all'
    */
   readonly forged?: 'all' | 'admitted';
