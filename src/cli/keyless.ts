@@ -28,7 +28,7 @@ import { formatFinding } from '../guardrails/model';
 import { diffFails, diffInventories, FailOn } from '../inventory/diff';
 import { diffJson, diffMarkdown } from '../inventory/diff-report';
 import { Inventory } from '../inventory/model';
-import { InventoryInput, readInventoryInput, readInventoryInputReusing, readInventoryPlanSides } from '../inventory/read';
+import { InventoryInput, readInventoryInput, readInventoryInputReusing, readInventoryPlanSides, sameInventoryInput } from '../inventory/read';
 import { buildInventory } from '../inventory/records';
 import { inventoryCsv, inventoryJson, inventoryMarkdown } from '../inventory/report';
 import { diffSarif, resourceLocator } from '../inventory/sarif';
@@ -224,17 +224,21 @@ function diffCommand(rest: readonly string[], write: (line: string) => void): nu
     const failOn = (values.get('--fail-on') ?? 'never') as FailOn;
     if (!['broadening', 'any', 'never'].includes(failOn)) throw new UnreadableInputError(`--fail-on is ${JSON.stringify(failOn)}: expected broadening, any or never`);
     const date = dateOption(values);
-    // The base side is built before the head side is read, and its input let go: only the head's (file locations for
-    // SARIF) is kept, so the second side is read with half the heap live. A head file whose text is the base's is not
-    // parsed again (ParsedTexts).
+    // The base side is built before the head side is read, and its input let go once the head's is read: only the
+    // head's (file locations for SARIF) is kept, so the head is built with half the heap live. A head file whose text
+    // is the base's is not parsed again (ParsedTexts); a head whose input is the base's (every file the same, at the
+    // same path) has the base's inventory (sameInventoryInput).
     let plan: { base?: InventoryInput; head: InventoryInput } | undefined = positional.length === 1 ? readPlan(positional[0]) : undefined;
     let parsed: ParsedTexts | undefined = new ParsedTexts();
-    const baseInventory = buildInventory(plan?.base ?? readSide('base', positional[0], parsed), { today: date });
+    let baseInput: InventoryInput | undefined = plan?.base ?? readSide('base', positional[0], parsed);
+    const baseInventory = buildInventory(baseInput, { today: date });
     if (plan) plan.base = undefined;
     const headInput = plan?.head ?? readSide('head', positional[1], parsed.reuse());
     plan = undefined;
     parsed = undefined;
-    const diff = diffInventories(baseInventory, buildInventory(headInput, { today: date }));
+    const same = sameInventoryInput(baseInput, headInput);
+    baseInput = undefined;
+    const diff = diffInventories(baseInventory, same ? baseInventory : buildInventory(headInput, { today: date }));
     const markdown = diffMarkdown(diff, { failOn });
     const locate = perFile((file) => headInput.absoluteFile(file), (content) => resourceLocator(content));
     const outputs: Array<[string, () => string]> = [

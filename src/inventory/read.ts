@@ -154,6 +154,66 @@ export function readInventoryInputReusing(targets: readonly string[], parsed?: P
   return inventoryInput(resources, providers, files, relative, absolute, warnings, repositorySides);
 }
 
+/** The lookup maps of each input that inventoryInput made, for {@link sameInventoryInput}. */
+const LOOKUPS = new WeakMap<InventoryInput, { readonly relative: ReadonlyMap<string, string> }>();
+
+/**
+ * Whether two inputs hold the same data: the same resources, files, provider blocks, warnings and repository sides,
+ * value for value and in the same order (see {@link sameData}), and the same paths relative to the directories given.
+ * Everything the inventory is built from is one of these (the lookups are functions of them), and the inventory is a
+ * function of its input and options: two equal inputs have the same inventory, so `keyless diff` builds it once when
+ * the head is the base (a pull request that changes no identity output). Where the paths on disk differ (two
+ * checkouts), only the SARIF locations do, and those are read from the head. Inputs not made here are never the same.
+ */
+export function sameInventoryInput(a: InventoryInput, b: InventoryInput): boolean {
+  const [la, lb] = [LOOKUPS.get(a), LOOKUPS.get(b)];
+  if (la === undefined || lb === undefined) return false;
+  if (la.relative.size !== lb.relative.size) return false;
+  for (const [file, relative] of la.relative) if (lb.relative.get(file) !== relative) return false;
+  try {
+    // A repository side's files are a Map (never plain data): compared as its entries, in order.
+    const sides = (input: InventoryInput) => input.repositorySides.map((side) => ({ ...side, files: [...side.files] }));
+    return sameData(a.resources, b.resources) && sameData(a.files, b.files) && sameData(a.providers, b.providers)
+      && sameData(a.warnings, b.warnings) && sameData(sides(a), sides(b));
+  } catch (error) {
+    // Nesting deeper than the stack: not judged the same (the head is built).
+    if (error instanceof RangeError) return false;
+    throw error;
+  }
+}
+
+/**
+ * Whether two values are the same data: the same value (`Object.is`), or two arrays, or two plain objects (prototype
+ * `Object.prototype` or null, as JSON, YAML and the readers make them), with the same own keys in the same order, the
+ * same length, and the same data at each. Anything else (a Map, a Set, a class instance, a function, a symbol or a
+ * non-enumerable key) is the same only as itself. Shared objects (the documents `keyless diff` takes from the base) are
+ * compared by identity, without being walked.
+ */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  const prototype = Object.getPrototypeOf(a);
+  if (prototype !== Object.getPrototypeOf(b)) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length || !plainKeys(a, a.length + 1) || !plainKeys(b, b.length + 1)) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  const keys = Object.keys(a);
+  const others = Object.keys(b);
+  if (keys.length !== others.length || !plainKeys(a, keys.length) || !plainKeys(b, keys.length)) return false;
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== others[i] || !sameData((a as Record<string, unknown>)[keys[i]], (b as Record<string, unknown>)[keys[i]])) return false;
+  }
+  return true;
+}
+
+/** Whether an object's own keys are `count` string keys, all enumerable (an array's: its indexes and `length`), no symbols. */
+function plainKeys(value: object, count: number): boolean {
+  return Object.getOwnPropertyNames(value).length === count && Object.getOwnPropertySymbols(value).length === 0;
+}
+
 /** The input of one side, with the provider lookups the inventory needs. */
 function inventoryInput(
   resources: NeutralResource[], providers: TerraformProvider[], files: Array<{ file: string; format: string }>,
@@ -168,7 +228,7 @@ function inventoryInput(
     const project = providerOf({ providers }, resource)?.attributes?.project;
     return typeof project === 'string' ? project : undefined;
   };
-  return {
+  const input: InventoryInput = {
     resources,
     files,
     providers,
@@ -179,6 +239,8 @@ function inventoryInput(
     warnings,
     repositorySides,
   };
+  LOOKUPS.set(input, { relative });
+  return input;
 }
 
 /**
