@@ -297,7 +297,7 @@ function writeReport(option: string, file: string, content: string | Iterable<st
     }
     if (pending.length > 0) flush();
   } finally {
-    fs.closeSync(fd);
+    writing(() => fs.closeSync(fd));
   }
 }
 
