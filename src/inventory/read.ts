@@ -183,11 +183,12 @@ export function sameInventoryInput(a: InventoryInput, b: InventoryInput): boolea
 }
 
 /**
- * Whether two values are the same data: the same value (`Object.is`), or two arrays, or two plain objects (prototype
- * `Object.prototype` or null, as JSON, YAML and the readers make them), with the same own keys in the same order, the
- * same length, and the same data at each. Anything else (a Map, a Set, a class instance, a function, a symbol or a
- * non-enumerable key) is the same only as itself. Shared objects (the documents `keyless diff` takes from the base) are
- * compared by identity, without being walked.
+ * Whether two values are the same data: the same value (`Object.is`), or two arrays of the same length with the same
+ * data at each index, or two plain objects (prototype `Object.prototype` or null, as JSON, YAML and the readers make
+ * them) with the same own keys in the same order and the same data at each. Anything else (a Map, a Set, a class
+ * instance, a function, an object with a symbol or a non-enumerable key, a hole against a value) is the same only as
+ * itself. An array's non-index properties are not compared: no reader writes one, and nothing reads one. Shared
+ * objects (the documents `keyless diff` takes from the base) are compared by identity, without being walked.
  */
 export function sameData(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
@@ -195,8 +196,11 @@ export function sameData(a: unknown, b: unknown): boolean {
   const prototype = Object.getPrototypeOf(a);
   if (prototype !== Object.getPrototypeOf(b)) return false;
   if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length || !plainKeys(a, a.length + 1) || !plainKeys(b, b.length + 1)) return false;
-    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    if (!Array.isArray(b) || a.length !== b.length || !noSymbols(a) || !noSymbols(b)) return false;
+    for (let i = 0; i < a.length; i++) {
+      // A hole is never the same as a value, even undefined (the readers write neither).
+      if (!sameData(a[i], b[i]) || (a[i] === undefined && (i in a) !== (i in b))) return false;
+    }
     return true;
   }
   if (prototype !== Object.prototype && prototype !== null) return false;
@@ -209,9 +213,13 @@ export function sameData(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/** Whether an object's own keys are `count` string keys, all enumerable (an array's: its indexes and `length`), no symbols. */
+/** Whether an object's own keys are `count` string keys, all enumerable, and no symbols. */
 function plainKeys(value: object, count: number): boolean {
-  return Object.getOwnPropertyNames(value).length === count && Object.getOwnPropertySymbols(value).length === 0;
+  return Object.getOwnPropertyNames(value).length === count && noSymbols(value);
+}
+
+function noSymbols(value: object): boolean {
+  return Object.getOwnPropertySymbols(value).length === 0;
 }
 
 /** The input of one side, with the provider lookups the inventory needs. */

@@ -92,7 +92,7 @@ function changed(value: unknown, pick: number[], how: number): unknown {
       }
       return replace(typeof node === 'boolean' ? !node : true);
     default: {
-      if (node !== null && typeof node === 'object') {
+      if (node !== null && typeof node === 'object' && !Array.isArray(node)) {
         const next = copy(node) as any;
         Object.defineProperty(next, 'hidden', { value: 1, enumerable: false });
         return replace(next);
@@ -141,13 +141,17 @@ describe('sameData', () => {
     expect(sameData(Number.NaN, Number.NaN)).toBe(true);
     expect(sameData({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(false);
     expect(sameData({ a: undefined }, {})).toBe(false);
+    // eslint-disable-next-line no-sparse-arrays
+    expect(sameData([1, , 3], [1, undefined, 3])).toBe(false);
+    // An array's named properties are not data: no reader writes one.
+    expect(sameData(Object.assign([1], { extra: 1 }), [1])).toBe(true);
   });
 });
 
-/** Whether a value (or anything in it) has an own non-enumerable key, which sameData never calls the same. */
+/** Whether a value (or anything in it) is an object with an own non-enumerable key, which sameData never calls the same. */
 function hasHidden(value: unknown): boolean {
   if (value === null || typeof value !== 'object' || value instanceof Map || value instanceof Set) return false;
-  if (Object.getOwnPropertyNames(value).length !== Object.keys(value).length + (Array.isArray(value) ? 1 : 0)) return true;
+  if (!Array.isArray(value) && Object.getOwnPropertyNames(value).length !== Object.keys(value).length) return true;
   return Object.values(value).some(hasHidden);
 }
 
