@@ -99,7 +99,7 @@ export function main(argv: readonly string[], write: (line: string) => void = (l
     for (const problem of report.exceptionErrors) write(`KL-G-EXCEPTION ${problem}`);
     for (const e of report.excepted) write(`excepted ${e.ruleId} ${e.file} ${e.resource} [${e.key}]: ${e.message} (owner ${e.exception.owner}, until ${e.exception.expires}: ${e.exception.reason})`);
     write(`keyless check: ${report.resourcesChecked} resources in ${files.length} files, ${report.findings.length} findings, ${report.excepted.length} excepted, ${report.exceptionErrors.length} exception errors`);
-    if (reportFile) fs.writeFileSync(reportFile, `${JSON.stringify({ files, ...report }, null, 2)}\n`);
+    if (reportFile) writeReport('--report', reportFile, `${JSON.stringify({ files, ...report }, null, 2)}\n`);
     return mode === 'error' && reportFails(report) ? 1 : 0;
   } catch (error) {
     if (error instanceof UnreadableInputError || error instanceof SyntaxError) {
@@ -182,7 +182,7 @@ function inventoryCommand(rest: readonly string[], write: (line: string) => void
     for (const [option, render] of outputs) {
       const file = values.get(option);
       if (file === undefined) continue;
-      fs.writeFileSync(file, render(inventory));
+      writeReport(option, file, render(inventory));
       written = true;
     }
     if (!written) write(inventoryMarkdown(inventory).replace(/\n$/, ''));
@@ -250,7 +250,7 @@ function diffCommand(rest: readonly string[], write: (line: string) => void): nu
     for (const [option, render] of outputs) {
       const file = values.get(option);
       if (file === undefined) continue;
-      fs.writeFileSync(file, render());
+      writeReport(option, file, render());
       written = true;
     }
     if (!written) write(markdown.replace(/\n$/, ''));

@@ -107,6 +107,18 @@ describe('keyless inventory and keyless diff', () => {
       expect(run(argv)).toEqual({ code: 2, lines: [message] });
     });
 
+    test('a report file that cannot be written: the reason, exit 2, never a stack trace (check, inventory, diff)', () => {
+      const target = path.join(tmp, 'no-such-dir', 'report.json');
+      const reason = `cannot be written (ENOENT: no such file or directory, open '${target}')`;
+      expect(run(['check', BASE, '--report', target, '--today', '2026-11-22'])).toMatchObject({ code: 2, lines: expect.arrayContaining([`keyless: --report ${target}: ${reason}`]) });
+      for (const option of ['--json', '--csv', '--markdown']) {
+        expect(run(['inventory', BASE, option, target, '--today', '2026-11-22'])).toEqual({ code: 2, lines: [`keyless: ${option} ${target}: ${reason}`] });
+      }
+      for (const option of ['--json', '--markdown', '--sarif']) {
+        expect(run(['diff', BASE, HEAD, option, target, '--today', '2026-11-22'])).toEqual({ code: 2, lines: [`keyless: ${option} ${target}: ${reason}`] });
+      }
+    });
+
     test('a missing base', () => {
       const missing = path.join(tmp, 'base', 'out');
       expect(run(['diff', missing, HEAD, '--fail-on', 'broadening'])).toEqual({ code: 2, lines: [`keyless: base: ${missing}: no such file or directory: cannot compare`] });
