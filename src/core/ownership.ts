@@ -1,5 +1,6 @@
 import { addDays, checkToday, daysBetween, isIsoDate } from './dates';
 import { fail, quote, ValidationContext } from './errors';
+import { setOwnProperty } from './own-property';
 import { RiskTier, tierPolicy } from './tier';
 
 // The date helpers moved to `./dates` (which `./clock` uses without an import cycle); kept exported from here.
@@ -197,7 +198,7 @@ export function decodeOwnershipDescription(description: unknown): Record<string,
     const part = untrimmed.trim();
     if (!OWNERSHIP_DESCRIPTION_PART.test(part)) continue;
     const equals = part.indexOf('=');
-    setField(fields, part.slice(0, equals), part.slice(equals + 1).trim());
+    setOwnProperty(fields, part.slice(0, equals), part.slice(equals + 1).trim());
   }
   return fields;
 }
@@ -205,21 +206,13 @@ export function decodeOwnershipDescription(description: unknown): Record<string,
 /** A `key=value` part of an ownership description (see {@link decodeOwnershipDescription}). */
 const OWNERSHIP_DESCRIPTION_PART = /^[a-z-]+=/;
 
-/**
- * Sets a decoded field as `Object.fromEntries` would (an own property, the last value of a key kept), `__proto__`
- * included: the decoders run once per resource of an estate, as loops rather than entries arrays.
- */
-function setField(fields: Record<string, string>, key: string, value: string): void {
-  if (key === '__proto__') Object.defineProperty(fields, key, { value, enumerable: true, writable: true, configurable: true });
-  else fields[key] = value;
-}
 
 /** Ownership fields of tags or labels with a prefix (see {@link OWNERSHIP_PREFIX}), the prefix removed. */
 export function decodeOwnershipTags(tags: unknown, prefix: string): Record<string, string> {
   const fields: Record<string, string> = {};
   if (!tags || typeof tags !== 'object' || Array.isArray(tags)) return fields;
   for (const key of Object.keys(tags)) {
-    if (key.startsWith(prefix)) setField(fields, key.slice(prefix.length), String((tags as Record<string, unknown>)[key]));
+    if (key.startsWith(prefix)) setOwnProperty(fields, key.slice(prefix.length), String((tags as Record<string, unknown>)[key]));
   }
   return fields;
 }

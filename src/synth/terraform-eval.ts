@@ -12,6 +12,7 @@
  * that it is reported as unreadable rather than read as compliant.
  */
 import { Node, parseTemplate, Value } from './terraform-expression';
+import { setOwnProperty } from '../core/own-property';
 
 /** A value known only at apply time (or not modelled): its source text, and whether it is known to be a string. */
 class Unknown {
@@ -400,21 +401,15 @@ function evaluateAttributes(module: Module, value: unknown, share: boolean): unk
       const item = evaluateAttributes(module, source[keys[i]], share);
       if (out === undefined && item !== source[keys[i]]) {
         out = {};
-        for (let j = 0; j < i; j++) setOwn(out, keys[j], source[keys[j]]);
+        for (let j = 0; j < i; j++) setOwnProperty(out, keys[j], source[keys[j]]);
       }
-      if (out !== undefined) setOwn(out, keys[i], item);
+      if (out !== undefined) setOwnProperty(out, keys[i], item);
     }
     return out ?? value;
   }
   if (typeof value !== 'string') return value;
   const evaluated = module.value(value);
   return evaluated instanceof Unknown || containsUnknown(evaluated) ? value : evaluated;
-}
-
-/** Sets an own property as `Object.fromEntries` does: a `__proto__` key is a property, never the prototype. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }
 
 function containsUnknown(value: unknown): boolean {

@@ -4,6 +4,7 @@
  */
 import * as crypto from 'crypto';
 import type { ClaimValue, Token, TokenPlatform } from './model';
+import { setOwnProperty } from '../core/own-property';
 
 /** The marker every forged value carries, so that a forged token never matches a reasonable declared pattern by accident. */
 export const FORGED_MARKER = 'keyless-forged';
@@ -152,10 +153,7 @@ export function jwtToken(platform: TokenPlatform, issuer: string, claims: Mutabl
   // As `{ ...claims, ...TIMES, jti }`, by assignment: V8 gave each object spread that way a map of its own (about 2 KB
   // of map and descriptors per token the report keeps), where assignments share the maps of one transition tree.
   const full: MutableClaims = {};
-  for (const key of Object.keys(claims)) {
-    if (key === '__proto__') Object.defineProperty(full, key, { value: claims[key], enumerable: true, writable: true, configurable: true });
-    else full[key] = claims[key];
-  }
+  for (const key of Object.keys(claims)) setOwnProperty(full as Record<string, unknown>, key, claims[key]);
   full.iat = TIMES.iat;
   full.nbf = TIMES.nbf;
   full.exp = TIMES.exp;
