@@ -154,26 +154,21 @@ export function readInventoryInputReusing(targets: readonly string[], parsed?: P
   return inventoryInput(resources, providers, files, relative, absolute, warnings, repositorySides);
 }
 
-/** The lookup maps of each input that inventoryInput made, for {@link sameInventoryInput}. */
-const LOOKUPS = new WeakMap<InventoryInput, { readonly relative: ReadonlyMap<string, string> }>();
-
 /**
- * Whether two inputs hold the same data: the same resources, files, provider blocks, warnings and repository sides,
- * value for value and in the same order (see {@link sameData}), and the same paths relative to the directories given.
- * Everything the inventory is built from is one of these (the lookups are functions of them), and the inventory is a
- * function of its input and options: two equal inputs have the same inventory, so `keyless diff` builds it once when
- * the head is the base (a pull request that changes no identity output). Where the paths on disk differ (two
- * checkouts), only the SARIF locations do, and those are read from the head. Inputs not made here are never the same.
+ * Whether two inputs the readers made hold the same data: the same resources, files, provider blocks, warnings and
+ * repository sides, value for value and in the same order (see {@link sameData}), and each file the same path
+ * relative to the directory given. Everything the inventory is built from is one of these (the readers' lookups are
+ * functions of them), and the inventory is a function of its input and options: two equal inputs have the same
+ * inventory, so `keyless diff` builds it once when the head is the base (a pull request that changes no identity
+ * output). Where the paths on disk differ (two checkouts), only the SARIF locations do, and those are read from the
+ * head.
  */
 export function sameInventoryInput(a: InventoryInput, b: InventoryInput): boolean {
-  const [la, lb] = [LOOKUPS.get(a), LOOKUPS.get(b)];
-  if (la === undefined || lb === undefined) return false;
-  if (la.relative.size !== lb.relative.size) return false;
-  for (const [file, relative] of la.relative) if (lb.relative.get(file) !== relative) return false;
   try {
     // A repository side's files are a Map (never plain data): compared as its entries, in order.
     const sides = (input: InventoryInput) => input.repositorySides.map((side) => ({ ...side, files: [...side.files] }));
-    return sameData(a.resources, b.resources) && sameData(a.files, b.files) && sameData(a.providers, b.providers)
+    return sameData(a.files, b.files) && a.files.every(({ file }) => a.relativeFile(file) === b.relativeFile(file))
+      && sameData(a.resources, b.resources) && sameData(a.providers, b.providers)
       && sameData(a.warnings, b.warnings) && sameData(sides(a), sides(b));
   } catch (error) {
     // Nesting deeper than the stack: not judged the same (the head is built).
@@ -236,7 +231,7 @@ function inventoryInput(
     const project = providerOf({ providers }, resource)?.attributes?.project;
     return typeof project === 'string' ? project : undefined;
   };
-  const input: InventoryInput = {
+  return {
     resources,
     files,
     providers,
@@ -247,8 +242,6 @@ function inventoryInput(
     warnings,
     repositorySides,
   };
-  LOOKUPS.set(input, { relative });
-  return input;
 }
 
 /**

@@ -3,6 +3,7 @@
  * claims and a hand-written template (nothing here comes from src/).
  */
 import { assumeRoleWithWebIdentityAllowed, GITHUB_STS_CLAIM_KEYS } from './aws-trust-evaluator';
+import { dataText } from './data-text';
 import {
   branchWithoutEnvironmentGitHubTokens, Claims, environmentOnOtherRefGitHubTokens, forkMergeRequestGitLabTokens, GITHUB_ISSUER,
   githubToken, gitlabToken, LEDGER, legitimateEnvironmentOnBranchTokens, legitimateGitHubTokens, NamedToken, PAYMENTS,
@@ -208,5 +209,20 @@ describe('assumeRoleWithWebIdentityAllowed with GitHub condition keys', () => {
   test('GitLab gets only sub and aud', () => {
     const t = template('https://gitlab.com', { aud: AUD, sub: 'project_path:acme/finance/ledger:ref_type:branch:ref:main', ref: 'main' });
     expect(assumeRoleWithWebIdentityAllowed(t, 'DeployRole', gitlabToken({ ...LEDGER, refType: 'branch', ref: 'main' }))).toBe(false);
+  });
+});
+
+describe('dataText', () => {
+  test('tells apart what sameData tells apart, and writes cycles', () => {
+    const distinct = [
+      [0, -0], [{ a: 1, b: 2 }, { b: 2, a: 1 }], [{ a: 1 }, Object.assign(Object.create(null), { a: 1 })],
+      // eslint-disable-next-line no-sparse-arrays
+      [[1, , 3], [1, undefined, 3]], [new Map([['a', 1]]), new Map([['a', 2]])], [new Set([1]), [1]], [{ a: undefined }, {}],
+    ];
+    for (const [a, b] of distinct) expect(dataText(a)).not.toBe(dataText(b));
+    expect(dataText({ a: [1, 'x', null, Number.NaN] })).toBe(dataText({ a: [1, 'x', null, Number.NaN] }));
+    const cyclic: unknown[] = [1];
+    cyclic.push(cyclic);
+    expect(dataText(cyclic)).toBe('[1,<cycle>]');
   });
 });

@@ -7,6 +7,7 @@ import { diffJson } from '../../src/inventory/diff-report';
 import { InventoryInput, readInventoryInput, readInventoryInputReusing, readInventoryPlanSides, sameInventoryInput } from '../../src/inventory/read';
 import { buildInventory } from '../../src/inventory/records';
 import { ParsedTexts } from '../../src/synth/read-files';
+import { dataText } from '../helpers/data-text';
 import { synthesizedExamples } from '../helpers/examples';
 
 // Attacks on `keyless diff`'s shortcut for a head whose input is the base's (sameInventoryInput): inputs that differ
@@ -228,20 +229,7 @@ test.each(cases)('%s', (_name, make) => {
   expect({ cli: o.cli.json, error: o.cli.error }).toEqual({ cli: o.reference.json, error: o.reference.error });
 });
 
-function writtenOut(value: unknown, seen = new Set<object>()): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
-  if (seen.has(value)) return '<cycle>';
-  seen.add(value);
-  let out: string;
-  if (value instanceof Map) out = `<Map ${writtenOut([...value], seen)}>`;
-  else if (Array.isArray(value)) out = `[${Array.from({ length: value.length }, (_, i) => (i in value ? writtenOut(value[i], seen) : '<hole>')).join(',')}]`;
-  else out = `{${Object.keys(value).map((k) => `${JSON.stringify(k)}:${writtenOut((value as any)[k], seen)}`).join(',')}}`;
-  seen.delete(value);
-  return out;
-}
-const snap = (i: InventoryInput) => writtenOut({ r: i.resources, f: i.files, p: i.providers, w: i.warnings, s: i.repositorySides });
+const snap = (i: InventoryInput) => dataText({ r: i.resources, f: i.files, p: i.providers, w: i.warnings, s: i.repositorySides });
 
 function targets(): string[] {
   const out: string[] = [synthesizedExamples()];

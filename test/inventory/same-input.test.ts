@@ -8,25 +8,11 @@ import { diffJson, diffMarkdown } from '../../src/inventory/diff-report';
 import { readInventoryInput, readInventoryInputReusing, sameData, sameInventoryInput } from '../../src/inventory/read';
 import { buildInventory } from '../../src/inventory/records';
 import { ParsedTexts } from '../../src/synth/read-files';
+import { dataText } from '../helpers/data-text';
 import { synthesizedExamples } from '../helpers/examples';
 
 // `keyless diff` builds the inventory once when the head's input is the base's (sameInventoryInput): the judgement must
 // never call two different inputs the same.
-
-/** An independent text of a value: key order, `-0`, NaN, undefined, sparse arrays and prototypes all written out. */
-function written(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
-  if (value instanceof Map || value instanceof Set) return `<${value.constructor.name}>`;
-  const prototype = Object.getPrototypeOf(value);
-  if (Array.isArray(value)) {
-    const items = Array.from({ length: value.length }, (_, i) => (i in value ? written(value[i]) : '<hole>'));
-    return `[${items.join(',')}]`;
-  }
-  const kind = prototype === null ? 'null:' : prototype === Object.prototype ? '' : '<class>:';
-  return `{${kind}${Object.keys(value).map((k) => `${JSON.stringify(k)}:${written((value as Record<string, unknown>)[k])}`).join(',')}}`;
-}
 
 /** A copy made as a second read makes it: new objects, own `__proto__` keys kept, the same order. */
 function copy(value: unknown): unknown {
@@ -116,11 +102,11 @@ const data = fc.letrec((tie) => ({
 })).node;
 
 describe('sameData', () => {
-  test('a copy is the same data; one change anywhere is not (checked against an independent text of both)', () => {
+  test('a copy is the same data; one change anywhere is not (checked against an independent text of both, dataText)', () => {
     fc.assert(fc.property(data, fc.array(fc.nat(), { maxLength: 6 }), fc.nat(), (value, pick, how) => {
       expect(sameData(value, copy(value))).toBe(true);
       const other = changed(value, pick, how);
-      expect(sameData(value, other)).toBe(written(value) === written(other) && !hasHidden(other));
+      expect(sameData(value, other)).toBe(dataText(value) === dataText(other) && !hasHidden(other));
       expect(sameData(other, value)).toBe(sameData(value, other));
     }), { numRuns: 3000 });
   });
